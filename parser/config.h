@@ -1,0 +1,37 @@
+/*
+ * config.h - the top-level configuration: groups `milter` (daemon),
+ * `policy` (mode, failure action, fingerprint key, policy URL),
+ * `recipients`, `limits`; `detectors` and `rules` are handed to their
+ * modules.  Unknown top-level keys are errors.
+ */
+#ifndef SM_CONFIG_H
+#define SM_CONFIG_H
+
+#include "scan.h"
+#include "sm.h"
+
+#include <libconfig.h>
+
+typedef struct sm_config {
+	config_t cf;             /* kept until the modules have compiled their groups */
+	bool cf_live;
+	sm_daemon_conf daemon;
+	sm_limits limits;
+	int mode;                /* 0 enforce, 1 dry-run */
+	int on_failure;          /* sm_act: TEMPFAIL, REJECT or NONE (accept) */
+	char *fp_key;
+	char *policy_url;
+	char *failure_reply;     /* text of the 4xx/5xx on internal failure */
+	char *limit_reply;       /* text when a limit decides */
+	char **recipients;       /* addresses, "@domain", or "/regex/" */
+} sm_config;
+
+/* Parse path into cfg (caller-allocated).  0, or -1 with "file:line: ..." in err. */
+int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen);
+/* The libconfig group for name ("detectors", "rules"), or NULL if absent. */
+const config_setting_t *sm_config_group(const sm_config *cfg, const char *name);
+/* Drop the libconfig tree (after compiling). */
+void sm_config_release_tree(sm_config *cfg);
+void sm_config_clear(sm_config *cfg);
+
+#endif

@@ -1,0 +1,203 @@
+/*
+ * html.c - the visible text of an HTML part, with a map back into the HTML.
+ *
+ * Not a full HTML parser: a tokenizer that is exact about what a reader
+ * sees in mail HTML.  Tags are dropped; block tags (p, div, br, tr, li,
+ * headings, blockquote ...) become '\n'; table cells a tab; script, style,
+ * head, title and comments vanish; runs of white space in text read as one
+ * space (as a browser renders them), so "4111<span>1111</span>" reads
+ * "41111111" and "4111&nbsp;1111" reads "4111 1111".  Entities (named,
+ * decimal, hex) decode to their character, mapped to the whole entity.
+ *
+ * Untrusted input: all of it.  Every loop advances; a tag or entity that
+ * never closes ends at the end of input.  The first quoted block
+ * (<blockquote>, Outlook's divRplyFwdMsg or border-top separator, Gmail's
+ * gmail_quote) is reported for the quote splitter.
+ */
+#include "stage.h"
+
+#include <ctype.h>
+#include <string.h>
+
+static const struct {
+	const char *name;
+	gunichar c;
+} entities[] = {
+	{"nbsp", 0xa0},   {"amp", '&'},     {"lt", '<'},      {"gt", '>'},      {"quot", '"'},
+	{"apos", '\''},   {"copy", 0xa9},   {"reg", 0xae},    {"yen", 0xa5},    {"ensp", 0x2002},
+	{"emsp", 0x2003}, {"thinsp", 0x2009}, {"zwsp", 0x200b}, {"zwnj", 0x200c}, {"zwj", 0x200d},
+	{"shy", 0xad},    {"ndash", 0x2013}, {"mdash", 0x2014}, {"minus", 0x2212}, {"hyphen", 0x2010},
+	{"middot", 0xb7}, {"times", 0xd7},  {"laquo", 0xab},  {"raquo", 0xbb},  {"lsquo", 0x2018},
+	{"rsquo", 0x2019}, {"ldquo", 0x201c}, {"rdquo", 0x201d}, {"hellip", 0x2026}, {"bull", 0x2022},
+	{"num", '#'},     {"colon", ':'},   {"commat", '@'},  {"sol", '/'},     {"equals", '='},
+	{"lowbar", '_'},  {"period", '.'},  {"comma", ','},   {"excl", '!'},    {"dollar", '$'},
+	{"percnt", '%'},  {"lpar", '('},    {"rpar", ')'},    {"ast", '*'},     {"plus", '+'},
+	{"semi", ';'},    {"quest", '?'},   {"Tab", '\t'},    {"NewLine", '\n'},
+};
+
+static const char *const block_tags[] = {
+	"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+	"blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article", "header", "footer",
+	"address", "center", "form", "fieldset", "tbody", "thead", "o:p", NULL,
+};
+
+static const char *const hidden_tags[] = {"script", "style", "head", "title", "xml", NULL};
+
+static bool in_list(const char *const *l, const char *name, size_t n)
+{
+	for (; *l; l++)
+		if (strlen(*l) == n && g_ascii_strncasecmp(*l, name, n) == 0)
+			return true;
+	return false;
+}
+
+/* Decode the entity at in[i] ('&'); returns its length, 0 if not one. */
+static size_t entity(const char *in, size_t len, size_t i, gunichar *c)
+{
+	size_t j = i + 1, k;
+
+	if (j < len && in[j] == '#') {
+		gunichar v = 0;
+		bool hex = j + 1 < len && (in[j + 1] == 'x' || in[j + 1] == 'X');
+		size_t digits = 0;
+
+		for (j += hex ? 2 : 1; j < len && digits < 8; j++, digits++) {
+			int d = hex ? g_ascii_xdigit_value(in[j]) : g_ascii_digit_value(in[j]);
+
+			if (d < 0)
+				break;
+			v = v * (hex ? 16 : 10) + d;
+		}
+		if (!digits)
+			return 0;
+		if (j < len && in[j] == ';')
+			j++;
+		*c = (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) ? 0xfffd : v;
+		return j - i;
+	}
+	for (k = j; k < len && k - j < 10 && g_ascii_isalnum(in[k]); k++)
+		;
+	if (k == j)
+		return 0;
+	for (size_t e = 0; e < G_N_ELEMENTS(entities); e++)
+		if (strlen(entities[e].name) == k - j && strncmp(entities[e].name, in + j, k - j) == 0) {
+			*c = entities[e].c;
+			return k - i + (k < len && in[k] == ';');
+		}
+	return 0;
+}
+
+static bool tag_is_quote(const char *tag, size_t n, const char *name, size_t nlen)
+{
+	if (nlen == 10 && g_ascii_strncasecmp(name, "blockquote", 10) == 0)
+		return true;
+	if (g_strstr_len(tag, n, "divRplyFwdMsg") || g_strstr_len(tag, n, "gmail_quote") ||
+	    g_strstr_len(tag, n, "border-top:solid") || g_strstr_len(tag, n, "border-top: solid"))
+		return true;
+	return false;
+}
+
+/* Skip a hidden element's content up to its closing tag; returns new i. */
+static size_t skip_hidden(const char *in, size_t len, size_t i, const char *name, size_t nlen)
+{
+	while (i < len) {
+		const char *lt = memchr(in + i, '<', len - i);
+
+		if (!lt)
+			return len;
+		i = lt - in + 1;
+		if (i < len && in[i] == '/' && len - i - 1 >= nlen &&
+		    g_ascii_strncasecmp(in + i + 1, name, nlen) == 0) {
+			const char *gt = memchr(in + i, '>', len - i);
+
+			return gt ? (size_t)(gt - in) + 1 : len;
+		}
+	}
+	return len;
+}
+
+void sm_html_visible(const char *in, size_t len, stage *out, size_t *quote_at)
+{
+	size_t i = 0;
+	bool space = false; /* a white-space run is pending */
+	guint32 sp_a = 0, sp_b = 0;
+
+	*quote_at = (size_t)-1;
+	while (i < len) {
+		unsigned char ch = (unsigned char)in[i];
+
+		if (ch == '<') {
+			size_t j = i + 1, ns, ne, end;
+			const char *gt;
+			bool closing = false;
+
+			if (len - i >= 4 && strncmp(in + i, "<!--", 4) == 0) {
+				const char *e = g_strstr_len(in + i + 4, len - i - 4, "-->");
+
+				i = e ? (size_t)(e - in) + 3 : len;
+				continue;
+			}
+			if (j < len && in[j] == '/') {
+				closing = true;
+				j++;
+			}
+			ns = j;
+			while (j < len && (g_ascii_isalnum(in[j]) || in[j] == ':' || in[j] == '-'))
+				j++;
+			ne = j;
+			if (ne == ns && !(j < len && (in[j] == '!' || in[j] == '?'))) {
+				/* a lone '<' is text */
+				goto text;
+			}
+			gt = memchr(in + i, '>', len - i);
+			end = gt ? (size_t)(gt - in) + 1 : len;
+			if (!closing && *quote_at == (size_t)-1 &&
+			    tag_is_quote(in + i, end - i, in + ns, ne - ns))
+				*quote_at = out->text->len;
+			if (!closing && in_list(hidden_tags, in + ns, ne - ns)) {
+				end = skip_hidden(in, len, end, in + ns, ne - ns);
+			} else if (in_list(block_tags, in + ns, ne - ns)) {
+				emit(out, "\n", 1, (guint32)i, (guint32)end);
+				space = false;
+			} else if (ne - ns == 2 && (g_ascii_strncasecmp(in + ns, "td", 2) == 0 ||
+						   g_ascii_strncasecmp(in + ns, "th", 2) == 0)) {
+				emit(out, "\t", 1, (guint32)i, (guint32)end);
+				space = false;
+			}
+			i = end;
+			continue;
+		}
+	text:
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f') {
+			if (!space)
+				sp_a = (guint32)i;
+			space = true;
+			sp_b = (guint32)i + 1;
+			i++;
+			continue;
+		}
+		if (space) {
+			if (out->text->len && out->text->str[out->text->len - 1] != '\n')
+				emit(out, " ", 1, sp_a, sp_b);
+			space = false;
+		}
+		if (ch == '&') {
+			gunichar c;
+			size_t n = entity(in, len, i, &c);
+
+			if (n) {
+				emit_char(out, c, (guint32)i, (guint32)(i + n));
+				i += n;
+				continue;
+			}
+		}
+		{
+			size_t n = ch < 0x80 ? 1 : (size_t)g_utf8_skip[ch];
+
+			if (n > len - i)
+				n = len - i;
+			emit(out, in + i, n, (guint32)i, (guint32)(i + n));
+			i += n;
+		}
+	}
+}

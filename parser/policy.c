@@ -1,0 +1,159 @@
+/*
+ * policy.c - loading, reference counting and recipient matching of the
+ * compiled policy.  The scan itself is in scan.c.
+ *
+ * Input: the configuration file (administrator), and recipient addresses
+ * from the SMTP envelope (untrusted: bounded to 320 bytes as RFC 5321 does).
+ */
+#include "policy.h"
+
+#include <string.h>
+
+static void policy_free(sm_policy *p)
+{
+	unsigned i;
+
+	sm_detectors_free(p->det);
+	sm_rules_free(p->rules);
+	for (i = 0; p->rcpt_re && i < p->rcpt_re->len; i++)
+		pcre2_code_free(g_ptr_array_index(p->rcpt_re, i));
+	if (p->rcpt_re)
+		g_ptr_array_free(p->rcpt_re, TRUE);
+	sm_config_clear(&p->cfg);
+	g_free(p);
+}
+
+static int compile_recipients(sm_policy *p, char *err, size_t errlen)
+{
+	char **r;
+
+	p->rcpt_re = g_ptr_array_new();
+	for (r = p->cfg.recipients; *r; r++) {
+		size_t n = strlen(*r);
+		int ec;
+		PCRE2_SIZE eo;
+		pcre2_code *re;
+
+		if (!(n > 2 && (*r)[0] == '/' && (*r)[n - 1] == '/'))
+			continue;
+		re = pcre2_compile((PCRE2_SPTR)(*r + 1), n - 2, PCRE2_CASELESS | PCRE2_UTF, &ec,
+				   &eo, NULL);
+		if (!re) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(ec, msg, sizeof(msg));
+			snprintf(err, errlen, "recipients: pattern %s: %s at offset %zu", *r,
+				 (char *)msg, (size_t)eo);
+			return -1;
+		}
+		g_ptr_array_add(p->rcpt_re, re);
+	}
+	return 0;
+}
+
+sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
+{
+	sm_policy *p = g_new0(sm_policy, 1);
+	const config_setting_t *rules;
+
+	p->refs = 1;
+	if (sm_config_load(&p->cfg, path, err, errlen) < 0)
+		goto fail;
+	if (compile_recipients(p, err, errlen) < 0)
+		goto fail;
+	p->det = sm_detectors_load(sm_config_group(&p->cfg, "detectors"), err, errlen);
+	if (!p->det)
+		goto fail;
+	rules = sm_config_group(&p->cfg, "rules");
+	p->rules = sm_rules_load(rules, p->cfg.policy_url, err, errlen);
+	if (!p->rules)
+		goto fail;
+	sm_config_release_tree(&p->cfg);
+	return p;
+fail:
+	sm_config_release_tree(&p->cfg);
+	policy_free(p);
+	return NULL;
+}
+
+sm_policy *sm_policy_ref(sm_policy *p)
+{
+	if (p)
+		g_atomic_int_inc(&p->refs);
+	return p;
+}
+
+void sm_policy_unref(sm_policy *p)
+{
+	if (p && g_atomic_int_dec_and_test(&p->refs))
+		policy_free(p);
+}
+
+const sm_daemon_conf *sm_policy_daemon(const sm_policy *p)
+{
+	return &p->cfg.daemon;
+}
+
+const sm_limits *sm_policy_limits(const sm_policy *p)
+{
+	return &p->cfg.limits;
+}
+
+bool sm_policy_dry_run(const sm_policy *p)
+{
+	return p->cfg.mode == 1;
+}
+
+sm_act sm_policy_on_failure(const sm_policy *p)
+{
+	return (sm_act)p->cfg.on_failure;
+}
+
+const char *sm_policy_fp_key(const sm_policy *p)
+{
+	return p->cfg.fp_key;
+}
+
+/* addr as "local@domain", lower-cased, brackets and spaces stripped. */
+static char *bare_address(const char *addr)
+{
+	const char *s = addr, *e;
+
+	while (*s == ' ' || *s == '<')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '>'))
+		e--;
+	if (e - s > 320)
+		return NULL;
+	return g_ascii_strdown(s, e - s);
+}
+
+bool sm_policy_is_support_rcpt(const sm_policy *p, const char *addr)
+{
+	char *a = addr ? bare_address(addr) : NULL;
+	const char *at;
+	char **r;
+	unsigned i;
+	bool hit = false;
+
+	if (!a || !(at = strrchr(a, '@'))) {
+		g_free(a);
+		return false;
+	}
+	for (r = p->cfg.recipients; *r && !hit; r++) {
+		if ((*r)[0] == '@')
+			hit = g_ascii_strcasecmp(*r + 1, at + 1) == 0;
+		else if ((*r)[0] != '/')
+			hit = g_ascii_strcasecmp(*r, a) == 0;
+	}
+	for (i = 0; !hit && i < p->rcpt_re->len; i++) {
+		pcre2_code *re = g_ptr_array_index(p->rcpt_re, i);
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+
+		hit = pcre2_match(re, (PCRE2_SPTR)a, strlen(a), 0, 0, md, NULL) >= 0;
+		pcre2_match_data_free(md);
+	}
+	g_free(a);
+	return hit;
+}

@@ -1,0 +1,25 @@
+/*
+ * policy.h - internal view of the compiled policy (scan.h is the public one).
+ * The policy is immutable after sm_policy_load and reference-counted, so the
+ * daemon swaps it on reload while scans in flight keep the one they started
+ * with.
+ */
+#ifndef SM_POLICY_H
+#define SM_POLICY_H
+
+#include "config.h"
+#include "detect.h"
+#include "rules.h"
+#include "scan.h"
+
+#include <pcre2.h>
+
+struct sm_policy {
+	gint refs;
+	sm_config cfg;
+	sm_detectors *det;
+	sm_rules *rules;
+	GPtrArray *rcpt_re;   /* pcre2_code* for /pattern/ recipients */
+};
+
+#endif
