@@ -12,6 +12,7 @@
 #define SM_DETECT_H
 
 #include "sm.h"
+#include "sr.h"
 #include "view.h"
 
 #include <glib.h>
@@ -30,6 +31,7 @@ typedef struct sm_detector_info {
 /* Scan context: what the rest of the policy knows that detectors need. */
 typedef struct sm_scan_ctx {
 	const char *const *sr_numbers; /* the message's SR numbers (16 digits), NULL-terminated */
+	const sm_sr *sr;               /* SR rules: sm_sr_is_sr_at() tells SR numbers from cards */
 	time_t now;
 	const char *fp_key;            /* fingerprint key (sm_fingerprint) */
 } sm_scan_ctx;
