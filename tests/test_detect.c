@@ -197,6 +197,140 @@ static void test_mynumber(void)
 	expect_none("mynumber no keyword", "伝票番号 123456789018", "my_number");
 }
 
+
+/* ------------------------------------------------------------ passwords */
+
+static void test_password_forms(void)
+{
+	static const char *const cases[][3] = {
+		{"jp colon", "ZIP のパスワード：Nara!5520\n", "Nara!5520"},
+		{"PW colon", "login mde-admin, PW: Sapporo-2291\n", "Sapporo-2291"},
+		{"assignment", "2024-11-18 user=svc password=Med#Log7781 host=x", "Med#Log7781"},
+		{"pwd spaces", "pwd = Xk9#mP2q", "Xk9#mP2q"},
+		{"is", "The Password is Xk9#mP2q.", "Xk9#mP2q"},
+		{"wa", "初期パスワードは Tmp#2024abc です。", "Tmp#2024abc"},
+		{"wa glued", "仮パスワードはAbc12345です", "Abc12345"},
+		{"arrow", "パスワード → Qw3rty!9", "Qw3rty!9"},
+		{"quoted jp", "ワンタイムパスワード：「Abc 123!」", "Abc 123!"},
+		{"connection string", "Server=db02;User Id=sa;Password=Cfg!7731x;Encrypt=1",
+		 "Cfg!7731x"},
+		{"pwd connection", "Data Source=x;Uid=sa;Pwd=Cfg!7731x;", "Cfg!7731x"},
+		{"url", "get ftp://uploader:Up%40load77@files.litware.co.jp/mde/", "Up%40load77"},
+		{"net use", "net use Z: \\\\srv\\share /user:CORP\\admin S3cr3t!x", "S3cr3t!x"},
+		{"net use before", "net use Z: \\\\srv\\share Bef0re!pw /user:CORP\\admin",
+		 "Bef0re!pw"},
+		{"securestring", "$p = ConvertTo-SecureString 'Pa$$w0rd!' -AsPlainText -Force",
+		 "Pa$$w0rd!"},
+		{"json", "{\"user\": \"a\", \"password\": \"hunter2x\"}", "hunter2x"},
+		{"xml", "<Login><Password>Xml!Pass1</Password></Login>", "Xml!Pass1"},
+		{"next line", "パスワード：\n  Next#Line9\n", "Next#Line9"},
+		{"pin", "暗証番号: 4821", "4821"},
+		{"full-width colon", "ＰＷ：Fw!pass77", "Fw!pass77"},
+		{"passphrase", "passphrase = \"correct horse battery\"", "correct horse battery"},
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		expect_value(cases[i][0], cases[i][1], "password", cases[i][2]);
+}
+
+static void test_password_prose(void)
+{
+	static const char *const cases[] = {
+		"パスワードをリセットしました",
+		"password reset link: https://example.com/reset",
+		"パスワードを変更してください",
+		"Password: (sent separately)",
+		"パスワードは別途お送りします",
+		"password is required",
+		"the password is incorrect",
+		"PW: 別送",
+		"Password: ********",
+		"password: <hidden>",
+		"PasswordLastSet : 2024/11/18 10:00",
+		"pwdLastSet: 133851744000000000",
+		"passwords: see below",
+		"Password: Never expires",
+		"The password is the same as before.",
+		"password = $env:SVC_PASSWORD",
+		"Password=%DB_PASSWORD%",
+		"パスワード：なし",
+		"Password: [REDACTED]",
+		"your password is case-sensitive",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		expect_none(cases[i], cases[i], "password");
+}
+
+static void test_password_preview(void)
+{
+	sm_view *v;
+	GArray *hits = scan("PW: Sapporo-2291", NULL, &v);
+	char *p;
+
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len) {
+		g_assert_cmpint(g_array_index(hits, sm_hit, 0).mask, ==, SM_MASK_FIXED);
+		p = sm_detectors_preview(D, v, &g_array_index(hits, sm_hit, 0));
+		g_assert_cmpstr(p, ==, "********");
+		g_free(p);
+	}
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+/* ------------------------------------------------------------ keys, cloud */
+
+static void test_private_key(void)
+{
+	const char *types[] = {"RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", ""};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(types); i++) {
+		char *t = g_strdup_printf("key:\n-----BEGIN %sPRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n"
+					  "AQEFAASCBKcwggSjAgEAAoIB\n-----END %sPRIVATE KEY-----\n",
+					  types[i], types[i]);
+
+		expect_value(types[i], t, "private_key",
+			     "MIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB");
+		g_free(t);
+	}
+	expect_none("public key", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----",
+		    "private_key");
+	expect_none("certificate", "-----BEGIN CERTIFICATE-----\nMIIFiDCC\n-----END CERTIFICATE-----",
+		    "private_key");
+}
+
+static void test_cloud(void)
+{
+	expect_value("account key",
+		     "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=q1w2e3r4t5y6u7i8o9p0AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdEfghIjklMnopQrstUv==;EndpointSuffix=core.windows.net",
+		     "cloud_secret",
+		     "q1w2e3r4t5y6u7i8o9p0AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdEfghIjklMnopQrstUv==");
+	expect_value("sas", "https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sig=AbCdEf0123456789%2BxyzXYZ%3D&se=2025",
+		     "cloud_secret", "AbCdEf0123456789%2BxyzXYZ%3D");
+	expect_value("client secret", "client_secret=Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456&x=1",
+		     "cloud_secret", "Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456");
+	expect_value("entra bare", "secret value: Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456 end",
+		     "cloud_secret", "Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456");
+	expect_value("aws id", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n", "cloud_secret",
+		     "AKIAIOSFODNN7EXAMPLE");
+	expect_value("aws secret",
+		     "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+		     "cloud_secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	expect_value("jwt",
+		     "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk\n",
+		     "cloud_secret",
+		     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+	expect_none("aws near sha1", "AKIA in docs; sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709",
+		    "cloud_secret");
+	expect_none("prose", "Please rotate the storage account key and the client secret.",
+		    "cloud_secret");
+	expect_none("signature word", "design=1&signature=yes", "cloud_secret");
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -211,6 +345,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/card/preview", test_card_preview);
 	g_test_add_func("/detect/card/confidence", test_card_confidence);
 	g_test_add_func("/detect/my_number", test_mynumber);
+	g_test_add_func("/detect/password/forms", test_password_forms);
+	g_test_add_func("/detect/password/prose", test_password_prose);
+	g_test_add_func("/detect/password/preview", test_password_preview);
+	g_test_add_func("/detect/private_key", test_private_key);
+	g_test_add_func("/detect/cloud_secret", test_cloud);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;
