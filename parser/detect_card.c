@@ -177,6 +177,15 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 	return -1;
 }
 
+/* Groups a..b joined to a neighbour group by their own separator ('-' for a
+ * single group): part of a longer number such as a card, not a My Number. */
+static bool joined(const cluster *c, unsigned a, unsigned b)
+{
+	char s = b > a ? c->sep[a] : '-';
+
+	return (a > 0 && c->sep[a - 1] == s) || (b + 1 < c->n && c->sep[b] == s);
+}
+
 static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsigned a,
 		       det_out *out)
 {
@@ -193,6 +202,8 @@ static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsign
 		if (n != 12 || (b != a && b != a + 2) || (b == c->n - 1 && glued_right(t, v->len, e)))
 			continue;
 		if (b != a && (c->end[a] - c->start[a] != 4 || c->end[b] - c->start[b] != 4))
+			continue;
+		if (joined(c, a, b))
 			continue;
 		if (!det_mynumber_valid(d) ||
 		    !det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))

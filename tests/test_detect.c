@@ -195,6 +195,8 @@ static void test_mynumber(void)
 	expect_value("mynumber grouped", "個人番号 1234-5678-9018", "my_number", "1234-5678-9018");
 	expect_none("mynumber bad check", "マイナンバー: 123456789012", "my_number");
 	expect_none("mynumber no keyword", "伝票番号 123456789018", "my_number");
+	expect_none("mynumber inside a card", "マイナンバー欄 4111 1111 1111 1111", "my_number");
+	expect_none("mynumber inside a phone", "個人番号 03-1234-5678-9018", "my_number");
 }
 
 
