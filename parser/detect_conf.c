@@ -118,7 +118,7 @@ static void det_free(det *d)
 	g_free(d->id);
 	free_re_array(d->re);
 	free_re_array(d->name_re);
-	pcre2_code_free(d->kw_re);
+	det_password_kw_free(d->kw);
 	g_free(d);
 }
 
@@ -258,8 +258,8 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 	if (d->kind == K_PASSWORD) {
 		char where[600], msg[700];
 
-		d->kw_re = det_password_kw_compile(d->keywords, msg, sizeof(msg));
-		if (!d->kw_re) {
+		d->kw = det_password_kw_new(d->keywords, msg, sizeof(msg));
+		if (!d->kw) {
 			where_key(g, "keywords", where, sizeof(where));
 			snprintf(err, errlen, "%skey 'keywords': %s", where, msg);
 			return -1;

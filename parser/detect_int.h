@@ -39,12 +39,29 @@ typedef struct det {
 	int mask;                /* sm_mask_style */
 	GPtrArray *re;           /* pcre2_code*: custom patterns */
 	GPtrArray *name_re;      /* pcre2_code*: file names */
-	pcre2_code *kw_re;       /* password: the keyword alternation */
+	struct det_kw *kw;       /* password: keyword table (detect_pw.c) */
 } det;
 
 struct sm_detectors {
 	GPtrArray *dets; /* det*, enabled ones only, in configuration order */
 };
+
+/*
+ * Literals the built-in scanners need before running a regex.  One pass over
+ * the view (det_literals) tells which occur, so clean text costs one scan
+ * instead of one memmem per literal.  Case variants are separate literals.
+ */
+enum {
+	LIT_URL, LIT_SLASH_U, LIT_SLASH_UU, LIT_SS, LIT_SS_LO, LIT_SS_UP,
+	LIT_ACCOUNTKEY, LIT_ACCESSKEY, LIT_ACCOUNTKEY_UP, LIT_ACCOUNTKEY_LO, LIT_SIG, LIT_SIG_UP,
+	LIT_SECRET, LIT_SECRET_UP, LIT_ENTRA, LIT_AKIA, LIT_ASIA, LIT_JWT, LIT_PEM,
+	LIT_PREV, LIT_ORG, LIT_GEO, LIT_OBI, LIT_OFFB_GUID, LIT_MDATP, LIT_OBI_LO, LIT_KEY,
+	LIT_SHA, LIT_CHAIN, LIT_MS,
+	N_LIT
+};
+#define LIT(x) (1ULL << (x))
+
+uint64_t det_literals(const char *text, size_t len);
 
 /* Collects hits for one scan call. */
 typedef struct det_out {
@@ -52,6 +69,7 @@ typedef struct det_out {
 	size_t max_hits;
 	bool full;
 	unsigned det;
+	uint64_t lits; /* det_literals() of the view */
 } det_out;
 
 /* Append a hit; false (and out->full) when max_hits is reached. */
@@ -77,8 +95,9 @@ int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);
 int det_scan_custom(const det *d, const sm_view *v, det_out *out);
 
-/* Password keyword regex from a keyword list; NULL + err. */
-pcre2_code *det_password_kw_compile(char *const *keywords, char *err, size_t errlen);
+/* Password keyword table from a keyword list (folded); NULL + err. */
+struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
+void det_password_kw_free(struct det_kw *kw);
 
 /* Built-in defaults shared by load and the tests of the shipped config. */
 extern const char *const det_card_keywords[];

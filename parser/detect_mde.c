@@ -35,26 +35,26 @@ enum { T_PREV, T_ORG, T_GEO, T_REGLINE, T_OFFB_W, T_MDATP, T_OBI_KEY, T_PLIST, T
        T_OFFB, T_GW, N_T };
 
 typedef struct token {
-	const char *literal; /* prefilter: must occur (case-sensitive) */
+	uint64_t lits;       /* prefilter: one of these literals must occur */
 	const char *re;
 } token;
 
 #define KEY "[\\\\\"]{1,16}\\s*:"
 static const token tokens[N_T] = {
-	[T_PREV] = {"previousOrgIds", "previousOrgIds" KEY "\\s*[\\\\\"]*\\["},
-	[T_ORG] = {"orgId", "\\borgId" KEY},
-	[T_GEO] = {"geoLocationUrl", "geoLocationUrl" KEY},
-	[T_REGLINE] = {"OnboardingInfo", "(?i)Windows Advanced Threat Protection[^\\n]{0,200}"
+	[T_PREV] = {LIT(LIT_PREV), "previousOrgIds" KEY "\\s*[\\\\\"]*\\["},
+	[T_ORG] = {LIT(LIT_ORG), "\\borgId" KEY},
+	[T_GEO] = {LIT(LIT_GEO), "geoLocationUrl" KEY},
+	[T_REGLINE] = {LIT(LIT_OBI), "(?i)Windows Advanced Threat Protection[^\\n]{0,200}"
 					  "/v\\s+\"?OnboardingInfo\"?[^\\n]{0,60}\\s/d\\s"},
-	[T_OFFB_W] = {"-4030-", "(?i)/v\\s+\"?696C1FA1-4030-4FA4-8713-FAF9B2EA7C0A\"?"
+	[T_OFFB_W] = {LIT(LIT_OFFB_GUID), "(?i)/v\\s+\"?696C1FA1-4030-4FA4-8713-FAF9B2EA7C0A\"?"
 					  "[^\\n]{0,60}\\s/d\\s"},
-	[T_MDATP] = {"mdatp_onboard", "mdatp_onboard\\.json"},
-	[T_OBI_KEY] = {"nboardingInfo", "\\b[oO]nboardingInfo" KEY},
-	[T_PLIST] = {"<key>", "<key>\\s*OnboardingInfo\\s*</key>"},
-	[T_SHA] = {"sha256sig", "sha256sig" KEY},
-	[T_CHAIN] = {"chain", "\\bchain" KEY "\\s*[\\\\\"]*\\["},
-	[T_OFFB] = {"-4030-", "(?i)696C1FA1-4030-4FA4-8713-FAF9B2EA7C0A"},
-	[T_GW] = {"microsoft.com", "(?i)winatp-gw-[a-z0-9]+\\.microsoft\\.com|"
+	[T_MDATP] = {LIT(LIT_MDATP), "mdatp_onboard\\.json"},
+	[T_OBI_KEY] = {LIT(LIT_OBI) | LIT(LIT_OBI_LO), "\\b[oO]nboardingInfo" KEY},
+	[T_PLIST] = {LIT(LIT_KEY), "<key>\\s*OnboardingInfo\\s*</key>"},
+	[T_SHA] = {LIT(LIT_SHA), "sha256sig" KEY},
+	[T_CHAIN] = {LIT(LIT_CHAIN), "\\bchain" KEY "\\s*[\\\\\"]*\\["},
+	[T_OFFB] = {LIT(LIT_OFFB_GUID), "(?i)696C1FA1-4030-4FA4-8713-FAF9B2EA7C0A"},
+	[T_GW] = {LIT(LIT_MS), "(?i)winatp-gw-[a-z0-9]+\\.microsoft\\.com|"
 				   "[a-z0-9.\\-]+\\.endpoint\\.security\\.microsoft\\.com/edr/"},
 };
 
@@ -152,13 +152,12 @@ int det_scan_mde(const det *d, const sm_view *v, det_out *out)
 	int i, sc;
 
 	for (i = 0; i < N_T && !any; i++)
-		any = i != T_GW && memmem(v->text, v->len, tokens[i].literal,
-					  strlen(tokens[i].literal)) != NULL;
+		any = i != T_GW && (out->lits & tokens[i].lits);
 	if (!any)
 		return 0;
 	o = g_new0(occ, N_T);
 	for (i = 0; i < N_T; i++)
-		if (c[i] && memmem(v->text, v->len, tokens[i].literal, strlen(tokens[i].literal)))
+		if (c[i] && (out->lits & tokens[i].lits))
 			find_all(c[i], v, &o[i]);
 	sc = score(o, &s, &e);
 	g_free(o);

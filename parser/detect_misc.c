@@ -4,7 +4,7 @@
  * custom detectors of the configuration.
  *
  * Every built-in form has literals that must occur in the view before its
- * regex runs (memmem prefilter), so clean text costs a few memmem passes.
+ * regex runs (det_literals: one pass shared by all detectors).
  * Values are masked with SM_MASK_ALL (every character but spaces becomes
  * '*': the length stays, which keeps in-place edits simple).
  *
@@ -19,25 +19,25 @@
 #define AWS_PAIR_WINDOW 300
 
 typedef struct form {
-	const char *literals[4]; /* run only if one occurs */
+	uint64_t lits;           /* run only if one of these literals occurs */
 	const char *re;
 	int group;
 	bool aws_secret;         /* the 40-char secret needs mixed character classes */
 } form;
 
 static const form cloud_forms[] = {
-	{{"ccountKey", "ccessKey", "CCOUNTKEY", "ccountkey"},
+	{LIT(LIT_ACCOUNTKEY) | LIT(LIT_ACCESSKEY) | LIT(LIT_ACCOUNTKEY_UP) | LIT(LIT_ACCOUNTKEY_LO),
 	 "(?i)(?:AccountKey|SharedAccessKey)\\s*=\\s*([A-Za-z0-9+/]{20,120}={0,2})", 1},
-	{{"sig=", "SIG=", NULL}, "(?i)[?&;]sig=([A-Za-z0-9%+/]{16,200}(?:%3D|=){0,2})", 1},
-	{{"ecret", "ECRET", NULL},
+	{LIT(LIT_SIG) | LIT(LIT_SIG_UP), "(?i)[?&;]sig=([A-Za-z0-9%+/]{16,200}(?:%3D|=){0,2})", 1},
+	{LIT(LIT_SECRET) | LIT(LIT_SECRET_UP),
 	 "(?i)client[_\\- ]?secret[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9_~.\\-+/]{16,128})", 1},
-	{{"Q~", NULL}, "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_\\-]{3}[0-9]Q~[A-Za-z0-9_~.\\-]{31,34}(?![A-Za-z0-9_~.\\-])", 0},
-	{{"AKIA", "ASIA", NULL}, "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", 0},
-	{{"ecret", "ECRET", NULL},
+	{LIT(LIT_ENTRA), "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_\\-]{3}[0-9]Q~[A-Za-z0-9_~.\\-]{31,34}(?![A-Za-z0-9_~.\\-])", 0},
+	{LIT(LIT_AKIA) | LIT(LIT_ASIA), "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", 0},
+	{LIT(LIT_SECRET) | LIT(LIT_SECRET_UP),
 	 "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])", 1},
-	{{"AKIA", "ASIA", NULL},
+	{LIT(LIT_AKIA) | LIT(LIT_ASIA),
 	 "(?:AKIA|ASIA)[A-Z0-9]{16}[\\s\\S]{1,300}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", 1, true},
-	{{"eyJ", NULL}, "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}", 0},
+	{LIT(LIT_JWT), "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}", 0},
 };
 
 static GOnce cloud_once = G_ONCE_INIT;
@@ -51,16 +51,6 @@ static gpointer compile_cloud(gpointer unused)
 	for (i = 0; i < G_N_ELEMENTS(cloud_forms); i++)
 		c[i] = det_compile(cloud_forms[i].re, 0, "cloud form", err, sizeof(err));
 	return c;
-}
-
-static bool any_literal(const sm_view *v, const char *const *lits, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && lits[i]; i++)
-		if (memmem(v->text, v->len, lits[i], strlen(lits[i])))
-			return true;
-	return false;
 }
 
 static bool mixed_classes(const char *s, size_t n)
@@ -107,7 +97,7 @@ int det_scan_cloud(const det *d, const sm_view *v, det_out *out)
 	size_t i, first = out->hits->len;
 
 	for (i = 0; i < G_N_ELEMENTS(cloud_forms) && !out->full; i++)
-		if (c[i] && any_literal(v, cloud_forms[i].literals, 4))
+		if (c[i] && (out->lits & cloud_forms[i].lits))
 			each_match(c[i], cloud_forms[i].group, cloud_forms[i].aws_secret, v, out,
 				   SM_MASK_ALL);
 	/* one value found by two forms (client_secret= with an Entra-shaped value): keep one */
@@ -182,7 +172,7 @@ int det_scan_private_key(const det *d, const sm_view *v, det_out *out)
 	pcre2_match_data *md;
 	PCRE2_SIZE off = 0, *ov;
 
-	if (!re || !memmem(v->text, v->len, "-----BEGIN ", 11))
+	if (!re || !(out->lits & LIT(LIT_PEM)))
 		return 0;
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	while (off < v->len && !out->full &&

@@ -3,7 +3,7 @@
  *
  * Forms: KEYWORD SEP VALUE with the keywords from the configuration
  * (password, pwd, PW, パスワード, 暗証番号 ...; ASCII ones as whole words,
- * case-insensitive) and SEP one of ':' '=' 'is' 'は' '→' '->' (full-width
+ * case-insensitive; found with a bigram filter, no regex) and SEP one of ':' '=' 'is' 'は' '→' '->' (full-width
  * forms are folded); the value on the same line or, after ':' '=' 'は' with
  * nothing else on the line, on the next one; quoted ('x' "x" 「x」) or not.
  * JSON ("password": "x") and XML (<Password>x</Password>) come out of the
@@ -42,47 +42,92 @@ static const char *const prose_words[] = {
 
 /* ---------------------------------------------------------- keywords */
 
-static void append_escaped(GString *g, const char *k)
+/* The keyword table: a bigram filter over the first two bytes, then a compare. */
+struct det_kw {
+	uint8_t bigram[65536 / 8];
+	char **kw;     /* ASCII ones lower-cased */
+	size_t *len;
+	bool *ascii;
+	unsigned n;
+};
+
+static void set_bigram(struct det_kw *k, unsigned char a, unsigned char b)
 {
-	for (; *k; k++) {
-		if ((unsigned char)*k < 0x80 && !g_ascii_isalnum(*k) && *k != ' ')
-			g_string_append_c(g, '\\');
-		if (*k == ' ')
-			g_string_append(g, "\\s+");
-		else
-			g_string_append_c(g, *k);
-	}
+	unsigned x = (unsigned)a << 8 | b;
+
+	k->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
 }
 
-pcre2_code *det_password_kw_compile(char *const *keywords, char *err, size_t errlen)
+struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen)
 {
-	GString *ascii = g_string_new(NULL), *other = g_string_new(NULL), *re;
-	pcre2_code *code;
+	struct det_kw *k = g_new0(struct det_kw, 1);
+	unsigned n = keywords ? g_strv_length((char **)keywords) : 0, i;
 
-	for (; keywords && *keywords; keywords++) {
-		bool is_ascii = true;
-		const char *p;
+	k->kw = g_new0(char *, n + 1);
+	k->len = g_new0(size_t, n + 1);
+	k->ascii = g_new0(bool, n + 1);
+	for (i = 0; i < n; i++) {
+		const unsigned char *w = (const unsigned char *)keywords[i];
+		size_t l = strlen(keywords[i]), j;
+		bool ascii = true;
 
-		if (!**keywords)
-			continue;
-		for (p = *keywords; *p; p++)
-			is_ascii = is_ascii && (unsigned char)*p < 0x80;
-		GString *g = is_ascii ? ascii : other;
-
-		if (g->len)
-			g_string_append_c(g, '|');
-		append_escaped(g, *keywords);
+		if (l < 2) {
+			snprintf(err, errlen, "keyword %u is shorter than two bytes", i + 1);
+			det_password_kw_free(k);
+			return NULL;
+		}
+		for (j = 0; j < l; j++)
+			ascii = ascii && w[j] < 0x80;
+		k->kw[k->n] = ascii ? g_ascii_strdown(keywords[i], -1) : g_strdup(keywords[i]);
+		k->len[k->n] = l;
+		k->ascii[k->n++] = ascii;
+		set_bigram(k, w[0], w[1]);
+		if (ascii) {
+			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
+			set_bigram(k, w[0], g_ascii_toupper(w[1]));
+			set_bigram(k, g_ascii_toupper(w[0]), g_ascii_toupper(w[1]));
+			set_bigram(k, g_ascii_tolower(w[0]), g_ascii_tolower(w[1]));
+			set_bigram(k, g_ascii_tolower(w[0]), w[1]);
+			set_bigram(k, w[0], g_ascii_tolower(w[1]));
+		}
 	}
-	re = g_string_new("(?i)");
-	if (ascii->len)
-		g_string_append_printf(re, "(?<![A-Za-z0-9_])(?:%s)(?![A-Za-z])", ascii->str);
-	if (other->len)
-		g_string_append_printf(re, "%s(?:%s)", ascii->len ? "|" : "", other->str);
-	code = det_compile(re->str, 0, "password keywords", err, errlen);
-	g_string_free(ascii, TRUE);
-	g_string_free(other, TRUE);
-	g_string_free(re, TRUE);
-	return code;
+	return k;
+}
+
+void det_password_kw_free(struct det_kw *k)
+{
+	if (!k)
+		return;
+	g_strfreev(k->kw);
+	g_free(k->len);
+	g_free(k->ascii);
+	g_free(k);
+}
+
+/* Length of the keyword at t[i], 0 if none (ASCII ones as whole words). */
+static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i)
+{
+	unsigned j;
+
+	for (j = 0; j < k->n; j++) {
+		size_t l = k->len[j];
+
+		if (i + l > len)
+			continue;
+		if (!k->ascii[j]) {
+			if (memcmp(t + i, k->kw[j], l) == 0)
+				return l;
+			continue;
+		}
+		if (g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
+			continue;
+		if (i > 0 && (g_ascii_isalnum(t[i - 1]) || t[i - 1] == '_'))
+			continue;
+		if (i + l < len && g_ascii_isalpha(t[i + l]))
+			continue;
+		return l;
+	}
+	return 0;
 }
 
 /* ---------------------------------------------------------- values */
@@ -251,16 +296,16 @@ static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span 
 /* ---------------------------------------------------------- other forms */
 
 typedef struct form {
-	const char *literals[3]; /* run only if one occurs (NULL: always) */
+	uint64_t lits;           /* run only if one of these literals occurs */
 	const char *re;
 	int group;
 } form;
 
 static const form forms[] = {
-	{{"://", NULL}, "[A-Za-z][A-Za-z0-9+.\\-]{1,15}://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1},
-	{{"/u", "/U", NULL}, "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1},
-	{{"/u", "/U", NULL}, "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1},
-	{{"SecureString", "securestring", "SECURESTRING"}, "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2},
+	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2},
 };
 
 static GOnce forms_once = G_ONCE_INIT;
@@ -277,17 +322,7 @@ static gpointer compile_forms(gpointer unused)
 	return c;
 }
 
-static bool has_literal(const sm_view *v, const char *const *lits)
-{
-	size_t i;
-
-	for (i = 0; i < 3 && lits[i]; i++)
-		if (memmem(v->text, v->len, lits[i], strlen(lits[i])))
-			return true;
-	return false;
-}
-
-static void scan_forms(const sm_view *v, GArray *spans)
+static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 {
 	pcre2_code **c = g_once(&forms_once, compile_forms, NULL);
 	size_t i;
@@ -296,7 +331,7 @@ static void scan_forms(const sm_view *v, GArray *spans)
 		pcre2_match_data *md;
 		PCRE2_SIZE off = 0, *ov;
 
-		if (!c[i] || !has_literal(v, forms[i].literals))
+		if (!c[i] || !(lits & forms[i].lits))
 			continue;
 		md = pcre2_match_data_create_from_pattern(c[i], NULL);
 		while (off < v->len &&
@@ -318,21 +353,25 @@ static void scan_forms(const sm_view *v, GArray *spans)
 
 static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
 {
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->kw_re, NULL);
-	PCRE2_SIZE off = 0, *ov;
+	const struct det_kw *k = d->kw;
+	const unsigned char *t = (const unsigned char *)v->text;
+	size_t i, len = v->len;
 
-	while (off < v->len &&
-	       pcre2_match(d->kw_re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+	for (i = 0; i + 1 < len; i++) {
+		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
+		size_t l;
 		span sp;
 
-		ov = pcre2_get_ovector_pointer(md);
-		if (after_keyword(v->text, v->len, ov[0], ov[1], &sp)) {
+		if (!(k->bigram[x >> 3] & (1u << (x & 7))))
+			continue;
+		if (!(l = keyword_at(k, v->text, len, i)))
+			continue;
+		if (after_keyword(v->text, len, i, i + l, &sp)) {
 			g_array_append_val(spans, sp);
-			off = sp.e;
+			i = sp.e - 1;
 		} else
-			off = ov[1] > off ? ov[1] : off + 1;
+			i += l - 1;
 	}
-	pcre2_match_data_free(md);
 }
 
 static gint by_start(gconstpointer a, gconstpointer b)
@@ -348,7 +387,7 @@ int det_scan_password(const det *d, const sm_view *v, det_out *out)
 	size_t i, last_end = 0;
 
 	scan_keywords(d, v, spans);
-	scan_forms(v, spans);
+	scan_forms(v, out->lits, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {
 		span *sp = &g_array_index(spans, span, i);
