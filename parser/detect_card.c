@@ -8,8 +8,8 @@
  * one group (My Number), not glued to ASCII identifier characters (letters,
  * '_', '.' between alphanumerics, longer digit runs).  Japanese text around
  * a number is not glue.  Cards need Luhn and a known issuer range and are
- * never the message's SR numbers; My Number needs its check digit and a
- * keyword nearby.
+ * never the message's SR numbers (keywords or an expiry date nearby only
+ * raise the confidence); My Number needs its check digit and a keyword nearby.
  *
  * Untrusted input: the view.  Limits: CLUSTER_MAX_GROUPS groups per cluster
  * (a longer cluster is cut into consecutive clusters: still linear), the
@@ -23,6 +23,7 @@
 #define GROUP_MAX_DIGITS 19
 #define SEP_GROUP_MIN 3 /* digits in a group when a number is written in groups */
 #define SEP_GROUP_MAX 8
+#define EXPIRY_WINDOW 60 /* bytes after a card searched for MM/YY */
 
 typedef struct cluster {
 	size_t start[CLUSTER_MAX_GROUPS], end[CLUSTER_MAX_GROUPS];
@@ -150,6 +151,24 @@ static bool is_sr(const sm_scan_ctx *ctx, const sm_view *v, size_t s, size_t e,
 	return ctx->sr && sm_sr_is_sr_at(ctx->sr, v->text, v->len, s, e, ctx->now);
 }
 
+/* An expiry date (MM/YY, MM/YYYY) within EXPIRY_WINDOW bytes after the number. */
+static bool expiry_after(const char *t, size_t len, size_t e)
+{
+	size_t i, lim = len - e > EXPIRY_WINDOW ? e + EXPIRY_WINDOW : len;
+
+	for (i = e; i + 5 <= lim; i++) {
+		const char *p = t + i;
+		bool month = (p[0] == '0' && p[1] >= '1' && p[1] <= '9') ||
+			     (p[0] == '1' && p[1] >= '0' && p[1] <= '2');
+
+		if (month && p[2] == '/' && is_d(p[3]) && is_d(p[4]) && (i == 0 || !is_d(p[-1])) &&
+		    (i + 5 == len || !is_d(p[5]) ||
+		     (i + 7 <= len && is_d(p[5]) && is_d(p[6]) && (i + 7 == len || !is_d(p[7])))))
+			return true;
+	}
+	return false;
+}
+
 /* Longest card starting at group a; returns the last group used, or -1. */
 static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
 		   unsigned a, det_out *out)
@@ -169,7 +188,8 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 			continue;
 		if (!det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
 			continue;
-		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))
+		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window) ||
+		    expiry_after(t, v->len, e))
 			conf = 90;
 		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, conf);
 		return b;

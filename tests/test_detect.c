@@ -178,6 +178,12 @@ static void test_card_confidence(void)
 		g_assert_cmpint(g_array_index(hits, sm_hit, 0).confidence, >=, 90);
 	g_array_free(hits, TRUE);
 	sm_view_free(v);
+	hits = scan("ref 4111111111111111 12/27", NULL, &v); /* an expiry date */
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len)
+		g_assert_cmpint(g_array_index(hits, sm_hit, 0).confidence, >=, 90);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
 	hits = scan("ref 4111111111111111", NULL, &v);
 	g_assert_cmpuint(hits->len, ==, 1);
 	if (hits->len)
