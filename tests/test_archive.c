@@ -9,6 +9,10 @@
 
 #include <glib/gstdio.h>
 
+/* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
+#include </usr/include/archive.h>
+#include <archive_entry.h>
+
 static char *tmp;
 static sm_detectors *D;
 static const sm_scan_ctx CTX = {NULL, NULL, 0, "test-key"};
@@ -293,6 +297,57 @@ static void test_utf16_and_not_archive(void)
 	}
 }
 
+/* A zip written with libarchive, for names zip(1) will not store. */
+static GByteArray *zip_with_name(const char *name, const char *body)
+{
+	struct archive *w = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	static uint8_t buf[1 << 16];
+	size_t used = 0;
+	GByteArray *out = g_byte_array_new();
+
+	archive_write_set_format_zip(w);
+	g_assert_cmpint(archive_write_open_memory(w, buf, sizeof(buf), &used), ==, ARCHIVE_OK);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(body));
+	archive_write_header(w, e);
+	archive_write_data(w, body, strlen(body));
+	archive_write_close(w);
+	archive_write_free(w);
+	archive_entry_free(e);
+	g_byte_array_append(out, buf, (guint)used);
+	return out;
+}
+
+static void test_member_names(void)
+{
+	sm_limits l = limits();
+	sm_archive_result r;
+	GString *longname = g_string_new("dir/");
+	GByteArray *z = zip_with_name("evil\x1b[31m\r\n.txt", "PW: Sapporo-2291\n");
+	const sm_archive_hit *h;
+
+	sm_archive_scan(D, &CTX, &l, z->data, z->len, "n.zip", &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	h = find(&r, "password", "evil?[31m??.txt");
+	g_assert_nonnull(h);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+	while (longname->len < 1000)
+		g_string_append(longname, "abcdefghij");
+	g_string_append(longname, ".txt");
+	z = zip_with_name(longname->str, "PW: Sapporo-2291\n");
+	sm_archive_scan(D, &CTX, &l, z->data, z->len, "n.zip", &r);
+	g_assert_cmpuint(r.hits->len, ==, 1);
+	if (r.hits->len)
+		g_assert_cmpuint(strlen(g_array_index(r.hits, sm_archive_hit, 0).member), <=, 210);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+	g_string_free(longname, TRUE);
+}
+
 static void rm_rf(const char *path)
 {
 	GDir *d = g_dir_open(path, 0, NULL);
@@ -327,6 +382,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/archive/member_limit", test_member_limit);
 	g_test_add_func("/archive/bomb_and_bytes", test_bomb_and_bytes);
 	g_test_add_func("/archive/utf16_and_not_archive", test_utf16_and_not_archive);
+	g_test_add_func("/archive/member_names", test_member_names);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	rm_rf(tmp);
