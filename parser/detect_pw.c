@@ -121,7 +121,7 @@ static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size
 		}
 		if (g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
 			continue;
-		if (i > 0 && (g_ascii_isalnum(t[i - 1]) || t[i - 1] == '_'))
+		if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
 			continue;
 		if (i + l < len && g_ascii_isalpha(t[i + l]))
 			continue;
@@ -155,6 +155,23 @@ static bool is_placeholder(const char *v, size_t n)
 	return v[0] == '%' && n > 2 && v[n - 1] == '%';
 }
 
+/* A path (pwd: /home/x, C:\\x) or a date, time, version or address. */
+static bool is_path_or_date(const char *v, size_t n)
+{
+	size_t i, seps = 0;
+
+	if (v[0] == '/' || v[0] == '\\' || v[0] == '~' ||
+	    (n > 2 && g_ascii_isalpha(v[0]) && v[1] == ':' && v[2] == '\\'))
+		return true;
+	for (i = 0; i < n; i++) {
+		if (strchr("/-:.", v[i]))
+			seps++;
+		else if (!g_ascii_isdigit(v[i]))
+			return false;
+	}
+	return seps >= 2;
+}
+
 /* Letters only, no capital after the first character. */
 static bool plain_word(const char *v, size_t n)
 {
@@ -170,7 +187,7 @@ static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
 {
 	if (n == 0 || n > VALUE_MAX)
 		return false;
-	if (is_placeholder(v, n) || is_prose_word(v, n))
+	if (is_placeholder(v, n) || is_prose_word(v, n) || is_path_or_date(v, n))
 		return false;
 	if (quoted)
 		return true;
@@ -282,6 +299,8 @@ static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span 
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
 	p = skip_blank(t, len, p);
+	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
+		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);
 	if (!sl)
 		return false;

@@ -235,6 +235,8 @@ static void test_password_forms(void)
 		{"pin", "暗証番号: 4821", "4821"},
 		{"full-width colon", "ＰＷ：Fw!pass77", "Fw!pass77"},
 		{"passphrase", "passphrase = \"correct horse battery\"", "correct horse battery"},
+		{"appSettings", "<add key=\"Password\" value=\"Web!cfg42\" />", "Web!cfg42"},
+		{"env", "DB_PASSWORD=Env#Var77\n", "Env#Var77"},
 	};
 	size_t i;
 
@@ -265,6 +267,11 @@ static void test_password_prose(void)
 		"パスワード：なし",
 		"Password: [REDACTED]",
 		"your password is case-sensitive",
+		"pwd: /home/kevin/mde",
+		"PW: 2024-11-18 10:00",
+		"Password expires: 2025/01/31",
+		"password_hash: 5f4dcc3b5aa765d61d8327deb882cf99x",
+		"reset_password_link",
 	};
 	size_t i;
 
