@@ -136,6 +136,19 @@ static bool pem_body_char(char c)
 	       c == ',' || c == ' ' || c == '\r' || c == '\n' || c == '\\';
 }
 
+/* A key body starts with a header ("Proc-Type:") or a long base64 run. */
+static bool pem_first_token_ok(const char *t, size_t p, size_t lim)
+{
+	size_t q = p;
+
+	while (q < lim && (g_ascii_isalnum(t[q]) || t[q] == '+' || t[q] == '/' || t[q] == '=' ||
+			   t[q] == '-'))
+		q++;
+	if (q < lim && t[q] == ':' && q > p)
+		return true;
+	return q - p >= 16;
+}
+
 /* Body of the block whose BEGIN marker ends at p: [*s, *e). */
 static bool pem_body(const char *t, size_t len, size_t p, size_t *s, size_t *e)
 {
@@ -150,6 +163,8 @@ static bool pem_body(const char *t, size_t len, size_t p, size_t *s, size_t *e)
 	else
 		for (q = p; q < lim && pem_body_char(t[q]); q++)
 			;
+	if (!pem_first_token_ok(t, p, lim))
+		return false; /* prose naming the marker, not a key */
 	*s = p;
 	while (q > p && (t[q - 1] == ' ' || t[q - 1] == '\r' || t[q - 1] == '\n' ||
 			 (q - p >= 2 && t[q - 2] == '\\' && (t[q - 1] == 'n' || t[q - 1] == 'r'))))

@@ -38,7 +38,11 @@ static const char *const prose_words[] = {
 	"protected", "please", "see", "below", "above", "attached", "here", "never", "mismatch",
 	"updated", "and", "or", "for", "to", "of", "your", "my", "our", "their", "this", "that",
 	"it", "also", "still", "being", "too", "case-sensitive", "unchanged", "omitted", "secret",
-	"confidential", "removed", "tbd", "xxx", "dummy", "placeholder", "default", NULL};
+	"confidential", "removed", "tbd", "xxx", "dummy", "placeholder", "default", "pass", "xyz",
+	"abc", "user", "username", "none", "optional", "str", "string", "bytes", "null", NULL};
+
+/* A value holding one of these is code or a variable name, not a secret. */
+static const char *const kw_in_value[] = {"password", "passwd", "passphrase", "passcode", NULL};
 
 /* ---------------------------------------------------------- keywords */
 
@@ -172,6 +176,34 @@ static bool is_path_or_date(const char *v, size_t n)
 	return seps >= 2;
 }
 
+/* Code rather than a value: self.password, url_user_password, SEC_ERROR_BASE. */
+static bool is_code(const char *v, size_t n)
+{
+	const char *const *k;
+	char *low = g_ascii_strdown(v, (gssize)n);
+	size_t i, under = 0, dots = 0, digits = 0;
+	bool kw = false;
+
+	for (k = kw_in_value; *k && !kw; k++)
+		kw = strstr(low, *k) != NULL;
+	g_free(low);
+	if (kw)
+		return true;
+	if (!g_ascii_isalpha(v[0]) && v[0] != '_')
+		return false;
+	for (i = 0; i < n; i++) {
+		if (v[i] == '_')
+			under++;
+		else if (v[i] == '.')
+			dots++;
+		else if (g_ascii_isdigit(v[i]))
+			digits++;
+		else if (!g_ascii_isalpha(v[i]))
+			return v[i] == '(' || v[i] == '['; /* a call or an index: f(x), cfg["k"] */
+	}
+	return (dots && v[n - 1] != '.') || (under && !digits);
+}
+
 /* Letters only, no capital after the first character. */
 static bool plain_word(const char *v, size_t n)
 {
@@ -191,7 +223,7 @@ static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
 		return false;
 	if (quoted)
 		return true;
-	if (n < 3)
+	if (n < 3 || is_code(v, n))
 		return false;
 	return !(strict && plain_word(v, n));
 }
@@ -318,13 +350,14 @@ typedef struct form {
 	uint64_t lits;           /* run only if one of these literals occurs */
 	const char *re;
 	int group;
+	bool quoted;             /* the value is delimited: any length, spaces allowed */
 } form;
 
 static const form forms[] = {
-	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1},
-	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1},
-	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1},
-	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2},
+	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1, false},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1, false},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
 };
 
 static GOnce forms_once = G_ONCE_INIT;
@@ -362,7 +395,7 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			sp.e = ov[2 * forms[i].group + 1];
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
-			if (looks_secret(v->text + sp.s, sp.e - sp.s, true, false))
+			if (looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted, false))
 				g_array_append_val(spans, sp);
 			off = ov[1] > off ? ov[1] : off + 1;
 		}

@@ -314,6 +314,13 @@ static void test_private_key(void)
 	}
 	expect_none("public key", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----",
 		    "private_key");
+	expect_none("prose", "the \"-----BEGIN RSA PRIVATE KEY-----\" marker was found, then "
+		    "-----END RSA PRIVATE KEY-----", "private_key");
+	expect_value("encrypted header", "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+		     "DEK-Info: AES-128-CBC,AB12\n\nMIIEvQIBADANBgkqhkiG9w0B\n-----END RSA PRIVATE KEY-----",
+		     "private_key", "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,AB12\n\nMIIEvQIBADANBgkqhkiG9w0B");
+	expect_value("json escaped", "{\"key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\n"
+		     "-----END PRIVATE KEY-----\\n\"}", "private_key", "MIIEvQIBADANBgkqhkiG9w0B");
 	expect_none("certificate", "-----BEGIN CERTIFICATE-----\nMIIFiDCC\n-----END CERTIFICATE-----",
 		    "private_key");
 }
