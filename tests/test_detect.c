@@ -272,6 +272,11 @@ static void test_password_prose(void)
 		"Password expires: 2025/01/31",
 		"password_hash: 5f4dcc3b5aa765d61d8327deb882cf99x",
 		"reset_password_link",
+		"username, password = get_auth_from_url(proxy)",
+		"self.password = config.password",
+		"SEC_ERROR_BAD_PASSWORD = SEC_ERROR_BASE + 15",
+		"pw = cfg[\"pw\"]",
+		"ftp://user:pass@host/ and https://a:b@example.com/",
 	};
 	size_t i;
 
