@@ -234,6 +234,41 @@ static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsign
 	return -1;
 }
 
+/* Next ASCII digit at or after p (len if none): eight bytes at a time. */
+static size_t next_digit(const char *t, size_t len, size_t p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	while (p + 8 <= len) {
+		uint64_t x, y, lo, hi;
+
+		memcpy(&x, t + p, 8);
+		y = x & ~highs;                /* 7 bits per byte: the additions cannot carry */
+		lo = y + ones * (0x80 - 0x30); /* high bit set where byte >= '0' */
+		hi = y + ones * (0x80 - 0x3a); /* high bit set where byte > '9' */
+		if ((lo & ~hi & ~x & highs) != 0)
+			break;
+		p += 8;
+	}
+	while (p < len && !is_d(t[p]))
+		p++;
+	return p;
+}
+
+/* Case-insensitive (ASCII) search for any keyword in the whole text. */
+static bool any_keyword(const char *t, size_t len, char *const *kw)
+{
+	for (; kw && *kw; kw++) {
+		size_t kl = strlen(*kw), i;
+		char a = g_ascii_tolower(**kw), b = g_ascii_toupper(**kw);
+
+		for (i = 0; kl && i + kl <= len; i++)
+			if ((t[i] == a || t[i] == b) && g_ascii_strncasecmp(t + i, *kw, kl) == 0)
+				return true;
+	}
+	return false;
+}
+
 /* Walk clusters with at least `min_digits` digits in total. */
 static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
 		det_out *out)
@@ -246,8 +281,7 @@ static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool ca
 		size_t total = 0;
 		unsigned a, k;
 
-		while (p < len && !is_d(t[p]))
-			p++;
+		p = next_digit(t, len, p);
 		if (p >= len)
 			break;
 		p = parse_cluster(t, len, p, &c);
@@ -272,5 +306,8 @@ int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_ou
 
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)
 {
+	/* a My Number needs a keyword: most texts have none, skip the digit walk */
+	if (!any_keyword(v->text, v->len, d->keywords))
+		return 0;
 	return walk(d, v, NULL, false, out);
 }

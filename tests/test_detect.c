@@ -100,6 +100,9 @@ static void test_card_positive(void)
 	expect_value("diners 14", "Diners 3056 930902 5904", "credit_card",
 		     "3056 930902 5904");
 	expect_value("unionpay", "銀聯 6200000000000005 ", "credit_card", "6200000000000005");
+	expect_value("nine after kana", "番号のカードは9の後ろ 4111111111111111", "credit_card",
+		     "4111111111111111");
+	expect_value("mynumber nine", "マイナンバーの９１２３４５６７８９０４", "my_number", "912345678904");
 	expect_value("glued japanese", "カード番号4111111111111111の件", "credit_card",
 		     "4111111111111111");
 	expect_value("full-width", "カード番号：４１１１　１１１１　１１１１　１１１１", "credit_card",
