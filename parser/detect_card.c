@@ -255,20 +255,6 @@ static size_t next_digit(const char *t, size_t len, size_t p)
 	return p;
 }
 
-/* Case-insensitive (ASCII) search for any keyword in the whole text. */
-static bool any_keyword(const char *t, size_t len, char *const *kw)
-{
-	for (; kw && *kw; kw++) {
-		size_t kl = strlen(*kw), i;
-		char a = g_ascii_tolower(**kw), b = g_ascii_toupper(**kw);
-
-		for (i = 0; kl && i + kl <= len; i++)
-			if ((t[i] == a || t[i] == b) && g_ascii_strncasecmp(t + i, *kw, kl) == 0)
-				return true;
-	}
-	return false;
-}
-
 /* Walk clusters with at least `min_digits` digits in total. */
 static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
 		det_out *out)
@@ -307,7 +293,7 @@ int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_ou
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)
 {
 	/* a My Number needs a keyword: most texts have none, skip the digit walk */
-	if (!any_keyword(v->text, v->len, d->keywords))
+	if (!det_kw_any(d->kw, v->text, v->len))
 		return 0;
 	return walk(d, v, NULL, false, out);
 }

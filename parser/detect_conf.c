@@ -255,7 +255,7 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 			     errlen);
 	if (!d->re)
 		return -1;
-	if (d->kind == K_PASSWORD) {
+	if (d->kind == K_PASSWORD || d->kind == K_MYNUMBER) {
 		char where[600], msg[700];
 
 		d->kw = det_password_kw_new(d->keywords, msg, sizeof(msg));

@@ -116,8 +116,10 @@ static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size
 	for (j = 0; j < k->n; j++) {
 		size_t l = k->len[j];
 
-		if (i + l > len)
-			continue;
+		if (i + l > len || (k->ascii[j] ? g_ascii_tolower(t[i]) != k->kw[j][0]
+						   : t[i + 1] != k->kw[j][1] ||
+							     (l > 2 && t[i + 2] != k->kw[j][2])))
+			continue; /* cheap rejections before the full compare */
 		if (!k->ascii[j]) {
 			if (memcmp(t + i, k->kw[j], l) == 0)
 				return l;
@@ -401,6 +403,20 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 		}
 		pcre2_match_data_free(md);
 	}
+}
+
+bool det_kw_any(const struct det_kw *k, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i;
+
+	for (i = 0; k && i + 1 < len; i++) {
+		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
+
+		if ((k->bigram[x >> 3] & (1u << (x & 7))) && keyword_at(k, text, len, i))
+			return true;
+	}
+	return false;
 }
 
 static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
