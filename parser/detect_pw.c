@@ -85,7 +85,9 @@ struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errl
 		k->kw[k->n] = ascii ? g_ascii_strdown(keywords[i], -1) : g_strdup(keywords[i]);
 		k->len[k->n] = l;
 		k->ascii[k->n++] = ascii;
-		set_bigram(k, w[0], w[1]);
+		/* a multi-byte keyword is keyed on its 2nd and 3rd bytes: UTF-8 lead
+		 * bytes such as E3 (all kana) are too common to filter on */
+		set_bigram(k, ascii || l < 3 ? w[0] : w[1], ascii || l < 3 ? w[1] : w[2]);
 		if (ascii) {
 			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
 			set_bigram(k, w[0], g_ascii_toupper(w[1]));
@@ -108,30 +110,37 @@ void det_password_kw_free(struct det_kw *k)
 	g_free(k);
 }
 
-/* Length of the keyword at t[i], 0 if none (ASCII ones as whole words). */
-static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i)
+/* ASCII keyword j at t[i] as a whole word. */
+static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i)
+{
+	size_t l = k->len[j];
+
+	if (i + l > len || g_ascii_tolower(t[i]) != k->kw[j][0] ||
+	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
+		return false;
+	if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
+		return false;
+	return !(i + l < len && g_ascii_isalpha(t[i + l]));
+}
+
+/*
+ * The keyword the bigram at t[i] stands for: its length, its start in *at
+ * (i, or i - 1 for a multi-byte keyword keyed on its 2nd byte); 0 if none.
+ */
+static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
+			 size_t *at)
 {
 	unsigned j;
 
 	for (j = 0; j < k->n; j++) {
-		size_t l = k->len[j];
+		size_t l = k->len[j], s = !k->ascii[j] && l >= 3 ? i - 1 : i;
 
-		if (i + l > len || (k->ascii[j] ? g_ascii_tolower(t[i]) != k->kw[j][0]
-						   : t[i + 1] != k->kw[j][1] ||
-							     (l > 2 && t[i + 2] != k->kw[j][2])))
-			continue; /* cheap rejections before the full compare */
-		if (!k->ascii[j]) {
-			if (memcmp(t + i, k->kw[j], l) == 0)
-				return l;
-			continue;
+		if (k->ascii[j] ? ascii_kw_at(k, j, t, len, i)
+				: (s <= i && s + l <= len && t[s] == k->kw[j][0] &&
+				   memcmp(t + s, k->kw[j], l) == 0)) {
+			*at = s;
+			return l;
 		}
-		if (g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
-			continue;
-		if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
-			continue;
-		if (i + l < len && g_ascii_isalpha(t[i + l]))
-			continue;
-		return l;
 	}
 	return 0;
 }
@@ -413,7 +422,9 @@ bool det_kw_any(const struct det_kw *k, const char *text, size_t len)
 	for (i = 0; k && i + 1 < len; i++) {
 		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
 
-		if ((k->bigram[x >> 3] & (1u << (x & 7))) && keyword_at(k, text, len, i))
+		size_t at;
+
+		if ((k->bigram[x >> 3] & (1u << (x & 7))) && keyword_at(k, text, len, i, &at))
 			return true;
 	}
 	return false;
@@ -427,18 +438,18 @@ static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
 
 	for (i = 0; i + 1 < len; i++) {
 		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
-		size_t l;
+		size_t l, at;
 		span sp;
 
 		if (!(k->bigram[x >> 3] & (1u << (x & 7))))
 			continue;
-		if (!(l = keyword_at(k, v->text, len, i)))
+		if (!(l = keyword_at(k, v->text, len, i, &at)))
 			continue;
-		if (after_keyword(v->text, len, i, i + l, &sp)) {
+		if (after_keyword(v->text, len, at, at + l, &sp)) {
 			g_array_append_val(spans, sp);
 			i = sp.e - 1;
 		} else
-			i += l - 1;
+			i = at + l - 1;
 	}
 }
 
