@@ -112,6 +112,24 @@ static void test_card_txt(void)
 	sm_archive_result_clear(&r);
 }
 
+static void test_findings_limit(void)
+{
+	sm_limits l = limits();
+	sm_archive_result r;
+
+	put("f/cards.txt", "4111 1111 1111 1111\n4242 4242 4242 4242\n", -1);
+	zip_in("f", (const char *const[]){"../cards.zip", "cards.txt", NULL});
+	l.max_findings = 2; /* at the limit */
+	scan_file("cards.zip", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	sm_archive_result_clear(&r);
+	l.max_findings = 1; /* one past */
+	scan_file("cards.zip", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	g_assert_nonnull(find(&r, "credit_card", "cards.txt")); /* what was found is kept */
+	sm_archive_result_clear(&r);
+}
+
 static void test_nested_and_depth(void)
 {
 	sm_limits l = limits();
@@ -377,6 +395,7 @@ int main(int argc, char **argv)
 	D = sm_detectors_load(NULL, err, sizeof(err));
 	g_test_add_func("/archive/card_txt", test_card_txt);
 	g_test_add_func("/archive/nested_and_depth", test_nested_and_depth);
+	g_test_add_func("/archive/findings_limit", test_findings_limit);
 	g_test_add_func("/archive/docx_xlsx", test_docx_xlsx);
 	g_test_add_func("/archive/encrypted_onboarding", test_encrypted_onboarding);
 	g_test_add_func("/archive/member_limit", test_member_limit);
