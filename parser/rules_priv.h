@@ -53,6 +53,7 @@ typedef struct sm_intent {
 	sm_relist negations;  /* in the sentence: the phrase does not count */
 	sm_relist conditions;
 	sm_relist questions;  /* besides a sentence ending in '?' */
+	bool question_blocks; /* '?' / か after the phrase makes it not count */
 } sm_intent;
 
 /*
@@ -63,5 +64,56 @@ typedef struct sm_intent {
 #define SM_SENTENCE_MAX 2048
 bool sm_intent_match(const sm_intent *in, const char *text, size_t len);
 void sm_intent_clear(sm_intent *in);
+
+/* ------------------------------------------------------------ the rules */
+
+enum { RA_REPAIR, RA_REJECT, RA_TAG, RA_ACCEPT }; /* configured rule actions */
+
+typedef struct subj_conf {
+	int on_missing;      /* repair (else reject), reject, tag, accept */
+	int on_multiple;     /* reject, tag, accept (indices shifted by one) */
+	int repair_from;     /* 0 quoted history, 1 whole message */
+	char *repair_prefix; /* " - TrackingID#" */
+	char *missing_reply;
+	char *multiple_reply;
+	char **prefixes;     /* reply/forward prefixes (one pattern) */
+} subj_conf;
+
+typedef struct res_conf {
+	bool enabled;
+	char *tag;      /* "[Resolved] " */
+	char *add_rcpt; /* case-closure address or NULL */
+	char **phrases, **negations, **conditions, **questions, **auto_subjects;
+} res_conf;
+
+typedef struct intent_conf {
+	int action;     /* reject, tag, accept (indices shifted by one) */
+	char *reply;
+	char **phrases, **negations, **conditions, **questions;
+} intent_conf;
+
+typedef struct att_conf {
+	long long max_count, max_file_bytes, max_total_bytes;
+	int action; /* reject, tempfail, tag, accept */
+	char *reply;
+} att_conf;
+
+struct sm_rules {
+	sm_sr *sr;
+	char *policy_url;
+	subj_conf subj;
+	res_conf res;
+	intent_conf sev, feat;
+	att_conf att;
+	sm_relist prefixes, auto_subjects;
+	sm_intent resolution, severity, feature;
+};
+
+/* Outcome helpers (rules.c). */
+void sm_rules_outcome(sm_rules_result *out, const char *rule, const char *result, sm_act act,
+		      char *reply);
+/* Reply text: template with {sr} replaced by `srs` (printable ASCII), then
+ * the policy URL if configured.  g_free. */
+char *sm_rules_reply(const sm_rules *r, const char *tmpl, const char *srs);
 
 #endif
