@@ -1,71 +1,332 @@
-/* scan.c - placeholder until the pipeline lands (issue 2): accepts unchanged. */
-#include "policy.h"
+/*
+ * scan.c - one message through the policy: parse, walk every part, view and
+ * scan text, inspect archives, run the convention rules, decide, and
+ * prepare the rewrite (scan.h).  The --test mode and the daemon both call
+ * sm_scan_mem / sm_scan_fd: one code path.
+ *
+ * Untrusted input: the whole message.  Limits: max_message_bytes,
+ * max_part_bytes, max_total_bytes, max_findings, and everything msg.c and
+ * archive.c enforce.  A limit or an internal error becomes a verdict through
+ * the configured action (tempfail by default), never a silent pass.
+ */
+#include "archive.h"
+#include "rewrite.h"
+#include "scan_int.h"
 
 #include <string.h>
-#include <unistd.h>
 
-struct sm_result {
-	sm_verdict v;
-	GBytes *msg;
-};
+#define SNIFF_BYTES 65536
 
-sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
-		       time_t now)
+typedef enum { K_TEXT, K_HTML, K_ARCHIVE, K_BINARY } part_kind;
+
+/* ------------------------------------------------------------------ classify */
+
+static bool has_ext(const char *name, const char *const *exts)
 {
-	sm_result *r = g_new0(sm_result, 1);
+	const char *dot = name ? strrchr(name, '.') : NULL;
 
-	r->msg = g_bytes_new(buf, len);
-	return r;
+	for (; dot && *exts; exts++)
+		if (g_ascii_strcasecmp(dot + 1, *exts) == 0)
+			return true;
+	return false;
 }
 
-sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
-{
-	GByteArray *a = g_byte_array_new();
-	char buf[65536];
-	ssize_t n;
-	sm_result *r;
+static const char *const text_exts[] = {
+	"txt", "log", "csv", "tsv", "json", "xml", "cmd", "bat", "ps1", "psm1", "psd1", "py", "sh",
+	"ini", "conf", "cfg", "config", "reg", "yaml", "yml", "plist", "mobileconfig", "html", "htm",
+	"eml", "md", "onboarding", "offboarding", "rels", "properties", "env", "toml", "sql", "js",
+	"vbs", "txt", "out", "err", "trace", "evtx.txt", "inf", "cer", "pem", "key", "crt", NULL};
+static const char *const html_exts[] = {"html", "htm", "xhtml", NULL};
+static const char *const archive_exts[] = {"zip", "docx", "xlsx", "pptx", "docm", "xlsm",
+					   "pptm", "jar", NULL};
+static const char *const text_types[] = {
+	"application/json", "application/xml", "application/javascript", "application/x-sh",
+	"application/x-python", "application/x-powershell", "application/x-bat",
+	"application/x-msdos-program", "application/x-yaml", "application/yaml",
+	"application/x-plist", "application/x-x509-ca-cert", "application/pkcs8",
+	"application/x-pem-file", "message/delivery-status", "message/disposition-notification",
+	"application/x-apple-aspen-config", "application/csv", NULL};
 
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		g_byte_array_append(a, (guint8 *)buf, n);
-	r = sm_scan_mem(p, a->data, a->len, env, now);
-	g_byte_array_free(a, TRUE);
-	return r;
+static const uint8_t *const magic[] = {
+	(const uint8_t *)"\x89PNG", (const uint8_t *)"GIF8", (const uint8_t *)"\xff\xd8\xff",
+	(const uint8_t *)"%PDF", (const uint8_t *)"MSCF", (const uint8_t *)"\xd0\xcf\x11\xe0",
+	(const uint8_t *)"MZ", (const uint8_t *)"\x7f" "ELF", (const uint8_t *)"\x1f\x8b",
+	(const uint8_t *)"Rar!", (const uint8_t *)"7z\xbc\xaf", NULL};
+
+/* Text by content: a BOM, or no NUL and valid UTF-8 / mostly printable. */
+static bool sniff_text(const uint8_t *d, size_t n)
+{
+	size_t i, odd = 0;
+	int k;
+
+	if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff)))
+		return true;
+	if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
+		return true;
+	for (k = 0; magic[k]; k++) {
+		size_t ml = strlen((const char *)magic[k]);
+
+		if (n >= ml && memcmp(d, magic[k], ml) == 0)
+			return false;
+	}
+	if (memchr(d, 0, n))
+		return false;
+	for (i = 0; i < n; i++)
+		if (d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != 0x1b &&
+		    d[i] != 0x0c)
+			odd++;
+	return odd * 100 <= n;
 }
 
-void sm_result_free(sm_result *r)
+static part_kind classify(const sm_part *p, const uint8_t *head, size_t n)
 {
-	if (!r)
+	const char *ct = p->ctype;
+
+	if (sm_archive_sniff(head, n))
+		return K_ARCHIVE;
+	if (strcmp(ct, "text/html") == 0 || has_ext(p->filename, html_exts))
+		return K_HTML;
+	if (g_str_has_prefix(ct, "text/") || g_str_has_suffix(ct, "+xml") ||
+	    g_str_has_suffix(ct, "+json") || has_ext(p->filename, text_exts)) {
+		/* a declared text type that is really binary (magic, NULs, no BOM) */
+		return (n >= 2 && !sniff_text(head, n) &&
+			!(head[0] == 0xff || head[0] == 0xfe))
+			       ? K_BINARY
+			       : K_TEXT;
+	}
+	for (int i = 0; text_types[i]; i++)
+		if (strcmp(ct, text_types[i]) == 0)
+			return K_TEXT;
+	if (has_ext(p->filename, archive_exts))
+		return K_ARCHIVE;
+	return n && sniff_text(head, n) ? K_TEXT : K_BINARY;
+}
+
+/* ------------------------------------------------------------------ findings */
+
+static const char *where_of(const sm_part *p)
+{
+	return p->filename ? p->filename : p->loc;
+}
+
+static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hit *h,
+			sm_act act)
+{
+	const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
+	sm_finding *f = NULL;
+	guint i;
+
+	for (i = 0; i < s->r->findings->len; i++) {
+		sm_finding *g = &g_array_index(s->r->findings, sm_finding, i);
+
+		if (strcmp(g->detector, info->id) == 0 && strcmp(g->location, p->loc) == 0 &&
+		    !g->member) {
+			f = g;
+			break;
+		}
+	}
+	if (!f) {
+		f = sm_result_add_finding(s->r, info->id, info->label, p->loc, p->filename, NULL);
+		f->action = act;
+		f->preview = sm_detectors_preview(s->p->det, v, h);
+		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
+			       f->fingerprint);
+		f->reply = g_strdup(info->reply);
+	}
+	f->count++;
+}
+
+static void mark_strip(scan *s, guint idx, const char *why)
+{
+	guint i;
+
+	for (i = 0; i < s->strip->len; i++)
+		if (g_array_index(s->strip, guint, i) == idx)
+			return;
+	g_array_append_val(s->strip, idx);
+	g_ptr_array_add(s->why, g_strdup(why));
+}
+
+void sm_scan_set_limit(scan *s, const char *why, const char *where)
+{
+	if (!s->limit)
+		sm_result_note(s->r, "limit: %s (%s)", why, where);
+	s->limit = true;
+	s->limit_act = (sm_act)s->lim->on_limit;
+}
+
+/* ------------------------------------------------------------------ parts */
+
+/* Decode within the part and message budgets; NULL when over (limit set). */
+static GByteArray *decode_bounded(scan *s, const sm_part *p)
+{
+	GByteArray *d = g_byte_array_new();
+	long long room = s->lim->max_total_bytes - s->total;
+	size_t max = (size_t)(room < s->lim->max_part_bytes ? room : s->lim->max_part_bytes);
+
+	if (sm_msg_decode(s->m, p, max, d) != 0) {
+		sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes", p->loc);
+		g_byte_array_free(d, TRUE);
+		return NULL;
+	}
+	s->total += d->len;
+	return d;
+}
+
+static void scan_text(scan *s, guint idx, const sm_part *p, bool html)
+{
+	GByteArray *d = decode_bounded(s, p);
+	GArray *hits;
+	sm_view *v;
+	bool trunc = false;
+	guint i;
+
+	if (!d)
 		return;
-	g_bytes_unref(r->msg);
-	g_free(r);
+	v = sm_view_new(d->data, d->len, p->charset, html, (size_t)s->lim->max_part_bytes * 4,
+			&trunc);
+	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	if (trunc)
+		sm_scan_set_limit(s, "text view over its limit", p->loc);
+	if (sm_detectors_scan(s->p->det, v, &s->ctx, hits, (size_t)s->lim->max_findings) != 0)
+		sm_scan_set_limit(s, "more findings than max_findings", p->loc);
+	for (i = 0; i < hits->len; i++) {
+		const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		sm_act act = sm_detectors_info(s->p->det, h->det)->action;
+
+		hit_finding(s, p, v, h, act);
+		if (act == SM_ACT_STRIP)
+			mark_strip(s, idx, sm_detectors_info(s->p->det, h->det)->label);
+	}
+	if (hits->len && !s->limit) {
+		GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+
+		for (i = 0; i < hits->len; i++) {
+			const sm_hit *h = &g_array_index(hits, sm_hit, i);
+
+			if (sm_detectors_info(s->p->det, h->det)->action == SM_ACT_MASK)
+				g_array_append_val(mask, *h);
+		}
+		if (mask->len) {
+			GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+			GBytes *nb;
+
+			sm_rewrite_edits(v, mask, edits);
+			nb = edits->len ? sm_rewrite_part(s->m, p, v, d, edits) : NULL;
+			if (nb) {
+				sm_splice sp = {p->cstart, p->cend, nb};
+
+				g_array_append_val(s->r->splices, sp);
+			} else if (edits->len)
+				mark_strip(s, idx, "data that could not be masked in place");
+			g_array_free(edits, TRUE);
+		}
+		g_array_free(mask, TRUE);
+	}
+	g_array_free(hits, TRUE);
+	if (p->body) {
+		g_ptr_array_add(s->body_views, v);
+		g_ptr_array_add(s->keep, d);
+	} else {
+		sm_view_free(v);
+		g_byte_array_free(d, TRUE);
+	}
 }
 
-sm_verdict sm_result_verdict(const sm_result *r) { return r->v; }
-void sm_result_reply(const sm_result *r, const char **c, const char **x, const char **t)
+static void scan_archive(scan *s, guint idx, const sm_part *p)
 {
-	*c = *x = *t = NULL;
+	GByteArray *d = decode_bounded(s, p);
+	sm_archive_result ar;
+	guint i;
+
+	if (!d)
+		return;
+	sm_archive_scan(s->p->det, &s->ctx, s->lim, d->data, d->len, p->filename, &ar);
+	for (i = 0; i < ar.hits->len; i++) {
+		const sm_archive_hit *h = &g_array_index(ar.hits, sm_archive_hit, i);
+		const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
+		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
+						      p->filename, h->member);
+
+		f->count = h->count;
+		f->action = info->archive_action;
+		f->preview = g_strdup(h->preview ? h->preview : "********");
+		memcpy(f->fingerprint, h->fingerprint, sizeof(f->fingerprint));
+		f->reply = g_strdup(info->reply);
+		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK) {
+			f->action = SM_ACT_STRIP; /* an archive cannot be edited in place */
+			mark_strip(s, idx, info->label);
+		}
+	}
+	if (ar.status == SM_ARCHIVE_ENCRYPTED) {
+		sm_finding *f = sm_result_add_finding(s->r, "encrypted_archive", "encrypted archive",
+						      p->loc, p->filename, NULL);
+
+		f->count = 1;
+		f->action = (sm_act)s->lim->on_encrypted;
+		f->preview = g_strdup("-");
+		f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
+		if (f->action == SM_ACT_STRIP)
+			mark_strip(s, idx, "an encrypted archive that cannot be inspected");
+	} else if (ar.status == SM_ARCHIVE_LIMIT)
+		sm_scan_set_limit(s, "archive over an archive limit", where_of(p));
+	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
+		sm_result_note(s->r, "part %s: archive not readable, not inspected", p->loc);
+	sm_archive_result_clear(&ar);
+	g_byte_array_free(d, TRUE);
 }
-bool sm_result_failed(const sm_result *r) { return false; }
-size_t sm_result_header_count(const sm_result *r) { return 0; }
-void sm_result_header(const sm_result *r, size_t i, char *op, const char **name,
-		      const char **value, int *index) {}
-const char *const *sm_result_add_rcpts(const sm_result *r)
+
+static void uninspected(scan *s, guint idx, const sm_part *p)
 {
-	static const char *const none[] = {NULL};
-	return none;
+	sm_act a = (sm_act)s->lim->on_uninspected;
+
+	sm_result_note(s->r, "part %s (%s): binary, not inspected", p->loc, p->ctype);
+	if (a > SM_ACT_LOG) {
+		sm_finding *f = sm_result_add_finding(s->r, "uninspected", "content that cannot be "
+						      "inspected", p->loc, p->filename, NULL);
+
+		f->count = 1;
+		f->action = a;
+		f->preview = g_strdup("-");
+		f->reply = g_strdup("Attachments that cannot be inspected are not accepted");
+		if (a == SM_ACT_STRIP)
+			mark_strip(s, idx, "content that cannot be inspected");
+	}
 }
-bool sm_result_body_changed(const sm_result *r) { return false; }
-int sm_result_write_body(const sm_result *r, sm_write_fn fn, void *ud) { return 0; }
-int sm_result_write_message(const sm_result *r, sm_write_fn fn, void *ud)
+
+void sm_scan_part(scan *s, guint idx)
 {
-	gsize n;
-	const void *d = g_bytes_get_data(r->msg, &n);
-	return fn(ud, d, n);
+	const sm_part *p = g_ptr_array_index(s->m->parts, idx);
+	GByteArray *head = g_byte_array_new();
+	int d;
+
+	if (p->filename && (d = sm_detectors_match_name(s->p->det, p->filename)) >= 0) {
+		const sm_detector_info *info = sm_detectors_info(s->p->det, (unsigned)d);
+		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
+						      p->filename, NULL);
+
+		f->count = 1;
+		f->action = info->action;
+		f->preview = g_strdup("(file name)");
+		sm_fingerprint(s->ctx.fp_key, p->filename, strlen(p->filename), f->fingerprint);
+		f->reply = g_strdup(info->reply);
+		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK)
+			mark_strip(s, idx, info->label);
+	}
+	sm_msg_decode(s->m, p, SNIFF_BYTES, head);
+	switch (classify(p, head->data, head->len)) {
+	case K_TEXT:
+		scan_text(s, idx, p, false);
+		break;
+	case K_HTML:
+		scan_text(s, idx, p, true);
+		break;
+	case K_ARCHIVE:
+		scan_archive(s, idx, p);
+		break;
+	case K_BINARY:
+		uninspected(s, idx, p);
+		break;
+	}
+	g_byte_array_free(head, TRUE);
 }
-char *sm_result_json(const sm_result *r) { return g_strdup("{\"action\":\"accept\",\"findings\":[]}"); }
-char *sm_result_audit_json(const sm_result *r, const sm_envelope *env, time_t now)
-{
-	return g_strdup("{}");
-}
-char *sm_result_summary(const sm_result *r) { return g_strdup("accept"); }

@@ -136,9 +136,9 @@ static void compose_stage(stage *outer, const stage *inner)
 /* ------------------------------------------------------------------ view */
 
 /* out = compose(outer over inner): outer maps into inner's text, inner into src */
-static void compose(sm_view *v, const stage *outer, const stage *inner)
+static void compose(sm_view *v, size_t n, const stage *outer, const stage *inner)
 {
-	size_t i, n = outer->text->len;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		guint32 a = g_array_index(outer->start, guint32, i);
@@ -156,17 +156,17 @@ static sm_view *view_from(stage *fin, stage *mid, const uint8_t *src, size_t len
 	size_t n = fin->text->len;
 
 	v->len = n;
-	v->text = g_string_free(fin->text, FALSE);
-	fin->text = NULL;
 	v->src_start = g_new(uint32_t, n + 1);
 	v->src_end = g_new(uint32_t, n + 1);
 	if (mid)
-		compose(v, fin, mid);
+		compose(v, n, fin, mid);
 	else {
 		memcpy(v->src_start, fin->start->data, n * sizeof(guint32));
 		memcpy(v->src_end, fin->end->data, n * sizeof(guint32));
 	}
 	v->src_start[n] = v->src_end[n] = (uint32_t)len;
+	v->text = g_string_free(fin->text, FALSE);
+	fin->text = NULL;
 	v->src = src;
 	v->src_len = len;
 	v->quote_start = n;

@@ -1,0 +1,329 @@
+/*
+ * msg.c - parse a message with GMime over the original bytes and walk its
+ * parts (msg.h).
+ *
+ * Untrusted input: the whole message.  Limits (sm_limits): max_parts,
+ * max_depth, max_headers per entity, max_header_bytes for the top-level
+ * header block; going over one sets SM_MSG_LIMIT with a description, never a
+ * silent cut.  The walk recurses at most max_depth levels.
+ * Owns: the GMime message (which references a stream over `raw` without
+ * copying it) and the sm_part array.
+ */
+#include "msg.h"
+
+#include <string.h>
+
+static gpointer gmime_init_once(gpointer unused)
+{
+	g_mime_init();
+	return NULL;
+}
+
+static void part_free(gpointer data)
+{
+	sm_part *p = data;
+
+	g_free(p->ctype);
+	g_free(p->charset);
+	g_free(p->filename);
+	g_free(p->boundary);
+	g_free(p);
+}
+
+/* A file name for reports and matching: last path component, printable, bounded. */
+static char *clean_filename(const char *name)
+{
+	const char *base = name, *s;
+	GString *g;
+
+	if (!name || !*name)
+		return NULL;
+	for (s = name; *s; s++)
+		if (*s == '/' || *s == '\\')
+			base = s + 1;
+	if (!*base)
+		base = name;
+	g = g_string_new(NULL);
+	for (s = base; *s && g->len < 255;) {
+		gunichar c = g_utf8_get_char_validated(s, -1);
+
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append_c(g, '?');
+			s++;
+			continue;
+		}
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x202e)
+			g_string_append_c(g, '?');
+		else
+			g_string_append_unichar(g, c);
+		s = g_utf8_next_char(s);
+	}
+	return g_string_free(g, FALSE);
+}
+
+static bool set_limit(sm_msg *m, const char *what, long long n)
+{
+	m->status = SM_MSG_LIMIT;
+	snprintf(m->limit_what, sizeof(m->limit_what), "%s (limit %lld)", what, n);
+	return false;
+}
+
+static void add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth, const char *boundary,
+		     bool in_msg)
+{
+	sm_part *p = g_new0(sm_part, 1);
+	GMimeContentType *ct = g_mime_object_get_content_type(o);
+	GMimeContentDisposition *cd = g_mime_object_get_content_disposition(o);
+	GMimeDataWrapper *w = GMIME_IS_PART(o) ? g_mime_part_get_content((GMimePart *)o) : NULL;
+	GMimeStream *s = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+	const char *cs = ct ? g_mime_content_type_get_parameter(ct, "charset") : NULL;
+
+	p->obj = o;
+	g_strlcpy(p->loc, loc, sizeof(p->loc));
+	p->ctype = ct ? g_ascii_strdown(g_mime_content_type_get_mime_type(ct), -1)
+		      : g_strdup("text/plain");
+	if (strchr(p->ctype, '/') == NULL) {
+		g_free(p->ctype);
+		p->ctype = g_strdup("application/octet-stream");
+	}
+	p->charset = cs ? g_strdup(cs) : NULL;
+	p->filename = GMIME_IS_PART(o) ? clean_filename(g_mime_part_get_filename((GMimePart *)o))
+				       : NULL;
+	p->boundary = g_strdup(boundary);
+	p->attachment = p->filename != NULL ||
+			(cd && g_ascii_strcasecmp(g_mime_content_disposition_get_disposition(cd),
+						  "attachment") == 0);
+	p->body = !p->attachment && !in_msg &&
+		  (strcmp(p->ctype, "text/plain") == 0 || strcmp(p->ctype, "text/html") == 0);
+	p->in_message = in_msg;
+	p->enc = GMIME_IS_PART(o) ? g_mime_part_get_content_encoding((GMimePart *)o)
+				  : GMIME_CONTENT_ENCODING_DEFAULT;
+	if (s && s->bound_start >= 0 && (size_t)s->bound_start <= m->len) {
+		p->cstart = (size_t)s->bound_start;
+		p->cend = s->bound_end < 0 || (size_t)s->bound_end > m->len ? m->len
+									    : (size_t)s->bound_end;
+		if (p->cend < p->cstart)
+			p->cend = p->cstart;
+	}
+	p->depth = depth;
+	g_ptr_array_add(m->parts, p);
+}
+
+static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const char *boundary,
+		 bool in_msg, const sm_limits *lim, long long *count)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+
+	if (++*count > lim->max_parts)
+		return set_limit(m, "too many MIME parts", lim->max_parts);
+	if (depth > lim->max_depth)
+		return set_limit(m, "MIME nesting too deep", lim->max_depth);
+	if (hl && g_mime_header_list_get_count(hl) > lim->max_headers)
+		return set_limit(m, "too many header fields", lim->max_headers);
+	if (GMIME_IS_MULTIPART(o)) {
+		GMimeMultipart *mp = (GMimeMultipart *)o;
+		int i, n = g_mime_multipart_get_count(mp);
+		const char *b = g_mime_multipart_get_boundary(mp);
+
+		for (i = 0; i < n; i++) {
+			char sub[64];
+
+			snprintf(sub, sizeof(sub), "%s%s%d", loc, *loc ? "." : "", i + 1);
+			if (!walk(m, g_mime_multipart_get_part(mp, i), sub, depth + 1, b, in_msg, lim,
+				  count))
+				return false;
+		}
+		return true;
+	}
+	if (GMIME_IS_MESSAGE_PART(o)) {
+		GMimeMessage *inner = g_mime_message_part_get_message((GMimeMessagePart *)o);
+		GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;
+		char sub[64];
+
+		if (!body) {
+			add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
+			return true;
+		}
+		if (GMIME_IS_MULTIPART(body))
+			return walk(m, body, *loc ? loc : "1", depth + 1, NULL, true, lim, count);
+		snprintf(sub, sizeof(sub), "%s%s1", loc, *loc ? "." : "");
+		return walk(m, body, sub, depth + 1, NULL, true, lim, count);
+	}
+	add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
+	return true;
+}
+
+void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *body_off,
+		      bool *crlf)
+{
+	const uint8_t *p = raw, *e = raw + len;
+	const uint8_t *nl;
+
+	*hdr_end = *body_off = len;
+	*crlf = false;
+	while (p < e && (nl = memchr(p, '\n', e - p)) != NULL) {
+		if (nl == p || (nl == p + 1 && p[0] == '\r')) {
+			*hdr_end = p - raw;
+			*body_off = nl + 1 - raw;
+			break;
+		}
+		if (p == raw)
+			*crlf = nl > p && nl[-1] == '\r';
+		p = nl + 1;
+	}
+}
+
+sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
+{
+	static GOnce once = G_ONCE_INIT;
+	sm_msg *m = g_new0(sm_msg, 1);
+	GByteArray *arr;
+	GMimeStream *st;
+	GMimeParser *parser;
+	GMimeObject *top;
+	long long count = 0;
+
+	g_once(&once, gmime_init_once, NULL);
+	m->raw = raw;
+	m->len = len;
+	m->parts = g_ptr_array_new_with_free_func(part_free);
+	sm_msg_find_body(raw, len, &m->hdr_end, &m->body_off, &m->crlf);
+	if ((long long)m->hdr_end > lim->max_header_bytes) {
+		set_limit(m, "header block too large", lim->max_header_bytes);
+		return m;
+	}
+	/* A GByteArray over raw without copying: the stream must not own it. */
+	arr = g_byte_array_new_take((guint8 *)raw, len);
+	st = g_mime_stream_mem_new_with_byte_array(arr);
+	g_mime_stream_mem_set_owner((GMimeStreamMem *)st, FALSE);
+	parser = g_mime_parser_new_with_stream(st);
+	g_mime_parser_set_persist_stream(parser, TRUE);
+	m->message = g_mime_parser_construct_message(parser, NULL);
+	g_object_unref(parser);
+	g_object_unref(st);
+	m->arr = arr; /* GMime's substreams point at it: freed after the message */
+	if (!m->message) {
+		m->status = SM_MSG_ERROR;
+		return m;
+	}
+	{
+		const char *s = g_mime_message_get_subject(m->message);
+		const char *id = g_mime_message_get_message_id(m->message);
+
+		m->subject = s ? g_utf8_make_valid(s, -1) : NULL;
+		m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
+	}
+	top = g_mime_message_get_mime_part(m->message);
+	if (top)
+		walk(m, top, "", 0, NULL, false, lim, &count);
+	return m;
+}
+
+void sm_msg_free(sm_msg *m)
+{
+	if (!m)
+		return;
+	if (m->message)
+		g_object_unref(m->message);
+	if (m->arr)
+		g_byte_array_free(m->arr, FALSE); /* the header only, never raw */
+	g_ptr_array_free(m->parts, TRUE);
+	g_free(m->subject);
+	g_free(m->message_id);
+	g_free(m);
+}
+
+/* Skip a uuencoded part's "begin MODE NAME" line. */
+static size_t uu_begin(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *nl = memchr(s + i, '\n', n - i);
+		size_t next = nl ? (size_t)(nl - s) + 1 : n;
+
+		if (n - i >= 6 && memcmp(s + i, "begin ", 6) == 0)
+			return next;
+		i = next;
+	}
+	return 0;
+}
+
+int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out)
+{
+	const uint8_t *s = m->raw + p->cstart;
+	size_t n = p->cend - p->cstart, i = 0, start = out->len;
+	GMimeEncoding st;
+	char *buf;
+
+	if (p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	    p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	    p->enc != GMIME_CONTENT_ENCODING_UUENCODE) {
+		g_byte_array_append(out, s, (guint)(n < max ? n : max));
+		return n > max;
+	}
+	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE)
+		i = uu_begin(s, n);
+	g_mime_encoding_init_decode(&st, p->enc);
+	buf = g_malloc(g_mime_encoding_outlen(&st, 65536) + 16);
+	while (i < n) {
+		size_t chunk = n - i < 65536 ? n - i : 65536;
+		size_t got = g_mime_encoding_step(&st, (const char *)s + i, chunk, buf);
+
+		i += chunk;
+		g_byte_array_append(out, (guint8 *)buf, (guint)got);
+		if (out->len - start >= max) {
+			g_byte_array_set_size(out, (guint)(start + max));
+			g_free(buf);
+			return i < n || out->len - start > max;
+		}
+	}
+	{
+		size_t got = g_mime_encoding_flush(&st, "", 0, buf);
+
+		g_byte_array_append(out, (guint8 *)buf, (guint)got);
+	}
+	g_free(buf);
+	if (out->len - start > max) {
+		g_byte_array_set_size(out, (guint)(start + max));
+		return 1;
+	}
+	return 0;
+}
+
+void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
+{
+	GMimeHeaderList *hl = m->message ? g_mime_object_get_header_list((GMimeObject *)m->message)
+					 : NULL;
+	int i, n = hl ? g_mime_header_list_get_count(hl) : 0;
+
+	*names = g_new0(char *, n + 1);
+	*values = g_new0(char *, n + 1);
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *v = g_mime_header_get_value(h);
+
+		(*names)[i] = g_strdup(g_mime_header_get_name(h));
+		(*values)[i] = g_utf8_make_valid(v ? v : "", -1);
+	}
+}
+
+size_t sm_msg_part_header_start(const sm_msg *m, const sm_part *p)
+{
+	size_t blen, i, floor;
+
+	if (!p->boundary || p->cstart > m->len)
+		return (size_t)-1;
+	blen = strlen(p->boundary);
+	floor = p->cstart > (size_t)1 << 20 ? p->cstart - ((size_t)1 << 20) : 0;
+	for (i = p->cstart; i-- > floor;) {
+		if (m->raw[i] == '-' && i + 2 + blen <= p->cstart && m->raw[i + 1] == '-' &&
+		    memcmp(m->raw + i + 2, p->boundary, blen) == 0 &&
+		    (i == 0 || m->raw[i - 1] == '\n')) {
+			const uint8_t *nl = memchr(m->raw + i, '\n', p->cstart - i);
+
+			return nl ? (size_t)(nl - m->raw) + 1 : (size_t)-1;
+		}
+	}
+	return (size_t)-1;
+}

@@ -1,0 +1,76 @@
+/*
+ * msg.h - the message model: a parsed message over the original bytes, its
+ * leaf parts in depth-first order with stable locations ("1", "2.1", ...),
+ * and transfer decoding straight from the original bytes.
+ *
+ * The original bytes are never copied or changed: every later rewrite is a
+ * splice of them, so what is not edited stays byte for byte.
+ */
+#ifndef SM_MSG_H
+#define SM_MSG_H
+
+#include "sm.h"
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+typedef struct sm_part {
+	GMimeObject *obj;    /* borrowed from the message */
+	char loc[64];        /* IMAP-style section: "1", "2.1", "2.1.3" */
+	char *ctype;         /* "type/subtype", lower case (owned) */
+	char *charset;       /* declared charset parameter or NULL (owned) */
+	char *filename;      /* decoded (RFC 2047 / 2231) and made printable, or NULL (owned) */
+	char *boundary;      /* the enclosing multipart's boundary, or NULL (owned) */
+	bool attachment;     /* a file name or Content-Disposition: attachment */
+	bool body;           /* a text/plain or text/html body part (not an attachment) */
+	bool in_message;     /* inside an attached message/rfc822 */
+	GMimeContentEncoding enc;
+	size_t cstart, cend; /* the encoded content in the original bytes */
+	int depth;
+} sm_part;
+
+typedef enum {
+	SM_MSG_OK = 0,
+	SM_MSG_LIMIT, /* a limit was exceeded: msg->limit_what says which */
+	SM_MSG_ERROR, /* could not parse at all */
+} sm_msg_status;
+
+typedef struct sm_msg {
+	const uint8_t *raw;  /* the original bytes (not owned) */
+	size_t len;
+	size_t hdr_end;      /* end of the top-level header block (before the empty line) */
+	size_t body_off;     /* first byte of the body */
+	bool crlf;           /* the header block uses CRLF line ends */
+	GMimeMessage *message;
+	GByteArray *arr;     /* a GByteArray header over raw for GMime's streams (not owning raw) */
+	GPtrArray *parts;    /* sm_part*, leaves in depth-first order */
+	sm_msg_status status;
+	char limit_what[160];
+	char *subject;       /* decoded UTF-8 or NULL (owned) */
+	char *message_id;    /* or NULL (owned) */
+} sm_msg;
+
+/* Parse raw[0, len) (not copied; must outlive the sm_msg) within lim. */
+sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim);
+void sm_msg_free(sm_msg *m);
+
+/*
+ * The transfer-decoded content of a part, at most max bytes, appended to out.
+ * Returns 1 if it was cut at max, 0 if complete.
+ */
+int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out);
+
+/* The top-level header fields, unfolded and RFC 2047-decoded, NULL-terminated
+ * parallel arrays (g_strfreev both). */
+void sm_msg_headers(const sm_msg *m, char ***names, char ***values);
+
+/* The top-level header block [0, hdr_end), the empty line, the body from
+ * body_off; both len when there is no empty line.  crlf: CRLF line ends. */
+void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *body_off,
+		      bool *crlf);
+
+/* Offset where a part's header block starts in the original (for replacing
+ * the whole entity), or (size_t)-1 if it cannot be found. */
+size_t sm_msg_part_header_start(const sm_msg *m, const sm_part *p);
+
+#endif

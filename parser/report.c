@@ -1,0 +1,181 @@
+/*
+ * report.c - a result as the --test JSON object, as one audit record, and
+ * as one syslog line.  Findings appear with detector, location, file name,
+ * archive member, count, action, masked preview and fingerprint: never the
+ * matched value.  Strings pass through the JSON writer (escaped, valid UTF-8).
+ */
+#include "json.h"
+#include "result.h"
+
+#include <string.h>
+
+static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
+{
+	guint i;
+
+	sm_json_key(j, "findings");
+	sm_json_arr_begin(j);
+	for (i = 0; i < r->findings->len; i++) {
+		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+
+		sm_json_obj_begin(j);
+		sm_json_kstr(j, "detector", f->detector);
+		sm_json_kstr(j, "location", f->location);
+		if (f->filename)
+			sm_json_kstr(j, "filename", f->filename);
+		if (f->member)
+			sm_json_kstr(j, "member", f->member);
+		sm_json_kint(j, "count", f->count);
+		sm_json_kstr(j, "action", sm_act_names[f->action]);
+		sm_json_kstr(j, "preview", f->preview ? f->preview : "");
+		if (fingerprints)
+			sm_json_kstr(j, "fingerprint", f->fingerprint);
+		sm_json_obj_end(j);
+	}
+	sm_json_arr_end(j);
+}
+
+static void rules_json(sm_json *j, const sm_result *r)
+{
+	guint i;
+
+	sm_json_key(j, "rules");
+	sm_json_arr_begin(j);
+	for (i = 0; i < r->outcomes->len; i++) {
+		const sm_rule_outcome *o = &g_array_index(r->outcomes, sm_rule_outcome, i);
+
+		sm_json_obj_begin(j);
+		sm_json_kstr(j, "rule", o->rule);
+		sm_json_kstr(j, "result", o->result);
+		sm_json_kstr(j, "action", sm_act_names[o->action]);
+		sm_json_obj_end(j);
+	}
+	sm_json_arr_end(j);
+}
+
+static void strv_json(sm_json *j, const char *key, char **v)
+{
+	sm_json_key(j, key);
+	sm_json_arr_begin(j);
+	for (; v && *v; v++)
+		sm_json_str(j, *v);
+	sm_json_arr_end(j);
+}
+
+static void reply_json(sm_json *j, const sm_result *r)
+{
+	if (r->code) {
+		char *t = g_strdup_printf("%s %s %s", r->code, r->xcode ? r->xcode : "",
+					  r->text ? r->text : "");
+
+		sm_json_kstr(j, "smtp_reply", t);
+		g_free(t);
+	}
+}
+
+/* The fields --test and the audit log share. */
+static void common_json(sm_json *j, const sm_result *r, bool audit)
+{
+	guint i;
+
+	sm_json_kstr(j, "action", sm_verdict_names[r->verdict]);
+	if (r->dry_run) {
+		sm_json_kbool(j, "dry_run", true);
+		sm_json_kstr(j, "would_action", sm_verdict_names[r->would]);
+	}
+	reply_json(j, r);
+	sm_json_kbool(j, "support", r->support);
+	if (r->sr[0])
+		sm_json_kstr(j, "sr", r->sr);
+	else
+		sm_json_kstr(j, "sr", NULL);
+	strv_json(j, "related_sr", r->related_sr);
+	sm_json_kbool(j, "resolution", r->resolved);
+	findings_json(j, r, audit);
+	rules_json(j, r);
+	sm_json_key(j, "headers_added");
+	sm_json_arr_begin(j);
+	for (i = 0; i < r->hdrops->len; i++) {
+		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+		char *t = g_strdup_printf("%s: %s", h->name, h->value);
+
+		if (h->op == 'A' && strcmp(h->name, "Subject") != 0)
+			sm_json_str(j, t);
+		g_free(t);
+	}
+	sm_json_arr_end(j);
+	{
+		bool subj = false;
+
+		for (i = 0; i < r->hdrops->len; i++)
+			subj |= strcmp(g_array_index(r->hdrops, sm_hdrop, i).name, "Subject") == 0;
+		sm_json_kbool(j, "subject_changed", subj);
+	}
+	sm_json_kbool(j, "body_changed", r->splices->len > 0);
+	if (r->rcpts->len > 1) {
+		sm_json_key(j, "recipients_added");
+		sm_json_arr_begin(j);
+		for (i = 0; i + 1 < r->rcpts->len; i++)
+			sm_json_str(j, g_ptr_array_index(r->rcpts, i));
+		sm_json_arr_end(j);
+	}
+	sm_json_key(j, "notes");
+	sm_json_arr_begin(j);
+	for (i = 0; i < r->notes->len; i++)
+		sm_json_str(j, g_ptr_array_index(r->notes, i));
+	sm_json_arr_end(j);
+}
+
+char *sm_result_json(const sm_result *r)
+{
+	sm_json j;
+
+	sm_json_init(&j);
+	sm_json_obj_begin(&j);
+	common_json(&j, r, true);
+	sm_json_obj_end(&j);
+	return sm_json_finish(&j);
+}
+
+char *sm_result_audit_json(const sm_result *r, const sm_envelope *env, time_t now)
+{
+	GDateTime *dt = g_date_time_new_from_unix_local(now);
+	char *ts = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z") : g_strdup("");
+	sm_json j;
+
+	sm_json_init(&j);
+	sm_json_obj_begin(&j);
+	sm_json_kstr(&j, "ts", ts);
+	sm_json_kstr(&j, "queue_id", env && env->queue_id ? env->queue_id : NULL);
+	sm_json_kstr(&j, "message_id", r->message_id);
+	sm_json_kstr(&j, "sender", r->sender);
+	strv_json(&j, "recipients", r->support_rcpts);
+	common_json(&j, r, true);
+	sm_json_obj_end(&j);
+	g_free(ts);
+	if (dt)
+		g_date_time_unref(dt);
+	return sm_json_finish(&j);
+}
+
+char *sm_result_summary(const sm_result *r)
+{
+	GString *g = g_string_new(NULL);
+	guint i;
+
+	g_string_append_printf(g, "action=%s sr=%s findings=%u", sm_verdict_names[r->verdict],
+			       r->sr[0] ? r->sr : "-", r->findings->len);
+	for (i = 0; i < r->findings->len && i < 8; i++) {
+		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+
+		g_string_append_printf(g, " %s:%s@%s", f->detector, sm_act_names[f->action],
+				       f->location);
+	}
+	if (r->resolved)
+		g_string_append(g, " resolution=resolved");
+	if (r->code)
+		g_string_append_printf(g, " reply=%s/%s", r->code, r->xcode ? r->xcode : "");
+	if (r->dry_run)
+		g_string_append_printf(g, " dry-run would=%s", sm_verdict_names[r->would]);
+	return g_string_free(g, FALSE);
+}

@@ -1,0 +1,291 @@
+/*
+ * result.c - a scan's result: accessors for the milter, the message as
+ * delivered (original bytes with splices and header edits), the --test JSON
+ * object, the audit record and the syslog summary.
+ *
+ * Never writes a matched value: findings carry masked previews and keyed
+ * fingerprints only.  Untrusted strings (Message-ID, sender, file names)
+ * go through the JSON writer, which escapes them.
+ */
+#include "msg.h"
+#include "result.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+
+sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
+{
+	sm_result *r = g_new0(sm_result, 1);
+
+	r->policy = sm_policy_ref(p);
+	r->raw = raw;
+	r->len = len;
+	sm_msg_find_body(raw, len, &r->hdr_end, &r->body_off, &r->crlf);
+	r->dry_run = sm_policy_dry_run(p);
+	r->findings = g_array_new(FALSE, TRUE, sizeof(sm_finding));
+	r->splices = g_array_new(FALSE, TRUE, sizeof(sm_splice));
+	r->hdrops = g_array_new(FALSE, TRUE, sizeof(sm_hdrop));
+	r->rcpts = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(r->rcpts, NULL);
+	r->notes = g_ptr_array_new_with_free_func(g_free);
+	r->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
+	return r;
+}
+
+void sm_result_clear_headers(sm_result *r)
+{
+	guint i;
+
+	for (i = 0; i < r->hdrops->len; i++) {
+		sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+
+		g_free(h->name);
+		g_free(h->value);
+	}
+	g_array_set_size(r->hdrops, 0);
+}
+
+void sm_result_free(sm_result *r)
+{
+	guint i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->findings->len; i++) {
+		sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+
+		g_free(f->detector);
+		g_free(f->label);
+		g_free(f->filename);
+		g_free(f->member);
+		g_free(f->preview);
+		g_free(f->reply);
+	}
+	for (i = 0; i < r->splices->len; i++)
+		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
+	sm_result_clear_headers(r);
+	for (i = 0; i < r->outcomes->len; i++) {
+		sm_rule_outcome *o = &g_array_index(r->outcomes, sm_rule_outcome, i);
+
+		g_free(o->rule);
+		g_free(o->result);
+		g_free(o->reply);
+	}
+	g_array_free(r->findings, TRUE);
+	g_array_free(r->splices, TRUE);
+	g_array_free(r->hdrops, TRUE);
+	g_array_free(r->outcomes, TRUE);
+	g_ptr_array_free(r->rcpts, TRUE);
+	g_ptr_array_free(r->notes, TRUE);
+	g_strfreev(r->related_sr);
+	g_strfreev(r->support_rcpts);
+	g_free(r->code);
+	g_free(r->xcode);
+	g_free(r->text);
+	g_free(r->message_id);
+	g_free(r->sender);
+	if (r->mapped)
+		munmap(r->mapped, r->len);
+	sm_policy_unref(r->policy);
+	g_free(r);
+}
+
+void sm_result_set_reply(sm_result *r, const char *code, const char *xcode, const char *text)
+{
+	g_free(r->code);
+	g_free(r->xcode);
+	g_free(r->text);
+	r->code = g_strdup(code);
+	r->xcode = g_strdup(xcode);
+	r->text = g_strdup(text);
+}
+
+sm_finding *sm_result_add_finding(sm_result *r, const char *detector, const char *label,
+				  const char *loc, const char *filename, const char *member)
+{
+	sm_finding f = {0};
+
+	f.detector = g_strdup(detector);
+	f.label = g_strdup(label ? label : detector);
+	g_strlcpy(f.location, loc, sizeof(f.location));
+	f.filename = g_strdup(filename);
+	f.member = g_strdup(member);
+	g_array_append_val(r->findings, f);
+	return &g_array_index(r->findings, sm_finding, r->findings->len - 1);
+}
+
+void sm_result_add_header(sm_result *r, char op, const char *name, const char *value, int index)
+{
+	sm_hdrop h = {op, g_strdup(name), g_strdup(value), index};
+
+	g_array_append_val(r->hdrops, h);
+}
+
+void sm_result_note(sm_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->notes->len >= 100)
+		return; /* bounded: a hostile message can have many parts */
+	va_start(ap, fmt);
+	g_ptr_array_add(r->notes, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* ------------------------------------------------------------------ accessors */
+
+sm_verdict sm_result_verdict(const sm_result *r)
+{
+	return r->verdict;
+}
+
+void sm_result_reply(const sm_result *r, const char **code, const char **xcode, const char **text)
+{
+	*code = r->code;
+	*xcode = r->xcode;
+	*text = r->text;
+}
+
+bool sm_result_failed(const sm_result *r)
+{
+	return r->failed;
+}
+
+size_t sm_result_header_count(const sm_result *r)
+{
+	return r->hdrops->len;
+}
+
+void sm_result_header(const sm_result *r, size_t i, char *op, const char **name,
+		      const char **value, int *index)
+{
+	const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+
+	*op = h->op;
+	*name = h->name;
+	*value = h->value;
+	*index = h->index;
+}
+
+const char *const *sm_result_add_rcpts(const sm_result *r)
+{
+	return (const char *const *)r->rcpts->pdata;
+}
+
+bool sm_result_body_changed(const sm_result *r)
+{
+	return r->splices->len > 0;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+/* Original bytes [from, to) with the splices inside it applied. */
+static int write_spliced(const sm_result *r, size_t from, size_t to, sm_write_fn fn, void *ud)
+{
+	size_t at = from;
+	guint i;
+
+	for (i = 0; i < r->splices->len; i++) {
+		const sm_splice *s = &g_array_index(r->splices, sm_splice, i);
+		gsize n;
+		const void *d;
+
+		if (s->start < at || s->end > to)
+			continue;
+		if (s->start > at && fn(ud, r->raw + at, s->start - at) < 0)
+			return -1;
+		d = g_bytes_get_data(s->with, &n);
+		if (n && fn(ud, d, n) < 0)
+			return -1;
+		at = s->end;
+	}
+	return at < to ? fn(ud, r->raw + at, to - at) : 0;
+}
+
+int sm_result_write_body(const sm_result *r, sm_write_fn fn, void *ud)
+{
+	return write_spliced(r, r->body_off, r->len, fn, ud);
+}
+
+static bool changed_here(const sm_result *r, const char *field, size_t flen)
+{
+	guint i;
+
+	for (i = 0; i < r->hdrops->len; i++) {
+		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+
+		if (h->op == 'C' && strlen(h->name) == flen &&
+		    g_ascii_strncasecmp(h->name, field, flen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The header block with 'C' fields replaced and 'A' fields appended. */
+static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
+{
+	const char *p = (const char *)r->raw, *e = p + r->hdr_end;
+	const char *eol = r->crlf ? "\r\n" : "\n";
+	guint i;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', e - p);
+		const char *end = nl ? nl + 1 : e, *colon = memchr(p, ':', end - p);
+
+		while (end < e && (*end == ' ' || *end == '\t')) {
+			nl = memchr(end, '\n', e - end);
+			end = nl ? nl + 1 : e;
+		}
+		if (!(colon && changed_here(r, p, colon - p)) && fn(ud, p, end - p) < 0)
+			return -1;
+		if (colon && changed_here(r, p, colon - p)) {
+			for (i = 0; i < r->hdrops->len; i++) {
+				const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+				char *line;
+				int rc;
+
+				if (h->op != 'C' || strlen(h->name) != (size_t)(colon - p) ||
+				    g_ascii_strncasecmp(h->name, p, colon - p) != 0)
+					continue;
+				line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
+				rc = fn(ud, line, strlen(line));
+				g_free(line);
+				if (rc < 0)
+					return -1;
+				break;
+			}
+		}
+		p = end;
+	}
+	if (r->hdr_end > 0 && r->raw[r->hdr_end - 1] != '\n' && fn(ud, eol, strlen(eol)) < 0)
+		return -1;
+	for (i = 0; i < r->hdrops->len; i++) {
+		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+		char *line;
+		int rc;
+
+		if (h->op != 'A')
+			continue;
+		line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
+		rc = fn(ud, line, strlen(line));
+		g_free(line);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sm_result_write_message(const sm_result *r, sm_write_fn fn, void *ud)
+{
+	if (write_headers(r, fn, ud) < 0)
+		return -1;
+	if (r->body_off > r->hdr_end &&
+	    fn(ud, r->raw + r->hdr_end, r->body_off - r->hdr_end) < 0) /* the empty line */
+		return -1;
+	if (r->body_off == r->hdr_end && r->body_off == r->len)
+		return fn(ud, r->crlf ? "\r\n" : "\n", r->crlf ? 2 : 1);
+	return sm_result_write_body(r, fn, ud);
+}
+
+
