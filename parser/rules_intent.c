@@ -112,7 +112,7 @@ static bool governed(const sm_intent *in, const char *t, size_t len, size_t ms, 
 	size_t n;
 	bool g;
 
-	if (term == '?' || particle_follows(t, len, me))
+	if (in->question_blocks && (term == '?' || particle_follows(t, len, me)))
 		return true;
 	c = blank_phrases(in, t, s, e);
 	n = strlen(c);
