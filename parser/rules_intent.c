@@ -124,18 +124,27 @@ static bool governed(const sm_intent *in, const char *t, size_t len, size_t ms, 
 
 bool sm_intent_match(const sm_intent *in, const char *text, size_t len)
 {
-	size_t from = 0, ms, me;
-	int hits = 0;
+	size_t i;
+	bool hit = false;
 
-	while (hits++ < INTENT_MAX_HITS && from < len &&
-	       sm_relist_first(&in->phrases, text, len, from, &ms, &me)) {
-		if (!governed(in, text, len, ms, me))
-			return true;
-		from = me > ms ? me : ms + 1;
-		while (from < len && ((unsigned char)text[from] & 0xc0) == 0x80)
-			from++;
+	/* one pass per phrase pattern, so the work stays linear in len */
+	for (i = 0; i < in->phrases.n && !hit; i++) {
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(in->phrases.re[i], NULL);
+		size_t from = 0;
+		int hits = 0;
+
+		while (!hit && hits++ < INTENT_MAX_HITS && from < len &&
+		       pcre2_match(in->phrases.re[i], (PCRE2_SPTR)text, len, from, 0, md, NULL) >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+			hit = !governed(in, text, len, ov[0], ov[1]);
+			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+			while (from < len && ((unsigned char)text[from] & 0xc0) == 0x80)
+				from++;
+		}
+		pcre2_match_data_free(md);
 	}
-	return false;
+	return hit;
 }
 
 void sm_intent_clear(sm_intent *in)

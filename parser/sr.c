@@ -238,15 +238,25 @@ static gint by_pos(gconstpointer a, gconstpointer b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* The Subject with other systems' tags blanked (same length). g_free. */
+/* The Subject with other systems' tags blanked (same length). g_free.
+ * One linear pass per pattern. */
 static char *blank_ignored(const sm_sr *s, const char *t, size_t len)
 {
 	char *c = g_strndup(t, len);
-	size_t from = 0, ms, me;
+	size_t i;
 
-	while (from < len && sm_relist_first(&s->ignore, c, len, from, &ms, &me)) {
-		memset(c + ms, ' ', me - ms);
-		from = next_char(c, len, me > ms ? me : ms + 1);
+	for (i = 0; i < s->ignore.n; i++) {
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(s->ignore.re[i], NULL);
+		size_t off = 0;
+
+		while (off < len &&
+		       pcre2_match(s->ignore.re[i], (PCRE2_SPTR)c, len, off, 0, md, NULL) >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+			memset(c + ov[0], ' ', ov[1] - ov[0]);
+			off = next_char(c, len, ov[1] > ov[0] ? ov[1] : ov[0] + 1);
+		}
+		pcre2_match_data_free(md);
 	}
 	return c;
 }
