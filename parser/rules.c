@@ -56,23 +56,29 @@ static const char *const def_negations[] = {
 	"n't\\b",
 	"\\bnever\\b",
 	"\\bno longer\\b",
+	"\\bpartially\\b",
+	"\\bpartly\\b",
 	"未",
+	"一部",
+	"部分的",
 	"(?<!問題|支障|差し支え|問題は)ない",
 	"(?<!問題あり|問題ござい|問題はあり|問題はござい|差し支えあり|差し支えござい|支障あり|支障ござい|構い|かまい)ません",
 	NULL,
 };
 
 static const char *const def_conditions[] = {
-	"\\bif\\b", "\\bunless\\b", "\\bonce\\b", "\\bwhen\\b", "\\bwhether\\b",
-	"場合",     "たら",         "れば",       "なら(?!びに)", NULL,
+	"\\bif\\b",   "\\bunless\\b", "\\bonce\\b", "\\bwhen\\b", "\\bwhether\\b",
+	"\\bbut\\b",  "\\bhowever\\b", "場合",     "たら",       "れば",
+	"なら(?!びに)", NULL,
 };
 
 static const char *const def_questions[] = {"か\\s*$", NULL};
 
 static const char *const def_sev_phrases[] = {
-	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*A(?![A-Za-z0-9])",
-	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=-]?\\s*[\"']?A\\b",
-	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?A\\b",
+	/* (?-i:A): "priority a customer ..." is not severity A */
+	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])",
+	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=-]?\\s*[\"']?(?-i:A)\\b",
+	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?(?-i:A)\\b",
 	"24\\s*(?:x|×|/|時間)\\s*(?:7|365)\\s*(?:日)?\\s*(?:での|の)?\\s*(?:対応|サポート)\\s*(?:を|が)?\\s*(?:希望|お願い|依頼|必要)",
 	"\\b(?:request|need|want|require)\\b[^.?!\\n]{0,30}\\b24\\s*(?:x|/)\\s*7\\b",
 	NULL,

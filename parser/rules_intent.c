@@ -20,7 +20,8 @@
 
 #define INTENT_MAX_HITS 64
 
-static const char *const particles[] = {"ら", "か", "なら", "ば", "でしょうか", NULL};
+/* directly after the phrase: conditional (ら, なら, ば), question (か), contrast (が) */
+static const char *const particles[] = {"ら", "か", "なら", "ば", "でしょうか", "が", NULL};
 
 static bool is_ideographic_stop(const char *t, size_t p)
 {

@@ -329,6 +329,10 @@ static void test_resolution_no(void)
 		"Unless you object, please close this case later.\n",
 		"パッチ適用で解決した場合はクローズで結構です。\n",
 		"まだクローズで問題ありませんとは言えません。\n",
+		"前回の件は解決しましたが、新たに別の問題が発生しました。\n",
+		"This issue is resolved, but please keep the case open for a week.\n",
+		"一部解決しました。\n",
+		"The issue is partially resolved now.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
@@ -455,6 +459,7 @@ static void test_severity(void)
 		"Severity A is not needed.\n",
 		"We don't need severity A.\n",
 		"The build is version A1.\n",
+		"This is high priority a customer is waiting.\n",
 		"了解です。\n\n差出人: サポート\n送信日時: 2024年12月4日\n\n重要度を A に上げることも可能です。\n",
 		NULL,
 	};
