@@ -84,6 +84,8 @@ static bool particle_follows(const char *t, size_t len, size_t me)
 {
 	const char *const *p;
 
+	while (me < len && t[me] == ' ')
+		me++;
 	for (p = particles; *p; p++)
 		if (len - me >= strlen(*p) && memcmp(t + me, *p, strlen(*p)) == 0)
 			return true;

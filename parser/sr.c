@@ -8,8 +8,10 @@
  * a number are configurable PCRE2 patterns with a (?<sr>...) group, matched
  * on folded text (full-width digits and separators already ASCII).
  *
- * Untrusted input: Subject and body text.  Limits: max_matches candidate
- * numbers examined per call (beyond it the answer is flagged truncated),
+ * Untrusted input: Subject and body text.  Every match loop advances through
+ * the text (one linear pass per pattern).  Limits: max_matches distinct
+ * valid numbers considered per call (beyond it the answer is flagged
+ * truncated),
  * max_numbers distinct numbers kept per message (used by rules.c), a fixed
  * window of SR_CTX_BEFORE bytes looked at by sm_sr_is_sr_at.
  * Owns: its compiled patterns; immutable after sm_sr_load.
@@ -185,10 +187,25 @@ typedef struct cand {
 typedef struct walk {
 	const sm_sr *s;
 	time_t now;
-	GArray *c;       /* of cand */
-	size_t examined; /* candidate matches seen, against max_matches */
-	bool truncated;
+	GArray *c;        /* of cand: distinct valid numbers, first occurrence */
+	GHashTable *seen; /* digits -> index + 1 in c */
+	bool truncated;   /* more than max_matches distinct numbers */
 } walk;
+
+static void walk_init(walk *w, const sm_sr *s, time_t now)
+{
+	w->s = s;
+	w->now = now;
+	w->c = g_array_new(FALSE, FALSE, sizeof(cand));
+	w->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	w->truncated = false;
+}
+
+static void walk_free(walk *w)
+{
+	g_array_free(w->c, TRUE);
+	g_hash_table_destroy(w->seen);
+}
 
 static size_t next_char(const char *t, size_t len, size_t off)
 {
@@ -197,33 +214,46 @@ static size_t next_char(const char *t, size_t len, size_t off)
 	return off;
 }
 
+/* Record one number: keep its earliest position. */
+static void note(walk *w, const cand *c)
+{
+	gpointer v = g_hash_table_lookup(w->seen, c->d);
+
+	if (v) {
+		cand *o = &g_array_index(w->c, cand, GPOINTER_TO_SIZE(v) - 1);
+
+		if (c->pos < o->pos)
+			*o = *c;
+		return;
+	}
+	if (w->c->len >= (guint)w->s->c.max_matches) {
+		w->truncated = true;
+		return;
+	}
+	g_array_append_val(w->c, *c);
+	g_hash_table_insert(w->seen, g_strdup(c->d), GSIZE_TO_POINTER(w->c->len));
+}
+
 /* Every valid SR that one list's patterns introduce in t[0, len). */
 static void collect(walk *w, const sm_relist *l, const char *t, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < l->n && !w->truncated; i++) {
+	for (i = 0; i < l->n; i++) {
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(l->re[i], NULL);
 		int grp = pcre2_substring_number_from_name(l->re[i], (PCRE2_SPTR) "sr");
 		size_t off = 0;
 
-		while (off <= len) {
-			PCRE2_SIZE *ov;
+		while (off <= len && pcre2_match(l->re[i], (PCRE2_SPTR)t, len, off, 0, md, NULL) >= 0) {
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			cand c;
 
-			if (pcre2_match(l->re[i], (PCRE2_SPTR)t, len, off, 0, md, NULL) < 0)
-				break;
-			if (w->examined++ >= (size_t)w->s->c.max_matches) {
-				w->truncated = true;
-				break;
-			}
-			ov = pcre2_get_ovector_pointer(md);
 			if (ov[2 * grp] != PCRE2_UNSET &&
 			    digits_of(t + ov[2 * grp], ov[2 * grp + 1] - ov[2 * grp], c.d) &&
 			    sm_sr_valid(w->s, c.d, w->now)) {
 				c.pos = ov[2 * grp];
 				c.end = ov[2 * grp + 1];
-				g_array_append_val(w->c, c);
+				note(w, &c);
 			}
 			off = next_char(t, len, ov[1] > ov[0] ? ov[1] : ov[0] + 1);
 		}
@@ -264,11 +294,12 @@ static char *blank_ignored(const sm_sr *s, const char *t, size_t len)
 size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
 		  char (*out)[17], size_t max, bool *truncated)
 {
-	walk w = {s, now, g_array_new(FALSE, FALSE, sizeof(cand)), 0, false};
+	walk w;
 	char *blank = subject ? blank_ignored(s, text, len) : NULL;
 	const char *t = blank ? blank : text;
-	size_t n = 0, i, j;
+	size_t n = 0, i;
 
+	walk_init(&w, s, now);
 	collect(&w, &s->forms, t, len);
 	if (subject)
 		collect(&w, &s->subject, t, len);
@@ -276,17 +307,13 @@ size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, ti
 	for (i = 0; i < w.c->len; i++) {
 		const cand *c = &g_array_index(w.c, cand, i);
 
-		for (j = 0; j < n && strcmp(out[j], c->d) != 0; j++)
-			;
-		if (j < n)
-			continue;
 		if (n == max) {
 			w.truncated = true;
 			break;
 		}
 		memcpy(out[n++], c->d, 17);
 	}
-	g_array_free(w.c, TRUE);
+	walk_free(&w);
 	g_free(blank);
 	if (truncated)
 		*truncated = w.truncated;
@@ -303,9 +330,10 @@ bool sm_sr_is_sr_at(const sm_sr *s, const char *text, size_t len, size_t start, 
 		    time_t now)
 {
 	size_t ws, we, i;
-	walk w = {s, now, g_array_new(FALSE, FALSE, sizeof(cand)), 0, false};
+	walk w;
 	bool hit = false;
 
+	walk_init(&w, s, now);
 	if (start >= end || end > len)
 		goto out;
 	ws = start > SR_CTX_BEFORE ? start - SR_CTX_BEFORE : 0;
@@ -318,6 +346,6 @@ bool sm_sr_is_sr_at(const sm_sr *s, const char *text, size_t len, size_t start, 
 		hit = ws + c->pos < end && ws + c->end > start; /* the spans overlap */
 	}
 out:
-	g_array_free(w.c, TRUE);
+	walk_free(&w);
 	return hit;
 }
