@@ -373,6 +373,26 @@ static void test_resolution_quoted(void)
 	sm_rules_free(r);
 }
 
+/* INTENT_MAX_HITS (64) phrase matches are examined per text and pattern. */
+static void test_resolution_limit(void)
+{
+	GString *b = g_string_new(NULL);
+	sm_rules *r = defaults();
+	int i;
+
+	for (i = 0; i < 63; i++)
+		g_string_append(b, "解決しましたか？\n");
+	g_string_append(b, "解決しました。\n"); /* the 64th match */
+	g_assert_true(resolved(r, SUBJ, b->str, false, NULL));
+	g_string_truncate(b, 0);
+	for (i = 0; i < 64; i++)
+		g_string_append(b, "解決しましたか？\n");
+	g_string_append(b, "解決しました。\n"); /* the 65th: past the limit */
+	g_assert_false(resolved(r, SUBJ, b->str, false, NULL));
+	g_string_free(b, TRUE);
+	sm_rules_free(r);
+}
+
 static void test_resolution_auto(void)
 {
 	static const char *const h1[] = {"Auto-Submitted", "auto-replied", NULL};
@@ -689,6 +709,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules/resolution_yes", test_resolution_yes);
 	g_test_add_func("/rules/resolution_no", test_resolution_no);
 	g_test_add_func("/rules/resolution_quoted", test_resolution_quoted);
+	g_test_add_func("/rules/resolution_limit", test_resolution_limit);
 	g_test_add_func("/rules/resolution_auto", test_resolution_auto);
 	g_test_add_func("/rules/resolution_tag", test_resolution_tag);
 	g_test_add_func("/rules/severity", test_severity);

@@ -4,6 +4,7 @@
  * keywords, sm_sr_is_sr_at, and configuration errors with file:line.
  * The test numbers are fabricated; `now` is fixed (2024-12-06 00:00 UTC).
  */
+#include "rules_priv.h" /* sm_sr_scan: the truncation flag */
 #include "sr.h"
 #include "testutil.h"
 #include "view.h"
@@ -213,6 +214,34 @@ static void test_is_sr_at(void)
 	sm_sr_free(s);
 }
 
+/* max_matches: at the limit and one past it; the caller's max likewise. */
+static void test_limits(void)
+{
+	char err[512] = "";
+	sm_sr *s = from_conf("sr: { max_matches = 3; };", err, sizeof(err));
+	const char *three = "SR#2411220040000001 SR#2411220040000002 SR#2411220040000003 "
+			    "SR#2411220040000001";
+	const char *four = "SR#2411220040000001 SR#2411220040000002 SR#2411220040000003 "
+			   "SR#2411220040000004";
+	char out[8][17];
+	bool t = true;
+
+	g_assert_nonnull(s);
+	if (!s)
+		return;
+	g_assert_cmpuint(sm_sr_scan(s, three, strlen(three), false, NOW, out, 8, &t), ==, 3);
+	g_assert_false(t);
+	g_assert_cmpuint(sm_sr_scan(s, four, strlen(four), false, NOW, out, 8, &t), ==, 3);
+	g_assert_true(t);
+	g_assert_cmpuint(sm_sr_scan(s, three, strlen(three), false, NOW, out, 3, &t), ==, 3);
+	g_assert_false(t);
+	g_assert_cmpuint(sm_sr_scan(s, three, strlen(three), false, NOW, out, 2, &t), ==, 2);
+	g_assert_true(t);
+	g_assert_cmpstr(out[0], ==, "2411220040000001"); /* order of appearance */
+	g_assert_cmpstr(out[1], ==, "2411220040000002");
+	sm_sr_free(s);
+}
+
 static void test_config_errors(void)
 {
 	char err[512];
@@ -254,6 +283,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sr/two", test_two);
 	g_test_add_func("/sr/body", test_body);
 	g_test_add_func("/sr/is_sr_at", test_is_sr_at);
+	g_test_add_func("/sr/limits", test_limits);
 	g_test_add_func("/sr/config_errors", test_config_errors);
 	return g_test_run();
 }
