@@ -292,6 +292,11 @@ static void test_resolution_yes(void)
 		"Thanks, you may close the case.\n",
 		"Please close this case.\n",
 		"Hi Alex,\n\nThe problem has been fixed.\nThis issue is resolved now.\n",
+		"本件はクローズして頂いて結構です。\n",
+		"クローズをお願いいたします。\n",
+		"パッチ適用後、事象が発生しなくなりました。\n",
+		"設定変更により解消されました。\n",
+		"Works now, problem solved. Please close it.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
@@ -333,6 +338,10 @@ static void test_resolution_no(void)
 		"This issue is resolved, but please keep the case open for a week.\n",
 		"一部解決しました。\n",
 		"The issue is partially resolved now.\n",
+		"まだ事象が発生しなくなりましたとは言えない状況です。\n",
+		"クローズしてもよろしいでしょうか。\n",
+		"Please do not close it yet.\n",
+		"Please close the firewall port 8080 again.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
