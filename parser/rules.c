@@ -47,11 +47,11 @@ static const char *const def_res_phrases[] = {
 	"クローズ(?:を|で)?(?:お願い(?:いた)?します|お願い(?:いた)?したく|お願いできますと幸いです)",
 	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
 	"対応終了で(?:問題|差し支え)(?:ありません|ございません)",
-	"(?:this|the|our) (?:issue|problem) (?:is|has been|was) (?:now )?(?:resolved|solved|fixed)",
-	"\\bproblem solved\\b",
-	"(?:you|we) (?:may|can) (?:now )?close (?:the|this|our) (?:case|ticket|request|SR)",
-	"please (?:go ahead and )?close (?:it\\b|(?:the|this|our) (?:case|ticket|request|SR))",
-	"(?:feel free|OK|okay) to close (?:the|this|our) (?:case|ticket|request|SR)",
+	"\\b(?:this|the|our)\\s+(?:issue|problem)\\s+(?:is|has\\s+been|was)\\s+(?:now\\s+)?(?:resolved|solved|fixed)",
+	"\\bproblem\\s+solved\\b",
+	"\\b(?:you|we)\\s+(?:may|can)\\s+(?:now\\s+)?close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
+	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:it\\b|(?:the|this|our)\\s+(?:case|ticket|request|SR))",
+	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
 	NULL,
 };
 
@@ -101,10 +101,10 @@ static const char *const def_feat_phrases[] = {
 	"機能(?:追加|要望|改善)(?:を|の)?",
 	"改善要望",
 	"製品(?:への)?(?:改善)?要望",
-	"\\bfeature requests?\\b",
-	"please add (?:a |an |the )?(?:new )?(?:feature|option|setting|capability|support for)",
-	"(?:would like|want) (?:you |Microsoft )?to add (?:a |an )?(?:new )?(?:feature|option)",
-	"\\bdesign change request\\b",
+	"\\bfeature\\s+requests?\\b",
+	"\\bplease\\s+add\\s+(?:a\\s+|an\\s+|the\\s+)?(?:new\\s+)?(?:feature|option|setting|capability|support\\s+for)",
+	"\\b(?:would\\s+like|want)\\s+(?:you\\s+|Microsoft\\s+)?to\\s+add\\s+(?:a\\s+|an\\s+)?(?:new\\s+)?(?:feature|option)",
+	"\\bdesign\\s+change\\s+request\\b",
 	NULL,
 };
 

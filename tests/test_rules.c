@@ -297,6 +297,7 @@ static void test_resolution_yes(void)
 		"パッチ適用後、事象が発生しなくなりました。\n",
 		"設定変更により解消されました。\n",
 		"Works now, problem solved. Please close it.\n",
+		"Hi Alex,\nafter the update this issue is\nresolved on every server. You can close\nthe case.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
