@@ -149,6 +149,33 @@ static void test_html(void)
 	g_free(n);
 }
 
+/* An ISO-2022-JP Outlook reply, decoded by the view: the split works on the
+ * folded UTF-8 whatever the part's charset. */
+static void test_iso2022jp(void)
+{
+	const char *utf8 = "木村です。\n\n事象は解決しました。\n\n差出人: Microsoft サポート\n"
+			   "送信日時: 2024年12月4日 18:00\n件名: RE: [SR#2412020040554321]\n\n"
+			   "解決しましたか？\n";
+	gsize n = 0;
+	char *jis = g_convert(utf8, -1, "ISO-2022-JP", "UTF-8", NULL, &n, NULL);
+	sm_view *v;
+	char *nt;
+
+	g_assert_nonnull(jis);
+	if (!jis)
+		return;
+	g_assert_null(strstr(jis, "\xe8")); /* really 7-bit JIS */
+	v = sm_view_new((const uint8_t *)jis, n, "iso-2022-jp", false, SIZE_MAX, NULL);
+	nt = sm_quote_new_text(v);
+	g_assert_nonnull(strstr(nt, "事象は解決しました。"));
+	g_assert_null(strstr(nt, "解決しましたか"));
+	g_assert_null(strstr(nt, "差出人"));
+	g_assert_cmpuint(sm_quote_history_start(v), ==, (size_t)(strstr(v->text, "差出人") - v->text));
+	g_free(nt);
+	sm_view_free(v);
+	g_free(jis);
+}
+
 static void test_empty(void)
 {
 	char *n = nt_plain("");
@@ -167,6 +194,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/quote/attributions", test_attributions);
 	g_test_add_func("/quote/signature", test_signature);
 	g_test_add_func("/quote/html", test_html);
+	g_test_add_func("/quote/iso2022jp", test_iso2022jp);
 	g_test_add_func("/quote/empty", test_empty);
 	return g_test_run();
 }
