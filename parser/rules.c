@@ -138,6 +138,7 @@ static const sm_conf_key subj_keys[] = {
 #define ROFF(f) offsetof(res_conf, f)
 static const sm_conf_key res_keys[] = {
 	{"enabled", SM_CONF_BOOL, ROFF(enabled), 1},
+	{"x_auto_response_suppress", SM_CONF_BOOL, ROFF(suppress_is_auto), 1},
 	{"tag", SM_CONF_STRING, ROFF(tag), 0, "[Resolved] "},
 	{"add_rcpt", SM_CONF_STRING, ROFF(add_rcpt), 0, NULL},
 	{"phrases", SM_CONF_STRLIST, ROFF(phrases)},

@@ -217,12 +217,12 @@ static char *trimmed_lower(const char *v)
 	return g_strstrip(s);
 }
 
-static bool auto_header(const char *name, const char *value)
+static bool auto_header(const sm_rules *r, const char *name, const char *value)
 {
 	char *v;
 	bool a = false;
 
-	if (!g_ascii_strcasecmp(name, "X-Auto-Response-Suppress") ||
+	if ((r->res.suppress_is_auto && !g_ascii_strcasecmp(name, "X-Auto-Response-Suppress")) ||
 	    !g_ascii_strcasecmp(name, "X-Autoreply") || !g_ascii_strcasecmp(name, "X-Autorespond"))
 		return true;
 	v = trimmed_lower(value);
@@ -240,7 +240,7 @@ static bool is_auto_reply(const sm_rules *r, const sm_rules_input *in, const cha
 	size_t i;
 
 	for (i = 0; in->hdr_names && in->hdr_names[i]; i++)
-		if (in->hdr_values && auto_header(in->hdr_names[i], in->hdr_values[i]))
+		if (in->hdr_values && auto_header(r, in->hdr_names[i], in->hdr_values[i]))
 			return true;
 	return sm_relist_any(&r->auto_subjects, subj, strlen(subj));
 }

@@ -81,6 +81,7 @@ typedef struct subj_conf {
 
 typedef struct res_conf {
 	bool enabled;
+	bool suppress_is_auto; /* X-Auto-Response-Suppress marks an automatic reply */
 	char *tag;      /* "[Resolved] " */
 	char *add_rcpt; /* case-closure address or NULL */
 	char **phrases, **negations, **conditions, **questions, **auto_subjects;

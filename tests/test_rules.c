@@ -459,6 +459,17 @@ static void test_resolution_tag(void)
 	g_assert_cmpstr(out.add_rcpt, ==, "close@example.com");
 	sm_rules_result_clear(&out);
 	sm_rules_free(r);
+	r = load("rules: { resolution: { x_auto_response_suppress = false; }; };", NULL, err,
+		 sizeof(err));
+	g_assert_nonnull(r);
+	if (r) {
+		static const char *const h[] = {"X-Auto-Response-Suppress", "All", NULL};
+		static const char *const h2[] = {"Auto-Submitted", "auto-replied", NULL};
+
+		g_assert_true(resolved(r, SUBJ, "解決しました。\n", false, h));
+		g_assert_false(resolved(r, SUBJ, "解決しました。\n", false, h2));
+		sm_rules_free(r);
+	}
 	r = load("rules: { resolution: { enabled = false; }; };", NULL, err, sizeof(err));
 	g_assert_nonnull(r);
 	if (r) {
