@@ -131,6 +131,11 @@ static void test_subject_forms(void)
 		"[EXTERNAL] RE: TrackingID#2411220040001234",
 		"SR#2411220040001234001 with a suffix",
 		"SR#2411220040001234 and again TrackingID#2411220040001234",
+		"SR-2411220040001234 ハイフン",
+		"【SR#2411220040001234】 隅付き括弧",
+		"RE: SR No.2411220040001234",
+		"お問合せ番号（2411220040001234）の件",
+		"SR番号：２４１１２２００４０００１２３４",
 		NULL,
 	};
 	sm_sr *s = defaults();
@@ -191,6 +196,8 @@ static void test_body(void)
 	g_assert_cmpstr(first, ==, "2409300010525370");
 	g_assert_cmpuint(find(s, "関連SR番号: 2409300010525370", false, first), ==, 1);
 	g_assert_cmpuint(find(s, "Update on case 2411220040639778:", false, first), ==, 1);
+	g_assert_cmpuint(find(s, "お問い合わせ番号（2411220040639778）", false, first), ==, 1);
+	g_assert_cmpuint(find(s, "TrackingID#:2411220040639778", false, first), ==, 1);
 	g_assert_cmpstr(first, ==, "2411220040639778");
 	sm_sr_free(s);
 }
