@@ -275,6 +275,14 @@ static int load_resolution(sm_rules *r, const config_setting_t *g, char *err, si
 		g_free(c->add_rcpt);
 		c->add_rcpt = NULL;
 	}
+	if (c->add_rcpt && (!strchr(c->add_rcpt, '@') || strpbrk(c->add_rcpt, " <>,;"))) {
+		char where[512];
+
+		sm_conf_where(member(g, "add_rcpt"), where, sizeof(where));
+		snprintf(err, errlen, "%skey 'add_rcpt': '%s' is not a bare address (local@domain)",
+			 where, c->add_rcpt);
+		return -1;
+	}
 	r->resolution.question_blocks = true;
 	return 0;
 }
