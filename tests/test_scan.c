@@ -13,7 +13,10 @@ static sm_policy *policy(const char *extra)
 {
 	char path[] = "/tmp/sm-scan-XXXXXX";
 	int fd = mkstemp(path);
-	char *t = g_strdup_printf("recipients = [\"support@vendor.example\"];\n%s\n", extra);
+	/* the SR rule is off here: these tests are about limits and actions */
+	char *t = g_strdup_printf("recipients = [\"support@vendor.example\"];\n"
+				  "rules: { subject_sr: { on_missing = \"accept\"; }; };\n%s\n",
+				  extra);
 	char err[1024] = "";
 	sm_policy *p;
 
