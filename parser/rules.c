@@ -80,7 +80,7 @@ static const char *const def_questions[] = {"か\\s*$", NULL};
 
 static const char *const def_sev_phrases[] = {
 	/* (?-i:A): "priority a customer ..." is not severity A */
-	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])",
+	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])(?!\\s*(?:から|より|->|→))",
 	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=-]?\\s*[\"']?(?-i:A)\\b",
 	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?(?-i:A)\\b",
 	"24\\s*(?:x|×|/|時間)\\s*(?:7|365)\\s*(?:日)?\\s*(?:での|の)?\\s*(?:対応|サポート)\\s*(?:を|が)?\\s*(?:希望|お願い|依頼|必要)",

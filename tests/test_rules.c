@@ -501,6 +501,7 @@ static void test_severity(void)
 		"We don't need severity A.\n",
 		"The build is version A1.\n",
 		"This is high priority a customer is waiting.\n",
+		"影響が収まったので、重要度を A から B に下げてください。\n",
 		"了解です。\n\n差出人: サポート\n送信日時: 2024年12月4日\n\n重要度を A に上げることも可能です。\n",
 		NULL,
 	};
