@@ -377,7 +377,9 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 	delivery_headers(s, rr, subject);
 	if (s->limit)
 		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete (limit exceeded)", 0);
-	r->verdict = (r->splices->len || subject) ? SM_V_MODIFY : SM_V_ACCEPT;
+	r->verdict = (r->splices->len || subject || rr->subject_prefix || rr->subject_append)
+			     ? SM_V_MODIFY
+			     : SM_V_ACCEPT;
 }
 
 /* dry-run: report what enforce would do, change nothing. */

@@ -4,8 +4,7 @@
 #include "testutil.h"
 
 typedef struct decoded {
-	GString *text;
-	GArray *start, *end;
+	sm_tbuf b;
 	sm_charset cs;
 } decoded;
 
@@ -14,21 +13,16 @@ static decoded *dec(const char *label, const char *src, size_t len)
 	decoded *d = g_new0(decoded, 1);
 	bool trunc;
 
-	d->text = g_string_new(NULL);
-	d->start = g_array_new(FALSE, FALSE, sizeof(guint32));
-	d->end = g_array_new(FALSE, FALSE, sizeof(guint32));
+	sm_tbuf_init(&d->b, len);
 	sm_charset_resolve(label, (const uint8_t *)src, len, &d->cs);
-	sm_charset_decode(&d->cs, (const uint8_t *)src, len, (size_t)-1, d->text, d->start,
-			  d->end, &trunc);
+	sm_charset_decode(&d->cs, (const uint8_t *)src, len, (size_t)-1, false, &d->b, &trunc);
 	g_assert_false(trunc);
 	return d;
 }
 
 static void dec_free(decoded *d)
 {
-	g_string_free(d->text, TRUE);
-	g_array_free(d->start, TRUE);
-	g_array_free(d->end, TRUE);
+	sm_tbuf_free(&d->b);
 	g_free(d);
 }
 
@@ -38,11 +32,11 @@ static void test_jis_kanji_not_digits(void)
 	const char src[] = "\x1b$B4111111111111111\x1b(B";
 	decoded *d = dec("ISO-2022-JP", src, sizeof(src) - 1);
 
-	g_assert_cmpstr(d->text->str, ==, "官臼臼臼臼臼臼臼");
+	g_assert_cmpstr(d->b.text, ==, "官臼臼臼臼臼臼臼");
 	g_assert_cmpint(d->cs.kind, ==, SM_CS_ISO2022JP);
 	/* every byte of 官 maps to the two source bytes "41" */
-	g_assert_cmpuint(g_array_index(d->start, guint32, 0), ==, 3);
-	g_assert_cmpuint(g_array_index(d->end, guint32, 2), ==, 5);
+	g_assert_cmpuint(d->b.start[0], ==, 3);
+	g_assert_cmpuint(d->b.end[2], ==, 5);
 	dec_free(d);
 }
 
@@ -52,7 +46,7 @@ static void test_cp50220_extensions(void)
 	const char src[] = "\x1b$B-!-j\x1b(I1\x1b(Ba\x0e\x31\x0f";
 	decoded *d = dec("iso-2022-jp", src, sizeof(src) - 1);
 
-	g_assert_cmpstr(d->text->str, ==, "①㈱ｱaｱ");
+	g_assert_cmpstr(d->b.text, ==, "①㈱ｱaｱ");
 	dec_free(d);
 }
 
@@ -62,8 +56,8 @@ static void test_sjis_and_euc(void)
 	decoded *s = dec("Shift_JIS", "\x82\x53\x82\x51 \xb1", 6);
 	decoded *e = dec("EUC-JP", "\xa3\xb4\xa3\xb2\x8e\xb1", 6);
 
-	g_assert_cmpstr(s->text->str, ==, "４２ ｱ");
-	g_assert_cmpstr(e->text->str, ==, "４２ｱ");
+	g_assert_cmpstr(s->b.text, ==, "４２ ｱ");
+	g_assert_cmpstr(e->b.text, ==, "４２ｱ");
 	dec_free(s);
 	dec_free(e);
 }
@@ -74,8 +68,8 @@ static void test_utf16_bom(void)
 	decoded *d = dec(NULL, src, sizeof(src) - 1);
 
 	g_assert_cmpint(d->cs.kind, ==, SM_CS_UTF16LE);
-	g_assert_cmpstr(d->text->str, ==, "PW=x");
-	g_assert_cmpuint(g_array_index(d->start, guint32, 3), ==, 8);
+	g_assert_cmpstr(d->b.text, ==, "PW=x");
+	g_assert_cmpuint(d->b.start[3], ==, 8);
 	dec_free(d);
 }
 
@@ -88,11 +82,11 @@ static void test_detection(void)
 	decoded *c = dec("x-bogus-charset", "abc", 3);
 	decoded *e = dec("us-ascii", "\x1b$B%Q%9%o!<%I\x1b(B", 16);
 
-	g_assert_cmpstr(a->text->str, ==, "パスワード: x");
-	g_assert_cmpstr(b->text->str, ==, "パスワード: x");
+	g_assert_cmpstr(a->b.text, ==, "パスワード: x");
+	g_assert_cmpstr(b->b.text, ==, "パスワード: x");
 	g_assert_true(b->cs.detected);
-	g_assert_cmpstr(c->text->str, ==, "abc");
-	g_assert_cmpstr(e->text->str, ==, "パスワード");
+	g_assert_cmpstr(c->b.text, ==, "abc");
+	g_assert_cmpstr(e->b.text, ==, "パスワード");
 	dec_free(a);
 	dec_free(b);
 	dec_free(c);
@@ -104,9 +98,9 @@ static void test_invalid_bytes(void)
 	decoded *d = dec("utf-8", "a\xc3(b", 4);
 
 	/* the label is overridden (invalid UTF-8); nothing is dropped silently */
-	g_assert_cmpuint(d->text->len, >=, 3);
-	g_assert_nonnull(strchr(d->text->str, 'a'));
-	g_assert_nonnull(strchr(d->text->str, 'b'));
+	g_assert_cmpuint(d->b.len, >=, 3);
+	g_assert_nonnull(strchr(d->b.text, 'a'));
+	g_assert_nonnull(strchr(d->b.text, 'b'));
 	dec_free(d);
 }
 
