@@ -25,6 +25,7 @@
 
 #define VALUE_MAX 128
 #define LOOK_MAX 24
+#define NOTE_MAX 32 /* bytes of a parenthesised note after a keyword */
 
 typedef struct span {
 	size_t s, e;
@@ -311,7 +312,8 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 		*multi = true;
 		return p + 1 < len && t[p + 1] == '=' ? 2 : 1;
 	}
-	if (p + 2 < len && g_ascii_strncasecmp(t + p, "is", 2) == 0 && t[p + 2] == ' ')
+	if (p + 2 < len && g_ascii_strncasecmp(t + p, "is", 2) == 0 &&
+	    (t[p + 2] == ' ' || t[p + 2] == ':'))
 		return 2;
 	if (p + 2 < len && memcmp(t + p, "->", 2) == 0)
 		return 2;
@@ -324,10 +326,23 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 	return 0;
 }
 
+/* A short note between keyword and separator: "Password (initial):". */
+static size_t skip_note(const char *t, size_t len, size_t p)
+{
+	size_t e;
+
+	if (p >= len || t[p] != '(')
+		return p;
+	for (e = p + 1; e < len && e - p <= NOTE_MAX && t[e] != '\n'; e++)
+		if (t[e] == ')')
+			return skip_blank(t, len, e + 1);
+	return p;
+}
+
 /* After a keyword ending at ke (started at ks): the value span, if any. */
 static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span *out)
 {
-	size_t p = ke, sl;
+	size_t p = ke, q, sl;
 	bool strict, multi;
 
 	if (ks > 0 && t[ks - 1] == '<' && p < len && t[p] == '>') { /* <Password>x</Password> */
@@ -342,12 +357,16 @@ static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span 
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
 	p = skip_blank(t, len, p);
+	p = skip_note(t, len, p);
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
 		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);
 	if (!sl)
 		return false;
+	q = p;
 	p = skip_blank(t, len, p + sl);
+	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
+		p = skip_blank(t, len, p + 1);
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);

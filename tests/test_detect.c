@@ -240,6 +240,10 @@ static void test_password_forms(void)
 		{"passphrase", "passphrase = \"correct horse battery\"", "correct horse battery"},
 		{"appSettings", "<add key=\"Password\" value=\"Web!cfg42\" />", "Web!cfg42"},
 		{"env", "DB_PASSWORD=Env#Var77\n", "Env#Var77"},
+		{"is colon", "The password is: Colon#99", "Colon#99"},
+		{"wa colon", "パスワードは：Wa#Colon1", "Wa#Colon1"},
+		{"note", "パスワード（初期）：Init#2024", "Init#2024"},
+		{"note en", "Password (initial): Init#2025", "Init#2025"},
 	};
 	size_t i;
 
