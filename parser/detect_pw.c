@@ -357,7 +357,8 @@ static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span 
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
 	p = skip_blank(t, len, p);
-	p = skip_note(t, len, p);
+	if (p > ke || (unsigned char)t[ke - 1] >= 0x80) /* "password(" is a call, not a note */
+		p = skip_note(t, len, p);
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
 		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);

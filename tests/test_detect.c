@@ -279,6 +279,7 @@ static void test_password_prose(void)
 		"Password expires: 2025/01/31",
 		"password_hash: 5f4dcc3b5aa765d61d8327deb882cf99x",
 		"reset_password_link",
+		"def ask_password(message: str) -> str:",
 		"username, password = get_auth_from_url(proxy)",
 		"self.password = config.password",
 		"SEC_ERROR_BAD_PASSWORD = SEC_ERROR_BASE + 15",
