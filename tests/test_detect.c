@@ -152,6 +152,34 @@ static void test_card_sr(void)
 	sm_view_free(v);
 }
 
+/* Through the SR rules (sr.c): keyword forms in the body, not the Subject's SR. */
+static void test_card_sr_rules(void)
+{
+	char err[256];
+	sm_sr *sr = sm_sr_load(NULL, err, sizeof(err));
+	struct tm tm = {.tm_year = 124, .tm_mon = 11, .tm_mday = 1, .tm_hour = 12};
+	sm_scan_ctx ctx = {NULL, sr, timegm(&tm), "k"};
+	static const char *const texts[] = {
+		"関連SR番号 2411220040639778 の件です",
+		"Related SR: 2411220040639778",
+		"TrackingID#2411220040639778",
+	};
+	size_t i;
+
+	g_assert_nonnull(sr);
+	for (i = 0; sr && i < G_N_ELEMENTS(texts); i++) {
+		sm_view *v;
+		GArray *hits = scan(texts[i], &ctx, &v);
+
+		if (count_of(hits, "credit_card"))
+			g_test_message("SR form %zu masked as a card", i);
+		g_assert_cmpuint(count_of(hits, "credit_card"), ==, 0);
+		g_array_free(hits, TRUE);
+		sm_view_free(v);
+	}
+	sm_sr_free(sr);
+}
+
 static void test_card_preview(void)
 {
 	sm_view *v;
@@ -377,6 +405,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/card/positive", test_card_positive);
 	g_test_add_func("/detect/card/near_miss", test_card_near_miss);
 	g_test_add_func("/detect/card/sr", test_card_sr);
+	g_test_add_func("/detect/card/sr_rules", test_card_sr_rules);
 	g_test_add_func("/detect/card/preview", test_card_preview);
 	g_test_add_func("/detect/card/confidence", test_card_confidence);
 	g_test_add_func("/detect/my_number", test_mynumber);
