@@ -96,8 +96,8 @@ static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, c
 
 		if (gl > GROUP_MAX_DIGITS || n + gl > max)
 			return 0;
-		if (a != b && (gl < SEP_GROUP_MIN || gl > SEP_GROUP_MAX))
-			return 0;
+		if (a != b && (gl < (k == b ? 2u : SEP_GROUP_MIN) || gl > SEP_GROUP_MAX))
+			return 0; /* a last group of two: Diners Club written 4-4-4-2 */
 		if (k > a && c->sep[k - 1] != c->sep[a])
 			return 0;
 		memcpy(out + n, t + c->start[k], gl);

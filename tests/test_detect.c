@@ -99,6 +99,8 @@ static void test_card_positive(void)
 	expect_value("jcb", "JCB 3530111333300000", "credit_card", "3530111333300000");
 	expect_value("diners 14", "Diners 3056 930902 5904", "credit_card",
 		     "3056 930902 5904");
+	expect_value("diners 4-4-4-2", "Diners 3056-9309-0259-04 ", "credit_card",
+		     "3056-9309-0259-04");
 	expect_value("unionpay", "銀聯 6200000000000005 ", "credit_card", "6200000000000005");
 	expect_value("nine after kana", "番号のカードは9の後ろ 4111111111111111", "credit_card",
 		     "4111111111111111");
