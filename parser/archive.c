@@ -21,10 +21,10 @@
  * Going over one stops the inspection: SM_ARCHIVE_LIMIT with a detail.
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
-#include "archive.h"
+#include "sm_archive.h"
 
 /* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
-#include </usr/include/archive.h>
+#include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
 #include <string.h>

@@ -4,13 +4,13 @@
  * onboarding script, UTF-16 text, binaries, and every limit at and past it.
  * Messages name members and detectors, never the test secrets.
  */
-#include "archive.h"
+#include "sm_archive.h"
 #include "testutil.h"
 
 #include <glib/gstdio.h>
 
 /* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
-#include </usr/include/archive.h>
+#include <archive.h>
 #include <archive_entry.h>
 
 static char *tmp;
