@@ -49,8 +49,9 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 		ascii_into(g, f->filename, 120);
 		g_string_append_c(g, '"');
 	} else {
-		g_string_append(g, "MIME part ");
+		g_string_append(g, "the message text (MIME part ");
 		ascii_into(g, f->location, 40);
+		g_string_append_c(g, ')');
 	}
 	if (f->member) {
 		g_string_append(g, " member \"");
