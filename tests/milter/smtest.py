@@ -89,22 +89,36 @@ def write_conf(tmp, max_bytes=67108864, threshold=4096):
 
 
 class Daemon:
-    """One support-milter in the foreground on a unix socket in tmp."""
+    """One support-milter in the foreground: a unix socket in tmp, or inet_port."""
 
-    def __init__(self, tmp, conf):
+    def __init__(self, tmp, conf, inet_port=None):
         self.tmp, self.conf = tmp, conf
         self.sock = os.path.join(tmp, "milter.sock")
+        self.spec = ("inet:%d@127.0.0.1" % inet_port) if inet_port else "unix:" + self.sock
+        self.inet_port = inet_port
         self.log = os.path.join(tmp, "daemon.log")
         self.proc = None
 
+    def listening(self):
+        if not self.inet_port:
+            return os.path.exists(self.sock)
+        s = socket.socket()
+        try:
+            s.connect(("127.0.0.1", self.inet_port))
+            return True
+        except OSError:
+            return False
+        finally:
+            s.close()
+
     def start(self, timeout=10):
-        if os.path.exists(self.sock):
+        if not self.inet_port and os.path.exists(self.sock):
             os.unlink(self.sock)
         logf = open(self.log, "ab")
-        self.proc = subprocess.Popen([BIN, "-f", "-c", self.conf, "-p", "unix:" + self.sock],
+        self.proc = subprocess.Popen([BIN, "-f", "-c", self.conf, "-p", self.spec],
                                      stdout=logf, stderr=logf)
         logf.close()
-        return wait_for(lambda: os.path.exists(self.sock) or self.proc.poll() is not None,
+        return wait_for(lambda: self.listening() or self.proc.poll() is not None,
                         timeout) and self.proc.poll() is None
 
     def alive(self):
