@@ -100,7 +100,7 @@ def cleanup():
     # sendmail's background delivery children are in its process group
     try:
         with open(os.path.join(tmp, "sendmail.pid")) as f:
-            os.kill(int(f.readline()), 15)
+            smtest.kill_pid_if(int(f.readline()), "sendmail")
     except (OSError, ValueError):
         pass
     sink.stop()

@@ -260,3 +260,14 @@ class Expect:
 
 def corpus_messages():
     return sorted(os.path.join(CORPUS, f) for f in os.listdir(CORPUS) if f.endswith(".eml"))
+
+
+def kill_pid_if(pid, name, sig=signal.SIGTERM):
+    """Signal pid only if it is still the program we started (pid reuse)."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            if name.encode() not in f.read():
+                return
+        os.kill(pid, sig)
+    except (OSError, ValueError):
+        pass
