@@ -80,10 +80,28 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# `make run` works without root: build/run/support-milter.conf is
+# conf/support-milter.conf with the spool directory and the audit log moved
+# under build/run (the defaults are under /var).
+RUN_DIR  := $(BUILD)/run
+RUN_SOCK := $(CURDIR)/$(RUN_DIR)/support-milter.sock
 run: all
-	@mkdir -p $(BUILD)/run
-	@echo "support-milter: starting in the foreground with conf/support-milter.conf"
-	$(BIN) -f -c conf/support-milter.conf -p unix:$(CURDIR)/$(BUILD)/run/support-milter.sock
+	@mkdir -p $(RUN_DIR)/spool
+	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/spool";|' \
+	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/audit.log";|' \
+	     conf/support-milter.conf > $(RUN_DIR)/support-milter.conf
+	@$(BIN) -n -c $(RUN_DIR)/support-milter.conf
+	@echo "support-milter: starting in the foreground (Ctrl-C stops it; kill -HUP reloads)"
+	@echo "  configuration: $(RUN_DIR)/support-milter.conf (from conf/support-milter.conf)"
+	@echo "  audit log:     $(RUN_DIR)/audit.log"
+	@echo "To connect Postfix, add to main.cf and run 'postfix reload':"
+	@echo "  smtpd_milters = unix:$(RUN_SOCK)"
+	@echo "  non_smtpd_milters = \$$smtpd_milters"
+	@echo "  milter_default_action = tempfail"
+	@echo "  milter_protocol = 6"
+	@echo "(the postfix user must be able to reach the socket: socket_mode, and search"
+	@echo " permission on every directory above it; see docs/deployment.md)"
+	$(BIN) -f -c $(RUN_DIR)/support-milter.conf -p unix:$(RUN_SOCK)
 
 # The whole test suite. prove runs every TAP producer: the GTest unit tests and
 # the scripts in tests/ (corpus, --test contract, miltertest, Postfix, sendmail,
