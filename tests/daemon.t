@@ -38,11 +38,24 @@ def cleanup():
 
 
 def proc_uid(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("Uid:"):
-                return int(line.split()[1])
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])
+    except (OSError, TypeError):
+        pass
     return None
+
+
+def read_pid(path):
+    def get():
+        try:
+            with open(path) as f:
+                return int(f.read())
+        except (OSError, ValueError):
+            return None
+    return smtest.wait_for(get, 10)
 
 
 def miltertest(sock, script, **defs):
@@ -97,9 +110,10 @@ try:
         t.ok(p.returncode == 0, "without -f: the parent returns 0 (daemon in background)")
         t.ok(smtest.wait_for(lambda: os.path.exists(pidfile) and os.path.exists(sock), 10),
              "-P: pid file written, socket created")
-        with open(pidfile) as f:
-            pid = int(f.read())
-        t.ok(proc_uid(pid) == nobody.pw_uid, "-u nobody: privileges dropped")
+        pid = read_pid(pidfile)
+        # the pid file is written just before privileges are dropped
+        t.ok(smtest.wait_for(lambda: proc_uid(pid) == nobody.pw_uid, 10),
+             "-u nobody: privileges dropped")
         t.ok(oct(os.stat(sock).st_mode & 0o777) == "0o666", "socket mode from socket_mode")
         ok, out = miltertest(sock, "unrelated.lua")
         t.ok(ok, "unprivileged daemon answers the protocol")
