@@ -212,17 +212,37 @@ static int write_pidfile(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+static bool str_differs(const char *a, const char *b)
+{
+	return g_strcmp0(a && *a ? a : NULL, b && *b ? b : NULL) != 0;
+}
+
+/* Settings used only at start: say so instead of ignoring a change silently. */
+static void warn_restart(const sm_daemon_conf *old, const sm_daemon_conf *new)
+{
+	if (str_differs(old->socket, new->socket) || str_differs(old->user, new->user) ||
+	    str_differs(old->pidfile, new->pidfile) || old->socket_mode != new->socket_mode ||
+	    str_differs(old->socket_owner, new->socket_owner) || old->timeout != new->timeout ||
+	    old->backlog != new->backlog || str_differs(old->syslog_facility, new->syslog_facility))
+		sm_log(LOG_WARNING, "reload: socket, user, pidfile, timeout, backlog and syslog "
+		       "settings take effect only after a restart");
+}
+
 /* SIGHUP: a new policy if the file loads, and the audit log reopened. */
 static void reload(const run_state *st)
 {
 	char err[1024];
 	sm_policy *p = sm_policy_load(st->conf, err, sizeof(err));
+	sm_policy *old;
 	const sm_daemon_conf *d;
 
 	if (!p) {
 		sm_log(LOG_ERR, "reload refused, keeping the running configuration: %s", err);
 		p = sm_state_policy();
 	} else {
+		old = sm_state_policy();
+		warn_restart(sm_policy_daemon(old), sm_policy_daemon(p));
+		sm_policy_unref(old);
 		policy_swap(sm_policy_ref(p));
 		sm_log(LOG_INFO, "configuration %s reloaded", st->conf);
 	}
