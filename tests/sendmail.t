@@ -76,6 +76,7 @@ tmp = smtest.make_tmpdir("sm-sendmail-")
 conf = smtest.write_conf(tmp, threshold=65536)
 milter_port = smtest.free_port()
 d = smtest.Daemon(tmp, conf, inet_port=milter_port)
+TODO = "placeholder scan.c" if smtest.placeholder_scan(conf) else None
 sink = postfix.Postfix(tmp, d.sock)   # only its smtp-sink is used
 sm = {"proc": None}
 
@@ -206,9 +207,9 @@ try:
         else:
             t.ok(got is None, label + ": not delivered")
     t.ok(results[0][1].body is not None, "masked: --test replaces the card message's body",
-         todo="placeholder scan.c changes nothing")
+         todo=TODO)
     t.ok(not results[1][1].delivered, "rejected: --test rejects onboarding material",
-         todo="placeholder scan.c accepts everything")
+         todo=TODO)
     got = arrived("unrelated@test.invalid")
     if got is None or got[1] != b"see you":
         t.diag("unrelated arrived as: %r" % (got,))
