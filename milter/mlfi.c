@@ -14,6 +14,7 @@
  * envelope copies and the spool.  Both are freed in one place each.
  * SMFIS_* codes are produced only by verdict_status() and fail_status().
  */
+#include "reply.h"
 #include "spool.h"
 #include "state.h"
 
@@ -27,8 +28,6 @@
 #define SM_MAX_RCPTS 10000
 /* smfi_replacebody is called with at most this many bytes at a time. */
 #define SM_BODY_CHUNK 65536
-/* Lines of a multi-line SMTP reply (libmilter's own maximum is 32). */
-#define SM_REPLY_LINES 32
 
 #define SM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | SMFIF_QUARANTINE)
 /* Steps we do not need, and replies the MTA need not wait for. */
@@ -238,51 +237,6 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 	return nr(c, SMFIP_NR_BODY);
 }
 
-/* ---------------------------------------------------------------- replies */
-
-/* The reply text as libmilter wants it: printable, '%' doubled, one line. */
-static char *reply_line(const char *s, size_t n)
-{
-	GString *o = g_string_sized_new(n + 8);
-	size_t i;
-
-	for (i = 0; i < n && o->len < 900; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '%')
-			g_string_append(o, "%%");
-		else
-			g_string_append_c(o, ch >= 0x20 && ch < 0x7f ? (char)ch : ' ');
-	}
-	return g_string_free(o, FALSE);
-}
-
-/* smfi_setreply, or smfi_setmlreply when text holds several lines. */
-static int set_reply(SMFICTX *ctx, const char *code, const char *xcode, const char *text)
-{
-	char *l[SM_REPLY_LINES + 1] = {NULL};
-	const char *p = text, *e;
-	int n = 0, rc;
-
-	while (p && *p && n < SM_REPLY_LINES) {
-		e = strchr(p, '\n');
-		if (!e)
-			e = p + strlen(p);
-		l[n++] = reply_line(p, (size_t)(e - p - (e > p && e[-1] == '\r')));
-		p = *e ? e + 1 : e;
-	}
-	if (n <= 1)
-		rc = smfi_setreply(ctx, (char *)code, (char *)xcode, n ? l[0] : NULL);
-	else
-		rc = smfi_setmlreply(ctx, code, xcode, l[0], l[1], l[2], l[3], l[4], l[5], l[6],
-				     l[7], l[8], l[9], l[10], l[11], l[12], l[13], l[14], l[15],
-				     l[16], l[17], l[18], l[19], l[20], l[21], l[22], l[23], l[24],
-				     l[25], l[26], l[27], l[28], l[29], l[30], l[31], NULL);
-	while (n > 0)
-		g_free(l[--n]);
-	return rc == MI_SUCCESS ? 0 : -1;
-}
-
 /* ---------------------------------------------------------------- failure */
 
 static void audit_failure(const sm_msg *m, const char *action)
@@ -312,7 +266,7 @@ static sfsistat fail_status(SMFICTX *ctx, sm_msg *m, const char *why)
 
 		sm_log(LOG_ERR, "%s: %s; %s", qid(m), m->fail, rej ? "rejected" : "tempfail");
 		audit_failure(m, rej ? "reject" : "tempfail");
-		set_reply(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
+		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
 	sm_log(LOG_WARNING, "%s: %s; accepted unscanned (configured)", qid(m), m->fail);
@@ -416,7 +370,7 @@ static sfsistat reply_status(SMFICTX *ctx, const sm_result *r, bool reject)
 		code = reject ? "550" : "451";
 	if (!xcode)
 		xcode = reject ? "5.7.1" : "4.3.0";
-	set_reply(ctx, code, xcode, text ? text : "Message refused by support-milter policy");
+	sm_reply_set(ctx, code, xcode, text ? text : "Message refused by support-milter policy");
 	return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }
 

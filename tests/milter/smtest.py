@@ -76,11 +76,19 @@ def make_tmpdir(prefix):
     return d
 
 
-def write_conf(tmp, max_bytes=67108864, threshold=4096):
+# A policy_url long enough that a rejection needs more than one SMTP reply
+# line: the daemon must wrap it (smfi_setmlreply).
+LONG_POLICY_URL = ('policy_url = "https://intranet.example.co.jp/mail/support-mail-rules/'
+                   'what-may-be-sent-to-microsoft-support-and-what-must-never-be-sent-such-as-'
+                   'defender-onboarding-packages-passwords-and-card-numbers/index.html?lang=ja'
+                   '&section=sending-mail-to-support&from=smtp-reply";')
+
+
+def write_conf(tmp, max_bytes=67108864, threshold=4096, policy_extra=""):
     with open(os.path.join(HERE, "test.conf.in")) as f:
         text = f.read()
     text = (text.replace("@DIR@", tmp).replace("@MAX@", str(max_bytes))
-            .replace("@THRESHOLD@", str(threshold)))
+            .replace("@THRESHOLD@", str(threshold)).replace("@POLICY_EXTRA@", policy_extra))
     os.makedirs(os.path.join(tmp, "spool"), exist_ok=True)
     path = os.path.join(tmp, "support-milter.conf")
     with open(path, "w") as f:
