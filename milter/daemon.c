@@ -303,6 +303,8 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 		return -1;
 	if (sm_audit_open(d->audit_log, err, errlen) < 0)
 		return -1;
+	if (geteuid() == 0)
+		sm_log(LOG_WARNING, "running as root: set milter.user or -u to drop privileges");
 	if (d->spool_dir && access(d->spool_dir, W_OK | X_OK) < 0)
 		sm_log(LOG_WARNING, "spool_dir %s: %s (messages over spool_threshold will fail)",
 		       d->spool_dir, strerror(errno));
