@@ -3,7 +3,6 @@
 #   make deps     install the Debian 12 packages the build, tests and `make run` need
 #   make          build build/support-milter
 #   make run      build and start the milter in the foreground with conf/support-milter.conf
-#   make demo     three corpus messages through the running daemon (miltertest)
 #   make check    build and run every test (TAP through prove; exits non-zero on failure)
 #   make bench    print benchmark figures
 #   make install  DESTDIR, PREFIX, SYSCONFDIR honoured
