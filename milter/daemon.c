@@ -248,7 +248,7 @@ static void reload(const run_state *st)
 	}
 	d = sm_policy_daemon(p);
 	if (sm_audit_open(d->audit_log, err, sizeof(err)) < 0)
-		sm_log(LOG_ERR, "%s (audit records go to syslog only)", err);
+		sm_log(LOG_ERR, "%s (keeping the audit log that was open)", err);
 	sm_policy_unref(p);
 }
 
