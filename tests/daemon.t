@@ -10,6 +10,7 @@
   action (tempfail, 451 4.3.0), never delivered unscanned.  With
   on_failure = "accept" the same message is accepted unchanged (logged).
 """
+import grp
 import os
 import pwd
 import shutil
@@ -103,6 +104,12 @@ try:
         nobody = pwd.getpwnam("nobody")
         os.chown(bg, nobody.pw_uid, nobody.pw_gid)
         conf = smtest.write_conf(bg)
+        with open(conf) as f:
+            text = f.read()
+        with open(conf, "w") as f:
+            f.write(text.replace('socket_mode = "0666";',
+                                 'socket_mode = "0660";\n  socket_owner = "nobody:%s";'
+                                 % grp.getgrgid(nobody.pw_gid).gr_name))
         sock, pidfile = os.path.join(bg, "milter.sock"), os.path.join(bg, "pid")
         p = subprocess.run([smtest.BIN, "-c", conf, "-p", "unix:" + sock, "-P", pidfile,
                             "-u", "nobody"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -114,7 +121,10 @@ try:
         # the pid file is written just before privileges are dropped
         t.ok(smtest.wait_for(lambda: proc_uid(pid) == nobody.pw_uid, 10),
              "-u nobody: privileges dropped")
-        t.ok(oct(os.stat(sock).st_mode & 0o777) == "0o666", "socket mode from socket_mode")
+        st = os.stat(sock)
+        t.ok(oct(st.st_mode & 0o777) == "0o660", "socket mode from socket_mode")
+        t.ok(st.st_uid == nobody.pw_uid and st.st_gid == nobody.pw_gid,
+             "socket owner from socket_owner")
         ok, out = miltertest(sock, "unrelated.lua")
         t.ok(ok, "unprivileged daemon answers the protocol")
         os.kill(pid, signal.SIGTERM)

@@ -145,6 +145,14 @@ try:
     t.ok(oct(os.stat(audit).st_mode & 0o777) == "0o640", "audit log mode 0640")
     miltertest("message.lua", eml=small, expect=ex2, label="after reload")
     t.ok(count_lines(audit) == 1, "after rotation: the new audit log gets the next record")
+    # a reload changes the policy for the messages that follow
+    miltertest("rcpt.lua", rcpt="new-support@example.org", want="accept")
+    with open(conf, "w") as f:
+        f.write(good.replace('recipients = [ ', 'recipients = [ "new-support@example.org", '))
+    d.signal(signal.SIGHUP)
+    t.ok(smtest.wait_for(lambda: d.logtext().count("reloaded") >= 2, 10),
+         "SIGHUP: new recipients loaded")
+    miltertest("rcpt.lua", rcpt="new-support@example.org", want="continue")
     rc = d.stop()
     t.ok(rc == 0, "SIGTERM: graceful stop, exit 0 (got %r)" % rc)
     t.ok(not os.path.exists(d.sock), "socket removed on exit")
