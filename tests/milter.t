@@ -159,8 +159,10 @@ try:
     with open(conf, "w") as f:
         f.write(good)
     os.rename(audit, audit + ".1")
+    base = d.logtext().count("reloaded")
     d.signal(signal.SIGHUP)
-    t.ok(smtest.wait_for(lambda: "reloaded" in d.logtext(), 10), "SIGHUP: configuration reloaded")
+    t.ok(smtest.wait_for(lambda: d.logtext().count("reloaded") > base, 10),
+         "SIGHUP: configuration reloaded")
     t.ok(smtest.wait_for(lambda: os.path.exists(audit), 10), "SIGHUP: audit log reopened")
     t.ok(oct(os.stat(audit).st_mode & 0o777) == "0o640", "audit log mode 0640")
     miltertest("message.lua", eml=small, expect=ex2, label="after reload")
@@ -169,8 +171,9 @@ try:
     miltertest("rcpt.lua", rcpt="new-support@example.org", want="accept")
     with open(conf, "w") as f:
         f.write(good.replace('recipients = [ ', 'recipients = [ "new-support@example.org", '))
+    base = d.logtext().count("reloaded")
     d.signal(signal.SIGHUP)
-    t.ok(smtest.wait_for(lambda: d.logtext().count("reloaded") >= 5, 10),
+    t.ok(smtest.wait_for(lambda: d.logtext().count("reloaded") > base, 10),
          "SIGHUP: new recipients loaded")
     miltertest("rcpt.lua", rcpt="new-support@example.org", want="continue")
     rc = d.stop()
