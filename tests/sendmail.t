@@ -37,12 +37,19 @@ if os.geteuid() != 0:
 def fetch():
     """Download (once) and extract the packages into build/sendmail-cache."""
     os.makedirs(CACHE, exist_ok=True)
+    updated = False
     for p in PKGS:
-        if not glob.glob(os.path.join(CACHE, p + "_*.deb")):
+        while not glob.glob(os.path.join(CACHE, p + "_*.deb")):
             r = subprocess.run(["apt-get", "download", p], cwd=CACHE, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=300)
-            if r.returncode != 0:
+            if r.returncode == 0:
+                break
+            if updated:
                 return "apt-get download %s: %s" % (p, r.stdout.decode(errors="replace"))
+            # a fresh system may have no package lists yet
+            subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=600)
+            updated = True
     if not os.path.exists(os.path.join(ROOT, "usr/libexec/sendmail/sendmail")):
         for deb in glob.glob(os.path.join(CACHE, "*.deb")):
             subprocess.run(["dpkg", "-x", deb, ROOT], check=True, timeout=120)
