@@ -374,11 +374,29 @@ static sfsistat reply_status(SMFICTX *ctx, const sm_result *r, bool reject)
 	return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 }
 
+/* Hold the message in the MTA's queue; the reason names detectors, never values. */
+static int quarantine(SMFICTX *ctx, const sm_result *r)
+{
+	const char *code, *xcode, *text;
+	char *summary = NULL, *reason;
+	int rc;
+
+	sm_result_reply(r, &code, &xcode, &text);
+	if (!text)
+		text = summary = sm_result_summary(r);
+	reason = g_strdup_printf("support-milter: %.400s", text ? text : "policy");
+	g_strcanon(reason, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		   " !\"#$&'()*+,-./:;<=>?@[]^_`{|}~", ' ');
+	rc = smfi_quarantine(ctx, reason) == MI_SUCCESS ? 0 : -1;
+	g_free(reason);
+	g_free(summary);
+	return rc;
+}
+
 /* The one place a verdict becomes a libmilter status. */
 static sfsistat verdict_status(SMFICTX *ctx, sm_conn *c, sm_msg *m, const sm_result *r)
 {
 	char err[256] = "";
-	const char *code, *xcode, *text;
 
 	switch (sm_result_verdict(r)) {
 	case SM_V_REJECT:
@@ -388,10 +406,9 @@ static sfsistat verdict_status(SMFICTX *ctx, sm_conn *c, sm_msg *m, const sm_res
 	case SM_V_DISCARD:
 		return SMFIS_DISCARD;
 	case SM_V_QUARANTINE:
-		sm_result_reply(r, &code, &xcode, &text);
 		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0 ||
 		    !needs(c, SMFIF_QUARANTINE, "quarantine", err, sizeof(err)) ||
-		    smfi_quarantine(ctx, (char *)(text ? text : "support-milter policy")) != MI_SUCCESS)
+		    quarantine(ctx, r) < 0)
 			return fail_status(ctx, m, *err ? err : "smfi_quarantine failed");
 		return SMFIS_ACCEPT;
 	case SM_V_ACCEPT:

@@ -12,6 +12,7 @@ here is stopped on exit, also on failure.
 """
 import os
 import shutil
+import signal
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "milter"))
@@ -134,6 +135,30 @@ try:
     with open(os.path.join(tmp, "audit.log")) as f:
         n = sum(1 for _ in f)
     t.ok(n == len(msgs), "audit log: one line per support message (%d), none for unrelated" % n)
+
+    # reload to a policy that quarantines card numbers: Postfix holds the message
+    with open(conf, "a") as f:
+        f.write('\ndetectors: { credit_card: { action = "quarantine"; }; };\n')
+    base = d.logtext().count("reloaded")
+    d.signal(signal.SIGHUP)
+    t.ok(smtest.wait_for(lambda: d.logtext().count("reloaded") > base, 10),
+         "SIGHUP: quarantine policy loaded")
+    card = sorted(m for m in msgs if "_card_" in m)[0]
+    e = smtest.Expect(conf, card, tmp, "quarantine")
+    t.ok(e.action == "quarantine", "--test quarantines the card message", todo=TODO)
+    n_sink = len(pf.sink_files())
+    with open(card, "rb") as f:
+        code, _ = pf.send("held@test.invalid", ["supportmail@microsoft.com"], f.read())
+    if e.action == "quarantine":
+        t.ok(code == 250, "quarantined message accepted by Postfix (250)")
+        t.ok(smtest.wait_for(lambda: pf.queue_files("hold") == 1, 20),
+             "Postfix holds it in its hold queue")
+        t.ok("milter-hold: END-OF-MESSAGE" in pf.log() and "from=<held@test.invalid>" in pf.log(),
+             "Postfix logs the milter's hold")
+        t.ok(len(pf.sink_files()) == n_sink, "a held message is not delivered")
+    else:
+        t.ok(code == 250 and smtest.wait_for(lambda: pf.drained(n_sink + 1), 30),
+             "(placeholder) delivered as --test says")
 finally:
     cleanup()
 t.done()

@@ -156,9 +156,9 @@ class Postfix:
         except (OSError, ValueError):
             return False
 
-    def queue_files(self):
+    def queue_files(self, *queues):
         n = 0
-        for q in QUEUES:
+        for q in queues or QUEUES:
             for _, _, files in os.walk(os.path.join(self.d, "queue", q)):
                 n += len(files)
         return n
