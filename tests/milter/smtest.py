@@ -39,6 +39,10 @@ class Tap:
         print(line, flush=True)
         return cond
 
+    def skip(self, name, why):
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, why), flush=True)
+
     def diag(self, text):
         for line in str(text).splitlines():
             print("# " + line, flush=True)
