@@ -42,7 +42,7 @@ static size_t reply_cut(const char *s, size_t n)
 
 	if (n <= SM_REPLY_WIDTH)
 		return n;
-	for (i = SM_REPLY_WIDTH; i > SM_REPLY_WIDTH / 2; i--)
+	for (i = SM_REPLY_WIDTH; i > 1; i--)
 		if (s[i - 1] == ' ')
 			return i;
 	return SM_REPLY_WIDTH;

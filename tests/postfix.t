@@ -102,9 +102,10 @@ try:
         else:
             t.ok(str(code) == e.code, "%s: SMTP %s as --test says (got %s)" % (name, e.code, code))
             # the client sees the policy's text, wrapped over several lines if long
-            t.ok(" ".join(text.split()) == " ".join((e.xcode + " " + e.text).split())
-                 or " ".join(text.replace("\n" + e.xcode + " ", " ").split())
-                 == " ".join((e.xcode + " " + e.text).split()),
+            want = " ".join((e.xcode + " " + e.text).split())
+            # lines are broken after a space, or inside a word longer than a line
+            t.ok(any(" ".join(text.replace("\n" + e.xcode + " ", j).split()) == want
+                     for j in (" ", "")),
                  "%s: reply text as --test says%s" % (name, " (multi-line)" if "\n" in text else ""))
             multiline += "\n" in text
             rejected += code >= 400
