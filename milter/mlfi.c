@@ -239,15 +239,22 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 
 /* ---------------------------------------------------------------- failure */
 
+/* The audit record of a message the policy never saw (same keys as the
+ * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]). */
 static void audit_failure(const sm_msg *m, const char *action)
 {
-	char *line = g_strdup_printf("{\"time\":%lld,\"queue_id\":\"%s\",\"action\":\"%s\","
-				     "\"failed\":true,\"reason\":\"%s\"}",
-				     (long long)time(NULL), qid(m), action,
-				     m->over_limit ? "limit" : "internal");
+	GDateTime *now = g_date_time_new_now_utc();
+	char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S+00:00");
+	char *q = m->qid ? g_strdup_printf("\"%s\"", m->qid) : g_strdup("null");
+	char *line = g_strdup_printf("{\"ts\":\"%s\",\"queue_id\":%s,\"action\":\"%s\","
+				     "\"support\":true,\"failed\":true,\"reason\":\"%s\"}",
+				     ts, q, action, m->over_limit ? "limit" : "internal");
 
 	sm_audit_write(line);
 	g_free(line);
+	g_free(q);
+	g_free(ts);
+	g_date_time_unref(now);
 }
 
 /* The configured failure (or limit) action for a message we cannot scan. */
