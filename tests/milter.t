@@ -9,6 +9,7 @@ on the same message, so the checks hold whatever the policy decides.
 Also: SIGHUP with a broken configuration is refused, with a good one it
 reloads and reopens the audit log; SIGTERM stops the daemon.
 """
+import json
 import os
 import shutil
 import signal
@@ -145,6 +146,13 @@ try:
     audit = os.path.join(tmp, "audit.log")
     n = count_lines(audit)
     t.ok(n >= 10, "audit log: one line per decision on support mail (%d lines)" % n)
+    with open(audit) as f:
+        try:
+            [json.loads(line) for line in f]
+            valid = True
+        except ValueError:
+            valid = False
+    t.ok(valid, "audit log: every line is one JSON object")
 
     # SIGHUP: a broken configuration is refused and the running one stays
     with open(conf) as f:
