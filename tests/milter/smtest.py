@@ -166,15 +166,11 @@ class Daemon:
 
 def split_message(data):
     """(header bytes, body bytes) of a message; line ends left as they are."""
-    for sep in (b"\r\n\r\n", b"\n\n"):
-        i = data.find(sep)
-        if i >= 0:
-            j = data.find(b"\n\n")
-            k = data.find(b"\r\n\r\n")
-            cands = [(x, len(s)) for x, s in ((j, b"\n\n"), (k, b"\r\n\r\n")) if x >= 0]
-            x, n = min(cands)
-            return data[:x], data[x + n:]
-    return data, b""
+    cands = [(i, len(sep)) for sep in (b"\r\n\r\n", b"\n\n") for i in [data.find(sep)] if i >= 0]
+    if not cands:
+        return data, b""
+    i, n = min(cands)
+    return data[:i], data[i + n:]
 
 
 def lf(b):
