@@ -80,10 +80,51 @@ $(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# `make run` works without root: build/run/support-milter.conf is
+# conf/support-milter.conf with the spool directory and the audit log moved
+# under build/run (the defaults are under /var).
+RUN_DIR  := $(BUILD)/run
+RUN_SOCK := $(CURDIR)/$(RUN_DIR)/support-milter.sock
 run: all
-	@mkdir -p $(BUILD)/run
-	@echo "support-milter: starting in the foreground with conf/support-milter.conf"
-	$(BIN) -f -c conf/support-milter.conf -p unix:$(CURDIR)/$(BUILD)/run/support-milter.sock
+	@mkdir -p $(RUN_DIR)/spool
+	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/spool";|' \
+	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/audit.log";|' \
+	     conf/support-milter.conf > $(RUN_DIR)/support-milter.conf
+	@$(BIN) -n -c $(RUN_DIR)/support-milter.conf
+	@echo "support-milter: starting in the foreground (Ctrl-C stops it; kill -HUP reloads)"
+	@echo "  configuration: $(RUN_DIR)/support-milter.conf (from conf/support-milter.conf)"
+	@echo "  audit log:     $(RUN_DIR)/audit.log"
+	@echo "To connect Postfix, add to main.cf and run 'postfix reload':"
+	@echo "  smtpd_milters = unix:$(RUN_SOCK)"
+	@echo "  non_smtpd_milters = \$$smtpd_milters"
+	@echo "  milter_default_action = tempfail"
+	@echo "  milter_protocol = 6"
+	@echo "(the postfix user must be able to reach the socket: socket_mode, and search"
+	@echo " permission on every directory above it; see docs/deployment.md)"
+	$(BIN) -f -c $(RUN_DIR)/support-milter.conf -p unix:$(RUN_SOCK)
+
+# A short demonstration: the daemon (configuration as for `make run`, socket
+# in build/demo) receives three corpus messages through the milter protocol
+# (miltertest) and shows what it asks the MTA to do, then its audit log.
+DEMO_DIR := $(BUILD)/demo
+DEMO_MSGS := p01_card_visa_spaces_iso2022jp p10_onb_cmd_attach p19_res_jp_outlook_true
+demo: all
+	@mkdir -p $(DEMO_DIR)/spool && rm -f $(DEMO_DIR)/audit.log
+	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/spool";|' \
+	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/audit.log";|' \
+	     conf/support-milter.conf > $(DEMO_DIR)/support-milter.conf
+	@$(BIN) -f -c $(DEMO_DIR)/support-milter.conf -p unix:$(CURDIR)/$(DEMO_DIR)/sock \
+		2>$(DEMO_DIR)/daemon.log & echo $$! > $(DEMO_DIR)/pid; \
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do \
+		[ -S $(DEMO_DIR)/sock ] && break; sleep 0.25; done; \
+	for m in $(DEMO_MSGS); do \
+		echo "$$m"; \
+		miltertest -D sock=unix:$(CURDIR)/$(DEMO_DIR)/sock -D dir=$(CURDIR)/tests/milter \
+			-D eml=$(CURDIR)/../shared/corpus/public/$$m.eml -s tests/milter/demo.lua | grep -v passed; \
+	done; \
+	kill $$(cat $(DEMO_DIR)/pid); \
+	echo "daemon log:"; sed 's/^/  /' $(DEMO_DIR)/daemon.log; \
+	echo "audit log ($(DEMO_DIR)/audit.log):"; cut -c1-300 $(DEMO_DIR)/audit.log | sed 's/^/  /'
 
 # The whole test suite. prove runs every TAP producer: the GTest unit tests and
 # the scripts in tests/ (corpus, --test contract, miltertest, Postfix, sendmail,

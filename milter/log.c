@@ -1,0 +1,119 @@
+/*
+ * log.c - logging (syslog, or stderr in the foreground) and the audit log.
+ *
+ * Input: lines built by the daemon and by sm_result_audit_json /
+ * sm_result_summary (already printable, never a secret value).  Log lines
+ * are cut at 2000 bytes and non-printable bytes replaced, so that a header
+ * value handed to a log call cannot forge lines.
+ * The audit log is opened O_APPEND, mode 0640; each record is one write()
+ * of one whole line, so concurrent threads and processes never interleave
+ * within a line.  Reopened on SIGHUP (log rotation) under a mutex.
+ */
+#include "state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 2000
+
+static bool log_stderr;
+static pthread_mutex_t audit_mu = PTHREAD_MUTEX_INITIALIZER;
+static int audit_fd = -1;
+
+static const struct {
+	const char *name;
+	int fac;
+} facilities[] = {
+	{"mail", LOG_MAIL},     {"daemon", LOG_DAEMON}, {"user", LOG_USER},
+	{"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1}, {"local2", LOG_LOCAL2},
+	{"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4}, {"local5", LOG_LOCAL5},
+	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
+};
+
+void sm_log_open(bool foreground, const char *facility)
+{
+	int fac = LOG_MAIL;
+	size_t i;
+
+	for (i = 0; facility && i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strcmp(facility, facilities[i].name) == 0)
+			fac = facilities[i].fac;
+	log_stderr = foreground;
+	if (!foreground)
+		openlog("support-milter", LOG_PID | LOG_NDELAY, fac);
+}
+
+void sm_log(int prio, const char *fmt, ...)
+{
+	char line[LOG_LINE_MAX + 1];
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	for (i = 0; line[i]; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	if (log_stderr)
+		fprintf(stderr, "support-milter[%ld]: %s\n", (long)getpid(), line);
+	else
+		syslog(prio, "%s", line);
+}
+
+int sm_audit_open(const char *path, char *err, size_t errlen)
+{
+	int fd = -1, old;
+
+	if (path && *path) {
+		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+		if (fd < 0) {
+			snprintf(err, errlen, "audit log %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	pthread_mutex_lock(&audit_mu);
+	old = audit_fd;
+	audit_fd = fd;
+	pthread_mutex_unlock(&audit_mu);
+	if (old >= 0)
+		close(old);
+	return 0;
+}
+
+void sm_audit_write(const char *line)
+{
+	size_t len = strlen(line);
+	char *buf = malloc(len + 1);
+	ssize_t n;
+
+	if (!buf) {
+		sm_log(LOG_ERR, "audit log: out of memory");
+		return;
+	}
+	memcpy(buf, line, len);
+	buf[len] = '\n';
+	pthread_mutex_lock(&audit_mu);
+	n = audit_fd >= 0 ? write(audit_fd, buf, len + 1) : (ssize_t)(len + 1);
+	pthread_mutex_unlock(&audit_mu);
+	if (n != (ssize_t)(len + 1))
+		sm_log(LOG_ERR, "audit log: write failed: %s", n < 0 ? strerror(errno) : "short");
+	free(buf);
+}
+
+void sm_audit_close(void)
+{
+	pthread_mutex_lock(&audit_mu);
+	if (audit_fd >= 0)
+		close(audit_fd);
+	audit_fd = -1;
+	pthread_mutex_unlock(&audit_mu);
+}

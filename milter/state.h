@@ -1,0 +1,31 @@
+/*
+ * state.h - what the daemon shares with the milter callbacks: the current
+ * policy (swapped on reload), the audit log and logging.  Implemented in
+ * daemon.c (policy) and log.c (logging, audit log).
+ */
+#ifndef SM_STATE_H
+#define SM_STATE_H
+
+#include "scan.h"
+
+#include <stdbool.h>
+#include <syslog.h>
+
+/* A new reference to the current policy (never NULL while running). */
+sm_policy *sm_state_policy(void);
+
+/* Logging: syslog, or stderr in the foreground.  Printf-style. */
+void sm_log_open(bool foreground, const char *facility);
+void sm_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The audit log: open (or reopen) path ("" or NULL: none); 0 or -1 with err. */
+int sm_audit_open(const char *path, char *err, size_t errlen);
+/* Append one line (a newline is added) with a single write(). */
+void sm_audit_write(const char *line);
+void sm_audit_close(void);
+
+/* The libmilter callbacks (mlfi.c). */
+struct smfiDesc;
+const struct smfiDesc *sm_mlfi_desc(void);
+
+#endif

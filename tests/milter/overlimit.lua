@@ -1,0 +1,22 @@
+-- overlimit.lua: a message over max_message_bytes gets the configured
+-- on_limit action (tempfail in the test configuration) with a clear reply,
+-- and the next message on the connection is scanned normally.
+dofile(dir .. "/lib.lua")
+run(function()
+	local conn = open_conn()
+	local r = envelope(conn, "<u@example.co.jp>", {"<supportmail@microsoft.com>"})
+	check("big: DATA continues", r == SMFIR_CONTINUE)
+	local line = string.rep("x", 998) .. "\r\n"
+	local chunk = string.rep(line, 60)
+	send_content(conn, {{"Subject", " big"}, {"From", " u@example.co.jp"}}, "")
+	for i = 1, tonumber(chunks) do
+		assert(mt.bodystring(conn, chunk) == nil, "body")
+	end
+	assert(mt.eom(conn) == nil, "eom")
+	check("big: 451 4.3.0 (on_limit = tempfail)",
+	      mt.eom_check(conn, MT_SMTPREPLY, "451", "4.3.0",
+			   "support-milter: message exceeds a scanning limit"))
+	message(conn, "<user@example.co.jp>", {"<supportmail@microsoft.com>"}, eml, expect,
+		"after the big one")
+	mt.disconnect(conn)
+end)
