@@ -262,9 +262,8 @@ static sfsistat fail_status(SMFICTX *ctx, sm_msg *m, const char *why)
 {
 	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
 				 : sm_policy_on_failure(m->pol);
-	const char *text = m->over_limit
-		? "support-milter: message exceeds a scanning limit"
-		: "support-milter could not scan this message; please try again later";
+	const char *text = m->over_limit ? sm_policy_limit_reply(m->pol)
+					 : sm_policy_failure_reply(m->pol);
 
 	if (!m->fail)
 		msg_set_fail(m, false, why);

@@ -114,6 +114,16 @@ const char *sm_policy_fp_key(const sm_policy *p)
 	return p->cfg.fp_key;
 }
 
+const char *sm_policy_failure_reply(const sm_policy *p)
+{
+	return p->cfg.failure_reply;
+}
+
+const char *sm_policy_limit_reply(const sm_policy *p)
+{
+	return p->cfg.limit_reply;
+}
+
 /* addr as "local@domain", lower-cased, brackets and spaces stripped. */
 static char *bare_address(const char *addr)
 {

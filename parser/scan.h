@@ -43,6 +43,9 @@ const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p);
+/* Reply texts (printable ASCII) for a failure and for an exceeded limit. */
+const char *sm_policy_failure_reply(const sm_policy *p);
+const char *sm_policy_limit_reply(const sm_policy *p);
 
 /* Is addr (bare or <bracketed>) one of the configured support recipients? */
 bool sm_policy_is_support_rcpt(const sm_policy *p, const char *addr);

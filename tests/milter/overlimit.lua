@@ -15,7 +15,7 @@ run(function()
 	assert(mt.eom(conn) == nil, "eom")
 	check("big: 451 4.3.0 (on_limit = tempfail)",
 	      mt.eom_check(conn, MT_SMTPREPLY, "451", "4.3.0",
-			   "support-milter: message exceeds a scanning limit"))
+			   "Message too complex to scan for confidential data (limit exceeded)"))
 	message(conn, "<user@example.co.jp>", {"<supportmail@microsoft.com>"}, eml, expect,
 		"after the big one")
 	mt.disconnect(conn)
