@@ -188,9 +188,9 @@ static const char *entity(const char *p, const char *e, GString *out)
 static char *office_text(const char *x, size_t len, size_t *outlen)
 {
 	GString *out = g_string_sized_new(len / 2);
-	const char *p = x, *e = x + len;
+	const char *p = x, *e = x ? x + len : x; /* an empty member may have no buffer */
 
-	while (p < e) {
+	while (p && p < e) {
 		if (*p == '<') {
 			const char *q = memchr(p, '>', (size_t)(e - p));
 			char name[16];
