@@ -11,6 +11,7 @@
  * --test exit status: 0 delivered, 1 not delivered, 2 usage/config/I-O error.
  */
 #include "daemon.h"
+#include "spool.h"
 #include "scan.h"
 
 #include <errno.h>
@@ -41,20 +42,7 @@ static void usage(FILE *f)
 
 static int write_fd(void *ud, const void *buf, size_t len)
 {
-	int fd = *(int *)ud;
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return sm_write_all(*(int *)ud, buf, len);
 }
 
 /* "1733100000" or "2024-12-03" (midnight UTC); (time_t)-1 if neither. */

@@ -50,7 +50,7 @@ void sm_spool_free(sm_spool *s)
 	g_free(s);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
+int sm_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -93,7 +93,7 @@ static int move_to_file(sm_spool *s, char *err, size_t errlen)
 	s->fd = open_tmp(s->dir, err, errlen);
 	if (s->fd < 0)
 		return -1;
-	if (write_all(s->fd, s->mem->data, s->mem->len) < 0) {
+	if (sm_write_all(s->fd, s->mem->data, s->mem->len) < 0) {
 		snprintf(err, errlen, "spool write: %s", strerror(errno));
 		return -1;
 	}
@@ -113,7 +113,7 @@ int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *
 	if (s->fd < 0 && len > s->threshold - s->size && move_to_file(s, err, errlen) < 0)
 		return -1;
 	if (s->fd >= 0) {
-		if (write_all(s->fd, buf, len) < 0) {
+		if (sm_write_all(s->fd, buf, len) < 0) {
 			snprintf(err, errlen, "spool write: %s", strerror(errno));
 			return -1;
 		}

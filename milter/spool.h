@@ -21,6 +21,9 @@ int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *
 size_t sm_spool_size(const sm_spool *s);
 /* The file descriptor (owned by the spool) or -1 while in memory. */
 int sm_spool_fd(const sm_spool *s);
+
+/* write(2) all of buf, retrying on EINTR and short writes.  0 or -1. */
+int sm_write_all(int fd, const void *buf, size_t len);
 /* The in-memory bytes (owned by the spool; valid while fd is -1). */
 const void *sm_spool_mem(const sm_spool *s, size_t *len);
 
