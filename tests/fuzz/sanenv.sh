@@ -29,3 +29,8 @@ san_supp() {
 	if [ "$1" = base ]; then cat "$SUPP" > "$f"; else cat "$SUPP" "$KNOWN" > "$f"; fi
 	echo "$f"
 }
+# Known open bug matching a sanitizer log ($1): prints its description.
+known_ub() {
+	f0=$(grep -m 1 -E '^ *#0 0x[0-9a-f]+ in ' "$1" | sed 's/.* in \([A-Za-z0-9_]*\).*/\1/')
+	[ -n "$f0" ] && grep -E "^# ub:$f0: " "$KNOWN" | sed "s/^# ub:$f0: //"
+}
