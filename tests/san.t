@@ -5,7 +5,8 @@
 # errors (GLib/GMime one-time allocations suppressed in tests/fuzz/lsan.supp,
 # known open bugs in tests/fuzz/known-bugs.supp).  A sanitizer report exits
 # 86, told apart from --test's 0 (delivered) / 1 (not delivered).
-# Messages: the corpus, and build/hostile/ when tests/hostile.t made it.
+# Messages: the corpus, and build/hostile/ (files under 8 MB) when
+# tests/hostile.t made it.
 . "${SM_TOP:-.}/tests/fuzz/sanenv.sh"
 
 if [ ! -x "$SAN/support-milter" ]; then
@@ -14,7 +15,7 @@ if [ ! -x "$SAN/support-milter" ]; then
 fi
 units=$(ls "$SAN"/tests/test_* 2>/dev/null | sort)
 # the hostile set too when tests/hostile.t has generated it (it runs first)
-msgs=$(corpus_files; [ -d "$BUILD/hostile" ] && find "$BUILD/hostile" -name '*.eml' | sort)
+msgs=$(corpus_files; [ -d "$BUILD/hostile" ] && find "$BUILD/hostile" -name '*.eml' -size -8M | sort)
 n=1
 for u in $units; do n=$((n + 1)); done
 for m in $msgs; do n=$((n + 1)); done

@@ -260,6 +260,13 @@ def zip_symlinks_abs():
     return with_attachment("paths.zip", bio.getvalue())
 
 
+def text_30mb():
+    # legitimate but large: a 30 MB log pasted as the body, under the default
+    # limits (max_part_bytes 32 MB), so it is scanned in full
+    line = b"2024-11-18T10:00:00 Sense EventID=4 Computer=PC-0001 state=running\r\n"
+    return head() + b"\r\n" + line * ((30 << 20) // len(line))
+
+
 CASES = {
     "unclosed-boundary": unclosed_boundary,
     "duplicate-boundaries": duplicate_boundaries,
@@ -280,6 +287,7 @@ CASES = {
     "zip-100000-entries": zip_100000_entries,
     "zip-encrypted": zip_encrypted,
     "zip-symlinks-abs": zip_symlinks_abs,
+    "text-30mb": text_30mb,
 }
 
 
