@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <glib.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,11 @@ int main(int argc, char **argv)
 	sm_daemon_opts d = {DEFAULT_CONF, NULL, NULL, NULL, false};
 	bool check = false;
 	int c, rc;
+
+	/* Views and decoded parts are large, short-lived buffers: keep them in the
+	 * heap for reuse instead of an mmap/munmap (and page faults) per scan. */
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
 
 	while ((c = getopt_long(argc, argv, "c:p:u:P:fnVh", longopts, NULL)) != -1) {
 		switch (c) {

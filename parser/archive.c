@@ -1,18 +1,479 @@
-/* archive.c - STUB: replaced by the detectors work (issue 3). */
+/*
+ * archive.c - zip archives (and zips inside them) and zip-based Office files
+ * (docx, xlsx, pptx) through libarchive: names first, then text members.
+ *
+ * Pass 1 reads the zip's central directory (zip_seekable: nothing is
+ * decompressed): counts members, checks every member name against the
+ * detectors' file-name rules (so an encrypted onboarding package is still
+ * recognised), notes encrypted members and compares the declared sizes with
+ * the ratio limit.  Pass 2 reads the members that can hold text: nested zips
+ * recurse, Office XML parts are reduced to their text (tags dropped, entities
+ * decoded, a line break per paragraph / cell), other text is viewed (charset
+ * detected, UTF-16 with BOM included) and scanned.
+ *
+ * Untrusted input: the archive bytes, member names (sanitised before they
+ * are reported: no control characters, at most NAME_MAX_BYTES).
+ * Limits (sm_limits): archive_max_members (over all levels),
+ * archive_max_depth, archive_max_bytes (uncompressed bytes read, all levels),
+ * archive_max_ratio (uncompressed / compressed of the outer archive, once
+ * more than RATIO_FLOOR bytes were read), max_part_bytes per member.
+ * Going over one stops the inspection: SM_ARCHIVE_LIMIT with a detail.
+ * Ownership: the result owns its detail and hits (sm_archive_result_clear).
+ */
 #include "archive.h"
+
+/* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
+#include </usr/include/archive.h>
+#include <archive_entry.h>
+#include <stdio.h>
+#include <string.h>
+
+#define NAME_MAX_BYTES 200
+#define RATIO_FLOOR (1024 * 1024)
+#define SNIFF_BYTES 4096
+#define CHUNK 65536
+
+typedef struct actx {
+	const sm_detectors *d;
+	const sm_scan_ctx *ctx;
+	const sm_limits *lim;
+	sm_archive_result *res;
+	long long bytes;   /* uncompressed bytes read so far, all levels */
+	long long members; /* members listed so far, all levels */
+	size_t outer_len;  /* compressed size of the outermost archive */
+	bool limit, encrypted, corrupt;
+} actx;
+
+/* The first limit decides; detail is owned (taken). */
+static void set_limit(actx *a, char *detail)
+{
+	if (a->limit) {
+		g_free(detail);
+		return;
+	}
+	a->limit = true;
+	g_free(a->res->detail);
+	a->res->detail = detail;
+}
+
+/* Printable, bounded member name for reports. */
+static char *sanitize(const char *name)
+{
+	char *v = g_utf8_make_valid(name ? name : "", -1);
+	GString *g = g_string_new(NULL);
+	const char *p;
+
+	for (p = v; *p && g->len < NAME_MAX_BYTES; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 ||
+		    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+			g_string_append_c(g, '?');
+		else
+			g_string_append_unichar(g, c);
+	}
+	if (*p)
+		g_string_append(g, "...");
+	g_free(v);
+	return g_string_free(g, FALSE);
+}
+
+static void add_hit(actx *a, unsigned det, const char *member, unsigned count, char *preview,
+		    const void *value, size_t vlen)
+{
+	sm_archive_hit h = {det, g_strdup(member), count, preview, ""};
+
+	sm_fingerprint(a->ctx ? a->ctx->fp_key : NULL, value, vlen, h.fingerprint);
+	g_array_append_val(a->res->hits, h);
+}
+
+/* Scan a view; one archive hit per detector with its count. */
+static void scan_view(actx *a, const sm_view *v, const char *member)
+{
+	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
+	size_t n = sm_detectors_count(a->d), i, max = (size_t)a->lim->max_findings;
+	unsigned *count = g_new0(unsigned, n ? n : 1);
+	int *first = g_new(int, n ? n : 1);
+
+	for (i = 0; i < n; i++)
+		first[i] = -1;
+	sm_detectors_scan(a->d, v, a->ctx, hits, max ? max : 1);
+	for (i = 0; i < hits->len; i++) {
+		sm_hit *h = &g_array_index(hits, sm_hit, i);
+
+		if (h->det < n && count[h->det]++ == 0)
+			first[h->det] = (int)i;
+	}
+	for (i = 0; i < n; i++) {
+		sm_hit *h;
+
+		if (!count[i])
+			continue;
+		h = &g_array_index(hits, sm_hit, first[i]);
+		add_hit(a, (unsigned)i, member, count[i], sm_detectors_preview(a->d, v, h),
+			v->text + h->start, h->end - h->start);
+	}
+	g_free(count);
+	g_free(first);
+	g_array_free(hits, TRUE);
+}
+
+/* ------------------------------------------------------------ Office XML */
+
+static const char *const para_tags[] = {"p", "br", "cr", "tab", "si", "c", "tc", "tr", "row",
+					"txbody", "sp", NULL};
+
+/* Local name of the tag starting after '<' (and '/'), lower-cased, into buf. */
+static void local_name(const char *p, const char *e, char *buf, size_t len)
+{
+	const char *s = p, *colon = NULL;
+	size_t n;
+
+	while (p < e && *p != '>' && *p != ' ' && *p != '/' && *p != '\t' && *p != '\n') {
+		if (*p == ':')
+			colon = p;
+		p++;
+	}
+	if (colon)
+		s = colon + 1;
+	n = (size_t)(p - s) < len - 1 ? (size_t)(p - s) : len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	for (n = 0; buf[n]; n++)
+		buf[n] = g_ascii_tolower(buf[n]);
+}
+
+static bool is_para(const char *name)
+{
+	const char *const *t;
+
+	for (t = para_tags; *t; t++)
+		if (strcmp(*t, name) == 0)
+			return true;
+	return false;
+}
+
+static const char *entity(const char *p, const char *e, GString *out)
+{
+	static const char *const names[][2] = {{"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"},
+					       {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", " "}};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		size_t n = strlen(names[i][0]);
+
+		if ((size_t)(e - p) >= n && memcmp(p, names[i][0], n) == 0) {
+			g_string_append(out, names[i][1]);
+			return p + n;
+		}
+	}
+	if (p < e && *p == '#') {
+		char *end;
+		gulong c = p + 1 < e && (p[1] == 'x' || p[1] == 'X') ? strtoul(p + 2, &end, 16)
+								     : strtoul(p + 1, &end, 10);
+
+		if (end < e && *end == ';' && c > 0 && c < 0x110000 && g_unichar_validate(c)) {
+			g_string_append_unichar(out, (gunichar)c);
+			return end + 1;
+		}
+	}
+	g_string_append_c(out, '&');
+	return p;
+}
+
+/* The text of an Office XML part: runs joined, paragraphs and cells on lines. */
+static char *office_text(const char *x, size_t len, size_t *outlen)
+{
+	GString *out = g_string_sized_new(len / 2);
+	const char *p = x, *e = x + len;
+
+	while (p < e) {
+		if (*p == '<') {
+			const char *q = memchr(p, '>', (size_t)(e - p));
+			char name[16];
+			bool closing = p + 1 < e && p[1] == '/';
+
+			if (!q)
+				break;
+			local_name(p + 1 + closing, q, name, sizeof(name));
+			if (is_para(name) && (closing || q[-1] == '/' || strcmp(name, "tab") == 0))
+				g_string_append_c(out, strcmp(name, "tab") == 0 ? ' ' : '\n');
+			p = q + 1;
+		} else if (*p == '&')
+			p = entity(p + 1, e, out);
+		else
+			g_string_append_c(out, *p++);
+	}
+	*outlen = out->len;
+	return g_string_free(out, FALSE);
+}
+
+/* ------------------------------------------------------------ members */
+
+static bool has_ext(const char *name, const char *const *exts)
+{
+	const char *dot = strrchr(name, '.');
+
+	for (; dot && *exts; exts++)
+		if (g_ascii_strcasecmp(dot + 1, *exts) == 0)
+			return true;
+	return false;
+}
+
+static const char *const text_exts[] = {
+	"txt", "log", "csv", "tsv", "cmd", "bat", "ps1", "psm1", "py", "sh", "json", "xml", "config",
+	"conf", "cfg", "ini", "reg", "onboarding", "offboarding", "plist", "mobileconfig", "htm",
+	"html", "md", "yaml", "yml", "properties", "sql", "eml", "txt", "rtf", "js", "vbs", NULL};
+static const char *const binary_exts[] = {
+	"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "ico", "emf", "wmf", "pdf", "exe", "dll",
+	"sys", "msi", "cab", "evtx", "etl", "dmp", "bin", "mp4", "wav", "mp3", "ttf", "odttf", NULL};
+
+static bool magic(const uint8_t *d, size_t n, const char *m, size_t ml)
+{
+	return n >= ml && memcmp(d, m, ml) == 0;
+}
+
+static bool is_binary_magic(const uint8_t *d, size_t n)
+{
+	return magic(d, n, "\x89PNG", 4) || magic(d, n, "\xff\xd8\xff", 3) ||
+	       magic(d, n, "GIF8", 4) || magic(d, n, "%PDF", 4) || magic(d, n, "MZ", 2) ||
+	       magic(d, n, "\x7f" "ELF", 4) || magic(d, n, "\xd0\xcf\x11\xe0", 4) ||
+	       magic(d, n, "7z\xbc\xaf", 4) || magic(d, n, "Rar!", 4) || magic(d, n, "\x1f\x8b", 2);
+}
+
+/* Text or binary: BOM, magic numbers, known extensions, NUL bytes, printables. */
+static bool is_text(const char *name, const uint8_t *d, size_t n)
+{
+	size_t i, m = n < SNIFF_BYTES ? n : SNIFF_BYTES, nul = 0, odd = 0, bad = 0;
+
+	if (magic(d, n, "\xef\xbb\xbf", 3) || magic(d, n, "\xff\xfe", 2) ||
+	    magic(d, n, "\xfe\xff", 2))
+		return true;
+	if (is_binary_magic(d, n))
+		return false;
+	for (i = 0; i < m; i++) {
+		nul += d[i] == 0;
+		odd += d[i] == 0 && (i & 1);
+		bad += d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != 0x1b &&
+		       d[i] != '\f';
+	}
+	if (nul && (odd * 10 >= m * 4 || (nul - odd) * 10 >= m * 4))
+		return true; /* UTF-16 without BOM: every other byte NUL */
+	if (nul)
+		return false;
+	return has_ext(name, text_exts) || bad * 20 < m;
+}
+
+/* Read the current entry (bounded); NULL when a limit stopped it. */
+static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
+{
+	GByteArray *b = g_byte_array_new();
+	uint8_t buf[CHUNK];
+	la_ssize_t r;
+
+	while ((r = archive_read_data(ar, buf, sizeof(buf))) > 0) {
+		if (r > a->lim->archive_max_bytes - a->bytes) {
+			set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
+				  a->lim->archive_max_bytes));
+			break;
+		}
+		a->bytes += r;
+		if (a->bytes > RATIO_FLOOR &&
+		    a->bytes / (long long)(a->outer_len ? a->outer_len : 1) > a->lim->archive_max_ratio) {
+			set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path, a->lim->archive_max_ratio));
+			break;
+		}
+		if ((long long)b->len + r > a->lim->max_part_bytes) {
+			set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path, a->lim->max_part_bytes));
+			break;
+		}
+		g_byte_array_append(b, buf, (guint)r);
+	}
+	if (r < 0 && !a->limit)
+		a->corrupt = true;
+	if (a->limit) {
+		g_byte_array_free(b, TRUE);
+		return NULL;
+	}
+	return b;
+}
+
+static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth);
+
+static void scan_member(actx *a, const char *name, const char *path, const uint8_t *d,
+			size_t n, int depth, bool office)
+{
+	sm_view *v;
+	bool trunc = false;
+
+	if (sm_archive_sniff(d, n)) {
+		if (depth + 1 > a->lim->archive_max_depth)
+			set_limit(a, g_strdup_printf("%s: archives nested deeper than %lld", path,
+				  a->lim->archive_max_depth));
+		else
+			scan_zip(a, d, n, path, depth + 1);
+		return;
+	}
+	if (office && has_ext(name, (const char *const[]){"xml", NULL})) {
+		size_t tl;
+		char *t = office_text((const char *)d, n, &tl);
+
+		v = sm_view_new_utf8(t, tl);
+		scan_view(a, v, path);
+		sm_view_free(v);
+		g_free(t);
+		return;
+	}
+	if (!is_text(name, d, n))
+		return;
+	v = sm_view_new(d, n, NULL, has_ext(name, (const char *const[]){"htm", "html", NULL}),
+			(size_t)a->lim->max_part_bytes, &trunc);
+	scan_view(a, v, path);
+	sm_view_free(v);
+}
+
+/* ------------------------------------------------------------ zip */
+
+static struct archive *open_zip(const uint8_t *data, size_t len)
+{
+	struct archive *ar = archive_read_new();
+
+	archive_read_support_format_zip_seekable(ar);
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK) {
+		archive_read_free(ar);
+		return NULL;
+	}
+	return ar;
+}
+
+static char *member_path(const char *prefix, const char *clean)
+{
+	return prefix ? g_strconcat(prefix, "/", clean, NULL) : g_strdup(clean);
+}
+
+/* Pass 1: the directory.  Names, counts, encryption, declared sizes. */
+static bool list_members(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			 bool *office)
+{
+	struct archive *ar = open_zip(data, len);
+	struct archive_entry *e;
+	long long declared = 0;
+	int r;
+
+	if (!ar)
+		return false;
+	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *name = archive_entry_pathname_utf8(e);
+		char *clean = sanitize(name ? name : archive_entry_pathname(e));
+		char *path = member_path(prefix, clean);
+		int det;
+
+		a->res->members++;
+		if (++a->members > a->lim->archive_max_members)
+			set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "archive",
+				  a->lim->archive_max_members));
+		if (archive_entry_is_encrypted(e))
+			a->encrypted = true;
+		if (strcmp(clean, "[Content_Types].xml") == 0)
+			*office = true;
+		if ((det = sm_detectors_match_name(a->d, clean)) >= 0)
+			add_hit(a, (unsigned)det, path, 1, g_strdup("(file name)"), clean,
+				strlen(clean));
+		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
+			declared += archive_entry_size(e);
+		g_free(clean);
+		g_free(path);
+		if (a->limit)
+			break;
+	}
+	if (r == ARCHIVE_FATAL)
+		a->corrupt = true;
+	archive_read_free(ar);
+	if (!a->limit && declared > RATIO_FLOOR &&
+	    declared / (long long)(len ? len : 1) > a->lim->archive_max_ratio)
+		set_limit(a, g_strdup_printf("%s: declared compression ratio over %lld", prefix ? prefix : "archive",
+			  a->lim->archive_max_ratio));
+	return true;
+}
+
+static bool worth_reading(const char *name, bool office)
+{
+	if (has_ext(name, binary_exts))
+		return false;
+	return !office || has_ext(name, (const char *const[]){"xml", "zip", "docx", "xlsx",
+							      "pptx", "bin", NULL}) ||
+	       has_ext(name, text_exts);
+}
+
+/* Pass 2: read and scan what can hold text. */
+static void read_members(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			 int depth, bool office)
+{
+	struct archive *ar = open_zip(data, len);
+	struct archive_entry *e;
+	int r;
+
+	if (!ar)
+		return;
+	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+			     r == ARCHIVE_WARN)) {
+		const char *name = archive_entry_pathname_utf8(e);
+		char *clean = sanitize(name ? name : archive_entry_pathname(e));
+		char *path = member_path(prefix, clean);
+		GByteArray *b;
+
+		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_is_encrypted(e) &&
+		    worth_reading(clean, office) && (b = read_entry(a, ar, path))) {
+			scan_member(a, clean, path, b->data, b->len, depth, office);
+			g_byte_array_free(b, TRUE);
+		}
+		g_free(clean);
+		g_free(path);
+	}
+	archive_read_free(ar);
+}
+
+static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	bool office = false;
+
+	if (!list_members(a, data, len, prefix, &office)) {
+		a->corrupt = true;
+		return;
+	}
+	if (!a->limit)
+		read_members(a, data, len, prefix, depth, office);
+}
 
 bool sm_archive_sniff(const uint8_t *data, size_t len)
 {
-	return len >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] == 3 && data[3] == 4;
+	return len >= 4 && data[0] == 'P' && data[1] == 'K' &&
+	       ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6));
 }
 
 void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_limits *lim,
 		     const uint8_t *data, size_t len, const char *name, sm_archive_result *res)
 {
-	res->status = SM_ARCHIVE_NOT_ARCHIVE;
+	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false};
+
+	res->status = SM_ARCHIVE_OK;
 	res->detail = NULL;
 	res->hits = g_array_new(FALSE, TRUE, sizeof(sm_archive_hit));
 	res->members = 0;
+	if (!data || !sm_archive_sniff(data, len)) {
+		res->status = SM_ARCHIVE_NOT_ARCHIVE;
+		return;
+	}
+	scan_zip(&a, data, len, NULL, 0);
+	if (a.limit)
+		res->status = SM_ARCHIVE_LIMIT;
+	else if (a.encrypted) {
+		res->status = SM_ARCHIVE_ENCRYPTED;
+		res->detail = g_strdup("encrypted members: not inspected (names were checked)");
+	} else if (a.corrupt) {
+		res->status = SM_ARCHIVE_CORRUPT;
+		res->detail = g_strdup("archive could not be read to the end");
+	}
 }
 
 void sm_archive_result_clear(sm_archive_result *res)

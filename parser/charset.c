@@ -15,6 +15,7 @@
  * a GOnce, so decoding is thread-safe.
  */
 #include "charset.h"
+#include "view.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -375,8 +376,27 @@ static size_t step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar
 
 /* ------------------------------------------------------------------ decode */
 
+/* Bytes that every ASCII-compatible decoder here maps to themselves. */
+static bool plain_ascii(uint8_t b)
+{
+	return b < 0x80 && b != 0 && b != 0x1b && b != 0x0e && b != 0x0f;
+}
+
+static bool ascii_fast(const stepper *sp)
+{
+	switch (sp->cs->kind) {
+	case SM_CS_UTF16LE:
+	case SM_CS_UTF16BE:
+		return false;
+	case SM_CS_ISO2022JP:
+		return sp->st.mode == M_ASCII && !sp->st.so;
+	default:
+		return true;
+	}
+}
+
 void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_out,
-		       GString *text, GArray *start, GArray *end, bool *truncated)
+		       bool fold, sm_tbuf *out, bool *truncated)
 {
 	stepper sp;
 	size_t i = cs->bom < len ? cs->bom : len;
@@ -385,11 +405,24 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 	*truncated = false;
 	while (i < len) {
 		gunichar c;
-		size_t n = step(&sp, src, len, i, &c);
+		size_t n;
 		char buf[6];
-		int k, m;
-		guint32 a = (guint32)i, b = (guint32)(i + n);
+		int m;
 
+		if (plain_ascii(src[i]) && ascii_fast(&sp)) {
+			size_t j = i;
+
+			while (j < len && plain_ascii(src[j]))
+				j++;
+			if (out->len + (j - i) > max_out) {
+				*truncated = true;
+				break;
+			}
+			sm_tbuf_run(out, (const char *)src + i, j - i, (uint32_t)i);
+			i = j;
+			continue;
+		}
+		n = step(&sp, src, len, i, &c);
 		if (n == 0 || n > len - i)
 			n = len - i; /* cannot happen; keeps the loop finite */
 		i += n;
@@ -398,16 +431,16 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 		if (c == 0 || c > 0x10ffff)
 			c = c ? 0xfffd : ' ';
 		m = g_unichar_to_utf8(c, buf);
-		if (text->len + m > max_out) {
+		if (out->len + m > max_out) {
 			*truncated = true;
 			break;
 		}
-		g_string_append_len(text, buf, m);
-		for (k = 0; k < m; k++) {
-			g_array_append_val(start, a);
-			g_array_append_val(end, b);
-		}
+		if (fold)
+			sm_fold_char(out, c, (uint32_t)(i - n), (uint32_t)i);
+		else
+			sm_tbuf_emit(out, buf, (size_t)m, (uint32_t)(i - n), (uint32_t)i);
 	}
+	sm_tbuf_finish(out);
 	stepper_done(&sp);
 }
 

@@ -14,6 +14,8 @@
 #ifndef SM_CHARSET_H
 #define SM_CHARSET_H
 
+#include "tbuf.h"
+
 #include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,12 +48,13 @@ typedef struct sm_charset {
 void sm_charset_resolve(const char *label, const uint8_t *src, size_t len, sm_charset *out);
 
 /*
- * Decode src to UTF-8: appends to `text`, and for every byte appended the
- * source range to `start` / `end` (GArray of guint32).  Stops once `text`
- * would pass max_out bytes and sets *truncated.
+ * Decode src to UTF-8, appended to `out` with, for every byte, the source
+ * range it came from; with `fold`, folded as the view folds (sm_fold_char).
+ * Stops before `out` would pass max_out bytes and sets
+ * *truncated.
  */
 void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_out,
-		       GString *text, GArray *start, GArray *end, bool *truncated);
+		       bool fold, sm_tbuf *out, bool *truncated);
 
 /*
  * An edit of the source: [start, end) replaced by `ascii` (an ASCII string,

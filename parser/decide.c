@@ -464,9 +464,6 @@ sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envel
 		goto out;
 	}
 	s.m = sm_msg_parse(buf, len, s.lim);
-	r->hdr_end = s.m->hdr_end;
-	r->body_off = s.m->body_off;
-	r->crlf = s.m->crlf;
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
 		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,

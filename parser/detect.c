@@ -1,48 +1,313 @@
-/* detect.c - STUB: replaced by the detectors work (issue 3). */
-#include "detect.h"
+/*
+ * detect.c - the detector set at work: the scan driver, file-name matching,
+ * masked previews, fingerprints and helpers shared by the scanners
+ * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c).
+ *
+ * Input: views of untrusted text, untrusted file names.
+ * Limits: hits per scan (max_hits from the caller); file names are looked at
+ * up to MAX_NAME_BYTES; previews are bounded and never carry the value.
+ * Ownership: returns g_free'd previews; hits go into the caller's array.
+ */
+#include "detect_int.h"
 
-#include <string.h>
+#include <stdio.h>
 
-struct sm_detectors {
-	int unused;
+#define MAX_NAME_BYTES 1024
+
+/* ------------------------------------------------------------ helpers */
+
+pcre2_code *det_compile(const char *pattern, uint32_t flags, const char *what, char *err,
+			size_t errlen)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags, &ec,
+				       &eo, NULL);
+
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		snprintf(err, errlen, "%s: %s at offset %zu", what, (char *)msg, (size_t)eo);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* no JIT: the interpreter still works */
+	return re;
+}
+
+bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence)
+{
+	sm_hit h = {out->det, start, end, mask, confidence};
+
+	if (out->hits->len >= out->max_hits) {
+		out->full = true;
+		return false;
+	}
+	g_array_append_val(out->hits, h);
+	return true;
+}
+
+static bool ci_at(const char *p, const char *kw, size_t kl)
+{
+	return g_ascii_strncasecmp(p, kw, kl) == 0;
+}
+
+bool det_keyword_near(const char *text, size_t len, size_t start, size_t end,
+		      char *const *keywords, long long window)
+{
+	size_t a = start > (size_t)window ? start - (size_t)window : 0;
+	size_t b = end + (size_t)window < len ? end + (size_t)window : len;
+	size_t i;
+
+	for (; keywords && *keywords; keywords++) {
+		size_t kl = strlen(*keywords);
+
+		for (i = a; kl && i + kl <= b; i++)
+			if (ci_at(text + i, *keywords, kl))
+				return true;
+	}
+	return false;
+}
+
+bool det_luhn(const char *digits, size_t n)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned)(digits[n - 1 - i] - '0');
+
+		if (i & 1) {
+			c *= 2;
+			if (c > 9)
+				c -= 9;
+		}
+		sum += c;
+	}
+	return n > 0 && sum % 10 == 0;
+}
+
+/* The individual number's check digit (マイナンバー, 12 digits). */
+bool det_mynumber_valid(const char *d)
+{
+	unsigned sum = 0, n, r, check;
+
+	for (n = 1; n <= 11; n++) {
+		unsigned p = (unsigned)(d[11 - n] - '0');
+		unsigned q = n <= 6 ? n + 1 : n - 5;
+
+		sum += p * q;
+	}
+	r = sum % 11;
+	check = r <= 1 ? 0 : 11 - r;
+	return check == (unsigned)(d[11] - '0');
+}
+
+/* ------------------------------------------------------------ literals */
+
+static const char *const lit_text[N_LIT] = {
+	[LIT_URL] = "://", [LIT_SLASH_U] = "/u", [LIT_SLASH_UU] = "/U",
+	[LIT_SS] = "SecureString", [LIT_SS_LO] = "securestring", [LIT_SS_UP] = "SECURESTRING",
+	[LIT_ACCOUNTKEY] = "ccountKey", [LIT_ACCESSKEY] = "ccessKey",
+	[LIT_ACCOUNTKEY_UP] = "CCOUNTKEY", [LIT_ACCOUNTKEY_LO] = "ccountkey",
+	[LIT_SIG] = "sig=", [LIT_SIG_UP] = "SIG=", [LIT_SECRET] = "ecret", [LIT_SECRET_UP] = "ECRET",
+	[LIT_ENTRA] = "Q~", [LIT_AKIA] = "AKIA", [LIT_ASIA] = "ASIA", [LIT_JWT] = "eyJ",
+	[LIT_PEM] = "-----BEGIN ", [LIT_PREV] = "previousOrgIds", [LIT_ORG] = "orgId",
+	[LIT_GEO] = "geoLocationUrl", [LIT_OBI] = "OnboardingInfo", [LIT_OFFB_GUID] = "-4030-",
+	[LIT_MDATP] = "mdatp_onboard", [LIT_OBI_LO] = "onboardingInfo", [LIT_KEY] = "<key>",
+	[LIT_SHA] = "sha256sig", [LIT_CHAIN] = "chain", [LIT_MS] = "microsoft.com",
 };
 
-static const sm_detector_info none = {"none", "none", SM_ACT_NONE, SM_ACT_NONE, ""};
+typedef struct lit_index {
+	uint8_t bigram[65536 / 8];  /* first two bytes of some literal */
+	uint8_t by_first[256][8];   /* literal ids by first byte */
+	uint8_t n_first[256];
+} lit_index;
 
-sm_detectors *sm_detectors_load(const config_setting_t *group, char *err, size_t errlen)
+static GOnce lit_once = G_ONCE_INIT;
+
+static gpointer build_lits(gpointer unused)
 {
-	return g_new0(sm_detectors, 1);
+	lit_index *x = g_new0(lit_index, 1);
+	unsigned i;
+
+	for (i = 0; i < N_LIT; i++) {
+		const unsigned char *l = (const unsigned char *)lit_text[i];
+		unsigned k = (unsigned)l[0] << 8 | l[1];
+
+		x->bigram[k >> 3] |= (uint8_t)(1u << (k & 7));
+		g_assert(x->n_first[l[0]] < 8);
+		x->by_first[l[0]][x->n_first[l[0]]++] = (uint8_t)i;
+	}
+	return x;
 }
 
-void sm_detectors_free(sm_detectors *d)
+uint64_t det_literals(const char *text, size_t len)
 {
-	g_free(d);
+	const lit_index *x = g_once(&lit_once, build_lits, NULL);
+	const unsigned char *t = (const unsigned char *)text;
+	const uint64_t all = (N_LIT == 64 ? 0 : (1ULL << N_LIT)) - 1;
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len && m != all; i++) {
+		unsigned k = (unsigned)t[i] << 8 | t[i + 1], j;
+
+		if (!(x->bigram[k >> 3] & (1u << (k & 7))))
+			continue;
+		for (j = 0; j < x->n_first[t[i]]; j++) {
+			unsigned id = x->by_first[t[i]][j];
+			size_t n = strlen(lit_text[id]);
+
+			if (!(m & LIT(id)) && i + n <= len && memcmp(t + i, lit_text[id], n) == 0)
+				m |= LIT(id);
+		}
+	}
+	return m;
 }
 
-size_t sm_detectors_count(const sm_detectors *d)
+/* ------------------------------------------------------------ the set */
+
+size_t sm_detectors_count(const sm_detectors *s)
 {
+	return s ? s->dets->len : 0;
+}
+
+const sm_detector_info *sm_detectors_info(const sm_detectors *s, unsigned i)
+{
+	const det *d;
+
+	if (!s || i >= s->dets->len)
+		return NULL;
+	d = g_ptr_array_index(s->dets, i);
+	return &d->info;
+}
+
+static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	switch (d->kind) {
+	case K_CARD:
+		return det_scan_card(d, v, ctx, out);
+	case K_PASSWORD:
+		return det_scan_password(d, v, out);
+	case K_PRIVATE_KEY:
+		return det_scan_private_key(d, v, out);
+	case K_CLOUD:
+		return det_scan_cloud(d, v, out);
+	case K_MYNUMBER:
+		return det_scan_mynumber(d, v, out);
+	case K_MDE:
+		return det_scan_mde(d, v, out);
+	case K_CUSTOM:
+		return det_scan_custom(d, v, out);
+	}
 	return 0;
 }
 
-const sm_detector_info *sm_detectors_info(const sm_detectors *d, unsigned i)
-{
-	return &none;
-}
-
-int sm_detectors_scan(const sm_detectors *d, const sm_view *v, const sm_scan_ctx *ctx,
+int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		      GArray *hits, size_t max_hits)
 {
-	return 0;
+	det_out out = {hits, max_hits, false, 0, 0};
+	static const sm_scan_ctx none;
+	unsigned i;
+
+	if (!s || !v || !v->text)
+		return 0;
+	out.lits = det_literals(v->text, v->len);
+	for (i = 0; i < s->dets->len && !out.full; i++) {
+		out.det = i;
+		scan_one(g_ptr_array_index(s->dets, i), v, ctx ? ctx : &none, &out);
+	}
+	return out.full ? 1 : 0;
 }
 
-int sm_detectors_match_name(const sm_detectors *d, const char *filename)
+/* Base name: after the last '/' or '\\', bounded. */
+static const char *base_name(const char *f)
 {
+	const char *b = f, *p;
+
+	for (p = f; *p && p - f < MAX_NAME_BYTES; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	return b;
+}
+
+/*
+ * Does pattern re match the whole base name, allowing what renaming adds:
+ * " (1)", " - Copy", "_old" before the extension, an extension or two
+ * (".cmd", ".zip", ".cmd.txt")?  re is anchored at the start.
+ */
+static bool name_matches(const pcre2_code *re, const char *name, size_t n)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	bool ok = false;
+	int rc = pcre2_match(re, (PCRE2_SPTR)name, n, 0, 0, md, NULL);
+
+	if (rc >= 0) {
+		const char *p = name + pcre2_get_ovector_pointer(md)[1], *e = name + n;
+
+		/* renaming junk, then extensions of letters and digits only */
+		while (p < e && (*p == ' ' || *p == '-' || *p == '_' || *p == '(' || *p == ')' ||
+				 g_ascii_isdigit(*p)))
+			p++;
+		if (p + 4 <= e && g_ascii_strncasecmp(p, "copy", 4) == 0)
+			p += 4;
+		ok = p == e || *p == '.';
+		for (; ok && p < e; p++)
+			ok = *p == '.' || g_ascii_isalnum(*p) || *p == '_';
+	}
+	pcre2_match_data_free(md);
+	return ok;
+}
+
+int sm_detectors_match_name(const sm_detectors *s, const char *filename)
+{
+	const char *b;
+	size_t n;
+	unsigned i, j;
+
+	if (!s || !filename)
+		return -1;
+	b = base_name(filename);
+	n = strnlen(b, MAX_NAME_BYTES);
+	if (!g_utf8_validate(b, n, NULL))
+		return -1;
+	for (i = 0; i < s->dets->len; i++) {
+		const det *d = g_ptr_array_index(s->dets, i);
+
+		for (j = 0; d->name_re && j < d->name_re->len; j++)
+			if (name_matches(g_ptr_array_index(d->name_re, j), b, n))
+				return (int)i;
+	}
 	return -1;
 }
 
-char *sm_detectors_preview(const sm_detectors *d, const sm_view *v, const sm_hit *h)
+char *sm_detectors_preview(const sm_detectors *s, const sm_view *v, const sm_hit *h)
 {
-	return g_strdup("********");
+	GString *g;
+	size_t i, n, digits = 0, seen = 0;
+
+	if (!v || !h || h->end > v->len || h->start >= h->end || h->mask == SM_MASK_FIXED ||
+	    h->mask == SM_MASK_NONE)
+		return g_strdup("********");
+	n = h->end - h->start;
+	if (h->mask == SM_MASK_ALL)
+		return n <= 32 ? g_strnfill(n, '*') : g_strdup_printf("********(%zu bytes)", n);
+	/* DIGITS_KEEP4: separators stay, digits but the last four become '*' */
+	for (i = h->start; i < h->end; i++)
+		digits += g_ascii_isdigit(v->text[i]) ? 1 : 0;
+	if (n > 64 || digits < 8)
+		return g_strdup("********");
+	g = g_string_sized_new(n);
+	for (i = h->start; i < h->end; i++) {
+		char c = v->text[i];
+
+		if (g_ascii_isdigit(c))
+			g_string_append_c(g, ++seen + 4 > digits ? c : '*');
+		else
+			g_string_append_c(g, c == ' ' || c == '-' ? c : '*');
+	}
+	return g_string_free(g, FALSE);
 }
 
 void sm_fingerprint(const char *key, const void *data, size_t len, char out[17])

@@ -14,7 +14,7 @@
  * (<blockquote>, Outlook's divRplyFwdMsg or border-top separator, Gmail's
  * gmail_quote) is reported for the quote splitter.
  */
-#include "stage.h"
+#include "html.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -116,11 +116,11 @@ static size_t skip_hidden(const char *in, size_t len, size_t i, const char *name
 	return len;
 }
 
-void sm_html_visible(const char *in, size_t len, stage *out, size_t *quote_at)
+void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 {
 	size_t i = 0;
 	bool space = false; /* a white-space run is pending */
-	guint32 sp_a = 0, sp_b = 0;
+	uint32_t sp_a = 0, sp_b = 0;
 
 	*quote_at = (size_t)-1;
 	while (i < len) {
@@ -153,15 +153,15 @@ void sm_html_visible(const char *in, size_t len, stage *out, size_t *quote_at)
 			end = gt ? (size_t)(gt - in) + 1 : len;
 			if (!closing && *quote_at == (size_t)-1 &&
 			    tag_is_quote(in + i, end - i, in + ns, ne - ns))
-				*quote_at = out->text->len;
+				*quote_at = out->len;
 			if (!closing && in_list(hidden_tags, in + ns, ne - ns)) {
 				end = skip_hidden(in, len, end, in + ns, ne - ns);
 			} else if (in_list(block_tags, in + ns, ne - ns)) {
-				emit(out, "\n", 1, (guint32)i, (guint32)end);
+				sm_tbuf_emit(out, "\n", 1, (uint32_t)i, (uint32_t)end);
 				space = false;
 			} else if (ne - ns == 2 && (g_ascii_strncasecmp(in + ns, "td", 2) == 0 ||
 						   g_ascii_strncasecmp(in + ns, "th", 2) == 0)) {
-				emit(out, "\t", 1, (guint32)i, (guint32)end);
+				sm_tbuf_emit(out, "\t", 1, (uint32_t)i, (uint32_t)end);
 				space = false;
 			}
 			i = end;
@@ -170,15 +170,15 @@ void sm_html_visible(const char *in, size_t len, stage *out, size_t *quote_at)
 	text:
 		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f') {
 			if (!space)
-				sp_a = (guint32)i;
+				sp_a = (uint32_t)i;
 			space = true;
-			sp_b = (guint32)i + 1;
+			sp_b = (uint32_t)i + 1;
 			i++;
 			continue;
 		}
 		if (space) {
-			if (out->text->len && out->text->str[out->text->len - 1] != '\n')
-				emit(out, " ", 1, sp_a, sp_b);
+			if (out->len && out->text[out->len - 1] != '\n')
+				sm_tbuf_emit(out, " ", 1, sp_a, sp_b);
 			space = false;
 		}
 		if (ch == '&') {
@@ -186,17 +186,28 @@ void sm_html_visible(const char *in, size_t len, stage *out, size_t *quote_at)
 			size_t n = entity(in, len, i, &c);
 
 			if (n) {
-				emit_char(out, c, (guint32)i, (guint32)(i + n));
+				sm_tbuf_char(out, c, (uint32_t)i, (uint32_t)(i + n));
 				i += n;
 				continue;
 			}
+		}
+		if (ch < 0x80 && ch != '&') {
+			size_t j = i + 1;
+
+			while (j < len && (unsigned char)in[j] < 0x80 && in[j] != '<' && in[j] != '&' &&
+			       in[j] != ' ' && in[j] != '\t' && in[j] != '\r' && in[j] != '\n' &&
+			       in[j] != '\f')
+				j++;
+			sm_tbuf_run(out, in + i, j - i, (uint32_t)i);
+			i = j;
+			continue;
 		}
 		{
 			size_t n = ch < 0x80 ? 1 : (size_t)g_utf8_skip[ch];
 
 			if (n > len - i)
 				n = len - i;
-			emit(out, in + i, n, (guint32)i, (guint32)(i + n));
+			sm_tbuf_emit(out, in + i, n, (uint32_t)i, (uint32_t)(i + n));
 			i += n;
 		}
 	}

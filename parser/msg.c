@@ -153,21 +153,22 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 	return true;
 }
 
-/* The top-level header block: where it ends and where the body starts. */
-static void find_body(sm_msg *m)
+void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *body_off,
+		      bool *crlf)
 {
-	const uint8_t *p = m->raw, *e = m->raw + m->len;
+	const uint8_t *p = raw, *e = raw + len;
 	const uint8_t *nl;
 
-	m->hdr_end = m->body_off = m->len;
+	*hdr_end = *body_off = len;
+	*crlf = false;
 	while (p < e && (nl = memchr(p, '\n', e - p)) != NULL) {
 		if (nl == p || (nl == p + 1 && p[0] == '\r')) {
-			m->hdr_end = p - m->raw;
-			m->body_off = nl + 1 - m->raw;
+			*hdr_end = p - raw;
+			*body_off = nl + 1 - raw;
 			break;
 		}
-		if (p == m->raw)
-			m->crlf = nl > p && nl[-1] == '\r';
+		if (p == raw)
+			*crlf = nl > p && nl[-1] == '\r';
 		p = nl + 1;
 	}
 }
@@ -186,7 +187,7 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 	m->raw = raw;
 	m->len = len;
 	m->parts = g_ptr_array_new_with_free_func(part_free);
-	find_body(m);
+	sm_msg_find_body(raw, len, &m->hdr_end, &m->body_off, &m->crlf);
 	if ((long long)m->hdr_end > lim->max_header_bytes) {
 		set_limit(m, "header block too large", lim->max_header_bytes);
 		return m;

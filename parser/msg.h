@@ -64,6 +64,11 @@ int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out
  * parallel arrays (g_strfreev both). */
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values);
 
+/* The top-level header block [0, hdr_end), the empty line, the body from
+ * body_off; both len when there is no empty line.  crlf: CRLF line ends. */
+void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *body_off,
+		      bool *crlf);
+
 /* Offset where a part's header block starts in the original (for replacing
  * the whole entity), or (size_t)-1 if it cannot be found. */
 size_t sm_msg_part_header_start(const sm_msg *m, const sm_part *p);

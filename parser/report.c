@@ -28,7 +28,7 @@ static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
 		sm_json_kint(j, "count", f->count);
 		sm_json_kstr(j, "action", sm_act_names[f->action]);
 		sm_json_kstr(j, "preview", f->preview ? f->preview : "");
-		if (fingerprints)
+		if (fingerprints && f->fingerprint[0])
 			sm_json_kstr(j, "fingerprint", f->fingerprint);
 		sm_json_obj_end(j);
 	}

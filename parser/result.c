@@ -7,7 +7,7 @@
  * fingerprints only.  Untrusted strings (Message-ID, sender, file names)
  * go through the JSON writer, which escapes them.
  */
-#include "json.h"
+#include "msg.h"
 #include "result.h"
 
 #include <stdarg.h>
@@ -21,7 +21,7 @@ sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 	r->policy = sm_policy_ref(p);
 	r->raw = raw;
 	r->len = len;
-	r->hdr_end = r->body_off = len;
+	sm_msg_find_body(raw, len, &r->hdr_end, &r->body_off, &r->crlf);
 	r->dry_run = sm_policy_dry_run(p);
 	r->findings = g_array_new(FALSE, TRUE, sizeof(sm_finding));
 	r->splices = g_array_new(FALSE, TRUE, sizeof(sm_splice));

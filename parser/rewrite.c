@@ -238,13 +238,14 @@ GBytes *sm_rewrite_notice(const sm_msg *m, const sm_part *p, const char *why)
 	const char *eol = region_crlf(m, p) ? "\r\n" : "\n";
 	char *name = ascii_name(p->filename);
 	char *text = g_strdup_printf(
-		"support-milter removed the attachment \"%s\" (MIME part %s) because it contains "
-		"confidential data: %s.\n"
-		"Confidential data must never be sent to support. Remove it and send the file again.\n"
+		"support-milter removed the attachment \"%s\" (MIME part %s): %s.\n"
+		"Confidential data must never be sent to support. If the file is needed, remove the\n"
+		"confidential data and send it again, or ask the support engineer for an upload site.\n"
 		"\n"
-		"添付ファイル「%s」(MIME パート %s) には機密情報 (%s) が含まれていたため、"
-		"support-milter により削除されました。\n"
-		"機密情報はサポートに送信しないでください。機密情報を取り除いてから再送してください。\n",
+		"添付ファイル「%s」(MIME パート %s) は support-milter により削除されました。\n"
+		"理由: %s\n"
+		"機密情報はサポートに送信しないでください。必要なファイルは機密情報を取り除いてから再送するか、\n"
+		"サポート担当者にアップロード先をお問い合わせください。\n",
 		name, p->loc, why, name, p->loc, why);
 	GByteArray *b64 = g_byte_array_new();
 	GString *e = g_string_new(NULL);

@@ -32,7 +32,8 @@ GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 /*
  * A whole MIME entity (headers and content) that replaces a stripped
  * attachment: text/plain UTF-8 (base64) naming what was removed and why, in
- * English and Japanese.  `why` is printable ASCII (detector labels).
+ * English and Japanese.  `why` is a printable ASCII phrase: "it contains
+ * confidential data (credit card number)".
  */
 GBytes *sm_rewrite_notice(const sm_msg *m, const sm_part *p, const char *why);
 

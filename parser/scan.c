@@ -136,6 +136,7 @@ static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hi
 	f->count++;
 }
 
+/* Strip part idx; `why` completes "removed the attachment X: ..." */
 static void mark_strip(scan *s, guint idx, const char *why)
 {
 	guint i;
@@ -145,6 +146,14 @@ static void mark_strip(scan *s, guint idx, const char *why)
 			return;
 	g_array_append_val(s->strip, idx);
 	g_ptr_array_add(s->why, g_strdup(why));
+}
+
+static void strip_found(scan *s, guint idx, const char *label)
+{
+	char *why = g_strdup_printf("it contains confidential data (%s)", label);
+
+	mark_strip(s, idx, why);
+	g_free(why);
 }
 
 void sm_scan_set_limit(scan *s, const char *why, const char *where)
@@ -196,7 +205,7 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html)
 
 		hit_finding(s, p, v, h, act);
 		if (act == SM_ACT_STRIP)
-			mark_strip(s, idx, sm_detectors_info(s->p->det, h->det)->label);
+			strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
 	}
 	if (hits->len && !s->limit) {
 		GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
@@ -218,7 +227,7 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html)
 
 				g_array_append_val(s->r->splices, sp);
 			} else if (edits->len)
-				mark_strip(s, idx, "data that could not be masked in place");
+				mark_strip(s, idx, "it contains confidential data that cannot be masked in place");
 			g_array_free(edits, TRUE);
 		}
 		g_array_free(mask, TRUE);
@@ -255,7 +264,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p)
 		f->reply = g_strdup(info->reply);
 		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK) {
 			f->action = SM_ACT_STRIP; /* an archive cannot be edited in place */
-			mark_strip(s, idx, info->label);
+			strip_found(s, idx, info->label);
 		}
 	}
 	if (ar.status == SM_ARCHIVE_ENCRYPTED) {
@@ -267,7 +276,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p)
 		f->preview = g_strdup("-");
 		f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
 		if (f->action == SM_ACT_STRIP)
-			mark_strip(s, idx, "an encrypted archive that cannot be inspected");
+			mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
 	} else if (ar.status == SM_ARCHIVE_LIMIT)
 		sm_scan_set_limit(s, "archive over an archive limit", where_of(p));
 	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
@@ -290,7 +299,7 @@ static void uninspected(scan *s, guint idx, const sm_part *p)
 		f->preview = g_strdup("-");
 		f->reply = g_strdup("Attachments that cannot be inspected are not accepted");
 		if (a == SM_ACT_STRIP)
-			mark_strip(s, idx, "content that cannot be inspected");
+			mark_strip(s, idx, "its content cannot be inspected");
 	}
 }
 
@@ -311,7 +320,7 @@ void sm_scan_part(scan *s, guint idx)
 		sm_fingerprint(s->ctx.fp_key, p->filename, strlen(p->filename), f->fingerprint);
 		f->reply = g_strdup(info->reply);
 		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK)
-			mark_strip(s, idx, info->label);
+			strip_found(s, idx, info->label);
 	}
 	sm_msg_decode(s->m, p, SNIFF_BYTES, head);
 	switch (classify(p, head->data, head->len)) {

@@ -16,7 +16,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "stage.h"
+#include "html.h"
 
 /* ------------------------------------------------------------------ fold */
 
@@ -48,171 +48,160 @@ static bool wants_nfkc(gunichar c)
 	       (c >= 0x00b2 && c <= 0x00be && c != 0x00b6 && c != 0x00bb);
 }
 
-/* Fold input text (UTF-8, valid) into out; a,b maps are input offsets. */
-static void fold_into(const char *in, size_t len, stage *out)
+/*
+ * Fold one character c (from input range [a, z)) into out.  A half-width
+ * voiced mark composes with the kana before it when that came from the same
+ * run (ｶﾞ -> ガ): the previous output character is replaced.
+ */
+void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z)
+{
+	if (c < 0x80) {
+		char ch = (char)c;
+
+		sm_tbuf_emit(out, &ch, 1, a, z);
+		return;
+	}
+	if (is_zero_width(c))
+		return;
+	if (c >= 0xff01 && c <= 0xff5e)
+		sm_tbuf_char(out, c - 0xfee0, a, z);
+	else if (is_space_form(c))
+		sm_tbuf_emit(out, " ", 1, a, z);
+	else if (is_dash_form(c))
+		sm_tbuf_emit(out, "-", 1, a, z);
+	else if ((c == 0xff9e || c == 0xff9f) && out->len >= 3) {
+		/* compose with the previous full-width kana if it has a voiced form */
+		const char *prev = g_utf8_find_prev_char(out->text, out->text + out->len);
+		gunichar pc = prev ? g_utf8_get_char(prev) : 0, composed = 0;
+
+		if (prev && g_unichar_compose(pc, c == 0xff9e ? 0x3099 : 0x309a, &composed)) {
+			uint32_t pa = out->start[prev - out->text];
+
+			out->len = (size_t)(prev - out->text);
+			sm_tbuf_char(out, composed, pa, z);
+		} else
+			sm_tbuf_char(out, c == 0xff9e ? 0x309b : 0x309c, a, z);
+	} else if (wants_nfkc(c)) {
+		char buf[8];
+		int n = g_unichar_to_utf8(c, buf);
+		char *norm = g_utf8_normalize(buf, n, G_NORMALIZE_NFKC);
+
+		if (norm)
+			sm_tbuf_emit(out, norm, strlen(norm), a, z);
+		else
+			sm_tbuf_emit(out, buf, (size_t)n, a, z);
+		g_free(norm);
+	} else
+		sm_tbuf_char(out, c, a, z);
+}
+
+/* Fold input text (UTF-8, valid) into out; maps are input offsets. */
+static void fold_into(const char *in, size_t len, sm_tbuf *out)
 {
 	const char *p = in, *end = in + len;
 
 	while (p < end) {
 		const char *q;
-		gunichar c = g_utf8_get_char_validated(p, end - p);
-		guint32 a = (guint32)(p - in);
+		gunichar c;
+		uint32_t a = (uint32_t)(p - in);
 
 		if ((guchar)*p < 0x80) {
-			emit(out, p, 1, a, a + 1);
-			p++;
-			continue;
-		}
-		if (c == (gunichar)-1 || c == (gunichar)-2) { /* cannot happen after decode */
-			emit_char(out, 0xfffd, a, a + 1);
-			p++;
-			continue;
-		}
-		q = g_utf8_next_char(p);
-		if (is_zero_width(c)) {
-			p = q;
-			continue;
-		}
-		if (c >= 0xff01 && c <= 0xff5e)
-			emit_char(out, c - 0xfee0, a, (guint32)(q - in));
-		else if (is_space_form(c))
-			emit(out, " ", 1, a, (guint32)(q - in));
-		else if (is_dash_form(c))
-			emit(out, "-", 1, a, (guint32)(q - in));
-		else if (wants_nfkc(c)) {
-			const char *r = q;
-			char *n;
+			const char *r = p + 1;
 
-			/* half-width kana + voiced mark compose: take the pair */
-			if (c >= 0xff61 && c <= 0xff9f && r < end &&
-			    (g_utf8_get_char_validated(r, end - r) == 0xff9e ||
-			     g_utf8_get_char_validated(r, end - r) == 0xff9f))
-				r = g_utf8_next_char(r);
-			n = g_utf8_normalize(p, r - p, G_NORMALIZE_NFKC);
-			if (n)
-				emit(out, n, strlen(n), a, (guint32)(r - in));
-			else
-				emit(out, p, r - p, a, (guint32)(r - in));
-			g_free(n);
-			q = r;
-		} else
-			emit(out, p, q - p, a, (guint32)(q - in));
+			while (r < end && (guchar)*r < 0x80)
+				r++;
+			sm_tbuf_run(out, p, r - p, a);
+			p = r;
+			continue;
+		}
+		c = g_utf8_get_char_validated(p, end - p);
+		q = (c == (gunichar)-1 || c == (gunichar)-2) ? p + 1 : g_utf8_next_char(p);
+		if (c == (gunichar)-1 || c == (gunichar)-2)
+			c = 0xfffd;
+		sm_fold_char(out, c, a, (uint32_t)(q - in));
 		p = q;
 	}
+	sm_tbuf_finish(out);
 }
 
 char *sm_fold(const char *utf8, size_t len)
 {
-	stage s;
+	sm_tbuf s;
 	char *r;
 	gchar *valid = g_utf8_make_valid(utf8, len);
 
-	stage_init(&s, strlen(valid));
+	sm_tbuf_init(&s, strlen(valid));
 	fold_into(valid, strlen(valid), &s);
 	g_free(valid);
-	r = g_strndup(s.text->str, s.text->len);
-	stage_free(&s);
+	r = s.text;
+	s.text = NULL;
+	sm_tbuf_free(&s);
 	return r;
-}
-
-/* ------------------------------------------------------------------ html */
-
-/* Rewrite outer's maps (offsets into inner's text) into inner's source. */
-static void compose_stage(stage *outer, const stage *inner)
-{
-	size_t i;
-
-	for (i = 0; i < outer->text->len; i++) {
-		guint32 *a = &g_array_index(outer->start, guint32, i);
-		guint32 *b = &g_array_index(outer->end, guint32, i);
-		guint32 na = g_array_index(inner->start, guint32, *a);
-		guint32 nb = *b > *a ? g_array_index(inner->end, guint32, *b - 1) : na;
-
-		*a = na;
-		*b = nb;
-	}
 }
 
 /* ------------------------------------------------------------------ view */
 
-/* out = compose(outer over inner): outer maps into inner's text, inner into src */
-static void compose(sm_view *v, size_t n, const stage *outer, const stage *inner)
+/* Rewrite outer's maps (offsets into inner's text) into inner's source. */
+static void compose(sm_tbuf *outer, const sm_tbuf *inner)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		guint32 a = g_array_index(outer->start, guint32, i);
-		guint32 b = g_array_index(outer->end, guint32, i);
+	for (i = 0; i < outer->len; i++) {
+		uint32_t a = outer->start[i], z = outer->end[i];
 
-		v->src_start[i] = g_array_index(inner->start, guint32, a);
-		v->src_end[i] = b > a ? g_array_index(inner->end, guint32, b - 1)
-				      : g_array_index(inner->end, guint32, a);
+		outer->start[i] = inner->start[a];
+		outer->end[i] = z > a ? inner->end[z - 1] : inner->start[a];
 	}
-}
-
-static sm_view *view_from(stage *fin, stage *mid, const uint8_t *src, size_t len)
-{
-	sm_view *v = g_new0(sm_view, 1);
-	size_t n = fin->text->len;
-
-	v->len = n;
-	v->src_start = g_new(uint32_t, n + 1);
-	v->src_end = g_new(uint32_t, n + 1);
-	if (mid)
-		compose(v, n, fin, mid);
-	else {
-		memcpy(v->src_start, fin->start->data, n * sizeof(guint32));
-		memcpy(v->src_end, fin->end->data, n * sizeof(guint32));
-	}
-	v->src_start[n] = v->src_end[n] = (uint32_t)len;
-	v->text = g_string_free(fin->text, FALSE);
-	fin->text = NULL;
-	v->src = src;
-	v->src_len = len;
-	v->quote_start = n;
-	return v;
 }
 
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
 		     size_t max_len, bool *truncated)
 {
-	stage dec, mid, fin;
-	stage *base = &dec;
-	sm_view *v;
-	size_t hq = (size_t)-1;
+	sm_tbuf dec, mid, fin;
+	sm_tbuf *base = &dec;
+	sm_view *v = g_new0(sm_view, 1);
+	size_t hq = (size_t)-1, i;
 	bool trunc = false;
 
-	stage_init(&dec, len);
-	stage_init(&mid, 0);
-	stage_init(&fin, len);
+	sm_charset_resolve(charset, src, len, &v->cs);
+	if (!html) {
+		/* plain text: decode and fold in one pass, straight into the view */
+		sm_tbuf_init(&fin, len);
+		sm_charset_decode(&v->cs, src, len, max_len, true, &fin, &trunc);
+		v->quote_start = fin.len;
+		goto done;
+	}
+	sm_tbuf_init(&dec, len);
+	sm_charset_decode(&v->cs, src, len, max_len, false, &dec, &trunc);
 	{
-		sm_charset cs;
-
-		sm_charset_resolve(charset, src, len, &cs);
-		sm_charset_decode(&cs, src, len, max_len, dec.text, dec.start, dec.end, &trunc);
-		if (html) {
-			/* html stage maps into dec; then fold maps into mid */
-			sm_html_visible(dec.text->str, dec.text->len, &mid, &hq);
-			compose_stage(&mid, &dec);
-			base = &mid;
-		}
-		fold_into(base->text->str, base->text->len, &fin);
-		v = view_from(&fin, base, src, len);
-		v->cs = cs;
+		sm_tbuf_init(&mid, dec.len);
+		sm_html_visible(dec.text, dec.len, &mid, &hq);
+		sm_tbuf_finish(&mid);
+		compose(&mid, &dec);
+		sm_tbuf_free(&dec);
+		base = &mid;
 	}
-	v->html = html;
-	if (html && hq != (size_t)-1) {
-		/* first view byte whose origin is at or after the quote point in `mid` */
-		size_t i;
-
-		for (i = 0; i < v->len; i++)
-			if (g_array_index(fin.start, guint32, i) >= hq)
-				break;
+	sm_tbuf_init(&fin, base->len);
+	fold_into(base->text, base->len, &fin);
+	if (hq != (size_t)-1) {
+		/* the first view byte that comes from at or after the quote point */
+		for (i = 0; i < fin.len && fin.start[i] < hq; i++)
+			;
 		v->quote_start = i;
-	}
-	stage_free(&dec);
-	stage_free(&mid);
-	stage_free(&fin);
+	} else
+		v->quote_start = fin.len;
+	compose(&fin, base);
+	sm_tbuf_free(base);
+done:
+	sm_tbuf_reserve(&fin, 1);
+	fin.start[fin.len] = fin.end[fin.len] = (uint32_t)len;
+	v->text = fin.text;
+	v->len = fin.len;
+	v->src_start = fin.start;
+	v->src_end = fin.end;
+	v->src = src;
+	v->src_len = len;
+	v->html = html;
 	if (truncated)
 		*truncated = trunc;
 	return v;

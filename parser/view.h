@@ -51,6 +51,9 @@ void sm_view_free(sm_view *v);
 void sm_view_src_range(const sm_view *v, size_t start, size_t end, size_t *src_start,
 		       size_t *src_end);
 
+/* Fold one character c from input range [a, z) into out (see view.c). */
+void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z);
+
 /* Fold one UTF-8 string (no map): for keywords, header values, tests. g_free. */
 char *sm_fold(const char *utf8, size_t len);
 

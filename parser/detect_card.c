@@ -1,0 +1,256 @@
+/*
+ * detect_card.c - credit card numbers and the Japanese individual number
+ * (マイナンバー) in a folded view.
+ *
+ * One pass over the text finds "clusters": digit groups joined by single
+ * spaces or hyphens.  Within a cluster, candidates are runs of groups with
+ * one consistent separator, 13-19 digits (cards) or 12 digits in 4-4-4 or
+ * one group (My Number), not glued to ASCII identifier characters (letters,
+ * '_', '.' between alphanumerics, longer digit runs).  Japanese text around
+ * a number is not glue.  Cards need Luhn and a known issuer range and are
+ * never the message's SR numbers; My Number needs its check digit and a
+ * keyword nearby.
+ *
+ * Untrusted input: the view.  Limits: CLUSTER_MAX_GROUPS groups per cluster
+ * (a longer cluster is cut into consecutive clusters: still linear), the
+ * keyword window from the configuration, max_hits.
+ */
+#include "detect_int.h"
+
+#include "sr.h"
+
+#define CLUSTER_MAX_GROUPS 16
+#define GROUP_MAX_DIGITS 19
+#define SEP_GROUP_MIN 3 /* digits in a group when a number is written in groups */
+#define SEP_GROUP_MAX 8
+
+typedef struct cluster {
+	size_t start[CLUSTER_MAX_GROUPS], end[CLUSTER_MAX_GROUPS];
+	char sep[CLUSTER_MAX_GROUPS]; /* separator after group k ('\0' for the last) */
+	unsigned n;
+} cluster;
+
+static bool is_d(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_ident(char c)
+{
+	return g_ascii_isalnum(c) || c == '_';
+}
+
+/* Is the text before position s glue (part of an ASCII identifier)? */
+static bool glued_left(const char *t, size_t s)
+{
+	if (s == 0)
+		return false;
+	if (is_ident(t[s - 1]))
+		return true;
+	return t[s - 1] == '.' && s >= 2 && g_ascii_isalnum(t[s - 2]);
+}
+
+static bool glued_right(const char *t, size_t len, size_t e)
+{
+	if (e >= len)
+		return false;
+	if (is_ident(t[e]))
+		return true;
+	return t[e] == '.' && e + 1 < len && g_ascii_isalnum(t[e + 1]);
+}
+
+/* Groups from position p (a digit); returns the position after the cluster. */
+static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
+{
+	c->n = 0;
+	while (c->n < CLUSTER_MAX_GROUPS) {
+		size_t s = p;
+
+		while (p < len && is_d(t[p]))
+			p++;
+		c->start[c->n] = s;
+		c->end[c->n] = p;
+		c->sep[c->n] = '\0';
+		c->n++;
+		if (p + 1 < len && (t[p] == ' ' || t[p] == '-') && is_d(t[p + 1]) &&
+		    c->n < CLUSTER_MAX_GROUPS) {
+			c->sep[c->n - 1] = t[p];
+			p++;
+			continue;
+		}
+		break;
+	}
+	return p;
+}
+
+/* Digits of groups a..b into out (at most 19 + NUL); 0 if not a candidate shape. */
+static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, char *out,
+		      size_t max)
+{
+	size_t n = 0;
+	unsigned k;
+
+	for (k = a; k <= b; k++) {
+		size_t gl = c->end[k] - c->start[k];
+
+		if (gl > GROUP_MAX_DIGITS || n + gl > max)
+			return 0;
+		if (a != b && (gl < SEP_GROUP_MIN || gl > SEP_GROUP_MAX))
+			return 0;
+		if (k > a && c->sep[k - 1] != c->sep[a])
+			return 0;
+		memcpy(out + n, t + c->start[k], gl);
+		n += gl;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static unsigned prefix(const char *d, unsigned n)
+{
+	unsigned v = 0, i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (unsigned)(d[i] - '0');
+	return v;
+}
+
+/* Known issuer ranges and their lengths. */
+static bool issuer_ok(const char *d, size_t n)
+{
+	unsigned p2 = prefix(d, 2), p3 = prefix(d, 3), p4 = prefix(d, 4), p6 = prefix(d, 6);
+
+	if (d[0] == '4')
+		return n == 13 || n == 16 || n == 19; /* Visa */
+	if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+		return n == 16; /* Mastercard */
+	if (p2 == 34 || p2 == 37)
+		return n == 15; /* American Express */
+	if (p4 >= 3528 && p4 <= 3589)
+		return n >= 16 && n <= 19; /* JCB */
+	if ((p3 >= 300 && p3 <= 305) || p4 == 3095 || p2 == 36 || p2 == 38 || p2 == 39)
+		return n >= 14 && n <= 19; /* Diners Club */
+	if (p4 == 6011 || (p3 >= 644 && p3 <= 649) || p2 == 65 || (p6 >= 622126 && p6 <= 622925))
+		return n >= 16 && n <= 19; /* Discover */
+	if (p2 == 62)
+		return n >= 16 && n <= 19; /* UnionPay */
+	return false;
+}
+
+static bool is_sr(const sm_scan_ctx *ctx, const sm_view *v, size_t s, size_t e,
+		  const char *d, size_t n)
+{
+	const char *const *sr;
+
+	if (n != 16 && n != 19)
+		return false;
+	for (sr = ctx->sr_numbers; sr && *sr; sr++)
+		if (strlen(*sr) == 16 && memcmp(*sr, d, 16) == 0)
+			return true;
+	return ctx->sr && sm_sr_is_sr_at(ctx->sr, v->text, v->len, s, e, ctx->now);
+}
+
+/* Longest card starting at group a; returns the last group used, or -1. */
+static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
+		   unsigned a, det_out *out)
+{
+	const char *t = v->text;
+	char d[GROUP_MAX_DIGITS + 1];
+	int b;
+
+	if (a == 0 && glued_left(t, c->start[0]))
+		return -1;
+	for (b = (int)c->n - 1; b >= (int)a; b--) {
+		size_t n = collect(t, c, a, (unsigned)b, d, GROUP_MAX_DIGITS);
+		size_t s = c->start[a], e = c->end[b];
+		int conf = 60;
+
+		if (n < 13 || ((unsigned)b == c->n - 1 && glued_right(t, v->len, e)))
+			continue;
+		if (!det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
+			continue;
+		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))
+			conf = 90;
+		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, conf);
+		return b;
+	}
+	return -1;
+}
+
+/* Groups a..b joined to a neighbour group by their own separator ('-' for a
+ * single group): part of a longer number such as a card, not a My Number. */
+static bool joined(const cluster *c, unsigned a, unsigned b)
+{
+	char s = b > a ? c->sep[a] : '-';
+
+	return (a > 0 && c->sep[a - 1] == s) || (b + 1 < c->n && c->sep[b] == s);
+}
+
+static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsigned a,
+		       det_out *out)
+{
+	const char *t = v->text;
+	char d[GROUP_MAX_DIGITS + 1];
+	unsigned b;
+
+	if (a == 0 && glued_left(t, c->start[0]))
+		return -1;
+	for (b = a; b < c->n && b < a + 3; b++) {
+		size_t n = collect(t, c, a, b, d, 12);
+		size_t s = c->start[a], e = c->end[b];
+
+		if (n != 12 || (b != a && b != a + 2) || (b == c->n - 1 && glued_right(t, v->len, e)))
+			continue;
+		if (b != a && (c->end[a] - c->start[a] != 4 || c->end[b] - c->start[b] != 4))
+			continue;
+		if (joined(c, a, b))
+			continue;
+		if (!det_mynumber_valid(d) ||
+		    !det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))
+			continue;
+		det_emit(out, s, e, SM_MASK_ALL, 90);
+		return (int)b;
+	}
+	return -1;
+}
+
+/* Walk clusters with at least `min_digits` digits in total. */
+static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
+		det_out *out)
+{
+	const char *t = v->text;
+	size_t p = 0, len = v->len;
+	cluster c;
+
+	while (p < len && !out->full) {
+		size_t total = 0;
+		unsigned a, k;
+
+		while (p < len && !is_d(t[p]))
+			p++;
+		if (p >= len)
+			break;
+		p = parse_cluster(t, len, p, &c);
+		for (k = 0; k < c.n; k++)
+			total += c.end[k] - c.start[k];
+		if (total < (card ? 13u : 12u))
+			continue;
+		for (a = 0; a < c.n && !out->full; a++) {
+			int b = card ? card_at(dt, v, ctx, &c, a, out) : mynumber_at(dt, v, &c, a, out);
+
+			if (b >= 0)
+				a = (unsigned)b;
+		}
+	}
+	return out->full ? 1 : 0;
+}
+
+int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	return walk(d, v, ctx, true, out);
+}
+
+int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)
+{
+	return walk(d, v, NULL, false, out);
+}

@@ -1,0 +1,108 @@
+/*
+ * detect_int.h - internal to the detectors (detect*.c): the compiled
+ * detector, the per-kind scanners and shared helpers.  Not for other modules.
+ *
+ * Every scanner reads one folded view (bounded by the caller's view limit)
+ * and appends hits through det_emit(), which enforces max_hits.
+ */
+#ifndef SM_DETECT_INT_H
+#define SM_DETECT_INT_H
+
+#include "detect.h"
+
+#include <pcre2.h>
+#include <string.h>
+
+typedef enum {
+	K_CARD,
+	K_PASSWORD,
+	K_PRIVATE_KEY,
+	K_CLOUD,
+	K_MYNUMBER,
+	K_MDE,
+	K_CUSTOM,
+} det_kind;
+
+typedef enum { VAL_NONE = 0, VAL_LUHN, VAL_MYNUMBER } det_validator;
+
+/* One compiled detector.  Immutable after load. */
+typedef struct det {
+	sm_detector_info info;   /* id, label, reply point into the strings below */
+	det_kind kind;
+	bool enabled;
+	char *id, *label, *reply; /* owned */
+	char **patterns;         /* custom: PCRE2 sources (owned) */
+	char **keywords;         /* context keywords (owned, folded) */
+	char **names;            /* file-name patterns (owned) */
+	long long window;        /* keyword window in bytes, each side */
+	int validator;           /* det_validator */
+	int mask;                /* sm_mask_style */
+	GPtrArray *re;           /* pcre2_code*: custom patterns */
+	GPtrArray *name_re;      /* pcre2_code*: file names */
+	struct det_kw *kw;       /* password: keyword table (detect_pw.c) */
+} det;
+
+struct sm_detectors {
+	GPtrArray *dets; /* det*, enabled ones only, in configuration order */
+};
+
+/*
+ * Literals the built-in scanners need before running a regex.  One pass over
+ * the view (det_literals) tells which occur, so clean text costs one scan
+ * instead of one memmem per literal.  Case variants are separate literals.
+ */
+enum {
+	LIT_URL, LIT_SLASH_U, LIT_SLASH_UU, LIT_SS, LIT_SS_LO, LIT_SS_UP,
+	LIT_ACCOUNTKEY, LIT_ACCESSKEY, LIT_ACCOUNTKEY_UP, LIT_ACCOUNTKEY_LO, LIT_SIG, LIT_SIG_UP,
+	LIT_SECRET, LIT_SECRET_UP, LIT_ENTRA, LIT_AKIA, LIT_ASIA, LIT_JWT, LIT_PEM,
+	LIT_PREV, LIT_ORG, LIT_GEO, LIT_OBI, LIT_OFFB_GUID, LIT_MDATP, LIT_OBI_LO, LIT_KEY,
+	LIT_SHA, LIT_CHAIN, LIT_MS,
+	N_LIT
+};
+#define LIT(x) (1ULL << (x))
+
+uint64_t det_literals(const char *text, size_t len);
+
+/* Collects hits for one scan call. */
+typedef struct det_out {
+	GArray *hits;
+	size_t max_hits;
+	bool full;
+	unsigned det;
+	uint64_t lits; /* det_literals() of the view */
+} det_out;
+
+/* Append a hit; false (and out->full) when max_hits is reached. */
+bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence);
+
+/* Compile a pattern (no UTF mode unless utf); NULL + err naming `what`. */
+pcre2_code *det_compile(const char *pattern, uint32_t flags, const char *what, char *err,
+			size_t errlen);
+
+/* Is any keyword within `window` bytes before start or after end?  Case-insensitive ASCII. */
+bool det_keyword_near(const char *text, size_t len, size_t start, size_t end,
+		      char *const *keywords, long long window);
+
+bool det_luhn(const char *digits, size_t n);
+bool det_mynumber_valid(const char *digits12);
+
+/* Scanners: 0, or 1 when the hit limit was reached. */
+int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
+int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
+int det_scan_password(const det *d, const sm_view *v, det_out *out);
+int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
+int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
+int det_scan_mde(const det *d, const sm_view *v, det_out *out);
+int det_scan_custom(const det *d, const sm_view *v, det_out *out);
+
+/* Password keyword table from a keyword list (folded); NULL + err. */
+struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
+void det_password_kw_free(struct det_kw *kw);
+
+/* Built-in defaults shared by load and the tests of the shipped config. */
+extern const char *const det_card_keywords[];
+extern const char *const det_password_keywords[];
+extern const char *const det_mynumber_keywords[];
+extern const char *const det_mde_names[];
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * detect_misc.c - private keys (PEM blocks), cloud secrets (Azure storage
+ * keys and SAS signatures, Entra client secrets, AWS keys, JWTs) and the
+ * custom detectors of the configuration.
+ *
+ * Every built-in form has literals that must occur in the view before its
+ * regex runs (det_literals: one pass shared by all detectors).
+ * Values are masked with SM_MASK_ALL (every character but spaces becomes
+ * '*': the length stays, which keeps in-place edits simple).
+ *
+ * Untrusted input: the view.  Limits: a PEM body is looked at up to
+ * PEM_MAX bytes; regex repetition is bounded in the patterns; max_hits.
+ */
+#include "detect_int.h"
+
+#include <stdlib.h>
+
+#define PEM_MAX (64 * 1024)
+#define AWS_PAIR_WINDOW 300
+
+typedef struct form {
+	uint64_t lits;           /* run only if one of these literals occurs */
+	const char *re;
+	int group;
+	bool aws_secret;         /* the 40-char secret needs mixed character classes */
+} form;
+
+static const form cloud_forms[] = {
+	{LIT(LIT_ACCOUNTKEY) | LIT(LIT_ACCESSKEY) | LIT(LIT_ACCOUNTKEY_UP) | LIT(LIT_ACCOUNTKEY_LO),
+	 "(?i)(?:AccountKey|SharedAccessKey)\\s*=\\s*([A-Za-z0-9+/]{20,120}={0,2})", 1},
+	{LIT(LIT_SIG) | LIT(LIT_SIG_UP), "(?i)[?&;]sig=([A-Za-z0-9%+/]{16,200}(?:%3D|=){0,2})", 1},
+	{LIT(LIT_SECRET) | LIT(LIT_SECRET_UP),
+	 "(?i)client[_\\- ]?secret[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9_~.\\-+/]{16,128})", 1},
+	{LIT(LIT_ENTRA), "(?<![A-Za-z0-9_~.\\-])[A-Za-z0-9_\\-]{3}[0-9]Q~[A-Za-z0-9_~.\\-]{31,34}(?![A-Za-z0-9_~.\\-])", 0},
+	{LIT(LIT_AKIA) | LIT(LIT_ASIA), "(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])", 0},
+	{LIT(LIT_SECRET) | LIT(LIT_SECRET_UP),
+	 "(?i)aws_?secret_?(?:access_?)?key[\"']?\\s*[:=]\\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])", 1},
+	{LIT(LIT_AKIA) | LIT(LIT_ASIA),
+	 "(?:AKIA|ASIA)[A-Z0-9]{16}[\\s\\S]{1,300}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", 1, true},
+	{LIT(LIT_JWT), "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}", 0},
+};
+
+static GOnce cloud_once = G_ONCE_INIT;
+
+static gpointer compile_cloud(gpointer unused)
+{
+	pcre2_code **c = g_new0(pcre2_code *, G_N_ELEMENTS(cloud_forms));
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cloud_forms); i++)
+		c[i] = det_compile(cloud_forms[i].re, 0, "cloud form", err, sizeof(err));
+	return c;
+}
+
+static bool mixed_classes(const char *s, size_t n)
+{
+	bool up = false, lo = false, dg = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		up = up || g_ascii_isupper(s[i]);
+		lo = lo || g_ascii_islower(s[i]);
+		dg = dg || g_ascii_isdigit(s[i]) || s[i] == '/' || s[i] == '+';
+	}
+	return up && lo && dg;
+}
+
+/* Every match of re (group g) as a hit; check filters AWS secrets. */
+static void each_match(const pcre2_code *re, int g, bool aws, const sm_view *v, det_out *out,
+		       sm_mask_style mask)
+{
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	PCRE2_SIZE off = 0, *ov;
+
+	while (off < v->len && !out->full &&
+	       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		if (ov[2 * g + 1] > ov[2 * g] &&
+		    (!aws || mixed_classes(v->text + ov[2 * g], ov[2 * g + 1] - ov[2 * g])))
+			det_emit(out, ov[2 * g], ov[2 * g + 1], mask, 90);
+		off = ov[1] > off ? ov[1] : off + 1;
+	}
+	pcre2_match_data_free(md);
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const sm_hit *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int det_scan_cloud(const det *d, const sm_view *v, det_out *out)
+{
+	pcre2_code **c = g_once(&cloud_once, compile_cloud, NULL);
+	size_t i, first = out->hits->len;
+
+	for (i = 0; i < G_N_ELEMENTS(cloud_forms) && !out->full; i++)
+		if (c[i] && (out->lits & cloud_forms[i].lits))
+			each_match(c[i], cloud_forms[i].group, cloud_forms[i].aws_secret, v, out,
+				   SM_MASK_ALL);
+	/* one value found by two forms (client_secret= with an Entra-shaped value): keep one */
+	if (out->hits->len > first + 1) {
+		sm_hit *h = &g_array_index(out->hits, sm_hit, first);
+		size_t n = out->hits->len - first, k = 0;
+
+		qsort(h, n, sizeof(*h), by_start);
+		for (i = 0; i < n; i++)
+			if (k == 0 || h[i].start >= h[k - 1].end)
+				h[k++] = h[i];
+		g_array_set_size(out->hits, first + k);
+	}
+	return out->full ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ PEM */
+
+static bool is_pem_space(const char *t, size_t p, size_t len, size_t *adv)
+{
+	*adv = 1;
+	if (t[p] == ' ' || t[p] == '\r' || t[p] == '\n' || t[p] == '\t')
+		return true;
+	if (t[p] == '\\' && p + 1 < len && (t[p + 1] == 'n' || t[p + 1] == 'r')) {
+		*adv = 2; /* a key pasted into JSON: "\n" escapes */
+		return true;
+	}
+	return false;
+}
+
+static bool pem_body_char(char c)
+{
+	return g_ascii_isalnum(c) || c == '+' || c == '/' || c == '=' || c == ':' || c == '-' ||
+	       c == ',' || c == ' ' || c == '\r' || c == '\n' || c == '\\';
+}
+
+/* Body of the block whose BEGIN marker ends at p: [*s, *e). */
+static bool pem_body(const char *t, size_t len, size_t p, size_t *s, size_t *e)
+{
+	size_t lim = len - p > PEM_MAX ? p + PEM_MAX : len, adv;
+	const char *end = memmem(t + p, lim - p, "-----END ", 9);
+	size_t q;
+
+	while (p < lim && is_pem_space(t, p, lim, &adv))
+		p += adv;
+	if (end)
+		q = (size_t)(end - t);
+	else
+		for (q = p; q < lim && pem_body_char(t[q]); q++)
+			;
+	*s = p;
+	while (q > p && (t[q - 1] == ' ' || t[q - 1] == '\r' || t[q - 1] == '\n' ||
+			 (q - p >= 2 && t[q - 2] == '\\' && (t[q - 1] == 'n' || t[q - 1] == 'r'))))
+		q -= t[q - 1] == 'n' || t[q - 1] == 'r' ? (t[q - 2] == '\\' ? 2 : 1) : 1;
+	*e = q;
+	return q > p;
+}
+
+static GOnce pem_once = G_ONCE_INIT;
+
+static gpointer compile_pem(gpointer unused)
+{
+	char err[256];
+
+	return det_compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY"
+			   "(?: BLOCK)?-----", 0, "pem", err, sizeof(err));
+}
+
+int det_scan_private_key(const det *d, const sm_view *v, det_out *out)
+{
+	pcre2_code *re = g_once(&pem_once, compile_pem, NULL);
+	pcre2_match_data *md;
+	PCRE2_SIZE off = 0, *ov;
+
+	if (!re || !(out->lits & LIT(LIT_PEM)))
+		return 0;
+	md = pcre2_match_data_create_from_pattern(re, NULL);
+	while (off < v->len && !out->full &&
+	       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+		size_t s, e;
+
+		ov = pcre2_get_ovector_pointer(md);
+		off = ov[1];
+		if (pem_body(v->text, v->len, ov[1], &s, &e)) {
+			det_emit(out, s, e, SM_MASK_ALL, 100);
+			off = e;
+		}
+	}
+	pcre2_match_data_free(md);
+	return out->full ? 1 : 0;
+}
+
+/* ------------------------------------------------------------ custom */
+
+static bool validate(const det *d, const char *s, size_t n)
+{
+	char digits[20];
+	size_t i, k = 0;
+
+	if (d->validator == VAL_NONE)
+		return true;
+	for (i = 0; i < n; i++) {
+		if (g_ascii_isdigit(s[i])) {
+			if (k >= sizeof(digits) - 1)
+				return false;
+			digits[k++] = s[i];
+		} else if (s[i] != ' ' && s[i] != '-')
+			return false;
+	}
+	if (d->validator == VAL_LUHN)
+		return k >= 12 && k <= 19 && det_luhn(digits, k);
+	return k == 12 && det_mynumber_valid(digits);
+}
+
+int det_scan_custom(const det *d, const sm_view *v, det_out *out)
+{
+	unsigned i;
+
+	for (i = 0; i < d->re->len && !out->full; i++) {
+		const pcre2_code *re = g_ptr_array_index(d->re, i);
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+		PCRE2_SIZE off = 0, *ov;
+		uint32_t opts = 0, groups = 0;
+
+		pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+		while (off < v->len && !out->full &&
+		       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, opts, md, NULL) >= 0) {
+			int g = groups > 0 ? 1 : 0;
+			size_t s, e;
+
+			ov = pcre2_get_ovector_pointer(md);
+			if (ov[2 * g] == PCRE2_UNSET)
+				g = 0;
+			s = ov[2 * g];
+			e = ov[2 * g + 1];
+			opts = PCRE2_NO_UTF_CHECK; /* the whole subject was checked once */
+			off = ov[1] > off ? ov[1] : off + 1;
+			while (off < v->len && ((unsigned char)v->text[off] & 0xc0) == 0x80)
+				off++;
+			if (e <= s || !validate(d, v->text + s, e - s))
+				continue;
+			if (d->keywords && d->keywords[0] &&
+			    !det_keyword_near(v->text, v->len, s, e, d->keywords, d->window))
+				continue;
+			det_emit(out, s, e, (sm_mask_style)d->mask, 70);
+		}
+		pcre2_match_data_free(md);
+	}
+	return out->full ? 1 : 0;
+}

@@ -1,0 +1,402 @@
+/*
+ * detect_pw.c - password values in a folded view.
+ *
+ * Forms: KEYWORD SEP VALUE with the keywords from the configuration
+ * (password, pwd, PW, パスワード, 暗証番号 ...; ASCII ones as whole words,
+ * case-insensitive; found with a bigram filter, no regex) and SEP one of ':' '=' 'is' 'は' '→' '->' (full-width
+ * forms are folded); the value on the same line or, after ':' '=' 'は' with
+ * nothing else on the line, on the next one; quoted ('x' "x" 「x」) or not.
+ * JSON ("password": "x") and XML (<Password>x</Password>) come out of the
+ * same parse.  Separately: URLs with user:password@, `net use ... /user:NAME
+ * SECRET`, PowerShell ConvertTo-SecureString 'x' -AsPlainText.
+ *
+ * What is NOT a value (see docs/detectors.md): nothing after the separator,
+ * non-ASCII text (Japanese prose: "パスワードは別途お送りします", "PW: 別送"),
+ * placeholders (****, <hidden>, [REDACTED], $var, %VAR%, {{x}}), a word from
+ * the prose list (required, incorrect, reset, sent, ...), and after ':' 'is'
+ * 'は' '→' a plain word of letters only (no digit, symbol or inner capital).
+ *
+ * Untrusted input: the view.  Limits: values at most VALUE_MAX bytes, the
+ * look-ahead after a keyword at most LOOK_MAX bytes, max_hits.
+ */
+#include "detect_int.h"
+
+#include <stdio.h>
+
+#define VALUE_MAX 128
+#define LOOK_MAX 24
+
+typedef struct span {
+	size_t s, e;
+} span;
+
+static const char *const prose_words[] = {
+	"required", "incorrect", "invalid", "wrong", "expired", "expires", "reset", "changed",
+	"change", "sent", "separately", "none", "null", "nil", "n/a", "na", "empty", "blank",
+	"unknown", "hidden", "redacted", "masked", "same", "set", "not", "the", "a", "an", "is",
+	"was", "will", "must", "should", "correct", "ok", "yes", "no", "true", "false", "policy",
+	"protected", "please", "see", "below", "above", "attached", "here", "never", "mismatch",
+	"updated", "and", "or", "for", "to", "of", "your", "my", "our", "their", "this", "that",
+	"it", "also", "still", "being", "too", "case-sensitive", "unchanged", "omitted", "secret",
+	"confidential", "removed", "tbd", "xxx", "dummy", "placeholder", "default", NULL};
+
+/* ---------------------------------------------------------- keywords */
+
+/* The keyword table: a bigram filter over the first two bytes, then a compare. */
+struct det_kw {
+	uint8_t bigram[65536 / 8];
+	char **kw;     /* ASCII ones lower-cased */
+	size_t *len;
+	bool *ascii;
+	unsigned n;
+};
+
+static void set_bigram(struct det_kw *k, unsigned char a, unsigned char b)
+{
+	unsigned x = (unsigned)a << 8 | b;
+
+	k->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
+}
+
+struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen)
+{
+	struct det_kw *k = g_new0(struct det_kw, 1);
+	unsigned n = keywords ? g_strv_length((char **)keywords) : 0, i;
+
+	k->kw = g_new0(char *, n + 1);
+	k->len = g_new0(size_t, n + 1);
+	k->ascii = g_new0(bool, n + 1);
+	for (i = 0; i < n; i++) {
+		const unsigned char *w = (const unsigned char *)keywords[i];
+		size_t l = strlen(keywords[i]), j;
+		bool ascii = true;
+
+		if (l < 2) {
+			snprintf(err, errlen, "keyword %u is shorter than two bytes", i + 1);
+			det_password_kw_free(k);
+			return NULL;
+		}
+		for (j = 0; j < l; j++)
+			ascii = ascii && w[j] < 0x80;
+		k->kw[k->n] = ascii ? g_ascii_strdown(keywords[i], -1) : g_strdup(keywords[i]);
+		k->len[k->n] = l;
+		k->ascii[k->n++] = ascii;
+		set_bigram(k, w[0], w[1]);
+		if (ascii) {
+			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
+			set_bigram(k, w[0], g_ascii_toupper(w[1]));
+			set_bigram(k, g_ascii_toupper(w[0]), g_ascii_toupper(w[1]));
+			set_bigram(k, g_ascii_tolower(w[0]), g_ascii_tolower(w[1]));
+			set_bigram(k, g_ascii_tolower(w[0]), w[1]);
+			set_bigram(k, w[0], g_ascii_tolower(w[1]));
+		}
+	}
+	return k;
+}
+
+void det_password_kw_free(struct det_kw *k)
+{
+	if (!k)
+		return;
+	g_strfreev(k->kw);
+	g_free(k->len);
+	g_free(k->ascii);
+	g_free(k);
+}
+
+/* Length of the keyword at t[i], 0 if none (ASCII ones as whole words). */
+static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i)
+{
+	unsigned j;
+
+	for (j = 0; j < k->n; j++) {
+		size_t l = k->len[j];
+
+		if (i + l > len)
+			continue;
+		if (!k->ascii[j]) {
+			if (memcmp(t + i, k->kw[j], l) == 0)
+				return l;
+			continue;
+		}
+		if (g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
+			continue;
+		if (i > 0 && (g_ascii_isalnum(t[i - 1]) || t[i - 1] == '_'))
+			continue;
+		if (i + l < len && g_ascii_isalpha(t[i + l]))
+			continue;
+		return l;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------- values */
+
+static bool is_prose_word(const char *v, size_t n)
+{
+	const char *const *w;
+
+	for (w = prose_words; *w; w++)
+		if (strlen(*w) == n && g_ascii_strncasecmp(*w, v, n) == 0)
+			return true;
+	return false;
+}
+
+static bool is_placeholder(const char *v, size_t n)
+{
+	size_t i, same = 0;
+
+	for (i = 0; i < n; i++)
+		same += v[i] == '*' || v[i] == 'x' || v[i] == 'X' || v[i] == '.' || v[i] == '#';
+	if (same == n)
+		return true;
+	if (strchr("<([{$", v[0]))
+		return true;
+	return v[0] == '%' && n > 2 && v[n - 1] == '%';
+}
+
+/* Letters only, no capital after the first character. */
+static bool plain_word(const char *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!g_ascii_isalpha(v[i]) || (i > 0 && g_ascii_isupper(v[i])))
+			return false;
+	return true;
+}
+
+static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
+{
+	if (n == 0 || n > VALUE_MAX)
+		return false;
+	if (is_placeholder(v, n) || is_prose_word(v, n))
+		return false;
+	if (quoted)
+		return true;
+	if (n < 3)
+		return false;
+	return !(strict && plain_word(v, n));
+}
+
+static bool stop_unquoted(char c)
+{
+	return (unsigned char)c >= 0x80 || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	       c == ';' || c == '&' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\0';
+}
+
+/* Closing quote for an opening one at t[p]; its length in *ql, NULL if none. */
+static const char *closing_quote(const char *t, size_t len, size_t p, size_t *ql)
+{
+	static const char *const pairs[][2] = {{"\"", "\""}, {"'", "'"}, {"`", "`"},
+					       {"「", "」"}, {"『", "』"}, {"“", "”"},
+					       {"‘", "’"}};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(pairs); i++) {
+		size_t ol = strlen(pairs[i][0]);
+
+		if (p + ol <= len && memcmp(t + p, pairs[i][0], ol) == 0) {
+			*ql = ol;
+			return pairs[i][1];
+		}
+	}
+	return NULL;
+}
+
+/* The value at p (quoted or not) into *out; false if none. */
+static bool take_value(const char *t, size_t len, size_t p, bool strict, span *out)
+{
+	size_t ql, e;
+	const char *close = closing_quote(t, len, p, &ql);
+
+	if (close) {
+		size_t cl = strlen(close), s = p + ql;
+
+		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '\n'; e++)
+			if (e + cl <= len && memcmp(t + e, close, cl) == 0) {
+				out->s = s;
+				out->e = e;
+				return looks_secret(t + s, e - s, true, strict);
+			}
+		return false;
+	}
+	for (e = p; e < len && e - p <= VALUE_MAX && !stop_unquoted(t[e]); e++)
+		if (t[e] == ',' && (e + 1 >= len || t[e + 1] == ' '))
+			break;
+	while (e > p && (t[e - 1] == '.' || t[e - 1] == ',' ||
+			 (t[e - 1] == ')' && !memchr(t + p, '(', e - p))))
+		e--;
+	out->s = p;
+	out->e = e;
+	return e - p <= VALUE_MAX && looks_secret(t + p, e - p, false, strict);
+}
+
+static size_t skip_blank(const char *t, size_t len, size_t p)
+{
+	size_t start = p;
+
+	while (p < len && p - start < LOOK_MAX && (t[p] == ' ' || t[p] == '\t'))
+		p++;
+	return p;
+}
+
+/* Separator at p: its length, 0 if none; *strict for prose-like separators. */
+static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool *multi)
+{
+	*multi = false;
+	*strict = true;
+	if (p < len && (t[p] == ':' || t[p] == '=')) {
+		*strict = t[p] == ':';
+		*multi = true;
+		return p + 1 < len && t[p + 1] == '=' ? 2 : 1;
+	}
+	if (p + 2 < len && g_ascii_strncasecmp(t + p, "is", 2) == 0 && t[p + 2] == ' ')
+		return 2;
+	if (p + 2 < len && memcmp(t + p, "->", 2) == 0)
+		return 2;
+	if (p + 3 <= len && memcmp(t + p, "は", 3) == 0) {
+		*multi = true;
+		return 3;
+	}
+	if (p + 3 <= len && memcmp(t + p, "→", 3) == 0)
+		return 3;
+	return 0;
+}
+
+/* After a keyword ending at ke (started at ks): the value span, if any. */
+static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span *out)
+{
+	size_t p = ke, sl;
+	bool strict, multi;
+
+	if (ks > 0 && t[ks - 1] == '<' && p < len && t[p] == '>') { /* <Password>x</Password> */
+		size_t e;
+
+		for (e = p + 1; e < len && e - p <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
+			;
+		out->s = p + 1;
+		out->e = e;
+		return e < len && t[e] == '<' && looks_secret(t + p + 1, e - p - 1, true, false);
+	}
+	if (p < len && (t[p] == '"' || t[p] == '\''))
+		p++;
+	p = skip_blank(t, len, p);
+	sl = separator(t, len, p, &strict, &multi);
+	if (!sl)
+		return false;
+	p = skip_blank(t, len, p + sl);
+	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
+		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
+		p = skip_blank(t, len, p);
+	}
+	return p < len && take_value(t, len, p, strict, out);
+}
+
+/* ---------------------------------------------------------- other forms */
+
+typedef struct form {
+	uint64_t lits;           /* run only if one of these literals occurs */
+	const char *re;
+	int group;
+} form;
+
+static const form forms[] = {
+	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2},
+};
+
+static GOnce forms_once = G_ONCE_INIT;
+
+/* The fixed forms compile once per process (they are not configurable). */
+static gpointer compile_forms(gpointer unused)
+{
+	pcre2_code **c = g_new0(pcre2_code *, G_N_ELEMENTS(forms));
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(forms); i++)
+		c[i] = det_compile(forms[i].re, 0, "password form", err, sizeof(err));
+	return c;
+}
+
+static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
+{
+	pcre2_code **c = g_once(&forms_once, compile_forms, NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(forms); i++) {
+		pcre2_match_data *md;
+		PCRE2_SIZE off = 0, *ov;
+
+		if (!c[i] || !(lits & forms[i].lits))
+			continue;
+		md = pcre2_match_data_create_from_pattern(c[i], NULL);
+		while (off < v->len &&
+		       pcre2_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+			span sp;
+
+			ov = pcre2_get_ovector_pointer(md);
+			sp.s = ov[2 * forms[i].group];
+			sp.e = ov[2 * forms[i].group + 1];
+			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
+				sp.s++, sp.e--;
+			if (looks_secret(v->text + sp.s, sp.e - sp.s, true, false))
+				g_array_append_val(spans, sp);
+			off = ov[1] > off ? ov[1] : off + 1;
+		}
+		pcre2_match_data_free(md);
+	}
+}
+
+static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
+{
+	const struct det_kw *k = d->kw;
+	const unsigned char *t = (const unsigned char *)v->text;
+	size_t i, len = v->len;
+
+	for (i = 0; i + 1 < len; i++) {
+		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
+		size_t l;
+		span sp;
+
+		if (!(k->bigram[x >> 3] & (1u << (x & 7))))
+			continue;
+		if (!(l = keyword_at(k, v->text, len, i)))
+			continue;
+		if (after_keyword(v->text, len, i, i + l, &sp)) {
+			g_array_append_val(spans, sp);
+			i = sp.e - 1;
+		} else
+			i += l - 1;
+	}
+}
+
+static gint by_start(gconstpointer a, gconstpointer b)
+{
+	const span *x = a, *y = b;
+
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+int det_scan_password(const det *d, const sm_view *v, det_out *out)
+{
+	GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
+	size_t i, last_end = 0;
+
+	scan_keywords(d, v, spans);
+	scan_forms(v, out->lits, spans);
+	g_array_sort(spans, by_start);
+	for (i = 0; i < spans->len && !out->full; i++) {
+		span *sp = &g_array_index(spans, span, i);
+
+		if (i > 0 && sp->s < last_end)
+			continue; /* the same value found by two forms */
+		det_emit(out, sp->s, sp->e, SM_MASK_FIXED, 80);
+		last_end = sp->e;
+	}
+	g_array_free(spans, TRUE);
+	return out->full ? 1 : 0;
+}

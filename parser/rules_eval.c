@@ -1,0 +1,331 @@
+/*
+ * rules_eval.c - evaluating the support conventions on one message
+ * (rules.h): attachment limits, the SR number in the Subject (repair from
+ * the quoted history, reject, tag or accept), related SR numbers in the
+ * bodies, then, on the author's new text only and never for automatic
+ * replies, resolution, severity A and feature requests.
+ *
+ * Untrusted input: the decoded Subject, header fields and text views.
+ * Limits: the SR module's max_matches / max_numbers, the intent module's
+ * phrase and sentence bounds; header fields as the caller bounded them.
+ * Reply text is built from configured printable ASCII and digits only.
+ * Owns: what it puts in the result (sm_rules_result_clear frees it).
+ */
+#include "rules_priv.h"
+
+#include "quote.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SUBJECT_SR_MAX 8 /* SR numbers named in a reply about the Subject */
+
+static sm_act act_of(int ra)
+{
+	return ra == RA_REJECT ? SM_ACT_REJECT : ra == RA_TAG ? SM_ACT_TAG : SM_ACT_LOG;
+}
+
+/* ------------------------------------------------------------ attachments */
+
+static void human_size(long long b, char *buf, size_t len)
+{
+	static const char *const units[] = {"bytes", "KB", "MB", "GB", "TB"};
+	int u = 0;
+
+	while (u < 4 && b >= 1024 && b % 1024 == 0) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%lld %s", b, units[u]);
+}
+
+/* tmpl with {max_count}, {max_file}, {max_total} replaced. g_free. */
+static char *att_text(const att_conf *a, const char *tmpl)
+{
+	char v[3][48];
+	const char *const keys[] = {"{max_count}", "{max_file}", "{max_total}"};
+	GString *s = g_string_new(tmpl);
+	int i;
+
+	snprintf(v[0], sizeof(v[0]), "%lld", a->max_count);
+	human_size(a->max_file_bytes, v[1], sizeof(v[1]));
+	human_size(a->max_total_bytes, v[2], sizeof(v[2]));
+	for (i = 0; i < 3; i++)
+		g_string_replace(s, keys[i], v[i], 0);
+	return g_string_free(s, FALSE);
+}
+
+static void att_outcome(const sm_rules *r, sm_rules_result *out, const char *what)
+{
+	static const sm_act acts[] = {SM_ACT_REJECT, SM_ACT_TEMPFAIL, SM_ACT_TAG, SM_ACT_LOG};
+	sm_act act = acts[r->att.action];
+	char *reply = NULL;
+
+	if (act == SM_ACT_REJECT || act == SM_ACT_TEMPFAIL) {
+		char *t = att_text(&r->att, r->att.reply);
+
+		reply = sm_rules_reply(r, t, NULL);
+		g_free(t);
+	}
+	sm_rules_outcome(out, "attachments", what, act, reply);
+}
+
+static void eval_attachments(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out)
+{
+	if ((long long)in->n_attachments > r->att.max_count)
+		att_outcome(r, out, "too_many");
+	if (in->attachment_bytes_max > r->att.max_file_bytes)
+		att_outcome(r, out, "file_too_large");
+	if (in->attachment_bytes_total > r->att.max_total_bytes)
+		att_outcome(r, out, "total_too_large");
+}
+
+/* ------------------------------------------------------------ SR numbers */
+
+/* Distinct SR numbers across the views (from the history start when
+ * history_only), appended to `set` up to cap; true when the scan was cut. */
+static bool scan_views(const sm_rules *r, const sm_rules_input *in, bool history_only,
+		       GArray *set, size_t cap)
+{
+	char (*buf)[17] = g_malloc_n(cap, 17);
+	bool cut = false;
+	size_t i, j, k;
+
+	for (i = 0; in->texts && in->texts[i] && !cut; i++) {
+		const sm_view *v = in->texts[i];
+		size_t from = history_only ? sm_quote_history_start(v) : 0;
+		bool t = false;
+		size_t n = sm_sr_scan(r->sr, v->text + from, v->len - from, false, in->now, buf,
+				      cap, &t);
+
+		cut = t;
+		for (j = 0; j < n; j++) {
+			for (k = 0; k < set->len; k++)
+				if (strcmp(g_array_index(set, char *, k), buf[j]) == 0)
+					break;
+			if (k < set->len)
+				continue;
+			if (set->len == cap) {
+				cut = true;
+				break;
+			}
+			{
+				char *d = g_strdup(buf[j]);
+
+				g_array_append_val(set, d);
+			}
+		}
+	}
+	g_free(buf);
+	return cut;
+}
+
+static void free_set(GArray *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->len; i++)
+		g_free(g_array_index(set, char *, i));
+	g_array_free(set, TRUE);
+}
+
+/* No SR in the Subject: repair from the message if exactly one is there. */
+static void subject_missing(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out)
+{
+	sm_act act = act_of(r->subj.on_missing);
+
+	if (r->subj.on_missing == RA_REPAIR) {
+		GArray *set = g_array_new(FALSE, FALSE, sizeof(char *));
+		bool cut = scan_views(r, in, r->subj.repair_from == 0, set,
+				      sm_sr_max_numbers(r->sr));
+
+		if (set->len == 1 && !cut) {
+			g_strlcpy(out->sr, g_array_index(set, char *, 0), sizeof(out->sr));
+			out->subject_append = g_strconcat(r->subj.repair_prefix, out->sr, NULL);
+			sm_rules_outcome(out, "subject_sr", "repaired", SM_ACT_TAG, NULL);
+			free_set(set);
+			return;
+		}
+		free_set(set);
+		act = SM_ACT_REJECT;
+	}
+	sm_rules_outcome(out, "subject_sr", "missing", act,
+			 act == SM_ACT_REJECT ? sm_rules_reply(r, r->subj.missing_reply, NULL)
+					      : NULL);
+}
+
+static void eval_subject(const sm_rules *r, const sm_rules_input *in, const char *subj,
+			 sm_rules_result *out)
+{
+	char found[SUBJECT_SR_MAX][17];
+	size_t ms = 0, me = 0, n;
+	const char *core = subj;
+
+	if (sm_relist_first(&r->prefixes, subj, strlen(subj), 0, &ms, &me) && ms == 0)
+		core = subj + me;
+	n = sm_sr_scan(r->sr, core, strlen(core), true, in->now, found, SUBJECT_SR_MAX, NULL);
+	if (n == 1) {
+		memcpy(out->sr, found[0], sizeof(out->sr));
+	} else if (n == 0) {
+		subject_missing(r, in, out);
+	} else {
+		GString *l = g_string_new(NULL);
+		sm_act act = act_of(r->subj.on_multiple);
+		size_t i;
+
+		for (i = 0; i < n; i++)
+			g_string_append_printf(l, "%s%s", i ? ", " : "", found[i]);
+		sm_rules_outcome(out, "subject_sr", "multiple", act,
+				 act == SM_ACT_REJECT ? sm_rules_reply(r, r->subj.multiple_reply,
+								       l->str)
+						      : NULL);
+		if (act != SM_ACT_REJECT)
+			memcpy(out->sr, found[0], sizeof(out->sr));
+		g_string_free(l, TRUE);
+	}
+}
+
+/* SR numbers in the bodies other than the message's own: related. */
+static void eval_related(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out)
+{
+	GArray *set = g_array_new(FALSE, FALSE, sizeof(char *));
+	GPtrArray *rel = g_ptr_array_new();
+	size_t i;
+
+	scan_views(r, in, false, set, sm_sr_max_numbers(r->sr));
+	for (i = 0; i < set->len; i++)
+		if (strcmp(g_array_index(set, char *, i), out->sr) != 0)
+			g_ptr_array_add(rel, g_strdup(g_array_index(set, char *, i)));
+	free_set(set);
+	if (rel->len == 0) {
+		g_ptr_array_free(rel, TRUE);
+		return;
+	}
+	g_ptr_array_add(rel, NULL);
+	out->related_sr = (char **)g_ptr_array_free(rel, FALSE);
+}
+
+/* ------------------------------------------------------------ intent */
+
+static char *trimmed_lower(const char *v)
+{
+	char *s = g_ascii_strdown(v ? v : "", -1);
+	char *semi = strchr(s, ';');
+
+	if (semi)
+		*semi = '\0';
+	return g_strstrip(s);
+}
+
+static bool auto_header(const sm_rules *r, const char *name, const char *value)
+{
+	char *v;
+	bool a = false;
+
+	if ((r->res.suppress_is_auto && !g_ascii_strcasecmp(name, "X-Auto-Response-Suppress")) ||
+	    !g_ascii_strcasecmp(name, "X-Autoreply") || !g_ascii_strcasecmp(name, "X-Autorespond"))
+		return true;
+	v = trimmed_lower(value);
+	if (!g_ascii_strcasecmp(name, "Auto-Submitted"))
+		a = strcmp(v, "no") != 0;
+	else if (!g_ascii_strcasecmp(name, "Precedence"))
+		a = !strcmp(v, "bulk") || !strcmp(v, "auto_reply") || !strcmp(v, "junk");
+	g_free(v);
+	return a;
+}
+
+/* Automatic replies (out of office ...) never close a case or ask anything. */
+static bool is_auto_reply(const sm_rules *r, const sm_rules_input *in, const char *subj)
+{
+	size_t i;
+
+	for (i = 0; in->hdr_names && in->hdr_names[i]; i++)
+		if (in->hdr_values && auto_header(r, in->hdr_names[i], in->hdr_values[i]))
+			return true;
+	return sm_relist_any(&r->auto_subjects, subj, strlen(subj));
+}
+
+static bool any_text(const sm_intent *it, char *const *nt)
+{
+	for (; *nt; nt++)
+		if (sm_intent_match(it, *nt, strlen(*nt)))
+			return true;
+	return false;
+}
+
+/* Is the configured tag already in the Subject (case-insensitive, trimmed)? */
+static bool has_tag(const char *subj, const char *tag)
+{
+	char *f = sm_fold(tag, strlen(tag));
+	bool has = *g_strstrip(f) == '\0' || strcasestr(subj, g_strstrip(f)) != NULL;
+
+	g_free(f);
+	return has;
+}
+
+static void eval_resolution(const sm_rules *r, const char *subj, char *const *nt, bool autor,
+			    sm_rules_result *out)
+{
+	if (!r->res.enabled || !any_text(&r->resolution, nt))
+		return;
+	if (autor) {
+		sm_rules_outcome(out, "resolution", "auto_reply_ignored", SM_ACT_LOG, NULL);
+		return;
+	}
+	out->resolved = true;
+	if (!has_tag(subj, r->res.tag))
+		out->subject_prefix = g_strdup(r->res.tag);
+	out->add_rcpt = g_strdup(r->res.add_rcpt);
+	sm_rules_outcome(out, "resolution", "resolved", SM_ACT_TAG, NULL);
+}
+
+static void eval_intent(const sm_rules *r, const char *rule, const sm_intent *it,
+			const intent_conf *c, char *const *nt, const char *sr, sm_rules_result *out)
+{
+	sm_act act;
+
+	if (!any_text(it, nt))
+		return;
+	act = act_of(c->action);
+	sm_rules_outcome(out, rule, "requested", act,
+			 act == SM_ACT_REJECT ? sm_rules_reply(r, c->reply, sr) : NULL);
+}
+
+/* The author's new text of every view, NULL-terminated. g_strfreev. */
+static char **new_texts(const sm_rules_input *in)
+{
+	GPtrArray *a = g_ptr_array_new();
+	size_t i;
+
+	for (i = 0; in->texts && in->texts[i]; i++)
+		g_ptr_array_add(a, sm_quote_new_text(in->texts[i]));
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out)
+{
+	char *subj, **nt;
+	bool autor;
+
+	memset(out, 0, sizeof(*out));
+	out->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
+	if (!r || !in)
+		return -1;
+	subj = in->subject ? sm_fold(in->subject, strlen(in->subject)) : g_strdup("");
+	eval_attachments(r, in, out);
+	eval_subject(r, in, subj, out);
+	eval_related(r, in, out);
+	autor = is_auto_reply(r, in, subj);
+	nt = new_texts(in);
+	eval_resolution(r, subj, nt, autor, out);
+	if (!autor && out->sr[0])
+		eval_intent(r, "severity_a", &r->severity, &r->sev, nt, out->sr, out);
+	if (!autor && any_text(&r->feature, nt)) {
+		out->feedback = true;
+		eval_intent(r, "feature_request", &r->feature, &r->feat, nt, out->sr, out);
+	}
+	g_strfreev(nt);
+	g_free(subj);
+	return 0;
+}

@@ -1,0 +1,177 @@
+/* test_charset.c - decoding with a map back, detection, and masks written in
+ * the source charset (ISO-2022-JP escape state, Shift_JIS, EUC-JP, UTF-16). */
+#include "charset.h"
+#include "testutil.h"
+
+typedef struct decoded {
+	sm_tbuf b;
+	sm_charset cs;
+} decoded;
+
+static decoded *dec(const char *label, const char *src, size_t len)
+{
+	decoded *d = g_new0(decoded, 1);
+	bool trunc;
+
+	sm_tbuf_init(&d->b, len);
+	sm_charset_resolve(label, (const uint8_t *)src, len, &d->cs);
+	sm_charset_decode(&d->cs, (const uint8_t *)src, len, (size_t)-1, false, &d->b, &trunc);
+	g_assert_false(trunc);
+	return d;
+}
+
+static void dec_free(decoded *d)
+{
+	sm_tbuf_free(&d->b);
+	g_free(d);
+}
+
+/* The kanji 官臼... is "4111..." in JIS X 0208 bytes: no digit may appear. */
+static void test_jis_kanji_not_digits(void)
+{
+	const char src[] = "\x1b$B4111111111111111\x1b(B";
+	decoded *d = dec("ISO-2022-JP", src, sizeof(src) - 1);
+
+	g_assert_cmpstr(d->b.text, ==, "官臼臼臼臼臼臼臼");
+	g_assert_cmpint(d->cs.kind, ==, SM_CS_ISO2022JP);
+	/* every byte of 官 maps to the two source bytes "41" */
+	g_assert_cmpuint(d->b.start[0], ==, 3);
+	g_assert_cmpuint(d->b.end[2], ==, 5);
+	dec_free(d);
+}
+
+static void test_cp50220_extensions(void)
+{
+	/* ① (NEC row 13), ㈱, half-width kana via ESC ( I, and SO/SI kana */
+	const char src[] = "\x1b$B-!-j\x1b(I1\x1b(Ba\x0e\x31\x0f";
+	decoded *d = dec("iso-2022-jp", src, sizeof(src) - 1);
+
+	g_assert_cmpstr(d->b.text, ==, "①㈱ｱaｱ");
+	dec_free(d);
+}
+
+static void test_sjis_and_euc(void)
+{
+	/* ４２ full-width in Shift_JIS; the same in EUC-JP */
+	decoded *s = dec("Shift_JIS", "\x82\x53\x82\x51 \xb1", 6);
+	decoded *e = dec("EUC-JP", "\xa3\xb4\xa3\xb2\x8e\xb1", 6);
+
+	g_assert_cmpstr(s->b.text, ==, "４２ ｱ");
+	g_assert_cmpstr(e->b.text, ==, "４２ｱ");
+	dec_free(s);
+	dec_free(e);
+}
+
+static void test_utf16_bom(void)
+{
+	const char src[] = "\xff\xfeP\0W\0=\0x\0";
+	decoded *d = dec(NULL, src, sizeof(src) - 1);
+
+	g_assert_cmpint(d->cs.kind, ==, SM_CS_UTF16LE);
+	g_assert_cmpstr(d->b.text, ==, "PW=x");
+	g_assert_cmpuint(d->b.start[3], ==, 8);
+	dec_free(d);
+}
+
+static void test_detection(void)
+{
+	/* undeclared Shift_JIS, Shift_JIS mislabelled UTF-8, unknown label, lying us-ascii */
+	const char sjis[] = "\x83\x70\x83\x58\x83\x8f\x81\x5b\x83\x68: x";
+	decoded *a = dec(NULL, sjis, sizeof(sjis) - 1);
+	decoded *b = dec("utf-8", sjis, sizeof(sjis) - 1);
+	decoded *c = dec("x-bogus-charset", "abc", 3);
+	decoded *e = dec("us-ascii", "\x1b$B%Q%9%o!<%I\x1b(B", 16);
+
+	g_assert_cmpstr(a->b.text, ==, "パスワード: x");
+	g_assert_cmpstr(b->b.text, ==, "パスワード: x");
+	g_assert_true(b->cs.detected);
+	g_assert_cmpstr(c->b.text, ==, "abc");
+	g_assert_cmpstr(e->b.text, ==, "パスワード");
+	dec_free(a);
+	dec_free(b);
+	dec_free(c);
+	dec_free(e);
+}
+
+static void test_invalid_bytes(void)
+{
+	decoded *d = dec("utf-8", "a\xc3(b", 4);
+
+	/* the label is overridden (invalid UTF-8); nothing is dropped silently */
+	g_assert_cmpuint(d->b.len, >=, 3);
+	g_assert_nonnull(strchr(d->b.text, 'a'));
+	g_assert_nonnull(strchr(d->b.text, 'b'));
+	dec_free(d);
+}
+
+static char *rewrite(const char *label, const char *src, size_t len, const sm_edit *e, size_t n,
+		     size_t *outlen)
+{
+	sm_charset cs;
+	GByteArray *o = g_byte_array_new();
+
+	sm_charset_resolve(label, (const uint8_t *)src, len, &cs);
+	sm_charset_rewrite(&cs, (const uint8_t *)src, len, e, n, o);
+	*outlen = o->len;
+	g_byte_array_append(o, (const guint8 *)"", 1);
+	return (char *)g_byte_array_free(o, FALSE);
+}
+
+static void test_rewrite_iso2022(void)
+{
+	/* full-width ４ in JIS mode becomes full-width ＊ (0x2176) without escapes */
+	const char src[] = "\x1b$B#4#2\x1b(B 42";
+	sm_edit e[] = {{3, 5, NULL}, {11, 12, NULL}};
+	size_t n;
+	char *out = rewrite("ISO-2022-JP", src, sizeof(src) - 1, e, 2, &n);
+
+	g_assert_cmpmem(out, n, "\x1b$B!v#2\x1b(B *2", 13);
+	g_free(out);
+	/* an ASCII replacement inside JIS mode switches to ASCII and back */
+	{
+		const char s2[] = "\x1b$B%Q%9\x1b(B";
+		sm_edit e2[] = {{3, 7, "********"}};
+
+		out = rewrite("ISO-2022-JP", s2, sizeof(s2) - 1, e2, 1, &n);
+		g_assert_cmpmem(out, n, "\x1b$B\x1b(B********\x1b$B\x1b(B", 20);
+		g_free(out);
+	}
+}
+
+static void test_rewrite_sjis_utf8_utf16(void)
+{
+	size_t n;
+	sm_edit e[] = {{0, 2, NULL}, {3, 4, "**"}};
+	char *out = rewrite("Shift_JIS", "\x82\x53-5", 4, e, 2, &n);
+
+	g_assert_cmpmem(out, n, "\x81\x96-**", 5);
+	g_free(out);
+	{
+		sm_edit e2[] = {{0, 3, NULL}};
+
+		out = rewrite("UTF-8", "\xef\xbc\x94x", 4, e2, 1, &n);
+		g_assert_cmpmem(out, n, "\xef\xbc\x8ax", 4);
+		g_free(out);
+	}
+	{
+		sm_edit e3[] = {{4, 6, NULL}};
+
+		out = rewrite(NULL, "\xff\xfe" "4\0" "2\0", 6, e3, 1, &n);
+		g_assert_cmpmem(out, n, "\xff\xfe" "4\0" "*\0", 6);
+		g_free(out);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/charset/jis_kanji_not_digits", test_jis_kanji_not_digits);
+	g_test_add_func("/charset/cp50220_extensions", test_cp50220_extensions);
+	g_test_add_func("/charset/sjis_and_euc", test_sjis_and_euc);
+	g_test_add_func("/charset/utf16_bom", test_utf16_bom);
+	g_test_add_func("/charset/detection", test_detection);
+	g_test_add_func("/charset/invalid_bytes", test_invalid_bytes);
+	g_test_add_func("/charset/rewrite_iso2022", test_rewrite_iso2022);
+	g_test_add_func("/charset/rewrite_sjis_utf8_utf16", test_rewrite_sjis_utf8_utf16);
+	return g_test_run();
+}

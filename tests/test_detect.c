@@ -1,0 +1,358 @@
+/*
+ * test_detect.c - the detectors on strings: positives and near misses for
+ * every built-in detector, SR exclusion, previews.  Failure messages name
+ * the case and the detector, never the test secret.
+ */
+#include "detect.h"
+#include "testutil.h"
+
+static sm_detectors *D;
+
+static int det_index(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sm_detectors_count(D); i++)
+		if (strcmp(sm_detectors_info(D, (unsigned)i)->id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+static GArray *scan(const char *text, const sm_scan_ctx *ctx, sm_view **vout)
+{
+	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
+	sm_view *v = sm_view_new_utf8(text, strlen(text));
+
+	sm_detectors_scan(D, v, ctx, hits, 1000);
+	*vout = v;
+	return hits;
+}
+
+static unsigned count_of(GArray *hits, const char *id)
+{
+	int d = det_index(id);
+	unsigned i, n = 0;
+
+	for (i = 0; i < hits->len; i++)
+		n += g_array_index(hits, sm_hit, i).det == (unsigned)d;
+	return n;
+}
+
+/* The text holds `value` and det reports exactly that span (in the view). */
+static void expect_value(const char *name, const char *text, const char *id, const char *value)
+{
+	sm_view *v;
+	GArray *hits = scan(text, NULL, &v);
+	char *fv = sm_fold(value, strlen(value));
+	const char *at = strstr(v->text, fv);
+	int d = det_index(id);
+	bool found = false;
+	unsigned i;
+
+	g_assert_nonnull(at);
+	for (i = 0; at && i < hits->len; i++) {
+		sm_hit *h = &g_array_index(hits, sm_hit, i);
+
+		if (h->det == (unsigned)d && h->start == (size_t)(at - v->text) &&
+		    h->end == h->start + strlen(fv))
+			found = true;
+	}
+	if (!found)
+		g_test_message("case '%s': %s did not report the expected span (%u hits)", name, id,
+			       hits->len);
+	g_assert_true(found);
+	g_free(fv);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+static void expect_none(const char *name, const char *text, const char *id)
+{
+	sm_view *v;
+	GArray *hits = scan(text, NULL, &v);
+	unsigned n = count_of(hits, id);
+
+	if (n) {
+		char *p = sm_detectors_preview(D, v, &g_array_index(hits, sm_hit, 0));
+
+		g_test_message("case '%s': %s reported %u hit(s), first %s", name, id, n, p);
+		g_free(p);
+	}
+	g_assert_cmpuint(n, ==, 0);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+/* ------------------------------------------------------------ cards */
+
+static void test_card_positive(void)
+{
+	expect_value("visa spaces", "Card: 4111 1111 1111 1111 exp 12/27", "credit_card",
+		     "4111 1111 1111 1111");
+	expect_value("visa hyphens", "番号は 4242-4242-4242-4242 です", "credit_card",
+		     "4242-4242-4242-4242");
+	expect_value("visa plain", "card=4012888888881881;", "credit_card", "4012888888881881");
+	expect_value("amex 4-6-5", "AMEX 3714 496353 98431.", "credit_card", "3714 496353 98431");
+	expect_value("discover", "6011-1111-1111-1117,", "credit_card", "6011-1111-1111-1117");
+	expect_value("mastercard 2-series", "MC 2223000048400011", "credit_card",
+		     "2223000048400011");
+	expect_value("jcb", "JCB 3530111333300000", "credit_card", "3530111333300000");
+	expect_value("diners 14", "Diners 3056 930902 5904", "credit_card",
+		     "3056 930902 5904");
+	expect_value("unionpay", "銀聯 6200000000000005 ", "credit_card", "6200000000000005");
+	expect_value("glued japanese", "カード番号4111111111111111の件", "credit_card",
+		     "4111111111111111");
+	expect_value("full-width", "カード番号：４１１１　１１１１　１１１１　１１１１", "credit_card",
+		     "4111 1111 1111 1111");
+	expect_value("after another number", "No. 12 4111 1111 1111 1111", "credit_card",
+		     "4111 1111 1111 1111");
+	expect_value("sentence end", "The card is 4111111111111111.", "credit_card",
+		     "4111111111111111");
+}
+
+static void test_card_near_miss(void)
+{
+	expect_none("guid", "DeviceId 7df63b2d-75a9-493b-9da8-0909211cc475", "credit_card");
+	expect_none("kb", "KB5044281 and KB5044285 applied", "credit_card");
+	expect_none("build", "OS build 10.0.19045.3693, platform 4.18.24090.11", "credit_card");
+	expect_none("phone", "TEL +81-3-1234-5678 / 03-1234-5678", "credit_card");
+	expect_none("ip", "Proxy 10.0.0.15:8080 and 192.168.100.200", "credit_card");
+	expect_none("date", "2024-11-18 10:00:00 2024/11/18 20241118103000", "credit_card");
+	expect_none("order luhn fail", "注文番号 4111 1111 1111 1112", "credit_card");
+	expect_none("glued letters", "id=a4111111111111111f", "credit_card");
+	expect_none("glued underscore", "trace_4111111111111111", "credit_card");
+	expect_none("glued dot", "v4111111111111111.2 and 1.4111111111111111", "credit_card");
+	expect_none("longer run", "hash 41111111111111110000123", "credit_card");
+	expect_none("hex", "sha 0a4111111111111111ff", "credit_card");
+	expect_none("unknown issuer", "9111111111111102 1111111111111117", "credit_card");
+	expect_none("timestamp", "expirationTimestamp 133851744000000000", "credit_card");
+}
+
+static void test_card_sr(void)
+{
+	/* 2411220040639778: a Luhn-valid SR in the Mastercard 2-series range */
+	const char *sr[] = {"2411220040639778", NULL};
+	sm_scan_ctx ctx = {sr, NULL, 0, "k"};
+	const char *text = "Case 2411220040639778 and also 2411220040639778 in the body";
+	sm_view *v;
+	GArray *hits;
+
+	expect_value("sr bait without ctx", text, "credit_card", "2411220040639778");
+	hits = scan(text, &ctx, &v);
+	g_assert_cmpuint(count_of(hits, "credit_card"), ==, 0);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	/* a real card beside the SR is still a card */
+	hits = scan("SR 2411220040639778 card 4111 1111 1111 1111", &ctx, &v);
+	g_assert_cmpuint(count_of(hits, "credit_card"), ==, 1);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+static void test_card_preview(void)
+{
+	sm_view *v;
+	GArray *hits = scan("card 4111-1111-1111-1111 ok", NULL, &v);
+	char *p;
+
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len == 1) {
+		sm_hit *h = &g_array_index(hits, sm_hit, 0);
+
+		g_assert_cmpint(h->mask, ==, SM_MASK_DIGITS_KEEP4);
+		p = sm_detectors_preview(D, v, h);
+		g_assert_cmpstr(p, ==, "****-****-****-1111");
+		g_free(p);
+	}
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+static void test_card_confidence(void)
+{
+	sm_view *v;
+	GArray *hits = scan("クレジットカード番号 4111111111111111", NULL, &v);
+
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len)
+		g_assert_cmpint(g_array_index(hits, sm_hit, 0).confidence, >=, 90);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	hits = scan("ref 4111111111111111", NULL, &v);
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len)
+		g_assert_cmpint(g_array_index(hits, sm_hit, 0).confidence, <, 90);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+/* ------------------------------------------------------------ my number */
+
+static void test_mynumber(void)
+{
+	/* 123456789018: check digit 8 is valid for 12345678901 */
+	expect_value("mynumber plain", "マイナンバー: 123456789018", "my_number", "123456789018");
+	expect_value("mynumber grouped", "個人番号 1234-5678-9018", "my_number", "1234-5678-9018");
+	expect_none("mynumber bad check", "マイナンバー: 123456789012", "my_number");
+	expect_none("mynumber no keyword", "伝票番号 123456789018", "my_number");
+	expect_none("mynumber inside a card", "マイナンバー欄 4111 1111 1111 1111", "my_number");
+	expect_none("mynumber inside a phone", "個人番号 03-1234-5678-9018", "my_number");
+}
+
+
+/* ------------------------------------------------------------ passwords */
+
+static void test_password_forms(void)
+{
+	static const char *const cases[][3] = {
+		{"jp colon", "ZIP のパスワード：Nara!5520\n", "Nara!5520"},
+		{"PW colon", "login mde-admin, PW: Sapporo-2291\n", "Sapporo-2291"},
+		{"assignment", "2024-11-18 user=svc password=Med#Log7781 host=x", "Med#Log7781"},
+		{"pwd spaces", "pwd = Xk9#mP2q", "Xk9#mP2q"},
+		{"is", "The Password is Xk9#mP2q.", "Xk9#mP2q"},
+		{"wa", "初期パスワードは Tmp#2024abc です。", "Tmp#2024abc"},
+		{"wa glued", "仮パスワードはAbc12345です", "Abc12345"},
+		{"arrow", "パスワード → Qw3rty!9", "Qw3rty!9"},
+		{"quoted jp", "ワンタイムパスワード：「Abc 123!」", "Abc 123!"},
+		{"connection string", "Server=db02;User Id=sa;Password=Cfg!7731x;Encrypt=1",
+		 "Cfg!7731x"},
+		{"pwd connection", "Data Source=x;Uid=sa;Pwd=Cfg!7731x;", "Cfg!7731x"},
+		{"url", "get ftp://uploader:Up%40load77@files.litware.co.jp/mde/", "Up%40load77"},
+		{"net use", "net use Z: \\\\srv\\share /user:CORP\\admin S3cr3t!x", "S3cr3t!x"},
+		{"net use before", "net use Z: \\\\srv\\share Bef0re!pw /user:CORP\\admin",
+		 "Bef0re!pw"},
+		{"securestring", "$p = ConvertTo-SecureString 'Pa$$w0rd!' -AsPlainText -Force",
+		 "Pa$$w0rd!"},
+		{"json", "{\"user\": \"a\", \"password\": \"hunter2x\"}", "hunter2x"},
+		{"xml", "<Login><Password>Xml!Pass1</Password></Login>", "Xml!Pass1"},
+		{"next line", "パスワード：\n  Next#Line9\n", "Next#Line9"},
+		{"pin", "暗証番号: 4821", "4821"},
+		{"full-width colon", "ＰＷ：Fw!pass77", "Fw!pass77"},
+		{"passphrase", "passphrase = \"correct horse battery\"", "correct horse battery"},
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		expect_value(cases[i][0], cases[i][1], "password", cases[i][2]);
+}
+
+static void test_password_prose(void)
+{
+	static const char *const cases[] = {
+		"パスワードをリセットしました",
+		"password reset link: https://example.com/reset",
+		"パスワードを変更してください",
+		"Password: (sent separately)",
+		"パスワードは別途お送りします",
+		"password is required",
+		"the password is incorrect",
+		"PW: 別送",
+		"Password: ********",
+		"password: <hidden>",
+		"PasswordLastSet : 2024/11/18 10:00",
+		"pwdLastSet: 133851744000000000",
+		"passwords: see below",
+		"Password: Never expires",
+		"The password is the same as before.",
+		"password = $env:SVC_PASSWORD",
+		"Password=%DB_PASSWORD%",
+		"パスワード：なし",
+		"Password: [REDACTED]",
+		"your password is case-sensitive",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++)
+		expect_none(cases[i], cases[i], "password");
+}
+
+static void test_password_preview(void)
+{
+	sm_view *v;
+	GArray *hits = scan("PW: Sapporo-2291", NULL, &v);
+	char *p;
+
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len) {
+		g_assert_cmpint(g_array_index(hits, sm_hit, 0).mask, ==, SM_MASK_FIXED);
+		p = sm_detectors_preview(D, v, &g_array_index(hits, sm_hit, 0));
+		g_assert_cmpstr(p, ==, "********");
+		g_free(p);
+	}
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+/* ------------------------------------------------------------ keys, cloud */
+
+static void test_private_key(void)
+{
+	const char *types[] = {"RSA ", "EC ", "DSA ", "OPENSSH ", "ENCRYPTED ", ""};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(types); i++) {
+		char *t = g_strdup_printf("key:\n-----BEGIN %sPRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n"
+					  "AQEFAASCBKcwggSjAgEAAoIB\n-----END %sPRIVATE KEY-----\n",
+					  types[i], types[i]);
+
+		expect_value(types[i], t, "private_key",
+			     "MIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB");
+		g_free(t);
+	}
+	expect_none("public key", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----",
+		    "private_key");
+	expect_none("certificate", "-----BEGIN CERTIFICATE-----\nMIIFiDCC\n-----END CERTIFICATE-----",
+		    "private_key");
+}
+
+static void test_cloud(void)
+{
+	expect_value("account key",
+		     "DefaultEndpointsProtocol=https;AccountName=x;AccountKey=q1w2e3r4t5y6u7i8o9p0AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdEfghIjklMnopQrstUv==;EndpointSuffix=core.windows.net",
+		     "cloud_secret",
+		     "q1w2e3r4t5y6u7i8o9p0AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcdEfghIjklMnopQrstUv==");
+	expect_value("sas", "https://a.blob.core.windows.net/c?sv=2022-11-02&sr=c&sig=AbCdEf0123456789%2BxyzXYZ%3D&se=2025",
+		     "cloud_secret", "AbCdEf0123456789%2BxyzXYZ%3D");
+	expect_value("client secret", "client_secret=Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456&x=1",
+		     "cloud_secret", "Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456");
+	expect_value("entra bare", "secret value: Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456 end",
+		     "cloud_secret", "Zxy8Q~abcdefghijklmnopqrstuvwxyz0123456");
+	expect_value("aws id", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\n", "cloud_secret",
+		     "AKIAIOSFODNN7EXAMPLE");
+	expect_value("aws secret",
+		     "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+		     "cloud_secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+	expect_value("jwt",
+		     "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk\n",
+		     "cloud_secret",
+		     "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+	expect_none("aws near sha1", "AKIA in docs; sha1 da39a3ee5e6b4b0d3255bfef95601890afd80709",
+		    "cloud_secret");
+	expect_none("prose", "Please rotate the storage account key and the client secret.",
+		    "cloud_secret");
+	expect_none("signature word", "design=1&signature=yes", "cloud_secret");
+}
+
+int main(int argc, char **argv)
+{
+	char err[512];
+	int rc;
+
+	sm_test_init(&argc, &argv);
+	D = sm_detectors_load(NULL, err, sizeof(err));
+	g_assert_nonnull(D);
+	g_test_add_func("/detect/card/positive", test_card_positive);
+	g_test_add_func("/detect/card/near_miss", test_card_near_miss);
+	g_test_add_func("/detect/card/sr", test_card_sr);
+	g_test_add_func("/detect/card/preview", test_card_preview);
+	g_test_add_func("/detect/card/confidence", test_card_confidence);
+	g_test_add_func("/detect/my_number", test_mynumber);
+	g_test_add_func("/detect/password/forms", test_password_forms);
+	g_test_add_func("/detect/password/prose", test_password_prose);
+	g_test_add_func("/detect/password/preview", test_password_preview);
+	g_test_add_func("/detect/private_key", test_private_key);
+	g_test_add_func("/detect/cloud_secret", test_cloud);
+	rc = g_test_run();
+	sm_detectors_free(D);
+	return rc;
+}

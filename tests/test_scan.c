@@ -1,0 +1,303 @@
+/* test_scan.c - the decision path through sm_scan_mem: every limit at and
+ * past its value with each configured action, dry-run, stripping with the
+ * notice, unchanged messages, CRLF, recipients.  Independent of detectors:
+ * findings come from on_uninspected. */
+#include "scan.h"
+#include "testutil.h"
+
+#include <unistd.h>
+
+static const time_t NOW = 1733788800; /* 2024-12-10 */
+
+static sm_policy *policy(const char *extra)
+{
+	char path[] = "/tmp/sm-scan-XXXXXX";
+	int fd = mkstemp(path);
+	/* the SR rule is off here: these tests are about limits and actions */
+	char *t = g_strdup_printf("recipients = [\"support@vendor.example\"];\n"
+				  "rules: { subject_sr: { on_missing = \"accept\"; }; };\n%s\n",
+				  extra);
+	char err[1024] = "";
+	sm_policy *p;
+
+	g_assert_cmpint(write(fd, t, strlen(t)), ==, (ssize_t)strlen(t));
+	close(fd);
+	p = sm_policy_load(path, err, sizeof(err));
+	if (!p)
+		g_test_message("config: %s", err);
+	g_assert_nonnull(p);
+	unlink(path);
+	g_free(t);
+	return p;
+}
+
+static int collect(void *ud, const void *buf, size_t len)
+{
+	g_string_append_len(ud, buf, (gssize)len);
+	return 0;
+}
+
+static char *output(const sm_result *r)
+{
+	GString *g = g_string_new(NULL);
+
+	g_assert_cmpint(sm_result_write_message(r, collect, g), ==, 0);
+	return g_string_free(g, FALSE);
+}
+
+static sm_result *scan(sm_policy *p, const char *msg)
+{
+	return sm_scan_mem(p, msg, strlen(msg), NULL, NOW);
+}
+
+static char *parts_msg(int n)
+{
+	GString *g = g_string_new("From: a@b.example\nTo: support@vendor.example\nSubject: x\n"
+				  "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n");
+	int i;
+
+	for (i = 0; i < n; i++)
+		g_string_append_printf(g, "--B\nContent-Type: text/plain\n\npart %d\n", i);
+	g_string_append(g, "--B--\n");
+	return g_string_free(g, FALSE);
+}
+
+static void expect_reply(const sm_result *r, const char *code, const char *needle)
+{
+	const char *c, *x, *t;
+
+	sm_result_reply(r, &c, &x, &t);
+	g_assert_cmpstr(c, ==, code);
+	g_assert_nonnull(t);
+	if (t && needle && !strstr(t, needle)) {
+		g_test_message("reply '%s' lacks '%s'", t, needle);
+		g_test_fail();
+	}
+}
+
+static void test_parts_limit(void)
+{
+	sm_policy *p = policy("limits: { max_parts = 4; };");
+	char *at = parts_msg(3), *over = parts_msg(4); /* the multipart counts as one */
+	sm_result *r = scan(p, at);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	sm_result_free(r);
+	r = scan(p, over);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	expect_reply(r, "451", "limit");
+	g_assert_false(sm_result_failed(r));
+	sm_result_free(r);
+	sm_policy_unref(p);
+	p = policy("limits: { max_parts = 4; on_limit = \"reject\"; };");
+	r = scan(p, over);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "550", "too many MIME parts");
+	sm_result_free(r);
+	sm_policy_unref(p);
+	p = policy("limits: { max_parts = 4; on_limit = \"accept\"; };");
+	r = scan(p, over);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	{
+		char *o = output(r);
+
+		g_assert_nonnull(strstr(o, "X-Support-Scan: incomplete"));
+		g_free(o);
+	}
+	sm_result_free(r);
+	sm_policy_unref(p);
+	g_free(at);
+	g_free(over);
+}
+
+static void test_depth_limit(void)
+{
+	sm_policy *p = policy("limits: { max_depth = 2; };");
+	const char *ok = "To: support@vendor.example\nContent-Type: multipart/mixed; boundary=a\n\n"
+			 "--a\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n--a--\n";
+	const char *deep = "To: support@vendor.example\nContent-Type: multipart/mixed; boundary=a\n\n"
+			   "--a\nContent-Type: multipart/mixed; boundary=b\n\n"
+			   "--b\nContent-Type: multipart/mixed; boundary=c\n\n--c\n\nx\n--c--\n--b--\n--a--\n";
+	sm_result *r = scan(p, ok);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	sm_result_free(r);
+	r = scan(p, deep);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+static void test_size_limits(void)
+{
+	sm_policy *p = policy("limits: { max_message_bytes = 2048; max_header_bytes = 1024; "
+			      "max_part_bytes = 1024; };");
+	GString *big = g_string_new("To: support@vendor.example\n\n");
+	GString *hdr = g_string_new("To: support@vendor.example\nX-Long: ");
+	GString *part = g_string_new("To: support@vendor.example\n\n");
+	sm_result *r;
+
+	while (big->len < 2049)
+		g_string_append(big, "0123456789abcdef\n");
+	while (hdr->len < 1100)
+		g_string_append(hdr, "0123456789");
+	g_string_append(hdr, "\n\nbody\n");
+	while (part->len < 1500)
+		g_string_append(part, "text text\n");
+	r = scan(p, big->str);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	sm_result_free(r);
+	r = scan(p, hdr->str);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	sm_result_free(r);
+	r = scan(p, part->str);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	sm_result_free(r);
+	g_string_truncate(part, 1000);
+	r = scan(p, part->str);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	sm_result_free(r);
+	g_string_free(big, TRUE);
+	g_string_free(hdr, TRUE);
+	g_string_free(part, TRUE);
+	sm_policy_unref(p);
+}
+
+static const char png_msg[] =
+	"From: a@b.example\r\nTo: support@vendor.example\r\nSubject: shot\r\n"
+	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+	"pre\r\n--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nsee attached\r\n"
+	"--B\r\nContent-Type: image/png; name=\"shot.png\"\r\n"
+	"Content-Disposition: attachment; filename=\"shot.png\"\r\n"
+	"Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgoAAAANSUhEUgAAAAEAAAAB\r\n"
+	"--B--\r\nepilogue\r\n";
+
+static void test_uninspected_actions(void)
+{
+	sm_policy *p = policy("limits: { on_uninspected = \"reject\"; };");
+	sm_result *r = scan(p, png_msg);
+	char *json;
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "550", "attachment \"shot.png\"");
+	json = sm_result_json(r);
+	g_assert_nonnull(strstr(json, "\"action\":\"reject\""));
+	g_free(json);
+	sm_result_free(r);
+	sm_policy_unref(p);
+
+	p = policy("limits: { on_uninspected = \"reject\"; }; policy: { mode = \"dry-run\"; };");
+	r = scan(p, png_msg);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	g_assert_false(sm_result_body_changed(r));
+	g_assert_cmpuint(sm_result_header_count(r), ==, 0);
+	json = sm_result_json(r);
+	g_assert_nonnull(strstr(json, "\"would_action\":\"reject\""));
+	g_free(json);
+	{
+		char *o = output(r);
+
+		g_assert_cmpstr(o, ==, png_msg);
+		g_free(o);
+	}
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+static void test_strip_notice(void)
+{
+	sm_policy *p = policy("limits: { on_uninspected = \"strip\"; };");
+	sm_result *r = scan(p, png_msg);
+	char *o, *again_json;
+	sm_result *again;
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_true(sm_result_body_changed(r));
+	o = output(r);
+	g_assert_null(strstr(o, "iVBORw0KGgo"));
+	g_assert_nonnull(strstr(o, "filename=\"shot.png.removed.txt\"\r\n"));
+	g_assert_nonnull(strstr(o, "pre\r\n--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+				   "see attached\r\n--B\r\n"));
+	g_assert_nonnull(strstr(o, "\r\n--B--\r\nepilogue\r\n"));
+	g_assert_nonnull(strstr(o, "X-Support-Findings: uninspected=strip(2)\r\n"));
+	/* the rewritten message parses again, and the notice is text now */
+	again = sm_scan_mem(p, o, strlen(o), NULL, NOW);
+	g_assert_cmpint(sm_result_verdict(again), ==, SM_V_ACCEPT);
+	again_json = sm_result_json(again);
+	g_assert_null(strstr(again_json, "uninspected"));
+	g_free(again_json);
+	sm_result_free(again);
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+static void test_unstrippable_top_level(void)
+{
+	sm_policy *p = policy("limits: { on_uninspected = \"strip\"; };");
+	const char *m = "To: support@vendor.example\nContent-Type: image/png\n"
+			"Content-Transfer-Encoding: base64\n\niVBORw0KGgoAAAANSUhEUgAAAAEAAAAB\n";
+	sm_result *r = scan(p, m);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+static void test_unchanged_and_scope(void)
+{
+	sm_policy *p = policy("");
+	const char *m = "From: a@b.example\nTo: support@vendor.example\nSubject: hi\n\nhello\n";
+	const char *rc_other[] = {"x@elsewhere.example", NULL};
+	const char *rc_mixed[] = {"x@elsewhere.example", "<Support@Vendor.Example>", NULL};
+	sm_envelope e1 = {"Q1", "a@b.example", rc_other}, e2 = {"Q2", "a@b.example", rc_mixed};
+	sm_result *r = scan(p, m);
+	char *o = output(r), *audit;
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	g_assert_cmpstr(o, ==, m);
+	g_free(o);
+	sm_result_free(r);
+	r = sm_scan_mem(p, m, strlen(m), &e1, NOW);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	o = sm_result_json(r);
+	g_assert_nonnull(strstr(o, "\"support\":false"));
+	g_free(o);
+	sm_result_free(r);
+	r = sm_scan_mem(p, m, strlen(m), &e2, NOW);
+	audit = sm_result_audit_json(r, &e2, NOW);
+	g_assert_nonnull(strstr(audit, "\"queue_id\":\"Q2\""));
+	g_assert_nonnull(strstr(audit, "\"recipients\":[\"<Support@Vendor.Example>\"]"));
+	g_assert_nonnull(strstr(audit, "\"ts\":\"2024-12-"));
+	g_free(audit);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+static void test_headers_only_message(void)
+{
+	sm_policy *p = policy("limits: { on_limit = \"accept\"; max_parts = 1; };");
+	const char *m = "To: support@vendor.example\r\nSubject: no body";
+	sm_result *r = scan(p, m);
+	char *o = output(r);
+
+	g_assert_true(g_str_has_prefix(o, "To: support@vendor.example\r\nSubject: no body\r\n"));
+	g_assert_true(g_str_has_suffix(o, "\r\n\r\n") || g_str_has_suffix(o, "\r\n"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/scan/parts_limit", test_parts_limit);
+	g_test_add_func("/scan/depth_limit", test_depth_limit);
+	g_test_add_func("/scan/size_limits", test_size_limits);
+	g_test_add_func("/scan/uninspected_actions", test_uninspected_actions);
+	g_test_add_func("/scan/strip_notice", test_strip_notice);
+	g_test_add_func("/scan/unstrippable_top_level", test_unstrippable_top_level);
+	g_test_add_func("/scan/unchanged_and_scope", test_unchanged_and_scope);
+	g_test_add_func("/scan/headers_only_message", test_headers_only_message);
+	return g_test_run();
+}

@@ -1,0 +1,175 @@
+/* test_view.c - folding, HTML visible text, and the map back: exact and
+ * monotone on every part of every corpus message and charset vector. */
+#include "msg.h"
+#include "view.h"
+#include "testutil.h"
+
+static void test_fold(void)
+{
+	struct {
+		const char *in, *out;
+	} c[] = {
+		{"４１１１－１１１１", "4111-1111"},
+		{"パスワード：ａｂｃ", "パスワード:abc"},
+		{"12\u200b34\u00ad56", "123456"},
+		{"a\u3000b\u00a0c", "a b c"},
+		{"ｶﾞｲﾄﾞ", "ガイド"},
+		{"①㈱", "1(株)"},
+		{"4111\u22121111", "4111-1111"},
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(c); i++) {
+		char *f = sm_fold(c[i].in, strlen(c[i].in));
+
+		g_assert_cmpstr(f, ==, c[i].out);
+		g_free(f);
+	}
+}
+
+static void test_map_fullwidth(void)
+{
+	const char *s = "x４１";
+	sm_view *v = sm_view_new_utf8(s, strlen(s));
+	size_t a, b;
+
+	g_assert_cmpstr(v->text, ==, "x41");
+	sm_view_src_range(v, 1, 3, &a, &b);
+	g_assert_cmpuint(a, ==, 1);
+	g_assert_cmpuint(b, ==, 7);
+	sm_view_free(v);
+}
+
+static void test_html(void)
+{
+	const char *h = "<html><head><style>p{color:red}</style></head><body>"
+			"<p>4111<span>1111</span>&nbsp;11&#49;1 &amp;</p>"
+			"<script>var x=1;</script><div>a\n   b</div>"
+			"<blockquote>quoted</blockquote></body></html>";
+	sm_view *v = sm_view_new((const uint8_t *)h, strlen(h), "utf-8", true, (size_t)-1, NULL);
+	const char *one = strstr(v->text, "1111 111");
+	size_t a, b;
+
+	g_assert_nonnull(strstr(v->text, "41111111 1111 &"));
+	g_assert_null(strstr(v->text, "color"));
+	g_assert_null(strstr(v->text, "var x"));
+	g_assert_nonnull(strstr(v->text, "a b"));
+	g_assert_nonnull(one);
+	/* the '1' written as &#49; maps back to the whole entity */
+	sm_view_src_range(v, (size_t)(one - v->text) + 7, (size_t)(one - v->text) + 8, &a, &b);
+	g_assert_cmpmem(h + a, b - a, "&#49;", 5);
+	g_assert_cmpuint(v->quote_start, <, v->len);
+	g_assert_cmpstr(v->text + v->quote_start, ==, "\nquoted\n");
+	sm_view_free(v);
+}
+
+/* Every view byte maps into [0, src_len], monotone, start <= end. */
+static void check_map(const sm_view *v, const char *what)
+{
+	size_t i;
+	uint32_t last = 0;
+
+	for (i = 0; i < v->len; i++) {
+		if (v->src_start[i] < last || v->src_start[i] > v->src_end[i] ||
+		    v->src_end[i] > v->src_len) {
+			g_test_message("%s: map broken at view byte %zu", what, i);
+			g_test_fail();
+			return;
+		}
+		last = v->src_start[i];
+	}
+}
+
+static void views_of_file(const char *path)
+{
+	gsize len;
+	char *raw = sm_test_read(path, &len);
+	sm_limits lim = {.max_message_bytes = 1 << 30, .max_parts = 1000, .max_depth = 20,
+			 .max_header_bytes = 1 << 20, .max_headers = 5000};
+	sm_msg *m = sm_msg_parse((const uint8_t *)raw, len, &lim);
+	guint i;
+
+	g_assert_cmpint(m->status, ==, SM_MSG_OK);
+	for (i = 0; i < m->parts->len; i++) {
+		const sm_part *p = g_ptr_array_index(m->parts, i);
+		GByteArray *d = g_byte_array_new();
+		sm_view *v;
+		char what[256];
+
+		sm_msg_decode(m, p, 1 << 26, d);
+		v = sm_view_new(d->data, d->len, p->charset, strcmp(p->ctype, "text/html") == 0,
+				(size_t)-1, NULL);
+		g_snprintf(what, sizeof(what), "%s part %s", path, p->loc);
+		check_map(v, what);
+		g_assert_true(g_utf8_validate(v->text, (gssize)v->len, NULL));
+		sm_view_free(v);
+		g_byte_array_free(d, TRUE);
+	}
+	sm_msg_free(m);
+	g_free(raw);
+}
+
+static void test_corpus_maps(void)
+{
+	const char *dirs[] = {"../shared/corpus/public", "../shared/corpus/vectors", "tests/corpus"};
+	size_t k;
+	int n = 0;
+
+	for (k = 0; k < G_N_ELEMENTS(dirs); k++) {
+		char *d = g_build_filename(sm_test_top(), dirs[k], NULL);
+		GDir *dir = g_dir_open(d, 0, NULL);
+		const char *name;
+
+		while (dir && (name = g_dir_read_name(dir))) {
+			char *rel;
+
+			if (!g_str_has_suffix(name, ".eml"))
+				continue;
+			rel = g_build_filename(dirs[k], name, NULL);
+			views_of_file(rel);
+			g_free(rel);
+			n++;
+		}
+		if (dir)
+			g_dir_close(dir);
+		g_free(d);
+	}
+	g_assert_cmpint(n, >=, 25);
+}
+
+/* The vectors: the JIS kanji is no number; the real cards beside it are. */
+static void test_vectors_text(void)
+{
+	gsize len;
+	char *raw = sm_test_read("../shared/corpus/vectors/multi.eml", &len);
+	const char *q;
+	int n = 0;
+	sm_limits lim = {.max_parts = 100, .max_depth = 10, .max_header_bytes = 1 << 20,
+			 .max_headers = 100};
+	sm_msg *m = sm_msg_parse((const uint8_t *)raw, len, &lim);
+	const sm_part *p = g_ptr_array_index(m->parts, 0);
+	GByteArray *d = g_byte_array_new();
+	sm_view *v;
+
+	sm_msg_decode(m, p, 1 << 20, d);
+	v = sm_view_new(d->data, d->len, p->charset, false, (size_t)-1, NULL);
+	g_assert_nonnull(strstr(v->text, "官臼臼臼臼臼臼臼"));
+	for (q = v->text; (q = strstr(q, "4111")) != NULL; q++)
+		n++;
+	g_assert_cmpint(n, ==, 2); /* 4111-1111-... and the ASCII one after で */
+	sm_view_free(v);
+	g_byte_array_free(d, TRUE);
+	sm_msg_free(m);
+	g_free(raw);
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/view/fold", test_fold);
+	g_test_add_func("/view/map_fullwidth", test_map_fullwidth);
+	g_test_add_func("/view/html", test_html);
+	g_test_add_func("/view/corpus_maps", test_corpus_maps);
+	g_test_add_func("/view/vectors_text", test_vectors_text);
+	return g_test_run();
+}
