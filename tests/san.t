@@ -51,7 +51,7 @@ for m in $msgs; do
 	rc=$?
 	# stdout is printed only as the action (it may hold previews, never values)
 	if { [ $rc -eq 0 ] || [ $rc -eq 1 ]; } && ! grep -qE 'Sanitizer|runtime error' "$out/log"; then
-		echo "ok $i - $name: exit $rc, $(grep -o '"action":"[a-z]*"' "$out/json" | head -n 1 | cut -d'"' -f4)"
+		echo "ok $i - $name: exit $rc, $(top_action "$out/json")"
 	elif todo=$(known_ub "$out/log") && [ -n "$todo" ]; then
 		echo "not ok $i - $name: exit $rc # TODO known bug: $todo"
 	else

@@ -41,7 +41,7 @@ for conf in "$CONF" "$B/big.conf"; do
 		/usr/bin/time -f '%e %M' -o "$B/time.out" "$BIN" -c "$conf" --now 2024-12-01 \
 			--test "$B/$m.eml" --output "$B/out.eml" > "$B/json.out" 2> /dev/null
 		rc=$?
-		act=$(grep -o '"action":"[a-z]*"' "$B/json.out" | head -n 1 | cut -d'"' -f4)
+		act=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("action"))' "$B/json.out" 2>/dev/null)
 		awk -v m="$m" -v c="($(basename "$conf" .conf))" -v sz="$(stat -c %s "$B/$m.eml")" \
 			-v rc="$rc" -v act="${act:--}" -v t="$(tail -n 1 "$B/time.out")" 'BEGIN {
 			split(t, f, " ");

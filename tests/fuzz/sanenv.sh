@@ -34,3 +34,7 @@ known_ub() {
 	f0=$(grep -m 1 -E '^ *#0 0x[0-9a-f]+ in ' "$1" | sed 's/.* in \([A-Za-z0-9_]*\).*/\1/')
 	[ -n "$f0" ] && grep -E "^# ub:$f0: " "$KNOWN" | sed "s/^# ub:$f0: //"
 }
+# The top-level "action" of a --test JSON file ($1), or "?".
+top_action() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("action"))' "$1" 2>/dev/null || echo "?"
+}
