@@ -16,14 +16,15 @@
  * Limits (sm_limits): archive_max_members (over all levels),
  * archive_max_depth, archive_max_bytes (uncompressed bytes read, all levels),
  * archive_max_ratio (uncompressed / compressed of the outer archive, once
- * more than RATIO_FLOOR bytes were read), max_part_bytes per member.
+ * more than RATIO_FLOOR bytes were read), max_part_bytes per member (and
+ * per decoded text), max_findings per member.
  * Going over one stops the inspection: SM_ARCHIVE_LIMIT with a detail.
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
-#include "archive.h"
+#include "sm_archive.h"
 
 /* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
-#include </usr/include/archive.h>
+#include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,7 +98,9 @@ static void scan_view(actx *a, const sm_view *v, const char *member)
 
 	for (i = 0; i < n; i++)
 		first[i] = -1;
-	sm_detectors_scan(a->d, v, a->ctx, hits, max ? max : 1);
+	if (sm_detectors_scan(a->d, v, a->ctx, hits, max ? max : 1) != 0)
+		set_limit(a, g_strdup_printf("%s: more than %lld findings, or a pattern over its "
+					     "match limit", member, a->lim->max_findings));
 	for (i = 0; i < hits->len; i++) {
 		sm_hit *h = &g_array_index(hits, sm_hit, i);
 
@@ -328,6 +331,9 @@ static void scan_member(actx *a, const char *name, const char *path, const uint8
 		return;
 	v = sm_view_new(d, n, NULL, has_ext(name, (const char *const[]){"htm", "html", NULL}),
 			(size_t)a->lim->max_part_bytes, &trunc);
+	if (trunc) /* decoding grew it past the limit (UTF-16, Shift_JIS -> UTF-8) */
+		set_limit(a, g_strdup_printf("%s: text larger than %lld bytes", path,
+					     a->lim->max_part_bytes));
 	scan_view(a, v, path);
 	sm_view_free(v);
 }

@@ -49,8 +49,9 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 		ascii_into(g, f->filename, 120);
 		g_string_append_c(g, '"');
 	} else {
-		g_string_append(g, "MIME part ");
+		g_string_append(g, "the message text (MIME part ");
 		ascii_into(g, f->location, 40);
+		g_string_append_c(g, ')');
 	}
 	if (f->member) {
 		g_string_append(g, " member \"");
@@ -377,7 +378,9 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 	delivery_headers(s, rr, subject);
 	if (s->limit)
 		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete (limit exceeded)", 0);
-	r->verdict = (r->splices->len || subject) ? SM_V_MODIFY : SM_V_ACCEPT;
+	r->verdict = (r->splices->len || subject || rr->subject_prefix || rr->subject_append)
+			     ? SM_V_MODIFY
+			     : SM_V_ACCEPT;
 }
 
 /* dry-run: report what enforce would do, change nothing. */

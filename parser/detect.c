@@ -263,23 +263,26 @@ static bool name_matches(const pcre2_code *re, const char *name, size_t n)
 int sm_detectors_match_name(const sm_detectors *s, const char *filename)
 {
 	const char *b;
+	char *f;
 	size_t n;
 	unsigned i, j;
+	int found = -1;
 
 	if (!s || !filename)
 		return -1;
 	b = base_name(filename);
-	n = strnlen(b, MAX_NAME_BYTES);
-	if (!g_utf8_validate(b, n, NULL))
-		return -1;
-	for (i = 0; i < s->dets->len; i++) {
+	/* folded like text: full-width letters, odd spaces and dashes read as ASCII */
+	f = sm_fold(b, strnlen(b, MAX_NAME_BYTES));
+	n = strlen(f);
+	for (i = 0; i < s->dets->len && found < 0; i++) {
 		const det *d = g_ptr_array_index(s->dets, i);
 
-		for (j = 0; d->name_re && j < d->name_re->len; j++)
-			if (name_matches(g_ptr_array_index(d->name_re, j), b, n))
-				return (int)i;
+		for (j = 0; d->name_re && j < d->name_re->len && found < 0; j++)
+			if (name_matches(g_ptr_array_index(d->name_re, j), f, n))
+				found = (int)i;
 	}
-	return -1;
+	g_free(f);
+	return found;
 }
 
 char *sm_detectors_preview(const sm_detectors *s, const sm_view *v, const sm_hit *h)

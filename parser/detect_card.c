@@ -8,8 +8,8 @@
  * one group (My Number), not glued to ASCII identifier characters (letters,
  * '_', '.' between alphanumerics, longer digit runs).  Japanese text around
  * a number is not glue.  Cards need Luhn and a known issuer range and are
- * never the message's SR numbers; My Number needs its check digit and a
- * keyword nearby.
+ * never the message's SR numbers (keywords or an expiry date nearby only
+ * raise the confidence); My Number needs its check digit and a keyword nearby.
  *
  * Untrusted input: the view.  Limits: CLUSTER_MAX_GROUPS groups per cluster
  * (a longer cluster is cut into consecutive clusters: still linear), the
@@ -23,6 +23,7 @@
 #define GROUP_MAX_DIGITS 19
 #define SEP_GROUP_MIN 3 /* digits in a group when a number is written in groups */
 #define SEP_GROUP_MAX 8
+#define EXPIRY_WINDOW 60 /* bytes after a card searched for MM/YY */
 
 typedef struct cluster {
 	size_t start[CLUSTER_MAX_GROUPS], end[CLUSTER_MAX_GROUPS];
@@ -95,8 +96,8 @@ static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, c
 
 		if (gl > GROUP_MAX_DIGITS || n + gl > max)
 			return 0;
-		if (a != b && (gl < SEP_GROUP_MIN || gl > SEP_GROUP_MAX))
-			return 0;
+		if (a != b && (gl < (k == b ? 2u : SEP_GROUP_MIN) || gl > SEP_GROUP_MAX))
+			return 0; /* a last group of two: Diners Club written 4-4-4-2 */
 		if (k > a && c->sep[k - 1] != c->sep[a])
 			return 0;
 		memcpy(out + n, t + c->start[k], gl);
@@ -150,6 +151,24 @@ static bool is_sr(const sm_scan_ctx *ctx, const sm_view *v, size_t s, size_t e,
 	return ctx->sr && sm_sr_is_sr_at(ctx->sr, v->text, v->len, s, e, ctx->now);
 }
 
+/* An expiry date (MM/YY, MM/YYYY) within EXPIRY_WINDOW bytes after the number. */
+static bool expiry_after(const char *t, size_t len, size_t e)
+{
+	size_t i, lim = len - e > EXPIRY_WINDOW ? e + EXPIRY_WINDOW : len;
+
+	for (i = e; i + 5 <= lim; i++) {
+		const char *p = t + i;
+		bool month = (p[0] == '0' && p[1] >= '1' && p[1] <= '9') ||
+			     (p[0] == '1' && p[1] >= '0' && p[1] <= '2');
+
+		if (month && p[2] == '/' && is_d(p[3]) && is_d(p[4]) && (i == 0 || !is_d(p[-1])) &&
+		    (i + 5 == len || !is_d(p[5]) ||
+		     (i + 7 <= len && is_d(p[5]) && is_d(p[6]) && (i + 7 == len || !is_d(p[7])))))
+			return true;
+	}
+	return false;
+}
+
 /* Longest card starting at group a; returns the last group used, or -1. */
 static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
 		   unsigned a, det_out *out)
@@ -169,7 +188,8 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 			continue;
 		if (!det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
 			continue;
-		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))
+		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window) ||
+		    expiry_after(t, v->len, e))
 			conf = 90;
 		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, conf);
 		return b;
@@ -214,6 +234,27 @@ static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsign
 	return -1;
 }
 
+/* Next ASCII digit at or after p (len if none): eight bytes at a time. */
+static size_t next_digit(const char *t, size_t len, size_t p)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+
+	while (p + 8 <= len) {
+		uint64_t x, y, lo, hi;
+
+		memcpy(&x, t + p, 8);
+		y = x & ~highs;                /* 7 bits per byte: the additions cannot carry */
+		lo = y + ones * (0x80 - 0x30); /* high bit set where byte >= '0' */
+		hi = y + ones * (0x80 - 0x3a); /* high bit set where byte > '9' */
+		if ((lo & ~hi & ~x & highs) != 0)
+			break;
+		p += 8;
+	}
+	while (p < len && !is_d(t[p]))
+		p++;
+	return p;
+}
+
 /* Walk clusters with at least `min_digits` digits in total. */
 static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
 		det_out *out)
@@ -226,8 +267,7 @@ static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool ca
 		size_t total = 0;
 		unsigned a, k;
 
-		while (p < len && !is_d(t[p]))
-			p++;
+		p = next_digit(t, len, p);
 		if (p >= len)
 			break;
 		p = parse_cluster(t, len, p, &c);
@@ -252,5 +292,8 @@ int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_ou
 
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)
 {
+	/* a My Number needs a keyword: most texts have none, skip the digit walk */
+	if (!det_kw_any(d->kw, v->text, v->len))
+		return 0;
 	return walk(d, v, NULL, false, out);
 }

@@ -81,20 +81,20 @@ typedef struct builtin {
 
 static const builtin builtins[] = {
 	{"credit_card", K_CARD, "credit card number", SM_ACT_MASK, SM_ACT_STRIP, det_card_keywords,
-	 300, NULL, "Message contains a credit card number (credit_card); remove it and send again"},
+	 300, NULL, "card numbers must never be sent to support; remove it and send again (credit_card)"},
 	{"password", K_PASSWORD, "password", SM_ACT_MASK, SM_ACT_STRIP, det_password_keywords, 0,
-	 NULL, "Message contains a password (password); remove it and send again"},
+	 NULL, "passwords must never be sent to support; remove it and send again (password)"},
 	{"private_key", K_PRIVATE_KEY, "private key", SM_ACT_MASK, SM_ACT_STRIP, NULL, 0, NULL,
-	 "Message contains a private key (private_key); remove it and send again"},
+	 "private keys must never be sent to support; remove it and send again (private_key)"},
 	{"cloud_secret", K_CLOUD, "cloud access key or token", SM_ACT_MASK, SM_ACT_STRIP, NULL, 0,
-	 NULL, "Message contains a cloud access key or token (cloud_secret); remove it and send again"},
+	 NULL, "access keys and tokens must never be sent to support; remove it and send again (cloud_secret)"},
 	{"my_number", K_MYNUMBER, "My Number (individual number)", SM_ACT_MASK, SM_ACT_STRIP,
 	 det_mynumber_keywords, 100, NULL,
-	 "Message contains a My Number (my_number); remove it and send again"},
+	 "My Numbers must never be sent to support; remove it and send again (my_number)"},
 	{"mde_onboarding", K_MDE, "Defender for Endpoint onboarding material", SM_ACT_REJECT,
 	 SM_ACT_REJECT, NULL, 0, det_mde_names,
-	 "Message contains Microsoft Defender for Endpoint onboarding or offboarding material "
-	 "(mde_onboarding); never send these scripts or packages to support"},
+	 "onboarding and offboarding scripts and packages must never be sent to support "
+	 "(mde_onboarding)"},
 };
 #define N_BUILTINS (sizeof(builtins) / sizeof(builtins[0]))
 
@@ -255,7 +255,7 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 			     errlen);
 	if (!d->re)
 		return -1;
-	if (d->kind == K_PASSWORD) {
+	if (d->kind == K_PASSWORD || d->kind == K_MYNUMBER) {
 		char where[600], msg[700];
 
 		d->kw = det_password_kw_new(d->keywords, msg, sizeof(msg));
@@ -268,8 +268,8 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 	d->info.id = d->id;
 	d->info.label = d->label ? d->label : d->id;
 	if (!d->reply)
-		d->reply = g_strdup_printf("Message contains confidential data (%s); remove it "
-					   "and send again", d->id);
+		d->reply = g_strdup_printf("confidential data must never be sent to support; "
+					   "remove it and send again (%s)", d->id);
 	d->info.reply = d->reply;
 	return 0;
 }

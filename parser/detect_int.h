@@ -39,7 +39,7 @@ typedef struct det {
 	int mask;                /* sm_mask_style */
 	GPtrArray *re;           /* pcre2_code*: custom patterns */
 	GPtrArray *name_re;      /* pcre2_code*: file names */
-	struct det_kw *kw;       /* password: keyword table (detect_pw.c) */
+	struct det_kw *kw;       /* password, my_number: keyword table (detect_pw.c) */
 } det;
 
 struct sm_detectors {
@@ -98,6 +98,8 @@ int det_scan_custom(const det *d, const sm_view *v, det_out *out);
 /* Password keyword table from a keyword list (folded); NULL + err. */
 struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
 void det_password_kw_free(struct det_kw *kw);
+/* Does any keyword of the table occur in the text? */
+bool det_kw_any(const struct det_kw *kw, const char *text, size_t len);
 
 /* Built-in defaults shared by load and the tests of the shipped config. */
 extern const char *const det_card_keywords[];

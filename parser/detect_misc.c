@@ -9,14 +9,16 @@
  * '*': the length stays, which keeps in-place edits simple).
  *
  * Untrusted input: the view.  Limits: a PEM body is looked at up to
- * PEM_MAX bytes; regex repetition is bounded in the patterns; max_hits.
+ * PEM_MAX bytes; regex repetition is bounded in the built-in patterns and
+ * custom patterns run under CUSTOM_MATCH_LIMIT (over it the scan reports
+ * the limit like max_hits); max_hits.
  */
 #include "detect_int.h"
 
 #include <stdlib.h>
 
 #define PEM_MAX (64 * 1024)
-#define AWS_PAIR_WINDOW 300
+#define CUSTOM_MATCH_LIMIT 1000000 /* PCRE2 match() calls per match attempt */
 
 typedef struct form {
 	uint64_t lits;           /* run only if one of these literals occurs */
@@ -134,6 +136,19 @@ static bool pem_body_char(char c)
 	       c == ',' || c == ' ' || c == '\r' || c == '\n' || c == '\\';
 }
 
+/* A key body starts with a header ("Proc-Type:") or a long base64 run. */
+static bool pem_first_token_ok(const char *t, size_t p, size_t lim)
+{
+	size_t q = p;
+
+	while (q < lim && (g_ascii_isalnum(t[q]) || t[q] == '+' || t[q] == '/' || t[q] == '=' ||
+			   t[q] == '-'))
+		q++;
+	if (q < lim && t[q] == ':' && q > p)
+		return true;
+	return q - p >= 16;
+}
+
 /* Body of the block whose BEGIN marker ends at p: [*s, *e). */
 static bool pem_body(const char *t, size_t len, size_t p, size_t *s, size_t *e)
 {
@@ -148,6 +163,8 @@ static bool pem_body(const char *t, size_t len, size_t p, size_t *s, size_t *e)
 	else
 		for (q = p; q < lim && pem_body_char(t[q]); q++)
 			;
+	if (!pem_first_token_ok(t, p, lim))
+		return false; /* prose naming the marker, not a key */
 	*s = p;
 	while (q > p && (t[q - 1] == ' ' || t[q - 1] == '\r' || t[q - 1] == '\n' ||
 			 (q - p >= 2 && t[q - 2] == '\\' && (t[q - 1] == 'n' || t[q - 1] == 'r'))))
@@ -212,8 +229,21 @@ static bool validate(const det *d, const char *s, size_t n)
 	return k == 12 && det_mynumber_valid(digits);
 }
 
+/* Administrators' patterns may backtrack badly: bound every match. */
+static GOnce mctx_once = G_ONCE_INIT;
+
+static gpointer make_mctx(gpointer unused)
+{
+	pcre2_match_context *m = pcre2_match_context_create(NULL);
+
+	pcre2_set_match_limit(m, CUSTOM_MATCH_LIMIT);
+	pcre2_set_depth_limit(m, CUSTOM_MATCH_LIMIT / 10);
+	return m;
+}
+
 int det_scan_custom(const det *d, const sm_view *v, det_out *out)
 {
+	pcre2_match_context *mctx = g_once(&mctx_once, make_mctx, NULL);
 	unsigned i;
 
 	for (i = 0; i < d->re->len && !out->full; i++) {
@@ -223,8 +253,10 @@ int det_scan_custom(const det *d, const sm_view *v, det_out *out)
 		uint32_t opts = 0, groups = 0;
 
 		pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
+		int rc = 0;
+
 		while (off < v->len && !out->full &&
-		       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, opts, md, NULL) >= 0) {
+		       (rc = pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, opts, md, mctx)) >= 0) {
 			int g = groups > 0 ? 1 : 0;
 			size_t s, e;
 
@@ -244,6 +276,10 @@ int det_scan_custom(const det *d, const sm_view *v, det_out *out)
 				continue;
 			det_emit(out, s, e, (sm_mask_style)d->mask, 70);
 		}
+		if (off < v->len && !out->full &&
+		    (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+		     rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT))
+			out->full = true; /* not inspected to the end: the caller's limit action */
 		pcre2_match_data_free(md);
 	}
 	return out->full ? 1 : 0;

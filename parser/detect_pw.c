@@ -25,6 +25,7 @@
 
 #define VALUE_MAX 128
 #define LOOK_MAX 24
+#define NOTE_MAX 32 /* bytes of a parenthesised note after a keyword */
 
 typedef struct span {
 	size_t s, e;
@@ -38,7 +39,11 @@ static const char *const prose_words[] = {
 	"protected", "please", "see", "below", "above", "attached", "here", "never", "mismatch",
 	"updated", "and", "or", "for", "to", "of", "your", "my", "our", "their", "this", "that",
 	"it", "also", "still", "being", "too", "case-sensitive", "unchanged", "omitted", "secret",
-	"confidential", "removed", "tbd", "xxx", "dummy", "placeholder", "default", NULL};
+	"confidential", "removed", "tbd", "xxx", "dummy", "placeholder", "default", "pass", "xyz",
+	"abc", "user", "username", "none", "optional", "str", "string", "bytes", "null", NULL};
+
+/* A value holding one of these is code or a variable name, not a secret. */
+static const char *const kw_in_value[] = {"password", "passwd", "passphrase", "passcode", NULL};
 
 /* ---------------------------------------------------------- keywords */
 
@@ -81,7 +86,9 @@ struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errl
 		k->kw[k->n] = ascii ? g_ascii_strdown(keywords[i], -1) : g_strdup(keywords[i]);
 		k->len[k->n] = l;
 		k->ascii[k->n++] = ascii;
-		set_bigram(k, w[0], w[1]);
+		/* a multi-byte keyword is keyed on its 2nd and 3rd bytes: UTF-8 lead
+		 * bytes such as E3 (all kana) are too common to filter on */
+		set_bigram(k, ascii || l < 3 ? w[0] : w[1], ascii || l < 3 ? w[1] : w[2]);
 		if (ascii) {
 			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
 			set_bigram(k, w[0], g_ascii_toupper(w[1]));
@@ -104,28 +111,37 @@ void det_password_kw_free(struct det_kw *k)
 	g_free(k);
 }
 
-/* Length of the keyword at t[i], 0 if none (ASCII ones as whole words). */
-static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i)
+/* ASCII keyword j at t[i] as a whole word. */
+static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i)
+{
+	size_t l = k->len[j];
+
+	if (i + l > len || g_ascii_tolower(t[i]) != k->kw[j][0] ||
+	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
+		return false;
+	if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
+		return false;
+	return !(i + l < len && g_ascii_isalpha(t[i + l]));
+}
+
+/*
+ * The keyword the bigram at t[i] stands for: its length, its start in *at
+ * (i, or i - 1 for a multi-byte keyword keyed on its 2nd byte); 0 if none.
+ */
+static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
+			 size_t *at)
 {
 	unsigned j;
 
 	for (j = 0; j < k->n; j++) {
-		size_t l = k->len[j];
+		size_t l = k->len[j], s = !k->ascii[j] && l >= 3 ? i - 1 : i;
 
-		if (i + l > len)
-			continue;
-		if (!k->ascii[j]) {
-			if (memcmp(t + i, k->kw[j], l) == 0)
-				return l;
-			continue;
+		if (k->ascii[j] ? ascii_kw_at(k, j, t, len, i)
+				: (s <= i && s + l <= len && t[s] == k->kw[j][0] &&
+				   memcmp(t + s, k->kw[j], l) == 0)) {
+			*at = s;
+			return l;
 		}
-		if (g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
-			continue;
-		if (i > 0 && (g_ascii_isalnum(t[i - 1]) || t[i - 1] == '_'))
-			continue;
-		if (i + l < len && g_ascii_isalpha(t[i + l]))
-			continue;
-		return l;
 	}
 	return 0;
 }
@@ -155,6 +171,51 @@ static bool is_placeholder(const char *v, size_t n)
 	return v[0] == '%' && n > 2 && v[n - 1] == '%';
 }
 
+/* A path (pwd: /home/x, C:\\x) or a date, time, version or address. */
+static bool is_path_or_date(const char *v, size_t n)
+{
+	size_t i, seps = 0;
+
+	if (v[0] == '/' || v[0] == '\\' || v[0] == '~' ||
+	    (n > 2 && g_ascii_isalpha(v[0]) && v[1] == ':' && v[2] == '\\'))
+		return true;
+	for (i = 0; i < n; i++) {
+		if (strchr("/-:.", v[i]))
+			seps++;
+		else if (!g_ascii_isdigit(v[i]))
+			return false;
+	}
+	return seps >= 2;
+}
+
+/* Code rather than a value: self.password, url_user_password, SEC_ERROR_BASE. */
+static bool is_code(const char *v, size_t n)
+{
+	const char *const *k;
+	char *low = g_ascii_strdown(v, (gssize)n);
+	size_t i, under = 0, dots = 0, digits = 0;
+	bool kw = false;
+
+	for (k = kw_in_value; *k && !kw; k++)
+		kw = strstr(low, *k) != NULL;
+	g_free(low);
+	if (kw)
+		return true;
+	if (!g_ascii_isalpha(v[0]) && v[0] != '_')
+		return false;
+	for (i = 0; i < n; i++) {
+		if (v[i] == '_')
+			under++;
+		else if (v[i] == '.')
+			dots++;
+		else if (g_ascii_isdigit(v[i]))
+			digits++;
+		else if (!g_ascii_isalpha(v[i]))
+			return v[i] == '(' || v[i] == '['; /* a call or an index: f(x), cfg["k"] */
+	}
+	return (dots && v[n - 1] != '.') || (under && !digits);
+}
+
 /* Letters only, no capital after the first character. */
 static bool plain_word(const char *v, size_t n)
 {
@@ -170,11 +231,11 @@ static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
 {
 	if (n == 0 || n > VALUE_MAX)
 		return false;
-	if (is_placeholder(v, n) || is_prose_word(v, n))
+	if (is_placeholder(v, n) || is_prose_word(v, n) || is_path_or_date(v, n))
 		return false;
 	if (quoted)
 		return true;
-	if (n < 3)
+	if (n < 3 || is_code(v, n))
 		return false;
 	return !(strict && plain_word(v, n));
 }
@@ -251,7 +312,8 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 		*multi = true;
 		return p + 1 < len && t[p + 1] == '=' ? 2 : 1;
 	}
-	if (p + 2 < len && g_ascii_strncasecmp(t + p, "is", 2) == 0 && t[p + 2] == ' ')
+	if (p + 2 < len && g_ascii_strncasecmp(t + p, "is", 2) == 0 &&
+	    (t[p + 2] == ' ' || t[p + 2] == ':'))
 		return 2;
 	if (p + 2 < len && memcmp(t + p, "->", 2) == 0)
 		return 2;
@@ -264,10 +326,23 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 	return 0;
 }
 
+/* A short note between keyword and separator: "Password (initial):". */
+static size_t skip_note(const char *t, size_t len, size_t p)
+{
+	size_t e;
+
+	if (p >= len || t[p] != '(')
+		return p;
+	for (e = p + 1; e < len && e - p <= NOTE_MAX && t[e] != '\n'; e++)
+		if (t[e] == ')')
+			return skip_blank(t, len, e + 1);
+	return p;
+}
+
 /* After a keyword ending at ke (started at ks): the value span, if any. */
 static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span *out)
 {
-	size_t p = ke, sl;
+	size_t p = ke, q, sl;
 	bool strict, multi;
 
 	if (ks > 0 && t[ks - 1] == '<' && p < len && t[p] == '>') { /* <Password>x</Password> */
@@ -282,10 +357,17 @@ static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span 
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
 	p = skip_blank(t, len, p);
+	if (p > ke || (unsigned char)t[ke - 1] >= 0x80) /* "password(" is a call, not a note */
+		p = skip_note(t, len, p);
+	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
+		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);
 	if (!sl)
 		return false;
+	q = p;
 	p = skip_blank(t, len, p + sl);
+	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
+		p = skip_blank(t, len, p + 1);
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
@@ -299,13 +381,14 @@ typedef struct form {
 	uint64_t lits;           /* run only if one of these literals occurs */
 	const char *re;
 	int group;
+	bool quoted;             /* the value is delimited: any length, spaces allowed */
 } form;
 
 static const form forms[] = {
-	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1},
-	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1},
-	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1},
-	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2},
+	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1, false},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1, false},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
 };
 
 static GOnce forms_once = G_ONCE_INIT;
@@ -343,12 +426,28 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			sp.e = ov[2 * forms[i].group + 1];
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
-			if (looks_secret(v->text + sp.s, sp.e - sp.s, true, false))
+			if (looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted, false))
 				g_array_append_val(spans, sp);
 			off = ov[1] > off ? ov[1] : off + 1;
 		}
 		pcre2_match_data_free(md);
 	}
+}
+
+bool det_kw_any(const struct det_kw *k, const char *text, size_t len)
+{
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i;
+
+	for (i = 0; k && i + 1 < len; i++) {
+		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
+
+		size_t at;
+
+		if ((k->bigram[x >> 3] & (1u << (x & 7))) && keyword_at(k, text, len, i, &at))
+			return true;
+	}
+	return false;
 }
 
 static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
@@ -359,18 +458,18 @@ static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
 
 	for (i = 0; i + 1 < len; i++) {
 		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
-		size_t l;
+		size_t l, at;
 		span sp;
 
 		if (!(k->bigram[x >> 3] & (1u << (x & 7))))
 			continue;
-		if (!(l = keyword_at(k, v->text, len, i)))
+		if (!(l = keyword_at(k, v->text, len, i, &at)))
 			continue;
-		if (after_keyword(v->text, len, i, i + l, &sp)) {
+		if (after_keyword(v->text, len, at, at + l, &sp)) {
 			g_array_append_val(spans, sp);
 			i = sp.e - 1;
 		} else
-			i += l - 1;
+			i = at + l - 1;
 	}
 }
 

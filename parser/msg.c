@@ -11,6 +11,8 @@
  */
 #include "msg.h"
 
+#include "hdecode.h"
+
 #include <string.h>
 
 static gpointer gmime_init_once(gpointer unused)
@@ -207,10 +209,13 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 		return m;
 	}
 	{
-		const char *s = g_mime_message_get_subject(m->message);
+		GMimeHeaderList *hl = g_mime_object_get_header_list((GMimeObject *)m->message);
+		GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, "Subject") : NULL;
+		const char *rawsub = h ? g_mime_header_get_raw_value(h) : NULL;
 		const char *id = g_mime_message_get_message_id(m->message);
 
-		m->subject = s ? g_utf8_make_valid(s, -1) : NULL;
+		/* our decoder, not GMime's: see hdecode.h */
+		m->subject = rawsub ? g_strstrip(sm_header_decode(rawsub, strlen(rawsub))) : NULL;
 		m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
 	}
 	top = g_mime_message_get_mime_part(m->message);
@@ -301,10 +306,10 @@ void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 	*values = g_new0(char *, n + 1);
 	for (i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *v = g_mime_header_get_value(h);
+		const char *v = g_mime_header_get_raw_value(h);
 
 		(*names)[i] = g_strdup(g_mime_header_get_name(h));
-		(*values)[i] = g_utf8_make_valid(v ? v : "", -1);
+		(*values)[i] = g_strstrip(sm_header_decode(v ? v : "", v ? strlen(v) : 0));
 	}
 }
 

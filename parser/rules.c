@@ -80,7 +80,7 @@ static const char *const def_questions[] = {"か\\s*$", NULL};
 
 static const char *const def_sev_phrases[] = {
 	/* (?-i:A): "priority a customer ..." is not severity A */
-	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])",
+	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])(?!\\s*(?:から|より|->|→))",
 	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=-]?\\s*[\"']?(?-i:A)\\b",
 	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?(?-i:A)\\b",
 	"24\\s*(?:x|×|/|時間)\\s*(?:7|365)\\s*(?:日)?\\s*(?:での|の)?\\s*(?:対応|サポート)\\s*(?:を|が)?\\s*(?:希望|お願い|依頼|必要)",
@@ -274,6 +274,14 @@ static int load_resolution(sm_rules *r, const config_setting_t *g, char *err, si
 	if (c->add_rcpt && !*c->add_rcpt) {
 		g_free(c->add_rcpt);
 		c->add_rcpt = NULL;
+	}
+	if (c->add_rcpt && (!strchr(c->add_rcpt, '@') || strpbrk(c->add_rcpt, " <>,;"))) {
+		char where[512];
+
+		sm_conf_where(member(g, "add_rcpt"), where, sizeof(where));
+		snprintf(err, errlen, "%skey 'add_rcpt': '%s' is not a bare address (local@domain)",
+			 where, c->add_rcpt);
+		return -1;
 	}
 	r->resolution.question_blocks = true;
 	return 0;

@@ -1,7 +1,7 @@
 /*
  * rules_priv.h - internal to the support-convention modules (sr.c,
  * rules*.c): lists of compiled PCRE2 patterns and a few helpers.
- * Not for use outside parser/sr.c and parser/rules*.c.
+ * Not for use outside parser/sr.c, parser/rules*.c and their unit tests.
  */
 #ifndef SM_RULES_PRIV_H
 #define SM_RULES_PRIV_H

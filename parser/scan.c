@@ -9,7 +9,7 @@
  * archive.c enforce.  A limit or an internal error becomes a verdict through
  * the configured action (tempfail by default), never a silent pass.
  */
-#include "archive.h"
+#include "sm_archive.h"
 #include "rewrite.h"
 #include "scan_int.h"
 

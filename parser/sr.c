@@ -30,12 +30,15 @@
 /* The number part every default form ends with: 16 digits, maybe a suffix. */
 #define SR_NUM "(?<sr>\\d{16}(?:\\d{3})?)(?!\\d)"
 
+/* Between a keyword and the number: "#", ":", "-", "は", an opening bracket. */
+#define SR_SEP "\\s*(?:は)?\\s*(?:[:#-]\\s*){0,2}[(\\[「【]?\\s*"
+
 static const char *const default_patterns[] = {
-	"TrackingID\\s*#?\\s*:?\\s*" SR_NUM,
-	"(?<![A-Za-z])SR\\s*(?:#|No\\.?|number|番号)?\\s*[:#]?\\s*" SR_NUM,
-	"(?<![A-Za-z])Case\\s*(?:#|No\\.?|number|ID)?\\s*[:#]?\\s*" SR_NUM,
-	"(?<![A-Za-z])(?:Support|Service)\\s+(?:request|case)\\s*(?:#|No\\.?|number|ID)?\\s*[:#]?\\s*" SR_NUM,
-	"(?:問い?合わ?せ番号|案件番号|ケース番号)\\s*(?:は)?\\s*[:#]?\\s*" SR_NUM,
+	"TrackingID" SR_SEP SR_NUM,
+	"(?<![A-Za-z])SR\\s*(?:#|No\\.?|number|番号)?" SR_SEP SR_NUM,
+	"(?<![A-Za-z])Case\\s*(?:#|No\\.?|number|ID)?" SR_SEP SR_NUM,
+	"(?<![A-Za-z])(?:Support|Service)\\s+(?:request|case)\\s*(?:#|No\\.?|number|ID)?" SR_SEP SR_NUM,
+	"(?:問い?合わ?せ番号|案件番号|ケース番号)" SR_SEP SR_NUM,
 	NULL,
 };
 

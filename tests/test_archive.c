@@ -4,10 +4,14 @@
  * onboarding script, UTF-16 text, binaries, and every limit at and past it.
  * Messages name members and detectors, never the test secrets.
  */
-#include "archive.h"
+#include "sm_archive.h"
 #include "testutil.h"
 
 #include <glib/gstdio.h>
+
+/* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
+#include <archive.h>
+#include <archive_entry.h>
 
 static char *tmp;
 static sm_detectors *D;
@@ -105,6 +109,24 @@ static void test_card_txt(void)
 		g_assert_cmpstr(h->preview, ==, "****-****-****-1111");
 		g_assert_cmpuint(strlen(h->fingerprint), ==, 16);
 	}
+	sm_archive_result_clear(&r);
+}
+
+static void test_findings_limit(void)
+{
+	sm_limits l = limits();
+	sm_archive_result r;
+
+	put("f/cards.txt", "4111 1111 1111 1111\n4242 4242 4242 4242\n", -1);
+	zip_in("f", (const char *const[]){"../cards.zip", "cards.txt", NULL});
+	l.max_findings = 2; /* at the limit */
+	scan_file("cards.zip", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	sm_archive_result_clear(&r);
+	l.max_findings = 1; /* one past */
+	scan_file("cards.zip", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	g_assert_nonnull(find(&r, "credit_card", "cards.txt")); /* what was found is kept */
 	sm_archive_result_clear(&r);
 }
 
@@ -293,6 +315,57 @@ static void test_utf16_and_not_archive(void)
 	}
 }
 
+/* A zip written with libarchive, for names zip(1) will not store. */
+static GByteArray *zip_with_name(const char *name, const char *body)
+{
+	struct archive *w = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	static uint8_t buf[1 << 16];
+	size_t used = 0;
+	GByteArray *out = g_byte_array_new();
+
+	archive_write_set_format_zip(w);
+	g_assert_cmpint(archive_write_open_memory(w, buf, sizeof(buf), &used), ==, ARCHIVE_OK);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(body));
+	archive_write_header(w, e);
+	archive_write_data(w, body, strlen(body));
+	archive_write_close(w);
+	archive_write_free(w);
+	archive_entry_free(e);
+	g_byte_array_append(out, buf, (guint)used);
+	return out;
+}
+
+static void test_member_names(void)
+{
+	sm_limits l = limits();
+	sm_archive_result r;
+	GString *longname = g_string_new("dir/");
+	GByteArray *z = zip_with_name("evil\x1b[31m\r\n.txt", "PW: Sapporo-2291\n");
+	const sm_archive_hit *h;
+
+	sm_archive_scan(D, &CTX, &l, z->data, z->len, "n.zip", &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	h = find(&r, "password", "evil?[31m??.txt");
+	g_assert_nonnull(h);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+	while (longname->len < 1000)
+		g_string_append(longname, "abcdefghij");
+	g_string_append(longname, ".txt");
+	z = zip_with_name(longname->str, "PW: Sapporo-2291\n");
+	sm_archive_scan(D, &CTX, &l, z->data, z->len, "n.zip", &r);
+	g_assert_cmpuint(r.hits->len, ==, 1);
+	if (r.hits->len)
+		g_assert_cmpuint(strlen(g_array_index(r.hits, sm_archive_hit, 0).member), <=, 210);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+	g_string_free(longname, TRUE);
+}
+
 static void rm_rf(const char *path)
 {
 	GDir *d = g_dir_open(path, 0, NULL);
@@ -322,11 +395,13 @@ int main(int argc, char **argv)
 	D = sm_detectors_load(NULL, err, sizeof(err));
 	g_test_add_func("/archive/card_txt", test_card_txt);
 	g_test_add_func("/archive/nested_and_depth", test_nested_and_depth);
+	g_test_add_func("/archive/findings_limit", test_findings_limit);
 	g_test_add_func("/archive/docx_xlsx", test_docx_xlsx);
 	g_test_add_func("/archive/encrypted_onboarding", test_encrypted_onboarding);
 	g_test_add_func("/archive/member_limit", test_member_limit);
 	g_test_add_func("/archive/bomb_and_bytes", test_bomb_and_bytes);
 	g_test_add_func("/archive/utf16_and_not_archive", test_utf16_and_not_archive);
+	g_test_add_func("/archive/member_names", test_member_names);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	rm_rf(tmp);

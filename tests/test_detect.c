@@ -99,7 +99,12 @@ static void test_card_positive(void)
 	expect_value("jcb", "JCB 3530111333300000", "credit_card", "3530111333300000");
 	expect_value("diners 14", "Diners 3056 930902 5904", "credit_card",
 		     "3056 930902 5904");
+	expect_value("diners 4-4-4-2", "Diners 3056-9309-0259-04 ", "credit_card",
+		     "3056-9309-0259-04");
 	expect_value("unionpay", "銀聯 6200000000000005 ", "credit_card", "6200000000000005");
+	expect_value("nine after kana", "番号のカードは9の後ろ 4111111111111111", "credit_card",
+		     "4111111111111111");
+	expect_value("mynumber nine", "マイナンバーの９１２３４５６７８９０４", "my_number", "912345678904");
 	expect_value("glued japanese", "カード番号4111111111111111の件", "credit_card",
 		     "4111111111111111");
 	expect_value("full-width", "カード番号：４１１１　１１１１　１１１１　１１１１", "credit_card",
@@ -149,6 +154,34 @@ static void test_card_sr(void)
 	sm_view_free(v);
 }
 
+/* Through the SR rules (sr.c): keyword forms in the body, not the Subject's SR. */
+static void test_card_sr_rules(void)
+{
+	char err[256];
+	sm_sr *sr = sm_sr_load(NULL, err, sizeof(err));
+	struct tm tm = {.tm_year = 124, .tm_mon = 11, .tm_mday = 1, .tm_hour = 12};
+	sm_scan_ctx ctx = {NULL, sr, timegm(&tm), "k"};
+	static const char *const texts[] = {
+		"関連SR番号 2411220040639778 の件です",
+		"Related SR: 2411220040639778",
+		"TrackingID#2411220040639778",
+	};
+	size_t i;
+
+	g_assert_nonnull(sr);
+	for (i = 0; sr && i < G_N_ELEMENTS(texts); i++) {
+		sm_view *v;
+		GArray *hits = scan(texts[i], &ctx, &v);
+
+		if (count_of(hits, "credit_card"))
+			g_test_message("SR form %zu masked as a card", i);
+		g_assert_cmpuint(count_of(hits, "credit_card"), ==, 0);
+		g_array_free(hits, TRUE);
+		sm_view_free(v);
+	}
+	sm_sr_free(sr);
+}
+
 static void test_card_preview(void)
 {
 	sm_view *v;
@@ -173,6 +206,12 @@ static void test_card_confidence(void)
 	sm_view *v;
 	GArray *hits = scan("クレジットカード番号 4111111111111111", NULL, &v);
 
+	g_assert_cmpuint(hits->len, ==, 1);
+	if (hits->len)
+		g_assert_cmpint(g_array_index(hits, sm_hit, 0).confidence, >=, 90);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	hits = scan("ref 4111111111111111 12/27", NULL, &v); /* an expiry date */
 	g_assert_cmpuint(hits->len, ==, 1);
 	if (hits->len)
 		g_assert_cmpint(g_array_index(hits, sm_hit, 0).confidence, >=, 90);
@@ -229,6 +268,12 @@ static void test_password_forms(void)
 		{"pin", "暗証番号: 4821", "4821"},
 		{"full-width colon", "ＰＷ：Fw!pass77", "Fw!pass77"},
 		{"passphrase", "passphrase = \"correct horse battery\"", "correct horse battery"},
+		{"appSettings", "<add key=\"Password\" value=\"Web!cfg42\" />", "Web!cfg42"},
+		{"env", "DB_PASSWORD=Env#Var77\n", "Env#Var77"},
+		{"is colon", "The password is: Colon#99", "Colon#99"},
+		{"wa colon", "パスワードは：Wa#Colon1", "Wa#Colon1"},
+		{"note", "パスワード（初期）：Init#2024", "Init#2024"},
+		{"note en", "Password (initial): Init#2025", "Init#2025"},
 	};
 	size_t i;
 
@@ -259,6 +304,17 @@ static void test_password_prose(void)
 		"パスワード：なし",
 		"Password: [REDACTED]",
 		"your password is case-sensitive",
+		"pwd: /home/kevin/mde",
+		"PW: 2024-11-18 10:00",
+		"Password expires: 2025/01/31",
+		"password_hash: 5f4dcc3b5aa765d61d8327deb882cf99x",
+		"reset_password_link",
+		"def ask_password(message: str) -> str:",
+		"username, password = get_auth_from_url(proxy)",
+		"self.password = config.password",
+		"SEC_ERROR_BAD_PASSWORD = SEC_ERROR_BASE + 15",
+		"pw = cfg[\"pw\"]",
+		"ftp://user:pass@host/ and https://a:b@example.com/",
 	};
 	size_t i;
 
@@ -301,6 +357,13 @@ static void test_private_key(void)
 	}
 	expect_none("public key", "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkq\n-----END PUBLIC KEY-----",
 		    "private_key");
+	expect_none("prose", "the \"-----BEGIN RSA PRIVATE KEY-----\" marker was found, then "
+		    "-----END RSA PRIVATE KEY-----", "private_key");
+	expect_value("encrypted header", "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+		     "DEK-Info: AES-128-CBC,AB12\n\nMIIEvQIBADANBgkqhkiG9w0B\n-----END RSA PRIVATE KEY-----",
+		     "private_key", "Proc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,AB12\n\nMIIEvQIBADANBgkqhkiG9w0B");
+	expect_value("json escaped", "{\"key\": \"-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0B\\n"
+		     "-----END PRIVATE KEY-----\\n\"}", "private_key", "MIIEvQIBADANBgkqhkiG9w0B");
 	expect_none("certificate", "-----BEGIN CERTIFICATE-----\nMIIFiDCC\n-----END CERTIFICATE-----",
 		    "private_key");
 }
@@ -344,6 +407,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/card/positive", test_card_positive);
 	g_test_add_func("/detect/card/near_miss", test_card_near_miss);
 	g_test_add_func("/detect/card/sr", test_card_sr);
+	g_test_add_func("/detect/card/sr_rules", test_card_sr_rules);
 	g_test_add_func("/detect/card/preview", test_card_preview);
 	g_test_add_func("/detect/card/confidence", test_card_confidence);
 	g_test_add_func("/detect/my_number", test_mynumber);

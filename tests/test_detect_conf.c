@@ -212,6 +212,31 @@ static void test_custom(void)
 	sm_detectors_free(d);
 }
 
+static void test_custom_backtracking(void)
+{
+	char err[1024] = "";
+	sm_detectors *d = load_text("detectors: {\n slow: { patterns = [ \"(a+)+$\" ]; };\n};\n",
+				    err, sizeof(err));
+	GString *t = g_string_new(NULL);
+	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
+	sm_view *v;
+
+	g_assert_nonnull(d);
+	if (!d)
+		return;
+	g_string_append(t, "x ");
+	while (t->len < 60)
+		g_string_append_c(t, 'a');
+	g_string_append_c(t, '!');
+	v = sm_view_new_utf8(t->str, t->len);
+	/* over the match limit: reported like the hit limit, in bounded time */
+	g_assert_cmpint(sm_detectors_scan(d, v, NULL, hits, 10), ==, 1);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	g_string_free(t, TRUE);
+	sm_detectors_free(d);
+}
+
 static void test_hit_limit(void)
 {
 	char err[256];
@@ -246,6 +271,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_conf/disable_and_tune", test_disable_and_tune);
 	g_test_add_func("/detect_conf/custom", test_custom);
 	g_test_add_func("/detect_conf/hit_limit", test_hit_limit);
+	g_test_add_func("/detect_conf/custom_backtracking", test_custom_backtracking);
 	rc = g_test_run();
 	{
 		char *p = g_build_filename(tmpdir, "d.conf", NULL);

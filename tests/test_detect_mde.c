@@ -142,6 +142,7 @@ static void test_names(void)
 		"WindowsDefenderATPOnboardingScript.cmd.txt",
 		"C:\\Users\\a\\Downloads\\WindowsDefenderATPOnboardingPackage.zip",
 		"pkg/WindowsDefenderATPOnboardingScript.cmd",
+		"ＷｉｎｄｏｗｓＤｅｆｅｎｄｅｒＡＴＰＯｎｂｏａｒｄｉｎｇＳｃｒｉｐｔ．ｃｍｄ",
 	};
 	static const char *const good[] = {
 		"onboarding_manual.pdf", "MDE_onboarding_log.txt", "screenshot.png",

@@ -176,6 +176,34 @@ static void test_iso2022jp(void)
 	g_free(jis);
 }
 
+/* Random line soup: the new text is never longer than the view and the
+ * history start lies inside it. */
+static void test_garbage(void)
+{
+	static const char *const bits[] = {"> ", "\n", "From: a\n", "Sent: b\n", "-- \n",
+					   "On 1 Jan ", "wrote:\n", "____________\n", "text ",
+					   "差出人: x\n", "2024年1月1日 <a@b>:\n", "-----Original Message-----"};
+	GRand *rnd = g_rand_new_with_seed(7);
+	int round, i;
+
+	for (round = 0; round < 300; round++) {
+		GString *g = g_string_new(NULL);
+		sm_view *v;
+		char *n;
+
+		for (i = 0; i < 30; i++)
+			g_string_append(g, bits[g_rand_int_range(rnd, 0, G_N_ELEMENTS(bits))]);
+		v = sm_view_new((const uint8_t *)g->str, g->len, "utf-8", round & 1, SIZE_MAX, NULL);
+		n = sm_quote_new_text(v);
+		g_assert_cmpuint(strlen(n), <=, v->len + 1);
+		g_assert_cmpuint(sm_quote_history_start(v), <=, v->len);
+		g_free(n);
+		sm_view_free(v);
+		g_string_free(g, TRUE);
+	}
+	g_rand_free(rnd);
+}
+
 static void test_empty(void)
 {
 	char *n = nt_plain("");
@@ -195,6 +223,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/quote/signature", test_signature);
 	g_test_add_func("/quote/html", test_html);
 	g_test_add_func("/quote/iso2022jp", test_iso2022jp);
+	g_test_add_func("/quote/garbage", test_garbage);
 	g_test_add_func("/quote/empty", test_empty);
 	return g_test_run();
 }

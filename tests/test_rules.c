@@ -501,6 +501,7 @@ static void test_severity(void)
 		"We don't need severity A.\n",
 		"The build is version A1.\n",
 		"This is high priority a customer is waiting.\n",
+		"影響が収まったので、重要度を A から B に下げてください。\n",
 		"了解です。\n\n差出人: サポート\n送信日時: 2024年12月4日\n\n重要度を A に上げることも可能です。\n",
 		NULL,
 	};
@@ -693,6 +694,8 @@ static void test_config_errors(void)
 		     ":3: key 'tag': must be UTF-8 text without control characters");
 	expect_error("rules: {\n subject_sr: {\n  on_missing = \"drop\";\n };\n};\n",
 		     ":3: key 'on_missing': unknown value");
+	expect_error("rules: {\n resolution: {\n  add_rcpt = \"Close <c@x>\";\n };\n};\n",
+		     ":3: key 'add_rcpt': 'Close <c@x>' is not a bare address");
 	expect_error("rules: {\n sr: {\n  max_numbers = 0;\n };\n};\n",
 		     ":3: key 'max_numbers'");
 	expect_error("rules: {\n feature_request = 1;\n};\n", ":2: key 'feature_request': wrong type");

@@ -131,6 +131,11 @@ static void test_subject_forms(void)
 		"[EXTERNAL] RE: TrackingID#2411220040001234",
 		"SR#2411220040001234001 with a suffix",
 		"SR#2411220040001234 and again TrackingID#2411220040001234",
+		"SR-2411220040001234 ハイフン",
+		"【SR#2411220040001234】 隅付き括弧",
+		"RE: SR No.2411220040001234",
+		"お問合せ番号（2411220040001234）の件",
+		"SR番号：２４１１２２００４０００１２３４",
 		NULL,
 	};
 	sm_sr *s = defaults();
@@ -191,6 +196,8 @@ static void test_body(void)
 	g_assert_cmpstr(first, ==, "2409300010525370");
 	g_assert_cmpuint(find(s, "関連SR番号: 2409300010525370", false, first), ==, 1);
 	g_assert_cmpuint(find(s, "Update on case 2411220040639778:", false, first), ==, 1);
+	g_assert_cmpuint(find(s, "お問い合わせ番号（2411220040639778）", false, first), ==, 1);
+	g_assert_cmpuint(find(s, "TrackingID#:2411220040639778", false, first), ==, 1);
 	g_assert_cmpstr(first, ==, "2411220040639778");
 	sm_sr_free(s);
 }
@@ -242,6 +249,34 @@ static void test_limits(void)
 	sm_sr_free(s);
 }
 
+/* Arbitrary bytes (invalid UTF-8 included) never crash or overrun. */
+static void test_garbage(void)
+{
+	static const char *const bits[] = {"SR#", "2411220040001234", "\xe3\x80", "\xff", "Case",
+					   " ", "#", "[Ticket#", "]", "\xef\xbc\x91", "0"};
+	GRand *rnd = g_rand_new_with_seed(42);
+	sm_sr *s = defaults();
+	int round, i;
+
+	for (round = 0; round < 300; round++) {
+		GString *g = g_string_new(NULL);
+		char out[4][17];
+		size_t n, a;
+
+		for (i = 0; i < 40; i++)
+			g_string_append(g, bits[g_rand_int_range(rnd, 0, G_N_ELEMENTS(bits))]);
+		n = sm_sr_find(s, g->str, g->len, round & 1, NOW, out, 4);
+		g_assert_cmpuint(n, <=, 4);
+		for (a = 0; a < n; a++)
+			g_assert_true(sm_sr_valid(s, out[a], NOW));
+		a = g_rand_int_range(rnd, 0, (gint32)g->len);
+		(void)sm_sr_is_sr_at(s, g->str, g->len, a, MIN(g->len, a + 16), NOW);
+		g_string_free(g, TRUE);
+	}
+	g_rand_free(rnd);
+	sm_sr_free(s);
+}
+
 static void test_config_errors(void)
 {
 	char err[512];
@@ -284,6 +319,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sr/body", test_body);
 	g_test_add_func("/sr/is_sr_at", test_is_sr_at);
 	g_test_add_func("/sr/limits", test_limits);
+	g_test_add_func("/sr/garbage", test_garbage);
 	g_test_add_func("/sr/config_errors", test_config_errors);
 	return g_test_run();
 }

@@ -1,5 +1,5 @@
 /*
- * archive.h - inspecting archives (zip and what it nests) and zip-based
+ * sm_archive.h - inspecting archives (zip and what it nests) and zip-based
  * Office files (docx, xlsx, pptx) through libarchive.
  *
  * Member names are checked against the detectors' file-name rules from the
@@ -9,8 +9,8 @@
  * Archives cannot be edited safely: findings carry the detector's
  * archive_action (strip by default).
  */
-#ifndef SM_ARCHIVE_H
-#define SM_ARCHIVE_H
+#ifndef SM_SM_ARCHIVE_H
+#define SM_SM_ARCHIVE_H
 
 #include "detect.h"
 #include "sm.h"
