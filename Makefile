@@ -125,7 +125,6 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
 FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/%.c=%)
-REPLAY_BIN   := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
 BENCH_SRC    := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_BIN    := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 
@@ -163,7 +162,8 @@ check: san-build
 
 bench: $(BENCH_BIN)
 
-# libFuzzer: the library built by clang with coverage, one binary per harness.
+# libFuzzer: the library built by clang with coverage, one binary per harness,
+# each run FUZZ_SECONDS (0 would mean without end) by tests/fuzz/run.sh.
 fuzz:
 	$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) OPT='-O1 -g' \
 		WARN='-Wall -Wno-unused-parameter' HARDEN='$(FUZZ_FLAGS) -fPIE' LDFLAGS='-pie' \

@@ -101,17 +101,45 @@ static size_t memchr_pass(GArray *docs)
 	return found;
 }
 
+/* Detectors over every view, repeated for at least secs; then the ceiling. */
+static void time_scans(const sm_detectors *det, const sm_scan_ctx *ctx, GArray *docs,
+		       size_t text_b, double secs)
+{
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	size_t nhits = 0, passes = 0;
+	volatile size_t sink = 0;
+	double t0 = bench_now(), t;
+
+	do {
+		nhits = scan_pass(det, ctx, docs, hits);
+		passes++;
+	} while ((t = bench_now() - t0) < secs);
+	if (sm_detectors_count(det) == 0)
+		printf("bench scan: all detectors               (none loaded: the detectors are still a stub)\n");
+	else
+		printf("bench scan: all detectors               %8.1f MB/s of view text (%zu passes, %zu hits/pass)\n",
+		       MB(text_b) * passes / t, passes, nhits);
+	passes = 0;
+	t0 = bench_now();
+	do {
+		sink += memchr_pass(docs);
+		passes++;
+	} while ((t = bench_now() - t0) < secs / 3);
+	printf("bench scan: memchr sweep (ceiling)      %8.1f MB/s of view text\n",
+	       MB(text_b) * passes / t);
+	g_array_free(hits, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	gsize len;
 	char *data, err[256];
-	double secs = argc > 2 ? atof(argv[2]) : 3.0, t0, t, tv;
+	double secs = argc > 2 ? atof(argv[2]) : 3.0, tv;
 	const char *none[] = {NULL};
-	GArray *docs, *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	GArray *docs;
 	sm_detectors *det;
 	sm_sr *sr;
-	size_t src_b, text_b, nhits = 0, passes = 0;
-	volatile size_t sink = 0;
+	size_t src_b, text_b;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: bench_scan MIX.bin [SECONDS]\n");
@@ -133,28 +161,10 @@ int main(int argc, char **argv)
 	       docs->len, MB(src_b), MB(text_b), sm_detectors_count(det));
 	printf("bench scan: view building (sm_view_new)  %8.1f MB/s of source (%.3f s)\n",
 	       MB(src_b) / tv, tv);
-	t0 = bench_now();
-	do {
-		nhits = scan_pass(det, &ctx, docs, hits);
-		passes++;
-	} while ((t = bench_now() - t0) < secs);
-	if (sm_detectors_count(det) == 0)
-		printf("bench scan: all detectors               (none loaded: the detectors are still a stub)\n");
-	else
-		printf("bench scan: all detectors               %8.1f MB/s of view text (%zu passes, %zu hits/pass)\n",
-		       MB(text_b) * passes / t, passes, nhits);
-	passes = 0;
-	t0 = bench_now();
-	do {
-		sink += memchr_pass(docs);
-		passes++;
-	} while ((t = bench_now() - t0) < secs / 3);
-	printf("bench scan: memchr sweep (ceiling)      %8.1f MB/s of view text\n",
-	       MB(text_b) * passes / t);
+	time_scans(det, &ctx, docs, text_b, secs);
 	for (unsigned i = 0; i < docs->len; i++)
 		sm_view_free(g_array_index(docs, doc, i).v);
 	g_array_free(docs, TRUE);
-	g_array_free(hits, TRUE);
 	sm_detectors_free(det);
 	sm_sr_free(sr);
 	g_free(data);
