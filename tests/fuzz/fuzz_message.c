@@ -61,18 +61,18 @@ static void check_reply(const sm_result *r, sm_verdict v)
 	}
 }
 
-/* A value may be folded ("\r\n\t", "\n ") but never start a new field. */
+/*
+ * A value may be folded ("\r\n\t", "\n ") but never start a new field.
+ * Other control bytes may pass through from the original header (a Subject
+ * rewritten around its raw text keeps them): they cannot end the field.
+ */
 static bool value_safe(const char *v)
 {
 	for (; *v; v++) {
 		if (*v == '\r' && v[1] == '\n')
 			v++;
-		if (*v == '\r' || *v == '\n') {
-			if (v[1] != ' ' && v[1] != '\t')
-				return false;
-		} else if (*v == '\0' || (unsigned char)*v == 0x7f) {
+		if ((*v == '\r' || *v == '\n') && v[1] != ' ' && v[1] != '\t')
 			return false;
-		}
 	}
 	return true;
 }
