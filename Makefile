@@ -151,3 +151,70 @@ install: all
 
 clean:
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------- hardening
+# Sanitizer, valgrind, fuzzing and benchmark tooling (docs/hardening.md,
+# docs/performance.md).  The sanitizer build is the same sources built again
+# by a sub-make in $(SAN_BUILD) with ASan+UBSan (no _FORTIFY_SOURCE); `check`
+# builds it too and tests/san.t, tests/fuzz-replay.t, tests/valgrind.t and
+# tests/hostile.t run against it and the normal build.
+SAN_BUILD    := $(BUILD)/san
+SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_BUILD   := $(BUILD)/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/%.c=%)
+BENCH_SRC    := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BIN    := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+
+.PHONY: test-bins san-build valgrind
+
+test-bins: $(TEST_BIN)
+
+# A fuzz harness linked with a plain main() that replays files (tests/fuzz/replay.c).
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzzutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# The whole tree again with ASan+UBSan, in its own build directory.
+san-build:
+	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) OPT='-O1 -g' \
+		HARDEN='$(SAN_FLAGS) -fPIE' LDFLAGS='$(SAN_FLAGS) -pie' \
+		$(SAN_BUILD)/support-milter test-bins \
+		$(FUZZ_NAMES:%=$(SAN_BUILD)/fuzz-replay/%)
+
+check-san: all san-build
+	@chmod +x tests/*.t 2>/dev/null || true
+	SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
+		prove -e '' tests/san.t tests/fuzz-replay.t
+
+valgrind: all
+	@chmod +x tests/*.t 2>/dev/null || true
+	SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
+		prove -e '' tests/valgrind.t
+
+check: san-build
+
+bench: $(BENCH_BIN)
+
+# libFuzzer: the library built by clang with coverage, one binary per harness,
+# each run FUZZ_SECONDS (0 would mean without end) by tests/fuzz/run.sh.
+fuzz:
+	$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) OPT='-O1 -g' \
+		WARN='-Wall -Wno-unused-parameter' HARDEN='$(FUZZ_FLAGS) -fPIE' LDFLAGS='-pie' \
+		$(FUZZ_BUILD)/libsmparser.a
+	@mkdir -p $(FUZZ_BUILD)/bin
+	for h in $(FUZZ_NAMES); do \
+		$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 -O1 -g \
+			-fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
+			-Iparser -Itests/fuzz $(PKG_CFLAGS) -o $(FUZZ_BUILD)/bin/$$h \
+			tests/fuzz/$$h.c $(FUZZ_BUILD)/libsmparser.a $(LIBS) || exit 1; \
+	done
+	SM_TOP=$(CURDIR) SM_BUILD=$(CURDIR)/$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		sh tests/fuzz/run.sh $(FUZZ_NAMES)

@@ -1,0 +1,172 @@
+/*
+ * bench_scan.c - benchmark item 1: MB/s of decoded text through all
+ * detectors (sm_detectors_load(NULL), sm_detectors_scan over views), beside
+ * one memchr() sweep over the same bytes as the ceiling, and view building
+ * (sm_view_new: decode, HTML, fold, maps) on its own.
+ *
+ *   bench_scan MIX.bin [SECONDS]      (MIX.bin from gen_mix.py; default 3 s)
+ *
+ * Single-threaded: every figure is per core.  Input: a file we generated
+ * (trusted), parsed with bounds checks all the same.  Prints "bench scan:"
+ * lines; exit 0 whatever the figures, 2 if the input is unusable.
+ */
+#include "benchutil.h"
+#include "detect.h"
+#include "sr.h"
+#include "view.h"
+
+#include <string.h>
+
+typedef struct doc {
+	char cs[32];
+	bool html;
+	const uint8_t *src;
+	size_t len;
+	sm_view *v;
+} doc;
+
+/* Split the mix into documents ("#DOC cs html len\n" + bytes). */
+static GArray *parse_mix(const char *data, size_t len)
+{
+	GArray *docs = g_array_new(FALSE, TRUE, sizeof(doc));
+	size_t i = 0;
+
+	while (i < len) {
+		size_t body = i;
+		char cs[32];
+		int html = 0;
+		unsigned long n = 0;
+		doc d;
+
+		while (body < len && data[body] != '\n')
+			body++;
+		if (body++ >= len || sscanf(data + i, "#DOC %31s %d %lu", cs, &html, &n) != 3 ||
+		    n > len - body) {
+			fprintf(stderr, "bench: malformed mix at offset %zu\n", i);
+			exit(2);
+		}
+		memset(&d, 0, sizeof(d));
+		g_strlcpy(d.cs, cs, sizeof(d.cs));
+		d.html = html != 0;
+		d.src = (const uint8_t *)data + body;
+		d.len = n;
+		g_array_append_val(docs, d);
+		i = body + n;
+	}
+	return docs;
+}
+
+static double build_views(GArray *docs, size_t *src_bytes, size_t *text_bytes)
+{
+	double t0 = bench_now();
+	unsigned i;
+
+	*src_bytes = *text_bytes = 0;
+	for (i = 0; i < docs->len; i++) {
+		doc *d = &g_array_index(docs, doc, i);
+
+		sm_view_free(d->v);
+		d->v = sm_view_new(d->src, d->len, d->cs, d->html, (size_t)-1, NULL);
+		*src_bytes += d->len;
+		*text_bytes += d->v->len;
+	}
+	return bench_now() - t0;
+}
+
+/* One pass of every detector over every view; returns hits. */
+static size_t scan_pass(const sm_detectors *det, const sm_scan_ctx *ctx, GArray *docs,
+			GArray *hits)
+{
+	size_t total = 0;
+	unsigned i;
+
+	for (i = 0; i < docs->len; i++) {
+		g_array_set_size(hits, 0);
+		sm_detectors_scan(det, g_array_index(docs, doc, i).v, ctx, hits, 1000000);
+		total += hits->len;
+	}
+	return total;
+}
+
+static size_t memchr_pass(GArray *docs)
+{
+	size_t found = 0;
+	unsigned i;
+
+	for (i = 0; i < docs->len; i++) {
+		const sm_view *v = g_array_index(docs, doc, i).v;
+
+		found += memchr(v->text, '\x01', v->len) != NULL;
+	}
+	return found;
+}
+
+/* Detectors over every view, repeated for at least secs; then the ceiling. */
+static void time_scans(const sm_detectors *det, const sm_scan_ctx *ctx, GArray *docs,
+		       size_t text_b, double secs)
+{
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	size_t nhits = 0, passes = 0;
+	volatile size_t sink = 0;
+	double t0 = bench_now(), t;
+
+	do {
+		nhits = scan_pass(det, ctx, docs, hits);
+		passes++;
+	} while ((t = bench_now() - t0) < secs);
+	if (sm_detectors_count(det) == 0)
+		printf("bench scan: all detectors               (none loaded: the detectors are still a stub)\n");
+	else
+		printf("bench scan: all detectors               %8.1f MB/s of view text (%zu passes, %zu hits/pass)\n",
+		       MB(text_b) * passes / t, passes, nhits);
+	passes = 0;
+	t0 = bench_now();
+	do {
+		sink += memchr_pass(docs);
+		passes++;
+	} while ((t = bench_now() - t0) < secs / 3);
+	printf("bench scan: memchr sweep (ceiling)      %8.1f MB/s of view text\n",
+	       MB(text_b) * passes / t);
+	g_array_free(hits, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+	gsize len;
+	char *data, err[256];
+	double secs = argc > 2 ? atof(argv[2]) : 3.0, tv;
+	const char *none[] = {NULL};
+	GArray *docs;
+	sm_detectors *det;
+	sm_sr *sr;
+	size_t src_b, text_b;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: bench_scan MIX.bin [SECONDS]\n");
+		return 2;
+	}
+	data = bench_read(argv[1], &len);
+	docs = parse_mix(data, len);
+	det = sm_detectors_load(NULL, err, sizeof(err));
+	sr = sm_sr_load(NULL, err, sizeof(err));
+	if (!det || !sr) {
+		fprintf(stderr, "bench: defaults do not load: %s\n", err);
+		return 2;
+	}
+	sm_scan_ctx ctx = {none, sr, (time_t)1733011200, "bench"};
+
+	build_views(docs, &src_b, &text_b); /* warm-up: tables, JIT, page faults */
+	tv = build_views(docs, &src_b, &text_b);
+	printf("bench scan: mix %u documents, %.1f MB source, %.1f MB view text, %zu detectors\n",
+	       docs->len, MB(src_b), MB(text_b), sm_detectors_count(det));
+	printf("bench scan: view building (sm_view_new)  %8.1f MB/s of source (%.3f s)\n",
+	       MB(src_b) / tv, tv);
+	time_scans(det, &ctx, docs, text_b, secs);
+	for (unsigned i = 0; i < docs->len; i++)
+		sm_view_free(g_array_index(docs, doc, i).v);
+	g_array_free(docs, TRUE);
+	sm_detectors_free(det);
+	sm_sr_free(sr);
+	g_free(data);
+	return 0;
+}
