@@ -463,6 +463,8 @@ static bool has_iso2022_escape(const uint8_t *s, size_t len)
 {
 	const uint8_t *p = s, *e = s + len;
 
+	if (!s || !len)
+		return false;
 	while ((p = memchr(p, 0x1b, e - p)) != NULL && p + 2 < e) {
 		if ((p[1] == '$' && (p[2] == 'B' || p[2] == '@' || p[2] == '(')) ||
 		    (p[1] == '(' && (p[2] == 'B' || p[2] == 'J' || p[2] == 'I')))

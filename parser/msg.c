@@ -82,8 +82,13 @@ static void add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth, cons
 
 	p->obj = o;
 	g_strlcpy(p->loc, loc, sizeof(p->loc));
-	p->ctype = ct ? g_ascii_strdown(g_mime_content_type_get_mime_type(ct), -1)
-		      : g_strdup("text/plain");
+	if (ct) {
+		char *mt = g_mime_content_type_get_mime_type(ct); /* transfer full */
+
+		p->ctype = g_ascii_strdown(mt, -1);
+		g_free(mt);
+	} else
+		p->ctype = g_strdup("text/plain");
 	if (strchr(p->ctype, '/') == NULL) {
 		g_free(p->ctype);
 		p->ctype = g_strdup("application/octet-stream");

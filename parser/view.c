@@ -162,7 +162,12 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 	sm_view *v = g_new0(sm_view, 1);
 	size_t hq = (size_t)-1, i;
 	bool trunc = false;
+	static const uint8_t empty[1];
 
+	if (!src || !len) { /* an empty part may have no buffer at all */
+		src = empty;
+		len = 0;
+	}
 	sm_charset_resolve(charset, src, len, &v->cs);
 	if (!html) {
 		/* plain text: decode and fold in one pass, straight into the view */
