@@ -163,8 +163,9 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 	size_t hq = (size_t)-1, i;
 	bool trunc = false;
 	static const uint8_t empty[1];
+	const uint8_t *given = src;
 
-	if (!src || !len) { /* an empty part may have no buffer at all */
+	if (!src) { /* an empty part may have no buffer at all */
 		src = empty;
 		len = 0;
 	}
@@ -204,7 +205,7 @@ done:
 	v->len = fin.len;
 	v->src_start = fin.start;
 	v->src_end = fin.end;
-	v->src = src;
+	v->src = given;
 	v->src_len = len;
 	v->html = html;
 	if (truncated)
