@@ -3,8 +3,13 @@
 #   make deps     install the Debian 12 packages the build, tests and `make run` need
 #   make          build build/support-milter
 #   make run      build and start the milter in the foreground with conf/support-milter.conf
-#   make check    build and run every test (TAP through prove; exits non-zero on failure)
-#   make bench    print benchmark figures
+#   make demo     the daemon with three corpus messages sent through it, logs printed
+#   make check    build and run every test (TAP through prove; exits non-zero on failure):
+#                 unit, corpus, --test contract, miltertest, Postfix, sendmail, fault,
+#                 hostile input, ASan+UBSan, valgrind, fuzz regression replay
+#   make check-san / valgrind   those suites alone
+#   make fuzz     libFuzzer harnesses, FUZZ_SECONDS=N each (docs/hardening.md)
+#   make bench    print benchmark figures (docs/performance.md)
 #   make install  DESTDIR, PREFIX, SYSCONFDIR honoured
 #   make clean
 #
