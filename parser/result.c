@@ -65,13 +65,8 @@ void sm_result_free(sm_result *r)
 	for (i = 0; i < r->splices->len; i++)
 		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
 	sm_result_clear_headers(r);
-	for (i = 0; i < r->outcomes->len; i++) {
-		sm_rule_outcome *o = &g_array_index(r->outcomes, sm_rule_outcome, i);
-
-		g_free(o->rule);
-		g_free(o->result);
-		g_free(o->reply);
-	}
+	for (i = 0; i < r->outcomes->len; i++)
+		sm_rule_outcome_clear(&g_array_index(r->outcomes, sm_rule_outcome, i));
 	g_array_free(r->findings, TRUE);
 	g_array_free(r->splices, TRUE);
 	g_array_free(r->hdrops, TRUE);

@@ -377,17 +377,20 @@ char *sm_rules_reply(const sm_rules *r, const char *tmpl, const char *srs)
 	return g_string_free(s, FALSE);
 }
 
+void sm_rule_outcome_clear(sm_rule_outcome *o)
+{
+	g_free(o->rule);
+	g_free(o->result);
+	g_free(o->reply);
+	o->rule = o->result = o->reply = NULL;
+}
+
 void sm_rules_result_clear(sm_rules_result *out)
 {
 	unsigned i;
 
-	for (i = 0; out->outcomes && i < out->outcomes->len; i++) {
-		sm_rule_outcome *o = &g_array_index(out->outcomes, sm_rule_outcome, i);
-
-		g_free(o->rule);
-		g_free(o->result);
-		g_free(o->reply);
-	}
+	for (i = 0; out->outcomes && i < out->outcomes->len; i++)
+		sm_rule_outcome_clear(&g_array_index(out->outcomes, sm_rule_outcome, i));
 	if (out->outcomes)
 		g_array_free(out->outcomes, TRUE);
 	g_strfreev(out->related_sr);

@@ -59,5 +59,7 @@ const sm_sr *sm_rules_sr(const sm_rules *r);
 /* Evaluate; fills `out` (sm_rules_result_clear to free). 0, or -1 on internal error. */
 int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out);
 void sm_rules_result_clear(sm_rules_result *out);
+/* Free one outcome's strings. */
+void sm_rule_outcome_clear(sm_rule_outcome *o);
 
 #endif
