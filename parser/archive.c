@@ -22,6 +22,7 @@
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
 #include "sm_archive.h"
+#include "sniff.h"
 
 /* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
 #include <archive.h>
@@ -213,59 +214,9 @@ static char *office_text(const char *x, size_t len, size_t *outlen)
 
 /* ------------------------------------------------------------ members */
 
-static bool has_ext(const char *name, const char *const *exts)
-{
-	const char *dot = strrchr(name, '.');
-
-	for (; dot && *exts; exts++)
-		if (g_ascii_strcasecmp(dot + 1, *exts) == 0)
-			return true;
-	return false;
-}
-
-static const char *const text_exts[] = {
-	"txt", "log", "csv", "tsv", "cmd", "bat", "ps1", "psm1", "py", "sh", "json", "xml", "config",
-	"conf", "cfg", "ini", "reg", "onboarding", "offboarding", "plist", "mobileconfig", "htm",
-	"html", "md", "yaml", "yml", "properties", "sql", "eml", "txt", "rtf", "js", "vbs", NULL};
 static const char *const binary_exts[] = {
 	"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "ico", "emf", "wmf", "pdf", "exe", "dll",
 	"sys", "msi", "cab", "evtx", "etl", "dmp", "bin", "mp4", "wav", "mp3", "ttf", "odttf", NULL};
-
-static bool magic(const uint8_t *d, size_t n, const char *m, size_t ml)
-{
-	return n >= ml && memcmp(d, m, ml) == 0;
-}
-
-static bool is_binary_magic(const uint8_t *d, size_t n)
-{
-	return magic(d, n, "\x89PNG", 4) || magic(d, n, "\xff\xd8\xff", 3) ||
-	       magic(d, n, "GIF8", 4) || magic(d, n, "%PDF", 4) || magic(d, n, "MZ", 2) ||
-	       magic(d, n, "\x7f" "ELF", 4) || magic(d, n, "\xd0\xcf\x11\xe0", 4) ||
-	       magic(d, n, "7z\xbc\xaf", 4) || magic(d, n, "Rar!", 4) || magic(d, n, "\x1f\x8b", 2);
-}
-
-/* Text or binary: BOM, magic numbers, known extensions, NUL bytes, printables. */
-static bool is_text(const char *name, const uint8_t *d, size_t n)
-{
-	size_t i, m = n < SNIFF_BYTES ? n : SNIFF_BYTES, nul = 0, odd = 0, bad = 0;
-
-	if (magic(d, n, "\xef\xbb\xbf", 3) || magic(d, n, "\xff\xfe", 2) ||
-	    magic(d, n, "\xfe\xff", 2))
-		return true;
-	if (is_binary_magic(d, n))
-		return false;
-	for (i = 0; i < m; i++) {
-		nul += d[i] == 0;
-		odd += d[i] == 0 && (i & 1);
-		bad += d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != 0x1b &&
-		       d[i] != '\f';
-	}
-	if (nul && (odd * 10 >= m * 4 || (nul - odd) * 10 >= m * 4))
-		return true; /* UTF-16 without BOM: every other byte NUL */
-	if (nul)
-		return false;
-	return has_ext(name, text_exts) || bad * 20 < m;
-}
 
 /* Read the current entry (bounded); NULL when a limit stopped it. */
 static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
@@ -317,7 +268,7 @@ static void scan_member(actx *a, const char *name, const char *path, const uint8
 			scan_zip(a, d, n, path, depth + 1);
 		return;
 	}
-	if (office && has_ext(name, (const char *const[]){"xml", NULL})) {
+	if (office && sm_sniff_has_ext(name, (const char *const[]){"xml", NULL})) {
 		size_t tl;
 		char *t = office_text((const char *)d, n, &tl);
 
@@ -327,9 +278,9 @@ static void scan_member(actx *a, const char *name, const char *path, const uint8
 		g_free(t);
 		return;
 	}
-	if (!is_text(name, d, n))
+	if (!sm_sniff_text(d, n < SNIFF_BYTES ? n : SNIFF_BYTES, name))
 		return;
-	v = sm_view_new(d, n, NULL, has_ext(name, (const char *const[]){"htm", "html", NULL}),
+	v = sm_view_new(d, n, NULL, sm_sniff_has_ext(name, (const char *const[]){"htm", "html", NULL}),
 			(size_t)a->lim->max_part_bytes, &trunc);
 	if (trunc) /* decoding grew it past the limit (UTF-16, Shift_JIS -> UTF-8) */
 		set_limit(a, g_strdup_printf("%s: text larger than %lld bytes", path,
@@ -404,11 +355,11 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 
 static bool worth_reading(const char *name, bool office)
 {
-	if (has_ext(name, binary_exts))
+	if (sm_sniff_has_ext(name, binary_exts))
 		return false;
-	return !office || has_ext(name, (const char *const[]){"xml", "zip", "docx", "xlsx",
+	return !office || sm_sniff_has_ext(name, (const char *const[]){"xml", "zip", "docx", "xlsx",
 							      "pptx", "bin", NULL}) ||
-	       has_ext(name, text_exts);
+	       sm_sniff_text_name(name);
 }
 
 /* Pass 2: read and scan what can hold text. */

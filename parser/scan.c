@@ -12,30 +12,15 @@
 #include "sm_archive.h"
 #include "rewrite.h"
 #include "scan_int.h"
+#include "sniff.h"
 
 #include <string.h>
 
-#define SNIFF_BYTES 65536
 
 typedef enum { K_TEXT, K_HTML, K_ARCHIVE, K_BINARY } part_kind;
 
 /* ------------------------------------------------------------------ classify */
 
-static bool has_ext(const char *name, const char *const *exts)
-{
-	const char *dot = name ? strrchr(name, '.') : NULL;
-
-	for (; dot && *exts; exts++)
-		if (g_ascii_strcasecmp(dot + 1, *exts) == 0)
-			return true;
-	return false;
-}
-
-static const char *const text_exts[] = {
-	"txt", "log", "csv", "tsv", "json", "xml", "cmd", "bat", "ps1", "psm1", "psd1", "py", "sh",
-	"ini", "conf", "cfg", "config", "reg", "yaml", "yml", "plist", "mobileconfig", "html", "htm",
-	"eml", "md", "onboarding", "offboarding", "rels", "properties", "env", "toml", "sql", "js",
-	"vbs", "txt", "out", "err", "trace", "evtx.txt", "inf", "cer", "pem", "key", "crt", NULL};
 static const char *const html_exts[] = {"html", "htm", "xhtml", NULL};
 static const char *const archive_exts[] = {"zip", "docx", "xlsx", "pptx", "docm", "xlsm",
 					   "pptm", "jar", NULL};
@@ -47,59 +32,25 @@ static const char *const text_types[] = {
 	"application/x-pem-file", "message/delivery-status", "message/disposition-notification",
 	"application/x-apple-aspen-config", "application/csv", NULL};
 
-static const uint8_t *const magic[] = {
-	(const uint8_t *)"\x89PNG", (const uint8_t *)"GIF8", (const uint8_t *)"\xff\xd8\xff",
-	(const uint8_t *)"%PDF", (const uint8_t *)"MSCF", (const uint8_t *)"\xd0\xcf\x11\xe0",
-	(const uint8_t *)"MZ", (const uint8_t *)"\x7f" "ELF", (const uint8_t *)"\x1f\x8b",
-	(const uint8_t *)"Rar!", (const uint8_t *)"7z\xbc\xaf", NULL};
-
-/* Text by content: a BOM, or no NUL and valid UTF-8 / mostly printable. */
-static bool sniff_text(const uint8_t *d, size_t n)
-{
-	size_t i, odd = 0;
-	int k;
-
-	if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff)))
-		return true;
-	if (n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf)
-		return true;
-	for (k = 0; magic[k]; k++) {
-		size_t ml = strlen((const char *)magic[k]);
-
-		if (n >= ml && memcmp(d, magic[k], ml) == 0)
-			return false;
-	}
-	if (memchr(d, 0, n))
-		return false;
-	for (i = 0; i < n; i++)
-		if (d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != 0x1b &&
-		    d[i] != 0x0c)
-			odd++;
-	return odd * 100 <= n;
-}
-
 static part_kind classify(const sm_part *p, const uint8_t *head, size_t n)
 {
 	const char *ct = p->ctype;
 
 	if (sm_archive_sniff(head, n))
 		return K_ARCHIVE;
-	if (strcmp(ct, "text/html") == 0 || has_ext(p->filename, html_exts))
+	if (strcmp(ct, "text/html") == 0 || sm_sniff_has_ext(p->filename, html_exts))
 		return K_HTML;
 	if (g_str_has_prefix(ct, "text/") || g_str_has_suffix(ct, "+xml") ||
-	    g_str_has_suffix(ct, "+json") || has_ext(p->filename, text_exts)) {
-		/* a declared text type that is really binary (magic, NULs, no BOM) */
-		return (n >= 2 && !sniff_text(head, n) &&
-			!(head[0] == 0xff || head[0] == 0xfe))
-			       ? K_BINARY
-			       : K_TEXT;
+	    g_str_has_suffix(ct, "+json") || sm_sniff_text_name(p->filename)) {
+		/* a declared text type that is really binary (magic, NULs) */
+		return n >= 2 && !sm_sniff_text(head, n, p->filename) ? K_BINARY : K_TEXT;
 	}
 	for (int i = 0; text_types[i]; i++)
 		if (strcmp(ct, text_types[i]) == 0)
 			return K_TEXT;
-	if (has_ext(p->filename, archive_exts))
+	if (sm_sniff_has_ext(p->filename, archive_exts))
 		return K_ARCHIVE;
-	return n && sniff_text(head, n) ? K_TEXT : K_BINARY;
+	return sm_sniff_text(head, n, NULL) ? K_TEXT : K_BINARY;
 }
 
 /* ------------------------------------------------------------------ findings */
@@ -322,7 +273,7 @@ void sm_scan_part(scan *s, guint idx)
 		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK)
 			strip_found(s, idx, info->label);
 	}
-	sm_msg_decode(s->m, p, SNIFF_BYTES, head);
+	sm_msg_decode(s->m, p, SM_SNIFF_BYTES, head);
 	switch (classify(p, head->data, head->len)) {
 	case K_TEXT:
 		scan_text(s, idx, p, false);
