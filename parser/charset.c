@@ -430,7 +430,7 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 			continue;
 		if (c == 0 || c > 0x10ffff)
 			c = c ? 0xfffd : ' ';
-		m = g_unichar_to_utf8(c, buf);
+		m = g_unichar_to_utf8(c, fold ? NULL : buf); /* NULL: the length only */
 		if (out->len + m > max_out) {
 			*truncated = true;
 			break;

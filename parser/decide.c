@@ -394,10 +394,7 @@ static void make_dry(sm_result *r)
 		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
 	g_array_set_size(r->splices, 0);
 	sm_result_clear_headers(r);
-	g_free(r->code);
-	g_free(r->xcode);
-	g_free(r->text);
-	r->code = r->xcode = r->text = NULL;
+	sm_result_set_reply(r, NULL, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------ entry */
@@ -504,18 +501,15 @@ out:
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 {
 	struct stat st;
-	void *map;
+	void *map = MAP_FAILED;
 	sm_result *r;
 
-	if (fstat(fd, &st) < 0 || st.st_size < 0) {
-		r = sm_result_new(p, (const uint8_t *)"", 0);
-		envelope(r, env);
-		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable");
-		return r;
-	}
+	if (fstat(fd, &st) < 0)
+		st.st_size = -1;
 	if (st.st_size == 0)
 		return sm_scan_mem(p, "", 0, env, now);
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
 		r = sm_result_new(p, (const uint8_t *)"", 0);
 		envelope(r, env);

@@ -117,13 +117,22 @@ void sm_scan_set_limit(scan *s, const char *why, const char *where)
 
 /* ------------------------------------------------------------------ parts */
 
-/* Decode within the part and message budgets; NULL when over (limit set). */
-static GByteArray *decode_bounded(scan *s, const sm_part *p)
+/* Decode within the part and message budgets; NULL when over (limit set).
+ * `head` is the start already decoded for classifying: taken over when it
+ * is the whole part (most text parts), so nothing is decoded twice. */
+static GByteArray *decode_bounded(scan *s, const sm_part *p, GByteArray **head, bool whole)
 {
-	GByteArray *d = g_byte_array_new();
+	GByteArray *d;
 	long long room = s->lim->max_total_bytes - s->total;
 	size_t max = (size_t)(room < s->lim->max_part_bytes ? room : s->lim->max_part_bytes);
 
+	if (whole && (*head)->len <= max) {
+		d = *head;
+		*head = NULL;
+		s->total += d->len;
+		return d;
+	}
+	d = g_byte_array_new();
 	if (sm_msg_decode(s->m, p, max, d) != 0) {
 		sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes", p->loc);
 		g_byte_array_free(d, TRUE);
@@ -133,9 +142,10 @@ static GByteArray *decode_bounded(scan *s, const sm_part *p)
 	return d;
 }
 
-static void scan_text(scan *s, guint idx, const sm_part *p, bool html)
+static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
+		      bool whole)
 {
-	GByteArray *d = decode_bounded(s, p);
+	GByteArray *d = decode_bounded(s, p, head, whole);
 	GArray *hits;
 	sm_view *v;
 	bool trunc = false;
@@ -193,9 +203,9 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html)
 	}
 }
 
-static void scan_archive(scan *s, guint idx, const sm_part *p)
+static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
-	GByteArray *d = decode_bounded(s, p);
+	GByteArray *d = decode_bounded(s, p, head, whole);
 	sm_archive_result ar;
 	guint i;
 
@@ -258,6 +268,7 @@ void sm_scan_part(scan *s, guint idx)
 {
 	const sm_part *p = g_ptr_array_index(s->m->parts, idx);
 	GByteArray *head = g_byte_array_new();
+	bool whole;
 	int d;
 
 	if (p->filename && (d = sm_detectors_match_name(s->p->det, p->filename)) >= 0) {
@@ -273,20 +284,21 @@ void sm_scan_part(scan *s, guint idx)
 		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK)
 			strip_found(s, idx, info->label);
 	}
-	sm_msg_decode(s->m, p, SM_SNIFF_BYTES, head);
+	whole = sm_msg_decode(s->m, p, SM_SNIFF_BYTES, head) == 0;
 	switch (classify(p, head->data, head->len)) {
 	case K_TEXT:
-		scan_text(s, idx, p, false);
+		scan_text(s, idx, p, false, &head, whole);
 		break;
 	case K_HTML:
-		scan_text(s, idx, p, true);
+		scan_text(s, idx, p, true, &head, whole);
 		break;
 	case K_ARCHIVE:
-		scan_archive(s, idx, p);
+		scan_archive(s, idx, p, &head, whole);
 		break;
 	case K_BINARY:
 		uninspected(s, idx, p);
 		break;
 	}
-	g_byte_array_free(head, TRUE);
+	if (head)
+		g_byte_array_free(head, TRUE);
 }
