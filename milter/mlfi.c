@@ -240,8 +240,9 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 /* ---------------------------------------------------------------- failure */
 
 /* The audit record of a message the policy never saw (same keys as the
- * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]). */
-static void audit_failure(const sm_msg *m, const char *action)
+ * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]).
+ * 0, or -1 when it could not be written. */
+static int audit_failure(const sm_msg *m, const char *action)
 {
 	GDateTime *now = g_date_time_new_now_utc();
 	char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S+00:00");
@@ -249,21 +250,38 @@ static void audit_failure(const sm_msg *m, const char *action)
 	char *line = g_strdup_printf("{\"ts\":\"%s\",\"queue_id\":%s,\"action\":\"%s\","
 				     "\"support\":true,\"failed\":true,\"reason\":\"%s\"}",
 				     ts, q, action, m->over_limit ? "limit" : "internal");
+	int rc = sm_audit_write(line);
 
-	sm_audit_write(line);
 	g_free(line);
 	g_free(q);
 	g_free(ts);
 	g_date_time_unref(now);
+	return rc;
 }
 
-/* The configured failure (or limit) action for a message we cannot scan. */
+/* Support mail whose audit record could not be written, with
+ * milter.audit_failure = tempfail: the MTA keeps it until the log works. */
+static bool audit_must_hold(const sm_msg *m, int audit_rc)
+{
+	return audit_rc < 0 && sm_policy_daemon(m->pol)->audit_failure == 0;
+}
+
+static sfsistat audit_tempfail(SMFICTX *ctx, const sm_msg *m)
+{
+	sm_log(LOG_ERR, "%s: audit record not written; tempfail (milter.audit_failure)", qid(m));
+	sm_reply_set(ctx, "451", "4.3.0", sm_policy_failure_reply(m->pol));
+	return SMFIS_TEMPFAIL;
+}
+
+/* The configured failure (or limit) action for a message we cannot scan.
+ * Accepted unscanned, it carries X-Support-Scan as --test would add it. */
 static sfsistat fail_status(SMFICTX *ctx, sm_msg *m, const char *why)
 {
 	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
 				 : sm_policy_on_failure(m->pol);
 	const char *text = m->over_limit ? sm_policy_limit_reply(m->pol)
 					 : sm_policy_failure_reply(m->pol);
+	const char *mark = m->over_limit ? "incomplete (limit exceeded)" : "incomplete";
 
 	if (!m->fail)
 		msg_set_fail(m, false, why);
@@ -275,8 +293,11 @@ static sfsistat fail_status(SMFICTX *ctx, sm_msg *m, const char *why)
 		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
+	if (audit_must_hold(m, audit_failure(m, "accept")))
+		return audit_tempfail(ctx, m);
 	sm_log(LOG_WARNING, "%s: %s; accepted unscanned (configured)", qid(m), m->fail);
-	audit_failure(m, "accept");
+	if (smfi_addheader(ctx, "X-Support-Scan", (char *)mark) != MI_SUCCESS)
+		sm_log(LOG_WARNING, "%s: could not add X-Support-Scan", qid(m));
 	return SMFIS_ACCEPT;
 }
 
@@ -426,10 +447,12 @@ static sfsistat verdict_status(SMFICTX *ctx, sm_conn *c, sm_msg *m, const sm_res
 	}
 }
 
-static void log_decision(const sm_msg *m, const sm_result *r, const sm_envelope *env,
-			 time_t now)
+/* Syslog summary and audit record: 0, or -1 when the record was not written. */
+static int log_decision(const sm_msg *m, const sm_result *r, const sm_envelope *env,
+			time_t now)
 {
 	char *s;
+	int rc;
 
 	if (sm_policy_daemon(m->pol)->summary_syslog) {
 		s = sm_result_summary(r);
@@ -437,8 +460,9 @@ static void log_decision(const sm_msg *m, const sm_result *r, const sm_envelope 
 		g_free(s);
 	}
 	s = sm_result_audit_json(r, env, now);
-	sm_audit_write(s);
+	rc = sm_audit_write(s);
 	g_free(s);
+	return rc;
 }
 
 static sm_result *scan(sm_msg *m, sm_envelope *env, time_t now)
@@ -465,6 +489,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	sm_result *r;
 	sfsistat st;
 	time_t now = time(NULL);
+	int audit_rc;
 
 	if (!m || !m->support) {
 		conn_reset(c);
@@ -480,9 +505,11 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	r = scan(m, &env, now);
 	if (sm_result_failed(r))
 		sm_log(LOG_WARNING, "%s: scan failed; the configured action applies", qid(m));
-	log_decision(m, r, &env, now);
+	audit_rc = log_decision(m, r, &env, now);
 	if (sm_policy_dry_run(m->pol))
 		st = SMFIS_ACCEPT;
+	else if (audit_must_hold(m, audit_rc) && sm_result_verdict(r) != SM_V_REJECT)
+		st = audit_tempfail(ctx, m);
 	else
 		st = verdict_status(ctx, c, m, r);
 	sm_result_free(r);

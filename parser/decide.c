@@ -67,7 +67,10 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 	return g_string_free(g, FALSE);
 }
 
-static void decide_failure(sm_result *r, sm_act act, const char *text, const char *why)
+/* A message the policy could not judge whole: an internal failure, or a
+ * limit (limit: accepted, it is marked as such). */
+static void decide_failure(sm_result *r, sm_act act, const char *text, const char *why,
+			   bool limit)
 {
 	char *t = g_strdup_printf("%s (%s)", text, why);
 
@@ -77,7 +80,8 @@ static void decide_failure(sm_result *r, sm_act act, const char *text, const cha
 		sm_result_set_reply(r, "550", "5.7.1", t);
 	} else if (act == SM_ACT_NONE || act == SM_ACT_LOG || act == SM_ACT_TAG) {
 		r->verdict = SM_V_ACCEPT;
-		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete", 0);
+		sm_result_add_header(r, 'A', "X-Support-Scan",
+				     limit ? "incomplete (limit exceeded)" : "incomplete", 0);
 	} else {
 		r->verdict = SM_V_TEMPFAIL;
 		sm_result_set_reply(r, "451", "4.3.0", t);
@@ -347,7 +351,7 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 	if (s->limit && !(fa == SM_ACT_REJECT || oa == SM_ACT_REJECT) &&
 	    s->limit_act >= SM_ACT_QUARANTINE) {
 		decide_failure(r, s->limit_act == SM_ACT_QUARANTINE ? SM_ACT_TEMPFAIL : s->limit_act,
-			       r->policy->cfg.limit_reply, "limit exceeded");
+			       r->policy->cfg.limit_reply, "limit exceeded", true);
 		r->failed = false;
 		return;
 	}
@@ -435,7 +439,7 @@ static void scan_message(scan *s, time_t now)
 		sm_scan_part(s, (guint)i);
 	if (run_rules(s, now, &rr) < 0)
 		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
-			       "internal error in the rules");
+			       "internal error in the rules", false);
 	else {
 		keep_rules(s->r, &rr);
 		decide(s, &rr, subject);
@@ -459,7 +463,8 @@ sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envel
 	s.r = r;
 	s.lim = sm_policy_limits(p);
 	if ((long long)len > s.lim->max_message_bytes) {
-		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large");
+		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large",
+			       true);
 		r->failed = false;
 		goto out;
 	}
@@ -467,11 +472,11 @@ sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envel
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
 		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
-			       "message could not be parsed");
+			       "message could not be parsed", false);
 		goto out;
 	}
 	if (s.m->status == SM_MSG_LIMIT) {
-		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what);
+		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what, true);
 		r->failed = false;
 		goto out;
 	}
@@ -513,7 +518,7 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 	if (map == MAP_FAILED) {
 		r = sm_result_new(p, (const uint8_t *)"", 0);
 		envelope(r, env);
-		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable");
+		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
 	r = sm_scan_mem(p, map, (size_t)st.st_size, env, now);

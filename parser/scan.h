@@ -31,6 +31,7 @@ typedef struct sm_daemon_conf {
 	long long timeout;       /* libmilter I/O timeout, seconds */
 	long long backlog;
 	bool summary_syslog;     /* one syslog line per decision */
+	int audit_failure;       /* audit record not written: 0 tempfail, 1 accept */
 } sm_daemon_conf;
 
 /* Load and compile the configuration at path. NULL with err on any error. */
