@@ -27,6 +27,7 @@ typedef struct sm_part {
 	GMimeContentEncoding enc;
 	size_t cstart, cend; /* the encoded content in the original bytes */
 	int depth;
+	bool gap;            /* a multipart's preamble or epilogue (raw text, no headers) */
 } sm_part;
 
 typedef enum {
@@ -48,6 +49,7 @@ typedef struct sm_msg {
 	char limit_what[160];
 	char *subject;       /* decoded UTF-8 or NULL (owned) */
 	char *message_id;    /* or NULL (owned) */
+	size_t cursor;       /* while parsing: end of the last part or gap placed */
 } sm_msg;
 
 /* Parse raw[0, len) (not copied; must outlive the sm_msg) within lim. */

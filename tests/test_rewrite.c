@@ -37,12 +37,25 @@ static void card_hits(const sm_view *v, GArray *hits)
 static const sm_limits lim = {.max_parts = 100, .max_depth = 10, .max_header_bytes = 1 << 20,
 			      .max_headers = 1000};
 
+/* Part idx of m, counting MIME parts only (not preambles or epilogues). */
+static const sm_part *mime_part(const sm_msg *m, guint idx)
+{
+	for (guint i = 0; i < m->parts->len; i++) {
+		const sm_part *p = g_ptr_array_index(m->parts, i);
+
+		if (!p->gap && idx-- == 0)
+			return p;
+	}
+	g_assert_not_reached();
+	return NULL;
+}
+
 /* Mask cards in part `idx` of file; returns the new message (g_free). */
 static char *mask_part(const char *file, guint idx, gsize *outlen, char **raw_out, gsize *rawlen)
 {
 	char *raw = sm_test_read(file, rawlen);
 	sm_msg *m = sm_msg_parse((const uint8_t *)raw, *rawlen, &lim);
-	const sm_part *p = g_ptr_array_index(m->parts, idx);
+	const sm_part *p = mime_part(m, idx);
 	GByteArray *d = g_byte_array_new();
 	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
@@ -79,7 +92,7 @@ static char *mask_part(const char *file, guint idx, gsize *outlen, char **raw_ou
 static char *part_text(const char *msg, gsize len, guint idx)
 {
 	sm_msg *m = sm_msg_parse((const uint8_t *)msg, len, &lim);
-	const sm_part *p = g_ptr_array_index(m->parts, idx);
+	const sm_part *p = mime_part(m, idx);
 	GByteArray *d = g_byte_array_new();
 	sm_view *v;
 	char *t;
