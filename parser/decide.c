@@ -7,6 +7,7 @@
  * header values (made printable before they reach a reply or a log).
  */
 #include "rewrite.h"
+#include "scan_hdr.h"
 #include "scan_int.h"
 
 #include <fcntl.h>
@@ -125,49 +126,7 @@ static char *raw_header(const sm_result *r, const char *name)
  * something was masked (g_free), else NULL. */
 static char *scan_subject(scan *s)
 {
-	const char *subj = s->m->subject;
-	sm_view *v;
-	GArray *hits, *edits;
-	char *out = NULL;
-	guint i;
-
-	if (!subj || !*subj)
-		return NULL;
-	v = sm_view_new_utf8(subj, strlen(subj));
-	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
-	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
-	sm_detectors_scan(s->p->det, v, &s->ctx, hits, 64);
-	for (i = 0; i < hits->len; i++) {
-		sm_hit *h = &g_array_index(hits, sm_hit, i);
-		const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
-		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, "subject", NULL,
-						      NULL);
-
-		f->count = 1;
-		f->action = info->action == SM_ACT_STRIP ? SM_ACT_MASK : info->action;
-		f->preview = sm_detectors_preview(s->p->det, v, h);
-		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
-			       f->fingerprint);
-		f->reply = g_strdup(info->reply);
-		if (f->action != SM_ACT_MASK)
-			h->mask = SM_MASK_NONE;
-	}
-	sm_rewrite_edits(v, hits, edits);
-	if (edits->len) {
-		GByteArray *b = g_byte_array_new();
-		char *masked;
-
-		sm_charset_rewrite(&v->cs, (const uint8_t *)subj, strlen(subj),
-				   (const sm_edit *)edits->data, edits->len, b);
-		masked = g_strndup((const char *)b->data, b->len);
-		out = g_mime_utils_header_encode_text(NULL, masked, "UTF-8");
-		g_free(masked);
-		g_byte_array_free(b, TRUE);
-	}
-	g_array_free(edits, TRUE);
-	g_array_free(hits, TRUE);
-	sm_view_free(v);
-	return out;
+	return sm_scan_header_value(s, s->m->subject, "subject");
 }
 
 /* ------------------------------------------------------------------ rules */
@@ -437,6 +396,7 @@ static void scan_message(scan *s, time_t now)
 	subject = scan_subject(s);
 	for (i = 0; i < s->m->parts->len; i++)
 		sm_scan_part(s, (guint)i);
+	sm_scan_hblocks(s);
 	if (run_rules(s, now, &rr) < 0)
 		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
 			       "internal error in the rules", false);

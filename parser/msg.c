@@ -122,6 +122,33 @@ static void add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth, cons
 	g_ptr_array_add(m->parts, p);
 }
 
+/* The header block of an embedded message: from its first field to the
+ * empty line (at most max_header_bytes; a longer one is cut there). */
+static void add_hblock(sm_msg *m, GMimeObject *inner, const char *loc, const sm_limits *lim)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(inner);
+	GMimeHeader *h = hl && g_mime_header_list_get_count(hl) > 0
+				 ? g_mime_header_list_get_header_at(hl, 0)
+				 : NULL;
+	gint64 off = h ? g_mime_header_get_offset(h) : -1;
+	size_t i, cap;
+	sm_hblock b;
+
+	if (off < 0 || (size_t)off >= m->len)
+		return;
+	g_strlcpy(b.loc, loc, sizeof(b.loc));
+	b.start = (size_t)off;
+	cap = m->len - b.start < (size_t)lim->max_header_bytes ? m->len
+							       : b.start + (size_t)lim->max_header_bytes;
+	for (i = b.start; i < cap; i++)
+		if (m->raw[i] == '\n' && (i + 1 >= cap || m->raw[i + 1] == '\n' ||
+					  (m->raw[i + 1] == '\r' && i + 2 < cap &&
+					   m->raw[i + 2] == '\n')))
+			break;
+	b.end = i < cap ? i + 1 : cap;
+	g_array_append_val(m->hblocks, b);
+}
+
 /* ------------------------------------------------------------------ gaps */
 
 /* The first line starting with "--b" (and "--" after it if close) at or
@@ -335,6 +362,8 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 		GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;
 		char sub[64];
 
+		if (inner)
+			add_hblock(m, (GMimeObject *)inner, *loc ? loc : "1", lim);
 		if (!body) {
 			add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 			return true;
@@ -382,6 +411,7 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 	m->raw = raw;
 	m->len = len;
 	m->parts = g_ptr_array_new_with_free_func(part_free);
+	m->hblocks = g_array_new(FALSE, FALSE, sizeof(sm_hblock));
 	sm_msg_find_body(raw, len, &m->hdr_end, &m->body_off, &m->crlf);
 	if ((long long)m->hdr_end > lim->max_header_bytes) {
 		set_limit(m, "header block too large", lim->max_header_bytes);
@@ -427,6 +457,7 @@ void sm_msg_free(sm_msg *m)
 	if (m->arr)
 		g_byte_array_free(m->arr, FALSE); /* the header only, never raw */
 	g_ptr_array_free(m->parts, TRUE);
+	g_array_free(m->hblocks, TRUE);
 	g_free(m->subject);
 	g_free(m->message_id);
 	g_free(m);

@@ -311,6 +311,22 @@ def card_rfc822_depth10():
     return inner
 
 
+def card_forwarded_headers():
+    # a forwarded message (message/rfc822) whose own Subject and From carry
+    # the card, one plain and one RFC 2047 ISO-2022-JP with full-width digits;
+    # its boundary is a Luhn-valid digit run that must not be touched
+    jp = "カード番号 ４１１１ １１１１ １１１１ １１１１".encode("iso-2022-jp")
+    enc = b"=?ISO-2022-JP?B?" + base64.b64encode(jp) + b"?="
+    inner = (b"From: card " + CARD.encode() + b" <x@example.co.jp>\r\nSubject: " + enc +
+             b"\r\nMIME-Version: 1.0\r\n"
+             b"Content-Type: multipart/alternative; boundary=\"5555555555554444\"\r\n\r\n"
+             b"--5555555555554444\r\nContent-Type: text/plain\r\n\r\nforwarded body\r\n"
+             b"--5555555555554444--\r\n")
+    return (head(ctype='multipart/mixed; boundary="fw"') + b"\r\n"
+            b"--fw\r\nContent-Type: text/plain\r\n\r\nsee the forwarded alert\r\n"
+            b"--fw\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"--fw--\r\n")
+
+
 def card_zip_in_zip():
     inner = zip_of([("card.txt", ("card " + CARD + "\r\n").encode())])
     return with_attachment("outer.zip", zip_of([("inner.zip", inner)]))
@@ -344,6 +360,7 @@ CASES = {
     "card-lying-charset": card_lying_charset,
     "card-rfc822-depth10": card_rfc822_depth10,
     "card-zip-in-zip": card_zip_in_zip,
+    "card-forwarded-headers": card_forwarded_headers,
 }
 
 
