@@ -4,6 +4,7 @@
  * QP soft breaks, base64 UTF-8 and Shift_JIS, HTML split across tags. */
 #include "msg.h"
 #include "rewrite.h"
+#include "testmsg.h"
 #include "testutil.h"
 
 /* Digit runs of 13-19 digits, single ' ' or '-' between groups: hits. */
@@ -36,19 +37,6 @@ static void card_hits(const sm_view *v, GArray *hits)
 
 static const sm_limits lim = {.max_parts = 100, .max_depth = 10, .max_header_bytes = 1 << 20,
 			      .max_headers = 1000};
-
-/* Part idx of m, counting MIME parts only (not preambles or epilogues). */
-static const sm_part *mime_part(const sm_msg *m, guint idx)
-{
-	for (guint i = 0; i < m->parts->len; i++) {
-		const sm_part *p = g_ptr_array_index(m->parts, i);
-
-		if (!p->gap && idx-- == 0)
-			return p;
-	}
-	g_assert_not_reached();
-	return NULL;
-}
 
 /* Mask cards in part `idx` of file; returns the new message (g_free). */
 static char *mask_part(const char *file, guint idx, gsize *outlen, char **raw_out, gsize *rawlen)

@@ -2,6 +2,7 @@
  * monotone on every part of every corpus message and charset vector. */
 #include "msg.h"
 #include "view.h"
+#include "testmsg.h"
 #include "testutil.h"
 
 static void test_fold(void)
@@ -135,19 +136,6 @@ static void test_corpus_maps(void)
 		g_free(d);
 	}
 	g_assert_cmpint(n, >=, 25);
-}
-
-/* Part idx of m, counting MIME parts only (not preambles or epilogues). */
-static const sm_part *mime_part(const sm_msg *m, guint idx)
-{
-	for (guint i = 0; i < m->parts->len; i++) {
-		const sm_part *p = g_ptr_array_index(m->parts, i);
-
-		if (!p->gap && idx-- == 0)
-			return p;
-	}
-	g_assert_not_reached();
-	return NULL;
 }
 
 /* The vectors: the JIS kanji is no number; the real cards beside it are. */
