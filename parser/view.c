@@ -75,9 +75,9 @@ void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z)
 		gunichar pc = prev ? g_utf8_get_char(prev) : 0, composed = 0;
 
 		if (prev && g_unichar_compose(pc, c == 0xff9e ? 0x3099 : 0x309a, &composed)) {
-			uint32_t pa = out->start[prev - out->text];
+			uint32_t pa = sm_vmap_last_start(&out->map);
 
-			out->len = (size_t)(prev - out->text);
+			sm_tbuf_truncate(out, (size_t)(prev - out->text));
 			sm_tbuf_char(out, composed, pa, z);
 		} else
 			sm_tbuf_char(out, c == 0xff9e ? 0x309b : 0x309c, a, z);
@@ -141,17 +141,14 @@ char *sm_fold(const char *utf8, size_t len)
 
 /* ------------------------------------------------------------------ view */
 
-/* Rewrite outer's maps (offsets into inner's text) into inner's source. */
+/* Rewrite outer's map (offsets into inner's text) into inner's input. */
 static void compose(sm_tbuf *outer, const sm_tbuf *inner)
 {
-	size_t i;
+	sm_vmap m;
 
-	for (i = 0; i < outer->len; i++) {
-		uint32_t a = outer->start[i], z = outer->end[i];
-
-		outer->start[i] = inner->start[a];
-		outer->end[i] = z > a ? inner->end[z - 1] : inner->start[a];
-	}
+	sm_vmap_compose(&outer->map, &inner->map, &m);
+	sm_vmap_clear(&outer->map);
+	outer->map = m;
 }
 
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
@@ -160,7 +157,7 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 	sm_tbuf dec, mid, fin;
 	sm_tbuf *base = &dec;
 	sm_view *v = g_new0(sm_view, 1);
-	size_t hq = (size_t)-1, i;
+	size_t hq = (size_t)-1;
 	bool trunc = false;
 	static const uint8_t empty[1];
 	const uint8_t *given = src;
@@ -191,20 +188,16 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 	fold_into(base->text, base->len, &fin);
 	if (hq != (size_t)-1) {
 		/* the first view byte that comes from at or after the quote point */
-		for (i = 0; i < fin.len && fin.start[i] < hq; i++)
-			;
-		v->quote_start = i;
+		v->quote_start = hq > UINT32_MAX ? fin.len : sm_vmap_first_at(&fin.map, (uint32_t)hq);
 	} else
 		v->quote_start = fin.len;
 	compose(&fin, base);
 	sm_tbuf_free(base);
 done:
-	sm_tbuf_reserve(&fin, 1);
-	fin.start[fin.len] = fin.end[fin.len] = (uint32_t)len;
+	sm_tbuf_shrink(&fin);
 	v->text = fin.text;
 	v->len = fin.len;
-	v->src_start = fin.start;
-	v->src_end = fin.end;
+	v->map = fin.map;
 	v->src = given;
 	v->src_len = len;
 	v->html = html;
@@ -223,8 +216,7 @@ void sm_view_free(sm_view *v)
 	if (!v)
 		return;
 	g_free(v->text);
-	g_free(v->src_start);
-	g_free(v->src_end);
+	sm_vmap_clear(&v->map);
 	g_free(v);
 }
 
@@ -236,6 +228,24 @@ void sm_view_src_range(const sm_view *v, size_t start, size_t end, size_t *s, si
 	}
 	if (end > v->len)
 		end = v->len;
-	*s = v->src_start[start];
-	*e = end > start ? v->src_end[end - 1] : *s;
+	sm_view_map(v, start, s, e);
+	if (end > start + 1) {
+		size_t s2;
+
+		sm_view_map(v, end - 1, &s2, e);
+	} else if (end <= start)
+		*e = *s;
+}
+
+void sm_view_map(const sm_view *v, size_t i, size_t *s, size_t *e)
+{
+	uint32_t a, z;
+
+	if (i >= v->len) {
+		*s = *e = v->src_len;
+		return;
+	}
+	sm_vmap_get(&v->map, i, &a, &z);
+	*s = a;
+	*e = z;
 }
