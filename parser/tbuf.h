@@ -83,12 +83,13 @@ static inline void sm_tbuf_finish(sm_tbuf *b)
 	b->text[b->len] = 0;
 }
 
-/* Give back the unused tail of the text buffer (the result is kept long). */
+/* Give back the unused tail of the text and the map (the result is kept). */
 static inline void sm_tbuf_shrink(sm_tbuf *b)
 {
 	b->cap = b->len;
 	b->text = g_realloc(b->text, b->cap + 1);
 	b->text[b->len] = 0;
+	sm_vmap_shrink(&b->map);
 }
 
 #endif

@@ -28,7 +28,8 @@ typedef struct sm_view {
 	char *text;          /* NUL-terminated folded UTF-8 */
 	size_t len;          /* bytes in text */
 	sm_vmap map;         /* text byte -> source range (sm_view_map) */
-	const uint8_t *src;  /* the decoded part bytes (not owned) */
+	const uint8_t *src;  /* the decoded part bytes (not owned); NULL once the
+	                        scan released them (body views kept for the rules) */
 	size_t src_len;
 	sm_charset cs;       /* what the source is, for writing masks back */
 	bool html;           /* the view is the visible text of HTML */

@@ -17,6 +17,8 @@
 #include <glib.h>
 #include <string.h>
 
+static void flush(sm_vmap *m);
+
 void sm_vmap_init(sm_vmap *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -27,6 +29,15 @@ void sm_vmap_clear(sm_vmap *m)
 	g_free(m->code);
 	g_free(m->ck);
 	sm_vmap_init(m);
+}
+
+void sm_vmap_shrink(sm_vmap *m)
+{
+	flush(m);
+	m->code_cap = m->code_len;
+	m->code = g_realloc(m->code, m->code_cap ? m->code_cap : 1);
+	m->ck_cap = m->n_ck;
+	m->ck = g_renew(sm_vmap_ck, m->ck, m->ck_cap ? m->ck_cap : 1);
 }
 
 size_t sm_vmap_len(const sm_vmap *m)
@@ -44,7 +55,7 @@ size_t sm_vmap_bytes(const sm_vmap *m)
 static void put_byte(sm_vmap *m, uint8_t b)
 {
 	if (m->code_len == m->code_cap) {
-		m->code_cap = m->code_cap ? m->code_cap * 2 : 256;
+		m->code_cap = m->code_cap ? m->code_cap + m->code_cap / 2 : 256;
 		m->code = g_realloc(m->code, m->code_cap);
 	}
 	m->code[m->code_len++] = b;

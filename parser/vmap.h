@@ -50,6 +50,9 @@ typedef struct sm_vmap {
 void sm_vmap_init(sm_vmap *m);
 void sm_vmap_clear(sm_vmap *m); /* frees; the map is empty and usable again */
 
+/* Give back unused capacity (the map is complete and kept). */
+void sm_vmap_shrink(sm_vmap *m);
+
 /* Text bytes mapped so far. */
 size_t sm_vmap_len(const sm_vmap *m);
 
