@@ -151,11 +151,40 @@ static void compose(sm_tbuf *outer, const sm_tbuf *inner)
 	outer->map = m;
 }
 
+/* Valid UTF-8 without BOM or NUL within the bound: its decoding is itself,
+ * byte for byte, with the identity map. */
+static bool utf8_as_is(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len)
+{
+	return cs->kind == SM_CS_UTF8 && cs->bom == 0 && len <= max_len &&
+	       g_utf8_validate_len((const char *)src, len, NULL);
+}
+
+/* The visible text of HTML src into mid, mapped to src; *hq: the quote point. */
+static void html_stage(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len,
+		       sm_tbuf *mid, size_t *hq, bool *trunc)
+{
+	sm_tbuf dec;
+
+	if (utf8_as_is(cs, src, len, max_len)) {
+		/* decoding would copy it byte for byte: read the HTML in place */
+		sm_tbuf_init(mid, len);
+		sm_html_visible((const char *)src, len, mid, hq);
+		sm_tbuf_finish(mid);
+		return;
+	}
+	sm_tbuf_init(&dec, len);
+	sm_charset_decode(cs, src, len, max_len, false, &dec, trunc);
+	sm_tbuf_init(mid, dec.len);
+	sm_html_visible(dec.text, dec.len, mid, hq);
+	sm_tbuf_finish(mid);
+	compose(mid, &dec);
+	sm_tbuf_free(&dec);
+}
+
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
 		     size_t max_len, bool *truncated)
 {
-	sm_tbuf dec, mid, fin;
-	sm_tbuf *base = &dec;
+	sm_tbuf mid, fin;
 	sm_view *v = g_new0(sm_view, 1);
 	size_t hq = (size_t)-1;
 	bool trunc = false;
@@ -174,25 +203,13 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 		v->quote_start = fin.len;
 		goto done;
 	}
-	sm_tbuf_init(&dec, len);
-	sm_charset_decode(&v->cs, src, len, max_len, false, &dec, &trunc);
-	{
-		sm_tbuf_init(&mid, dec.len);
-		sm_html_visible(dec.text, dec.len, &mid, &hq);
-		sm_tbuf_finish(&mid);
-		compose(&mid, &dec);
-		sm_tbuf_free(&dec);
-		base = &mid;
-	}
-	sm_tbuf_init(&fin, base->len);
-	fold_into(base->text, base->len, &fin);
-	if (hq != (size_t)-1) {
-		/* the first view byte that comes from at or after the quote point */
-		v->quote_start = hq > UINT32_MAX ? fin.len : sm_vmap_first_at(&fin.map, (uint32_t)hq);
-	} else
-		v->quote_start = fin.len;
-	compose(&fin, base);
-	sm_tbuf_free(base);
+	html_stage(&v->cs, src, len, max_len, &mid, &hq, &trunc);
+	sm_tbuf_init(&fin, mid.len);
+	fold_into(mid.text, mid.len, &fin);
+	/* the first view byte that comes from at or after the quote point */
+	v->quote_start = hq > UINT32_MAX ? fin.len : sm_vmap_first_at(&fin.map, (uint32_t)hq);
+	compose(&fin, &mid);
+	sm_tbuf_free(&mid);
 done:
 	sm_tbuf_shrink(&fin);
 	v->text = fin.text;

@@ -152,6 +152,34 @@ static void test_html(void)
 	sm_view_free(v);
 }
 
+/* Valid UTF-8 HTML is read in place; the same ASCII bytes labelled
+ * ISO-8859-1 go through decoding: the same text, quote point and map. */
+static void test_html_in_place(void)
+{
+	const char *h = "<p>card&nbsp;4111 <b>1111</b>&#x31;111 1111</p><!-- x --><div>pw: "
+			"<i>s3cret</i></div>\r\n<blockquote>q &amp; a</blockquote><p>tail</p>";
+	sm_view *a = sm_view_new((const uint8_t *)h, strlen(h), "utf-8", true, (size_t)-1, NULL);
+	sm_view *b = sm_view_new((const uint8_t *)h, strlen(h), "iso-8859-1", true, (size_t)-1,
+				 NULL);
+	size_t i;
+
+	g_assert_cmpint(a->cs.kind, ==, SM_CS_UTF8);
+	g_assert_cmpint(b->cs.kind, !=, SM_CS_UTF8);
+	g_assert_cmpstr(a->text, ==, b->text);
+	g_assert_cmpuint(a->quote_start, ==, b->quote_start);
+	g_assert_cmpuint(a->quote_start, <, a->len);
+	for (i = 0; i <= a->len; i++) {
+		size_t as, ae, bs, be;
+
+		sm_view_map(a, i, &as, &ae);
+		sm_view_map(b, i, &bs, &be);
+		g_assert_cmpuint(as, ==, bs);
+		g_assert_cmpuint(ae, ==, be);
+	}
+	sm_view_free(a);
+	sm_view_free(b);
+}
+
 /* Every view byte maps into [0, src_len], monotone, start <= end. */
 static void check_map(const sm_view *v, const char *what)
 {
@@ -259,6 +287,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/view/map_runs", test_map_runs);
 	g_test_add_func("/view/map_random_vs_naive", test_map_random_vs_naive);
 	g_test_add_func("/view/html", test_html);
+	g_test_add_func("/view/html_in_place", test_html_in_place);
 	g_test_add_func("/view/corpus_maps", test_corpus_maps);
 	g_test_add_func("/view/vectors_text", test_vectors_text);
 	return g_test_run();
