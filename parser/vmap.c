@@ -97,8 +97,7 @@ static void flush(sm_vmap *m)
 			m->ck_cap = m->ck_cap ? m->ck_cap * 2 : 16;
 			m->ck = g_renew(sm_vmap_ck, m->ck, m->ck_cap);
 		}
-		m->ck[m->n_ck++] = (sm_vmap_ck){(uint32_t)m->enc_vlen, m->enc_send,
-						(uint32_t)m->code_len};
+		m->ck[m->n_ck++] = (sm_vmap_ck){m->enc_vlen, m->code_len, m->enc_send};
 	}
 	h |= m->o_vw <= 3 ? (uint8_t)m->o_vw : 0;
 	h |= m->o_sw >= 1 && m->o_sw <= 3 ? (uint8_t)(m->o_sw << 2) : 0;

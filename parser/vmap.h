@@ -15,8 +15,8 @@
  * an entry maps to [s0 + k*sw, s0 + (k+1)*sw).  Monotone as long as the
  * caller adds units whose start never goes back (every stage does).
  *
- * Limits: offsets are uint32 (parts are bounded far below 4 GB by the
- * configured limits).  Ownership: the map owns its arrays; sm_vmap_clear.
+ * Limits: input offsets are uint32 like the stages' (a part is bounded by
+ * max_part_bytes, at most 4 GiB); text offsets are size_t.  Ownership: the map owns its arrays; sm_vmap_clear.
  */
 #ifndef SM_VMAP_H
 #define SM_VMAP_H
@@ -28,9 +28,9 @@
 #define SM_VMAP_CK 16 /* entries between checkpoints: bounds a lookup's walk */
 
 typedef struct sm_vmap_ck {
-	uint32_t v0;   /* text offset where the entry starts */
+	size_t v0;     /* text offset where the entry starts */
+	size_t off;    /* byte offset of the entry in code */
 	uint32_t base; /* input end of the entry before (its start is base + delta) */
-	uint32_t off;  /* byte offset of the entry in code */
 } sm_vmap_ck;
 
 typedef struct sm_vmap {
