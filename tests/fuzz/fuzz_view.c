@@ -8,9 +8,9 @@
  * 1-3 the max_len bound, byte 2 the span to mask; the rest is the part.
  *
  * Invariants: the view text is valid UTF-8, NUL-terminated at len, and
- * within max_len bounds; for every view byte src_start <= src_end
- * <= src_len and src_start never decreases; the sentinel entry at len is
- * src_len; the view is at most a small multiple of max_len and of the
+ * within max_len bounds; for every view byte its source range [s, e)
+ * (sm_view_map) has s <= e <= src_len and s never decreases; at len it is
+ * [src_len, src_len); the view is at most a small multiple of max_len and of the
  * source; quote_start <= len; sm_view_src_range stays in range; sm_fold
  * and sm_view_new_utf8 accept anything.
  *
