@@ -5,7 +5,8 @@
  * Untrusted input: everything the MTA relays from the SMTP client (envelope
  * addresses, header fields, body chunks).  Limits: recipients kept per
  * message (SM_MAX_RCPTS), the message size (max_message_bytes, enforced by
- * the spool), memory per message (spool_threshold).  Exceeding one is an
+ * the spool), memory per message (spool_threshold), memory scanned at once
+ * by all connections (max_scan_memory, waiting scan_wait).  Exceeding one is an
  * outcome decided by configuration (limits.on_limit), never a silent cut.
  * Internal errors take policy.on_failure (tempfail by default): support
  * mail is never delivered unscanned unless the administrator said accept.
@@ -14,6 +15,7 @@
  * envelope copies and the spool.  Both are freed in one place each.
  * SMFIS_* codes are produced only by verdict_status() and fail_status().
  */
+#include "budget.h"
 #include "reply.h"
 #include "spool.h"
 #include "state.h"
@@ -42,6 +44,7 @@ typedef struct sm_msg {
 	sm_spool *spool;   /* created at the first header */
 	bool in_body;      /* the empty line after the headers is spooled */
 	bool over_limit;   /* failure came from a limit (on_limit decides) */
+	size_t cost;       /* scan memory taken from the budget (0: none) */
 	char *fail;        /* why the message cannot be scanned, or NULL */
 } sm_msg;
 
@@ -465,6 +468,32 @@ static int log_decision(const sm_msg *m, const sm_result *r, const sm_envelope *
 	return rc;
 }
 
+/* Take the message's scan memory from the daemon's budget; -1 with m->fail
+ * set (too big for the whole budget: a limit; no room in time: a failure). */
+static int budget_take(sm_msg *m)
+{
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	size_t cost = sm_budget_cost(m->spool ? sm_spool_size(m->spool) : 0);
+	char why[256];
+
+	switch (sm_budget_acquire(sm_state_budget(), (size_t)d->max_scan_memory, cost,
+				  (unsigned)d->scan_wait * 1000u)) {
+	case SM_BUDGET_OK:
+		m->cost = cost;
+		return 0;
+	case SM_BUDGET_TOO_BIG:
+		snprintf(why, sizeof(why), "scanning needs about %zu MB, more than "
+			 "milter.max_scan_memory (%lld MB)", cost >> 20, d->max_scan_memory >> 20);
+		msg_set_fail(m, true, why);
+		return -1;
+	default:
+		snprintf(why, sizeof(why), "no scan memory free (%zu MB needed) within "
+			 "milter.scan_wait (%lld s)", cost >> 20, d->scan_wait);
+		msg_set_fail(m, false, why);
+		return -1;
+	}
+}
+
 static sm_result *scan(sm_msg *m, sm_envelope *env, time_t now)
 {
 	int fd = sm_spool_fd(m->spool);
@@ -497,7 +526,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	}
 	msg_qid(ctx, m);
 	end_headers(m);
-	if (m->fail) {
+	if (m->fail || budget_take(m) < 0) {
 		st = fail_status(ctx, m, m->fail);
 		conn_reset(c);
 		return st;
@@ -513,6 +542,8 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	else
 		st = verdict_status(ctx, c, m, r);
 	sm_result_free(r);
+	sm_budget_release(sm_state_budget(), m->cost); /* the rewritten body is sent */
+	m->cost = 0;
 	conn_reset(c);
 	return st;
 }

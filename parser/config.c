@@ -45,6 +45,8 @@ static const sm_conf_key daemon_keys[] = {
 	{"backlog", SM_CONF_INT, DOFF(backlog), 64, NULL, 1, 65535},
 	{"summary_syslog", SM_CONF_BOOL, DOFF(summary_syslog), 1},
 	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
+	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 1 * MiB, 1024 * GiB},
+	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
 	{NULL},
 };
 

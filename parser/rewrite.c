@@ -35,8 +35,12 @@ static void edits_keep4(const sm_view *v, const sm_hit *h, GArray *edits)
 	for (i = h->start; i < h->end && i < v->len; i++) {
 		if (!is_digit(v->text[i]))
 			continue;
-		if (seen++ + 4 < digits)
-			add_edit(edits, v->src_start[i], v->src_end[i], NULL);
+		if (seen++ + 4 < digits) {
+			size_t s, e;
+
+			sm_view_map(v, i, &s, &e);
+			add_edit(edits, s, e, NULL);
+		}
 	}
 }
 
@@ -47,11 +51,16 @@ static void edits_fixed(const sm_view *v, const sm_hit *h, GArray *edits)
 	bool first = true;
 
 	while (i < end) {
-		size_t rs = v->src_start[i], re = v->src_end[i];
+		size_t rs, re, s, e;
 
-		for (i++; i < end && v->src_start[i] <= re; i++)
-			if (v->src_end[i] > re)
-				re = v->src_end[i];
+		sm_view_map(v, i, &rs, &re);
+		for (i++; i < end; i++) {
+			sm_view_map(v, i, &s, &e);
+			if (s > re)
+				break;
+			if (e > re)
+				re = e;
+		}
 		add_edit(edits, rs, re, first ? FIXED_MASK : "");
 		first = false;
 	}
@@ -62,17 +71,18 @@ static void edits_all(const sm_view *v, const sm_hit *h, GArray *edits)
 	size_t i = h->start, end = h->end < v->len ? h->end : v->len;
 
 	while (i < end) {
-		size_t rs, re;
+		size_t rs, re, s, e;
 
 		if (g_ascii_isspace(v->text[i])) {
 			i++;
 			continue;
 		}
-		rs = v->src_start[i];
-		re = v->src_end[i];
-		for (i++; i < end && !g_ascii_isspace(v->text[i]); i++)
-			if (v->src_end[i] > re)
-				re = v->src_end[i];
+		sm_view_map(v, i, &rs, &re);
+		for (i++; i < end && !g_ascii_isspace(v->text[i]); i++) {
+			sm_view_map(v, i, &s, &e);
+			if (e > re)
+				re = e;
+		}
 		add_edit(edits, rs, re, NULL);
 	}
 }

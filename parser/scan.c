@@ -117,6 +117,32 @@ void sm_scan_set_limit(scan *s, const char *why, const char *where)
 
 /* ------------------------------------------------------------------ parts */
 
+/* A part's decoded bytes: decoded into a buffer of ours, or, for a part
+ * without transfer encoding, a header over the message's own bytes (no copy
+ * of a 30 MB 8bit body).  bytes_free knows which. */
+static bool borrowed(const sm_part *p)
+{
+	return p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	       p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	       p->enc != GMIME_CONTENT_ENCODING_UUENCODE;
+}
+
+static void bytes_free(const sm_part *p, GByteArray *d)
+{
+	if (d)
+		g_byte_array_free(d, !borrowed(p));
+}
+
+/* Decoded size of a part (enough for the buffer not to grow, not much more). */
+static size_t decoded_hint(const sm_part *p, size_t max)
+{
+	size_t n = p->cend - p->cstart;
+
+	if (p->enc == GMIME_CONTENT_ENCODING_BASE64)
+		n = n / 4 * 3 + 4;
+	return n < max ? n : max;
+}
+
 /* Decode within the part and message budgets; NULL when over (limit set).
  * `head` is the start already decoded for classifying: taken over when it
  * is the whole part (most text parts), so nothing is decoded twice. */
@@ -125,14 +151,24 @@ static GByteArray *decode_bounded(scan *s, const sm_part *p, GByteArray **head, 
 	GByteArray *d;
 	long long room = s->lim->max_total_bytes - s->total;
 	size_t max = (size_t)(room < s->lim->max_part_bytes ? room : s->lim->max_part_bytes);
+	size_t n = p->cend - p->cstart;
 
+	if (borrowed(p)) {
+		if (n > max) {
+			sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes",
+					  p->loc);
+			return NULL;
+		}
+		s->total += n;
+		return g_byte_array_new_take((guint8 *)s->m->raw + p->cstart, n);
+	}
 	if (whole && (*head)->len <= max) {
 		d = *head;
 		*head = NULL;
 		s->total += d->len;
 		return d;
 	}
-	d = g_byte_array_new();
+	d = g_byte_array_sized_new((guint)decoded_hint(p, max));
 	if (sm_msg_decode(s->m, p, max, d) != 0) {
 		sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes", p->loc);
 		g_byte_array_free(d, TRUE);
@@ -194,13 +230,12 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArra
 		g_array_free(mask, TRUE);
 	}
 	g_array_free(hits, TRUE);
+	bytes_free(p, d); /* masks are written: the rules read only the view's text */
 	if (p->body) {
+		v->src = NULL;
 		g_ptr_array_add(s->body_views, v);
-		g_ptr_array_add(s->keep, d);
-	} else {
+	} else
 		sm_view_free(v);
-		g_byte_array_free(d, TRUE);
-	}
 }
 
 static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
@@ -243,7 +278,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
 		sm_result_note(s->r, "part %s: archive not readable, not inspected", p->loc);
 	sm_archive_result_clear(&ar);
-	g_byte_array_free(d, TRUE);
+	bytes_free(p, d);
 }
 
 static void uninspected(scan *s, guint idx, const sm_part *p)
