@@ -50,6 +50,7 @@ EXPECT = {
     "card-preamble-epilogue": "modify", "card-qp-soft-breaks": "modify",
     "card-rfc822-depth10": "modify", "card-unclosed-boundary": "modify",
     "card-zip-in-zip": "modify", "card-forwarded-headers": "modify",
+    "card-html-hidden": "modify",
     "duplicate-boundaries": "accept", "empty-boundary": "accept",
     "header-line-1mb": "tempfail", "headers-10000": "accept", "invalid-base64": "accept",
     "invalid-qp": "accept", "invalid-utf8": "accept", "lying-charset": "accept",

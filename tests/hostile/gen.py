@@ -327,6 +327,15 @@ def card_forwarded_headers():
             b"--fw\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"--fw--\r\n")
 
 
+def card_html_hidden():
+    # what a browser does not show still leaves the company: a comment, alt
+    # and title attributes, a style block
+    html = ("<html><head><style>/* card " + CARD + " */</style></head><body>"
+            "<!-- card " + CARD + " --><p title=\"card " + CARD + "\">hello</p>"
+            "<img alt=\"card " + CARD + "\" src=\"cid:x\"></body></html>\r\n")
+    return head(ctype="text/html; charset=utf-8") + b"\r\n" + html.encode()
+
+
 def card_zip_in_zip():
     inner = zip_of([("card.txt", ("card " + CARD + "\r\n").encode())])
     return with_attachment("outer.zip", zip_of([("inner.zip", inner)]))
@@ -361,6 +370,7 @@ CASES = {
     "card-rfc822-depth10": card_rfc822_depth10,
     "card-zip-in-zip": card_zip_in_zip,
     "card-forwarded-headers": card_forwarded_headers,
+    "card-html-hidden": card_html_hidden,
 }
 
 
