@@ -156,20 +156,25 @@ static bool region_crlf(const sm_msg *m, const sm_part *p)
 	return m->crlf;
 }
 
-/* "\n" -> "\r\n" (lines from GMime's encoders). */
+/* "\n" -> "\r\n" (lines from GMime's encoders), in place: one resize, then
+ * filled from the end, so a 40 MB encoded part is not copied again. */
 static void lf_to_crlf(GByteArray *a)
 {
-	GByteArray *o = g_byte_array_sized_new(a->len + a->len / 32 + 2);
-	guint i;
+	guint i, n = 0, len = a->len, o;
 
-	for (i = 0; i < a->len; i++) {
-		if (a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r'))
-			g_byte_array_append(o, (const guint8 *)"\r", 1);
-		g_byte_array_append(o, a->data + i, 1);
+	for (i = 0; i < len; i++)
+		n += a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r');
+	if (!n)
+		return;
+	g_byte_array_set_size(a, len + n);
+	o = len + n;
+	for (i = len; i-- > 0;) {
+		bool add = a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r');
+
+		a->data[--o] = a->data[i];
+		if (add)
+			a->data[--o] = '\r';
 	}
-	g_byte_array_set_size(a, 0);
-	g_byte_array_append(a, o->data, o->len);
-	g_byte_array_free(o, TRUE);
 }
 
 static void crlf_to_lf(GByteArray *a)
@@ -224,10 +229,10 @@ GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 	if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && crlf)
 		crlf_to_lf(dec);
 	encode(p->enc, dec->data, dec->len, out);
+	g_byte_array_free(dec, TRUE);
 	if (crlf)
 		lf_to_crlf(out);
 	match_tail(m, p, out);
-	g_byte_array_free(dec, TRUE);
 	return g_byte_array_free_to_bytes(out);
 }
 
