@@ -146,14 +146,25 @@ def reset_peak(pid):
         return False
 
 
-def uid_pids(uid):
-    """Pids of the processes running as uid."""
-    out = []
+def parents():
+    """{pid: parent pid} of every process."""
+    out = {}
     for name in os.listdir("/proc"):
         if name.isdigit():
             try:
-                if os.stat("/proc/" + name).st_uid == uid:
-                    out.append(int(name))
-            except OSError:
+                with open("/proc/%s/stat" % name) as f:
+                    out[int(name)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
                 pass
     return out
+
+
+def tree_cpu(roots, depth=3):
+    """CPU seconds of the processes roots and their descendants (depth levels;
+    exited ones are in their parent's reaped-children time)."""
+    pp = parents()
+    total, level = 0.0, [p for p in roots if p > 0]
+    for _ in range(depth + 1):
+        total += sum(proc_cpu(p) for p in level)
+        level = [c for c, p in pp.items() if p in level]
+    return total
