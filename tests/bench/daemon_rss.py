@@ -30,6 +30,7 @@ Environment: RSS_ATTACH_MB (1024), RSS_CONFIGS (default,raised), SM_BIN,
 SM_BUILD, SM_TOP.  Untrusted input: the daemon's replies (bounded by
 milterclient).  Files: build/rss (configuration, spool, audit log).
 """
+import base64
 import os
 import shutil
 import subprocess
@@ -99,7 +100,6 @@ def attach_message(mb):
             b"Subject: RE: log files - TrackingID#2611020010004127\r\n"
             b"Date: Mon, 02 Nov 2026 10:00:00 +0900\r\nMessage-ID: <rss@example.co.jp>\r\n"
             b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n")
-    import base64
     raw = os.urandom(57 * 18396)  # ~1 MiB of binary, base64 lines of 76
     enc = b"".join(base64.b64encode(raw[i:i + 57]) + b"\r\n" for i in range(0, len(raw), 57))
 
