@@ -38,8 +38,9 @@ import sys
 import threading
 import time
 
-import benchlib as bl
-import milterclient as mc
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import benchlib as bl  # noqa: E402
+import milterclient as mc  # noqa: E402
 
 ATTACH_MB = int(os.environ.get("RSS_ATTACH_MB", "1024"))
 CONFIGS = os.environ.get("RSS_CONFIGS", "default,raised").split(",")

@@ -42,8 +42,9 @@ import subprocess
 import sys
 import time
 
-import benchlib as bl
-import gen_e2e
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import benchlib as bl  # noqa: E402
+import gen_e2e  # noqa: E402
 
 ENV = os.environ
 N = int(ENV.get("E2E_MESSAGES", "1000"))
