@@ -9,7 +9,8 @@
 #                 hostile input, ASan+UBSan, valgrind, fuzz regression replay
 #   make check-san / valgrind   those suites alone
 #   make fuzz     libFuzzer harnesses, FUZZ_SECONDS=N each (docs/hardening.md)
-#   make bench    print benchmark figures (docs/performance.md)
+#   make bench    print benchmark figures (docs/performance.md); bench-deps installs
+#                 what it needs besides deps (MIMEDefang, the peer)
 #   make install  DESTDIR, PREFIX, SYSCONFDIR honoured
 #   make clean
 #
@@ -52,7 +53,7 @@ TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libsmparser.a
 BIN        := $(BUILD)/support-milter
 
-.PHONY: all deps run check check-unit check-san bench install clean fuzz demo
+.PHONY: all deps run check check-unit check-san bench bench-deps install clean fuzz demo
 
 all: deps $(BIN)
 
@@ -142,7 +143,33 @@ check: all $(TEST_BIN)
 check-unit: all $(TEST_BIN)
 	prove -e '' $(TEST_BIN)
 
-bench: all
+# `make bench` also needs the peer (MIMEDefang) and Postfix's test tools
+# (smtp-source, smtp-sink: in the postfix package).  Installed like `deps`:
+# only what is missing, nothing removed (apt-get -s checked first), and the
+# Debian mimedefang service neither started (a policy-rc.d that refuses, for
+# the install only, unless one exists) nor left enabled.
+BENCH_PACKAGES := mimedefang postfix python3 procps time
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	echo "make bench-deps: installing$$missing"; \
+	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	$$SUDO apt-get update -qq || exit 1; \
+	if $$SUDO apt-get install -s -y --no-install-recommends $$missing | grep -q '^Remv '; then \
+		echo "make bench-deps: installing$$missing would remove packages; not done" >&2; exit 1; fi; \
+	rc=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+		rc=1; printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d > /dev/null; \
+		$$SUDO chmod 755 /usr/sbin/policy-rc.d; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	st=$$?; [ -z "$$rc" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; \
+	if dpkg-query -W -f='$${Status}' mimedefang 2>/dev/null | grep -q 'ok installed'; then \
+		$$SUDO systemctl disable mimedefang.service > /dev/null 2>&1; \
+		$$SUDO update-rc.d mimedefang disable > /dev/null 2>&1; fi; \
+	exit $$st
+
+bench: all bench-deps
 	@SM_BIN=$(CURDIR)/$(BIN) SM_TOP=$(CURDIR) sh tests/bench/run.sh
 
 install: all
