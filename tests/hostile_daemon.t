@@ -68,20 +68,6 @@ def vm(pid, key):
     return -1
 
 
-def sink_body(sender):
-    for path in pf.sink_files():
-        with open(path, "rb") as f:
-            head, body = smtest.split_message(f.read())
-        if ("x-mail-args", "<%s>" % sender) in smtest.header_fields(head):
-            return smtest.lf(body).rstrip(b"\n")
-    return None
-
-
-def want_body(e):
-    with open(e.out, "rb") as f:
-        return smtest.lf(smtest.split_message(f.read())[1]).rstrip(b"\n")
-
-
 tmp = smtest.make_tmpdir("sm-hostile-")
 conf = smtest.write_conf(tmp, max_bytes=67108864, threshold=1048576)
 d = smtest.Daemon(tmp, conf)
@@ -112,11 +98,11 @@ try:
             code, _ = pf.send(sender, ["supportmail@microsoft.com"], f.read())
         if e.delivered:
             delivered += 1
-            want = want_body(e)     # smtp-sink may still be writing: wait for all of it
-            ok = code == 250 and smtest.wait_for(lambda: sink_body(sender) == want, 120)
+            want = postfix.expected_body(e)     # smtp-sink may still be writing: wait for all of it
+            ok = code == 250 and smtest.wait_for(lambda: pf.sink_body(sender) == want, 120)
             if not t.ok(ok, "%s: delivered as --test says (%s, SMTP %s)" %
                         (name, e.action, code)):
-                got, want = sink_body(sender) or b"", want_body(e)
+                got, want = pf.sink_body(sender) or b"", postfix.expected_body(e)
                 i = next((k for k in range(min(len(got), len(want))) if got[k] != want[k]),
                          min(len(got), len(want)))
                 t.diag("first difference at byte %d of %d/%d: got %r, want %r" %

@@ -42,20 +42,6 @@ def cleanup():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def sink_body(sender):
-    for path in pf.sink_files():
-        with open(path, "rb") as f:
-            head, body = smtest.split_message(f.read())
-        if ("x-mail-args", "<%s>" % sender) in smtest.header_fields(head):
-            return smtest.lf(body).rstrip(b"\n")
-    return None
-
-
-def want_body(e):
-    with open(e.out, "rb") as f:
-        return smtest.lf(smtest.split_message(f.read())[1]).rstrip(b"\n")
-
-
 def kill_during_data(data, sender):
     """Start DATA, send half, kill the daemon, finish: the final reply."""
     s = pf.smtp()
@@ -106,7 +92,7 @@ try:
     if e.delivered:
         t.ok(code == 250, "retried message accepted (250)")
         t.ok(smtest.wait_for(lambda: pf.drained(1), 60), "retried message delivered")
-        t.ok(sink_body("retry@test.invalid") == want_body(e),
+        t.ok(pf.sink_body("retry@test.invalid") == postfix.expected_body(e),
              "retried message arrives as --test says")
     else:
         t.ok(str(code) == e.code, "retried message rejected with %s as --test says" % e.code)
@@ -132,10 +118,10 @@ try:
         return pf.drained(n_sink + (1 if e.delivered else 0))
     t.ok(smtest.wait_for(retried, 90, step=1), "queued message handled once the daemon is back")
     if e.delivered:
-        t.ok(sink_body("local@test.invalid") == want_body(e),
+        t.ok(pf.sink_body("local@test.invalid") == postfix.expected_body(e),
              "sendmail(1) message delivered as --test says")
     else:
-        t.ok(sink_body("local@test.invalid") is None, "sendmail(1) message not delivered")
+        t.ok(pf.sink_body("local@test.invalid") is None, "sendmail(1) message not delivered")
     t.ok(d.stop() == 0, "daemon stops cleanly")
 finally:
     cleanup()

@@ -207,8 +207,25 @@ class Postfix:
         subprocess.run(["postqueue", "-c", self.etc, "-f"], stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=30)
 
+    def sink_body(self, sender):
+        """The body (LF line ends, trailing newlines dropped) of the message
+        the sink got from envelope sender, or None."""
+        for path in self.sink_files():
+            with open(path, "rb") as f:
+                head, body = smtest.split_message(f.read())
+            if ("x-mail-args", "<%s>" % sender) in smtest.header_fields(head):
+                return smtest.lf(body).rstrip(b"\n")
+        return None
+
     def drained(self, n_sink):
         return self.queue_files() == 0 and len(self.sink_files()) >= n_sink
+
+
+def expected_body(e):
+    """The body `support-milter --test` wrote for an smtest.Expect, as
+    Postfix.sink_body gives it."""
+    with open(e.out, "rb") as f:
+        return smtest.lf(smtest.split_message(f.read())[1]).rstrip(b"\n")
 
 
 def sink_message(path):
