@@ -323,11 +323,11 @@ def account(sender, tags, sink):
                 bad("lost", "id %d (%s): 250 but not at the sink" % (i, t.name))
             elif not any(p.matches(*got[0]) for p in ok):
                 bad("content", "id %d (%s): delivered, but not as --test predicts" % (i, t.name))
-            else:
-                judged(tags, preds, lambda p: p.delivered and p.matches(*got[0]))
             elif t.pred[tags[0]].support and not any(n.startswith("x-support-")
                                                       for n, _ in got[0][0]):
                 bad("unscanned", "id %d (%s): no X-Support-* header" % (i, t.name))
+            else:
+                judged(tags, preds, lambda p: p.delivered and p.matches(*got[0]))
             counts["delivered"] += 1
         elif 500 <= code < 600:
             judged(tags, preds, lambda p: not p.delivered and p.reply_matches(code, text))
