@@ -354,6 +354,9 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a spool file over RLIMIT_FSIZE fails with EFBIG (4xx for that message)
+	 * instead of killing the daemon */
+	signal(SIGXFSZ, SIG_IGN);
 	if (start(o, &st, err, sizeof(err)) < 0) {
 		sm_log(LOG_ERR, "%s", err);
 		if (o->foreground)
