@@ -190,8 +190,9 @@ def spool_full_on():
             mounted.append(spool)
             fill(os.path.join(spool, "filler"))
             return "tmpfs"
-    # RLIMIT_FSIZE limits every file the daemon writes: its audit log too
-    subprocess.run(["prlimit", "--pid", str(d.proc.pid), "--fsize=%d" % THRESHOLD],
+    # the soft limit only (raising a hard limit again needs CAP_SYS_RESOURCE);
+    # it limits every file the daemon writes: its log and audit log too
+    subprocess.run(["prlimit", "--pid", str(d.proc.pid), "--fsize=%d:" % THRESHOLD],
                    check=True)
     return "mount refused: prlimit --fsize=%d" % THRESHOLD
 
@@ -202,7 +203,7 @@ def spool_full_off(how):
         subprocess.run(["umount", "-l", spool], check=True)
         mounted.remove(spool)
     else:
-        subprocess.run(["prlimit", "--pid", str(d.proc.pid), "--fsize=unlimited"], check=True)
+        subprocess.run(["prlimit", "--pid", str(d.proc.pid), "--fsize=unlimited:"])
 
 
 def fault_phase(snd, name, on, off):
