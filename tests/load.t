@@ -98,6 +98,7 @@ try:
          "warm-up: Postfix queue drained")
     fd1 = idle_fds(fd0)
     rss1 = loadgen.proc_status(d.proc.pid, "VmRSS")
+    cpu1 = loadgen.cpu_seconds(d.proc.pid)
 
     t1 = time.monotonic()
     t.ok(snd.run(work[warm:], 1800), "%d more messages sent over %d sessions"
@@ -107,8 +108,11 @@ try:
     t.ok(smtest.wait_for(lambda: pf.drained(ndel), 300, step=0.2),
          "Postfix queue drained, %d messages at the sink" % ndel)
     t3 = time.monotonic()
+    cpu2 = loadgen.cpu_seconds(d.proc.pid)
     t.diag("sent %d messages in %.1f s (%.0f/s; main part %.0f/s), queue drained %.1f s later"
            % (N, t2 - t0, N / (t2 - t0), (N - warm) / (t2 - t1), t3 - t2))
+    t.diag("daemon CPU (user+system) for the main part: %.2f s, %.2f ms per message"
+           % (cpu2 - cpu1, 1000.0 * (cpu2 - cpu1) / max(1, N - warm)))
 
     sink = loadgen.sink_index(pf)
     counts, problems = loadgen.account(snd, ["base"], sink)
