@@ -15,8 +15,12 @@
  * its main thread first when that thread waits for it, so SIGHUP sent with
  * kill(2) to the pid reaches us: it reloads, SIGTERM/SIGINT stop gracefully.
  * Ownership: this file owns the current-policy pointer (the one mutable
- * global the style guide allows) and the pid file.
+ * global the style guide allows), the scan memory budget (shared by every
+ * connection like the policy, but not swapped on reload: the messages in
+ * flight keep their share; a message reads the ceiling from its own policy)
+ * and the pid file.
  */
+#include "budget.h"
 #include "daemon.h"
 #include "state.h"
 
@@ -37,6 +41,8 @@
 
 static pthread_mutex_t policy_mu = PTHREAD_MUTEX_INITIALIZER;
 static sm_policy *current;
+/* The scan memory budget, shared by all connections (budget.h). */
+static sm_budget *budget;
 
 typedef struct run_state {
 	char *conf;       /* absolute path, for reloads after chdir("/") */
@@ -54,6 +60,11 @@ sm_policy *sm_state_policy(void)
 	p = sm_policy_ref(current);
 	pthread_mutex_unlock(&policy_mu);
 	return p;
+}
+
+sm_budget *sm_state_budget(void)
+{
+	return budget;
 }
 
 static void policy_swap(sm_policy *p)
@@ -345,6 +356,7 @@ int sm_daemon_run(const sm_daemon_opts *o)
 		free(st.conf);
 		return 2;
 	}
+	budget = sm_budget_new();
 	st.pidfile = o->pidfile ? o->pidfile : sm_policy_daemon(current)->pidfile;
 	sm_log_open(o->foreground, sm_policy_daemon(current)->syslog_facility);
 	sigemptyset(&set);
@@ -371,6 +383,8 @@ int sm_daemon_run(const sm_daemon_opts *o)
 		unlink(st.pidfile);
 	sm_audit_close();
 	policy_swap(NULL);
+	sm_budget_free(budget);
+	budget = NULL;
 	g_free(st.sock_path);
 	free(st.conf);
 	return rc;

@@ -89,24 +89,29 @@ int sm_audit_open(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-void sm_audit_write(const char *line)
+int sm_audit_write(const char *line)
 {
 	size_t len = strlen(line);
 	char *buf = malloc(len + 1);
 	ssize_t n;
+	int e;
 
 	if (!buf) {
 		sm_log(LOG_ERR, "audit log: out of memory");
-		return;
+		return -1;
 	}
 	memcpy(buf, line, len);
 	buf[len] = '\n';
 	pthread_mutex_lock(&audit_mu);
 	n = audit_fd >= 0 ? write(audit_fd, buf, len + 1) : (ssize_t)(len + 1);
+	e = errno;
 	pthread_mutex_unlock(&audit_mu);
-	if (n != (ssize_t)(len + 1))
-		sm_log(LOG_ERR, "audit log: write failed: %s", n < 0 ? strerror(errno) : "short");
 	free(buf);
+	if (n != (ssize_t)(len + 1)) {
+		sm_log(LOG_ERR, "audit log: write failed: %s", n < 0 ? strerror(e) : "short");
+		return -1;
+	}
+	return 0;
 }
 
 void sm_audit_close(void)

@@ -5,7 +5,8 @@
  * Untrusted input: everything the MTA relays from the SMTP client (envelope
  * addresses, header fields, body chunks).  Limits: recipients kept per
  * message (SM_MAX_RCPTS), the message size (max_message_bytes, enforced by
- * the spool), memory per message (spool_threshold).  Exceeding one is an
+ * the spool), memory per message (spool_threshold), memory scanned at once
+ * by all connections (max_scan_memory, waiting scan_wait).  Exceeding one is an
  * outcome decided by configuration (limits.on_limit), never a silent cut.
  * Internal errors take policy.on_failure (tempfail by default): support
  * mail is never delivered unscanned unless the administrator said accept.
@@ -14,6 +15,7 @@
  * envelope copies and the spool.  Both are freed in one place each.
  * SMFIS_* codes are produced only by verdict_status() and fail_status().
  */
+#include "budget.h"
 #include "reply.h"
 #include "spool.h"
 #include "state.h"
@@ -42,6 +44,7 @@ typedef struct sm_msg {
 	sm_spool *spool;   /* created at the first header */
 	bool in_body;      /* the empty line after the headers is spooled */
 	bool over_limit;   /* failure came from a limit (on_limit decides) */
+	size_t cost;       /* scan memory taken from the budget (0: none) */
 	char *fail;        /* why the message cannot be scanned, or NULL */
 } sm_msg;
 
@@ -240,8 +243,9 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 /* ---------------------------------------------------------------- failure */
 
 /* The audit record of a message the policy never saw (same keys as the
- * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]). */
-static void audit_failure(const sm_msg *m, const char *action)
+ * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]).
+ * 0, or -1 when it could not be written. */
+static int audit_failure(const sm_msg *m, const char *action)
 {
 	GDateTime *now = g_date_time_new_now_utc();
 	char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S+00:00");
@@ -249,21 +253,38 @@ static void audit_failure(const sm_msg *m, const char *action)
 	char *line = g_strdup_printf("{\"ts\":\"%s\",\"queue_id\":%s,\"action\":\"%s\","
 				     "\"support\":true,\"failed\":true,\"reason\":\"%s\"}",
 				     ts, q, action, m->over_limit ? "limit" : "internal");
+	int rc = sm_audit_write(line);
 
-	sm_audit_write(line);
 	g_free(line);
 	g_free(q);
 	g_free(ts);
 	g_date_time_unref(now);
+	return rc;
 }
 
-/* The configured failure (or limit) action for a message we cannot scan. */
+/* Support mail whose audit record could not be written, with
+ * milter.audit_failure = tempfail: the MTA keeps it until the log works. */
+static bool audit_must_hold(const sm_msg *m, int audit_rc)
+{
+	return audit_rc < 0 && sm_policy_daemon(m->pol)->audit_failure == 0;
+}
+
+static sfsistat audit_tempfail(SMFICTX *ctx, const sm_msg *m)
+{
+	sm_log(LOG_ERR, "%s: audit record not written; tempfail (milter.audit_failure)", qid(m));
+	sm_reply_set(ctx, "451", "4.3.0", sm_policy_failure_reply(m->pol));
+	return SMFIS_TEMPFAIL;
+}
+
+/* The configured failure (or limit) action for a message we cannot scan.
+ * Accepted unscanned, it carries X-Support-Scan as --test would add it. */
 static sfsistat fail_status(SMFICTX *ctx, sm_msg *m, const char *why)
 {
 	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
 				 : sm_policy_on_failure(m->pol);
 	const char *text = m->over_limit ? sm_policy_limit_reply(m->pol)
 					 : sm_policy_failure_reply(m->pol);
+	const char *mark = m->over_limit ? "incomplete (limit exceeded)" : "incomplete";
 
 	if (!m->fail)
 		msg_set_fail(m, false, why);
@@ -275,8 +296,11 @@ static sfsistat fail_status(SMFICTX *ctx, sm_msg *m, const char *why)
 		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
+	if (audit_must_hold(m, audit_failure(m, "accept")))
+		return audit_tempfail(ctx, m);
 	sm_log(LOG_WARNING, "%s: %s; accepted unscanned (configured)", qid(m), m->fail);
-	audit_failure(m, "accept");
+	if (smfi_addheader(ctx, "X-Support-Scan", (char *)mark) != MI_SUCCESS)
+		sm_log(LOG_WARNING, "%s: could not add X-Support-Scan", qid(m));
 	return SMFIS_ACCEPT;
 }
 
@@ -426,10 +450,12 @@ static sfsistat verdict_status(SMFICTX *ctx, sm_conn *c, sm_msg *m, const sm_res
 	}
 }
 
-static void log_decision(const sm_msg *m, const sm_result *r, const sm_envelope *env,
-			 time_t now)
+/* Syslog summary and audit record: 0, or -1 when the record was not written. */
+static int log_decision(const sm_msg *m, const sm_result *r, const sm_envelope *env,
+			time_t now)
 {
 	char *s;
+	int rc;
 
 	if (sm_policy_daemon(m->pol)->summary_syslog) {
 		s = sm_result_summary(r);
@@ -437,8 +463,35 @@ static void log_decision(const sm_msg *m, const sm_result *r, const sm_envelope 
 		g_free(s);
 	}
 	s = sm_result_audit_json(r, env, now);
-	sm_audit_write(s);
+	rc = sm_audit_write(s);
 	g_free(s);
+	return rc;
+}
+
+/* Take the message's scan memory from the daemon's budget; -1 with m->fail
+ * set (too big for the whole budget: a limit; no room in time: a failure). */
+static int budget_take(sm_msg *m)
+{
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	size_t cost = sm_budget_cost(m->spool ? sm_spool_size(m->spool) : 0);
+	char why[256];
+
+	switch (sm_budget_acquire(sm_state_budget(), (size_t)d->max_scan_memory, cost,
+				  (unsigned)d->scan_wait * 1000u)) {
+	case SM_BUDGET_OK:
+		m->cost = cost;
+		return 0;
+	case SM_BUDGET_TOO_BIG:
+		snprintf(why, sizeof(why), "scanning needs about %zu MB, more than "
+			 "milter.max_scan_memory (%lld MB)", cost >> 20, d->max_scan_memory >> 20);
+		msg_set_fail(m, true, why);
+		return -1;
+	default:
+		snprintf(why, sizeof(why), "no scan memory free (%zu MB needed) within "
+			 "milter.scan_wait (%lld s)", cost >> 20, d->scan_wait);
+		msg_set_fail(m, false, why);
+		return -1;
+	}
 }
 
 static sm_result *scan(sm_msg *m, sm_envelope *env, time_t now)
@@ -465,6 +518,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	sm_result *r;
 	sfsistat st;
 	time_t now = time(NULL);
+	int audit_rc;
 
 	if (!m || !m->support) {
 		conn_reset(c);
@@ -472,7 +526,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	}
 	msg_qid(ctx, m);
 	end_headers(m);
-	if (m->fail) {
+	if (m->fail || budget_take(m) < 0) {
 		st = fail_status(ctx, m, m->fail);
 		conn_reset(c);
 		return st;
@@ -480,12 +534,16 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	r = scan(m, &env, now);
 	if (sm_result_failed(r))
 		sm_log(LOG_WARNING, "%s: scan failed; the configured action applies", qid(m));
-	log_decision(m, r, &env, now);
+	audit_rc = log_decision(m, r, &env, now);
 	if (sm_policy_dry_run(m->pol))
 		st = SMFIS_ACCEPT;
+	else if (audit_must_hold(m, audit_rc) && sm_result_verdict(r) != SM_V_REJECT)
+		st = audit_tempfail(ctx, m);
 	else
 		st = verdict_status(ctx, c, m, r);
 	sm_result_free(r);
+	sm_budget_release(sm_state_budget(), m->cost); /* the rewritten body is sent */
+	m->cost = 0;
 	conn_reset(c);
 	return st;
 }

@@ -20,8 +20,9 @@ void sm_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 
 /* The audit log: open (or reopen) path ("" or NULL: none); 0 or -1 with err. */
 int sm_audit_open(const char *path, char *err, size_t errlen);
-/* Append one line (a newline is added) with a single write(). */
-void sm_audit_write(const char *line);
+/* Append one line (a newline is added) with a single write(): 0, or -1
+ * (logged) when the record could not be written whole.  No log open: 0. */
+int sm_audit_write(const char *line);
 void sm_audit_close(void);
 
 /* The libmilter callbacks (mlfi.c). */

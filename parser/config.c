@@ -28,6 +28,9 @@ static const char *const modes[] = {"enforce", "dry-run", NULL};
 static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
 					"quarantine", "reject", "tempfail", NULL};
 
+/* What support mail gets when its audit record cannot be written. */
+static const char *const audit_acts[] = {"tempfail", "accept", NULL};
+
 static const sm_conf_key daemon_keys[] = {
 	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/run/support-milter/support-milter.sock"},
 	{"socket_mode", SM_CONF_OCTAL, DOFF(socket_mode), 0660, NULL, 0, 0777},
@@ -41,6 +44,9 @@ static const sm_conf_key daemon_keys[] = {
 	{"timeout", SM_CONF_INT, DOFF(timeout), 300, NULL, 1, 86400},
 	{"backlog", SM_CONF_INT, DOFF(backlog), 64, NULL, 1, 65535},
 	{"summary_syslog", SM_CONF_BOOL, DOFF(summary_syslog), 1},
+	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
+	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 1 * MiB, 1024 * GiB},
+	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
 	{NULL},
 };
 

@@ -7,6 +7,7 @@
  * header values (made printable before they reach a reply or a log).
  */
 #include "rewrite.h"
+#include "scan_hdr.h"
 #include "scan_int.h"
 
 #include <fcntl.h>
@@ -67,7 +68,10 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 	return g_string_free(g, FALSE);
 }
 
-static void decide_failure(sm_result *r, sm_act act, const char *text, const char *why)
+/* A message the policy could not judge whole: an internal failure, or a
+ * limit (limit: accepted, it is marked as such). */
+static void decide_failure(sm_result *r, sm_act act, const char *text, const char *why,
+			   bool limit)
 {
 	char *t = g_strdup_printf("%s (%s)", text, why);
 
@@ -77,7 +81,8 @@ static void decide_failure(sm_result *r, sm_act act, const char *text, const cha
 		sm_result_set_reply(r, "550", "5.7.1", t);
 	} else if (act == SM_ACT_NONE || act == SM_ACT_LOG || act == SM_ACT_TAG) {
 		r->verdict = SM_V_ACCEPT;
-		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete", 0);
+		sm_result_add_header(r, 'A', "X-Support-Scan",
+				     limit ? "incomplete (limit exceeded)" : "incomplete", 0);
 	} else {
 		r->verdict = SM_V_TEMPFAIL;
 		sm_result_set_reply(r, "451", "4.3.0", t);
@@ -121,49 +126,7 @@ static char *raw_header(const sm_result *r, const char *name)
  * something was masked (g_free), else NULL. */
 static char *scan_subject(scan *s)
 {
-	const char *subj = s->m->subject;
-	sm_view *v;
-	GArray *hits, *edits;
-	char *out = NULL;
-	guint i;
-
-	if (!subj || !*subj)
-		return NULL;
-	v = sm_view_new_utf8(subj, strlen(subj));
-	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
-	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
-	sm_detectors_scan(s->p->det, v, &s->ctx, hits, 64);
-	for (i = 0; i < hits->len; i++) {
-		sm_hit *h = &g_array_index(hits, sm_hit, i);
-		const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
-		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, "subject", NULL,
-						      NULL);
-
-		f->count = 1;
-		f->action = info->action == SM_ACT_STRIP ? SM_ACT_MASK : info->action;
-		f->preview = sm_detectors_preview(s->p->det, v, h);
-		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
-			       f->fingerprint);
-		f->reply = g_strdup(info->reply);
-		if (f->action != SM_ACT_MASK)
-			h->mask = SM_MASK_NONE;
-	}
-	sm_rewrite_edits(v, hits, edits);
-	if (edits->len) {
-		GByteArray *b = g_byte_array_new();
-		char *masked;
-
-		sm_charset_rewrite(&v->cs, (const uint8_t *)subj, strlen(subj),
-				   (const sm_edit *)edits->data, edits->len, b);
-		masked = g_strndup((const char *)b->data, b->len);
-		out = g_mime_utils_header_encode_text(NULL, masked, "UTF-8");
-		g_free(masked);
-		g_byte_array_free(b, TRUE);
-	}
-	g_array_free(edits, TRUE);
-	g_array_free(hits, TRUE);
-	sm_view_free(v);
-	return out;
+	return sm_scan_header_value(s, s->m->subject, "subject");
 }
 
 /* ------------------------------------------------------------------ rules */
@@ -347,7 +310,7 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 	if (s->limit && !(fa == SM_ACT_REJECT || oa == SM_ACT_REJECT) &&
 	    s->limit_act >= SM_ACT_QUARANTINE) {
 		decide_failure(r, s->limit_act == SM_ACT_QUARANTINE ? SM_ACT_TEMPFAIL : s->limit_act,
-			       r->policy->cfg.limit_reply, "limit exceeded");
+			       r->policy->cfg.limit_reply, "limit exceeded", true);
 		r->failed = false;
 		return;
 	}
@@ -433,9 +396,10 @@ static void scan_message(scan *s, time_t now)
 	subject = scan_subject(s);
 	for (i = 0; i < s->m->parts->len; i++)
 		sm_scan_part(s, (guint)i);
+	sm_scan_hblocks(s);
 	if (run_rules(s, now, &rr) < 0)
 		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
-			       "internal error in the rules");
+			       "internal error in the rules", false);
 	else {
 		keep_rules(s->r, &rr);
 		decide(s, &rr, subject);
@@ -459,7 +423,8 @@ sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envel
 	s.r = r;
 	s.lim = sm_policy_limits(p);
 	if ((long long)len > s.lim->max_message_bytes) {
-		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large");
+		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large",
+			       true);
 		r->failed = false;
 		goto out;
 	}
@@ -467,11 +432,11 @@ sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envel
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
 		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
-			       "message could not be parsed");
+			       "message could not be parsed", false);
 		goto out;
 	}
 	if (s.m->status == SM_MSG_LIMIT) {
-		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what);
+		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what, true);
 		r->failed = false;
 		goto out;
 	}
@@ -513,7 +478,7 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 	if (map == MAP_FAILED) {
 		r = sm_result_new(p, (const uint8_t *)"", 0);
 		envelope(r, env);
-		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable");
+		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
 	r = sm_scan_mem(p, map, (size_t)st.st_size, env, now);

@@ -6,6 +6,10 @@
  * max_depth, max_headers per entity, max_header_bytes for the top-level
  * header block; going over one sets SM_MSG_LIMIT with a description, never a
  * silent cut.  The walk recurses at most max_depth levels.
+ * A multipart's preamble and epilogue are text too (a careless sender's card
+ * number travels there as well): each becomes a leaf of its own (`gap`),
+ * located in the original bytes; one that cannot be located exactly makes the
+ * message unparsable (the failure action), never silently unscanned.
  * Owns: the GMime message (which references a stream over `raw` without
  * copying it) and the sm_part array.
  */
@@ -113,7 +117,214 @@ static void add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth, cons
 			p->cend = p->cstart;
 	}
 	p->depth = depth;
+	if (p->cend > m->cursor)
+		m->cursor = p->cend;
 	g_ptr_array_add(m->parts, p);
+}
+
+/* The header block of an embedded message: from its first field to the
+ * empty line (at most max_header_bytes; a longer one is cut there). */
+static void add_hblock(sm_msg *m, GMimeObject *inner, const char *loc, const sm_limits *lim)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(inner);
+	GMimeHeader *h = hl && g_mime_header_list_get_count(hl) > 0
+				 ? g_mime_header_list_get_header_at(hl, 0)
+				 : NULL;
+	gint64 off = h ? g_mime_header_get_offset(h) : -1;
+	size_t i, cap;
+	sm_hblock b;
+
+	if (off < 0 || (size_t)off >= m->len)
+		return;
+	g_strlcpy(b.loc, loc, sizeof(b.loc));
+	b.start = (size_t)off;
+	cap = m->len - b.start < (size_t)lim->max_header_bytes ? m->len
+							       : b.start + (size_t)lim->max_header_bytes;
+	for (i = b.start; i < cap; i++)
+		if (m->raw[i] == '\n' && (i + 1 >= cap || m->raw[i + 1] == '\n' ||
+					  (m->raw[i + 1] == '\r' && i + 2 < cap &&
+					   m->raw[i + 2] == '\n')))
+			break;
+	b.end = i < cap ? i + 1 : cap;
+	g_array_append_val(m->hblocks, b);
+}
+
+/* ------------------------------------------------------------------ gaps */
+
+/* The first line starting with "--b" (and "--" after it if close) at or
+ * after from; m->len if none. */
+static size_t find_delim(const sm_msg *m, size_t from, const char *b, bool close)
+{
+	size_t bl = strlen(b), i = from;
+
+	while (i + 2 + bl <= m->len) {
+		const uint8_t *nl;
+
+		if ((i == 0 || m->raw[i - 1] == '\n') && m->raw[i] == '-' && m->raw[i + 1] == '-' &&
+		    memcmp(m->raw + i + 2, b, bl) == 0 &&
+		    (!close || (i + 4 + bl <= m->len && memcmp(m->raw + i + 2 + bl, "--", 2) == 0)))
+			return i;
+		nl = memchr(m->raw + i, '\n', m->len - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - m->raw) + 1;
+	}
+	return m->len;
+}
+
+static bool blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!g_ascii_isspace(*s))
+			return false;
+	return true;
+}
+
+static void add_gap(sm_msg *m, GMimeObject *o, const char *loc, const char *what, int depth,
+		    bool in_msg, size_t a, size_t z)
+{
+	char sub[64];
+	sm_part *p;
+
+	snprintf(sub, sizeof(sub), "%s%s%s", loc, *loc ? "." : "", what);
+	add_leaf(m, o, sub, depth, NULL, in_msg);
+	p = g_ptr_array_index(m->parts, m->parts->len - 1);
+	g_free(p->ctype);
+	p->ctype = g_strdup("text/plain");
+	g_free(p->charset);
+	p->charset = NULL;
+	g_free(p->filename);
+	p->filename = NULL;
+	p->attachment = p->body = false;
+	p->enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	p->cstart = a;
+	p->cend = z;
+	p->gap = true;
+	if (z > m->cursor)
+		m->cursor = z;
+}
+
+/* Back from e over text (CRLF in raw may be LF in text): where it starts in
+ * raw, or (size_t)-1 if raw[floor, e) does not end with it. */
+static size_t match_back(const sm_msg *m, size_t floor, size_t e, const char *text)
+{
+	size_t i = e, j = strlen(text);
+
+	while (j > 0) {
+		if (i > floor && m->raw[i - 1] == (uint8_t)text[j - 1])
+			i--, j--;
+		else if (i > floor && m->raw[i - 1] == '\r' && i < e && m->raw[i] == '\n' &&
+			 text[j] == '\n')
+			i--;
+		else
+			return (size_t)-1;
+	}
+	return i;
+}
+
+/* Forward from a over text: where it ends in raw, or (size_t)-1. */
+static size_t match_fwd(const sm_msg *m, size_t a, const char *text)
+{
+	size_t i = a;
+
+	while (*text) {
+		if (i < m->len && m->raw[i] == (uint8_t)*text)
+			i++, text++;
+		else if (i + 1 < m->len && m->raw[i] == '\r' && m->raw[i + 1] == '\n' &&
+			 *text == '\n')
+			i++;
+		else
+			return (size_t)-1;
+	}
+	return i;
+}
+
+/* The line end before raw[d] (LF or CRLF), not before floor. */
+static size_t before_eol(const sm_msg *m, size_t floor, size_t d)
+{
+	if (d > floor && m->raw[d - 1] == '\n')
+		d -= (d - 1 > floor && m->raw[d - 2] == '\r') ? 2 : 1;
+	return d;
+}
+
+/* Delimiter lines tried to place one preamble or epilogue: boundaries may
+ * repeat (a nested multipart reusing its parent's), the first may not be it. */
+#define SM_GAP_TRIES 64
+
+/* The preamble ends where a delimiter line starts, less its line end. */
+static bool preamble(sm_msg *m, GMimeMultipart *mp, const char *loc, int depth, bool in_msg)
+{
+	const char *b = g_mime_multipart_get_boundary(mp), *text = g_mime_multipart_get_prologue(mp);
+	size_t d = m->cursor, e, a;
+	int tries;
+
+	if (blank(text))
+		return true;
+	if (!b)
+		return false;
+	for (tries = 0; tries < SM_GAP_TRIES && d <= m->len; tries++, d++) {
+		d = find_delim(m, d, b, false);
+		e = before_eol(m, m->cursor, d);
+		a = match_back(m, m->cursor, e, text);
+		if (a != (size_t)-1) {
+			add_gap(m, (GMimeObject *)mp, loc, "preamble", depth, in_msg, a, e);
+			return true;
+		}
+		if (d >= m->len)
+			break;
+	}
+	return false;
+}
+
+/* The epilogue starts on the line after a close delimiter. */
+static bool epilogue(sm_msg *m, GMimeMultipart *mp, const char *loc, int depth, bool in_msg)
+{
+	const char *b = g_mime_multipart_get_boundary(mp), *text = g_mime_multipart_get_epilogue(mp);
+	size_t c = m->cursor, a, z;
+	int tries;
+
+	if (blank(text))
+		return true;
+	if (!b)
+		return false;
+	for (tries = 0; tries < SM_GAP_TRIES; tries++, c++) {
+		const uint8_t *nl;
+
+		if ((c = find_delim(m, c, b, true)) >= m->len)
+			return false;
+		nl = memchr(m->raw + c, '\n', m->len - c);
+		a = nl ? (size_t)(nl - m->raw) + 1 : m->len;
+		z = match_fwd(m, a, text);
+		if (z != (size_t)-1) {
+			add_gap(m, (GMimeObject *)mp, loc, "epilogue", depth, in_msg, a, z);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A preamble or epilogue must not overlap a part (its masks would collide). */
+static bool gaps_apart(const sm_msg *m)
+{
+	const sm_part *prev = NULL;
+	guint i;
+
+	for (i = 0; i < m->parts->len; i++) {
+		const sm_part *p = g_ptr_array_index(m->parts, i);
+
+		if (prev && (p->gap || prev->gap) && p->cstart < prev->cend)
+			return false;
+		if (p->cend > p->cstart)
+			prev = p;
+	}
+	return true;
+}
+
+static bool set_unlocated(sm_msg *m, const char *what)
+{
+	m->status = SM_MSG_ERROR;
+	snprintf(m->limit_what, sizeof(m->limit_what), "a multipart %s could not be located", what);
+	return false;
 }
 
 static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const char *boundary,
@@ -132,6 +343,8 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 		int i, n = g_mime_multipart_get_count(mp);
 		const char *b = g_mime_multipart_get_boundary(mp);
 
+		if (!preamble(m, mp, loc, depth, in_msg))
+			return set_unlocated(m, "preamble");
 		for (i = 0; i < n; i++) {
 			char sub[64];
 
@@ -140,6 +353,8 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 				  count))
 				return false;
 		}
+		if (!epilogue(m, mp, loc, depth, in_msg))
+			return set_unlocated(m, "epilogue");
 		return true;
 	}
 	if (GMIME_IS_MESSAGE_PART(o)) {
@@ -147,6 +362,8 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 		GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;
 		char sub[64];
 
+		if (inner)
+			add_hblock(m, (GMimeObject *)inner, *loc ? loc : "1", lim);
 		if (!body) {
 			add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 			return true;
@@ -194,6 +411,7 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 	m->raw = raw;
 	m->len = len;
 	m->parts = g_ptr_array_new_with_free_func(part_free);
+	m->hblocks = g_array_new(FALSE, FALSE, sizeof(sm_hblock));
 	sm_msg_find_body(raw, len, &m->hdr_end, &m->body_off, &m->crlf);
 	if ((long long)m->hdr_end > lim->max_header_bytes) {
 		set_limit(m, "header block too large", lim->max_header_bytes);
@@ -224,8 +442,9 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 		m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
 	}
 	top = g_mime_message_get_mime_part(m->message);
-	if (top)
-		walk(m, top, "", 0, NULL, false, lim, &count);
+	m->cursor = m->body_off;
+	if (top && walk(m, top, "", 0, NULL, false, lim, &count) && !gaps_apart(m))
+		set_unlocated(m, "preamble or epilogue");
 	return m;
 }
 
@@ -238,6 +457,7 @@ void sm_msg_free(sm_msg *m)
 	if (m->arr)
 		g_byte_array_free(m->arr, FALSE); /* the header only, never raw */
 	g_ptr_array_free(m->parts, TRUE);
+	g_array_free(m->hblocks, TRUE);
 	g_free(m->subject);
 	g_free(m->message_id);
 	g_free(m);

@@ -27,7 +27,15 @@ typedef struct sm_part {
 	GMimeContentEncoding enc;
 	size_t cstart, cend; /* the encoded content in the original bytes */
 	int depth;
+	bool gap;            /* a multipart's preamble or epilogue (raw text, no headers) */
 } sm_part;
+
+/* The header block of a message inside the message (message/rfc822): its
+ * Subject, From ... are shown to whoever opens it, so they are scanned too. */
+typedef struct sm_hblock {
+	char loc[64];        /* the message part's section, e.g. "2" */
+	size_t start, end;   /* first header line .. the empty line, in the original bytes */
+} sm_hblock;
 
 typedef enum {
 	SM_MSG_OK = 0,
@@ -48,6 +56,8 @@ typedef struct sm_msg {
 	char limit_what[160];
 	char *subject;       /* decoded UTF-8 or NULL (owned) */
 	char *message_id;    /* or NULL (owned) */
+	size_t cursor;       /* while parsing: end of the last part or gap placed */
+	GArray *hblocks;     /* sm_hblock of embedded messages, in order */
 } sm_msg;
 
 /* Parse raw[0, len) (not copied; must outlive the sm_msg) within lim. */

@@ -35,8 +35,12 @@ static void edits_keep4(const sm_view *v, const sm_hit *h, GArray *edits)
 	for (i = h->start; i < h->end && i < v->len; i++) {
 		if (!is_digit(v->text[i]))
 			continue;
-		if (seen++ + 4 < digits)
-			add_edit(edits, v->src_start[i], v->src_end[i], NULL);
+		if (seen++ + 4 < digits) {
+			size_t s, e;
+
+			sm_view_map(v, i, &s, &e);
+			add_edit(edits, s, e, NULL);
+		}
 	}
 }
 
@@ -47,11 +51,16 @@ static void edits_fixed(const sm_view *v, const sm_hit *h, GArray *edits)
 	bool first = true;
 
 	while (i < end) {
-		size_t rs = v->src_start[i], re = v->src_end[i];
+		size_t rs, re, s, e;
 
-		for (i++; i < end && v->src_start[i] <= re; i++)
-			if (v->src_end[i] > re)
-				re = v->src_end[i];
+		sm_view_map(v, i, &rs, &re);
+		for (i++; i < end; i++) {
+			sm_view_map(v, i, &s, &e);
+			if (s > re)
+				break;
+			if (e > re)
+				re = e;
+		}
 		add_edit(edits, rs, re, first ? FIXED_MASK : "");
 		first = false;
 	}
@@ -62,17 +71,18 @@ static void edits_all(const sm_view *v, const sm_hit *h, GArray *edits)
 	size_t i = h->start, end = h->end < v->len ? h->end : v->len;
 
 	while (i < end) {
-		size_t rs, re;
+		size_t rs, re, s, e;
 
 		if (g_ascii_isspace(v->text[i])) {
 			i++;
 			continue;
 		}
-		rs = v->src_start[i];
-		re = v->src_end[i];
-		for (i++; i < end && !g_ascii_isspace(v->text[i]); i++)
-			if (v->src_end[i] > re)
-				re = v->src_end[i];
+		sm_view_map(v, i, &rs, &re);
+		for (i++; i < end && !g_ascii_isspace(v->text[i]); i++) {
+			sm_view_map(v, i, &s, &e);
+			if (e > re)
+				re = e;
+		}
 		add_edit(edits, rs, re, NULL);
 	}
 }
@@ -146,20 +156,25 @@ static bool region_crlf(const sm_msg *m, const sm_part *p)
 	return m->crlf;
 }
 
-/* "\n" -> "\r\n" (lines from GMime's encoders). */
+/* "\n" -> "\r\n" (lines from GMime's encoders), in place: one resize, then
+ * filled from the end, so a 40 MB encoded part is not copied again. */
 static void lf_to_crlf(GByteArray *a)
 {
-	GByteArray *o = g_byte_array_sized_new(a->len + a->len / 32 + 2);
-	guint i;
+	guint i, n = 0, len = a->len, o;
 
-	for (i = 0; i < a->len; i++) {
-		if (a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r'))
-			g_byte_array_append(o, (const guint8 *)"\r", 1);
-		g_byte_array_append(o, a->data + i, 1);
+	for (i = 0; i < len; i++)
+		n += a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r');
+	if (!n)
+		return;
+	g_byte_array_set_size(a, len + n);
+	o = len + n;
+	for (i = len; i-- > 0;) {
+		bool add = a->data[i] == '\n' && (i == 0 || a->data[i - 1] != '\r');
+
+		a->data[--o] = a->data[i];
+		if (add)
+			a->data[--o] = '\r';
 	}
-	g_byte_array_set_size(a, 0);
-	g_byte_array_append(a, o->data, o->len);
-	g_byte_array_free(o, TRUE);
 }
 
 static void crlf_to_lf(GByteArray *a)
@@ -214,10 +229,10 @@ GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 	if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && crlf)
 		crlf_to_lf(dec);
 	encode(p->enc, dec->data, dec->len, out);
+	g_byte_array_free(dec, TRUE);
 	if (crlf)
 		lf_to_crlf(out);
 	match_tail(m, p, out);
-	g_byte_array_free(dec, TRUE);
 	return g_byte_array_free_to_bytes(out);
 }
 

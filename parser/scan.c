@@ -117,6 +117,32 @@ void sm_scan_set_limit(scan *s, const char *why, const char *where)
 
 /* ------------------------------------------------------------------ parts */
 
+/* A part's decoded bytes: decoded into a buffer of ours, or, for a part
+ * without transfer encoding, a header over the message's own bytes (no copy
+ * of a 30 MB 8bit body).  bytes_free knows which. */
+static bool borrowed(const sm_part *p)
+{
+	return p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	       p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	       p->enc != GMIME_CONTENT_ENCODING_UUENCODE;
+}
+
+static void bytes_free(const sm_part *p, GByteArray *d)
+{
+	if (d)
+		g_byte_array_free(d, !borrowed(p));
+}
+
+/* Decoded size of a part (enough for the buffer not to grow, not much more). */
+static size_t decoded_hint(const sm_part *p, size_t max)
+{
+	size_t n = p->cend - p->cstart;
+
+	if (p->enc == GMIME_CONTENT_ENCODING_BASE64)
+		n = n / 4 * 3 + 4;
+	return n < max ? n : max;
+}
+
 /* Decode within the part and message budgets; NULL when over (limit set).
  * `head` is the start already decoded for classifying: taken over when it
  * is the whole part (most text parts), so nothing is decoded twice. */
@@ -125,14 +151,24 @@ static GByteArray *decode_bounded(scan *s, const sm_part *p, GByteArray **head, 
 	GByteArray *d;
 	long long room = s->lim->max_total_bytes - s->total;
 	size_t max = (size_t)(room < s->lim->max_part_bytes ? room : s->lim->max_part_bytes);
+	size_t n = p->cend - p->cstart;
 
+	if (borrowed(p)) {
+		if (n > max) {
+			sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes",
+					  p->loc);
+			return NULL;
+		}
+		s->total += n;
+		return g_byte_array_new_take((guint8 *)s->m->raw + p->cstart, n);
+	}
 	if (whole && (*head)->len <= max) {
 		d = *head;
 		*head = NULL;
 		s->total += d->len;
 		return d;
 	}
-	d = g_byte_array_new();
+	d = g_byte_array_sized_new((guint)decoded_hint(p, max));
 	if (sm_msg_decode(s->m, p, max, d) != 0) {
 		sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes", p->loc);
 		g_byte_array_free(d, TRUE);
@@ -142,65 +178,141 @@ static GByteArray *decode_bounded(scan *s, const sm_part *p, GByteArray **head, 
 	return d;
 }
 
+/* Does source range [a, z) overlap one of the visible hits' source ranges? */
+static bool seen_src(const sm_view *v, const GArray *hits, size_t a, size_t z)
+{
+	for (guint i = 0; i < hits->len; i++) {
+		const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		size_t ha, hz;
+
+		sm_view_src_range(v, h->start, h->end, &ha, &hz);
+		if (a < hz && ha < z)
+			return true;
+	}
+	return false;
+}
+
+/* Record the findings of hits in view v (skipping those `v0` already found
+ * at the same source bytes) and append the mask edits to edits. */
+static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
+		      const sm_view *v0, const GArray *hits0, GArray *edits)
+{
+	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	guint i;
+
+	for (i = 0; i < hits->len; i++) {
+		const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		sm_act act = sm_detectors_info(s->p->det, h->det)->action;
+		size_t a, z;
+
+		sm_view_src_range(v, h->start, h->end, &a, &z);
+		if (v0 && seen_src(v0, hits0, a, z))
+			continue;
+		hit_finding(s, p, v, h, act);
+		if (act == SM_ACT_STRIP)
+			strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
+		if (act == SM_ACT_MASK)
+			g_array_append_val(mask, *h);
+	}
+	if (mask->len && !s->limit)
+		sm_rewrite_edits(v, mask, edits);
+	g_array_free(mask, TRUE);
+}
+
+static gint edit_cmp(gconstpointer a, gconstpointer b)
+{
+	const sm_edit *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorted, and an edit overlapping the one before it dropped (the two passes
+ * over HTML can find the same bytes). */
+static void edits_merge(GArray *edits)
+{
+	guint i, k = 0;
+
+	g_array_sort(edits, edit_cmp);
+	for (i = 0; i < edits->len; i++) {
+		sm_edit *e = &g_array_index(edits, sm_edit, i);
+
+		if (k > 0 && e->start < g_array_index(edits, sm_edit, k - 1).end)
+			continue;
+		g_array_index(edits, sm_edit, k++) = *e;
+	}
+	g_array_set_size(edits, k);
+}
+
+static sm_view *view_of(scan *s, const sm_part *p, const GByteArray *d, bool html)
+{
+	bool trunc = false;
+	sm_view *v = sm_view_new(d->data, d->len, p->charset, html,
+				 (size_t)s->lim->max_part_bytes * 4, &trunc);
+
+	if (trunc)
+		sm_scan_set_limit(s, "text view over its limit", p->loc);
+	return v;
+}
+
+static GArray *detect(scan *s, const sm_part *p, const sm_view *v)
+{
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+
+	if (sm_detectors_scan(s->p->det, v, &s->ctx, hits, (size_t)s->lim->max_findings) != 0)
+		sm_scan_set_limit(s, "more findings than max_findings", p->loc);
+	return hits;
+}
+
+/*
+ * A text part: detectors over its view, masks written back in its charset
+ * and transfer encoding.  HTML is read twice: its visible text, and then its
+ * markup as plain text, for what a reader does not see but the bytes still
+ * carry (comments, attribute values such as alt and title, style, script).
+ */
 static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
 		      bool whole)
 {
 	GByteArray *d = decode_bounded(s, p, head, whole);
-	GArray *hits;
+	GArray *hits, *edits;
 	sm_view *v;
-	bool trunc = false;
-	guint i;
 
 	if (!d)
 		return;
-	v = sm_view_new(d->data, d->len, p->charset, html, (size_t)s->lim->max_part_bytes * 4,
-			&trunc);
-	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
-	if (trunc)
-		sm_scan_set_limit(s, "text view over its limit", p->loc);
-	if (sm_detectors_scan(s->p->det, v, &s->ctx, hits, (size_t)s->lim->max_findings) != 0)
-		sm_scan_set_limit(s, "more findings than max_findings", p->loc);
-	for (i = 0; i < hits->len; i++) {
-		const sm_hit *h = &g_array_index(hits, sm_hit, i);
-		sm_act act = sm_detectors_info(s->p->det, h->det)->action;
+	v = view_of(s, p, d, html);
+	hits = detect(s, p, v);
+	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+	take_hits(s, idx, p, v, hits, NULL, NULL, edits);
+	if (html && !s->limit) {
+		sm_view *raw = view_of(s, p, d, false);
+		GArray *rhits = detect(s, p, raw);
 
-		hit_finding(s, p, v, h, act);
-		if (act == SM_ACT_STRIP)
-			strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
+		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
+			take_hits(s, idx, p, raw, rhits, v, hits, edits);
+		else if (rhits->len)
+			mark_strip(s, idx, "it contains confidential data in its markup");
+		g_array_free(rhits, TRUE);
+		sm_view_free(raw);
 	}
-	if (hits->len && !s->limit) {
-		GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	if (edits->len && !s->limit) {
+		GBytes *nb;
 
-		for (i = 0; i < hits->len; i++) {
-			const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		edits_merge(edits);
+		nb = sm_rewrite_part(s->m, p, v, d, edits);
+		if (nb) {
+			sm_splice sp = {p->cstart, p->cend, nb};
 
-			if (sm_detectors_info(s->p->det, h->det)->action == SM_ACT_MASK)
-				g_array_append_val(mask, *h);
-		}
-		if (mask->len) {
-			GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
-			GBytes *nb;
-
-			sm_rewrite_edits(v, mask, edits);
-			nb = edits->len ? sm_rewrite_part(s->m, p, v, d, edits) : NULL;
-			if (nb) {
-				sm_splice sp = {p->cstart, p->cend, nb};
-
-				g_array_append_val(s->r->splices, sp);
-			} else if (edits->len)
-				mark_strip(s, idx, "it contains confidential data that cannot be masked in place");
-			g_array_free(edits, TRUE);
-		}
-		g_array_free(mask, TRUE);
+			g_array_append_val(s->r->splices, sp);
+		} else
+			mark_strip(s, idx, "it contains confidential data that cannot be masked in place");
 	}
+	g_array_free(edits, TRUE);
 	g_array_free(hits, TRUE);
+	bytes_free(p, d); /* masks are written: the rules read only the view's text */
 	if (p->body) {
+		v->src = NULL;
 		g_ptr_array_add(s->body_views, v);
-		g_ptr_array_add(s->keep, d);
-	} else {
+	} else
 		sm_view_free(v);
-		g_byte_array_free(d, TRUE);
-	}
 }
 
 static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
@@ -243,7 +355,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
 		sm_result_note(s->r, "part %s: archive not readable, not inspected", p->loc);
 	sm_archive_result_clear(&ar);
-	g_byte_array_free(d, TRUE);
+	bytes_free(p, d);
 }
 
 static void uninspected(scan *s, guint idx, const sm_part *p)

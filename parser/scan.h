@@ -31,6 +31,9 @@ typedef struct sm_daemon_conf {
 	long long timeout;       /* libmilter I/O timeout, seconds */
 	long long backlog;
 	bool summary_syslog;     /* one syslog line per decision */
+	int audit_failure;       /* audit record not written: 0 tempfail, 1 accept */
+	long long max_scan_memory; /* bytes being scanned at once, all connections */
+	long long scan_wait;     /* seconds a message waits for scan memory */
 } sm_daemon_conf;
 
 /* Load and compile the configuration at path. NULL with err on any error. */

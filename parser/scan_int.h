@@ -19,7 +19,7 @@ typedef struct scan {
 	const sm_limits *lim;
 	long long total;        /* decoded bytes so far */
 	GPtrArray *body_views;  /* sm_view* of body text parts, for the rules */
-	GPtrArray *keep;        /* decoded buffers the body views point into */
+	GPtrArray *keep;        /* left empty: a body view keeps no decoded bytes */
 	GArray *strip;          /* guint part indexes to strip */
 	GPtrArray *why;         /* char*: what was found in each stripped part */
 	bool limit;             /* a limit decided */

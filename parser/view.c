@@ -75,9 +75,9 @@ void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z)
 		gunichar pc = prev ? g_utf8_get_char(prev) : 0, composed = 0;
 
 		if (prev && g_unichar_compose(pc, c == 0xff9e ? 0x3099 : 0x309a, &composed)) {
-			uint32_t pa = out->start[prev - out->text];
+			uint32_t pa = sm_vmap_last_start(&out->map);
 
-			out->len = (size_t)(prev - out->text);
+			sm_tbuf_truncate(out, (size_t)(prev - out->text));
 			sm_tbuf_char(out, composed, pa, z);
 		} else
 			sm_tbuf_char(out, c == 0xff9e ? 0x309b : 0x309c, a, z);
@@ -141,26 +141,52 @@ char *sm_fold(const char *utf8, size_t len)
 
 /* ------------------------------------------------------------------ view */
 
-/* Rewrite outer's maps (offsets into inner's text) into inner's source. */
+/* Rewrite outer's map (offsets into inner's text) into inner's input. */
 static void compose(sm_tbuf *outer, const sm_tbuf *inner)
 {
-	size_t i;
+	sm_vmap m;
 
-	for (i = 0; i < outer->len; i++) {
-		uint32_t a = outer->start[i], z = outer->end[i];
+	sm_vmap_compose(&outer->map, &inner->map, &m);
+	sm_vmap_clear(&outer->map);
+	outer->map = m;
+}
 
-		outer->start[i] = inner->start[a];
-		outer->end[i] = z > a ? inner->end[z - 1] : inner->start[a];
+/* Valid UTF-8 without BOM or NUL within the bound: its decoding is itself,
+ * byte for byte, with the identity map. */
+static bool utf8_as_is(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len)
+{
+	return cs->kind == SM_CS_UTF8 && cs->bom == 0 && len <= max_len &&
+	       g_utf8_validate_len((const char *)src, len, NULL);
+}
+
+/* The visible text of HTML src into mid, mapped to src; *hq: the quote point. */
+static void html_stage(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len,
+		       sm_tbuf *mid, size_t *hq, bool *trunc)
+{
+	sm_tbuf dec;
+
+	if (utf8_as_is(cs, src, len, max_len)) {
+		/* decoding would copy it byte for byte: read the HTML in place */
+		sm_tbuf_init(mid, len);
+		sm_html_visible((const char *)src, len, mid, hq);
+		sm_tbuf_finish(mid);
+		return;
 	}
+	sm_tbuf_init(&dec, len);
+	sm_charset_decode(cs, src, len, max_len, false, &dec, trunc);
+	sm_tbuf_init(mid, dec.len);
+	sm_html_visible(dec.text, dec.len, mid, hq);
+	sm_tbuf_finish(mid);
+	compose(mid, &dec);
+	sm_tbuf_free(&dec);
 }
 
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
 		     size_t max_len, bool *truncated)
 {
-	sm_tbuf dec, mid, fin;
-	sm_tbuf *base = &dec;
+	sm_tbuf mid, fin;
 	sm_view *v = g_new0(sm_view, 1);
-	size_t hq = (size_t)-1, i;
+	size_t hq = (size_t)-1;
 	bool trunc = false;
 	static const uint8_t empty[1];
 	const uint8_t *given = src;
@@ -177,34 +203,18 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 		v->quote_start = fin.len;
 		goto done;
 	}
-	sm_tbuf_init(&dec, len);
-	sm_charset_decode(&v->cs, src, len, max_len, false, &dec, &trunc);
-	{
-		sm_tbuf_init(&mid, dec.len);
-		sm_html_visible(dec.text, dec.len, &mid, &hq);
-		sm_tbuf_finish(&mid);
-		compose(&mid, &dec);
-		sm_tbuf_free(&dec);
-		base = &mid;
-	}
-	sm_tbuf_init(&fin, base->len);
-	fold_into(base->text, base->len, &fin);
-	if (hq != (size_t)-1) {
-		/* the first view byte that comes from at or after the quote point */
-		for (i = 0; i < fin.len && fin.start[i] < hq; i++)
-			;
-		v->quote_start = i;
-	} else
-		v->quote_start = fin.len;
-	compose(&fin, base);
-	sm_tbuf_free(base);
+	html_stage(&v->cs, src, len, max_len, &mid, &hq, &trunc);
+	sm_tbuf_init(&fin, mid.len);
+	fold_into(mid.text, mid.len, &fin);
+	/* the first view byte that comes from at or after the quote point */
+	v->quote_start = hq > UINT32_MAX ? fin.len : sm_vmap_first_at(&fin.map, (uint32_t)hq);
+	compose(&fin, &mid);
+	sm_tbuf_free(&mid);
 done:
-	sm_tbuf_reserve(&fin, 1);
-	fin.start[fin.len] = fin.end[fin.len] = (uint32_t)len;
+	sm_tbuf_shrink(&fin);
 	v->text = fin.text;
 	v->len = fin.len;
-	v->src_start = fin.start;
-	v->src_end = fin.end;
+	v->map = fin.map;
 	v->src = given;
 	v->src_len = len;
 	v->html = html;
@@ -223,8 +233,7 @@ void sm_view_free(sm_view *v)
 	if (!v)
 		return;
 	g_free(v->text);
-	g_free(v->src_start);
-	g_free(v->src_end);
+	sm_vmap_clear(&v->map);
 	g_free(v);
 }
 
@@ -236,6 +245,24 @@ void sm_view_src_range(const sm_view *v, size_t start, size_t end, size_t *s, si
 	}
 	if (end > v->len)
 		end = v->len;
-	*s = v->src_start[start];
-	*e = end > start ? v->src_end[end - 1] : *s;
+	sm_view_map(v, start, s, e);
+	if (end > start + 1) {
+		size_t s2;
+
+		sm_view_map(v, end - 1, &s2, e);
+	} else if (end <= start)
+		*e = *s;
+}
+
+void sm_view_map(const sm_view *v, size_t i, size_t *s, size_t *e)
+{
+	uint32_t a, z;
+
+	if (i >= v->len) {
+		*s = *e = v->src_len;
+		return;
+	}
+	sm_vmap_get(&v->map, i, &a, &z);
+	*s = a;
+	*e = z;
 }

@@ -6,16 +6,19 @@
  * katakana become full-width, compatibility forms (①, ㈱) are NFKC-folded.
  * For HTML the view is the visible text (tags dropped, entities decoded).
  *
- * Every byte i of `text` maps back to the source byte range
- * [src_start[i], src_end[i]) in the part's transfer-decoded content, in the
- * part's own charset.  The map is monotone: src_start never decreases.
+ * Every byte i of `text` maps back to the source byte range [s, e)
+ * (sm_view_map) in the part's transfer-decoded content, in the part's own
+ * charset.  The map is monotone: s never decreases with i.  It is a vmap
+ * (vmap.h): runs of equal widths are one entry, so the map costs a few bytes
+ * per run instead of 8 bytes per text byte.
  *
- * Ownership: sm_view owns text and the maps; it does not own `src`.
+ * Ownership: sm_view owns text and the map; it does not own `src`.
  */
 #ifndef SM_VIEW_H
 #define SM_VIEW_H
 
 #include "charset.h"
+#include "vmap.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,9 +27,9 @@
 typedef struct sm_view {
 	char *text;          /* NUL-terminated folded UTF-8 */
 	size_t len;          /* bytes in text */
-	uint32_t *src_start; /* per text byte */
-	uint32_t *src_end;
-	const uint8_t *src;  /* the decoded part bytes (not owned) */
+	sm_vmap map;         /* text byte -> source range (sm_view_map) */
+	const uint8_t *src;  /* the decoded part bytes (not owned); NULL once the
+	                        scan released them (body views kept for the rules) */
 	size_t src_len;
 	sm_charset cs;       /* what the source is, for writing masks back */
 	bool html;           /* the view is the visible text of HTML */
@@ -50,6 +53,9 @@ void sm_view_free(sm_view *v);
 /* The source range of view bytes [start, end). */
 void sm_view_src_range(const sm_view *v, size_t start, size_t end, size_t *src_start,
 		       size_t *src_end);
+
+/* The source range [*s, *e) of view byte i; src_len, src_len past the end. */
+void sm_view_map(const sm_view *v, size_t i, size_t *s, size_t *e);
 
 /* Fold one character c from input range [a, z) into out (see view.c). */
 void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z);

@@ -8,11 +8,23 @@ action is accept/modify (exit 0) or reject/quarantine/discard/tempfail
 (exit 1), no sanitizer or GLib critical on stderr, within SM_HOSTILE_SECONDS
 (20 s) of wall time and SM_HOSTILE_MB (512 MB) of peak RSS, with the address
 space capped at twice that so a runaway dies instead of eating the machine.
-The verdict and the figures are printed on each TAP line (diagnostics only:
-the expected verdict of each case is the policy's business, not this test's).
+The verdict and the figures are printed on each TAP line.
+
+Each case's verdict is also checked against what the default configuration
+says it must be (EXPECT: limits give on_limit = tempfail, an encrypted zip
+is tagged, a card is masked or stripped ...), and a delivered message must
+not carry the test card number anywhere: every part, the preamble and the
+epilogue are decoded (transfer encoding, then several charsets, NFKC), zip
+attachments are opened, and the digits are looked for with spaces, dashes
+and NULs removed.
 """
+import email
+import io
 import json
 import os
+import re
+import unicodedata
+import zipfile
 import resource
 import subprocess
 import sys
@@ -32,6 +44,68 @@ DELIVER = {"accept", "modify"}
 # e.g. "text-30mb.eml": "why" (it was one until the view rewrite of 540dad5).
 KNOWN = {}
 HOLD = {"reject", "quarantine", "discard", "tempfail"}
+# The verdict of each generated case under conf/support-milter.conf.
+EXPECT = {
+    "card-invalid-base64": "modify", "card-lying-charset": "modify",
+    "card-preamble-epilogue": "modify", "card-qp-soft-breaks": "modify",
+    "card-rfc822-depth10": "modify", "card-unclosed-boundary": "modify",
+    "card-zip-in-zip": "modify", "card-forwarded-headers": "modify",
+    "card-html-hidden": "modify",
+    "duplicate-boundaries": "accept", "empty-boundary": "accept",
+    "header-line-1mb": "tempfail", "headers-10000": "accept", "invalid-base64": "accept",
+    "invalid-qp": "accept", "invalid-utf8": "accept", "lying-charset": "accept",
+    "nesting-1000": "tempfail", "nul-bytes": "modify", "parts-10000": "tempfail",
+    "rfc2231-names": "accept", "rfc822-loop-500": "tempfail", "text-30mb": "accept",
+    "unclosed-boundary": "accept", "zip-100000-entries": "tempfail",
+    "zip-bomb-nested": "tempfail", "zip-bomb-ratio": "tempfail", "zip-encrypted": "accept",
+    "zip-symlinks-abs": "accept",
+}
+CARD = "4111111111111111"   # the test number gen.py plants (Luhn-valid, not real)
+CODECS = ("utf-8", "cp932", "euc-jp", "iso-2022-jp", "utf-16")
+
+
+def blobs_of(data, depth=0):
+    """Every decoded byte string of a message: parts, preambles, epilogues,
+    zip members (bounded), and the raw bytes themselves."""
+    out = [data]
+    msg = email.message_from_bytes(data)
+    for part in msg.walk():
+        for extra in (part.preamble, part.epilogue):
+            if extra:
+                out.append(extra.encode("utf-8", "surrogateescape"))
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True) or b""
+        out.append(payload)
+        if depth < 3 and payload[:2] == b"PK" and len(payload) < (16 << 20):
+            try:
+                with zipfile.ZipFile(io.BytesIO(payload)) as z:
+                    for info in z.infolist()[:1000]:
+                        if info.file_size < (16 << 20):
+                            member = z.read(info)
+                            out.append(member)
+                            if member[:2] == b"PK":
+                                out += blobs_of(b"Content-Type: application/zip\r\n"
+                                                b"Content-Transfer-Encoding: 8bit\r\n\r\n" +
+                                                member, depth + 1)[1:]
+            except (zipfile.BadZipFile, RuntimeError, ValueError, OSError):
+                pass
+    return out
+
+
+def leaks_card(path):
+    """Does the message at path carry the test card number in any form?"""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return False
+    for blob in blobs_of(data):
+        for codec in CODECS:
+            text = unicodedata.normalize("NFKC", blob.decode(codec, "ignore"))
+            if CARD in re.sub(r"[\s\-\x00]", "", text):
+                return True
+    return False
 
 
 def generate():
@@ -77,7 +151,7 @@ def run(path, tmp):
         return rc, so.read(), se.read(), secs, (ru.ru_maxrss / 1024.0 if rc is not None else 0)
 
 
-def judge(rc, so, se, secs, rss):
+def judge(rc, so, se, secs, rss, name=None, out_eml=None):
     """None if the run is acceptable, else why not."""
     if rc is None:
         return "no verdict within %g s" % SECONDS
@@ -99,6 +173,11 @@ def judge(rc, so, se, secs, rss):
             return "stderr: %s" % bad
     if rss > MB:
         return "peak RSS %.0f MB over %d MB" % (rss, MB)
+    want = EXPECT.get(name)
+    if want and act != want:
+        return "action %s, the configuration says %s" % (act, want)
+    if rc == 0 and out_eml and leaks_card(out_eml):
+        return "delivered with the test card number in it"
     return None
 
 
@@ -111,7 +190,7 @@ def main():
         if os.path.isdir(OUT) else []
     here = os.path.join(TOP, "tests", "hostile")
     files += sorted(os.path.join(here, f) for f in os.listdir(here) if f.endswith(".eml"))
-    print("1..%d" % (len(files) + 2))
+    print("1..%d" % (len(files) + 3))
     print(("not ok 1 - generate build/hostile: %s" % gen_err) if gen_err else
           "ok 1 - generate build/hostile (%d messages)" % len(files))
     peak = 0.0
@@ -119,8 +198,8 @@ def main():
         for i, f in enumerate(files, 2):
             rc, so, se, secs, rss = run(f, tmp)
             peak = max(peak, rss)
-            why = judge(rc, so, se, secs, rss)
             name = os.path.basename(f)
+            why = judge(rc, so, se, secs, rss, name[:-4], os.path.join(tmp, "out.eml"))
             act = "-"
             if why is None:
                 act = json.loads(so.decode("utf-8", "replace")).get("action")
@@ -135,6 +214,10 @@ def main():
                     print("# " + line)
     print("ok %d - largest peak RSS %.0f MB (limit %d MB; known cases included)" %
           (len(files) + 2, peak, MB))
+    missing = sorted(set(EXPECT) - {os.path.basename(f)[:-4] for f in files})
+    print("%s %d - every case of EXPECT was generated%s" %
+          ("not ok" if missing else "ok", len(files) + 3,
+           (": missing " + ", ".join(missing)) if missing else ""))
     return 0
 
 

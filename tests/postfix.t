@@ -160,6 +160,36 @@ try:
     else:
         t.ok(code == 250 and smtest.wait_for(lambda: pf.drained(n_sink + 1), 30),
              "(placeholder) delivered as --test says")
+
+    # reload to a policy whose resolution rule also sends the reply to a
+    # case-closure address: Postfix delivers it to both recipients
+    with open(conf, "a") as f:
+        f.write('\nrules: { resolution: { add_rcpt = "case-closure@example.co.jp"; }; };\n')
+    base = d.logtext().count("reloaded")
+    d.signal(signal.SIGHUP)
+    t.ok(smtest.wait_for(lambda: d.logtext().count("reloaded") > base, 10),
+         "SIGHUP: resolution add_rcpt loaded")
+    res = [m for m in msgs if "_res_" in m and "_true" in m]
+    e = smtest.Expect(conf, res[0], tmp, "addrcpt") if res else None
+    t.ok(e is not None and e.delivered and
+         ("x-support-resolution", "resolved") in [(n.lower(), v) for n, v in e.added],
+         "--test tags the resolution reply")
+    with open(res[0], "rb") as f:
+        code, _ = pf.send("closure@test.invalid", ["supportmail@microsoft.com"], f.read())
+    t.ok(code == 250, "resolution reply accepted (250)")
+
+    def rcpts_of(sender):
+        for path in pf.sink_files():
+            with open(path, "rb") as f:
+                fields = smtest.header_fields(smtest.split_message(f.read())[0])
+            if ("x-mail-args", "<%s>" % sender) in fields:
+                return sorted(v.split()[0] for n, v in fields if n == "x-rcpt-args")
+        return None
+    t.ok(smtest.wait_for(lambda: rcpts_of("closure@test.invalid") is not None, 30) and
+         rcpts_of("closure@test.invalid") == ["<case-closure@example.co.jp>",
+                                              "<supportmail@microsoft.com>"],
+         "delivered to the support address and to add_rcpt (got %s)" %
+         rcpts_of("closure@test.invalid"))
 finally:
     cleanup()
 t.done()

@@ -4,6 +4,7 @@
  * QP soft breaks, base64 UTF-8 and Shift_JIS, HTML split across tags. */
 #include "msg.h"
 #include "rewrite.h"
+#include "testmsg.h"
 #include "testutil.h"
 
 /* Digit runs of 13-19 digits, single ' ' or '-' between groups: hits. */
@@ -42,7 +43,7 @@ static char *mask_part(const char *file, guint idx, gsize *outlen, char **raw_ou
 {
 	char *raw = sm_test_read(file, rawlen);
 	sm_msg *m = sm_msg_parse((const uint8_t *)raw, *rawlen, &lim);
-	const sm_part *p = g_ptr_array_index(m->parts, idx);
+	const sm_part *p = mime_part(m, idx);
 	GByteArray *d = g_byte_array_new();
 	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
@@ -79,7 +80,7 @@ static char *mask_part(const char *file, guint idx, gsize *outlen, char **raw_ou
 static char *part_text(const char *msg, gsize len, guint idx)
 {
 	sm_msg *m = sm_msg_parse((const uint8_t *)msg, len, &lim);
-	const sm_part *p = g_ptr_array_index(m->parts, idx);
+	const sm_part *p = mime_part(m, idx);
 	GByteArray *d = g_byte_array_new();
 	sm_view *v;
 	char *t;

@@ -2,6 +2,7 @@
  * monotone on every part of every corpus message and charset vector. */
 #include "msg.h"
 #include "view.h"
+#include "testmsg.h"
 #include "testutil.h"
 
 static void test_fold(void)
@@ -40,6 +41,95 @@ static void test_map_fullwidth(void)
 	sm_view_free(v);
 }
 
+static void expect_range(const sm_view *v, size_t i, size_t a, size_t b)
+{
+	size_t s, e;
+
+	sm_view_map(v, i, &s, &e);
+	g_assert_cmpuint(s, ==, a);
+	g_assert_cmpuint(e, ==, b);
+}
+
+/* Multi-byte runs, a fold that composes (ｶﾞ), NFKC, an ISO-2022-JP run. */
+static void test_map_runs(void)
+{
+	const char *u = "あいう4111ｶﾞ①x";
+	const char j[] = "\x1b$B$\"$$\x1b(Bab";
+	sm_view *v = sm_view_new_utf8(u, strlen(u));
+
+	g_assert_cmpstr(v->text, ==, "あいう4111ガ1x");
+	expect_range(v, 1, 0, 3);
+	expect_range(v, 5, 3, 6);
+	expect_range(v, 8, 6, 9);
+	expect_range(v, 9, 9, 10);
+	expect_range(v, 12, 12, 13);
+	expect_range(v, 13, 13, 19); /* ガ: both half-width source characters */
+	expect_range(v, 15, 13, 19);
+	expect_range(v, 16, 19, 22);
+	expect_range(v, 17, 22, 23);
+	expect_range(v, 18, strlen(u), strlen(u));
+	sm_view_free(v);
+	v = sm_view_new((const uint8_t *)j, sizeof(j) - 1, "iso-2022-jp", false, (size_t)-1, NULL);
+	g_assert_cmpstr(v->text, ==, "あいab");
+	expect_range(v, 0, 3, 5);
+	expect_range(v, 5, 5, 7);
+	expect_range(v, 6, 10, 11);
+	expect_range(v, 7, 11, 12);
+	sm_view_free(v);
+}
+
+/* Random UTF-8 text against a naive reference: each source character folds
+ * on its own (sm_fold) and every byte it gives maps to that character. */
+static void test_map_random_vs_naive(void)
+{
+	static const char *pool[] = {"a", "7", " ", "\n", "あ", "漢", "４", "Ａ", "\u3000", "\u200b",
+				     "①", "㈱", "－", "ｶ", "é", "😀", "\u00a0", "-"};
+	GRand *r = g_rand_new_with_seed(11);
+	int round;
+
+	for (round = 0; round < 40; round++) {
+		GString *src = g_string_new(NULL), *want = g_string_new(NULL);
+		GArray *ws = g_array_new(FALSE, FALSE, sizeof(size_t));
+		GArray *we = g_array_new(FALSE, FALSE, sizeof(size_t));
+		int n = g_rand_int_range(r, 1, 3000), k;
+		sm_view *v;
+		size_t i, bad = (size_t)-1;
+
+		for (k = 0; k < n; k++) {
+			const char *c = pool[g_rand_int_range(r, 0, G_N_ELEMENTS(pool))];
+			char *f = sm_fold(c, strlen(c));
+			size_t a = src->len, z = a + strlen(c), b;
+
+			g_string_append(src, c);
+			g_string_append(want, f);
+			for (b = 0; b < strlen(f); b++) {
+				g_array_append_val(ws, a);
+				g_array_append_val(we, z);
+			}
+			g_free(f);
+		}
+		v = sm_view_new_utf8(src->str, src->len);
+		g_assert_cmpstr(v->text, ==, want->str);
+		for (i = 0; i < v->len && i < ws->len && bad == (size_t)-1; i++) {
+			size_t s, e;
+
+			sm_view_map(v, i, &s, &e);
+			if (s != g_array_index(ws, size_t, i) || e != g_array_index(we, size_t, i))
+				bad = i;
+		}
+		if (bad != (size_t)-1) {
+			g_test_message("round %d: view byte %zu maps differently", round, bad);
+			g_test_fail();
+		}
+		sm_view_free(v);
+		g_string_free(src, TRUE);
+		g_string_free(want, TRUE);
+		g_array_free(ws, TRUE);
+		g_array_free(we, TRUE);
+	}
+	g_rand_free(r);
+}
+
 static void test_html(void)
 {
 	const char *h = "<html><head><style>p{color:red}</style></head><body>"
@@ -63,20 +153,47 @@ static void test_html(void)
 	sm_view_free(v);
 }
 
+/* Valid UTF-8 HTML is read in place; the same ASCII bytes labelled
+ * ISO-8859-1 go through decoding: the same text, quote point and map. */
+static void test_html_in_place(void)
+{
+	const char *h = "<p>card&nbsp;4111 <b>1111</b>&#x31;111 1111</p><!-- x --><div>pw: "
+			"<i>s3cret</i></div>\r\n<blockquote>q &amp; a</blockquote><p>tail</p>";
+	sm_view *a = sm_view_new((const uint8_t *)h, strlen(h), "utf-8", true, (size_t)-1, NULL);
+	sm_view *b = sm_view_new((const uint8_t *)h, strlen(h), "iso-8859-1", true, (size_t)-1,
+				 NULL);
+	size_t i;
+
+	g_assert_cmpint(a->cs.kind, ==, SM_CS_UTF8);
+	g_assert_cmpint(b->cs.kind, !=, SM_CS_UTF8);
+	g_assert_cmpstr(a->text, ==, b->text);
+	g_assert_cmpuint(a->quote_start, ==, b->quote_start);
+	g_assert_cmpuint(a->quote_start, <, a->len);
+	for (i = 0; i <= a->len; i++) {
+		size_t as, ae, bs, be;
+
+		sm_view_map(a, i, &as, &ae);
+		sm_view_map(b, i, &bs, &be);
+		g_assert_cmpuint(as, ==, bs);
+		g_assert_cmpuint(ae, ==, be);
+	}
+	sm_view_free(a);
+	sm_view_free(b);
+}
+
 /* Every view byte maps into [0, src_len], monotone, start <= end. */
 static void check_map(const sm_view *v, const char *what)
 {
-	size_t i;
-	uint32_t last = 0;
+	size_t i, s, e, last = 0;
 
 	for (i = 0; i < v->len; i++) {
-		if (v->src_start[i] < last || v->src_start[i] > v->src_end[i] ||
-		    v->src_end[i] > v->src_len) {
+		sm_view_map(v, i, &s, &e);
+		if (s < last || s > e || e > v->src_len) {
 			g_test_message("%s: map broken at view byte %zu", what, i);
 			g_test_fail();
 			return;
 		}
-		last = v->src_start[i];
+		last = s;
 	}
 }
 
@@ -147,7 +264,7 @@ static void test_vectors_text(void)
 	sm_limits lim = {.max_parts = 100, .max_depth = 10, .max_header_bytes = 1 << 20,
 			 .max_headers = 100};
 	sm_msg *m = sm_msg_parse((const uint8_t *)raw, len, &lim);
-	const sm_part *p = g_ptr_array_index(m->parts, 0);
+	const sm_part *p = mime_part(m, 0);
 	GByteArray *d = g_byte_array_new();
 	sm_view *v;
 
@@ -168,7 +285,10 @@ int main(int argc, char **argv)
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/view/fold", test_fold);
 	g_test_add_func("/view/map_fullwidth", test_map_fullwidth);
+	g_test_add_func("/view/map_runs", test_map_runs);
+	g_test_add_func("/view/map_random_vs_naive", test_map_random_vs_naive);
 	g_test_add_func("/view/html", test_html);
+	g_test_add_func("/view/html_in_place", test_html_in_place);
 	g_test_add_func("/view/corpus_maps", test_corpus_maps);
 	g_test_add_func("/view/vectors_text", test_vectors_text);
 	return g_test_run();

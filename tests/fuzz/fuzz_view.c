@@ -8,9 +8,9 @@
  * 1-3 the max_len bound, byte 2 the span to mask; the rest is the part.
  *
  * Invariants: the view text is valid UTF-8, NUL-terminated at len, and
- * within max_len bounds; for every view byte src_start <= src_end
- * <= src_len and src_start never decreases; the sentinel entry at len is
- * src_len; the view is at most a small multiple of max_len and of the
+ * within max_len bounds; for every view byte its source range [s, e)
+ * (sm_view_map) has s <= e <= src_len and s never decreases; at len it is
+ * [src_len, src_len); the view is at most a small multiple of max_len and of the
  * source; quote_start <= len; sm_view_src_range stays in range; sm_fold
  * and sm_view_new_utf8 accept anything.
  *
@@ -31,17 +31,20 @@ static const size_t bounds[] = {(size_t)-1, 0, 1, 3, 7, 64, 1024, 65536};
 
 static void check_map(const sm_view *v, const uint8_t *src, size_t n)
 {
-	size_t i;
+	size_t i, s, e, last = 0;
 
 	FUZZ_CHECK(v->text && v->text[v->len] == '\0', "view text NUL-terminated");
 	FUZZ_CHECK(g_utf8_validate_len(v->text, v->len, NULL), "view text is UTF-8");
 	FUZZ_CHECK(v->src == src && v->src_len == n, "view keeps its source");
-	FUZZ_CHECK(v->src_start[v->len] == n && v->src_end[v->len] == n, "map sentinel at len");
+	sm_view_map(v, v->len, &s, &e);
+	FUZZ_CHECK(s == n && e == n, "map sentinel at len");
 	FUZZ_CHECK(v->quote_start <= v->len, "quote_start within the view");
 	for (i = 0; i < v->len; i++) {
-		FUZZ_CHECK(v->src_start[i] <= v->src_end[i], "map start <= end");
-		FUZZ_CHECK(v->src_end[i] <= n, "map end within the source");
-		FUZZ_CHECK(i == 0 || v->src_start[i] >= v->src_start[i - 1], "map is monotone");
+		sm_view_map(v, i, &s, &e);
+		FUZZ_CHECK(s <= e, "map start <= end");
+		FUZZ_CHECK(e <= n, "map end within the source");
+		FUZZ_CHECK(i == 0 || s >= last, "map is monotone");
+		last = s;
 	}
 }
 

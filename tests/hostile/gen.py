@@ -267,6 +267,80 @@ def text_30mb():
     return head() + b"\r\n" + line * ((30 << 20) // len(line))
 
 
+# ------------------------------------------------------------------ secrets in hostile structure
+# A test card number (Luhn-valid, never a real one) hidden where a careless
+# parser would not look.  The verdict must keep it from leaving: masked,
+# stripped, rejected or held; hostile.t checks every decoded byte of the output.
+CARD = "4111 1111 1111 1111"
+
+
+def card_unclosed_boundary():
+    return (head(ctype='multipart/mixed; boundary="open"') + b"\r\n"
+            b"--open\r\nContent-Type: text/plain\r\n\r\nfirst part\r\n"
+            b"--open\r\nContent-Type: text/plain\r\n\r\n" + b"log line\r\n" * 100 +
+            b"card " + CARD.encode() + b"\r\n" + b"and it never ends\r\n" * 100)
+
+
+def card_preamble_epilogue():
+    return (head(ctype='multipart/mixed; boundary="pe"') + b"\r\n"
+            b"preamble: card " + CARD.encode() + b"\r\n"
+            b"--pe\r\nContent-Type: text/plain\r\n\r\nthe visible part\r\n"
+            b"--pe--\r\nepilogue: card " + CARD.encode() + b"\r\n")
+
+
+def card_invalid_base64():
+    enc = base64.b64encode(("my card is " + CARD + " thanks\n").encode())
+    junk = b"!".join(enc[i:i + 7] for i in range(0, len(enc), 7))  # junk inside quanta
+    return head(extra="Content-Transfer-Encoding: base64\r\n") + b"\r\n" + junk + b"\r\n"
+
+
+def card_qp_soft_breaks():
+    body = b"card 41=\r\n11 1=3111 11=\r\n=311 1111 ok\r\n"
+    return (head(extra="Content-Transfer-Encoding: quoted-printable\r\n") + b"\r\n" + body)
+
+
+def card_lying_charset():
+    text = "カード番号 ４１１１ １１１１ １１１１ １１１１ です".encode("cp932")
+    return head(ctype="text/plain; charset=utf-8") + b"\r\n" + text + b"\r\n"
+
+
+def card_rfc822_depth10():
+    inner = head() + b"\r\ncard " + CARD.encode() + b"\r\n"
+    for _ in range(10):
+        inner = head(ctype="message/rfc822") + b"\r\n" + inner
+    return inner
+
+
+def card_forwarded_headers():
+    # a forwarded message (message/rfc822) whose own Subject and From carry
+    # the card, one plain and one RFC 2047 ISO-2022-JP with full-width digits;
+    # its boundary is a Luhn-valid digit run that must not be touched
+    jp = "カード番号 ４１１１ １１１１ １１１１ １１１１".encode("iso-2022-jp")
+    enc = b"=?ISO-2022-JP?B?" + base64.b64encode(jp) + b"?="
+    inner = (b"From: card " + CARD.encode() + b" <x@example.co.jp>\r\nSubject: " + enc +
+             b"\r\nMIME-Version: 1.0\r\n"
+             b"Content-Type: multipart/alternative; boundary=\"5555555555554444\"\r\n\r\n"
+             b"--5555555555554444\r\nContent-Type: text/plain\r\n\r\nforwarded body\r\n"
+             b"--5555555555554444--\r\n")
+    return (head(ctype='multipart/mixed; boundary="fw"') + b"\r\n"
+            b"--fw\r\nContent-Type: text/plain\r\n\r\nsee the forwarded alert\r\n"
+            b"--fw\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"--fw--\r\n")
+
+
+def card_html_hidden():
+    # what a browser does not show still leaves the company: a comment, alt
+    # and title attributes, a style block
+    html = ("<html><head><style>/* card " + CARD + " */</style></head><body>"
+            "<!-- card " + CARD + " --><p title=\"card " + CARD + "\">hello</p>"
+            "<img alt=\"card " + CARD + "\" src=\"cid:x\"></body></html>\r\n")
+    return head(ctype="text/html; charset=utf-8") + b"\r\n" + html.encode()
+
+
+def card_zip_in_zip():
+    inner = zip_of([("card.txt", ("card " + CARD + "\r\n").encode())])
+    return with_attachment("outer.zip", zip_of([("inner.zip", inner)]))
+
+
 CASES = {
     "unclosed-boundary": unclosed_boundary,
     "duplicate-boundaries": duplicate_boundaries,
@@ -288,6 +362,15 @@ CASES = {
     "zip-encrypted": zip_encrypted,
     "zip-symlinks-abs": zip_symlinks_abs,
     "text-30mb": text_30mb,
+    "card-unclosed-boundary": card_unclosed_boundary,
+    "card-preamble-epilogue": card_preamble_epilogue,
+    "card-invalid-base64": card_invalid_base64,
+    "card-qp-soft-breaks": card_qp_soft_breaks,
+    "card-lying-charset": card_lying_charset,
+    "card-rfc822-depth10": card_rfc822_depth10,
+    "card-zip-in-zip": card_zip_in_zip,
+    "card-forwarded-headers": card_forwarded_headers,
+    "card-html-hidden": card_html_hidden,
 }
 
 

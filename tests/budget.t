@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""budget.t - the daemon's scan memory budget (milter.max_scan_memory)
+through the real milter protocol (miltertest).
+
+A daemon with the smallest budget (1 MiB; a message costs 6 times its size
+plus 256 KiB): a 1.2 MB message can never fit and gets limits.on_limit
+(tempfail, the limit reply) at once, with a log line naming the key; the
+next message on the connection fits and is scanned as --test says; eight
+connections at once, each costing 256 KiB and more, take turns within
+scan_wait and all get the right answers.  The accounting itself (no room
+within the wait, a waiter woken by a release) is tests/test_budget.c.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "milter"))
+import smtest  # noqa: E402
+
+t = smtest.Tap()
+if not shutil.which("miltertest"):
+    print("1..0 # SKIP miltertest not installed (make deps)")
+    sys.exit(0)
+tmp = smtest.make_tmpdir("sm-budget-")
+conf = smtest.write_conf(tmp, max_bytes=67108864, threshold=4096)
+with open(conf) as f:
+    text = f.read()
+with open(conf, "w") as f:
+    f.write(text.replace("backlog = 16;", "backlog = 16;\n  max_scan_memory = 1048576;\n"
+                         "  scan_wait = 60;"))
+d = smtest.Daemon(tmp, conf)
+
+
+def cleanup():
+    d.stop()
+    if t.failed:
+        t.diag("daemon log:\n" + d.logtext()[-3000:])
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def miltertest_args(script, **defs):
+    args = ["miltertest", "-D", "sock=unix:" + d.sock, "-D", "dir=" + smtest.HERE]
+    for k, v in defs.items():
+        args += ["-D", "%s=%s" % (k, v)]
+    return args + ["-s", os.path.join(smtest.HERE, script)]
+
+
+def miltertest(script, **defs):
+    p = subprocess.run(miltertest_args(script, **defs), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=120)
+    out = p.stdout.decode("utf-8", "replace").splitlines()
+    summary = False
+    for line in out:
+        if line.startswith("ok "):
+            t.ok(True, script + ": " + line[3:])
+        elif line.startswith("FAIL "):
+            t.ok(False, script + ": " + line[5:])
+        elif " passed, " in line and line.endswith(" failed"):
+            summary = line.split()[2] == "0"
+        else:
+            t.diag(line)
+    t.ok(p.returncode == 0 and summary, script + ": miltertest exit 0 and no failure")
+
+
+def write_message(path, subject, body):
+    with open(path, "w") as f:
+        f.write("From: Taro Yamada <taro@example.co.jp>\nTo: supportmail@microsoft.com\n"
+                "Subject: %s\nMessage-ID: <%s@example.co.jp>\n"
+                "Date: Mon, 18 Nov 2024 10:00:00 +0900\n"
+                "MIME-Version: 1.0\nContent-Type: text/plain; charset=us-ascii\n"
+                "Content-Transfer-Encoding: 7bit\n\n%s" % (subject, os.path.basename(path), body))
+    return path
+
+
+try:
+    if not t.ok(d.start(), "daemon starts with max_scan_memory = 1 MiB"):
+        t.bail("daemon did not start:\n" + d.logtext())
+    small = write_message(os.path.join(tmp, "small.eml"), "[SR#2411180040324704] question",
+                          "Hello,\nplease see the log.\n")
+    ex = smtest.Expect(conf, small, tmp, "small").write(os.path.join(tmp, "small.expect"))
+    # 20 chunks of 60 lines of 1000 bytes: 1.2 MB, about 7.4 MB to scan
+    miltertest("overlimit.lua", chunks=20, eml=small, expect=ex)
+    log = d.logtext()
+    t.ok("more than milter.max_scan_memory" in log and "tempfail" in log,
+         "log: the message needs more than milter.max_scan_memory; tempfail")
+    t.ok("no scan memory free" not in log, "log: no message waited in vain")
+
+    card = sorted(m for m in smtest.corpus_messages() if "_card_" in m)[0]
+    exc = smtest.Expect(conf, card, tmp, "card").write(os.path.join(tmp, "card.expect"))
+    par = [subprocess.Popen(miltertest_args("multi.lua", eml=card, expect=exc, eml2=small,
+                                            expect2=ex),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+           for _ in range(8)]
+    outs = [p.communicate(timeout=300)[0].decode("utf-8", "replace") for p in par]
+    bad = [o for p, o in zip(par, outs) if p.returncode != 0 or not o.rstrip().endswith(" 0 failed")]
+    t.ok(not bad, "8 parallel connections within a 1 MiB budget: all answers right")
+    for o in bad[:1]:
+        t.diag(o)
+    t.ok("no scan memory free" not in d.logtext(), "log: every one found room within scan_wait")
+    t.ok(d.stop() == 0, "SIGTERM: graceful stop")
+finally:
+    cleanup()
+t.done()
