@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <libmilter/mfapi.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -323,6 +324,23 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 	return 0;
 }
 
+/*
+ * glibc gives a thread that finds every malloc arena busy a new one, up to 8
+ * per core, and each arena keeps about the high-water mark of the messages
+ * scanned in it.  libmilter starts a thread per connection, so under steady
+ * load (tests/load.t, 10,000 messages) the daemon's RSS grew from ~26 MB to
+ * ~140 MB in ~14 MB steps, one per new arena; with one arena per core it
+ * stays flat.  Threads that mostly wait on the MTA need no more.  An
+ * administrator's MALLOC_ARENA_MAX still wins.
+ */
+static void limit_arenas(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!getenv("MALLOC_ARENA_MAX"))
+		mallopt(M_ARENA_MAX, n > 0 && n < 1024 ? (int)n : 1);
+}
+
 int sm_daemon_run(const sm_daemon_opts *o)
 {
 	run_state st = {0};
@@ -330,6 +348,7 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	sigset_t set;
 	int rc = 2;
 
+	limit_arenas();
 	st.conf = realpath(o->conf_path, NULL);
 	current = sm_policy_load(st.conf ? st.conf : o->conf_path, err, sizeof(err));
 	if (!current) {
@@ -347,6 +366,9 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a spool file over RLIMIT_FSIZE fails with EFBIG (4xx for that message)
+	 * instead of killing the daemon */
+	signal(SIGXFSZ, SIG_IGN);
 	if (start(o, &st, err, sizeof(err)) < 0) {
 		sm_log(LOG_ERR, "%s", err);
 		if (o->foreground)

@@ -189,11 +189,12 @@ def header_fields(head, keep_case=False):
     return [(n.decode("latin-1"), v.decode("latin-1")) for n, v in out]
 
 
-def run_test_mode(conf, eml, out):
-    """support-milter --test: (exit status, JSON dict or None)."""
+def run_test_mode(conf, eml, out, rcpts=None):
+    """support-milter --test (with --rcpt for each of rcpts): (exit status, JSON dict or None)."""
     if os.path.exists(out):
         os.unlink(out)
-    p = subprocess.run([BIN, "-c", conf, "--test", eml, "--output", out],
+    extra = [a for r in (rcpts or []) for a in ("--rcpt", r)]
+    p = subprocess.run([BIN, "-c", conf, "--test", eml, "--output", out] + extra,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
     try:
         js = json.loads(p.stdout.decode("utf-8", "replace").strip().splitlines()[-1])
@@ -225,10 +226,10 @@ def reply_of(js):
 class Expect:
     """What the daemon must do with eml, as --test computes it."""
 
-    def __init__(self, conf, eml, workdir, name):
+    def __init__(self, conf, eml, workdir, name, rcpts=None):
         self.eml = eml
         self.out = os.path.join(workdir, name + ".out.eml")
-        self.status, self.js = run_test_mode(conf, eml, self.out)
+        self.status, self.js = run_test_mode(conf, eml, self.out, rcpts)
         self.action = (self.js or {}).get("action", "?")
         self.code, self.xcode, self.text = reply_of(self.js)
         self.delivered = self.status == 0
