@@ -1,7 +1,8 @@
 /*
  * detect.c - the detector set at work: the scan driver, file-name matching,
  * masked previews, fingerprints and helpers shared by the scanners
- * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c).
+ * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c); the prefilter
+ * pass that runs first is in detect_pre.c.
  *
  * Input: views of untrusted text, untrusted file names.
  * Limits: hits per scan (max_hits from the caller); file names are looked at
@@ -103,69 +104,6 @@ bool det_mynumber_valid(const char *d)
 	return check == (unsigned)(d[11] - '0');
 }
 
-/* ------------------------------------------------------------ literals */
-
-static const char *const lit_text[N_LIT] = {
-	[LIT_URL] = "://", [LIT_SLASH_U] = "/u", [LIT_SLASH_UU] = "/U",
-	[LIT_SS] = "SecureString", [LIT_SS_LO] = "securestring", [LIT_SS_UP] = "SECURESTRING",
-	[LIT_ACCOUNTKEY] = "ccountKey", [LIT_ACCESSKEY] = "ccessKey",
-	[LIT_ACCOUNTKEY_UP] = "CCOUNTKEY", [LIT_ACCOUNTKEY_LO] = "ccountkey",
-	[LIT_SIG] = "sig=", [LIT_SIG_UP] = "SIG=", [LIT_SECRET] = "ecret", [LIT_SECRET_UP] = "ECRET",
-	[LIT_ENTRA] = "Q~", [LIT_AKIA] = "AKIA", [LIT_ASIA] = "ASIA", [LIT_JWT] = "eyJ",
-	[LIT_PEM] = "-----BEGIN ", [LIT_PREV] = "previousOrgIds", [LIT_ORG] = "orgId",
-	[LIT_GEO] = "geoLocationUrl", [LIT_OBI] = "OnboardingInfo", [LIT_OFFB_GUID] = "-4030-",
-	[LIT_MDATP] = "mdatp_onboard", [LIT_OBI_LO] = "onboardingInfo", [LIT_KEY] = "<key>",
-	[LIT_SHA] = "sha256sig", [LIT_CHAIN] = "chain", [LIT_MS] = "microsoft.com",
-};
-
-typedef struct lit_index {
-	uint8_t bigram[65536 / 8];  /* first two bytes of some literal */
-	uint8_t by_first[256][8];   /* literal ids by first byte */
-	uint8_t n_first[256];
-} lit_index;
-
-static GOnce lit_once = G_ONCE_INIT;
-
-static gpointer build_lits(gpointer unused)
-{
-	lit_index *x = g_new0(lit_index, 1);
-	unsigned i;
-
-	for (i = 0; i < N_LIT; i++) {
-		const unsigned char *l = (const unsigned char *)lit_text[i];
-		unsigned k = (unsigned)l[0] << 8 | l[1];
-
-		x->bigram[k >> 3] |= (uint8_t)(1u << (k & 7));
-		g_assert(x->n_first[l[0]] < 8);
-		x->by_first[l[0]][x->n_first[l[0]]++] = (uint8_t)i;
-	}
-	return x;
-}
-
-uint64_t det_literals(const char *text, size_t len)
-{
-	const lit_index *x = g_once(&lit_once, build_lits, NULL);
-	const unsigned char *t = (const unsigned char *)text;
-	const uint64_t all = (N_LIT == 64 ? 0 : (1ULL << N_LIT)) - 1;
-	uint64_t m = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len && m != all; i++) {
-		unsigned k = (unsigned)t[i] << 8 | t[i + 1], j;
-
-		if (!(x->bigram[k >> 3] & (1u << (k & 7))))
-			continue;
-		for (j = 0; j < x->n_first[t[i]]; j++) {
-			unsigned id = x->by_first[t[i]][j];
-			size_t n = strlen(lit_text[id]);
-
-			if (!(m & LIT(id)) && i + n <= len && memcmp(t + i, lit_text[id], n) == 0)
-				m |= LIT(id);
-		}
-	}
-	return m;
-}
-
 /* ------------------------------------------------------------ the set */
 
 size_t sm_detectors_count(const sm_detectors *s)
@@ -207,17 +145,19 @@ static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_
 int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		      GArray *hits, size_t max_hits)
 {
-	det_out out = {hits, max_hits, false, 0, 0};
+	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
 	static const sm_scan_ctx none;
 	unsigned i;
 
 	if (!s || !v || !v->text)
 		return 0;
-	out.lits = det_literals(v->text, v->len);
+	det_pre_scan(s->pre, v, &out);
 	for (i = 0; i < s->dets->len && !out.full; i++) {
 		out.det = i;
 		scan_one(g_ptr_array_index(s->dets, i), v, ctx ? ctx : &none, &out);
 	}
+	if (out.pw_spans)
+		g_array_free(out.pw_spans, TRUE);
 	return out.full ? 1 : 0;
 }
 

@@ -292,8 +292,9 @@ int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_ou
 
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)
 {
-	/* a My Number needs a keyword: most texts have none, skip the digit walk */
-	if (!det_kw_any(d->kw, v->text, v->len))
+	/* a My Number needs a keyword: most texts have none, skip the digit walk
+	 * (the prefilter pass looked for the keywords) */
+	if (!out->mn_kw)
 		return 0;
 	return walk(d, v, NULL, false, out);
 }

@@ -131,6 +131,7 @@ void sm_detectors_free(sm_detectors *s)
 	for (i = 0; i < s->dets->len; i++)
 		det_free(g_ptr_array_index(s->dets, i));
 	g_ptr_array_free(s->dets, TRUE);
+	det_pre_free(s->pre);
 	g_free(s);
 }
 
@@ -378,6 +379,7 @@ sm_detectors *sm_detectors_load(const config_setting_t *group, char *err, size_t
 	}
 	if (group && load_custom(s, group, err, errlen) < 0)
 		goto fail;
+	s->pre = det_pre_new(s);
 	return s;
 fail:
 	sm_detectors_free(s);
