@@ -188,7 +188,7 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 			continue;
 		if (!det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
 			continue;
-		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window) ||
+		if (det_keyword_near(dt, t, v->len, s, e) ||
 		    expiry_after(t, v->len, e))
 			conf = 90;
 		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, conf);
@@ -226,7 +226,7 @@ static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsign
 		if (joined(c, a, b))
 			continue;
 		if (!det_mynumber_valid(d) ||
-		    !det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))
+		    !det_keyword_near(dt, t, v->len, s, e))
 			continue;
 		det_emit(out, s, e, SM_MASK_ALL, 90);
 		return (int)b;

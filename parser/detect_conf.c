@@ -119,6 +119,7 @@ static void det_free(det *d)
 	free_re_array(d->re);
 	free_re_array(d->name_re);
 	det_password_kw_free(d->kw);
+	det_near_free(d->near);
 	g_free(d);
 }
 
@@ -248,6 +249,7 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 	if (check_keys(d, g, err, errlen) < 0)
 		return -1;
 	fold_keywords(d);
+	d->near = det_near_new(d->keywords);
 	d->name_re = compile_list(d->names, PCRE2_CASELESS | PCRE2_UTF | PCRE2_ANCHORED, g,
 				  "names", err, errlen);
 	if (!d->name_re)

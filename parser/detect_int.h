@@ -23,6 +23,8 @@ typedef enum {
 	K_CUSTOM,
 } det_kind;
 
+typedef struct det_near det_near;
+
 typedef enum { VAL_NONE = 0, VAL_LUHN, VAL_MYNUMBER } det_validator;
 
 /* One compiled detector.  Immutable after load. */
@@ -39,7 +41,8 @@ typedef struct det {
 	int mask;                /* sm_mask_style */
 	GPtrArray *re;           /* pcre2_code*: custom patterns */
 	GPtrArray *name_re;      /* pcre2_code*: file names */
-	struct det_kw *kw;       /* password, my_number: keyword table (detect_pw.c) */
+	struct det_kw *kw;       /* password, my_number: keyword table (detect_pre.c) */
+	struct det_near *near;   /* keywords: filter for det_keyword_near (detect.c) */
 } det;
 
 typedef struct det_pre det_pre;
@@ -97,9 +100,13 @@ bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int co
 pcre2_code *det_compile(const char *pattern, uint32_t flags, const char *what, char *err,
 			size_t errlen);
 
-/* Is any keyword within `window` bytes before start or after end?  Case-insensitive ASCII. */
-bool det_keyword_near(const char *text, size_t len, size_t start, size_t end,
-		      char *const *keywords, long long window);
+/*
+ * Is any of d's keywords within d->window bytes before start or after end?
+ * Case-insensitive ASCII.  The filter d->near is built at load.
+ */
+bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, size_t end);
+det_near *det_near_new(char *const *keywords);
+void det_near_free(det_near *n);
 
 bool det_luhn(const char *digits, size_t n);
 bool det_mynumber_valid(const char *digits12);

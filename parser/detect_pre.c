@@ -102,12 +102,17 @@ void det_password_kw_free(struct det_kw *k)
 	g_free(k);
 }
 
+static unsigned char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
+}
+
 /* ASCII keyword j at t[i] as a whole word. */
 static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i)
 {
 	size_t l = k->len[j];
 
-	if (i + l > len || g_ascii_tolower(t[i]) != k->kw[j][0] ||
+	if (i + l > len || lower(t[i]) != (unsigned char)k->kw[j][0] ||
 	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
 		return false;
 	if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
@@ -136,7 +141,10 @@ static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size
 	for (j = 0; j < k->n; j++) {
 		size_t s = !k->ascii[j] && k->len[j] >= 3 ? i - 1 : i;
 
-		if (s <= i && kw_at(k, j, t, len, s)) {
+		if (s > i || (k->ascii[j] ? lower(t[s]) : (unsigned char)t[s]) !=
+				     (unsigned char)k->kw[j][0])
+			continue; /* the first byte differs: most calls end here */
+		if (kw_at(k, j, t, len, s)) {
 			*at = s;
 			return k->len[j];
 		}
@@ -173,7 +181,7 @@ typedef struct mn_anchor {
 } mn_anchor;
 
 struct det_pre {
-	uint8_t flag[65536];           /* by t[i] | t[i + 1] << 8: PF_* */
+	uint8_t flag[65536];           /* by at2(t + i): PF_* */
 	uint8_t bucket[N_BUCKET][BUCKET_MAX]; /* literal ids by anchor */
 	uint8_t n_bucket[N_BUCKET];
 	const struct det_kw *pw, *mn;  /* borrowed from the detectors */
@@ -181,9 +189,20 @@ struct det_pre {
 	unsigned n_mna;
 };
 
+/* The table index of the two bytes at p: one 16-bit load, any byte order. */
+static unsigned at2(const unsigned char *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	return x;
+}
+
 static unsigned bg(unsigned char a, unsigned char b)
 {
-	return (unsigned)a | (unsigned)b << 8;
+	const unsigned char two[2] = {a, b};
+
+	return at2(two);
 }
 
 static void add_literals(det_pre *p)
@@ -347,6 +366,7 @@ static void hit(pass *ps, size_t i, unsigned f)
 void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 {
 	const unsigned char *t = (const unsigned char *)v->text;
+	const uint8_t *f = p->flag;
 	pass ps = {p, v->text, v->len, 0, out};
 	size_t i = 0, len = v->len;
 
@@ -354,20 +374,18 @@ void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 	out->mn_kw = false;
 	/* eight positions per step: most steps of real text find no flag at all */
 	while (i + 9 <= len) {
-		const uint8_t *f = p->flag;
-		unsigned any = f[bg(t[i], t[i + 1])] | f[bg(t[i + 1], t[i + 2])] |
-			       f[bg(t[i + 2], t[i + 3])] | f[bg(t[i + 3], t[i + 4])] |
-			       f[bg(t[i + 4], t[i + 5])] | f[bg(t[i + 5], t[i + 6])] |
-			       f[bg(t[i + 6], t[i + 7])] | f[bg(t[i + 7], t[i + 8])];
+		const unsigned char *q = t + i;
+		unsigned any = f[at2(q)] | f[at2(q + 1)] | f[at2(q + 2)] | f[at2(q + 3)] |
+			       f[at2(q + 4)] | f[at2(q + 5)] | f[at2(q + 6)] | f[at2(q + 7)];
 		size_t e = i + 8;
 
 		if (any)
 			for (; i < e; i++)
-				if (f[bg(t[i], t[i + 1])])
-					hit(&ps, i, f[bg(t[i], t[i + 1])]);
+				if (f[at2(t + i)])
+					hit(&ps, i, f[at2(t + i)]);
 		i = e;
 	}
 	for (; i + 1 < len; i++)
-		if (p->flag[bg(t[i], t[i + 1])])
-			hit(&ps, i, p->flag[bg(t[i], t[i + 1])]);
+		if (f[at2(t + i)])
+			hit(&ps, i, f[at2(t + i)]);
 }
