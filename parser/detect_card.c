@@ -84,6 +84,34 @@ static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
 	return p;
 }
 
+/*
+ * The digits of the cluster at p, grouped exactly as parse_cluster does,
+ * without recording the groups: most clusters (dates, times, addresses,
+ * build numbers) are too short to hold a candidate.  Returns its end.
+ */
+static size_t cluster_digits(const char *t, size_t len, size_t p, size_t *digits)
+{
+	unsigned n = 0;
+	size_t d = 0;
+
+	for (;;) {
+		size_t s = p;
+
+		while (p < len && is_d(t[p]))
+			p++;
+		d += p - s;
+		n++;
+		if (n < CLUSTER_MAX_GROUPS && p + 1 < len && (t[p] == ' ' || t[p] == '-') &&
+		    is_d(t[p + 1])) {
+			p++;
+			continue;
+		}
+		break;
+	}
+	*digits = d;
+	return p;
+}
+
 /* Digits of groups a..b into out (at most 19 + NUL); 0 if not a candidate shape. */
 static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, char *out,
 		      size_t max)
@@ -264,17 +292,18 @@ static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool ca
 	cluster c;
 
 	while (p < len && !out->full) {
-		size_t total = 0;
-		unsigned a, k;
+		size_t total, end;
+		unsigned a;
 
 		p = next_digit(t, len, p);
 		if (p >= len)
 			break;
-		p = parse_cluster(t, len, p, &c);
-		for (k = 0; k < c.n; k++)
-			total += c.end[k] - c.start[k];
-		if (total < (card ? 13u : 12u))
+		end = cluster_digits(t, len, p, &total);
+		if (total < (card ? 13u : 12u)) {
+			p = end;
 			continue;
+		}
+		p = parse_cluster(t, len, p, &c);
 		for (a = 0; a < c.n && !out->full; a++) {
 			int b = card ? card_at(dt, v, ctx, &c, a, out) : mynumber_at(dt, v, &c, a, out);
 
