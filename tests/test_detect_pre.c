@@ -538,7 +538,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_pre/disabled", test_disabled);
 	rc = g_test_run();
 	sm_detectors_free(D);
-	g_unlink(g_build_filename(tmpdir, "d.conf", NULL));
+	{
+		char *conf = g_build_filename(tmpdir, "d.conf", NULL);
+
+		g_unlink(conf);
+		g_free(conf);
+	}
 	g_rmdir(tmpdir);
 	g_free(tmpdir);
 	return rc;
