@@ -46,9 +46,12 @@ static const char *const kw_in_value[] = {"password", "passwd", "passphrase", "p
 static bool is_prose_word(const char *v, size_t n)
 {
 	const char *const *w;
+	const char first = g_ascii_tolower(*v);
 
+	/* the first letter first (the list is lower-case): ~90 words per value */
 	for (w = prose_words; *w; w++)
-		if (strlen(*w) == n && g_ascii_strncasecmp(*w, v, n) == 0)
+		if (**w == first && strlen(*w) == n &&
+		    g_ascii_strncasecmp(*w, v, n) == 0)
 			return true;
 	return false;
 }
