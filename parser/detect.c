@@ -1,7 +1,8 @@
 /*
  * detect.c - the detector set at work: the scan driver, file-name matching,
  * masked previews, fingerprints and helpers shared by the scanners
- * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c).
+ * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c); the prefilter
+ * pass that runs first is in detect_pre.c.
  *
  * Input: views of untrusted text, untrusted file names.
  * Limits: hits per scan (max_hits from the caller); file names are looked at
@@ -52,20 +53,130 @@ static bool ci_at(const char *p, const char *kw, size_t kl)
 	return g_ascii_strncasecmp(p, kw, kl) == 0;
 }
 
-bool det_keyword_near(const char *text, size_t len, size_t start, size_t end,
-		      char *const *keywords, long long window)
+/*
+ * The keyword filter of one detector for det_keyword_near: a bigram table
+ * like the prefilter's, keyed on the first two bytes of an ASCII keyword
+ * (both cases) or the 2nd and 3rd of a multi-byte one (UTF-8 lead bytes
+ * such as E3 are in every other Japanese character).
+ */
+struct det_near {
+	uint8_t bigram[65536 / 8];
+	bool slow; /* a keyword too short for the table: look at every byte */
+};
+
+static unsigned char lower(unsigned char c)
 {
-	size_t a = start > (size_t)window ? start - (size_t)window : 0;
-	size_t b = end + (size_t)window < len ? end + (size_t)window : len;
-	size_t i;
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static unsigned char upper(unsigned char c)
+{
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c;
+}
+
+/* Where keyword w is keyed: 1 (2nd byte) for a multi-byte one, else 0. */
+static size_t near_key(const char *w, size_t kl)
+{
+	return (unsigned char)w[0] >= 0x80 && kl >= 3 ? 1 : 0;
+}
+
+static void near_set(det_near *n, unsigned char a, unsigned char b)
+{
+	unsigned x = (unsigned)a << 8 | b;
+
+	n->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
+}
+
+det_near *det_near_new(char *const *keywords)
+{
+	det_near *n = g_new0(det_near, 1);
 
 	for (; keywords && *keywords; keywords++) {
+		const char *w = *keywords;
+		size_t kl = strlen(w), o = near_key(w, kl);
+		unsigned char a, b;
+
+		if (kl < 2) {
+			n->slow = n->slow || kl == 1;
+			continue;
+		}
+		a = (unsigned char)w[o];
+		b = (unsigned char)w[o + 1];
+		near_set(n, lower(a), lower(b));
+		near_set(n, lower(a), upper(b));
+		near_set(n, upper(a), lower(b));
+		near_set(n, upper(a), upper(b));
+	}
+	return n;
+}
+
+void det_near_free(det_near *n)
+{
+	g_free(n);
+}
+
+/* Any keyword starting in [a, b - its length], found from its key at i? */
+static bool near_at(char *const *keywords, const char *t, size_t a, size_t b, size_t i)
+{
+	for (; *keywords; keywords++) {
+		const char *w = *keywords;
+		size_t kl = strlen(w), s;
+
+		if (kl < 2 || i < a + near_key(w, kl))
+			continue;
+		s = i - near_key(w, kl);
+		if (s + kl <= b && lower((unsigned char)t[s]) == lower((unsigned char)w[0]) &&
+		    ci_at(t + s, w, kl))
+			return true;
+	}
+	return false;
+}
+
+/* Is the bigram at t[i] (i + 1 < b) the key of a keyword? */
+static bool near_key_at(const det_near *n, const unsigned char *t, size_t b, size_t i)
+{
+	unsigned x;
+
+	if (i + 1 >= b)
+		return false;
+	x = (unsigned)t[i] << 8 | t[i + 1];
+	return (n->bigram[x >> 3] >> (x & 7)) & 1;
+}
+
+/* The old loop, for keyword lists with a one-byte keyword. */
+static bool near_slow(char *const *keywords, const char *t, size_t a, size_t b)
+{
+	size_t i;
+
+	for (; *keywords; keywords++) {
 		size_t kl = strlen(*keywords);
 
 		for (i = a; kl && i + kl <= b; i++)
-			if (ci_at(text + i, *keywords, kl))
+			if (ci_at(t + i, *keywords, kl))
 				return true;
 	}
+	return false;
+}
+
+bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, size_t end)
+{
+	size_t w = (size_t)d->window;
+	size_t a = start > w ? start - w : 0;
+	size_t b = end + w < len ? end + w : len;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i;
+
+	if (!d->keywords || !d->keywords[0] || !d->near)
+		return false;
+	if (d->near->slow)
+		return near_slow(d->keywords, text, a, b);
+	/* outwards from the value: a keyword is usually just before it */
+	for (i = start < b ? start : b; i-- > a;)
+		if (near_key_at(d->near, t, b, i) && near_at(d->keywords, text, a, b, i))
+			return true;
+	for (i = start; i + 1 < b; i++)
+		if (near_key_at(d->near, t, b, i) && near_at(d->keywords, text, a, b, i))
+			return true;
 	return false;
 }
 
@@ -101,69 +212,6 @@ bool det_mynumber_valid(const char *d)
 	r = sum % 11;
 	check = r <= 1 ? 0 : 11 - r;
 	return check == (unsigned)(d[11] - '0');
-}
-
-/* ------------------------------------------------------------ literals */
-
-static const char *const lit_text[N_LIT] = {
-	[LIT_URL] = "://", [LIT_SLASH_U] = "/u", [LIT_SLASH_UU] = "/U",
-	[LIT_SS] = "SecureString", [LIT_SS_LO] = "securestring", [LIT_SS_UP] = "SECURESTRING",
-	[LIT_ACCOUNTKEY] = "ccountKey", [LIT_ACCESSKEY] = "ccessKey",
-	[LIT_ACCOUNTKEY_UP] = "CCOUNTKEY", [LIT_ACCOUNTKEY_LO] = "ccountkey",
-	[LIT_SIG] = "sig=", [LIT_SIG_UP] = "SIG=", [LIT_SECRET] = "ecret", [LIT_SECRET_UP] = "ECRET",
-	[LIT_ENTRA] = "Q~", [LIT_AKIA] = "AKIA", [LIT_ASIA] = "ASIA", [LIT_JWT] = "eyJ",
-	[LIT_PEM] = "-----BEGIN ", [LIT_PREV] = "previousOrgIds", [LIT_ORG] = "orgId",
-	[LIT_GEO] = "geoLocationUrl", [LIT_OBI] = "OnboardingInfo", [LIT_OFFB_GUID] = "-4030-",
-	[LIT_MDATP] = "mdatp_onboard", [LIT_OBI_LO] = "onboardingInfo", [LIT_KEY] = "<key>",
-	[LIT_SHA] = "sha256sig", [LIT_CHAIN] = "chain", [LIT_MS] = "microsoft.com",
-};
-
-typedef struct lit_index {
-	uint8_t bigram[65536 / 8];  /* first two bytes of some literal */
-	uint8_t by_first[256][8];   /* literal ids by first byte */
-	uint8_t n_first[256];
-} lit_index;
-
-static GOnce lit_once = G_ONCE_INIT;
-
-static gpointer build_lits(gpointer unused)
-{
-	lit_index *x = g_new0(lit_index, 1);
-	unsigned i;
-
-	for (i = 0; i < N_LIT; i++) {
-		const unsigned char *l = (const unsigned char *)lit_text[i];
-		unsigned k = (unsigned)l[0] << 8 | l[1];
-
-		x->bigram[k >> 3] |= (uint8_t)(1u << (k & 7));
-		g_assert(x->n_first[l[0]] < 8);
-		x->by_first[l[0]][x->n_first[l[0]]++] = (uint8_t)i;
-	}
-	return x;
-}
-
-uint64_t det_literals(const char *text, size_t len)
-{
-	const lit_index *x = g_once(&lit_once, build_lits, NULL);
-	const unsigned char *t = (const unsigned char *)text;
-	const uint64_t all = (N_LIT == 64 ? 0 : (1ULL << N_LIT)) - 1;
-	uint64_t m = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len && m != all; i++) {
-		unsigned k = (unsigned)t[i] << 8 | t[i + 1], j;
-
-		if (!(x->bigram[k >> 3] & (1u << (k & 7))))
-			continue;
-		for (j = 0; j < x->n_first[t[i]]; j++) {
-			unsigned id = x->by_first[t[i]][j];
-			size_t n = strlen(lit_text[id]);
-
-			if (!(m & LIT(id)) && i + n <= len && memcmp(t + i, lit_text[id], n) == 0)
-				m |= LIT(id);
-		}
-	}
-	return m;
 }
 
 /* ------------------------------------------------------------ the set */
@@ -207,17 +255,19 @@ static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_
 int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		      GArray *hits, size_t max_hits)
 {
-	det_out out = {hits, max_hits, false, 0, 0};
+	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
 	static const sm_scan_ctx none;
 	unsigned i;
 
 	if (!s || !v || !v->text)
 		return 0;
-	out.lits = det_literals(v->text, v->len);
+	det_pre_scan(s->pre, v, &out);
 	for (i = 0; i < s->dets->len && !out.full; i++) {
 		out.det = i;
 		scan_one(g_ptr_array_index(s->dets, i), v, ctx ? ctx : &none, &out);
 	}
+	if (out.pw_spans)
+		g_array_free(out.pw_spans, TRUE);
 	return out.full ? 1 : 0;
 }
 

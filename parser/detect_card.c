@@ -84,6 +84,34 @@ static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
 	return p;
 }
 
+/*
+ * The digits of the cluster at p, grouped exactly as parse_cluster does,
+ * without recording the groups: most clusters (dates, times, addresses,
+ * build numbers) are too short to hold a candidate.  Returns its end.
+ */
+static size_t cluster_digits(const char *t, size_t len, size_t p, size_t *digits)
+{
+	unsigned n = 0;
+	size_t d = 0;
+
+	for (;;) {
+		size_t s = p;
+
+		while (p < len && is_d(t[p]))
+			p++;
+		d += p - s;
+		n++;
+		if (n < CLUSTER_MAX_GROUPS && p + 1 < len && (t[p] == ' ' || t[p] == '-') &&
+		    is_d(t[p + 1])) {
+			p++;
+			continue;
+		}
+		break;
+	}
+	*digits = d;
+	return p;
+}
+
 /* Digits of groups a..b into out (at most 19 + NUL); 0 if not a candidate shape. */
 static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, char *out,
 		      size_t max)
@@ -188,7 +216,7 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 			continue;
 		if (!det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
 			continue;
-		if (det_keyword_near(t, v->len, s, e, dt->keywords, dt->window) ||
+		if (det_keyword_near(dt, t, v->len, s, e) ||
 		    expiry_after(t, v->len, e))
 			conf = 90;
 		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, conf);
@@ -226,7 +254,7 @@ static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsign
 		if (joined(c, a, b))
 			continue;
 		if (!det_mynumber_valid(d) ||
-		    !det_keyword_near(t, v->len, s, e, dt->keywords, dt->window))
+		    !det_keyword_near(dt, t, v->len, s, e))
 			continue;
 		det_emit(out, s, e, SM_MASK_ALL, 90);
 		return (int)b;
@@ -255,32 +283,108 @@ static size_t next_digit(const char *t, size_t len, size_t p)
 	return p;
 }
 
-/* Walk clusters with at least `min_digits` digits in total. */
-static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
-		det_out *out)
+/*
+ * Runs of bytes from ' ' to '9' (digits, space, '-' and the punctuation
+ * between them).  A cluster is made of digits, ' ' and '-' only, so one with
+ * `need` digits lies in such a run of at least `need` bytes: shorter runs
+ * (dates, times, words and their spaces, Japanese text: none) are skipped
+ * eight bytes at a time without looking at their digits.
+ */
+static uint64_t run_bytes(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t y = x & ~highs; /* 7 bits per byte: the additions cannot carry */
+
+	/* high bit set where ' ' <= byte <= '9' */
+	return (y + ones * (0x80 - 0x20)) & ~(y + ones * (0x80 - 0x3a)) & ~x & highs;
+}
+
+static bool run_byte(char c)
+{
+	return c >= ' ' && c <= '9';
+}
+
+/* Start of the next run of at least `need` run bytes at or after p (len if
+ * none); p is 0 or just after a run.  The run ends at *end. */
+static size_t next_run(const char *t, size_t len, size_t p, size_t need, size_t *end)
+{
+	size_t run = 0, s; /* run: run bytes just before p */
+	bool found = false;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	while (!found && p + 8 <= len) {
+		uint64_t x, other;
+
+		memcpy(&x, t + p, 8);
+		other = ~run_bytes(x) & 0x8080808080808080ULL;
+		if (!other) {
+			run += 8;
+			p += 8;
+			found = run >= need;
+		} else if (run + (size_t)__builtin_ctzll(other) / 8 >= need) {
+			found = true; /* the run goes on into this word far enough */
+		} else {
+			run = (size_t)__builtin_clzll(other) / 8; /* the run at the word's end */
+			p += 8;
+		}
+	}
+#endif
+	for (; !found && p < len; p++) { /* the last bytes, one by one */
+		run = run_byte(t[p]) ? run + 1 : 0;
+		found = run >= need;
+	}
+	if (!found) {
+		*end = len;
+		return len;
+	}
+	s = p - run;
+	for (p = s; p < len && run_byte(t[p]); p++)
+		;
+	*end = p;
+	return s;
+}
+
+/* Clusters of one run [p, end) with at least `need` digits in total. */
+static void walk_run(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
+		     size_t p, size_t end, det_out *out)
 {
 	const char *t = v->text;
-	size_t p = 0, len = v->len;
 	cluster c;
 
-	while (p < len && !out->full) {
-		size_t total = 0;
-		unsigned a, k;
+	while (p < end && !out->full) {
+		size_t total, ce;
+		unsigned a;
 
-		p = next_digit(t, len, p);
-		if (p >= len)
+		p = next_digit(t, end, p);
+		if (p >= end)
 			break;
-		p = parse_cluster(t, len, p, &c);
-		for (k = 0; k < c.n; k++)
-			total += c.end[k] - c.start[k];
-		if (total < (card ? 13u : 12u))
+		ce = cluster_digits(t, v->len, p, &total);
+		if (total < (card ? 13u : 12u)) {
+			p = ce;
 			continue;
+		}
+		p = parse_cluster(t, v->len, p, &c);
 		for (a = 0; a < c.n && !out->full; a++) {
 			int b = card ? card_at(dt, v, ctx, &c, a, out) : mynumber_at(dt, v, &c, a, out);
 
 			if (b >= 0)
 				a = (unsigned)b;
 		}
+	}
+}
+
+/* Walk the runs that can hold a candidate. */
+static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
+		det_out *out)
+{
+	size_t p = 0, end, s;
+
+	while (p < v->len && !out->full) {
+		s = next_run(v->text, v->len, p, card ? 13 : 12, &end);
+		if (s >= v->len)
+			break;
+		walk_run(dt, v, ctx, card, s, end, out);
+		p = end;
 	}
 	return out->full ? 1 : 0;
 }
@@ -292,8 +396,9 @@ int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_ou
 
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)
 {
-	/* a My Number needs a keyword: most texts have none, skip the digit walk */
-	if (!det_kw_any(d->kw, v->text, v->len))
+	/* a My Number needs a keyword: most texts have none, skip the digit walk
+	 * (the prefilter pass looked for the keywords) */
+	if (!out->mn_kw)
 		return 0;
 	return walk(d, v, NULL, false, out);
 }

@@ -119,6 +119,7 @@ static void det_free(det *d)
 	free_re_array(d->re);
 	free_re_array(d->name_re);
 	det_password_kw_free(d->kw);
+	det_near_free(d->near);
 	g_free(d);
 }
 
@@ -131,6 +132,7 @@ void sm_detectors_free(sm_detectors *s)
 	for (i = 0; i < s->dets->len; i++)
 		det_free(g_ptr_array_index(s->dets, i));
 	g_ptr_array_free(s->dets, TRUE);
+	det_pre_free(s->pre);
 	g_free(s);
 }
 
@@ -247,6 +249,7 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 	if (check_keys(d, g, err, errlen) < 0)
 		return -1;
 	fold_keywords(d);
+	d->near = det_near_new(d->keywords);
 	d->name_re = compile_list(d->names, PCRE2_CASELESS | PCRE2_UTF | PCRE2_ANCHORED, g,
 				  "names", err, errlen);
 	if (!d->name_re)
@@ -378,6 +381,7 @@ sm_detectors *sm_detectors_load(const config_setting_t *group, char *err, size_t
 	}
 	if (group && load_custom(s, group, err, errlen) < 0)
 		goto fail;
+	s->pre = det_pre_new(s);
 	return s;
 fail:
 	sm_detectors_free(s);

@@ -23,6 +23,8 @@ typedef enum {
 	K_CUSTOM,
 } det_kind;
 
+typedef struct det_near det_near;
+
 typedef enum { VAL_NONE = 0, VAL_LUHN, VAL_MYNUMBER } det_validator;
 
 /* One compiled detector.  Immutable after load. */
@@ -39,17 +41,22 @@ typedef struct det {
 	int mask;                /* sm_mask_style */
 	GPtrArray *re;           /* pcre2_code*: custom patterns */
 	GPtrArray *name_re;      /* pcre2_code*: file names */
-	struct det_kw *kw;       /* password, my_number: keyword table (detect_pw.c) */
+	struct det_kw *kw;       /* password, my_number: keyword table (detect_pre.c) */
+	struct det_near *near;   /* keywords: filter for det_keyword_near (detect.c) */
 } det;
+
+typedef struct det_pre det_pre;
 
 struct sm_detectors {
 	GPtrArray *dets; /* det*, enabled ones only, in configuration order */
+	det_pre *pre;    /* the prefilter table for these detectors (detect_pre.c) */
 };
 
 /*
- * Literals the built-in scanners need before running a regex.  One pass over
- * the view (det_literals) tells which occur, so clean text costs one scan
- * instead of one memmem per literal.  Case variants are separate literals.
+ * Literals the built-in scanners need before running a regex.  The prefilter
+ * pass over the view (det_pre_scan) tells which occur, so clean text costs
+ * one scan instead of one memmem per literal.  Case variants are separate
+ * literals.
  */
 enum {
 	LIT_URL, LIT_SLASH_U, LIT_SLASH_UU, LIT_SS, LIT_SS_LO, LIT_SS_UP,
@@ -61,7 +68,10 @@ enum {
 };
 #define LIT(x) (1ULL << (x))
 
-uint64_t det_literals(const char *text, size_t len);
+/* A value span in view bytes. */
+typedef struct det_span {
+	size_t s, e;
+} det_span;
 
 /* Collects hits for one scan call. */
 typedef struct det_out {
@@ -69,8 +79,19 @@ typedef struct det_out {
 	size_t max_hits;
 	bool full;
 	unsigned det;
-	uint64_t lits; /* det_literals() of the view */
+	/* from the prefilter pass (det_pre_scan) */
+	uint64_t lits;     /* LIT() of the literals that occur */
+	bool mn_kw;        /* a My Number keyword occurs */
+	GArray *pw_spans;  /* det_span: values after password keywords, in text order (or NULL) */
 } det_out;
+
+/*
+ * The prefilter (detect_pre.c): built once per detector set, never NULL;
+ * det_pre_scan fills lits, mn_kw and pw_spans of out in one pass over v.
+ */
+det_pre *det_pre_new(const sm_detectors *s);
+void det_pre_free(det_pre *p);
+void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out);
 
 /* Append a hit; false (and out->full) when max_hits is reached. */
 bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence);
@@ -79,9 +100,13 @@ bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int co
 pcre2_code *det_compile(const char *pattern, uint32_t flags, const char *what, char *err,
 			size_t errlen);
 
-/* Is any keyword within `window` bytes before start or after end?  Case-insensitive ASCII. */
-bool det_keyword_near(const char *text, size_t len, size_t start, size_t end,
-		      char *const *keywords, long long window);
+/*
+ * Is any of d's keywords within d->window bytes before start or after end?
+ * Case-insensitive ASCII.  The filter d->near is built at load.
+ */
+bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, size_t end);
+det_near *det_near_new(char *const *keywords);
+void det_near_free(det_near *n);
 
 bool det_luhn(const char *digits, size_t n);
 bool det_mynumber_valid(const char *digits12);
@@ -95,11 +120,11 @@ int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);
 int det_scan_custom(const det *d, const sm_view *v, det_out *out);
 
-/* Password keyword table from a keyword list (folded); NULL + err. */
+/* Keyword table (password, my_number) from a keyword list (folded); NULL + err. */
 struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
 void det_password_kw_free(struct det_kw *kw);
-/* Does any keyword of the table occur in the text? */
-bool det_kw_any(const struct det_kw *kw, const char *text, size_t len);
+/* The password value after a keyword at [ks, ke), if any, into *out (detect_pw.c). */
+bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
 
 /* Built-in defaults shared by load and the tests of the shipped config. */
 extern const char *const det_card_keywords[];

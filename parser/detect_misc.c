@@ -272,7 +272,7 @@ int det_scan_custom(const det *d, const sm_view *v, det_out *out)
 			if (e <= s || !validate(d, v->text + s, e - s))
 				continue;
 			if (d->keywords && d->keywords[0] &&
-			    !det_keyword_near(v->text, v->len, s, e, d->keywords, d->window))
+			    !det_keyword_near(d, v->text, v->len, s, e))
 				continue;
 			det_emit(out, s, e, (sm_mask_style)d->mask, 70);
 		}

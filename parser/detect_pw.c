@@ -3,7 +3,7 @@
  *
  * Forms: KEYWORD SEP VALUE with the keywords from the configuration
  * (password, pwd, PW, パスワード, 暗証番号 ...; ASCII ones as whole words,
- * case-insensitive; found with a bigram filter, no regex) and SEP one of ':' '=' 'is' 'は' '→' '->' (full-width
+ * case-insensitive; found by the prefilter pass, detect_pre.c) and SEP one of ':' '=' 'is' 'は' '→' '->' (full-width
  * forms are folded); the value on the same line or, after ':' '=' 'は' with
  * nothing else on the line, on the next one; quoted ('x' "x" 「x」) or not.
  * JSON ("password": "x") and XML (<Password>x</Password>) come out of the
@@ -27,10 +27,6 @@
 #define LOOK_MAX 24
 #define NOTE_MAX 32 /* bytes of a parenthesised note after a keyword */
 
-typedef struct span {
-	size_t s, e;
-} span;
-
 static const char *const prose_words[] = {
 	"required", "incorrect", "invalid", "wrong", "expired", "expires", "reset", "changed",
 	"change", "sent", "separately", "none", "null", "nil", "n/a", "na", "empty", "blank",
@@ -45,115 +41,17 @@ static const char *const prose_words[] = {
 /* A value holding one of these is code or a variable name, not a secret. */
 static const char *const kw_in_value[] = {"password", "passwd", "passphrase", "passcode", NULL};
 
-/* ---------------------------------------------------------- keywords */
-
-/* The keyword table: a bigram filter over the first two bytes, then a compare. */
-struct det_kw {
-	uint8_t bigram[65536 / 8];
-	char **kw;     /* ASCII ones lower-cased */
-	size_t *len;
-	bool *ascii;
-	unsigned n;
-};
-
-static void set_bigram(struct det_kw *k, unsigned char a, unsigned char b)
-{
-	unsigned x = (unsigned)a << 8 | b;
-
-	k->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
-}
-
-struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen)
-{
-	struct det_kw *k = g_new0(struct det_kw, 1);
-	unsigned n = keywords ? g_strv_length((char **)keywords) : 0, i;
-
-	k->kw = g_new0(char *, n + 1);
-	k->len = g_new0(size_t, n + 1);
-	k->ascii = g_new0(bool, n + 1);
-	for (i = 0; i < n; i++) {
-		const unsigned char *w = (const unsigned char *)keywords[i];
-		size_t l = strlen(keywords[i]), j;
-		bool ascii = true;
-
-		if (l < 2) {
-			snprintf(err, errlen, "keyword %u is shorter than two bytes", i + 1);
-			det_password_kw_free(k);
-			return NULL;
-		}
-		for (j = 0; j < l; j++)
-			ascii = ascii && w[j] < 0x80;
-		k->kw[k->n] = ascii ? g_ascii_strdown(keywords[i], -1) : g_strdup(keywords[i]);
-		k->len[k->n] = l;
-		k->ascii[k->n++] = ascii;
-		/* a multi-byte keyword is keyed on its 2nd and 3rd bytes: UTF-8 lead
-		 * bytes such as E3 (all kana) are too common to filter on */
-		set_bigram(k, ascii || l < 3 ? w[0] : w[1], ascii || l < 3 ? w[1] : w[2]);
-		if (ascii) {
-			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
-			set_bigram(k, w[0], g_ascii_toupper(w[1]));
-			set_bigram(k, g_ascii_toupper(w[0]), g_ascii_toupper(w[1]));
-			set_bigram(k, g_ascii_tolower(w[0]), g_ascii_tolower(w[1]));
-			set_bigram(k, g_ascii_tolower(w[0]), w[1]);
-			set_bigram(k, w[0], g_ascii_tolower(w[1]));
-		}
-	}
-	return k;
-}
-
-void det_password_kw_free(struct det_kw *k)
-{
-	if (!k)
-		return;
-	g_strfreev(k->kw);
-	g_free(k->len);
-	g_free(k->ascii);
-	g_free(k);
-}
-
-/* ASCII keyword j at t[i] as a whole word. */
-static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i)
-{
-	size_t l = k->len[j];
-
-	if (i + l > len || g_ascii_tolower(t[i]) != k->kw[j][0] ||
-	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
-		return false;
-	if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
-		return false;
-	return !(i + l < len && g_ascii_isalpha(t[i + l]));
-}
-
-/*
- * The keyword the bigram at t[i] stands for: its length, its start in *at
- * (i, or i - 1 for a multi-byte keyword keyed on its 2nd byte); 0 if none.
- */
-static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
-			 size_t *at)
-{
-	unsigned j;
-
-	for (j = 0; j < k->n; j++) {
-		size_t l = k->len[j], s = !k->ascii[j] && l >= 3 ? i - 1 : i;
-
-		if (k->ascii[j] ? ascii_kw_at(k, j, t, len, i)
-				: (s <= i && s + l <= len && t[s] == k->kw[j][0] &&
-				   memcmp(t + s, k->kw[j], l) == 0)) {
-			*at = s;
-			return l;
-		}
-	}
-	return 0;
-}
-
 /* ---------------------------------------------------------- values */
 
 static bool is_prose_word(const char *v, size_t n)
 {
 	const char *const *w;
+	const char first = g_ascii_tolower(*v);
 
+	/* the first letter first (the list is lower-case): ~90 words per value */
 	for (w = prose_words; *w; w++)
-		if (strlen(*w) == n && g_ascii_strncasecmp(*w, v, n) == 0)
+		if (**w == first && strlen(*w) == n &&
+		    g_ascii_strncasecmp(*w, v, n) == 0)
 			return true;
 	return false;
 }
@@ -266,7 +164,7 @@ static const char *closing_quote(const char *t, size_t len, size_t p, size_t *ql
 }
 
 /* The value at p (quoted or not) into *out; false if none. */
-static bool take_value(const char *t, size_t len, size_t p, bool strict, span *out)
+static bool take_value(const char *t, size_t len, size_t p, bool strict, det_span *out)
 {
 	size_t ql, e;
 	const char *close = closing_quote(t, len, p, &ql);
@@ -340,7 +238,7 @@ static size_t skip_note(const char *t, size_t len, size_t p)
 }
 
 /* After a keyword ending at ke (started at ks): the value span, if any. */
-static bool after_keyword(const char *t, size_t len, size_t ks, size_t ke, span *out)
+bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
 	size_t p = ke, q, sl;
 	bool strict, multi;
@@ -419,7 +317,7 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 		md = pcre2_match_data_create_from_pattern(c[i], NULL);
 		while (off < v->len &&
 		       pcre2_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
-			span sp;
+			det_span sp;
 
 			ov = pcre2_get_ovector_pointer(md);
 			sp.s = ov[2 * forms[i].group];
@@ -434,68 +332,29 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 	}
 }
 
-bool det_kw_any(const struct det_kw *k, const char *text, size_t len)
-{
-	const unsigned char *t = (const unsigned char *)text;
-	size_t i;
-
-	for (i = 0; k && i + 1 < len; i++) {
-		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
-
-		size_t at;
-
-		if ((k->bigram[x >> 3] & (1u << (x & 7))) && keyword_at(k, text, len, i, &at))
-			return true;
-	}
-	return false;
-}
-
-static void scan_keywords(const det *d, const sm_view *v, GArray *spans)
-{
-	const struct det_kw *k = d->kw;
-	const unsigned char *t = (const unsigned char *)v->text;
-	size_t i, len = v->len;
-
-	for (i = 0; i + 1 < len; i++) {
-		unsigned x = (unsigned)t[i] << 8 | t[i + 1];
-		size_t l, at;
-		span sp;
-
-		if (!(k->bigram[x >> 3] & (1u << (x & 7))))
-			continue;
-		if (!(l = keyword_at(k, v->text, len, i, &at)))
-			continue;
-		if (after_keyword(v->text, len, at, at + l, &sp)) {
-			g_array_append_val(spans, sp);
-			i = sp.e - 1;
-		} else
-			i = at + l - 1;
-	}
-}
-
 static gint by_start(gconstpointer a, gconstpointer b)
 {
-	const span *x = a, *y = b;
+	const det_span *x = a, *y = b;
 
 	return x->s < y->s ? -1 : x->s > y->s;
 }
 
 int det_scan_password(const det *d, const sm_view *v, det_out *out)
 {
-	GArray *spans = g_array_new(FALSE, FALSE, sizeof(span));
+	/* the keyword values were taken by the prefilter pass (det_pre_scan) */
+	GArray *spans = out->pw_spans ? out->pw_spans : g_array_new(FALSE, FALSE, sizeof(det_span));
 	size_t i, last_end = 0;
 
-	scan_keywords(d, v, spans);
+	out->pw_spans = spans;  /* freed by the caller */
 	scan_forms(v, out->lits, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {
-		span *sp = &g_array_index(spans, span, i);
+		det_span *sp = &g_array_index(spans, det_span, i);
 
 		if (i > 0 && sp->s < last_end)
 			continue; /* the same value found by two forms */
 		det_emit(out, sp->s, sp->e, SM_MASK_FIXED, 80);
 		last_end = sp->e;
 	}
-	g_array_free(spans, TRUE);
 	return out->full ? 1 : 0;
 }

@@ -2,7 +2,11 @@
  * bench_scan.c - benchmark item 1: MB/s of decoded text through all
  * detectors (sm_detectors_load(NULL), sm_detectors_scan over views), beside
  * one memchr() sweep over the same bytes as the ceiling, and view building
- * (sm_view_new: decode, HTML, fold, maps) on its own.
+ * (sm_view_new: decode, HTML, fold, maps) on its own.  Then each built-in
+ * detector alone (the others disabled; the shared prefilter pass included),
+ * to show where the time goes.  The hits line carries a checksum of every
+ * hit (detector, span, mask, confidence): equal before and after a change
+ * that must not change what the detectors find.
  *
  *   bench_scan MIX.bin [SECONDS]      (MIX.bin from gen_mix.py; default 3 s)
  *
@@ -73,17 +77,44 @@ static double build_views(GArray *docs, size_t *src_bytes, size_t *text_bytes)
 	return bench_now() - t0;
 }
 
-/* One pass of every detector over every view; returns hits. */
+/* CPU time of this process: on a shared machine it leaves out the time spent
+ * waiting for a core, which the wall clock counts. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* FNV-1a over the hits of one view, chained. */
+static uint64_t hash_hits(uint64_t h, GArray *hits)
+{
+	unsigned i, k;
+
+	for (i = 0; i < hits->len; i++) {
+		const sm_hit *x = &g_array_index(hits, sm_hit, i);
+		uint64_t f[5] = {x->det, x->start, x->end, (uint64_t)x->mask, (uint64_t)x->confidence};
+
+		for (k = 0; k < 5; k++)
+			h = (h ^ f[k]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* One pass of every detector over every view; returns hits, their checksum in *sum. */
 static size_t scan_pass(const sm_detectors *det, const sm_scan_ctx *ctx, GArray *docs,
-			GArray *hits)
+			GArray *hits, uint64_t *sum)
 {
 	size_t total = 0;
 	unsigned i;
 
+	*sum = 0xcbf29ce484222325ULL;
 	for (i = 0; i < docs->len; i++) {
 		g_array_set_size(hits, 0);
 		sm_detectors_scan(det, g_array_index(docs, doc, i).v, ctx, hits, 1000000);
 		total += hits->len;
+		*sum = hash_hits(*sum, hits);
 	}
 	return total;
 }
@@ -107,18 +138,20 @@ static void time_scans(const sm_detectors *det, const sm_scan_ctx *ctx, GArray *
 {
 	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	size_t nhits = 0, passes = 0;
+	uint64_t sum = 0;
 	volatile size_t sink = 0;
-	double t0 = bench_now(), t;
+	double t0 = bench_now(), c0 = cpu_now(), t;
 
 	do {
-		nhits = scan_pass(det, ctx, docs, hits);
+		nhits = scan_pass(det, ctx, docs, hits, &sum);
 		passes++;
 	} while ((t = bench_now() - t0) < secs);
 	if (sm_detectors_count(det) == 0)
 		printf("bench scan: all detectors               (none loaded: the detectors are still a stub)\n");
 	else
-		printf("bench scan: all detectors               %8.1f MB/s of view text (%zu passes, %zu hits/pass)\n",
-		       MB(text_b) * passes / t, passes, nhits);
+		printf("bench scan: all detectors               %8.1f MB/s of view text (%.1f per CPU second; %zu passes, %zu hits/pass, checksum %016llx)\n",
+		       MB(text_b) * passes / t, MB(text_b) * passes / (cpu_now() - c0), passes,
+		       nhits, (unsigned long long)sum);
 	passes = 0;
 	t0 = bench_now();
 	do {
@@ -127,6 +160,46 @@ static void time_scans(const sm_detectors *det, const sm_scan_ctx *ctx, GArray *
 	} while ((t = bench_now() - t0) < secs / 3);
 	printf("bench scan: memchr sweep (ceiling)      %8.1f MB/s of view text\n",
 	       MB(text_b) * passes / t);
+	g_array_free(hits, TRUE);
+}
+
+/* Each built-in detector alone: the others disabled in a configuration string. */
+static void time_each(const sm_scan_ctx *ctx, GArray *docs, size_t text_b, double secs)
+{
+	static const char *const ids[] = {"credit_card", "password", "private_key",
+					  "cloud_secret", "my_number", "mde_onboarding"};
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	size_t i, j;
+
+	for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+		GString *conf = g_string_new("detectors: {");
+		config_t cf;
+		sm_detectors *det = NULL;
+		char err[256];
+		size_t passes = 0, nhits = 0;
+		uint64_t sum;
+		double t0, t;
+
+		for (j = 0; j < G_N_ELEMENTS(ids); j++)
+			if (j != i)
+				g_string_append_printf(conf, " %s: { enabled = false; };", ids[j]);
+		g_string_append(conf, " };");
+		config_init(&cf);
+		if (config_read_string(&cf, conf->str))
+			det = sm_detectors_load(config_lookup(&cf, "detectors"), err, sizeof(err));
+		if (det) {
+			t0 = bench_now();
+			do {
+				nhits = scan_pass(det, ctx, docs, hits, &sum);
+				passes++;
+			} while ((t = bench_now() - t0) < secs);
+			printf("bench scan:   %-15s alone         %8.1f MB/s of view text (%zu hits/pass)\n",
+			       ids[i], MB(text_b) * passes / t, nhits);
+		}
+		sm_detectors_free(det);
+		config_destroy(&cf);
+		g_string_free(conf, TRUE);
+	}
 	g_array_free(hits, TRUE);
 }
 
@@ -162,6 +235,7 @@ int main(int argc, char **argv)
 	printf("bench scan: view building (sm_view_new)  %8.1f MB/s of source (%.3f s)\n",
 	       MB(src_b) / tv, tv);
 	time_scans(det, &ctx, docs, text_b, secs);
+	time_each(&ctx, docs, text_b, secs / 3);
 	for (unsigned i = 0; i < docs->len; i++)
 		sm_view_free(g_array_index(docs, doc, i).v);
 	g_array_free(docs, TRUE);
