@@ -25,13 +25,7 @@ import smtest  # noqa: E402
 import postfix  # noqa: E402
 
 t = smtest.Tap()
-for tool in ("postfix", "smtp-sink", "script"):
-    if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
-        print("1..0 # SKIP %s not installed (make deps)" % tool)
-        sys.exit(0)
-if os.geteuid() != 0:
-    print("1..0 # SKIP a private Postfix needs root")
-    sys.exit(0)
+postfix.skip_unless_usable()
 GEN = os.path.join(smtest.TOP, "tests", "hostile", "gen.py")
 OUT = os.path.join(smtest.BUILD, "hostile")
 MAX_HEADER = 100000    # Postfix's header_size_limit is 102400

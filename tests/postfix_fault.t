@@ -20,12 +20,7 @@ import smtest  # noqa: E402
 import postfix  # noqa: E402
 
 t = smtest.Tap()
-if not os.path.exists("/usr/sbin/postfix") or not shutil.which("smtp-sink"):
-    print("1..0 # SKIP postfix not installed (make deps)")
-    sys.exit(0)
-if os.geteuid() != 0:
-    print("1..0 # SKIP a private Postfix needs root")
-    sys.exit(0)
+postfix.skip_unless_usable()
 
 tmp = smtest.make_tmpdir("sm-fault-")
 conf = smtest.write_conf(tmp, threshold=65536)
