@@ -227,6 +227,20 @@ static gint splice_cmp(gconstpointer a, gconstpointer b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Sorted splices that overlap would drop a mask when written (result.c
+ * skips a splice that starts before the previous one ends): never deliver
+ * such a message.  True if they are apart. */
+static bool splices_apart(const sm_result *r)
+{
+	guint i;
+
+	for (i = 1; i < r->splices->len; i++)
+		if (g_array_index(r->splices, sm_splice, i).start <
+		    g_array_index(r->splices, sm_splice, i - 1).end)
+			return false;
+	return true;
+}
+
 /* The finding with the strongest action, or NULL. */
 static const sm_finding *strongest(const sm_result *r)
 {
@@ -331,13 +345,19 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 	if (f && f->action == SM_ACT_REJECT) { /* an attachment that could not be stripped */
 		char *t = finding_reply(r, f);
 
-		g_array_set_size(r->splices, 0);
+		sm_result_clear_splices(r);
 		r->verdict = SM_V_REJECT;
 		sm_result_set_reply(r, "550", "5.7.1", t);
 		g_free(t);
 		return;
 	}
 	g_array_sort(r->splices, splice_cmp);
+	if (!splices_apart(r)) {
+		sm_result_clear_splices(r);
+		decide_failure(r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
+			       "internal error: overlapping edits", false);
+		return;
+	}
 	delivery_headers(s, rr, subject);
 	if (s->limit)
 		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete (limit exceeded)", 0);
@@ -349,13 +369,9 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 /* dry-run: report what enforce would do, change nothing. */
 static void make_dry(sm_result *r)
 {
-	guint i;
-
 	r->would = r->verdict;
 	r->verdict = SM_V_ACCEPT;
-	for (i = 0; i < r->splices->len; i++)
-		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
-	g_array_set_size(r->splices, 0);
+	sm_result_clear_splices(r);
 	sm_result_clear_headers(r);
 	sm_result_set_reply(r, NULL, NULL, NULL);
 }

@@ -46,6 +46,15 @@ void sm_result_clear_headers(sm_result *r)
 	g_array_set_size(r->hdrops, 0);
 }
 
+void sm_result_clear_splices(sm_result *r)
+{
+	guint i;
+
+	for (i = 0; i < r->splices->len; i++)
+		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
+	g_array_set_size(r->splices, 0);
+}
+
 void sm_result_free(sm_result *r)
 {
 	guint i;
@@ -62,8 +71,7 @@ void sm_result_free(sm_result *r)
 		g_free(f->preview);
 		g_free(f->reply);
 	}
-	for (i = 0; i < r->splices->len; i++)
-		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
+	sm_result_clear_splices(r);
 	sm_result_clear_headers(r);
 	for (i = 0; i < r->outcomes->len; i++)
 		sm_rule_outcome_clear(&g_array_index(r->outcomes, sm_rule_outcome, i));

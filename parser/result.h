@@ -67,6 +67,8 @@ sm_finding *sm_result_add_finding(sm_result *r, const char *detector, const char
 				  const char *loc, const char *filename, const char *member);
 void sm_result_add_header(sm_result *r, char op, const char *name, const char *value, int index);
 void sm_result_clear_headers(sm_result *r);
+/* Drop every splice (the message is not delivered changed). */
+void sm_result_clear_splices(sm_result *r);
 void sm_result_note(sm_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 #endif
