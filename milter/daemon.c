@@ -9,11 +9,8 @@
  * configuration that fails to load is refused and the running one stays.
  *
  * Signals: blocked in every thread before the first is created.  smfi_main
- * runs in its own thread; the main thread is the dedicated signal thread
- * (sigwait).  libmilter's own signal thread also waits for SIGHUP (and would
- * stop the milter on it), but Linux hands a signal sent to the process to
- * its main thread first when that thread waits for it, so SIGHUP sent with
- * kill(2) to the pid reaches us: it reloads, SIGTERM/SIGINT stop gracefully.
+ * runs in its own thread; the main thread handles the signals (see
+ * signal_loop): SIGHUP reloads, SIGTERM/SIGINT stop gracefully.
  * Ownership: this file owns the current-policy pointer (the one mutable
  * global the style guide allows), the scan memory budget (shared by every
  * connection like the policy, but not swapped on reload: the messages in
@@ -273,29 +270,73 @@ static void *smfi_thread(void *arg)
 	return NULL;
 }
 
-/* The signal thread: runs until SIGTERM/SIGINT or until smfi_main ends. */
+/* Signals reach the main thread's handler, which only writes the signal
+ * number into this pipe; the main thread reads it and acts. */
+static int sig_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int e = errno;
+	ssize_t n = write(sig_pipe[1], &c, 1);
+
+	(void)n; /* a full pipe already holds a wake-up */
+	errno = e;
+}
+
+/*
+ * The main thread: runs until SIGTERM/SIGINT or until smfi_main ends.
+ * libmilter's own signal thread sigwaits for SIGHUP too and *stops* the
+ * milter on it.  The kernel gives a signal sent to the process to the main
+ * thread whenever that thread accepts it, so the main thread accepts these
+ * signals at all times (unblocked, with a handler), not only while it sits
+ * in sigwait: a SIGHUP that came during a reload used to go to libmilter's
+ * thread and stop the daemon (seen in tests/milter.t on a loaded machine).
+ */
 static int signal_loop(run_state *st, const sigset_t *set)
 {
+	struct sigaction sa;
 	pthread_t th;
 	int sig;
 
 	st->main_thread = pthread_self();
+	if (pipe2(sig_pipe, O_CLOEXEC) < 0 || fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK) < 0) {
+		sm_log(LOG_ERR, "cannot create the signal pipe: %s", strerror(errno));
+		return 1;
+	}
+	/* created while the signals are blocked: every other thread keeps them blocked */
 	if (pthread_create(&th, NULL, smfi_thread, st) != 0) {
 		sm_log(LOG_ERR, "cannot start the milter thread");
 		return 1;
 	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	/* NODEFER: a signal that comes while the handler runs must still find
+	 * the main thread willing, not libmilter's */
+	sa.sa_flags = SA_RESTART | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sigismember(set, sig) == 1)
+			sigaction(sig, &sa, NULL);
+	pthread_sigmask(SIG_UNBLOCK, set, NULL);
 	for (;;) {
-		if (sigwait(set, &sig) != 0)
+		unsigned char c;
+		ssize_t n = read(sig_pipe[0], &c, 1);
+
+		if (n < 0 && errno == EINTR)
 			continue;
-		if (sig == SIGHUP) {
+		if (n != 1)
+			break;
+		if (c == SIGHUP) {
 			reload(st);
-		} else if (sig == SIGTERM || sig == SIGINT) {
-			sm_log(LOG_INFO, "signal %d: stopping", sig);
+		} else if (c == SIGTERM || c == SIGINT) {
+			sm_log(LOG_INFO, "signal %d: stopping", c);
 			smfi_stop();
-		} else if (sig == SIGUSR2) {
+		} else if (c == SIGUSR2) {
 			break;
 		}
 	}
+	pthread_sigmask(SIG_BLOCK, set, NULL);
 	pthread_join(th, NULL);
 	return st->smfi_rc == MI_SUCCESS ? 0 : 1;
 }

@@ -178,6 +178,26 @@ try:
     ok, out = miltertest(d.sock, "message.lua", eml=big, expect=ex, label="big accept")
     t.ok(ok, "on_failure = accept: accepted unchanged")
     t.ok("accepted unscanned (configured)" in d.logtext(), "unscanned acceptance logged")
+
+    # A burst of SIGHUPs (logrotate beside a deploy, a careless loop): each
+    # reloads or merges with another, none may stop the daemon.  libmilter's
+    # own signal thread stops the milter on a SIGHUP it gets; one that came
+    # while the main thread was busy reloading used to go there.
+    base, stops = d.logtext().count("reloaded"), d.logtext().count("stopped")
+    for _ in range(200):
+        d.signal(signal.SIGHUP)
+    seen = [-1]
+
+    def settled():
+        n = d.logtext().count("reloaded")
+        done, seen[0] = n == seen[0], n
+        return done
+    t.ok(smtest.wait_for(settled, 30, step=0.5) and seen[0] > base,
+         "a burst of 200 SIGHUPs: reloaded (%d reloads)" % (seen[0] - base))
+    t.ok(d.alive() and d.logtext().count("stopped") == stops,
+         "a burst of 200 SIGHUPs: the daemon is still running")
+    ok, out = miltertest(d.sock, "message.lua", eml=big, expect=ex, label="after the burst")
+    t.ok(ok, "after the burst of SIGHUPs: still answering")
 finally:
     cleanup()
 t.done()
