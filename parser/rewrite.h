@@ -13,8 +13,9 @@
 #include <glib.h>
 
 /*
- * Edits (sm_edit, sorted, merged) in the view's source for the hits
- * (sm_hit) of one view.  Cards keep their last four digits and separators;
+ * Edits (sm_edit) in the view's source for the hits (sm_hit) of one view,
+ * appended to `edits`; the whole array is then sorted and merged, so edits
+ * from several views of the same source (HTML read twice) combine.  Cards keep their last four digits and separators;
  * fixed masks replace the value's first text run by "********" and delete
  * the rest of the value (HTML tags inside it are kept).
  */

@@ -178,24 +178,52 @@ static GByteArray *decode_bounded(scan *s, const sm_part *p, GByteArray **head, 
 	return d;
 }
 
-/* Does source range [a, z) overlap one of the visible hits' source ranges? */
-static bool seen_src(const sm_view *v, const GArray *hits, size_t a, size_t z)
+typedef struct src_range {
+	size_t a, z;
+} src_range;
+
+/* The source ranges of hits in view v, in order (the map is monotone, so
+ * they are sorted by start): what the visible pass of HTML found. */
+static GArray *src_ranges(const sm_view *v, const GArray *hits)
 {
+	GArray *r = g_array_sized_new(FALSE, FALSE, sizeof(src_range), hits->len);
+
 	for (guint i = 0; i < hits->len; i++) {
 		const sm_hit *h = &g_array_index(hits, sm_hit, i);
-		size_t ha, hz;
+		src_range sr;
 
-		sm_view_src_range(v, h->start, h->end, &ha, &hz);
-		if (a < hz && ha < z)
-			return true;
+		sm_view_src_range(v, h->start, h->end, &sr.a, &sr.z);
+		g_array_append_val(r, sr);
 	}
+	return r;
+}
+
+/* Does [a, z) overlap one of the ranges?  Binary search on the starts; a
+ * range starting before a may still reach past it, so look back a little
+ * (hits do not nest deeply: a detector's spans do not overlap). */
+static bool seen_src(const GArray *ranges, size_t a, size_t z)
+{
+	guint lo = 0, hi = ranges ? ranges->len : 0, k;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(ranges, src_range, mid).a < z)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ranges [0, lo) start before z; any of them ending after a overlaps */
+	for (k = lo; k > 0 && lo - k < 64; k--)
+		if (g_array_index(ranges, src_range, k - 1).z > a)
+			return true;
 	return false;
 }
 
-/* Record the findings of hits in view v (skipping those `v0` already found
- * at the same source bytes) and append the mask edits to edits. */
+/* Record the findings of hits in view v (skipping those at source bytes in
+ * `seen`, what an earlier view found) and append the mask edits to edits. */
 static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
-		      const sm_view *v0, const GArray *hits0, GArray *edits)
+		      const GArray *seen, GArray *edits)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	guint i;
@@ -206,7 +234,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		size_t a, z;
 
 		sm_view_src_range(v, h->start, h->end, &a, &z);
-		if (v0 && seen_src(v0, hits0, a, z))
+		if (seen && seen_src(seen, a, z))
 			continue;
 		hit_finding(s, p, v, h, act);
 		if (act == SM_ACT_STRIP)
@@ -217,30 +245,6 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 	if (mask->len && !s->limit)
 		sm_rewrite_edits(v, mask, edits);
 	g_array_free(mask, TRUE);
-}
-
-static gint edit_cmp(gconstpointer a, gconstpointer b)
-{
-	const sm_edit *x = a, *y = b;
-
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
-/* Sorted, and an edit overlapping the one before it dropped (the two passes
- * over HTML can find the same bytes). */
-static void edits_merge(GArray *edits)
-{
-	guint i, k = 0;
-
-	g_array_sort(edits, edit_cmp);
-	for (i = 0; i < edits->len; i++) {
-		sm_edit *e = &g_array_index(edits, sm_edit, i);
-
-		if (k > 0 && e->start < g_array_index(edits, sm_edit, k - 1).end)
-			continue;
-		g_array_index(edits, sm_edit, k++) = *e;
-	}
-	g_array_set_size(edits, k);
 }
 
 static sm_view *view_of(scan *s, const sm_part *p, const GByteArray *d, bool html)
@@ -281,23 +285,23 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArra
 	v = view_of(s, p, d, html);
 	hits = detect(s, p, v);
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
-	take_hits(s, idx, p, v, hits, NULL, NULL, edits);
+	take_hits(s, idx, p, v, hits, NULL, edits);
 	if (html && !s->limit) {
 		sm_view *raw = view_of(s, p, d, false);
 		GArray *rhits = detect(s, p, raw);
+		GArray *seen = src_ranges(v, hits);
 
 		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
-			take_hits(s, idx, p, raw, rhits, v, hits, edits);
+			take_hits(s, idx, p, raw, rhits, seen, edits);
 		else if (rhits->len)
 			mark_strip(s, idx, "it contains confidential data in its markup");
+		g_array_free(seen, TRUE);
 		g_array_free(rhits, TRUE);
 		sm_view_free(raw);
 	}
 	if (edits->len && !s->limit) {
-		GBytes *nb;
+		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
 
-		edits_merge(edits);
-		nb = sm_rewrite_part(s->m, p, v, d, edits);
 		if (nb) {
 			sm_splice sp = {p->cstart, p->cend, nb};
 
