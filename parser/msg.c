@@ -180,28 +180,25 @@ static bool blank(const char *s)
 	return true;
 }
 
+/* A preamble or epilogue: raw text, no headers of its own, no boundary to
+ * strip it by (a strip finding there rejects). */
 static void add_gap(sm_msg *m, GMimeObject *o, const char *loc, const char *what, int depth,
 		    bool in_msg, size_t a, size_t z)
 {
-	char sub[64];
-	sm_part *p;
+	sm_part *p = g_new0(sm_part, 1);
 
-	snprintf(sub, sizeof(sub), "%s%s%s", loc, *loc ? "." : "", what);
-	add_leaf(m, o, sub, depth, NULL, in_msg);
-	p = g_ptr_array_index(m->parts, m->parts->len - 1);
-	g_free(p->ctype);
+	p->obj = o;
+	snprintf(p->loc, sizeof(p->loc), "%s%s%s", loc, *loc ? "." : "", what);
 	p->ctype = g_strdup("text/plain");
-	g_free(p->charset);
-	p->charset = NULL;
-	g_free(p->filename);
-	p->filename = NULL;
-	p->attachment = p->body = false;
+	p->in_message = in_msg;
 	p->enc = GMIME_CONTENT_ENCODING_DEFAULT;
 	p->cstart = a;
 	p->cend = z;
+	p->depth = depth;
 	p->gap = true;
 	if (z > m->cursor)
 		m->cursor = z;
+	g_ptr_array_add(m->parts, p);
 }
 
 /* Back from e over text (CRLF in raw may be LF in text): where it starts in
