@@ -13,7 +13,8 @@
  * Ownership: a connection context (sm_conn, smfi_setpriv) owns the message
  * context (sm_msg), which owns a policy reference taken at MAIL FROM, the
  * envelope copies and the spool.  Both are freed in one place each.
- * SMFIS_* codes are produced only by verdict_status() and fail_status().
+ * SMFIS_* codes are produced only by verdict_status(), fail_status() and
+ * audit_tempfail().
  */
 #include "budget.h"
 #include "reply.h"
