@@ -198,7 +198,8 @@ static void apply_strips(scan *s)
 			sm_splice *o = &g_array_index(s->r->splices, sm_splice, j);
 
 			if (o->start >= p->cstart && o->end <= p->cend) {
-				g_bytes_unref(o->with);
+				if (o->with)
+					g_bytes_unref(o->with);
 				g_array_remove_index(s->r->splices, j--);
 			}
 		}
@@ -413,7 +414,10 @@ static void scan_message(scan *s, time_t now)
 	for (i = 0; i < s->m->parts->len; i++)
 		sm_scan_part(s, (guint)i);
 	sm_scan_hblocks(s);
-	if (run_rules(s, now, &rr) < 0)
+	if (s->error)
+		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
+			       false);
+	else if (run_rules(s, now, &rr) < 0)
 		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
 			       "internal error in the rules", false);
 	else {
@@ -425,13 +429,16 @@ static void scan_message(scan *s, time_t now)
 	g_free(folded);
 }
 
-sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
-		       time_t now)
+/* One message in buf; fd >= 0 when buf is a mapping of it (map: the
+ * mapping, handed to the result, which unmaps it). */
+static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
+			   const sm_envelope *env, time_t now)
 {
 	sm_result *r = sm_result_new(p, buf, len);
 	scan s = {0};
 	guint i;
 
+	r->mapped = map;
 	envelope(r, env);
 	if (!r->support)
 		return r; /* not support mail: accepted untouched */
@@ -444,7 +451,9 @@ sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envel
 		r->failed = false;
 		goto out;
 	}
-	s.m = sm_msg_parse(buf, len, s.lim);
+	s.m = sm_msg_parse_fd(buf, len, fd, s.lim);
+	/* the parse read every byte; a large spool file need not stay resident */
+	sm_result_release(r, 0, len);
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
 		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
@@ -479,6 +488,12 @@ out:
 	return r;
 }
 
+sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
+		       time_t now)
+{
+	return scan_buf(p, buf, len, -1, NULL, env, now);
+}
+
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 {
 	struct stat st;
@@ -497,7 +512,5 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
-	r = sm_scan_mem(p, map, (size_t)st.st_size, env, now);
-	r->mapped = map;
-	return r;
+	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now);
 }

@@ -18,6 +18,7 @@
 #include "hdecode.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static gpointer gmime_init_once(gpointer unused)
 {
@@ -396,6 +397,11 @@ void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *b
 
 sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 {
+	return sm_msg_parse_fd(raw, len, -1, lim);
+}
+
+sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits *lim)
+{
 	static GOnce once = G_ONCE_INIT;
 	sm_msg *m = g_new0(sm_msg, 1);
 	GByteArray *arr;
@@ -416,8 +422,13 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 	}
 	/* A GByteArray over raw without copying: the stream must not own it. */
 	arr = g_byte_array_new_take((guint8 *)raw, len);
-	st = g_mime_stream_mem_new_with_byte_array(arr);
-	g_mime_stream_mem_set_owner((GMimeStreamMem *)st, FALSE);
+	if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
+		st = g_mime_stream_fs_new_with_bounds(fd, 0, (gint64)len);
+		g_mime_stream_fs_set_owner((GMimeStreamFs *)st, FALSE);
+	} else {
+		st = g_mime_stream_mem_new_with_byte_array(arr);
+		g_mime_stream_mem_set_owner((GMimeStreamMem *)st, FALSE);
+	}
 	parser = g_mime_parser_new_with_stream(st);
 	g_mime_parser_set_persist_stream(parser, TRUE);
 	m->message = g_mime_parser_construct_message(parser, NULL);

@@ -62,6 +62,10 @@ typedef struct sm_msg {
 
 /* Parse raw[0, len) (not copied; must outlive the sm_msg) within lim. */
 sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim);
+/* The same, with GMime reading the bytes through fd (the file raw maps, from
+ * offset 0; not closed) when fd >= 0: a 100 MB spool file is read through a
+ * small buffer instead of being paged in whole by the parse. */
+sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits *lim);
 void sm_msg_free(sm_msg *m);
 
 /*

@@ -10,9 +10,13 @@
 #include "msg.h"
 #include "result.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 {
@@ -21,6 +25,7 @@ sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 	r->policy = sm_policy_ref(p);
 	r->raw = raw;
 	r->len = len;
+	r->spill = -1;
 	sm_msg_find_body(raw, len, &r->hdr_end, &r->body_off, &r->crlf);
 	r->dry_run = sm_policy_dry_run(p);
 	r->findings = g_array_new(FALSE, TRUE, sizeof(sm_finding));
@@ -51,7 +56,8 @@ void sm_result_clear_splices(sm_result *r)
 	guint i;
 
 	for (i = 0; i < r->splices->len; i++)
-		g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
+		if (g_array_index(r->splices, sm_splice, i).with)
+			g_bytes_unref(g_array_index(r->splices, sm_splice, i).with);
 	g_array_set_size(r->splices, 0);
 }
 
@@ -90,6 +96,8 @@ void sm_result_free(sm_result *r)
 	g_free(r->sender);
 	if (r->mapped)
 		munmap(r->mapped, r->len);
+	if (r->spill >= 0)
+		close(r->spill);
 	sm_policy_unref(r->policy);
 	g_free(r);
 }
@@ -183,6 +191,89 @@ bool sm_result_body_changed(const sm_result *r)
 
 /* ------------------------------------------------------------------ writing */
 
+/* ------------------------------------------------------------------ spill */
+
+static int spill_open(const char *dir)
+{
+	char *tmpl;
+	int fd;
+
+#ifdef O_TMPFILE
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+#endif
+	tmpl = g_build_filename(dir, "sm-spill-XXXXXX", NULL);
+	fd = mkstemp(tmpl);
+	if (fd >= 0)
+		unlink(tmpl);
+	g_free(tmpl);
+	return fd;
+}
+
+int sm_result_spill(sm_result *r, const char *dir)
+{
+	if (r->spill < 0 && dir && *dir)
+		r->spill = spill_open(dir);
+	if (r->spill < 0)
+		r->spill = spill_open(g_get_tmp_dir());
+	return r->spill;
+}
+
+void sm_result_release(const sm_result *r, size_t off, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a, z;
+
+	if (!r->mapped || off >= r->len)
+		return;
+	if (len > r->len - off)
+		len = r->len - off;
+	a = ((uintptr_t)r->raw + off + page - 1) & ~(page - 1);
+	z = ((uintptr_t)r->raw + off + len) & ~(page - 1);
+	if (z > a)
+		madvise((void *)a, z - a, MADV_DONTNEED);
+}
+
+/* ------------------------------------------------------------------ writing */
+
+#define WRITE_PIECE (1024 * 1024)
+
+/* Original bytes [from, to) in pieces, each released once written. */
+static int write_raw(const sm_result *r, size_t from, size_t to, sm_write_fn fn, void *ud)
+{
+	while (from < to) {
+		size_t n = to - from < WRITE_PIECE ? to - from : WRITE_PIECE;
+
+		if (fn(ud, r->raw + from, n) < 0)
+			return -1;
+		sm_result_release(r, from, n);
+		from += n;
+	}
+	return 0;
+}
+
+/* A splice's bytes from the spill file. */
+static int write_spilled(const sm_result *r, const sm_splice *s, sm_write_fn fn, void *ud)
+{
+	char *buf = g_malloc(65536);
+	size_t done = 0;
+	int rc = 0;
+
+	while (rc == 0 && done < s->flen) {
+		size_t want = s->flen - done < 65536 ? s->flen - done : 65536;
+		ssize_t n = pread(r->spill, buf, want, (off_t)(s->foff + (gint64)done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || fn(ud, buf, (size_t)n) < 0)
+			rc = -1;
+		else
+			done += (size_t)n;
+	}
+	g_free(buf);
+	return rc;
+}
+
 /* Original bytes [from, to) with the splices inside it applied. */
 static int write_spliced(const sm_result *r, size_t from, size_t to, sm_write_fn fn, void *ud)
 {
@@ -196,14 +287,19 @@ static int write_spliced(const sm_result *r, size_t from, size_t to, sm_write_fn
 
 		if (s->start < at || s->end > to)
 			continue;
-		if (s->start > at && fn(ud, r->raw + at, s->start - at) < 0)
+		if (s->start > at && write_raw(r, at, s->start, fn, ud) < 0)
 			return -1;
-		d = g_bytes_get_data(s->with, &n);
-		if (n && fn(ud, d, n) < 0)
-			return -1;
+		if (!s->with) {
+			if (write_spilled(r, s, fn, ud) < 0)
+				return -1;
+		} else {
+			d = g_bytes_get_data(s->with, &n);
+			if (n && fn(ud, d, n) < 0)
+				return -1;
+		}
 		at = s->end;
 	}
-	return at < to ? fn(ud, r->raw + at, to - at) : 0;
+	return at < to ? write_raw(r, at, to, fn, ud) : 0;
 }
 
 int sm_result_write_body(const sm_result *r, sm_write_fn fn, void *ud)

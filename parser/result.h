@@ -25,7 +25,10 @@ typedef struct sm_finding {
 
 typedef struct sm_splice {
 	size_t start, end;   /* in the original bytes */
-	GBytes *with;
+	GBytes *with;        /* the new bytes, or NULL: they are in the result's
+	                        spill file at [foff, foff + flen) */
+	gint64 foff;
+	size_t flen;
 } sm_splice;
 
 typedef struct sm_hdrop {
@@ -39,6 +42,7 @@ struct sm_result {
 	const uint8_t *raw;  /* the original message (not owned unless mapped) */
 	size_t len;
 	void *mapped;        /* mmap of the spool file, unmapped on free */
+	int spill;           /* temporary file of large rewritten parts, or -1 */
 	size_t hdr_end, body_off;
 	bool crlf;
 	bool support;        /* addressed to a support recipient */
@@ -70,5 +74,16 @@ void sm_result_clear_headers(sm_result *r);
 /* Drop every splice (the message is not delivered changed). */
 void sm_result_clear_splices(sm_result *r);
 void sm_result_note(sm_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* The spill file (opened on first use, unlinked, in dir or else $TMPDIR):
+ * a part rewritten as a stream goes there instead of into memory.  -1 when it
+ * cannot be created. */
+int sm_result_spill(sm_result *r, const char *dir);
+
+/* Tell the kernel the original bytes [off, off + len) are not needed for
+ * now, when they are a mapping of the spool file (a no-op otherwise): a large
+ * message read once does not stay resident.  They read back from the page
+ * cache when touched again. */
+void sm_result_release(const sm_result *r, size_t off, size_t len);
 
 #endif

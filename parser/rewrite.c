@@ -97,7 +97,7 @@ static gint edit_cmp(gconstpointer a, gconstpointer b)
 }
 
 /* Sort and merge overlaps; a fixed mask wins over per-character masks. */
-static void merge_edits(GArray *edits)
+void sm_rewrite_merge(GArray *edits)
 {
 	guint i, o = 0;
 
@@ -141,12 +141,12 @@ void sm_rewrite_edits(const sm_view *v, const GArray *hits, GArray *edits)
 			break;
 		}
 	}
-	merge_edits(edits);
+	sm_rewrite_merge(edits);
 }
 
 /* ------------------------------------------------------------------ encoding */
 
-static bool region_crlf(const sm_msg *m, const sm_part *p)
+bool sm_rewrite_region_crlf(const sm_msg *m, const sm_part *p)
 {
 	const uint8_t *s = m->raw + p->cstart;
 	const uint8_t *nl = memchr(s, '\n', p->cend - p->cstart);
@@ -158,7 +158,7 @@ static bool region_crlf(const sm_msg *m, const sm_part *p)
 
 /* "\n" -> "\r\n" (lines from GMime's encoders), in place: one resize, then
  * filled from the end, so a 40 MB encoded part is not copied again. */
-static void lf_to_crlf(GByteArray *a)
+void sm_rewrite_lf_to_crlf(GByteArray *a)
 {
 	guint i, n = 0, len = a->len, o;
 
@@ -177,7 +177,7 @@ static void lf_to_crlf(GByteArray *a)
 	}
 }
 
-static void crlf_to_lf(GByteArray *a)
+void sm_rewrite_crlf_to_lf(GByteArray *a)
 {
 	guint i, o = 0;
 
@@ -214,7 +214,7 @@ GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 			const GByteArray *decoded, const GArray *edits)
 {
 	GByteArray *dec = g_byte_array_new(), *out;
-	bool crlf = region_crlf(m, p);
+	bool crlf = sm_rewrite_region_crlf(m, p);
 
 	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE) {
 		g_byte_array_free(dec, TRUE);
@@ -227,11 +227,11 @@ GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 		return g_byte_array_free_to_bytes(dec);
 	out = g_byte_array_new();
 	if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && crlf)
-		crlf_to_lf(dec);
+		sm_rewrite_crlf_to_lf(dec);
 	encode(p->enc, dec->data, dec->len, out);
 	g_byte_array_free(dec, TRUE);
 	if (crlf)
-		lf_to_crlf(out);
+		sm_rewrite_lf_to_crlf(out);
 	match_tail(m, p, out);
 	return g_byte_array_free_to_bytes(out);
 }
@@ -250,7 +250,7 @@ static char *ascii_name(const char *name)
 
 GBytes *sm_rewrite_notice(const sm_msg *m, const sm_part *p, const char *why)
 {
-	const char *eol = region_crlf(m, p) ? "\r\n" : "\n";
+	const char *eol = sm_rewrite_region_crlf(m, p) ? "\r\n" : "\n";
 	char *name = ascii_name(p->filename);
 	char *text = g_strdup_printf(
 		"support-milter removed the attachment \"%s\" (MIME part %s): %s.\n"
@@ -267,7 +267,7 @@ GBytes *sm_rewrite_notice(const sm_msg *m, const sm_part *p, const char *why)
 
 	encode(GMIME_CONTENT_ENCODING_BASE64, (const guint8 *)text, strlen(text), b64);
 	if (*eol == '\r')
-		lf_to_crlf(b64);
+		sm_rewrite_lf_to_crlf(b64);
 	match_tail(m, p, b64);
 	g_string_append_printf(e,
 			       "Content-Type: text/plain; charset=\"UTF-8\"%s"

@@ -21,6 +21,9 @@
  */
 void sm_rewrite_edits(const sm_view *v, const GArray *hits, GArray *edits);
 
+/* Sort edits by start and merge overlaps (a fixed mask wins). */
+void sm_rewrite_merge(GArray *edits);
+
 /*
  * The part's new encoded content: the decoded bytes with the edits written
  * in its own charset, then its original transfer encoding (base64, QP,
@@ -29,6 +32,12 @@ void sm_rewrite_edits(const sm_view *v, const GArray *hits, GArray *edits);
  */
 GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 			const GByteArray *decoded, const GArray *edits);
+
+/* Does the part's content use CRLF line ends (else the message's)? */
+bool sm_rewrite_region_crlf(const sm_msg *m, const sm_part *p);
+/* "\n" -> "\r\n" where no CR precedes, in place; and back. */
+void sm_rewrite_lf_to_crlf(GByteArray *a);
+void sm_rewrite_crlf_to_lf(GByteArray *a);
 
 /*
  * A whole MIME entity (headers and content) that replaces a stripped

@@ -88,7 +88,7 @@ static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hi
 }
 
 /* Strip part idx; `why` completes "removed the attachment X: ..." */
-static void mark_strip(scan *s, guint idx, const char *why)
+void sm_scan_mark_strip(scan *s, guint idx, const char *why)
 {
 	guint i;
 
@@ -103,7 +103,7 @@ static void strip_found(scan *s, guint idx, const char *label)
 {
 	char *why = g_strdup_printf("it contains confidential data (%s)", label);
 
-	mark_strip(s, idx, why);
+	sm_scan_mark_strip(s, idx, why);
 	g_free(why);
 }
 
@@ -220,10 +220,11 @@ static bool seen_src(const GArray *ranges, size_t a, size_t z)
 	return false;
 }
 
-/* Record the findings of hits in view v (skipping those at source bytes in
- * `seen`, what an earlier view found) and append the mask edits to edits. */
+/* Record the findings of hits in view v whose source starts in [own_a,
+ * own_z) (a window owns only its middle), skipping those at source bytes in
+ * `seen` (what an earlier view found), and append the mask edits to edits. */
 static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
-		      const GArray *seen, GArray *edits)
+		      const GArray *seen, size_t own_a, size_t own_z, GArray *edits)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	guint i;
@@ -234,7 +235,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		size_t a, z;
 
 		sm_view_src_range(v, h->start, h->end, &a, &z);
-		if (seen && seen_src(seen, a, z))
+		if (a < own_a || a >= own_z || (seen && seen_src(seen, a, z)))
 			continue;
 		hit_finding(s, p, v, h, act);
 		if (act == SM_ACT_STRIP)
@@ -247,11 +248,13 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 	g_array_free(mask, TRUE);
 }
 
-static sm_view *view_of(scan *s, const sm_part *p, const GByteArray *d, bool html)
+static sm_view *view_of(scan *s, const sm_part *p, const uint8_t *src, size_t len,
+			const sm_charset *cs, bool html)
 {
 	bool trunc = false;
-	sm_view *v = sm_view_new(d->data, d->len, p->charset, html,
-				 (size_t)s->lim->max_part_bytes * 4, &trunc);
+	size_t max = (size_t)s->lim->max_part_bytes * 4;
+	sm_view *v = cs ? sm_view_new_cs(src, len, cs, html, max, &trunc)
+			: sm_view_new(src, len, p->charset, html, max, &trunc);
 
 	if (trunc)
 		sm_scan_set_limit(s, "text view over its limit", p->loc);
@@ -268,55 +271,75 @@ static GArray *detect(scan *s, const sm_part *p, const sm_view *v)
 }
 
 /*
- * A text part: detectors over its view, masks written back in its charset
- * and transfer encoding.  HTML is read twice: its visible text, and then its
+ * Detectors over the text of src (a whole part, or a window of one), masks
+ * appended to edits.  HTML is read twice: its visible text, and then its
  * markup as plain text, for what a reader does not see but the bytes still
  * carry (comments, attribute values such as alt and title, style, script).
  */
-static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
-		      bool whole)
+sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
+		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits)
 {
-	GByteArray *d = decode_bounded(s, p, head, whole);
-	GArray *hits, *edits;
-	sm_view *v;
+	sm_view *v = view_of(s, p, src, len, cs, html);
+	GArray *hits = detect(s, p, v);
 
-	if (!d)
-		return;
-	v = view_of(s, p, d, html);
-	hits = detect(s, p, v);
-	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
-	take_hits(s, idx, p, v, hits, NULL, edits);
+	take_hits(s, idx, p, v, hits, NULL, own_a, own_z, edits);
 	if (html && !s->limit) {
-		sm_view *raw = view_of(s, p, d, false);
+		sm_view *raw = view_of(s, p, src, len, cs, false);
 		GArray *rhits = detect(s, p, raw);
 		GArray *seen = src_ranges(v, hits);
 
 		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
-			take_hits(s, idx, p, raw, rhits, seen, edits);
+			take_hits(s, idx, p, raw, rhits, seen, own_a, own_z, edits);
 		else if (rhits->len)
-			mark_strip(s, idx, "it contains confidential data in its markup");
+			sm_scan_mark_strip(s, idx, "it contains confidential data in its markup");
 		g_array_free(seen, TRUE);
 		g_array_free(rhits, TRUE);
 		sm_view_free(raw);
 	}
-	if (edits->len && !s->limit) {
-		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
-
-		if (nb) {
-			sm_splice sp = {p->cstart, p->cend, nb};
-
-			g_array_append_val(s->r->splices, sp);
-		} else
-			mark_strip(s, idx, "it contains confidential data that cannot be masked in place");
-	}
-	g_array_free(edits, TRUE);
 	g_array_free(hits, TRUE);
-	bytes_free(p, d); /* masks are written: the rules read only the view's text */
+	return v;
+}
+
+/* A body view is kept for the rules, without the decoded bytes. */
+void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v)
+{
 	if (p->body) {
 		v->src = NULL;
 		g_ptr_array_add(s->body_views, v);
 	} else
 		sm_view_free(v);
+}
+
+/* A text part: detectors over its view, masks written back in its charset
+ * and transfer encoding.  A large one goes window by window (scan_win.c). */
+static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
+		      bool whole)
+{
+	GByteArray *d;
+	GArray *edits;
+	sm_view *v;
+
+	if (sm_scan_windowed(s, idx, p, html))
+		return;
+	d = decode_bounded(s, p, head, whole);
+	if (!d)
+		return;
+	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+	v = sm_scan_span(s, idx, p, d->data, d->len, NULL, html, 0, SIZE_MAX, edits);
+	if (edits->len && !s->limit) {
+		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
+
+		if (nb) {
+			sm_splice sp = {p->cstart, p->cend, nb, 0, 0};
+
+			g_array_append_val(s->r->splices, sp);
+		} else
+			sm_scan_mark_strip(s, idx,
+					   "it contains confidential data that cannot be masked in place");
+	}
+	g_array_free(edits, TRUE);
+	bytes_free(p, d); /* masks are written: the rules read only the view's text */
+	sm_scan_keep_view(s, p, v);
 }
 
 static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
@@ -353,7 +376,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 		f->preview = g_strdup("-");
 		f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
 		if (f->action == SM_ACT_STRIP)
-			mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
+			sm_scan_mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
 	} else if (ar.status == SM_ARCHIVE_LIMIT)
 		sm_scan_set_limit(s, "archive over an archive limit", where_of(p));
 	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
@@ -376,7 +399,7 @@ static void uninspected(scan *s, guint idx, const sm_part *p)
 		f->preview = g_strdup("-");
 		f->reply = g_strdup("Attachments that cannot be inspected are not accepted");
 		if (a == SM_ACT_STRIP)
-			mark_strip(s, idx, "its content cannot be inspected");
+			sm_scan_mark_strip(s, idx, "its content cannot be inspected");
 	}
 }
 

@@ -7,6 +7,7 @@
 
 #include "msg.h"
 #include "result.h"
+#include "view.h"
 
 #define MAX_SR 8
 
@@ -22,6 +23,7 @@ typedef struct scan {
 	GPtrArray *keep;        /* left empty: a body view keeps no decoded bytes */
 	GArray *strip;          /* guint part indexes to strip */
 	GPtrArray *why;         /* char*: what was found in each stripped part */
+	const char *error;      /* an internal error decided (static text), or NULL */
 	bool limit;             /* a limit decided */
 	sm_act limit_act;
 } scan;
@@ -32,5 +34,25 @@ void sm_scan_part(scan *s, guint idx);
 
 /* A limit decided: note it once and remember the configured action. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);
+
+/* Strip part idx; `why` completes "removed the attachment X: ...". */
+void sm_scan_mark_strip(scan *s, guint idx, const char *why);
+
+/*
+ * Detectors over src[0, len) of part idx (the part, or a window of it; cs
+ * NULL: resolved from the part's label and the bytes): findings for hits
+ * whose source starts in [own_a, own_z), their masks appended to edits (in
+ * src offsets).  Returns the visible view, for sm_scan_keep_view.
+ */
+sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
+		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits);
+
+/* Keep a body part's view for the rules (its source dropped), else free it. */
+void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
+
+/* scan_win.c: a text part larger than limits.scan_window_bytes, window by
+ * window in bounded memory.  False when it cannot be read that way (a
+ * stateful or 16-bit charset, uuencode): the caller scans it whole. */
+bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html);
 
 #endif

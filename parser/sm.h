@@ -46,6 +46,7 @@ typedef struct sm_limits {
 	long long max_part_bytes;    /* transfer-decoded bytes inspected per part */
 	long long max_total_bytes;   /* transfer-decoded bytes inspected per message */
 	long long max_findings;      /* detector hits kept per message */
+	long long scan_window_bytes; /* a larger text part is scanned window by window */
 	long long archive_max_members;
 	long long archive_max_depth;
 	long long archive_max_bytes; /* uncompressed bytes read per archive */

@@ -184,6 +184,15 @@ static void html_stage(const sm_charset *cs, const uint8_t *src, size_t len, siz
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
 		     size_t max_len, bool *truncated)
 {
+	sm_charset cs;
+
+	sm_charset_resolve(charset, src ? src : (const uint8_t *)"", src ? len : 0, &cs);
+	return sm_view_new_cs(src, len, &cs, html, max_len, truncated);
+}
+
+sm_view *sm_view_new_cs(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
+			size_t max_len, bool *truncated)
+{
 	sm_tbuf mid, fin;
 	sm_view *v = g_new0(sm_view, 1);
 	size_t hq = (size_t)-1;
@@ -195,7 +204,7 @@ sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool h
 		src = empty;
 		len = 0;
 	}
-	sm_charset_resolve(charset, src, len, &v->cs);
+	v->cs = *cs;
 	if (!html) {
 		/* plain text: decode and fold in one pass, straight into the view */
 		sm_tbuf_init(&fin, len);

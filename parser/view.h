@@ -45,6 +45,11 @@ typedef struct sm_view {
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
 		     size_t max_len, bool *truncated);
 
+/* The same in a charset already resolved (a window of a large part is read
+ * in the charset its part was resolved to, not guessed again). */
+sm_view *sm_view_new_cs(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
+			size_t max_len, bool *truncated);
+
 /* A view of UTF-8 text with the identity map (unit tests, header values). */
 sm_view *sm_view_new_utf8(const char *text, size_t len);
 
