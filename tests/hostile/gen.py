@@ -341,6 +341,44 @@ def card_zip_in_zip():
     return with_attachment("outer.zip", zip_of([("inner.zip", inner)]))
 
 
+# Large parts are read in windows of limits.scan_window_bytes (4 MiB) with
+# 64 KiB of context: cards right at the cuts, and one across a cut in a line
+# that never ends, must be masked all the same.
+WIN = 4 << 20
+
+
+def log_with_cards_at_cuts(size, cuts):
+    """Log lines; a card line starts a few bytes before and after each cut."""
+    line = b"2024-11-18T10:00:00 Sense EventID=4 Computer=PC-0001 state=running\r\n"
+    card = ("card " + CARD + "\r\n").encode()
+    out = bytearray()
+    for cut in cuts:
+        for at in (cut - 300, cut - 12, cut + 5):
+            while len(out) + len(line) <= at:
+                out += line
+            out += card
+    while len(out) < size:
+        out += line
+    return bytes(out)
+
+
+def card_windows_8bit():
+    body = log_with_cards_at_cuts(9 << 20, (WIN, 2 * WIN))
+    return head(extra="Content-Transfer-Encoding: 8bit\r\n") + b"\r\n" + body
+
+
+def card_windows_base64():
+    data = log_with_cards_at_cuts(6 << 20, (WIN,))
+    return with_attachment("sense.log", data, ctype="text/plain; charset=utf-8")
+
+
+def card_windows_one_line():
+    # 5 MB without a line end: the cut falls inside the card
+    filler = b"x=1; " * ((WIN - 8) // 5)
+    body = filler + b"card " + CARD.encode() + b"; " + b"y=2; " * 200000 + b"\r\n"
+    return head() + b"\r\n" + body
+
+
 CASES = {
     "unclosed-boundary": unclosed_boundary,
     "duplicate-boundaries": duplicate_boundaries,
@@ -371,6 +409,9 @@ CASES = {
     "card-zip-in-zip": card_zip_in_zip,
     "card-forwarded-headers": card_forwarded_headers,
     "card-html-hidden": card_html_hidden,
+    "card-windows-8bit": card_windows_8bit,
+    "card-windows-base64": card_windows_base64,
+    "card-windows-one-line": card_windows_one_line,
 }
 
 

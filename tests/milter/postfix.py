@@ -226,7 +226,9 @@ class Postfix:
         for path in self.sink_files():
             with open(path, "rb") as f:
                 head, body = smtest.split_message(f.read())
-            if ("x-mail-args", "<%s>" % sender) in smtest.header_fields(head):
+            # "<sender>" and, for 8bit content, " BODY=8BITMIME"
+            if any(k == "x-mail-args" and v.split()[:1] == ["<%s>" % sender]
+                   for k, v in smtest.header_fields(head)):
                 return smtest.lf(body).rstrip(b"\n")
         return None
 
