@@ -221,6 +221,18 @@ static void apply_strips(scan *s)
 	}
 }
 
+/* A top-level field other than the Subject was masked (scan_hdr.c). */
+static bool header_changed(const sm_result *r)
+{
+	for (guint i = 0; i < r->hdrops->len; i++) {
+		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+
+		if (h->op == 'C' && g_ascii_strcasecmp(h->name, "Subject") != 0)
+			return true;
+	}
+	return false;
+}
+
 static gint splice_cmp(gconstpointer a, gconstpointer b)
 {
 	const sm_splice *x = a, *y = b;
@@ -362,7 +374,8 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 	delivery_headers(s, rr, subject);
 	if (s->limit)
 		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete (limit exceeded)", 0);
-	r->verdict = (r->splices->len || subject || rr->subject_prefix || rr->subject_append)
+	r->verdict = (r->splices->len || subject || rr->subject_prefix || rr->subject_append ||
+		      header_changed(r))
 			     ? SM_V_MODIFY
 			     : SM_V_ACCEPT;
 }
@@ -411,6 +424,7 @@ static void scan_message(scan *s, time_t now)
 		srs[i] = found[i];
 	s->ctx.sr_numbers = srs;
 	subject = scan_subject(s);
+	sm_scan_top_headers(s);
 	for (i = 0; i < s->m->parts->len; i++)
 		sm_scan_part(s, (guint)i);
 	sm_scan_hblocks(s);

@@ -35,6 +35,29 @@ static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
 	sm_json_arr_end(j);
 }
 
+/* "headers_changed": the top-level fields other than the Subject whose
+ * value was masked (only when there are some). */
+static void changed_json(sm_json *j, const sm_result *r)
+{
+	bool any = false;
+	guint i;
+
+	for (i = 0; i < r->hdrops->len; i++) {
+		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
+
+		if (h->op != 'C' || g_ascii_strcasecmp(h->name, "Subject") == 0)
+			continue;
+		if (!any) {
+			sm_json_key(j, "headers_changed");
+			sm_json_arr_begin(j);
+			any = true;
+		}
+		sm_json_str(j, h->name);
+	}
+	if (any)
+		sm_json_arr_end(j);
+}
+
 static void rules_json(sm_json *j, const sm_result *r)
 {
 	guint i;
@@ -112,6 +135,7 @@ static void common_json(sm_json *j, const sm_result *r, bool audit)
 		sm_json_kbool(j, "subject_changed", subj);
 	}
 	sm_json_kbool(j, "body_changed", r->splices->len > 0);
+	changed_json(j, r);
 	if (r->rcpts->len > 1) {
 		sm_json_key(j, "recipients_added");
 		sm_json_arr_begin(j);

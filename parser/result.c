@@ -307,18 +307,21 @@ int sm_result_write_body(const sm_result *r, sm_write_fn fn, void *ud)
 	return write_spliced(r, r->body_off, r->len, fn, ud);
 }
 
-static bool changed_here(const sm_result *r, const char *field, size_t flen)
+/* The change ('C') of this field, the how-manyth of its name it is counted
+ * in seen[] (one counter per header operation), or NULL. */
+static const sm_hdrop *change_of(const sm_result *r, const char *field, size_t flen, int *seen)
 {
+	const sm_hdrop *rep = NULL;
 	guint i;
 
 	for (i = 0; i < r->hdrops->len; i++) {
 		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
 
 		if (h->op == 'C' && strlen(h->name) == flen &&
-		    g_ascii_strncasecmp(h->name, field, flen) == 0)
-			return true;
+		    g_ascii_strncasecmp(h->name, field, flen) == 0 && ++seen[i] == h->index)
+			rep = h;
 	}
-	return false;
+	return rep;
 }
 
 /* The header block with 'C' fields replaced and 'A' fields appended. */
@@ -326,53 +329,45 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 {
 	const char *p = (const char *)r->raw, *e = p + r->hdr_end;
 	const char *eol = r->crlf ? "\r\n" : "\n";
+	int *seen = g_new0(int, r->hdrops->len + 1);
+	int rc = 0;
 	guint i;
 
-	while (p < e) {
+	while (p < e && rc == 0) {
 		const char *nl = memchr(p, '\n', e - p);
 		const char *end = nl ? nl + 1 : e, *colon = memchr(p, ':', end - p);
+		const sm_hdrop *h;
 
 		while (end < e && (*end == ' ' || *end == '\t')) {
 			nl = memchr(end, '\n', e - end);
 			end = nl ? nl + 1 : e;
 		}
-		if (!(colon && changed_here(r, p, colon - p)) && fn(ud, p, end - p) < 0)
-			return -1;
-		if (colon && changed_here(r, p, colon - p)) {
-			for (i = 0; i < r->hdrops->len; i++) {
-				const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
-				char *line;
-				int rc;
+		h = colon ? change_of(r, p, colon - p, seen) : NULL;
+		if (h) {
+			char *line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
 
-				if (h->op != 'C' || strlen(h->name) != (size_t)(colon - p) ||
-				    g_ascii_strncasecmp(h->name, p, colon - p) != 0)
-					continue;
-				line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
-				rc = fn(ud, line, strlen(line));
-				g_free(line);
-				if (rc < 0)
-					return -1;
-				break;
-			}
-		}
+			rc = fn(ud, line, strlen(line));
+			g_free(line);
+		} else
+			rc = fn(ud, p, end - p);
 		p = end;
 	}
+	g_free(seen);
+	if (rc < 0)
+		return -1;
 	if (r->hdr_end > 0 && r->raw[r->hdr_end - 1] != '\n' && fn(ud, eol, strlen(eol)) < 0)
 		return -1;
-	for (i = 0; i < r->hdrops->len; i++) {
+	for (i = 0; i < r->hdrops->len && rc == 0; i++) {
 		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
 		char *line;
-		int rc;
 
 		if (h->op != 'A')
 			continue;
 		line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
 		rc = fn(ud, line, strlen(line));
 		g_free(line);
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 int sm_result_write_message(const sm_result *r, sm_write_fn fn, void *ud)

@@ -16,4 +16,9 @@ char *sm_scan_header_value(scan *s, const char *utf8, const char *loc);
  * message's header block; a masked value is spliced into the original bytes. */
 void sm_scan_hblocks(scan *s);
 
+/* Scan the visible top-level fields other than the Subject (From, To, Cc,
+ * Reply-To, Thread-Topic ...); a masked value becomes a header change
+ * ('C', name, value, index among the fields of that name). */
+void sm_scan_top_headers(scan *s);
+
 #endif

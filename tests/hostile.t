@@ -51,7 +51,7 @@ EXPECT = {
     "card-rfc822-depth10": "modify", "card-unclosed-boundary": "modify",
     "card-zip-in-zip": "modify", "card-forwarded-headers": "modify",
     "card-html-hidden": "modify", "card-windows-8bit": "modify",
-    "card-windows-base64": "modify", "card-windows-one-line": "modify",
+    "card-windows-base64": "modify", "card-top-headers": "modify", "card-windows-one-line": "modify",
     "duplicate-boundaries": "accept", "empty-boundary": "accept",
     "header-line-1mb": "tempfail", "headers-10000": "accept", "invalid-base64": "accept",
     "invalid-qp": "accept", "invalid-utf8": "accept", "lying-charset": "accept",

@@ -288,6 +288,48 @@ static void test_headers_only_message(void)
 	sm_policy_unref(p);
 }
 
+/* A card in the second of two Comments fields and in a Cc display name: the
+ * change names the field and its index, and only that field changes. */
+static void test_top_header_index(void)
+{
+	sm_policy *p = policy("");
+	const char *m = "From: a@b.example\nTo: support@vendor.example\n"
+			"Comments: first, nothing here 1234\n"
+			"Cc: \"card 4111 1111 1111 1111\" <c@d.example>\n"
+			"Comments: card 4111-1111-1111-1111\n"
+			"Subject: x\n\nbody\n";
+	sm_result *r = scan(p, m);
+	char *o = output(r), *json = sm_result_json(r);
+	size_t i, n = sm_result_header_count(r), changes = 0;
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	for (i = 0; i < n; i++) {
+		const char *name, *value;
+		char op;
+		int idx;
+
+		sm_result_header(r, i, &op, &name, &value, &idx);
+		if (op != 'C')
+			continue;
+		changes++;
+		if (strcmp(name, "Comments") == 0)
+			g_assert_cmpint(idx, ==, 2);
+		else
+			g_assert_cmpstr(name, ==, "Cc");
+		g_assert_null(strstr(value, "4111"));
+	}
+	g_assert_cmpuint(changes, ==, 2);
+	g_assert_nonnull(strstr(o, "Comments: first, nothing here 1234\n"));
+	g_assert_nonnull(strstr(o, "Comments: card ****-****-****-1111\n"));
+	g_assert_nonnull(strstr(o, "<c@d.example>"));
+	g_assert_null(strstr(o, "4111"));
+	g_assert_nonnull(strstr(json, "\"headers_changed\":[\"Cc\",\"Comments\"]"));
+	g_free(json);
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -299,5 +341,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/unstrippable_top_level", test_unstrippable_top_level);
 	g_test_add_func("/scan/unchanged_and_scope", test_unchanged_and_scope);
 	g_test_add_func("/scan/headers_only_message", test_headers_only_message);
+	g_test_add_func("/scan/top_header_index", test_top_header_index);
 	return g_test_run();
 }

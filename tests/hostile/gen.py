@@ -327,6 +327,21 @@ def card_forwarded_headers():
             b"--fw\r\nContent-Type: message/rfc822\r\n\r\n" + inner + b"--fw--\r\n")
 
 
+def card_top_headers():
+    # the card in the sender's display name, in Outlook's Thread-Topic (which
+    # repeats the Subject), in a Cc display name and in Comments; the
+    # Message-ID and a Luhn-valid X- field are structural and stay
+    h = ("From: \"card %s\" <tester@example.co.jp>\r\nTo: supportmail@microsoft.com\r\n"
+         "Cc: \"a\" <a@example.co.jp>, \"card %s\" <b@example.co.jp>\r\n"
+         "Subject: [SR#%s] my card %s\r\nThread-Topic: my card %s\r\n"
+         "Comments: card %s\r\nX-Order: 5555555555554444\r\n"
+         "Date: Mon, 18 Nov 2024 10:00:00 +0900\r\n"
+         "Message-ID: <4012888888881881@example.co.jp>\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: text/plain; charset=us-ascii\r\n\r\nsee the subject\r\n" % (
+             CARD, CARD, SR, CARD, CARD, CARD))
+    return h.encode()
+
+
 def card_html_hidden():
     # what a browser does not show still leaves the company: a comment, alt
     # and title attributes, a style block
@@ -409,6 +424,7 @@ CASES = {
     "card-zip-in-zip": card_zip_in_zip,
     "card-forwarded-headers": card_forwarded_headers,
     "card-html-hidden": card_html_hidden,
+    "card-top-headers": card_top_headers,
     "card-windows-8bit": card_windows_8bit,
     "card-windows-base64": card_windows_base64,
     "card-windows-one-line": card_windows_one_line,
