@@ -747,3 +747,21 @@ void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
 		put(out, (const char *)src + i, len - i);
 	stepper_done(&sp);
 }
+
+int sm_iso2022_track(int state, const uint8_t *s, size_t len)
+{
+	cstate st = {0};
+	size_t i;
+
+	st.mode = state & 0xf;
+	st.so = (state & 0x10) != 0;
+	for (i = 0; i < len; i++) {
+		size_t n;
+
+		if (s[i] == 0x1b && (n = iso_escape(s, len, i, &st)) > 0)
+			i += n - 1;
+		else if (s[i] == 0x0e || s[i] == 0x0f)
+			st.so = s[i] == 0x0e;
+	}
+	return (st.mode & 0xf) | (st.so ? 0x10 : 0);
+}

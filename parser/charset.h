@@ -74,4 +74,12 @@ typedef struct sm_edit {
 void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
 			const sm_edit *edits, size_t n, GByteArray *out);
 
+/*
+ * ISO-2022-JP shift state across a stream: the state after s[0, len) given
+ * the state before it (0 is ASCII, not shifted out), following escape
+ * sequences and SO/SI as the decoder does.  The caller cuts the stream only
+ * where no escape sequence is open (after a line end).
+ */
+int sm_iso2022_track(int state, const uint8_t *s, size_t len);
+
 #endif

@@ -59,7 +59,7 @@ static const sm_conf_key limit_keys[] = {
 	{"max_part_bytes", SM_CONF_INT, LOFF(max_part_bytes), 32 * MiB, NULL, 1 * KiB, 4 * GiB},
 	{"max_total_bytes", SM_CONF_INT, LOFF(max_total_bytes), 128 * MiB, NULL, 1 * KiB, 64 * GiB},
 	{"max_findings", SM_CONF_INT, LOFF(max_findings), 10000, NULL, 1, 10000000},
-	{"scan_window_bytes", SM_CONF_INT, LOFF(scan_window_bytes), 4 * MiB, NULL, 64 * KiB, 1 * GiB},
+	{"scan_window_bytes", SM_CONF_INT, LOFF(scan_window_bytes), 4 * MiB, NULL, 4 * KiB, 1 * GiB},
 	{"archive_max_members", SM_CONF_INT, LOFF(archive_max_members), 10000, NULL, 1, 10000000},
 	{"archive_max_depth", SM_CONF_INT, LOFF(archive_max_depth), 3, NULL, 0, 20},
 	{"archive_max_bytes", SM_CONF_INT, LOFF(archive_max_bytes), 256 * MiB, NULL, 1 * KiB, 64 * GiB},

@@ -3,7 +3,8 @@
  *
  * A part whose encoded content is over limits.scan_window_bytes is decoded
  * as a stream and read in windows of about that size, cut after a line end.
- * Each window is viewed and scanned with CONTEXT bytes before and after it,
+ * Each window is viewed and scanned with CONTEXT bytes (64 KiB, or the
+ * window size if that is smaller) before and after it,
  * so a value across a cut is seen whole; a hit belongs to the window its
  * first byte is in, so it is counted once.  Masks go back as the part goes:
  * into small splices of the original bytes for a part without transfer
@@ -13,9 +14,10 @@
  * whole part at once).  Memory stays at a few windows whatever the size.
  *
  * Only charsets that can be cut at a line end are read this way (UTF-8,
- * Shift_JIS, EUC-JP, single-byte); ISO-2022-JP keeps state across lines and
- * UTF-16 has no byte-sized line end, so such a part is read whole (the caller
- * falls back), or, when a later window turns out to be one, is a limit.
+ * Shift_JIS, EUC-JP, single-byte, and ISO-2022-JP after a line that ends in
+ * ASCII state); UTF-16 has no byte-sized line end, so such a part is read
+ * whole (the caller falls back), or, when a later window turns out to be
+ * one, is a limit.
  *
  * Untrusted input: the part.  Limits: max_part_bytes, max_total_bytes,
  * max_findings (as for a whole part), scan_window_bytes.  The rules read the
@@ -28,7 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define CONTEXT (64 * 1024) /* bytes read on each side of a window */
+#define CONTEXT (64 * 1024) /* bytes read on each side of a window (at most) */
 #define STEP (64 * 1024)    /* encoded bytes decoded at a time */
 #define FAULT_AROUND (64 * 1024) /* what one read fault may map (Linux default) */
 
@@ -145,6 +147,49 @@ static size_t line_before(const rd *r, size_t from, size_t to)
 	return to;
 }
 
+/* The end of the last whole line in [from, to), or, in a line that does not
+ * end there, `to` less a UTF-8 sequence it cuts; `end` if to is the end. */
+static size_t whole_chars(const rd *r, size_t from, size_t to, size_t end)
+{
+	const uint8_t *b = rd_at(r, from);
+	size_t z = to < end ? line_before(r, from, to) : end, k;
+
+	if (z < to || to == end)
+		return z;
+	for (k = 1; k <= 4 && k <= to - from; k++) {
+		uint8_t c = b[to - from - k];
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		/* a lead byte: keep its sequence only if all of it is there */
+		if (c >= 0xc0 && (size_t)(c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > k)
+			return to - k;
+		break;
+	}
+	return to;
+}
+
+/* A place to cut in [from, to): just after the first line end; in a line
+ * that does not end there, just after the first byte below 0x40 (a whole
+ * character in UTF-8, Shift_JIS, EUC-JP and single-byte charsets: no trail
+ * byte is that low), else at the first byte that does not continue a UTF-8
+ * sequence; `from` if none. */
+static size_t safe_after(const rd *r, size_t from, size_t to)
+{
+	const uint8_t *b = rd_at(r, from);
+	size_t z = line_after(r, from, to), k;
+
+	if (z > from)
+		return z;
+	for (k = 0; k < to - from; k++)
+		if (b[k] < 0x40)
+			return from + k + 1;
+	for (k = 0; k < to - from && k < 4; k++)
+		if ((b[k] & 0xc0) != 0x80)
+			return from + k;
+	return from;
+}
+
 static bool cuttable(const sm_charset *cs)
 {
 	return cs->kind == SM_CS_UTF8 || cs->kind == SM_CS_CP932 || cs->kind == SM_CS_EUCJP ||
@@ -154,29 +199,75 @@ static bool cuttable(const sm_charset *cs)
 /* ------------------------------------------------------------------ scanning */
 
 /* Window after window; false if the first cannot be cut (read it whole). */
-static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r, GArray *wins,
-			 GArray *edits)
+/*
+ * ISO-2022-JP keeps its shift state across lines: it is cut only after a
+ * line end where the state is ASCII (as every well-formed line ends), and
+ * the context before a window starts at such a line too.  The state is
+ * followed through the stream once (`at`, `st`).
+ */
+typedef struct iso_trk {
+	int st;      /* the state at `at` (0: ASCII) */
+	size_t at;
+	size_t back; /* the first ASCII line start in the context before the last cut */
+	size_t ctx;  /* the context, bytes */
+} iso_trk;
+
+/* The first line start at or after `from` (before `to`) in ASCII state, or
+ * (size_t)-1 if there is none. */
+static size_t iso_cut(const rd *r, iso_trk *t, size_t from, size_t to)
 {
-	size_t w = (size_t)s->lim->scan_window_bytes, c0 = 0;
+	size_t bulk = from > t->ctx ? from - t->ctx : 0;
+
+	if (bulk > t->at) {
+		t->st = sm_iso2022_track(t->st, rd_at(r, t->at), bulk - t->at);
+		t->at = bulk;
+	}
+	t->back = (size_t)-1;
+	while (t->at < to) {
+		const uint8_t *nl = memchr(rd_at(r, t->at), '\n', to - t->at);
+		size_t x;
+
+		if (!nl)
+			break;
+		x = t->at + (size_t)(nl - rd_at(r, t->at)) + 1;
+		t->st = sm_iso2022_track(t->st, rd_at(r, t->at), x - t->at);
+		t->at = x;
+		if (t->st != 0)
+			continue;
+		if (x >= from)
+			return x;
+		if (t->back == (size_t)-1 && x + t->ctx >= from)
+			t->back = x;
+	}
+	return (size_t)-1;
+}
+
+/* Window after window; false if the first cannot be cut (read it whole). */
+static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r, GArray *wins,
+			 GArray *edits, bool *iso)
+{
+	size_t w = (size_t)s->lim->scan_window_bytes, c0 = 0, next_v0 = 0;
+	size_t ctx = w < CONTEXT ? w : CONTEXT;
 	long long room = s->lim->max_total_bytes - s->total;
 	long long max = room < s->lim->max_part_bytes ? room : s->lim->max_part_bytes;
 	GArray *we = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+	iso_trk trk = {0, 0, 0, ctx};
 
 	for (;;) {
-		size_t end, v0, v1, c1;
+		size_t end, v0, v1, c1, reach;
 		win wn;
 		sm_view *v;
 
-		rd_fill(r, c0 + w + 2 * CONTEXT);
+		rd_fill(r, c0 + w + 2 * ctx);
 		end = rd_end(r);
-		if (r->done && end - c0 <= w + CONTEXT)
-			c1 = end;
-		else
-			c1 = line_after(r, c0 + w, c0 + w + CONTEXT < end ? c0 + w + CONTEXT : end);
-		v0 = c0 ? line_after(r, c0 - CONTEXT, c0) : 0;
-		v1 = c1 + CONTEXT < end ? line_before(r, c1, c1 + CONTEXT) : end;
-		sm_charset_resolve(p->charset, rd_at(r, v0), v1 - v0, &wn.cs);
-		if (!cuttable(&wn.cs)) {
+		reach = c0 + w + ctx < end ? c0 + w + ctx : end;
+		/* the charset of the window's own lines (a character cut at the
+		 * end would make valid UTF-8 look like a lying label) */
+		sm_charset_resolve(p->charset, rd_at(r, c0), whole_chars(r, c0, reach, end) - c0,
+				   &wn.cs);
+		if (!c0)
+			*iso = wn.cs.kind == SM_CS_ISO2022JP;
+		if (!cuttable(&wn.cs) && !(*iso && wn.cs.kind == SM_CS_ISO2022JP)) {
 			g_array_free(we, TRUE);
 			if (!c0)
 				return false;
@@ -186,11 +277,23 @@ static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r,
 		}
 		if (c0)
 			wn.cs.bom = 0;
+		if (r->done && end - c0 <= w + ctx)
+			c1 = end;
+		else if (*iso)
+			c1 = iso_cut(r, &trk, c0 + w, reach);
+		else
+			c1 = safe_after(r, c0 + w, reach);
+		if (c1 == (size_t)-1) {
+			sm_scan_set_limit(s, "no line end in ASCII state near a window cut", p->loc);
+			break;
+		}
 		if ((long long)c1 > max) {
 			sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes",
 					  p->loc);
 			break;
 		}
+		v0 = !c0 ? 0 : *iso ? next_v0 : safe_after(r, c0 - ctx, c0);
+		v1 = c1 + ctx < end ? line_before(r, c1, c1 + ctx) : end;
 		wn.c0 = c0;
 		wn.c1 = c1;
 		g_array_append_val(wins, wn);
@@ -209,7 +312,8 @@ static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r,
 			sm_view_free(v);
 		if (c1 >= end || s->limit)
 			break;
-		rd_drop(r, c1 - CONTEXT);
+		next_v0 = *iso && trk.back != (size_t)-1 ? trk.back : c1;
+		rd_drop(r, next_v0 < c1 - ctx ? next_v0 : c1 - ctx);
 		c0 = c1;
 	}
 	s->total += (long long)rd_end(r) < max ? (long long)rd_end(r) : max;
@@ -351,7 +455,9 @@ static void window_edits(const GArray *edits, guint *next, sm_edit *carry, bool 
 	}
 }
 
-/* Base64 or quoted-printable: decode again, mask, re-encode, spill. */
+/* Base64 or quoted-printable: decode again, mask, re-encode, spill.  A part
+ * without transfer encoding (ISO-2022-JP, whose state runs across edits) is
+ * written window by window as it is, with its masks. */
 static int spill_encoded(scan *s, const sm_part *p, const GArray *wins, const GArray *edits,
 			 sm_splice *sp)
 {
@@ -389,6 +495,11 @@ static int spill_encoded(scan *s, const sm_part *p, const GArray *wins, const GA
 		held = false;
 		sm_charset_rewrite(&w->cs, rd_at(&r, w->c0), w->c1 - w->c0,
 				   (const sm_edit *)local->data, local->len, dec);
+		if (r.plain) {
+			sink_raw(&sk, dec->data, dec->len);
+			rd_drop(&r, w->c1);
+			continue;
+		}
 		if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && crlf) {
 			/* a CR at the cut waits for its LF, so CRLF becomes LF as whole */
 			if (!last && dec->len && dec->data[dec->len - 1] == '\r') {
@@ -406,7 +517,7 @@ static int spill_encoded(scan *s, const sm_part *p, const GArray *wins, const GA
 		sink_put(&sk, out, crlf);
 		rd_drop(&r, w->c1);
 	}
-	if (s->m->raw[p->cend - 1] == '\n' || p->cend == p->cstart)
+	if (!r.plain && (s->m->raw[p->cend - 1] == '\n' || p->cend == p->cstart))
 		sink_raw(&sk, sk.pending->data, sk.pending->len);
 	rd_clear(&r);
 	g_array_free(local, TRUE);
@@ -427,6 +538,7 @@ bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html)
 {
 	GArray *wins, *edits;
 	sm_splice sp;
+	bool iso = false;
 	rd r;
 
 	if ((long long)(p->cend - p->cstart) <= s->lim->scan_window_bytes ||
@@ -435,7 +547,7 @@ bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html)
 	wins = g_array_new(FALSE, FALSE, sizeof(win));
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	rd_init(&r, s, p);
-	if (!scan_windows(s, idx, p, html, &r, wins, edits)) {
+	if (!scan_windows(s, idx, p, html, &r, wins, edits, &iso)) {
 		rd_clear(&r);
 		g_array_free(wins, TRUE);
 		g_array_free(edits, TRUE);
@@ -444,7 +556,7 @@ bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html)
 	rd_clear(&r);
 	sm_rewrite_merge(edits);
 	if (edits->len && !s->limit) {
-		if (r.plain)
+		if (r.plain && !iso)
 			splice_plain(s, p, wins, edits);
 		else if (spill_encoded(s, p, wins, edits, &sp) == 0)
 			g_array_append_val(s->r->splices, sp);

@@ -18,6 +18,8 @@
  *     has a well-formed header block;
  *   - a delivered message scanned again gets a definite verdict;
  *   - sm_scan_fd on the same bytes gives the same verdict (one code path).
+ * Half the inputs (by their last byte) are scanned with 4 KiB windows
+ * (limits.scan_window_bytes), so the window path meets fuzzer-sized input.
  *
  * Untrusted input: the fuzzer's bytes, as a message addressed to support.
  * Owns nothing across calls except the policy (fuzzutil.h).
@@ -165,7 +167,8 @@ static GByteArray *check_result(const sm_result *r, const uint8_t *d, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	sm_policy *p = fuzz_policy();
+	/* one input in two (chosen by the input) with 4 KiB windows */
+	sm_policy *p = size && (data[size - 1] & 1) ? fuzz_policy_windowed() : fuzz_policy();
 	sm_result *r = sm_scan_mem(p, data, size, NULL, FUZZ_NOW);
 	sm_verdict v = sm_result_verdict(r);
 	GByteArray *out = check_result(r, data, size);

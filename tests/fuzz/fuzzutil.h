@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* 2024-12-01 00:00 UTC: SR dates in seeds are valid, and runs repeat. */
 #define FUZZ_NOW ((time_t)1733011200)
@@ -59,6 +60,52 @@ static inline sm_policy *fuzz_policy(void)
 		abort();
 	}
 	g_free(path);
+	return p;
+}
+
+/* The same policy with 4 KiB windows (limits.scan_window_bytes), so that
+ * fuzzer-sized inputs go through the window path of scan_win.c too. */
+static inline sm_policy *fuzz_policy_windowed(void)
+{
+	static sm_policy *p;
+	char err[1024] = "", path[] = "/tmp/sm-fuzz-conf-XXXXXX";
+	const char *env = getenv("SM_FUZZ_CONF");
+	const char *top = getenv("SM_TOP");
+	char *src, *text = NULL, **lines;
+	GString *g;
+	int fd;
+
+	if (p)
+		return p;
+	src = env && *env ? g_strdup(env)
+			  : g_build_filename(top && *top ? top : ".", "conf", "support-milter.conf",
+					     NULL);
+	if (!g_file_get_contents(src, &text, NULL, NULL)) {
+		fprintf(stderr, "fuzz: cannot read %s\n", src);
+		abort();
+	}
+	g = g_string_new(NULL);
+	lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; lines[i]; i++)
+		g_string_append_printf(g, "%s\n", strstr(lines[i], "scan_window_bytes =")
+							  ? "  scan_window_bytes = 4096;"
+							  : lines[i]);
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, g->str, g->len) != (ssize_t)g->len) {
+		fprintf(stderr, "fuzz: cannot write %s\n", path);
+		abort();
+	}
+	close(fd);
+	p = sm_policy_load(path, err, sizeof(err));
+	unlink(path);
+	if (!p) {
+		fprintf(stderr, "fuzz: cannot load the windowed policy: %s\n", err);
+		abort();
+	}
+	g_strfreev(lines);
+	g_string_free(g, TRUE);
+	g_free(text);
+	g_free(src);
 	return p;
 }
 
