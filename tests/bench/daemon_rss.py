@@ -22,7 +22,8 @@ Messages:
 Configurations: "default" is conf/support-milter.conf (paths moved under
 build/rss): max_message_bytes 64 MB, so both messages are over the limit
 (on_limit: tempfail); "raised": max_message_bytes 4 GiB, max_part_bytes and
-max_total_bytes 4 GiB, rules.attachments.max_file_bytes 4 GiB, so both are
+max_total_bytes 4 GiB, rules.attachments.max_file_bytes 4 GiB and
+milter.max_scan_memory 16 GiB (its estimate is 6 bytes per byte), so both are
 read, parsed and scanned in full.  Latency: send = first byte to the end of
 message sent; eom = end of message to the verdict (the scan); total.
 
@@ -47,6 +48,7 @@ CONFIGS = os.environ.get("RSS_CONFIGS", "default,raised").split(",")
 D = os.path.join(bl.BUILD, "rss")
 BIG = os.path.join(bl.BUILD, "bench", "big-100mb.eml")
 RAISED = {"max_message_bytes": "4294967296L", "max_part_bytes": "4294967296L",
+          "max_scan_memory": "17179869184L",
           "max_total_bytes": "4294967296L", "max_file_bytes": "4294967296L"}
 VERDICT = {"a": "accept", "c": "continue", "r": "reject", "t": "tempfail",
            "d": "discard", "y": "reply"}
