@@ -4,14 +4,14 @@
  * A part whose encoded content is over limits.scan_window_bytes is decoded
  * as a stream and read in windows of about that size, cut after a line end.
  * Each window is viewed and scanned with CONTEXT bytes (64 KiB, or the
- * window size if that is smaller) before and after it,
- * so a value across a cut is seen whole; a hit belongs to the window its
- * first byte is in, so it is counted once.  Masks go back as the part goes:
- * into small splices of the original bytes for a part without transfer
- * encoding, or, for base64 and quoted-printable, into a re-encoded stream in
- * the result's spill file (decoded again window by window, the same edits,
- * the same encoder state across windows: the same bytes as re-encoding the
- * whole part at once).  Memory stays at a few windows whatever the size.
+ * window size if that is smaller) before and after it, so a value across a
+ * cut is seen whole; a hit belongs to the window its first byte is in, so
+ * it is counted once.  Masks go back as the part goes: into small splices of
+ * the original bytes for a part without transfer encoding, or, for base64,
+ * quoted-printable and ISO-2022-JP, into a rewritten stream in the result's
+ * spill file (decoded again window by window, the same edits, the same
+ * encoder state across windows: the same bytes as rewriting the whole part
+ * at once).  Memory stays at a few windows whatever the size.
  *
  * Only charsets that can be cut at a line end are read this way (UTF-8,
  * Shift_JIS, EUC-JP, single-byte, and ISO-2022-JP after a line that ends in
@@ -104,7 +104,9 @@ static void rd_fill(rd *r, size_t upto)
 			r->done = true;
 		} else {
 			got = g_mime_encoding_step(&r->st, (const char *)r->src + r->i, chunk, r->tmp);
-			sm_result_release(r->s->r, r->p->cstart + r->i, chunk);
+			/* from a page back: the page the last chunk ended in */
+			sm_result_release(r->s->r, r->p->cstart + (r->i > 4096 ? r->i - 4096 : 0),
+					  chunk + (r->i > 4096 ? 4096 : r->i));
 			r->i += chunk;
 		}
 		g_byte_array_append(r->buf, (const guint8 *)r->tmp, (guint)got);
