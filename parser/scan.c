@@ -270,11 +270,93 @@ static GArray *detect(scan *s, const sm_part *p, const sm_view *v)
 	return hits;
 }
 
+/* Does src, read in a Japanese legacy or single-byte charset, also carry
+ * UTF-8 text (a few whole 3-byte sequences: kana, kanji, full-width forms)?
+ * Then it is two charsets in one part (logs pasted together). */
+static bool has_utf8_text(const sm_charset *cs, const uint8_t *src, size_t len)
+{
+	size_t i, n = 0;
+
+	if (cs->kind != SM_CS_CP932 && cs->kind != SM_CS_EUCJP && cs->kind != SM_CS_SBCS)
+		return false;
+	for (i = 0; i + 2 < len && n < 4; i++)
+		if (src[i] >= 0xe3 && src[i] <= 0xef && (src[i + 1] & 0xc0) == 0x80 &&
+		    (src[i + 2] & 0xc0) == 0x80 &&
+		    g_utf8_get_char_validated((const char *)src + i, 3) < 0x110000) {
+			n++;
+			i += 2;
+		}
+	return n >= 4;
+}
+
+static gint range_cmp(gconstpointer a, gconstpointer b)
+{
+	const src_range *x = a, *y = b;
+
+	return x->a < y->a ? -1 : x->a > y->a;
+}
+
+/* Add the source ranges of hits in view v to `seen` (kept sorted). */
+static void add_seen(GArray *seen, const sm_view *v, const GArray *hits)
+{
+	GArray *more = src_ranges(v, hits);
+
+	g_array_append_vals(seen, more->data, more->len);
+	g_array_free(more, TRUE);
+	g_array_sort(seen, range_cmp);
+}
+
+/*
+ * The same bytes read in the other Japanese charsets, when the part's own
+ * reading may have missed text: a charset that had to be detected (no label,
+ * or one the bytes contradict) is read again as Shift_JIS and EUC-JP, and
+ * bytes read as Shift_JIS, EUC-JP or single-byte that carry UTF-8 text are
+ * read again as UTF-8.  Hits at bytes an earlier reading found are skipped.
+ */
+static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *v,
+			   const GArray *hits, const uint8_t *src, size_t len, size_t own_a,
+			   size_t own_z, GArray *edits)
+{
+	static const sm_charset alts[] = {{SM_CS_UTF8, "UTF-8", true, 0},
+					  {SM_CS_CP932, "CP932", true, 0},
+					  {SM_CS_EUCJP, "EUC-JP", true, 0}};
+	bool legacy = v->cs.kind == SM_CS_CP932 || v->cs.kind == SM_CS_EUCJP ||
+		      v->cs.kind == SM_CS_SBCS;
+	GArray *seen = NULL;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(alts) && !s->limit; k++) {
+		sm_view *alt;
+		GArray *ahits;
+
+		if (alts[k].kind == v->cs.kind)
+			continue;
+		if (alts[k].kind == SM_CS_UTF8 ? !has_utf8_text(&v->cs, src, len)
+					       : !(legacy && v->cs.detected))
+			continue;
+		if (!seen) {
+			seen = g_array_new(FALSE, FALSE, sizeof(src_range));
+			add_seen(seen, v, hits);
+		}
+		alt = view_of(s, p, src, len, &alts[k], false);
+		ahits = detect(s, p, alt);
+		take_hits(s, idx, p, alt, ahits, seen, own_a, own_z, edits);
+		add_seen(seen, alt, ahits);
+		g_array_free(ahits, TRUE);
+		sm_view_free(alt);
+	}
+	if (seen)
+		g_array_free(seen, TRUE);
+}
+
 /*
  * Detectors over the text of src (a whole part, or a window of one), masks
  * appended to edits.  HTML is read twice: its visible text, and then its
  * markup as plain text, for what a reader does not see but the bytes still
  * carry (comments, attribute values such as alt and title, style, script).
+ * A part whose charset is uncertain is read in the other Japanese charsets
+ * too (other_readings): a UTF-8 log pasted before a Shift_JIS one is one
+ * part in two charsets, and a value in either must be found.  (Those masks
+ * are written by the part's charset: the bytes are replaced all the same.)
  */
 sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
 		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits)
@@ -296,6 +378,8 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 		g_array_free(rhits, TRUE);
 		sm_view_free(raw);
 	}
+	if (!s->limit)
+		other_readings(s, idx, p, v, hits, src, len, own_a, own_z, edits);
 	g_array_free(hits, TRUE);
 	return v;
 }

@@ -342,6 +342,17 @@ def card_top_headers():
     return h.encode()
 
 
+def card_mixed_charsets():
+    # one attachment, no charset: a UTF-8 log, then a Shift_JIS one; a
+    # password and a full-width card in each half
+    fw = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else "\u3000" for c in CARD)
+    u8 = ("2024-11-18 センサーのログ\r\nパスワード: Ut8-Secret-42\r\nカード番号: %s\r\n" % fw
+          ).encode("utf-8") * 3
+    sj = ("2024-11-18 センサーのログ\r\nパスワード: Sj1-Secret-42\r\nカード番号: %s\r\n" % fw
+          ).encode("cp932") * 3
+    return with_attachment("merged.log", u8 + sj, ctype="text/plain")
+
+
 def card_html_hidden():
     # what a browser does not show still leaves the company: a comment, alt
     # and title attributes, a style block
@@ -425,6 +436,7 @@ CASES = {
     "card-forwarded-headers": card_forwarded_headers,
     "card-html-hidden": card_html_hidden,
     "card-top-headers": card_top_headers,
+    "card-mixed-charsets": card_mixed_charsets,
     "card-windows-8bit": card_windows_8bit,
     "card-windows-base64": card_windows_base64,
     "card-windows-one-line": card_windows_one_line,
