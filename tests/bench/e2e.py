@@ -295,12 +295,16 @@ class Bench:
 
     def procs_cpu(self, config):
         """E2E_PROFILE: own CPU seconds (user, system) so far of this config's
-        smtpd processes, of cleanup and of our daemon: {name: [user, sys]}."""
+        smtpd processes, of this Postfix's cleanup processes and of our
+        daemon: {name: [user, sys]}.  Other Postfix instances on the machine
+        (other people's tests) are not counted: only children of our master."""
         port = ":%d " % self.ports[CONFIGS_ALL.index(config)]
         daemon = self.daemon.proc.pid if self.daemon else 0
+        master = self._pidfile(os.path.join(D, "queue", "pid", "master.pid"))
+        pp = bl.parents()
         out = {"smtpd": [0.0, 0.0], "cleanup": [0.0, 0.0], "daemon": [0.0, 0.0]}
         for name in os.listdir("/proc"):
-            if not name.isdigit():
+            if not name.isdigit() or (int(name) != daemon and pp.get(int(name)) != master):
                 continue
             try:
                 with open("/proc/%s/cmdline" % name) as f:
