@@ -10,7 +10,9 @@ trace headers, rejected ones got the SMTP code --test gives, and nothing is
 lost (delivered + rejected = sent, the queue is empty).  Everything started
 here is stopped on exit, also on failure.
 """
+import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -130,6 +132,12 @@ try:
     with open(os.path.join(tmp, "audit.log")) as f:
         n = sum(1 for _ in f)
     t.ok(n == len(msgs), "audit log: one line per support message (%d), none for unrelated" % n)
+    # the queue id arrives with the trimmed milter_*_macros lists of contrib/
+    with open(os.path.join(tmp, "audit.log")) as f:
+        qids = [json.loads(line).get("queue_id") for line in f]
+    logged = pf.log()
+    t.ok(qids and all(q and re.fullmatch(r"[0-9A-F]{6,}", q) and (q + ": ") in logged for q in qids),
+         "audit log: every record has a queue id Postfix logged (%d)" % len(qids))
 
     # reload to a policy that quarantines card numbers: Postfix holds the message
     with open(conf, "a") as f:

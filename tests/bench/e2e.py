@@ -29,7 +29,12 @@ Environment: E2E_MESSAGES (1000 per run), E2E_MD_MESSAGES (250: MIMEDefang
 is ~8x slower), E2E_ROUNDS (3), E2E_SESSIONS (4), E2E_SIZE (20000 bytes),
 E2E_REUSE (0), E2E_CALLGRIND (N: instead, the daemon's instructions per
 message under callgrind for N messages of each kind), E2E_CONFIGS (postfix,support-milter,mimedefang), E2E_KINDS
-(support,card,other), SM_BIN, SM_BUILD, SM_TOP, SM_SHARED.
+(support,card,other), E2E_MACROS (minimal: the milter_*_macros lists of
+contrib/postfix-main.cf, what support-milter reads; postfix: Postfix's
+defaults), E2E_PROFILE=1 (Postfix's processes kept for the whole run, and
+each run also prints the CPU per message of the listener's smtpd processes,
+of cleanup and of the daemon, read from /proc), SM_BIN, SM_BUILD, SM_TOP,
+SM_SHARED.
 Untrusted input: none (messages are generated).  Limits: every wait is
 bounded (E2E_TIMEOUT, 600 s per run).  Run directory: build/e2e (queue,
 sink, logs, the daemon's and MIMEDefang's spools); removed files only there.
@@ -56,6 +61,8 @@ REUSE = ENV.get("E2E_REUSE", "0") == "1"
 TIMEOUT = float(ENV.get("E2E_TIMEOUT", "600"))
 CONFIGS = ENV.get("E2E_CONFIGS", "postfix,support-milter,mimedefang").split(",")
 KINDS = ENV.get("E2E_KINDS", "support,card,other").split(",")
+MACROS = ENV.get("E2E_MACROS", "minimal")
+PROFILE = ENV.get("E2E_PROFILE", "0") == "1"
 SHARED = ENV.get("SM_SHARED", os.path.join(bl.TOP, "..", "shared"))
 FILTER = os.path.join(SHARED, "notes", "peer", "mimedefang-filter")
 RCPT = {"support": "supportmail@microsoft.com", "card": "supportmail@microsoft.com",
@@ -121,6 +128,27 @@ queue_run_delay = 5s
 biff = no
 """
 
+# What contrib/postfix-main.cf recommends: only the queue id, where the
+# daemon reads it (MAIL, DATA, end of message).  Postfix still sends one
+# macro packet per event, empty or not; the lists only cut its lookups and
+# the bytes.
+MACROS_MINIMAL = """\
+milter_connect_macros =
+milter_helo_macros =
+milter_mail_macros = i
+milter_rcpt_macros =
+milter_data_macros = i
+milter_end_of_header_macros =
+milter_end_of_data_macros = i
+milter_unknown_command_macros =
+"""
+
+# E2E_PROFILE: no smtpd or cleanup exits during a run, so /proc has all their CPU.
+KEEP_PROCESSES = """\
+max_use = 1000000
+max_idle = 3600s
+"""
+
 
 def die(msg):
     print("bench e2e: " + msg, file=sys.stderr)
@@ -152,6 +180,10 @@ class Bench:
             os.chown(os.path.join(D, sub), pf.pw_uid, pf.pw_gid)
         with open(os.path.join(D, "etc", "main.cf"), "w") as f:
             f.write(MAIN_CF.format(d=D, sink=self.sink_port))
+            if MACROS == "minimal":
+                f.write(MACROS_MINIMAL)
+            if PROFILE:
+                f.write(KEEP_PROCESSES)
         with open(os.path.join(D, "etc", "master.cf"), "w") as f:
             f.write(MASTER_CF.format(p0=self.ports[0], p1=self.ports[1], p2=self.ports[2],
                                      sm=os.path.join(D, "sm", "milter.sock"), md=self.md_port))
@@ -261,8 +293,36 @@ class Bench:
         return subprocess.run(cmd + ["127.0.0.1:%d" % port], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, timeout=TIMEOUT)
 
+    def procs_cpu(self, config):
+        """E2E_PROFILE: own CPU seconds (user, system) so far of this config's
+        smtpd processes, of this Postfix's cleanup processes and of our
+        daemon: {name: [user, sys]}.  Other Postfix instances on the machine
+        (other people's tests) are not counted: only children of our master."""
+        port = ":%d " % self.ports[CONFIGS_ALL.index(config)]
+        daemon = self.daemon.proc.pid if self.daemon else 0
+        master = self._pidfile(os.path.join(D, "queue", "pid", "master.pid"))
+        pp = bl.parents()
+        out = {"smtpd": [0.0, 0.0], "cleanup": [0.0, 0.0], "daemon": [0.0, 0.0]}
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or (int(name) != daemon and pp.get(int(name)) != master):
+                continue
+            try:
+                with open("/proc/%s/cmdline" % name) as f:
+                    cmd = f.read().replace("\0", " ")
+                with open("/proc/%s/stat" % name) as f:
+                    st = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            key = ("daemon" if int(name) == daemon else "cleanup" if cmd.startswith("cleanup ")
+                   else "smtpd" if cmd.startswith("smtpd ") and port in cmd else None)
+            if key:
+                out[key][0] += int(st[11]) / bl.TICK
+                out[key][1] += int(st[12]) / bl.TICK
+        return out
+
     def run(self, config, kind, n):
         self.clear_sink()
+        prof0 = self.procs_cpu(config) if PROFILE else None
         cpu0, pipe0 = self.milter_cpu(config), self.pipeline_cpu()
         t0 = time.monotonic()
         p = self.send(config, kind, n)
@@ -274,8 +334,15 @@ class Bench:
         t = time.monotonic() - t0
         cpu = self.milter_cpu(config) - cpu0
         pipe = self.pipeline_cpu() - pipe0
+        prof = ""
+        if PROFILE:
+            prof1 = self.procs_cpu(config)
+            prof = "; user/sys ms/msg " + ", ".join(
+                "%s %.2f/%.2f" % (k, 1000 * (prof1[k][0] - prof0[k][0]) / n,
+                                  1000 * (prof1[k][1] - prof0[k][1]) / n)
+                for k in ("smtpd", "cleanup", "daemon") if k != "daemon" or config == "support-milter")
         return {"n": n, "src": t_src, "t": t, "rate": n / t, "cpu_ms": 1000 * cpu / n,
-                "all_ms": 1000 * (cpu + pipe) / n, "check": self.check(config, kind, n)}
+                "all_ms": 1000 * (cpu + pipe) / n, "check": self.check(config, kind, n) + prof}
 
     def check(self, config, kind, n):
         files = self.sink_files()

@@ -77,6 +77,15 @@ milter_protocol = 6
 milter_connect_timeout = 5s
 milter_command_timeout = 20s
 milter_content_timeout = 60s
+# contrib/postfix-main.cf: only the queue id, where the daemon reads it
+milter_connect_macros =
+milter_helo_macros =
+milter_mail_macros = i
+milter_rcpt_macros =
+milter_data_macros = i
+milter_end_of_header_macros =
+milter_end_of_data_macros = i
+milter_unknown_command_macros =
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
