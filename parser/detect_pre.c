@@ -171,6 +171,8 @@ static const struct {
 	[LIT_OFFB_GUID] = {"-4030-", 0}, [LIT_MDATP] = {"mdatp_onboard", 4},
 	[LIT_OBI_LO] = {"onboardingInfo", 9}, [LIT_KEY] = {"<key>", 0}, [LIT_SHA] = {"sha256sig", 2},
 	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 7},
+	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
+	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */

@@ -7,12 +7,17 @@
  * forms are folded); the value on the same line or, after ':' '=' 'は' with
  * nothing else on the line, on the next one; quoted ('x' "x" 「x」) or not.
  * JSON ("password": "x") and XML (<Password>x</Password>) come out of the
- * same parse.  Separately: URLs with user:password@, `net use ... /user:NAME
- * SECRET`, PowerShell ConvertTo-SecureString 'x' -AsPlainText.
+ * same parse.  A keyword in one table cell (HTML td, TSV) and the value in
+ * the next: the tab between them is the separator.  `pass` (SMTP_PASS=x) only
+ * inside an identifier or before '='.  Separately: URLs with user:password@,
+ * `net use ... /user:NAME SECRET`, PowerShell ConvertTo-SecureString 'x'
+ * -AsPlainText, `PsExec ... -p SECRET`, `curl -u NAME:SECRET`, and HTTP
+ * `Authorization: Basic` credentials (base64 of NAME:SECRET).
  *
  * What is NOT a value (see docs/detectors.md): nothing after the separator,
  * non-ASCII text (Japanese prose: "パスワードは別途お送りします", "PW: 別送"),
- * placeholders (****, <hidden>, [REDACTED], $var, %VAR%, {{x}}), a word from
+ * placeholders (****, <hidden>, [REDACTED], $var, %VAR%, {{x}}), a URL
+ * ("Reset your password: https://..."), a word from
  * the prose list (required, incorrect, reset, sent, ...), and after ':' 'is'
  * 'は' '→' a plain word of letters only (no digit, symbol or inner capital).
  *
@@ -131,6 +136,8 @@ static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
 		return false;
 	if (is_placeholder(v, n) || is_prose_word(v, n) || is_path_or_date(v, n))
 		return false;
+	if (n > 3 && memmem(v, n, "://", 3)) /* a link, not a value */
+		return false;
 	if (quoted)
 		return true;
 	if (n < 3 || is_code(v, n))
@@ -237,6 +244,25 @@ static size_t skip_note(const char *t, size_t len, size_t p)
 	return p;
 }
 
+/*
+ * The bare keyword "pass" is an everyday word ("Pass: 120" in a test report):
+ * it counts inside an identifier (SMTP_PASS, db-pass) or before '=', and its
+ * value is not digits only.  Other keywords: always true.
+ */
+static bool pass_ok(const char *t, size_t ks, size_t ke, bool eq, const det_span *v)
+{
+	size_t i;
+
+	if (ke - ks != 4 || g_ascii_strncasecmp(t + ks, "pass", 4) != 0)
+		return true;
+	if (!eq && !(ks > 0 && (t[ks - 1] == '_' || t[ks - 1] == '-')))
+		return false;
+	for (i = v->s; i < v->e; i++)
+		if (!g_ascii_isdigit(t[i]))
+			return true;
+	return false;
+}
+
 /* After a keyword ending at ke (started at ks): the value span, if any. */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
@@ -260,8 +286,9 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
 		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);
-	if (!sl)
-		return false;
+	if (!sl) /* a table: keyword and value in neighbouring cells */
+		return memchr(t + ke, '\t', p - ke) && p < len && take_value(t, len, p, true, out) &&
+		       pass_ok(t, ks, ke, false, out);
 	q = p;
 	p = skip_blank(t, len, p + sl);
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
@@ -270,7 +297,7 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
 	}
-	return p < len && take_value(t, len, p, strict, out);
+	return p < len && take_value(t, len, p, strict, out) && pass_ok(t, ks, ke, t[q] == '=', out);
 }
 
 /* ---------------------------------------------------------- other forms */
@@ -280,6 +307,7 @@ typedef struct form {
 	const char *re;
 	int group;
 	bool quoted;             /* the value is delimited: any length, spaces allowed */
+	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
 } form;
 
 static const form forms[] = {
@@ -287,9 +315,27 @@ static const form forms[] = {
 	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1, false},
 	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1, false},
 	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
+	{LIT(LIT_PSEXEC) | LIT(LIT_PSEXEC_LO), "(?i)\\bpsexec(?:64)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s-p\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	{LIT(LIT_CURL), "\\bcurl\\b[^\\r\\n]{0,300}?\\s(?:-u|-U|--user|--proxy-user)\\s+['\"]?[^\\s:'\"]{1,64}:([^\\s'\"]{1,128})", 1, false},
+	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
 };
 
 static GOnce forms_once = G_ONCE_INIT;
+
+/* Basic credentials: the base64 text decodes to printable NAME:SECRET. */
+static bool basic_credentials(const char *b, size_t n)
+{
+	char *s = g_strndup(b, n);
+	gsize dl = 0, i;
+	guchar *d = g_base64_decode(s, &dl);
+	bool ok = dl >= 3 && memchr(d, ':', dl) && ((guchar *)memchr(d, ':', dl) + 1 < d + dl);
+
+	for (i = 0; ok && i < dl; i++)
+		ok = d[i] >= 0x20 && d[i] < 0x7f;
+	g_free(d);
+	g_free(s);
+	return ok;
+}
 
 /* The fixed forms compile once per process (they are not configurable). */
 static gpointer compile_forms(gpointer unused)
@@ -324,7 +370,8 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			sp.e = ov[2 * forms[i].group + 1];
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
-			if (looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted, false))
+			if (forms[i].basic ? basic_credentials(v->text + sp.s, sp.e - sp.s)
+					   : looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted, false))
 				g_array_append_val(spans, sp);
 			off = ov[1] > off ? ov[1] : off + 1;
 		}

@@ -48,6 +48,8 @@ static const char *const def_res_phrases[] = {
 	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
 	"対応終了で(?:問題|差し支え)(?:ありません|ございません)",
 	"\\b(?:this|the|our)\\s+(?:issue|problem)\\s+(?:is|has\\s+been|was)\\s+(?:now\\s+)?(?:resolved|solved|fixed)",
+	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */
+	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b(?!\\s+(?:in|by\\s+(?:update|KB)))",
 	"\\bproblem\\s+solved\\b",
 	"\\b(?:you|we)\\s+(?:may|can)\\s+(?:now\\s+)?close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
 	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:it\\b|(?:the|this|our)\\s+(?:case|ticket|request|SR))",

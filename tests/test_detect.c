@@ -274,6 +274,18 @@ static void test_password_forms(void)
 		{"wa colon", "パスワードは：Wa#Colon1", "Wa#Colon1"},
 		{"note", "パスワード（初期）：Init#2024", "Init#2024"},
 		{"note en", "Password (initial): Init#2025", "Init#2025"},
+		{"table cell", "\tパスワード\t\tCell#Pw99\t", "Cell#Pw99"}, /* <td>s in the HTML view */
+		{"tsv", "user\tpassword\nmdeops\tx\nPassword\tTsv!Pw42\n", "Tsv!Pw42"},
+		{"env pass", "SMTP_USER=svc\nSMTP_PASS=Smtp_P4ss\n", "Smtp_P4ss"},
+		{"yaml pass", "  db_pass: Yml#Pass7\n", "Yml#Pass7"},
+		{"query pass", "GET /login?user=a&pass=Qry!Pass8 HTTP/1.1", "Qry!Pass8"},
+		{"psexec", "PsExec.exe \\\\PC-01 -u CORP\\adm -p Ps3xec!Go -s cmd", "Ps3xec!Go"},
+		{"psexec quoted", "psexec64 \\\\PC-01 -u adm -p \"Two Words!\" cmd", "Two Words!"},
+		{"curl -u", "curl -u svc_mde:Curl#Pass5 https://proxy.local/", "Curl#Pass5"},
+		{"curl proxy", "curl -x http://p:8080 --proxy-user svc:Prx!77z https://x/", "Prx!77z"},
+		{"basic", "Proxy-Authorization: Basic c3ZjX21kZTpCYXNpY1Bhc3MxIQ==",
+		 "c3ZjX21kZTpCYXNpY1Bhc3MxIQ=="},
+		{"basic lower", "-H 'authorization: basic YWRtaW46U2VjcmV0MTIz'", "YWRtaW46U2VjcmV0MTIz"},
 	};
 	size_t i;
 
@@ -315,6 +327,17 @@ static void test_password_prose(void)
 		"SEC_ERROR_BAD_PASSWORD = SEC_ERROR_BASE + 15",
 		"pw = cfg[\"pw\"]",
 		"ftp://user:pass@host/ and https://a:b@example.com/",
+		"Reset your password: https://aka.ms/sspr",
+		"Password reset: https://passwordreset.microsoftonline.com/",
+		"Password\tNever expires",
+		"user\tpassword\tcreated\n",
+		"Tests pass: 120, fail: 3",
+		"pass=120 fail=3",
+		"All checks pass: ok",
+		"to bypass: disable the proxy",
+		"Authorization: Basic realm=\"proxy\"",
+		"Authorization: Basic aGVsbG8gd29ybGQ=",
+		"psexec -s -i cmd",
 	};
 	size_t i;
 

@@ -298,6 +298,8 @@ static void test_resolution_yes(void)
 		"設定変更により解消されました。\n",
 		"Works now, problem solved. Please close it.\n",
 		"Hi Alex,\nafter the update this issue is\nresolved on every server. You can close\nthe case.\n",
+		"Hi,\nissue resolved, thanks!\n",
+		"All sensors are back. Issue resolved.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
@@ -343,6 +345,10 @@ static void test_resolution_no(void)
 		"クローズしてもよろしいでしょうか。\n",
 		"Please do not close it yet.\n",
 		"Please close the firewall port 8080 again.\n",
+		"Known issue fixed in platform 4.18.24090.11, we will test it next week.\n",
+		"Issue resolved?\n",
+		"Previous issue resolved but the new alert remains.\n",
+		"A similar issue resolved itself last month? not this one.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
