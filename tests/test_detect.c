@@ -115,6 +115,22 @@ static void test_card_positive(void)
 		     "4111111111111111");
 }
 
+/* A grouped card wrapped at one of its spaces: format=flowed or a long line. */
+static void test_card_wrapped(void)
+{
+	expect_value("flowed", "番号は 4111 1111 1111 \n1111 です", "credit_card",
+		     "4111 1111 1111 \n1111");
+	expect_value("flowed crlf", "card 4111 \r\n1111 1111 1111 ok", "credit_card",
+		     "4111 \r\n1111 1111 1111");
+	expect_value("long line", "Outlook wraps plain text at 76 characters, so the card number "
+		     "4111 1111\n1111 1111 is cut in two.", "credit_card", "4111 1111\n1111 1111");
+	expect_none("short lines", "Event IDs:\n4624 4625\n4634 4672\n", "credit_card");
+	expect_none("one per line", "ports\n4111\n1111\n1111\n1111\n", "credit_card");
+	expect_none("two groups", "We sent the two parts of the code as: 41111111 \n11111111 ok",
+		    "credit_card");
+	expect_none("luhn fail", "番号は 4111 1111 1111 \n1112 です", "credit_card");
+}
+
 static void test_card_near_miss(void)
 {
 	expect_none("guid", "DeviceId 7df63b2d-75a9-493b-9da8-0909211cc475", "credit_card");
@@ -429,6 +445,7 @@ int main(int argc, char **argv)
 	g_assert_nonnull(D);
 	g_test_add_func("/detect/card/positive", test_card_positive);
 	g_test_add_func("/detect/card/near_miss", test_card_near_miss);
+	g_test_add_func("/detect/card/wrapped", test_card_wrapped);
 	g_test_add_func("/detect/card/sr", test_card_sr);
 	g_test_add_func("/detect/card/sr_rules", test_card_sr_rules);
 	g_test_add_func("/detect/card/preview", test_card_preview);
