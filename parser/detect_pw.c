@@ -263,20 +263,45 @@ static bool pass_ok(const char *t, size_t ks, size_t ke, bool eq, const det_span
 	return false;
 }
 
+/* The keyword at ks ends the name of an XML start tag: <Password>, <AdminPassword>. */
+static bool xml_open_tag(const char *t, size_t ks)
+{
+	size_t i = ks;
+
+	while (i > 0 && ks - i < NOTE_MAX && g_ascii_isalpha(t[i - 1]))
+		i--;
+	return i > 0 && t[i - 1] == '<';
+}
+
+/* "ID/PW: name / secret": the second of a pair at p, else p. */
+static size_t second_of_pair(const char *t, size_t len, size_t p)
+{
+	size_t e = p;
+
+	while (e < len && e - p < NOTE_MAX && t[e] != '/' && !stop_unquoted(t[e]))
+		e++;
+	e = skip_blank(t, len, e);
+	if (e >= len || t[e] != '/' || e == p)
+		return p;
+	return skip_blank(t, len, e + 1);
+}
+
 /* After a keyword ending at ke (started at ks): the value span, if any. */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
 	size_t p = ke, q, sl;
 	bool strict, multi;
 
-	if (ks > 0 && t[ks - 1] == '<' && p < len && t[p] == '>') { /* <Password>x</Password> */
-		size_t e;
+	if (p < len && t[p] == '>' && xml_open_tag(t, ks)) { /* <Password>x</Password> */
+		size_t e, s = p + 1;
 
-		for (e = p + 1; e < len && e - p <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
+		if (s + 7 <= len && g_ascii_strncasecmp(t + s, "<Value>", 7) == 0)
+			s += 7; /* unattend.xml: <AdministratorPassword><Value>x</Value> */
+		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
 			;
-		out->s = p + 1;
+		out->s = s;
 		out->e = e;
-		return e < len && t[e] == '<' && looks_secret(t + p + 1, e - p - 1, true, false);
+		return e < len && t[e] == '<' && looks_secret(t + s, e - s, true, false);
 	}
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
@@ -286,6 +311,8 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
 		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);
+	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !(sl && (t[p] == ':' || t[p] == '=')))
+		return false; /* ProxyPassword is a key: only "key: x", "key=x" */
 	if (!sl) /* a table: keyword and value in neighbouring cells */
 		return memchr(t + ke, '\t', p - ke) && p < len && take_value(t, len, p, true, out) &&
 		       pass_ok(t, ks, ke, false, out);
@@ -296,6 +323,12 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
+	}
+	if (p < len && ks > 0 && t[ks - 1] == '/') { /* ID/PW: name / secret */
+		size_t s2 = second_of_pair(t, len, p);
+
+		strict = strict && s2 == p;
+		p = s2;
 	}
 	return p < len && take_value(t, len, p, strict, out) && pass_ok(t, ks, ke, t[q] == '=', out);
 }
@@ -308,6 +341,7 @@ typedef struct form {
 	int group;
 	bool quoted;             /* the value is delimited: any length, spaces allowed */
 	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
+	bool strict;             /* a plain word is prose ("net user alice returns ...") */
 } form;
 
 static const form forms[] = {
@@ -317,6 +351,9 @@ static const form forms[] = {
 	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
 	{LIT(LIT_PSEXEC) | LIT(LIT_PSEXEC_LO), "(?i)\\bpsexec(?:64)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s-p\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	{LIT(LIT_CURL), "\\bcurl\\b[^\\r\\n]{0,300}?\\s(?:-u|-U|--user|--proxy-user)\\s+['\"]?[^\\s:'\"]{1,64}:([^\\s'\"]{1,128})", 1, false},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+-AsPlainText\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1", 2, true},
+	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet\\s+user\\s+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})\\s+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?![!-~])", 1, false, false, true},
+	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
 };
 
@@ -371,7 +408,8 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
 			if (forms[i].basic ? basic_credentials(v->text + sp.s, sp.e - sp.s)
-					   : looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted, false))
+					   : looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted,
+							  forms[i].strict))
 				g_array_append_val(spans, sp);
 			off = ov[1] > off ? ov[1] : off + 1;
 		}

@@ -42,7 +42,7 @@ static const char *const def_res_phrases[] = {
 	"(?:解決|解消)(?:されました|いたしました|しました)",
 	"(?:事象|問題|現象|エラー)(?:が|は|も)?(?:発生|再現)しなくなりました",
 	"クローズ(?:して(?:いただいて|頂いて|いただいても|頂いても|もらって|も)|いただいて|頂いて|で|にて)?"
-	"(?:結構です|構いません|問題(?:は)?(?:ありません|ございません|ないです)|"
+	"(?:結構です|構いません|大丈夫です|問題(?:は)?(?:ありません|ございません|ないです)|"
 	"差し支え(?:は)?(?:ありません|ございません|ないです)|支障(?:は)?(?:ありません|ございません))",
 	"クローズ(?:を|で)?(?:お願い(?:いた)?します|お願い(?:いた)?したく|お願いできますと幸いです)",
 	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
@@ -54,6 +54,8 @@ static const char *const def_res_phrases[] = {
 	"\\b(?:you|we)\\s+(?:may|can)\\s+(?:now\\s+)?close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
 	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:it\\b|(?:the|this|our)\\s+(?:case|ticket|request|SR))",
 	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
+	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close(?:\\s+it)?\\s*(?:[.!]|$)",
+	"\\b(?:this|the|our)\\s+(?:case|ticket|request|SR)\\s+(?:can|may)\\s+(?:now\\s+)?be\\s+closed\\b",
 	NULL,
 };
 
@@ -92,7 +94,11 @@ static const char *const def_sev_phrases[] = {
 
 static const char *const def_sev_negations[] = {
 	"\\bnot\\b", "n't\\b", "\\bno need\\b", "不要", "必要(?:は)?(?:ありません|ございません|ない)",
-	"のまま", NULL,
+	"のまま",
+	/* a mention, not a request: the past, or what severity A means */
+	"(?:でした|いただきました|頂きました|もらいました|なりました)\\s*[。.]?\\s*$",
+	"\\b(?:last\\s+time|previously)\\b",
+	"基準|定義|条件|意味|違い|\\b(?:criteria|definition|meaning)\\b", NULL,
 };
 
 static const char *const def_sev_conditions[] = {

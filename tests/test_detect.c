@@ -302,6 +302,14 @@ static void test_password_forms(void)
 		{"basic", "Proxy-Authorization: Basic c3ZjX21kZTpCYXNpY1Bhc3MxIQ==",
 		 "c3ZjX21kZTpCYXNpY1Bhc3MxIQ=="},
 		{"basic lower", "-H 'authorization: basic YWRtaW46U2VjcmV0MTIz'", "YWRtaW46U2VjcmV0MTIz"},
+		{"camel json", "{\"ProxyUser\": \"svc\", \"ProxyPassword\": \"Prx#Json42\"}", "Prx#Json42"},
+		{"camel reg", "\"DefaultPassword\"=\"K1osk#Logon\"", "K1osk#Logon"},
+		{"unattend", "<AdministratorPassword><Value>Unatt3nd!Adm</Value>", "Unatt3nd!Adm"},
+		{"asplaintext first", "ConvertTo-SecureString -AsPlainText \"Ps1#First\" -Force", "Ps1#First"},
+		{"net user", "net user mdeadm N3tUser#1 /add", "N3tUser#1"},
+		{"sqlcmd", "sqlcmd -S sql01 -U sa -P Sq1#Cmd77 -Q \"select 1\"", "Sq1#Cmd77"},
+		{"id/pw spaced", "ID/PW: mdeadmin / Kensho#2024", "Kensho#2024"},
+		{"id/pw glued", "ID/PW：mdeadmin/Kensho#2025", "Kensho#2025"},
 	};
 	size_t i;
 
@@ -354,6 +362,13 @@ static void test_password_prose(void)
 		"Authorization: Basic realm=\"proxy\"",
 		"Authorization: Basic aGVsbG8gd29ybGQ=",
 		"psexec -s -i cmd",
+		"AdministratorPassword は LAPS で管理しています。",
+		"PasswordNeverExpires : True",
+		"net user mdeadm /domain",
+		"net user alice returns nothing",
+		"net user Administrator *",
+		"sqlcmd -S sql01 -E -p",
+		"ID/PW: 別途お送りします",
 	};
 	size_t i;
 

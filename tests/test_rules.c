@@ -299,6 +299,9 @@ static void test_resolution_yes(void)
 		"Works now, problem solved. Please close it.\n",
 		"Hi Alex,\nafter the update this issue is\nresolved on every server. You can close\nthe case.\n",
 		"Hi,\nissue resolved, thanks!\n",
+		"問題が解消したので、本件はクローズで大丈夫です。\n",
+		"The sensor is healthy again. This case can be closed.\n",
+		"That fixed it! Feel free to close.\n",
 		"All sensors are back. Issue resolved.\n",
 		NULL,
 	};
@@ -349,6 +352,8 @@ static void test_resolution_no(void)
 		"Issue resolved?\n",
 		"Previous issue resolved but the new alert remains.\n",
 		"A similar issue resolved itself last month? not this one.\n",
+		"Feel free to close the port after the test.\n",
+		"This case can be closed once the patch is deployed.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
@@ -509,6 +514,10 @@ static void test_severity(void)
 		"This is high priority a customer is waiting.\n",
 		"影響が収まったので、重要度を A から B に下げてください。\n",
 		"了解です。\n\n差出人: サポート\n送信日時: 2024年12月4日\n\n重要度を A に上げることも可能です。\n",
+		"重大度Aの基準を教えてください。\n",
+		"前回の SR では Sev A で対応いただきました。\n",
+		"What is the definition of severity A?\n",
+		"Last time we had severity A for a similar outage.\n",
 		NULL,
 	};
 	sm_rules *r = defaults();
