@@ -14,7 +14,8 @@
  * format=flowed (the line ends with a space) or by the mailer's plain-text
  * wrap (a line of WRAP_LINE_MIN bytes or more); wrapped_cards() looks at each
  * line break with digits on both sides and takes only candidates of three or
- * more groups that cross it.
+ * more groups that cross it.  Full-width digits joined by ー (an IME's
+ * hyphen) and groups separated by two spaces (copied from a PDF) count too.
  *
  * Untrusted input: the view.  Limits: CLUSTER_MAX_GROUPS groups per cluster
  * (a longer cluster is cut into consecutive clusters: still linear), the
@@ -68,6 +69,12 @@ static bool glued_right(const char *t, size_t len, size_t e)
 	return t[e] == '.' && e + 1 < len && g_ascii_isalnum(t[e + 1]);
 }
 
+/* Two spaces and a digit at p: groups copied from a PDF ("4111  1111  ..."). */
+static bool double_space(const char *t, size_t len, size_t p)
+{
+	return p + 2 < len && t[p] == ' ' && t[p + 1] == ' ' && is_d(t[p + 2]);
+}
+
 /* Groups from position p (a digit); returns the position after the cluster. */
 static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
 {
@@ -85,6 +92,11 @@ static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
 		    c->n < CLUSTER_MAX_GROUPS) {
 			c->sep[c->n - 1] = t[p];
 			p++;
+			continue;
+		}
+		if (double_space(t, len, p) && c->n < CLUSTER_MAX_GROUPS) {
+			c->sep[c->n - 1] = 'D';
+			p += 2;
 			continue;
 		}
 		break;
@@ -112,6 +124,10 @@ static size_t cluster_digits(const char *t, size_t len, size_t p, size_t *digits
 		if (n < CLUSTER_MAX_GROUPS && p + 1 < len && (t[p] == ' ' || t[p] == '-') &&
 		    is_d(t[p + 1])) {
 			p++;
+			continue;
+		}
+		if (n < CLUSTER_MAX_GROUPS && double_space(t, len, p)) {
+			p += 2;
 			continue;
 		}
 		break;
@@ -468,6 +484,65 @@ static void wrapped_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, 
 	}
 }
 
+#define CHOON "\xe3\x83\xbc" /* ー, U+30FC: an IME's hyphen between full-width digits */
+
+/* Groups joined by ー around the one at p (a digit before it, a digit after). */
+static size_t choon_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, size_t p,
+		       det_out *out)
+{
+	const char *t = v->text;
+	size_t s = p, e;
+	cluster c;
+	unsigned a;
+
+	while (s > 0 && p - s < WRAP_SIDE_MAX && (is_d(t[s - 1]) ||
+	       (s >= 4 && memcmp(t + s - 3, CHOON, 3) == 0 && is_d(t[s - 4]))))
+		s -= is_d(t[s - 1]) ? 1 : 3;
+	c.n = 0;
+	for (e = s; e < v->len && c.n < CLUSTER_MAX_GROUPS;) {
+		size_t g = e;
+
+		while (g < v->len && is_d(t[g]))
+			g++;
+		c.start[c.n] = e;
+		c.end[c.n] = g;
+		c.sep[c.n++] = 'L';
+		if (g + 3 < v->len && memcmp(t + g, CHOON, 3) == 0 && is_d(t[g + 3])) {
+			e = g + 3;
+			continue;
+		}
+		e = g;
+		break;
+	}
+	c.sep[c.n - 1] = '\0';
+	for (a = 0; a + 1 < c.n && !out->full; a++) {
+		int b = card_at(dt, v, ctx, &c, a, a + 1, out);
+
+		if (b >= 0)
+			a = (unsigned)b;
+	}
+	return e;
+}
+
+/* Each ー between two digits. */
+static void choon_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	size_t p = 1;
+
+	while (p + 3 < v->len && !out->full) {
+		const char *m = memmem(v->text + p, v->len - p, CHOON, 3);
+		size_t at;
+
+		if (!m)
+			break;
+		at = (size_t)(m - v->text);
+		if (at > 0 && at + 3 < v->len && is_d(v->text[at - 1]) && is_d(v->text[at + 3]))
+			p = choon_at(dt, v, ctx, at, out) + 1;
+		else
+			p = at + 3;
+	}
+}
+
 /* Each line break with a digit after it. */
 static void wrapped_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
 {
@@ -486,6 +561,8 @@ int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_ou
 
 	if (!out->full)
 		wrapped_cards(d, v, ctx, out);
+	if (!out->full)
+		choon_cards(d, v, ctx, out);
 	return out->full ? 1 : rc;
 }
 

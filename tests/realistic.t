@@ -8,7 +8,9 @@ conf/support-milter.conf and judged by the independent scorer's own checks
 The date is fixed by --now so that SR numbers do not age out.
 
 Extra check (label `split_ok`): a card split over a line break must not
-survive with the lines joined either.  No secret value is ever printed:
+survive with the lines joined either.  Label `todo` (a reason): a known
+limit of the policy, reported as a TAP TODO so that it stays visible
+without failing the suite (prove says so if it starts to pass).  No secret value is ever printed:
 failures show the scorer's redacted form."""
 import importlib.util
 import os
@@ -75,11 +77,12 @@ def main():
             r = score.score_message(stem, eml, label, res, False)
             extra = joined_leaks(score, outb, label) if p.returncode == 0 else []
             n += 1
+            todo = " # TODO " + label["todo"] if label.get("todo") else ""
             if r["passed"] and not extra:
-                print("ok %d - %s (%s)" % (n, stem, r["action"]))
+                print("ok %d - %s (%s)%s" % (n, stem, r["action"], todo))
             else:
-                failed += 1
-                print("not ok %d - %s (%s): %s" % (n, stem, r["action"], label.get("why", "")))
+                failed += 0 if todo else 1
+                print("not ok %d - %s (%s): %s%s" % (n, stem, r["action"], label.get("why", ""), todo))
                 for f in r["failures"]:
                     print("# " + f["detail"])
                 for e in extra:

@@ -131,6 +131,17 @@ static void test_card_wrapped(void)
 	expect_none("luhn fail", "番号は 4111 1111 1111 \n1112 です", "credit_card");
 }
 
+/* Separators a person or a tool produces: ー typed by an IME, two spaces from a PDF. */
+static void test_card_odd_separators(void)
+{
+	expect_value("choon", "カード番号：４１１１ー１１１１ー１１１１ー１１１１です", "credit_card",
+		     "4111ー1111ー1111ー1111");
+	expect_value("double space", "from the PDF: 4111  1111  1111  1111 ok", "credit_card",
+		     "4111  1111  1111  1111");
+	expect_none("choon luhn fail", "番号 4111ー1111ー1111ー1112 と サーバー 2ー3", "credit_card");
+	expect_none("choon katakana", "サーバー1台、カード2枚、データー3件", "credit_card");
+}
+
 static void test_card_near_miss(void)
 {
 	expect_none("guid", "DeviceId 7df63b2d-75a9-493b-9da8-0909211cc475", "credit_card");
@@ -461,6 +472,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/card/positive", test_card_positive);
 	g_test_add_func("/detect/card/near_miss", test_card_near_miss);
 	g_test_add_func("/detect/card/wrapped", test_card_wrapped);
+	g_test_add_func("/detect/card/odd_separators", test_card_odd_separators);
 	g_test_add_func("/detect/card/sr", test_card_sr);
 	g_test_add_func("/detect/card/sr_rules", test_card_sr_rules);
 	g_test_add_func("/detect/card/preview", test_card_preview);

@@ -9,8 +9,10 @@ Untrusted input: none (we generate it).  Limits: about 100 small messages.
 Every card number here is generated Luhn-valid from a test prefix; every
 password, key and onboarding blob is fabricated.
 
-Label extension `split_ok`: the card secret may be split over a line break
-in the message; tests/realistic.t then also checks it with the lines joined.
+Label extensions: `split_ok`: the card secret may be split over a line
+break in the message; tests/realistic.t then also checks it with the lines
+joined.  `todo` (a reason): a known limit, reported as TAP TODO.
+The second round of variants is in more.py (same helpers).
 """
 import base64
 import io
@@ -575,6 +577,9 @@ def main(argv):
     os.makedirs(argv[1], exist_ok=True)
     for f in (cards, card_near_misses, passwords, onboarding, onboarding_near_misses, sr_rules, resolution, severity):
         f()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import more  # noqa: E402  (second round; imports this module's helpers)
+    more.register()
     for name, eml, lab in OUT:
         with open(os.path.join(argv[1], name + ".eml"), "w", encoding="utf-8", newline="\n") as fh:
             fh.write(eml)
@@ -585,4 +590,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+    sys.modules.setdefault("gen", sys.modules["__main__"])
     sys.exit(main(sys.argv))
