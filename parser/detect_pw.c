@@ -286,6 +286,54 @@ static size_t second_of_pair(const char *t, size_t len, size_t p)
 	return skip_blank(t, len, e + 1);
 }
 
+/*
+ * A value with no separator: the next cell of a table (HTML td, TSV: a tab
+ * between), or after spaces a value that cannot be a word, hex code or GUID
+ * ("パスワード Sp4ce#Only9 で"): letters and digits, and a symbol or both cases.
+ */
+static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
+			 det_span *out)
+{
+	size_t i;
+	unsigned up = 0, lo = 0, dig = 0, sym = 0;
+
+	if (p >= len || p == ke || !take_value(t, len, p, true, out) || !pass_ok(t, ks, ke, false, out))
+		return false;
+	if (memchr(t + ke, '\t', p - ke))
+		return true;
+	if (ks > 0 && (unsigned char)t[ks - 1] < 0x80 && !strchr(" \t\n(", t[ks - 1]))
+		return false; /* after spaces: a keyword starting a phrase only */
+	for (i = out->s; i < out->e; i++) {
+		char c = t[i];
+
+		up += g_ascii_isupper(c) != 0;
+		lo += g_ascii_islower(c) != 0;
+		dig += g_ascii_isdigit(c) != 0;
+		sym += g_ascii_ispunct(c) && c != '-' && c != '.' && c != '_';
+	}
+	if (out->e - out->s < 8 || !(up + lo) || !dig || (t[out->s] == '0' && t[out->s + 1] == 'x'))
+		return false;
+	return sym || (up && lo);
+}
+
+/* "以下の通りです。", "下記です：", "次の通り": the value is on the next line. */
+static size_t pointer_phrase(const char *t, size_t len, size_t p)
+{
+	static const char *const words[] = {"以下", "下記", "次の", NULL};
+	const char *const *w;
+	size_t e;
+
+	for (w = words; *w; w++)
+		if (p + strlen(*w) <= len && memcmp(t + p, *w, strlen(*w)) == 0)
+			break;
+	if (!*w)
+		return p;
+	for (e = p; e < len && e - p < 3 * NOTE_MAX && t[e] != '\n' && t[e] != '\r'; e++)
+		if ((unsigned char)t[e] < 0x80 && t[e] != ' ' && t[e] != ':')
+			return p; /* more than a pointer on this line */
+	return e < len && e - p < 3 * NOTE_MAX ? e : p;
+}
+
 /* After a keyword ending at ke (started at ks): the value span, if any. */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
@@ -313,13 +361,14 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 	sl = separator(t, len, p, &strict, &multi);
 	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !(sl && (t[p] == ':' || t[p] == '=')))
 		return false; /* ProxyPassword is a key: only "key: x", "key=x" */
-	if (!sl) /* a table: keyword and value in neighbouring cells */
-		return memchr(t + ke, '\t', p - ke) && p < len && take_value(t, len, p, true, out) &&
-		       pass_ok(t, ks, ke, false, out);
+	if (!sl)
+		return no_separator(t, len, ks, ke, p, out);
 	q = p;
 	p = skip_blank(t, len, p + sl);
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
 		p = skip_blank(t, len, p + 1);
+	if (t[q] != ':' && t[q] != '=')
+		p = pointer_phrase(t, len, p); /* "パスワードは以下の通りです。" + next line */
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);

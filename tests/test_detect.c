@@ -321,6 +321,9 @@ static void test_password_forms(void)
 		{"sqlcmd", "sqlcmd -S sql01 -U sa -P Sq1#Cmd77 -Q \"select 1\"", "Sq1#Cmd77"},
 		{"id/pw spaced", "ID/PW: mdeadmin / Kensho#2024", "Kensho#2024"},
 		{"id/pw glued", "ID/PW：mdeadmin/Kensho#2025", "Kensho#2025"},
+		{"pointer next line", "パスワードは以下の通りです。\nIka#Pass2024\n", "Ika#Pass2024"},
+		{"space only jp", "ユーザー名 mdeadm02 パスワード Sp4ce#Only9 でログイン", "Sp4ce#Only9"},
+		{"space only en", "login with password Abcd1234Xy please", "Abcd1234Xy"},
 	};
 	size_t i;
 
@@ -380,6 +383,13 @@ static void test_password_prose(void)
 		"net user Administrator *",
 		"sqlcmd -S sql01 -E -p",
 		"ID/PW: 別途お送りします",
+		"パスワードは以下の条件を満たす必要があります。\n- 12文字以上\n",
+		"change password S-1-5-21-3623811015-3361044348-30300820-1013",
+		"failed to set password 0x8007052D",
+		"password hash e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"reset password for user01 at 10:00",
+		"password 3c1e5a8b-7d2f-4e6a-9b0c-1d2e3f4a5b6c",
+		"Password Hash Sync 2024",
 	};
 	size_t i;
 

@@ -302,6 +302,10 @@ static void test_resolution_yes(void)
 		"問題が解消したので、本件はクローズで大丈夫です。\n",
 		"The sensor is healthy again. This case can be closed.\n",
 		"That fixed it! Feel free to close.\n",
+		"無事に解消できました。\n",
+		"おかげさまで直りました。\n",
+		"Hi Alex,\nResolved. Thanks for your help!\n",
+		"All good now, we are good to close this case.\n",
 		"All sensors are back. Issue resolved.\n",
 		NULL,
 	};
@@ -353,6 +357,9 @@ static void test_resolution_no(void)
 		"Previous issue resolved but the new alert remains.\n",
 		"A similar issue resolved itself last month? not this one.\n",
 		"Feel free to close the port after the test.\n",
+		"手順を試しましたが解消できませんでした。\n",
+		"直りましたら連絡します。\n",
+		"Resolved?\n",
 		"This case can be closed once the patch is deployed.\n",
 		NULL,
 	};
@@ -497,6 +504,8 @@ static void test_severity(void)
 		"影響が全社に拡大したため、重要度を A に引き上げてください。\n",
 		"重大度をAに変更してください。\n",
 		"Sev A に上げてください。\n",
+		"全社影響のため Sev.A 対応をお願いします。\n",
+		"影響は一部ではなく全社のため重大度Aに上げてください。\n",
 		"重要度 A へ変更をお願いします。\n",
 		"重要度を A に上げていただけませんか。\n",
 		"24x7 対応を希望します。\n",
@@ -518,6 +527,7 @@ static void test_severity(void)
 		"前回の SR では Sev A で対応いただきました。\n",
 		"What is the definition of severity A?\n",
 		"Last time we had severity A for a similar outage.\n",
+		"今回は Severity A ではなく B で起票しました。\n",
 		NULL,
 	};
 	sm_rules *r = defaults();

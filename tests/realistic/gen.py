@@ -109,6 +109,10 @@ def mixed(subject, body, atts, html=None):
         out.append('--%s\nContent-Type: text/html; charset="utf-8"\nContent-Transfer-Encoding: base64\n\n' % ab)
         out.append(b64(html.encode()) + "--%s--\n" % ab)
     for name, data, ctype in atts:
+        if ctype == "message/rfc822":  # RFC 2046: 7bit/8bit only, as Outlook and Gmail send it
+            out.append("--%s\nContent-Type: message/rfc822; name=\"%s\"\nContent-Disposition: attachment; "
+                       "filename=\"%s\"\n\n%s\n" % (bnd, name, name, data.decode()))
+            continue
         out.append("--%s\nContent-Type: %s; name=\"%s\"\nContent-Disposition: attachment; "
                    "filename=\"%s\"\nContent-Transfer-Encoding: base64\n\n%s"
                    % (bnd, ctype, name, name, b64(data)))

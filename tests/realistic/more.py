@@ -176,6 +176,49 @@ def rules2():
         unchanged=True, why="お問合せ番号 without い")
 
 
+def round3():
+    c = card("4", 16)
+    html = ("<html><body><p>添付の通りです。</p><!-- メモ: カード番号 %s -->"
+            "<p title=\"カード番号 %s\">詳細</p><span style=\"display:none\">%s</span></body></html>"
+            % (group(c, [4, 4, 4, 4]), group(c, [4, 4, 4, 4]), c))
+    add("r3_card_html_hidden_places", mixed(S_RE, "添付の通りです。\n詳細\n", [], html=html), secrets=[c], keep=[],
+        why="card in an HTML comment, a title attribute and a display:none span")
+    inner = zip_of([("scripts/setup.txt", onb_cmd())])
+    fwd = ("From: it@contoso.co.jp\nTo: h.sato@contoso.co.jp\nSubject: scripts\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=\"in\"\n\n--in\nContent-Type: text/plain\n\nsee zip\n--in\n"
+           "Content-Type: application/zip; name=\"s.zip\"\nContent-Disposition: attachment; filename=\"s.zip\"\n"
+           "Content-Transfer-Encoding: base64\n\n" + base64.encodebytes(inner).decode() + "--in--\n")
+    add("r3_onb_fwd_eml_zip_txt", mixed("FW: [SR#%s] スクリプト" % SR, GREET + "社内で回ってきたメールを転送します。\n" + SIGN,
+        [("fwd.eml", fwd.encode(), "message/rfc822")]), expect="reject", why="onboarding script as .txt in a zip in a forwarded mail")
+    add("r3_onb_fwd_eml_base64", mixed("FW: [SR#%s] スクリプト" % SR, GREET + "転送します。\n" + SIGN,
+        [("fwd.eml", fwd.encode(), "message/rfc822-b64")]).replace("message/rfc822-b64", "message/rfc822"),
+        expect="reject", why="the same forwarded mail sent base64-encoded (not allowed by RFC 2046, some clients do it)",
+        todo="msg.c (not ours): a base64 message/rfc822 part is not decoded, so what it carries is not scanned")
+    add("r3_pw_next_line_ika", text_msg(S_RE, GREET + "検証用アカウントのパスワードは以下の通りです。\nIka#Pass2024\n" + SIGN),
+        secrets=["Ika#Pass2024"], keep=[], why="パスワードは以下の通りです。 then the value on its own line")
+    add("r3_pw_space_only", text_msg(S_RE, GREET + "ユーザー名 mdeadm02 パスワード Sp4ce#Only9 でログインできます。\n" + SIGN),
+        secrets=["Sp4ce#Only9"], keep=["mdeadm02"], why="keyword and value separated by a space only")
+    for name, subj in [("r3_sr_fwd_prefix", "Re: Fwd: TrackingID#%s 隔離" % SR),
+                       ("r3_sr_aw_prefix", "AW: WG: [SR#%s] Sensor" % SR),
+                       ("r3_sr_fullwidth_re", "Ｒｅ：【ＳＲ＃%s】隔離" % SR)]:
+        add(name, text_msg(subj, GREET + "よろしくお願いします。\n"), unchanged=True, why="reply prefix variants")
+    R = "RE: [SR#%s] Defender for Endpoint の件" % SR
+    for name, body, res, why in [
+        ("r3_res_fw_exclaim", "佐藤です。\n解決しました！ありがとうございました！！\n" + SIGN, True, "full-width exclamation marks"),
+        ("r3_res_dekimashita", "佐藤です。\n無事に解消できました。クローズしてください。\n" + SIGN, True, "解消できました"),
+        ("r3_res_naorimashita", "佐藤です。\nおかげさまで直りました。ありがとうございました。\n" + SIGN, True, "直りました"),
+        ("r3_res_resolved_alone", "Hi Alex,\nResolved. Thanks for your help!\nHanako\n", True, "'Resolved.' alone"),
+        ("r3_res_good_to_close", "Hi,\nAll good now, we are good to close this case.\nHanako\n", True, "good to close this case"),
+        ("r3_res_dekimasen", "佐藤です。\n手順を試しましたが解消できませんでした。\n" + SIGN, False, "解消できませんでした"),
+    ]:
+        add(name, text_msg(R, body), resolution=res, why=why, unchanged=True)
+    for name, body, expect, why in [
+        ("r3_sev_dot", "佐藤です。\n全社影響のため Sev.A 対応をお願いします。\n" + SIGN, "reject", "Sev.A"),
+        ("r3_sev_dehanaku", "佐藤です。\n今回は Severity A ではなく B で起票しました。\n" + SIGN, "deliver", "'A ではなく B'"),
+    ]:
+        add(name, text_msg(R, body), expect=expect, why=why, unchanged=(expect == "deliver"))
+
+
 def register():
-    for f in (cards2, pw2, mde2, rules2):
+    for f in (cards2, pw2, mde2, rules2, round3):
         f()
