@@ -47,6 +47,8 @@ static const char *const def_res_phrases[] = {
 	"差し支え(?:は)?(?:ありません|ございません|ないです)|支障(?:は)?(?:ありません|ございません))",
 	"クローズ(?:を|で)?(?:お願い(?:いた)?します|お願い(?:いた)?したく|お願いできますと幸いです)",
 	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
+	/* a polite request, not a question: the か is part of the phrase */
+	"クローズ(?:して)?(?:いただけ|頂け)(?:ます|ません)(?:でしょうか|か)",
 	"対応終了で(?:問題|差し支え)(?:ありません|ございません)",
 	"\\b(?:this|the|our)\\s+(?:issue|problem)\\s+(?:is|has\\s+been|was)\\s+(?:now\\s+)?(?:resolved|solved|fixed)",
 	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */

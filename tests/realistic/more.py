@@ -209,6 +209,9 @@ def round3():
         ("r3_res_naorimashita", "佐藤です。\nおかげさまで直りました。ありがとうございました。\n" + SIGN, True, "直りました"),
         ("r3_res_resolved_alone", "Hi Alex,\nResolved. Thanks for your help!\nHanako\n", True, "'Resolved.' alone"),
         ("r3_res_good_to_close", "Hi,\nAll good now, we are good to close this case.\nHanako\n", True, "good to close this case"),
+        ("r3_res_close_itadakemasuka", "佐藤です。\n問題なく動作しております。本件はクローズしていただけますか。\n" + SIGN, True, "クローズしていただけますか (a request)"),
+        ("r3_res_close_deshouka", "佐藤です。\n解消を確認しました。本件クローズいただけますでしょうか。\n" + SIGN, True, "クローズいただけますでしょうか"),
+        ("r3_res_close_yoroshii", "佐藤です。\nまだ検証中です。クローズしてもよろしいでしょうか、と社内で聞かれています。\n" + SIGN, False, "asking whether closing is fine"),
         ("r3_res_dekimasen", "佐藤です。\n手順を試しましたが解消できませんでした。\n" + SIGN, False, "解消できませんでした"),
     ]:
         add(name, text_msg(R, body), resolution=res, why=why, unchanged=True)
