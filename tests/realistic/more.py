@@ -222,6 +222,27 @@ def round3():
         add(name, text_msg(R, body), expect=expect, why=why, unchanged=(expect == "deliver"))
 
 
+def near_misses3():
+    out = ("PS C:\\> Get-Process MsSense, SenseIR, MsMpEng\n\n"
+           "Handles  NPM(K)    PM(K)      WS(K)     CPU(s)     Id  SI ProcessName\n"
+           "-------  ------    -----      -----     ------     --  -- -----------\n"
+           "    812      45    61234      88120      12.53   4512   0 MsSense\n"
+           "    301      18     9876      20456       0.84   7788   0 SenseIR\n"
+           "   1532      98   412345     398765     843.22   3344   0 MsMpEng\n\n"
+           "PS C:\\> netstat -ano | findstr 443\n"
+           "  TCP    10.1.2.3:50412     20.44.229.112:443      ESTABLISHED     4512\n"
+           "  TCP    10.1.2.3:50413     52.168.112.66:443      ESTABLISHED     4512\n\n"
+           "イベントログ (Microsoft-Windows-SENSE/Operational) を確認したところ、以下の ID が記録されていました\n"
+           "4624 4625\n4634 4672 5\n"
+           "前回の調査で確認したプロセス ID とスレッド ID は次の通りです。対象端末のプロセス 4512 7788\n"
+           "3344 1024 2048 の順に起動しています。\n"
+           "ユーザー名 mdeadm02 のパスワード ポリシー は 14 文字以上、パスワード 有効期限 90 日です。\n"
+           "PW reset 済み、pass 2 / fail 0\n")
+    add("r3_nm_console_output", text_msg(S_RE, GREET + out + SIGN), unchanged=True,
+        keep=["61234", "4512   0 MsSense", "20.44.229.112:443", "4624 4625", "3344 1024 2048"],
+        why="Get-Process / netstat columns, event IDs over lines, password policy prose")
+
+
 def register():
-    for f in (cards2, pw2, mde2, rules2, round3):
+    for f in (cards2, pw2, mde2, rules2, round3, near_misses3):
         f()
