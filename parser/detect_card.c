@@ -10,10 +10,17 @@
  * a number is not glue.  Cards need Luhn and a known issuer range and are
  * never the message's SR numbers (keywords or an expiry date nearby only
  * raise the confidence); My Number needs its check digit and a keyword nearby.
+ * A card in space-separated groups may be wrapped at one of its spaces: by
+ * format=flowed (the line ends with a space) or by the mailer's plain-text
+ * wrap (a line of WRAP_LINE_MIN bytes or more); wrapped_cards() looks at each
+ * line break with digits on both sides and takes only candidates of three or
+ * more groups that cross it.  Full-width digits joined by ー (an IME's
+ * hyphen) and groups separated by two spaces (copied from a PDF) count too.
  *
  * Untrusted input: the view.  Limits: CLUSTER_MAX_GROUPS groups per cluster
  * (a longer cluster is cut into consecutive clusters: still linear), the
- * keyword window from the configuration, max_hits.
+ * keyword window from the configuration, max_hits; WRAP_SIDE_MAX bytes each
+ * side of a line break.
  */
 #include "detect_int.h"
 
@@ -24,6 +31,8 @@
 #define SEP_GROUP_MIN 3 /* digits in a group when a number is written in groups */
 #define SEP_GROUP_MAX 8
 #define EXPIRY_WINDOW 60 /* bytes after a card searched for MM/YY */
+#define WRAP_LINE_MIN 50 /* a line this long before a break may have been wrapped */
+#define WRAP_SIDE_MAX 48 /* bytes of digits and spaces taken each side of a break */
 
 typedef struct cluster {
 	size_t start[CLUSTER_MAX_GROUPS], end[CLUSTER_MAX_GROUPS];
@@ -60,6 +69,12 @@ static bool glued_right(const char *t, size_t len, size_t e)
 	return t[e] == '.' && e + 1 < len && g_ascii_isalnum(t[e + 1]);
 }
 
+/* Two spaces and a digit at p: groups copied from a PDF ("4111  1111  ..."). */
+static bool double_space(const char *t, size_t len, size_t p)
+{
+	return p + 2 < len && t[p] == ' ' && t[p + 1] == ' ' && is_d(t[p + 2]);
+}
+
 /* Groups from position p (a digit); returns the position after the cluster. */
 static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
 {
@@ -77,6 +92,11 @@ static size_t parse_cluster(const char *t, size_t len, size_t p, cluster *c)
 		    c->n < CLUSTER_MAX_GROUPS) {
 			c->sep[c->n - 1] = t[p];
 			p++;
+			continue;
+		}
+		if (double_space(t, len, p) && c->n < CLUSTER_MAX_GROUPS) {
+			c->sep[c->n - 1] = 'D';
+			p += 2;
 			continue;
 		}
 		break;
@@ -104,6 +124,10 @@ static size_t cluster_digits(const char *t, size_t len, size_t p, size_t *digits
 		if (n < CLUSTER_MAX_GROUPS && p + 1 < len && (t[p] == ' ' || t[p] == '-') &&
 		    is_d(t[p + 1])) {
 			p++;
+			continue;
+		}
+		if (n < CLUSTER_MAX_GROUPS && double_space(t, len, p)) {
+			p += 2;
 			continue;
 		}
 		break;
@@ -197,9 +221,10 @@ static bool expiry_after(const char *t, size_t len, size_t e)
 	return false;
 }
 
-/* Longest card starting at group a; returns the last group used, or -1. */
+/* Longest card starting at group a and ending at group min_b or later;
+ * returns the last group used, or -1. */
 static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
-		   unsigned a, det_out *out)
+		   unsigned a, unsigned min_b, det_out *out)
 {
 	const char *t = v->text;
 	char d[GROUP_MAX_DIGITS + 1];
@@ -207,7 +232,7 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 
 	if (a == 0 && glued_left(t, c->start[0]))
 		return -1;
-	for (b = (int)c->n - 1; b >= (int)a; b--) {
+	for (b = (int)c->n - 1; b >= (int)min_b; b--) {
 		size_t n = collect(t, c, a, (unsigned)b, d, GROUP_MAX_DIGITS);
 		size_t s = c->start[a], e = c->end[b];
 		int conf = 60;
@@ -365,7 +390,7 @@ static void walk_run(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bo
 		}
 		p = parse_cluster(t, v->len, p, &c);
 		for (a = 0; a < c.n && !out->full; a++) {
-			int b = card ? card_at(dt, v, ctx, &c, a, out) : mynumber_at(dt, v, &c, a, out);
+			int b = card ? card_at(dt, v, ctx, &c, a, a, out) : mynumber_at(dt, v, &c, a, out);
 
 			if (b >= 0)
 				a = (unsigned)b;
@@ -389,9 +414,159 @@ static int walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool ca
 	return out->full ? 1 : 0;
 }
 
+/* Space-separated groups ending at e (exclusive), at most WRAP_SIDE_MAX bytes
+ * back: their start (e if none). */
+static size_t groups_left(const char *t, size_t e)
+{
+	size_t s = e;
+
+	while (s > 0 && e - s < WRAP_SIDE_MAX &&
+	       (is_d(t[s - 1]) || (t[s - 1] == ' ' && s >= 2 && is_d(t[s - 2]) && s < e)))
+		s--;
+	return s;
+}
+
+/* The groups of [s, e) (digits and single spaces) appended to c. */
+static void add_groups(const char *t, size_t s, size_t e, cluster *c)
+{
+	unsigned n = c->n;
+
+	while (s < e && n < CLUSTER_MAX_GROUPS) {
+		size_t g = s;
+
+		while (g < e && is_d(t[g]))
+			g++;
+		c->start[n] = s;
+		c->end[n] = g;
+		c->sep[n] = ' ';
+		n++;
+		s = g + 1;
+	}
+	c->n = n;
+}
+
+/* A card wrapped at the line break at nl (see the header). */
+static void wrapped_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, size_t nl,
+		       det_out *out)
+{
+	const char *t = v->text;
+	size_t le = nl, ls, rs = nl + 1, re = nl + 1;
+	cluster c;
+	unsigned left, a;
+
+	if (le > 0 && t[le - 1] == '\r')
+		le--;
+	if (le > 0 && t[le - 1] == ' ')
+		le--; /* format=flowed: a soft break */
+	else if (le < WRAP_LINE_MIN || memchr(t + le - WRAP_LINE_MIN, '\n', WRAP_LINE_MIN))
+		return; /* a short line was not wrapped by the mailer */
+	if (le == 0 || !is_d(t[le - 1]) || rs >= v->len || !is_d(t[rs]))
+		return;
+	ls = groups_left(t, le);
+	while (re < v->len && re - rs < WRAP_SIDE_MAX &&
+	       (is_d(t[re]) || (t[re] == ' ' && re + 1 < v->len && is_d(t[re + 1]))))
+		re++;
+	if (re < v->len && (t[re] == '-' || (t[re] == ' ' && re + 1 < v->len && is_d(t[re + 1]))))
+		return; /* hyphens, or longer than the window: not a plain grouped number */
+	c.n = 0;
+	add_groups(t, ls, le, &c);
+	left = c.n;
+	add_groups(t, rs, re, &c);
+	if (left == 0 || c.n <= left)
+		return;
+	c.sep[c.n - 1] = '\0';
+	/* groups a..b across the break, three at least (one real space) */
+	for (a = 0; a < left && !out->full; a++) {
+		unsigned min_b = a + 2 > left ? a + 2 : left;
+
+		if (min_b < c.n && card_at(dt, v, ctx, &c, a, min_b, out) >= 0)
+			break;
+	}
+}
+
+#define CHOON "\xe3\x83\xbc" /* ー, U+30FC: an IME's hyphen between full-width digits */
+
+/* Groups joined by ー around the one at p (a digit before it, a digit after). */
+static size_t choon_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, size_t p,
+		       det_out *out)
+{
+	const char *t = v->text;
+	size_t s = p, e;
+	cluster c;
+	unsigned a;
+
+	while (s > 0 && p - s < WRAP_SIDE_MAX && (is_d(t[s - 1]) ||
+	       (s >= 4 && memcmp(t + s - 3, CHOON, 3) == 0 && is_d(t[s - 4]))))
+		s -= is_d(t[s - 1]) ? 1 : 3;
+	c.n = 0;
+	for (e = s; e < v->len && c.n < CLUSTER_MAX_GROUPS;) {
+		size_t g = e;
+
+		while (g < v->len && is_d(t[g]))
+			g++;
+		c.start[c.n] = e;
+		c.end[c.n] = g;
+		c.sep[c.n++] = 'L';
+		if (g + 3 < v->len && memcmp(t + g, CHOON, 3) == 0 && is_d(t[g + 3])) {
+			e = g + 3;
+			continue;
+		}
+		e = g;
+		break;
+	}
+	c.sep[c.n - 1] = '\0';
+	for (a = 0; a + 1 < c.n && !out->full; a++) {
+		int b = card_at(dt, v, ctx, &c, a, a + 1, out);
+
+		if (b >= 0)
+			a = (unsigned)b;
+	}
+	return e;
+}
+
+/* Each ー between two digits. */
+static void choon_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	size_t p = 3; /* the last byte of a ー at p - 1 */
+
+	/* memchr on its last byte (a rare continuation byte) is far cheaper
+	 * than memmem on three bytes */
+	while (p + 1 < v->len && !out->full) {
+		const char *m = memchr(v->text + p, 0xbc, v->len - p - 1);
+		size_t at;
+
+		if (!m)
+			break;
+		at = (size_t)(m - v->text) - 2;
+		if (memcmp(v->text + at, CHOON, 3) == 0 && at > 0 && is_d(v->text[at - 1]) &&
+		    is_d(v->text[at + 3]))
+			p = choon_at(dt, v, ctx, at, out) + 3;
+		else
+			p = at + 3;
+	}
+}
+
+/* Each line break with a digit after it. */
+static void wrapped_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	const char *p = v->text, *end = v->text + v->len, *nl;
+
+	while (p < end && !out->full && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (nl + 1 < end && is_d(nl[1]))
+			wrapped_at(dt, v, ctx, (size_t)(nl - v->text), out);
+		p = nl + 1;
+	}
+}
+
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
 {
-	return walk(d, v, ctx, true, out);
+	int rc = walk(d, v, ctx, true, out);
+
+	if (!out->full)
+		wrapped_cards(d, v, ctx, out);
+	if (!out->full)
+		choon_cards(d, v, ctx, out);
+	return out->full ? 1 : rc;
 }
 
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out)

@@ -115,7 +115,8 @@ static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_
 	if (i + l > len || lower(t[i]) != (unsigned char)k->kw[j][0] ||
 	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
 		return false;
-	if (i > 0 && g_ascii_isalnum(t[i - 1])) /* DB_PASSWORD= and admin-pw: count */
+	if (i > 0 && g_ascii_isalnum(t[i - 1]) && /* DB_PASSWORD= and admin-pw: count */
+	    !(g_ascii_islower(t[i - 1]) && g_ascii_isupper(t[i]))) /* so does ProxyPassword */
 		return false;
 	return !(i + l < len && g_ascii_isalpha(t[i + l]));
 }
@@ -171,6 +172,10 @@ static const struct {
 	[LIT_OFFB_GUID] = {"-4030-", 0}, [LIT_MDATP] = {"mdatp_onboard", 4},
 	[LIT_OBI_LO] = {"onboardingInfo", 9}, [LIT_KEY] = {"<key>", 0}, [LIT_SHA] = {"sha256sig", 2},
 	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 7},
+	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
+	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
+	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 2},
+	[LIT_SQLCMD] = {"qlcmd", 0}, [LIT_SQLCMD_UP] = {"QLCMD", 0},
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */

@@ -7,12 +7,17 @@
  * forms are folded); the value on the same line or, after ':' '=' 'は' with
  * nothing else on the line, on the next one; quoted ('x' "x" 「x」) or not.
  * JSON ("password": "x") and XML (<Password>x</Password>) come out of the
- * same parse.  Separately: URLs with user:password@, `net use ... /user:NAME
- * SECRET`, PowerShell ConvertTo-SecureString 'x' -AsPlainText.
+ * same parse.  A keyword in one table cell (HTML td, TSV) and the value in
+ * the next: the tab between them is the separator.  `pass` (SMTP_PASS=x) only
+ * inside an identifier or before '='.  Separately: URLs with user:password@,
+ * `net use ... /user:NAME SECRET`, PowerShell ConvertTo-SecureString 'x'
+ * -AsPlainText, `PsExec ... -p SECRET`, `curl -u NAME:SECRET`, and HTTP
+ * `Authorization: Basic` credentials (base64 of NAME:SECRET).
  *
  * What is NOT a value (see docs/detectors.md): nothing after the separator,
  * non-ASCII text (Japanese prose: "パスワードは別途お送りします", "PW: 別送"),
- * placeholders (****, <hidden>, [REDACTED], $var, %VAR%, {{x}}), a word from
+ * placeholders (****, <hidden>, [REDACTED], $var, %VAR%, {{x}}), a URL
+ * ("Reset your password: https://..."), a word from
  * the prose list (required, incorrect, reset, sent, ...), and after ':' 'is'
  * 'は' '→' a plain word of letters only (no digit, symbol or inner capital).
  *
@@ -131,6 +136,8 @@ static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
 		return false;
 	if (is_placeholder(v, n) || is_prose_word(v, n) || is_path_or_date(v, n))
 		return false;
+	if (n > 3 && memmem(v, n, "://", 3)) /* a link, not a value */
+		return false;
 	if (quoted)
 		return true;
 	if (n < 3 || is_code(v, n))
@@ -237,20 +244,112 @@ static size_t skip_note(const char *t, size_t len, size_t p)
 	return p;
 }
 
+/*
+ * The bare keyword "pass" is an everyday word ("Pass: 120" in a test report):
+ * it counts inside an identifier (SMTP_PASS, db-pass) or before '=', and its
+ * value is not digits only.  Other keywords: always true.
+ */
+static bool pass_ok(const char *t, size_t ks, size_t ke, bool eq, const det_span *v)
+{
+	size_t i;
+
+	if (ke - ks != 4 || g_ascii_strncasecmp(t + ks, "pass", 4) != 0)
+		return true;
+	if (!eq && !(ks > 0 && (t[ks - 1] == '_' || t[ks - 1] == '-')))
+		return false;
+	for (i = v->s; i < v->e; i++)
+		if (!g_ascii_isdigit(t[i]))
+			return true;
+	return false;
+}
+
+/* The keyword at ks ends the name of an XML start tag: <Password>, <AdminPassword>. */
+static bool xml_open_tag(const char *t, size_t ks)
+{
+	size_t i = ks;
+
+	while (i > 0 && ks - i < NOTE_MAX && g_ascii_isalpha(t[i - 1]))
+		i--;
+	return i > 0 && t[i - 1] == '<';
+}
+
+/* "ID/PW: name / secret": the second of a pair at p, else p. */
+static size_t second_of_pair(const char *t, size_t len, size_t p)
+{
+	size_t e = p;
+
+	while (e < len && e - p < NOTE_MAX && t[e] != '/' && !stop_unquoted(t[e]))
+		e++;
+	e = skip_blank(t, len, e);
+	if (e >= len || t[e] != '/' || e == p)
+		return p;
+	return skip_blank(t, len, e + 1);
+}
+
+/*
+ * A value with no separator: the next cell of a table (HTML td, TSV: a tab
+ * between), or after spaces a value that cannot be a word, hex code or GUID
+ * ("パスワード Sp4ce#Only9 で"): letters and digits, and a symbol or both cases.
+ */
+static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
+			 det_span *out)
+{
+	size_t i;
+	unsigned up = 0, lo = 0, dig = 0, sym = 0;
+
+	if (p >= len || p == ke || !take_value(t, len, p, true, out) || !pass_ok(t, ks, ke, false, out))
+		return false;
+	if (memchr(t + ke, '\t', p - ke))
+		return true;
+	if (ks > 0 && (unsigned char)t[ks - 1] < 0x80 && !strchr(" \t\n(", t[ks - 1]))
+		return false; /* after spaces: a keyword starting a phrase only */
+	for (i = out->s; i < out->e; i++) {
+		char c = t[i];
+
+		up += g_ascii_isupper(c) != 0;
+		lo += g_ascii_islower(c) != 0;
+		dig += g_ascii_isdigit(c) != 0;
+		sym += g_ascii_ispunct(c) && c != '-' && c != '.' && c != '_';
+	}
+	if (out->e - out->s < 8 || !(up + lo) || !dig || (t[out->s] == '0' && t[out->s + 1] == 'x'))
+		return false;
+	return sym || (up && lo);
+}
+
+/* "以下の通りです。", "下記です：", "次の通り": the value is on the next line. */
+static size_t pointer_phrase(const char *t, size_t len, size_t p)
+{
+	static const char *const words[] = {"以下", "下記", "次の", NULL};
+	const char *const *w;
+	size_t e;
+
+	for (w = words; *w; w++)
+		if (p + strlen(*w) <= len && memcmp(t + p, *w, strlen(*w)) == 0)
+			break;
+	if (!*w)
+		return p;
+	for (e = p; e < len && e - p < 3 * NOTE_MAX && t[e] != '\n' && t[e] != '\r'; e++)
+		if ((unsigned char)t[e] < 0x80 && t[e] != ' ' && t[e] != ':')
+			return p; /* more than a pointer on this line */
+	return e < len && e - p < 3 * NOTE_MAX ? e : p;
+}
+
 /* After a keyword ending at ke (started at ks): the value span, if any. */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
 	size_t p = ke, q, sl;
 	bool strict, multi;
 
-	if (ks > 0 && t[ks - 1] == '<' && p < len && t[p] == '>') { /* <Password>x</Password> */
-		size_t e;
+	if (p < len && t[p] == '>' && xml_open_tag(t, ks)) { /* <Password>x</Password> */
+		size_t e, s = p + 1;
 
-		for (e = p + 1; e < len && e - p <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
+		if (s + 7 <= len && g_ascii_strncasecmp(t + s, "<Value>", 7) == 0)
+			s += 7; /* unattend.xml: <AdministratorPassword><Value>x</Value> */
+		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
 			;
-		out->s = p + 1;
+		out->s = s;
 		out->e = e;
-		return e < len && t[e] == '<' && looks_secret(t + p + 1, e - p - 1, true, false);
+		return e < len && t[e] == '<' && looks_secret(t + s, e - s, true, false);
 	}
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
@@ -260,17 +359,27 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
 		p = skip_blank(t, len, p + 5);
 	sl = separator(t, len, p, &strict, &multi);
+	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !(sl && (t[p] == ':' || t[p] == '=')))
+		return false; /* ProxyPassword is a key: only "key: x", "key=x" */
 	if (!sl)
-		return false;
+		return no_separator(t, len, ks, ke, p, out);
 	q = p;
 	p = skip_blank(t, len, p + sl);
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
 		p = skip_blank(t, len, p + 1);
+	if (t[q] != ':' && t[q] != '=')
+		p = pointer_phrase(t, len, p); /* "パスワードは以下の通りです。" + next line */
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
 	}
-	return p < len && take_value(t, len, p, strict, out);
+	if (p < len && ks > 0 && t[ks - 1] == '/') { /* ID/PW: name / secret */
+		size_t s2 = second_of_pair(t, len, p);
+
+		strict = strict && s2 == p;
+		p = s2;
+	}
+	return p < len && take_value(t, len, p, strict, out) && pass_ok(t, ks, ke, t[q] == '=', out);
 }
 
 /* ---------------------------------------------------------- other forms */
@@ -280,6 +389,8 @@ typedef struct form {
 	const char *re;
 	int group;
 	bool quoted;             /* the value is delimited: any length, spaces allowed */
+	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
+	bool strict;             /* a plain word is prose ("net user alice returns ...") */
 } form;
 
 static const form forms[] = {
@@ -287,9 +398,30 @@ static const form forms[] = {
 	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1, false},
 	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1, false},
 	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
+	{LIT(LIT_PSEXEC) | LIT(LIT_PSEXEC_LO), "(?i)\\bpsexec(?:64)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s-p\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	{LIT(LIT_CURL), "\\bcurl\\b[^\\r\\n]{0,300}?\\s(?:-u|-U|--user|--proxy-user)\\s+['\"]?[^\\s:'\"]{1,64}:([^\\s'\"]{1,128})", 1, false},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+-AsPlainText\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1", 2, true},
+	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet\\s+user\\s+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})\\s+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?![!-~])", 1, false, false, true},
+	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
 };
 
 static GOnce forms_once = G_ONCE_INIT;
+
+/* Basic credentials: the base64 text decodes to printable NAME:SECRET. */
+static bool basic_credentials(const char *b, size_t n)
+{
+	char *s = g_strndup(b, n);
+	gsize dl = 0, i;
+	guchar *d = g_base64_decode(s, &dl);
+	bool ok = dl >= 3 && memchr(d, ':', dl) && ((guchar *)memchr(d, ':', dl) + 1 < d + dl);
+
+	for (i = 0; ok && i < dl; i++)
+		ok = d[i] >= 0x20 && d[i] < 0x7f;
+	g_free(d);
+	g_free(s);
+	return ok;
+}
 
 /* The fixed forms compile once per process (they are not configurable). */
 static gpointer compile_forms(gpointer unused)
@@ -324,7 +456,9 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			sp.e = ov[2 * forms[i].group + 1];
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
-			if (looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted, false))
+			if (forms[i].basic ? basic_credentials(v->text + sp.s, sp.e - sp.s)
+					   : looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted,
+							  forms[i].strict))
 				g_array_append_val(spans, sp);
 			off = ov[1] > off ? ov[1] : off + 1;
 		}

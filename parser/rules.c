@@ -39,19 +39,27 @@ static const char *const def_auto_subjects[] = {
 static const char *const def_res_phrases[] = {
 	"解決(?:いた)?しました",
 	"解決済み?(?:です|となりました|になりました)",
-	"(?:解決|解消)(?:されました|いたしました|しました)",
+	"(?:解決|解消)(?:されました|いたしました|しました|できました)",
+	"(?:無事|おかげさまで|ようやく|問題|事象|現象|エラー)(?:は|が|も|に)?(?:\\s*)(?:直りました|治りました)",
 	"(?:事象|問題|現象|エラー)(?:が|は|も)?(?:発生|再現)しなくなりました",
 	"クローズ(?:して(?:いただいて|頂いて|いただいても|頂いても|もらって|も)|いただいて|頂いて|で|にて)?"
-	"(?:結構です|構いません|問題(?:は)?(?:ありません|ございません|ないです)|"
+	"(?:結構です|構いません|大丈夫です|問題(?:は)?(?:ありません|ございません|ないです)|"
 	"差し支え(?:は)?(?:ありません|ございません|ないです)|支障(?:は)?(?:ありません|ございません))",
 	"クローズ(?:を|で)?(?:お願い(?:いた)?します|お願い(?:いた)?したく|お願いできますと幸いです)",
 	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
+	/* a polite request, not a question: the か is part of the phrase */
+	"クローズ(?:して)?(?:いただけ|頂け)(?:ます|ません)(?:でしょうか|か)",
 	"対応終了で(?:問題|差し支え)(?:ありません|ございません)",
 	"\\b(?:this|the|our)\\s+(?:issue|problem)\\s+(?:is|has\\s+been|was)\\s+(?:now\\s+)?(?:resolved|solved|fixed)",
+	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */
+	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b(?!\\s+(?:in|by\\s+(?:update|KB)))",
 	"\\bproblem\\s+solved\\b",
 	"\\b(?:you|we)\\s+(?:may|can)\\s+(?:now\\s+)?close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
 	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:it\\b|(?:the|this|our)\\s+(?:case|ticket|request|SR))",
-	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
+	"\\b(?:feel\\s+free|OK|okay|good)\\s+to\\s+close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
+	"(?m)^\\s*(?:resolved|solved)\\s*[.!]",
+	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close(?:\\s+it)?\\s*(?:[.!]|$)",
+	"\\b(?:this|the|our)\\s+(?:case|ticket|request|SR)\\s+(?:can|may)\\s+(?:now\\s+)?be\\s+closed\\b",
 	NULL,
 };
 
@@ -81,7 +89,7 @@ static const char *const def_questions[] = {"か\\s*$", NULL};
 static const char *const def_sev_phrases[] = {
 	/* (?-i:A): "priority a customer ..." is not severity A */
 	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])(?!\\s*(?:から|より|->|→))",
-	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=-]?\\s*[\"']?(?-i:A)\\b",
+	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=.-]?\\s*[\"']?(?-i:A)\\b",
 	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?(?-i:A)\\b",
 	"24\\s*(?:x|×|/|時間)\\s*(?:7|365)\\s*(?:日)?\\s*(?:での|の)?\\s*(?:対応|サポート)\\s*(?:を|が)?\\s*(?:希望|お願い|依頼|必要)",
 	"\\b(?:request|need|want|require)\\b[^.?!\\n]{0,30}\\b24\\s*(?:x|/)\\s*7\\b",
@@ -90,7 +98,13 @@ static const char *const def_sev_phrases[] = {
 
 static const char *const def_sev_negations[] = {
 	"\\bnot\\b", "n't\\b", "\\bno need\\b", "不要", "必要(?:は)?(?:ありません|ございません|ない)",
-	"のまま", NULL,
+	"のまま",
+	/* a mention, not a request: the past, or what severity A means */
+	"(?:でした|いただきました|頂きました|もらいました|なりました)\\s*[。.]?\\s*$",
+	"\\b(?:last\\s+time|previously)\\b",
+	"基準|定義|条件|意味|違い|\\b(?:criteria|definition|meaning)\\b",
+	"\\s{4,}(?:では|じゃ)なく", /* "Severity A ではなく B" (the phrase is blanked) */
+	NULL,
 };
 
 static const char *const def_sev_conditions[] = {

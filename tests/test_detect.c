@@ -115,6 +115,33 @@ static void test_card_positive(void)
 		     "4111111111111111");
 }
 
+/* A grouped card wrapped at one of its spaces: format=flowed or a long line. */
+static void test_card_wrapped(void)
+{
+	expect_value("flowed", "番号は 4111 1111 1111 \n1111 です", "credit_card",
+		     "4111 1111 1111 \n1111");
+	expect_value("flowed crlf", "card 4111 \r\n1111 1111 1111 ok", "credit_card",
+		     "4111 \r\n1111 1111 1111");
+	expect_value("long line", "Outlook wraps plain text at 76 characters, so the card number "
+		     "4111 1111\n1111 1111 is cut in two.", "credit_card", "4111 1111\n1111 1111");
+	expect_none("short lines", "Event IDs:\n4624 4625\n4634 4672\n", "credit_card");
+	expect_none("one per line", "ports\n4111\n1111\n1111\n1111\n", "credit_card");
+	expect_none("two groups", "We sent the two parts of the code as: 41111111 \n11111111 ok",
+		    "credit_card");
+	expect_none("luhn fail", "番号は 4111 1111 1111 \n1112 です", "credit_card");
+}
+
+/* Separators a person or a tool produces: ー typed by an IME, two spaces from a PDF. */
+static void test_card_odd_separators(void)
+{
+	expect_value("choon", "カード番号：４１１１ー１１１１ー１１１１ー１１１１です", "credit_card",
+		     "4111ー1111ー1111ー1111");
+	expect_value("double space", "from the PDF: 4111  1111  1111  1111 ok", "credit_card",
+		     "4111  1111  1111  1111");
+	expect_none("choon luhn fail", "番号 4111ー1111ー1111ー1112 と サーバー 2ー3", "credit_card");
+	expect_none("choon katakana", "サーバー1台、カード2枚、データー3件", "credit_card");
+}
+
 static void test_card_near_miss(void)
 {
 	expect_none("guid", "DeviceId 7df63b2d-75a9-493b-9da8-0909211cc475", "credit_card");
@@ -274,6 +301,29 @@ static void test_password_forms(void)
 		{"wa colon", "パスワードは：Wa#Colon1", "Wa#Colon1"},
 		{"note", "パスワード（初期）：Init#2024", "Init#2024"},
 		{"note en", "Password (initial): Init#2025", "Init#2025"},
+		{"table cell", "\tパスワード\t\tCell#Pw99\t", "Cell#Pw99"}, /* <td>s in the HTML view */
+		{"tsv", "user\tpassword\nmdeops\tx\nPassword\tTsv!Pw42\n", "Tsv!Pw42"},
+		{"env pass", "SMTP_USER=svc\nSMTP_PASS=Smtp_P4ss\n", "Smtp_P4ss"},
+		{"yaml pass", "  db_pass: Yml#Pass7\n", "Yml#Pass7"},
+		{"query pass", "GET /login?user=a&pass=Qry!Pass8 HTTP/1.1", "Qry!Pass8"},
+		{"psexec", "PsExec.exe \\\\PC-01 -u CORP\\adm -p Ps3xec!Go -s cmd", "Ps3xec!Go"},
+		{"psexec quoted", "psexec64 \\\\PC-01 -u adm -p \"Two Words!\" cmd", "Two Words!"},
+		{"curl -u", "curl -u svc_mde:Curl#Pass5 https://proxy.local/", "Curl#Pass5"},
+		{"curl proxy", "curl -x http://p:8080 --proxy-user svc:Prx!77z https://x/", "Prx!77z"},
+		{"basic", "Proxy-Authorization: Basic c3ZjX21kZTpCYXNpY1Bhc3MxIQ==",
+		 "c3ZjX21kZTpCYXNpY1Bhc3MxIQ=="},
+		{"basic lower", "-H 'authorization: basic YWRtaW46U2VjcmV0MTIz'", "YWRtaW46U2VjcmV0MTIz"},
+		{"camel json", "{\"ProxyUser\": \"svc\", \"ProxyPassword\": \"Prx#Json42\"}", "Prx#Json42"},
+		{"camel reg", "\"DefaultPassword\"=\"K1osk#Logon\"", "K1osk#Logon"},
+		{"unattend", "<AdministratorPassword><Value>Unatt3nd!Adm</Value>", "Unatt3nd!Adm"},
+		{"asplaintext first", "ConvertTo-SecureString -AsPlainText \"Ps1#First\" -Force", "Ps1#First"},
+		{"net user", "net user mdeadm N3tUser#1 /add", "N3tUser#1"},
+		{"sqlcmd", "sqlcmd -S sql01 -U sa -P Sq1#Cmd77 -Q \"select 1\"", "Sq1#Cmd77"},
+		{"id/pw spaced", "ID/PW: mdeadmin / Kensho#2024", "Kensho#2024"},
+		{"id/pw glued", "ID/PW：mdeadmin/Kensho#2025", "Kensho#2025"},
+		{"pointer next line", "パスワードは以下の通りです。\nIka#Pass2024\n", "Ika#Pass2024"},
+		{"space only jp", "ユーザー名 mdeadm02 パスワード Sp4ce#Only9 でログイン", "Sp4ce#Only9"},
+		{"space only en", "login with password Abcd1234Xy please", "Abcd1234Xy"},
 	};
 	size_t i;
 
@@ -315,6 +365,31 @@ static void test_password_prose(void)
 		"SEC_ERROR_BAD_PASSWORD = SEC_ERROR_BASE + 15",
 		"pw = cfg[\"pw\"]",
 		"ftp://user:pass@host/ and https://a:b@example.com/",
+		"Reset your password: https://aka.ms/sspr",
+		"Password reset: https://passwordreset.microsoftonline.com/",
+		"Password\tNever expires",
+		"user\tpassword\tcreated\n",
+		"Tests pass: 120, fail: 3",
+		"pass=120 fail=3",
+		"All checks pass: ok",
+		"to bypass: disable the proxy",
+		"Authorization: Basic realm=\"proxy\"",
+		"Authorization: Basic aGVsbG8gd29ybGQ=",
+		"psexec -s -i cmd",
+		"AdministratorPassword は LAPS で管理しています。",
+		"PasswordNeverExpires : True",
+		"net user mdeadm /domain",
+		"net user alice returns nothing",
+		"net user Administrator *",
+		"sqlcmd -S sql01 -E -p",
+		"ID/PW: 別途お送りします",
+		"パスワードは以下の条件を満たす必要があります。\n- 12文字以上\n",
+		"change password S-1-5-21-3623811015-3361044348-30300820-1013",
+		"failed to set password 0x8007052D",
+		"password hash e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"reset password for user01 at 10:00",
+		"password 3c1e5a8b-7d2f-4e6a-9b0c-1d2e3f4a5b6c",
+		"Password Hash Sync 2024",
 	};
 	size_t i;
 
@@ -406,6 +481,8 @@ int main(int argc, char **argv)
 	g_assert_nonnull(D);
 	g_test_add_func("/detect/card/positive", test_card_positive);
 	g_test_add_func("/detect/card/near_miss", test_card_near_miss);
+	g_test_add_func("/detect/card/wrapped", test_card_wrapped);
+	g_test_add_func("/detect/card/odd_separators", test_card_odd_separators);
 	g_test_add_func("/detect/card/sr", test_card_sr);
 	g_test_add_func("/detect/card/sr_rules", test_card_sr_rules);
 	g_test_add_func("/detect/card/preview", test_card_preview);
