@@ -431,7 +431,7 @@ static void scan_message(scan *s, time_t now)
 	if (s->error)
 		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
 			       false);
-	else if (run_rules(s, now, &rr) < 0)
+	else if (s->depth == 0 && run_rules(s, now, &rr) < 0) /* the rules are the outer message's */
 		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
 			       "internal error in the rules", false);
 	else {
@@ -446,7 +446,7 @@ static void scan_message(scan *s, time_t now)
 /* One message in buf; fd >= 0 when buf is a mapping of it (map: the
  * mapping, handed to the result, which unmaps it). */
 static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
-			   const sm_envelope *env, time_t now)
+			   const sm_envelope *env, time_t now, int depth)
 {
 	sm_result *r = sm_result_new(p, buf, len);
 	scan s = {0};
@@ -459,6 +459,7 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	s.p = p;
 	s.r = r;
 	s.lim = sm_policy_limits(p);
+	s.depth = depth;
 	if ((long long)len > s.lim->max_message_bytes) {
 		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large",
 			       true);
@@ -502,10 +503,15 @@ out:
 	return r;
 }
 
+sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len)
+{
+	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1);
+}
+
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now)
 {
-	return scan_buf(p, buf, len, -1, NULL, env, now);
+	return scan_buf(p, buf, len, -1, NULL, env, now, 0);
 }
 
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
@@ -526,5 +532,5 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
-	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now);
+	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0);
 }

@@ -325,6 +325,62 @@ static bool set_unlocated(sm_msg *m, const char *what)
 	return false;
 }
 
+/* A message/rfc822 part in base64 or quoted-printable (RFC 2046 forbids it;
+ * some clients do it): GMime reads the encoded text as the message, so it is
+ * a leaf here, decoded and scanned as a message of its own (scan.c). */
+static GMimeContentEncoding message_encoding(GMimeObject *o)
+{
+	const char *cte = g_mime_object_get_header(o, "Content-Transfer-Encoding");
+
+	return cte ? g_mime_content_encoding_from_string(cte) : GMIME_CONTENT_ENCODING_DEFAULT;
+}
+
+static bool encoded_message(GMimeObject *o)
+{
+	GMimeContentEncoding e = message_encoding(o);
+
+	return e == GMIME_CONTENT_ENCODING_BASE64 || e == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	       e == GMIME_CONTENT_ENCODING_UUENCODE;
+}
+
+/* Its content: after the empty line that ends its last header field, up to
+ * the line end before the enclosing boundary (or the end of the message). */
+static bool add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int depth,
+				const char *boundary, bool in_msg)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+	gint64 off = n ? g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, n - 1)) : -1;
+	size_t a, z, blen = boundary ? strlen(boundary) : 0;
+	sm_part *p;
+
+	if (off < 0 || (size_t)off >= m->len)
+		return set_unlocated(m, "encoded message");
+	for (a = (size_t)off; a + 1 < m->len; a++)
+		if (m->raw[a] == '\n' && (m->raw[a + 1] == '\n' ||
+					  (m->raw[a + 1] == '\r' && a + 2 < m->len && m->raw[a + 2] == '\n')))
+			break;
+	if (a + 1 >= m->len)
+		return set_unlocated(m, "encoded message");
+	a += m->raw[a + 1] == '\n' ? 2 : 3;
+	for (z = a; boundary && z + 2 + blen <= m->len; z++)
+		if ((z == a || m->raw[z - 1] == '\n') && m->raw[z] == '-' && m->raw[z + 1] == '-' &&
+		    memcmp(m->raw + z + 2, boundary, blen) == 0)
+			break;
+	if (!boundary || z + 2 + blen > m->len)
+		z = m->len;
+	else if (z > a) /* the line end before the boundary belongs to it */
+		z -= z - 1 > a && m->raw[z - 2] == '\r' ? 2 : 1;
+	add_leaf(m, o, loc, depth, boundary, in_msg);
+	p = g_ptr_array_index(m->parts, m->parts->len - 1);
+	p->enc = message_encoding(o);
+	p->cstart = a;
+	p->cend = z;
+	if (z > m->cursor)
+		m->cursor = z;
+	return true;
+}
+
 static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const char *boundary,
 		 bool in_msg, const sm_limits *lim, long long *count)
 {
@@ -355,6 +411,8 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 			return set_unlocated(m, "epilogue");
 		return true;
 	}
+	if (GMIME_IS_MESSAGE_PART(o) && encoded_message(o))
+		return add_encoded_message(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 	if (GMIME_IS_MESSAGE_PART(o)) {
 		GMimeMessage *inner = g_mime_message_part_get_message((GMimeMessagePart *)o);
 		GMimeObject *body = inner ? g_mime_message_get_mime_part(inner) : NULL;

@@ -469,6 +469,59 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	bytes_free(p, d);
 }
 
+/* Was a result accepted without a whole scan (X-Support-Scan: incomplete)? */
+static bool incomplete(const sm_result *r)
+{
+	for (guint i = 0; i < r->hdrops->len; i++)
+		if (strcmp(g_array_index(r->hdrops, sm_hdrop, i).name, "X-Support-Scan") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A message in base64 or quoted-printable (message/rfc822): decoded and
+ * scanned as a message of its own.  What it carries is reported at
+ * "LOC/INNER" (e.g. "2/1.2"); a value to mask or strip strips the whole part
+ * (the encoded message is not edited in place, as an archive is not); a
+ * reject inside rejects; a limit or failure inside is a limit here.
+ */
+static void scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	GByteArray *d;
+	sm_result *in;
+	guint i;
+
+	if (s->depth >= s->lim->max_depth) {
+		sm_scan_set_limit(s, "encoded messages nested too deep", p->loc);
+		return;
+	}
+	if (!(d = decode_bounded(s, p, head, whole)))
+		return;
+	in = sm_scan_nested(s, d->data, d->len);
+	for (i = 0; i < in->findings->len; i++) {
+		const sm_finding *g = &g_array_index(in->findings, sm_finding, i);
+		char loc[160];
+		sm_finding *f;
+
+		snprintf(loc, sizeof(loc), "%s/%s", p->loc, g->location);
+		f = sm_result_add_finding(s->r, g->detector, g->label, loc,
+					  g->filename ? g->filename : p->filename, g->member);
+		f->count = g->count;
+		f->action = g->action;
+		f->preview = g_strdup(g->preview);
+		memcpy(f->fingerprint, g->fingerprint, sizeof(f->fingerprint));
+		f->reply = g_strdup(g->reply);
+		if (f->action == SM_ACT_MASK || f->action == SM_ACT_STRIP) {
+			f->action = SM_ACT_STRIP;
+			strip_found(s, idx, g->label);
+		}
+	}
+	if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
+	sm_result_free(in);
+	bytes_free(p, d);
+}
+
 static void uninspected(scan *s, guint idx, const sm_part *p)
 {
 	sm_act a = (sm_act)s->lim->on_uninspected;
@@ -508,6 +561,12 @@ void sm_scan_part(scan *s, guint idx)
 			strip_found(s, idx, info->label);
 	}
 	whole = sm_msg_decode(s->m, p, SM_SNIFF_BYTES, head) == 0;
+	if (g_str_has_prefix(p->ctype, "message/") && !borrowed(p)) {
+		scan_embedded(s, idx, p, &head, whole);
+		if (head)
+			g_byte_array_free(head, TRUE);
+		return;
+	}
 	switch (classify(p, head->data, head->len)) {
 	case K_TEXT:
 		scan_text(s, idx, p, false, &head, whole);

@@ -25,6 +25,7 @@ typedef struct scan {
 	GPtrArray *why;         /* char*: what was found in each stripped part */
 	const char *error;      /* an internal error decided (static text), or NULL */
 	bool limit;             /* a limit decided */
+	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;
 } scan;
 
@@ -46,6 +47,10 @@ void sm_scan_mark_strip(scan *s, guint idx, const char *why);
  */
 sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
 		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits);
+
+/* decide.c: a message carried inside a part of the outer one (a base64
+ * message/rfc822), scanned as a message of its own, one level deeper. */
+sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len);
 
 /* Keep a body part's view for the rules (its source dropped), else free it. */
 void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);

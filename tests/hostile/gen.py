@@ -353,6 +353,32 @@ def card_mixed_charsets():
     return with_attachment("merged.log", u8 + sj, ctype="text/plain")
 
 
+def rfc822_b64(inner, name="fwd.eml"):
+    b = b"B64-" + str(len(inner)).encode()
+    return (b"Content-Type: multipart/mixed; boundary=\"" + b + b"\"\r\n\r\n"
+            b"--" + b + b"\r\nContent-Type: text/plain\r\n\r\nforwarded\r\n"
+            b"--" + b + b"\r\nContent-Type: message/rfc822; name=\"" + name.encode() +
+            b"\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64(inner) + b"--" + b + b"--\r\n")
+
+
+def card_rfc822_base64():
+    # a forwarded message sent base64-encoded (RFC 2046 forbids it, some
+    # clients do it): the card inside must not pass
+    inner = (b"From: x@example.co.jp\r\nSubject: card\r\nContent-Type: text/plain\r\n\r\n"
+             b"my card " + CARD.encode() + b"\r\n")
+    h = head(ctype="multipart/mixed").split(b"Content-Type:")[0]
+    return h + rfc822_b64(inner)
+
+
+def rfc822_base64_nested():
+    # 30 base64 message/rfc822 levels, each inside the next: over max_depth
+    inner = b"Subject: core\r\nContent-Type: text/plain\r\n\r\ncore\r\n"
+    for i in range(30):
+        inner = b"Subject: level %d\r\nMIME-Version: 1.0\r\n" % i + rfc822_b64(inner)
+    h = head(ctype="multipart/mixed").split(b"Content-Type:")[0]
+    return h + rfc822_b64(inner)
+
+
 def card_html_hidden():
     # what a browser does not show still leaves the company: a comment, alt
     # and title attributes, a style block
@@ -437,6 +463,8 @@ CASES = {
     "card-html-hidden": card_html_hidden,
     "card-top-headers": card_top_headers,
     "card-mixed-charsets": card_mixed_charsets,
+    "card-rfc822-base64": card_rfc822_base64,
+    "rfc822-base64-nested": rfc822_base64_nested,
     "card-windows-8bit": card_windows_8bit,
     "card-windows-base64": card_windows_base64,
     "card-windows-one-line": card_windows_one_line,

@@ -192,8 +192,7 @@ def round3():
         [("fwd.eml", fwd.encode(), "message/rfc822")]), expect="reject", why="onboarding script as .txt in a zip in a forwarded mail")
     add("r3_onb_fwd_eml_base64", mixed("FW: [SR#%s] スクリプト" % SR, GREET + "転送します。\n" + SIGN,
         [("fwd.eml", fwd.encode(), "message/rfc822-b64")]).replace("message/rfc822-b64", "message/rfc822"),
-        expect="reject", why="the same forwarded mail sent base64-encoded (not allowed by RFC 2046, some clients do it)",
-        todo="msg.c (not ours): a base64 message/rfc822 part is not decoded, so what it carries is not scanned")
+        expect="reject", why="the same forwarded mail sent base64-encoded (not allowed by RFC 2046, some clients do it)")
     add("r3_pw_next_line_ika", text_msg(S_RE, GREET + "検証用アカウントのパスワードは以下の通りです。\nIka#Pass2024\n" + SIGN),
         secrets=["Ika#Pass2024"], keep=[], why="パスワードは以下の通りです。 then the value on its own line")
     add("r3_pw_space_only", text_msg(S_RE, GREET + "ユーザー名 mdeadm02 パスワード Sp4ce#Only9 でログインできます。\n" + SIGN),
