@@ -276,6 +276,43 @@ void sm_lit_text_clear(sm_lit_text *lt)
 	lt->low = NULL;
 }
 
+/* The byte of w to look for first: its least frequent letter in English
+ * text (digits and others count as rare). */
+static size_t anchor(const char *w, size_t n)
+{
+	static const char freq[] = "etaoinshrdlcumwfgypbvkjxqz";
+	size_t i, best = 0, rank = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *f = strchr(freq, w[i]);
+		size_t r = f && w[i] ? (size_t)(f - freq) : sizeof(freq);
+
+		if (r > rank) {
+			rank = r;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* Does w (n >= 2 bytes) occur in the lower-cased text?  memchr (vectorised)
+ * finds its rarest byte, then the word around it is compared: cheaper than
+ * memmem for the short words here. */
+static bool occurs(const sm_lit_text *lt, const char *w, size_t n)
+{
+	size_t k = anchor(w, n);
+	const char *p = lt->low + k, *e = lt->low + lt->len - (n - 1 - k);
+
+	if (lt->len < n)
+		return false;
+	while (p < e && (p = memchr(p, w[k], (size_t)(e - p)))) {
+		if (memcmp(p - k, w, n) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
 bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 {
 	char *const *w;
@@ -283,7 +320,7 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 	if (!words)
 		return false;
 	for (w = words; *w; w++)
-		if ((lt->sk && strpbrk(*w, "sk")) || memmem(lt->low, lt->len, *w, strlen(*w)))
+		if ((lt->sk && strpbrk(*w, "sk")) || occurs(lt, *w, strlen(*w)))
 			return false;
 	return true;
 }

@@ -130,6 +130,29 @@ static void test_absent(void)
 	sm_lit_scan(&lt, t, strlen(t));
 	g_assert_false(sm_lit_absent(w, &lt));
 	sm_lit_text_clear(&lt);
+	{
+		/* the search anchors on a word's rarest letter ('b' in problem):
+		 * words at either end, cut short, or longer than the text */
+		static const struct {
+			const char *text;
+			bool absent;
+		} c[] = {
+			{"PROBLEM", false},       {"a problem", false}, {"problem.", false},
+			{"xxproblemxx", false},   {"proble", true},     {"roblem", true},
+			{"b", true},              {"", true},           {"probl em", true},
+			{"problxm problem", false},
+		};
+		char *pw[] = {"problem", NULL};
+		size_t i;
+
+		for (i = 0; i < G_N_ELEMENTS(c); i++) {
+			sm_lit_scan(&lt, c[i].text, strlen(c[i].text));
+			if (sm_lit_absent(pw, &lt) != c[i].absent)
+				g_test_message("text '%s'", c[i].text);
+			g_assert_true(sm_lit_absent(pw, &lt) == c[i].absent);
+			sm_lit_text_clear(&lt);
+		}
+	}
 	t = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{ \xc3\x80\xe3\x81\x82 ";
 	sm_lit_scan(&lt, t, strlen(t));
 	g_assert_cmpstr(lt.low, ==,
