@@ -14,7 +14,7 @@
  * PCRE2 matches caselessly against an ASCII letter are U+017F (s) and
  * U+212A (k): a text holding either is searched with the pattern as before.
  *
- * Untrusted input: the text (one lower-casing pass, then memmem per word).
+ * Untrusted input: the text (memchr per word and case, then a compare).
  * Only patterns PCRE2 cannot start with a single code unit get a prefilter
  * (rules_re.c); for the others PCRE2's own first-character search is faster.
  * The patterns are the administrator's, read once at load.  Limits: pattern
@@ -238,42 +238,16 @@ static bool has_sk(const char *t, size_t len)
 	return false;
 }
 
-/* ASCII A-Z of 8 bytes at once to a-z (other bytes unchanged). */
-static uint64_t lower8(uint64_t x)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = ones * 0x80;
-	uint64_t h = x & ~high;                  /* each byte's low 7 bits */
-	uint64_t ge_a = h + ones * (0x80 - 'A'); /* high bit: >= 'A' */
-	uint64_t gt_z = h + ones * (0x7f - 'Z'); /* high bit: > 'Z' */
-	uint64_t up = ge_a & ~gt_z & ~x & high;  /* ASCII upper case letters */
-
-	return x | (up >> 2);
-}
-
 void sm_lit_scan(sm_lit_text *lt, const char *text, size_t len)
 {
-	char *l = g_malloc(len + 1);
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x;
-
-		memcpy(&x, text + i, 8);
-		x = lower8(x);
-		memcpy(l + i, &x, 8);
-	}
-	for (; i < len; i++)
-		l[i] = g_ascii_tolower(text[i]);
-	l[len] = '\0';
-	lt->low = l;
+	lt->text = text;
 	lt->len = len;
 	lt->sk = has_sk(text, len);
 }
 
 void sm_lit_text_clear(sm_lit_text *lt)
 {
-	g_free(lt->low);
-	lt->low = NULL;
+	lt->text = NULL;
 }
 
 /* The byte of w to look for first: its least frequent letter in English
@@ -295,21 +269,34 @@ static size_t anchor(const char *w, size_t n)
 	return best;
 }
 
-/* Does w (n >= 2 bytes) occur in the lower-cased text?  memchr (vectorised)
- * finds its rarest byte, then the word around it is compared: cheaper than
- * memmem for the short words here. */
+/* w (lower case) at t, ASCII letters of t in either case? */
+static bool same_caseless(const char *t, const char *w, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (g_ascii_tolower(t[i]) != w[i])
+			return false;
+	return true;
+}
+
+/* Does w (n >= 2 bytes, lower case) occur in the text, ASCII case ignored?
+ * memchr (vectorised) finds its rarest byte in each case, then the word
+ * around it is compared: cheaper than a general search for these words. */
 static bool occurs(const sm_lit_text *lt, const char *w, size_t n)
 {
 	size_t k = anchor(w, n);
-	const char *p = lt->low + k, *e = lt->low + lt->len - (n - 1 - k);
+	const char *e, *p;
+	char c[2] = {w[k], g_ascii_toupper(w[k])};
+	int v;
 
 	if (lt->len < n)
 		return false;
-	while (p < e && (p = memchr(p, w[k], (size_t)(e - p)))) {
-		if (memcmp(p - k, w, n) == 0)
-			return true;
-		p++;
-	}
+	e = lt->text + lt->len - (n - 1 - k);
+	for (v = 0; v < (c[1] != c[0] ? 2 : 1); v++)
+		for (p = lt->text + k; p < e && (p = memchr(p, c[v], (size_t)(e - p))); p++)
+			if (same_caseless(p - k, w, n))
+				return true;
 	return false;
 }
 

@@ -42,10 +42,10 @@ bool sm_relist_any(const sm_relist *l, const char *s, size_t len);
  * every match of pattern source `pat` contains (NULL-terminated, g_strfreev),
  * or NULL when the pattern does not say. */
 char **sm_lit_required(const char *pat);
-/* A text as the prefilters read it: ASCII lower-cased, and whether it holds
+/* A text as the prefilters read it (not owned), and whether it holds
  * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
 typedef struct sm_lit_text {
-	char *low;
+	const char *text;
 	size_t len;
 	bool sk;
 } sm_lit_text;

@@ -153,11 +153,9 @@ static void test_absent(void)
 			sm_lit_text_clear(&lt);
 		}
 	}
-	t = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ@[`{ \xc3\x80\xe3\x81\x82 ";
+	t = "\xc5\xbf and \xe2\x84\xaa";
 	sm_lit_scan(&lt, t, strlen(t));
-	g_assert_cmpstr(lt.low, ==,
-			"0123456789abcdefghijklmnopqrstuvwxyz@[`{ \xc3\x80\xe3\x81\x82 ");
-	g_assert_false(lt.sk);
+	g_assert_true(lt.sk);
 	sm_lit_text_clear(&lt);
 }
 
