@@ -15,6 +15,8 @@
  * a GOnce, so decoding is thread-safe.
  */
 #include "charset.h"
+
+#include "utf8.h"
 #include "view.h"
 
 #include <errno.h>
@@ -456,7 +458,7 @@ static bool valid_utf8(const uint8_t *s, size_t len, bool *ascii)
 			*ascii = false;
 			break;
 		}
-	return *ascii || g_utf8_validate((const char *)s, (gssize)len, NULL);
+	return *ascii || sm_utf8_valid(s, len);
 }
 
 static bool has_iso2022_escape(const uint8_t *s, size_t len)

@@ -167,10 +167,8 @@ static GArray *split_lines(const sm_view *v)
 	while (off < v->len) {
 		const char *nl = memchr(v->text + off, '\n', v->len - off);
 		size_t end = nl ? (size_t)(nl - v->text) : v->len;
-		char *tmp = g_strndup(v->text + off, end - off);
-		line l = {off, end - off, classify(tmp, end - off)};
+		line l = {off, end - off, classify(v->text + off, end - off)}; /* reads [off, end) */
 
-		g_free(tmp);
 		g_array_append_val(a, l);
 		off = end + 1;
 	}

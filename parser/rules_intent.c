@@ -128,13 +128,23 @@ static bool governed(const sm_intent *in, const char *t, size_t len, size_t ms, 
 bool sm_intent_match(const sm_intent *in, const char *text, size_t len)
 {
 	size_t i;
-	bool hit = false;
+	bool hit = false, scanned = false;
+	sm_lit_text lt; /* for the literal prefilters, made on first use */
 
 	/* one pass per phrase pattern, so the work stays linear in len */
 	for (i = 0; i < in->phrases.n && !hit; i++) {
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(in->phrases.re[i], NULL);
+		pcre2_match_data *md;
 		size_t from = 0;
 		int hits = 0;
+
+		if (in->phrases.req[i]) { /* a word every match holds is missing: skip */
+			if (!scanned)
+				sm_lit_scan(&lt, text, len);
+			scanned = true;
+			if (sm_lit_absent(in->phrases.req[i], &lt))
+				continue;
+		}
+		md = pcre2_match_data_create_from_pattern(in->phrases.re[i], NULL);
 
 		while (!hit && hits++ < INTENT_MAX_HITS && from < len &&
 		       pcre2_match(in->phrases.re[i], (PCRE2_SPTR)text, len, from, 0, md, NULL) >= 0) {
@@ -147,6 +157,8 @@ bool sm_intent_match(const sm_intent *in, const char *text, size_t len)
 		}
 		pcre2_match_data_free(md);
 	}
+	if (scanned)
+		sm_lit_text_clear(&lt);
 	return hit;
 }
 

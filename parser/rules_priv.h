@@ -13,11 +13,13 @@
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A list of compiled patterns (caseless, UTF, JIT where available). */
 typedef struct sm_relist {
 	pcre2_code **re;
 	size_t n;
+	char ***req; /* per pattern: sm_lit_required() words, or NULL */
 } sm_relist;
 
 /*
@@ -35,6 +37,22 @@ bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from,
 
 /* Does any pattern match anywhere in s[0, len)? */
 bool sm_relist_any(const sm_relist *l, const char *s, size_t len);
+
+/* Literal prefilters (rules_lit.c).  The lower-case ASCII words one of which
+ * every match of pattern source `pat` contains (NULL-terminated, g_strfreev),
+ * or NULL when the pattern does not say. */
+char **sm_lit_required(const char *pat);
+/* A text as the prefilters read it (not owned), and whether it holds
+ * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
+typedef struct sm_lit_text {
+	const char *text;
+	size_t len;
+	bool sk;
+} sm_lit_text;
+void sm_lit_scan(sm_lit_text *lt, const char *text, size_t len);
+void sm_lit_text_clear(sm_lit_text *lt);
+/* True when certainly none of `words` occurs (so the pattern cannot match). */
+bool sm_lit_absent(char *const *words, const sm_lit_text *lt);
 
 /*
  * sm_sr_find with an overflow flag: *truncated is set when more candidate

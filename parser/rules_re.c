@@ -7,7 +7,8 @@
  * is safe, JIT when available) and are immutable afterwards.  Text matched
  * is message data (untrusted): match data is per call, every search loop
  * advances, and PCRE2's default match limit bounds backtracking.
- * Owns: the compiled codes (sm_relist_clear frees them).
+ * Each pattern also gets its literal prefilter (rules_lit.c), if any.
+ * Owns: the compiled codes and prefilters (sm_relist_clear frees them).
  */
 #include "rules_priv.h"
 
@@ -55,6 +56,14 @@ static pcre2_code *compile_one(const char *pat, const char *where, const char *k
 	return re;
 }
 
+/* Does PCRE2 know the first code unit of every match (a fast search)? */
+static bool first_unit(const pcre2_code *re)
+{
+	uint32_t t = 0;
+
+	return pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &t) == 0 && t == 1;
+}
+
 int sm_relist_compile(sm_relist *l, const char *const *pats, const config_setting_t *group,
 		      const char *key, bool need_sr, char *err, size_t errlen)
 {
@@ -66,6 +75,7 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 	while (pats && pats[n])
 		n++;
 	l->re = g_new0(pcre2_code *, n + 1);
+	l->req = g_new0(char **, n + 1);
 	for (i = 0; i < n; i++) {
 		l->re[i] = compile_one(pats[i], where, key, i, need_sr, err, errlen);
 		if (!l->re[i]) {
@@ -73,6 +83,7 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 			sm_relist_clear(l);
 			return -1;
 		}
+		l->req[i] = first_unit(l->re[i]) ? NULL : sm_lit_required(pats[i]);
 	}
 	l->n = n;
 	return 0;
@@ -82,9 +93,12 @@ void sm_relist_clear(sm_relist *l)
 {
 	size_t i;
 
-	for (i = 0; l->re && i < l->n; i++)
+	for (i = 0; l->re && i < l->n; i++) {
 		pcre2_code_free(l->re[i]);
+		g_strfreev(l->req ? l->req[i] : NULL);
+	}
 	g_free(l->re);
+	g_free(l->req);
 	memset(l, 0, sizeof(*l));
 }
 

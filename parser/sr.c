@@ -241,11 +241,23 @@ static void note(walk *w, const cand *c)
 static void collect(walk *w, const sm_relist *l, const char *t, size_t len)
 {
 	size_t i;
+	sm_lit_text lt; /* for the literal prefilters (rules_lit.c), made on first use */
+	bool scanned = false;
 
 	for (i = 0; i < l->n; i++) {
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(l->re[i], NULL);
-		int grp = pcre2_substring_number_from_name(l->re[i], (PCRE2_SPTR) "sr");
+		pcre2_match_data *md;
+		int grp;
 		size_t off = 0;
+
+		if (l->req[i]) { /* a word every match holds is missing: skip */
+			if (!scanned)
+				sm_lit_scan(&lt, t, len);
+			scanned = true;
+			if (sm_lit_absent(l->req[i], &lt))
+				continue;
+		}
+		md = pcre2_match_data_create_from_pattern(l->re[i], NULL);
+		grp = pcre2_substring_number_from_name(l->re[i], (PCRE2_SPTR) "sr");
 
 		while (off <= len && pcre2_match(l->re[i], (PCRE2_SPTR)t, len, off, 0, md, NULL) >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -262,6 +274,8 @@ static void collect(walk *w, const sm_relist *l, const char *t, size_t len)
 		}
 		pcre2_match_data_free(md);
 	}
+	if (scanned)
+		sm_lit_text_clear(&lt);
 }
 
 static gint by_pos(gconstpointer a, gconstpointer b)

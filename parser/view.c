@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "html.h"
+#include "utf8.h"
 
 /* ------------------------------------------------------------------ fold */
 
@@ -156,7 +157,7 @@ static void compose(sm_tbuf *outer, const sm_tbuf *inner)
 static bool utf8_as_is(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len)
 {
 	return cs->kind == SM_CS_UTF8 && cs->bom == 0 && len <= max_len &&
-	       g_utf8_validate_len((const char *)src, len, NULL);
+	       sm_utf8_valid(src, len);
 }
 
 /* The visible text of HTML src into mid, mapped to src; *hq: the quote point. */

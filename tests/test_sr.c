@@ -198,6 +198,26 @@ static void test_body(void)
 	g_assert_cmpuint(find(s, "Update on case 2411220040639778:", false, first), ==, 1);
 	g_assert_cmpuint(find(s, "お問い合わせ番号（2411220040639778）", false, first), ==, 1);
 	g_assert_cmpuint(find(s, "TrackingID#:2411220040639778", false, first), ==, 1);
+	{
+		/* unfolded U+017F (long s) matches S caselessly: the literal
+		 * prefilters (rules_lit.c) must not skip these forms */
+		static const char *const longs[] = {
+			"\xc5\xbfR: 2409300010525370",
+			"\xc5\xbfupport request 2409300010525370",
+			"the support request 2409300010525370",
+			"SUPPORT CASE: 2409300010525370",
+		};
+		char out[2][17];
+		size_t i;
+
+		for (i = 0; i < G_N_ELEMENTS(longs); i++)
+			g_assert_cmpuint(sm_sr_find(s, longs[i], strlen(longs[i]), false, NOW, out,
+						    2),
+					 ==, 1);
+		g_assert_cmpuint(sm_sr_find(s, "supp0rt request 2409300010525370", 32, false, NOW,
+					    out, 2),
+				 ==, 0);
+	}
 	g_assert_cmpstr(first, ==, "2411220040639778");
 	sm_sr_free(s);
 }

@@ -1,0 +1,85 @@
+/*
+ * test_utf8.c - sm_utf8_valid gives GLib's g_utf8_validate_len answer:
+ * every 1-, 2- and 3-byte string, every 4-byte string with a lead byte from
+ * 0xf0 (sampled trail bytes), sequences cut at the end, NUL, and long
+ * mixed texts with one bad byte at each position (the 8-byte ASCII path).
+ */
+#include "testutil.h"
+#include "utf8.h"
+
+static bool same(const uint8_t *s, size_t n)
+{
+	bool a = sm_utf8_valid(s, n), b = g_utf8_validate_len((const char *)s, n, NULL);
+
+	if (a != b)
+		g_test_message("differs on %zu bytes %02x %02x %02x %02x: ours %d, GLib %d", n,
+			       s[0], n > 1 ? s[1] : 0, n > 2 ? s[2] : 0, n > 3 ? s[3] : 0, a, b);
+	return a == b;
+}
+
+static void test_exhaustive(void)
+{
+	uint8_t s[4];
+	unsigned a, b, c, d, bad = 0;
+	static const uint8_t trail[] = {0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90,
+					0x9f, 0xa0, 0xbf, 0xc0, 0xf5, 0xff};
+
+	for (a = 0; a < 256; a++) {
+		s[0] = (uint8_t)a;
+		bad += !same(s, 1);
+		for (b = 0; b < 256; b++) {
+			s[1] = (uint8_t)b;
+			bad += !same(s, 2);
+			if (a < 0xc0)
+				continue; /* a 3-byte string from an ASCII or trail lead: covered */
+			for (c = 0; c < 256; c++) {
+				s[2] = (uint8_t)c;
+				bad += !same(s, 3);
+				if (a < 0xf0)
+					continue;
+				for (d = 0; d < G_N_ELEMENTS(trail); d++) {
+					s[3] = trail[d];
+					bad += !same(s, 4);
+				}
+			}
+		}
+	}
+	g_assert_cmpuint(bad, ==, 0);
+}
+
+static void test_long(void)
+{
+	GString *t = g_string_new(NULL);
+	unsigned bad = 0;
+	size_t i;
+	static const uint8_t wrong[] = {0x00, 0x80, 0xc0, 0xed, 0xf5, 0xff};
+
+	for (i = 0; i < 8; i++)
+		g_string_append(t, "ascii text, 日本語のテキスト, \xf0\x9f\x98\x80 and more. ");
+	bad += !same((const uint8_t *)t->str, t->len);
+	g_assert_true(sm_utf8_valid((const uint8_t *)t->str, t->len));
+	for (i = 0; i < t->len; i++) {
+		size_t w;
+
+		for (w = 0; w < G_N_ELEMENTS(wrong); w++) {
+			char *c = g_memdup2(t->str, t->len);
+
+			c[i] = (char)wrong[w];
+			bad += !same((const uint8_t *)c, t->len);
+			bad += !same((const uint8_t *)c, i + 1); /* cut right after it */
+			g_free(c);
+		}
+	}
+	g_assert_cmpuint(bad, ==, 0);
+	g_assert_false(sm_utf8_valid((const uint8_t *)"abcdefgh\0ijk", 12));
+	g_assert_true(sm_utf8_valid((const uint8_t *)"", 0));
+	g_string_free(t, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/utf8/exhaustive", test_exhaustive);
+	g_test_add_func("/utf8/long", test_long);
+	return g_test_run();
+}
