@@ -9,7 +9,10 @@ card number and on 20 KB unrelated mail.  Prints figures, never pass/fail.
   smtp-source -F msg -> smtpd 127.0.0.1:P0 (no milter)          -> qmgr -> smtp -> smtp-sink
                      -> smtpd 127.0.0.1:P1 (support-milter, unix socket)
                      -> smtpd 127.0.0.1:P2 (MIMEDefang, inet)
-One Postfix instance with three smtpd listeners that differ only in
+                     -> smtpd 127.0.0.1:P3 (null-milter, unix socket)
+null-milter (tests/bench/null_milter.c) is libmilter with support-milter's
+negotiation and no work: the floor of any libmilter filter on this Postfix.
+One Postfix instance with four smtpd listeners that differ only in
 smtpd_milters, so the configurations share queue, delivery and sink.  A run
 sends N copies of one message with S concurrent sessions (a new SMTP
 connection per message unless E2E_REUSE=1) and ends when the sink has all N;
@@ -28,7 +31,7 @@ CPU(postfix alone) / CPU(config) is what the msg/s ratio tends to.
 Environment: E2E_MESSAGES (1000 per run), E2E_MD_MESSAGES (250: MIMEDefang
 is ~8x slower), E2E_ROUNDS (3), E2E_SESSIONS (4), E2E_SIZE (20000 bytes),
 E2E_REUSE (0), E2E_CALLGRIND (N: instead, the daemon's instructions per
-message under callgrind for N messages of each kind), E2E_CONFIGS (postfix,support-milter,mimedefang), E2E_KINDS
+message under callgrind for N messages of each kind), E2E_CONFIGS (postfix,support-milter,mimedefang,null-milter), E2E_KINDS
 (support,card,other), E2E_MACROS (minimal: the milter_*_macros lists of
 contrib/postfix-main.cf, what support-milter reads; postfix: Postfix's
 defaults), E2E_PROFILE=1 (Postfix's processes kept for the whole run, and
@@ -59,7 +62,7 @@ SESS = int(ENV.get("E2E_SESSIONS", "4"))
 SIZE = int(ENV.get("E2E_SIZE", "20000"))
 REUSE = ENV.get("E2E_REUSE", "0") == "1"
 TIMEOUT = float(ENV.get("E2E_TIMEOUT", "600"))
-CONFIGS = ENV.get("E2E_CONFIGS", "postfix,support-milter,mimedefang").split(",")
+CONFIGS = ENV.get("E2E_CONFIGS", "postfix,support-milter,mimedefang,null-milter").split(",")
 KINDS = ENV.get("E2E_KINDS", "support,card,other").split(",")
 MACROS = ENV.get("E2E_MACROS", "minimal")
 PROFILE = ENV.get("E2E_PROFILE", "0") == "1"
@@ -73,6 +76,7 @@ MASTER_CF = """\
 127.0.0.1:{p0} inet n - n - - smtpd -o smtpd_milters=
 127.0.0.1:{p1} inet n - n - - smtpd -o smtpd_milters=unix:{sm}
 127.0.0.1:{p2} inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:{md}
+127.0.0.1:{p3} inet n - n - - smtpd -o smtpd_milters=unix:{nm}
 pickup    unix  n - n 60 1 pickup
 cleanup   unix  n - n - 0 cleanup
 qmgr      unix  n - n 300 1 qmgr
@@ -162,11 +166,11 @@ def die(msg):
 
 class Bench:
     def __init__(self):
-        self.ports = [bl.free_port() for _ in range(3)]
+        self.ports = [bl.free_port() for _ in range(4)]
         self.sink_port = bl.free_port()
         self.md_port = bl.free_port()
         self.sink_dir = os.path.join(D, "sink")
-        self.sink = self.daemon = None
+        self.sink = self.daemon = self.null = None
         self.pf_started = False
         self.md_pids = []
 
@@ -186,7 +190,8 @@ class Bench:
                 f.write(KEEP_PROCESSES)
         with open(os.path.join(D, "etc", "master.cf"), "w") as f:
             f.write(MASTER_CF.format(p0=self.ports[0], p1=self.ports[1], p2=self.ports[2],
-                                     sm=os.path.join(D, "sm", "milter.sock"), md=self.md_port))
+                                     p3=self.ports[3], sm=os.path.join(D, "sm", "milter.sock"),
+                                     md=self.md_port, nm=os.path.join(D, "nm", "milter.sock")))
 
     def start_postfix(self):
         self.sink = subprocess.Popen(
@@ -211,6 +216,21 @@ class Bench:
         self.daemon = bl.Daemon(run, bl.daemon_conf(run), wrap)
         if not self.daemon.start():
             die("support-milter did not start (%s)" % self.daemon.log)
+
+    def start_null_milter(self):
+        """tests/bench/null_milter.c: libmilter and the same negotiation as
+        support-milter, no work (the floor of any libmilter filter)."""
+        run = os.path.join(D, "nm")
+        shutil.rmtree(run, ignore_errors=True)
+        os.makedirs(run)
+        os.chmod(run, 0o755)
+        sock = os.path.join(run, "milter.sock")
+        with open(os.path.join(run, "null.log"), "w") as log:
+            self.null = subprocess.Popen([os.path.join(bl.BUILD, "bench", "null_milter"), sock],
+                                         stdout=log, stderr=subprocess.STDOUT)
+        if not bl.wait_for(lambda: os.path.exists(sock), 20):
+            die("null_milter did not start (make bench builds build/bench/null_milter)")
+        os.chmod(sock, 0o666)
 
     def start_mimedefang(self):
         spool = os.path.join(D, "md")
@@ -249,6 +269,8 @@ class Bench:
             return bl.proc_cpu(self.daemon.proc.pid)
         if config == "mimedefang" and self.md_pids:
             return bl.tree_cpu(self.md_pids)
+        if config == "null-milter" and self.null:
+            return bl.proc_cpu(self.null.pid)
         return 0.0
 
     def pipeline_cpu(self):
@@ -272,6 +294,9 @@ class Bench:
                     pass
         if self.daemon:
             self.daemon.stop()
+        if self.null and self.null.poll() is None:
+            self.null.terminate()
+            self.null.wait(timeout=30)
         if self.sink and self.sink.poll() is None:
             self.sink.kill()
             self.sink.wait()
@@ -356,14 +381,16 @@ class Bench:
             return "FAIL card not masked"
         if kind == "card" and config == "mimedefang" and seen >= sent:
             return "FAIL card not masked in text/plain"
-        if kind == "card" and config == "postfix" and seen != sent:
+        if kind == "card" and config in ("postfix", "null-milter") and seen != sent:
             return "FAIL card changed"
+        if config == "null-milter" and (kind != "other") != (b"X-Null-Milter: 1" in data):
+            return "FAIL X-Null-Milter header"
         if config == "mimedefang" and b"X-Peer: mimedefang" not in data:
             return "FAIL no X-Peer"
         return "ok"
 
 
-CONFIGS_ALL = ["postfix", "support-milter", "mimedefang"]
+CONFIGS_ALL = ["postfix", "support-milter", "mimedefang", "null-milter"]
 
 
 def count(config):
@@ -394,6 +421,19 @@ def report(results):
             a["mimedefang"], ratio(a["postfix"], a["support-milter"]),
             ratio(a["postfix"], a["mimedefang"]), get("support-milter", k, "cpu_ms"),
             get("mimedefang", k, "cpu_ms")))
+    if "null-milter" not in CONFIGS:
+        return
+    print("bench e2e: the floor: null-milter (libmilter, the same negotiation, no work); "
+          "nm/pf is the best ratio any libmilter filter can reach here")
+    for k in KINDS:
+        r = {c: get(c, k, "rate") for c in CONFIGS_ALL}
+        a = {c: get(c, k, "all_ms") for c in CONFIGS_ALL}
+        print("bench e2e: %-8s msg/s nm %4.0f: nm/pf %-5s sm/nm %-5s | CPU ms nm %6.2f: "
+              "CPU pf/nm %-5s nm/sm %-5s | null-milter's own CPU ms %.2f" % (
+                  k, r["null-milter"], ratio(r["null-milter"], r["postfix"]),
+                  ratio(r["support-milter"], r["null-milter"]), a["null-milter"],
+                  ratio(a["postfix"], a["null-milter"]), ratio(a["null-milter"], a["support-milter"]),
+                  get("null-milter", k, "cpu_ms")))
 
 
 def callgrind_ir(b, out):
@@ -454,6 +494,8 @@ def main():
             b.start_support_milter()
         if "mimedefang" in CONFIGS:
             b.start_mimedefang()
+        if "null-milter" in CONFIGS:
+            b.start_null_milter()
         b.start_postfix()
         sizes = ", ".join("%s %d" % (k, os.path.getsize(os.path.join(D, k + ".eml"))) for k in KINDS)
         print("bench e2e: %d rounds, %d sessions, %s, message bytes: %s; %d messages per run "
