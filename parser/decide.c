@@ -73,7 +73,8 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 static void decide_failure(sm_result *r, sm_act act, const char *text, const char *why,
 			   bool limit)
 {
-	char *t = g_strdup_printf("%s (%s)", text, why);
+	/* the configured text may already say why (the default limit_reply does) */
+	char *t = strstr(text, why) ? g_strdup(text) : g_strdup_printf("%s (%s)", text, why);
 
 	r->failed = true;
 	if (act == SM_ACT_REJECT) {

@@ -75,6 +75,18 @@ static void expect_reply(const sm_result *r, const char *code, const char *needl
 	}
 }
 
+/* The default limit_reply already ends in "(limit exceeded)": not twice. */
+static void expect_limit_once(const sm_result *r)
+{
+	const char *c, *x, *t, *once;
+
+	sm_result_reply(r, &c, &x, &t);
+	g_assert_nonnull(t);
+	once = strstr(t, "(limit exceeded)");
+	g_assert_nonnull(once);
+	g_assert_null(strstr(once + 1, "(limit exceeded)"));
+}
+
 static void test_parts_limit(void)
 {
 	sm_policy *p = policy("limits: { max_parts = 4; };");
@@ -152,6 +164,7 @@ static void test_size_limits(void)
 	sm_result_free(r);
 	r = scan(p, part->str);
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	expect_limit_once(r);
 	sm_result_free(r);
 	g_string_truncate(part, 1000);
 	r = scan(p, part->str);
