@@ -136,9 +136,11 @@ static size_t cluster_digits(const char *t, size_t len, size_t p, size_t *digits
 	return p;
 }
 
-/* Digits of groups a..b into out (at most 19 + NUL); 0 if not a candidate shape. */
+/* Digits of groups a..b into out (at most 19 + NUL); 0 if not a candidate shape.
+ * relaxed: any group sizes (HTML that splits a number with tags or comments
+ * joins some groups and not others: "4111<span>1111</span>1111 1111"). */
 static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, char *out,
-		      size_t max)
+		      size_t max, bool relaxed)
 {
 	size_t n = 0;
 	unsigned k;
@@ -148,7 +150,7 @@ static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, c
 
 		if (gl > GROUP_MAX_DIGITS || n + gl > max)
 			return 0;
-		if (a != b && (gl < (k == b ? 2u : SEP_GROUP_MIN) || gl > SEP_GROUP_MAX))
+		if (a != b && !relaxed && (gl < (k == b ? 2u : SEP_GROUP_MIN) || gl > SEP_GROUP_MAX))
 			return 0; /* a last group of two: Diners Club written 4-4-4-2 */
 		if (k > a && c->sep[k - 1] != c->sep[a])
 			return 0;
@@ -221,33 +223,47 @@ static bool expiry_after(const char *t, size_t len, size_t e)
 	return false;
 }
 
-/* Longest card starting at group a and ending at group min_b or later;
- * returns the last group used, or -1. */
-static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
-		   unsigned a, unsigned min_b, det_out *out)
+/* Longest card of groups a..b, b from the last group down to min_b; -1 if
+ * none.  relaxed (any group sizes) needs a card keyword nearby. */
+static int card_span(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
+		     unsigned a, unsigned min_b, bool relaxed, det_out *out)
 {
 	const char *t = v->text;
 	char d[GROUP_MAX_DIGITS + 1];
 	int b;
 
-	if (a == 0 && glued_left(t, c->start[0]))
-		return -1;
 	for (b = (int)c->n - 1; b >= (int)min_b; b--) {
-		size_t n = collect(t, c, a, (unsigned)b, d, GROUP_MAX_DIGITS);
+		size_t n = collect(t, c, a, (unsigned)b, d, GROUP_MAX_DIGITS, relaxed);
 		size_t s = c->start[a], e = c->end[b];
-		int conf = 60;
+		bool kw;
 
 		if (n < 13 || ((unsigned)b == c->n - 1 && glued_right(t, v->len, e)))
 			continue;
 		if (!det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
 			continue;
-		if (det_keyword_near(dt, t, v->len, s, e) ||
-		    expiry_after(t, v->len, e))
-			conf = 90;
-		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, conf);
+		kw = det_keyword_near(dt, t, v->len, s, e);
+		if (relaxed && !kw)
+			continue;
+		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4,
+			 kw || expiry_after(t, v->len, e) ? 90 : 60);
 		return b;
 	}
 	return -1;
+}
+
+/* Longest card starting at group a and ending at group min_b or later;
+ * returns the last group used, or -1. */
+static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
+		   unsigned a, unsigned min_b, det_out *out)
+{
+	int b;
+
+	if (a == 0 && glued_left(v->text, c->start[0]))
+		return -1;
+	b = card_span(dt, v, ctx, c, a, min_b, false, out);
+	if (b < 0 && c->n > a + 1)
+		b = card_span(dt, v, ctx, c, a, a + 1 > min_b ? a + 1 : min_b, true, out);
+	return b;
 }
 
 /* Groups a..b joined to a neighbour group by their own separator ('-' for a
@@ -269,7 +285,7 @@ static int mynumber_at(const det *dt, const sm_view *v, const cluster *c, unsign
 	if (a == 0 && glued_left(t, c->start[0]))
 		return -1;
 	for (b = a; b < c->n && b < a + 3; b++) {
-		size_t n = collect(t, c, a, b, d, 12);
+		size_t n = collect(t, c, a, b, d, 12, false);
 		size_t s = c->start[a], e = c->end[b];
 
 		if (n != 12 || (b != a && b != a + 2) || (b == c->n - 1 && glued_right(t, v->len, e)))

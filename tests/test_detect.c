@@ -140,6 +140,13 @@ static void test_card_odd_separators(void)
 		     "4111  1111  1111  1111");
 	expect_none("choon luhn fail", "番号 4111ー1111ー1111ー1112 と サーバー 2ー3", "credit_card");
 	expect_none("choon katakana", "サーバー1台、カード2枚、データー3件", "credit_card");
+	/* HTML that splits a number with tags joins some groups: any sizes, with a keyword */
+	expect_value("span split", "カード番号 411111111111 1111 です", "credit_card",
+		     "411111111111 1111");
+	expect_value("span split en", "card number: 4111 11111111 1111", "credit_card",
+		     "4111 11111111 1111");
+	expect_none("odd groups no keyword", "Event 411111111111 1111 logged", "credit_card");
+	expect_none("odd groups luhn fail", "カード番号 411111111111 1112", "credit_card");
 }
 
 static void test_card_near_miss(void)
