@@ -22,6 +22,7 @@ typedef enum { K_TEXT, K_HTML, K_ARCHIVE, K_BINARY } part_kind;
 /* ------------------------------------------------------------------ classify */
 
 static const char *const html_exts[] = {"html", "htm", "xhtml", NULL};
+static const char *const eml_exts[] = {"eml", NULL};
 static const char *const archive_exts[] = {"zip", "docx", "xlsx", "pptx", "docm", "xlsm",
 					   "pptm", "jar", NULL};
 static const char *const text_types[] = {
@@ -478,26 +479,30 @@ static bool incomplete(const sm_result *r)
 	return false;
 }
 
-/*
- * A message in base64 or quoted-printable (message/rfc822): decoded and
- * scanned as a message of its own.  What it carries is reported at
- * "LOC/INNER" (e.g. "2/1.2"); a value to mask or strip strips the whole part
- * (the encoded message is not edited in place, as an archive is not); a
- * reject inside rejects; a limit or failure inside is a limit here.
- */
-static void scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+/* The part decoded and scanned as a message of its own (sm_scan_nested);
+ * NULL when too deep or over a limit (the limit is set). */
+static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole)
 {
 	GByteArray *d;
 	sm_result *in;
-	guint i;
 
 	if (s->depth >= s->lim->max_depth) {
 		sm_scan_set_limit(s, "encoded messages nested too deep", p->loc);
-		return;
+		return NULL;
 	}
 	if (!(d = decode_bounded(s, p, head, whole)))
-		return;
+		return NULL;
 	in = sm_scan_nested(s, d->data, d->len);
+	bytes_free(p, d);
+	return in;
+}
+
+/* What the message inside part idx carries, reported at "LOC/INNER"; a value
+ * to mask or strip strips the whole part.  Frees in. */
+static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
+{
+	guint i;
+
 	for (i = 0; i < in->findings->len; i++) {
 		const sm_finding *g = &g_array_index(in->findings, sm_finding, i);
 		char loc[160];
@@ -519,7 +524,67 @@ static void scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **hea
 	if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
 	sm_result_free(in);
-	bytes_free(p, d);
+}
+
+/*
+ * A message in base64 or quoted-printable (message/rfc822): decoded and
+ * scanned as a message of its own.  What it carries is reported at
+ * "LOC/INNER" (e.g. "2/1.2"); a value to mask or strip strips the whole part
+ * (the encoded message is not edited in place, as an archive is not); a
+ * reject inside rejects; a limit or failure inside is a limit here.
+ */
+static void scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	sm_result *in = nested_of(s, p, head, whole);
+
+	if (in)
+		take_nested(s, idx, p, in);
+}
+
+/* Hits the findings from index `from` on mask or strip, and whether any of
+ * them asks for more than a strip (reject, quarantine, tempfail). */
+static size_t masked_hits(const sm_result *r, guint from, bool *stronger)
+{
+	size_t n = 0;
+
+	for (guint i = from; i < r->findings->len; i++) {
+		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+
+		if (f->action == SM_ACT_MASK || f->action == SM_ACT_STRIP)
+			n += f->count;
+		else if (f->action > SM_ACT_STRIP && stronger)
+			*stronger = true;
+	}
+	return n;
+}
+
+/*
+ * An attached .eml not typed message/ (saved from a mail client and attached
+ * as a file): its text is scanned and masked in place as any text
+ * attachment, and the message it holds is scanned too, so that what hides in
+ * its encoded parts (a base64 attachment, an archive) is found.  A reject
+ * inside rejects; values the text did not show (more masked hits inside than
+ * in the text) strip the attachment.
+ */
+static void scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	GByteArray *h2 = g_byte_array_new();
+	bool w2 = sm_msg_decode(s->m, p, SM_SNIFF_BYTES, h2) == 0, stronger = false;
+	guint mark = s->r->findings->len;
+	sm_result *in = nested_of(s, p, &h2, w2);
+	size_t text;
+
+	if (h2)
+		g_byte_array_free(h2, TRUE);
+	scan_text(s, idx, p, false, head, whole);
+	text = masked_hits(s->r, mark, NULL);
+	if (!in)
+		return;
+	if (masked_hits(in, 0, &stronger) > text || stronger || in->failed ||
+	    in->verdict == SM_V_TEMPFAIL || incomplete(in))
+		take_nested(s, idx, p, in);
+	else
+		sm_result_free(in);
 }
 
 static void uninspected(scan *s, guint idx, const sm_part *p)
@@ -569,7 +634,10 @@ void sm_scan_part(scan *s, guint idx)
 	}
 	switch (classify(p, head->data, head->len)) {
 	case K_TEXT:
-		scan_text(s, idx, p, false, &head, whole);
+		if (sm_sniff_has_ext(p->filename, eml_exts))
+			scan_eml(s, idx, p, &head, whole);
+		else
+			scan_text(s, idx, p, false, &head, whole);
 		break;
 	case K_HTML:
 		scan_text(s, idx, p, true, &head, whole);

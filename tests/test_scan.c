@@ -343,6 +343,55 @@ static void test_top_header_index(void)
 	sm_policy_unref(p);
 }
 
+/* An .eml attached as a file (not message/): plain text inside is masked in
+ * place; a value only its encoded parts show strips the attachment. */
+static char *eml_msg(const char *inner_cte, const char *inner_body)
+{
+	char *inner = g_strdup_printf("From: x@y.example\nTo: z@w.example\nSubject: fw\n"
+				      "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+				      "Content-Transfer-Encoding: %s\n\n%s\n", inner_cte, inner_body);
+	gchar *b64 = g_base64_encode((const guchar *)inner, strlen(inner));
+	char *m = g_strdup_printf("From: a@b.example\nTo: support@vendor.example\nSubject: x\n"
+				  "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+				  "--B\nContent-Type: text/plain\n\nsee the attached mail\n"
+				  "--B\nContent-Type: application/octet-stream; name=\"fw.eml\"\n"
+				  "Content-Disposition: attachment; filename=\"fw.eml\"\n"
+				  "Content-Transfer-Encoding: base64\n\n%s\n--B--\n", b64);
+
+	g_free(inner);
+	g_free(b64);
+	return m;
+}
+
+static void test_eml_attachment(void)
+{
+	sm_policy *p = policy("");
+	gchar *card_b64 = g_base64_encode((const guchar *)"card 4111 1111 1111 1111\n", 25);
+	char *plain = eml_msg("7bit", "card 4111 1111 1111 1111"), *enc = eml_msg("base64", card_b64);
+	sm_result *r = scan(p, plain);
+	char *json = sm_result_json(r);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"action\":\"mask\""));
+	g_assert_null(strstr(json, "\"action\":\"strip\""));
+	g_free(json);
+	sm_result_free(r);
+	r = scan(p, enc);
+	json = sm_result_json(r);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"location\":\"2/1\""));
+	g_assert_nonnull(strstr(json, "\"action\":\"strip\""));
+	g_free(json);
+	json = output(r);
+	g_assert_null(strstr(json, card_b64));
+	g_free(json);
+	sm_result_free(r);
+	g_free(card_b64);
+	g_free(plain);
+	g_free(enc);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -355,5 +404,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/unchanged_and_scope", test_unchanged_and_scope);
 	g_test_add_func("/scan/headers_only_message", test_headers_only_message);
 	g_test_add_func("/scan/top_header_index", test_top_header_index);
+	g_test_add_func("/scan/eml_attachment", test_eml_attachment);
 	return g_test_run();
 }
