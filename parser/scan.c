@@ -100,7 +100,7 @@ void sm_scan_mark_strip(scan *s, guint idx, const char *why)
 	g_ptr_array_add(s->why, g_strdup(why));
 }
 
-static void strip_found(scan *s, guint idx, const char *label)
+void sm_scan_strip_found(scan *s, guint idx, const char *label)
 {
 	char *why = g_strdup_printf("it contains confidential data (%s)", label);
 
@@ -120,7 +120,7 @@ void sm_scan_set_limit(scan *s, const char *why, const char *where)
 
 /* A part's decoded bytes: decoded into a buffer of ours, or, for a part
  * without transfer encoding, a header over the message's own bytes (no copy
- * of a 30 MB 8bit body).  bytes_free knows which. */
+ * of a 30 MB 8bit body).  sm_scan_bytes_free knows which. */
 static bool borrowed(const sm_part *p)
 {
 	return p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
@@ -128,7 +128,7 @@ static bool borrowed(const sm_part *p)
 	       p->enc != GMIME_CONTENT_ENCODING_UUENCODE;
 }
 
-static void bytes_free(const sm_part *p, GByteArray *d)
+void sm_scan_bytes_free(const sm_part *p, GByteArray *d)
 {
 	if (d)
 		g_byte_array_free(d, !borrowed(p));
@@ -147,7 +147,7 @@ static size_t decoded_hint(const sm_part *p, size_t max)
 /* Decode within the part and message budgets; NULL when over (limit set).
  * `head` is the start already decoded for classifying: taken over when it
  * is the whole part (most text parts), so nothing is decoded twice. */
-static GByteArray *decode_bounded(scan *s, const sm_part *p, GByteArray **head, bool whole)
+GByteArray *sm_scan_decode(scan *s, const sm_part *p, GByteArray **head, bool whole)
 {
 	GByteArray *d;
 	long long room = s->lim->max_total_bytes - s->total;
@@ -240,7 +240,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 			continue;
 		hit_finding(s, p, v, h, act);
 		if (act == SM_ACT_STRIP)
-			strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
+			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
 		if (act == SM_ACT_MASK)
 			g_array_append_val(mask, *h);
 	}
@@ -397,8 +397,8 @@ void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v)
 
 /* A text part: detectors over its view, masks written back in its charset
  * and transfer encoding.  A large one goes window by window (scan_win.c). */
-static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
-		      bool whole)
+void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
+		  bool whole)
 {
 	GByteArray *d;
 	GArray *edits;
@@ -406,11 +406,13 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArra
 
 	if (sm_scan_windowed(s, idx, p, html))
 		return;
-	d = decode_bounded(s, p, head, whole);
+	d = sm_scan_decode(s, p, head, whole);
 	if (!d)
 		return;
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	v = sm_scan_span(s, idx, p, d->data, d->len, NULL, html, 0, SIZE_MAX, edits);
+	if (!html)
+		sm_scan_uuencoded(s, idx, p, d->data, d->len);
 	if (edits->len && !s->limit) {
 		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
 
@@ -423,13 +425,13 @@ static void scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArra
 					   "it contains confidential data that cannot be masked in place");
 	}
 	g_array_free(edits, TRUE);
-	bytes_free(p, d); /* masks are written: the rules read only the view's text */
+	sm_scan_bytes_free(p, d); /* masks are written: the rules read only the view's text */
 	sm_scan_keep_view(s, p, v);
 }
 
 static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
-	GByteArray *d = decode_bounded(s, p, head, whole);
+	GByteArray *d = sm_scan_decode(s, p, head, whole);
 	sm_archive_result ar;
 	guint i;
 
@@ -449,7 +451,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 		f->reply = g_strdup(info->reply);
 		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK) {
 			f->action = SM_ACT_STRIP; /* an archive cannot be edited in place */
-			strip_found(s, idx, info->label);
+			sm_scan_strip_found(s, idx, info->label);
 		}
 	}
 	if (ar.status == SM_ARCHIVE_ENCRYPTED) {
@@ -467,124 +469,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
 		sm_result_note(s->r, "part %s: archive not readable, not inspected", p->loc);
 	sm_archive_result_clear(&ar);
-	bytes_free(p, d);
-}
-
-/* Was a result accepted without a whole scan (X-Support-Scan: incomplete)? */
-static bool incomplete(const sm_result *r)
-{
-	for (guint i = 0; i < r->hdrops->len; i++)
-		if (strcmp(g_array_index(r->hdrops, sm_hdrop, i).name, "X-Support-Scan") == 0)
-			return true;
-	return false;
-}
-
-/* The part decoded and scanned as a message of its own (sm_scan_nested);
- * NULL when too deep or over a limit (the limit is set). */
-static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole)
-{
-	GByteArray *d;
-	sm_result *in;
-
-	if (s->depth >= s->lim->max_depth) {
-		sm_scan_set_limit(s, "encoded messages nested too deep", p->loc);
-		return NULL;
-	}
-	if (!(d = decode_bounded(s, p, head, whole)))
-		return NULL;
-	in = sm_scan_nested(s, d->data, d->len);
-	bytes_free(p, d);
-	return in;
-}
-
-/* What the message inside part idx carries, reported at "LOC/INNER"; a value
- * to mask or strip strips the whole part.  Frees in. */
-static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
-{
-	guint i;
-
-	for (i = 0; i < in->findings->len; i++) {
-		const sm_finding *g = &g_array_index(in->findings, sm_finding, i);
-		char loc[160];
-		sm_finding *f;
-
-		snprintf(loc, sizeof(loc), "%s/%s", p->loc, g->location);
-		f = sm_result_add_finding(s->r, g->detector, g->label, loc,
-					  g->filename ? g->filename : p->filename, g->member);
-		f->count = g->count;
-		f->action = g->action;
-		f->preview = g_strdup(g->preview);
-		memcpy(f->fingerprint, g->fingerprint, sizeof(f->fingerprint));
-		f->reply = g_strdup(g->reply);
-		if (f->action == SM_ACT_MASK || f->action == SM_ACT_STRIP) {
-			f->action = SM_ACT_STRIP;
-			strip_found(s, idx, g->label);
-		}
-	}
-	if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
-		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
-	sm_result_free(in);
-}
-
-/*
- * A message in base64 or quoted-printable (message/rfc822): decoded and
- * scanned as a message of its own.  What it carries is reported at
- * "LOC/INNER" (e.g. "2/1.2"); a value to mask or strip strips the whole part
- * (the encoded message is not edited in place, as an archive is not); a
- * reject inside rejects; a limit or failure inside is a limit here.
- */
-static void scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
-{
-	sm_result *in = nested_of(s, p, head, whole);
-
-	if (in)
-		take_nested(s, idx, p, in);
-}
-
-/* Hits the findings from index `from` on mask or strip, and whether any of
- * them asks for more than a strip (reject, quarantine, tempfail). */
-static size_t masked_hits(const sm_result *r, guint from, bool *stronger)
-{
-	size_t n = 0;
-
-	for (guint i = from; i < r->findings->len; i++) {
-		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
-
-		if (f->action == SM_ACT_MASK || f->action == SM_ACT_STRIP)
-			n += f->count;
-		else if (f->action > SM_ACT_STRIP && stronger)
-			*stronger = true;
-	}
-	return n;
-}
-
-/*
- * An attached .eml not typed message/ (saved from a mail client and attached
- * as a file): its text is scanned and masked in place as any text
- * attachment, and the message it holds is scanned too, so that what hides in
- * its encoded parts (a base64 attachment, an archive) is found.  A reject
- * inside rejects; values the text did not show (more masked hits inside than
- * in the text) strip the attachment.
- */
-static void scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
-{
-	GByteArray *h2 = g_byte_array_new();
-	bool w2 = sm_msg_decode(s->m, p, SM_SNIFF_BYTES, h2) == 0, stronger = false;
-	guint mark = s->r->findings->len;
-	sm_result *in = nested_of(s, p, &h2, w2);
-	size_t text;
-
-	if (h2)
-		g_byte_array_free(h2, TRUE);
-	scan_text(s, idx, p, false, head, whole);
-	text = masked_hits(s->r, mark, NULL);
-	if (!in)
-		return;
-	if (masked_hits(in, 0, &stronger) > text || stronger || in->failed ||
-	    in->verdict == SM_V_TEMPFAIL || incomplete(in))
-		take_nested(s, idx, p, in);
-	else
-		sm_result_free(in);
+	sm_scan_bytes_free(p, d);
 }
 
 static void uninspected(scan *s, guint idx, const sm_part *p)
@@ -623,11 +508,11 @@ void sm_scan_part(scan *s, guint idx)
 		sm_fingerprint(s->ctx.fp_key, p->filename, strlen(p->filename), f->fingerprint);
 		f->reply = g_strdup(info->reply);
 		if (f->action == SM_ACT_STRIP || f->action == SM_ACT_MASK)
-			strip_found(s, idx, info->label);
+			sm_scan_strip_found(s, idx, info->label);
 	}
 	whole = sm_msg_decode(s->m, p, SM_SNIFF_BYTES, head) == 0;
 	if (g_str_has_prefix(p->ctype, "message/") && !borrowed(p)) {
-		scan_embedded(s, idx, p, &head, whole);
+		sm_scan_embedded(s, idx, p, &head, whole);
 		if (head)
 			g_byte_array_free(head, TRUE);
 		return;
@@ -635,12 +520,12 @@ void sm_scan_part(scan *s, guint idx)
 	switch (classify(p, head->data, head->len)) {
 	case K_TEXT:
 		if (sm_sniff_has_ext(p->filename, eml_exts))
-			scan_eml(s, idx, p, &head, whole);
+			sm_scan_eml(s, idx, p, &head, whole);
 		else
-			scan_text(s, idx, p, false, &head, whole);
+			sm_scan_text(s, idx, p, false, &head, whole);
 		break;
 	case K_HTML:
-		scan_text(s, idx, p, true, &head, whole);
+		sm_scan_text(s, idx, p, true, &head, whole);
 		break;
 	case K_ARCHIVE:
 		scan_archive(s, idx, p, &head, whole);

@@ -52,6 +52,21 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
  * message/rfc822), scanned as a message of its own, one level deeper. */
 sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len);
 
+/* scan.c, shared with scan_nest.c: the part's decoded bytes within the
+ * budgets (NULL over a limit, which is set; `head` taken over when it is the
+ * whole part), freeing them, stripping a part for a finding, a text part. */
+GByteArray *sm_scan_decode(scan *s, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_bytes_free(const sm_part *p, GByteArray *d);
+void sm_scan_strip_found(scan *s, guint idx, const char *label);
+void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
+		  bool whole);
+
+/* scan_nest.c: a message/ part in base64 or QP; an .eml attached as a file
+ * (also read as text); files uuencoded into the decoded text d[0, n). */
+void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
+
 /* Keep a body part's view for the rules (its source dropped), else free it. */
 void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
 

@@ -392,6 +392,69 @@ static void test_eml_attachment(void)
 	sm_policy_unref(p);
 }
 
+/* Files uuencoded into a text part ("begin 644 name" ... "end"): each is an
+ * attachment of a message of its own; a value in one strips the part. */
+static void uu_append(GString *g, const char *name, const char *data)
+{
+	size_t n = strlen(data), i, k;
+
+	g_string_append_printf(g, "begin 644 %s\n", name);
+	for (i = 0; i < n; i += 45) {
+		size_t len = n - i < 45 ? n - i : 45;
+
+		g_string_append_c(g, (char)(0x20 + len));
+		for (k = 0; k < len; k += 3) {
+			unsigned char a = (unsigned char)data[i + k];
+			unsigned char b = k + 1 < len ? (unsigned char)data[i + k + 1] : 0;
+			unsigned char c = k + 2 < len ? (unsigned char)data[i + k + 2] : 0;
+			unsigned v[4] = {a >> 2u, ((a & 3u) << 4) | (b >> 4u), ((b & 15u) << 2) | (c >> 6u),
+					 c & 63u};
+
+			for (int j = 0; j < 4; j++)
+				g_string_append_c(g, v[j] ? (char)(0x20 + v[j]) : '`');
+		}
+		g_string_append_c(g, '\n');
+	}
+	g_string_append(g, "`\nend\n");
+}
+
+static void test_uuencoded(void)
+{
+	sm_policy *p = policy("");
+	GString *g = g_string_new("From: a@b.example\nTo: support@vendor.example\nSubject: x\n"
+				  "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"B\"\n\n"
+				  "--B\nContent-Type: text/plain\n\nthe log, uuencoded:\n\n");
+	sm_result *r;
+	char *json, *o;
+	int i;
+
+	uu_append(g, "note.txt", "card 4111 1111 1111 1111\n");
+	g_string_append(g, "--B\nContent-Type: text/plain\n\nplease begin 644 with the next step\n"
+			   "begin 644 is how old mailers start a file\nthen Mine lines follow\n--B--\n");
+	r = scan(p, g->str);
+	json = sm_result_json(r);
+	o = output(r);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"location\":\"1/1\""));
+	g_assert_nonnull(strstr(json, "\"action\":\"strip\""));
+	g_assert_null(strstr(o, "the log, uuencoded"));                 /* part 1 stripped */
+	g_assert_nonnull(strstr(o, "please begin 644 with the next step")); /* part 2 kept */
+	g_assert_nonnull(strstr(json, "\"findings\":[{")); /* one finding: part 2 is prose */
+	g_assert_null(strstr(json, "\"location\":\"2"));
+	g_free(json);
+	g_free(o);
+	sm_result_free(r);
+	/* more files than the bound: a limit, not a loop */
+	g_string_assign(g, "From: a@b.example\nTo: support@vendor.example\nSubject: x\n\n");
+	for (i = 0; i < 70; i++)
+		uu_append(g, "a.txt", "nothing here\n");
+	r = scan(p, g->str);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	sm_result_free(r);
+	g_string_free(g, TRUE);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -405,5 +468,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/headers_only_message", test_headers_only_message);
 	g_test_add_func("/scan/top_header_index", test_top_header_index);
 	g_test_add_func("/scan/eml_attachment", test_eml_attachment);
+	g_test_add_func("/scan/uuencoded", test_uuencoded);
 	return g_test_run();
 }
