@@ -98,8 +98,12 @@ char *sm_header_decode(const char *raw, size_t len)
 
 		if (encoded_word(s, end, &cs, &cslen, &enc, &text, &tlen, &after)) {
 			char label[40];
+			size_t ln = MIN(sizeof(label) - 1, cslen);
 
-			g_strlcpy(label, cs, MIN(sizeof(label), cslen + 1));
+			/* not g_strlcpy: it reads the source to its NUL, and the raw
+			 * header block is not NUL-terminated */
+			memcpy(label, cs, ln);
+			label[ln] = '\0';
 			if (pend->len && g_ascii_strcasecmp(label, pcs) != 0) {
 				put_text(out, pcs, pend->data, pend->len);
 				g_byte_array_set_size(pend, 0);

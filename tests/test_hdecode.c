@@ -4,6 +4,10 @@
 #include "hdecode.h"
 #include "testutil.h"
 
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 static void check(const char *raw, const char *want)
 {
 	char *d = sm_header_decode(raw, strlen(raw));
@@ -27,9 +31,30 @@ static void test_words(void)
 	check("a =?us-ascii*en?q?b?= c", "a b c");
 }
 
+/* The header block is not NUL-terminated (the message's own bytes, up to
+ * the end of a mapping): the decoder reads only [raw, raw + len).  The words
+ * end right before a page that cannot be read. */
+static void test_unterminated(void)
+{
+	static const char w[] = "=?utf-8?B?YQ==?=";
+	long pg = sysconf(_SC_PAGESIZE);
+	char *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0), *raw, *d;
+
+	g_assert_true(map != MAP_FAILED);
+	g_assert_cmpint(mprotect(map + pg, (size_t)pg, PROT_NONE), ==, 0);
+	raw = map + pg - (sizeof(w) - 1);
+	memcpy(raw, w, sizeof(w) - 1);
+	d = sm_header_decode(raw, sizeof(w) - 1);
+	g_assert_cmpstr(d, ==, "a");
+	g_free(d);
+	munmap(map, (size_t)pg * 2);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/hdecode/words", test_words);
+	g_test_add_func("/hdecode/unterminated", test_unterminated);
 	return g_test_run();
 }
