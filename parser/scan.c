@@ -290,6 +290,14 @@ static bool has_utf8_text(const sm_charset *cs, const uint8_t *src, size_t len)
 	return n >= 4;
 }
 
+static bool has_high(const uint8_t *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] & 0x80)
+			return true;
+	return false;
+}
+
 static gint range_cmp(gconstpointer a, gconstpointer b)
 {
 	const src_range *x = a, *y = b;
@@ -310,9 +318,11 @@ static void add_seen(GArray *seen, const sm_view *v, const GArray *hits)
 /*
  * The same bytes read in the other Japanese charsets, when the part's own
  * reading may have missed text: a charset that had to be detected (no label,
- * or one the bytes contradict) is read again as Shift_JIS and EUC-JP, and
- * bytes read as Shift_JIS, EUC-JP or single-byte that carry UTF-8 text are
- * read again as UTF-8.  Hits at bytes an earlier reading found are skipped.
+ * or one the bytes contradict) and a single-byte label (ISO-8859-1,
+ * windows-1252 ...: any bytes fit it, so Japanese bytes under it never
+ * contradict it) are read again as Shift_JIS and EUC-JP, and bytes read as
+ * Shift_JIS, EUC-JP or single-byte that carry UTF-8 text are read again as
+ * UTF-8.  Hits at bytes an earlier reading found are skipped.
  */
 static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *v,
 			   const GArray *hits, const uint8_t *src, size_t len, size_t own_a,
@@ -323,6 +333,7 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 					  {SM_CS_EUCJP, "EUC-JP", true, 0}};
 	bool legacy = v->cs.kind == SM_CS_CP932 || v->cs.kind == SM_CS_EUCJP ||
 		      v->cs.kind == SM_CS_SBCS;
+	bool sbcs_high = v->cs.kind == SM_CS_SBCS && has_high(src, len);
 	GArray *seen = NULL;
 
 	for (size_t k = 0; k < G_N_ELEMENTS(alts) && !s->limit; k++) {
@@ -332,7 +343,7 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 		if (alts[k].kind == v->cs.kind)
 			continue;
 		if (alts[k].kind == SM_CS_UTF8 ? !has_utf8_text(&v->cs, src, len)
-					       : !(legacy && v->cs.detected))
+					       : !(legacy && (v->cs.detected || sbcs_high)))
 			continue;
 		if (!seen) {
 			seen = g_array_new(FALSE, FALSE, sizeof(src_range));

@@ -455,6 +455,26 @@ static void test_uuencoded(void)
 	sm_policy_unref(p);
 }
 
+/* A single-byte label over Japanese bytes never contradicts itself (any byte
+ * is a Latin-1 character): the part is read as Shift_JIS too. */
+static void test_sbcs_label_lie(void)
+{
+	sm_policy *p = policy("");
+	/* "パスワード：Xk9#mP2qLz" in Shift_JIS, labelled ISO-8859-1 */
+	const char *m = "From: a@b.example\nTo: support@vendor.example\nSubject: x\n"
+			"MIME-Version: 1.0\nContent-Type: text/plain; charset=iso-8859-1\n"
+			"Content-Transfer-Encoding: 8bit\n\n"
+			"\x83\x70\x83\x58\x83\x8f\x81\x5b\x83\x68\x81\x46Xk9#mP2qLz\n";
+	sm_result *r = scan(p, m);
+	char *o = output(r);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_null(strstr(o, "Xk9#mP2qLz"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -469,5 +489,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/top_header_index", test_top_header_index);
 	g_test_add_func("/scan/eml_attachment", test_eml_attachment);
 	g_test_add_func("/scan/uuencoded", test_uuencoded);
+	g_test_add_func("/scan/sbcs_label_lie", test_sbcs_label_lie);
 	return g_test_run();
 }
