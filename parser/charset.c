@@ -15,6 +15,7 @@
  * a GOnce, so decoding is thread-safe.
  */
 #include "charset.h"
+#include "utf7.h"
 
 #include "utf8.h"
 #include "view.h"
@@ -32,6 +33,7 @@ typedef struct cstate {
 	bool so;         /* SO (0x0E) shifted to half-width kana (CP50221) */
 	uint8_t esc[4];  /* the designation that set `mode`, re-emitted after an ASCII edit */
 	uint8_t esc_len;
+	sm_utf7_state u7;
 } cstate;
 
 /* ------------------------------------------------------------------ tables */
@@ -365,6 +367,8 @@ static size_t step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar
 	case SM_CS_SBCS:
 		*c = sp->sbcs ? sp->sbcs[s[i]] : (s[i] < 0x80 ? s[i] : 0xfffd);
 		return 1;
+	case SM_CS_UTF7:
+		return sm_utf7_step(s, len, i, &sp->st.u7, c);
 	case SM_CS_ICONV:
 		if (sp->cd == (iconv_t)-1) {
 			*c = s[i] < 0x80 ? s[i] : 0xfffd;
@@ -389,6 +393,7 @@ static bool ascii_fast(const stepper *sp)
 	switch (sp->cs->kind) {
 	case SM_CS_UTF16LE:
 	case SM_CS_UTF16BE:
+	case SM_CS_UTF7:
 		return false;
 	case SM_CS_ISO2022JP:
 		return sp->st.mode == M_ASCII && !sp->st.so;
@@ -550,6 +555,8 @@ static const char *const utf8_names[] = {"utf-8", "utf8", "us-ascii", "ascii", "
 static const char *const sjis_names[] = {"shift_jis", "shift-jis", "sjis", "x-sjis",
 					 "windows-31j", "cp932", "ms932", "ms_kanji",
 					 "csshiftjis", "x-ms-cp932", "csWindows31J", NULL};
+static const char *const utf7_names[] = {"utf-7", "utf7", "unicode-1-1-utf-7", "csunicode11utf7",
+					 "x-unicode20utf7", NULL};
 static const char *const euc_names[] = {"euc-jp", "x-euc-jp", "eucjp", "euc-jp-ms", "cp51932",
 					"cseucpkdfmtjapanese", "eucjp-ms", NULL};
 
@@ -598,6 +605,14 @@ void sm_charset_resolve(const char *label, const uint8_t *s, size_t len, sm_char
 			set(out, SM_CS_ISO2022JP, "ISO-2022-JP", true);
 		else
 			set(out, label_in(l, sjis_names) ? SM_CS_CP932 : SM_CS_EUCJP, l, false);
+		return;
+	}
+	if (label_in(l, utf7_names)) {
+		/* 7-bit by definition: 8-bit data means the label lies */
+		if (valid_utf8(s, len, &ascii) && ascii)
+			set(out, SM_CS_UTF7, "UTF-7", false);
+		else
+			detect(s, len, out);
 		return;
 	}
 	if (g_ascii_strncasecmp(l, "utf-16", 6) == 0 || g_ascii_strcasecmp(l, "unicode") == 0) {
@@ -690,6 +705,9 @@ static void mask_one(stepper *sp, gunichar c, size_t n, GByteArray *out)
 	case SM_CS_ICONV:
 		put(out, "**", n >= 2 ? 2 : 1);
 		return;
+	case SM_CS_UTF7: /* not reached: sm_utf7_rewrite re-encodes */
+		put(out, "*", 1);
+		return;
 	}
 }
 
@@ -699,6 +717,10 @@ void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
 	stepper sp;
 	size_t i = 0, e;
 
+	if (cs->kind == SM_CS_UTF7) {
+		sm_utf7_rewrite(src, len, edits, n, out);
+		return;
+	}
 	stepper_init(&sp, cs);
 	for (e = 0; e < n; e++) {
 		const sm_edit *ed = &edits[e];

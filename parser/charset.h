@@ -30,6 +30,7 @@ typedef enum {
 	SM_CS_UTF16BE,
 	SM_CS_SBCS,      /* single-byte: ISO-8859-x, windows-125x, KOI8 ... via a table */
 	SM_CS_ICONV,     /* any other multibyte iconv knows, one character at a time */
+	SM_CS_UTF7,      /* RFC 2152, stateful (utf7.c); rewritten by re-encoding */
 } sm_cs_kind;
 
 typedef struct sm_charset {

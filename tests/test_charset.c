@@ -179,6 +179,38 @@ static void test_rewrite_sjis_utf8_utf16(void)
 	}
 }
 
+/* UTF-7: base64 runs decoded across characters, '+-', a surrogate pair, a
+ * malformed run; the map is monotone; masks are written by re-encoding. */
+static void test_utf7(void)
+{
+	const char src[] = "+MNEwuTDvMPwwyf8a-Xk9+ACM- a+-b +2D3eAA- +AB-x";
+	decoded *d = dec("utf-7", src, sizeof(src) - 1);
+	size_t n, i;
+	char *out;
+
+	g_assert_cmpint(d->cs.kind, ==, SM_CS_UTF7);
+	g_assert_cmpstr(d->b.text, ==, "パスワード：Xk9# a+b \xf0\x9f\x98\x80 \xef\xbf\xbdx");
+	for (i = 1; i < d->b.len; i++)
+		g_assert_cmpuint(map_s(d, i), >=, map_s(d, i - 1));
+	dec_free(d);
+	/* 8-bit bytes under a UTF-7 label: the label lies */
+	d = dec("utf-7", "\xe6\x97\xa5", 3);
+	g_assert_cmpint(d->cs.kind, ==, SM_CS_UTF8);
+	dec_free(d);
+	{
+		/* mask "Xk9#" (bytes 25..35: Xk9 and the run +ACM-) and the 'b' */
+		const char s2[] = "+MNEwuTDvMPwwyf8a-Xk9+ACM- a+-b";
+		sm_edit e[] = {{18, 26, NULL}, {30, 31, "Z"}};
+		decoded *back;
+
+		out = rewrite("utf-7", s2, sizeof(s2) - 1, e, 2, &n);
+		back = dec("utf-7", out, n);
+		g_assert_cmpstr(back->b.text, ==, "パスワード：**** a+Z");
+		dec_free(back);
+		g_free(out);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -190,5 +222,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/invalid_bytes", test_invalid_bytes);
 	g_test_add_func("/charset/rewrite_iso2022", test_rewrite_iso2022);
 	g_test_add_func("/charset/rewrite_sjis_utf8_utf16", test_rewrite_sjis_utf8_utf16);
+	g_test_add_func("/charset/utf7", test_utf7);
 	return g_test_run();
 }
