@@ -111,7 +111,7 @@ typedef struct enc {
 static bool direct(gunichar c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("'(),-./:? \t\r\n*", (int)c));
+	       (c > 0 && c < 0x80 && strchr("'(),-./:? \t\r\n*", (int)c));
 }
 
 static void put_byte(enc *e, char ch)
@@ -162,34 +162,131 @@ static void put_char(enc *e, gunichar c)
 		put_unit(e, c > 0xffff ? 0xfffd : c);
 }
 
+/* One character of a walk: its code point, bytes [a, b), and whether it is
+ * inside a base64 run (the run started at *run_s). */
+typedef struct walk {
+	sm_utf7_state st;
+	size_t i, run_s;
+} walk;
+
+/* The next character at w->i (false at the end); *in_run, and *run_end set
+ * when this step ended a run (else left alone). */
+static bool walk_next(walk *w, const uint8_t *src, size_t len, gunichar *c, size_t *a,
+		      size_t *b, bool *in_run, size_t *run_end)
+{
+	while (w->i < len) {
+		bool was = w->st.b64;
+		size_t at = w->i;
+
+		w->i += sm_utf7_step(src, len, at, &w->st, c);
+		if (!was && w->st.b64)
+			w->run_s = at;
+		if (was && !w->st.b64)
+			*run_end = src[at] == '-' ? w->i : at;
+		if (*c == NOCHAR)
+			continue;
+		*a = at;
+		*b = w->i;
+		*in_run = was && (w->st.b64 || src[at] == '-');
+		return true;
+	}
+	if (w->st.b64)
+		*run_end = len;
+	return false;
+}
+
+#define UNSET ((size_t)-1)
+#define PENDING ((size_t)-2) /* the end of the run the edit's last character is in */
+
+/* The bytes [S, E) each edit makes us encode again: from the start of the
+ * run its first character is in (or of that character) to the end of the
+ * run its last one is in (or of that character).  UNSET: no character. */
+static void spans(const uint8_t *src, size_t len, const sm_edit *edits, size_t n, size_t *S,
+		  size_t *E)
+{
+	walk w = {{0}, 0, 0};
+	size_t j, k = 0, a, b, run_end = UNSET, lo = n; /* lo: first edit that may be PENDING */
+	gunichar c;
+	bool in_run, more = true;
+
+	for (j = 0; j < n; j++)
+		S[j] = E[j] = UNSET;
+	while (more) {
+		more = walk_next(&w, src, len, &c, &a, &b, &in_run, &run_end);
+		if (run_end != UNSET) {
+			for (j = lo; j < n && j <= k; j++)
+				if (E[j] == PENDING)
+					E[j] = run_end;
+			lo = n;
+			run_end = UNSET;
+		}
+		if (!more)
+			break;
+		while (k < n && edits[k].end <= a)
+			k++;
+		if (k >= n || edits[k].start >= b)
+			continue;
+		if (S[k] == UNSET)
+			S[k] = in_run ? w.run_s : a;
+		E[k] = in_run ? PENDING : b;
+		if (in_run && lo > k)
+			lo = k;
+	}
+	for (j = 0; j < n; j++)
+		if (E[j] == PENDING)
+			E[j] = len;
+}
+
+/* Characters of src[s0, e0) encoded again, masked where they meet edits
+ * k..k1 (the mask of an edit with ascii text is that text, once). */
+static void encode_span(const uint8_t *src, size_t s0, size_t e0, const sm_edit *edits,
+			size_t k, size_t k1, GByteArray *out)
+{
+	walk w = {{0}, s0, s0};
+	enc e = {out, false, 0, 0};
+	const sm_edit *said = NULL;
+	size_t a, b, run_end;
+	gunichar c;
+	bool in_run;
+
+	while (walk_next(&w, src, e0, &c, &a, &b, &in_run, &run_end)) {
+		while (k <= k1 && edits[k].end <= a)
+			k++;
+		if (k > k1 || edits[k].start >= b || c == '\n' || c == '\r')
+			put_char(&e, c);
+		else if (!edits[k].ascii)
+			put_char(&e, g_unichar_iswide(c) ? 0xff0a : '*');
+		else if (said != &edits[k]) {
+			for (const char *t = edits[k].ascii; *t; t++)
+				put_char(&e, (gunichar)(uint8_t)*t);
+			said = &edits[k];
+		}
+	}
+	close_run(&e);
+}
+
 void sm_utf7_rewrite(const uint8_t *src, size_t len, const sm_edit *edits, size_t n,
 		     GByteArray *out)
 {
-	sm_utf7_state st = {0};
-	enc e = {out, false, 0, 0};
-	size_t i = 0, k = 0;
-	const sm_edit *said = NULL; /* the edit whose ascii text is out */
+	size_t *S = g_new(size_t, n ? n : 1), *E = g_new(size_t, n ? n : 1);
+	size_t copied = 0, k = 0;
 
-	while (i < len) {
-		gunichar c;
-		size_t b = sm_utf7_step(src, len, i, &st, &c), a = i;
+	spans(src, len, edits, n, S, E);
+	while (k < n) {
+		size_t k1 = k, e0 = E[k];
 
-		i += b;
-		if (c == NOCHAR)
-			continue;
-		while (k < n && edits[k].end <= a)
+		if (S[k] == UNSET || S[k] < copied) { /* no character, or overlapping */
 			k++;
-		if (k < n && edits[k].start < i && c != '\n' && c != '\r') {
-			if (!edits[k].ascii)
-				put_char(&e, g_unichar_iswide(c) ? 0xff0a : '*');
-			else if (said != &edits[k]) {
-				for (const char *t = edits[k].ascii; *t; t++)
-					put_char(&e, (gunichar)(uint8_t)*t);
-				said = &edits[k];
-			}
 			continue;
 		}
-		put_char(&e, c);
+		while (k1 + 1 < n && S[k1 + 1] != UNSET && S[k1 + 1] < e0)
+			e0 = MAX(e0, E[++k1]);
+		g_byte_array_append(out, src + copied, (guint)(S[k] - copied));
+		encode_span(src, S[k], e0, edits, k, k1, out);
+		copied = e0;
+		k = k1 + 1;
 	}
-	close_run(&e);
+	g_byte_array_append(out, src + copied, (guint)(len - copied));
+	g_free(S);
+	g_free(E);
 }

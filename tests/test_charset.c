@@ -204,8 +204,23 @@ static void test_utf7(void)
 		decoded *back;
 
 		out = rewrite("utf-7", s2, sizeof(s2) - 1, e, 2, &n);
+		g_assert_cmpmem(out, 18, s2, 18); /* the run before the edit kept as it was */
 		back = dec("utf-7", out, n);
 		g_assert_cmpstr(back->b.text, ==, "パスワード：**** a+Z");
+		dec_free(back);
+		g_free(out);
+	}
+	{
+		/* an edit inside a run: the run is encoded again, the bytes before it kept */
+		const char s3[] = "ok +MEIwRDBGMEgwSg- end";
+		sm_edit e[] = {{10, 13, NULL}};
+		decoded *back;
+
+		out = rewrite("utf-7", s3, sizeof(s3) - 1, e, 1, &n);
+		g_assert_cmpmem(out, 3, "ok ", 3);
+		g_assert_cmpmem(out + n - 4, 4, " end", 4);
+		back = dec("utf-7", out, n);
+		g_assert_cmpstr(back->b.text, ==, "ok あい＊＊お end");
 		dec_free(back);
 		g_free(out);
 	}

@@ -48,6 +48,23 @@ static void check_map(const sm_view *v, const uint8_t *src, size_t n)
 	}
 }
 
+/* Bytes before an edit at s that a rewrite keeps: all of them, except that
+ * UTF-7 encodes again the base64 run the edit starts in (from its '+': the
+ * first '+' after the last byte outside the base64 alphabet). */
+static size_t stable_prefix(const sm_charset *cs, const uint8_t *src, size_t s)
+{
+	size_t i = s, j;
+
+	if (cs->kind != SM_CS_UTF7)
+		return s;
+	while (i > 0 && (g_ascii_isalnum(src[i - 1]) || src[i - 1] == '+' || src[i - 1] == '/'))
+		i--;
+	for (j = i; j < s; j++)
+		if (src[j] == '+')
+			return j;
+	return s;
+}
+
 /* Map a span back and write a mask there in the part's own charset. */
 static void check_rewrite(const sm_view *v, const uint8_t *src, size_t n, uint8_t pick)
 {
@@ -63,7 +80,8 @@ static void check_rewrite(const sm_view *v, const uint8_t *src, size_t n, uint8_
 	ed.ascii = (pick & 1) ? NULL : "[masked]";
 	sm_charset_rewrite(&v->cs, src, n, &ed, 1, out);
 	FUZZ_CHECK(out->len >= s, "rewrite keeps the bytes before the edit");
-	FUZZ_CHECK(s == 0 || memcmp(out->data, src, s) == 0, "rewrite leaves the prefix alone");
+	FUZZ_CHECK(s == 0 || memcmp(out->data, src, stable_prefix(&v->cs, src, s)) == 0,
+		   "rewrite leaves the prefix alone");
 	g_byte_array_free(out, TRUE);
 }
 
