@@ -126,6 +126,14 @@ struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errl
 void det_password_kw_free(struct det_kw *kw);
 /* The password value after a keyword at [ks, ke), if any, into *out (detect_pw.c). */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
+/* Would the password detector take v[0, n) as an unquoted value after
+ * "keyword:" (one token, not a placeholder, prose or plain word)? */
+bool det_password_looks_secret(const char *v, size_t n);
+/* Values in the table column under a header cell [ks, ke) holding a password
+ * keyword, appended to spans (detect_col.c); the bytes read are taken from
+ * *budget, and nothing is read once it is spent. */
+void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray *spans,
+			 size_t *budget);
 
 /* Built-in defaults shared by load and the tests of the shipped config. */
 extern const char *const det_card_keywords[];

@@ -309,6 +309,7 @@ typedef struct pass {
 	size_t len;
 	size_t pw_next;   /* the password keyword scan resumes here */
 	det_out *out;
+	size_t col_budget; /* bytes the table column scans may still read */
 } pass;
 
 static void lit_hit(pass *ps, size_t i, unsigned b)
@@ -349,13 +350,17 @@ static void pw_hit(pass *ps, size_t i)
 		return; /* inside the value or keyword just taken */
 	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at)))
 		return;
+	if (!ps->out->pw_spans)
+		ps->out->pw_spans = g_array_new(FALSE, FALSE, sizeof(det_span));
 	if (det_password_value(ps->t, ps->len, at, at + l, &sp)) {
-		if (!ps->out->pw_spans)
-			ps->out->pw_spans = g_array_new(FALSE, FALSE, sizeof(det_span));
 		g_array_append_val(ps->out->pw_spans, sp);
 		ps->pw_next = sp.e;
-	} else
+	} else {
+		/* a header cell: the values are in its column, below */
+		det_password_column(ps->t, ps->len, at, at + l, ps->out->pw_spans,
+				    &ps->col_budget);
 		ps->pw_next = at + l;
+	}
 }
 
 static void hit(pass *ps, size_t i, unsigned f)
@@ -372,7 +377,7 @@ void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 {
 	const unsigned char *t = (const unsigned char *)v->text;
 	const uint8_t *f = p->flag;
-	pass ps = {p, v->text, v->len, 0, out};
+	pass ps = {p, v->text, v->len, 0, out, 2 * v->len + 65536};
 	size_t i = 0, len = v->len;
 
 	out->lits = 0;

@@ -145,6 +145,15 @@ static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
 	return !(strict && plain_word(v, n));
 }
 
+bool det_password_looks_secret(const char *v, size_t n)
+{
+	/* a cell is one ASCII token: spaces or Japanese text are not a value */
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == ' ' || (unsigned char)v[i] >= 0x80)
+			return false;
+	return looks_secret(v, n, false, true);
+}
+
 static bool stop_unquoted(char c)
 {
 	return (unsigned char)c >= 0x80 || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||

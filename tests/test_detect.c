@@ -338,6 +338,30 @@ static void test_password_forms(void)
 		expect_value(cases[i][0], cases[i][1], "password", cases[i][2]);
 }
 
+/* A password column: a header cell that is a password keyword, the values in
+ * its column below (CSV, TSV, Markdown, HTML rows as the view has them). */
+static void test_password_columns(void)
+{
+	const char *csv = "ホスト名,ユーザー名,パスワード\nsrv01,\"admin, local\",Xk9#mP2qLz\n"
+			  "srv02,svc,\"Qw7!rT5yUi\"\n\n以上です, よろしくお願いします\n";
+	const char *md = "| ユーザー | パスワード | 備考 |\n|---|:---:|---|\n| admin | Md#Tbl2024 | 本番 |\n";
+	const char *html = "\n\n\tuser\t\tPassword\t\n\n\tadmin\t\tHt!Ml7788\t\n\n\tsvc\t\tHt!Ml9900\t\n";
+
+	expect_value("csv", csv, "password", "Xk9#mP2qLz");
+	expect_value("csv quoted", csv, "password", "Qw7!rT5yUi");
+	expect_value("tsv", "host\tuser\tpassword\nsrv01\tadmin\tTs#v2024x\n", "password",
+		     "Ts#v2024x");
+	expect_value("markdown", md, "password", "Md#Tbl2024");
+	expect_value("html rows", html, "password", "Ht!Ml7788");
+	expect_value("html second row", html, "password", "Ht!Ml9900");
+	expect_none("column states", "user,password,備考\nadmin,Enabled,x\nsvc,N/A,y\nweb,****,z\n"
+		    "db,2024/11/18,w\nap,設定済み,v\n", "password");
+	expect_none("not the whole cell", "user,パスワード有効期限\nadmin,20241118x\n", "password");
+	expect_none("keyword in prose", "パスワード, ユーザー名ともに変更していません\nadmin,Zz9#notvalue\n",
+		    "password");
+	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
+}
+
 static void test_password_prose(void)
 {
 	static const char *const cases[] = {
@@ -497,6 +521,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/my_number", test_mynumber);
 	g_test_add_func("/detect/password/forms", test_password_forms);
 	g_test_add_func("/detect/password/prose", test_password_prose);
+	g_test_add_func("/detect/password/columns", test_password_columns);
 	g_test_add_func("/detect/password/preview", test_password_preview);
 	g_test_add_func("/detect/private_key", test_private_key);
 	g_test_add_func("/detect/cloud_secret", test_cloud);
