@@ -362,6 +362,33 @@ static void test_password_columns(void)
 	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
 }
 
+/* Login details with no password keyword: the second of NAME / SECRET. */
+static void test_password_login_pair(void)
+{
+	expect_value("login info", "ログイン情報: admin / Xk9#mP2qLz", "password", "Xk9#mP2qLz");
+	expect_value("auth info colon", "認証情報：svc_backup:Qw7!rT5yUi です", "password",
+		     "Qw7!rT5yUi");
+	expect_value("credentials", "Credentials: taro@example.co.jp / Cr3d#2024x", "password",
+		     "Cr3d#2024x");
+	expect_value("next line", "アカウント情報\nuser: admin / Acc0unt#77", "password",
+		     "Acc0unt#77");
+	expect_none("port", "接続情報: proxy.contoso.com:8080 経由", "password");
+	expect_none("words", "認証情報: Azure AD / Entra ID", "password");
+	expect_none("id/pw sent", "ログイン情報: ID/PW は別途送付します", "password");
+	expect_none("placeholder", "credentials: CONTOSO\\svc / ****", "password");
+	expect_none("manager", "資格情報マネージャー: Windows / Generic", "password");
+	expect_none("path", "接続情報: share:/mnt/data", "password");
+	{
+		/* a labelled list: only the PW value, never the ID */
+		sm_view *v;
+		GArray *hits = scan("■接続情報\nID: admin01\nPW: Summer2024!\n", NULL, &v);
+
+		g_assert_cmpuint(count_of(hits, "password"), ==, 1);
+		g_array_free(hits, TRUE);
+		sm_view_free(v);
+	}
+}
+
 static void test_password_prose(void)
 {
 	static const char *const cases[] = {
@@ -522,6 +549,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/password/forms", test_password_forms);
 	g_test_add_func("/detect/password/prose", test_password_prose);
 	g_test_add_func("/detect/password/columns", test_password_columns);
+	g_test_add_func("/detect/password/login_pair", test_password_login_pair);
 	g_test_add_func("/detect/password/preview", test_password_preview);
 	g_test_add_func("/detect/private_key", test_private_key);
 	g_test_add_func("/detect/cloud_secret", test_cloud);
