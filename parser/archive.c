@@ -23,6 +23,7 @@
  */
 #include "sm_archive.h"
 #include "sniff.h"
+#include "tnef.h"
 
 /* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
 #include <archive.h>
@@ -43,7 +44,8 @@ typedef struct actx {
 	long long bytes;   /* uncompressed bytes read so far, all levels */
 	long long members; /* members listed so far, all levels */
 	size_t outer_len;  /* compressed size of the outermost archive */
-	bool limit, encrypted, corrupt;
+	bool limit, encrypted, corrupt, not_archive;
+	char *problem;     /* why a TNEF stream was not read in full (owned) */
 } actx;
 
 /* The first limit decides; detail is owned (taken). */
@@ -218,8 +220,9 @@ static const char *const binary_exts[] = {
 	"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "ico", "emf", "wmf", "pdf", "exe", "dll",
 	"sys", "msi", "cab", "evtx", "etl", "dmp", "bin", "mp4", "wav", "mp3", "ttf", "odttf", NULL};
 
-/* Read the current entry (bounded); NULL when a limit stopped it. */
-static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
+/* Read the current entry (bounded); NULL when a limit stopped it or !keep
+ * (then the data is only counted: a stream must be decompressed to skip). */
+static GByteArray *read_entry(actx *a, struct archive *ar, const char *path, bool keep)
 {
 	GByteArray *b = g_byte_array_new();
 	uint8_t buf[CHUNK];
@@ -237,6 +240,8 @@ static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
 			set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path, a->lim->archive_max_ratio));
 			break;
 		}
+		if (!keep)
+			continue;
 		if ((long long)b->len + r > a->lim->max_part_bytes) {
 			set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path, a->lim->max_part_bytes));
 			break;
@@ -245,14 +250,15 @@ static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
 	}
 	if (r < 0 && !a->limit)
 		a->corrupt = true;
-	if (a->limit) {
+	if (a->limit || !keep) {
 		g_byte_array_free(b, TRUE);
 		return NULL;
 	}
 	return b;
 }
 
-static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth);
+static void scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			   const char *name, int depth);
 
 static void scan_member(actx *a, const char *name, const char *path, const uint8_t *d,
 			size_t n, int depth, bool office)
@@ -261,12 +267,20 @@ static void scan_member(actx *a, const char *name, const char *path, const uint8
 	bool trunc = false;
 
 	if (sm_archive_sniff(d, n)) {
-		if (depth + 1 > a->lim->archive_max_depth)
+		bool was = a->not_archive;
+
+		if (depth + 1 > a->lim->archive_max_depth) {
 			set_limit(a, g_strdup_printf("%s: archives nested deeper than %lld", path,
 				  a->lim->archive_max_depth));
-		else
-			scan_zip(a, d, n, path, depth + 1);
-		return;
+			return;
+		}
+		a->not_archive = false;
+		scan_container(a, d, n, path, name, depth + 1);
+		if (!a->not_archive) {
+			a->not_archive = was;
+			return;
+		}
+		a->not_archive = was; /* it only looked like one: read it as text */
 	}
 	if (office && sm_sniff_has_ext(name, (const char *const[]){"xml", NULL})) {
 		size_t tl;
@@ -308,6 +322,19 @@ static char *member_path(const char *prefix, const char *clean)
 	return prefix ? g_strconcat(prefix, "/", clean, NULL) : g_strdup(clean);
 }
 
+/* One more member, all levels: the count limit and the file-name rules. */
+static void note_member(actx *a, const char *prefix, const char *clean, const char *path)
+{
+	int det;
+
+	a->res->members++;
+	if (++a->members > a->lim->archive_max_members)
+		set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "archive",
+					     a->lim->archive_max_members));
+	if ((det = sm_detectors_match_name(a->d, clean)) >= 0)
+		add_hit(a, (unsigned)det, path, 1, g_strdup("(file name)"), clean, strlen(clean));
+}
+
 /* Pass 1: the directory.  Names, counts, encryption, declared sizes. */
 static bool list_members(actx *a, const uint8_t *data, size_t len, const char *prefix,
 			 bool *office)
@@ -323,19 +350,12 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 		const char *name = archive_entry_pathname_utf8(e);
 		char *clean = sanitize(name ? name : archive_entry_pathname(e));
 		char *path = member_path(prefix, clean);
-		int det;
 
-		a->res->members++;
-		if (++a->members > a->lim->archive_max_members)
-			set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "archive",
-				  a->lim->archive_max_members));
+		note_member(a, prefix, clean, path);
 		if (archive_entry_is_encrypted(e))
 			a->encrypted = true;
 		if (strcmp(clean, "[Content_Types].xml") == 0)
 			*office = true;
-		if ((det = sm_detectors_match_name(a->d, clean)) >= 0)
-			add_hit(a, (unsigned)det, path, 1, g_strdup("(file name)"), clean,
-				strlen(clean));
 		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
 			declared += archive_entry_size(e);
 		g_free(clean);
@@ -380,7 +400,7 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 		GByteArray *b;
 
 		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_is_encrypted(e) &&
-		    worth_reading(clean, office) && (b = read_entry(a, ar, path))) {
+		    worth_reading(clean, office) && (b = read_entry(a, ar, path, true))) {
 			scan_member(a, clean, path, b->data, b->len, depth, office);
 			g_byte_array_free(b, TRUE);
 		}
@@ -402,16 +422,260 @@ static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefi
 		read_members(a, data, len, prefix, depth, office);
 }
 
+/* ------------------------------------------------------------ streams */
+
+/* tar, 7z, cab, rar, cpio, iso, ar, lha, xar, and one compressed file (raw),
+ * through gzip, bzip2, xz, lzma, lzip, zstd, lz4, compress.  Not mtree (its
+ * entries name files on this host) and no filter that runs a program. */
+static struct archive *open_stream(const uint8_t *data, size_t len, bool raw_only)
+{
+	struct archive *ar = archive_read_new();
+
+	archive_read_support_filter_gzip(ar);
+	archive_read_support_filter_bzip2(ar);
+	archive_read_support_filter_xz(ar);
+	archive_read_support_filter_lzma(ar);
+	archive_read_support_filter_lzip(ar);
+	archive_read_support_filter_zstd(ar);
+	archive_read_support_filter_lz4(ar);
+	archive_read_support_filter_compress(ar);
+	if (!raw_only) {
+		archive_read_support_format_tar(ar);
+		archive_read_support_format_7zip(ar);
+		archive_read_support_format_cab(ar);
+		archive_read_support_format_rar(ar);
+		archive_read_support_format_rar5(ar);
+		archive_read_support_format_cpio(ar);
+		archive_read_support_format_iso9660(ar);
+		archive_read_support_format_ar(ar);
+		archive_read_support_format_lha(ar);
+		archive_read_support_format_xar(ar);
+	}
+	archive_read_support_format_raw(ar);
+	if (archive_read_open_memory(ar, data, len) != ARCHIVE_OK) {
+		archive_read_free(ar);
+		return NULL;
+	}
+	return ar;
+}
+
+static const char *const packed_exts[] = {"gz", "gzip", "bz2", "xz", "lzma", "lz", "zst", "lz4",
+					  "z", "tgz", "tbz2", "txz", NULL};
+
+/* The one member of a compressed file: the name without .gz (a.tgz: a.tar). */
+static char *raw_name(const char *name)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+
+	if (!name || !*name)
+		return g_strdup("data");
+	if (!sm_sniff_has_ext(name, packed_exts) || dot == name)
+		return g_strdup(name);
+	if (g_ascii_tolower(dot[1]) == 't' && dot[2])
+		return g_strdup_printf("%.*s.tar", (int)(dot - name), name);
+	return g_strndup(name, (size_t)(dot - name));
+}
+
+/* One entry of a stream: name rules, then its data (counted even when not
+ * kept: a compressed stream is decompressed to be skipped). */
+static void stream_entry(actx *a, struct archive *ar, struct archive_entry *e,
+			 const char *prefix, const char *clean, int depth)
+{
+	char *path = member_path(prefix, clean);
+	GByteArray *b;
+
+	note_member(a, prefix, clean, path);
+	if (archive_entry_is_encrypted(e))
+		a->encrypted = true;
+	else if (!a->limit && archive_entry_filetype(e) == AE_IFREG &&
+		 (b = read_entry(a, ar, path, worth_reading(clean, false)))) {
+		scan_member(a, clean, path, b->data, b->len, depth, false);
+		g_byte_array_free(b, TRUE);
+	}
+	g_free(path);
+}
+
+/* Compression layers count as nesting: gz of gz of ... is a bomb shape. */
+static bool stream_too_deep(actx *a, struct archive *ar, const char *prefix, int depth)
+{
+	int layers = archive_filter_count(ar) - 1; /* the last "filter" is the input */
+
+	if (depth + (layers > 1 ? layers - 1 : 0) <= a->lim->archive_max_depth)
+		return false;
+	set_limit(a, g_strdup_printf("%s: archives nested deeper than %lld",
+				     prefix ? prefix : "archive", a->lim->archive_max_depth));
+	return true;
+}
+
+/* Returns false when the stream had no entry at all: tar takes zero blocks
+ * (a gzip of zeros) for an empty archive; the caller reads it again as raw. */
+static bool scan_stream(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			const char *name, int depth, bool raw_only)
+{
+	struct archive *ar = open_stream(data, len, raw_only);
+	struct archive_entry *e;
+	bool first = true;
+	int r = ARCHIVE_OK;
+
+	if (!ar) {
+		a->corrupt = true;
+		return true;
+	}
+	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+			     r == ARCHIVE_WARN)) {
+		bool raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
+		char *clean;
+
+		if (first && raw && archive_filter_count(ar) < 2) {
+			a->not_archive = true; /* no compression, no format: plain data */
+			break;
+		}
+		if (first && stream_too_deep(a, ar, prefix, depth))
+			break;
+		first = false;
+		if (raw)
+			clean = raw_name(name);
+		else {
+			const char *n = archive_entry_pathname_utf8(e);
+
+			clean = sanitize(n ? n : archive_entry_pathname(e));
+		}
+		stream_entry(a, ar, e, prefix, clean, depth);
+		g_free(clean);
+	}
+	if (r == ARCHIVE_FATAL) {
+		if (archive_read_has_encrypted_entries(ar) > 0)
+			a->encrypted = true;
+		else
+			a->corrupt = true;
+	}
+	archive_read_free(ar);
+	return !(first && r == ARCHIVE_EOF && !raw_only);
+}
+
+/* ------------------------------------------------------------ TNEF */
+
+static void scan_tnef(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	long long room = a->lim->archive_max_bytes - a->bytes;
+	long long left = a->lim->archive_max_members - a->members + 1;
+	sm_tnef *t = sm_tnef_parse(data, len, (size_t)(left > 0 ? left : 1),
+				   (size_t)MAX(0, MIN(room, a->lim->max_part_bytes)));
+	size_t i;
+
+	for (i = 0; t && i < sm_tnef_count(t) && !a->limit; i++) {
+		const sm_tnef_member *m = sm_tnef_member_at(t, i);
+		char *clean = sanitize(m->name);
+		char *path = member_path(prefix ? prefix : "winmail.dat", clean);
+
+		note_member(a, prefix, clean, path);
+		if (!a->limit && (long long)m->len > a->lim->archive_max_bytes - a->bytes)
+			set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
+						     a->lim->archive_max_bytes));
+		else if (!a->limit && (long long)m->len > a->lim->max_part_bytes)
+			set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path,
+						     a->lim->max_part_bytes));
+		else if (!a->limit && worth_reading(clean, false)) {
+			a->bytes += (long long)m->len;
+			scan_member(a, clean, path, m->data, m->len, depth, false);
+		}
+		g_free(clean);
+		g_free(path);
+	}
+	if (!t)
+		a->corrupt = true;
+	else if (!a->limit && sm_tnef_over_members(t))
+		set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "winmail.dat",
+					     a->lim->archive_max_members));
+	else if (!a->limit && sm_tnef_problem(t) && !a->problem)
+		a->problem = g_strdup_printf("%s: %s", prefix ? prefix : "winmail.dat",
+					     sm_tnef_problem(t));
+	sm_tnef_free(t);
+}
+
+/* ------------------------------------------------------------ entry */
+
+static bool is_zip(const uint8_t *d, size_t n)
+{
+	return n >= 4 && d[0] == 'P' && d[1] == 'K' &&
+	       ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6));
+}
+
+static void scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			   const char *name, int depth)
+{
+	if (is_zip(data, len))
+		scan_zip(a, data, len, prefix, depth);
+	else if (sm_tnef_sniff(data, len))
+		scan_tnef(a, data, len, prefix, depth);
+	else if (!scan_stream(a, data, len, prefix, name, depth, false))
+		scan_stream(a, data, len, prefix, name, depth, true);
+}
+
+/* Magic numbers of what scan_container opens (by content, never by name). */
+static const struct {
+	size_t off, len;
+	const char *m;
+} magics[] = {
+	{0, 3, "\x1f\x8b\x08"},           /* gzip */
+	{0, 6, "\xfd" "7zXZ\0"},          /* xz */
+	{0, 4, "LZIP"},                   /* lzip */
+	{0, 4, "\x28\xb5\x2f\xfd"},       /* zstd */
+	{0, 4, "\x04\x22\x4d\x18"},       /* lz4 */
+	{0, 2, "\x1f\x9d"},               /* compress (.Z) */
+	{257, 5, "ustar"},                /* tar (POSIX and GNU) */
+	{0, 6, "7z\xbc\xaf\x27\x1c"},     /* 7-Zip */
+	{0, 8, "MSCF\0\0\0\0"},           /* cabinet */
+	{0, 7, "Rar!\x1a\x07\x00"},       /* RAR 4 */
+	{0, 8, "Rar!\x1a\x07\x01\x00"},   /* RAR 5 */
+	{0, 8, "!<arch>\n"},              /* ar (.deb) */
+	{0, 4, "xar!"},                   /* xar */
+	{32769, 5, "CD001"},              /* ISO 9660 */
+};
+
+/* cpio: "070701" / "070702" and 104 hex digits, or "070707" and 70 octal */
+static bool is_cpio(const uint8_t *d, size_t n)
+{
+	bool odc = n >= 76 && memcmp(d, "070707", 6) == 0;
+	size_t i, end = odc ? 76 : 110;
+
+	if (!odc && !(n >= 110 && (memcmp(d, "070701", 6) == 0 || memcmp(d, "070702", 6) == 0)))
+		return false;
+	for (i = 6; i < end; i++)
+		if (odc ? (d[i] < '0' || d[i] > '7') : !g_ascii_isxdigit(d[i]))
+			return false;
+	return true;
+}
+
 bool sm_archive_sniff(const uint8_t *data, size_t len)
 {
-	return len >= 4 && data[0] == 'P' && data[1] == 'K' &&
-	       ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6));
+	size_t k;
+
+	if (!data)
+		return false;
+	if (is_zip(data, len) || sm_tnef_sniff(data, len))
+		return true;
+	for (k = 0; k < G_N_ELEMENTS(magics); k++)
+		if (len >= magics[k].off + magics[k].len &&
+		    memcmp(data + magics[k].off, magics[k].m, magics[k].len) == 0)
+			return true;
+	if (len >= 10 && memcmp(data, "BZh", 3) == 0 && data[3] >= '1' && data[3] <= '9' &&
+	    memcmp(data + 4, "1AY&SY", 6) == 0)
+		return true;
+	if (is_cpio(data, len))
+		return true;
+	/* lzma alone: properties 0x5D, then a dictionary size of at most 512 MB */
+	if (len >= 13 && data[0] == 0x5d && data[1] == 0 && data[2] == 0 && data[4] <= 0x20)
+		return true;
+	/* LHA: "-lh?-" or "-lz?-" at offset 2 */
+	return len >= 21 && data[2] == '-' && data[3] == 'l' && (data[4] == 'h' || data[4] == 'z') &&
+	       data[6] == '-';
 }
 
 void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_limits *lim,
 		     const uint8_t *data, size_t len, const char *name, sm_archive_result *res)
 {
-	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false};
+	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false, false, NULL};
 
 	res->status = SM_ARCHIVE_OK;
 	res->detail = NULL;
@@ -421,16 +685,19 @@ void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_lim
 		res->status = SM_ARCHIVE_NOT_ARCHIVE;
 		return;
 	}
-	scan_zip(&a, data, len, NULL, 0);
+	scan_container(&a, data, len, NULL, name, 0);
 	if (a.limit)
 		res->status = SM_ARCHIVE_LIMIT;
 	else if (a.encrypted) {
 		res->status = SM_ARCHIVE_ENCRYPTED;
 		res->detail = g_strdup("encrypted members: not inspected (names were checked)");
-	} else if (a.corrupt) {
+	} else if (a.corrupt || a.problem) {
 		res->status = SM_ARCHIVE_CORRUPT;
-		res->detail = g_strdup("archive could not be read to the end");
-	}
+		res->detail = a.problem ? g_strdup(a.problem)
+					: g_strdup("archive could not be read to the end");
+	} else if (a.not_archive && !res->members)
+		res->status = SM_ARCHIVE_NOT_ARCHIVE;
+	g_free(a.problem);
 }
 
 void sm_archive_result_clear(sm_archive_result *res)
