@@ -443,7 +443,7 @@ static char *rtf_plain(const uint8_t *d, size_t n, size_t *outlen)
 				skip_at = depth;
 			if (uskip && i < n && d[i] != '\\' && d[i] != '{' && d[i] != '}')
 				i++; /* the \uN fallback character */
-		} else if (c != '\r' && c != '\n')
+		} else if (c != '\r' && c != '\n' && c)
 			g_string_append_c(o, (char)c);
 		if (skip_at >= 0)
 			g_string_truncate(o, mark);
