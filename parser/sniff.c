@@ -108,8 +108,15 @@ static bool is_cpio(const uint8_t *d, size_t n)
 
 bool sm_sniff_archive(const uint8_t *data, size_t len)
 {
+	/* first bytes of the magics at offset 0: most parts are done after one memchr */
+	static const char first[] = "\x1f\xfd" "L\x28\x04" "7MR!xB0]";
 	size_t k;
 
+	if (len && !memchr(first, data[0], sizeof(first) - 1))
+		return (len >= 262 && memcmp(data + 257, "ustar", 5) == 0) ||
+		       (len >= 32774 && memcmp(data + 32769, "CD001", 5) == 0) ||
+		       (len >= 21 && data[2] == '-' && data[3] == 'l' &&
+			(data[4] == 'h' || data[4] == 'z') && data[6] == '-');
 	for (k = 0; k < G_N_ELEMENTS(magics); k++)
 		if (len >= magics[k].off + magics[k].len &&
 		    memcmp(data + magics[k].off, magics[k].m, magics[k].len) == 0)
