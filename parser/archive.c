@@ -235,6 +235,7 @@ GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, boo
 		}
 		g_byte_array_append(b, buf, (guint)r);
 	}
+	a->read_failed = r < 0; /* read by archive_fmt.c before anything nested runs */
 	if (r < 0 && !a->limit)
 		a->corrupt = true;
 	if (a->limit || !keep) {
@@ -434,7 +435,7 @@ bool sm_archive_sniff(const uint8_t *data, size_t len)
 void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_limits *lim,
 		     const uint8_t *data, size_t len, const char *name, sm_archive_result *res)
 {
-	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false, false, NULL};
+	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false, false, false, NULL};
 
 	res->status = SM_ARCHIVE_OK;
 	res->detail = NULL;

@@ -78,22 +78,29 @@ static char *raw_name(const char *name)
 }
 
 /* One entry of a stream: name rules, then its data (counted even when not
- * kept: a compressed stream is decompressed to be skipped). */
-static void stream_entry(actx *a, struct archive *ar, struct archive_entry *e,
+ * kept: a compressed stream is decompressed to be skipped).  Returns false
+ * when its data could not be read: libarchive 3.6.2 can crash skipping the
+ * rest of a broken entry (a cab found by fuzz_archive), so the caller stops. */
+static bool stream_entry(actx *a, struct archive *ar, struct archive_entry *e,
 			 const char *prefix, const char *clean, int depth)
 {
 	char *path = sm_arc_member_path(prefix, clean);
-	GByteArray *b;
+	GByteArray *b = NULL;
+	bool ok = true;
 
 	sm_arc_note_member(a, prefix, clean, path);
 	if (archive_entry_is_encrypted(e))
 		a->encrypted = true;
-	else if (!a->limit && archive_entry_filetype(e) == AE_IFREG &&
-		 (b = sm_arc_read_entry(a, ar, path, sm_arc_worth_reading(clean, false)))) {
+	else if (!a->limit && archive_entry_filetype(e) == AE_IFREG) {
+		b = sm_arc_read_entry(a, ar, path, sm_arc_worth_reading(clean, false));
+		ok = !a->read_failed; /* before nested readings overwrite it */
+	}
+	if (b) {
 		sm_arc_scan_member(a, clean, path, b->data, b->len, depth, false);
 		g_byte_array_free(b, TRUE);
 	}
 	g_free(path);
+	return ok;
 }
 
 /* Compression layers count as nesting: gz of gz of ... is a bomb shape. */
@@ -115,7 +122,7 @@ bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *pr
 {
 	struct archive *ar = open_stream(data, len, raw_only);
 	struct archive_entry *e;
-	bool first = true;
+	bool first = true, ok = true;
 	int r = ARCHIVE_OK;
 
 	if (!ar) {
@@ -141,8 +148,10 @@ bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *pr
 
 			clean = sm_arc_sanitize(n ? n : archive_entry_pathname(e));
 		}
-		stream_entry(a, ar, e, prefix, clean, depth);
+		ok = stream_entry(a, ar, e, prefix, clean, depth);
 		g_free(clean);
+		if (!ok)
+			break;
 	}
 	if (r == ARCHIVE_FATAL) {
 		if (archive_read_has_encrypted_entries(ar) > 0)

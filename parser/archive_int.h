@@ -25,6 +25,7 @@ typedef struct actx {
 	long long members; /* members listed so far, all levels */
 	size_t outer_len;  /* compressed size of the outermost archive */
 	bool limit, encrypted, corrupt, not_archive;
+	bool read_failed;  /* the last sm_arc_read_entry hit a read error */
 	char *problem;     /* why a TNEF stream was not read in full (owned) */
 } actx;
 
