@@ -179,13 +179,15 @@ void sm_arc_scan_tnef(actx *a, const uint8_t *data, size_t len, const char *pref
 		char *path = sm_arc_member_path(prefix ? prefix : "winmail.dat", clean);
 
 		sm_arc_note_member(a, prefix, clean, path);
-		if (!a->limit && (long long)m->len > a->lim->archive_max_bytes - a->bytes)
+		if (a->limit || !sm_arc_worth_reading(clean, false))
+			; /* as in a zip: a binary member is not read, nor counted */
+		else if ((long long)m->len > a->lim->archive_max_bytes - a->bytes)
 			sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
 						     a->lim->archive_max_bytes));
-		else if (!a->limit && (long long)m->len > a->lim->max_part_bytes)
+		else if ((long long)m->len > a->lim->max_part_bytes)
 			sm_arc_set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path,
 						     a->lim->max_part_bytes));
-		else if (!a->limit && sm_arc_worth_reading(clean, false)) {
+		else {
 			a->bytes += (long long)m->len;
 			sm_arc_scan_member(a, clean, path, m->data, m->len, depth, false);
 		}

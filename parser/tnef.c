@@ -11,9 +11,11 @@
  * Untrusted input: all of it.  Every length and count is checked against the
  * bytes that remain before it is used, so a loop cannot run past the input
  * or outlive it (each step consumes at least 4 bytes).  Limits: max_members
- * members kept, max_bytes of decoded RTF; a bad checksum or a truncated or
- * unknown structure stops the reading and is reported (sm_tnef_problem), what
- * was read before stays.  No recursion.
+ * members kept, max_bytes of decompressed RTF over all bodies.  A bad
+ * checksum is reported and the data read all the same; a truncated attribute
+ * stops the reading, an unreadable MAPI stream or RTF body is skipped; each
+ * is reported (sm_tnef_problem, the first one), what was read stays.  No
+ * recursion.
  * Ownership: members point into the caller's input or into strings the
  * sm_tnef owns (names, UTF-8 of UTF-16 values, decoded RTF text).
  */
@@ -47,6 +49,7 @@ struct sm_tnef {
 	GPtrArray *owned;  /* names and decoded data */
 	const char *problem;
 	size_t max_members, max_bytes;
+	size_t produced;   /* decompressed RTF bytes so far (<= max_bytes) */
 	gssize attach;     /* index of the current attachment, -1 before the first */
 	bool over;
 };
@@ -468,7 +471,7 @@ static const char *rtf_text(sm_tnef *t, const uint8_t *d, size_t n, size_t *outl
 		fail(t, "compressed RTF body truncated: not inspected");
 		return NULL;
 	}
-	if (raw > t->max_bytes) {
+	if (raw > t->max_bytes - t->produced) { /* all RTF bodies together */
 		fail(t, "compressed RTF body over the size limit: not inspected");
 		return NULL;
 	}
@@ -478,6 +481,8 @@ static const char *rtf_text(sm_tnef *t, const uint8_t *d, size_t n, size_t *outl
 		b = g_byte_array_new();
 		g_byte_array_append(b, r.p, MIN(raw, csize - 12));
 	}
+	if (b)
+		t->produced += b->len;
 	text = b ? rtf_plain(b->data, b->len, outlen) : NULL;
 	if (b)
 		g_byte_array_free(b, TRUE);

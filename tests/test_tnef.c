@@ -226,6 +226,27 @@ static void test_bodies(void)
 	g_free(w);
 }
 
+/* max_bytes bounds the RTF of all bodies together, not each one. */
+static void test_rtf_total(void)
+{
+	static const char rtf[] = "{\\rtf1\\ansi forty bytes of body text here...}";
+	GByteArray *b = tnef_new(), *c = lzfu(rtf);
+	sm_tnef *t;
+
+	msg_props(b, 0x0102, 0x1009, c->data, c->len);
+	msg_props(b, 0x0102, 0x1009, c->data, c->len);
+	t = sm_tnef_parse(b->data, b->len, 100, 2 * strlen(rtf)); /* at the limit */
+	g_assert_null(sm_tnef_problem(t));
+	g_assert_cmpuint(sm_tnef_count(t), ==, 2);
+	sm_tnef_free(t);
+	t = sm_tnef_parse(b->data, b->len, 100, 2 * strlen(rtf) - 1); /* one past */
+	g_assert_nonnull(sm_tnef_problem(t));
+	g_assert_cmpuint(sm_tnef_count(t), ==, 1);
+	sm_tnef_free(t);
+	g_byte_array_free(c, TRUE);
+	g_byte_array_free(b, TRUE);
+}
+
 static void test_malformed(void)
 {
 	GByteArray *b = tnef_new();
@@ -412,6 +433,7 @@ int main(int argc, char **argv)
 	D = sm_detectors_load(NULL, err, sizeof(err));
 	g_test_add_func("/tnef/attachments", test_attachments);
 	g_test_add_func("/tnef/bodies", test_bodies);
+	g_test_add_func("/tnef/rtf_total", test_rtf_total);
 	g_test_add_func("/tnef/malformed", test_malformed);
 	g_test_add_func("/tnef/member_limit", test_member_limit);
 	g_test_add_func("/tnef/archive_scan", test_archive_scan);
