@@ -28,10 +28,10 @@ CC         ?= cc
 PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
 
 # Debian packages: build, tests (miltertest, Postfix, swaks, valgrind, clang for
-# fuzzing, m4 for the sendmail test) and run.
+# fuzzing, m4 for the sendmail test, 7z and gcab to write 7z and cab test archives) and run.
 DEB_PACKAGES := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
 	libarchive-dev libmilter-dev miltertest postfix swaks python3 zip unzip valgrind m4 \
-	clang libclang-rt-14-dev procps util-linux
+	clang libclang-rt-14-dev procps util-linux p7zip-full gcab
 
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wno-missing-field-initializers

@@ -1,6 +1,7 @@
 /*
- * archive.c - zip archives (and zips inside them) and zip-based Office files
- * (docx, xlsx, pptx) through libarchive: names first, then text members.
+ * archive.c - archives through libarchive: zip (and zip-based Office files:
+ * docx, xlsx, pptx), members of every level, and the entry point that picks
+ * the format by content (zip, TNEF, or a stream format: archive_fmt.c).
  *
  * Pass 1 reads the zip's central directory (zip_seekable: nothing is
  * decompressed): counts members, checks every member name against the
@@ -19,35 +20,23 @@
  * more than RATIO_FLOOR bytes were read), max_part_bytes per member (and
  * per decoded text), max_findings per member.
  * Going over one stops the inspection: SM_ARCHIVE_LIMIT with a detail.
+ * The limits are counted in one actx over all formats and levels (a tar.gz
+ * in a zip in a 7z shares one budget).
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
-#include "sm_archive.h"
+#include "archive_int.h"
 #include "sniff.h"
+#include "tnef.h"
 
-/* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
-#include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
 #include <string.h>
 
 #define NAME_MAX_BYTES 200
-#define RATIO_FLOOR (1024 * 1024)
 #define SNIFF_BYTES 4096
-#define CHUNK 65536
-
-typedef struct actx {
-	const sm_detectors *d;
-	const sm_scan_ctx *ctx;
-	const sm_limits *lim;
-	sm_archive_result *res;
-	long long bytes;   /* uncompressed bytes read so far, all levels */
-	long long members; /* members listed so far, all levels */
-	size_t outer_len;  /* compressed size of the outermost archive */
-	bool limit, encrypted, corrupt;
-} actx;
 
 /* The first limit decides; detail is owned (taken). */
-static void set_limit(actx *a, char *detail)
+void sm_arc_set_limit(actx *a, char *detail)
 {
 	if (a->limit) {
 		g_free(detail);
@@ -59,7 +48,7 @@ static void set_limit(actx *a, char *detail)
 }
 
 /* Printable, bounded member name for reports. */
-static char *sanitize(const char *name)
+char *sm_arc_sanitize(const char *name)
 {
 	char *v = g_utf8_make_valid(name ? name : "", -1);
 	GString *g = g_string_new(NULL);
@@ -100,7 +89,7 @@ static void scan_view(actx *a, const sm_view *v, const char *member)
 	for (i = 0; i < n; i++)
 		first[i] = -1;
 	if (sm_detectors_scan(a->d, v, a->ctx, hits, max ? max : 1) != 0)
-		set_limit(a, g_strdup_printf("%s: more than %lld findings, or a pattern over its "
+		sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld findings, or a pattern over its "
 					     "match limit", member, a->lim->max_findings));
 	for (i = 0; i < hits->len; i++) {
 		sm_hit *h = &g_array_index(hits, sm_hit, i);
@@ -218,8 +207,9 @@ static const char *const binary_exts[] = {
 	"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "ico", "emf", "wmf", "pdf", "exe", "dll",
 	"sys", "msi", "cab", "evtx", "etl", "dmp", "bin", "mp4", "wav", "mp3", "ttf", "odttf", NULL};
 
-/* Read the current entry (bounded); NULL when a limit stopped it. */
-static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
+/* Read the current entry (bounded); NULL when a limit stopped it or !keep
+ * (then the data is only counted: a stream must be decompressed to skip). */
+GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, bool keep)
 {
 	GByteArray *b = g_byte_array_new();
 	uint8_t buf[CHUNK];
@@ -227,46 +217,56 @@ static GByteArray *read_entry(actx *a, struct archive *ar, const char *path)
 
 	while ((r = archive_read_data(ar, buf, sizeof(buf))) > 0) {
 		if (r > a->lim->archive_max_bytes - a->bytes) {
-			set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
+			sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
 				  a->lim->archive_max_bytes));
 			break;
 		}
 		a->bytes += r;
 		if (a->bytes > RATIO_FLOOR &&
 		    a->bytes / (long long)(a->outer_len ? a->outer_len : 1) > a->lim->archive_max_ratio) {
-			set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path, a->lim->archive_max_ratio));
+			sm_arc_set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path, a->lim->archive_max_ratio));
 			break;
 		}
+		if (!keep)
+			continue;
 		if ((long long)b->len + r > a->lim->max_part_bytes) {
-			set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path, a->lim->max_part_bytes));
+			sm_arc_set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path, a->lim->max_part_bytes));
 			break;
 		}
 		g_byte_array_append(b, buf, (guint)r);
 	}
+	a->read_failed = r < 0; /* read by archive_fmt.c before anything nested runs */
 	if (r < 0 && !a->limit)
 		a->corrupt = true;
-	if (a->limit) {
+	if (a->limit || !keep) {
 		g_byte_array_free(b, TRUE);
 		return NULL;
 	}
 	return b;
 }
 
-static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth);
 
-static void scan_member(actx *a, const char *name, const char *path, const uint8_t *d,
+void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8_t *d,
 			size_t n, int depth, bool office)
 {
 	sm_view *v;
 	bool trunc = false;
 
 	if (sm_archive_sniff(d, n)) {
-		if (depth + 1 > a->lim->archive_max_depth)
-			set_limit(a, g_strdup_printf("%s: archives nested deeper than %lld", path,
+		bool was = a->not_archive;
+
+		if (depth + 1 > a->lim->archive_max_depth) {
+			sm_arc_set_limit(a, g_strdup_printf("%s: archives nested deeper than %lld", path,
 				  a->lim->archive_max_depth));
-		else
-			scan_zip(a, d, n, path, depth + 1);
-		return;
+			return;
+		}
+		a->not_archive = false;
+		sm_arc_scan_container(a, d, n, path, name, depth + 1);
+		if (!a->not_archive) {
+			a->not_archive = was;
+			return;
+		}
+		a->not_archive = was; /* it only looked like one: read it as text */
 	}
 	if (office && sm_sniff_has_ext(name, (const char *const[]){"xml", NULL})) {
 		size_t tl;
@@ -283,7 +283,7 @@ static void scan_member(actx *a, const char *name, const char *path, const uint8
 	v = sm_view_new(d, n, NULL, sm_sniff_has_ext(name, (const char *const[]){"htm", "html", NULL}),
 			(size_t)a->lim->max_part_bytes, &trunc);
 	if (trunc) /* decoding grew it past the limit (UTF-16, Shift_JIS -> UTF-8) */
-		set_limit(a, g_strdup_printf("%s: text larger than %lld bytes", path,
+		sm_arc_set_limit(a, g_strdup_printf("%s: text larger than %lld bytes", path,
 					     a->lim->max_part_bytes));
 	scan_view(a, v, path);
 	sm_view_free(v);
@@ -303,9 +303,22 @@ static struct archive *open_zip(const uint8_t *data, size_t len)
 	return ar;
 }
 
-static char *member_path(const char *prefix, const char *clean)
+char *sm_arc_member_path(const char *prefix, const char *clean)
 {
 	return prefix ? g_strconcat(prefix, "/", clean, NULL) : g_strdup(clean);
+}
+
+/* One more member, all levels: the count limit and the file-name rules. */
+void sm_arc_note_member(actx *a, const char *prefix, const char *clean, const char *path)
+{
+	int det;
+
+	a->res->members++;
+	if (++a->members > a->lim->archive_max_members)
+		sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "archive",
+					     a->lim->archive_max_members));
+	if ((det = sm_detectors_match_name(a->d, clean)) >= 0)
+		add_hit(a, (unsigned)det, path, 1, g_strdup("(file name)"), clean, strlen(clean));
 }
 
 /* Pass 1: the directory.  Names, counts, encryption, declared sizes. */
@@ -321,21 +334,14 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 		return false;
 	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		const char *name = archive_entry_pathname_utf8(e);
-		char *clean = sanitize(name ? name : archive_entry_pathname(e));
-		char *path = member_path(prefix, clean);
-		int det;
+		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+		char *path = sm_arc_member_path(prefix, clean);
 
-		a->res->members++;
-		if (++a->members > a->lim->archive_max_members)
-			set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "archive",
-				  a->lim->archive_max_members));
+		sm_arc_note_member(a, prefix, clean, path);
 		if (archive_entry_is_encrypted(e))
 			a->encrypted = true;
 		if (strcmp(clean, "[Content_Types].xml") == 0)
 			*office = true;
-		if ((det = sm_detectors_match_name(a->d, clean)) >= 0)
-			add_hit(a, (unsigned)det, path, 1, g_strdup("(file name)"), clean,
-				strlen(clean));
 		if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0)
 			declared += archive_entry_size(e);
 		g_free(clean);
@@ -348,12 +354,12 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 	archive_read_free(ar);
 	if (!a->limit && declared > RATIO_FLOOR &&
 	    declared / (long long)(len ? len : 1) > a->lim->archive_max_ratio)
-		set_limit(a, g_strdup_printf("%s: declared compression ratio over %lld", prefix ? prefix : "archive",
+		sm_arc_set_limit(a, g_strdup_printf("%s: declared compression ratio over %lld", prefix ? prefix : "archive",
 			  a->lim->archive_max_ratio));
 	return true;
 }
 
-static bool worth_reading(const char *name, bool office)
+bool sm_arc_worth_reading(const char *name, bool office)
 {
 	if (sm_sniff_has_ext(name, binary_exts))
 		return false;
@@ -375,13 +381,13 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
-		char *clean = sanitize(name ? name : archive_entry_pathname(e));
-		char *path = member_path(prefix, clean);
+		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+		char *path = sm_arc_member_path(prefix, clean);
 		GByteArray *b;
 
 		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_is_encrypted(e) &&
-		    worth_reading(clean, office) && (b = read_entry(a, ar, path))) {
-			scan_member(a, clean, path, b->data, b->len, depth, office);
+		    sm_arc_worth_reading(clean, office) && (b = sm_arc_read_entry(a, ar, path, true))) {
+			sm_arc_scan_member(a, clean, path, b->data, b->len, depth, office);
 			g_byte_array_free(b, TRUE);
 		}
 		g_free(clean);
@@ -402,16 +408,34 @@ static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefi
 		read_members(a, data, len, prefix, depth, office);
 }
 
+/* ------------------------------------------------------------ entry */
+
+static bool is_zip(const uint8_t *d, size_t n)
+{
+	return n >= 4 && d[0] == 'P' && d[1] == 'K' &&
+	       ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6));
+}
+
+void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			   const char *name, int depth)
+{
+	if (is_zip(data, len))
+		scan_zip(a, data, len, prefix, depth);
+	else if (sm_tnef_sniff(data, len))
+		sm_arc_scan_tnef(a, data, len, prefix, depth);
+	else if (!sm_arc_scan_stream(a, data, len, prefix, name, depth, false))
+		sm_arc_scan_stream(a, data, len, prefix, name, depth, true);
+}
+
 bool sm_archive_sniff(const uint8_t *data, size_t len)
 {
-	return len >= 4 && data[0] == 'P' && data[1] == 'K' &&
-	       ((data[2] == 3 && data[3] == 4) || (data[2] == 5 && data[3] == 6));
+	return data && (is_zip(data, len) || sm_tnef_sniff(data, len) || sm_sniff_archive(data, len));
 }
 
 void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_limits *lim,
 		     const uint8_t *data, size_t len, const char *name, sm_archive_result *res)
 {
-	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false};
+	actx a = {d, ctx, lim, res, 0, 0, len, false, false, false, false, false, NULL};
 
 	res->status = SM_ARCHIVE_OK;
 	res->detail = NULL;
@@ -421,16 +445,19 @@ void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_lim
 		res->status = SM_ARCHIVE_NOT_ARCHIVE;
 		return;
 	}
-	scan_zip(&a, data, len, NULL, 0);
+	sm_arc_scan_container(&a, data, len, NULL, name, 0);
 	if (a.limit)
 		res->status = SM_ARCHIVE_LIMIT;
 	else if (a.encrypted) {
 		res->status = SM_ARCHIVE_ENCRYPTED;
 		res->detail = g_strdup("encrypted members: not inspected (names were checked)");
-	} else if (a.corrupt) {
+	} else if (a.corrupt || a.problem) {
 		res->status = SM_ARCHIVE_CORRUPT;
-		res->detail = g_strdup("archive could not be read to the end");
-	}
+		res->detail = a.problem ? g_strdup(a.problem)
+					: g_strdup("archive could not be read to the end");
+	} else if (a.not_archive && !res->members)
+		res->status = SM_ARCHIVE_NOT_ARCHIVE;
+	g_free(a.problem);
 }
 
 void sm_archive_result_clear(sm_archive_result *res)

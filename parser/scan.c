@@ -24,7 +24,7 @@ typedef enum { K_TEXT, K_HTML, K_ARCHIVE, K_BINARY } part_kind;
 static const char *const html_exts[] = {"html", "htm", "xhtml", NULL};
 static const char *const eml_exts[] = {"eml", NULL};
 static const char *const archive_exts[] = {"zip", "docx", "xlsx", "pptx", "docm", "xlsm",
-					   "pptm", "jar", NULL};
+					   "pptm", "jar", "tar", NULL};
 static const char *const text_types[] = {
 	"application/json", "application/xml", "application/javascript", "application/x-sh",
 	"application/x-python", "application/x-powershell", "application/x-bat",
@@ -440,6 +440,8 @@ void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **
 	sm_scan_keep_view(s, p, v);
 }
 
+static void uninspected(scan *s, guint idx, const sm_part *p);
+
 static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
 	GByteArray *d = sm_scan_decode(s, p, head, whole);
@@ -477,8 +479,11 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 			sm_scan_mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
 	} else if (ar.status == SM_ARCHIVE_LIMIT)
 		sm_scan_set_limit(s, "archive over an archive limit", where_of(p));
-	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE)
-		sm_result_note(s->r, "part %s: archive not readable, not inspected", p->loc);
+	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE) {
+		sm_result_note(s->r, "part %s: archive not readable, not inspected (%s)", p->loc,
+			       ar.detail ? ar.detail : "not a format we open");
+		uninspected(s, idx, p); /* on_uninspected decides, as for any binary */
+	}
 	sm_archive_result_clear(&ar);
 	sm_scan_bytes_free(p, d);
 }

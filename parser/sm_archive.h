@@ -1,6 +1,8 @@
 /*
- * sm_archive.h - inspecting archives (zip and what it nests) and zip-based
- * Office files (docx, xlsx, pptx) through libarchive.
+ * sm_archive.h - inspecting archives through libarchive (zip, tar, 7z, cab,
+ * rar, cpio, iso, ar, lha, xar, single gz/bz2/xz/... files, and what they
+ * nest), zip-based Office files (docx, xlsx, pptx) and Outlook's
+ * winmail.dat (TNEF: its attachments and body text), recognised by content.
  *
  * Member names are checked against the detectors' file-name rules from the
  * archive's directory before anything is decompressed; then text members are
@@ -41,7 +43,8 @@ typedef struct sm_archive_result {
 	unsigned members;   /* members listed */
 } sm_archive_result;
 
-/* True if the bytes look like an archive we open (zip signature, ...). */
+/* True if the bytes start like something we open (zip, TNEF, or a magic
+ * number of sniff.h's sm_sniff_archive); the name plays no part. */
 bool sm_archive_sniff(const uint8_t *data, size_t len);
 
 /* Inspect; always fills `res` (sm_archive_result_clear to free). */

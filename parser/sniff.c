@@ -1,5 +1,5 @@
 /*
- * sniff.c - text or binary (sniff.h).
+ * sniff.c - text or binary, and archive magic numbers (sniff.h).
  *
  * Untrusted input: file names and the first SM_SNIFF_BYTES of content; one
  * bounded pass over them.
@@ -69,4 +69,67 @@ bool sm_sniff_text(const uint8_t *d, size_t n, const char *name)
 	if (nul)
 		return false;
 	return sm_sniff_text_name(name) || bad * 20 < m;
+}
+
+/* Magic numbers of what archive.c opens besides zip and TNEF. */
+static const struct {
+	size_t off, len;
+	const char *m;
+} magics[] = {
+	{0, 3, "\x1f\x8b\x08"},           /* gzip */
+	{0, 6, "\xfd" "7zXZ\0"},          /* xz */
+	{0, 4, "LZIP"},                   /* lzip */
+	{0, 4, "\x28\xb5\x2f\xfd"},       /* zstd */
+	{0, 4, "\x04\x22\x4d\x18"},       /* lz4 */
+	{0, 2, "\x1f\x9d"},               /* compress (.Z) */
+	{257, 5, "ustar"},                /* tar (POSIX and GNU) */
+	{0, 6, "7z\xbc\xaf\x27\x1c"},     /* 7-Zip */
+	{0, 8, "MSCF\0\0\0\0"},           /* cabinet */
+	{0, 7, "Rar!\x1a\x07\x00"},       /* RAR 4 */
+	{0, 8, "Rar!\x1a\x07\x01\x00"},   /* RAR 5 */
+	{0, 8, "!<arch>\n"},              /* ar (.deb) */
+	{0, 4, "xar!"},                   /* xar */
+	{32769, 5, "CD001"},              /* ISO 9660 */
+};
+
+/* cpio: "070701" / "070702" and 104 hex digits, or "070707" and 70 octal */
+static bool is_cpio(const uint8_t *d, size_t n)
+{
+	bool odc = n >= 76 && memcmp(d, "070707", 6) == 0;
+	size_t i, end = odc ? 76 : 110;
+
+	if (!odc && !(n >= 110 && (memcmp(d, "070701", 6) == 0 || memcmp(d, "070702", 6) == 0)))
+		return false;
+	for (i = 6; i < end; i++)
+		if (odc ? (d[i] < '0' || d[i] > '7') : !g_ascii_isxdigit(d[i]))
+			return false;
+	return true;
+}
+
+bool sm_sniff_archive(const uint8_t *data, size_t len)
+{
+	/* first bytes of the magics at offset 0: most parts are done after one memchr */
+	static const char first[] = "\x1f\xfd" "L\x28\x04" "7MR!xB0]";
+	size_t k;
+
+	if (len && !memchr(first, data[0], sizeof(first) - 1))
+		return (len >= 262 && memcmp(data + 257, "ustar", 5) == 0) ||
+		       (len >= 32774 && memcmp(data + 32769, "CD001", 5) == 0) ||
+		       (len >= 21 && data[2] == '-' && data[3] == 'l' &&
+			(data[4] == 'h' || data[4] == 'z') && data[6] == '-');
+	for (k = 0; k < G_N_ELEMENTS(magics); k++)
+		if (len >= magics[k].off + magics[k].len &&
+		    memcmp(data + magics[k].off, magics[k].m, magics[k].len) == 0)
+			return true;
+	if (len >= 10 && memcmp(data, "BZh", 3) == 0 && data[3] >= '1' && data[3] <= '9' &&
+	    memcmp(data + 4, "1AY&SY", 6) == 0)
+		return true;
+	if (is_cpio(data, len))
+		return true;
+	/* lzma alone: properties 0x5D, then a dictionary size of at most 512 MB */
+	if (len >= 13 && data[0] == 0x5d && data[1] == 0 && data[2] == 0 && data[4] <= 0x20)
+		return true;
+	/* LHA: "-lh?-" or "-lz?-" at offset 2 */
+	return len >= 21 && data[2] == '-' && data[3] == 'l' && (data[4] == 'h' || data[4] == 'z') &&
+	       data[6] == '-';
 }

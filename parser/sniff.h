@@ -29,4 +29,11 @@ bool sm_sniff_binary_magic(const uint8_t *d, size_t n);
  */
 bool sm_sniff_text(const uint8_t *d, size_t n, const char *name);
 
+/*
+ * The magic number of an archive or compressed format that libarchive
+ * reads (gzip, bzip2, xz, lzma, lzip, zstd, lz4, compress, tar, 7z, cab,
+ * RAR 4/5, cpio, ar, xar, ISO 9660, LHA); zip and TNEF are archive.c's.
+ */
+bool sm_sniff_archive(const uint8_t *d, size_t n);
+
 #endif

@@ -18,8 +18,12 @@ epilogue are decoded (transfer encoding, then several charsets, NFKC), zip
 attachments are opened, and the digits are looked for with spaces, dashes
 and NULs removed.
 """
+import bz2
 import email
 import io
+import lzma
+import tarfile
+import zlib
 import json
 import os
 import re
@@ -62,7 +66,18 @@ EXPECT = {
     "unclosed-boundary": "accept", "zip-100000-entries": "tempfail",
     "zip-bomb-nested": "tempfail", "zip-bomb-ratio": "tempfail", "zip-encrypted": "accept",
     "zip-symlinks-abs": "accept",
+    # other archive formats and winmail.dat (TNEF)
+    "card-gz-as-txt": "modify", "onb-zip-as-log": "reject", "card-nested-mixed": "modify",
+    "gzip-bomb": "tempfail", "gzip-bomb-nested": "tempfail", "tar-100000-members": "tempfail",
+    "card-truncated-tgz": "modify", "encrypted-7z": "accept", "onb-tnef": "reject",
+    "card-tnef-txt": "modify", "card-tnef-rtf": "modify", "card-tnef-bad-checksum": "modify",
+    "tnef-length-past-end": "accept", "tnef-huge-counts": "accept",
+    "onb-zip-in-tnef-in-zip": "reject",
 }
+for _f in ("tar", "tar-gz", "tgz", "tar-bz2", "tar-xz", "gz", "bz2", "xz", "7z", "cab", "rar",
+           "cpio"):
+    EXPECT["onb-" + _f] = "reject"
+    EXPECT["card-" + _f] = "modify"
 CARD = "4111111111111111"   # the test number gen.py plants (Luhn-valid, not real)
 CODECS = ("utf-8", "cp932", "euc-jp", "iso-2022-jp", "utf-16")
 
@@ -80,6 +95,7 @@ def blobs_of(data, depth=0):
             continue
         payload = part.get_payload(decode=True) or b""
         out.append(payload)
+        out += unpacked(payload)
         if depth < 3 and payload[:2] == b"PK" and len(payload) < (16 << 20):
             try:
                 with zipfile.ZipFile(io.BytesIO(payload)) as z:
@@ -92,6 +108,30 @@ def blobs_of(data, depth=0):
                                                 b"Content-Transfer-Encoding: 8bit\r\n\r\n" +
                                                 member, depth + 1)[1:]
             except (zipfile.BadZipFile, RuntimeError, ValueError, OSError):
+                pass
+    return out
+
+
+def unpacked(payload, cap=16 << 20):
+    """A gzip / bzip2 / xz payload decompressed (at most cap bytes), and the
+    members of a tar (plain or compressed); [] for anything else."""
+    dec = {b"\x1f\x8b": lambda: zlib.decompressobj(47), b"BZ": bz2.BZ2Decompressor,
+           b"\xfd7": lzma.LZMADecompressor}.get(payload[:2])
+    out = []
+    if dec:
+        try:
+            d = dec()
+            out.append(d.decompress(payload, cap))
+        except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError):
+            pass
+    for blob in [payload] + out:
+        if len(blob) > 262 and blob[257:262] == b"ustar":
+            try:
+                with tarfile.open(fileobj=io.BytesIO(blob)) as t:
+                    for m in t.getmembers()[:1000]:
+                        if m.isfile() and m.size < cap:
+                            out.append(t.extractfile(m).read())
+            except (tarfile.TarError, OSError, EOFError):
                 pass
     return out
 

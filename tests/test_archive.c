@@ -366,6 +366,227 @@ static void test_member_names(void)
 	g_string_free(longname, TRUE);
 }
 
+/* ------------------------------------------------------------ other formats
+ * Built in memory with libarchive's writer: tar / cpio / 7z, each through
+ * the filters, and single compressed files (raw). */
+
+typedef struct mem {
+	const char *name;
+	const char *data;
+	size_t len;
+} mem;
+
+static la_ssize_t grow(struct archive *a, void *ud, const void *buf, size_t n)
+{
+	g_byte_array_append(ud, buf, (guint)n);
+	return (la_ssize_t)n;
+}
+
+typedef int (*fmt_fn)(struct archive *);
+
+static GByteArray *build(fmt_fn format, int filter, const mem *m, size_t n)
+{
+	struct archive *w = archive_write_new();
+	GByteArray *out = g_byte_array_new();
+	size_t i;
+
+	g_assert_cmpint(format(w), ==, ARCHIVE_OK);
+	g_assert_cmpint(archive_write_add_filter(w, filter), ==, ARCHIVE_OK);
+	archive_write_set_bytes_in_last_block(w, 1);
+	g_assert_cmpint(archive_write_open(w, out, NULL, grow, NULL), ==, ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)m[i].len);
+		g_assert_cmpint(archive_write_header(w, e), ==, ARCHIVE_OK);
+		g_assert_cmpint(archive_write_data(w, m[i].data, m[i].len), ==, (la_ssize_t)m[i].len);
+		archive_entry_free(e);
+	}
+	archive_write_close(w);
+	archive_write_free(w);
+	return out;
+}
+
+static const char ONB[] = "WindowsDefenderATPOnboardingScript.cmd";
+static const char CARDLOG[] = "client analyzer\ncard 4111 1111 1111 1111\n";
+
+static void scan_bytes(const GByteArray *b, const char *name, const sm_limits *l,
+		       sm_archive_result *r)
+{
+	g_assert_true(sm_archive_sniff(b->data, b->len)); /* by content */
+	sm_archive_scan(D, &CTX, l, b->data, b->len, name, r);
+}
+
+static void test_formats(void)
+{
+	static const struct {
+		fmt_fn format;
+		int filter;
+	} f[] = {
+		{archive_write_set_format_ustar, ARCHIVE_FILTER_NONE}, {archive_write_set_format_ustar, ARCHIVE_FILTER_GZIP},
+		{archive_write_set_format_ustar, ARCHIVE_FILTER_BZIP2}, {archive_write_set_format_ustar, ARCHIVE_FILTER_XZ},
+		{archive_write_set_format_ustar, ARCHIVE_FILTER_ZSTD}, {archive_write_set_format_ustar, ARCHIVE_FILTER_LZ4},
+		{archive_write_set_format_ustar, ARCHIVE_FILTER_LZIP}, {archive_write_set_format_gnutar, ARCHIVE_FILTER_LZMA},
+		{archive_write_set_format_pax_restricted, ARCHIVE_FILTER_COMPRESS},
+		{archive_write_set_format_cpio_newc, ARCHIVE_FILTER_NONE}, {archive_write_set_format_cpio, ARCHIVE_FILTER_GZIP},
+		{archive_write_set_format_7zip, ARCHIVE_FILTER_NONE}, {archive_write_set_format_ar_bsd, ARCHIVE_FILTER_NONE},
+		{archive_write_set_format_xar, ARCHIVE_FILTER_NONE}, {archive_write_set_format_iso9660, ARCHIVE_FILTER_NONE},
+	};
+	const mem m[] = {{"logs/mdatp.log", CARDLOG, strlen(CARDLOG)}, {ONB, "@echo off\r\n", 11}};
+	sm_limits l = limits();
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(f); i++) {
+		bool ar = f[i].format == archive_write_set_format_ar_bsd; /* ar keeps base names */
+		GByteArray *b = build(f[i].format, f[i].filter, m, 2);
+		sm_archive_result r;
+
+		g_test_message("format %zu filter %d", i, f[i].filter);
+		scan_bytes(b, "logs.bin", &l, &r);
+		g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+		g_assert_cmpuint(r.members, >=, 2);
+		g_assert_nonnull(find(&r, "credit_card", ar ? "mdatp.log" : "logs/mdatp.log"));
+		g_assert_nonnull(find(&r, "mde_onboarding", ONB));
+		sm_archive_result_clear(&r);
+		g_byte_array_free(b, TRUE);
+	}
+}
+
+/* A single compressed file is one member named after it; a gzip that starts
+ * with zero blocks (which tar takes for an empty archive) is read all the same. */
+static void test_single_compressed(void)
+{
+	GString *zeros = g_string_new(NULL);
+	sm_limits l = limits();
+	sm_archive_result r;
+	GByteArray *b;
+
+	g_string_set_size(zeros, 8192);
+	memset(zeros->str, 0, zeros->len);
+	g_string_append(zeros, CARDLOG);
+	b = build(archive_write_set_format_raw, ARCHIVE_FILTER_GZIP, (mem[]){{"x", CARDLOG, strlen(CARDLOG)}}, 1);
+	scan_bytes(b, "trace.log.gz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	g_assert_nonnull(find(&r, "credit_card", "trace.log"));
+	sm_archive_result_clear(&r);
+	scan_bytes(b, "WindowsDefenderATPOnboardingScript.cmd.gz", &l, &r);
+	g_assert_nonnull(find(&r, "mde_onboarding", ONB));
+	sm_archive_result_clear(&r);
+	g_byte_array_free(b, TRUE);
+	b = build(archive_write_set_format_raw, ARCHIVE_FILTER_XZ, (mem[]){{"x", zeros->str, zeros->len}}, 1);
+	scan_bytes(b, NULL, &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	g_assert_nonnull(find(&r, "credit_card", "data"));
+	sm_archive_result_clear(&r);
+	g_byte_array_free(b, TRUE);
+	g_string_free(zeros, TRUE);
+}
+
+/* Limits apply to streams as to zip: members, depth (compression layers
+ * count), bytes, ratio; truncated and not-an-archive get a status. */
+static void test_stream_limits(void)
+{
+	mem m[6];
+	sm_limits l = limits();
+	sm_archive_result r;
+	GByteArray *b, *b2;
+	char names[6][16], *noise;
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		g_snprintf(names[i], sizeof(names[i]), "m%zu.txt", i);
+		m[i] = (mem){names[i], "hello\n", 6};
+	}
+	b = build(archive_write_set_format_ustar, ARCHIVE_FILTER_GZIP, m, 6);
+	l.archive_max_members = 6; /* at the limit */
+	scan_bytes(b, "a.tgz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	sm_archive_result_clear(&r);
+	l.archive_max_members = 5; /* one past */
+	scan_bytes(b, "a.tgz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	sm_archive_result_clear(&r);
+	l = limits();
+	l.archive_max_bytes = 36; /* 6 x 6 bytes: at */
+	scan_bytes(b, "a.tgz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	sm_archive_result_clear(&r);
+	l.archive_max_bytes = 35;
+	scan_bytes(b, "a.tgz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	sm_archive_result_clear(&r);
+	/* truncated: what was read stays, the status says corrupt */
+	l = limits();
+	b2 = build(archive_write_set_format_ustar, ARCHIVE_FILTER_NONE, (mem[]){{"c.log", CARDLOG, strlen(CARDLOG)}}, 1);
+	sm_archive_scan(D, &CTX, &l, b2->data, 700, "cut.tar", &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_CORRUPT);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(b2, TRUE);
+	/* (the gzip filter delivers 64 KiB blocks: a member before the cut is
+	 * seen only when such a block was complete; else only the status) */
+	noise = g_malloc(1 << 20);
+	for (i = 0; i < (1 << 20); i++)
+		noise[i] = (char)(i % 251 ^ i / 4096);
+	b2 = build(archive_write_set_format_ustar, ARCHIVE_FILTER_GZIP,
+		   (mem[]){{"c.log", CARDLOG, strlen(CARDLOG)}, {"n.bin", noise, 1 << 20}}, 2);
+	g_free(noise);
+	sm_archive_scan(D, &CTX, &l, b2->data, b2->len / 2, "cut.tgz", &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_CORRUPT);
+	g_assert_nonnull(find(&r, "credit_card", "c.log"));
+	sm_archive_result_clear(&r);
+	g_byte_array_free(b2, TRUE);
+	b2 = build(archive_write_set_format_ustar, ARCHIVE_FILTER_GZIP,
+		   (mem[]){{"c.log", CARDLOG, strlen(CARDLOG)}}, 1);
+	/* gz of a tgz: two layers; depth 0 allows one */
+	g_byte_array_free(b, TRUE);
+	b = build(archive_write_set_format_raw, ARCHIVE_FILTER_GZIP, (mem[]){{"x", (char *)b2->data, b2->len}}, 1);
+	l.archive_max_depth = 1; /* at the limit */
+	scan_bytes(b, "twice.tgz.gz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	g_assert_nonnull(find(&r, "credit_card", "c.log"));
+	sm_archive_result_clear(&r);
+	l.archive_max_depth = 0; /* one past */
+	scan_bytes(b, "twice.tgz.gz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(b, TRUE);
+	g_byte_array_free(b2, TRUE);
+}
+
+/* A gzip bomb: 64 MB of zeros stops at the ratio, bounded by the bytes read. */
+static void test_gzip_bomb(void)
+{
+	char *z = g_malloc0(64 << 20);
+	sm_limits l = limits();
+	sm_archive_result r;
+	GByteArray *b = build(archive_write_set_format_raw, ARCHIVE_FILTER_GZIP, (mem[]){{"x", z, 64 << 20}}, 1);
+
+	g_free(z);
+	scan_bytes(b, "zeros.log.gz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	g_assert_nonnull(strstr(r.detail, "ratio"));
+	sm_archive_result_clear(&r);
+	l.archive_max_ratio = 1000000; /* then the member size */
+	scan_bytes(b, "zeros.log.gz", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_LIMIT);
+	g_assert_nonnull(strstr(r.detail, "member larger"));
+	sm_archive_result_clear(&r);
+	g_byte_array_free(b, TRUE);
+}
+
+/* What only looks like an archive is text: cpio magic needs its hex header. */
+static void test_sniff_strict(void)
+{
+	static const char t[] = "070701 is a build number; card 4111 1111 1111 1111\n";
+
+	g_assert_false(sm_archive_sniff((const uint8_t *)t, sizeof(t) - 1));
+	g_assert_false(sm_archive_sniff((const uint8_t *)"BZh9 hello", 10));
+	g_assert_true(sm_archive_sniff((const uint8_t *)"\x78\x9f\x3e\x22\x01\x00", 6));
+}
+
 static void rm_rf(const char *path)
 {
 	GDir *d = g_dir_open(path, 0, NULL);
@@ -402,6 +623,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/archive/bomb_and_bytes", test_bomb_and_bytes);
 	g_test_add_func("/archive/utf16_and_not_archive", test_utf16_and_not_archive);
 	g_test_add_func("/archive/member_names", test_member_names);
+	g_test_add_func("/archive/formats", test_formats);
+	g_test_add_func("/archive/single_compressed", test_single_compressed);
+	g_test_add_func("/archive/stream_limits", test_stream_limits);
+	g_test_add_func("/archive/gzip_bomb", test_gzip_bomb);
+	g_test_add_func("/archive/sniff_strict", test_sniff_strict);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	rm_rf(tmp);

@@ -10,10 +10,17 @@ hostile part is the structure.  Nothing here is a real secret.  Large files
 are generated at test time into build/hostile/ and never committed.
 """
 import base64
+import bz2
+import gzip
 import io
+import lzma
 import os
+import shutil
 import struct
+import subprocess
 import sys
+import tarfile
+import tempfile
 import zipfile
 import zlib
 
@@ -431,6 +438,274 @@ def card_windows_one_line():
     return head() + b"\r\n" + body
 
 
+# ------------------------------------------------------------------ other archive formats
+# What libarchive reads besides zip: tar (plain, gz, bz2, xz), single
+# compressed files, 7z and cab (7z(1) and gcab(1) from `make deps`), RAR 4
+# (written here: stored members need no compressor), cpio.
+
+ONB_NAME = "WindowsDefenderATPOnboardingScript.cmd"
+ONB_TEXT = (b"@echo off\r\nREM Microsoft Defender for Endpoint onboarding (test fixture)\r\n"
+            b"reg add HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows Advanced Threat Protection "
+            b"/v OnboardingInfo /t REG_SZ /f /d \"{}\"\r\n")
+
+
+def card_log():
+    return ("2024-11-18T10:00:00 client analyzer output\r\ncard " + CARD +
+            "\r\npassword: Tr0ub4dor-Test-99\r\n").encode()
+
+
+def tar_of(members, mode="w"):
+    bio = io.BytesIO()
+    with tarfile.open(fileobj=bio, mode=mode, format=tarfile.USTAR_FORMAT) as t:
+        for name, data in members:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            ti.mtime = 1731891600
+            t.addfile(ti, io.BytesIO(data))
+    return bio.getvalue()
+
+
+def gz(data):
+    return gzip.compress(data, mtime=0)
+
+
+def tool_archive(argv_of, members, out_name):
+    """Run an archiver (7z, gcab) in a temporary directory; its output bytes."""
+    with tempfile.TemporaryDirectory() as d:
+        for name, data in members:
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(data)
+        subprocess.run(argv_of(out_name, [m[0] for m in members]), cwd=d, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(os.path.join(d, out_name), "rb") as f:
+            return f.read()
+
+
+def sevenz_of(members, extra=()):
+    return tool_archive(lambda o, n: ["7z", "a", "-bd", "-y"] + list(extra) + [o] + n,
+                        members, "a.7z")
+
+
+def cab_of(members):
+    return tool_archive(lambda o, n: ["gcab", "-c", o] + n, members, "a.cab")
+
+
+def rar_of(members):
+    """RAR 4, stored (method 0x30): marker, archive header, file headers."""
+    def block(htype, flags, body, add=b""):
+        h = struct.pack("<BHH", htype, flags, 7 + len(body)) + body
+        return struct.pack("<H", zlib.crc32(h) & 0xffff) + h + add
+    out = b"Rar!\x1a\x07\x00" + block(0x73, 0, b"\0" * 6)
+    for name, data in members:
+        n = name.encode()
+        body = struct.pack("<IIBIIBBHI", len(data), len(data), 2, zlib.crc32(data),
+                           0x59721000, 20, 0x30, len(n), 0x20) + n
+        out += block(0x74, 0x8000, body, data)
+    return out + block(0x7b, 0x4000, b"")
+
+
+def cpio_of(members):
+    out = b""
+    for i, (name, data) in enumerate(members + [("TRAILER!!!", b"")]):
+        n = name.encode() + b"\0"
+        h = b"070701" + b"".join(b"%08X" % v for v in (
+            i + 1, 0o100644 if data or i < len(members) else 0, 0, 0, 1, 0, len(data),
+            0, 0, 0, 0, len(n), 0))
+        out += h + n + b"\0" * ((4 - (len(h) + len(n)) % 4) % 4)
+        out += data + b"\0" * ((4 - len(data) % 4) % 4)
+    return out
+
+
+FORMATS = {  # name suffix: (attachment name, builder of [(name, data)])
+    "tar": ("logs.tar", lambda m: tar_of(m)),
+    "tar-gz": ("logs.tar.gz", lambda m: tar_of(m, "w:gz")),
+    "tgz": ("logs.tgz", lambda m: tar_of(m, "w:gz")),
+    "tar-bz2": ("logs.tar.bz2", lambda m: tar_of(m, "w:bz2")),
+    "tar-xz": ("logs.tar.xz", lambda m: tar_of(m, "w:xz")),
+    "gz": (None, lambda m: gz(m[0][1])),
+    "bz2": (None, lambda m: bz2.compress(m[0][1])),
+    "xz": (None, lambda m: lzma.compress(m[0][1])),
+    "7z": ("logs.7z", sevenz_of),
+    "cab": ("logs.cab", cab_of),
+    "rar": ("logs.rar", rar_of),
+    "cpio": ("logs.cpio", cpio_of),
+}
+SINGLE_EXT = {"gz": ".gz", "bz2": ".bz2", "xz": ".xz"}
+
+
+def fmt_case(fmt, name, data):
+    att, build = FORMATS[fmt]
+    blob = build([(name, data)])
+    return with_attachment(att or name + SINGLE_EXT[fmt], blob,
+                           ctype="application/octet-stream")
+
+
+def fmt_cases():
+    cases = {}
+    for fmt in FORMATS:
+        cases["onb-" + fmt] = (lambda f: lambda: fmt_case(f, ONB_NAME, ONB_TEXT))(fmt)
+        cases["card-" + fmt] = (lambda f: lambda: fmt_case(f, "mdatp-diag.log", card_log()))(fmt)
+    return cases
+
+
+def card_gz_as_txt():
+    # a gzip sent as notes.txt, text/plain: recognised by its content
+    return with_attachment("notes.txt", gz(card_log()), ctype="text/plain")
+
+
+def onb_zip_as_log():
+    return with_attachment("trace.log", zip_of([(ONB_NAME, ONB_TEXT)]), ctype="text/plain")
+
+
+def card_nested_mixed():
+    # tar.gz inside a zip inside a 7z
+    tgz = tar_of([("deep/mdatp-diag.log", card_log())], "w:gz")
+    z = zip_of([("collect.tar.gz", tgz)])
+    return with_attachment("outer.7z", sevenz_of([("inner.zip", z)]),
+                           ctype="application/x-7z-compressed")
+
+
+def zeros_gz(size):
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b"\0" * (1 << 20)
+    out = [c.compress(chunk) for _ in range(size >> 20)]
+    return b"".join(out) + c.flush()
+
+
+def gzip_bomb():
+    return with_attachment("huge.log.gz", zeros_gz(1 << 30), ctype="application/gzip")
+
+
+def gzip_bomb_nested():
+    # gzip of gzip of ... of 256 MB of zeros: 6 layers
+    data = zeros_gz(256 << 20)
+    for _ in range(5):
+        data = gz(data)
+    return with_attachment("layers.gz", data, ctype="application/gzip")
+
+
+def tar_100000_members():
+    bio = io.BytesIO()
+    with tarfile.open(fileobj=bio, mode="w:gz", format=tarfile.USTAR_FORMAT) as t:
+        for i in range(100000):
+            ti = tarfile.TarInfo("d/%06d.txt" % i)
+            ti.mtime = 1731891600
+            t.addfile(ti, io.BytesIO(b""))
+    return with_attachment("many.tar.gz", bio.getvalue(), ctype="application/gzip")
+
+
+def card_truncated_tgz():
+    # the card in the first member; the stream ends in the middle of the second
+    big = bytes(range(256)) * 4096
+    tgz = tar_of([("a.log", card_log()), ("b.bin", os.urandom(0) + big)], "w:gz")
+    return with_attachment("cut.tar.gz", tgz[:len(tgz) // 2], ctype="application/gzip")
+
+
+def encrypted_7z():
+    return with_attachment("secret.7z", sevenz_of([("report.txt", b"nothing here\r\n")],
+                                                  ("-phostile", "-mhe=on")),
+                           ctype="application/x-7z-compressed")
+
+
+# ------------------------------------------------------------------ TNEF (winmail.dat)
+
+def tnef_attr(level, aid, data, bad_sum=False):
+    s = sum(data) & 0xffff
+    return struct.pack("<BII", level, aid, len(data)) + data + \
+        struct.pack("<H", s ^ 0x5a5a if bad_sum else s)
+
+
+def mapi(props):
+    out = struct.pack("<I", len(props))
+    for t, i, v in props:
+        out += struct.pack("<HH", t, i)
+        if t in (0x1e, 0x1f, 0x102, 0x0d):
+            out += struct.pack("<II", 1, len(v)) + v + b"\0" * ((4 - len(v) % 4) % 4)
+        else:
+            out += v + b"\0" * ((4 - len(v) % 4) % 4)
+    return out
+
+
+def tnef_of(attachments=(), rtf=None, body=None, bad_sum=False):
+    out = struct.pack("<IH", 0x223E9F78, 0x0102)
+    out += tnef_attr(1, 0x00089006, b"\x00\x00\x01\x00")
+    out += tnef_attr(1, 0x00078008, b"IPM.Microsoft Mail.Note\0")
+    if body is not None:
+        out += tnef_attr(1, 0x0002800C, body)
+    if rtf is not None:
+        out += tnef_attr(1, 0x00069003, mapi([(0x0003, 0x0E07, b"\1\0\0\0"),
+                                              (0x0102, 0x1009, rtf)]))
+    for name, data in attachments:
+        out += tnef_attr(2, 0x00069002, b"\1\0\xff\xff\xff\xff" + b"\0" * 8)
+        out += tnef_attr(2, 0x00018010, name[:8].encode() + b"\0")
+        out += tnef_attr(2, 0x0006800F, data, bad_sum)
+        out += tnef_attr(2, 0x00069005, mapi([
+            (0x001f, 0x3707, name.encode("utf-16-le") + b"\0\0"),
+            (0x0003, 0x0E20, struct.pack("<I", len(data)))]))
+    return out
+
+
+def lzfu(raw):
+    """Compressed RTF: a dictionary reference to the preset "{\\rtf1\\ansi",
+    then literals, then the end marker."""
+    assert raw.startswith(b"{\\rtf1\\ansi")
+    rest, w = raw[11:], 207 + 11
+    out = bytearray([0x01]) + struct.pack(">H", (0 << 4) | 9)
+    ctl_at, bit = 0, 1
+    for b in rest:
+        if bit == 8:
+            ctl_at, bit = len(out), 0
+            out.append(0)
+        out.append(b)
+        bit += 1
+        w += 1
+    if bit == 8:
+        ctl_at, bit = len(out), 0
+        out.append(0)
+    out[ctl_at] |= 1 << bit
+    out += struct.pack(">H", (w % 4096) << 4)
+    return struct.pack("<IIII", len(out) + 12, len(raw), 0x75465A4C, 0) + bytes(out)
+
+
+def tnef_mail(blob):
+    return with_attachment("winmail.dat", blob, ctype="application/ms-tnef")
+
+
+def onb_tnef():
+    return tnef_mail(tnef_of([(ONB_NAME, ONB_TEXT)]))
+
+
+def card_tnef_txt():
+    return tnef_mail(tnef_of([("analyzer-notes.txt", card_log())]))
+
+
+def card_tnef_rtf():
+    rtf = (b"{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}\\f0\\fs22 Hello,\\par "
+           b"card " + CARD.encode() + b"\\par thanks}")
+    return tnef_mail(tnef_of(rtf=lzfu(rtf)))
+
+
+def card_tnef_bad_checksum():
+    return tnef_mail(tnef_of([("notes.txt", card_log())], bad_sum=True))
+
+
+def tnef_length_past_end():
+    t = tnef_of([("a.txt", b"hello\r\n")])
+    return tnef_mail(t + struct.pack("<BII", 2, 0x0006800F, 0x7fffffff) + b"xx")
+
+
+def tnef_huge_counts():
+    props = struct.pack("<I", 0xffffffff) + struct.pack("<HHI", 0x1102, 0x3701, 0x40000000)
+    t = tnef_of([("a.txt", b"hello\r\n")])
+    return tnef_mail(t + tnef_attr(2, 0x00069005, props) +
+                     tnef_attr(1, 0x00069003, struct.pack("<I", 50000000)))
+
+
+def onb_zip_in_tnef_in_zip():
+    inner = zip_of([(ONB_NAME, ONB_TEXT)])
+    return with_attachment("fwd.zip", zip_of([("winmail.dat", tnef_of([("pkg.zip", inner)]))]))
+
+
 CASES = {
     "unclosed-boundary": unclosed_boundary,
     "duplicate-boundaries": duplicate_boundaries,
@@ -468,7 +743,23 @@ CASES = {
     "card-windows-8bit": card_windows_8bit,
     "card-windows-base64": card_windows_base64,
     "card-windows-one-line": card_windows_one_line,
+    "card-gz-as-txt": card_gz_as_txt,
+    "onb-zip-as-log": onb_zip_as_log,
+    "card-nested-mixed": card_nested_mixed,
+    "gzip-bomb": gzip_bomb,
+    "gzip-bomb-nested": gzip_bomb_nested,
+    "tar-100000-members": tar_100000_members,
+    "card-truncated-tgz": card_truncated_tgz,
+    "encrypted-7z": encrypted_7z,
+    "onb-tnef": onb_tnef,
+    "card-tnef-txt": card_tnef_txt,
+    "card-tnef-rtf": card_tnef_rtf,
+    "card-tnef-bad-checksum": card_tnef_bad_checksum,
+    "tnef-length-past-end": tnef_length_past_end,
+    "tnef-huge-counts": tnef_huge_counts,
+    "onb-zip-in-tnef-in-zip": onb_zip_in_tnef_in_zip,
 }
+CASES.update(fmt_cases())
 
 
 def main(argv):

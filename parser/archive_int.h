@@ -1,0 +1,50 @@
+/*
+ * archive_int.h - shared by archive.c (zip, Office, members, the entry
+ * point) and archive_fmt.c (libarchive's streaming formats, TNEF): the
+ * inspection context every level shares, so the limits are counted once
+ * over all formats and all nesting.  Not for use outside these two files.
+ */
+#ifndef SM_ARCHIVE_INT_H
+#define SM_ARCHIVE_INT_H
+
+#include "sm_archive.h"
+
+/* parser/archive.h shadows libarchive's <archive.h> on the -Iparser path */
+#include <archive.h>
+#include <stdbool.h>
+
+#define RATIO_FLOOR (1024 * 1024)
+#define CHUNK 65536
+
+typedef struct actx {
+	const sm_detectors *d;
+	const sm_scan_ctx *ctx;
+	const sm_limits *lim;
+	sm_archive_result *res;
+	long long bytes;   /* uncompressed bytes read so far, all levels */
+	long long members; /* members listed so far, all levels */
+	size_t outer_len;  /* compressed size of the outermost archive */
+	bool limit, encrypted, corrupt, not_archive;
+	bool read_failed;  /* the last sm_arc_read_entry hit a read error */
+	char *problem;     /* why a TNEF stream was not read in full (owned) */
+} actx;
+
+/* archive.c */
+void sm_arc_set_limit(actx *a, char *detail); /* the first limit decides; detail taken */
+char *sm_arc_sanitize(const char *name);      /* printable, bounded; g_free */
+char *sm_arc_member_path(const char *prefix, const char *clean);
+void sm_arc_note_member(actx *a, const char *prefix, const char *clean, const char *path);
+bool sm_arc_worth_reading(const char *name, bool office);
+/* The current entry's data, bounded; NULL when a limit stopped it or !keep. */
+GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, bool keep);
+void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8_t *d, size_t n,
+			int depth, bool office);
+void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			   const char *name, int depth);
+
+/* archive_fmt.c */
+bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *prefix,
+			const char *name, int depth, bool raw_only);
+void sm_arc_scan_tnef(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth);
+
+#endif
