@@ -25,6 +25,7 @@
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
 #include "archive_int.h"
+#include "office.h"
 #include "sniff.h"
 #include "tnef.h"
 
@@ -111,96 +112,6 @@ static void scan_view(actx *a, const sm_view *v, const char *member)
 	g_array_free(hits, TRUE);
 }
 
-/* ------------------------------------------------------------ Office XML */
-
-static const char *const para_tags[] = {"p", "br", "cr", "tab", "si", "c", "tc", "tr", "row",
-					"txbody", "sp", NULL};
-
-/* Local name of the tag starting after '<' (and '/'), lower-cased, into buf. */
-static void local_name(const char *p, const char *e, char *buf, size_t len)
-{
-	const char *s = p, *colon = NULL;
-	size_t n;
-
-	while (p < e && *p != '>' && *p != ' ' && *p != '/' && *p != '\t' && *p != '\n') {
-		if (*p == ':')
-			colon = p;
-		p++;
-	}
-	if (colon)
-		s = colon + 1;
-	n = (size_t)(p - s) < len - 1 ? (size_t)(p - s) : len - 1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	for (n = 0; buf[n]; n++)
-		buf[n] = g_ascii_tolower(buf[n]);
-}
-
-static bool is_para(const char *name)
-{
-	const char *const *t;
-
-	for (t = para_tags; *t; t++)
-		if (strcmp(*t, name) == 0)
-			return true;
-	return false;
-}
-
-static const char *entity(const char *p, const char *e, GString *out)
-{
-	static const char *const names[][2] = {{"amp;", "&"}, {"lt;", "<"}, {"gt;", ">"},
-					       {"quot;", "\""}, {"apos;", "'"}, {"nbsp;", " "}};
-	size_t i;
-
-	for (i = 0; i < G_N_ELEMENTS(names); i++) {
-		size_t n = strlen(names[i][0]);
-
-		if ((size_t)(e - p) >= n && memcmp(p, names[i][0], n) == 0) {
-			g_string_append(out, names[i][1]);
-			return p + n;
-		}
-	}
-	if (p < e && *p == '#') {
-		char *end;
-		gulong c = p + 1 < e && (p[1] == 'x' || p[1] == 'X') ? strtoul(p + 2, &end, 16)
-								     : strtoul(p + 1, &end, 10);
-
-		if (end < e && *end == ';' && c > 0 && c < 0x110000 && g_unichar_validate(c)) {
-			g_string_append_unichar(out, (gunichar)c);
-			return end + 1;
-		}
-	}
-	g_string_append_c(out, '&');
-	return p;
-}
-
-/* The text of an Office XML part: runs joined, paragraphs and cells on lines. */
-static char *office_text(const char *x, size_t len, size_t *outlen)
-{
-	GString *out = g_string_sized_new(len / 2);
-	const char *p = x, *e = x ? x + len : x; /* an empty member may have no buffer */
-
-	while (p && p < e) {
-		if (*p == '<') {
-			const char *q = memchr(p, '>', (size_t)(e - p));
-			char name[16];
-			bool closing = p + 1 < e && p[1] == '/';
-
-			if (!q)
-				break;
-			local_name(p + 1 + closing, q, name, sizeof(name));
-			if (is_para(name) && (closing || q[-1] == '/' || strcmp(name, "tab") == 0))
-				g_string_append_c(out, strcmp(name, "tab") == 0 ? ' ' : '\n');
-			p = q + 1;
-		} else if (*p == '&')
-			p = entity(p + 1, e, out);
-		else
-			g_string_append_c(out, *p++);
-	}
-	*outlen = out->len;
-	return g_string_free(out, FALSE);
-}
-
 /* ------------------------------------------------------------ members */
 
 static const char *const binary_exts[] = {
@@ -270,7 +181,7 @@ void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8
 	}
 	if (office && sm_sniff_has_ext(name, (const char *const[]){"xml", NULL})) {
 		size_t tl;
-		char *t = office_text((const char *)d, n, &tl);
+		char *t = sm_office_text((const char *)d, n, &tl);
 
 		v = sm_view_new_utf8(t, tl);
 		scan_view(a, v, path);
@@ -368,16 +279,35 @@ bool sm_arc_worth_reading(const char *name, bool office)
 	       sm_sniff_text_name(name);
 }
 
+/* xlsx worksheets once more, as tables: a password under a header cell is
+ * tied to its column (shared strings alone lose the table). */
+static void scan_tables(actx *a, const sm_xlsx *x, const char *prefix)
+{
+	for (guint i = 0; i < sm_xlsx_sheets(x) && !a->limit; i++) {
+		const char *name;
+		size_t tl;
+		char *t = sm_xlsx_table(x, i, &tl, &name), *path = sm_arc_member_path(prefix, name);
+		sm_view *v = sm_view_new_utf8(t, tl);
+
+		scan_view(a, v, path);
+		sm_view_free(v);
+		g_free(path);
+		g_free(t);
+	}
+}
+
 /* Pass 2: read and scan what can hold text. */
 static void read_members(actx *a, const uint8_t *data, size_t len, const char *prefix,
 			 int depth, bool office)
 {
 	struct archive *ar = open_zip(data, len);
 	struct archive_entry *e;
+	sm_xlsx *x;
 	int r;
 
 	if (!ar)
 		return;
+	x = office ? sm_xlsx_new() : NULL;
 	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
@@ -388,12 +318,17 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_is_encrypted(e) &&
 		    sm_arc_worth_reading(clean, office) && (b = sm_arc_read_entry(a, ar, path, true))) {
 			sm_arc_scan_member(a, clean, path, b->data, b->len, depth, office);
+			if (x)
+				sm_xlsx_add(x, clean, b->data, b->len);
 			g_byte_array_free(b, TRUE);
 		}
 		g_free(clean);
 		g_free(path);
 	}
 	archive_read_free(ar);
+	if (x && !a->limit)
+		scan_tables(a, x, prefix);
+	sm_xlsx_free(x);
 }
 
 static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)

@@ -192,6 +192,28 @@ static void test_docx_xlsx(void)
 	if (h)
 		g_assert_cmpuint(h->count, ==, 2);
 	sm_archive_result_clear(&r);
+
+	/* xlsx: a worksheet read as a table ties a value to its password header,
+	 * through shared strings (t="s"), inline strings and a skipped column */
+	put("y/[Content_Types].xml", "<?xml version=\"1.0\"?><Types/>", -1);
+	put("y/xl/sharedStrings.xml",
+	    "<sst><si><t>ユーザー名</t></si><si><t>パスワード</t></si><si><t>adm01</t></si>"
+	    "<si><r><t>Xl#Pa</t></r><r><t>ss001</t></r></si></sst>", -1);
+	put("y/xl/worksheets/sheet1.xml",
+	    "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+	    "<c r=\"C1\" t=\"s\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v>"
+	    "</c><c r=\"C2\" t=\"s\"><v>3</v></c></row><row r=\"3\"><c r=\"A3\" t=\"inlineStr\">"
+	    "<is><t>adm02</t></is></c><c r=\"C3\" t=\"inlineStr\"><is><t>Xl#Pass002</t></is></c>"
+	    "</row><row r=\"4\"><c r=\"A4\" t=\"s\"><v>99</v></c><c r=\"C4\" t=\"inlineStr\"><is><t>n/a</t></is></c>"
+	    "</row></sheetData></worksheet>", -1);
+	zip_in("y", (const char *const[]){"-r", "../t2.xlsx", "[Content_Types].xml", "xl", NULL});
+	scan_file("t2.xlsx", &l, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	h = find(&r, "password", "xl/worksheets/sheet1.xml");
+	g_assert_nonnull(h);
+	if (h)
+		g_assert_cmpuint(h->count, ==, 2); /* not n/a in row 4 */
+	sm_archive_result_clear(&r);
 }
 
 static void test_encrypted_onboarding(void)

@@ -95,8 +95,7 @@ def pw2():
         secrets=["Bold#Pw12"], keep=[], why="HTML: label in bold, value in a span")
     add("r2_pw_xlsx_account_list", mixed(S_RE, GREET + "アカウント一覧です。\n" + SIGN,
         [("accounts.xlsx", xlsx([["ユーザー名", "パスワード", "備考"], ["adm01", "Xl#Pass001", "管理者"], ["adm02", "Xl#Pass002", "予備"]]), XLSX_T)]),
-        secrets=["Xl#Pass001", "Xl#Pass002"], keep=[], why="password column under a header row in xlsx",
-        todo="sharedStrings.xml loses the table: a value under a 'パスワード' header cell is not tied to it")
+        secrets=["Xl#Pass001", "Xl#Pass002"], keep=[], why="password column under a header row in xlsx")
     add("r2_pw_net_user", text_msg(S_RE, GREET + "net user mdeadm N3tUser#1 /add\n" + SIGN),
         secrets=["N3tUser#1"], keep=["mdeadm"], why="net user NAME PASSWORD /add")
     add("r2_nm_pw_more_prose", text_msg(S_RE, GREET +
