@@ -40,6 +40,12 @@ static const form cloud_forms[] = {
 	{LIT(LIT_AKIA) | LIT(LIT_ASIA),
 	 "(?:AKIA|ASIA)[A-Z0-9]{16}[\\s\\S]{1,300}?(?<![A-Za-z0-9/+])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", 1, true},
 	{LIT(LIT_JWT), "eyJ[A-Za-z0-9_\\-]{8,}\\.eyJ[A-Za-z0-9_\\-]{8,}\\.[A-Za-z0-9_\\-]{8,}", 0},
+	/* GitHub (ghp_ gho_ ghu_ ghs_ ghr_, fine-grained github_pat_), Slack (xoxb- xoxp- ...),
+	 * Google API keys: fixed prefixes and lengths */
+	{LIT(LIT_GH), "(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])", 0},
+	{LIT(LIT_GHPAT), "(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])", 0},
+	{LIT(LIT_XOX), "(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,}(?![A-Za-z0-9-])", 0},
+	{LIT(LIT_AIZA), "(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])", 0},
 };
 
 static GOnce cloud_once = G_ONCE_INIT;

@@ -177,6 +177,8 @@ static const struct {
 	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 2},
 	[LIT_SQLCMD] = {"qlcmd", 0}, [LIT_SQLCMD_UP] = {"QLCMD", 0},
 	[LIT_JOHO] = {"\xe6\x83\x85\xe5\xa0\xb1", 4} /* 情報 */, [LIT_CRED] = {"redential", 6},
+	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
+	[LIT_AIZA] = {"AIza", 0},
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */

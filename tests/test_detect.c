@@ -527,6 +527,17 @@ static void test_cloud(void)
 	expect_none("prose", "Please rotate the storage account key and the client secret.",
 		    "cloud_secret");
 	expect_none("signature word", "design=1&signature=yes", "cloud_secret");
+	expect_value("github", "git clone https://x:ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8@github.com/c/r",
+		     "cloud_secret", "ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
+	expect_value("github pat", "GH_TOKEN=github_pat_11ABCDEFG0123456789ABC_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456 ok",
+		     "cloud_secret",
+		     "github_pat_11ABCDEFG0123456789ABC_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456");
+	expect_value("slack", "token xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx\n",
+		     "cloud_secret", "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx");
+	expect_value("google", "key=AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q&x", "cloud_secret",
+		     "AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q");
+	expect_none("token prefixes in prose", "the ghp_ prefix, a xoxb- token and AIza keys are "
+		    "GitHub, Slack and Google formats; enough thought through", "cloud_secret");
 }
 
 int main(int argc, char **argv)
