@@ -178,7 +178,8 @@ static const struct {
 	[LIT_SQLCMD] = {"qlcmd", 0}, [LIT_SQLCMD_UP] = {"QLCMD", 0},
 	[LIT_JOHO] = {"\xe6\x83\x85\xe5\xa0\xb1", 4} /* 情報 */, [LIT_CRED] = {"redential", 6},
 	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
-	[LIT_AIZA] = {"AIza", 0},
+	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 1}, [LIT_BITLOCKER] = {"itLocker", 1},
+	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */

@@ -401,6 +401,7 @@ typedef struct form {
 	bool quoted;             /* the value is delimited: any length, spaces allowed */
 	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
 	bool strict;             /* a plain word is prose ("net user alice returns ...") */
+	bool bitlocker;          /* a BitLocker recovery password: 8 blocks of 6 digits */
 } form;
 
 static const form forms[] = {
@@ -416,6 +417,8 @@ static const form forms[] = {
 	/* login details with no password keyword: ログイン情報: NAME / SECRET, credentials: NAME:SECRET */
 	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true},
 	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true},
+	{LIT(LIT_MYSQL), "(?i)\\bmysql(?:dump|admin|sh)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-p)([^\\s\"'-][^\\s]{0,127})", 1, false, false, true},
+	{LIT(LIT_BITLOCKER) | LIT(LIT_KAIFUKU) | LIT(LIT_RECOVERY), "(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])", 1, true, false, false, true},
 	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
 };
 
@@ -434,6 +437,16 @@ static bool basic_credentials(const char *b, size_t n)
 	g_free(d);
 	g_free(s);
 	return ok;
+}
+
+/* A BitLocker recovery password: eight blocks of six digits.  BitLocker's
+ * own check (each block a multiple of 11) is not applied: the form runs only
+ * where BitLocker or a recovery key is mentioned, and nothing else is written
+ * this way, made up or real. */
+static bool bitlocker_key(const char *b, size_t n)
+{
+	(void)b;
+	return n == 55;
 }
 
 /* The fixed forms compile once per process (they are not configurable). */
@@ -469,7 +482,8 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			sp.e = ov[2 * forms[i].group + 1];
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
-			if (forms[i].basic ? basic_credentials(v->text + sp.s, sp.e - sp.s)
+			if (forms[i].bitlocker ? bitlocker_key(v->text + sp.s, sp.e - sp.s) :
+			    forms[i].basic ? basic_credentials(v->text + sp.s, sp.e - sp.s)
 					   : looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted,
 							  forms[i].strict))
 				g_array_append_val(spans, sp);

@@ -362,6 +362,20 @@ static void test_password_columns(void)
 	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
 }
 
+/* mysql -pSECRET, and BitLocker recovery passwords where one is mentioned. */
+static void test_password_mysql_bitlocker(void)
+{
+	expect_value("mysql", "mysql -u root -pMy#Sql2024 -h db01", "password", "My#Sql2024");
+	expect_none("mysql prompt", "mysql -u root -p -h db01", "password");
+	expect_value("bitlocker", "BitLocker 回復キー:\n466895-217492-569250-069608-104434-135707-527241-083622",
+		     "password", "466895-217492-569250-069608-104434-135707-527241-083622");
+	expect_value("recovery", "Recovery Password: 111111-222222-333333-444444-555555-666666-777777-888888.",
+		     "password", "111111-222222-333333-444444-555555-666666-777777-888888");
+	expect_none("no context", "IDs 111111-222222-333333-444444-555555-666666-777777-888888", "password");
+	expect_none("nine blocks", "BitLocker: 111111-222222-333333-444444-555555-666666-777777-888888-999999",
+		    "password");
+}
+
 /* Login details with no password keyword: the second of NAME / SECRET. */
 static void test_password_login_pair(void)
 {
@@ -561,6 +575,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/password/prose", test_password_prose);
 	g_test_add_func("/detect/password/columns", test_password_columns);
 	g_test_add_func("/detect/password/login_pair", test_password_login_pair);
+	g_test_add_func("/detect/password/mysql_bitlocker", test_password_mysql_bitlocker);
 	g_test_add_func("/detect/password/preview", test_password_preview);
 	g_test_add_func("/detect/private_key", test_private_key);
 	g_test_add_func("/detect/cloud_secret", test_cloud);
