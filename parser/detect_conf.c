@@ -54,7 +54,7 @@ const char *const det_card_keywords[] = {
 	"card number", "credit card", "card no", "expiry", "expiration", "exp date", "cvv",
 	"cvc", "security code", "visa", "mastercard", "amex", NULL};
 const char *const det_password_keywords[] = {
-	"password", "passwd", "passphrase", "passcode", "pwd", "pw", "パスワード", "暗証番号",
+	"password", "passwd", "passphrase", "pass phrase", "passcode", "pwd", "pw", "パスワード", "暗証番号",
 	"パスコード", "パスフレーズ", "pass", NULL};
 const char *const det_mynumber_keywords[] = {"マイナンバー", "個人番号", "my number",
 					     "mynumber", "individual number", NULL};

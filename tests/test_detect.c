@@ -366,6 +366,8 @@ static void test_password_columns(void)
 static void test_password_mysql_bitlocker(void)
 {
 	expect_value("mysql", "mysql -u root -pMy#Sql2024 -h db01", "password", "My#Sql2024");
+	expect_value("pass phrase", "pass phrase: correct-horse-battery-staple", "password",
+		     "correct-horse-battery-staple");
 	expect_none("mysql prompt", "mysql -u root -p -h db01", "password");
 	expect_value("bitlocker", "BitLocker 回復キー:\n466895-217492-569250-069608-104434-135707-527241-083622",
 		     "password", "466895-217492-569250-069608-104434-135707-527241-083622");
