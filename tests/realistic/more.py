@@ -6,6 +6,7 @@ politeness in resolution and severity A wording.
 
 Untrusted input: none.  Limits: a few dozen small messages."""
 import base64
+import binascii
 import importlib.util
 import os
 
@@ -241,6 +242,46 @@ def near_misses3():
         why="Get-Process / netstat columns, event IDs over lines, password policy prose")
 
 
+def round4():
+    """Fourth session: what hostile probes found delivered (tables, login
+    pairs, tokens, UTF-7, a lying single-byte label, uuencode, .eml files)."""
+    R = S_RE
+    add("r4_pw_csv_column", mixed(R, GREET + "アカウント一覧を添付します。\n" + SIGN,
+        [("accounts.csv", "ホスト名,ユーザー名,パスワード\r\nsrv01,admin,Csv#Col001\r\nsrv02,\"svc, backup\",Csv#Col002\r\n".encode(), "text/csv")]),
+        secrets=["Csv#Col001", "Csv#Col002"], keep=["srv01"], why="password column in a CSV attachment")
+    add("r4_pw_html_table", mixed(R, GREET + "一覧です。\n" + SIGN, [],
+        html="<table border=1><tr><th>ユーザー</th><th>パスワード</th></tr><tr><td>admin</td><td>Tbl#Html01</td></tr>"
+             "<tr><td>svc</td><td>Tbl#Html02</td></tr></table>"),
+        secrets=["Tbl#Html01", "Tbl#Html02"], why="password column in an HTML table (the text part says nothing)")
+    add("r4_pw_markdown_table", text_msg(R, GREET + "| ユーザー | パスワード |\n|---|---|\n| admin | Md#Table01 |\n" + SIGN),
+        secrets=["Md#Table01"], why="password column in a Markdown table")
+    add("r4_pw_login_pair", text_msg(R, GREET + "検証端末のログイン情報: mdeadmin / Login#Pair1\n" + SIGN),
+        secrets=["Login#Pair1"], keep=["mdeadmin"], why="ログイン情報: NAME / SECRET with no password keyword")
+    add("r4_pw_mysql", text_msg(R, GREET + "mysql -u root -pMy#Sql2024 -h db01 -e 'select 1'\n" + SIGN),
+        secrets=["My#Sql2024"], keep=["db01"], why="mysql -pSECRET")
+    add("r4_pw_bitlocker", text_msg(R, GREET + "BitLocker 回復キーは以下です。\n466895-217492-569250-069608-104434-135707-527241-083622\n" + SIGN),
+        secrets=["466895-217492-569250-069608-104434-135707-527241-083622"], why="BitLocker recovery password")
+    add("r4_cloud_github", text_msg(R, GREET + "環境変数 GITHUB_TOKEN に ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8 を設定しています。\n" + SIGN),
+        secrets=["ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"], why="a GitHub token in prose")
+    body7 = GREET + "サーバーのパスワード：Utf7#Pass9\n" + SIGN
+    add("r4_pw_utf7", head(R, 'text/plain; charset="utf-7"') + "Content-Transfer-Encoding: 7bit\n\n" +
+        body7.encode("utf-7").decode("ascii") + "\n", secrets=["Utf7#Pass9"], why="a UTF-7 body")
+    add("r4_pw_latin1_label_sjis", head(R, 'text/plain; charset="iso-8859-1"') + "Content-Transfer-Encoding: base64\n\n" +
+        base64.encodebytes(("パスワード：Sjis#Lie77\r\n").encode("cp932")).decode(),
+        secrets=["Sjis#Lie77"], why="Shift_JIS bytes under an ISO-8859-1 label")
+    data = ("カード番号 " + group(card("4", 16), [4, 4, 4, 4]) + "\r\n").encode()
+    uu = "begin 644 memo.txt\n" + "".join(binascii.b2a_uu(data[i:i + 45]).decode() for i in range(0, len(data), 45)) + "`\nend\n"
+    c = data.decode().split(" ", 1)[1].strip()
+    add("r4_card_uuencoded", mixed(R, GREET + "メモを uuencode で貼ります。\n\n" + uu + SIGN, [],
+        html="<p>see the text part</p>"), secrets=[c], why="a card in a file uuencoded into the text")
+    inner = ("From: a@contoso.co.jp\r\nTo: b@contoso.co.jp\r\nSubject: fw\r\nMIME-Version: 1.0\r\n"
+             "Content-Type: multipart/mixed; boundary=\"I\"\r\n\r\n--I\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+             "--I\r\nContent-Type: application/octet-stream; name=\"setup.cmd\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+             + base64.encodebytes(onb_cmd().encode()).decode().replace("\n", "\r\n") + "--I--\r\n")
+    add("r4_onb_eml_octet", mixed(R, GREET + "以前のメールを添付します。\n" + SIGN, [("old.eml", inner.encode(), "application/octet-stream")]),
+        expect="reject", why="an onboarding script in an .eml attached as octet-stream")
+
+
 def register():
-    for f in (cards2, pw2, mde2, rules2, round3, near_misses3):
+    for f in (cards2, pw2, mde2, rules2, round3, near_misses3, round4):
         f()
