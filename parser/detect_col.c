@@ -106,11 +106,21 @@ static bool blank(const char *t, size_t s, size_t e)
 	return true;
 }
 
+static bool digits_only(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isdigit(v[i]))
+			return false;
+	return n > 0;
+}
+
 void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray *spans,
 			 size_t *budget)
 {
 	size_t ls = ks, le = ke, p, s, e;
 	unsigned k = 0, rows = 0, blanks = 0;
+	/* "Pass" heads test results too: its digits are counts, not PINs */
+	bool pass = ke - ks == 4 && g_ascii_strncasecmp(t + ks, "pass", 4) == 0;
 	char d;
 
 	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < COL_LINE_MAX)
@@ -148,7 +158,8 @@ void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray
 			break;
 		if (rule_row(t, rs, re) || !cell(t, rs, re, d, k, &sp.s, &sp.e))
 			continue;
-		if (det_password_looks_secret(t + sp.s, sp.e - sp.s))
+		if (det_password_looks_secret(t + sp.s, sp.e - sp.s) &&
+		    !(pass && digits_only(t + sp.s, sp.e - sp.s)))
 			g_array_append_val(spans, sp);
 	}
 }

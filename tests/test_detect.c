@@ -360,6 +360,8 @@ static void test_password_columns(void)
 	expect_none("keyword in prose", "パスワード, ユーザー名ともに変更していません\nadmin,Zz9#notvalue\n",
 		    "password");
 	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
+	expect_none("test report", "Suite,Pass,Fail\nSense,120,3\nNetwork,98,0\n", "password");
+	expect_value("pin column", "カード,暗証番号\nA,4821\n", "password", "4821");
 }
 
 /* mysql -pSECRET, and BitLocker recovery passwords where one is mentioned. */
