@@ -402,6 +402,7 @@ typedef struct form {
 	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
 	bool strict;             /* a plain word is prose ("net user alice returns ...") */
 	bool bitlocker;          /* a BitLocker recovery password: 8 blocks of 6 digits */
+	bool classes;            /* two character classes at least (not NTLM, HTTPS) */
 } form;
 
 static const form forms[] = {
@@ -415,8 +416,8 @@ static const form forms[] = {
 	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet\\s+user\\s+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})\\s+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?![!-~])", 1, false, false, true},
 	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	/* login details with no password keyword: ログイン情報: NAME / SECRET, credentials: NAME:SECRET */
-	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true},
-	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true},
+	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
+	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
 	{LIT(LIT_MYSQL), "(?i)\\bmysql(?:dump|admin|sh)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-p)([^\\s\"'-][^\\s]{0,127})", 1, false, false, true},
 	{LIT(LIT_BITLOCKER) | LIT(LIT_KAIFUKU) | LIT(LIT_RECOVERY), "(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])", 1, true, false, false, true},
 	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
@@ -437,6 +438,16 @@ static bool basic_credentials(const char *b, size_t n)
 	g_free(d);
 	g_free(s);
 	return ok;
+}
+
+/* Two of lower case, upper case, digits, symbols. */
+static bool two_classes(const char *v, size_t n)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		m |= g_ascii_islower(v[i]) ? 1u : g_ascii_isupper(v[i]) ? 2u : g_ascii_isdigit(v[i]) ? 4u : 8u;
+	return (m & (m - 1)) != 0;
 }
 
 /* A BitLocker recovery password: eight blocks of six digits.  BitLocker's
@@ -461,6 +472,18 @@ static gpointer compile_forms(gpointer unused)
 	return c;
 }
 
+/* Is v[0, n), matched by form f, a value? */
+static bool form_value(const form *f, const char *v, size_t n)
+{
+	if (f->classes && !two_classes(v, n))
+		return false;
+	if (f->bitlocker)
+		return bitlocker_key(v, n);
+	if (f->basic)
+		return basic_credentials(v, n);
+	return looks_secret(v, n, f->quoted, f->strict);
+}
+
 static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 {
 	pcre2_code **c = g_once(&forms_once, compile_forms, NULL);
@@ -482,10 +505,7 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			sp.e = ov[2 * forms[i].group + 1];
 			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
 				sp.s++, sp.e--;
-			if (forms[i].bitlocker ? bitlocker_key(v->text + sp.s, sp.e - sp.s) :
-			    forms[i].basic ? basic_credentials(v->text + sp.s, sp.e - sp.s)
-					   : looks_secret(v->text + sp.s, sp.e - sp.s, forms[i].quoted,
-							  forms[i].strict))
+			if (form_value(&forms[i], v->text + sp.s, sp.e - sp.s))
 				g_array_append_val(spans, sp);
 			off = ov[1] > off ? ov[1] : off + 1;
 		}

@@ -395,6 +395,7 @@ static void test_password_login_pair(void)
 	expect_none("id/pw sent", "ログイン情報: ID/PW は別途送付します", "password");
 	expect_none("placeholder", "credentials: CONTOSO\\svc / ****", "password");
 	expect_none("manager", "資格情報マネージャー: Windows / Generic", "password");
+	expect_none("protocols", "認証情報: Kerberos / NTLM、接続情報: TLS1.2/HTTPS", "password");
 	expect_none("path", "接続情報: share:/mnt/data", "password");
 	{
 		/* a labelled list: only the PW value, never the ID */
