@@ -137,8 +137,9 @@ static size_t cluster_digits(const char *t, size_t len, size_t p, size_t *digits
 }
 
 /* Digits of groups a..b into out (at most 19 + NUL); 0 if not a candidate shape.
- * relaxed: any group sizes (HTML that splits a number with tags or comments
- * joins some groups and not others: "4111<span>1111</span>1111 1111"). */
+ * relaxed: any group sizes and separators (HTML that splits a number with tags
+ * or comments joins some groups and not others: "4111<span>1111</span>1111
+ * 1111"; a typed "4111-1111 1111-1111"). */
 static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, char *out,
 		      size_t max, bool relaxed)
 {
@@ -152,7 +153,7 @@ static size_t collect(const char *t, const cluster *c, unsigned a, unsigned b, c
 			return 0;
 		if (a != b && !relaxed && (gl < (k == b ? 2u : SEP_GROUP_MIN) || gl > SEP_GROUP_MAX))
 			return 0; /* a last group of two: Diners Club written 4-4-4-2 */
-		if (k > a && c->sep[k - 1] != c->sep[a])
+		if (k > a && c->sep[k - 1] != c->sep[a] && !relaxed)
 			return 0;
 		memcpy(out + n, t + c->start[k], gl);
 		n += gl;

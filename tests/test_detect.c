@@ -145,6 +145,9 @@ static void test_card_odd_separators(void)
 		     "411111111111 1111");
 	expect_value("span split en", "card number: 4111 11111111 1111", "credit_card",
 		     "4111 11111111 1111");
+	expect_value("mixed separators", "カード番号 4111-1111 1111-1111 です", "credit_card",
+		     "4111-1111 1111-1111");
+	expect_none("mixed no keyword", "ids 4111-1111 1111-1111 ok", "credit_card");
 	expect_none("odd groups no keyword", "Event 411111111111 1111 logged", "credit_card");
 	expect_none("odd groups luhn fail", "カード番号 411111111111 1112", "credit_card");
 }
