@@ -8,7 +8,8 @@
  *                                             | svc  | Qw7!rT5y |
  *
  * The keyword must be a whole cell (trimmed, unquoted) with a delimiter
- * (',' ';' '|' tab) beside it.  Each following row gives the cell in the
+ * (',' ';' '|' tab) beside it and a non-empty cell before it (a keyword in
+ * the first column labels a row of a two-column table, not a column).  Each following row gives the cell in the
  * keyword's column; a value is what the password detector would take after
  * "keyword:" with no quotes (one token, not a placeholder or prose word, not
  * a plain word of letters).  Rows end at a line without the delimiter, or a
@@ -106,6 +107,19 @@ static bool blank(const char *t, size_t s, size_t e)
 	return true;
 }
 
+/* Is any cell left of column k non-empty?  A password column has another
+ * column before it (user, host); a keyword in the first column labels a row
+ * ("パスワード | 別送") and the cells under it are other labels. */
+static bool cell_before(const char *t, size_t ls, size_t le, char d, unsigned k)
+{
+	size_t s, e;
+
+	for (unsigned j = 0; j < k; j++)
+		if (cell(t, ls, le, d, j, &s, &e) && e > s)
+			return true;
+	return false;
+}
+
 static bool digits_only(const char *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -139,6 +153,8 @@ void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray
 	}
 	if (!cell(t, ls, le, d, k, &s, &e) || s != ks || e != ke)
 		return; /* the keyword is not the whole cell */
+	if (!cell_before(t, ls, le, d, k))
+		return; /* a label in the first column: a table of rows, not columns */
 	for (p = le + 1; p < len && rows < COL_ROWS_MAX; rows++) {
 		const char *nl = memchr(t + p, '\n', len - p);
 		size_t rs = p, re = nl ? (size_t)(nl - t) : len;

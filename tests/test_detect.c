@@ -364,6 +364,8 @@ static void test_password_columns(void)
 		    "password");
 	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
 	expect_none("test report", "Suite,Pass,Fail\nSense,120,3\nNetwork,98,0\n", "password");
+	expect_none("rows of labels", "項目\t設定値\nパスワード\t(別送)\nDB01\t192.168.0.10\nSQL-Srv2\tx\n",
+		    "password");
 	expect_value("pin column", "カード,暗証番号\nA,4821\n", "password", "4821");
 }
 
