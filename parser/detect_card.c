@@ -252,6 +252,43 @@ static int card_span(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, co
 	return -1;
 }
 
+/*
+ * A card followed by more digits with no separator, where a card keyword is
+ * near ("カード番号: 4111111111111111202411", the expiry typed on):
+ * the first 16, 15, 14 or 13 digits of groups a.. (at most GLUED_MAX digits
+ * in all) when they are a valid card.  Returns the last group touched, or -1.
+ */
+#define GLUED_MAX 24
+static int card_glued(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
+		      unsigned a, det_out *out)
+{
+	static const unsigned lens[] = {16, 15, 14, 13};
+	const char *t = v->text;
+	char d[GLUED_MAX + 1];
+	size_t pos[GLUED_MAX], n = 0;
+	unsigned k, last = a;
+
+	for (k = a; k < c->n && n < GLUED_MAX; k++) {
+		for (size_t p = c->start[k]; p < c->end[k] && n < GLUED_MAX; p++) {
+			d[n] = t[p];
+			pos[n++] = p;
+		}
+		last = k;
+	}
+	if (n <= 13 || !det_keyword_near(dt, t, v->len, c->start[a], pos[n - 1] + 1))
+		return -1;
+	for (k = 0; k < G_N_ELEMENTS(lens); k++) {
+		size_t L = lens[k];
+
+		if (n <= L || !is_d(t[pos[L - 1] + 1]) || !det_luhn(d, L) || !issuer_ok(d, L) ||
+		    is_sr(ctx, v, pos[0], pos[L - 1] + 1, d, L))
+			continue; /* glued means the next byte is a digit of the same group */
+		det_emit(out, pos[0], pos[L - 1] + 1, SM_MASK_DIGITS_KEEP4, 90);
+		return (int)last;
+	}
+	return -1;
+}
+
 /* Longest card starting at group a and ending at group min_b or later;
  * returns the last group used, or -1. */
 static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
@@ -264,6 +301,8 @@ static int card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, cons
 	b = card_span(dt, v, ctx, c, a, min_b, false, out);
 	if (b < 0 && c->n > a + 1)
 		b = card_span(dt, v, ctx, c, a, a + 1 > min_b ? a + 1 : min_b, true, out);
+	if (b < 0 && min_b == a)
+		b = card_glued(dt, v, ctx, c, a, out);
 	return b;
 }
 

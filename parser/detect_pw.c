@@ -301,6 +301,21 @@ static size_t second_of_pair(const char *t, size_t len, size_t p)
  * between), or after spaces a value that cannot be a word, hex code or GUID
  * ("パスワード Sp4ce#Only9 で"): letters and digits, and a symbol or both cases.
  */
+static bool pin_keyword(const char *k, size_t n)
+{
+	return (n == strlen("暗証番号") && memcmp(k, "暗証番号", n) == 0) ||
+	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0);
+}
+
+/* 4 to 8 digits. */
+static bool pin_digits(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isdigit(v[i]))
+			return false;
+	return n >= 4 && n <= 8;
+}
+
 static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
 			 det_span *out)
 {
@@ -311,6 +326,8 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 		return false;
 	if (memchr(t + ke, '\t', p - ke))
 		return true;
+	if (pin_keyword(t + ks, ke - ks) && pin_digits(t + out->s, out->e - out->s))
+		return true; /* "暗証番号　8392": a PIN needs no separator */
 	if (ks > 0 && (unsigned char)t[ks - 1] < 0x80 && !strchr(" \t\n(", t[ks - 1]))
 		return false; /* after spaces: a keyword starting a phrase only */
 	for (i = out->s; i < out->e; i++) {
@@ -418,6 +435,8 @@ static const form forms[] = {
 	/* login details with no password keyword: ログイン情報: NAME / SECRET, credentials: NAME:SECRET */
 	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
 	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
+	{LIT(LIT_ACCOUNT_JA), "アカウント\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
+	{LIT(LIT_SSHPASS), "\\bsshpass\\b[^\\r\\n]{0,100}?\\s-p\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	{LIT(LIT_MYSQL), "(?i)\\bmysql(?:dump|admin|sh)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-p)([^\\s\"'-][^\\s]{0,127})", 1, false, false, true},
 	{LIT(LIT_BITLOCKER) | LIT(LIT_KAIFUKU) | LIT(LIT_RECOVERY), "(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])", 1, true, false, false, true},
 	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},

@@ -148,6 +148,12 @@ static void test_card_odd_separators(void)
 	expect_value("mixed separators", "カード番号 4111-1111 1111-1111 です", "credit_card",
 		     "4111-1111 1111-1111");
 	expect_none("mixed no keyword", "ids 4111-1111 1111-1111 ok", "credit_card");
+	/* more digits typed on after the card, where a card keyword is near */
+	expect_value("glued expiry", "カード番号: 4111111111111111202411 (有効期限込み)", "credit_card",
+		     "4111111111111111");
+	expect_value("glued group", "カード番号：4111 1111 1111 1111123", "credit_card",
+		     "4111 1111 1111 1111");
+	expect_none("glued no keyword", "hash 41111111111111110000123", "credit_card");
 	expect_none("odd groups no keyword", "Event 411111111111 1111 logged", "credit_card");
 	expect_none("odd groups luhn fail", "カード番号 411111111111 1112", "credit_card");
 }
@@ -381,6 +387,11 @@ static void test_password_mysql_bitlocker(void)
 	expect_value("recovery", "Recovery Password: 111111-222222-333333-444444-555555-666666-777777-888888.",
 		     "password", "111111-222222-333333-444444-555555-666666-777777-888888");
 	expect_none("no context", "IDs 111111-222222-333333-444444-555555-666666-777777-888888", "password");
+	expect_value("pin full-width space", "暗証番号　8392 です", "password", "8392");
+	expect_value("account pair", "管理者アカウント admin / P@ssw0rd", "password", "P@ssw0rd");
+	expect_value("sshpass", "sshpass -p Xk9mP2qz ssh root@srv01", "password", "Xk9mP2qz");
+	expect_none("accounts", "Microsoft アカウント / Google アカウント、アカウント Google / Microsoft",
+		    "password");
 	expect_none("nine blocks", "BitLocker: 111111-222222-333333-444444-555555-666666-777777-888888-999999",
 		    "password");
 }
