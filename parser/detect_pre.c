@@ -180,7 +180,7 @@ static const struct {
 	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
 	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 1}, [LIT_BITLOCKER] = {"itLocker", 1},
 	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
-	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 5}
+	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 8}
 	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2},
 };
 
