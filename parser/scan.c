@@ -412,14 +412,18 @@ void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **
 		  bool whole)
 {
 	GByteArray *d;
-	GArray *edits;
-	sm_view *v;
 
 	if (sm_scan_windowed(s, idx, p, html))
 		return;
-	d = sm_scan_decode(s, p, head, whole);
-	if (!d)
-		return;
+	if ((d = sm_scan_decode(s, p, head, whole)))
+		sm_scan_text_bytes(s, idx, p, html, d);
+}
+
+void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteArray *d)
+{
+	GArray *edits;
+	sm_view *v;
+
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	v = sm_scan_span(s, idx, p, d->data, d->len, NULL, html, 0, SIZE_MAX, edits);
 	if (!html)

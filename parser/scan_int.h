@@ -60,6 +60,8 @@ void sm_scan_bytes_free(const sm_part *p, GByteArray *d);
 void sm_scan_strip_found(scan *s, guint idx, const char *label);
 void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
 		  bool whole);
+/* The text part whose decoded bytes are d (from sm_scan_decode; freed here). */
+void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteArray *d);
 
 /* scan_nest.c: a message/ part in base64 or QP; an .eml attached as a file
  * (also read as text); files uuencoded into the decoded text d[0, n). */

@@ -29,6 +29,15 @@ static bool incomplete(const sm_result *r)
 	return false;
 }
 
+/* One more level of messages would pass max_depth: the limit is set. */
+static bool too_deep(scan *s, const sm_part *p)
+{
+	if (s->depth < s->lim->max_depth)
+		return false;
+	sm_scan_set_limit(s, "encoded messages nested too deep", p->loc);
+	return true;
+}
+
 /* The part decoded and scanned as a message of its own (sm_scan_nested);
  * NULL when too deep or over a limit (the limit is set). */
 static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole)
@@ -36,11 +45,7 @@ static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool w
 	GByteArray *d;
 	sm_result *in;
 
-	if (s->depth >= s->lim->max_depth) {
-		sm_scan_set_limit(s, "encoded messages nested too deep", p->loc);
-		return NULL;
-	}
-	if (!(d = sm_scan_decode(s, p, head, whole)))
+	if (too_deep(s, p) || !(d = sm_scan_decode(s, p, head, whole)))
 		return NULL;
 	in = sm_scan_nested(s, d->data, d->len);
 	sm_scan_bytes_free(p, d);
@@ -118,20 +123,23 @@ static size_t masked_hits(const sm_result *r, guint from, bool *stronger)
  */
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
-	GByteArray *h2 = g_byte_array_new();
-	bool w2 = sm_msg_decode(s->m, p, SM_SNIFF_BYTES, h2) == 0, stronger = false;
 	guint mark = s->r->findings->len;
-	sm_result *in = nested_of(s, p, &h2, w2);
-	size_t text;
+	bool stronger = false;
+	sm_result *in;
+	GByteArray *d;
 
-	if (h2)
-		g_byte_array_free(h2, TRUE);
-	sm_scan_text(s, idx, p, false, head, whole);
-	text = masked_hits(s->r, mark, NULL);
+	if (sm_scan_windowed(s, idx, p, false)) /* a large file: its text in windows */
+		in = nested_of(s, p, head, whole);
+	else if (too_deep(s, p) || !(d = sm_scan_decode(s, p, head, whole)))
+		return;
+	else { /* one decoding for both readings */
+		in = sm_scan_nested(s, d->data, d->len);
+		sm_scan_text_bytes(s, idx, p, false, d);
+	}
 	if (!in)
 		return;
-	if (masked_hits(in, 0, &stronger) > text || stronger || in->failed ||
-	    in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	if (masked_hits(in, 0, &stronger) > masked_hits(s->r, mark, NULL) || stronger ||
+	    in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		take_nested(s, idx, p, in);
 	else
 		sm_result_free(in);
@@ -244,10 +252,8 @@ void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, s
 					  p->loc);
 			return;
 		}
-		if (s->depth >= s->lim->max_depth) {
-			sm_scan_set_limit(s, "encoded messages nested too deep", p->loc);
+		if (too_deep(s, p))
 			return;
-		}
 		be = uu_end(d, n, ne);
 		if (!(g = uu_message(d, bs, be, ns, ne))) {
 			sm_scan_set_limit(s, "a uuencoded file that cannot be carried", p->loc);
