@@ -418,9 +418,17 @@ typedef struct form {
 	bool quoted;             /* the value is delimited: any length, spaces allowed */
 	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
 	bool strict;             /* a plain word is prose ("net user alice returns ...") */
-	bool bitlocker;          /* a BitLocker recovery password: 8 blocks of 6 digits */
+	bool exact;              /* the pattern alone decides (BitLocker: 8 blocks of 6 digits) */
 	bool classes;            /* two character classes at least (not NTLM, HTTPS) */
 } form;
+
+/*
+ * Login details with no password keyword, after a heading (ログイン情報:,
+ * credentials:, 管理者アカウント): an optional ID:/user: label, then
+ * NAME / SECRET or NAME:SECRET (no space after the colon); SECRET is group 2,
+ * not digits only (a port), and NAME not a label (ID/PW).
+ */
+#define PAIR_TAIL "\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})"
 
 static const form forms[] = {
 	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false},
@@ -433,9 +441,9 @@ static const form forms[] = {
 	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet\\s+user\\s+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})\\s+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?![!-~])", 1, false, false, true},
 	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	/* login details with no password keyword: ログイン情報: NAME / SECRET, credentials: NAME:SECRET */
-	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
-	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
-	{LIT(LIT_ACCOUNT_JA), "アカウント\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})", 2, false, false, true, false, true},
+	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)" PAIR_TAIL, 2, false, false, true, false, true},
+	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)" PAIR_TAIL, 2, false, false, true, false, true},
+	{LIT(LIT_ACCOUNT_JA), "アカウント" PAIR_TAIL, 2, false, false, true, false, true},
 	{LIT(LIT_SSHPASS), "\\bsshpass\\b[^\\r\\n]{0,100}?\\s-p\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	{LIT(LIT_MYSQL), "(?i)\\bmysql(?:dump|admin|sh)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-p)([^\\s\"'-][^\\s]{0,127})", 1, false, false, true},
 	{LIT(LIT_BITLOCKER) | LIT(LIT_KAIFUKU) | LIT(LIT_RECOVERY), "(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])", 1, true, false, false, true},
@@ -469,16 +477,6 @@ static bool two_classes(const char *v, size_t n)
 	return (m & (m - 1)) != 0;
 }
 
-/* A BitLocker recovery password: eight blocks of six digits.  BitLocker's
- * own check (each block a multiple of 11) is not applied: the form runs only
- * where BitLocker or a recovery key is mentioned, and nothing else is written
- * this way, made up or real. */
-static bool bitlocker_key(const char *b, size_t n)
-{
-	(void)b;
-	return n == 55;
-}
-
 /* The fixed forms compile once per process (they are not configurable). */
 static gpointer compile_forms(gpointer unused)
 {
@@ -496,8 +494,8 @@ static bool form_value(const form *f, const char *v, size_t n)
 {
 	if (f->classes && !two_classes(v, n))
 		return false;
-	if (f->bitlocker)
-		return bitlocker_key(v, n);
+	if (f->exact)
+		return true;
 	if (f->basic)
 		return basic_credentials(v, n);
 	return looks_secret(v, n, f->quoted, f->strict);
