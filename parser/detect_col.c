@@ -107,25 +107,15 @@ static bool blank(const char *t, size_t s, size_t e)
 	return true;
 }
 
-/* Is any cell left of column k non-empty?  A password column has another
- * column before it (user, host); a keyword in the first column labels a row
- * ("パスワード | 別送") and the cells under it are other labels. */
-static bool cell_before(const char *t, size_t ls, size_t le, char d, unsigned k)
+/* Does a non-empty cell stand before the keyword at ks?  A password column
+ * has another column before it (user, host); a keyword in the first column
+ * labels a row ("パスワード | 別送") and the cells under it are other labels. */
+static bool cell_before(const char *t, size_t ls, size_t ks)
 {
-	size_t s, e;
-
-	for (unsigned j = 0; j < k; j++)
-		if (cell(t, ls, le, d, j, &s, &e) && e > s)
+	for (; ls < ks; ls++)
+		if (!is_delim(t[ls]) && t[ls] != ' ' && t[ls] != '"')
 			return true;
 	return false;
-}
-
-static bool digits_only(const char *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!g_ascii_isdigit(v[i]))
-			return false;
-	return n > 0;
 }
 
 void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray *spans,
@@ -146,14 +136,11 @@ void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray
 	*budget -= le - ls;
 	if (!(d = header_delim(t, ls, le, ks, ke)))
 		return;
-	for (p = ls; p < ks; p = cell_end(t, p, ks, d) + 1) {
-		if (cell_end(t, p, ks, d) >= ks)
-			break;
-		k++;
-	}
+	for (p = ls; (p = cell_end(t, p, ks, d)) < ks; p++)
+		k++; /* the keyword's column */
 	if (!cell(t, ls, le, d, k, &s, &e) || s != ks || e != ke)
 		return; /* the keyword is not the whole cell */
-	if (!cell_before(t, ls, le, d, k))
+	if (!cell_before(t, ls, ks))
 		return; /* a label in the first column: a table of rows, not columns */
 	for (p = le + 1; p < len && rows < COL_ROWS_MAX; rows++) {
 		const char *nl = memchr(t + p, '\n', len - p);
@@ -175,7 +162,7 @@ void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray
 		if (rule_row(t, rs, re) || !cell(t, rs, re, d, k, &sp.s, &sp.e))
 			continue;
 		if (det_password_looks_secret(t + sp.s, sp.e - sp.s) &&
-		    !(pass && digits_only(t + sp.s, sp.e - sp.s)))
+		    !(pass && det_all_digits(t + sp.s, sp.e - sp.s)))
 			g_array_append_val(spans, sp);
 	}
 }

@@ -112,6 +112,15 @@ det_near *det_near_new(char *const *keywords);
 void det_near_free(det_near *n);
 
 bool det_luhn(const char *digits, size_t n);
+
+/* n > 0 ASCII digits. */
+static inline bool det_all_digits(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return n > 0;
+}
 bool det_mynumber_valid(const char *digits12);
 
 /* Scanners: 0, or 1 when the hit limit was reached. */

@@ -261,16 +261,11 @@ static size_t skip_note(const char *t, size_t len, size_t p)
  */
 static bool pass_ok(const char *t, size_t ks, size_t ke, bool eq, const det_span *v)
 {
-	size_t i;
-
 	if (ke - ks != 4 || g_ascii_strncasecmp(t + ks, "pass", 4) != 0)
 		return true;
 	if (!eq && !(ks > 0 && (t[ks - 1] == '_' || t[ks - 1] == '-')))
 		return false;
-	for (i = v->s; i < v->e; i++)
-		if (!g_ascii_isdigit(t[i]))
-			return true;
-	return false;
+	return v->e > v->s && !det_all_digits(t + v->s, v->e - v->s);
 }
 
 /* The keyword at ks ends the name of an XML start tag: <Password>, <AdminPassword>. */
@@ -307,15 +302,6 @@ static bool pin_keyword(const char *k, size_t n)
 	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0);
 }
 
-/* 4 to 8 digits. */
-static bool pin_digits(const char *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!g_ascii_isdigit(v[i]))
-			return false;
-	return n >= 4 && n <= 8;
-}
-
 static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
 			 det_span *out)
 {
@@ -326,7 +312,8 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 		return false;
 	if (memchr(t + ke, '\t', p - ke))
 		return true;
-	if (pin_keyword(t + ks, ke - ks) && pin_digits(t + out->s, out->e - out->s))
+	if (pin_keyword(t + ks, ke - ks) && out->e - out->s >= 4 && out->e - out->s <= 8 &&
+	    det_all_digits(t + out->s, out->e - out->s))
 		return true; /* "暗証番号　8392": a PIN needs no separator */
 	if (ks > 0 && (unsigned char)t[ks - 1] < 0x80 && !strchr(" \t\n(", t[ks - 1]))
 		return false; /* after spaces: a keyword starting a phrase only */
@@ -440,7 +427,7 @@ static const form forms[] = {
 	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+-AsPlainText\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1", 2, true},
 	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet\\s+user\\s+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})\\s+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?![!-~])", 1, false, false, true},
 	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
-	/* login details with no password keyword: ログイン情報: NAME / SECRET, credentials: NAME:SECRET */
+	/* login details (PAIR_TAIL above) after their headings */
 	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)" PAIR_TAIL, 2, false, false, true, false, true},
 	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)" PAIR_TAIL, 2, false, false, true, false, true},
 	{LIT(LIT_ACCOUNT_JA), "アカウント" PAIR_TAIL, 2, false, false, true, false, true},
