@@ -24,7 +24,7 @@
 #include <iconv.h>
 #include <string.h>
 
-#define NOCHAR ((gunichar)-1)
+#define NOCHAR SM_CS_NOCHAR
 
 enum { M_ASCII = 0, M_JIS208, M_KANA, M_JIS212, M_OTHER94 };
 

@@ -21,6 +21,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What a decoding step yields for bytes that are no character (escape
+ * sequences, UTF-7 shifts): nothing goes to the view. */
+#define SM_CS_NOCHAR ((gunichar)-1)
+
 typedef enum {
 	SM_CS_UTF8 = 0,
 	SM_CS_ISO2022JP, /* also CP50220/1/2, ISO-2022-JP-1/2/3/MS */

@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#define NOCHAR ((gunichar)-1)
+#define NOCHAR SM_CS_NOCHAR
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

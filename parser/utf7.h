@@ -20,8 +20,8 @@ typedef struct sm_utf7_state {
 } sm_utf7_state;
 
 /*
- * One character at s[i] (i < len): its code point in *c (NOCHAR-like
- * (gunichar)-1 for the shift characters themselves, U+FFFD for a malformed
+ * One character at s[i] (i < len): its code point in *c (SM_CS_NOCHAR for
+ * the shift characters themselves, U+FFFD for a malformed
  * run) and the bytes consumed (>= 1).  A character inside a run owns the
  * bytes that completed it; bits it shares with the next stay in the state.
  */
