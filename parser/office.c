@@ -80,27 +80,45 @@ static const char *entity(const char *p, const char *e, GString *out)
 	return p;
 }
 
+/* The next tag at or after p: its local name (lower case), whether it closes
+ * or closes itself, its attributes [*as, *ae); returns the byte after '>' or
+ * NULL.  Character data before it goes to text when text is not NULL. */
+static const char *next_tag(const char *p, const char *e, char *name, size_t nlen, bool *closing,
+			    bool *empty, const char **as, const char **ae, GString *text)
+{
+	const char *lt = memchr(p, '<', (size_t)(e - p)), *gt;
+
+	if (text) {
+		for (const char *c = p; c < (lt ? lt : e);) {
+			if (*c == '&')
+				c = entity(c + 1, lt ? lt : e, text);
+			else
+				g_string_append_c(text, *c++);
+		}
+	}
+	if (!lt || !(gt = memchr(lt, '>', (size_t)(e - lt))))
+		return NULL;
+	*closing = lt + 1 < gt && lt[1] == '/';
+	*empty = gt[-1] == '/';
+	local_name(lt + 1 + *closing, gt, name, nlen);
+	*as = lt + 1;
+	*ae = gt;
+	return gt + 1;
+}
+
 char *sm_office_text(const char *x, size_t len, size_t *outlen)
 {
 	GString *out = g_string_sized_new(len / 2);
 	const char *p = x, *e = x ? x + len : x; /* an empty member may have no buffer */
 
 	while (p && p < e) {
-		if (*p == '<') {
-			const char *q = memchr(p, '>', (size_t)(e - p));
-			char name[16];
-			bool closing = p + 1 < e && p[1] == '/';
+		char name[16];
+		bool closing, empty;
+		const char *as, *ae;
 
-			if (!q)
-				break;
-			local_name(p + 1 + closing, q, name, sizeof(name));
-			if (is_para(name) && (closing || q[-1] == '/' || strcmp(name, "tab") == 0))
-				g_string_append_c(out, strcmp(name, "tab") == 0 ? ' ' : '\n');
-			p = q + 1;
-		} else if (*p == '&')
-			p = entity(p + 1, e, out);
-		else
-			g_string_append_c(out, *p++);
+		p = next_tag(p, e, name, sizeof(name), &closing, &empty, &as, &ae, out);
+		if (p && is_para(name) && (closing || empty || strcmp(name, "tab") == 0))
+			g_string_append_c(out, strcmp(name, "tab") == 0 ? ' ' : '\n');
 	}
 	*outlen = out->len;
 	return g_string_free(out, FALSE);
@@ -132,32 +150,6 @@ void sm_xlsx_free(sm_xlsx *x)
 	g_ptr_array_free(x->sheets, TRUE);
 	g_ptr_array_free(x->names, TRUE);
 	g_free(x);
-}
-
-/* The next tag at or after p: its local name (lower case), whether it closes
- * or closes itself, its attributes [*as, *ae); returns the byte after '>' or
- * NULL.  Character data before it goes to text when text is not NULL. */
-static const char *next_tag(const char *p, const char *e, char *name, size_t nlen, bool *closing,
-			    bool *empty, const char **as, const char **ae, GString *text)
-{
-	const char *lt = memchr(p, '<', (size_t)(e - p)), *gt;
-
-	if (text) {
-		for (const char *c = p; c < (lt ? lt : e);) {
-			if (*c == '&')
-				c = entity(c + 1, lt ? lt : e, text);
-			else
-				g_string_append_c(text, *c++);
-		}
-	}
-	if (!lt || !(gt = memchr(lt, '>', (size_t)(e - lt))))
-		return NULL;
-	*closing = lt + 1 < gt && lt[1] == '/';
-	*empty = gt[-1] == '/';
-	local_name(lt + 1 + *closing, gt, name, nlen);
-	*as = lt + 1;
-	*ae = gt;
-	return gt + 1;
 }
 
 /* The value of attribute `at` (e.g. " r=") in [as, ae), into buf. */
