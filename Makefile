@@ -39,13 +39,19 @@ OPT      ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?=
-CFLAGS   += -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 $(OPT) $(WARN) $(HARDEN) -Iparser -Imilter $(PKG_CFLAGS) \
+CFLAGS   += -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 $(OPT) $(WARN) $(HARDEN) $(PKG_CFLAGS) \
 	-DSM_VERSION=\"$(VERSION)\"
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
 LIBS     = $(PKG_LIBS) -lmilter -lpthread -lm
 
-PARSER_SRC := $(sort $(wildcard parser/*.c))
-MILTER_SRC := $(sort $(wildcard milter/*.c))
+# parser/ is one library in folders by subsystem, each depending only on the
+# ones before it: base < text < mime < rules < detect < policy < verdict <
+# archive < scan.  parser/include holds the two headers the programs see.
+PARSER_DIRS := base text mime rules detect policy verdict archive scan
+PARSER_INC := -Iparser/include $(PARSER_DIRS:%=-Iparser/%)
+MILTER_INC := -Iparser/include -Imilter/daemon
+PARSER_SRC := $(sort $(wildcard $(PARSER_DIRS:%=parser/%/*.c)))
+MILTER_SRC := $(sort $(wildcard milter/daemon/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 PARSER_OBJ := $(PARSER_SRC:%.c=$(BUILD)/%.o)
 MILTER_OBJ := $(MILTER_SRC:%.c=$(BUILD)/%.o)
@@ -71,9 +77,13 @@ deps:
 			|| exit 1; \
 	fi
 
-$(BUILD)/%.o: %.c $(wildcard parser/*.h milter/*.h) | deps
+$(BUILD)/parser/%.o: parser/%.c $(wildcard parser/*/*.h) | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(PARSER_INC) -c -o $@ $<
+
+$(BUILD)/milter/%.o: milter/%.c $(wildcard parser/include/*.h milter/*/*.h) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(MILTER_INC) -c -o $@ $<
 
 $(LIB): $(PARSER_OBJ)
 	@mkdir -p $(dir $@)
@@ -84,7 +94,7 @@ $(BIN): $(MILTER_OBJ) $(LIB)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h tests/testmsg.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(CFLAGS) $(PARSER_INC) -Imilter/daemon -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # `make run` works without root: build/run/support-milter.conf is
 # conf/support-milter.conf with the spool directory and the audit log moved
@@ -208,11 +218,11 @@ test-bins: $(TEST_BIN)
 # A fuzz harness linked with a plain main() that replays files (tests/fuzz/replay.c).
 $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzzutil.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LIBS)
+	$(CC) $(CFLAGS) $(PARSER_INC) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(CC) $(CFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # The whole tree again with ASan+UBSan, in its own build directory.
 san-build:
@@ -245,7 +255,7 @@ fuzz:
 	for h in $(FUZZ_NAMES); do \
 		$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 -O1 -g \
 			-fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer \
-			-Iparser -Itests/fuzz $(PKG_CFLAGS) -o $(FUZZ_BUILD)/bin/$$h \
+			$(PARSER_INC) -Itests/fuzz $(PKG_CFLAGS) -o $(FUZZ_BUILD)/bin/$$h \
 			tests/fuzz/$$h.c $(FUZZ_BUILD)/libsmparser.a $(LIBS) || exit 1; \
 	done
 	SM_TOP=$(CURDIR) SM_BUILD=$(CURDIR)/$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \

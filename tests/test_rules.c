@@ -6,7 +6,7 @@
  * requests, attachment limits at and one past the limit, reply text, and
  * configuration errors with file:line.  `now` is fixed: 2024-12-06 UTC.
  */
-#include "conf.h"
+#include "conftab.h"
 #include "rules.h"
 #include "testutil.h"
 

@@ -200,7 +200,7 @@ static void test_body(void)
 	g_assert_cmpuint(find(s, "TrackingID#:2411220040639778", false, first), ==, 1);
 	{
 		/* unfolded U+017F (long s) matches S caselessly: the literal
-		 * prefilters (rules_lit.c) must not skip these forms */
+		 * prefilters (rules_prefilter.c) must not skip these forms */
 		static const char *const longs[] = {
 			"\xc5\xbfR: 2409300010525370",
 			"\xc5\xbfupport request 2409300010525370",

@@ -64,7 +64,7 @@ static inline sm_policy *fuzz_policy(void)
 }
 
 /* The same policy with 4 KiB windows (limits.scan_window_bytes), so that
- * fuzzer-sized inputs go through the window path of scan_win.c too. */
+ * fuzzer-sized inputs go through the window path of scan_window.c too. */
 static inline sm_policy *fuzz_policy_windowed(void)
 {
 	static sm_policy *p;

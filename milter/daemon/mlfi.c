@@ -1,0 +1,588 @@
+/*
+ * mlfi.c - the libmilter callbacks: decide early whether a message is
+ * support mail, spool it, scan it at end of message, apply the verdict.
+ *
+ * Untrusted input: everything the MTA relays from the SMTP client (envelope
+ * addresses, header fields, body chunks).  Limits: recipients kept per
+ * message (SM_MAX_RCPTS), the message size (max_message_bytes, enforced by
+ * the spool), memory per message (spool_threshold), memory scanned at once
+ * by all connections (max_scan_memory, waiting scan_wait).  Exceeding one is an
+ * outcome decided by configuration (limits.on_limit), never a silent cut.
+ * Internal errors take policy.on_failure (tempfail by default): support
+ * mail is never delivered unscanned unless the administrator said accept.
+ * Ownership: a connection context (mlfi_conn, smfi_setpriv) owns the message
+ * context (mlfi_msg), which owns a policy reference taken at MAIL FROM, the
+ * envelope copies and the spool.  Both are freed in one place each.
+ * SMFIS_* codes are produced only by verdict_status(), fail_status() and
+ * audit_tempfail().
+ */
+#include "budget.h"
+#include "reply.h"
+#include "spool.h"
+#include "state.h"
+
+#include <glib.h>
+#include <libmilter/mfapi.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Recipients kept per message; Postfix's default smtpd_recipient_limit is 1000. */
+#define SM_MAX_RCPTS 10000
+/* smfi_replacebody is called with at most this many bytes at a time. */
+#define SM_BODY_CHUNK 65536
+
+#define SM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | SMFIF_QUARANTINE)
+/* Steps we do not need, and replies the MTA need not wait for. */
+#define SM_STEPS_OFF (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOEOH)
+#define SM_STEPS_NR (SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY)
+
+typedef struct mlfi_msg {
+	sm_policy *pol;
+	char *qid, *sender;
+	GPtrArray *rcpts;  /* char *, owned */
+	bool support;      /* at least one support recipient */
+	sm_spool *spool;   /* created at the first header */
+	bool in_body;      /* the empty line after the headers is spooled */
+	bool over_limit;   /* failure came from a limit (on_limit decides) */
+	size_t cost;       /* scan memory taken from the budget (0: none) */
+	char *fail;        /* why the message cannot be scanned, or NULL */
+} mlfi_msg;
+
+typedef struct mlfi_conn {
+	unsigned long actions; /* SMFIF_* the MTA granted */
+	unsigned long proto;   /* SMFIP_* negotiated */
+	mlfi_msg *msg;
+} mlfi_conn;
+
+static void msg_free(mlfi_msg *m)
+{
+	if (!m)
+		return;
+	sm_policy_unref(m->pol);
+	g_free(m->qid);
+	g_free(m->sender);
+	g_ptr_array_free(m->rcpts, TRUE);
+	sm_spool_free(m->spool);
+	g_free(m->fail);
+	g_free(m);
+}
+
+static mlfi_conn *conn_get(SMFICTX *ctx)
+{
+	mlfi_conn *c = smfi_getpriv(ctx);
+
+	if (!c) {
+		c = g_new0(mlfi_conn, 1);
+		smfi_setpriv(ctx, c);
+	}
+	return c;
+}
+
+static void conn_reset(mlfi_conn *c)
+{
+	msg_free(c->msg);
+	c->msg = NULL;
+}
+
+/* The queue id made safe for logs: [A-Za-z0-9] and a few marks, or "NOQUEUE". */
+static void msg_qid(SMFICTX *ctx, mlfi_msg *m)
+{
+	const char *q = smfi_getsymval(ctx, "i");
+	size_t i;
+
+	if (!q || !*q)
+		return;
+	g_free(m->qid);
+	m->qid = g_strndup(q, 64);
+	for (i = 0; m->qid[i]; i++)
+		if (!g_ascii_isalnum(m->qid[i]) && !strchr("._-", m->qid[i]))
+			m->qid[i] = '?';
+}
+
+static const char *qid(const mlfi_msg *m)
+{
+	return m && m->qid ? m->qid : "NOQUEUE";
+}
+
+static void msg_set_fail(mlfi_msg *m, bool limit, const char *why)
+{
+	if (m->fail)
+		return;
+	m->fail = g_strdup(why);
+	m->over_limit = limit;
+	sm_log(LOG_WARNING, "%s: %s", qid(m), why);
+}
+
+static sfsistat nr(const mlfi_conn *c, unsigned long flag)
+{
+	return (c->proto & flag) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+			       unsigned long f2, unsigned long f3, unsigned long *pf0,
+			       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	mlfi_conn *c = conn_get(ctx);
+
+	c->actions = f0 & SM_ACTIONS;
+	c->proto = f1 & (SM_STEPS_OFF | SM_STEPS_NR | SMFIP_HDR_LEADSPC);
+	*pf0 = c->actions;
+	*pf1 = c->proto;
+	*pf2 = *pf3 = 0;
+	if (c->actions != SM_ACTIONS)
+		sm_log(LOG_WARNING, "MTA grants actions 0x%lx of 0x%lx: support mail that needs "
+		       "the others takes the failure action", c->actions, (unsigned long)SM_ACTIONS);
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	mlfi_conn *c = conn_get(ctx);
+	mlfi_msg *m;
+
+	conn_reset(c);
+	m = c->msg = g_new0(mlfi_msg, 1);
+	m->pol = sm_state_policy();
+	m->sender = g_strndup(argv && argv[0] ? argv[0] : "", 1024);
+	m->rcpts = g_ptr_array_new_with_free_func(g_free);
+	msg_qid(ctx, m);
+	return nr(c, SMFIP_NR_MAIL);
+}
+
+static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	mlfi_conn *c = conn_get(ctx);
+	mlfi_msg *m = c->msg;
+
+	if (!m || !argv || !argv[0])
+		return nr(c, SMFIP_NR_RCPT);
+	if (m->rcpts->len >= SM_MAX_RCPTS)
+		msg_set_fail(m, true, "more recipients than support-milter keeps (10000)");
+	else
+		g_ptr_array_add(m->rcpts, g_strndup(argv[0], 1024));
+	if (sm_policy_is_support_rcpt(m->pol, argv[0]))
+		m->support = true;
+	return nr(c, SMFIP_NR_RCPT);
+}
+
+/* Mail for nobody in the policy's recipients is accepted here: no body sent. */
+static sfsistat mlfi_data(SMFICTX *ctx)
+{
+	mlfi_conn *c = conn_get(ctx);
+
+	if (!c->msg || !c->msg->support) {
+		conn_reset(c);
+		return SMFIS_ACCEPT;
+	}
+	msg_qid(ctx, c->msg);
+	return SMFIS_CONTINUE;
+}
+
+static void spool_add(mlfi_msg *m, const void *buf, size_t len)
+{
+	const sm_daemon_conf *d;
+	char err[256];
+	bool over;
+
+	if (m->fail)
+		return;
+	if (!m->spool) {
+		d = sm_policy_daemon(m->pol);
+		m->spool = sm_spool_new(d->spool_dir, (size_t)d->spool_threshold,
+					(size_t)sm_policy_limits(m->pol)->max_message_bytes);
+	}
+	if (sm_spool_append(m->spool, buf, len, &over, err, sizeof(err)) < 0)
+		msg_set_fail(m, over, err);
+}
+
+/* "Name:value\r\n" as received; a folded value's bare LFs become CRLF. */
+static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	mlfi_conn *c = conn_get(ctx);
+	mlfi_msg *m = c->msg;
+	GString *s;
+	const char *v;
+
+	if (!m || !m->support)
+		return (c->proto & SMFIP_NR_HDR) ? SMFIS_NOREPLY : SMFIS_ACCEPT;
+	s = g_string_new(name);
+	g_string_append_c(s, ':');
+	if (!(c->proto & SMFIP_HDR_LEADSPC))
+		g_string_append_c(s, ' ');
+	for (v = value; *v; v++) {
+		if (*v == '\n' && (v == value || v[-1] != '\r'))
+			g_string_append_c(s, '\r');
+		g_string_append_c(s, *v);
+	}
+	g_string_append(s, "\r\n");
+	spool_add(m, s->str, s->len);
+	g_string_free(s, TRUE);
+	return nr(c, SMFIP_NR_HDR);
+}
+
+static void end_headers(mlfi_msg *m)
+{
+	if (!m->in_body) {
+		m->in_body = true;
+		spool_add(m, "\r\n", 2);
+	}
+}
+
+static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
+{
+	mlfi_conn *c = conn_get(ctx);
+	mlfi_msg *m = c->msg;
+
+	if (!m || !m->support)
+		return (c->proto & SMFIP_NR_BODY) ? SMFIS_NOREPLY : SMFIS_ACCEPT;
+	end_headers(m);
+	spool_add(m, buf, len);
+	return nr(c, SMFIP_NR_BODY);
+}
+
+/* ---------------------------------------------------------------- failure */
+
+/* The audit record of a message the policy never saw (same keys as the
+ * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]).
+ * 0, or -1 when it could not be written. */
+static int audit_failure(const mlfi_msg *m, const char *action)
+{
+	GDateTime *now = g_date_time_new_now_utc();
+	char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S+00:00");
+	char *q = m->qid ? g_strdup_printf("\"%s\"", m->qid) : g_strdup("null");
+	char *line = g_strdup_printf("{\"ts\":\"%s\",\"queue_id\":%s,\"action\":\"%s\","
+				     "\"support\":true,\"failed\":true,\"reason\":\"%s\"}",
+				     ts, q, action, m->over_limit ? "limit" : "internal");
+	int rc = sm_audit_write(line);
+
+	g_free(line);
+	g_free(q);
+	g_free(ts);
+	g_date_time_unref(now);
+	return rc;
+}
+
+/* Support mail whose audit record could not be written, with
+ * milter.audit_failure = tempfail: the MTA keeps it until the log works. */
+static bool audit_must_hold(const mlfi_msg *m, int audit_rc)
+{
+	return audit_rc < 0 && sm_policy_daemon(m->pol)->audit_failure == 0;
+}
+
+static sfsistat audit_tempfail(SMFICTX *ctx, const mlfi_msg *m)
+{
+	sm_log(LOG_ERR, "%s: audit record not written; tempfail (milter.audit_failure)", qid(m));
+	sm_reply_set(ctx, "451", "4.3.0", sm_policy_failure_reply(m->pol));
+	return SMFIS_TEMPFAIL;
+}
+
+/* The configured failure (or limit) action for a message we cannot scan.
+ * Accepted unscanned, it carries X-Support-Scan as --test would add it. */
+static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
+{
+	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
+				 : sm_policy_on_failure(m->pol);
+	const char *text = m->over_limit ? sm_policy_limit_reply(m->pol)
+					 : sm_policy_failure_reply(m->pol);
+	const char *mark = m->over_limit ? "incomplete (limit exceeded)" : "incomplete";
+
+	if (!m->fail)
+		msg_set_fail(m, false, why);
+	if (a == SM_ACT_REJECT || a == SM_ACT_TEMPFAIL) {
+		bool rej = a == SM_ACT_REJECT;
+
+		sm_log(LOG_ERR, "%s: %s; %s", qid(m), m->fail, rej ? "rejected" : "tempfail");
+		audit_failure(m, rej ? "reject" : "tempfail");
+		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
+		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+	}
+	if (audit_must_hold(m, audit_failure(m, "accept")))
+		return audit_tempfail(ctx, m);
+	sm_log(LOG_WARNING, "%s: %s; accepted unscanned (configured)", qid(m), m->fail);
+	if (smfi_addheader(ctx, "X-Support-Scan", (char *)mark) != MI_SUCCESS)
+		sm_log(LOG_WARNING, "%s: could not add X-Support-Scan", qid(m));
+	return SMFIS_ACCEPT;
+}
+
+/* ---------------------------------------------------------------- verdict */
+
+typedef struct body_out {
+	SMFICTX *ctx;
+} body_out;
+
+static int body_chunk(void *ud, const void *buf, size_t len)
+{
+	body_out *o = ud;
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		size_t n = len < SM_BODY_CHUNK ? len : SM_BODY_CHUNK;
+
+		if (smfi_replacebody(o->ctx, (unsigned char *)p, (int)n) != MI_SUCCESS)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static bool needs(const mlfi_conn *c, unsigned long action, const char *what, char *err,
+		  size_t errlen)
+{
+	if (c->actions & action)
+		return true;
+	snprintf(err, errlen, "the MTA does not allow the milter to %s", what);
+	return false;
+}
+
+/* Header edits; with SMFIP_HDR_LEADSPC the MTA adds no space after the colon. */
+static int apply_headers(SMFICTX *ctx, const mlfi_conn *c, const sm_result *r, char *err,
+			 size_t errlen)
+{
+	size_t i, n = sm_result_header_count(r);
+
+	for (i = 0; i < n; i++) {
+		const char *name = NULL, *value = NULL;
+		char op = 0, *v;
+		int idx = 0, rc;
+
+		sm_result_header(r, i, &op, &name, &value, &idx);
+		if (!name || !needs(c, op == 'C' ? SMFIF_CHGHDRS : SMFIF_ADDHDRS,
+				    "edit headers", err, errlen))
+			return -1;
+		v = value && (c->proto & SMFIP_HDR_LEADSPC) && *value != ' ' && *value != '\t'
+			? g_strconcat(" ", value, NULL) : g_strdup(value);
+		rc = op == 'C' ? smfi_chgheader(ctx, (char *)name, idx, v)
+			       : smfi_addheader(ctx, (char *)name, v ? v : (char *)"");
+		g_free(v);
+		if (rc != MI_SUCCESS) {
+			snprintf(err, errlen, "header %s: smfi_%s failed", name,
+				 op == 'C' ? "chgheader" : "addheader");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int apply_changes(SMFICTX *ctx, const mlfi_conn *c, const sm_result *r, char *err,
+			 size_t errlen)
+{
+	const char *const *a = sm_result_add_rcpts(r);
+	body_out o = {ctx};
+
+	if (apply_headers(ctx, c, r, err, errlen) < 0)
+		return -1;
+	for (; a && *a; a++) {
+		if (!needs(c, SMFIF_ADDRCPT, "add recipients", err, errlen))
+			return -1;
+		if (smfi_addrcpt(ctx, (char *)*a) != MI_SUCCESS) {
+			snprintf(err, errlen, "smfi_addrcpt failed");
+			return -1;
+		}
+	}
+	if (!sm_result_body_changed(r))
+		return 0;
+	if (!needs(c, SMFIF_CHGBODY, "replace the body", err, errlen))
+		return -1;
+	if (sm_result_write_body(r, body_chunk, &o) < 0) {
+		snprintf(err, errlen, "body replacement failed");
+		return -1;
+	}
+	return 0;
+}
+
+static sfsistat reply_status(SMFICTX *ctx, const sm_result *r, bool reject)
+{
+	const char *code, *xcode, *text;
+
+	sm_result_reply(r, &code, &xcode, &text);
+	if (!code)
+		code = reject ? "550" : "451";
+	if (!xcode)
+		xcode = reject ? "5.7.1" : "4.3.0";
+	sm_reply_set(ctx, code, xcode, text ? text : "Message refused by support-milter policy");
+	return reject ? SMFIS_REJECT : SMFIS_TEMPFAIL;
+}
+
+/* Hold the message in the MTA's queue; the reason names detectors, never values. */
+static int quarantine(SMFICTX *ctx, const sm_result *r)
+{
+	const char *code, *xcode, *text;
+	char *summary = NULL, *reason;
+	int rc;
+
+	sm_result_reply(r, &code, &xcode, &text);
+	if (!text)
+		text = summary = sm_result_summary(r);
+	reason = g_strdup_printf("support-milter: %.400s", text ? text : "policy");
+	g_strcanon(reason, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+		   " !\"#$&'()*+,-./:;<=>?@[]^_`{|}~", ' ');
+	rc = smfi_quarantine(ctx, reason) == MI_SUCCESS ? 0 : -1;
+	g_free(reason);
+	g_free(summary);
+	return rc;
+}
+
+/* The one place a verdict becomes a libmilter status. */
+static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm_result *r)
+{
+	char err[256] = "";
+
+	switch (sm_result_verdict(r)) {
+	case SM_V_REJECT:
+		return reply_status(ctx, r, true);
+	case SM_V_TEMPFAIL:
+		return reply_status(ctx, r, false);
+	case SM_V_DISCARD:
+		return SMFIS_DISCARD;
+	case SM_V_QUARANTINE:
+		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0 ||
+		    !needs(c, SMFIF_QUARANTINE, "quarantine", err, sizeof(err)) ||
+		    quarantine(ctx, r) < 0)
+			return fail_status(ctx, m, *err ? err : "smfi_quarantine failed");
+		return SMFIS_ACCEPT;
+	case SM_V_ACCEPT:
+	case SM_V_MODIFY:
+	default:
+		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0)
+			return fail_status(ctx, m, err);
+		return SMFIS_ACCEPT;
+	}
+}
+
+/* Syslog summary and audit record: 0, or -1 when the record was not written. */
+static int log_decision(const mlfi_msg *m, const sm_result *r, const sm_envelope *env,
+			time_t now)
+{
+	char *s;
+	int rc;
+
+	if (sm_policy_daemon(m->pol)->summary_syslog) {
+		s = sm_result_summary(r);
+		sm_log(LOG_INFO, "%s: %s", qid(m), s);
+		g_free(s);
+	}
+	s = sm_result_audit_json(r, env, now);
+	rc = sm_audit_write(s);
+	g_free(s);
+	return rc;
+}
+
+/* Take the message's scan memory from the daemon's budget; -1 with m->fail
+ * set (too big for the whole budget: a limit; no room in time: a failure). */
+static int budget_take(mlfi_msg *m)
+{
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	size_t cost = sm_budget_cost(m->spool ? sm_spool_size(m->spool) : 0);
+	char why[256];
+
+	switch (sm_budget_acquire(sm_state_budget(), (size_t)d->max_scan_memory, cost,
+				  (unsigned)d->scan_wait * 1000u)) {
+	case SM_BUDGET_OK:
+		m->cost = cost;
+		return 0;
+	case SM_BUDGET_TOO_BIG:
+		snprintf(why, sizeof(why), "scanning needs about %zu MB, more than "
+			 "milter.max_scan_memory (%lld MB)", cost >> 20, d->max_scan_memory >> 20);
+		msg_set_fail(m, true, why);
+		return -1;
+	default:
+		snprintf(why, sizeof(why), "no scan memory free (%zu MB needed) within "
+			 "milter.scan_wait (%lld s)", cost >> 20, d->scan_wait);
+		msg_set_fail(m, false, why);
+		return -1;
+	}
+}
+
+static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
+{
+	int fd = sm_spool_fd(m->spool);
+	const void *buf;
+	size_t len;
+
+	g_ptr_array_add(m->rcpts, NULL);
+	env->queue_id = m->qid;
+	env->sender = m->sender;
+	env->rcpts = (const char *const *)m->rcpts->pdata;
+	if (fd >= 0)
+		return sm_scan_fd(m->pol, fd, env, now);
+	buf = sm_spool_mem(m->spool, &len);
+	return sm_scan_mem(m->pol, buf, len, env, now);
+}
+
+static sfsistat mlfi_eom(SMFICTX *ctx)
+{
+	mlfi_conn *c = conn_get(ctx);
+	mlfi_msg *m = c->msg;
+	sm_envelope env;
+	sm_result *r;
+	sfsistat st;
+	time_t now = time(NULL);
+	int audit_rc;
+
+	if (!m || !m->support) {
+		conn_reset(c);
+		return SMFIS_ACCEPT;
+	}
+	msg_qid(ctx, m);
+	end_headers(m);
+	if (m->fail || budget_take(m) < 0) {
+		st = fail_status(ctx, m, m->fail);
+		conn_reset(c);
+		return st;
+	}
+	r = scan(m, &env, now);
+	if (sm_result_failed(r))
+		sm_log(LOG_WARNING, "%s: scan failed; the configured action applies", qid(m));
+	audit_rc = log_decision(m, r, &env, now);
+	if (sm_policy_dry_run(m->pol))
+		st = SMFIS_ACCEPT;
+	else if (audit_must_hold(m, audit_rc) && sm_result_verdict(r) != SM_V_REJECT)
+		st = audit_tempfail(ctx, m);
+	else
+		st = verdict_status(ctx, c, m, r);
+	sm_result_free(r);
+	sm_budget_release(sm_state_budget(), m->cost); /* the rewritten body is sent */
+	m->cost = 0;
+	conn_reset(c);
+	return st;
+}
+
+static sfsistat mlfi_abort(SMFICTX *ctx)
+{
+	conn_reset(conn_get(ctx));
+	return SMFIS_CONTINUE;
+}
+
+static sfsistat mlfi_close(SMFICTX *ctx)
+{
+	mlfi_conn *c = smfi_getpriv(ctx);
+
+	if (c) {
+		conn_reset(c);
+		g_free(c);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+static struct smfiDesc desc = {
+	.xxfi_name = "support-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SM_ACTIONS,
+	.xxfi_envfrom = mlfi_envfrom,
+	.xxfi_envrcpt = mlfi_envrcpt,
+	.xxfi_header = mlfi_header,
+	.xxfi_body = mlfi_body,
+	.xxfi_eom = mlfi_eom,
+	.xxfi_abort = mlfi_abort,
+	.xxfi_close = mlfi_close,
+	.xxfi_data = mlfi_data,
+	.xxfi_negotiate = mlfi_negotiate,
+};
+
+const struct smfiDesc *sm_mlfi_desc(void)
+{
+	return &desc;
+}

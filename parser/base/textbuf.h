@@ -1,0 +1,95 @@
+/*
+ * textbuf.h - text with a map back into its input, as produced by the stages
+ * of the view (charset decoding, HTML, folding).  A plain growable buffer:
+ * appends are amortised O(1) and ASCII runs are copied in bulk, since this
+ * is the hot path of every scan.  The map is a vmap (vmap.h): an ASCII run is
+ * one entry, not 8 bytes per text byte.
+ */
+#ifndef SM_TEXTBUF_H
+#define SM_TEXTBUF_H
+
+#include "vmap.h"
+
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct sm_tbuf {
+	char *text; /* NUL-terminated once finished */
+	sm_vmap map; /* text byte -> input range */
+	size_t len, cap;
+} sm_tbuf;
+
+static inline void sm_tbuf_init(sm_tbuf *b, size_t hint)
+{
+	b->cap = hint + 16;
+	b->len = 0;
+	b->text = g_malloc(b->cap + 1);
+	sm_vmap_init(&b->map);
+}
+
+static inline void sm_tbuf_free(sm_tbuf *b)
+{
+	g_free(b->text);
+	sm_vmap_clear(&b->map);
+	memset(b, 0, sizeof(*b));
+}
+
+static inline void sm_tbuf_reserve(sm_tbuf *b, size_t more)
+{
+	if (b->len + more <= b->cap)
+		return;
+	while (b->len + more > b->cap)
+		b->cap = b->cap + b->cap / 2 + 16;
+	b->text = g_realloc(b->text, b->cap + 1);
+}
+
+/* n bytes that all map to input range [a, z). */
+static inline void sm_tbuf_emit(sm_tbuf *b, const char *bytes, size_t n, uint32_t a, uint32_t z)
+{
+	sm_tbuf_reserve(b, n);
+	memcpy(b->text + b->len, bytes, n);
+	sm_vmap_add(&b->map, n, a, z - a, 1);
+	b->len += n;
+}
+
+/* n bytes copied one to one: byte i maps to [base + i, base + i + 1). */
+static inline void sm_tbuf_run(sm_tbuf *b, const char *bytes, size_t n, uint32_t base)
+{
+	sm_tbuf_reserve(b, n);
+	memcpy(b->text + b->len, bytes, n);
+	sm_vmap_add(&b->map, 1, base, 1, n);
+	b->len += n;
+}
+
+static inline void sm_tbuf_char(sm_tbuf *b, gunichar c, uint32_t a, uint32_t z)
+{
+	char buf[6];
+	int n = g_unichar_to_utf8(c, buf);
+
+	sm_tbuf_emit(b, buf, (size_t)n, a, z);
+}
+
+/* Drop the text after len bytes; len lies in the last emit or run. */
+static inline void sm_tbuf_truncate(sm_tbuf *b, size_t len)
+{
+	b->len = len;
+	sm_vmap_truncate(&b->map, len);
+}
+
+static inline void sm_tbuf_finish(sm_tbuf *b)
+{
+	sm_tbuf_reserve(b, 1);
+	b->text[b->len] = 0;
+}
+
+/* Give back the unused tail of the text and the map (the result is kept). */
+static inline void sm_tbuf_shrink(sm_tbuf *b)
+{
+	b->cap = b->len;
+	b->text = g_realloc(b->text, b->cap + 1);
+	b->text[b->len] = 0;
+	sm_vmap_shrink(&b->map);
+}
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * detect.c - the detector set at work: the scan driver, file-name matching,
+ * masked previews, fingerprints and helpers shared by the scanners
+ * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c); the prefilter
+ * pass that runs first is in detect_prefilter.c.
+ *
+ * Input: views of untrusted text, untrusted file names.
+ * Limits: hits per scan (max_hits from the caller); file names are looked at
+ * up to MAX_NAME_BYTES; previews are bounded and never carry the value.
+ * Ownership: returns g_free'd previews; hits go into the caller's array.
+ */
+#include "detect_int.h"
+
+#include <stdio.h>
+
+#define MAX_NAME_BYTES 1024
+
+/* ------------------------------------------------------------ helpers */
+
+pcre2_code *det_compile(const char *pattern, uint32_t flags, const char *what, char *err,
+			size_t errlen)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, flags, &ec,
+				       &eo, NULL);
+
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		snprintf(err, errlen, "%s: %s at offset %zu", what, (char *)msg, (size_t)eo);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* no JIT: the interpreter still works */
+	return re;
+}
+
+bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence)
+{
+	sm_hit h = {out->det, start, end, mask, confidence};
+
+	if (out->hits->len >= out->max_hits) {
+		out->full = true;
+		return false;
+	}
+	g_array_append_val(out->hits, h);
+	return true;
+}
+
+static bool ci_at(const char *p, const char *kw, size_t kl)
+{
+	return g_ascii_strncasecmp(p, kw, kl) == 0;
+}
+
+/*
+ * The keyword filter of one detector for det_keyword_near: a bigram table
+ * like the prefilter's, keyed on the first two bytes of an ASCII keyword
+ * (both cases) or the 2nd and 3rd of a multi-byte one (UTF-8 lead bytes
+ * such as E3 are in every other Japanese character).
+ */
+struct det_near {
+	uint8_t bigram[65536 / 8];
+	bool slow; /* a keyword too short for the table: look at every byte */
+};
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static unsigned char upper(unsigned char c)
+{
+	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c;
+}
+
+/* Where keyword w is keyed: 1 (2nd byte) for a multi-byte one, else 0. */
+static size_t near_key(const char *w, size_t kl)
+{
+	return (unsigned char)w[0] >= 0x80 && kl >= 3 ? 1 : 0;
+}
+
+static void near_set(det_near *n, unsigned char a, unsigned char b)
+{
+	unsigned x = (unsigned)a << 8 | b;
+
+	n->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
+}
+
+det_near *det_near_new(char *const *keywords)
+{
+	det_near *n = g_new0(det_near, 1);
+
+	for (; keywords && *keywords; keywords++) {
+		const char *w = *keywords;
+		size_t kl = strlen(w), o = near_key(w, kl);
+		unsigned char a, b;
+
+		if (kl < 2) {
+			n->slow = n->slow || kl == 1;
+			continue;
+		}
+		a = (unsigned char)w[o];
+		b = (unsigned char)w[o + 1];
+		near_set(n, lower(a), lower(b));
+		near_set(n, lower(a), upper(b));
+		near_set(n, upper(a), lower(b));
+		near_set(n, upper(a), upper(b));
+	}
+	return n;
+}
+
+void det_near_free(det_near *n)
+{
+	g_free(n);
+}
+
+/* Any keyword starting in [a, b - its length], found from its key at i? */
+static bool near_at(char *const *keywords, const char *t, size_t a, size_t b, size_t i)
+{
+	for (; *keywords; keywords++) {
+		const char *w = *keywords;
+		size_t kl = strlen(w), s;
+
+		if (kl < 2 || i < a + near_key(w, kl))
+			continue;
+		s = i - near_key(w, kl);
+		if (s + kl <= b && lower((unsigned char)t[s]) == lower((unsigned char)w[0]) &&
+		    ci_at(t + s, w, kl))
+			return true;
+	}
+	return false;
+}
+
+/* Is the bigram at t[i] (i + 1 < b) the key of a keyword? */
+static bool near_key_at(const det_near *n, const unsigned char *t, size_t b, size_t i)
+{
+	unsigned x;
+
+	if (i + 1 >= b)
+		return false;
+	x = (unsigned)t[i] << 8 | t[i + 1];
+	return (n->bigram[x >> 3] >> (x & 7)) & 1;
+}
+
+/* The old loop, for keyword lists with a one-byte keyword. */
+static bool near_slow(char *const *keywords, const char *t, size_t a, size_t b)
+{
+	size_t i;
+
+	for (; *keywords; keywords++) {
+		size_t kl = strlen(*keywords);
+
+		for (i = a; kl && i + kl <= b; i++)
+			if (ci_at(t + i, *keywords, kl))
+				return true;
+	}
+	return false;
+}
+
+bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, size_t end)
+{
+	size_t w = (size_t)d->window;
+	size_t a = start > w ? start - w : 0;
+	size_t b = end + w < len ? end + w : len;
+	const unsigned char *t = (const unsigned char *)text;
+	size_t i;
+
+	if (!d->keywords || !d->keywords[0] || !d->near)
+		return false;
+	if (d->near->slow)
+		return near_slow(d->keywords, text, a, b);
+	/* outwards from the value: a keyword is usually just before it */
+	for (i = start < b ? start : b; i-- > a;)
+		if (near_key_at(d->near, t, b, i) && near_at(d->keywords, text, a, b, i))
+			return true;
+	for (i = start; i + 1 < b; i++)
+		if (near_key_at(d->near, t, b, i) && near_at(d->keywords, text, a, b, i))
+			return true;
+	return false;
+}
+
+bool det_luhn(const char *digits, size_t n)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned)(digits[n - 1 - i] - '0');
+
+		if (i & 1) {
+			c *= 2;
+			if (c > 9)
+				c -= 9;
+		}
+		sum += c;
+	}
+	return n > 0 && sum % 10 == 0;
+}
+
+/* The individual number's check digit (マイナンバー, 12 digits). */
+bool det_mynumber_valid(const char *d)
+{
+	unsigned sum = 0, n, r, check;
+
+	for (n = 1; n <= 11; n++) {
+		unsigned p = (unsigned)(d[11 - n] - '0');
+		unsigned q = n <= 6 ? n + 1 : n - 5;
+
+		sum += p * q;
+	}
+	r = sum % 11;
+	check = r <= 1 ? 0 : 11 - r;
+	return check == (unsigned)(d[11] - '0');
+}
+
+/* ------------------------------------------------------------ the set */
+
+size_t sm_detectors_count(const sm_detectors *s)
+{
+	return s ? s->dets->len : 0;
+}
+
+const sm_detector_info *sm_detectors_info(const sm_detectors *s, unsigned i)
+{
+	const det *d;
+
+	if (!s || i >= s->dets->len)
+		return NULL;
+	d = g_ptr_array_index(s->dets, i);
+	return &d->info;
+}
+
+static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	switch (d->kind) {
+	case K_CARD:
+		return det_scan_card(d, v, ctx, out);
+	case K_PASSWORD:
+		return det_scan_password(d, v, out);
+	case K_PRIVATE_KEY:
+		return det_scan_private_key(d, v, out);
+	case K_CLOUD:
+		return det_scan_cloud(d, v, out);
+	case K_MYNUMBER:
+		return det_scan_mynumber(d, v, out);
+	case K_MDE:
+		return det_scan_mde(d, v, out);
+	case K_CUSTOM:
+		return det_scan_custom(d, v, out);
+	}
+	return 0;
+}
+
+int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		      GArray *hits, size_t max_hits)
+{
+	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
+	static const sm_scan_ctx none;
+	unsigned i;
+
+	if (!s || !v || !v->text)
+		return 0;
+	det_pre_scan(s->pre, v, &out);
+	for (i = 0; i < s->dets->len && !out.full; i++) {
+		out.det = i;
+		scan_one(g_ptr_array_index(s->dets, i), v, ctx ? ctx : &none, &out);
+	}
+	if (out.pw_spans)
+		g_array_free(out.pw_spans, TRUE);
+	return out.full ? 1 : 0;
+}
+
+/* Base name: after the last '/' or '\\', bounded. */
+static const char *base_name(const char *f)
+{
+	const char *b = f, *p;
+
+	for (p = f; *p && p - f < MAX_NAME_BYTES; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	return b;
+}
+
+/*
+ * Does pattern re match the whole base name, allowing what renaming adds:
+ * " (1)", " - Copy", "_old" before the extension, an extension or two
+ * (".cmd", ".zip", ".cmd.txt")?  re is anchored at the start.
+ */
+static bool name_matches(const pcre2_code *re, const char *name, size_t n)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	bool ok = false;
+	int rc = pcre2_match(re, (PCRE2_SPTR)name, n, 0, 0, md, NULL);
+
+	if (rc >= 0) {
+		const char *p = name + pcre2_get_ovector_pointer(md)[1], *e = name + n;
+
+		/* renaming junk, then extensions of letters and digits only */
+		while (p < e && (*p == ' ' || *p == '-' || *p == '_' || *p == '(' || *p == ')' ||
+				 g_ascii_isdigit(*p)))
+			p++;
+		if (p + 4 <= e && g_ascii_strncasecmp(p, "copy", 4) == 0)
+			p += 4;
+		ok = p == e || *p == '.';
+		for (; ok && p < e; p++)
+			ok = *p == '.' || g_ascii_isalnum(*p) || *p == '_';
+	}
+	pcre2_match_data_free(md);
+	return ok;
+}
+
+int sm_detectors_match_name(const sm_detectors *s, const char *filename)
+{
+	const char *b;
+	char *f;
+	size_t n;
+	unsigned i, j;
+	int found = -1;
+
+	if (!s || !filename)
+		return -1;
+	b = base_name(filename);
+	/* folded like text: full-width letters, odd spaces and dashes read as ASCII */
+	f = sm_fold(b, strnlen(b, MAX_NAME_BYTES));
+	n = strlen(f);
+	for (i = 0; i < s->dets->len && found < 0; i++) {
+		const det *d = g_ptr_array_index(s->dets, i);
+
+		for (j = 0; d->name_re && j < d->name_re->len && found < 0; j++)
+			if (name_matches(g_ptr_array_index(d->name_re, j), f, n))
+				found = (int)i;
+	}
+	g_free(f);
+	return found;
+}
+
+char *sm_detectors_preview(const sm_detectors *s, const sm_view *v, const sm_hit *h)
+{
+	GString *g;
+	size_t i, n, digits = 0, seen = 0;
+
+	if (!v || !h || h->end > v->len || h->start >= h->end || h->mask == SM_MASK_FIXED ||
+	    h->mask == SM_MASK_NONE)
+		return g_strdup("********");
+	n = h->end - h->start;
+	if (h->mask == SM_MASK_ALL)
+		return n <= 32 ? g_strnfill(n, '*') : g_strdup_printf("********(%zu bytes)", n);
+	/* DIGITS_KEEP4: separators stay, digits but the last four become '*' */
+	for (i = h->start; i < h->end; i++)
+		digits += g_ascii_isdigit(v->text[i]) ? 1 : 0;
+	if (n > 64 || digits < 8)
+		return g_strdup("********");
+	g = g_string_sized_new(n);
+	for (i = h->start; i < h->end; i++) {
+		char c = v->text[i];
+
+		if (g_ascii_isdigit(c))
+			g_string_append_c(g, ++seen + 4 > digits ? c : '*');
+		else
+			g_string_append_c(g, c == ' ' || c == '-' ? c : '*');
+	}
+	return g_string_free(g, FALSE);
+}
+
+void sm_fingerprint(const char *key, const void *data, size_t len, char out[17])
+{
+	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)(key ? key : ""),
+			      key ? strlen(key) : 0);
+
+	g_hmac_update(h, data, len);
+	g_strlcpy(out, g_hmac_get_string(h), 17);
+	g_hmac_unref(h);
+}

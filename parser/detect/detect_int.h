@@ -1,0 +1,155 @@
+/*
+ * detect_int.h - internal to the detectors (detect*.c): the compiled
+ * detector, the per-kind scanners and shared helpers.  Not for other modules.
+ *
+ * Every scanner reads one folded view (bounded by the caller's view limit)
+ * and appends hits through det_emit(), which enforces max_hits.
+ */
+#ifndef SM_DETECT_INT_H
+#define SM_DETECT_INT_H
+
+#include "detect.h"
+
+#include <pcre2.h>
+#include <string.h>
+
+typedef enum {
+	K_CARD,
+	K_PASSWORD,
+	K_PRIVATE_KEY,
+	K_CLOUD,
+	K_MYNUMBER,
+	K_MDE,
+	K_CUSTOM,
+} det_kind;
+
+typedef struct det_near det_near;
+
+typedef enum { VAL_NONE = 0, VAL_LUHN, VAL_MYNUMBER } det_validator;
+
+/* One compiled detector.  Immutable after load. */
+typedef struct det {
+	sm_detector_info info;   /* id, label, reply point into the strings below */
+	det_kind kind;
+	bool enabled;
+	char *id, *label, *reply; /* owned */
+	char **patterns;         /* custom: PCRE2 sources (owned) */
+	char **keywords;         /* context keywords (owned, folded) */
+	char **names;            /* file-name patterns (owned) */
+	long long window;        /* keyword window in bytes, each side */
+	int validator;           /* det_validator */
+	int mask;                /* sm_mask_style */
+	GPtrArray *re;           /* pcre2_code*: custom patterns */
+	GPtrArray *name_re;      /* pcre2_code*: file names */
+	struct det_kw *kw;       /* password, my_number: keyword table (detect_prefilter.c) */
+	struct det_near *near;   /* keywords: filter for det_keyword_near (detect.c) */
+} det;
+
+typedef struct det_pre det_pre;
+
+struct sm_detectors {
+	GPtrArray *dets; /* det*, enabled ones only, in configuration order */
+	det_pre *pre;    /* the prefilter table for these detectors (detect_prefilter.c) */
+};
+
+/*
+ * Literals the built-in scanners need before running a regex.  The prefilter
+ * pass over the view (det_pre_scan) tells which occur, so clean text costs
+ * one scan instead of one memmem per literal.  Case variants are separate
+ * literals.
+ */
+enum {
+	LIT_URL, LIT_SLASH_U, LIT_SLASH_UU, LIT_SS, LIT_SS_LO, LIT_SS_UP,
+	LIT_ACCOUNTKEY, LIT_ACCESSKEY, LIT_ACCOUNTKEY_UP, LIT_ACCOUNTKEY_LO, LIT_SIG, LIT_SIG_UP,
+	LIT_SECRET, LIT_SECRET_UP, LIT_ENTRA, LIT_AKIA, LIT_ASIA, LIT_JWT, LIT_PEM,
+	LIT_PREV, LIT_ORG, LIT_GEO, LIT_OBI, LIT_OFFB_GUID, LIT_MDATP, LIT_OBI_LO, LIT_KEY,
+	LIT_SHA, LIT_CHAIN, LIT_MS, LIT_PSEXEC, LIT_PSEXEC_LO, LIT_AUTHZ, LIT_CURL,
+	LIT_NETUSER, LIT_NETUSER_UP, LIT_SQLCMD, LIT_SQLCMD_UP, LIT_JOHO, LIT_CRED,
+	LIT_GH, LIT_GHPAT, LIT_XOX, LIT_AIZA, LIT_MYSQL, LIT_BITLOCKER, LIT_KAIFUKU, LIT_RECOVERY,
+	LIT_ACCOUNT_JA, LIT_SSHPASS,
+	N_LIT
+};
+#define LIT(x) (1ULL << (x))
+
+/* A value span in view bytes. */
+typedef struct det_span {
+	size_t s, e;
+} det_span;
+
+/* Collects hits for one scan call. */
+typedef struct det_out {
+	GArray *hits;
+	size_t max_hits;
+	bool full;
+	unsigned det;
+	/* from the prefilter pass (det_pre_scan) */
+	uint64_t lits;     /* LIT() of the literals that occur */
+	bool mn_kw;        /* a My Number keyword occurs */
+	GArray *pw_spans;  /* det_span: values after password keywords, in text order (or NULL) */
+} det_out;
+
+/*
+ * The prefilter (detect_prefilter.c): built once per detector set, never NULL;
+ * det_pre_scan fills lits, mn_kw and pw_spans of out in one pass over v.
+ */
+det_pre *det_pre_new(const sm_detectors *s);
+void det_pre_free(det_pre *p);
+void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out);
+
+/* Append a hit; false (and out->full) when max_hits is reached. */
+bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence);
+
+/* Compile a pattern (no UTF mode unless utf); NULL + err naming `what`. */
+pcre2_code *det_compile(const char *pattern, uint32_t flags, const char *what, char *err,
+			size_t errlen);
+
+/*
+ * Is any of d's keywords within d->window bytes before start or after end?
+ * Case-insensitive ASCII.  The filter d->near is built at load.
+ */
+bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, size_t end);
+det_near *det_near_new(char *const *keywords);
+void det_near_free(det_near *n);
+
+bool det_luhn(const char *digits, size_t n);
+
+/* n > 0 ASCII digits. */
+static inline bool det_all_digits(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+	return n > 0;
+}
+bool det_mynumber_valid(const char *digits12);
+
+/* Scanners: 0, or 1 when the hit limit was reached. */
+int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
+int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
+int det_scan_password(const det *d, const sm_view *v, det_out *out);
+int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
+int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
+int det_scan_mde(const det *d, const sm_view *v, det_out *out);
+int det_scan_custom(const det *d, const sm_view *v, det_out *out);
+
+/* Keyword table (password, my_number) from a keyword list (folded); NULL + err. */
+struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
+void det_password_kw_free(struct det_kw *kw);
+/* The password value after a keyword at [ks, ke), if any, into *out (detect_pw.c). */
+bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
+/* Would the password detector take v[0, n) as an unquoted value after
+ * "keyword:" (one token, not a placeholder, prose or plain word)? */
+bool det_password_looks_secret(const char *v, size_t n);
+/* Values in the table column under a header cell [ks, ke) holding a password
+ * keyword, appended to spans (detect_col.c); the bytes read are taken from
+ * *budget, and nothing is read once it is spent. */
+void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray *spans,
+			 size_t *budget);
+
+/* Built-in defaults shared by load and the tests of the shipped config. */
+extern const char *const det_card_keywords[];
+extern const char *const det_password_keywords[];
+extern const char *const det_mynumber_keywords[];
+extern const char *const det_mde_names[];
+
+#endif

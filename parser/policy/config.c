@@ -1,0 +1,172 @@
+/*
+ * config.c - the top-level configuration (see config.h).
+ *
+ * Every key is in a table with its default and range; see
+ * conf/support-milter.conf for the documented defaults.
+ */
+#include "config.h"
+
+#include "conftab.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#define OFF(f) offsetof(sm_config, f)
+#define DOFF(f) offsetof(sm_daemon_conf, f)
+#define LOFF(f) offsetof(sm_limits, f)
+#define KiB 1024LL
+#define MiB (1024LL * 1024)
+#define GiB (1024LL * 1024 * 1024)
+
+const char *const sm_act_names[] = {"none", "log", "tag", "mask", "strip", "quarantine",
+				    "reject", "tempfail", NULL};
+const char *const sm_verdict_names[] = {"accept", "modify", "reject", "quarantine",
+					"discard", "tempfail", NULL};
+static const char *const modes[] = {"enforce", "dry-run", NULL};
+/* Failure and limit actions, indexed by sm_act: "accept" stands for NONE. */
+static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
+					"quarantine", "reject", "tempfail", NULL};
+
+/* What support mail gets when its audit record cannot be written. */
+static const char *const audit_acts[] = {"tempfail", "accept", NULL};
+
+static const sm_conf_key daemon_keys[] = {
+	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/run/support-milter/support-milter.sock"},
+	{"socket_mode", SM_CONF_OCTAL, DOFF(socket_mode), 0660, NULL, 0, 0777},
+	{"socket_owner", SM_CONF_STRING, DOFF(socket_owner), 0, NULL},
+	{"user", SM_CONF_STRING, DOFF(user), 0, NULL},
+	{"pidfile", SM_CONF_STRING, DOFF(pidfile), 0, NULL},
+	{"spool_dir", SM_CONF_STRING, DOFF(spool_dir), 0, "/var/spool/support-milter"},
+	{"spool_threshold", SM_CONF_INT, DOFF(spool_threshold), 1 * MiB, NULL, 0, 1 * GiB},
+	{"audit_log", SM_CONF_STRING, DOFF(audit_log), 0, "/var/log/support-milter/audit.log"},
+	{"syslog_facility", SM_CONF_STRING, DOFF(syslog_facility), 0, "mail"},
+	{"timeout", SM_CONF_INT, DOFF(timeout), 300, NULL, 1, 86400},
+	{"backlog", SM_CONF_INT, DOFF(backlog), 64, NULL, 1, 65535},
+	{"summary_syslog", SM_CONF_BOOL, DOFF(summary_syslog), 1},
+	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
+	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 1 * MiB, 1024 * GiB},
+	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
+	{NULL},
+};
+
+static const sm_conf_key limit_keys[] = {
+	{"max_message_bytes", SM_CONF_INT, LOFF(max_message_bytes), 64 * MiB, NULL, 1 * KiB, 64 * GiB},
+	{"max_parts", SM_CONF_INT, LOFF(max_parts), 1000, NULL, 1, 1000000},
+	{"max_depth", SM_CONF_INT, LOFF(max_depth), 20, NULL, 1, 1000},
+	{"max_header_bytes", SM_CONF_INT, LOFF(max_header_bytes), 1 * MiB, NULL, 1 * KiB, 1 * GiB},
+	{"max_headers", SM_CONF_INT, LOFF(max_headers), 5000, NULL, 10, 1000000},
+	{"max_part_bytes", SM_CONF_INT, LOFF(max_part_bytes), 32 * MiB, NULL, 1 * KiB, 4 * GiB},
+	{"max_total_bytes", SM_CONF_INT, LOFF(max_total_bytes), 128 * MiB, NULL, 1 * KiB, 64 * GiB},
+	{"max_findings", SM_CONF_INT, LOFF(max_findings), 10000, NULL, 1, 10000000},
+	{"scan_window_bytes", SM_CONF_INT, LOFF(scan_window_bytes), 4 * MiB, NULL, 4 * KiB, 1 * GiB},
+	{"archive_max_members", SM_CONF_INT, LOFF(archive_max_members), 10000, NULL, 1, 10000000},
+	{"archive_max_depth", SM_CONF_INT, LOFF(archive_max_depth), 3, NULL, 0, 20},
+	{"archive_max_bytes", SM_CONF_INT, LOFF(archive_max_bytes), 256 * MiB, NULL, 1 * KiB, 64 * GiB},
+	{"archive_max_ratio", SM_CONF_INT, LOFF(archive_max_ratio), 100, NULL, 2, 100000},
+	{"on_limit", SM_CONF_ENUM, LOFF(on_limit), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
+	{"on_encrypted", SM_CONF_ENUM, LOFF(on_encrypted), SM_ACT_TAG, NULL, 0, 0, fail_acts},
+	{"on_uninspected", SM_CONF_ENUM, LOFF(on_uninspected), SM_ACT_NONE, NULL, 0, 0, fail_acts},
+	{NULL},
+};
+
+static const sm_conf_key policy_keys[] = {
+	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
+	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
+	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, "change-me"},
+	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, NULL},
+	{"failure_reply", SM_CONF_ASCII, OFF(failure_reply), 0,
+	 "support-milter could not scan this message; please try again later"},
+	{"limit_reply", SM_CONF_ASCII, OFF(limit_reply), 0,
+	 "Message too complex to scan for confidential data (limit exceeded)"},
+	{NULL},
+};
+
+/* The top level: each group is checked by its own table or module. */
+static const sm_conf_key top_keys[] = {
+	{"milter", SM_CONF_GROUP, 0},
+	{"policy", SM_CONF_GROUP, 0},
+	{"recipients", SM_CONF_STRLIST, OFF(recipients)},
+	{"limits", SM_CONF_GROUP, 0},
+	{"detectors", SM_CONF_GROUP, 0},
+	{"rules", SM_CONF_GROUP, 0},
+	{NULL},
+};
+
+static int check_recipients(const sm_config *cfg, char *err, size_t errlen)
+{
+	const config_setting_t *s = config_lookup(&cfg->cf, "recipients");
+	char where[512];
+	size_t i;
+
+	sm_conf_where(s, where, sizeof(where));
+	if (!cfg->recipients || !cfg->recipients[0]) {
+		snprintf(err, errlen, "%skey 'recipients': at least one support recipient is required",
+			 s ? where : "");
+		return -1;
+	}
+	for (i = 0; cfg->recipients[i]; i++) {
+		const char *r = cfg->recipients[i];
+		size_t n = strlen(r);
+
+		if (n > 2 && r[0] == '/' && r[n - 1] == '/')
+			continue; /* a pattern: compiled by the policy */
+		if (n < 2 || !strchr(r, '@') || strchr(r, ' ') || strchr(r, '<')) {
+			snprintf(err, errlen,
+				 "%skey 'recipients': '%s' is neither an address, an @domain nor a /pattern/",
+				 where, r);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
+{
+	config_setting_t *root;
+
+	memset(cfg, 0, sizeof(*cfg));
+	config_init(&cfg->cf);
+	cfg->cf_live = true;
+	if (!config_read_file(&cfg->cf, path)) {
+		if (config_error_type(&cfg->cf) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read: %s", path,
+				 config_error_text(&cfg->cf));
+		else
+			snprintf(err, errlen, "%s:%d: syntax error: %s",
+				 config_error_file(&cfg->cf) ? config_error_file(&cfg->cf) : path,
+				 config_error_line(&cfg->cf), config_error_text(&cfg->cf));
+		return -1;
+	}
+	root = config_root_setting(&cfg->cf);
+	if (sm_conf_apply(root, top_keys, cfg, err, errlen) < 0 ||
+	    sm_conf_apply(config_lookup(&cfg->cf, "milter"), daemon_keys, &cfg->daemon, err,
+			  errlen) < 0 ||
+	    sm_conf_apply(config_lookup(&cfg->cf, "limits"), limit_keys, &cfg->limits, err,
+			  errlen) < 0 ||
+	    sm_conf_apply(config_lookup(&cfg->cf, "policy"), policy_keys, cfg, err, errlen) < 0 ||
+	    check_recipients(cfg, err, errlen) < 0)
+		return -1;
+	return 0;
+}
+
+const config_setting_t *sm_config_group(const sm_config *cfg, const char *name)
+{
+	return config_lookup((config_t *)&cfg->cf, name);
+}
+
+void sm_config_release_tree(sm_config *cfg)
+{
+	if (!cfg->cf_live)
+		return;
+	config_destroy(&cfg->cf);
+	cfg->cf_live = false;
+}
+
+void sm_config_clear(sm_config *cfg)
+{
+	sm_conf_clear(daemon_keys, &cfg->daemon);
+	sm_conf_clear(limit_keys, &cfg->limits);
+	sm_conf_clear(policy_keys, cfg);
+	sm_conf_clear(top_keys, cfg);
+}

@@ -1,0 +1,415 @@
+/*
+ * rules.c - loading the support conventions (rules.h): the `rules` group
+ * with its sub-groups sr, subject_sr, resolution, severity_a,
+ * feature_request and attachments, each described by a key table (conftab.h)
+ * with defaults; phrase lists default to the built-in English and Japanese
+ * patterns below.  Evaluation is in rules_eval.c.
+ *
+ * Input: the administrator's configuration.  Unknown keys, out-of-range
+ * values, non-ASCII reply text and patterns that do not compile fail with
+ * "FILE:LINE: key 'x': ...".  Owns: everything it compiles and copies;
+ * immutable after sm_rules_load, so scans may share it across threads.
+ */
+#include "rules_priv.h"
+
+#include "conftab.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define GiB (1024LL * 1024 * 1024)
+
+/* ------------------------------------------------------------ defaults */
+
+static const char *const def_prefixes[] = {
+	"^\\s*(?:(?:RE|FW|FWD|AW|WG|TR|SV|VS|RV|Antw|返信|転送|回覧|自動応答|自動返信|"
+	"Automatic reply|Auto[- ]?Reply)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:\\s*)+",
+	NULL,
+};
+
+static const char *const def_auto_subjects[] = {
+	"^\\s*(?:(?:RE|FW|FWD)\\s*:\\s*)*(?:自動応答|自動返信|Automatic reply|Auto[- ]?Reply|"
+	"AutoReply|Autosvar|Réponse automatique)\\s*:",
+	"Out of (?:the )?Office",
+	"不在(?:通知|のお知らせ|連絡)",
+	"休暇(?:中)?のお知らせ",
+	NULL,
+};
+
+static const char *const def_res_phrases[] = {
+	"解決(?:いた)?しました",
+	"解決済み?(?:です|となりました|になりました)",
+	"(?:解決|解消)(?:されました|いたしました|しました|できました)",
+	"(?:無事|おかげさまで|ようやく|問題|事象|現象|エラー)(?:は|が|も|に)?(?:\\s*)(?:直りました|治りました)",
+	"(?:事象|問題|現象|エラー)(?:が|は|も)?(?:発生|再現)しなくなりました",
+	"クローズ(?:して(?:いただいて|頂いて|いただいても|頂いても|もらって|も)|いただいて|頂いて|で|にて)?"
+	"(?:結構です|構いません|大丈夫です|問題(?:は)?(?:ありません|ございません|ないです)|"
+	"差し支え(?:は)?(?:ありません|ございません|ないです)|支障(?:は)?(?:ありません|ございません))",
+	"クローズ(?:を|で)?(?:お願い(?:いた)?します|お願い(?:いた)?したく|お願いできますと幸いです)",
+	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
+	/* a polite request, not a question: the か is part of the phrase */
+	"クローズ(?:して)?(?:いただけ|頂け)(?:ます|ません)(?:でしょうか|か)",
+	"対応終了で(?:問題|差し支え)(?:ありません|ございません)",
+	"\\b(?:this|the|our)\\s+(?:issue|problem)\\s+(?:is|has\\s+been|was)\\s+(?:now\\s+)?(?:resolved|solved|fixed)",
+	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */
+	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b(?!\\s+(?:in|by\\s+(?:update|KB)))",
+	"\\bproblem\\s+solved\\b",
+	"\\b(?:you|we)\\s+(?:may|can)\\s+(?:now\\s+)?close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
+	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:it\\b|(?:the|this|our)\\s+(?:case|ticket|request|SR))",
+	"\\b(?:feel\\s+free|OK|okay|good)\\s+to\\s+close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
+	"(?m)^\\s*(?:resolved|solved)\\s*[.!]",
+	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close(?:\\s+it)?\\s*(?:[.!]|$)",
+	"\\b(?:this|the|our)\\s+(?:case|ticket|request|SR)\\s+(?:can|may)\\s+(?:now\\s+)?be\\s+closed\\b",
+	NULL,
+};
+
+static const char *const def_negations[] = {
+	"\\bnot\\b",
+	"n't\\b",
+	"\\bnever\\b",
+	"\\bno longer\\b",
+	"\\bpartially\\b",
+	"\\bpartly\\b",
+	"未",
+	"一部",
+	"部分的",
+	"(?<!問題|支障|差し支え|問題は)ない",
+	"(?<!問題あり|問題ござい|問題はあり|問題はござい|差し支えあり|差し支えござい|支障あり|支障ござい|構い|かまい)ません",
+	NULL,
+};
+
+static const char *const def_conditions[] = {
+	"\\bif\\b",   "\\bunless\\b", "\\bonce\\b", "\\bwhen\\b", "\\bwhether\\b",
+	"\\bbut\\b",  "\\bhowever\\b", "場合",     "たら",       "れば",
+	"なら(?!びに)", NULL,
+};
+
+static const char *const def_questions[] = {"か\\s*$", NULL};
+
+static const char *const def_sev_phrases[] = {
+	/* (?-i:A): "priority a customer ..." is not severity A */
+	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])(?!\\s*(?:から|より|->|→))",
+	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=.-]?\\s*[\"']?(?-i:A)\\b",
+	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?(?-i:A)\\b",
+	"24\\s*(?:x|×|/|時間)\\s*(?:7|365)\\s*(?:日)?\\s*(?:での|の)?\\s*(?:対応|サポート)\\s*(?:を|が)?\\s*(?:希望|お願い|依頼|必要)",
+	"\\b(?:request|need|want|require)\\b[^.?!\\n]{0,30}\\b24\\s*(?:x|/)\\s*7\\b",
+	NULL,
+};
+
+static const char *const def_sev_negations[] = {
+	"\\bnot\\b", "n't\\b", "\\bno need\\b", "不要", "必要(?:は)?(?:ありません|ございません|ない)",
+	"のまま",
+	/* a mention, not a request: the past, or what severity A means */
+	"(?:でした|いただきました|頂きました|もらいました|なりました)\\s*[。.]?\\s*$",
+	"\\b(?:last\\s+time|previously)\\b",
+	"基準|定義|条件|意味|違い|\\b(?:criteria|definition|meaning)\\b",
+	"\\s{4,}(?:では|じゃ)なく", /* "Severity A ではなく B" (the phrase is blanked) */
+	NULL,
+};
+
+static const char *const def_sev_conditions[] = {
+	"場合", "\\bif\\b(?!\\s+possible)", "必要(?:があれば|なら|に応じて)", NULL,
+};
+
+static const char *const def_feat_phrases[] = {
+	"機能(?:追加|要望|改善)(?:を|の)?",
+	"改善要望",
+	"製品(?:への)?(?:改善)?要望",
+	"\\bfeature\\s+requests?\\b",
+	"\\bplease\\s+add\\s+(?:a\\s+|an\\s+|the\\s+)?(?:new\\s+)?(?:feature|option|setting|capability|support\\s+for)",
+	"\\b(?:would\\s+like|want)\\s+(?:you\\s+|Microsoft\\s+)?to\\s+add\\s+(?:a\\s+|an\\s+)?(?:new\\s+)?(?:feature|option)",
+	"\\bdesign\\s+change\\s+request\\b",
+	NULL,
+};
+
+static const char *const def_none[] = {NULL};
+
+/* ------------------------------------------------------------ key tables */
+
+static const char *const missing_acts[] = {"repair", "reject", "tag", "accept", NULL};
+static const char *const rule_acts[] = {"reject", "tag", "accept", NULL};
+static const char *const att_acts[] = {"reject", "tempfail", "tag", "accept", NULL};
+static const char *const repair_froms[] = {"history", "message", NULL};
+
+#define SOFF(f) offsetof(subj_conf, f)
+static const sm_conf_key subj_keys[] = {
+	{"on_missing", SM_CONF_ENUM, SOFF(on_missing), RA_REPAIR, NULL, 0, 0, missing_acts},
+	{"on_multiple", SM_CONF_ENUM, SOFF(on_multiple), 0, NULL, 0, 0, rule_acts},
+	{"repair_from", SM_CONF_ENUM, SOFF(repair_from), 0, NULL, 0, 0, repair_froms},
+	{"repair_prefix", SM_CONF_ASCII, SOFF(repair_prefix), 0, " - TrackingID#"},
+	{"missing_reply", SM_CONF_ASCII, SOFF(missing_reply), 0,
+	 "Support mail rule 'SR number': keep \"TrackingID#<SR number>\" in the Subject of "
+	 "mail on an existing case (a 16-digit SR number starting with its date, YYMMDD). "
+	 "New requests are opened in the support portal, not by mail."},
+	{"multiple_reply", SM_CONF_ASCII, SOFF(multiple_reply), 0,
+	 "Support mail rule 'one problem per request': the Subject carries more than one SR "
+	 "number ({sr}). Send one mail per case with only its own TrackingID#<SR number> in "
+	 "the Subject."},
+	{"prefixes", SM_CONF_STRLIST, SOFF(prefixes)},
+	{NULL},
+};
+
+#define ROFF(f) offsetof(res_conf, f)
+static const sm_conf_key res_keys[] = {
+	{"enabled", SM_CONF_BOOL, ROFF(enabled), 1},
+	{"x_auto_response_suppress", SM_CONF_BOOL, ROFF(suppress_is_auto), 1},
+	{"tag", SM_CONF_STRING, ROFF(tag), 0, "[Resolved] "},
+	{"add_rcpt", SM_CONF_STRING, ROFF(add_rcpt), 0, NULL},
+	{"phrases", SM_CONF_STRLIST, ROFF(phrases)},
+	{"negations", SM_CONF_STRLIST, ROFF(negations)},
+	{"conditions", SM_CONF_STRLIST, ROFF(conditions)},
+	{"questions", SM_CONF_STRLIST, ROFF(questions)},
+	{"auto_subjects", SM_CONF_STRLIST, ROFF(auto_subjects)},
+	{NULL},
+};
+
+#define IOFF(f) offsetof(intent_conf, f)
+static const sm_conf_key sev_keys[] = {
+	{"action", SM_CONF_ENUM, IOFF(action), 0, NULL, 0, 0, rule_acts},
+	{"reply", SM_CONF_ASCII, IOFF(reply), 0,
+	 "Support mail rule 'severity A': the severity of an existing case cannot be raised "
+	 "to A by mail. Severity A needs a new request opened by phone through the support "
+	 "portal; quote SR {sr} there as the reference."},
+	{"phrases", SM_CONF_STRLIST, IOFF(phrases)},
+	{"negations", SM_CONF_STRLIST, IOFF(negations)},
+	{"conditions", SM_CONF_STRLIST, IOFF(conditions)},
+	{"questions", SM_CONF_STRLIST, IOFF(questions)},
+	{NULL},
+};
+
+static const sm_conf_key feat_keys[] = {
+	{"action", SM_CONF_ENUM, IOFF(action), 1, NULL, 0, 0, rule_acts},
+	{"reply", SM_CONF_ASCII, IOFF(reply), 0,
+	 "Support mail rule 'feature request': product change requests are submitted as "
+	 "feedback through the support portal, not to a support case."},
+	{"phrases", SM_CONF_STRLIST, IOFF(phrases)},
+	{"negations", SM_CONF_STRLIST, IOFF(negations)},
+	{"conditions", SM_CONF_STRLIST, IOFF(conditions)},
+	{"questions", SM_CONF_STRLIST, IOFF(questions)},
+	{NULL},
+};
+
+#define AOFF(f) offsetof(att_conf, f)
+static const sm_conf_key att_keys[] = {
+	{"max_count", SM_CONF_INT, AOFF(max_count), 10, NULL, 0, 1000000},
+	{"max_file_bytes", SM_CONF_INT, AOFF(max_file_bytes), 1 * GiB, NULL, 1, 1024 * GiB},
+	{"max_total_bytes", SM_CONF_INT, AOFF(max_total_bytes), 10 * GiB, NULL, 1, 1024 * GiB},
+	{"action", SM_CONF_ENUM, AOFF(action), 0, NULL, 0, 0, att_acts},
+	{"reply", SM_CONF_ASCII, AOFF(reply), 0,
+	 "Support mail rule 'attachment limits': at most {max_count} attachments, "
+	 "{max_file} per file and {max_total} in total. Ask your support engineer for a file "
+	 "upload site for large or many files."},
+	{NULL},
+};
+
+static const sm_conf_key group_keys[] = {
+	{"sr", SM_CONF_GROUP, 0},
+	{"subject_sr", SM_CONF_GROUP, 0},
+	{"resolution", SM_CONF_GROUP, 0},
+	{"severity_a", SM_CONF_GROUP, 0},
+	{"feature_request", SM_CONF_GROUP, 0},
+	{"attachments", SM_CONF_GROUP, 0},
+	{NULL},
+};
+
+/* ------------------------------------------------------------ loading */
+
+static const char *const *or_default(char **conf, const char *const *def)
+{
+	return conf ? (const char *const *)conf : def;
+}
+
+static const config_setting_t *member(const config_setting_t *g, const char *name)
+{
+	return g ? config_setting_get_member(g, name) : NULL;
+}
+
+static int compile_intent(sm_intent *in, const config_setting_t *g, char **ph, char **neg,
+			  char **cond, char **q, const char *const *const defs[4], char *err,
+			  size_t errlen)
+{
+	if (sm_relist_compile(&in->phrases, or_default(ph, defs[0]), g, "phrases", false, err,
+			      errlen) < 0 ||
+	    sm_relist_compile(&in->negations, or_default(neg, defs[1]), g, "negations", false,
+			      err, errlen) < 0 ||
+	    sm_relist_compile(&in->conditions, or_default(cond, defs[2]), g, "conditions", false,
+			      err, errlen) < 0 ||
+	    sm_relist_compile(&in->questions, or_default(q, defs[3]), g, "questions", false, err,
+			      errlen) < 0)
+		return -1;
+	return 0;
+}
+
+/* Header text we add must not break the header: no control characters. */
+static int check_header_text(const config_setting_t *g, const char *key, const char *v,
+			     char *err, size_t errlen)
+{
+	char where[512];
+	const char *p;
+
+	for (p = v; p && *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			break;
+	if (v && !*p && g_utf8_validate(v, -1, NULL))
+		return 0;
+	if (member(g, key))
+		sm_conf_where(member(g, key), where, sizeof(where));
+	else
+		snprintf(where, sizeof(where), "(config): ");
+	snprintf(err, errlen, "%skey '%s': must be UTF-8 text without control characters", where,
+		 key);
+	return -1;
+}
+
+static int load_subject(sm_rules *r, const config_setting_t *g, char *err, size_t errlen)
+{
+	if (sm_conf_apply(g, subj_keys, &r->subj, err, errlen) < 0 ||
+	    sm_relist_compile(&r->prefixes, or_default(r->subj.prefixes, def_prefixes), g,
+			      "prefixes", false, err, errlen) < 0)
+		return -1;
+	r->subj.on_multiple += RA_REJECT; /* rule_acts start at reject */
+	return 0;
+}
+
+static int load_resolution(sm_rules *r, const config_setting_t *g, char *err, size_t errlen)
+{
+	static const char *const *const defs[4] = {def_res_phrases, def_negations, def_conditions,
+						   def_questions};
+	res_conf *c = &r->res;
+
+	if (sm_conf_apply(g, res_keys, c, err, errlen) < 0 ||
+	    check_header_text(g, "tag", c->tag, err, errlen) < 0 ||
+	    (c->add_rcpt && check_header_text(g, "add_rcpt", c->add_rcpt, err, errlen) < 0) ||
+	    compile_intent(&r->resolution, g, c->phrases, c->negations, c->conditions,
+			   c->questions, defs, err, errlen) < 0 ||
+	    sm_relist_compile(&r->auto_subjects, or_default(c->auto_subjects, def_auto_subjects),
+			      g, "auto_subjects", false, err, errlen) < 0)
+		return -1;
+	if (c->add_rcpt && !*c->add_rcpt) {
+		g_free(c->add_rcpt);
+		c->add_rcpt = NULL;
+	}
+	if (c->add_rcpt && (!strchr(c->add_rcpt, '@') || strpbrk(c->add_rcpt, " <>,;"))) {
+		char where[512];
+
+		sm_conf_where(member(g, "add_rcpt"), where, sizeof(where));
+		snprintf(err, errlen, "%skey 'add_rcpt': '%s' is not a bare address (local@domain)",
+			 where, c->add_rcpt);
+		return -1;
+	}
+	r->resolution.question_blocks = true;
+	return 0;
+}
+
+static int load_intent(sm_intent *in, intent_conf *c, const sm_conf_key *keys,
+		       const config_setting_t *g, const char *const *const defs[4], char *err,
+		       size_t errlen)
+{
+	if (sm_conf_apply(g, keys, c, err, errlen) < 0 ||
+	    compile_intent(in, g, c->phrases, c->negations, c->conditions, c->questions, defs,
+			   err, errlen) < 0)
+		return -1;
+	c->action += RA_REJECT;
+	return 0;
+}
+
+sm_rules *sm_rules_load(const config_setting_t *group, const char *policy_url, char *err,
+			size_t errlen)
+{
+	static const char *const *const sev_defs[4] = {def_sev_phrases, def_sev_negations,
+						       def_sev_conditions, def_none};
+	static const char *const *const feat_defs[4] = {def_feat_phrases, def_negations, def_none,
+							def_none};
+	sm_rules *r = g_new0(sm_rules, 1);
+	int dummy;
+
+	r->policy_url = policy_url && *policy_url ? g_strdup(policy_url) : NULL;
+	if (sm_conf_apply(group, group_keys, &dummy, err, errlen) < 0)
+		goto fail;
+	r->sr = sm_sr_load(member(group, "sr"), err, errlen);
+	if (!r->sr || load_subject(r, member(group, "subject_sr"), err, errlen) < 0 ||
+	    load_resolution(r, member(group, "resolution"), err, errlen) < 0 ||
+	    load_intent(&r->severity, &r->sev, sev_keys, member(group, "severity_a"), sev_defs,
+			err, errlen) < 0 ||
+	    load_intent(&r->feature, &r->feat, feat_keys, member(group, "feature_request"),
+			feat_defs, err, errlen) < 0 ||
+	    sm_conf_apply(member(group, "attachments"), att_keys, &r->att, err, errlen) < 0)
+		goto fail;
+	return r;
+fail:
+	sm_rules_free(r);
+	return NULL;
+}
+
+void sm_rules_free(sm_rules *r)
+{
+	if (!r)
+		return;
+	sm_sr_free(r->sr);
+	g_free(r->policy_url);
+	sm_conf_clear(subj_keys, &r->subj);
+	sm_conf_clear(res_keys, &r->res);
+	sm_conf_clear(sev_keys, &r->sev);
+	sm_conf_clear(feat_keys, &r->feat);
+	sm_conf_clear(att_keys, &r->att);
+	sm_relist_clear(&r->prefixes);
+	sm_relist_clear(&r->auto_subjects);
+	sm_intent_clear(&r->resolution);
+	sm_intent_clear(&r->severity);
+	sm_intent_clear(&r->feature);
+	g_free(r);
+}
+
+const sm_sr *sm_rules_sr(const sm_rules *r)
+{
+	return r->sr;
+}
+
+/* ------------------------------------------------------------ results */
+
+void sm_rules_outcome(sm_rules_result *out, const char *rule, const char *result, sm_act act,
+		      char *reply)
+{
+	sm_rule_outcome o = {g_strdup(rule), g_strdup(result), act, reply};
+
+	g_array_append_val(out->outcomes, o);
+}
+
+char *sm_rules_reply(const sm_rules *r, const char *tmpl, const char *srs)
+{
+	GString *s = g_string_new(NULL);
+	const char *p = tmpl ? tmpl : "", *q;
+
+	while ((q = strstr(p, "{sr}"))) {
+		g_string_append_len(s, p, q - p);
+		g_string_append(s, srs && *srs ? srs : "(none)");
+		p = q + 4;
+	}
+	g_string_append(s, p);
+	if (r->policy_url)
+		g_string_append_printf(s, " %s", r->policy_url);
+	return g_string_free(s, FALSE);
+}
+
+void sm_rule_outcome_clear(sm_rule_outcome *o)
+{
+	g_free(o->rule);
+	g_free(o->result);
+	g_free(o->reply);
+	o->rule = o->result = o->reply = NULL;
+}
+
+void sm_rules_result_clear(sm_rules_result *out)
+{
+	unsigned i;
+
+	for (i = 0; out->outcomes && i < out->outcomes->len; i++)
+		sm_rule_outcome_clear(&g_array_index(out->outcomes, sm_rule_outcome, i));
+	if (out->outcomes)
+		g_array_free(out->outcomes, TRUE);
+	g_strfreev(out->related_sr);
+	g_free(out->subject_append);
+	g_free(out->subject_prefix);
+	g_free(out->add_rcpt);
+	memset(out, 0, sizeof(*out));
+}

@@ -1,0 +1,80 @@
+/*
+ * scan_int.h - internal to scan.c (parts) and decide.c (rules, verdict,
+ * headers): the working state of one scan.
+ */
+#ifndef SM_SCAN_INT_H
+#define SM_SCAN_INT_H
+
+#include "msg.h"
+#include "result.h"
+#include "view.h"
+
+#define MAX_SR 8
+
+/* Per-scan working state. */
+typedef struct scan {
+	sm_policy *p;
+	sm_result *r;
+	sm_msg *m;
+	sm_scan_ctx ctx;
+	const sm_limits *lim;
+	long long total;        /* decoded bytes so far */
+	GPtrArray *body_views;  /* sm_view* of body text parts, for the rules */
+	GPtrArray *keep;        /* left empty: a body view keeps no decoded bytes */
+	GArray *strip;          /* guint part indexes to strip */
+	GPtrArray *why;         /* char*: what was found in each stripped part */
+	const char *error;      /* an internal error decided (static text), or NULL */
+	bool limit;             /* a limit decided */
+	int depth;              /* messages inside encoded messages (sm_scan_nested) */
+	sm_act limit_act;
+} scan;
+
+/* Inspect part idx of s->m (detectors, archives), recording findings,
+ * splices and parts to strip in s. */
+void sm_scan_part(scan *s, guint idx);
+
+/* A limit decided: note it once and remember the configured action. */
+void sm_scan_set_limit(scan *s, const char *why, const char *where);
+
+/* Strip part idx; `why` completes "removed the attachment X: ...". */
+void sm_scan_mark_strip(scan *s, guint idx, const char *why);
+
+/*
+ * Detectors over src[0, len) of part idx (the part, or a window of it; cs
+ * NULL: resolved from the part's label and the bytes): findings for hits
+ * whose source starts in [own_a, own_z), their masks appended to edits (in
+ * src offsets).  Returns the visible view, for sm_scan_keep_view.
+ */
+sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
+		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits);
+
+/* decide.c: a message carried inside a part of the outer one (a base64
+ * message/rfc822), scanned as a message of its own, one level deeper. */
+sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len);
+
+/* scan.c, shared with scan_nest.c: the part's decoded bytes within the
+ * budgets (NULL over a limit, which is set; `head` taken over when it is the
+ * whole part), freeing them, stripping a part for a finding, a text part. */
+GByteArray *sm_scan_decode(scan *s, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_bytes_free(const sm_part *p, GByteArray *d);
+void sm_scan_strip_found(scan *s, guint idx, const char *label);
+void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
+		  bool whole);
+/* The text part whose decoded bytes are d (from sm_scan_decode; freed here). */
+void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteArray *d);
+
+/* scan_nest.c: a message/ part in base64 or QP; an .eml attached as a file
+ * (also read as text); files uuencoded into the decoded text d[0, n). */
+void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
+
+/* Keep a body part's view for the rules (its source dropped), else free it. */
+void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
+
+/* scan_window.c: a text part larger than limits.scan_window_bytes, window by
+ * window in bounded memory.  False when it cannot be read that way (a
+ * stateful or 16-bit charset, uuencode): the caller scans it whole. */
+bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * html.h - internal to the view: the visible text of HTML with a map back.
+ */
+#ifndef SM_HTML_H
+#define SM_HTML_H
+
+#include "textbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Visible text of HTML (UTF-8 in[0, len)) appended to out, mapped into `in`.
+ * *quote_at: out offset where the first quoted block starts (blockquote,
+ * Outlook divRplyFwdMsg / border-top separator, gmail_quote), or -1.
+ */
+void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at);
+
+#endif
