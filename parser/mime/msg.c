@@ -529,8 +529,7 @@ void sm_msg_free(sm_msg *m)
 	g_free(m);
 }
 
-/* Skip a uuencoded part's "begin MODE NAME" line. */
-static size_t uu_begin(const uint8_t *s, size_t n)
+size_t sm_msg_uu_begin(const uint8_t *s, size_t n)
 {
 	size_t i = 0;
 
@@ -545,11 +544,24 @@ static size_t uu_begin(const uint8_t *s, size_t n)
 	return 0;
 }
 
+/* Append what still fits under max of got decoded bytes; true when some did
+ * not fit, i.e. the part's decoded content is longer than max. */
+static bool append_upto(GByteArray *out, const char *buf, size_t got, size_t *total, size_t max)
+{
+	size_t room = max - *total;
+	size_t take = got < room ? got : room;
+
+	g_byte_array_append(out, (const guint8 *)buf, (guint)take);
+	*total += take;
+	return got > room;
+}
+
 int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out)
 {
 	const uint8_t *s = m->raw + p->cstart;
-	size_t n = p->cend - p->cstart, i = 0, start = out->len;
+	size_t n = p->cend - p->cstart, i = 0, total = 0;
 	GMimeEncoding st;
+	bool cut = false;
 	char *buf;
 
 	if (p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
@@ -559,32 +571,23 @@ int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out
 		return n > max;
 	}
 	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE)
-		i = uu_begin(s, n);
+		i = sm_msg_uu_begin(s, n);
 	g_mime_encoding_init_decode(&st, p->enc);
 	buf = g_malloc(g_mime_encoding_outlen(&st, 65536) + 16);
-	while (i < n) {
+	/* Cut or complete is decided by the decoded length, never by where the
+	 * input happens to end: the last chunk, or the decoder's flush, may be
+	 * the one that goes past max. */
+	while (i < n && !cut) {
 		size_t chunk = n - i < 65536 ? n - i : 65536;
 		size_t got = g_mime_encoding_step(&st, (const char *)s + i, chunk, buf);
 
 		i += chunk;
-		g_byte_array_append(out, (guint8 *)buf, (guint)got);
-		if (out->len - start >= max) {
-			g_byte_array_set_size(out, (guint)(start + max));
-			g_free(buf);
-			return i < n || out->len - start > max;
-		}
+		cut = append_upto(out, buf, got, &total, max);
 	}
-	{
-		size_t got = g_mime_encoding_flush(&st, "", 0, buf);
-
-		g_byte_array_append(out, (guint8 *)buf, (guint)got);
-	}
+	if (!cut)
+		cut = append_upto(out, buf, g_mime_encoding_flush(&st, "", 0, buf), &total, max);
 	g_free(buf);
-	if (out->len - start > max) {
-		g_byte_array_set_size(out, (guint)(start + max));
-		return 1;
-	}
-	return 0;
+	return cut;
 }
 
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values)

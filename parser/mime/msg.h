@@ -70,9 +70,14 @@ void sm_msg_free(sm_msg *m);
 
 /*
  * The transfer-decoded content of a part, at most max bytes, appended to out.
- * Returns 1 if it was cut at max, 0 if complete.
+ * Returns 1 when the decoded content is longer than max (out then holds its
+ * first max bytes), 0 when out holds all of it: never both.
  */
 int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out);
+
+/* In a uuencoded part's content s[0, n): the offset just after its
+ * "begin MODE NAME" line, 0 when there is none. */
+size_t sm_msg_uu_begin(const uint8_t *s, size_t n);
 
 /* The top-level header fields, unfolded and RFC 2047-decoded, NULL-terminated
  * parallel arrays (g_strfreev both). */

@@ -198,6 +198,42 @@ static void encode(GMimeContentEncoding enc, const guint8 *in, size_t len, GByte
 	g_byte_array_set_size(out, (guint)n);
 }
 
+static char uu_char(unsigned v)
+{
+	return v ? (char)(' ' + (v & 63)) : '`';
+}
+
+/* uuencode in[0, len) as the part had it: its own text up to and with the
+ * "begin" line, 45 bytes a line, then "`" and "end".  LF line ends. */
+static void encode_uu(const sm_msg *m, const sm_part *p, const guint8 *in, size_t len,
+		      GByteArray *out)
+{
+	const uint8_t *s = m->raw + p->cstart;
+	size_t head = sm_msg_uu_begin(s, p->cend - p->cstart);
+
+	g_byte_array_append(out, s, (guint)head);
+	for (size_t i = 0; i < len; i += 45) {
+		size_t n = len - i < 45 ? len - i : 45;
+		char line[64];
+		size_t k = 0;
+
+		line[k++] = uu_char((unsigned)n);
+		for (size_t j = 0; j < n; j += 3) {
+			unsigned b0 = in[i + j];
+			unsigned b1 = j + 1 < n ? in[i + j + 1] : 0;
+			unsigned b2 = j + 2 < n ? in[i + j + 2] : 0;
+
+			line[k++] = uu_char(b0 >> 2);
+			line[k++] = uu_char(((b0 & 3) << 4) | (b1 >> 4));
+			line[k++] = uu_char(((b1 & 15) << 2) | (b2 >> 6));
+			line[k++] = uu_char(b2 & 63);
+		}
+		line[k++] = '\n';
+		g_byte_array_append(out, (const guint8 *)line, (guint)k);
+	}
+	g_byte_array_append(out, (const guint8 *)"`\nend\n", 6);
+}
+
 /* Match the original content's trailing line end (it excludes the one
  * before the next boundary). */
 static void match_tail(const sm_msg *m, const sm_part *p, GByteArray *a)
@@ -216,19 +252,19 @@ GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 	GByteArray *dec = g_byte_array_new(), *out;
 	bool crlf = sm_rewrite_region_crlf(m, p);
 
-	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE) {
-		g_byte_array_free(dec, TRUE);
-		return NULL;
-	}
 	sm_charset_rewrite(&v->cs, decoded->data, decoded->len, (const sm_edit *)edits->data,
 			   edits->len, dec);
 	if (p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
-	    p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+	    p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	    p->enc != GMIME_CONTENT_ENCODING_UUENCODE)
 		return g_byte_array_free_to_bytes(dec);
 	out = g_byte_array_new();
 	if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && crlf)
 		sm_rewrite_crlf_to_lf(dec);
-	encode(p->enc, dec->data, dec->len, out);
+	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE)
+		encode_uu(m, p, dec->data, dec->len, out);
+	else
+		encode(p->enc, dec->data, dec->len, out);
 	g_byte_array_free(dec, TRUE);
 	if (crlf)
 		sm_rewrite_lf_to_crlf(out);

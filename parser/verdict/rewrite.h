@@ -27,8 +27,8 @@ void sm_rewrite_merge(GArray *edits);
 /*
  * The part's new encoded content: the decoded bytes with the edits written
  * in its own charset, then its original transfer encoding (base64, QP,
- * 7bit/8bit/binary) and line ends.  NULL if the encoding cannot be re-applied
- * (uuencode): the caller strips the part instead.
+ * uuencode with its own "begin" line, 7bit/8bit/binary) and line ends.
+ * NULL if the encoding cannot be re-applied: the caller strips the part.
  */
 GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 			const GByteArray *decoded, const GArray *edits);
