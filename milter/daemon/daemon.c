@@ -19,6 +19,7 @@
  */
 #include "budget.h"
 #include "daemon.h"
+#include "sockopt.h"
 #include "state.h"
 
 #include <errno.h>
@@ -179,6 +180,11 @@ static int open_socket(const sm_daemon_conf *d, const char *sock, run_state *st,
 	st->sock_path = unix_path(sock);
 	if (st->sock_path && socket_perms(st->sock_path, d, err, errlen) < 0)
 		return -1;
+	/* libmilter's listener is one of the first descriptors the process opens */
+	if (!st->sock_path && sm_sockopt_nodelay_listeners(1024) < 0) {
+		snprintf(err, errlen, "cannot set TCP_NODELAY on %s: %s", sock, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
