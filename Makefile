@@ -1,17 +1,23 @@
 # support-milter: GNU make build.
 #
-#   make deps     install the Debian 12 packages the build, tests and `make run` need
-#   make          build build/support-milter
-#   make run      build and start the milter in the foreground with conf/support-milter.conf
-#   make demo     the daemon with three corpus messages sent through it, logs printed
-#   make check    build and run every test (TAP through prove; exits non-zero on failure):
-#                 unit, corpus, --test contract, miltertest, Postfix, sendmail, fault,
-#                 hostile input, ASan+UBSan, valgrind, fuzz regression replay
+#   make            build build/support-milter (the libraries must be installed:
+#                   make deps-build)
+#   make run        install what is missing, build, start the milter in the
+#                   foreground with conf/support-milter.conf
+#   make check      install what is missing, build, run every test (TAP through
+#                   prove; exits non-zero on failure); T=tests/x.t runs one
+#                   script or test binary
+#   make check-fast unit tests, corpora, --test contract, windows, boundaries,
+#                   scorer: under a minute
+#   make deps       deps-build (compiler, libraries) and deps-test (Postfix,
+#                   miltertest, valgrind, clang ...: never on a production relay);
+#                   each installs only what is missing and refuses to remove
+#   make demo       the daemon with three corpus messages sent through it
 #   make check-san / valgrind   those suites alone
-#   make fuzz     libFuzzer harnesses, FUZZ_SECONDS=N each (docs/hardening.md)
-#   make bench    print benchmark figures (docs/performance.md); bench-deps installs
-#                 what it needs besides deps (MIMEDefang, the peer)
-#   make install  DESTDIR, PREFIX, SYSCONFDIR honoured
+#   make fuzz       libFuzzer harnesses, FUZZ_SECONDS=N each (docs/hardening.md)
+#   make bench      print benchmark figures (docs/performance.md); bench-deps
+#                   installs what it needs besides deps (MIMEDefang, the peer)
+#   make install    DESTDIR, PREFIX, SYSCONFDIR honoured; never runs apt
 #   make clean
 #
 # All build output goes under build/.
@@ -27,11 +33,13 @@ BUILD      := build
 CC         ?= cc
 PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
 
-# Debian packages: build, tests (miltertest, Postfix, swaks, valgrind, clang for
-# fuzzing, m4 for the sendmail test, 7z and gcab to write 7z and cab test archives) and run.
-DEB_PACKAGES := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
-	libarchive-dev libmilter-dev miltertest postfix swaks python3 zip unzip valgrind m4 \
-	clang libclang-rt-14-dev procps util-linux p7zip-full gcab
+# Debian packages.  Build: the compiler and the libraries.  Test: miltertest,
+# Postfix, swaks, valgrind, clang for fuzzing, m4 for the sendmail test, 7z and
+# gcab to write 7z and cab test archives; never needed on a production relay.
+DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
+	libarchive-dev libmilter-dev
+DEB_TEST  := miltertest postfix swaks python3 zip unzip valgrind m4 clang libclang-rt-14-dev \
+	procps util-linux p7zip-full gcab
 
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wno-missing-field-initializers
@@ -39,6 +47,11 @@ OPT      ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   ?=
+DEPFLAGS  = -MMD -MP
+# `make V=1` prints every command; by default each compile is one short line.
+V ?=
+Q  = $(if $(V),,@)
+say = $(if $(V),,@echo "  $(1) $(2)";)
 CFLAGS   += -std=c11 -D_GNU_SOURCE -DPCRE2_CODE_UNIT_WIDTH=8 $(OPT) $(WARN) $(HARDEN) $(PKG_CFLAGS) \
 	-DSM_VERSION=\"$(VERSION)\"
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
@@ -59,49 +72,68 @@ TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libsmparser.a
 BIN        := $(BUILD)/support-milter
 
-.PHONY: all deps run check check-unit check-san bench bench-deps install clean fuzz demo
+.PHONY: all deps deps-build deps-test run check check-fast check-unit check-san bench \
+	bench-deps install clean fuzz demo test-bins san-build valgrind
 
-all: deps $(BIN)
+all: $(BIN)
 
-# Installs what is missing, does nothing when everything is present.
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# $(call apt_install,TARGET,PACKAGES[,noservices]): installs what is missing
+# and nothing else.  Refuses, installing nothing, when apt would remove a
+# package (installing postfix removes sendmail).  With noservices, a
+# policy-rc.d keeps the packages' services from starting, for the install only.
+define apt_install
+	@missing=""; for p in $(2); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-		echo "make deps: installing$$missing"; \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		echo "postfix postfix/main_mailer_type select No configuration" | $$SUDO debconf-set-selections; \
-		$$SUDO apt-get update -qq && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
-			|| exit 1; \
-	fi
+	[ -z "$$missing" ] && exit 0; \
+	echo "make $(1): installing$$missing"; \
+	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	echo "postfix postfix/main_mailer_type select No configuration" | $$SUDO debconf-set-selections; \
+	$$SUDO apt-get update -qq || exit 1; \
+	if $$SUDO apt-get install -s -y --no-install-recommends $$missing | grep '^Remv '; then \
+		echo "make $(1): installing$$missing would remove the packages above; nothing done" >&2; \
+		exit 1; fi; \
+	rc=""; if [ -n "$(3)" ] && [ ! -e /usr/sbin/policy-rc.d ]; then \
+		rc=1; printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d > /dev/null; \
+		$$SUDO chmod 755 /usr/sbin/policy-rc.d; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	st=$$?; [ -z "$$rc" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; exit $$st
+endef
 
-$(BUILD)/parser/%.o: parser/%.c $(wildcard parser/*/*.h) | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PARSER_INC) -c -o $@ $<
+deps: deps-build deps-test
 
-$(BUILD)/milter/%.o: milter/%.c $(wildcard parser/include/*.h milter/*/*.h) | deps
+deps-build:
+	$(call apt_install,deps-build,$(DEB_BUILD))
+
+deps-test:
+	$(call apt_install,deps-test,$(DEB_TEST))
+
+$(BUILD)/parser/%.o: parser/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(MILTER_INC) -c -o $@ $<
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) -c -o $@ $<
+
+$(BUILD)/milter/%.o: milter/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(MILTER_INC) -c -o $@ $<
 
 $(LIB): $(PARSER_OBJ)
 	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(BIN): $(MILTER_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(MILTER_OBJ) $(LIB) $(LIBS)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(MILTER_OBJ) $(LIB) $(LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB) tests/testutil.h tests/testmsg.h
+$(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PARSER_INC) -Imilter/daemon -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) -Imilter/daemon -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # `make run` works without root: build/run/support-milter.conf is
 # conf/support-milter.conf with the spool directory and the audit log moved
 # under build/run (the defaults are under /var).
 RUN_DIR  := $(BUILD)/run
 RUN_SOCK := $(CURDIR)/$(RUN_DIR)/support-milter.sock
-run: all
+run: deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p $(RUN_DIR)/spool
 	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/spool";|' \
 	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/audit.log";|' \
@@ -124,7 +156,8 @@ run: all
 # (miltertest) and shows what it asks the MTA to do, then its audit log.
 DEMO_DIR := $(BUILD)/demo
 DEMO_MSGS := p01_card_visa_spaces_iso2022jp p10_onb_cmd_attach p19_res_jp_outlook_true
-demo: all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p $(DEMO_DIR)/spool && rm -f $(DEMO_DIR)/audit.log
 	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/spool";|' \
 	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/audit.log";|' \
@@ -144,13 +177,24 @@ demo: all
 
 # The whole test suite. prove runs every TAP producer: the GTest unit tests and
 # the scripts in tests/ (corpus, --test contract, miltertest, Postfix, sendmail,
-# sanitizers, scorer). Its closing summary is the runner's.
-check: all $(TEST_BIN)
-	@chmod +x tests/*.t 2>/dev/null || true
-	SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
-		prove -e '' $(TEST_BIN) $(sort $(wildcard tests/*.t))
+# sanitizers, scorer). Its closing summary is the runner's.  `make check
+# T=tests/x.t` (or T=build/tests/test_x) runs just that; check-fast the tier
+# that needs no daemon, MTA, sanitizer or valgrind.
+TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR)
+FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
+	tests/realistic.t tests/hostile.t
+T          ?=
 
-check-unit: all $(TEST_BIN)
+check: deps
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),,san-build)
+	@chmod +x tests/*.t 2>/dev/null || true
+	$(TEST_ENV) prove -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
+
+check-fast: $(BIN) $(TEST_BIN)
+	@chmod +x tests/*.t 2>/dev/null || true
+	$(TEST_ENV) prove -j$(shell nproc) -e '' $(TEST_BIN) $(FAST_T)
+
+check-unit: $(BIN) $(TEST_BIN)
 	prove -e '' $(TEST_BIN)
 
 # `make bench` also needs the peer (MIMEDefang) and Postfix's test tools
@@ -158,31 +202,19 @@ check-unit: all $(TEST_BIN)
 # only what is missing, nothing removed (apt-get -s checked first), and the
 # Debian mimedefang service neither started (a policy-rc.d that refuses, for
 # the install only, unless one exists) nor left enabled.
-BENCH_PACKAGES := mimedefang postfix python3 procps time
+BENCH_PACKAGES := mimedefang libnet-dns-perl postfix python3 procps time
 bench-deps: deps
-	@missing=""; for p in $(BENCH_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	[ -z "$$missing" ] && exit 0; \
-	echo "make bench-deps: installing$$missing"; \
-	SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	$$SUDO apt-get update -qq || exit 1; \
-	if $$SUDO apt-get install -s -y --no-install-recommends $$missing | grep -q '^Remv '; then \
-		echo "make bench-deps: installing$$missing would remove packages; not done" >&2; exit 1; fi; \
-	rc=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
-		rc=1; printf '#!/bin/sh\nexit 101\n' | $$SUDO tee /usr/sbin/policy-rc.d > /dev/null; \
-		$$SUDO chmod 755 /usr/sbin/policy-rc.d; fi; \
-	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	st=$$?; [ -z "$$rc" ] || $$SUDO rm -f /usr/sbin/policy-rc.d; \
-	if dpkg-query -W -f='$${Status}' mimedefang 2>/dev/null | grep -q 'ok installed'; then \
+	$(call apt_install,bench-deps,$(BENCH_PACKAGES),noservices)
+	@if dpkg-query -W -f='$${Status}' mimedefang 2>/dev/null | grep -q 'ok installed'; then \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 		$$SUDO systemctl disable mimedefang.service > /dev/null 2>&1; \
-		$$SUDO update-rc.d mimedefang disable > /dev/null 2>&1; fi; \
-	exit $$st
+		$$SUDO update-rc.d mimedefang disable > /dev/null 2>&1; true; fi
 
-bench: all bench-deps
+bench: bench-deps
+	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
 	@SM_BIN=$(CURDIR)/$(BIN) SM_TOP=$(CURDIR) sh tests/bench/run.sh
 
-install: all
+install: $(BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/support-milter
@@ -211,18 +243,16 @@ FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/%.c=%)
 BENCH_SRC    := $(sort $(wildcard tests/bench/bench_*.c))
 BENCH_BIN    := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%) $(BUILD)/bench/null_milter
 
-.PHONY: test-bins san-build valgrind
-
 test-bins: $(TEST_BIN)
 
 # A fuzz harness linked with a plain main() that replays files (tests/fuzz/replay.c).
-$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzzutil.h $(LIB)
+$(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PARSER_INC) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LIBS)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # The whole tree again with ASan+UBSan, in its own build directory.
 san-build:
@@ -231,19 +261,15 @@ san-build:
 		$(SAN_BUILD)/support-milter test-bins \
 		$(FUZZ_NAMES:%=$(SAN_BUILD)/fuzz-replay/%)
 
-check-san: all san-build
+check-san: $(BIN) san-build
 	@chmod +x tests/*.t 2>/dev/null || true
 	SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
 		prove -e '' tests/san.t tests/fuzz-replay.t
 
-valgrind: all
+valgrind: $(BIN)
 	@chmod +x tests/*.t 2>/dev/null || true
 	SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
 		prove -e '' tests/valgrind.t
-
-check: san-build
-
-bench: $(BENCH_BIN)
 
 # libFuzzer: the library built by clang with coverage, one binary per harness,
 # each run FUZZ_SECONDS (0 would mean without end) by tests/fuzz/run.sh.
@@ -260,3 +286,6 @@ fuzz:
 	done
 	SM_TOP=$(CURDIR) SM_BUILD=$(CURDIR)/$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		sh tests/fuzz/run.sh $(FUZZ_NAMES)
+
+# Generated header dependencies of every object and program built above.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
