@@ -18,7 +18,7 @@
 #include "utf7.h"
 
 #include "utf8.h"
-#include "view.h"
+#include "fold.h"
 
 #include <errno.h>
 #include <iconv.h>
