@@ -280,15 +280,3 @@ def kill_pid_if(pid, name, sig=signal.SIGTERM):
         os.kill(pid, sig)
     except (OSError, ValueError):
         pass
-
-
-def placeholder_scan(conf):
-    """True while parser/scan.c is the skeleton's placeholder (its JSON has no
-    "support" field): outcomes it cannot produce are then TAP TODOs; with the
-    real pipeline they are ordinary assertions."""
-    p = subprocess.run([BIN, "-c", conf, "--test", "/dev/null"], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL, timeout=60)
-    try:
-        return "support" not in json.loads(p.stdout.decode().strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return False
