@@ -226,6 +226,50 @@ static void test_utf7(void)
 	}
 }
 
+/* Every label family of the table (charset_label.c), its name kept or
+ * replaced, and the byte checks that overrule it; first match wins. */
+static void test_labels(void)
+{
+	static const struct {
+		const char *label, *src, *name;
+		sm_cs_kind kind;
+		bool detected;
+	} t[] = {
+		{"ISO-2022-JP-MS", "plain", "ISO-2022-JP-MS", SM_CS_ISO2022JP, false},
+		{"cp50221", "plain", "cp50221", SM_CS_ISO2022JP, false},
+		{"JIS", "plain", "JIS", SM_CS_ISO2022JP, false},
+		{"csISO2022JP", "plain", "csISO2022JP", SM_CS_ISO2022JP, false},
+		{"iso-2022-jp", "\xe3\x81\x82\xe3\x81\x84", "UTF-8", SM_CS_UTF8, true}, /* 8-bit lies */
+		{"US-ASCII", "\x1b$B$3\x1b(B", "ISO-2022-JP", SM_CS_ISO2022JP, true},
+		{"utf8", "\xe3\x81\x82", "UTF-8", SM_CS_UTF8, false},
+		{"x-unknown", "abc", "UTF-8", SM_CS_UTF8, false},
+		{"\"Shift_JIS\"", "\x82\xa0", "Shift_JIS", SM_CS_CP932, false},
+		{"CSWINDOWS31J", "\x82\xa0", "CSWINDOWS31J", SM_CS_CP932, false},
+		{"sjis", "\x1b$B$3\x1b(B", "ISO-2022-JP", SM_CS_ISO2022JP, true},
+		{"euc-jp-ms", "\xa4\xa2", "euc-jp-ms", SM_CS_EUCJP, false},
+		{"utf-7", "+MEI-", "UTF-7", SM_CS_UTF7, false},
+		{"UTF-16BE", "\x30\x42", "UTF-16BE", SM_CS_UTF16BE, false},
+		{"UTF-16", "\x42\x30", "UTF-16LE", SM_CS_UTF16LE, false},
+		{"utf-16le", "\x42\x30", "UTF-16LE", SM_CS_UTF16LE, false},
+		{"Unicode", "\x42\x30", "UTF-16LE", SM_CS_UTF16LE, false},
+		{"iso-8859-1", "caf\xe9", "iso-8859-1", SM_CS_SBCS, false},
+		{"big5", "\xa4\xa4", "big5", SM_CS_ICONV, false},
+		{"no-such-charset", "abc", "UTF-8", SM_CS_UTF8, true},
+		{"  ", "abc", "UTF-8", SM_CS_UTF8, true},
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		sm_charset cs;
+
+		sm_charset_resolve(t[i].label, (const uint8_t *)t[i].src, strlen(t[i].src), &cs);
+		g_test_message("label %s", t[i].label);
+		g_assert_cmpint(cs.kind, ==, t[i].kind);
+		g_assert_cmpstr(cs.name, ==, t[i].name);
+		g_assert_cmpint(cs.detected, ==, t[i].detected);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -238,5 +282,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/rewrite_iso2022", test_rewrite_iso2022);
 	g_test_add_func("/charset/rewrite_sjis_utf8_utf16", test_rewrite_sjis_utf8_utf16);
 	g_test_add_func("/charset/utf7", test_utf7);
+	g_test_add_func("/charset/labels", test_labels);
 	return g_test_run();
 }
