@@ -62,10 +62,32 @@ static inline void sm_tbuf_run(sm_tbuf *b, const char *bytes, size_t n, uint32_t
 	b->len += n;
 }
 
+/* c as UTF-8 into buf (6 bytes); its length.  The same bytes as
+ * g_unichar_to_utf8, without the call for the BMP (every view character). */
+static inline int sm_utf8_put(gunichar c, char *buf)
+{
+	if (c < 0x80) {
+		buf[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		buf[0] = (char)(0xc0 | (c >> 6));
+		buf[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		buf[0] = (char)(0xe0 | (c >> 12));
+		buf[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+		buf[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	return g_unichar_to_utf8(c, buf);
+}
+
 static inline void sm_tbuf_char(sm_tbuf *b, gunichar c, uint32_t a, uint32_t z)
 {
 	char buf[6];
-	int n = g_unichar_to_utf8(c, buf);
+	int n = sm_utf8_put(c, buf);
 
 	sm_tbuf_emit(b, buf, (size_t)n, a, z);
 }

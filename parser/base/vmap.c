@@ -118,7 +118,7 @@ static void flush(sm_vmap *m)
 	m->open = false;
 }
 
-void sm_vmap_add(sm_vmap *m, size_t vw, uint32_t a, uint32_t sw, size_t count)
+void sm_vmap_add_entry(sm_vmap *m, size_t vw, uint32_t a, uint32_t sw, size_t count)
 {
 	if (!vw || !count)
 		return;

@@ -56,8 +56,23 @@ void sm_vmap_shrink(sm_vmap *m);
 /* Text bytes mapped so far. */
 size_t sm_vmap_len(const sm_vmap *m);
 
-/* count units of vw text bytes each; unit k maps to [a + k*sw, a + (k+1)*sw). */
-void sm_vmap_add(sm_vmap *m, size_t vw, uint32_t a, uint32_t sw, size_t count);
+/* sm_vmap_add when the units do not continue the open entry (vmap.c). */
+void sm_vmap_add_entry(sm_vmap *m, size_t vw, uint32_t a, uint32_t sw, size_t count);
+
+/*
+ * count units of vw text bytes each; unit k maps to [a + k*sw, a + (k+1)*sw).
+ * Inline because every character of every view goes through here, and most
+ * continue the open entry (a run of one width).
+ */
+static inline void sm_vmap_add(sm_vmap *m, size_t vw, uint32_t a, uint32_t sw, size_t count)
+{
+	if (m->open && m->o_vw == vw && m->o_sw == sw && vw && count &&
+	    (uint64_t)a == (uint64_t)m->o_s0 + (uint64_t)m->o_count * sw) {
+		m->o_count += count;
+		return;
+	}
+	sm_vmap_add_entry(m, vw, a, sw, count);
+}
 
 /* Cut the map to len text bytes; len must lie in the last entry added. */
 void sm_vmap_truncate(sm_vmap *m, size_t len);

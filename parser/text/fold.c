@@ -54,6 +54,11 @@ void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z)
 		sm_tbuf_emit(out, &ch, 1, a, z);
 		return;
 	}
+	/* kana and CJK ideographs, most of Japanese text, fold to themselves */
+	if ((c >= 0x3041 && c < 0x3200) || (c >= 0x3400 && c < 0xa000)) {
+		sm_tbuf_char(out, c, a, z);
+		return;
+	}
 	if (is_zero_width(c))
 		return;
 	if (c >= 0xff01 && c <= 0xff5e)
