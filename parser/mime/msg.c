@@ -14,6 +14,7 @@
  * copying it) and the sm_part array.
  */
 #include "msg.h"
+#include "qp.h"
 
 #include "rfc2047.h"
 
@@ -570,6 +571,8 @@ int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out
 		g_byte_array_append(out, s, (guint)(n < max ? n : max));
 		return n > max;
 	}
+	if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+		return sm_qp_decode(s, n, max, out); /* GMime's bytes, in one pass */
 	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE)
 		i = sm_msg_uu_begin(s, n);
 	g_mime_encoding_init_decode(&st, p->enc);

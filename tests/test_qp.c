@@ -1,0 +1,105 @@
+/* test_qp.c - quoted-printable decoding (qp.c) gives exactly GMime's bytes:
+ * edge cases, 20,000 random inputs over the characters that matter, GMime
+ * fed in random chunks as msg.c used to, and the max limit at, under and
+ * one past the decoded length. */
+#include "qp.h"
+#include "testutil.h"
+
+#include <gmime/gmime.h>
+
+/* GMime's decoding of src in chunks of at most chunk bytes. */
+static GByteArray *gmime_qp(const uint8_t *src, size_t n, size_t chunk)
+{
+	GMimeEncoding st;
+	GByteArray *o = g_byte_array_new();
+	char *buf = g_malloc(n + chunk + 64);
+	size_t i = 0, got;
+
+	g_mime_encoding_init_decode(&st, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+	while (i < n) {
+		size_t c = n - i < chunk ? n - i : chunk;
+
+		got = g_mime_encoding_step(&st, (const char *)src + i, c, buf);
+		g_byte_array_append(o, (const guint8 *)buf, (guint)got);
+		i += c;
+	}
+	got = g_mime_encoding_flush(&st, "", 0, buf);
+	g_byte_array_append(o, (const guint8 *)buf, (guint)got);
+	g_free(buf);
+	return o;
+}
+
+static void same_as_gmime(const uint8_t *src, size_t n, size_t chunk)
+{
+	GByteArray *want = gmime_qp(src, n, chunk), *got = g_byte_array_new();
+	bool cut = sm_qp_decode(src, n, (size_t)-1, got);
+
+	g_assert_false(cut);
+	g_assert_cmpmem(got->data, got->len, want->data, want->len);
+	g_byte_array_free(want, TRUE);
+	g_byte_array_free(got, TRUE);
+}
+
+static void test_edges(void)
+{
+	static const char *const t[] = {
+		"", "=", "a=", "=4", "a=4", "=41", "=4a=4A=4g=g4=gg", "=\n", "a=\nb", "=\r\n",
+		"a=\r\nb", "=\r", "a=\rb", "=\r\r\n", "= \n", "==41", "===", "=\n=\n=", "=0A=0d",
+		"caf=C3=A9 =E3=81=82", "line  \n", "=\x80\x41", "=4\n1", "x=3D=3d",
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_test_message("input %zu", i);
+		same_as_gmime((const uint8_t *)t[i], strlen(t[i]), 65536);
+	}
+}
+
+static void test_random(void)
+{
+	static const uint8_t alpha[] = "==\r\n 0a9Ffgx=\xe3\x80";
+	GRand *r = g_rand_new_with_seed(18);
+	uint8_t buf[300];
+	int k;
+
+	for (k = 0; k < 20000; k++) {
+		size_t n = (size_t)g_rand_int_range(r, 0, sizeof(buf)), i;
+
+		for (i = 0; i < n; i++)
+			buf[i] = alpha[g_rand_int_range(r, 0, sizeof(alpha) - 1)];
+		same_as_gmime(buf, n, (size_t)g_rand_int_range(r, 1, 8));
+		same_as_gmime(buf, n, 65536);
+	}
+	g_rand_free(r);
+}
+
+/* The first max decoded bytes, and cut exactly when the decoding is longer. */
+static void test_max(void)
+{
+	const char *src = "ab=41=\n=3Dc=ZZ";
+	GByteArray *full = gmime_qp((const uint8_t *)src, strlen(src), 65536);
+	size_t max;
+
+	for (max = 0; max <= full->len + 1; max++) {
+		GByteArray *o = g_byte_array_new();
+		bool cut;
+
+		g_byte_array_append(o, (const guint8 *)"x", 1); /* appends after what is there */
+		cut = sm_qp_decode((const uint8_t *)src, strlen(src), max, o);
+		g_assert_cmpint(cut, ==, max < full->len);
+		g_assert_cmpmem(o->data + 1, o->len - 1, full->data, MIN(max, full->len));
+		g_assert_cmpint(o->data[0], ==, 'x');
+		g_byte_array_free(o, TRUE);
+	}
+	g_byte_array_free(full, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_mime_init();
+	g_test_add_func("/qp/edges", test_edges);
+	g_test_add_func("/qp/random", test_random);
+	g_test_add_func("/qp/max", test_max);
+	return g_test_run();
+}
