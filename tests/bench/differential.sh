@@ -7,8 +7,9 @@
 #   diff -r OUTDIR_before OUTDIR_after && echo identical
 #
 # For each message of ../shared/corpus/public, tests/corpus and the messages
-# written by tests/realistic/gen.py and tests/hostile/gen.py (generated into
-# GENDIR, default OUTDIR.gen, deterministic), runs
+# written by tests/realistic/gen.py, tests/hostile/gen.py and
+# tests/bench/gen_e2e.py (dated 2024-12-10; generated into GENDIR, default
+# OUTDIR.gen, deterministic), runs
 #   BIN -c conf/support-milter.conf --test MSG --output OUT --now 2024-12-10
 # and keeps the JSON, the delivered message and the exit code as
 # OUTDIR/SET/NAME.json, .out, .rc.  Prints one line: messages run.
@@ -22,8 +23,9 @@ SHARED=${SM_SHARED:-$TOP/../shared}
 CONF=$TOP/conf/support-milter.conf
 [ -d "$GEN/realistic" ] || python3 "$TOP/tests/realistic/gen.py" "$GEN/realistic" > /dev/null || exit 1
 [ -d "$GEN/hostile" ] || python3 "$TOP/tests/hostile/gen.py" "$GEN/hostile" > /dev/null || exit 1
+[ -d "$GEN/e2e" ] || python3 "$TOP/tests/bench/gen_e2e.py" "$GEN/e2e" 20000 2024-12-10 || exit 1
 n=0
-for set in public corpus realistic hostile; do
+for set in public corpus realistic hostile e2e; do
 	case $set in
 	public) dir=$SHARED/corpus/public ;;
 	corpus) dir=$TOP/tests/corpus ;;
