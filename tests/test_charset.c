@@ -179,6 +179,60 @@ static void test_rewrite_sjis_utf8_utf16(void)
 	}
 }
 
+/* The copy between edits passes ASCII runs at once: the same bytes and the
+ * same ISO-2022-JP state as stepping each character; an edit that starts
+ * inside a double-byte character is skipped as before (overlapping). */
+static void test_rewrite_copy_runs(void)
+{
+	size_t n;
+	char *out;
+
+	{
+		/* ASCII mode, JIS X 0208, ASCII mode again, then the edits */
+		const char src[] = "abc defgh\x1b$B$3$s\x1b(Bd12345678e";
+		sm_edit e[] = {{21, 22, NULL}, {25, 26, "#"}};
+
+		out = rewrite("ISO-2022-JP", src, sizeof(src) - 1, e, 2, &n);
+		g_assert_cmpmem(out, n, "abc defgh\x1b$B$3$s\x1b(Bd1*345#78e", sizeof(src) - 1);
+		g_free(out);
+	}
+	{
+		/* an edit inside JIS X 0208 text after a long ASCII run: full-width mask */
+		const char src[] = "0123456789abcdef\x1b$B#4#2\x1b(B";
+		sm_edit e[] = {{21, 23, NULL}};
+
+		out = rewrite("ISO-2022-JP", src, sizeof(src) - 1, e, 1, &n);
+		g_assert_cmpmem(out, n, "0123456789abcdef\x1b$B#4!v\x1b(B", sizeof(src) - 1);
+		g_free(out);
+	}
+	{
+		/* an edit from the second byte of a JIS X 0208 pair: the copy ends
+		 * after the pair, the next pair is masked */
+		const char src[] = "\x1b$B#4#2\x1b(B";
+		sm_edit e[] = {{4, 7, NULL}};
+
+		out = rewrite("ISO-2022-JP", src, sizeof(src) - 1, e, 1, &n);
+		g_assert_cmpmem(out, n, "\x1b$B#4!v\x1b(B", sizeof(src) - 1);
+		g_free(out);
+	}
+	{
+		/* Shift_JIS: A, HIRAGANA A (2 bytes), B; an edit from inside the kana */
+		sm_edit e[] = {{2, 3, NULL}, {3, 4, NULL}};
+
+		out = rewrite("Shift_JIS", "A\x82\xa0" "B", 4, e, 2, &n);
+		g_assert_cmpmem(out, n, "A\x82\xa0*", 4);
+		g_free(out);
+	}
+	{
+		/* windows-1252: every byte one character, 8-bit ones too */
+		sm_edit e[] = {{12, 14, NULL}};
+
+		out = rewrite("windows-1252", "caf\xe9 12345678 90", 16, e, 1, &n);
+		g_assert_cmpmem(out, n, "caf\xe9 1234567**90", 16);
+		g_free(out);
+	}
+}
+
 /* UTF-7: base64 runs decoded across characters, '+-', a surrogate pair, a
  * malformed run; the map is monotone; masks are written by re-encoding. */
 static void test_utf7(void)
@@ -283,5 +337,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/rewrite_sjis_utf8_utf16", test_rewrite_sjis_utf8_utf16);
 	g_test_add_func("/charset/utf7", test_utf7);
 	g_test_add_func("/charset/labels", test_labels);
+	g_test_add_func("/charset/rewrite_copy_runs", test_rewrite_copy_runs);
 	return g_test_run();
 }

@@ -371,41 +371,6 @@ size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar 
 
 /* ------------------------------------------------------------------ decode */
 
-/* Bytes that every ASCII-compatible decoder here maps to themselves. */
-static bool plain_ascii(uint8_t b)
-{
-	return b < 0x80 && b != 0 && b != 0x1b && b != 0x0e && b != 0x0f;
-}
-
-/* Does the 8-byte word w hold a byte that is not plain_ascii?  High bit,
- * NUL, ESC, SO or SI (SO | 1 == SI): the classic "has a zero byte" test on
- * w and on w with those bytes turned into zeros. */
-static bool word_has_special(uint64_t w)
-{
-	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-	uint64_t esc = w ^ (ones * 0x1b), shift = (w | ones) ^ (ones * 0x0f);
-
-	return ((w | ((w - ones) & ~w) | ((esc - ones) & ~esc) | ((shift - ones) & ~shift)) &
-		highs) != 0;
-}
-
-/* The end of the run of plain_ascii bytes that starts at src[i]: eight bytes
- * at a time, then byte by byte within the word that ends it. */
-static size_t ascii_run_end(const uint8_t *src, size_t i, size_t len)
-{
-	uint64_t w;
-
-	while (len - i >= 8) {
-		memcpy(&w, src + i, 8);
-		if (word_has_special(w))
-			break;
-		i += 8;
-	}
-	while (i < len && plain_ascii(src[i]))
-		i++;
-	return i;
-}
-
 /* Bytes of c in UTF-8 (as g_unichar_to_utf8 counts them). */
 static int utf8_len(gunichar c)
 {
@@ -440,8 +405,8 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 		char buf[6];
 		int m;
 
-		if (plain_ascii(src[i]) && ascii_fast(&sp)) {
-			size_t j = ascii_run_end(src, i, len);
+		if (sm_cs_plain_ascii(src[i]) && ascii_fast(&sp)) {
+			size_t j = sm_cs_ascii_run_end(src, i, len);
 
 			if (out->len + (j - i) > max_out) {
 				*truncated = true;

@@ -11,6 +11,7 @@
 #include "utf7.h"
 
 #include <iconv.h>
+#include <string.h>
 
 #define NOCHAR SM_CS_NOCHAR
 
@@ -39,6 +40,42 @@ const gunichar *sm_cs_sbcs_table(const char *name);
 /* charset.c: one character at s[i]: its byte count (>= 1) and *c. */
 size_t sm_cs_step_cp932(const uint8_t *s, size_t len, size_t i, gunichar *c);
 size_t sm_cs_step_eucjp(const uint8_t *s, size_t len, size_t i, gunichar *c);
+/* A byte every ASCII-compatible stepper reads as itself, one byte, no state
+ * change (not NUL, ESC, SO or SI). */
+static inline bool sm_cs_plain_ascii(uint8_t b)
+{
+	return b < 0x80 && b != 0 && b != 0x1b && b != 0x0e && b != 0x0f;
+}
+
+/* Does the 8-byte word w hold a byte that is not sm_cs_plain_ascii?  High bit,
+ * NUL, ESC, SO or SI (SO | 1 == SI): the classic "has a zero byte" test on
+ * w and on w with those bytes turned into zeros. */
+static inline bool sm_cs_word_has_special(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t esc = w ^ (ones * 0x1b), shift = (w | ones) ^ (ones * 0x0f);
+
+	return ((w | ((w - ones) & ~w) | ((esc - ones) & ~esc) | ((shift - ones) & ~shift)) &
+		highs) != 0;
+}
+
+/* The end of the run of plain_ascii bytes that starts at src[i]: eight bytes
+ * at a time, then byte by byte within the word that ends it. */
+static inline size_t sm_cs_ascii_run_end(const uint8_t *src, size_t i, size_t len)
+{
+	uint64_t w;
+
+	while (len - i >= 8) {
+		memcpy(&w, src + i, 8);
+		if (sm_cs_word_has_special(w))
+			break;
+		i += 8;
+	}
+	while (i < len && sm_cs_plain_ascii(src[i]))
+		i++;
+	return i;
+}
+
 void sm_cs_stepper_init(stepper *sp, const sm_charset *cs);
 void sm_cs_stepper_done(stepper *sp);
 size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar *c);

@@ -82,6 +82,49 @@ static void mask_one(stepper *sp, gunichar c, size_t n, GByteArray *out)
 	}
 }
 
+/* Can the stepper pass plain ASCII bytes without stepping them?  They are
+ * one byte each and change no state, except in ISO-2022-JP outside ASCII
+ * mode and in the UTF-16 family. */
+static bool ascii_passes(const stepper *sp)
+{
+	switch (sp->cs->kind) {
+	case SM_CS_ISO2022JP:
+		return sp->st.mode == M_ASCII && !sp->st.so;
+	case SM_CS_UTF16LE:
+	case SM_CS_UTF16BE:
+	case SM_CS_UTF7:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Copy src[i, st) to out, tracking the stepper's state, and return where the
+ * copy ended (st, or past it when st falls inside a character, as stepping
+ * one character at a time would end).  Runs of plain ASCII are passed at
+ * once and the bytes copied in one append.
+ */
+static size_t copy_upto(stepper *sp, const uint8_t *src, size_t len, size_t i, size_t st,
+			GByteArray *out)
+{
+	size_t from = i;
+
+	while (i < st) {
+		gunichar c;
+
+		if (sm_cs_plain_ascii(src[i]) && ascii_passes(sp)) {
+			size_t j = sm_cs_ascii_run_end(src, i, st);
+
+			i = j;
+			continue;
+		}
+		i += sm_cs_step(sp, src, len, i, &c);
+	}
+	put(out, (const char *)src + from, i - from);
+	return i;
+}
+
 void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
 			const sm_edit *edits, size_t n, GByteArray *out)
 {
@@ -99,14 +142,7 @@ void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
 
 		if (st < i)
 			continue; /* overlapping or unsorted: skip rather than corrupt */
-		/* copy up to the edit, tracking state */
-		while (i < st) {
-			gunichar c;
-			size_t k = sm_cs_step(&sp, src, len, i, &c);
-
-			put(out, (const char *)src + i, k);
-			i += k;
-		}
+		i = copy_upto(&sp, src, len, i, st, out);
 		if (ed->ascii) {
 			bool was_ascii = sp.st.mode == M_ASCII && !sp.st.so;
 			cstate before = sp.st;
