@@ -257,6 +257,11 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# null-milter sets TCP_NODELAY on an inet: listener with the daemon's own code.
+$(BUILD)/bench/null_milter: tests/bench/null_milter.c milter/daemon/sockopt.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) -Imilter/daemon $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # The whole tree again with ASan+UBSan, in its own build directory.
 san-build:
 	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) OPT='-O1 -g' \
