@@ -49,6 +49,16 @@ bool sm_sniff_binary_magic(const uint8_t *d, size_t n)
 	return false;
 }
 
+/* Is one of the eight bytes at d below 0x20 (a NUL or another control)?
+ * The "has a byte less than n" word test, exact for n <= 128. */
+static bool has_control(const uint8_t *d)
+{
+	uint64_t x;
+
+	memcpy(&x, d, 8);
+	return ((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull) != 0;
+}
+
 bool sm_sniff_text(const uint8_t *d, size_t n, const char *name)
 {
 	size_t i, m = n < SM_SNIFF_BYTES ? n : SM_SNIFF_BYTES, nul = 0, odd = 0, bad = 0;
@@ -59,6 +69,10 @@ bool sm_sniff_text(const uint8_t *d, size_t n, const char *name)
 	if (!n || sm_sniff_binary_magic(d, n))
 		return false;
 	for (i = 0; i < m; i++) {
+		if ((i & 7) == 0 && m - i >= 8 && !has_control(d + i)) {
+			i += 7; /* eight bytes >= 0x20: nothing to count */
+			continue;
+		}
 		nul += d[i] == 0;
 		odd += d[i] == 0 && (i & 1);
 		bad += d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != 0x1b &&
