@@ -1,7 +1,9 @@
 /* test_charset.c - decoding with a map back, detection, and masks written in
  * the source charset (ISO-2022-JP escape state, Shift_JIS, EUC-JP, UTF-16). */
 #include "charset.h"
+#include "charset_impl.h"
 #include "testutil.h"
+#include "utf8.h"
 
 typedef struct decoded {
 	sm_tbuf b;
@@ -233,6 +235,35 @@ static void test_rewrite_copy_runs(void)
 	}
 }
 
+/* sm_cs_valid_utf8 (one pass, the ASCII prefix by words) answers as the
+ * ASCII loop plus sm_utf8_valid over the whole buffer did, NULs included. */
+static void test_valid_utf8(void)
+{
+	static const uint8_t alpha[] = {'a', ' ', 0x00, 0x7f, 0x80, 0xbf, 0xc3, 0xa9, 0xe3, 0x81,
+					0x82, 0xed, 0xa0, 0xf0, 0x9f, 0xff};
+	GRand *r = g_rand_new_with_seed(18);
+	uint8_t buf[40];
+	unsigned k, bad = 0;
+
+	for (k = 0; k < 50000; k++) {
+		size_t n = (size_t)g_rand_int_range(r, 0, sizeof(buf)), i;
+		int rare = g_rand_int_range(r, 0, 20);
+		bool ascii, ref_ascii = true, got, ref;
+
+		for (i = 0; i < n; i++)
+			buf[i] = g_rand_int_range(r, 0, 20) < rare
+					 ? alpha[g_rand_int_range(r, 0, sizeof(alpha))]
+					 : (uint8_t)g_rand_int_range(r, 0x20, 0x7f);
+		for (i = 0; i < n; i++)
+			ref_ascii &= buf[i] < 0x80;
+		ref = ref_ascii || sm_utf8_valid(buf, n);
+		got = sm_cs_valid_utf8(buf, n, &ascii);
+		bad += got != ref || ascii != ref_ascii;
+	}
+	g_assert_cmpuint(bad, ==, 0);
+	g_rand_free(r);
+}
+
 /* UTF-7: base64 runs decoded across characters, '+-', a surrogate pair, a
  * malformed run; the map is monotone; masks are written by re-encoding. */
 static void test_utf7(void)
@@ -338,5 +369,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/utf7", test_utf7);
 	g_test_add_func("/charset/labels", test_labels);
 	g_test_add_func("/charset/rewrite_copy_runs", test_rewrite_copy_runs);
+	g_test_add_func("/charset/valid_utf8", test_valid_utf8);
 	return g_test_run();
 }

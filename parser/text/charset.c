@@ -21,6 +21,7 @@
 #include "utf7.h"
 
 #include "fold.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -141,19 +142,11 @@ const gunichar *sm_cs_sbcs_table(const char *name)
 
 static size_t step_utf8(const uint8_t *s, size_t len, size_t i, gunichar *c)
 {
-	gunichar u;
+	size_t k;
+	gunichar u = sm_utf8_char(s + i, len - i, &k);
 
-	if (s[i] < 0x80) {
-		*c = s[i];
-		return 1;
-	}
-	u = g_utf8_get_char_validated((const char *)s + i, (gssize)(len - i));
-	if (u == (gunichar)-1 || u == (gunichar)-2) {
-		*c = 0xfffd;
-		return 1;
-	}
-	*c = u;
-	return g_utf8_skip[s[i]];
+	*c = k ? u : 0xfffd;
+	return k ? k : 1;
 }
 
 size_t sm_cs_step_cp932(const uint8_t *s, size_t len, size_t i, gunichar *c)

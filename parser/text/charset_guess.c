@@ -14,17 +14,29 @@
 
 #include <string.h>
 
+/*
+ * All ASCII (NUL allowed), or valid UTF-8 without NUL (sm_utf8_valid).  One
+ * pass: the ASCII prefix is read eight bytes at a time, noting any NUL, and
+ * only the rest is validated (no sequence can straddle the first 8-bit byte).
+ */
 bool sm_cs_valid_utf8(const uint8_t *s, size_t len, bool *ascii)
 {
-	size_t i;
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	size_t i = 0;
+	bool nul = false;
 
-	*ascii = true;
-	for (i = 0; i < len; i++)
-		if (s[i] >= 0x80) {
-			*ascii = false;
+	for (; len - i >= 8; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (w & highs)
 			break;
-		}
-	return *ascii || sm_utf8_valid(s, len);
+		nul |= ((w - ones) & ~w & highs) != 0;
+	}
+	for (; i < len && s[i] < 0x80; i++)
+		nul |= s[i] == 0;
+	*ascii = i == len;
+	return *ascii || (!nul && sm_utf8_valid(s + i, len - i));
 }
 
 bool sm_cs_has_iso2022_escape(const uint8_t *s, size_t len)

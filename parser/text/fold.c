@@ -10,6 +10,7 @@
  * few times the input (NFKC of one compatibility character).
  */
 #include "fold.h"
+#include "utf8.h"
 
 #include <string.h>
 
@@ -100,6 +101,7 @@ void sm_fold_into(const char *in, size_t len, sm_tbuf *out)
 	while (p < end) {
 		const char *q;
 		gunichar c;
+		size_t k;
 		uint32_t a = (uint32_t)(p - in);
 
 		if ((guchar)*p < 0x80) {
@@ -111,9 +113,9 @@ void sm_fold_into(const char *in, size_t len, sm_tbuf *out)
 			p = r;
 			continue;
 		}
-		c = g_utf8_get_char_validated(p, end - p);
-		q = (c == (gunichar)-1 || c == (gunichar)-2) ? p + 1 : g_utf8_next_char(p);
-		if (c == (gunichar)-1 || c == (gunichar)-2)
+		c = sm_utf8_char((const uint8_t *)p, (size_t)(end - p), &k);
+		q = k ? p + k : p + 1;
+		if (!k)
 			c = 0xfffd;
 		sm_fold_char(out, c, a, (uint32_t)(q - in));
 		p = q;
