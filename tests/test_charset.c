@@ -264,6 +264,39 @@ static void test_valid_utf8(void)
 	g_rand_free(r);
 }
 
+/* The resolver says a buffer is valid UTF-8 (no NUL, no BOM) only when it
+ * checked exactly that: what the view then takes as it is. */
+static void test_resolve_checked(void)
+{
+	static const struct {
+		const char *label, *src;
+		size_t len;
+		bool valid;
+	} t[] = {
+		{"utf-8", "caf\xc3\xa9 \xe6\x97\xa5", 9, true},
+		{"us-ascii", "plain", 5, true},
+		{"utf-8", "with a NUL\0 inside", 18, false},   /* ASCII but NUL */
+		{"utf-8", "caf\xc3\xa9\0", 6, false},          /* UTF-8 and NUL */
+		{"utf-8", "caf\xe9", 4, false},                /* invalid: guessed */
+		{"utf-8", "\xef\xbb\xbf" "abc", 6, false},     /* BOM */
+		{"iso-2022-jp", "plain", 5, false},
+		{"iso-8859-1", "caf\xe9", 4, false},
+		{NULL, "plain", 5, false},                     /* guessed: not known */
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		sm_charset cs;
+		bool valid = !t[i].valid;
+
+		sm_charset_resolve_checked(t[i].label, (const uint8_t *)t[i].src, t[i].len, &cs, &valid);
+		g_test_message("case %zu", i);
+		g_assert_cmpint(valid, ==, t[i].valid);
+		if (valid)
+			g_assert_true(sm_utf8_valid((const uint8_t *)t[i].src, t[i].len));
+	}
+}
+
 /* UTF-7: base64 runs decoded across characters, '+-', a surrogate pair, a
  * malformed run; the map is monotone; masks are written by re-encoding. */
 static void test_utf7(void)
@@ -370,5 +403,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/labels", test_labels);
 	g_test_add_func("/charset/rewrite_copy_runs", test_rewrite_copy_runs);
 	g_test_add_func("/charset/valid_utf8", test_valid_utf8);
+	g_test_add_func("/charset/resolve_checked", test_resolve_checked);
 	return g_test_run();
 }

@@ -52,6 +52,13 @@ typedef struct sm_charset {
  */
 void sm_charset_resolve(const char *label, const uint8_t *src, size_t len, sm_charset *out);
 
+/* sm_charset_resolve, and *utf8_valid: true when the answer is UTF-8 without
+ * BOM and src was found to be valid UTF-8 without NUL on the way (as
+ * sm_utf8_valid), so a caller holding the same bytes need not check again;
+ * false when not known. */
+void sm_charset_resolve_checked(const char *label, const uint8_t *src, size_t len, sm_charset *out,
+				bool *utf8_valid);
+
 /*
  * Decode src to UTF-8, appended to `out` with, for every byte, the source
  * range it came from; with `fold`, folded as the view folds (sm_fold_char).

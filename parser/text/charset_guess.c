@@ -15,11 +15,17 @@
 #include <string.h>
 
 /*
- * All ASCII (NUL allowed), or valid UTF-8 without NUL (sm_utf8_valid).  One
+ * All ASCII (NUL allowed), or valid UTF-8 without NUL (sm_utf8_valid); with
+ * strict (may be NULL), whether sm_utf8_valid holds for all of s.  One
  * pass: the ASCII prefix is read eight bytes at a time, noting any NUL, and
  * only the rest is validated (no sequence can straddle the first 8-bit byte).
  */
 bool sm_cs_valid_utf8(const uint8_t *s, size_t len, bool *ascii)
+{
+	return sm_cs_valid_utf8_nul(s, len, ascii, NULL);
+}
+
+bool sm_cs_valid_utf8_nul(const uint8_t *s, size_t len, bool *ascii, bool *strict)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	size_t i = 0;
@@ -36,7 +42,16 @@ bool sm_cs_valid_utf8(const uint8_t *s, size_t len, bool *ascii)
 	for (; i < len && s[i] < 0x80; i++)
 		nul |= s[i] == 0;
 	*ascii = i == len;
-	return *ascii || (!nul && sm_utf8_valid(s + i, len - i));
+	if (*ascii) {
+		if (strict)
+			*strict = !nul;
+		return true;
+	}
+	if (nul || !sm_utf8_valid(s + i, len - i))
+		return false;
+	if (strict)
+		*strict = true;
+	return true;
 }
 
 bool sm_cs_has_iso2022_escape(const uint8_t *s, size_t len)

@@ -82,6 +82,7 @@ size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar 
 
 /* charset_guess.c */
 bool sm_cs_valid_utf8(const uint8_t *s, size_t len, bool *ascii);
+bool sm_cs_valid_utf8_nul(const uint8_t *s, size_t len, bool *ascii, bool *strict);
 bool sm_cs_has_iso2022_escape(const uint8_t *s, size_t len);
 void sm_cs_set(sm_charset *out, sm_cs_kind k, const char *name, bool detected);
 void sm_cs_guess(const uint8_t *s, size_t len, sm_charset *out);

@@ -19,17 +19,19 @@
 
 /*
  * What the bytes say against a label of a family: the decoder is set in
- * *out, or guessing decides (the label lies).  l is the cleaned label.
+ * *out, or guessing decides (the label lies).  l is the cleaned label;
+ * *strict is set when the bytes were found valid UTF-8 without NUL.
  */
 typedef void (*label_check)(const char *l, const uint8_t *s, size_t len, sm_charset *out,
-			    sm_cs_kind kind, const char *name);
+			    sm_cs_kind kind, const char *name, bool *strict);
 
 /* 7-bit by definition (ISO-2022-JP, UTF-7): 8-bit data means the label lies. */
 static void check_7bit(const char *l, const uint8_t *s, size_t len, sm_charset *out,
-		       sm_cs_kind kind, const char *name)
+		       sm_cs_kind kind, const char *name, bool *strict)
 {
 	bool ascii;
 
+	(void)strict;
 	if (!sm_cs_valid_utf8(s, len, &ascii) || !ascii)
 		sm_cs_guess(s, len, out);
 	else
@@ -38,22 +40,26 @@ static void check_7bit(const char *l, const uint8_t *s, size_t len, sm_charset *
 
 /* UTF-8 and US-ASCII: invalid UTF-8, or ISO-2022 escapes in ASCII, lie. */
 static void check_utf8(const char *l, const uint8_t *s, size_t len, sm_charset *out,
-		       sm_cs_kind kind, const char *name)
+		       sm_cs_kind kind, const char *name, bool *strict)
 {
-	bool ascii;
+	bool ascii, valid = false;
 
-	if (!sm_cs_valid_utf8(s, len, &ascii) || (ascii && sm_cs_has_iso2022_escape(s, len)))
+	if (!sm_cs_valid_utf8_nul(s, len, &ascii, &valid) ||
+	    (ascii && sm_cs_has_iso2022_escape(s, len)))
 		sm_cs_guess(s, len, out);
-	else
+	else {
 		sm_cs_set(out, kind, name ? name : l, false);
+		*strict = valid;
+	}
 }
 
 /* Shift_JIS and EUC-JP: 7-bit bytes with ISO-2022 escapes are ISO-2022-JP. */
 static void check_jp8(const char *l, const uint8_t *s, size_t len, sm_charset *out,
-		      sm_cs_kind kind, const char *name)
+		      sm_cs_kind kind, const char *name, bool *strict)
 {
 	bool ascii;
 
+	(void)strict;
 	if (sm_cs_valid_utf8(s, len, &ascii) && ascii && sm_cs_has_iso2022_escape(s, len))
 		sm_cs_set(out, SM_CS_ISO2022JP, "ISO-2022-JP", true);
 	else
@@ -62,10 +68,11 @@ static void check_jp8(const char *l, const uint8_t *s, size_t len, sm_charset *o
 
 /* UTF-16 has no byte check (a BOM was handled before). */
 static void check_none(const char *l, const uint8_t *s, size_t len, sm_charset *out,
-		       sm_cs_kind kind, const char *name)
+		       sm_cs_kind kind, const char *name, bool *strict)
 {
 	(void)s;
 	(void)len;
+	(void)strict;
 	sm_cs_set(out, kind, name ? name : l, false);
 }
 
@@ -163,9 +170,18 @@ static bool resolve_bom(const char *label, const uint8_t *s, size_t len, sm_char
 
 void sm_charset_resolve(const char *label, const uint8_t *s, size_t len, sm_charset *out)
 {
+	sm_charset_resolve_checked(label, s, len, out, NULL);
+}
+
+void sm_charset_resolve_checked(const char *label, const uint8_t *s, size_t len, sm_charset *out,
+				bool *utf8_valid)
+{
 	char l[40];
 	size_t f;
+	bool strict = false;
 
+	if (utf8_valid)
+		*utf8_valid = false;
 	memset(out, 0, sizeof(*out));
 	if (resolve_bom(label, s, len, out))
 		return;
@@ -177,7 +193,10 @@ void sm_charset_resolve(const char *label, const uint8_t *s, size_t len, sm_char
 	}
 	for (f = 0; f < G_N_ELEMENTS(families); f++)
 		if (in_family(l, &families[f])) {
-			families[f].check(l, s, len, out, families[f].kind, families[f].name);
+			families[f].check(l, s, len, out, families[f].kind, families[f].name,
+					  &strict);
+			if (utf8_valid)
+				*utf8_valid = strict && out->kind == SM_CS_UTF8 && !out->bom;
 			return;
 		}
 	resolve_iconv(l, s, len, out);

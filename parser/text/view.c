@@ -33,20 +33,21 @@ static void compose(sm_tbuf *outer, const sm_tbuf *inner)
 }
 
 /* Valid UTF-8 without BOM or NUL within the bound: its decoding is itself,
- * byte for byte, with the identity map. */
-static bool utf8_as_is(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len)
+ * byte for byte, with the identity map.  checked: known valid already. */
+static bool utf8_as_is(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len,
+		       bool checked)
 {
 	return cs->kind == SM_CS_UTF8 && cs->bom == 0 && len <= max_len &&
-	       sm_utf8_valid(src, len);
+	       (checked || sm_utf8_valid(src, len));
 }
 
 /* The visible text of HTML src into mid, mapped to src; *hq: the quote point. */
 static void html_stage(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len,
-		       sm_tbuf *mid, size_t *hq, bool *trunc)
+		       bool checked, sm_tbuf *mid, size_t *hq, bool *trunc)
 {
 	sm_tbuf dec;
 
-	if (utf8_as_is(cs, src, len, max_len)) {
+	if (utf8_as_is(cs, src, len, max_len, checked)) {
 		/* decoding would copy it byte for byte: read the HTML in place */
 		sm_tbuf_init(mid, len);
 		sm_html_visible((const char *)src, len, mid, hq);
@@ -62,17 +63,29 @@ static void html_stage(const sm_charset *cs, const uint8_t *src, size_t len, siz
 	sm_tbuf_free(&dec);
 }
 
+static sm_view *view_new(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
+			 size_t max_len, bool checked, bool *truncated);
+
 sm_view *sm_view_new(const uint8_t *src, size_t len, const char *charset, bool html,
 		     size_t max_len, bool *truncated)
 {
 	sm_charset cs;
+	bool checked = false;
 
-	sm_charset_resolve(charset, src ? src : (const uint8_t *)"", src ? len : 0, &cs);
-	return sm_view_new_cs(src, len, &cs, html, max_len, truncated);
+	/* resolving a UTF-8 label validates the bytes: the view need not again */
+	sm_charset_resolve_checked(charset, src ? src : (const uint8_t *)"", src ? len : 0, &cs,
+				   &checked);
+	return view_new(src, len, &cs, html, max_len, checked && src, truncated);
 }
 
 sm_view *sm_view_new_cs(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
 			size_t max_len, bool *truncated)
+{
+	return view_new(src, len, cs, html, max_len, false, truncated);
+}
+
+static sm_view *view_new(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
+			 size_t max_len, bool checked, bool *truncated)
 {
 	sm_tbuf mid, fin;
 	sm_view *v = g_new0(sm_view, 1);
@@ -93,7 +106,7 @@ sm_view *sm_view_new_cs(const uint8_t *src, size_t len, const sm_charset *cs, bo
 		v->quote_start = fin.len;
 		goto done;
 	}
-	html_stage(&v->cs, src, len, max_len, &mid, &hq, &trunc);
+	html_stage(&v->cs, src, len, max_len, checked, &mid, &hq, &trunc);
 	sm_tbuf_init(&fin, mid.len);
 	sm_fold_into(mid.text, mid.len, &fin);
 	/* the first view byte that comes from at or after the quote point */
