@@ -120,7 +120,7 @@ static void test_compose_vs_naive(void)
 	GRand *r = g_rand_new_with_seed(7);
 	int round;
 
-	for (round = 0; round < 200; round++) {
+	for (round = 0; round < 1000; round++) {
 		sm_vmap in, out, comp, ref_m;
 		naive ni, no, ref;
 		size_t i, inner_len;
@@ -143,6 +143,8 @@ static void test_compose_vs_naive(void)
 
 			if (g_rand_boolean(r))
 				vw = 1, sw = 1, cnt = (size_t)g_rand_int_range(r, 1, 40);
+			else if (g_rand_boolean(r)) /* a run of wider units (kanji from UTF-8) */
+				cnt = (size_t)g_rand_int_range(r, 1, 6);
 			if (at + sw * cnt > inner_len)
 				sw = 1, cnt = inner_len - at;
 			if (g_rand_int_range(r, 0, 8) == 0) {

@@ -311,15 +311,27 @@ static void compose_entry(const cursor *o, cursor *in, size_t inner_len, sm_vmap
 			return;
 		}
 		cursor_get(in, a, &s, &e);
-		if (o->sw == 1 && in->vw == 1) {
+		if (o->sw == in->vw && (a - in->v0) % in->vw == 0) {
 			/* one outer unit per inner unit: the rest of the inner entry at once */
-			size_t n = in->v0 + in->count - a;
+			size_t n = (in->v0 + in->vw * in->count - a) / in->vw;
 
 			if (n > o->count - k)
 				n = o->count - k;
 			sm_vmap_add(out, o->vw, s, in->sw, n);
 			k += n;
 			continue;
+		}
+		if (in->vw == 1 && in->sw == 1 && o->sw > 1) {
+			/* inner copied byte for byte: outer units map to o->sw bytes each */
+			size_t n = (in->v0 + in->count - a) / o->sw;
+
+			if (n > o->count - k)
+				n = o->count - k;
+			if (n) {
+				sm_vmap_add(out, o->vw, s, o->sw, n);
+				k += n;
+				continue;
+			}
 		}
 		if (z > a) {
 			cursor_get(in, z - 1, &e2, &e);
