@@ -52,24 +52,6 @@ size_t sm_vmap_bytes(const sm_vmap *m)
 
 /* ------------------------------------------------------------------ coding */
 
-static void put_byte(sm_vmap *m, uint8_t b)
-{
-	if (m->code_len == m->code_cap) {
-		m->code_cap = m->code_cap ? m->code_cap + m->code_cap / 2 : 256;
-		m->code = g_realloc(m->code, m->code_cap);
-	}
-	m->code[m->code_len++] = b;
-}
-
-static void put_varint(sm_vmap *m, uint64_t v)
-{
-	while (v >= 0x80) {
-		put_byte(m, (uint8_t)(v | 0x80));
-		v >>= 7;
-	}
-	put_byte(m, (uint8_t)v);
-}
-
 static uint64_t get_varint(const uint8_t *code, size_t *off)
 {
 	uint64_t v = 0;
@@ -84,11 +66,35 @@ static uint64_t get_varint(const uint8_t *code, size_t *off)
 	return v;
 }
 
+/* Room for one more entry: a header byte and four varints of at most ten
+ * bytes, so flush writes without a check per byte. */
+#define ENTRY_MAX 41
+
+static void reserve_entry(sm_vmap *m)
+{
+	if (m->code_cap - m->code_len >= ENTRY_MAX)
+		return;
+	m->code_cap = m->code_cap ? m->code_cap + m->code_cap / 2 : 256;
+	if (m->code_cap - m->code_len < ENTRY_MAX)
+		m->code_cap = m->code_len + ENTRY_MAX;
+	m->code = g_realloc(m->code, m->code_cap);
+}
+
+static uint8_t *put_varint_at(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
 /* Write the open entry out (and a checkpoint every SM_VMAP_CK entries). */
 static void flush(sm_vmap *m)
 {
 	int64_t delta = (int64_t)m->o_s0 - (int64_t)m->enc_send;
-	uint8_t h = 0;
+	uint8_t h = 0, *p;
 
 	if (!m->open)
 		return;
@@ -103,15 +109,18 @@ static void flush(sm_vmap *m)
 	h |= m->o_sw >= 1 && m->o_sw <= 3 ? (uint8_t)(m->o_sw << 2) : 0;
 	h |= m->o_count != 1 ? 0x10 : 0;
 	h |= delta ? 0x20 : 0;
-	put_byte(m, h);
+	reserve_entry(m);
+	p = m->code + m->code_len;
+	*p++ = h;
 	if (!(h & 3))
-		put_varint(m, m->o_vw);
+		p = put_varint_at(p, m->o_vw);
 	if (!(h & 0xc))
-		put_varint(m, m->o_sw);
+		p = put_varint_at(p, m->o_sw);
 	if (h & 0x10)
-		put_varint(m, m->o_count);
+		p = put_varint_at(p, m->o_count);
 	if (h & 0x20)
-		put_varint(m, delta < 0 ? ((uint64_t)(-delta) << 1) - 1 : (uint64_t)delta << 1);
+		p = put_varint_at(p, delta < 0 ? ((uint64_t)(-delta) << 1) - 1 : (uint64_t)delta << 1);
+	m->code_len = (size_t)(p - m->code);
 	m->n_entries++;
 	m->enc_vlen += m->o_vw * m->o_count;
 	m->enc_send = m->o_s0 + (uint32_t)(m->o_count * m->o_sw);
