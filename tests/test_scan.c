@@ -475,6 +475,33 @@ static void test_sbcs_label_lie(void)
 	sm_policy_unref(p);
 }
 
+/* sm_scan_warm scans its built-in message whole (it reports a scan that
+ * could not, here a message over max_message_bytes) and changes nothing a
+ * later scan sees. */
+static void test_warm(void)
+{
+	const char msg[] = "From: a@example.jp\r\nTo: support@vendor.example\r\n"
+			   "Subject: x\r\n\r\ncard 4111 1111 1111 1111\r\n";
+	static const char *const rcpts[] = {"support@vendor.example", NULL};
+	sm_envelope env = {"Q1", "a@example.jp", rcpts};
+	sm_policy *p = policy(""), *small = policy("limits: { max_message_bytes = 1024; };");
+	sm_result *before = sm_scan_mem(p, msg, sizeof(msg) - 1, &env, NOW), *after;
+	char *j1 = sm_result_json(before), *j2;
+
+	g_assert_cmpint(sm_scan_warm(p), ==, 0);
+	g_assert_cmpint(sm_scan_warm(p), ==, 0); /* again: nothing left over */
+	g_assert_cmpint(sm_scan_warm(small), ==, -1);
+	after = sm_scan_mem(p, msg, sizeof(msg) - 1, &env, NOW);
+	j2 = sm_result_json(after);
+	g_assert_cmpstr(j1, ==, j2);
+	g_free(j1);
+	g_free(j2);
+	sm_result_free(before);
+	sm_result_free(after);
+	sm_policy_unref(p);
+	sm_policy_unref(small);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -488,6 +515,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/headers_only_message", test_headers_only_message);
 	g_test_add_func("/scan/top_header_index", test_top_header_index);
 	g_test_add_func("/scan/eml_attachment", test_eml_attachment);
+	g_test_add_func("/scan/warm", test_warm);
 	g_test_add_func("/scan/uuencoded", test_uuencoded);
 	g_test_add_func("/scan/sbcs_label_lie", test_sbcs_label_lie);
 	return g_test_run();

@@ -68,6 +68,15 @@ typedef struct sm_envelope {
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now);
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now);
+
+/*
+ * Build, once per process, what a first scan would build (tables, the
+ * detectors' patterns, iconv modules) by scanning a built-in message; call
+ * it in a parent before forking scanning workers.  0, or -1 if that scan
+ * did not reach the detectors (failed, over a limit, or every detector
+ * off).  Nothing is logged; the policy is not changed.
+ */
+int sm_scan_warm(sm_policy *p);
 void sm_result_free(sm_result *r);
 
 sm_verdict sm_result_verdict(const sm_result *r);
