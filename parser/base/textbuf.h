@@ -84,12 +84,15 @@ static inline int sm_utf8_put(gunichar c, char *buf)
 	return g_unichar_to_utf8(c, buf);
 }
 
+/* c as UTF-8, mapping to input range [a, z): written in place, no memcpy. */
 static inline void sm_tbuf_char(sm_tbuf *b, gunichar c, uint32_t a, uint32_t z)
 {
-	char buf[6];
-	int n = sm_utf8_put(c, buf);
+	int n;
 
-	sm_tbuf_emit(b, buf, (size_t)n, a, z);
+	sm_tbuf_reserve(b, 6);
+	n = sm_utf8_put(c, b->text + b->len);
+	sm_vmap_add(&b->map, (size_t)n, a, z - a, 1);
+	b->len += (size_t)n;
 }
 
 /* Drop the text after len bytes; len lies in the last emit or run. */

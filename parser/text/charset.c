@@ -332,7 +332,8 @@ void sm_cs_stepper_done(stepper *sp)
 		iconv_close(sp->cd);
 }
 
-size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar *c)
+/* The step of sp's charset; inline in the decoding loop, sm_cs_step outside. */
+static inline size_t step_any(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar *c)
 {
 	switch (sp->cs->kind) {
 	case SM_CS_UTF8:
@@ -360,6 +361,11 @@ size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar 
 	}
 	*c = 0xfffd;
 	return 1;
+}
+
+size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar *c)
+{
+	return step_any(sp, s, len, i, c);
 }
 
 /* ------------------------------------------------------------------ decode */
@@ -409,7 +415,7 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 			i = j;
 			continue;
 		}
-		n = sm_cs_step(&sp, src, len, i, &c);
+		n = step_any(&sp, src, len, i, &c);
 		if (n == 0 || n > len - i)
 			n = len - i; /* cannot happen; keeps the loop finite */
 		i += n;
@@ -423,7 +429,7 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 			break;
 		}
 		if (fold)
-			sm_fold_char(out, c, (uint32_t)(i - n), (uint32_t)i);
+			sm_fold_put(out, c, (uint32_t)(i - n), (uint32_t)i);
 		else
 			sm_tbuf_emit(out, buf, (size_t)m, (uint32_t)(i - n), (uint32_t)i);
 	}

@@ -173,7 +173,7 @@ void sm_fold_into(const char *in, size_t len, sm_tbuf *out)
 		q = k ? p + k : p + 1;
 		if (!k)
 			c = 0xfffd;
-		sm_fold_char(out, c, a, (uint32_t)(q - in));
+		sm_fold_put(out, c, a, (uint32_t)(q - in));
 		p = q;
 	}
 	sm_tbuf_finish(out);

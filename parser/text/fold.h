@@ -14,6 +14,16 @@
 /* Fold one character c from input range [a, z) into out. */
 void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z);
 
+/* Characters folding leaves as they are: ASCII, kana, CJK ideographs (most
+ * of Japanese text), written without the call. */
+static inline void sm_fold_put(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z)
+{
+	if (c < 0x80 || (c >= 0x3041 && c < 0x3200) || (c >= 0x3400 && c < 0xa000))
+		sm_tbuf_char(out, c, a, z);
+	else
+		sm_fold_char(out, c, a, z);
+}
+
 /* Fold valid UTF-8 in[0, len) into out (maps are offsets into in), then
  * finish out. */
 void sm_fold_into(const char *in, size_t len, sm_tbuf *out);
