@@ -2,6 +2,7 @@
  * the source charset (ISO-2022-JP escape state, Shift_JIS, EUC-JP, UTF-16). */
 #include "charset.h"
 #include "charset_impl.h"
+#include "fold.h"
 #include "testutil.h"
 #include "utf8.h"
 
@@ -297,6 +298,126 @@ static void test_resolve_checked(void)
 	}
 }
 
+/* The old decoding loop, one character at a time (sm_cs_step, sm_fold_char,
+ * sm_tbuf_emit): the reference for the run paths of sm_charset_decode. */
+static void ref_decode(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_out,
+		       bool fold, sm_tbuf *out, bool *truncated)
+{
+	stepper sp;
+	size_t i = cs->bom < len ? cs->bom : len;
+
+	sm_cs_stepper_init(&sp, cs);
+	*truncated = false;
+	while (i < len) {
+		gunichar c;
+		size_t n = sm_cs_step(&sp, src, len, i, &c);
+		char buf[8];
+		int m;
+
+		i += n;
+		if (c == SM_CS_NOCHAR)
+			continue;
+		if (c == 0 || c > 0x10ffff)
+			c = c ? 0xfffd : ' ';
+		m = g_unichar_to_utf8(c, buf);
+		if (out->len + m > max_out) {
+			*truncated = true;
+			break;
+		}
+		if (fold)
+			sm_fold_char(out, c, (uint32_t)(i - n), (uint32_t)i);
+		else
+			sm_tbuf_emit(out, buf, (size_t)m, (uint32_t)(i - n), (uint32_t)i);
+	}
+	sm_tbuf_finish(out);
+	sm_cs_stepper_done(&sp);
+}
+
+/* sm_charset_decode and the reference give the same text, map and cut. */
+static unsigned same_decode(const char *label, const uint8_t *src, size_t len, size_t max_out,
+			    bool fold)
+{
+	sm_charset cs;
+	sm_tbuf a, b;
+	bool ta, tb;
+	size_t k;
+	unsigned bad = 0;
+
+	sm_charset_resolve(label, src, len, &cs);
+	sm_tbuf_init(&a, len);
+	sm_tbuf_init(&b, len);
+	sm_charset_decode(&cs, src, len, max_out, fold, &a, &ta);
+	ref_decode(&cs, src, len, max_out, fold, &b, &tb);
+	if (ta != tb || a.len != b.len || memcmp(a.text, b.text, a.len) != 0)
+		bad++;
+	for (k = 0; !bad && k < a.len; k++) {
+		uint32_t s1, e1, s2, e2;
+
+		sm_vmap_get(&a.map, k, &s1, &e1);
+		sm_vmap_get(&b.map, k, &s2, &e2);
+		bad += s1 != s2 || e1 != e2;
+	}
+	if (bad)
+		g_test_message("%s, %zu bytes, max_out %zu, fold %d: decodings differ", label, len,
+			       max_out, fold);
+	sm_tbuf_free(&a);
+	sm_tbuf_free(&b);
+	return bad;
+}
+
+/* Random Japanese text (kana, kanji, punctuation, full-width and half-width
+ * forms, a circled number, Greek, no ASCII: the ASCII fast path cuts a run
+ * at its start, the old loop byte by byte) in UTF-8 and ISO-2022-JP: the
+ * run paths decode it as the old loop did, at every max_out up to 40 bytes
+ * and unbounded, folded and not. */
+static void test_decode_runs(void)
+{
+	static const gunichar pool[] = {0x3042, 0x3093, 0x30a2, 0x30f3, 0x3001, 0x3002, 0x300c,
+					0x65e5, 0x672c, 0x8a9e, 0x9ed2, 0xff11, 0xff21, 0x2460,
+					0x3000, 0x2015, 0x00d7, 0x0391, 0x3231, 0xff76, 0xff9e};
+	GRand *r = g_rand_new_with_seed(18);
+	unsigned bad = 0;
+	int k;
+
+	for (k = 0; k < 400; k++) {
+		GString *u = g_string_new(NULL), *j = g_string_new(NULL);
+		int n = g_rand_int_range(r, 0, 30), i;
+		char *jis;
+		gsize jl = 0;
+		size_t max;
+
+		for (i = 0; i < n; i++)
+			g_string_append_unichar(u, pool[g_rand_int_range(r, 0, G_N_ELEMENTS(pool))]);
+		/* ISO-2022-JP from the characters JIS X 0208 has (the first 13 and
+		 * 15-17 of the pool) */
+		for (i = 0; i < n; i++) {
+			int c = g_rand_int_range(r, 0, 16);
+
+			g_string_append_unichar(j, pool[c < 13 ? c : c + 1]);
+		}
+		jis = g_convert(j->str, (gssize)j->len, "ISO-2022-JP", "UTF-8", NULL, &jl, NULL);
+		g_assert_nonnull(jis);
+		if (g_rand_int_range(r, 0, 4) == 0) /* an invalid byte in the middle */
+			g_string_insert_c(u, (gssize)(u->len / 2), (char)0xe5);
+		for (max = 0; max <= 40; max++) {
+			bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, max, max & 1);
+			if (jis)
+				bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max, max & 1);
+		}
+		bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, (size_t)-1, true);
+		bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, (size_t)-1, false);
+		if (jis) {
+			bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, (size_t)-1, true);
+			bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, (size_t)-1, false);
+		}
+		g_free(jis);
+		g_string_free(u, TRUE);
+		g_string_free(j, TRUE);
+	}
+	g_assert_cmpuint(bad, ==, 0);
+	g_rand_free(r);
+}
+
 /* UTF-7: base64 runs decoded across characters, '+-', a surrogate pair, a
  * malformed run; the map is monotone; masks are written by re-encoding. */
 static void test_utf7(void)
@@ -404,5 +525,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/rewrite_copy_runs", test_rewrite_copy_runs);
 	g_test_add_func("/charset/valid_utf8", test_valid_utf8);
 	g_test_add_func("/charset/resolve_checked", test_resolve_checked);
+	g_test_add_func("/charset/decode_runs", test_decode_runs);
 	return g_test_run();
 }

@@ -18,6 +18,8 @@ static void test_fold(void)
 		{"ｶﾞｲﾄﾞ", "ガイド"},
 		{"①㈱", "1(株)"},
 		{"4111\u22121111", "4111-1111"},
+		/* a voiced mark after a run of kana and kanji composes with its last */
+		{"日本語のかﾞ、ｶﾞ。", "日本語のが、ガ。"},
 	};
 	size_t i;
 

@@ -53,6 +53,17 @@ static inline void sm_tbuf_emit(sm_tbuf *b, const char *bytes, size_t n, uint32_
 	b->len += n;
 }
 
+/* count units of vw bytes copied from bytes, unit k mapping to
+ * [a + k*sw, a + (k+1)*sw): a run of characters of one width. */
+static inline void sm_tbuf_emit_units(sm_tbuf *b, const char *bytes, size_t count, size_t vw,
+				      uint32_t a, uint32_t sw)
+{
+	sm_tbuf_reserve(b, count * vw);
+	memcpy(b->text + b->len, bytes, count * vw);
+	sm_vmap_add(&b->map, vw, a, sw, count);
+	b->len += count * vw;
+}
+
 /* n bytes copied one to one: byte i maps to [base + i, base + i + 1). */
 static inline void sm_tbuf_run(sm_tbuf *b, const char *bytes, size_t n, uint32_t base)
 {

@@ -390,6 +390,48 @@ static bool ascii_fast(const stepper *sp)
 	}
 }
 
+/*
+ * Runs that need no stepping one character at a time: kept kanji and kana
+ * (sm_fold_keeps) as three-byte UTF-8 are their own bytes; in ISO-2022-JP's
+ * JIS X 0208 mode, pairs that map to kept three-byte characters.  Both write
+ * what stepping, folding and sm_tbuf_char would, a character at a time
+ * under max_out.  Return the new position, i if there is no such run here;
+ * *full when max_out stopped the run.
+ */
+static size_t utf8_kept_run(const uint8_t *src, size_t i, size_t len, size_t max_out,
+			    sm_tbuf *out, bool *full)
+{
+	size_t j = sm_fold_kept3_end(src, i, len), n = (j - i) / 3;
+	size_t room = max_out > out->len ? (max_out - out->len) / 3 : 0;
+
+	if (n > room) {
+		n = room;
+		*full = true;
+	}
+	if (n)
+		sm_tbuf_emit_units(out, (const char *)src + i, n, 3, (uint32_t)i, 3);
+	return i + 3 * n;
+}
+
+static size_t jis_kept_run(const uint8_t *src, size_t i, size_t len, size_t max_out,
+			   sm_tbuf *out, bool *full)
+{
+	while (i + 1 < len && src[i] >= 0x21 && src[i] <= 0x7e && src[i + 1] >= 0x21 &&
+	       src[i + 1] <= 0x7e) {
+		gunichar c = jis208(src[i], src[i + 1]);
+
+		if (c < 0x800 || !sm_fold_keeps(c))
+			break;
+		if (out->len + 3 > max_out) {
+			*full = true;
+			break;
+		}
+		sm_tbuf_char(out, c, (uint32_t)i, (uint32_t)i + 2);
+		i += 2;
+	}
+	return i;
+}
+
 void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_out,
 		       bool fold, sm_tbuf *out, bool *truncated)
 {
@@ -414,6 +456,22 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 			sm_tbuf_run(out, (const char *)src + i, j - i, (uint32_t)i);
 			i = j;
 			continue;
+		}
+		if ((cs->kind == SM_CS_UTF8 && src[i] >= 0xe3 && src[i] <= 0xe9) ||
+		    (cs->kind == SM_CS_ISO2022JP && sp.st.mode == M_JIS208 && !sp.st.so)) {
+			bool full = false;
+			size_t j = cs->kind == SM_CS_UTF8
+					   ? utf8_kept_run(src, i, len, max_out, out, &full)
+					   : jis_kept_run(src, i, len, max_out, out, &full);
+
+			if (full) {
+				*truncated = true;
+				break;
+			}
+			if (j > i) {
+				i = j;
+				continue;
+			}
 		}
 		n = step_any(&sp, src, len, i, &c);
 		if (n == 0 || n > len - i)

@@ -116,8 +116,8 @@ void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z)
 		sm_tbuf_emit(out, &ch, 1, a, z);
 		return;
 	}
-	/* kana and CJK ideographs, most of Japanese text, fold to themselves */
-	if ((c >= 0x3041 && c < 0x3200) || (c >= 0x3400 && c < 0xa000)) {
+	/* CJK punctuation, kana and ideographs, most of Japanese text, stay */
+	if (sm_fold_keeps(c)) {
 		sm_tbuf_char(out, c, a, z);
 		return;
 	}
@@ -162,11 +162,20 @@ void sm_fold_into(const char *in, size_t len, sm_tbuf *out)
 
 		if ((guchar)*p < 0x80) {
 			const char *r = p + 1;
+			uint64_t w;
 
+			while (end - r >= 8 && (memcpy(&w, r, 8), !(w & 0x8080808080808080ull)))
+				r += 8;
 			while (r < end && (guchar)*r < 0x80)
 				r++;
 			sm_tbuf_run(out, p, r - p, a);
 			p = r;
+			continue;
+		}
+		q = in + sm_fold_kept3_end((const uint8_t *)in, (size_t)(p - in), len);
+		if (q > p) { /* kept kanji and kana: their own bytes, 3 per unit */
+			sm_tbuf_emit_units(out, p, (size_t)(q - p) / 3, 3, a, 3);
+			p = q;
 			continue;
 		}
 		c = sm_utf8_char((const uint8_t *)p, (size_t)(end - p), &k);
