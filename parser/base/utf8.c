@@ -68,6 +68,13 @@ bool sm_utf8_valid(const uint8_t *s, size_t len)
 			i++;
 			continue;
 		}
+		/* three-byte characters without the overlong and surrogate edges
+		 * (lead E1-EC, EE-EF: all of kana and kanji), in a tight loop */
+		while (len - i >= 3 && ((s[i] >= 0xe1 && s[i] <= 0xec) || s[i] == 0xee || s[i] == 0xef) &&
+		       cont(s[i + 1]) && cont(s[i + 2]))
+			i += 3;
+		if (i == len || s[i] < 0x80)
+			continue;
 		if (!(k = multi(s + i, len - i)))
 			return false;
 		i += k;
