@@ -17,6 +17,7 @@
  * flight keep their share; a message reads the ceiling from its own policy)
  * and the pid file.
  */
+#include "audit.h"
 #include "budget.h"
 #include "daemon.h"
 #include "sockopt.h"

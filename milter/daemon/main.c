@@ -6,10 +6,11 @@
  *   support-milter -n [-c FILE]
  *   support-milter -V
  *   support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]
- *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD]
+ *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit]
  *
  * --test exit status: 0 delivered, 1 not delivered, 2 usage/config/I-O error.
  */
+#include "audit.h"
 #include "daemon.h"
 #include "spool.h"
 #include "scan.h"
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 		"       support-milter -n [-c FILE]      check the configuration (exit 0 or 2)\n"
 		"       support-milter -V                print the version\n"
 		"       support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]\n"
-		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD]\n");
+		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit]\n");
 }
 
 static int write_fd(void *ud, const void *buf, size_t len)
@@ -68,6 +69,7 @@ static time_t parse_now(const char *s)
 typedef struct test_opts {
 	const char *conf, *in, *out, *from, *now;
 	GPtrArray *rcpts;
+	bool audit;   /* print the audit record instead of the --test object */
 } test_opts;
 
 static int write_output(const sm_result *r, const char *path)
@@ -123,7 +125,14 @@ static int run_test(const test_opts *t)
 	status = (v == SM_V_ACCEPT || v == SM_V_MODIFY) ? 0 : 1;
 	if (status == 0 && t->out && write_output(r, t->out) < 0)
 		status = 2;
-	json = sm_result_json(r);
+	if (t->audit) {
+		char *content = sm_result_audit_json(r, &env, now);
+
+		json = sm_audit_record(sm_policy_daemon(p), content,
+				       sm_verdict_names[sm_result_verdict(r)], NULL);
+		g_free(content);
+	} else
+		json = sm_result_json(r);
 	printf("%s\n", json);
 	fflush(stdout);
 	g_free(json);
@@ -146,7 +155,7 @@ static int check_config(const char *conf)
 	return 0;
 }
 
-enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP };
+enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP, OPT_AUDIT };
 
 int main(int argc, char **argv)
 {
@@ -157,9 +166,10 @@ int main(int argc, char **argv)
 		{"rcpt", required_argument, NULL, OPT_RCPT},
 		{"now", required_argument, NULL, OPT_NOW},
 		{"help", no_argument, NULL, OPT_HELP},
+		{"audit", no_argument, NULL, OPT_AUDIT},
 		{NULL, 0, NULL, 0},
 	};
-	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new()};
+	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new(), false};
 	sm_daemon_opts d = {DEFAULT_CONF, NULL, NULL, NULL, false};
 	bool check = false;
 	int c, rc;
@@ -206,6 +216,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NOW:
 			t.now = optarg;
+			break;
+		case OPT_AUDIT:
+			t.audit = true;
 			break;
 		case 'h':
 		case OPT_HELP:

@@ -16,6 +16,7 @@
  * SMFIS_* codes are produced only by verdict_status(), fail_status() and
  * audit_tempfail().
  */
+#include "audit.h"
 #include "budget.h"
 #include "reply.h"
 #include "spool.h"
@@ -243,24 +244,31 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 
 /* ---------------------------------------------------------------- failure */
 
-/* The audit record of a message the policy never saw (same keys as the
- * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]).
- * 0, or -1 when it could not be written. */
+/* The audit record of a message the policy never saw (audit.c).  0, or -1
+ * when it could not be written. */
 static int audit_failure(const mlfi_msg *m, const char *action)
 {
-	GDateTime *now = g_date_time_new_now_utc();
-	char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S+00:00");
-	char *q = m->qid ? g_strdup_printf("\"%s\"", m->qid) : g_strdup("null");
-	char *line = g_strdup_printf("{\"ts\":\"%s\",\"queue_id\":%s,\"action\":\"%s\","
-				     "\"support\":true,\"failed\":true,\"reason\":\"%s\"}",
-				     ts, q, action, m->over_limit ? "limit" : "internal");
-	int rc = sm_audit_write(line);
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	bool *sup = g_new0(bool, m->rcpts->len + 1);
+	GPtrArray *rc = g_ptr_array_new();
+	sm_audit_fail f = {m->qid, m->sender, NULL, sup, sm_policy_version(m->pol), action,
+			   m->over_limit, m->fail};
+	char *line;
+	guint i;
+	int rc_w;
 
+	for (i = 0; i < m->rcpts->len && g_ptr_array_index(m->rcpts, i); i++) {
+		g_ptr_array_add(rc, g_ptr_array_index(m->rcpts, i));
+		sup[i] = sm_policy_is_support_rcpt(m->pol, g_ptr_array_index(m->rcpts, i));
+	}
+	g_ptr_array_add(rc, NULL);
+	f.rcpts = (const char *const *)rc->pdata;
+	line = sm_audit_failure_record(d, &f);
+	rc_w = sm_audit_write(line, d->audit_fsync);
 	g_free(line);
-	g_free(q);
-	g_free(ts);
-	g_date_time_unref(now);
-	return rc;
+	g_ptr_array_free(rc, TRUE);
+	g_free(sup);
+	return rc_w;
 }
 
 /* Support mail whose audit record could not be written, with
@@ -277,9 +285,10 @@ static sfsistat audit_tempfail(SMFICTX *ctx, const mlfi_msg *m)
 	return SMFIS_TEMPFAIL;
 }
 
-/* The configured failure (or limit) action for a message we cannot scan.
- * Accepted unscanned, it carries X-Support-Scan as --test would add it. */
-static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
+/* The configured failure (or limit) action for a message we cannot scan
+ * (or whose verdict could not be applied); *applied names it.  Accepted
+ * unscanned, it carries X-Support-Scan as --test would add it. */
+static sfsistat fail_decide(SMFICTX *ctx, mlfi_msg *m, const char *why, const char **applied)
 {
 	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
 				 : sm_policy_on_failure(m->pol);
@@ -293,16 +302,27 @@ static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
 		bool rej = a == SM_ACT_REJECT;
 
 		sm_log(LOG_ERR, "%s: %s; %s", qid(m), m->fail, rej ? "rejected" : "tempfail");
-		audit_failure(m, rej ? "reject" : "tempfail");
+		*applied = rej ? "reject" : "tempfail";
 		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
-	if (audit_must_hold(m, audit_failure(m, "accept")))
-		return audit_tempfail(ctx, m);
+	*applied = "accept";
 	sm_log(LOG_WARNING, "%s: %s; accepted unscanned (configured)", qid(m), m->fail);
 	if (smfi_addheader(ctx, "X-Support-Scan", (char *)mark) != MI_SUCCESS)
 		sm_log(LOG_WARNING, "%s: could not add X-Support-Scan", qid(m));
 	return SMFIS_ACCEPT;
+}
+
+/* fail_decide, audited; accepted unscanned only once that record is written. */
+static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
+{
+	const char *applied = "tempfail";
+	sfsistat st = fail_decide(ctx, m, why, &applied);
+	int rc = audit_failure(m, applied);
+
+	if (st == SMFIS_ACCEPT && audit_must_hold(m, rc))
+		return audit_tempfail(ctx, m);
+	return st;
 }
 
 /* ---------------------------------------------------------------- verdict */
@@ -424,11 +444,12 @@ static int quarantine(SMFICTX *ctx, const sm_result *r)
 	return rc;
 }
 
-/* The one place a verdict becomes a libmilter status. */
-static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm_result *r)
+/* The one place a verdict becomes a libmilter status; *applied names what
+ * was done, err says why applying failed (then the failure action applies). */
+static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm_result *r,
+			       const char **applied, char *err, size_t errlen)
 {
-	char err[256] = "";
-
+	*applied = sm_verdict_names[sm_result_verdict(r)];
 	switch (sm_result_verdict(r)) {
 	case SM_V_REJECT:
 		return reply_status(ctx, r, true);
@@ -437,34 +458,41 @@ static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm
 	case SM_V_DISCARD:
 		return SMFIS_DISCARD;
 	case SM_V_QUARANTINE:
-		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0 ||
-		    !needs(c, SMFIF_QUARANTINE, "quarantine", err, sizeof(err)) ||
-		    quarantine(ctx, r) < 0)
-			return fail_status(ctx, m, *err ? err : "smfi_quarantine failed");
+		if (apply_changes(ctx, c, r, err, errlen) < 0 ||
+		    !needs(c, SMFIF_QUARANTINE, "quarantine", err, errlen) ||
+		    quarantine(ctx, r) < 0) {
+			if (!*err)
+				snprintf(err, errlen, "smfi_quarantine failed");
+			return fail_decide(ctx, m, err, applied);
+		}
 		return SMFIS_ACCEPT;
 	case SM_V_ACCEPT:
 	case SM_V_MODIFY:
 	default:
-		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0)
-			return fail_status(ctx, m, err);
+		if (apply_changes(ctx, c, r, err, errlen) < 0)
+			return fail_decide(ctx, m, err, applied);
 		return SMFIS_ACCEPT;
 	}
 }
 
-/* Syslog summary and audit record: 0, or -1 when the record was not written. */
+/* Syslog summary and the audit record, written after the verdict was
+ * applied: 0, or -1 when the record was not written. */
 static int log_decision(const mlfi_msg *m, const sm_result *r, const sm_envelope *env,
-			time_t now)
+			time_t now, const char *applied, const char *apply_err)
 {
-	char *s;
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	char *s, *line;
 	int rc;
 
-	if (sm_policy_daemon(m->pol)->summary_syslog) {
+	if (d->summary_syslog) {
 		s = sm_result_summary(r);
 		sm_log(LOG_INFO, "%s: %s", qid(m), s);
 		g_free(s);
 	}
 	s = sm_result_audit_json(r, env, now);
-	rc = sm_audit_write(s);
+	line = sm_audit_record(d, s, applied, apply_err);
+	rc = sm_audit_write(line, d->audit_fsync);
+	g_free(line);
 	g_free(s);
 	return rc;
 }
@@ -519,6 +547,8 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	sm_result *r;
 	sfsistat st;
 	time_t now = time(NULL);
+	const char *applied = "tempfail";
+	char err[256] = "";
 	int audit_rc;
 
 	if (!m || !m->support) {
@@ -535,13 +565,14 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	r = scan(m, &env, now);
 	if (sm_result_failed(r))
 		sm_log(LOG_WARNING, "%s: scan failed; the configured action applies", qid(m));
-	audit_rc = log_decision(m, r, &env, now);
-	if (sm_policy_dry_run(m->pol))
+	if (sm_policy_dry_run(m->pol)) {
 		st = SMFIS_ACCEPT;
-	else if (audit_must_hold(m, audit_rc) && sm_result_verdict(r) != SM_V_REJECT)
-		st = audit_tempfail(ctx, m);
-	else
-		st = verdict_status(ctx, c, m, r);
+		applied = "accept";
+	} else
+		st = verdict_status(ctx, c, m, r, &applied, err, sizeof(err));
+	audit_rc = log_decision(m, r, &env, now, applied, *err ? err : NULL);
+	if (audit_must_hold(m, audit_rc) && st != SMFIS_REJECT)
+		st = audit_tempfail(ctx, m); /* the MTA drops the changes and keeps the message */
 	sm_result_free(r);
 	sm_budget_release(sm_state_budget(), m->cost); /* the rewritten body is sent */
 	m->cost = 0;

@@ -32,6 +32,8 @@ typedef struct sm_daemon_conf {
 	long long backlog;
 	bool summary_syslog;     /* one syslog line per decision */
 	int audit_failure;       /* audit record not written: 0 tempfail, 1 accept */
+	int audit_fsync;         /* 0 none, 1 after every record, 2 at most once a second */
+	int audit_timezone;      /* record times: 0 local with its offset, 1 UTC */
 	long long max_scan_memory; /* bytes being scanned at once, all connections */
 	long long scan_wait;     /* seconds a message waits for scan memory */
 } sm_daemon_conf;
@@ -46,6 +48,8 @@ const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p);
+/* The configuration's version for audit records (16 hex digits of SHA-256). */
+const char *sm_policy_version(const sm_policy *p);
 /* Reply texts (printable ASCII) for a failure and for an exceeded limit. */
 const char *sm_policy_failure_reply(const sm_policy *p);
 const char *sm_policy_limit_reply(const sm_policy *p);

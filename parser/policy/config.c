@@ -30,6 +30,9 @@ static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
 
 /* What support mail gets when its audit record cannot be written. */
 static const char *const audit_acts[] = {"tempfail", "accept", NULL};
+/* When an audit record reaches the disk (fdatasync). */
+static const char *const audit_syncs[] = {"none", "always", "second", NULL};
+static const char *const audit_zones[] = {"local", "utc", NULL};
 
 static const sm_conf_key daemon_keys[] = {
 	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/run/support-milter/support-milter.sock"},
@@ -45,6 +48,8 @@ static const sm_conf_key daemon_keys[] = {
 	{"backlog", SM_CONF_INT, DOFF(backlog), 64, NULL, 1, 65535},
 	{"summary_syslog", SM_CONF_BOOL, DOFF(summary_syslog), 1},
 	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
+	{"audit_fsync", SM_CONF_ENUM, DOFF(audit_fsync), 2, NULL, 0, 0, audit_syncs},
+	{"audit_timezone", SM_CONF_ENUM, DOFF(audit_timezone), 0, NULL, 0, 0, audit_zones},
 	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 1 * MiB, 1024 * GiB},
 	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
 	{NULL},

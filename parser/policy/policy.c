@@ -51,6 +51,23 @@ static int compile_recipients(sm_policy *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* The policy version in audit records: a hash of the configuration file,
+ * so that a record says which configuration decided it. */
+static void policy_version(sm_policy *p, const char *path)
+{
+	gchar *text = NULL, *hex;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &text, &len, NULL)) {
+		g_strlcpy(p->version, "unknown", sizeof(p->version));
+		return;
+	}
+	hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+	g_strlcpy(p->version, hex, sizeof(p->version));
+	g_free(hex);
+	g_free(text);
+}
+
 sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
 {
 	sm_policy *p = g_new0(sm_policy, 1);
@@ -61,6 +78,7 @@ sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
 		goto fail;
 	if (compile_recipients(p, err, errlen) < 0)
 		goto fail;
+	policy_version(p, path);
 	p->det = sm_detectors_load(sm_config_group(&p->cfg, "detectors"), err, errlen);
 	if (!p->det)
 		goto fail;
@@ -112,6 +130,11 @@ sm_act sm_policy_on_failure(const sm_policy *p)
 const char *sm_policy_fp_key(const sm_policy *p)
 {
 	return p->cfg.fp_key;
+}
+
+const char *sm_policy_version(const sm_policy *p)
+{
+	return p->version;
 }
 
 const char *sm_policy_failure_reply(const sm_policy *p)

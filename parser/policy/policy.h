@@ -20,6 +20,7 @@ struct sm_policy {
 	sm_detectors *det;
 	sm_rules *rules;
 	GPtrArray *rcpt_re;   /* pcre2_code* for /pattern/ recipients */
+	char version[17];     /* SHA-256 of the configuration file, 16 hex digits */
 };
 
 #endif

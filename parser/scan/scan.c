@@ -9,6 +9,7 @@
  * archive.c enforce.  A limit or an internal error becomes a verdict through
  * the configured action (tempfail by default), never a silent pass.
  */
+#include "quote.h"
 #include "sm_archive.h"
 #include "rewrite.h"
 #include "scan_int.h"
@@ -61,30 +62,28 @@ static const char *where_of(const sm_part *p)
 	return p->filename ? p->filename : p->loc;
 }
 
+/* One finding per distinct value and part: a value seen again in the same
+ * part counts; another value is a finding of its own. */
 static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hit *h,
-			sm_act act)
+			sm_act act, size_t *history)
 {
 	const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
-	sm_finding *f = NULL;
-	guint i;
+	char fp[17];
+	bool created;
+	sm_finding *f;
 
-	for (i = 0; i < s->r->findings->len; i++) {
-		sm_finding *g = &g_array_index(s->r->findings, sm_finding, i);
-
-		if (strcmp(g->detector, info->id) == 0 && strcmp(g->location, p->loc) == 0 &&
-		    !g->member) {
-			f = g;
-			break;
-		}
-	}
-	if (!f) {
-		f = sm_result_add_finding(s->r, info->id, info->label, p->loc, p->filename, NULL);
+	sm_detectors_fingerprint(s->p->det, s->ctx.fp_key, v, h, fp);
+	f = sm_result_value_finding(s->r, info->id, info->label, p->loc, p->filename, NULL, fp,
+				    &created);
+	if (created) {
 		f->action = act;
 		f->preview = sm_detectors_preview(s->p->det, v, h);
-		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
-			       f->fingerprint);
 		f->reply = g_strdup(info->reply);
+		f->quoted = true;
 	}
+	if (*history == (size_t)-1)
+		*history = sm_quote_history_start(v);
+	f->quoted = f->quoted && h->start >= *history;
 	f->count++;
 }
 
@@ -228,6 +227,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		      const GArray *seen, size_t own_a, size_t own_z, GArray *edits)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	size_t history = (size_t)-1; /* where the quoted history starts, once needed */
 	guint i;
 
 	for (i = 0; i < hits->len; i++) {
@@ -238,7 +238,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		sm_view_src_range(v, h->start, h->end, &a, &z);
 		if (a < own_a || a >= own_z || (seen && seen_src(seen, a, z)))
 			continue;
-		hit_finding(s, p, v, h, act);
+		hit_finding(s, p, v, h, act, &history);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
 		if (act == SM_ACT_MASK)
@@ -461,6 +461,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
 						      p->filename, h->member);
 
+		f->kind = h->name ? SM_FK_NAME : SM_FK_VALUE;
 		f->count = h->count;
 		f->action = info->archive_action;
 		f->preview = g_strdup(h->preview ? h->preview : "********");
@@ -475,6 +476,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 		sm_finding *f = sm_result_add_finding(s->r, "encrypted_archive", "encrypted archive",
 						      p->loc, p->filename, NULL);
 
+		f->kind = SM_FK_PART;
 		f->count = 1;
 		f->action = (sm_act)s->lim->on_encrypted;
 		f->preview = g_strdup("-");
@@ -501,6 +503,7 @@ static void uninspected(scan *s, guint idx, const sm_part *p)
 		sm_finding *f = sm_result_add_finding(s->r, "uninspected", "content that cannot be "
 						      "inspected", p->loc, p->filename, NULL);
 
+		f->kind = SM_FK_PART;
 		f->count = 1;
 		f->action = a;
 		f->preview = g_strdup("-");
@@ -522,6 +525,7 @@ void sm_scan_part(scan *s, guint idx)
 		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
 						      p->filename, NULL);
 
+		f->kind = SM_FK_NAME;
 		f->count = 1;
 		f->action = info->action;
 		f->preview = g_strdup("(file name)");

@@ -209,6 +209,7 @@ static void apply_strips(scan *s)
 			sm_finding *f = sm_result_add_finding(s->r, "unstrippable", "confidential data",
 							      p->loc, p->filename, NULL);
 
+			f->kind = SM_FK_PART;
 			f->count = 1;
 			f->action = SM_ACT_REJECT;
 			f->preview = g_strdup("-");
@@ -287,18 +288,25 @@ static const sm_rule_outcome *strongest_rule(const sm_result *r)
 static void findings_header(sm_result *r)
 {
 	GString *g = g_string_new(NULL);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	guint i;
 
+	/* one item per detector, action and place (findings are per value) */
 	for (i = 0; i < r->findings->len; i++) {
 		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+		char *item;
 
 		if (f->action < SM_ACT_TAG || f->action > SM_ACT_STRIP)
 			continue;
-		g_string_append_printf(g, "%s%s=%s(%s)", g->len ? ", " : "", f->detector,
-				       sm_act_names[f->action], f->location);
+		item = g_strdup_printf("%s=%s(%s)", f->detector, sm_act_names[f->action],
+				       f->location);
+		if (!g_hash_table_add(seen, item))
+			continue;
+		g_string_append_printf(g, "%s%s", g->len ? ", " : "", item);
 		if (g->len > 700)
 			break;
 	}
+	g_hash_table_destroy(seen);
 	if (g->len)
 		sm_result_add_header(r, 'A', "X-Support-Findings", g->str, 0);
 	g_string_free(g, TRUE);
@@ -395,17 +403,21 @@ static void make_dry(sm_result *r)
 
 static void envelope(sm_result *r, const sm_envelope *env)
 {
-	GPtrArray *sup = g_ptr_array_new();
+	GPtrArray *sup = g_ptr_array_new(), *all = g_ptr_array_new();
 	size_t i;
 
 	r->support = !env || !env->rcpts;
 	r->sender = env && env->sender ? g_utf8_make_valid(env->sender, -1) : NULL;
-	for (i = 0; env && env->rcpts && env->rcpts[i]; i++)
+	for (i = 0; env && env->rcpts && env->rcpts[i]; i++) {
+		g_ptr_array_add(all, g_utf8_make_valid(env->rcpts[i], -1));
 		if (sm_policy_is_support_rcpt(r->policy, env->rcpts[i])) {
 			r->support = true;
 			g_ptr_array_add(sup, g_utf8_make_valid(env->rcpts[i], -1));
 		}
+	}
 	g_ptr_array_add(sup, NULL);
+	g_ptr_array_add(all, NULL);
+	r->all_rcpts = (char **)g_ptr_array_free(all, FALSE);
 	r->support_rcpts = (char **)g_ptr_array_free(sup, FALSE);
 }
 
