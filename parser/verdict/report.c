@@ -4,7 +4,7 @@
  * archive member, count, action, masked preview and fingerprint: never the
  * matched value.  Strings pass through the JSON writer (escaped, valid UTF-8).
  */
-#include "json.h"
+#include "sm_json.h"
 #include "result.h"
 
 #include <string.h>
