@@ -6,7 +6,7 @@
  *   support-milter -n [-c FILE]
  *   support-milter -V
  *   support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]
- *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit]
+ *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit] [--client IP]
  *
  * --test exit status: 0 delivered, 1 not delivered, 2 usage/config/I-O error.
  */
@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"       support-milter -n [-c FILE]      check the configuration (exit 0 or 2)\n"
 		"       support-milter -V                print the version\n"
 		"       support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]\n"
-		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit]\n");
+		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit] [--client IP]\n");
 }
 
 static int write_fd(void *ud, const void *buf, size_t len)
@@ -69,6 +69,7 @@ static time_t parse_now(const char *s)
 typedef struct test_opts {
 	const char *conf, *in, *out, *from, *now;
 	GPtrArray *rcpts;
+	const char *client; /* --client ADDR: the SMTP client's address */
 	bool audit;   /* print the audit record instead of the --test object */
 } test_opts;
 
@@ -94,7 +95,7 @@ static int run_test(const test_opts *t)
 	char err[1024];
 	sm_policy *p;
 	sm_result *r;
-	sm_envelope env = {NULL, t->from, NULL};
+	sm_envelope env = {NULL, t->from, NULL, t->client};
 	time_t now = t->now ? parse_now(t->now) : time(NULL);
 	int fd, status;
 	sm_verdict v;
@@ -145,17 +146,22 @@ static int check_config(const char *conf)
 {
 	char err[1024];
 	sm_policy *p = sm_policy_load(conf, err, sizeof(err));
+	char **warn, **w;
 
 	if (!p) {
 		fprintf(stderr, "support-milter: %s\n", err);
 		return 2;
 	}
+	warn = sm_policy_warnings(p, time(NULL));
+	for (w = warn; w && *w; w++)
+		printf("support-milter: warning: %s\n", *w);
+	g_strfreev(warn);
 	printf("support-milter: %s: configuration OK\n", conf);
 	sm_policy_unref(p);
 	return 0;
 }
 
-enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP, OPT_AUDIT };
+enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP, OPT_AUDIT, OPT_CLIENT };
 
 int main(int argc, char **argv)
 {
@@ -167,9 +173,10 @@ int main(int argc, char **argv)
 		{"now", required_argument, NULL, OPT_NOW},
 		{"help", no_argument, NULL, OPT_HELP},
 		{"audit", no_argument, NULL, OPT_AUDIT},
+		{"client", required_argument, NULL, OPT_CLIENT},
 		{NULL, 0, NULL, 0},
 	};
-	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new(), false};
+	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new(), NULL, false};
 	sm_daemon_opts d = {DEFAULT_CONF, NULL, NULL, NULL, false};
 	bool check = false;
 	int c, rc;
@@ -219,6 +226,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_AUDIT:
 			t.audit = true;
+			break;
+		case OPT_CLIENT:
+			t.client = optarg;
 			break;
 		case 'h':
 		case OPT_HELP:

@@ -22,6 +22,7 @@
 #include "spool.h"
 #include "state.h"
 
+#include <arpa/inet.h>
 #include <glib.h>
 #include <libmilter/mfapi.h>
 #include <stdio.h>
@@ -35,12 +36,14 @@
 
 #define SM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | SMFIF_QUARANTINE)
 /* Steps we do not need, and replies the MTA need not wait for. */
-#define SM_STEPS_OFF (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOEOH)
-#define SM_STEPS_NR (SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY)
+/* (connect is kept: the client address decides header exceptions) */
+#define SM_STEPS_OFF (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOEOH)
+#define SM_STEPS_NR (SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY)
 
 typedef struct mlfi_msg {
 	sm_policy *pol;
 	char *qid, *sender;
+	char *client;      /* the SMTP client's address (from the connection), or NULL */
 	GPtrArray *rcpts;  /* char *, owned */
 	bool support;      /* at least one support recipient */
 	sm_spool *spool;   /* created at the first header */
@@ -53,6 +56,7 @@ typedef struct mlfi_msg {
 typedef struct mlfi_conn {
 	unsigned long actions; /* SMFIF_* the MTA granted */
 	unsigned long proto;   /* SMFIP_* negotiated */
+	char client[64];       /* the SMTP client's IP address, or "" */
 	mlfi_msg *msg;
 } mlfi_conn;
 
@@ -63,6 +67,7 @@ static void msg_free(mlfi_msg *m)
 	sm_policy_unref(m->pol);
 	g_free(m->qid);
 	g_free(m->sender);
+	g_free(m->client);
 	g_ptr_array_free(m->rcpts, TRUE);
 	sm_spool_free(m->spool);
 	g_free(m->fail);
@@ -137,6 +142,24 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
+/* The client's address, for exceptions that trust a header only from the
+ * company's own systems. */
+static sfsistat mlfi_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	mlfi_conn *c = conn_get(ctx);
+	const struct sockaddr *a = (const struct sockaddr *)sa;
+
+	(void)host;
+	c->client[0] = '\0';
+	if (a && a->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr, c->client,
+			  sizeof(c->client));
+	else if (a && a->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)a)->sin6_addr, c->client,
+			  sizeof(c->client));
+	return nr(c, SMFIP_NR_CONN);
+}
+
 static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 {
 	mlfi_conn *c = conn_get(ctx);
@@ -147,6 +170,7 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	m->pol = sm_state_policy();
 	m->sender = g_strndup(argv && argv[0] ? argv[0] : "", 1024);
 	m->rcpts = g_ptr_array_new_with_free_func(g_free);
+	m->client = c->client[0] ? g_strdup(c->client) : NULL;
 	msg_qid(ctx, m);
 	return nr(c, SMFIP_NR_MAIL);
 }
@@ -533,6 +557,7 @@ static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
 	env->queue_id = m->qid;
 	env->sender = m->sender;
 	env->rcpts = (const char *const *)m->rcpts->pdata;
+	env->client_addr = m->client;
 	if (fd >= 0)
 		return sm_scan_fd(m->pol, fd, env, now);
 	buf = sm_spool_mem(m->spool, &len);
@@ -602,6 +627,7 @@ static struct smfiDesc desc = {
 	.xxfi_name = "support-milter",
 	.xxfi_version = SMFI_VERSION,
 	.xxfi_flags = SM_ACTIONS,
+	.xxfi_connect = mlfi_connect,
 	.xxfi_envfrom = mlfi_envfrom,
 	.xxfi_envrcpt = mlfi_envrcpt,
 	.xxfi_header = mlfi_header,

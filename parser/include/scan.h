@@ -54,6 +54,13 @@ const char *sm_policy_version(const sm_policy *p);
 const char *sm_policy_failure_reply(const sm_policy *p);
 const char *sm_policy_limit_reply(const sm_policy *p);
 
+/* What `-n` warns about in a configuration that loads: policy_url still
+ * the placeholder, exceptions expired at now.  NULL-terminated or NULL;
+ * g_strfreev. */
+char **sm_policy_warnings(const sm_policy *p, time_t now);
+/* The configured policy URL (printable ASCII; the placeholder until set). */
+const char *sm_policy_url(const sm_policy *p);
+
 /* Is addr (bare or <bracketed>) one of the configured support recipients? */
 bool sm_policy_is_support_rcpt(const sm_policy *p, const char *addr);
 
@@ -61,6 +68,7 @@ typedef struct sm_envelope {
 	const char *queue_id;     /* may be NULL */
 	const char *sender;       /* MAIL FROM, may be NULL */
 	const char *const *rcpts; /* RCPT TO, NULL-terminated; NULL: treat as to support */
+	const char *client_addr;  /* the SMTP client's IP address, or NULL (exceptions) */
 } sm_envelope;
 
 /*

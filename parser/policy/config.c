@@ -79,7 +79,7 @@ static const sm_conf_key policy_keys[] = {
 	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
 	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
 	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, "change-me"},
-	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, NULL},
+	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, SM_POLICY_URL_PLACEHOLDER},
 	{"failure_reply", SM_CONF_ASCII, OFF(failure_reply), 0,
 	 "support-milter could not scan this message; please try again later"},
 	{"limit_reply", SM_CONF_ASCII, OFF(limit_reply), 0,
@@ -95,6 +95,7 @@ static const sm_conf_key top_keys[] = {
 	{"limits", SM_CONF_GROUP, 0},
 	{"detectors", SM_CONF_GROUP, 0},
 	{"rules", SM_CONF_GROUP, 0},
+	{"exceptions", SM_CONF_GROUP, 0},
 	{NULL},
 };
 

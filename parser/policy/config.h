@@ -12,6 +12,10 @@
 
 #include <libconfig.h>
 
+/* policy_url until the administrator sets it: a name that cannot resolve
+ * (RFC 2606), which `support-milter -n` warns about. */
+#define SM_POLICY_URL_PLACEHOLDER "https://support-mail-policy.invalid/"
+
 typedef struct sm_config {
 	config_t cf;             /* kept until the modules have compiled their groups */
 	bool cf_live;

@@ -15,6 +15,7 @@ static void policy_free(sm_policy *p)
 
 	sm_detectors_free(p->det);
 	sm_rules_free(p->rules);
+	sm_exceptions_free(p->exc);
 	for (i = 0; p->rcpt_re && i < p->rcpt_re->len; i++)
 		pcre2_code_free(g_ptr_array_index(p->rcpt_re, i));
 	if (p->rcpt_re)
@@ -86,6 +87,9 @@ sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
 	p->rules = sm_rules_load(rules, p->cfg.policy_url, err, errlen);
 	if (!p->rules)
 		goto fail;
+	p->exc = sm_exceptions_load(sm_config_group(&p->cfg, "exceptions"), p->det, err, errlen);
+	if (!p->exc)
+		goto fail;
 	sm_config_release_tree(&p->cfg);
 	return p;
 fail:
@@ -135,6 +139,31 @@ const char *sm_policy_fp_key(const sm_policy *p)
 const char *sm_policy_version(const sm_policy *p)
 {
 	return p->version;
+}
+
+const char *sm_policy_url(const sm_policy *p)
+{
+	return p->cfg.policy_url;
+}
+
+char **sm_policy_warnings(const sm_policy *p, time_t now)
+{
+	GPtrArray *w = g_ptr_array_new();
+	char **exp = sm_exceptions_expired(p->exc, now), **e;
+
+	if (p->cfg.policy_url && strcmp(p->cfg.policy_url, SM_POLICY_URL_PLACEHOLDER) == 0)
+		g_ptr_array_add(w, g_strdup("policy.policy_url is still the placeholder "
+					    SM_POLICY_URL_PLACEHOLDER ": set the page that explains "
+					    "your support mail rules (replies and notices show it)"));
+	for (e = exp; e && *e; e++)
+		g_ptr_array_add(w, g_strdup(*e));
+	g_strfreev(exp);
+	if (!w->len) {
+		g_ptr_array_free(w, TRUE);
+		return NULL;
+	}
+	g_ptr_array_add(w, NULL);
+	return (char **)g_ptr_array_free(w, FALSE);
 }
 
 const char *sm_policy_failure_reply(const sm_policy *p)

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "detect.h"
+#include "exceptions.h"
 #include "rules.h"
 #include "scan.h"
 
@@ -19,6 +20,7 @@ struct sm_policy {
 	sm_config cfg;
 	sm_detectors *det;
 	sm_rules *rules;
+	sm_exceptions *exc;   /* the `exceptions` group */
 	GPtrArray *rcpt_re;   /* pcre2_code* for /pattern/ recipients */
 	char version[17];     /* SHA-256 of the configuration file, 16 hex digits */
 };

@@ -115,7 +115,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 
 		f->kind = h->name ? SM_FK_NAME : SM_FK_VALUE;
 		f->count = h->count;
-		f->action = info->archive_action;
+		f->action = sm_scan_action(s, info, info->archive_action, &f->relaxed);
 		f->preview = g_strdup(h->preview ? h->preview : "********");
 		memcpy(f->fingerprint, h->fingerprint, sizeof(f->fingerprint));
 		f->reply = g_strdup(info->reply);
@@ -179,7 +179,7 @@ void sm_scan_part(scan *s, guint idx)
 
 		f->kind = SM_FK_NAME;
 		f->count = 1;
-		f->action = info->action;
+		f->action = sm_scan_action(s, info, info->action, &f->relaxed);
 		f->preview = g_strdup("(file name)");
 		sm_fingerprint(s->ctx.fp_key, p->filename, strlen(p->filename), f->fingerprint);
 		f->reply = g_strdup(info->reply);

@@ -96,7 +96,9 @@ static void value_findings(scan *s, const sm_view *v, GArray *hits, const char *
 		f = sm_result_value_finding(s->r, info->id, info->label, loc, NULL, NULL, fp,
 					    &created);
 		if (created) {
-			f->action = info->action == SM_ACT_STRIP ? SM_ACT_MASK : info->action;
+			f->action = sm_scan_action(s, info, info->action == SM_ACT_STRIP ? SM_ACT_MASK
+											: info->action,
+						   &f->relaxed);
 			f->preview = sm_detectors_preview(s->p->det, v, h);
 			f->reply = g_strdup(info->reply);
 		}

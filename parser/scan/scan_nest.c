@@ -68,6 +68,7 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 					  g->filename ? g->filename : p->filename, g->member);
 		f->kind = g->kind;
 		f->quoted = g->quoted;
+		f->relaxed = g->relaxed;
 		f->count = g->count;
 		f->action = g->action;
 		f->preview = g_strdup(g->preview);

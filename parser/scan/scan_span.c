@@ -21,7 +21,7 @@
  * part counts; another value is a finding of its own.  *history: where the
  * view's quoted history starts, found once when first needed. */
 static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hit *h,
-			sm_act act, size_t *history)
+			sm_act act, size_t *history, bool relaxed)
 {
 	const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
 	char fp[17];
@@ -36,11 +36,18 @@ static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hi
 		f->preview = sm_detectors_preview(s->p->det, v, h);
 		f->reply = g_strdup(info->reply);
 		f->quoted = true;
+		f->relaxed = relaxed;
 	}
 	if (*history == (size_t)-1)
 		*history = sm_quote_history_start(v);
 	f->quoted = f->quoted && h->start >= *history;
 	f->count++;
+}
+
+sm_act sm_scan_action(const scan *s, const sm_detector_info *info, sm_act a, bool *relaxed)
+{
+	*relaxed = a > SM_ACT_LOG && sm_exception_relaxes(s->exc, info->id);
+	return *relaxed ? SM_ACT_LOG : a;
 }
 
 /* Strip part idx; `why` completes "removed the attachment X: ..." */
@@ -186,13 +193,15 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 
 	for (i = 0; i < hits->len; i++) {
 		const sm_hit *h = &g_array_index(hits, sm_hit, i);
-		sm_act act = sm_detectors_info(s->p->det, h->det)->action;
+		bool relaxed;
+		sm_act act = sm_scan_action(s, sm_detectors_info(s->p->det, h->det),
+					    sm_detectors_info(s->p->det, h->det)->action, &relaxed);
 		size_t a, z;
 
 		sm_view_src_range(v, h->start, h->end, &a, &z);
 		if (a < own_a || a >= own_z || (seen && seen_src(seen, a, z)))
 			continue;
-		hit_finding(s, p, v, h, act, &history);
+		hit_finding(s, p, v, h, act, &history, relaxed);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
 		if (act == SM_ACT_MASK)

@@ -34,6 +34,24 @@ static void ascii_into(GString *g, const char *s, size_t max)
 	}
 }
 
+/* A rule's reply; without one, the rule in words (never its internal id). */
+static char *rule_reply(const sm_rule_outcome *o)
+{
+	static const char *const words[][2] = {
+		{"subject_sr", "the SR number in the Subject"}, {"severity_a", "severity A by mail"},
+		{"feature_request", "feature requests by mail"}, {"attachments", "attachment limits"},
+		{"resolution", "resolution notices"}};
+	size_t i;
+
+	if (o->reply && *o->reply)
+		return g_strdup(o->reply);
+	for (i = 0; i < G_N_ELEMENTS(words); i++)
+		if (strcmp(o->rule, words[i][0]) == 0)
+			return g_strdup_printf("Message refused by the support mail rule on %s",
+					       words[i][1]);
+	return g_strdup("Message refused by a support mail rule");
+}
+
 static char *finding_reply(const sm_result *r, const sm_finding *f)
 {
 	GString *g = g_string_new(NULL);
@@ -93,7 +111,7 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
 /* ------------------------------------------------------------------ rules */
 
 /* The rules' outcome, copied into the result. */
-static void keep_rules(sm_result *r, const sm_rules_result *rr)
+static void keep_rules(sm_result *r, const sm_rules_result *rr, const sm_exception *exc)
 {
 	guint i;
 
@@ -107,6 +125,11 @@ static void keep_rules(sm_result *r, const sm_rules_result *rr)
 		o.rule = g_strdup(o.rule);
 		o.result = g_strdup(o.result);
 		o.reply = g_strdup(o.reply);
+		if (o.action > SM_ACT_LOG && sm_exception_relaxes(exc, o.rule)) {
+			sm_result_note(r, "exception %s: rule %s (%s) only logged",
+				       sm_exception_name(exc), o.rule, sm_act_names[o.action]);
+			o.action = SM_ACT_LOG;
+		}
 		g_array_append_val(r->outcomes, o);
 	}
 	if (rr->add_rcpt)
@@ -311,7 +334,7 @@ static bool decide_blocking(sm_result *r, const sm_decide_in *in)
 		return true;
 	}
 	if (fa >= SM_ACT_REJECT || oa >= SM_ACT_REJECT) {
-		char *t = fa >= oa ? finding_reply(r, f) : g_strdup(o->reply ? o->reply : o->rule);
+		char *t = fa >= oa ? finding_reply(r, f) : rule_reply(o);
 
 		r->verdict = SM_V_REJECT;
 		sm_result_set_reply(r, "550", "5.7.1", t);
@@ -368,7 +391,7 @@ static void decide_delivered(sm_result *r, const sm_decide_in *in)
 
 void sm_decide(sm_result *r, const sm_decide_in *in)
 {
-	keep_rules(r, in->rr);
+	keep_rules(r, in->rr, in->exc);
 	if (!decide_blocking(r, in) && !decide_strips(r, in))
 		decide_delivered(r, in);
 }

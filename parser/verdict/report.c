@@ -201,6 +201,8 @@ static void audit_findings(sm_json *j, const sm_result *r)
 		sm_json_kstr(j, "action", sm_act_names[f->action]);
 		sm_json_kstr(j, "preview", f->preview ? f->preview : "");
 		sm_json_kstr(j, "fingerprint", f->fingerprint[0] ? f->fingerprint : NULL);
+		if (f->relaxed)
+			sm_json_kbool(j, "relaxed", true);
 		sm_json_obj_end(j);
 	}
 	sm_json_arr_end(j);

@@ -30,6 +30,7 @@ typedef struct sm_finding {
 	char fingerprint[17];
 	char *reply;         /* reply text if this finding rejects (owned or NULL) */
 	bool quoted;         /* every occurrence is in the quoted history of a reply */
+	bool relaxed;        /* an exception lowered its action to log */
 } sm_finding;
 
 typedef struct sm_splice {
