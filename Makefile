@@ -232,6 +232,8 @@ install: $(BIN) $(REPORT_BIN)
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/support-milter
 	install -m 0755 $(REPORT_BIN) $(DESTDIR)$(BINDIR)/support-milter-report
 	install -m 0644 docs/support-milter-report.1 $(DESTDIR)$(MANDIR)/man1/
+	for f in notice.ja.txt notice.en.txt; do [ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/$$f ] || \
+		install -m 0644 conf/$$f $(DESTDIR)$(SYSCONFDIR)/support-milter/; done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/support-milter.conf ] || \
 		install -m 0640 conf/support-milter.conf $(DESTDIR)$(SYSCONFDIR)/support-milter/
 	[ ! -f docs/support-milter.8 ] || install -m 0644 docs/support-milter.8 $(DESTDIR)$(MANDIR)/man8/

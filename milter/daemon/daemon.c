@@ -20,6 +20,8 @@
 #include "audit.h"
 #include "budget.h"
 #include "daemon.h"
+#include "metrics.h"
+#include "notice.h"
 #include "sockopt.h"
 #include "state.h"
 
@@ -368,6 +370,8 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 	if (d->spool_dir && access(d->spool_dir, W_OK | X_OK) < 0)
 		sm_log(LOG_WARNING, "spool_dir %s: %s (messages over spool_threshold will fail)",
 		       d->spool_dir, strerror(errno));
+	sm_metrics_start();
+	sm_notice_start();
 	sm_log(LOG_INFO, "support-milter %s listening on %s", SM_VERSION, sock);
 	return 0;
 }
@@ -429,6 +433,8 @@ int sm_daemon_run(const sm_daemon_opts *o)
 		unlink(st.sock_path);
 	if (st.pidfile && *st.pidfile)
 		unlink(st.pidfile);
+	sm_notice_stop();
+	sm_metrics_stop();
 	sm_audit_close();
 	policy_swap(NULL);
 	sm_budget_free(budget);

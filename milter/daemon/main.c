@@ -6,7 +6,7 @@
  *   support-milter -n [-c FILE]
  *   support-milter -V
  *   support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]
- *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit] [--client IP]
+ *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit|--notice] [--client IP]
  *
  * --test exit status: 0 delivered, 1 not delivered, 2 usage/config/I-O error.
  */
@@ -38,7 +38,7 @@ static void usage(FILE *f)
 		"       support-milter -n [-c FILE]      check the configuration (exit 0 or 2)\n"
 		"       support-milter -V                print the version\n"
 		"       support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]\n"
-		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit] [--client IP]\n");
+		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit|--notice] [--client IP]\n");
 }
 
 static int write_fd(void *ud, const void *buf, size_t len)
@@ -71,6 +71,7 @@ typedef struct test_opts {
 	GPtrArray *rcpts;
 	const char *client; /* --client ADDR: the SMTP client's address */
 	bool audit;   /* print the audit record instead of the --test object */
+	bool notice;  /* print the sender's notice instead */
 } test_opts;
 
 static int write_output(const sm_result *r, const char *path)
@@ -126,7 +127,13 @@ static int run_test(const test_opts *t)
 	status = (v == SM_V_ACCEPT || v == SM_V_MODIFY) ? 0 : 1;
 	if (status == 0 && t->out && write_output(r, t->out) < 0)
 		status = 2;
-	if (t->audit) {
+	if (t->notice) {
+		const char *why = NULL;
+
+		json = sm_result_notice(r, NULL, now, &why);
+		if (!json)
+			json = g_strdup_printf("(no notice: %s)", why);
+	} else if (t->audit) {
 		char *content = sm_result_audit_json(r, &env, now);
 
 		json = sm_audit_record(sm_policy_daemon(p), content,
@@ -161,7 +168,8 @@ static int check_config(const char *conf)
 	return 0;
 }
 
-enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP, OPT_AUDIT, OPT_CLIENT };
+enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP, OPT_AUDIT, OPT_CLIENT,
+       OPT_NOTICE };
 
 int main(int argc, char **argv)
 {
@@ -174,9 +182,10 @@ int main(int argc, char **argv)
 		{"help", no_argument, NULL, OPT_HELP},
 		{"audit", no_argument, NULL, OPT_AUDIT},
 		{"client", required_argument, NULL, OPT_CLIENT},
+		{"notice", no_argument, NULL, OPT_NOTICE},
 		{NULL, 0, NULL, 0},
 	};
-	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new(), NULL, false};
+	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new(), NULL, false, false};
 	sm_daemon_opts d = {DEFAULT_CONF, NULL, NULL, NULL, false};
 	bool check = false;
 	int c, rc;
@@ -226,6 +235,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_AUDIT:
 			t.audit = true;
+			break;
+		case OPT_NOTICE:
+			t.notice = true;
 			break;
 		case OPT_CLIENT:
 			t.client = optarg;

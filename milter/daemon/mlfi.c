@@ -18,6 +18,8 @@
  */
 #include "audit.h"
 #include "budget.h"
+#include "metrics.h"
+#include "notice.h"
 #include "reply.h"
 #include "spool.h"
 #include "state.h"
@@ -171,6 +173,7 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	m->sender = g_strndup(argv && argv[0] ? argv[0] : "", 1024);
 	m->rcpts = g_ptr_array_new_with_free_func(g_free);
 	m->client = c->client[0] ? g_strdup(c->client) : NULL;
+	sm_metrics_seen();
 	msg_qid(ctx, m);
 	return nr(c, SMFIP_NR_MAIL);
 }
@@ -344,6 +347,9 @@ static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
 	sfsistat st = fail_decide(ctx, m, why, &applied);
 	int rc = audit_failure(m, applied);
 
+	sm_metrics_failed(m->over_limit, applied);
+	if (rc < 0)
+		sm_metrics_audit_failed();
 	if (st == SMFIS_ACCEPT && audit_must_hold(m, rc))
 		return audit_tempfail(ctx, m);
 	return st;
@@ -574,6 +580,8 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	time_t now = time(NULL);
 	const char *applied = "tempfail";
 	char err[256] = "";
+	gint64 t0;
+	double secs;
 	int audit_rc;
 
 	if (!m || !m->support) {
@@ -587,7 +595,9 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		conn_reset(c);
 		return st;
 	}
+	t0 = g_get_monotonic_time();
 	r = scan(m, &env, now);
+	secs = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
 	if (sm_result_failed(r))
 		sm_log(LOG_WARNING, "%s: scan failed; the configured action applies", qid(m));
 	if (sm_policy_dry_run(m->pol)) {
@@ -596,8 +606,13 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	} else
 		st = verdict_status(ctx, c, m, r, &applied, err, sizeof(err));
 	audit_rc = log_decision(m, r, &env, now, applied, *err ? err : NULL);
+	sm_metrics_decision(r, applied, *err != '\0', secs);
+	if (audit_rc < 0)
+		sm_metrics_audit_failed();
 	if (audit_must_hold(m, audit_rc) && st != SMFIS_REJECT)
 		st = audit_tempfail(ctx, m); /* the MTA drops the changes and keeps the message */
+	else if (!*err && st != SMFIS_TEMPFAIL)
+		sm_notice_after(m->pol, r, m->qid, now);
 	sm_result_free(r);
 	sm_budget_release(sm_state_budget(), m->cost); /* the rewritten body is sent */
 	m->cost = 0;

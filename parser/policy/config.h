@@ -20,6 +20,7 @@ typedef struct sm_config {
 	config_t cf;             /* kept until the modules have compiled their groups */
 	bool cf_live;
 	sm_daemon_conf daemon;
+	sm_notice_conf notice;
 	sm_limits limits;
 	int mode;                /* 0 enforce, 1 dry-run */
 	int on_failure;          /* sm_act: TEMPFAIL, REJECT or NONE (accept) */

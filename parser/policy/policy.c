@@ -16,6 +16,8 @@ static void policy_free(sm_policy *p)
 	sm_detectors_free(p->det);
 	sm_rules_free(p->rules);
 	sm_exceptions_free(p->exc);
+	g_free(p->notice_tmpl[0]);
+	g_free(p->notice_tmpl[1]);
 	for (i = 0; p->rcpt_re && i < p->rcpt_re->len; i++)
 		pcre2_code_free(g_ptr_array_index(p->rcpt_re, i));
 	if (p->rcpt_re)
@@ -90,6 +92,14 @@ sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
 	p->exc = sm_exceptions_load(sm_config_group(&p->cfg, "exceptions"), p->det, err, errlen);
 	if (!p->exc)
 		goto fail;
+	p->notice_tmpl[SM_NOTICE_JA] = sm_notice_template_load(p->cfg.notice.template_ja,
+								 SM_NOTICE_JA, err, errlen);
+	if (!p->notice_tmpl[SM_NOTICE_JA])
+		goto fail;
+	p->notice_tmpl[SM_NOTICE_EN] = sm_notice_template_load(p->cfg.notice.template_en,
+								 SM_NOTICE_EN, err, errlen);
+	if (!p->notice_tmpl[SM_NOTICE_EN])
+		goto fail;
 	sm_config_release_tree(&p->cfg);
 	return p;
 fail:
@@ -139,6 +149,11 @@ const char *sm_policy_fp_key(const sm_policy *p)
 const char *sm_policy_version(const sm_policy *p)
 {
 	return p->version;
+}
+
+const sm_notice_conf *sm_policy_notice(const sm_policy *p)
+{
+	return &p->cfg.notice;
 }
 
 const char *sm_policy_url(const sm_policy *p)

@@ -119,6 +119,7 @@ static void keep_rules(sm_result *r, const sm_rules_result *rr, const sm_excepti
 	r->related_sr = g_strdupv(rr->related_sr);
 	r->resolved = rr->resolved;
 	r->feedback = rr->feedback;
+	r->auto_reply = rr->auto_reply;
 	for (i = 0; rr->outcomes && i < rr->outcomes->len; i++) {
 		sm_rule_outcome o = g_array_index(rr->outcomes, sm_rule_outcome, i);
 

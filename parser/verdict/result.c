@@ -190,6 +190,16 @@ bool sm_result_failed(const sm_result *r)
 	return r->failed;
 }
 
+size_t sm_result_finding_count(const sm_result *r)
+{
+	return r->findings->len;
+}
+
+const char *sm_result_finding_detector(const sm_result *r, size_t i)
+{
+	return i < r->findings->len ? g_array_index(r->findings, sm_finding, i).detector : NULL;
+}
+
 size_t sm_result_header_count(const sm_result *r)
 {
 	return r->hdrops->len;

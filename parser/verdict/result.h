@@ -69,6 +69,7 @@ struct sm_result {
 	char sr[17];
 	char **related_sr;
 	bool resolved, feedback;
+	bool auto_reply;     /* the rules saw an automatic reply */
 	GArray *outcomes;    /* sm_rule_outcome (owned copies) */
 	char *message_id;
 	char *sender;
@@ -88,6 +89,8 @@ sm_finding *sm_result_add_finding(sm_result *r, const char *detector, const char
 sm_finding *sm_result_value_finding(sm_result *r, const char *detector, const char *label,
 				    const char *loc, const char *filename, const char *member,
 				    const char fp[17], bool *created);
+/* Why r gets no sender notice, or NULL (sender: the bare envelope sender). */
+const char *sm_notice_why_not(const sm_result *r, const char *sender);
 /* "subject", "header", "attachment", "quoted" or "body". */
 const char *sm_finding_where(const sm_finding *f);
 void sm_result_add_header(sm_result *r, char op, const char *name, const char *value, int index);
