@@ -172,6 +172,9 @@ static void test_none(void)
 		  "t@corp.example", "not changed or rejected");
 	no_notice(p, CARD, "<>", "null sender");
 	no_notice(p, CARD, "", "null sender");
+	/* an address that could forge a header line or an SMTP command */
+	no_notice(p, CARD, "<t@corp.example\r\nBcc: x@evil.example>", "not a plain address");
+	no_notice(p, CARD, "<t@corp.example> <y@evil.example>", "not a plain address");
 	no_notice(p, auto_sub, "t@corp.example", "automatic");
 	no_notice(p, prec, "t@corp.example", "automatic");
 	no_notice(p, ooo, "t@corp.example", "automatic");

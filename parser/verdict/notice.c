@@ -280,7 +280,9 @@ static const char *automatic(const sm_result *r)
 	return why;
 }
 
-/* The envelope sender as local@domain, or NULL (null sender, not an address). */
+/* The envelope sender as local@domain, or NULL (null sender, not a plain
+ * address: no space, control, bracket or comma, which could forge a header
+ * line or an SMTP command). */
 static char *bare_sender(const sm_result *r)
 {
 	const char *s = r->sender, *e;
@@ -294,6 +296,9 @@ static char *bare_sender(const sm_result *r)
 		e--;
 	if (e - s < 3 || e - s > 254 || !memchr(s, '@', e - s))
 		return NULL;
+	for (const char *p = s; p < e; p++) /* it goes into a header line and RCPT TO */
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' || *p == ',')
+			return NULL;
 	return g_strndup(s, e - s);
 }
 
@@ -309,7 +314,7 @@ const char *sm_notice_why_not(const sm_result *r, const char *sender)
 	if (!r->support || r->dry_run || r->failed || !changed)
 		return "the message was not changed or rejected";
 	if (!sender)
-		return "null sender (a bounce)";
+		return "null sender (a bounce) or not a plain address";
 	if (sm_policy_is_support_rcpt(r->policy, sender) ||
 	    (n->from && g_ascii_strcasecmp(n->from, sender) == 0))
 		return "the sender is a support or notice address";
