@@ -97,6 +97,50 @@ typedef struct args {
 	bool limit_set;
 } args;
 
+/* One option; NULL, or what is wrong with its value. */
+static const char *option(int c, const char *v, args *a)
+{
+	int n;
+
+	switch (c) {
+	case O_FORMAT:
+		return (a->format = choice(v, formats)) < 0 ? "--format: table, csv, json or html" : NULL;
+	case O_LANG:
+		n = choice(v, langs);
+		a->o.lang = (rp_lang)n;
+		return n < 0 ? "--lang: en or ja" : NULL;
+	case O_PERIOD:
+		n = choice(v, periods);
+		a->o.period = (rp_period)n;
+		return n < 0 ? "--period: day, week or month" : NULL;
+	case O_FROM:
+	case O_TO: {
+		char **d = c == O_FROM ? &a->from : &a->to;
+
+		g_free(*d);
+		*d = date_arg(v, c == O_TO);
+		return *d ? NULL : "--from/--to: YYYY-MM-DD or YYYY-MM";
+	}
+	case O_SENDER:
+		a->o.sender = v;
+		return NULL;
+	case O_DETECTOR:
+		a->o.detector = v;
+		return NULL;
+	case O_TOP:
+		return parse_uint(v, 1000, &a->o.top) < 0 ? "--top: 0 to 1000" : NULL;
+	case O_MAXREJ:
+		return parse_uint(v, 1000000, &a->o.max_rejected) < 0 ? "--max-rejected: 0 to 1000000"
+									: NULL;
+	case O_LIMIT:
+		a->limit_set = true;
+		return parse_uint(v, 100000000, &a->o.limit) < 0 ? "--limit: a number" : NULL;
+	default:
+		a->output = v;
+		return NULL;
+	}
+}
+
 static int parse_args(int argc, char **argv, args *a)
 {
 	static const struct option lo[] = {
@@ -109,64 +153,22 @@ static int parse_args(int argc, char **argv, args *a)
 		{"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0},
 	};
-	int c, v;
+	const char *bad;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "o:hV", lo, NULL)) != -1) {
-		const char *bad = NULL;
-
-		switch (c) {
-		case O_FORMAT:
-			a->format = v = choice(optarg, formats);
-			bad = v < 0 ? "--format: table, csv, json or html" : NULL;
-			break;
-		case O_LANG:
-			v = choice(optarg, langs);
-			a->o.lang = (rp_lang)v;
-			bad = v < 0 ? "--lang: en or ja" : NULL;
-			break;
-		case O_PERIOD:
-			v = choice(optarg, periods);
-			a->o.period = (rp_period)v;
-			bad = v < 0 ? "--period: day, week or month" : NULL;
-			break;
-		case O_FROM:
-		case O_TO:
-			g_free(c == O_FROM ? a->from : a->to);
-			*(c == O_FROM ? &a->from : &a->to) = date_arg(optarg, c == O_TO);
-			bad = !(c == O_FROM ? a->from : a->to) ? "--from/--to: YYYY-MM-DD or YYYY-MM"
-							       : NULL;
-			break;
-		case O_SENDER:
-			a->o.sender = optarg;
-			break;
-		case O_DETECTOR:
-			a->o.detector = optarg;
-			break;
-		case O_TOP:
-			bad = parse_uint(optarg, 1000, &a->o.top) < 0 ? "--top: 0 to 1000" : NULL;
-			break;
-		case O_MAXREJ:
-			bad = parse_uint(optarg, 1000000, &a->o.max_rejected) < 0
-				      ? "--max-rejected: 0 to 1000000" : NULL;
-			break;
-		case O_LIMIT:
-			a->limit_set = true;
-			bad = parse_uint(optarg, 100000000, &a->o.limit) < 0 ? "--limit: a number" : NULL;
-			break;
-		case 'o':
-			a->output = optarg;
-			break;
-		case 'h':
-			usage(stdout);
+		if (c == 'h' || c == 'V') {
+			if (c == 'h')
+				usage(stdout);
+			else
+				printf("support-milter-report %s\n", SM_VERSION);
 			exit(0);
-		case 'V':
-			printf("support-milter-report %s\n", SM_VERSION);
-			exit(0);
-		default:
+		}
+		if (c == '?' || c == ':') {
 			usage(stderr);
 			return -1;
 		}
-		if (bad) {
+		if ((bad = option(c, optarg, a))) {
 			fprintf(stderr, "support-milter-report: %s\n", bad);
 			return -1;
 		}
