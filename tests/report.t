@@ -21,6 +21,7 @@ script computes itself.
 import bz2
 import collections
 import csv
+import datetime
 import gzip
 import io
 import json
@@ -316,9 +317,20 @@ def main():
          "--from/--to months, --period month")
     js = rjson("--period", "week", log)
     weeks = rows(js, "by_period", "period", "messages")
-    t.ok(all(re.match(r"^\d{4}-W\d\d$", k) for k in weeks) and
-         sum(weeks.values()) == e["messages"] and "2026-W45" in weeks,
-         "--period week: ISO weeks (%d)" % len(weeks))
+    iso = collections.Counter()
+    for r in recs:
+        y, w, _ = datetime.date.fromisoformat(r["ts"][:10]).isocalendar()
+        iso["%04d-W%02d" % (y, w)] += 1
+    t.ok(weeks == dict(iso), "--period week: ISO weeks (%d)" % len(weeks))
+    # the ISO year is the Thursday's: 2026-01-01 (a Thursday) is 2026-W01,
+    # 2027-01-01 (a Friday) is 2026-W53, 2024-12-30 (a Monday) is 2025-W01
+    edge = os.path.join(tmp, "edge.log")
+    with open(edge, "w") as f:
+        for i, day in enumerate(("2026-01-01", "2027-01-01", "2027-01-03", "2024-12-30")):
+            f.write(json.dumps(dict(json.loads(gen[0]), event_id="01EDGE%020d" % i,
+                                    ts=day + "T12:00:00.000+09:00")) + "\n")
+    t.ok(rows(rjson("--period", "week", edge), "by_period", "period", "messages") ==
+         {"2026-W01": 1, "2026-W53": 2, "2025-W01": 1}, "--period week: ISO years at year ends")
     s_recs = [r for r in recs if r["sender"].strip("<>").lower() == "user1@lab.example.com"]
     check_report(rjson("--sender", "User1@lab.example.com", log), expected(s_recs),
                  "--sender address")

@@ -90,7 +90,7 @@ static void add_to(cnt *c, const rp_rec *r, guint64 nf, guint64 occ)
 static const char *period_of(rp_agg *a, const char *date)
 {
 	GDate d;
-	int y, m, dd;
+	int y, m, dd, wd;
 
 	if (strcmp(date, a->last_date) == 0)
 		return a->last_period;
@@ -101,8 +101,12 @@ static const char *period_of(rp_agg *a, const char *date)
 		 g_date_valid_dmy((GDateDay)dd, (GDateMonth)m, (GDateYear)y)) {
 		g_date_clear(&d, 1);
 		g_date_set_dmy(&d, (GDateDay)dd, (GDateMonth)m, (GDateYear)y);
-		/* the ISO year is the year of the week's Thursday */
-		g_date_add_days(&d, 3 - (g_date_get_weekday(&d) - 1));
+		/* the ISO year is the year of the week's Thursday (Monday is 1) */
+		wd = (int)g_date_get_weekday(&d);
+		if (wd < 4)
+			g_date_add_days(&d, (guint)(4 - wd));
+		else if (wd > 4)
+			g_date_subtract_days(&d, (guint)(wd - 4));
 		snprintf(a->last_period, sizeof(a->last_period), "%04d-W%02u", g_date_get_year(&d),
 			 g_date_get_iso8601_week_of_year(&d));
 	} else
