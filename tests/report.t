@@ -348,6 +348,19 @@ def main():
     t.ok(rc == 0 and "検出器別" in out.decode() and "壊れた行" in out.decode(),
          "--lang ja: Japanese labels")
 
+    # usage errors, a missing file, standard input
+    rc, _, err = report("--format", "pdf", log)
+    t.ok(rc == 2 and "--format" in err, "usage error: exit 2")
+    rc, _, err = report("--from", "2026-02-30", log)
+    t.ok(rc == 2, "an impossible date: exit 2")
+    rc, out, err = report("--format", "json", os.path.join(tmp, "missing.log"), log)
+    t.ok(rc == 1 and "missing.log" in err and
+         json.loads(out)["totals"]["messages"] == e["messages"],
+         "a missing file: exit 1, the others reported")
+    with open(log, "rb") as f:
+        rc, out, _ = report("--format", "json", inp=f.read())
+    t.ok(rc == 0 and json.loads(out)["totals"]["messages"] == e["messages"], "standard input")
+
     # HTML in a real browser
     check_html(log, rjson(log))
 
