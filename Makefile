@@ -33,13 +33,15 @@ BUILD      := build
 CC         ?= cc
 PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
 
-# Debian packages.  Build: the compiler and the libraries.  Test: miltertest,
+# Debian packages.  Build: the compiler, the libraries and what `make deb`
+# needs (dpkg-buildpackage is in dpkg-dev, debhelper).  Test: miltertest,
 # Postfix, swaks, valgrind, clang for fuzzing, m4 for the sendmail test, 7z and
-# gcab to write 7z and cab test archives; never needed on a production relay.
+# gcab to write 7z and cab test archives, lintian for the package test; never
+# needed on a production relay.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
-	libarchive-dev libmilter-dev
+	libarchive-dev libmilter-dev dpkg-dev debhelper
 DEB_TEST  := miltertest postfix swaks python3 zip unzip valgrind m4 clang libclang-rt-14-dev \
-	procps util-linux p7zip-full gcab
+	procps util-linux p7zip-full gcab lintian
 
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wno-missing-field-initializers
@@ -128,28 +130,47 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) -Imilter/daemon -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # `make run` works without root: build/run/support-milter.conf is
-# conf/support-milter.conf with the spool directory and the audit log moved
-# under build/run (the defaults are under /var).
-RUN_DIR  := $(BUILD)/run
-RUN_SOCK := $(CURDIR)/$(RUN_DIR)/support-milter.sock
+# conf/support-milter.conf with the spool directory, the audit log and the
+# fingerprint key (generated once, build/run/fingerprint.key) moved under
+# build/run (the defaults are under /var and /etc).  The socket is RUN_SOCKET:
+# by default a loopback inet socket, which a chrooted smtpd (Debian's stock
+# master.cf) reaches as well; RUN_SOCKET=unix:/var/spool/postfix/... (root,
+# or the package's directory) is the packaged layout.
+RUN_DIR    := $(BUILD)/run
+RUN_SOCKET ?= inet:8899@127.0.0.1
+# `$(call private_conf,DIR)`: DIR/support-milter.conf and DIR/fingerprint.key.
+define private_conf
+	@mkdir -p $(1)/spool
+	@[ -s $(1)/fingerprint.key ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | \
+		tr -d ' \n' > $(1)/fingerprint.key)
+	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(1)/spool";|' \
+	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(1)/audit.log";|' \
+	     -e 's|^\( *fingerprint_key_file *= *\).*|\1"$(CURDIR)/$(1)/fingerprint.key";|' \
+	     conf/support-milter.conf > $(1)/support-milter.conf
+endef
 run: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(RUN_DIR)/spool
-	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/spool";|' \
-	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/audit.log";|' \
-	     conf/support-milter.conf > $(RUN_DIR)/support-milter.conf
+	$(call private_conf,$(RUN_DIR))
 	@$(BIN) -n -c $(RUN_DIR)/support-milter.conf
 	@echo "support-milter: starting in the foreground (Ctrl-C stops it; kill -HUP reloads)"
 	@echo "  configuration: $(RUN_DIR)/support-milter.conf (from conf/support-milter.conf)"
 	@echo "  audit log:     $(RUN_DIR)/audit.log"
-	@echo "To connect Postfix, add to main.cf and run 'postfix reload':"
-	@echo "  smtpd_milters = unix:$(RUN_SOCK)"
-	@echo "  non_smtpd_milters = \$$smtpd_milters"
-	@echo "  milter_default_action = tempfail"
-	@echo "  milter_protocol = 6"
-	@echo "(the postfix user must be able to reach the socket: socket_mode, and search"
-	@echo " permission on every directory above it; see docs/deployment.md)"
-	$(BIN) -f -c $(RUN_DIR)/support-milter.conf -p unix:$(RUN_SOCK)
+	@echo "  socket:        $(RUN_SOCKET)"
+	@s='$(RUN_SOCKET)'; case "$$s" in \
+	inet:*) port=$${s#inet:}; port=$${port%%@*}; addr=$${s#*@}; \
+		m="inet:$$addr:$$port"; where="a TCP socket: chrooted or not, smtpd reaches it";; \
+	unix:/var/spool/postfix/*) m="unix:$${s#unix:/var/spool/postfix/}"; \
+		where="inside the chroot of Debian's Postfix (/var/spool/postfix)";; \
+	*) m="$$s"; where="outside /var/spool/postfix: only an smtpd with chroot=n (master.cf column 5) reaches it";; \
+	esac; \
+	echo "  ($$where)"; \
+	echo "To connect a stock Debian Postfix, add to /etc/postfix/main.cf and run 'postfix reload':"; \
+	echo "  smtpd_milters = $$m"; \
+	echo "  non_smtpd_milters = \$$smtpd_milters"; \
+	echo "  milter_default_action = tempfail"; \
+	echo "  milter_protocol = 6"; \
+	echo "(or only for support mail: docs/deployment.md, the support-only transport)"
+	$(BIN) -f -c $(RUN_DIR)/support-milter.conf -p $(RUN_SOCKET)
 
 # A short demonstration: the daemon (configuration as for `make run`, socket
 # in build/demo) receives three corpus messages through the milter protocol
@@ -158,10 +179,8 @@ DEMO_DIR := $(BUILD)/demo
 DEMO_MSGS := p01_card_visa_spaces_iso2022jp p10_onb_cmd_attach p19_res_jp_outlook_true
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(DEMO_DIR)/spool && rm -f $(DEMO_DIR)/audit.log
-	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/spool";|' \
-	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/audit.log";|' \
-	     conf/support-milter.conf > $(DEMO_DIR)/support-milter.conf
+	$(call private_conf,$(DEMO_DIR))
+	@rm -f $(DEMO_DIR)/audit.log
 	@$(BIN) -f -c $(DEMO_DIR)/support-milter.conf -p unix:$(CURDIR)/$(DEMO_DIR)/sock \
 		2>$(DEMO_DIR)/daemon.log & echo $$! > $(DEMO_DIR)/pid; \
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do \

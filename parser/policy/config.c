@@ -32,7 +32,7 @@ static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
 static const char *const audit_acts[] = {"tempfail", "accept", NULL};
 
 static const sm_conf_key daemon_keys[] = {
-	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/run/support-milter/support-milter.sock"},
+	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/var/spool/postfix/support-milter/support-milter.sock"},
 	{"socket_mode", SM_CONF_OCTAL, DOFF(socket_mode), 0660, NULL, 0, 0777},
 	{"socket_owner", SM_CONF_STRING, DOFF(socket_owner), 0, NULL},
 	{"user", SM_CONF_STRING, DOFF(user), 0, NULL},
@@ -73,7 +73,8 @@ static const sm_conf_key limit_keys[] = {
 static const sm_conf_key policy_keys[] = {
 	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
 	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
-	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, "change-me"},
+	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, NULL},
+	{"fingerprint_key_file", SM_CONF_STRING, OFF(fp_key_file), 0, NULL},
 	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, NULL},
 	{"failure_reply", SM_CONF_ASCII, OFF(failure_reply), 0,
 	 "support-milter could not scan this message; please try again later"},
@@ -145,7 +146,7 @@ int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
 	    sm_conf_apply(config_lookup(&cfg->cf, "limits"), limit_keys, &cfg->limits, err,
 			  errlen) < 0 ||
 	    sm_conf_apply(config_lookup(&cfg->cf, "policy"), policy_keys, cfg, err, errlen) < 0 ||
-	    check_recipients(cfg, err, errlen) < 0)
+	    check_recipients(cfg, err, errlen) < 0 || sm_fpkey_resolve(cfg, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -169,4 +170,6 @@ void sm_config_clear(sm_config *cfg)
 	sm_conf_clear(limit_keys, &cfg->limits);
 	sm_conf_clear(policy_keys, cfg);
 	sm_conf_clear(top_keys, cfg);
+	g_free(cfg->fp_key_problem);
+	cfg->fp_key_problem = NULL;
 }

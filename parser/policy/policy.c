@@ -114,6 +114,11 @@ const char *sm_policy_fp_key(const sm_policy *p)
 	return p->cfg.fp_key;
 }
 
+const char *sm_policy_fp_key_problem(const sm_policy *p)
+{
+	return p->cfg.fp_key_problem;
+}
+
 const char *sm_policy_failure_reply(const sm_policy *p)
 {
 	return p->cfg.failure_reply;
