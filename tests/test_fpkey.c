@@ -193,6 +193,30 @@ static void test_newer_config_hint(void)
 	fx_done(&f);
 }
 
+/* syslog_facility: a name log.c knows, else a clear error (it used to fall
+ * back to "mail" silently). */
+static void test_facility(void)
+{
+	char *text, err[1024];
+	sm_policy *p;
+	fx f;
+
+	fx_init(&f);
+	text = g_strdup("recipients = [\"s@example.com\"];\nmilter: {\n syslog_facility = \"local7\";\n};\n");
+	write_file(f.conf, text, strlen(text), 0600);
+	p = sm_policy_load(f.conf, err, sizeof(err));
+	g_assert_nonnull(p);
+	sm_policy_unref(p);
+	g_free(text);
+	text = g_strdup("recipients = [\"s@example.com\"];\nmilter: {\n syslog_facility = \"local8\";\n};\n");
+	write_file(f.conf, text, strlen(text), 0600);
+	p = sm_policy_load(f.conf, err, sizeof(err));
+	g_assert_null(p);
+	g_assert_nonnull(strstr(err, ":3: key 'syslog_facility': 'local8' is not one of"));
+	g_free(text);
+	fx_done(&f);
+}
+
 /* The shipped defaults fit Debian's chrooted Postfix and the package. */
 static void test_shipped_defaults(void)
 {
@@ -222,6 +246,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/fpkey/problem_hides_key", test_problem_hides_key);
 	g_test_add_func("/fpkey/both_set", test_both_set);
 	g_test_add_func("/fpkey/newer_config_hint", test_newer_config_hint);
+	g_test_add_func("/fpkey/facility", test_facility);
 	g_test_add_func("/fpkey/shipped_defaults", test_shipped_defaults);
 	return g_test_run();
 }

@@ -94,6 +94,25 @@ static const sm_conf_key top_keys[] = {
 	{NULL},
 };
 
+/* The syslog facilities milter/daemon/log.c knows (syslog_facility). */
+static const char *const facilities[] = {"mail", "daemon", "user", "local0", "local1", "local2",
+					 "local3", "local4", "local5", "local6", "local7", NULL};
+
+static int check_facility(const sm_config *cfg, char *err, size_t errlen)
+{
+	const config_setting_t *s = config_lookup(&cfg->cf, "milter.syslog_facility");
+	char where[512];
+	size_t i;
+
+	for (i = 0; facilities[i]; i++)
+		if (cfg->daemon.syslog_facility && strcmp(cfg->daemon.syslog_facility, facilities[i]) == 0)
+			return 0;
+	sm_conf_where(s, where, sizeof(where));
+	snprintf(err, errlen, "%skey 'syslog_facility': '%s' is not one of mail, daemon, user, "
+		 "local0 ... local7", where, cfg->daemon.syslog_facility ? cfg->daemon.syslog_facility : "");
+	return -1;
+}
+
 static int check_recipients(const sm_config *cfg, char *err, size_t errlen)
 {
 	const config_setting_t *s = config_lookup(&cfg->cf, "recipients");
@@ -146,7 +165,7 @@ int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
 	    sm_conf_apply(config_lookup(&cfg->cf, "limits"), limit_keys, &cfg->limits, err,
 			  errlen) < 0 ||
 	    sm_conf_apply(config_lookup(&cfg->cf, "policy"), policy_keys, cfg, err, errlen) < 0 ||
-	    check_recipients(cfg, err, errlen) < 0 || sm_fpkey_resolve(cfg, err, errlen) < 0)
+	    check_recipients(cfg, err, errlen) < 0 || check_facility(cfg, err, errlen) < 0 || sm_fpkey_resolve(cfg, err, errlen) < 0)
 		return -1;
 	return 0;
 }
