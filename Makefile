@@ -18,6 +18,8 @@
 #   make bench      print benchmark figures (docs/performance.md); bench-deps
 #                   installs what it needs besides deps (MIMEDefang, the peer)
 #   make install    DESTDIR, PREFIX, SYSCONFDIR honoured; never runs apt
+#   make deb        build/deb/support-milter_VERSION_ARCH.deb (dpkg-buildpackage,
+#                   debhelper; the packaging is contrib/debian); needs deps-build
 #   make clean
 #
 # All build output goes under build/.
@@ -75,7 +77,7 @@ LIB        := $(BUILD)/libsmparser.a
 BIN        := $(BUILD)/support-milter
 
 .PHONY: all deps deps-build deps-test run check check-fast check-unit check-san bench \
-	bench-deps install clean fuzz demo test-bins san-build valgrind
+	bench-deps install deb clean fuzz demo test-bins san-build valgrind
 
 all: $(BIN)
 
@@ -241,6 +243,26 @@ install: $(BIN)
 		install -m 0640 conf/support-milter.conf $(DESTDIR)$(SYSCONFDIR)/support-milter/
 	[ ! -f docs/support-milter.8 ] || install -m 0644 docs/support-milter.8 $(DESTDIR)$(MANDIR)/man8/
 	[ ! -f docs/support-milter.conf.5 ] || install -m 0644 docs/support-milter.conf.5 $(DESTDIR)$(MANDIR)/man5/
+
+# `make deb`: a binary package built by dpkg-buildpackage + debhelper from a
+# copy of the tree in build/deb/src, with contrib/debian as its debian/ (and
+# the unit and logrotate files from contrib/ beside it).  Needs only
+# deps-build; no root.  Writes build/deb/support-milter_VERSION_ARCH.deb.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/src/support-milter-$(VERSION)
+deb:
+	@head -n 1 contrib/debian/changelog | grep -q '^support-milter ($(VERSION))' || \
+		{ echo "make deb: contrib/debian/changelog is not at version $(VERSION)" >&2; exit 1; }
+	@rm -rf $(DEB_DIR)/src && mkdir -p $(DEB_SRC)
+	@tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(DEB_SRC)
+	@cp -r contrib/debian $(DEB_SRC)/debian
+	@cp contrib/support-milter.service contrib/support-milter.logrotate $(DEB_SRC)/debian/
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="noddebs $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc -J$(shell nproc) $(if $(V),,> ../build.log 2>&1) || \
+		{ tail -n 40 ../build.log 2>/dev/null; exit 1; }
+	@arch=$$(dpkg-architecture -qDEB_HOST_ARCH) && \
+		mv $(DEB_DIR)/src/support-milter_$(VERSION)_$$arch.deb $(DEB_DIR)/ && \
+		rm -rf $(DEB_DIR)/src && echo "$(DEB_DIR)/support-milter_$(VERSION)_$$arch.deb"
 
 clean:
 	rm -rf $(BUILD)
