@@ -1,0 +1,825 @@
+#!/usr/bin/env python3
+"""deploy.t - support-milter deployed the way a Debian administrator does it.
+
+Part 1 (any user): the fingerprint key.  The daemon refuses to start without
+a usable key (missing, placeholder); -n and --test work without one and say
+so; -n on a configuration from a newer version says that it may be newer.
+
+Part 2 (root, on a machine where the system Postfix is stopped and unused):
+1. `make deb`, lintian without errors or warnings (overrides carry reasons);
+2. `dpkg -i`: user, group, postfix in the group, directories, modes,
+   the configuration's mode, a generated key;
+3. the system Postfix (/etc/postfix) configured as the packaged examples say,
+   on Debian's stock master.cf (smtpd and cleanup chrooted), started with
+   `postfix start` after configure-instance.sh, as Debian's service does;
+4. the daemon started as the unit does: its ExecStartPre and ExecStart lines
+   as its User= with its UMask=, under an emulation of ProtectSystem=strict
+   (the root file system read-only but for ReadWritePaths=) and of the
+   journal (JOURNAL_STREAM, /dev/log captured): its log lines must arrive
+   through syslog with facility mail and without a doubled prefix;
+5. topology 1 (smtpd_milters): a card message masked, an onboarding script
+   rejected, an unrelated message untouched;
+6. topology 2 (support-only transport): the same three (the reject becomes a
+   bounce to the sender with the reply text), a virtual alias that forwards
+   to support is scanned too; with the daemon stopped a support message
+   waits in the queue while an unrelated one is delivered, and goes out
+   masked once the daemon is back;
+7. a reinstall keeps a locally changed configuration and the key;
+   `dpkg --purge` removes what postinst made, and everything touched in
+   /etc/postfix and /var/spool/postfix is put back as it was.
+
+Ports are free loopback ports (never 25).  Runs are serialized by a lock
+(the system Postfix and the package are machine-wide); a run that died is
+repaired from its backup by the next one.  Secrets are never printed.
+"""
+import fcntl
+import grp
+import os
+import pwd
+import re
+import shlex
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "milter"))
+import smtest  # noqa: E402
+
+t = smtest.Tap()
+BIN = smtest.BIN
+TOP = smtest.TOP
+CORPUS = smtest.CORPUS
+CARD = os.path.join(CORPUS, "p01_card_visa_spaces_iso2022jp.eml")
+ONB = os.path.join(CORPUS, "p10_onb_cmd_attach.eml")
+SUPPORT = "supportmail@microsoft.com"
+OTHER = "colleague@partner.deploy-test.invalid"
+
+ETC = "/etc/support-milter"
+CONF = ETC + "/support-milter.conf"
+KEY = ETC + "/fingerprint.key"
+SOCK = "/var/spool/postfix/support-milter/support-milter.sock"
+UNIT = "/lib/systemd/system/support-milter.service"
+EXAMPLES = "/usr/share/doc/support-milter/examples"
+LOCK = "/run/lock/support-milter-deploy-t.lock"
+BACKUP = "/var/tmp/support-milter-deploy-t.backup"
+PF_ETC = "/etc/postfix"
+PF_SPOOL = "/var/spool/postfix"
+PF_LIB = "/var/lib/postfix"
+QUEUES = ("maildrop", "incoming", "active", "deferred", "hold")
+
+
+def ok(cond, name, detail=""):
+    """One TAP line; on failure the detail (never a secret) as a diagnostic."""
+    cond = bool(cond)
+    t.ok(cond, name)
+    if not cond and detail:
+        t.diag(str(detail)[-600:])
+    return cond
+
+
+def run(args, **kw):
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.STDOUT)
+    kw.setdefault("timeout", 300)
+    p = subprocess.run(args, **kw)
+    out = p.stdout.decode("utf-8", "replace") if p.stdout is not None else ""
+    return p.returncode, out
+
+
+def diag_tail(text, n=15):
+    for line in text.strip().splitlines()[-n:]:
+        t.diag(line[:300])
+
+
+# ------------------------------------------------------------ part 1: the key
+
+def part_key(tmp):
+    base = open(os.path.join(TOP, "conf", "support-milter.conf")).read()
+
+    def conf(name, key_line):
+        text = re.sub(r"(?m)^(\s*)fingerprint_key_file\s*=.*$", r"\1" + key_line, base)
+        text = re.sub(r'(?m)^(\s*socket\s*=\s*).*$',
+                      r'\1"unix:%s/%s.sock";' % (tmp, name), text)
+        path = os.path.join(tmp, name + ".conf")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    missing = conf("missing", 'fingerprint_key_file = "%s/nokey";' % tmp)
+    rc, out = run([BIN, "-f", "-c", missing], timeout=30)
+    ok(rc == 2 and "fingerprint key file %s/nokey" % tmp in out
+         and not os.path.exists(tmp + "/missing.sock"),
+         "daemon refuses to start without its key file (exit 2, names the file)", out[-300:])
+    placeholder = conf("placeholder", 'fingerprint_key = "change-me";')
+    rc, out = run([BIN, "-f", "-c", placeholder], timeout=30)
+    ok(rc == 2 and "well-known placeholder" in out and "change-me" not in out,
+         "daemon refuses the placeholder key 'change-me' (and does not print it)", out[-300:])
+    rc, out = run([BIN, "-n", "-c", missing], timeout=30)
+    ok(rc == 0 and "configuration OK" in out and "refuses to start" in out,
+         "-n works without a key and says the daemon would refuse", out[-300:])
+    rc, out = run([BIN, "-c", missing, "--test", CARD, "--rcpt", SUPPORT], timeout=120)
+    ok(rc == 0 and "testing only" in out and '"action":"modify"' in out.replace(" ", ""),
+         "--test works without a key and says its fingerprints are for testing", out[-300:])
+    newer = os.path.join(tmp, "newer.conf")
+    with open(newer, "w") as f:
+        f.write(base.replace("policy: {", "policy: {\n  fingerprint_rotation_days = 30;", 1))
+    rc, out = run([BIN, "-n", "-c", newer], timeout=30)
+    ok(rc == 2 and re.search(r"newer\.conf:\d+: unknown key 'fingerprint_rotation_days'", out)
+         and "newer than the binary" in out,
+         "-n on a configuration from a newer version: file:line:key and 'newer than the binary'",
+         out[-300:])
+
+
+# ------------------------------------------------------------ part 2 helpers
+
+class Syslog:
+    """A /dev/log stand-in: a datagram socket collecting what syslog(3) sends."""
+
+    def __init__(self, path):
+        self.path = path
+        self.lines = []
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.s.bind(path)
+        os.chmod(path, 0o666)
+        self.s.settimeout(0.2)
+        self.stopping = False
+        self.th = threading.Thread(target=self._loop, daemon=True)
+        self.th.start()
+
+    def _loop(self):
+        while not self.stopping:
+            try:
+                self.lines.append(self.s.recv(65536).decode("utf-8", "replace"))
+            except socket.timeout:
+                continue
+            except OSError:
+                break
+
+    def close(self):
+        self.stopping = True
+        self.th.join(2)
+        self.s.close()
+
+
+def unit_settings():
+    """The [Service] settings of the installed unit: {key: [values]}."""
+    out = {}
+    with open(UNIT) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith(("#", "[")) and "=" in line:
+                k, v = line.split("=", 1)
+                out.setdefault(k, []).append(v)
+    return out
+
+
+# Run the unit's command in a private mount namespace: the root file system
+# read-only except ReadWritePaths= (ProtectSystem=strict), /dev with null,
+# zero, random, urandom and a /dev/log that goes to our collector, umask
+# UMask=, then become User=/Group= with the user's supplementary groups.
+NS_SCRIPT = r"""
+set -e
+dev=$1 logsock=$2 umask_=$3 user=$4 group=$5 rw=$6
+shift 6
+mount -t tmpfs -o mode=0755 tmpfs "$dev"
+for n in null zero full random urandom; do : > "$dev/$n"; mount --bind "/dev/$n" "$dev/$n"; done
+ln -s "$logsock" "$dev/log"
+mount --bind "$dev" /dev
+for p in $rw; do
+	case "$p" in -*) p=${p#-}; [ -e "$p" ] || continue;; esac
+	mount --bind "$p" "$p"
+done
+mount -o remount,bind,ro /
+umask "$umask_"
+exec setpriv --reuid="$user" --regid="$group" --init-groups "$@"
+"""
+
+
+class UnitDaemon:
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.u = unit_settings()
+        self.proc = None
+        self.syslog = Syslog(os.path.join(tmp, "log.sock"))
+        self.err = os.path.join(tmp, "daemon.stderr")
+
+    def _ns(self, cmd, **kw):
+        dev = os.path.join(self.tmp, "dev-%d" % time.monotonic_ns())
+        os.makedirs(dev)
+        rw = " ".join(" ".join(v.split()) for v in self.u.get("ReadWritePaths", []))
+        return ["unshare", "-m", "--propagation", "private", "sh", "-c", NS_SCRIPT, "sh", dev,
+                self.syslog.path, self.u.get("UMask", ["0022"])[0], self.u["User"][0],
+                self.u.get("Group", self.u["User"])[0], rw] + cmd
+
+    def start_pre(self):
+        cmd = shlex.split(self.u["ExecStartPre"][0])
+        return run(self._ns(cmd), timeout=60)
+
+    def start(self):
+        if os.path.exists(SOCK):
+            os.unlink(SOCK)
+        cmd = shlex.split(self.u["ExecStart"][0])
+        errf = open(self.err, "ab")
+        st = os.fstat(errf.fileno())
+        env = dict(os.environ, JOURNAL_STREAM="%d:%d" % (st.st_dev, st.st_ino))
+        self.proc = subprocess.Popen(self._ns(cmd), stdout=errf, stderr=errf, env=env)
+        errf.close()
+        return smtest.wait_for(lambda: os.path.exists(SOCK) or self.proc.poll() is not None,
+                               20) and self.proc.poll() is None
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def stderr(self):
+        try:
+            with open(self.err, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+
+def sink_files(d):
+    out = []
+    for root, _, files in os.walk(d):
+        out += [os.path.join(root, f) for f in files]
+    return sorted(out)
+
+
+def sink_find(d, sender=None, rcpt=None):
+    """(header fields, body) of the sink file with that envelope sender (or,
+    for a bounce, sender <> and that recipient), or None."""
+    for path in sink_files(d):
+        with open(path, "rb") as f:
+            head, body = smtest.split_message(f.read())
+        fields = smtest.header_fields(head)
+        mail = [v.split()[:1] for k, v in fields if k == "x-mail-args"]
+        rcpts = [v.split()[:1] for k, v in fields if k == "x-rcpt-args"]
+        if sender is not None and ["<%s>" % sender] in mail:
+            return fields, smtest.lf(body).rstrip(b"\n")
+        if rcpt is not None and ["<>"] in mail and ["<%s>" % rcpt] in rcpts:
+            return fields, smtest.lf(body).rstrip(b"\n")
+    return None
+
+
+def body_of(path):
+    with open(path, "rb") as f:
+        return smtest.lf(smtest.split_message(f.read())[1]).rstrip(b"\n")
+
+
+def queue_count(*queues):
+    n = 0
+    for q in queues or QUEUES:
+        for _, _, files in os.walk(os.path.join(PF_SPOOL, q)):
+            n += len(files)
+    return n
+
+
+def send(port, sender, rcpts, data):
+    import smtplib
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=120) as s:
+            s.ehlo("client.deploy-test.invalid")
+            s.sendmail(sender, rcpts, data)
+        return 250, ""
+    except smtplib.SMTPRecipientsRefused as e:
+        code, msg = list(e.recipients.values())[0]
+        return code, msg.decode("utf-8", "replace")
+    except smtplib.SMTPResponseException as e:
+        return e.smtp_code, e.smtp_error.decode("utf-8", "replace")
+    except OSError as e:
+        return 0, str(e)
+
+
+def banner(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), 1) as s:
+            s.settimeout(2)
+            return s.recv(512).startswith(b"220")
+    except OSError:
+        return False
+
+
+def postfix_running():
+    return run(["postfix", "status"], timeout=30)[0] == 0
+
+
+def snapshot(*roots):
+    out = set()
+    for r in roots:
+        for root, dirs, files in os.walk(r):
+            out.add(root)
+            out.update(os.path.join(root, n) for n in dirs + files)
+    return out
+
+
+# ------------------------------------------------------------ machine state
+
+def save_state():
+    """Back up what the test changes, so that a run that dies is repaired."""
+    os.makedirs(BACKUP, mode=0o700)
+    for name in ("main.cf", "master.cf"):
+        src = os.path.join(PF_ETC, name)
+        if os.path.exists(src):
+            shutil.copy2(src, os.path.join(BACKUP, name))
+    with open(os.path.join(BACKUP, "paths"), "w") as f:
+        f.write("\n".join(sorted(snapshot(PF_ETC, PF_SPOOL, PF_LIB))) + "\n")
+
+
+def restore_state():
+    """Stop the system Postfix, put /etc/postfix back, delete what Postfix and
+    the test created under /var/spool/postfix and /var/lib/postfix, and
+    purge the package.  Safe to run twice."""
+    msgs = []
+    if postfix_running():
+        run(["postsuper", "-d", "ALL"], timeout=60)
+        run(["postfix", "stop"], timeout=60)
+        smtest.wait_for(lambda: not postfix_running(), 20)
+    if not os.path.isdir(BACKUP):
+        return msgs
+    for name in ("main.cf", "master.cf"):
+        saved, live = os.path.join(BACKUP, name), os.path.join(PF_ETC, name)
+        if os.path.exists(saved):
+            shutil.copy2(saved, live)
+        elif os.path.exists(live):
+            os.unlink(live)
+    if os.path.exists(os.path.join(BACKUP, "paths")):
+        with open(os.path.join(BACKUP, "paths")) as f:
+            before = set(f.read().split("\n")) - {""}
+        for p in sorted(snapshot(PF_ETC, PF_SPOOL, PF_LIB) - before, reverse=True):
+            try:
+                if os.path.isdir(p) and not os.path.islink(p):
+                    shutil.rmtree(p)
+                else:
+                    os.unlink(p)
+            except FileNotFoundError:
+                pass
+            msgs.append(p)
+    if run(["dpkg-query", "-W", "-f=${Status}", "support-milter"])[1].find("installed") >= 0 \
+            or os.path.exists("/var/lib/dpkg/info/support-milter.list"):
+        run(["dpkg", "--purge", "support-milter"], timeout=120)
+    shutil.rmtree(BACKUP, ignore_errors=True)
+    return msgs
+
+
+def pf_state():
+    """What must be the same after the test: /etc/postfix's main.cf and
+    master.cf, and the set of paths under /etc/postfix, /var/spool/postfix
+    and /var/lib/postfix."""
+    out = {}
+    for name in ("main.cf", "master.cf"):
+        try:
+            out[name] = read(os.path.join(PF_ETC, name))
+        except FileNotFoundError:
+            out[name] = None
+    out["paths"] = snapshot(PF_ETC, PF_SPOOL, PF_LIB)
+    return out
+
+
+def machine_usable():
+    """None, or why part 2 must not run on this machine."""
+    if os.geteuid() != 0:
+        return "needs root (CI runs it as root on a disposable machine)"
+    for tool in ("dpkg-buildpackage", "dh", "lintian", "postfix", "smtp-sink", "unshare",
+                 "setpriv", "script"):
+        if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
+            return "%s not installed (make deps)" % tool
+    if not os.path.exists("/usr/share/postfix/master.cf.dist"):
+        return "Debian's postfix package is not installed"
+    if not os.path.exists(CARD) or not os.path.exists(ONB):
+        return "corpus missing (%s)" % CORPUS
+    return None
+
+
+def machine_idle():
+    """None, or why the system Postfix / package must not be touched now."""
+    if postfix_running():
+        return "the system Postfix is running: not touching it"
+    if queue_count():
+        return "the system Postfix queue is not empty: not touching it"
+    if "ok installed" in run(["dpkg-query", "-W", "-f=${Status}", "support-milter"])[1]:
+        return "support-milter is installed on this machine: not touching it"
+    try:
+        pwd.getpwnam("support-milter")
+        return "a user support-milter exists already: not touching it"
+    except KeyError:
+        return None
+
+
+# ------------------------------------------------------------ part 2 steps
+
+def build_and_lint():
+    rc, out = run(["make", "-s", "-C", TOP, "deb"], timeout=900)
+    path = out.strip().splitlines()[-1] if out.strip() else ""
+    deb = os.path.join(TOP, path)
+    arch = run(["dpkg-architecture", "-qDEB_HOST_ARCH"])[1].strip()
+    good = rc == 0 and re.fullmatch(r"build/deb/support-milter_[0-9][^_]*_%s\.deb" % arch, path) \
+        and os.path.exists(deb)
+    ok(good, "make deb writes build/deb/support-milter_<version>_<arch>.deb and prints it", path)
+    if not good:
+        diag_tail(out)
+        return None
+    rc, out = run(["lintian", "--fail-on", "error,warning", deb], timeout=600)
+    tags = [ln for ln in out.splitlines() if re.match(r"^[EW]: ", ln)]
+    ok(rc == 0 and not tags, "lintian: no errors, no warnings", "; ".join(tags[:5]))
+    return deb
+
+
+def check_install(deb):
+    rc, out = run(["dpkg", "-i", deb], timeout=300)
+    ok(rc == 0, "dpkg -i", out[-500:])
+    if rc != 0:
+        diag_tail(out)
+        return False
+    try:
+        u, g = pwd.getpwnam("support-milter"), grp.getgrnam("support-milter")
+    except KeyError:
+        ok(False, "system user and group support-milter")
+        return False
+    ok(u.pw_uid < 1000 and u.pw_gid == g.gr_gid and u.pw_shell.endswith("nologin"),
+         "system user and group support-milter (nologin)")
+    ok("postfix" in g.gr_mem, "postfix is a member of group support-milter")
+
+    def mode(path, user, group, bits):
+        st = os.stat(path)
+        got = (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name,
+               stat.S_IMODE(st.st_mode))
+        ok(got == (user, group, bits), "%s is %s:%s %04o" % (path, user, group, bits),
+             "got %s:%s %04o" % got)
+
+    mode("/usr/sbin/support-milter", "root", "root", 0o755)
+    mode(CONF, "root", "support-milter", 0o640)
+    mode(KEY, "root", "support-milter", 0o640)
+    mode("/var/spool/support-milter", "support-milter", "support-milter", 0o700)
+    mode("/var/log/support-milter", "support-milter", "support-milter", 0o750)
+    mode(os.path.dirname(SOCK), "support-milter", "postfix", 0o750)
+    with open(KEY) as f:
+        key = f.read().strip()
+    ok(re.fullmatch(r"[0-9a-f]{64}", key) is not None, "a random 256-bit key was generated")
+    with open(CONF) as f:
+        ok('fingerprint_key_file = "%s";' % KEY in f.read(), "the configuration uses the key file")
+    for p in ("/usr/share/man/man8/support-milter.8.gz",
+              "/usr/share/man/man5/support-milter.conf.5.gz",
+              "/usr/share/doc/support-milter/deployment.md.gz",
+              "/etc/logrotate.d/support-milter", UNIT,
+              EXAMPLES + "/postfix-main.cf", EXAMPLES + "/postfix-transport-main.cf",
+              EXAMPLES + "/postfix-transport-master.cf", EXAMPLES + "/postfix-transport-map",
+              EXAMPLES + "/sendmail.mc"):
+        ok(os.path.exists(p), "installed: " + p)
+    rc, out = run(["dpkg-query", "-W", "-f=${Conffiles}", "support-milter"])
+    ok(CONF in out, "the configuration is a conffile")
+    return True
+
+
+class Relay:
+    """The system Postfix: stock main.cf.debian + this site's loopback
+    settings + the packaged example, stock master.cf with the smtpd on a
+    free loopback port instead of 25."""
+
+    def __init__(self, tmp):
+        self.tmp = tmp
+        self.port = smtest.free_port()
+        self.filter_port = smtest.free_port()
+        self.sink_port = smtest.free_port()
+        self.sink_dir = os.path.join(tmp, "sink")
+        self.log = os.path.join(tmp, "postfix.log")
+        os.makedirs(self.sink_dir)
+        pf = pwd.getpwnam("postfix")
+        os.chown(self.sink_dir, pf.pw_uid, pf.pw_gid)
+        self.sink = subprocess.Popen(
+            ["smtp-sink", "-u", "postfix", "-d", self.sink_dir + "/%Y%m%d%H%M%S.",
+             "127.0.0.1:%d" % self.sink_port, "64"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def site(self):
+        # what an administrator answers to debconf for a loopback-only relay
+        # with a smarthost, plus a log file (no syslog here) and short retries
+        return "\n".join([
+            "# --- this site (deploy.t)",
+            "myhostname = relay.deploy-test.invalid",
+            "mydomain = deploy-test.invalid",
+            "myorigin = $mydomain",
+            "mydestination =",
+            "local_recipient_maps =",
+            "alias_maps =",
+            "alias_database =",
+            "inet_interfaces = loopback-only",
+            "inet_protocols = ipv4",
+            "mynetworks = 127.0.0.0/8",
+            "smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination",
+            "relayhost = [127.0.0.1]:%d" % self.sink_port,
+            "smtp_dns_support_level = disabled",
+            "maillog_file = %s" % self.log,
+            "queue_run_delay = 1s",
+            "minimal_backoff_time = 1s",
+            "maximal_backoff_time = 2s",
+            "smtp_connect_timeout = 5s",
+            ""])
+
+    def configure(self, main_extra, master_extra=""):
+        with open("/usr/share/postfix/main.cf.debian") as f:
+            main = f.read()
+        with open(os.path.join(PF_ETC, "main.cf"), "w") as f:
+            f.write(main + "\n" + self.site() + "\n" + main_extra)
+        with open("/usr/share/postfix/master.cf.dist") as f:
+            master = f.read()
+        master, n = re.subn(r"(?m)^smtp(\s+inet\s)", "127.0.0.1:%d\\1" % self.port, master)
+        assert n == 1, "stock master.cf: no smtp inet line"
+        with open(os.path.join(PF_ETC, "master.cf"), "w") as f:
+            f.write(master + "\n" + master_extra)
+
+    def start(self):
+        run(["/usr/lib/postfix/configure-instance.sh", "-"], timeout=60)
+        rc, out = run(["script", "-qec", "postfix start", "/dev/null"], timeout=120)
+        if rc != 0:
+            t.diag("postfix start: " + out.strip()[-300:])
+        return rc == 0 and smtest.wait_for(lambda: banner(self.port), 30)
+
+    def reload(self, port):
+        rc, out = run(["postfix", "reload"], timeout=60)
+        return rc == 0 and smtest.wait_for(lambda: banner(port), 30)
+
+    def stop(self):
+        if postfix_running():
+            run(["postsuper", "-d", "ALL"], timeout=60)
+            run(["postfix", "stop"], timeout=60)
+            smtest.wait_for(lambda: not postfix_running(), 20)
+
+    def close(self):
+        self.stop()
+        if self.sink.poll() is None:
+            self.sink.kill()
+            self.sink.wait()
+
+    def logtext(self):
+        try:
+            with open(self.log, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def delivered(self, sender=None, rcpt=None, timeout=60):
+        return smtest.wait_for(lambda: sink_find(self.sink_dir, sender, rcpt), timeout)
+
+
+def example(name):
+    with open(os.path.join(EXAMPLES, name)) as f:
+        return f.read()
+
+
+def expect(tmp, eml, name, rcpt):
+    return smtest.Expect(CONF, eml, tmp, name, rcpts=[rcpt])
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def check_three(relay, tmp, label, submit_port, card, onb, sfx):
+    """The card masked, the onboarding script refused, the unrelated
+    message untouched.  sfx keeps the envelope senders of each topology apart."""
+    s_card, s_onb, s_other = ("card-%s@example.co.jp" % sfx, "onb-%s@example.co.jp" % sfx,
+                              "other-%s@example.co.jp" % sfx)
+    code, _ = send(submit_port, s_card, [SUPPORT], read(CARD))
+    got = relay.delivered(sender=s_card)
+    ok(code == 250 and got and card.delivered and card.body is not None
+         and got[1] == smtest.lf(card.body).rstrip(b"\n") and got[1] != body_of(CARD),
+         "%s: a card message to support is delivered masked (as --test says)" % label,
+         "code %s, delivered %s" % (code, bool(got)))
+    code, text = send(submit_port, s_onb, [SUPPORT], read(ONB))
+    if sfx == "t1":
+        ok(code == int(onb.code) and onb.text[:40] in text,
+             "%s: the onboarding script is rejected at SMTP (%s)" % (label, onb.code),
+             "got %s %s" % (code, text[:120]))
+    else:
+        bounce = relay.delivered(rcpt=s_onb)
+        flat = re.sub(r"\s+", " ", bounce[1].decode("utf-8", "replace")) if bounce else ""
+        ok(code == 250 and bounce and onb.code in flat and onb.text[:40] in flat,
+             "%s: the onboarding script bounces to its sender with the reply text" % label,
+             "code %s, bounce %s" % (code, bool(bounce)))
+    ok(sink_find(relay.sink_dir, sender=s_onb) is None,
+         "%s: the onboarding script is not delivered" % label)
+    code, _ = send(submit_port, s_other, [OTHER], read(CARD))
+    got = relay.delivered(sender=s_other)
+    ok(code == 250 and got and got[1] == body_of(CARD)
+         and not any(k.startswith("x-support") for k, _ in got[0]),
+         "%s: an unrelated message is delivered untouched" % label)
+
+
+def check_logging(d, relay_log):
+    mine = [ln for ln in d.syslog.lines if re.match(r"<\d+>.{15} support-milter\[\d+\]: ", ln)]
+    pri = [int(m.group(1)) for m in (re.match(r"<(\d+)>", ln) for ln in mine) if m]
+    ok(mine and all(p >> 3 == 2 for p in pri),
+         "under the journal the daemon logs through syslog, facility mail",
+         "%d lines, priorities %s" % (len(mine), sorted(set(pri))[:8]))
+    ok(any(p & 7 == 6 and "listening on" in ln for p, ln in zip(pri, mine))
+         and any(p & 7 == 6 and "action=reject" in ln for p, ln in zip(pri, mine)),
+         "startup and decisions at priority info", "\n".join(mine[:6]))
+    ok(not any(ln.count("support-milter[") > 1 for ln in mine),
+         "no doubled prefix in syslog lines")
+    ok(d.stderr().strip() == "", "nothing written to the journal stream (stderr)",
+         d.stderr()[:300])
+
+
+def check_audit():
+    path = "/var/log/support-milter/audit.log"
+    try:
+        st = os.stat(path)
+        with open(path) as f:
+            n = sum(1 for _ in f)
+    except OSError:
+        ok(False, "audit log written by the daemon")
+        return
+    ok(pwd.getpwuid(st.st_uid).pw_name == "support-milter" and stat.S_IMODE(st.st_mode) == 0o640
+         and n >= 2, "audit log written (support-milter, 0640, %d records)" % n)
+
+
+def topology1(tmp, d, relay, card, onb):
+    relay.configure(example("postfix-main.cf"))
+    ok(relay.start(), "topology 1: Postfix started (stock master.cf, chroot)",
+         relay.logtext()[-300:])
+    with open("/etc/postfix/master.cf") as f:
+        ok(re.search(r"(?m)^127\.0\.0\.1:%d\s+inet\s+n\s+-\s+y\s" % relay.port, f.read()),
+             "topology 1: smtpd runs chrooted")
+    check_three(relay, tmp, "topology 1", relay.port, card, onb, "t1")
+
+
+def topology2(tmp, d, relay, card, onb):
+    relay.stop()
+    master = example("postfix-transport-master.cf").replace("10027", str(relay.filter_port))
+    tmap = example("postfix-transport-map").replace("10027", str(relay.filter_port))
+    with open(os.path.join(PF_ETC, "support-milter-transport"), "w") as f:
+        f.write(tmap)
+    # an internal alias that forwards to support: must be scanned as well
+    with open(os.path.join(PF_ETC, "deploy-test-virtual"), "w") as f:
+        f.write("ms-case@corp.deploy-test.invalid %s\n" % SUPPORT)
+    relay.configure(example("postfix-transport-main.cf")
+                    + "virtual_alias_maps = hash:/etc/postfix/deploy-test-virtual\n", master)
+    rc1, o1 = run(["postmap", "/etc/postfix/support-milter-transport"])
+    rc2, o2 = run(["postmap", "/etc/postfix/deploy-test-virtual"])
+    ok(rc1 == 0 and rc2 == 0, "topology 2: postmap of the transport map", o1 + o2)
+    ok(relay.start() and banner(relay.filter_port),
+         "topology 2: Postfix started with the scanning smtpd", relay.logtext()[-300:])
+    check_three(relay, tmp, "topology 2", relay.port, card, onb, "t2")
+    s_alias = "alias-t2@example.co.jp"
+    code, _ = send(relay.port, s_alias, ["ms-case@corp.deploy-test.invalid"], read(CARD))
+    got = relay.delivered(sender=s_alias)
+    ok(code == 250 and got and got[1] == smtest.lf(card.body).rstrip(b"\n"),
+         "topology 2: a virtual alias forwarding to support cannot bypass the milter")
+    # outage: the daemon stopped
+    d.stop()
+    s_wait, s_flow = "wait-t2@example.co.jp", "flow-t2@example.co.jp"
+    c1, _ = send(relay.port, s_wait, [SUPPORT], read(CARD))
+    c2, _ = send(relay.port, s_flow, [OTHER], read(CARD))
+    flowed = relay.delivered(sender=s_flow, timeout=30)
+    waits = smtest.wait_for(lambda: queue_count("deferred") == 1, 30)
+    ok(c1 == 250 and c2 == 250 and flowed and waits
+         and sink_find(relay.sink_dir, sender=s_wait) is None,
+         "topology 2, daemon stopped: support mail waits in the queue, other mail flows",
+         "sent %s/%s, flowed %s, deferred %d" % (c1, c2, bool(flowed), queue_count("deferred")))
+    ok(d.start(), "daemon started again as the unit does", d.stderr()[-300:])
+    run(["postqueue", "-f"], timeout=30)
+    got = relay.delivered(sender=s_wait, timeout=60)
+    ok(got and got[1] == smtest.lf(card.body).rstrip(b"\n") and queue_count() == 0,
+         "topology 2: once the daemon is back the waiting message goes out masked")
+
+
+def reinstall_keeps_conf(deb):
+    with open(KEY) as f:
+        key = f.read()
+    with open(CONF) as f:
+        text = f.read()
+    local = text.replace('mode = "enforce";', 'mode = "dry-run";  # local change', 1)
+    with open(CONF, "w") as f:
+        f.write(local)
+    rc, out = run(["dpkg", "-i", "--force-confold", deb], timeout=300)
+    with open(CONF) as f:
+        same = f.read() == local
+    with open(KEY) as f:
+        same_key = f.read() == key
+    ok(rc == 0 and same and same_key,
+         "reinstall (upgrade path) keeps the locally changed configuration and the key", out[-300:])
+    st = os.stat(CONF)
+    ok(stat.S_IMODE(st.st_mode) == 0o640 and grp.getgrgid(st.st_gid).gr_name == "support-milter",
+         "the configuration keeps root:support-milter 0640")
+
+
+def purge_check():
+    rc, out = run(["dpkg", "--purge", "support-milter"], timeout=300)
+    ok(rc == 0, "dpkg --purge", out[-300:])
+    gone = [p for p in (ETC, "/var/spool/support-milter", "/var/log/support-milter",
+                        os.path.dirname(SOCK), "/usr/sbin/support-milter", UNIT)
+            if os.path.lexists(p)]
+    ok(not gone, "purge removes the configuration, key, spool, logs and socket directory",
+         " ".join(gone))
+    try:
+        pwd.getpwnam("support-milter")
+        user = True
+    except KeyError:
+        user = False
+    try:
+        grp.getgrnam("support-milter")
+        group = True
+    except KeyError:
+        group = False
+    ok(not user and not group, "purge removes the user and the group")
+    rc, out = run(["dpkg-statoverride", "--list"])
+    ok("support-milter" not in out, "purge removes the statoverrides")
+
+
+def part_package(tmp):
+    deb = build_and_lint()
+    if not deb:
+        return
+    if not check_install(deb):
+        return
+    d = UnitDaemon(tmp)
+    relay = Relay(tmp)
+    try:
+        rc, out = d.start_pre()
+        ok(rc == 0 and "configuration OK" in out,
+             "ExecStartPre (-n) passes as User= under ProtectSystem emulation", out[-300:])
+        ok(d.start(), "ExecStart: the daemon listens on " + SOCK, d.stderr()[-300:])
+        st = os.stat(SOCK)
+        ok(grp.getgrgid(st.st_gid).gr_name == "support-milter"
+             and stat.S_IMODE(st.st_mode) == 0o660, "socket support-milter group, 0660")
+        card = expect(tmp, CARD, "card", SUPPORT)
+        onb = expect(tmp, ONB, "onb", SUPPORT)
+        topology1(tmp, d, relay, card, onb)
+        topology2(tmp, d, relay, card, onb)
+        check_logging(d, relay.logtext())
+        check_audit()
+    finally:
+        d.stop()
+        relay.close()
+        d.syslog.close()
+    if t.failed:
+        diag_tail(relay.logtext(), 30)
+    reinstall_keeps_conf(deb)
+    purge_check()
+
+
+def main():
+    # prove or make killed: still restore the machine (finally blocks)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(1))
+    tmp = smtest.make_tmpdir("sm-deploy-")
+    try:
+        part_key(tmp)
+        why = machine_usable()
+        if why:
+            t.skip("package, Postfix and purge", why)
+            return
+        lockf = open(LOCK, "w")
+        if not smtest.wait_for(lambda: _trylock(lockf), 1800, step=1):
+            t.skip("package, Postfix and purge", "another deploy.t held the lock for 30 min")
+            return
+        restore_state()  # a run that died before
+        why = machine_idle()
+        if why:
+            t.skip("package, Postfix and purge", why)
+            return
+        # under /var: maillog_file must lie below maillog_file_prefixes
+        pdir = os.path.join("/var/tmp", os.path.basename(tmp))
+        os.makedirs(pdir, mode=0o755, exist_ok=True)
+        before = pf_state()
+        save_state()
+        try:
+            part_package(pdir)
+        except Exception:  # a bug in the test: report it, still restore
+            import traceback
+            ok(False, "part 2 ran to its end", traceback.format_exc())
+        finally:
+            restore_state()
+            after, now = machine_idle(), pf_state()
+            ok(after is None and not postfix_running() and now == before,
+               "the machine is left as it was (Postfix stopped, /etc/postfix and "
+               "/var/spool/postfix as before, package purged)",
+               (after or "") + " " + " ".join(sorted(now["paths"] ^ before["paths"])[:10]))
+            shutil.rmtree(pdir, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        t.done()
+
+
+def _trylock(f):
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+if __name__ == "__main__":
+    main()
