@@ -715,6 +715,57 @@ def reinstall_keeps_conf(deb):
          "the configuration keeps root:support-milter 0640")
 
 
+# dpkg -i as on a systemd host whose daemon runs: /run/systemd/system exists
+# (a private tmpfs on /run), and systemctl and the deb-systemd-* helpers are
+# stand-ins that record their arguments.
+UPGRADE_NS = r"""
+set -e
+fake=$1 deb=$2
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/systemd/system /run/lock
+for c in systemctl deb-systemd-invoke deb-systemd-helper; do
+	printf '#!/bin/sh\necho "%s $*" >> %s/calls\nexit 0\n' "$c" "$fake" > "$fake/$c"
+	chmod 755 "$fake/$c"
+done
+PATH=$fake:$PATH exec dpkg -i --force-confold "$deb"
+"""
+
+
+def upgrade_as_systemd(tmp, deb):
+    """(dpkg's exit status, its output, the recorded service calls)."""
+    fake = os.path.join(tmp, "fake-systemd")
+    shutil.rmtree(fake, ignore_errors=True)
+    os.makedirs(fake)
+    rc, out = run(["unshare", "-m", "--propagation", "private", "sh", "-c", UPGRADE_NS, "sh",
+                   fake, deb], timeout=300)
+    try:
+        with open(os.path.join(fake, "calls")) as f:
+            calls = f.read()
+    except OSError:
+        calls = ""
+    return rc, out, calls
+
+
+def upgrade_restarts_only_valid(tmp, deb):
+    """The running daemon is restarted on the new binary only when that
+    binary accepts the configuration; a configuration it does not know
+    (written for a newer version: a rollback) leaves the daemon running and
+    says why."""
+    rc, out, calls = upgrade_as_systemd(tmp, deb)
+    ok(rc == 0 and "deb-systemd-invoke try-restart support-milter.service" in calls,
+       "upgrade of a running daemon with a valid configuration: try-restart", out + calls)
+    text = read(CONF).decode()
+    with open(CONF, "w") as f:
+        f.write(text.replace("policy: {", "policy: {\n  fingerprint_rotation_days = 30;", 1))
+    rc, out, calls = upgrade_as_systemd(tmp, deb)
+    ok(rc == 0 and "try-restart" not in calls and "was not restarted" in out
+       and "newer than the binary" in out,
+       "upgrade (rollback) with a configuration the binary does not know: no restart, "
+       "the reason shown", out + calls)
+    with open(CONF, "w") as f:
+        f.write(text)
+
+
 def purge_check():
     rc, out = run(["dpkg", "--purge", "support-milter"], timeout=300)
     ok(rc == 0, "dpkg --purge", out[-300:])
@@ -767,6 +818,7 @@ def part_package(tmp):
     if t.failed:
         diag_tail(relay.logtext(), 30)
     reinstall_keeps_conf(deb)
+    upgrade_restarts_only_valid(tmp, deb)
     purge_check()
 
 
