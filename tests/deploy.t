@@ -478,6 +478,16 @@ def check_install(deb):
         ok(os.path.exists(p), "installed: " + p)
     rc, out = run(["dpkg-query", "-W", "-f=${Conffiles}", "support-milter"])
     ok(CONF in out, "the configuration is a conffile")
+    u = unit_settings()
+    rw = set(" ".join(u.get("ReadWritePaths", [])).split())
+    ok(rw == {"/var/spool/support-milter", "/var/log/support-milter",
+              "-" + os.path.dirname(SOCK)},
+       "unit: ReadWritePaths= the spool, the log directory, the socket directory", rw)
+    ok(u.get("LimitCORE") == ["0"] and u.get("MemoryMax", [""])[0].endswith("M")
+       and u.get("ProtectSystem") == ["strict"], "unit: LimitCORE=0, MemoryMax=, ProtectSystem=strict")
+    reload_ = u.get("ExecReload", [])
+    ok(len(reload_) == 2 and " -n " in reload_[0] and "HUP" in reload_[1],
+       "unit: ExecReload= checks -n before the signal", reload_)
     return True
 
 
