@@ -777,6 +777,11 @@ def upgrade_restarts_only_valid(tmp, deb):
 
 
 def purge_check():
+    rc, out = run(["dpkg", "--remove", "support-milter"], timeout=300)
+    kept = [p for p in (CONF, KEY, "/var/log/support-milter/audit.log") if not os.path.exists(p)]
+    ok(rc == 0 and not os.path.exists("/usr/sbin/support-milter") and not kept,
+       "dpkg --remove removes the program and keeps the configuration, the key and the logs",
+       out[-300:] + " missing: " + " ".join(kept))
     rc, out = run(["dpkg", "--purge", "support-milter"], timeout=300)
     ok(rc == 0, "dpkg --purge", out[-300:])
     gone = [p for p in (ETC, "/var/spool/support-milter", "/var/log/support-milter",
