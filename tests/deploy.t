@@ -352,6 +352,12 @@ def upgrade_restarts_only_valid(tmp, deb):
        "the reason shown", out + calls)
     with open(CONF, "w") as f:
         f.write(text)
+    os.chmod(KEY, 0o644)
+    rc, out, calls = upgrade_as_systemd(tmp, deb)
+    os.chmod(KEY, 0o640)
+    ok(rc == 0 and "try-restart" not in calls and "readable or writable by others" in out,
+       "upgrade with a key the daemon would refuse (mode 0644): no restart, the reason shown",
+       out + calls)
 
 
 def purge_check():
