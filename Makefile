@@ -238,14 +238,18 @@ bench: bench-deps
 	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
 	@SM_BIN=$(CURDIR)/$(BIN) SM_TOP=$(CURDIR) sh tests/bench/run.sh
 
+# The programs built under $(BUILD) (the daemon, and any support-milter-*
+# tool built beside it) and every man page in docs/ (NAME.SECTION).
+INSTALL_BINS = $(BIN) $(filter-out %.d %.o %.a,$(wildcard $(BUILD)/support-milter-*))
+MAN_PAGES    = $(wildcard docs/*.[1-8])
 install: $(BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
-	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/support-milter
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter
+	install -m 0755 $(INSTALL_BINS) $(DESTDIR)$(SBINDIR)/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/support-milter.conf ] || \
 		install -m 0640 conf/support-milter.conf $(DESTDIR)$(SYSCONFDIR)/support-milter/
-	[ ! -f docs/support-milter.8 ] || install -m 0644 docs/support-milter.8 $(DESTDIR)$(MANDIR)/man8/
-	[ ! -f docs/support-milter.conf.5 ] || install -m 0644 docs/support-milter.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	for m in $(MAN_PAGES); do s=$${m##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
 
 # `make deb`: a binary package built by dpkg-buildpackage + debhelper from a
 # copy of the tree in build/deb/src, with contrib/debian as its debian/ (and
