@@ -79,8 +79,9 @@ def part_key(tmp):
 
     def conf(name, key_line):
         text = re.sub(r"(?m)^(\s*)fingerprint_key_file\s*=.*$", r"\1" + key_line, base)
-        text = re.sub(r'(?m)^(\s*socket\s*=\s*).*$',
-                      r'\1"unix:%s/%s.sock";' % (tmp, name), text)
+        for key, val in (("socket", "unix:%s/%s.sock" % (tmp, name)),
+                         ("spool_dir", tmp), ("audit_log", "%s/%s.audit" % (tmp, name))):
+            text = re.sub(r"(?m)^(\s*%s\s*=\s*).*$" % key, r'\1"%s";' % val, text)
         path = os.path.join(tmp, name + ".conf")
         with open(path, "w") as f:
             f.write(text)
@@ -89,26 +90,47 @@ def part_key(tmp):
     missing = conf("missing", 'fingerprint_key_file = "%s/nokey";' % tmp)
     rc, out = run([BIN, "-f", "-c", missing], timeout=30)
     ok(rc == 2 and "fingerprint key file %s/nokey" % tmp in out
-         and not os.path.exists(tmp + "/missing.sock"),
-         "daemon refuses to start without its key file (exit 2, names the file)", out[-300:])
+       and not os.path.exists(tmp + "/missing.sock"),
+       "daemon refuses to start without its key file (exit 2, names the file)", out[-300:])
     placeholder = conf("placeholder", 'fingerprint_key = "change-me";')
     rc, out = run([BIN, "-f", "-c", placeholder], timeout=30)
     ok(rc == 2 and "well-known placeholder" in out and "change-me" not in out,
-         "daemon refuses the placeholder key 'change-me' (and does not print it)", out[-300:])
+       "daemon refuses the placeholder key 'change-me' (and does not print it)", out[-300:])
     rc, out = run([BIN, "-n", "-c", missing], timeout=30)
     ok(rc == 0 and "configuration OK" in out and "refuses to start" in out,
-         "-n works without a key and says the daemon would refuse", out[-300:])
+       "-n works without a key and says the daemon would refuse", out[-300:])
     rc, out = run([BIN, "-c", missing, "--test", CARD, "--rcpt", SUPPORT], timeout=120)
     ok(rc == 0 and "testing only" in out and '"action":"modify"' in out.replace(" ", ""),
-         "--test works without a key and says its fingerprints are for testing", out[-300:])
+       "--test works without a key and says its fingerprints are for testing", out[-300:])
+    # a reload that would bring a placeholder key is refused; the daemon runs on
+    keyf = os.path.join(tmp, "good.key")
+    with open(keyf, "w") as f:
+        f.write(os.urandom(32).hex() + "\n")
+    os.chmod(keyf, 0o600)
+    good = conf("good", 'fingerprint_key_file = "%s";' % keyf)
+    d = smtest.Daemon(tmp, good)
+    try:
+        started = d.start()
+        with open(good) as f:
+            text = f.read()
+        with open(good, "w") as f:
+            f.write(text.replace('fingerprint_key_file = "%s";' % keyf,
+                                 'fingerprint_key = "change-me";'))
+        d.signal(signal.SIGHUP)
+        refused = smtest.wait_for(lambda: "reload refused" in d.logtext(), 10)
+        ok(started and refused and "well-known placeholder" in d.logtext() and d.alive()
+           and d.listening(), "SIGHUP with a placeholder key: reload refused, the daemon runs on",
+           d.logtext()[-300:])
+    finally:
+        d.stop()
     newer = os.path.join(tmp, "newer.conf")
     with open(newer, "w") as f:
         f.write(base.replace("policy: {", "policy: {\n  fingerprint_rotation_days = 30;", 1))
     rc, out = run([BIN, "-n", "-c", newer], timeout=30)
     ok(rc == 2 and re.search(r"newer\.conf:\d+: unknown key 'fingerprint_rotation_days'", out)
-         and "newer than the binary" in out,
-         "-n on a configuration from a newer version: file:line:key and 'newer than the binary'",
-         out[-300:])
+       and "newer than the binary" in out,
+       "-n on a configuration from a newer version: file:line:key and 'newer than the binary'",
+       out[-300:])
 
 
 # ------------------------------------------------------------ part 2: the package
@@ -157,7 +179,7 @@ def check_install(deb):
         ok(False, "system user and group support-milter")
         return False
     ok(u.pw_uid < 1000 and u.pw_gid == g.gr_gid and u.pw_shell.endswith("nologin"),
-         "system user and group support-milter (nologin)")
+       "system user and group support-milter (nologin)")
     ok("postfix" in g.gr_mem, "postfix is a member of group support-milter")
 
     def mode(path, user, group, bits):
@@ -165,7 +187,7 @@ def check_install(deb):
         got = (pwd.getpwuid(st.st_uid).pw_name, grp.getgrgid(st.st_gid).gr_name,
                stat.S_IMODE(st.st_mode))
         ok(got == (user, group, bits), "%s is %s:%s %04o" % (path, user, group, bits),
-             "got %s:%s %04o" % got)
+           "got %s:%s %04o" % got)
 
     mode("/usr/sbin/support-milter", "root", "root", 0o755)
     mode(CONF, "root", "support-milter", 0o640)
@@ -213,42 +235,42 @@ def check_three(relay, tmp, label, submit_port, card, onb, sfx):
     code, _ = send(submit_port, s_card, [SUPPORT], read(CARD))
     got = relay.delivered(sender=s_card)
     ok(code == 250 and got and card.delivered and card.body is not None
-         and got[1] == smtest.lf(card.body).rstrip(b"\n") and got[1] != body_of(CARD),
-         "%s: a card message to support is delivered masked (as --test says)" % label,
-         "code %s, delivered %s" % (code, bool(got)))
+       and got[1] == smtest.lf(card.body).rstrip(b"\n") and got[1] != body_of(CARD),
+       "%s: a card message to support is delivered masked (as --test says)" % label,
+       "code %s, delivered %s" % (code, bool(got)))
     code, text = send(submit_port, s_onb, [SUPPORT], read(ONB))
     if sfx == "t1":
         ok(code == int(onb.code) and onb.text[:40] in text,
-             "%s: the onboarding script is rejected at SMTP (%s)" % (label, onb.code),
-             "got %s %s" % (code, text[:120]))
+           "%s: the onboarding script is rejected at SMTP (%s)" % (label, onb.code),
+           "got %s %s" % (code, text[:120]))
     else:
         bounce = relay.delivered(rcpt=s_onb)
         flat = re.sub(r"\s+", " ", bounce[1].decode("utf-8", "replace")) if bounce else ""
         ok(code == 250 and bounce and onb.code in flat and onb.text[:40] in flat,
-             "%s: the onboarding script bounces to its sender with the reply text" % label,
-             "code %s, bounce %s" % (code, bool(bounce)))
+           "%s: the onboarding script bounces to its sender with the reply text" % label,
+           "code %s, bounce %s" % (code, bool(bounce)))
     ok(sink_find(relay.sink_dir, sender=s_onb) is None,
-         "%s: the onboarding script is not delivered" % label)
+       "%s: the onboarding script is not delivered" % label)
     code, _ = send(submit_port, s_other, [OTHER], read(CARD))
     got = relay.delivered(sender=s_other)
     ok(code == 250 and got and got[1] == body_of(CARD)
-         and not any(k.startswith("x-support") for k, _ in got[0]),
-         "%s: an unrelated message is delivered untouched" % label)
+       and not any(k.startswith("x-support") for k, _ in got[0]),
+       "%s: an unrelated message is delivered untouched" % label)
 
 
 def check_logging(d, relay_log):
     mine = [ln for ln in d.syslog.lines if re.match(r"<\d+>.{15} support-milter\[\d+\]: ", ln)]
     pri = [int(m.group(1)) for m in (re.match(r"<(\d+)>", ln) for ln in mine) if m]
     ok(mine and all(p >> 3 == 2 for p in pri),
-         "under the journal the daemon logs through syslog, facility mail",
-         "%d lines, priorities %s" % (len(mine), sorted(set(pri))[:8]))
+       "under the journal the daemon logs through syslog, facility mail",
+       "%d lines, priorities %s" % (len(mine), sorted(set(pri))[:8]))
     ok(any(p & 7 == 6 and "listening on" in ln for p, ln in zip(pri, mine))
-         and any(p & 7 == 6 and "action=reject" in ln for p, ln in zip(pri, mine)),
-         "startup and decisions at priority info", "\n".join(mine[:6]))
+       and any(p & 7 == 6 and "action=reject" in ln for p, ln in zip(pri, mine)),
+       "startup and decisions at priority info", "\n".join(mine[:6]))
     ok(not any(ln.count("support-milter[") > 1 for ln in mine),
-         "no doubled prefix in syslog lines")
+       "no doubled prefix in syslog lines")
     ok(d.stderr().strip() == "", "nothing written to the journal stream (stderr)",
-         d.stderr()[:300])
+       d.stderr()[:300])
 
 
 def check_audit():
@@ -261,7 +283,7 @@ def check_audit():
         ok(False, "audit log written by the daemon")
         return
     ok(pwd.getpwuid(st.st_uid).pw_name == "support-milter" and stat.S_IMODE(st.st_mode) == 0o640
-         and n >= 2, "audit log written (support-milter, 0640, %d records)" % n)
+       and n >= 2, "audit log written (support-milter, 0640, %d records)" % n)
 
 
 def topology1(tmp, d, relay, card, onb):
@@ -270,7 +292,7 @@ def topology1(tmp, d, relay, card, onb):
        relay.start_output + relay.logtext()[-300:])
     with open("/etc/postfix/master.cf") as f:
         ok(re.search(r"(?m)^127\.0\.0\.1:%d\s+inet\s+n\s+-\s+y\s" % relay.port, f.read()),
-             "topology 1: smtpd runs chrooted")
+           "topology 1: smtpd runs chrooted")
     check_three(relay, tmp, "topology 1", relay.port, card, onb, "t1")
 
 
@@ -289,13 +311,13 @@ def topology2(tmp, d, relay, card, onb):
     rc2, o2 = run(["postmap", "/etc/postfix/deploy-test-virtual"])
     ok(rc1 == 0 and rc2 == 0, "topology 2: postmap of the transport map", o1 + o2)
     ok(relay.start() and banner(relay.filter_port),
-         "topology 2: Postfix started with the scanning smtpd", relay.logtext()[-300:])
+       "topology 2: Postfix started with the scanning smtpd", relay.logtext()[-300:])
     check_three(relay, tmp, "topology 2", relay.port, card, onb, "t2")
     s_alias = "alias-t2@example.co.jp"
     code, _ = send(relay.port, s_alias, ["ms-case@corp.deploy-test.invalid"], read(CARD))
     got = relay.delivered(sender=s_alias)
     ok(code == 250 and got and got[1] == smtest.lf(card.body).rstrip(b"\n"),
-         "topology 2: a virtual alias forwarding to support cannot bypass the milter")
+       "topology 2: a virtual alias forwarding to support cannot bypass the milter")
     # outage: the daemon stopped
     d.stop()
     s_wait, s_flow = "wait-t2@example.co.jp", "flow-t2@example.co.jp"
@@ -304,14 +326,14 @@ def topology2(tmp, d, relay, card, onb):
     flowed = relay.delivered(sender=s_flow, timeout=30)
     waits = smtest.wait_for(lambda: queue_count("deferred") == 1, 30)
     ok(c1 == 250 and c2 == 250 and flowed and waits
-         and sink_find(relay.sink_dir, sender=s_wait) is None,
-         "topology 2, daemon stopped: support mail waits in the queue, other mail flows",
-         "sent %s/%s, flowed %s, deferred %d" % (c1, c2, bool(flowed), queue_count("deferred")))
+       and sink_find(relay.sink_dir, sender=s_wait) is None,
+       "topology 2, daemon stopped: support mail waits in the queue, other mail flows",
+       "sent %s/%s, flowed %s, deferred %d" % (c1, c2, bool(flowed), queue_count("deferred")))
     ok(d.start(), "daemon started again as the unit does", d.stderr()[-300:])
     run(["postqueue", "-f"], timeout=30)
     got = relay.delivered(sender=s_wait, timeout=60)
     ok(got and got[1] == smtest.lf(card.body).rstrip(b"\n") and queue_count() == 0,
-         "topology 2: once the daemon is back the waiting message goes out masked")
+       "topology 2: once the daemon is back the waiting message goes out masked")
 
 
 def reinstall_keeps_conf(deb):
@@ -328,10 +350,10 @@ def reinstall_keeps_conf(deb):
     with open(KEY) as f:
         same_key = f.read() == key
     ok(rc == 0 and same and same_key,
-         "reinstall (upgrade path) keeps the locally changed configuration and the key", out[-300:])
+       "reinstall (upgrade path) keeps the locally changed configuration and the key", out[-300:])
     st = os.stat(CONF)
     ok(stat.S_IMODE(st.st_mode) == 0o640 and grp.getgrgid(st.st_gid).gr_name == "support-milter",
-         "the configuration keeps root:support-milter 0640")
+       "the configuration keeps root:support-milter 0640")
 
 
 def upgrade_restarts_only_valid(tmp, deb):
@@ -372,7 +394,7 @@ def purge_check():
                         os.path.dirname(SOCK), "/usr/sbin/support-milter", UNIT)
             if os.path.lexists(p)]
     ok(not gone, "purge removes the configuration, key, spool, logs and socket directory",
-         " ".join(gone))
+       " ".join(gone))
     try:
         pwd.getpwnam("support-milter")
         user = True
@@ -399,11 +421,11 @@ def part_package(tmp):
     try:
         rc, out = d.start_pre()
         ok(rc == 0 and "configuration OK" in out,
-             "ExecStartPre (-n) passes as User= under ProtectSystem emulation", out[-300:])
+           "ExecStartPre (-n) passes as User= under ProtectSystem emulation", out[-300:])
         ok(d.start(), "ExecStart: the daemon listens on " + SOCK, d.stderr()[-300:])
         st = os.stat(SOCK)
         ok(grp.getgrgid(st.st_gid).gr_name == "support-milter"
-             and stat.S_IMODE(st.st_mode) == 0o660, "socket support-milter group, 0660")
+           and stat.S_IMODE(st.st_mode) == 0o660, "socket support-milter group, 0660")
         card = expect(tmp, CARD, "card", SUPPORT)
         onb = expect(tmp, ONB, "onb", SUPPORT)
         topology1(tmp, d, relay, card, onb)
