@@ -264,9 +264,11 @@ deb:
 	@tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(DEB_SRC)
 	@cp -r contrib/debian $(DEB_SRC)/debian
 	@cp contrib/support-milter.service contrib/support-milter.logrotate $(DEB_SRC)/debian/
-	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="noddebs $(DEB_BUILD_OPTIONS)" \
-		dpkg-buildpackage -b -us -uc -J$(shell nproc) $(if $(V),,> ../build.log 2>&1) || \
-		{ tail -n 40 ../build.log 2>/dev/null; exit 1; }
+	$(call say,DEB,dpkg-buildpackage in $(DEB_SRC))cd $(DEB_SRC) && \
+		DEB_BUILD_OPTIONS="noddebs $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc -J$(shell nproc) $(if $(V),,> ../../build.log 2>&1) || \
+		{ tail -n 40 ../../build.log 2>/dev/null; rm -rf ../../src; \
+		  echo "make deb: failed; the whole log is $(DEB_DIR)/build.log" >&2; exit 1; }
 	@arch=$$(dpkg-architecture -qDEB_HOST_ARCH) && \
 		mv $(DEB_DIR)/src/support-milter_$(VERSION)_$$arch.deb $(DEB_DIR)/ && \
 		rm -rf $(DEB_DIR)/src && echo "$(DEB_DIR)/support-milter_$(VERSION)_$$arch.deb"
