@@ -79,6 +79,21 @@ static void policy_swap(sm_policy *p)
 	sm_policy_unref(old);
 }
 
+/* The daemon's policy: one that loads and has a usable fingerprint key
+ * (never the well-known placeholder: the audit fingerprints would be
+ * reversible by anyone).  NULL with err. */
+static sm_policy *load_policy(const char *path, char *err, size_t errlen)
+{
+	sm_policy *p = sm_policy_load(path, err, errlen);
+
+	if (p && sm_policy_fp_key_problem(p)) {
+		snprintf(err, errlen, "%s: %s", path, sm_policy_fp_key_problem(p));
+		sm_policy_unref(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* "unix:/path", "local:/path" or "/path": the path; else NULL. */
 static char *unix_path(const char *sock)
 {
@@ -250,7 +265,7 @@ static void warn_restart(const sm_daemon_conf *old, const sm_daemon_conf *new)
 static void reload(const run_state *st)
 {
 	char err[1024];
-	sm_policy *p = sm_policy_load(st->conf, err, sizeof(err));
+	sm_policy *p = load_policy(st->conf, err, sizeof(err));
 	sm_policy *old;
 	const sm_daemon_conf *d;
 
@@ -402,7 +417,7 @@ int sm_daemon_run(const sm_daemon_opts *o)
 
 	limit_arenas();
 	st.conf = realpath(o->conf_path, NULL);
-	current = sm_policy_load(st.conf ? st.conf : o->conf_path, err, sizeof(err));
+	current = load_policy(st.conf ? st.conf : o->conf_path, err, sizeof(err));
 	if (!current) {
 		fprintf(stderr, "support-milter: %s\n", err);
 		free(st.conf);
