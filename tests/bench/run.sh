@@ -2,8 +2,8 @@
 # run.sh - `make bench`: print benchmark figures (never pass/fail).
 #   1. scanning: detectors MB/s over a generated text mix, memchr ceiling,
 #      view building MB/s (bench_scan, gen_mix.py);
-#   2. messages/s of the whole policy in process over the public corpus
-#      (bench_policy);
+#   2. messages/s of the whole policy in process over the public corpus, and
+#      its latency on the e2e support and card messages (bench_policy);
 #   3. end to end: msg/s and CPU per message through Postfix without a milter,
 #      with support-milter, with MIMEDefang and with null-milter (the floor),
 #      each milter over unix: and inet:, every figure beside null-milter's on
@@ -37,6 +37,14 @@ if ls "$SHARED"/corpus/public/*.eml > /dev/null 2>&1; then
 else
 	echo "bench policy: $SHARED/corpus/public missing, skipped"
 fi
+
+# issue 18's in-process targets: the e2e benchmark's support and card
+# messages (dated 2024-12-01, the day bench_policy scans at)
+python3 "$TOP/tests/bench/gen_e2e.py" "$B/e2e" 20000 2024-12-01 || exit 1
+for m in support card; do
+	echo "bench policy: the e2e $m message:"
+	"$B/bench_policy" "$CONF" "$S" "$B/e2e/$m.eml"
+done
 
 [ -f "$B/big-100mb.eml" ] && [ -f "$B/big-30mb.eml" ] && [ -f "$B/big-attachment.eml" ] || python3 "$TOP/tests/bench/gen_big.py" "$B"
 # limits raised so that a 100 MB message is scanned rather than refused
