@@ -68,7 +68,28 @@ typedef struct sm_envelope {
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now);
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now);
+/*
+ * sm_scan_fd, with the rewritten parts too large to keep in memory appended
+ * to spill_fd (open for reading and writing; the caller keeps it) instead of
+ * a file the scan creates in milter.spool_dir: a sandboxed scanner creates
+ * no file.  spill_fd -1: sm_scan_fd.
+ */
+sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
+			    time_t now);
 void sm_result_free(sm_result *r);
+
+/*
+ * The wire form of a result: how a scanner process hands it to the milter
+ * process.  sm_result_wire: the bytes (g_free), everything the accessors,
+ * writers, JSON, audit record and summary below read.  sm_result_unwire: a
+ * result from those bytes, for the message in msg_fd (the milter's own
+ * spool: unchanged bytes and splices are written from it) with spilled
+ * parts in spill_fd (-1: none; duplicated).  The bytes are not trusted: NULL
+ * with err when anything is out of place.
+ */
+void *sm_result_wire(const sm_result *r, size_t *len);
+sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd, int spill_fd,
+			    char *err, size_t errlen);
 
 sm_verdict sm_result_verdict(const sm_result *r);
 /* For REJECT / TEMPFAIL: "550", "5.7.1", text (printable ASCII); else NULLs. */

@@ -116,13 +116,15 @@ static void scan_message(scan *s, time_t now)
 /* One message in buf; fd >= 0 when buf is a mapping of it (map: the
  * mapping, handed to the result, which unmaps it). */
 static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
-			   const sm_envelope *env, time_t now, int depth)
+			   int spill_fd, const sm_envelope *env, time_t now, int depth)
 {
 	sm_result *r = sm_result_new(p, buf, len);
 	scan s = {0};
 	guint i;
 
 	r->mapped = map;
+	if (spill_fd >= 0)
+		r->spill = fcntl(spill_fd, F_DUPFD_CLOEXEC, 0);
 	envelope(r, env);
 	if (!r->support)
 		return r; /* not support mail: accepted untouched */
@@ -175,16 +177,23 @@ out:
 
 sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len)
 {
-	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1);
+	return scan_buf(outer->p, buf, len, -1, NULL, outer->r->spill, NULL, outer->ctx.now,
+			outer->depth + 1);
 }
 
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now)
 {
-	return scan_buf(p, buf, len, -1, NULL, env, now, 0);
+	return scan_buf(p, buf, len, -1, NULL, -1, env, now, 0);
 }
 
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
+{
+	return sm_scan_fd_spill(p, fd, -1, env, now);
+}
+
+sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
+			    time_t now)
 {
 	struct stat st;
 	void *map = MAP_FAILED;
@@ -202,5 +211,5 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
-	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0);
+	return scan_buf(p, map, (size_t)st.st_size, fd, map, spill_fd, env, now, 0);
 }
