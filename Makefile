@@ -31,13 +31,13 @@ DESTDIR    ?=
 VERSION    := 0.1.0
 BUILD      := build
 CC         ?= cc
-PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
+PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive libseccomp
 
 # Debian packages.  Build: the compiler and the libraries.  Test: miltertest,
 # Postfix, swaks, valgrind, clang for fuzzing, m4 for the sendmail test, 7z and
 # gcab to write 7z and cab test archives; never needed on a production relay.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
-	libarchive-dev libmilter-dev
+	libarchive-dev libmilter-dev libseccomp-dev
 DEB_TEST  := miltertest postfix swaks python3 zip unzip valgrind m4 clang libclang-rt-14-dev \
 	procps util-linux p7zip-full gcab
 
@@ -62,9 +62,11 @@ LIBS     = $(PKG_LIBS) -lmilter -lpthread -lm
 # archive < scan.  parser/include holds the two headers the programs see.
 PARSER_DIRS := base text mime rules detect policy verdict archive scan
 PARSER_INC := -Iparser/include $(PARSER_DIRS:%=-Iparser/%)
-MILTER_INC := -Iparser/include -Imilter/daemon
+MILTER_INC := -Iparser/include -Imilter/daemon -Imilter/worker
 PARSER_SRC := $(sort $(wildcard $(PARSER_DIRS:%=parser/%/*.c)))
-MILTER_SRC := $(sort $(wildcard milter/daemon/*.c))
+# milter/daemon (libmilter, the pool) and milter/worker (the sandboxed
+# scanner processes it forks through the spawner): one program.
+MILTER_SRC := $(sort $(wildcard milter/daemon/*.c milter/worker/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 PARSER_OBJ := $(PARSER_SRC:%.c=$(BUILD)/%.o)
 MILTER_OBJ := $(MILTER_SRC:%.c=$(BUILD)/%.o)
@@ -123,6 +125,19 @@ $(LIB): $(PARSER_OBJ)
 $(BIN): $(MILTER_OBJ) $(LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(MILTER_OBJ) $(LIB) $(LIBS)
 
+# The test build of the program (never installed): the same sources with
+# -DSM_TEST_HOOKS, which lets a scanner worker fault, hang or ask for a
+# socket on a marker in the message (milter/worker/worker.c), so that
+# tests/workers.t can watch the daemon survive it.
+HOOKS_BIN := $(BUILD)/hooks/support-milter
+HOOKS_OBJ := $(MILTER_SRC:%.c=$(BUILD)/hooks/%.o)
+$(BUILD)/hooks/milter/%.o: milter/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [hooks])$(CC) $(CFLAGS) -DSM_TEST_HOOKS $(DEPFLAGS) $(MILTER_INC) -c -o $@ $<
+
+$(HOOKS_BIN): $(HOOKS_OBJ) $(LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(HOOKS_OBJ) $(LIB) $(LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) -Imilter/daemon -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
@@ -180,13 +195,14 @@ demo: deps
 # sanitizers, scorer). Its closing summary is the runner's.  `make check
 # T=tests/x.t` (or T=build/tests/test_x) runs just that; check-fast the tier
 # that needs no daemon, MTA, sanitizer or valgrind.
-TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR)
+TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
+	SM_HOOKS_BIN=$(CURDIR)/$(HOOKS_BIN)
 FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
 	tests/realistic.t tests/hostile.t
 T          ?=
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),,san-build)
+	@$(MAKE) --no-print-directory $(BIN) $(HOOKS_BIN) $(TEST_BIN) $(if $(T),,san-build)
 	@chmod +x tests/*.t 2>/dev/null || true
 	$(TEST_ENV) prove -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
 
@@ -288,4 +304,4 @@ fuzz:
 		sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
 # Generated header dependencies of every object and program built above.
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -type f -name '*.d' 2>/dev/null)

@@ -17,6 +17,11 @@
 typedef struct sm_policy sm_policy;
 typedef struct sm_result sm_result;
 
+/* The address space a scanner worker needs before its first message
+ * (libraries, the compiled policy): a smaller share of max_scan_memory is
+ * refused when the configuration loads. */
+#define SM_WORKER_MIN_MEMORY (128 * 1024 * 1024)
+
 /* Daemon settings from the `milter` group (read-only, owned by the policy). */
 typedef struct sm_daemon_conf {
 	char *socket;            /* "unix:/path" or "inet:port@addr" */
@@ -32,8 +37,19 @@ typedef struct sm_daemon_conf {
 	long long backlog;
 	bool summary_syslog;     /* one syslog line per decision */
 	int audit_failure;       /* audit record not written: 0 tempfail, 1 accept */
-	long long max_scan_memory; /* bytes being scanned at once, all connections */
-	long long scan_wait;     /* seconds a message waits for scan memory */
+	long long max_scan_memory; /* bytes all scanner workers may use: each gets
+	                              max_scan_memory / scan_workers (RLIMIT_AS) */
+	long long scan_wait;     /* seconds a message waits for a free worker */
+	long long scan_workers;  /* scanner worker processes: the scan concurrency */
+	long long worker_messages;   /* messages a worker scans before it is replaced */
+	long long worker_deadline;   /* seconds a scan of a message under 1 MiB may take */
+	long long worker_deadline_per_mb; /* seconds more per further MiB */
+	long long worker_kills;  /* the same message stopped this many workers: 5xx */
+	long long max_sessions;  /* MTA connections served at once; more wait */
+	long long session_grace; /* seconds a new connection has to send its first command */
+	long long drain_timeout; /* SIGTERM: seconds scans in flight may still take */
+	char **allow;            /* inet: clients (addresses, networks); NULL: loopback */
+	bool run_as_root;        /* start as root without milter.user: said explicitly */
 } sm_daemon_conf;
 
 /* Load and compile the configuration at path. NULL with err on any error. */
