@@ -273,6 +273,13 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# The hand-off to a scanner worker: the pool and the worker side of the program.
+HANDOFF_SRC := milter/daemon/pool.c $(sort $(wildcard milter/worker/*.c))
+$(BUILD)/bench/bench_handoff: tests/bench/bench_handoff.c $(HANDOFF_SRC) $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(MILTER_INC) -Itests/bench $(LDFLAGS) -o $@ \
+		$< $(HANDOFF_SRC) $(LIB) $(LIBS)
+
 # null-milter sets TCP_NODELAY on an inet: listener with the daemon's own code.
 $(BUILD)/bench/null_milter: tests/bench/null_milter.c milter/daemon/sockopt.c
 	@mkdir -p $(dir $@)

@@ -268,7 +268,8 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	buf = g_malloc(h.len ? h.len : 1);
 	rc = read_until(s->sock, buf, h.len, until);
 	if (rc == 0)
-		*out = sm_result_unwire(j->pol, buf, h.len, j->msg_fd, j->spill_fd, err, errlen);
+		*out = sm_result_unwire(j->pol, buf, h.len, j->msg_fd, j->spill_fd, false, err,
+					 errlen);
 	g_free(buf);
 	if (rc > 0) {
 		snprintf(err, errlen, "the scan passed its deadline; worker %d killed", (int)s->pid);

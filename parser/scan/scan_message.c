@@ -17,6 +17,10 @@
 
 #include <fcntl.h>
 #include <string.h>
+
+/* Messages up to this size are parsed from their mapping, larger ones
+ * through their descriptor. */
+#define SCAN_FD_STREAM_MIN (1024 * 1024)
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -211,5 +215,8 @@ sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelop
 		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
-	return scan_buf(p, map, (size_t)st.st_size, fd, map, spill_fd, env, now, 0);
+	/* GMime reads a small message from the mapping, without a read() per
+	 * 4 KiB; a large one through the descriptor (page cache, released) */
+	return scan_buf(p, map, (size_t)st.st_size, st.st_size > SCAN_FD_STREAM_MIN ? fd : -1, map,
+			spill_fd, env, now, 0);
 }
