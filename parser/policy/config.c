@@ -47,7 +47,7 @@ static const sm_conf_key daemon_keys[] = {
 	{"backlog", SM_CONF_INT, DOFF(backlog), 64, NULL, 1, 65535},
 	{"summary_syslog", SM_CONF_BOOL, DOFF(summary_syslog), 1},
 	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
-	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 2 * GiB, NULL, 64 * MiB, 1024 * GiB},
+	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 2 * GiB, NULL, 128 * MiB, 1024 * GiB},
 	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
 	{"scan_workers", SM_CONF_INT, DOFF(scan_workers), 4, NULL, 1, 256},
 	{"worker_messages", SM_CONF_INT, DOFF(worker_messages), 200, NULL, 1, 1000000},
