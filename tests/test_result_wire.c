@@ -207,7 +207,7 @@ static void test_spilled(void)
 	for (i = 0; i < 400; i++)
 		g_string_append_printf(plain, "more log line %d\r\n", i);
 	b64 = g_base64_encode((const guchar *)plain->str, plain->len);
-	for (i = 0; b64[i]; i += 76)
+	for (i = 0; i < (int)strlen(b64); i += 76)
 		g_string_append_printf(g, "%.76s\r\n", b64 + i);
 	g_string_append(g, "--B--\r\n");
 	fd = mkstemp(path);

@@ -14,6 +14,9 @@
   451 within seconds, a transient limit; the daemon and others unaffected.
 - One worker busy and scan_wait 1 s: the next message waits a second and is
   tempfailed (the concurrency cap), not scanned beside it.
+- Workers are the OOM killer's first choice (oom_score_adj 1000).
+- The spawner killed: no worker can start any more, so the daemon stops with
+  status 1 (for systemd's Restart=on-failure) instead of tempfailing for ever.
 - Memory: under a 700 MiB address-space limit for the whole daemon, an
   archive bomb (zip, 1 MB to 400 MB) and a message of 400,000 empty MIME
   parts in 4 MB each cost only their own message (a worker's RLIMIT_AS,
@@ -162,6 +165,32 @@ def crash_tests(card, card_exp):
          "a card message after all that: as --test says")
 
 
+def spawner_tests(card, card_exp):
+    dd, conf = conf_for("spawner")
+    d = start(dd, conf)
+    if not t.ok(d is not None, "daemon starts"):
+        return
+    t.ok(miltertest(d, eml=card, expect=card_exp, label="first"), "a message scanned")
+    kids = smtest.children(d.proc.pid)
+    workers = [w for k in kids for w in smtest.children(k)]
+    adj = []
+    for w in workers:
+        try:
+            adj.append(open("/proc/%d/oom_score_adj" % w).read().strip())
+        except OSError:
+            pass
+    t.ok(len(kids) == 1 and adj and all(a == "1000" for a in adj),
+         "one spawner; its workers have oom_score_adj 1000 (%s)" % adj)
+    if kids:
+        os.kill(kids[0], signal.SIGKILL)
+    try:
+        rc = d.proc.wait(30)
+    except subprocess.TimeoutExpired:
+        rc = None
+    t.ok(rc == 1, "the spawner killed: the daemon stops with status 1 (%s)" % rc)
+    t.ok("spawner is gone" in d.logtext(), "log: the scanner worker spawner is gone")
+
+
 def slow_body(kb):
     return ("a" * 18 + "c ") * (kb * 1024 // 20) + "b\n"
 
@@ -285,6 +314,7 @@ try:
     crash_tests(card, card_exp)
     deadline_tests(card, card_exp)
     concurrency_tests()
+    spawner_tests(card, card_exp)
     memory_tests(card, card_exp)
 finally:
     for d in daemons:

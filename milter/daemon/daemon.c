@@ -44,6 +44,7 @@
 #include <libmilter/mfapi.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +77,7 @@ typedef struct run_state {
 	sm_spawner *spawner;
 	sm_gate *gate;
 	bool stopping;    /* SIGTERM/SIGINT asked libmilter to stop */
+	bool lost_spawner; /* stopping because the spawner died: exit 1 */
 	int smfi_rc;
 	int wake;         /* the signal pipe's write end (smfi_thread's wake-up) */
 } run_state;
@@ -439,9 +441,22 @@ static int signal_loop(run_state *st, const sigset_t *set)
 			sigaction(sig, &sa, NULL);
 	pthread_sigmask(SIG_UNBLOCK, set, NULL);
 	for (;;) {
+		struct pollfd pf[2] = {{sig_pipe[0], POLLIN, 0}, {sm_spawner_fd(st->spawner), 0, 0}};
 		unsigned char c;
-		ssize_t n = read(sig_pipe[0], &c, 1);
+		ssize_t n;
 
+		if (poll(pf, 2, -1) < 0 && errno == EINTR)
+			continue;
+		if ((pf[1].revents & (POLLHUP | POLLERR)) && !st->stopping) {
+			/* no new worker could start: exit 1 for the supervisor to restart */
+			sm_log(LOG_CRIT, "the scanner worker spawner is gone: stopping");
+			st->lost_spawner = true;
+			stop(st, SIGTERM);
+			continue;
+		}
+		if (!(pf[0].revents & POLLIN))
+			continue;
+		n = read(sig_pipe[0], &c, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != 1)
@@ -460,7 +475,7 @@ static int signal_loop(run_state *st, const sigset_t *set)
 		       "an error", st->smfi_rc);
 		return 1;
 	}
-	return st->smfi_rc == MI_SUCCESS ? 0 : 1;
+	return st->smfi_rc == MI_SUCCESS && !st->lost_spawner ? 0 : 1;
 }
 
 /* Root keeps privileges only when the configuration says so. */
@@ -533,13 +548,18 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 }
 
 /* No core file and no ptrace by the same user: a core or a debugger would
- * show the messages and the fingerprint key. */
+ * show the messages and the fingerprint key.  Descriptors up to the hard
+ * limit (at most 65536): connections waiting at the gate hold one each. */
 static void harden_process(void)
 {
-	struct rlimit zero = {0, 0};
+	struct rlimit zero = {0, 0}, nofile;
 
 	setrlimit(RLIMIT_CORE, &zero);
 	prctl(PR_SET_DUMPABLE, 0);
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max < 65536 ? nofile.rlim_max : 65536;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 }
 
 /* The socket file, if it is still the one this process made. */

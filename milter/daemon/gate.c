@@ -189,6 +189,20 @@ static void accept_new(sm_gate *g)
 		c.salen = sizeof(c.sa);
 		c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen,
 			       SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c.fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			/* out of descriptors: the oldest waiting peer makes room; with
+			 * none waiting, pause instead of spinning on a readable socket */
+			struct timespec pause = {0, 10 * 1000000L};
+
+			if (g->pending->len) {
+				epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd,
+					  NULL);
+				drop_at(g->pending, 0);
+				continue;
+			}
+			nanosleep(&pause, NULL);
+			return;
+		}
 		if (c.fd < 0)
 			return;
 		if (!allowed(g, &c.sa)) {

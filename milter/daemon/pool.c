@@ -250,34 +250,73 @@ static int read_until(int sock, void *buf, size_t len, const struct timespec *un
 	return 0;
 }
 
+/* The first bytes of the answer: a reply header and usually all of the
+ * result (a few KiB), in one read. */
+#define FIRST_READ 65536
+
+/* Up to len bytes once readable before the deadline: the count, 0 at EOF,
+ * -1 on error, -2 at the deadline. */
+static ssize_t read_some(int sock, void *buf, size_t len, const struct timespec *until)
+{
+	for (;;) {
+		struct pollfd pf = {sock, POLLIN, 0};
+		ssize_t n = recv(sock, buf, len, MSG_DONTWAIT);
+		int r;
+
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+		r = poll(&pf, 1, ms_left(until));
+		if (r == 0)
+			return -2;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static sm_pool_status lost(const slot *s, int rc, char *err, size_t errlen)
+{
+	snprintf(err, errlen, rc > 0 ? "the scan passed its deadline; worker %d killed"
+				     : "scanner worker %d died during the scan", (int)s->pid);
+	return rc > 0 ? SM_POOL_DEADLINE : SM_POOL_DIED;
+}
+
 /* The worker's answer as a result. */
 static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timespec *until,
 			      sm_result **out, char *err, size_t errlen)
 {
+	char first[FIRST_READ], *buf = first;
+	size_t have = 0, want = sizeof(sm_wrep);
 	sm_wrep h;
-	char *buf;
-	int rc = read_until(s->sock, &h, sizeof(h), until);
+	int rc = 0;
 
-	if (rc == 0 && (h.magic != SM_WREP_MAGIC || h.len > SM_WREP_MAX))
-		rc = -1;
-	if (rc != 0) {
-		snprintf(err, errlen, rc > 0 ? "the scan passed its deadline; worker %d killed"
-					     : "scanner worker %d died during the scan", (int)s->pid);
-		return rc > 0 ? SM_POOL_DEADLINE : SM_POOL_DIED;
+	while (rc == 0 && have < want) {
+		ssize_t n = read_some(s->sock, first + have, sizeof(first) - have, until);
+
+		if (n <= 0)
+			rc = n == -2 ? 1 : -1;
+		else
+			have += (size_t)n;
 	}
-	buf = g_malloc(h.len ? h.len : 1);
-	rc = read_until(s->sock, buf, h.len, until);
+	if (rc == 0) {
+		memcpy(&h, first, sizeof(h));
+		if (h.magic != SM_WREP_MAGIC || h.len > SM_WREP_MAX || have > sizeof(h) + h.len)
+			rc = -1;
+	}
+	if (rc != 0)
+		return lost(s, rc, err, errlen);
+	if (sizeof(h) + h.len > sizeof(first)) {
+		buf = g_malloc(sizeof(h) + h.len);
+		memcpy(buf, first, have);
+	}
+	rc = read_until(s->sock, buf + have, sizeof(h) + h.len - have, until);
 	if (rc == 0)
-		*out = sm_result_unwire(j->pol, buf, h.len, j->msg_fd, j->spill_fd, false, err,
-					 errlen);
-	g_free(buf);
-	if (rc > 0) {
-		snprintf(err, errlen, "the scan passed its deadline; worker %d killed", (int)s->pid);
-		return SM_POOL_DEADLINE;
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "scanner worker %d died during the scan", (int)s->pid);
-	return rc == 0 && *out ? SM_POOL_OK : SM_POOL_DIED;
+		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->spill_fd, false,
+					err, errlen);
+	if (buf != first)
+		g_free(buf);
+	if (rc != 0)
+		return lost(s, rc, err, errlen);
+	return *out ? SM_POOL_OK : SM_POOL_DIED;
 }
 
 static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result **out,

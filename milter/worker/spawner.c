@@ -20,6 +20,7 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <poll.h>
 #include <pthread.h>
@@ -127,6 +128,20 @@ static void ignore_daemon_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* Under memory pressure the kernel's OOM killer takes a worker (one
+ * message) before the spawner or the daemon (the service). */
+static void oom_first(void)
+{
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (write(fd, "1000", 4) != 4) {
+			/* not fatal: the worker is still bounded by RLIMIT_AS */
+		}
+		close(fd);
+	}
+}
+
 /* Fork a worker on sock; the reply carries its pid and a pidfd. */
 static void do_spawn(sm_policy *p, int ctl, int sock)
 {
@@ -143,6 +158,7 @@ static void do_spawn(sm_policy *p, int ctl, int sock)
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close_others(sock);
+		oom_first();
 		sm_worker_main(p, sock);
 	}
 	close(sock);
@@ -269,6 +285,7 @@ sm_spawner *sm_spawner_start(sm_policy *p, sm_spawner_load_fn load, sm_spawner_l
 	}
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		closelog(); /* syslog reconnects on its next line, not on a reused number */
 		close_others(sv[1]);
 		spawner_main(sm_policy_ref(p), &fn, sv[1]);
 	}
@@ -351,6 +368,11 @@ int sm_spawner_reload(sm_spawner *s, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+int sm_spawner_fd(const sm_spawner *s)
+{
+	return s ? s->ctl : -1;
 }
 
 void sm_spawner_stop(sm_spawner *s)

@@ -26,10 +26,16 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/* Envelope bytes received with the header in one recvmsg; a longer
+ * envelope (thousands of recipients) is read after it. */
+#define FIRST_ENV 65536
+
 typedef struct job {
 	sm_wreq h;
 	int fd, spill;
-	char *env;       /* h.env_len bytes */
+	char *first;     /* FIRST_ENV bytes, reused from message to message */
+	char *env;       /* h.env_len bytes + NUL: first, or allocated */
+	size_t got;      /* envelope bytes that came with the header */
 	const char **rcpts;
 } job;
 
@@ -50,18 +56,19 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
-/* The header and its descriptors.  0; 1 at end of stream; -1 bad. */
+/* The header, its descriptors and what came of the envelope.  0; 1 at end
+ * of stream; -1 bad. */
 static int recv_head(int sock, job *j)
 {
 	char cbuf[CMSG_SPACE(2 * sizeof(int))];
-	struct iovec iov = {&j->h, sizeof(j->h)};
+	struct iovec iov[2] = {{&j->h, sizeof(j->h)}, {j->first, FIRST_ENV}};
 	struct msghdr mh = {0};
 	struct cmsghdr *c;
 	int fds[2] = {-1, -1};
 	ssize_t n;
 
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
 	mh.msg_control = cbuf;
 	mh.msg_controllen = sizeof(cbuf);
 	do
@@ -75,11 +82,16 @@ static int recv_head(int sock, job *j)
 			memcpy(fds, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
 	j->fd = fds[0];
 	j->spill = fds[1];
-	if (n < 0 || (mh.msg_flags & MSG_CTRUNC) ||
-	    read_all(sock, (char *)&j->h + n, sizeof(j->h) - (size_t)n) < 0)
+	if (n < 0 || (mh.msg_flags & MSG_CTRUNC))
 		return -1;
+	if ((size_t)n < sizeof(j->h)) { /* the header came in pieces: no envelope yet */
+		if (read_all(sock, (char *)&j->h + n, sizeof(j->h) - (size_t)n) < 0)
+			return -1;
+		n = sizeof(j->h);
+	}
+	j->got = (size_t)n - sizeof(j->h);
 	if (j->h.magic != SM_WREQ_MAGIC || j->fd < 0 || j->h.env_len > SM_WREQ_MAX_ENV ||
-	    (j->h.nfds == 2) != (j->spill >= 0))
+	    j->got > j->h.env_len || (j->h.nfds == 2) != (j->spill >= 0))
 		return -1;
 	return 0;
 }
@@ -90,8 +102,13 @@ static int recv_env(int sock, job *j, sm_envelope *env)
 	const char *p, *end, *s[2] = {NULL, NULL};
 	uint32_t i;
 
-	j->env = g_malloc(j->h.env_len + 1);
-	if (read_all(sock, j->env, j->h.env_len) < 0)
+	if (j->h.env_len < FIRST_ENV) {
+		j->env = j->first;
+	} else {
+		j->env = g_malloc(j->h.env_len + 1);
+		memcpy(j->env, j->first, j->got);
+	}
+	if (read_all(sock, j->env + j->got, j->h.env_len - j->got) < 0)
 		return -1;
 	j->env[j->h.env_len] = '\0';
 	if (j->h.nrcpts > j->h.env_len)
@@ -123,10 +140,13 @@ static void job_clear(job *j)
 		close(j->fd);
 	if (j->spill >= 0)
 		close(j->spill);
-	g_free(j->env);
+	if (j->env != j->first)
+		g_free(j->env);
 	g_free(j->rcpts);
-	memset(j, 0, sizeof(*j));
+	j->env = NULL;
+	j->rcpts = NULL;
 	j->fd = j->spill = -1;
+	j->got = 0;
 }
 
 /* RLIMIT_CPU: what this process used so far plus the message's share. */
@@ -202,6 +222,7 @@ void sm_worker_main(sm_policy *p, int sock)
 	int rc;
 
 	j.fd = j.spill = -1;
+	j.first = g_malloc(FIRST_ENV + 1);
 	if (sm_sandbox_enter((size_t)(d->max_scan_memory / d->scan_workers), err, sizeof(err)) < 0) {
 		fprintf(stderr, "support-milter: scanner worker: %s\n", err);
 		_exit(70);

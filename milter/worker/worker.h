@@ -83,6 +83,10 @@ int sm_spawner_reload(sm_spawner *s, const char *path, char *err, size_t errlen)
 /* Stop the spawner (its workers end when their sockets close). */
 void sm_spawner_stop(sm_spawner *s);
 
+/* The control socket, for poll(2) with no events: POLLHUP when the spawner
+ * is gone (the daemon cannot fork another once it has threads). */
+int sm_spawner_fd(const sm_spawner *s);
+
 /* ------------------------------------------------------------ inside */
 
 /* The worker's life (worker.c): sandbox, then scan until the socket closes.
