@@ -14,8 +14,8 @@
  * Start order (docs/hardening.md): no core dumps and not dumpable; refuse
  * root without milter.user (or run_as_root); the pid file locked before
  * anything else is touched, so a second instance leaves the running one's
- * pid file and socket alone; the socket made with its mode by umask and
- * owned through its directory descriptor; privileges dropped; the spawner
+ * pid file and socket alone; the socket (listen.c) made with its mode by
+ * umask and owned through its directory descriptor; privileges dropped; the spawner
  * forked while the process still has one thread; then the threads.
  *
  * Signals: blocked in every thread before the first is created.  smfi_main
@@ -30,10 +30,10 @@
  */
 #include "daemon.h"
 #include "gate.h"
+#include "listen.h"
 #include "pidfile.h"
 #include "poison.h"
 #include "pool.h"
-#include "sockopt.h"
 #include "state.h"
 #include "worker.h"
 
@@ -54,7 +54,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,8 +69,7 @@ static int inflight; /* end-of-message callbacks running (atomic) */
 
 typedef struct run_state {
 	char *conf;       /* absolute path, for reloads after chdir("/") */
-	char *sock_path;  /* unix socket path, or NULL */
-	ino_t sock_ino;   /* the socket file we made (removed at exit only if still it) */
+	sm_listen sock;   /* the listening socket's file */
 	const char *pidfile;
 	sm_pidfile *pid;  /* locked, or NULL */
 	sm_spawner *spawner;
@@ -118,100 +116,6 @@ static void policy_swap(sm_policy *p)
 	sm_policy_unref(old);
 }
 
-/* "unix:/path", "local:/path" or "/path": the path; else NULL. */
-static char *unix_path(const char *sock)
-{
-	if (g_str_has_prefix(sock, "unix:"))
-		return g_strdup(sock + 5);
-	if (g_str_has_prefix(sock, "local:"))
-		return g_strdup(sock + 6);
-	return sock[0] == '/' ? g_strdup(sock) : NULL;
-}
-
-/* "user[:group]" to ids; the group defaults to the user's. 0 or -1. */
-static int lookup_owner(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t namelen,
-			char *err, size_t errlen)
-{
-	char *u = g_strdup(spec), *g = strchr(u, ':');
-	struct passwd *pw;
-	struct group *gr;
-	int rc = -1;
-
-	if (g)
-		*g++ = '\0';
-	pw = getpwnam(u);
-	if (!pw) {
-		snprintf(err, errlen, "unknown user '%s'", u);
-		goto out;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	snprintf(name, namelen, "%s", pw->pw_name);
-	if (g && *g) {
-		gr = getgrnam(g);
-		if (!gr) {
-			snprintf(err, errlen, "unknown group '%s'", g);
-			goto out;
-		}
-		*gid = gr->gr_gid;
-	}
-	rc = 0;
-out:
-	g_free(u);
-	return rc;
-}
-
-/*
- * The socket file's owner, set through its directory's descriptor without
- * following a symlink, and only on a socket: chown by path (as root) could
- * be turned to another file by whoever can write the directory.  (fchown on
- * the listening descriptor would change the socket's inode in sockfs, not
- * the file that connect() checks: tests/daemon.t.)
- */
-static int socket_owner(const char *path, const char *spec, char *err, size_t errlen)
-{
-	char *dir = g_path_get_dirname(path), *base = g_path_get_basename(path), name[256];
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
-	struct stat st;
-	uid_t uid;
-	gid_t gid;
-
-	if (lookup_owner(spec, &uid, &gid, name, sizeof(name), err, errlen) < 0)
-		goto out;
-	if (dfd < 0 || fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISSOCK(st.st_mode) ||
-	    fchownat(dfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
-		snprintf(err, errlen, "socket_owner for %s: %s", path,
-			 dfd >= 0 && S_ISSOCK(st.st_mode) ? strerror(errno) : "not a socket");
-		goto out;
-	}
-	rc = 0;
-out:
-	if (dfd >= 0)
-		close(dfd);
-	g_free(dir);
-	g_free(base);
-	return rc;
-}
-
-/* Is a daemon listening on the unix socket at path?  (libmilter removes a
- * socket file before binding: a live one belongs to another instance.) */
-static bool socket_live(const char *path)
-{
-	struct sockaddr_un sa = {0};
-	int fd, rc;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return false;
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path));
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return false;
-	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	return rc == 0;
-}
-
 static int drop_privileges(const char *spec, char *err, size_t errlen)
 {
 	char name[256];
@@ -220,7 +124,7 @@ static int drop_privileges(const char *spec, char *err, size_t errlen)
 
 	if (!spec || !*spec)
 		return 0;
-	if (lookup_owner(spec, &uid, &gid, name, sizeof(name), err, errlen) < 0)
+	if (sm_owner_lookup(spec, &uid, &gid, name, sizeof(name), err, errlen) < 0)
 		return -1;
 	if (getuid() == uid && geteuid() == uid)
 		return 0;
@@ -230,49 +134,6 @@ static int drop_privileges(const char *spec, char *err, size_t errlen)
 	}
 	if (uid != 0 && setuid(0) == 0) {
 		snprintf(err, errlen, "privileges could be regained after dropping them");
-		return -1;
-	}
-	return 0;
-}
-
-static int open_socket(const sm_daemon_conf *d, const char *sock, run_state *st, char *err,
-		       size_t errlen)
-{
-	struct smfiDesc desc = *sm_mlfi_desc();
-	char *path = unix_path(sock);
-	struct stat sst;
-	mode_t old;
-	int rc;
-
-	if (path && socket_live(path)) {
-		snprintf(err, errlen, "socket %s: another milter is listening on it", path);
-		g_free(path);
-		return -1;
-	}
-	if (smfi_setconn((char *)sock) != MI_SUCCESS || smfi_settimeout((int)d->timeout) != MI_SUCCESS ||
-	    smfi_setbacklog((int)d->backlog) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS) {
-		snprintf(err, errlen, "cannot set up libmilter for %s", sock);
-		g_free(path);
-		return -1;
-	}
-	/* the socket file is born with socket_mode: bind applies the umask */
-	old = umask(0777 & ~(mode_t)d->socket_mode);
-	rc = smfi_opensocket(true);
-	umask(old);
-	if (rc != MI_SUCCESS) {
-		snprintf(err, errlen, "cannot open socket %s", sock);
-		g_free(path);
-		return -1;
-	}
-	st->sock_path = path;
-	if (path && lstat(path, &sst) == 0)
-		st->sock_ino = sst.st_ino;
-	if (path && d->socket_owner && *d->socket_owner &&
-	    socket_owner(path, d->socket_owner, err, errlen) < 0)
-		return -1;
-	/* libmilter's listener is one of the first descriptors the process opens */
-	if (!st->sock_path && sm_sockopt_nodelay_listeners(1024) < 0) {
-		snprintf(err, errlen, "cannot set TCP_NODELAY on %s: %s", sock, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -526,7 +387,7 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 	if (st->pidfile && *st->pidfile &&
 	    !(st->pid = sm_pidfile_lock(st->pidfile, &running, err, errlen)))
 		return -1;
-	if (open_socket(d, sock, st, err, errlen) < 0)
+	if (sm_listen_open(d, sock, &st->sock, err, errlen) < 0)
 		return -1;
 	if (!o->foreground && daemonize(err, errlen) < 0)
 		return -1;
@@ -560,16 +421,6 @@ static void harden_process(void)
 		nofile.rlim_cur = nofile.rlim_max < 65536 ? nofile.rlim_max : 65536;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
-}
-
-/* The socket file, if it is still the one this process made. */
-static void remove_socket(const run_state *st)
-{
-	struct stat sst;
-
-	if (st->sock_path && lstat(st->sock_path, &sst) == 0 && S_ISSOCK(sst.st_mode) &&
-	    sst.st_ino == st->sock_ino)
-		unlink(st->sock_path);
 }
 
 /*
@@ -632,11 +483,10 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	pool = NULL;
 	sm_poison_free(poison);
 	poison = NULL;
-	remove_socket(&st);
+	sm_listen_close(&st.sock);
 	sm_pidfile_release(st.pid);
 	sm_audit_close();
 	policy_swap(NULL);
-	g_free(st.sock_path);
 	free(st.conf);
 	return rc;
 }
