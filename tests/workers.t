@@ -14,7 +14,8 @@
   451 within seconds, a transient limit; the daemon and others unaffected.
 - One worker busy and scan_wait 1 s: the next message waits a second and is
   tempfailed (the concurrency cap), not scanned beside it.
-- Workers are the OOM killer's first choice (oom_score_adj 1000).
+- Workers are the OOM killer's first choice (oom_score_adj 1000); an idle
+  worker killed is replaced without charging the next message.
 - The spawner killed: no worker can start any more, so the daemon stops with
   status 1 (for systemd's Restart=on-failure) instead of tempfailing for ever.
 - Memory: under a 700 MiB address-space limit for the whole daemon, an
@@ -181,6 +182,12 @@ def spawner_tests(card, card_exp):
             pass
     t.ok(len(kids) == 1 and adj and all(a == "1000" for a in adj),
          "one spawner; its workers have oom_score_adj 1000 (%s)" % adj)
+    for w in workers:  # as the OOM killer would: idle workers die
+        os.kill(w, signal.SIGKILL)
+    time.sleep(0.3)
+    t.ok(miltertest(d, eml=card, expect=card_exp, label="after idle kill"),
+         "idle workers killed: the next message is scanned by a new one, as --test says")
+    t.ok("died during the scan" not in d.logtext(), "log: no message charged with it")
     if kids:
         os.kill(kids[0], signal.SIGKILL)
     try:

@@ -319,6 +319,14 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	return *out ? SM_POOL_OK : SM_POOL_DIED;
 }
 
+/* An idle worker never writes: a readable or hung-up socket means it died. */
+static bool idle_alive(const slot *s)
+{
+	struct pollfd pf = {s->sock, POLLIN, 0};
+
+	return poll(&pf, 1, 0) == 0;
+}
+
 static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result **out,
 			  char *err, size_t errlen)
 {
@@ -327,6 +335,8 @@ static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result *
 	struct timespec until;
 	sm_pool_status st;
 
+	if (s->sock >= 0 && !idle_alive(s))
+		retire(s, false); /* died while idle (OOM killer, spawner gone): not this message's doing */
 	if (s->sock < 0 && sm_spawner_spawn(p->sp, &s->sock, &s->pidfd, &s->pid, err, errlen) < 0)
 		return SM_POOL_ERROR;
 	deadline_at(&until, ms);
