@@ -43,6 +43,9 @@ static int limits(size_t mem, char *err, size_t errlen)
 	struct rlimit as = {mem, mem}, zero = {0, 0}, nofile = {WORKER_NOFILE, WORKER_NOFILE};
 	struct rlimit cpu = {RLIM_INFINITY, RLIM_INFINITY};
 
+#ifdef __SANITIZE_ADDRESS__
+	as.rlim_cur = as.rlim_max = RLIM_INFINITY; /* ASan's shadow needs terabytes */
+#endif
 	if (setrlimit(RLIMIT_AS, &as) < 0 || setrlimit(RLIMIT_CORE, &zero) < 0 ||
 	    setrlimit(RLIMIT_NOFILE, &nofile) < 0) {
 		snprintf(err, errlen, "setrlimit: %s", strerror(errno));
