@@ -44,10 +44,14 @@ static int limits(size_t mem, char *err, size_t errlen)
 	struct rlimit cpu = {RLIM_INFINITY, RLIM_INFINITY};
 
 #ifdef __SANITIZE_ADDRESS__
-	as.rlim_cur = as.rlim_max = RLIM_INFINITY; /* ASan's shadow needs terabytes */
+	(void)as; /* ASan's shadow memory is terabytes of address space: no limit */
+#else
+	if (setrlimit(RLIMIT_AS, &as) < 0) {
+		snprintf(err, errlen, "setrlimit RLIMIT_AS: %s", strerror(errno));
+		return -1;
+	}
 #endif
-	if (setrlimit(RLIMIT_AS, &as) < 0 || setrlimit(RLIMIT_CORE, &zero) < 0 ||
-	    setrlimit(RLIMIT_NOFILE, &nofile) < 0) {
+	if (setrlimit(RLIMIT_CORE, &zero) < 0 || setrlimit(RLIMIT_NOFILE, &nofile) < 0) {
 		snprintf(err, errlen, "setrlimit: %s", strerror(errno));
 		return -1;
 	}
