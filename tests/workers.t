@@ -8,7 +8,8 @@
   the same connection is scanned, the daemon's pid is unchanged.
 - The same message stopping milter.worker_kills (3) workers is refused for
   good (550 5.7.1); another faulting message still counts from one.
-- A worker asking for a socket is killed by its seccomp filter (SIGSYS).
+- A worker asking for a socket is killed by its seccomp filter (SIGSYS); a
+  worker that cannot enter its sandbox stops the daemon's start, saying why.
 - A custom pattern such as (?:a|a)+b over 16 KB (ten seconds of
   backtracking) is ended by the worker deadline (milter.worker_deadline 2 s):
   451 within seconds, a transient limit; the daemon and others unaffected.
@@ -157,6 +158,15 @@ def crash_tests(card, card_exp):
     other = message(os.path.join(tmp, "segv-other.eml"), "crash too", "SM-TEST-HOOK-SEGV 2\n")
     t.ok(miltertest(d, eml=other, expect=tempfail("other", FAILURE), label="other"),
          "another faulting message counts from one: 451")
+    env = dict(os.environ, SM_TEST_SANDBOX_FAIL="1")
+    try:
+        p = subprocess.run([smtest.HOOKS_BIN, "-f", "-c", conf, "-p", "unix:" + dd + "/nosb.sock"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=60)
+        rc, out = p.returncode, p.stdout.decode("utf-8", "replace")
+    except subprocess.TimeoutExpired:
+        rc, out = None, ""
+    t.ok(rc not in (0, None) and "could not start: test: the sandbox is refused" in out,
+         "a worker that cannot enter its sandbox: the daemon refuses to start, saying why")
     sock = message(os.path.join(tmp, "socket.eml"), "socket", "SM-TEST-HOOK-SOCKET\n")
     t.ok(miltertest(d, eml=sock, expect=tempfail("socket", FAILURE), label="socket"),
          "a worker asking for a socket: killed, 451")

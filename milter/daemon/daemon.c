@@ -364,7 +364,7 @@ static int start_scanning(const sm_daemon_conf *d, run_state *st, char *err, siz
 		return -1;
 	pool = sm_pool_new(st->spawner, (size_t)d->scan_workers);
 	poison = sm_poison_new();
-	return 0;
+	return sm_pool_start(pool, err, errlen);
 }
 
 static int start_gate(const sm_daemon_conf *d, run_state *st, char *err, size_t errlen)

@@ -105,6 +105,9 @@ unsigned sm_pool_deadline_ms(const sm_daemon_conf *d, size_t size)
 	return s > 86400 ? 86400u * 1000 : (unsigned)(s * 1000);
 }
 
+/* How long a new worker may take to say it is ready. */
+#define WORKER_START_MS 10000
+
 static void deadline_at(struct timespec *t, unsigned ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, t);
@@ -319,6 +322,29 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	return *out ? SM_POOL_OK : SM_POOL_DIED;
 }
 
+/* A new worker in slot s, ready: it said so once in its sandbox.  A worker
+ * that cannot start costs no message a kill (-1 with err: on_failure). */
+static int start_worker(sm_pool *p, slot *s, char *err, size_t errlen)
+{
+	struct timespec until;
+	sm_whello h = {0, 0};
+	char why[256] = "";
+	int rc;
+
+	if (sm_spawner_spawn(p->sp, &s->sock, &s->pidfd, &s->pid, err, errlen) < 0)
+		return -1;
+	deadline_at(&until, WORKER_START_MS);
+	rc = read_until(s->sock, &h, sizeof(h), &until);
+	if (rc == 0 && h.magic == SM_WHELLO_MAGIC && h.len == 0)
+		return 0;
+	if (rc == 0 && h.magic == SM_WHELLO_MAGIC && h.len < sizeof(why))
+		read_until(s->sock, why, h.len, &until);
+	snprintf(err, errlen, "scanner worker %d could not start: %s", (int)s->pid,
+		 why[0] ? why : rc > 0 ? "no word within 10 s" : "it died");
+	retire(s, true);
+	return -1;
+}
+
 /* An idle worker never writes: a readable or hung-up socket means it died. */
 static bool idle_alive(const slot *s)
 {
@@ -337,7 +363,7 @@ static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result *
 
 	if (s->sock >= 0 && !idle_alive(s))
 		retire(s, false); /* died while idle (OOM killer, spawner gone): not this message's doing */
-	if (s->sock < 0 && sm_spawner_spawn(p->sp, &s->sock, &s->pidfd, &s->pid, err, errlen) < 0)
+	if (s->sock < 0 && start_worker(p, s, err, errlen) < 0)
 		return SM_POOL_ERROR;
 	deadline_at(&until, ms);
 	if (send_job(s->sock, j, (ms + 999) / 1000) < 0) {
@@ -368,6 +394,16 @@ sm_pool_status sm_pool_scan(sm_pool *p, const sm_pool_job *j, sm_result **out, c
 	st = run(p, s, j, out, err, errlen);
 	give_back(p, s, (unsigned)d->worker_messages);
 	return st;
+}
+
+int sm_pool_start(sm_pool *p, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (start_worker(p, &p->slots[i], err, errlen) < 0)
+			return -1;
+	return 0;
 }
 
 void sm_pool_renew(sm_pool *p)

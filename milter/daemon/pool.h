@@ -39,6 +39,11 @@ typedef struct sm_pool_job {
 sm_pool *sm_pool_new(sm_spawner *sp, size_t size);
 void sm_pool_free(sm_pool *p);
 
+/* Start every worker now (at the daemon's start: a sandbox that cannot be
+ * entered is an error then, not a failure of each message).  0, or -1 with
+ * err. */
+int sm_pool_start(sm_pool *p, char *err, size_t errlen);
+
 /* The deadline of a message of size bytes, in milliseconds. */
 unsigned sm_pool_deadline_ms(const sm_daemon_conf *d, size_t size);
 

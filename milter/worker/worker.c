@@ -13,13 +13,15 @@
  *
  * Built with -DSM_TEST_HOOKS (the test build only: build/hooks), a message
  * containing SM-TEST-HOOK-SEGV, -HANG or -SOCKET faults, spins or asks for a
- * socket, so the tests can watch the daemon survive a worker's death.
+ * socket, and SM_TEST_SANDBOX_FAIL in the environment stands for a sandbox
+ * that cannot be entered, so the tests can watch the daemon handle them.
  */
 #include "worker.h"
 
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -214,6 +216,15 @@ static int reply(int sock, const sm_result *r)
 	return rc;
 }
 
+/* The first word to the daemon: ready (empty), or why the sandbox failed. */
+static int hello(int sock, const char *why)
+{
+	sm_whello h = {SM_WHELLO_MAGIC, (uint32_t)strlen(why)};
+	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)why, h.len}};
+
+	return writev(sock, iov, 2) == (ssize_t)(sizeof(h) + h.len) ? 0 : -1;
+}
+
 void sm_worker_main(sm_policy *p, int sock)
 {
 	const sm_daemon_conf *d = sm_policy_daemon(p);
@@ -223,10 +234,18 @@ void sm_worker_main(sm_policy *p, int sock)
 
 	j.fd = j.spill = -1;
 	j.first = g_malloc(FIRST_ENV + 1);
-	if (sm_sandbox_enter((size_t)(d->max_scan_memory / d->scan_workers), err, sizeof(err)) < 0) {
-		fprintf(stderr, "support-milter: scanner worker: %s\n", err);
+#ifdef SM_TEST_HOOKS
+	if (getenv("SM_TEST_SANDBOX_FAIL")) { /* tests only: a host without seccomp */
+		hello(sock, "test: the sandbox is refused");
 		_exit(70);
 	}
+#endif
+	if (sm_sandbox_enter((size_t)(d->max_scan_memory / d->scan_workers), err, sizeof(err)) < 0) {
+		hello(sock, err);
+		_exit(70);
+	}
+	if (hello(sock, "") < 0)
+		_exit(1);
 	while ((rc = recv_head(sock, &j)) == 0) {
 		sm_envelope env = {0};
 		sm_result *r;

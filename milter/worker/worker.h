@@ -43,6 +43,14 @@ typedef struct sm_wreq {
 #define SM_WREQ_SENDER 2u
 #define SM_WREQ_RCPTS 4u
 
+/* Worker to daemon, once after it started: ready (len 0), or len bytes
+ * saying why it could not enter its sandbox (it exits then). */
+#define SM_WHELLO_MAGIC 0x31484d53u /* "SMH1" */
+typedef struct sm_whello {
+	uint32_t magic;
+	uint32_t len;
+} sm_whello;
+
 /* Worker to daemon: this header, then len bytes of sm_result_wire. */
 typedef struct sm_wrep {
 	uint32_t magic;
