@@ -6,8 +6,9 @@
  * the message can be handed to a scanner worker as a descriptor, never
  * copied); beyond that the whole message moves to an unlinked temporary
  * file (mode 0600, O_TMPFILE or mkstemp + unlink) in the spool directory,
- * so memory per connection is bounded whatever the message size.  `max` (max_message_bytes) caps the
- * total: going over is reported to the caller, never a silent cut.
+ * so memory per connection is bounded whatever the message size.  `max`
+ * (max_message_bytes) caps the total: going over is reported to the
+ * caller, never a silent cut.
  * Ownership: the spool owns its buffer and file descriptor.
  */
 #include "spool.h"

@@ -232,7 +232,8 @@ void sm_sandbox_preload(void)
 /* Japanese in the three encodings mail uses, HTML, base64: the decoders'
  * tables are built once here. */
 static const char warm_msg[] =
-	"From: a@example.co.jp\r\nTo: warm@example.invalid\r\nSubject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n"
+	"From: a@example.co.jp\r\nTo: warm@example.invalid\r\n"
+	"Subject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n"
 	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"W\"\r\n\r\n"
 	"--W\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B\r\n"
 	"--W\r\nContent-Type: text/html; charset=Shift_JIS\r\n\r\n<p>\x82\xb1\x82\xf1</p>\r\n"
