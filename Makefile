@@ -144,7 +144,8 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 
 # `make run` works without root: build/run/support-milter.conf is
 # conf/support-milter.conf with the spool directory and the audit log moved
-# under build/run (the defaults are under /var).
+# under build/run (the defaults are under /var), and run_as_root set (a
+# developer's run, often as root).
 RUN_DIR  := $(BUILD)/run
 RUN_SOCK := $(CURDIR)/$(RUN_DIR)/support-milter.sock
 run: deps
@@ -152,6 +153,7 @@ run: deps
 	@mkdir -p $(RUN_DIR)/spool
 	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/spool";|' \
 	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/audit.log";|' \
+	     -e 's|^\( *run_as_root *= *\).*|\1true;|' \
 	     conf/support-milter.conf > $(RUN_DIR)/support-milter.conf
 	@$(BIN) -n -c $(RUN_DIR)/support-milter.conf
 	@echo "support-milter: starting in the foreground (Ctrl-C stops it; kill -HUP reloads)"
@@ -176,6 +178,7 @@ demo: deps
 	@mkdir -p $(DEMO_DIR)/spool && rm -f $(DEMO_DIR)/audit.log
 	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/spool";|' \
 	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/audit.log";|' \
+	     -e 's|^\( *run_as_root *= *\).*|\1true;|' \
 	     conf/support-milter.conf > $(DEMO_DIR)/support-milter.conf
 	@$(BIN) -f -c $(DEMO_DIR)/support-milter.conf -p unix:$(CURDIR)/$(DEMO_DIR)/sock \
 		2>$(DEMO_DIR)/daemon.log & echo $$! > $(DEMO_DIR)/pid; \
