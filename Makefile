@@ -24,6 +24,7 @@
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
@@ -35,11 +36,12 @@ PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive libseccomp
 
 # Debian packages.  Build: the compiler and the libraries.  Test: miltertest,
 # Postfix, swaks, valgrind, clang for fuzzing, m4 for the sendmail test, 7z and
-# gcab to write 7z and cab test archives; never needed on a production relay.
+# gcab to write 7z and cab test archives, chromium (headless) to render the
+# report's HTML page; never needed on a production relay.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
 	libarchive-dev libmilter-dev libseccomp-dev
 DEB_TEST  := miltertest postfix swaks python3 zip unzip valgrind m4 clang libclang-rt-14-dev \
-	procps util-linux p7zip-full gcab
+	procps util-linux p7zip-full gcab chromium
 
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wno-missing-field-initializers
@@ -67,17 +69,20 @@ PARSER_SRC := $(sort $(wildcard $(PARSER_DIRS:%=parser/%/*.c)))
 # milter/daemon (libmilter, the pool) and milter/worker (the sandboxed
 # scanner processes it forks through the spawner): one program.
 MILTER_SRC := $(sort $(wildcard milter/daemon/*.c milter/worker/*.c))
+REPORT_SRC := $(sort $(wildcard milter/report/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 PARSER_OBJ := $(PARSER_SRC:%.c=$(BUILD)/%.o)
 MILTER_OBJ := $(MILTER_SRC:%.c=$(BUILD)/%.o)
+REPORT_OBJ := $(REPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libsmparser.a
 BIN        := $(BUILD)/support-milter
+REPORT_BIN := $(BUILD)/support-milter-report
 
 .PHONY: all deps deps-build deps-test run check check-fast check-unit check-san bench \
 	bench-deps install clean fuzz demo test-bins san-build valgrind
 
-all: $(BIN)
+all: $(BIN) $(REPORT_BIN)
 
 # $(call apt_install,TARGET,PACKAGES[,noservices]): installs what is missing
 # and nothing else.  Refuses, installing nothing, when apt would remove a
@@ -137,6 +142,10 @@ $(BUILD)/hooks/milter/%.o: milter/%.c
 
 $(HOOKS_BIN): $(HOOKS_OBJ) $(LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(HOOKS_OBJ) $(LIB) $(LIBS)
+
+# The report tool: the audit log reader, over the parser library's JSON writer.
+$(REPORT_BIN): $(REPORT_OBJ) $(LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(REPORT_OBJ) $(LIB) $(LIBS)
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -208,11 +217,11 @@ T          ?=
 PROVE_RULES ?=
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(HOOKS_BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
+	@$(MAKE) --no-print-directory $(BIN) $(HOOKS_BIN) $(REPORT_BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
 	@chmod +x tests/*.t 2>/dev/null || true
 	$(TEST_ENV) prove -j$(shell nproc) $(PROVE_RULES) -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
 
-check-fast: $(BIN) $(TEST_BIN)
+check-fast: $(BIN) $(REPORT_BIN) $(TEST_BIN)
 	@chmod +x tests/*.t 2>/dev/null || true
 	$(TEST_ENV) prove -j$(shell nproc) -e '' $(TEST_BIN) $(FAST_T)
 
@@ -233,13 +242,17 @@ bench-deps: deps
 		$$SUDO update-rc.d mimedefang disable > /dev/null 2>&1; true; fi
 
 bench: bench-deps
-	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(REPORT_BIN) $(BENCH_BIN)
 	@SM_BIN=$(CURDIR)/$(BIN) SM_TOP=$(CURDIR) sh tests/bench/run.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+install: $(BIN) $(REPORT_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/support-milter
+	install -m 0755 $(REPORT_BIN) $(DESTDIR)$(BINDIR)/support-milter-report
+	install -m 0644 docs/support-milter-report.1 $(DESTDIR)$(MANDIR)/man1/
+	for f in notice.ja.txt notice.en.txt; do [ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/$$f ] || \
+		install -m 0644 conf/$$f $(DESTDIR)$(SYSCONFDIR)/support-milter/; done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/support-milter.conf ] || \
 		install -m 0640 conf/support-milter.conf $(DESTDIR)$(SYSCONFDIR)/support-milter/
 	[ ! -f docs/support-milter.8 ] || install -m 0644 docs/support-milter.8 $(DESTDIR)$(MANDIR)/man8/

@@ -25,6 +25,15 @@ static sm_policy *policy(long window)
 	sm_policy *p;
 
 	g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+	{ /* the sender's notice on: its text reads the result too */
+		char **parts = g_strsplit(text, "notice: {\n  enabled = false;", 2);
+
+		g_assert_nonnull(parts[1]);
+		g_free(text);
+		text = g_strjoinv("notice: {\n  enabled = true;\n  from = \"policy@example.co.jp\";", parts);
+		len = strlen(text);
+		g_strfreev(parts);
+	}
 	if (window) {
 		char *w = g_strdup_printf("scan_window_bytes = %ld;", window);
 		char **parts = g_strsplit(text, "scan_window_bytes = 4194304;", 2);
@@ -60,7 +69,8 @@ static char *render(const sm_result *r, const sm_envelope *env)
 	GString *g = g_string_new(NULL);
 	const char *code, *xcode, *text;
 	char *j = sm_result_json(r), *a = sm_result_audit_json(r, env, NOW), *s = sm_result_summary(r);
-	const char *const *rc;
+	const char *const *rc, *why_not = NULL;
+	char *notice, *at;
 	size_t i;
 
 	sm_result_reply(r, &code, &xcode, &text);
@@ -77,6 +87,14 @@ static char *render(const sm_result *r, const sm_envelope *env)
 	}
 	for (rc = sm_result_add_rcpts(r); rc && *rc; rc++)
 		g_string_append_printf(g, "rcpt %s\n", *rc);
+	for (i = 0; i < sm_result_finding_count(r); i++)
+		g_string_append_printf(g, "finding %s\n", sm_result_finding_detector(r, i));
+	notice = sm_result_notice(r, "QID1", NOW, &why_not);
+	if (notice && (at = strstr(notice, "Message-ID: <notice.")))
+		for (at += 20; *at && *at != '>'; at++)
+			*at = 'x'; /* random by design */
+	g_string_append_printf(g, "notice %s\n%s\n", why_not ? why_not : "-", notice ? notice : "-");
+	g_free(notice);
 	g_assert_cmpint(sm_result_write_message(r, collect, g), ==, 0);
 	g_string_append(g, "\n--body--\n");
 	if (sm_result_body_changed(r))
@@ -117,6 +135,14 @@ static off_t round_trip(sm_policy *p, const char *path, guint *changed)
 	if (w) {
 		want = render(r, &env);
 		got = render(w, &env);
+		if (strcmp(got, want) != 0) {
+			size_t k = 0;
+
+			while (got[k] && got[k] == want[k])
+				k++;
+			g_test_message("%s: differs at %zu: want '%.120s' got '%.120s'", path, k,
+				       want + (k > 40 ? k - 40 : 0), got + (k > 40 ? k - 40 : 0));
+		}
 		g_assert_cmpstr(got, ==, want);
 		*changed += sm_result_body_changed(r);
 		g_free(want);
@@ -222,6 +248,38 @@ static void test_spilled(void)
 	sm_policy_unref(p);
 }
 
+/* A reply whose quoted history holds a card: the finding's place
+ * ("quoted") crosses the wire too. */
+static void test_quoted(void)
+{
+	sm_policy *p = policy(0);
+	const char *msg = "From: Hanako <hanako@example.co.jp>\nTo: supportmail@microsoft.com\n"
+			  "Subject: RE: [SR#2412100040112233] card\nMessage-ID: <q1@example.co.jp>\n"
+			  "In-Reply-To: <x@microsoft.com>\nDate: Tue, 10 Dec 2024 10:00:00 +0900\n\n"
+			  "Thank you.\n\nOn Mon, 9 Dec 2024, Support <supportmail@microsoft.com> wrote:\n"
+			  "> Your card 4111 1111 1111 1111 was noted.\n> Regards\n";
+	const char *rcpts[] = {"<supportmail@microsoft.com>", NULL};
+	sm_envelope env = {"QID1", "<hanako@example.co.jp>", rcpts};
+	char path[] = "/tmp/sm-wire-q-XXXXXX";
+	guint changed = 0;
+	int fd = mkstemp(path);
+	sm_result *r;
+	char *a;
+
+	g_assert_cmpint(write(fd, msg, strlen(msg)), ==, (ssize_t)strlen(msg));
+	r = sm_scan_fd(p, fd, &env, NOW);
+	a = sm_result_audit_json(r, &env, NOW);
+	if (!strstr(a, "\"where\":\"quoted\""))
+		g_test_message("no quoted finding: %s", a);
+	g_assert_nonnull(strstr(a, "\"where\":\"quoted\""));
+	g_free(a);
+	sm_result_free(r);
+	close(fd);
+	round_trip(p, path, &changed);
+	unlink(path);
+	sm_policy_unref(p);
+}
+
 /* The wire of a masked corpus message, its message fd and a spill fd. */
 static void *sample(sm_policy *p, int *fd, size_t *len)
 {
@@ -291,9 +349,9 @@ static void test_splice_checks(void)
 	uint32_t kind;
 	sm_result *w;
 
-	/* the message length sits after the magic and 8 flags; the first splice
+	/* the message length sits after the magic and 9 flags; the first splice
 	 * is found by its start: the offset of the first masked byte */
-	memcpy(&msglen, wire + 12, 8);
+	memcpy(&msglen, wire + 13, 8);
 	for (off = 0; off + 20 <= len; off++) {
 		memcpy(&start, wire + off, 8);
 		memcpy(&end, wire + off + 8, 8);
@@ -320,6 +378,7 @@ int main(int argc, char **argv)
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/result_wire/corpus", test_corpus);
 	g_test_add_func("/result_wire/spilled", test_spilled);
+	g_test_add_func("/result_wire/quoted", test_quoted);
 	g_test_add_func("/result_wire/hostile_bytes", test_hostile_bytes);
 	g_test_add_func("/result_wire/splice_checks", test_splice_checks);
 	return g_test_run();

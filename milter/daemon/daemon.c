@@ -28,9 +28,12 @@
  * global the style guide allows) and the daemon's shared parts (pool,
  * poison table), set once at start.
  */
+#include "audit.h"
 #include "daemon.h"
 #include "gate.h"
 #include "listen.h"
+#include "metrics.h"
+#include "notice.h"
 #include "pidfile.h"
 #include "poison.h"
 #include "pool.h"
@@ -403,6 +406,9 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 		       d->spool_dir, strerror(errno));
 	if (start_scanning(d, st, err, errlen) < 0 || start_gate(d, st, err, errlen) < 0)
 		return -1;
+	/* threads from here on: the spawner is forked */
+	sm_metrics_start();
+	sm_notice_start();
 	sm_log(LOG_INFO, "support-milter %s listening on %s (%lld scanner workers, at most %lld "
 	       "sessions)", SM_VERSION, sock, d->scan_workers, d->max_sessions);
 	return 0;
@@ -485,6 +491,8 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	poison = NULL;
 	sm_listen_close(&st.sock);
 	sm_pidfile_release(st.pid);
+	sm_notice_stop();
+	sm_metrics_stop();
 	sm_audit_close();
 	policy_swap(NULL);
 	free(st.conf);

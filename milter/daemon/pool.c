@@ -177,12 +177,14 @@ static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
 	GByteArray *b = g_byte_array_new();
 	const char *const *r;
 
+	const char *fixed[3] = {env->queue_id, env->sender, env->client_addr};
+	int i;
+
 	h->flags = (env->queue_id ? SM_WREQ_QID : 0) | (env->sender ? SM_WREQ_SENDER : 0) |
-		   (env->rcpts ? SM_WREQ_RCPTS : 0);
-	g_byte_array_append(b, (const guint8 *)(env->queue_id ? env->queue_id : ""),
-			    (guint)strlen(env->queue_id ? env->queue_id : "") + 1);
-	g_byte_array_append(b, (const guint8 *)(env->sender ? env->sender : ""),
-			    (guint)strlen(env->sender ? env->sender : "") + 1);
+		   (env->rcpts ? SM_WREQ_RCPTS : 0) | (env->client_addr ? SM_WREQ_CLIENT : 0);
+	for (i = 0; i < 3; i++)
+		g_byte_array_append(b, (const guint8 *)(fixed[i] ? fixed[i] : ""),
+				    (guint)strlen(fixed[i] ? fixed[i] : "") + 1);
 	for (r = env->rcpts; r && *r && b->len < SM_WREQ_MAX_ENV; r++, h->nrcpts++)
 		g_byte_array_append(b, (const guint8 *)*r, (guint)strlen(*r) + 1);
 	return b;

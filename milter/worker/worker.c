@@ -98,10 +98,11 @@ static int recv_head(int sock, job *j)
 	return 0;
 }
 
-/* The envelope strings: queue id, sender, recipients, each NUL-ended. */
+/* The envelope strings: queue id, sender, client address, recipients,
+ * each NUL-ended. */
 static int recv_env(int sock, job *j, sm_envelope *env)
 {
-	const char *p, *end, *s[2] = {NULL, NULL};
+	const char *p, *end, *s[3] = {NULL, NULL, NULL};
 	uint32_t i;
 
 	if (j->h.env_len < FIRST_ENV) {
@@ -117,7 +118,7 @@ static int recv_env(int sock, job *j, sm_envelope *env)
 		return -1;
 	p = j->env;
 	end = j->env + j->h.env_len;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		if (p >= end)
 			return -1;
 		s[i] = p;
@@ -133,6 +134,7 @@ static int recv_env(int sock, job *j, sm_envelope *env)
 	env->queue_id = (j->h.flags & SM_WREQ_QID) ? s[0] : NULL;
 	env->sender = (j->h.flags & SM_WREQ_SENDER) ? s[1] : NULL;
 	env->rcpts = (j->h.flags & SM_WREQ_RCPTS) ? j->rcpts : NULL;
+	env->client_addr = (j->h.flags & SM_WREQ_CLIENT) ? s[2] : NULL;
 	return 0;
 }
 

@@ -28,7 +28,8 @@
 #define SM_WREP_MAX (256u * 1024 * 1024)
 
 /* Daemon to worker: this header with SCM_RIGHTS [message fd, spill fd?],
- * then env_len bytes: queue id, sender, the recipients, each NUL-ended. */
+ * then env_len bytes: queue id, sender, client address, the recipients,
+ * each NUL-ended. */
 typedef struct sm_wreq {
 	uint32_t magic;
 	uint32_t nfds;        /* 1: the message; 2: and a spill file */
@@ -42,6 +43,7 @@ typedef struct sm_wreq {
 #define SM_WREQ_QID 1u
 #define SM_WREQ_SENDER 2u
 #define SM_WREQ_RCPTS 4u
+#define SM_WREQ_CLIENT 8u
 
 /* Worker to daemon, once after it started: ready (len 0), or len bytes
  * saying why it could not enter its sandbox (it exits then). */

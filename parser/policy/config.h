@@ -12,10 +12,15 @@
 
 #include <libconfig.h>
 
+/* policy_url until the administrator sets it: a name that cannot resolve
+ * (RFC 2606), which `support-milter -n` warns about. */
+#define SM_POLICY_URL_PLACEHOLDER "https://support-mail-policy.invalid/"
+
 typedef struct sm_config {
 	config_t cf;             /* kept until the modules have compiled their groups */
 	bool cf_live;
 	sm_daemon_conf daemon;
+	sm_notice_conf notice;
 	sm_limits limits;
 	int mode;                /* 0 enforce, 1 dry-run */
 	int on_failure;          /* sm_act: TEMPFAIL, REJECT or NONE (accept) */

@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define WIRE_MAGIC "SMR2"
+#define WIRE_MAGIC "SMR3"
 #define WIRE_NULL 0xffffffffu
 
 /* ------------------------------------------------------------------ encoding */
@@ -73,6 +73,7 @@ static void put_findings(GByteArray *b, const GArray *a)
 	for (i = 0; i < a->len; i++) {
 		const sm_finding *f = &g_array_index(a, sm_finding, i);
 
+		put_u32(b, (uint32_t)f->kind | (f->quoted ? 0x100u : 0) | (f->relaxed ? 0x200u : 0));
 		put_str(b, f->detector);
 		put_str(b, f->label);
 		put_str(b, f->location);
@@ -141,8 +142,8 @@ static void put_misc(GByteArray *b, const sm_result *r)
 void *sm_result_wire(const sm_result *r, size_t *len)
 {
 	GByteArray *b = g_byte_array_sized_new(1024);
-	uint8_t flags[8] = {r->verdict, r->would, r->failed, r->support,
-			    r->dry_run, r->crlf, r->resolved, r->feedback};
+	uint8_t flags[9] = {r->verdict, r->would, r->failed, r->support, r->dry_run,
+			    r->crlf, r->resolved, r->feedback, r->auto_reply};
 
 	g_byte_array_append(b, (const guint8 *)WIRE_MAGIC, 4);
 	g_byte_array_append(b, flags, sizeof(flags));
@@ -157,6 +158,9 @@ void *sm_result_wire(const sm_result *r, size_t *len)
 	put_str(b, r->message_id);
 	put_str(b, r->sender);
 	put_strv(b, r->support_rcpts);
+	put_strv(b, r->all_rcpts);
+	put_str(b, r->subject);
+	put_str(b, r->exception);
 	put_findings(b, r->findings);
 	put_splices(b, r->splices);
 	put_misc(b, r);
@@ -264,11 +268,17 @@ static char **get_strv(rd *d, const char *what)
 
 static void get_findings(rd *d, sm_result *r)
 {
-	uint32_t n = get_count(d, 40, "findings"), i;
+	uint32_t n = get_count(d, 44, "findings"), i;
 
 	for (i = 0; i < n && !d->bad; i++) {
 		sm_finding f = {0};
+		uint32_t kind = get_u32(d, "finding");
 
+		f.kind = (sm_finding_kind)(kind & 0xff);
+		f.quoted = (kind & 0x100u) != 0;
+		f.relaxed = (kind & 0x200u) != 0;
+		if (!d->bad && ((kind & ~0x3ffu) || f.kind > SM_FK_PART))
+			d->bad = "finding kind";
 		f.detector = get_str(d, "finding");
 		f.label = get_str(d, "finding");
 		get_fixed(d, f.location, sizeof(f.location), "finding location");
@@ -369,7 +379,7 @@ static void get_misc(rd *d, sm_result *r)
 
 static void get_head(rd *d, sm_result *r, size_t msg_len)
 {
-	uint8_t f[8];
+	uint8_t f[9] = {0};
 
 	if (d->left < 4 || memcmp(d->p, WIRE_MAGIC, 4) != 0) {
 		d->bad = "magic";
@@ -385,6 +395,7 @@ static void get_head(rd *d, sm_result *r, size_t msg_len)
 	r->crlf = f[5];
 	r->resolved = f[6];
 	r->feedback = f[7];
+	r->auto_reply = f[8];
 	if (!d->bad && (f[0] > SM_V_TEMPFAIL || f[1] > SM_V_TEMPFAIL))
 		d->bad = "verdict";
 	r->len = (size_t)get_u64(d, "length");
@@ -441,6 +452,9 @@ sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_f
 	r->message_id = get_str(&d, "message_id");
 	r->sender = get_str(&d, "sender");
 	r->support_rcpts = get_strv(&d, "recipients");
+	r->all_rcpts = get_strv(&d, "recipients");
+	r->subject = get_str(&d, "subject");
+	r->exception = get_str(&d, "exception");
 	get_findings(&d, r);
 	get_splices(&d, r, spill_fd >= 0);
 	get_misc(&d, r);
