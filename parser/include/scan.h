@@ -131,14 +131,13 @@ void sm_result_free(sm_result *r);
  * writers, JSON, audit record and summary below read.  sm_result_unwire: a
  * result from those bytes, for the message in msg_fd (the milter's own
  * spool: unchanged bytes and splices are written from it) with spilled
- * parts in spill_fd (-1: none; duplicated).  The message is mapped only
- * when the body changed, unless map_always (sm_result_write_message needs
- * it; without a mapping the writers return -1).  The bytes are not
- * trusted: NULL with err when anything is out of place.
+ * parts in spill_fd (-1: none; duplicated); the message is mapped (the
+ * writers and the notice read it).  The bytes are not trusted: NULL with
+ * err when anything is out of place.
  */
 void *sm_result_wire(const sm_result *r, size_t *len);
 sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd, int spill_fd,
-			    bool map_always, char *err, size_t errlen);
+			    char *err, size_t errlen);
 
 sm_verdict sm_result_verdict(const sm_result *r);
 /* For REJECT / TEMPFAIL: "550", "5.7.1", text (printable ASCII); else NULLs. */

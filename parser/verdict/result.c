@@ -341,8 +341,6 @@ static int write_spliced(const sm_result *r, size_t from, size_t to, sm_write_fn
 
 int sm_result_write_body(const sm_result *r, sm_write_fn fn, void *ud)
 {
-	if (!r->raw)
-		return -1; /* a result from the wire that did not map the message */
 	return write_spliced(r, r->body_off, r->len, fn, ud);
 }
 
@@ -411,8 +409,6 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 
 int sm_result_write_message(const sm_result *r, sm_write_fn fn, void *ud)
 {
-	if (!r->raw)
-		return -1;
 	if (write_headers(r, fn, ud) < 0)
 		return -1;
 	if (r->body_off > r->hdr_end &&

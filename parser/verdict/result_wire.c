@@ -405,20 +405,16 @@ static void get_head(rd *d, sm_result *r, size_t msg_len)
 		d->bad = "message length";
 }
 
-/* Map the message when the body is rewritten from it (msg_fd < 0: never);
- * otherwise raw stays NULL and the writers refuse (the milter writes only a
- * changed body). */
-static int map_message(sm_result *r, int msg_fd, bool always, char *err, size_t errlen)
+/* Map the message: the writers and the notice (its header block) read it;
+ * no page is touched until they do. */
+static int map_message(sm_result *r, int msg_fd, char *err, size_t errlen)
 {
 	void *map;
 
-	r->raw = NULL;
 	if (!r->len) {
 		r->raw = (const uint8_t *)"";
 		return 0;
 	}
-	if (!always && !r->splices->len)
-		return 0;
 	map = mmap(NULL, r->len, PROT_READ, MAP_PRIVATE, msg_fd, 0);
 	if (map == MAP_FAILED) {
 		snprintf(err, errlen, "cannot map the message: %s", strerror(errno));
@@ -430,7 +426,7 @@ static int map_message(sm_result *r, int msg_fd, bool always, char *err, size_t 
 }
 
 sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd, int spill_fd,
-			    bool map_always, char *err, size_t errlen)
+			    char *err, size_t errlen)
 {
 	sm_result *r = sm_result_new(p, (const uint8_t *)"", 0);
 	rd d = {buf, len, NULL};
@@ -466,7 +462,7 @@ sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_f
 		sm_result_free(r);
 		return NULL;
 	}
-	if (map_message(r, msg_fd, map_always, err, errlen) < 0) {
+	if (map_message(r, msg_fd, err, errlen) < 0) {
 		r->len = 0;
 		sm_result_free(r);
 		return NULL;
