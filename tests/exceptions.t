@@ -12,6 +12,7 @@ client address of the connect step) and `support-milter -n`.
 """
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -108,8 +109,8 @@ try:
          "and the placeholder policy_url")
     with open(conf) as f:
         text = f.read().replace('expires = "2020-01-31";', 'expires = "2999-12-31";')
-    text = text.replace('fingerprint_key = "test-only-key";',
-                        'fingerprint_key = "test-only-key";\n  policy_url = "https://intranet.example.co.jp/rules";')
+    text = re.sub(r'(?m)^(\s*fingerprint_key\s*=\s*"[^"]*";)',
+                  r'\1\n  policy_url = "https://intranet.example.co.jp/rules";', text, count=1)
     with open(conf, "w") as f:
         f.write(text)
     p = subprocess.run([smtest.BIN, "-n", "-c", conf], stdout=subprocess.PIPE,

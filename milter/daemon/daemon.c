@@ -119,6 +119,21 @@ static void policy_swap(sm_policy *p)
 	sm_policy_unref(old);
 }
 
+/* The daemon's policy: one that loads and has a usable fingerprint key
+ * (never the well-known placeholder: the audit fingerprints would be
+ * reversible by anyone).  NULL with err. */
+static sm_policy *load_policy(const char *path, char *err, size_t errlen)
+{
+	sm_policy *p = sm_policy_load(path, err, errlen);
+
+	if (p && sm_policy_fp_key_problem(p)) {
+		snprintf(err, errlen, "%s: %s", path, sm_policy_fp_key_problem(p));
+		sm_policy_unref(p);
+		return NULL;
+	}
+	return p;
+}
+
 static int drop_privileges(const char *spec, char *err, size_t errlen)
 {
 	char name[256];
@@ -192,7 +207,7 @@ static void warn_restart(const sm_daemon_conf *old, const sm_daemon_conf *new)
 static void reload(const run_state *st)
 {
 	char err[1024];
-	sm_policy *p = sm_policy_load(st->conf, err, sizeof(err));
+	sm_policy *p = load_policy(st->conf, err, sizeof(err));
 	sm_policy *old;
 	const sm_daemon_conf *d;
 
@@ -362,7 +377,7 @@ static int check_root(const sm_daemon_opts *o, const sm_daemon_conf *d, char *er
 /* The scanner processes and the shared parts of the sessions. */
 static int start_scanning(const sm_daemon_conf *d, run_state *st, char *err, size_t errlen)
 {
-	st->spawner = sm_spawner_start(current, sm_policy_load, sm_log, err, errlen);
+	st->spawner = sm_spawner_start(current, load_policy, sm_log, err, errlen);
 	if (!st->spawner)
 		return -1;
 	pool = sm_pool_new(st->spawner, (size_t)d->scan_workers);
@@ -456,7 +471,7 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	limit_arenas();
 	harden_process();
 	st.conf = realpath(o->conf_path, NULL);
-	current = sm_policy_load(st.conf ? st.conf : o->conf_path, err, sizeof(err));
+	current = load_policy(st.conf ? st.conf : o->conf_path, err, sizeof(err));
 	if (!current) {
 		fprintf(stderr, "support-milter: %s\n", err);
 		free(st.conf);

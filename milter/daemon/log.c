@@ -2,6 +2,14 @@
  * log.c - logging (syslog, or stderr in the foreground); the audit log is
  * audit.c.
  *
+ * Where lines go: syslog(3) (ident "support-milter", LOG_PID, the
+ * configured facility, "mail" by default) when the daemon runs in the
+ * background or under systemd; stderr, prefixed "support-milter[PID]: ",
+ * only in the foreground on a terminal or file.  Under systemd (-f, stderr
+ * is the journal stream named by JOURNAL_STREAM) syslog keeps each line's
+ * priority and facility, so the lines sit in mail.log beside Postfix's, and
+ * the journal does not add its own prefix to ours.
+ *
  * Input: lines built by the daemon and by sm_result_summary (already
  * printable, never a secret value).  Log lines are cut at 2000 bytes and
  * non-printable bytes replaced, so that a header value handed to a log call
@@ -34,6 +42,19 @@ static const struct {
 	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
 
+/* Is stderr systemd's stream to the journal?  systemd sets JOURNAL_STREAM
+ * to "DEVICE:INODE" of that stream; a redirected stderr no longer matches. */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void sm_log_open(bool foreground, const char *facility)
 {
 	int fac = LOG_MAIL;
@@ -42,8 +63,8 @@ void sm_log_open(bool foreground, const char *facility)
 	for (i = 0; facility && i < sizeof(facilities) / sizeof(facilities[0]); i++)
 		if (strcmp(facility, facilities[i].name) == 0)
 			fac = facilities[i].fac;
-	log_stderr = foreground;
-	if (!foreground)
+	log_stderr = foreground && !stderr_is_journal();
+	if (!log_stderr)
 		openlog("support-milter", LOG_PID | LOG_NDELAY, fac);
 }
 

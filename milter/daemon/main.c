@@ -111,6 +111,9 @@ static int run_test(const test_opts *t)
 		fprintf(stderr, "support-milter: %s\n", err);
 		return 2;
 	}
+	if (sm_policy_fp_key_problem(p))
+		fprintf(stderr, "support-milter: note: %s; the fingerprints below are for "
+			"testing only\n", sm_policy_fp_key_problem(p));
 	fd = open(t->in, O_RDONLY);
 	if (fd < 0) {
 		fprintf(stderr, "support-milter: %s: %s\n", t->in, strerror(errno));
@@ -164,6 +167,9 @@ static int check_config(const char *conf)
 		printf("support-milter: warning: %s\n", *w);
 	g_strfreev(warn);
 	printf("support-milter: %s: configuration OK\n", conf);
+	if (sm_policy_fp_key_problem(p))
+		printf("support-milter: note: %s; --test works without a key, the daemon "
+		       "refuses to start until there is one\n", sm_policy_fp_key_problem(p));
 	sm_policy_unref(p);
 	return 0;
 }

@@ -82,7 +82,12 @@ const sm_notice_conf *sm_policy_notice(const sm_policy *p);
 const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
-const char *sm_policy_fp_key(const sm_policy *p);
+const char *sm_policy_fp_key(const sm_policy *p); /* NULL: none (--test hashes with "") */
+/* Why the daemon must not run with this policy's fingerprint key (missing,
+ * unreadable, empty, well known, too short, readable by others), or NULL.
+ * -n and --test work without a usable key and print this; the daemon
+ * refuses to start or reload.  Never contains the key. */
+const char *sm_policy_fp_key_problem(const sm_policy *p);
 /* The configuration's version for audit records (16 hex digits of SHA-256). */
 const char *sm_policy_version(const sm_policy *p);
 /* Reply texts (printable ASCII) for a failure and for an exceeded limit. */

@@ -37,7 +37,7 @@ static const char *const audit_syncs[] = {"none", "always", "second", NULL};
 static const char *const audit_zones[] = {"local", "utc", NULL};
 
 static const sm_conf_key daemon_keys[] = {
-	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/run/support-milter/support-milter.sock"},
+	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/var/spool/postfix/support-milter/support-milter.sock"},
 	{"socket_mode", SM_CONF_OCTAL, DOFF(socket_mode), 0660, NULL, 0, 0777},
 	{"socket_owner", SM_CONF_STRING, DOFF(socket_owner), 0, NULL},
 	{"user", SM_CONF_STRING, DOFF(user), 0, NULL},
@@ -52,9 +52,9 @@ static const sm_conf_key daemon_keys[] = {
 	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
 	{"audit_fsync", SM_CONF_ENUM, DOFF(audit_fsync), 2, NULL, 0, 0, audit_syncs},
 	{"audit_timezone", SM_CONF_ENUM, DOFF(audit_timezone), 0, NULL, 0, 0, audit_zones},
-	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 2 * GiB, NULL, 128 * MiB, 1024 * GiB},
+	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 128 * MiB, 1024 * GiB},
 	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
-	{"scan_workers", SM_CONF_INT, DOFF(scan_workers), 4, NULL, 1, 256},
+	{"scan_workers", SM_CONF_INT, DOFF(scan_workers), 2, NULL, 1, 256},
 	{"worker_messages", SM_CONF_INT, DOFF(worker_messages), 200, NULL, 1, 1000000},
 	{"worker_deadline", SM_CONF_INT, DOFF(worker_deadline), 10, NULL, 1, 3600},
 	{"worker_deadline_per_mb", SM_CONF_INT, DOFF(worker_deadline_per_mb), 2, NULL, 0, 3600},
@@ -143,7 +143,8 @@ static const sm_conf_key limit_keys[] = {
 static const sm_conf_key policy_keys[] = {
 	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
 	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
-	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, "change-me"},
+	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, NULL},
+	{"fingerprint_key_file", SM_CONF_STRING, OFF(fp_key_file), 0, NULL},
 	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, SM_POLICY_URL_PLACEHOLDER},
 	{"failure_reply", SM_CONF_ASCII, OFF(failure_reply), 0,
 	 "support-milter could not scan this message; please try again later"},
@@ -164,6 +165,25 @@ static const sm_conf_key top_keys[] = {
 	{"notice", SM_CONF_GROUP, 0},
 	{NULL},
 };
+
+/* The syslog facilities milter/daemon/log.c knows (syslog_facility). */
+static const char *const facilities[] = {"mail", "daemon", "user", "local0", "local1", "local2",
+					 "local3", "local4", "local5", "local6", "local7", NULL};
+
+static int check_facility(const sm_config *cfg, char *err, size_t errlen)
+{
+	const config_setting_t *s = config_lookup(&cfg->cf, "milter.syslog_facility");
+	char where[512];
+	size_t i;
+
+	for (i = 0; facilities[i]; i++)
+		if (cfg->daemon.syslog_facility && strcmp(cfg->daemon.syslog_facility, facilities[i]) == 0)
+			return 0;
+	sm_conf_where(s, where, sizeof(where));
+	snprintf(err, errlen, "%skey 'syslog_facility': '%s' is not one of mail, daemon, user, "
+		 "local0 ... local7", where, cfg->daemon.syslog_facility ? cfg->daemon.syslog_facility : "");
+	return -1;
+}
 
 static int check_recipients(const sm_config *cfg, char *err, size_t errlen)
 {
@@ -266,7 +286,8 @@ int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
 	    sm_conf_apply(config_lookup(&cfg->cf, "notice"), notice_keys, &cfg->notice, err,
 			  errlen) < 0 ||
 	    check_recipients(cfg, err, errlen) < 0 || check_notice(cfg, err, errlen) < 0 ||
-	    check_daemon(cfg, err, errlen) < 0)
+	    check_daemon(cfg, err, errlen) < 0 || check_facility(cfg, err, errlen) < 0 ||
+	    sm_fpkey_resolve(cfg, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -291,4 +312,6 @@ void sm_config_clear(sm_config *cfg)
 	sm_conf_clear(limit_keys, &cfg->limits);
 	sm_conf_clear(policy_keys, cfg);
 	sm_conf_clear(top_keys, cfg);
+	g_free(cfg->fp_key_problem);
+	cfg->fp_key_problem = NULL;
 }

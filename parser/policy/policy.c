@@ -181,6 +181,11 @@ char **sm_policy_warnings(const sm_policy *p, time_t now)
 	return (char **)g_ptr_array_free(w, FALSE);
 }
 
+const char *sm_policy_fp_key_problem(const sm_policy *p)
+{
+	return p->cfg.fp_key_problem;
+}
+
 const char *sm_policy_failure_reply(const sm_policy *p)
 {
 	return p->cfg.failure_reply;
