@@ -43,7 +43,7 @@ fi
 # worker_messages raised: the hand-off alone; then as configured (a worker
 # replaced every worker_messages messages: the fork and sandbox amortized)
 if [ -f "$SHARED/corpus/public/p15_sr_none.eml" ]; then
-	sed 's/^\( *scan_wait *= *[0-9]*;\)/\1\n  worker_messages = 1000000;/' "$CONF" > "$B/handoff.conf"
+	sed 's/^\( *worker_messages *= *\).*/\11000000;/' "$CONF" > "$B/handoff.conf"
 	"$B/bench_handoff" "$B/handoff.conf" "$S" "$SHARED/corpus/public/p15_sr_none.eml"
 	echo "bench handoff: with worker_messages as configured (workers replaced):"
 	"$B/bench_handoff" "$CONF" "$S" "$SHARED/corpus/public/p15_sr_none.eml"
