@@ -110,10 +110,11 @@ static void add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth, cons
 	p->in_message = in_msg;
 	p->enc = GMIME_IS_PART(o) ? g_mime_part_get_content_encoding((GMimePart *)o)
 				  : GMIME_CONTENT_ENCODING_DEFAULT;
-	if (s && s->bound_start >= 0 && (size_t)s->bound_start <= m->len) {
-		p->cstart = (size_t)s->bound_start;
-		p->cend = s->bound_end < 0 || (size_t)s->bound_end > m->len ? m->len
-									    : (size_t)s->bound_end;
+	if (s && s->bound_start >= 0 && sm_msg_raw_off(m, s->bound_start) <= m->len) {
+		p->cstart = sm_msg_raw_off(m, s->bound_start);
+		p->cend = s->bound_end < 0 || sm_msg_raw_off(m, s->bound_end) > m->len
+				  ? m->len
+				  : sm_msg_raw_off(m, s->bound_end);
 		if (p->cend < p->cstart)
 			p->cend = p->cstart;
 	}
@@ -131,14 +132,14 @@ static void add_hblock(sm_msg *m, GMimeObject *inner, const char *loc, const sm_
 	GMimeHeader *h = hl && g_mime_header_list_get_count(hl) > 0
 				 ? g_mime_header_list_get_header_at(hl, 0)
 				 : NULL;
-	gint64 off = h ? g_mime_header_get_offset(h) : -1;
+	size_t off = h ? sm_msg_raw_off(m, g_mime_header_get_offset(h)) : (size_t)-1;
 	size_t i, cap;
 	sm_hblock b;
 
-	if (off < 0 || (size_t)off >= m->len)
+	if (off >= m->len)
 		return;
 	g_strlcpy(b.loc, loc, sizeof(b.loc));
-	b.start = (size_t)off;
+	b.start = off;
 	cap = m->len - b.start < (size_t)lim->max_header_bytes ? m->len
 							       : b.start + (size_t)lim->max_header_bytes;
 	for (i = b.start; i < cap; i++)
@@ -350,13 +351,15 @@ static bool add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int 
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
 	int n = hl ? g_mime_header_list_get_count(hl) : 0;
-	gint64 off = n ? g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, n - 1)) : -1;
+	size_t off = n ? sm_msg_raw_off(m, g_mime_header_get_offset(
+				 g_mime_header_list_get_header_at(hl, n - 1)))
+		       : (size_t)-1;
 	size_t a, z, blen = boundary ? strlen(boundary) : 0;
 	sm_part *p;
 
-	if (off < 0 || (size_t)off >= m->len)
+	if (off >= m->len)
 		return set_unlocated(m, "encoded message");
-	for (a = (size_t)off; a + 1 < m->len; a++)
+	for (a = off; a + 1 < m->len; a++)
 		if (m->raw[a] == '\n' && (m->raw[a + 1] == '\n' ||
 					  (m->raw[a + 1] == '\r' && a + 2 < m->len && m->raw[a + 2] == '\n')))
 			break;
@@ -381,6 +384,52 @@ static bool add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int 
 	return true;
 }
 
+/* The first byte after the empty line that ends o's header block (the
+ * top-level message's body_off), or (size_t)-1. */
+static size_t content_start(const sm_msg *m, GMimeObject *o)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+	size_t a;
+
+	if (o == g_mime_message_get_mime_part(m->message))
+		return m->body_off;
+	a = n ? sm_msg_raw_off(m, g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, n - 1)))
+	      : (size_t)-1;
+	for (; a < m->len; a++)
+		if (m->raw[a] == '\n' && a + 1 < m->len &&
+		    (m->raw[a + 1] == '\n' ||
+		     (m->raw[a + 1] == '\r' && a + 2 < m->len && m->raw[a + 2] == '\n')))
+			return a + (m->raw[a + 1] == '\n' ? 2 : 3);
+	return (size_t)-1;
+}
+
+/* A multipart without a usable boundary (none declared, or none of its
+ * delimiter lines found: GMime reads all of it as a preamble): its content,
+ * up to the enclosing multipart's next delimiter line or the end, is one
+ * text leaf scanned as a whole, as other readers show it. */
+static bool add_unsplit(sm_msg *m, GMimeObject *o, const char *loc, int depth,
+			const char *boundary, bool in_msg)
+{
+	size_t a = content_start(m, o), z;
+	sm_part *p;
+
+	if (a > m->len)
+		return set_unlocated(m, "multipart without a usable boundary");
+	z = m->outer ? before_eol(m, a, find_delim(m, a, m->outer, false)) : m->len;
+	add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
+	p = g_ptr_array_index(m->parts, m->parts->len - 1);
+	g_free(p->ctype);
+	p->ctype = g_strdup("text/plain");
+	p->body = !p->attachment && !in_msg;
+	p->enc = GMIME_CONTENT_ENCODING_DEFAULT;
+	p->cstart = a;
+	p->cend = z;
+	if (z > m->cursor)
+		m->cursor = z;
+	return true;
+}
+
 static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const char *boundary,
 		 bool in_msg, const sm_limits *lim, long long *count)
 {
@@ -397,8 +446,13 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 		int i, n = g_mime_multipart_get_count(mp);
 		const char *b = g_mime_multipart_get_boundary(mp);
 
+		const char *outer = m->outer;
+
+		if (n == 0)
+			return add_unsplit(m, o, loc, depth, boundary, in_msg);
 		if (!preamble(m, mp, loc, depth, in_msg))
 			return set_unlocated(m, "preamble");
+		m->outer = b;
 		for (i = 0; i < n; i++) {
 			char sub[64];
 
@@ -407,6 +461,7 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 				  count))
 				return false;
 		}
+		m->outer = outer;
 		if (!epilogue(m, mp, loc, depth, in_msg))
 			return set_unlocated(m, "epilogue");
 		return true;
@@ -433,26 +488,6 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 	return true;
 }
 
-void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *body_off,
-		      bool *crlf)
-{
-	const uint8_t *p = raw, *e = raw + len;
-	const uint8_t *nl;
-
-	*hdr_end = *body_off = len;
-	*crlf = false;
-	while (p < e && (nl = memchr(p, '\n', e - p)) != NULL) {
-		if (nl == p || (nl == p + 1 && p[0] == '\r')) {
-			*hdr_end = p - raw;
-			*body_off = nl + 1 - raw;
-			break;
-		}
-		if (p == raw)
-			*crlf = nl > p && nl[-1] == '\r';
-		p = nl + 1;
-	}
-}
-
 sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 {
 	return sm_msg_parse_fd(raw, len, -1, lim);
@@ -463,8 +498,9 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 	static GOnce once = G_ONCE_INIT;
 	sm_msg *m = g_new0(sm_msg, 1);
 	GByteArray *arr;
-	GMimeStream *st;
+	GMimeStream *st, *view;
 	GMimeParser *parser;
+	sm_frame f;
 	GMimeObject *top;
 	long long count = 0;
 
@@ -473,8 +509,12 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 	m->len = len;
 	m->parts = g_ptr_array_new_with_free_func(part_free);
 	m->hblocks = g_array_new(FALSE, FALSE, sizeof(sm_hblock));
-	sm_msg_find_body(raw, len, &m->hdr_end, &m->body_off, &m->crlf);
-	if ((long long)m->hdr_end > lim->max_header_bytes) {
+	sm_msg_find_body(raw, len, &f);
+	m->hdr_start = f.hdr_start;
+	m->hdr_end = f.hdr_end;
+	m->body_off = f.body_off;
+	m->crlf = f.crlf;
+	if ((long long)(m->hdr_end - m->hdr_start) > lim->max_header_bytes) {
 		set_limit(m, "header block too large", lim->max_header_bytes);
 		return m;
 	}
@@ -487,6 +527,9 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 		st = g_mime_stream_mem_new_with_byte_array(arr);
 		g_mime_stream_mem_set_owner((GMimeStreamMem *)st, FALSE);
 	}
+	view = sm_msg_view(st, raw, &f, len, &m->view_copy, &m->ins_at, &m->ins);
+	g_object_unref(st);
+	st = view;
 	parser = g_mime_parser_new_with_stream(st);
 	g_mime_parser_set_persist_stream(parser, TRUE);
 	m->message = g_mime_parser_construct_message(parser, NULL);
@@ -522,6 +565,8 @@ void sm_msg_free(sm_msg *m)
 		g_object_unref(m->message);
 	if (m->arr)
 		g_byte_array_free(m->arr, FALSE); /* the header only, never raw */
+	if (m->view_copy)
+		g_byte_array_free(m->view_copy, TRUE);
 	g_ptr_array_free(m->parts, TRUE);
 	g_array_free(m->hblocks, TRUE);
 	g_free(m->subject);

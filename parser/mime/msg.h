@@ -37,6 +37,16 @@ typedef struct sm_hblock {
 	size_t start, end;   /* first header line .. the empty line, in the original bytes */
 } sm_hblock;
 
+/* The top-level header block as the MTA sees it (frame.c): [hdr_start,
+ * hdr_end), the empty line, the body from body_off.  Bytes before hdr_start
+ * are whitespace (or an mbox From line) before the first header field;
+ * body_off == hdr_end when no empty line ends the block (a body line
+ * follows at once, or the message ends).  crlf: its lines end in CRLF. */
+typedef struct sm_frame {
+	size_t hdr_start, hdr_end, body_off;
+	bool crlf;
+} sm_frame;
+
 typedef enum {
 	SM_MSG_OK = 0,
 	SM_MSG_LIMIT, /* a limit was exceeded: msg->limit_what says which */
@@ -46,9 +56,12 @@ typedef enum {
 typedef struct sm_msg {
 	const uint8_t *raw;  /* the original bytes (not owned) */
 	size_t len;
+	size_t hdr_start;    /* first byte of the top-level header block (sm_frame) */
 	size_t hdr_end;      /* end of the top-level header block (before the empty line) */
 	size_t body_off;     /* first byte of the body */
 	bool crlf;           /* the header block uses CRLF line ends */
+	GByteArray *view_copy; /* what GMime parses when an empty line was inserted (frame.c) */
+	size_t ins_at, ins;  /* ... ins bytes of it at ins_at */
 	GMimeMessage *message;
 	GByteArray *arr;     /* a GByteArray header over raw for GMime's streams (not owning raw) */
 	GPtrArray *parts;    /* sm_part*, leaves in depth-first order */
@@ -57,6 +70,7 @@ typedef struct sm_msg {
 	char *subject;       /* decoded UTF-8 or NULL (owned) */
 	char *message_id;    /* or NULL (owned) */
 	size_t cursor;       /* while parsing: end of the last part or gap placed */
+	const char *outer;   /* while parsing: the innermost enclosing boundary (borrowed) */
 	GArray *hblocks;     /* sm_hblock of embedded messages, in order */
 } sm_msg;
 
@@ -83,10 +97,19 @@ size_t sm_msg_uu_begin(const uint8_t *s, size_t n);
  * parallel arrays (g_strfreev both). */
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values);
 
-/* The top-level header block [0, hdr_end), the empty line, the body from
- * body_off; both len when there is no empty line.  crlf: CRLF line ends. */
-void sm_msg_find_body(const uint8_t *raw, size_t len, size_t *hdr_end, size_t *body_off,
-		      bool *crlf);
+/* The top-level header block of raw[0, len) as the MTA sees it (frame.c). */
+void sm_msg_find_body(const uint8_t *raw, size_t len, sm_frame *f);
+
+/* The stream GMime parses: base (all of raw) from hdr_start; when the block
+ * has no empty line, a copy of raw with one inserted at hdr_end (*copy, the
+ * caller's, to free after the parse's objects; *ins bytes at *ins_at of the
+ * view), else *copy NULL.  Transfer full. */
+GMimeStream *sm_msg_view(GMimeStream *base, const uint8_t *raw, const sm_frame *f, size_t len,
+			 GByteArray **copy, size_t *ins_at, size_t *ins);
+
+/* An offset GMime reports (in the view) as an offset in the original bytes;
+ * (size_t)-1 for a negative one. */
+size_t sm_msg_raw_off(const sm_msg *m, gint64 v);
 
 /* Offset where a part's header block starts in the original (for replacing
  * the whole entity), or (size_t)-1 if it cannot be found. */

@@ -227,6 +227,6 @@ void sm_scan_top_headers(scan *s)
 {
 	seen_names sn = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 
-	each_field(s, 0, s->m->hdr_end, top_field, &sn);
+	each_field(s, s->m->hdr_start, s->m->hdr_end, top_field, &sn);
 	g_hash_table_destroy(sn.count);
 }

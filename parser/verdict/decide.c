@@ -119,7 +119,7 @@ static void keep_rules(sm_result *r, const sm_rules_result *rr)
  * leading space; NULL if absent. */
 static char *raw_header(const sm_result *r, const char *name)
 {
-	const char *p = (const char *)r->raw, *e = p + r->hdr_end;
+	const char *p = (const char *)r->raw + r->hdr_start, *e = (const char *)r->raw + r->hdr_end;
 	size_t nl = strlen(name);
 
 	while (p < e) {

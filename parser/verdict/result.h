@@ -43,7 +43,7 @@ struct sm_result {
 	size_t len;
 	void *mapped;        /* mmap of the spool file, unmapped on free */
 	int spill;           /* temporary file of large rewritten parts, or -1 */
-	size_t hdr_end, body_off;
+	size_t hdr_start, hdr_end, body_off; /* the header block as the MTA sees it (sm_frame) */
 	bool crlf;
 	bool support;        /* addressed to a support recipient */
 	bool dry_run;

@@ -1,0 +1,175 @@
+/*
+ * test_frame.c - the header block as the MTA sees it (frame.c) and the
+ * lenient readings built on it (msg.c): whitespace or an mbox From line
+ * before the first field, a header block without an empty line after it,
+ * a multipart without a usable boundary read as one text leaf.  Every part
+ * located by its bytes in the original message.
+ */
+#include "msg.h"
+#include "testutil.h"
+
+static const sm_limits lim = {
+	.max_message_bytes = 64 << 20, .max_parts = 100, .max_depth = 10,
+	.max_header_bytes = 65536, .max_headers = 100, .max_part_bytes = 64 << 20,
+	.max_total_bytes = 64 << 20, .max_findings = 100,
+};
+
+static void frame_is(const char *raw, size_t hs, size_t he, size_t bo)
+{
+	sm_frame f;
+
+	sm_msg_find_body((const uint8_t *)raw, strlen(raw), &f);
+	g_assert_cmpuint(f.hdr_start, ==, hs);
+	g_assert_cmpuint(f.hdr_end, ==, he);
+	g_assert_cmpuint(f.body_off, ==, bo);
+}
+
+#define H "From: a@example.com\r\nSubject: s\r\n"
+
+static void test_frame_start(void)
+{
+	frame_is(H "\r\nbody\r\n", 0, 33, 35);
+	frame_is("\r\n" H "\r\nbody\r\n", 2, 35, 37);          /* a leading empty line */
+	frame_is("   \r\n\t\r\n" H "\r\nbody\r\n", 8, 41, 43); /* lines of blanks */
+	frame_is("\n\n" "From: a\n\nb\n", 2, 10, 11);
+	frame_is("From a@example.com Mon Dec  2 10:00:00 2024\n" "From: a\n\nb\n", 44, 52, 53);
+	/* blanks, then no field: no header block at all; Postfix reads the
+	 * same (the first line is not a field, so the body starts there) */
+	frame_is("   \r\nhello\r\n", 0, 0, 0);
+	frame_is("\r\nhello\r\n", 0, 0, 2);
+	frame_is("\tX\r\n" H "\r\nb\r\n", 0, 0, 0); /* a continuation of nothing */
+	frame_is("From a\nFrom b\nX: y\n\n", 0, 0, 0);  /* one mbox line at most */
+}
+
+static void test_frame_end(void)
+{
+	frame_is(H "hello\r\n", 0, 33, 33);           /* no empty line: the body starts */
+	frame_is(H "hello: world\r\n", 0, 47, 47);    /* a field to Postfix too */
+	frame_is(H "two words: x\r\n", 0, 33, 33);    /* a blank in a name: body */
+	frame_is(H, 0, 33, 33);                       /* no body */
+	frame_is("From: a\r\nSubject: s", 0, 19, 19); /* no line end either */
+	frame_is(H " folded\r\n\tagain\r\n\r\nb", 0, 50, 52);
+	frame_is("Subject : s\r\n\r\nb", 0, 13, 15);  /* blanks before the colon */
+	frame_is("S\xc3\xa9: s\r\n\r\nb", 0, 0, 0);   /* 8-bit name: not a field */
+	frame_is(H "   \r\nmore\r\n\r\nb", 0, 38, 38); /* blanks continue, "more" ends */
+	frame_is("", 0, 0, 0);
+}
+
+static sm_msg *parse(const char *raw)
+{
+	return sm_msg_parse((const uint8_t *)raw, strlen(raw), &lim);
+}
+
+static const sm_part *part(const sm_msg *m, guint i)
+{
+	g_assert_cmpuint(i, <, m->parts->len);
+	return i < m->parts->len ? g_ptr_array_index(m->parts, i) : NULL;
+}
+
+/* Part i's content is exactly text. */
+static void content_is(const char *raw, const sm_msg *m, guint i, const char *text)
+{
+	const sm_part *p = part(m, i);
+
+	if (!p)
+		return;
+	g_assert_cmpuint(p->cend - p->cstart, ==, strlen(text));
+	g_assert_true(p->cend - p->cstart == strlen(text) &&
+		      memcmp(raw + p->cstart, text, strlen(text)) == 0);
+}
+
+static void test_parse_lenient(void)
+{
+	static const char *const lead[] = {
+		"   \r\n" H "\r\nhello\r\n", "\r\n" H "\r\nhello\r\n",
+		"From x Mon Dec  2 10:00:00 2024\r\n" H "\r\nhello\r\n",
+		H "hello\r\n", /* no empty line: GMime is given one */
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(lead); i++) {
+		sm_msg *m = parse(lead[i]);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpstr(m->subject, ==, "s");
+		g_assert_cmpuint(m->parts->len, ==, 1);
+		content_is(lead[i], m, 0, "hello\r\n");
+		sm_msg_free(m);
+	}
+	{
+		const char *raw = H "Content-Type: multipart/mixed; boundary=b\r\n"
+				    "--b\r\n\r\none\r\n--b\r\nContent-Type: text/plain\r\n\r\ntwo\r\n--b--\r\n";
+		sm_msg *m = parse(raw);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, ==, 2);
+		content_is(raw, m, 0, "one");
+		content_is(raw, m, 1, "two");
+		sm_msg_free(m);
+	}
+}
+
+#define MP(ct) H "MIME-Version: 1.0\r\nContent-Type: " ct "\r\n\r\n"
+#define INNER0 "--x\r\nContent-Type: text/plain\r\n\r\ncard 4111\r\n--x--"
+#define INNER INNER0 "\r\n"
+
+static void test_parse_unsplit(void)
+{
+	static const char *const cts[] = {
+		"multipart/mixed", "multipart/mixed; boundary=\"\"", "multipart/mixed; boundary=abc",
+		"multipart/mixed; boundary=\"ab\r\n c\"", "multipart/alternative; boundary=x-y",
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cts); i++) {
+		char *raw = g_strconcat(H "MIME-Version: 1.0\r\nContent-Type: ", cts[i], "\r\n\r\n",
+					INNER, NULL);
+		sm_msg *m = parse(raw);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, ==, 1);
+		content_is(raw, m, 0, INNER);
+		g_assert_cmpstr(part(m, 0)->ctype, ==, "text/plain");
+		g_assert_true(part(m, 0)->body);
+		sm_msg_free(m);
+		g_free(raw);
+	}
+	{
+		/* nested: the leaf ends at the line end before the parent's delimiter */
+		const char *raw = MP("multipart/mixed; boundary=P")
+			"--P\r\nContent-Type: text/plain\r\n\r\nfirst\r\n"
+			"--P\r\nContent-Type: multipart/related\r\n\r\n" INNER "more\r\n"
+			"--P\r\nContent-Type: text/plain\r\n\r\nlast\r\n--P--\r\n";
+		sm_msg *m = parse(raw);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, ==, 3);
+		content_is(raw, m, 0, "first");
+		content_is(raw, m, 1, INNER "more");
+		content_is(raw, m, 2, "last");
+		g_assert_cmpstr(part(m, 1)->loc, ==, "2");
+		sm_msg_free(m);
+	}
+	{
+		/* inside an attached message: up to the delimiter around it */
+		const char *raw = MP("multipart/mixed; boundary=P")
+			"--P\r\nContent-Type: message/rfc822\r\n\r\n"
+			"Subject: in\r\nContent-Type: multipart/mixed\r\n\r\n" INNER
+			"--P--\r\n";
+		sm_msg *m = parse(raw);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, ==, 1);
+		content_is(raw, m, 0, INNER0); /* the line end belongs to the delimiter */
+		g_assert_true(part(m, 0)->in_message);
+		sm_msg_free(m);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/frame/start", test_frame_start);
+	g_test_add_func("/frame/end", test_frame_end);
+	g_test_add_func("/frame/parse_lenient", test_parse_lenient);
+	g_test_add_func("/frame/parse_unsplit", test_parse_unsplit);
+	return g_test_run();
+}
