@@ -45,6 +45,7 @@ const sm_daemon_conf *sm_policy_daemon(const sm_policy *p);
 const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
+sm_act sm_policy_on_unparseable(const sm_policy *p); /* reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p);
 /* Reply texts (printable ASCII) for a failure and for an exceeded limit. */
 const char *sm_policy_failure_reply(const sm_policy *p);

@@ -9,7 +9,7 @@
  * A multipart's preamble and epilogue are text too (a careless sender's card
  * number travels there as well): each becomes a leaf of its own (`gap`),
  * located in the original bytes; one that cannot be located exactly makes the
- * message unparsable (the failure action), never silently unscanned.
+ * message unparsable (policy.on_unparseable), never silently unscanned.
  * Owns: the GMime message (which references a stream over `raw` without
  * copying it) and the sm_part array.
  */

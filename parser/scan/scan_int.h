@@ -28,12 +28,18 @@ typedef struct scan {
 	GArray *strip;          /* guint part indexes to strip */
 	GPtrArray *why;         /* char*: what was found in each stripped part */
 	const char *error;      /* an internal error decided (static text), or NULL */
+	const char *unparseable; /* a message inside could not be parsed (static text), or NULL */
 	bool limit;             /* a limit decided */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;
 } scan;
 
 /* ---- scan_span.c: the bottom level */
+
+/* ---- scan_message.c */
+
+/* The verdict on a message that cannot be parsed (policy.on_unparseable). */
+void sm_scan_decide_unparseable(sm_result *r, const char *why);
 
 /* A limit decided: note it once and remember the configured action. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);

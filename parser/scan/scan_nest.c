@@ -76,7 +76,9 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 			sm_scan_strip_found(s, idx, g->label);
 		}
 	}
-	if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	if (in->unparseable && !s->unparseable)
+		s->unparseable = "a message inside could not be parsed";
+	else if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
 	sm_result_free(in);
 }
@@ -139,7 +141,7 @@ void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool w
 	if (!in)
 		return;
 	if (masked_hits(in, 0, &stronger) > masked_hits(s->r, mark, NULL) || stronger ||
-	    in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	    in->failed || in->unparseable || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		take_nested(s, idx, p, in);
 	else
 		sm_result_free(in);
