@@ -574,67 +574,6 @@ void sm_msg_free(sm_msg *m)
 	g_free(m);
 }
 
-size_t sm_msg_uu_begin(const uint8_t *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		const uint8_t *nl = memchr(s + i, '\n', n - i);
-		size_t next = nl ? (size_t)(nl - s) + 1 : n;
-
-		if (n - i >= 6 && memcmp(s + i, "begin ", 6) == 0)
-			return next;
-		i = next;
-	}
-	return 0;
-}
-
-/* Append what still fits under max of got decoded bytes; true when some did
- * not fit, i.e. the part's decoded content is longer than max. */
-static bool append_upto(GByteArray *out, const char *buf, size_t got, size_t *total, size_t max)
-{
-	size_t room = max - *total;
-	size_t take = got < room ? got : room;
-
-	g_byte_array_append(out, (const guint8 *)buf, (guint)take);
-	*total += take;
-	return got > room;
-}
-
-int sm_msg_decode(const sm_msg *m, const sm_part *p, size_t max, GByteArray *out)
-{
-	const uint8_t *s = m->raw + p->cstart;
-	size_t n = p->cend - p->cstart, i = 0, total = 0;
-	GMimeEncoding st;
-	bool cut = false;
-	char *buf;
-
-	if (p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
-	    p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
-	    p->enc != GMIME_CONTENT_ENCODING_UUENCODE) {
-		g_byte_array_append(out, s, (guint)(n < max ? n : max));
-		return n > max;
-	}
-	if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE)
-		i = sm_msg_uu_begin(s, n);
-	g_mime_encoding_init_decode(&st, p->enc);
-	buf = g_malloc(g_mime_encoding_outlen(&st, 65536) + 16);
-	/* Cut or complete is decided by the decoded length, never by where the
-	 * input happens to end: the last chunk, or the decoder's flush, may be
-	 * the one that goes past max. */
-	while (i < n && !cut) {
-		size_t chunk = n - i < 65536 ? n - i : 65536;
-		size_t got = g_mime_encoding_step(&st, (const char *)s + i, chunk, buf);
-
-		i += chunk;
-		cut = append_upto(out, buf, got, &total, max);
-	}
-	if (!cut)
-		cut = append_upto(out, buf, g_mime_encoding_flush(&st, "", 0, buf), &total, max);
-	g_free(buf);
-	return cut;
-}
-
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 {
 	GMimeHeaderList *hl = m->message ? g_mime_object_get_header_list((GMimeObject *)m->message)

@@ -82,6 +82,26 @@ sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim);
 sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits *lim);
 void sm_msg_free(sm_msg *m);
 
+/* uuencode: characters of a line kept, a length character and four per
+ * three bytes of at most 63, and a few more. */
+#define SM_UU_KEEP 88
+
+/* A transfer decoder (decode.c): GMime's for base64 and quoted-printable,
+ * a lenient one of our own for uuencode (short lines padded). */
+typedef struct sm_dec {
+	bool uu;
+	bool end;            /* uuencode: "end" or a zero-length line seen */
+	GMimeEncoding g;
+	uint8_t line[SM_UU_KEEP]; /* uuencode: the current line's first characters */
+	size_t n;
+} sm_dec;
+
+void sm_dec_init(sm_dec *d, GMimeContentEncoding enc);
+/* Bytes out must have room for when a step is given len bytes (or a flush). */
+size_t sm_dec_outlen(sm_dec *d, size_t len);
+size_t sm_dec_step(sm_dec *d, const uint8_t *in, size_t len, uint8_t *out);
+size_t sm_dec_flush(sm_dec *d, uint8_t *out);
+
 /*
  * The transfer-decoded content of a part, at most max bytes, appended to out.
  * Returns 1 when the decoded content is longer than max (out then holds its

@@ -147,8 +147,10 @@ void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool w
 		sm_result_free(in);
 }
 
-/* Is the line at p a uuencoded line: a length character, then the four
- * characters per three bytes it announces (an encoder may add up to two)? */
+/* Is the line at p a uuencoded line: a length character, then at most the
+ * four characters per three bytes it announces (an encoder may add up to
+ * two)?  Fewer are fine: a server stripped trailing spaces (zero bits; the
+ * decoder pads them back, decode.c). */
 static bool uu_line(const uint8_t *d, size_t n, size_t p)
 {
 	size_t e = p, want;
@@ -161,7 +163,7 @@ static bool uu_line(const uint8_t *d, size_t n, size_t p)
 	for (size_t i = p + 1; i < e; i++)
 		if (d[i] < 0x20 || d[i] > 0x60)
 			return false;
-	return e - p - 1 >= want && e - p - 1 <= want + 2;
+	return e - p - 1 <= want + 2;
 }
 
 /* A "begin MODE NAME" line at or after `at` (at a line start) followed by a

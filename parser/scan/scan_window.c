@@ -42,10 +42,10 @@ typedef struct rd {
 	size_t n, i;        /* its size; bytes decoded so far */
 	bool plain;         /* no transfer encoding: the decoded bytes are src */
 	bool done;          /* all of src decoded and the decoder flushed */
-	GMimeEncoding st;
+	sm_dec st;
 	GByteArray *buf;
 	size_t base;
-	char *tmp;
+	uint8_t *tmp;
 	size_t released;    /* plain: src bytes handed back to the kernel */
 } rd;
 
@@ -70,9 +70,11 @@ static void rd_init(rd *r, scan *s, const sm_part *p)
 	r->plain = plain_enc(p->enc);
 	r->done = r->plain;
 	if (!r->plain) {
-		g_mime_encoding_init_decode(&r->st, p->enc);
+		sm_dec_init(&r->st, p->enc);
 		r->buf = g_byte_array_new();
-		r->tmp = g_malloc(g_mime_encoding_outlen(&r->st, STEP) + 16);
+		r->tmp = g_malloc(sm_dec_outlen(&r->st, STEP));
+		if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE) /* after "begin MODE NAME" */
+			r->i = sm_msg_uu_begin(r->src, r->n);
 	}
 }
 
@@ -100,16 +102,16 @@ static void rd_fill(rd *r, size_t upto)
 		size_t chunk = r->n - r->i < STEP ? r->n - r->i : STEP, got;
 
 		if (!chunk) {
-			got = g_mime_encoding_flush(&r->st, "", 0, r->tmp);
+			got = sm_dec_flush(&r->st, r->tmp);
 			r->done = true;
 		} else {
-			got = g_mime_encoding_step(&r->st, (const char *)r->src + r->i, chunk, r->tmp);
+			got = sm_dec_step(&r->st, r->src + r->i, chunk, r->tmp);
 			/* from a page back: the page the last chunk ended in */
 			sm_result_release(r->s->r, r->p->cstart + (r->i > 4096 ? r->i - 4096 : 0),
 					  chunk + (r->i > 4096 ? 4096 : r->i));
 			r->i += chunk;
 		}
-		g_byte_array_append(r->buf, (const guint8 *)r->tmp, (guint)got);
+		g_byte_array_append(r->buf, r->tmp, (guint)got);
 	}
 }
 
