@@ -288,4 +288,4 @@ fuzz:
 		sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
 # Generated header dependencies of every object and program built above.
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*-cache/*' 2>/dev/null)
