@@ -425,6 +425,7 @@ static bool add_unsplit(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 	p->enc = GMIME_CONTENT_ENCODING_DEFAULT;
 	p->cstart = a;
 	p->cend = z;
+	p->unsplit = true;
 	if (z > m->cursor)
 		m->cursor = z;
 	return true;

@@ -28,6 +28,7 @@ typedef struct sm_part {
 	size_t cstart, cend; /* the encoded content in the original bytes */
 	int depth;
 	bool gap;            /* a multipart's preamble or epilogue (raw text, no headers) */
+	bool unsplit;        /* a multipart without a usable boundary, read as text */
 } sm_part;
 
 /* The header block of a message inside the message (message/rfc822): its

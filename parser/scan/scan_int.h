@@ -89,6 +89,7 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
  * file (also read as text); files uuencoded into the decoded text d[0, n). */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
 
 /* ---- scan_message.c: a message carried inside a part of the outer one (a

@@ -19,6 +19,7 @@
 #define SM_UU_MAX_BLOCKS 64
 #define SM_UU_NAME_MAX 255
 #define SM_UU_BOUNDARY_TRIES 16
+#define SM_GUESS_MAX 200 /* bytes of a guessed boundary (RFC 2046: 70) */
 
 /* Was a result accepted without a whole scan (X-Support-Scan: incomplete)? */
 static bool incomplete(const sm_result *r)
@@ -38,16 +39,35 @@ static bool too_deep(scan *s, const sm_part *p)
 	return true;
 }
 
+/* d scanned as a message of its own; with a boundary b, as the body of a
+ * multipart/mixed with that boundary (a guessed reading, sm_scan_unsplit). */
+static sm_result *nested_bytes(scan *s, const uint8_t *d, size_t n, const char *b)
+{
+	GString *g;
+	sm_result *in;
+
+	if (!b)
+		return sm_scan_nested(s, d, n);
+	g = g_string_sized_new(n + 128);
+	g_string_append_printf(g, "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+			       "boundary=\"%s\"\n\n", b);
+	g_string_append_len(g, (const char *)d, (gssize)n);
+	in = sm_scan_nested(s, (const uint8_t *)g->str, g->len);
+	g_string_free(g, TRUE);
+	return in;
+}
+
 /* The part decoded and scanned as a message of its own (sm_scan_nested);
  * NULL when too deep or over a limit (the limit is set). */
-static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole)
+static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole,
+			    const char *b)
 {
 	GByteArray *d;
 	sm_result *in;
 
 	if (too_deep(s, p) || !(d = sm_scan_decode(s, p, head, whole)))
 		return NULL;
-	in = sm_scan_nested(s, d->data, d->len);
+	in = nested_bytes(s, d->data, d->len, b);
 	sm_scan_bytes_free(p, d);
 	return in;
 }
@@ -92,7 +112,7 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
  */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
-	sm_result *in = nested_of(s, p, head, whole);
+	sm_result *in = nested_of(s, p, head, whole, NULL);
 
 	if (in)
 		take_nested(s, idx, p, in);
@@ -116,14 +136,15 @@ static size_t masked_hits(const sm_result *r, guint from, bool *stronger)
 }
 
 /*
- * An attached .eml not typed message/ (saved from a mail client and attached
- * as a file): its text is scanned and masked in place as any text
- * attachment, and the message it holds is scanned too, so that what hides in
- * its encoded parts (a base64 attachment, an archive) is found.  A reject
- * inside rejects; values the text did not show (more masked hits inside than
- * in the text) strip the attachment.
+ * Text that is a message too, read both ways: its text is scanned and masked
+ * in place as any text part, and the message it holds is scanned too (as a
+ * multipart with boundary b when b is not NULL), so that what hides in its
+ * encoded parts (a base64 attachment, an archive) is found.  A reject inside
+ * rejects; values the text did not show (more masked hits inside than in the
+ * text) strip the part.
  */
-void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+static void scan_both(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole,
+		      const char *b)
 {
 	guint mark = s->r->findings->len;
 	bool stronger = false;
@@ -131,11 +152,11 @@ void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool w
 	GByteArray *d;
 
 	if (sm_scan_windowed(s, idx, p, false)) /* a large file: its text in windows */
-		in = nested_of(s, p, head, whole);
+		in = nested_of(s, p, head, whole, b);
 	else if (too_deep(s, p) || !(d = sm_scan_decode(s, p, head, whole)))
 		return;
 	else { /* one decoding for both readings */
-		in = sm_scan_nested(s, d->data, d->len);
+		in = nested_bytes(s, d->data, d->len, b);
 		sm_scan_text_bytes(s, idx, p, false, d);
 	}
 	if (!in)
@@ -145,6 +166,74 @@ void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool w
 		take_nested(s, idx, p, in);
 	else
 		sm_result_free(in);
+}
+
+/* An attached .eml not typed message/ (saved from a mail client and
+ * attached as a file). */
+void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	scan_both(s, idx, p, head, whole, NULL);
+}
+
+/* Is s[0, n) a header field line ("name:")? */
+static bool field_line(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] > 0x20 && s[i] < 0x7f && s[i] != ':')
+		i++;
+	return i > 0 && i < n && s[i] == ':';
+}
+
+/* In a multipart read as one text leaf: the first line "--X" followed by a
+ * header field or an empty line, X of at most SM_GUESS_MAX printable bytes,
+ * not ending in "--" (a close delimiter, a row of dashes) and without quote
+ * or backslash: X (g_free), or NULL. */
+static char *guess_boundary(const uint8_t *d, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *nl = memchr(d + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - d) : n, z = e, next = nl ? e + 1 : n, k;
+		size_t ne;
+
+		while (z > i && (d[z - 1] == '\r' || d[z - 1] == ' ' || d[z - 1] == '\t'))
+			z--;
+		if (z - i > 2 && z - i <= SM_GUESS_MAX + 2 && d[i] == '-' && d[i + 1] == '-' &&
+		    !(d[z - 1] == '-' && d[z - 2] == '-')) {
+			for (k = i + 2; k < z && d[k] > 0x20 && d[k] < 0x7f && d[k] != '"' &&
+					d[k] != '\\';
+			     k++)
+				;
+			nl = next < n ? memchr(d + next, '\n', n - next) : NULL;
+			ne = nl ? (size_t)(nl - d) : n;
+			if (k == z && next < n &&
+			    (d[next] == '\n' || (d[next] == '\r' && ne == next + 1) ||
+			     field_line(d + next, ne - next)))
+				return g_strndup((const char *)d + i + 2, z - i - 2);
+		}
+		i = next;
+	}
+	return NULL;
+}
+
+/*
+ * A multipart without a usable boundary (msg.c reads it as one text leaf):
+ * scanned as text, and, when a line in it looks like a delimiter, also as
+ * the multipart a lenient reader would split there, so that a value in one
+ * of its encoded parts is found (the leaf is then stripped, or the message
+ * rejected, as for an attached .eml).
+ */
+void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	char *b = guess_boundary(s->m->raw + p->cstart, p->cend - p->cstart);
+
+	if (b)
+		scan_both(s, idx, p, head, whole, b);
+	else
+		sm_scan_text(s, idx, p, false, head, whole);
+	g_free(b);
 }
 
 /* Is the line at p a uuencoded line: a length character, then at most the
