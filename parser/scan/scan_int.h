@@ -91,6 +91,8 @@ void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, b
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
+/* The same for a part read in windows: a second pass over its decoded bytes. */
+void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p);
 
 /* ---- scan_message.c: a message carried inside a part of the outer one (a
  * base64 message/rfc822, an .eml, a uuencoded file), scanned as a message of

@@ -9,7 +9,8 @@
  *
  * Untrusted input: the decoded part.  Limits: max_depth (nesting), the part
  * and message budgets (sm_scan_decode), SM_UU_MAX_BLOCKS uuencoded files per
- * part, file names cut at SM_UU_NAME_MAX bytes.
+ * part, file names cut at SM_UU_NAME_MAX bytes; in a part read in windows,
+ * one uuencoded file held at a time, at most max_part_bytes.
  */
 #include "scan_int.h"
 #include "sniff.h"
@@ -20,6 +21,7 @@
 #define SM_UU_NAME_MAX 255
 #define SM_UU_BOUNDARY_TRIES 16
 #define SM_GUESS_MAX 200 /* bytes of a guessed boundary (RFC 2046: 70) */
+#define SM_UU_STEP 65536 /* encoded bytes decoded at a time by the stream pass */
 
 /* Was a result accepted without a whole scan (X-Support-Scan: incomplete)? */
 static bool incomplete(const sm_result *r)
@@ -356,4 +358,86 @@ void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, s
 		g_string_free(g, TRUE);
 		at = be;
 	}
+}
+
+/* Drop buf's bytes before k. */
+static void drop(GByteArray *buf, size_t k)
+{
+	if (k)
+		g_byte_array_remove_range(buf, 0, (guint)k);
+}
+
+/* The uuencoded blocks complete in buf (all of it when last) are scanned and
+ * dropped; text before them is dropped too, but for the last complete line
+ * (a "begin" line whose next line has not come yet).  false when a block
+ * alone is over max_part_bytes or there are too many (the limit is set). */
+static bool uu_consume(scan *s, guint idx, const sm_part *p, GByteArray *buf, bool last,
+		       unsigned *blocks)
+{
+	for (;;) {
+		const uint8_t *d = buf->data, *nl;
+		size_t n = buf->len, lend, bs, be, ns, ne;
+
+		nl = n ? memrchr(d, '\n', n) : NULL;
+		lend = last ? n : nl ? (size_t)(nl - d) + 1 : 0;
+		if ((bs = uu_begin(d, lend, 0, &ns, &ne)) >= lend) {
+			nl = lend > 1 ? memrchr(d, '\n', lend - 1) : NULL;
+			drop(buf, last ? n : nl ? (size_t)(nl - d) + 1 : 0);
+			return true;
+		}
+		be = uu_end(d, lend, ne);
+		if (be >= lend && !last) { /* its "end" has not come yet */
+			drop(buf, bs);
+			if ((long long)buf->len <= s->lim->max_part_bytes)
+				return true;
+			sm_scan_set_limit(s, "a uuencoded file larger than max_part_bytes", p->loc);
+			return false;
+		}
+		if (++*blocks > SM_UU_MAX_BLOCKS) {
+			sm_scan_set_limit(s, "more uuencoded files in a part than support-milter reads",
+					  p->loc);
+			return false;
+		}
+		sm_scan_uuencoded(s, idx, p, d + bs, be - bs);
+		drop(buf, be);
+		if (s->limit)
+			return false;
+	}
+}
+
+/*
+ * A text part too large to hold (read in windows, scan_window.c) may carry
+ * uuencoded files as well: a second pass decodes it again a chunk at a time
+ * and keeps only the last line of text, or, from a "begin" line on, one
+ * block up to its "end" line (at most max_part_bytes), each handed to
+ * sm_scan_uuencoded as for a part held whole.
+ */
+void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p)
+{
+	const uint8_t *src = s->m->raw + p->cstart;
+	size_t n = p->cend - p->cstart, i = 0;
+	GByteArray *buf = g_byte_array_new();
+	unsigned blocks = 0;
+	bool last = false;
+	uint8_t *tmp;
+	sm_dec st;
+
+	sm_dec_init(&st, p->enc);
+	tmp = g_malloc(sm_dec_outlen(&st, SM_UU_STEP));
+	while (!last) {
+		size_t chunk = n - i < SM_UU_STEP ? n - i : SM_UU_STEP, got;
+
+		if (chunk) {
+			got = sm_dec_step(&st, src + i, chunk, tmp);
+			i += chunk;
+		} else {
+			got = sm_dec_flush(&st, tmp);
+			last = true;
+		}
+		g_byte_array_append(buf, tmp, (guint)got);
+		if (!uu_consume(s, idx, p, buf, last, &blocks))
+			break;
+	}
+	g_free(tmp);
+	g_byte_array_free(buf, TRUE);
 }

@@ -73,8 +73,6 @@ static void rd_init(rd *r, scan *s, const sm_part *p)
 		sm_dec_init(&r->st, p->enc);
 		r->buf = g_byte_array_new();
 		r->tmp = g_malloc(sm_dec_outlen(&r->st, STEP));
-		if (p->enc == GMIME_CONTENT_ENCODING_UUENCODE) /* after "begin MODE NAME" */
-			r->i = sm_msg_uu_begin(r->src, r->n);
 	}
 }
 
@@ -558,6 +556,8 @@ bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html)
 		return false;
 	}
 	rd_clear(&r);
+	if (!html && !s->limit) /* files uuencoded into the text */
+		sm_scan_uu_stream(s, idx, p);
 	sm_rewrite_merge(edits);
 	if (edits->len && !s->limit) {
 		if (r.plain && !iso)
