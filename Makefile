@@ -184,11 +184,14 @@ TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR
 FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
 	tests/realistic.t tests/hostile.t tests/realworld.t
 T          ?=
+# prove runs as many scripts at a time as there are cores (each picks free ports and private
+# directories); PROVE_RULES can hold --rules for prove when one must run alone.
+PROVE_RULES ?=
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),,san-build)
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
 	@chmod +x tests/*.t 2>/dev/null || true
-	$(TEST_ENV) prove -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
+	$(TEST_ENV) prove -j$(shell nproc) $(PROVE_RULES) -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
 
 check-fast: $(BIN) $(TEST_BIN)
 	@chmod +x tests/*.t 2>/dev/null || true
@@ -253,6 +256,11 @@ $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# null-milter sets TCP_NODELAY on an inet: listener with the daemon's own code.
+$(BUILD)/bench/null_milter: tests/bench/null_milter.c milter/daemon/sockopt.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) -Imilter/daemon $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The whole tree again with ASan+UBSan, in its own build directory.
 san-build:
