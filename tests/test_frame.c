@@ -149,6 +149,20 @@ static void test_parse_unsplit(void)
 		sm_msg_free(m);
 	}
 	{
+		/* its header block runs into the next delimiter (no empty line): an
+		 * empty leaf, not one that reaches into the next part */
+		const char *raw = MP("multipart/mixed; boundary=P")
+			"--P\r\nContent-Type: multipart/related\r\n"
+			"--P\r\nContent-Type: text/plain\r\n\r\nlast\r\n\r\nmore\r\n--P--\r\n";
+		sm_msg *m = parse(raw);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, ==, 2);
+		content_is(raw, m, 0, "");
+		content_is(raw, m, 1, "last\r\n\r\nmore");
+		sm_msg_free(m);
+	}
+	{
 		/* inside an attached message: up to the delimiter around it */
 		const char *raw = MP("multipart/mixed; boundary=P")
 			"--P\r\nContent-Type: message/rfc822\r\n\r\n"

@@ -384,24 +384,30 @@ static bool add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int 
 	return true;
 }
 
-/* The first byte after the empty line that ends o's header block (the
- * top-level message's body_off), or (size_t)-1. */
-static size_t content_start(const sm_msg *m, GMimeObject *o)
+/* Where o's header block starts in the original (its first field; the
+ * top-level message's hdr_start), or (size_t)-1. */
+static size_t header_offset(const sm_msg *m, GMimeObject *o)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
-	int n = hl ? g_mime_header_list_get_count(hl) : 0;
-	size_t a;
 
 	if (o == g_mime_message_get_mime_part(m->message))
-		return m->body_off;
-	a = n ? sm_msg_raw_off(m, g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, n - 1)))
-	      : (size_t)-1;
-	for (; a < m->len; a++)
-		if (m->raw[a] == '\n' && a + 1 < m->len &&
+		return m->hdr_start;
+	return hl && g_mime_header_list_get_count(hl) > 0
+		       ? sm_msg_raw_off(m, g_mime_header_get_offset(
+						 g_mime_header_list_get_header_at(hl, 0)))
+		       : (size_t)-1;
+}
+
+/* The first byte after the empty line that ends the header block starting
+ * at h, looked for before lim; lim when there is none (no content). */
+static size_t content_start(const sm_msg *m, size_t h, size_t lim)
+{
+	for (size_t a = h; a + 1 < lim; a++)
+		if (m->raw[a] == '\n' &&
 		    (m->raw[a + 1] == '\n' ||
-		     (m->raw[a + 1] == '\r' && a + 2 < m->len && m->raw[a + 2] == '\n')))
+		     (m->raw[a + 1] == '\r' && a + 2 < lim && m->raw[a + 2] == '\n')))
 			return a + (m->raw[a + 1] == '\n' ? 2 : 3);
-	return (size_t)-1;
+	return lim;
 }
 
 /* A multipart without a usable boundary (none declared, or none of its
@@ -411,12 +417,14 @@ static size_t content_start(const sm_msg *m, GMimeObject *o)
 static bool add_unsplit(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 			const char *boundary, bool in_msg)
 {
-	size_t a = content_start(m, o), z;
+	size_t h = header_offset(m, o), d, a, z;
 	sm_part *p;
 
-	if (a > m->len)
+	if (h > m->len)
 		return set_unlocated(m, "multipart without a usable boundary");
-	z = m->outer ? before_eol(m, a, find_delim(m, a, m->outer, false)) : m->len;
+	d = m->outer ? find_delim(m, h, m->outer, false) : m->len;
+	a = o == g_mime_message_get_mime_part(m->message) ? m->body_off : content_start(m, h, d);
+	z = m->outer ? before_eol(m, a, d) : m->len;
 	add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 	p = g_ptr_array_index(m->parts, m->parts->len - 1);
 	g_free(p->ctype);
