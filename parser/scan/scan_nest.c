@@ -429,6 +429,9 @@ void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p)
 
 		if (chunk) {
 			got = sm_dec_step(&st, src + i, chunk, tmp);
+			/* read once more: handed back to the kernel as it goes */
+			sm_result_release(s->r, p->cstart + (i > 4096 ? i - 4096 : 0),
+					  chunk + (i > 4096 ? 4096 : i));
 			i += chunk;
 		} else {
 			got = sm_dec_flush(&st, tmp);

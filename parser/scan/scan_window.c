@@ -47,6 +47,7 @@ typedef struct rd {
 	size_t base;
 	uint8_t *tmp;
 	size_t released;    /* plain: src bytes handed back to the kernel */
+	bool begin;         /* a window has a line starting "begin " (uuencode, maybe) */
 } rd;
 
 typedef struct win {
@@ -245,6 +246,21 @@ static size_t iso_cut(const rd *r, iso_trk *t, size_t from, size_t to)
 }
 
 /* Window after window; false if the first cannot be cut (read it whole). */
+/* Does a line of d[0, n) (which starts at a line start) start "begin "? */
+static bool has_begin(const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		const uint8_t *b = memmem(d + i, n - i, "begin ", 6);
+
+		if (!b)
+			return false;
+		if (b == d || b[-1] == '\n')
+			return true;
+		i = (size_t)(b - d) + 1;
+	}
+	return false;
+}
+
 static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r, GArray *wins,
 			 GArray *edits, bool *iso)
 {
@@ -299,6 +315,7 @@ static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r,
 		wn.c0 = c0;
 		wn.c1 = c1;
 		g_array_append_val(wins, wn);
+		r->begin = r->begin || has_begin(rd_at(r, c0), c1 - c0);
 		g_array_set_size(we, 0);
 		v = sm_scan_span(s, idx, p, rd_at(r, v0), v1 - v0, &wn.cs, html, c0 - v0, c1 - v0, we);
 		for (guint i = 0; i < we->len; i++) {
@@ -556,7 +573,7 @@ bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html)
 		return false;
 	}
 	rd_clear(&r);
-	if (!html && !s->limit) /* files uuencoded into the text */
+	if (r.begin && !html && !s->limit) /* files uuencoded into the text */
 		sm_scan_uu_stream(s, idx, p);
 	sm_rewrite_merge(edits);
 	if (edits->len && !s->limit) {
