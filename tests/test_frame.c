@@ -178,6 +178,34 @@ static void test_parse_unsplit(void)
 	}
 }
 
+/* An attached message whose header block has no empty line after it: the
+ * lines GMime would drop as invalid fields are a text leaf "LOC.text". */
+static void test_parse_inner_noblank(void)
+{
+	static const char *const tails[] = {"\r\n--P--\r\n", "\r\n\r\nrest\r\n--P--\r\n"};
+
+	for (guint i = 0; i < G_N_ELEMENTS(tails); i++) {
+		char *raw = g_strconcat(MP("multipart/mixed; boundary=P"),
+					"--P\r\nContent-Type: message/rfc822\r\n\r\n"
+					"From: b@example.com\r\nSubject: in\r\nHello,\r\ncard 4111",
+					tails[i], NULL);
+		sm_msg *m = parse(raw);
+		const sm_part *p;
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, >=, 1);
+		content_is(raw, m, 0, "Hello,\r\ncard 4111");
+		p = part(m, 0);
+		g_assert_cmpstr(p ? p->loc : "", ==, "1.text");
+		g_assert_cmpuint(m->hblocks->len, ==, 1);
+		if (m->hblocks->len) /* the header block ends before them */
+			g_assert_cmpuint(g_array_index(m->hblocks, sm_hblock, 0).end, ==,
+					 (size_t)(strstr(raw, "Hello,") - raw));
+		sm_msg_free(m);
+		g_free(raw);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -185,5 +213,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/frame/end", test_frame_end);
 	g_test_add_func("/frame/parse_lenient", test_parse_lenient);
 	g_test_add_func("/frame/parse_unsplit", test_parse_unsplit);
+	g_test_add_func("/frame/parse_inner_noblank", test_parse_inner_noblank);
 	return g_test_run();
 }

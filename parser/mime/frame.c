@@ -80,32 +80,36 @@ static size_t header_start(const uint8_t *raw, size_t len)
 	return 0;
 }
 
-void sm_msg_find_body(const uint8_t *raw, size_t len, sm_frame *f)
+size_t sm_msg_block_end(const uint8_t *raw, size_t from, size_t to, size_t *body_off)
 {
-	const uint8_t *e = raw + len, *p;
+	const uint8_t *e = raw + to, *p = raw + from;
 
-	f->hdr_start = header_start(raw, len);
-	f->hdr_end = f->body_off = len;
-	p = raw + f->hdr_start;
-	{
-		const uint8_t *n = line_end(p, e);
-
-		f->crlf = n > p + 1 && n[-1] == '\n' && n[-2] == '\r';
-	}
 	while (p < e) {
 		const uint8_t *n = line_end(p, e);
 
 		if (*p == '\n' || (*p == '\r' && n == p + 2 && p[1] == '\n')) {
-			f->hdr_end = (size_t)(p - raw);
-			f->body_off = (size_t)(n - raw);
-			return;
+			*body_off = (size_t)(n - raw);
+			return (size_t)(p - raw);
 		}
-		if (!(p > raw + f->hdr_start && (*p == ' ' || *p == '\t')) && !is_field(p, n)) {
-			f->hdr_end = f->body_off = (size_t)(p - raw);
-			return;
+		if (!(p > raw + from && (*p == ' ' || *p == '\t')) && !is_field(p, n)) {
+			*body_off = (size_t)(p - raw);
+			return *body_off;
 		}
 		p = n;
 	}
+	*body_off = to;
+	return to;
+}
+
+void sm_msg_find_body(const uint8_t *raw, size_t len, sm_frame *f)
+{
+	const uint8_t *p, *n;
+
+	f->hdr_start = header_start(raw, len);
+	p = raw + f->hdr_start;
+	n = line_end(p, raw + len);
+	f->crlf = n > p + 1 && n[-1] == '\n' && n[-2] == '\r';
+	f->hdr_end = sm_msg_block_end(raw, f->hdr_start, len, &f->body_off);
 }
 
 GMimeStream *sm_msg_view(GMimeStream *base, const uint8_t *raw, const sm_frame *f, size_t len,

@@ -124,30 +124,50 @@ static void add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth, cons
 	g_ptr_array_add(m->parts, p);
 }
 
+static void add_gap(sm_msg *m, GMimeObject *o, const char *loc, const char *what, int depth,
+		    bool in_msg, size_t a, size_t z);
+static size_t find_delim(const sm_msg *m, size_t from, const char *b, bool close);
+static size_t before_eol(const sm_msg *m, size_t floor, size_t d);
+
 /* The header block of an embedded message: from its first field to the
- * empty line (at most max_header_bytes; a longer one is cut there). */
-static void add_hblock(sm_msg *m, GMimeObject *inner, const char *loc, const sm_limits *lim)
+ * empty line (at most max_header_bytes, and not past the enclosing
+ * delimiter).  Where it ends as a reader sees it, at a line that is neither
+ * a field nor a continuation, GMime reads on and drops such lines as
+ * invalid fields: they are the start of the message's text, a leaf of
+ * their own ("LOC.text"), scanned as text. */
+static void add_hblock(sm_msg *m, GMimeObject *inner, const char *loc, int depth,
+		       const sm_limits *lim)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(inner);
 	GMimeHeader *h = hl && g_mime_header_list_get_count(hl) > 0
 				 ? g_mime_header_list_get_header_at(hl, 0)
 				 : NULL;
 	size_t off = h ? sm_msg_raw_off(m, g_mime_header_get_offset(h)) : (size_t)-1;
-	size_t i, cap;
+	size_t i, cap, d, fe, body;
 	sm_hblock b;
 
 	if (off >= m->len)
 		return;
 	g_strlcpy(b.loc, loc, sizeof(b.loc));
 	b.start = off;
-	cap = m->len - b.start < (size_t)lim->max_header_bytes ? m->len
-							       : b.start + (size_t)lim->max_header_bytes;
+	d = m->outer ? find_delim(m, off, m->outer, false) : m->len;
+	cap = d - b.start < (size_t)lim->max_header_bytes ? d
+							  : b.start + (size_t)lim->max_header_bytes;
 	for (i = b.start; i < cap; i++)
 		if (m->raw[i] == '\n' && (i + 1 >= cap || m->raw[i + 1] == '\n' ||
 					  (m->raw[i + 1] == '\r' && i + 2 < cap &&
 					   m->raw[i + 2] == '\n')))
 			break;
 	b.end = i < cap ? i + 1 : cap;
+	fe = sm_msg_block_end(m->raw, b.start, b.end, &body);
+	if (fe < b.end && body == fe) { /* lines GMime swallowed */
+		/* up to the empty line or the delimiter, whose line end it is */
+		size_t z = before_eol(m, fe, i < cap ? i + 1 : cap);
+
+		b.end = fe;
+		if (z > fe)
+			add_gap(m, inner, loc, "text", depth, true, fe, z);
+	}
 	g_array_append_val(m->hblocks, b);
 }
 
@@ -311,8 +331,8 @@ static bool gaps_apart(const sm_msg *m)
 	for (i = 0; i < m->parts->len; i++) {
 		const sm_part *p = g_ptr_array_index(m->parts, i);
 
-		if (prev && (p->gap || prev->gap) && p->cstart < prev->cend)
-			return false;
+		if (prev && (p->gap || prev->gap) && p->cend > p->cstart && p->cstart < prev->cend)
+			return false; /* an empty part (maybe unlocated) has nothing to collide */
 		if (p->cend > p->cstart)
 			prev = p;
 	}
@@ -483,7 +503,7 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 		char sub[64];
 
 		if (inner)
-			add_hblock(m, (GMimeObject *)inner, *loc ? loc : "1", lim);
+			add_hblock(m, (GMimeObject *)inner, *loc ? loc : "1", depth, lim);
 		if (!body) {
 			add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 			return true;

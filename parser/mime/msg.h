@@ -118,6 +118,11 @@ size_t sm_msg_uu_begin(const uint8_t *s, size_t n);
  * parallel arrays (g_strfreev both). */
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values);
 
+/* The header block starting at raw[from] ends where (frame.c), looked for
+ * before to: at the empty line (*body_off after it) or at the first line that
+ * is neither a field nor a continuation (*body_off there too); to if none. */
+size_t sm_msg_block_end(const uint8_t *raw, size_t from, size_t to, size_t *body_off);
+
 /* The top-level header block of raw[0, len) as the MTA sees it (frame.c). */
 void sm_msg_find_body(const uint8_t *raw, size_t len, sm_frame *f);
 

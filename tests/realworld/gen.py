@@ -367,10 +367,34 @@ def mid_line():
                "7bit", 1)
 
 
+def inner_messages():
+    """The same shapes inside an attached message (message/rfc822)."""
+    text = b"Hello,\r\n" + CARD_LINE.encode() + b"\r\nbye"
+    inner = b"From: a@example.com\r\nSubject: fwd\r\n" + text
+    msg, _ = mixed([(TEXT_H, b"see attached"), ("Content-Type: message/rfc822", inner)])
+    yield Case("inner_noblank_card", msg, ["modify"], text, "7bit", 1)
+    inner = b"From: a@example.com\r\nSubject: fwd\r\n" + text + b"\r\n\r\nmore text, no card"
+    msg, _ = mixed([(TEXT_H, b"see attached"), ("Content-Type: message/rfc822", inner)])
+    yield Case("inner_noblank_then_body_card", msg, ["modify"], text, "7bit", 1)
+    inner = b"From: a@example.com\r\nSubject: fwd\r\nHello,\r\nnothing to see"
+    msg, _ = mixed([(TEXT_H, b"see attached"), ("Content-Type: message/rfc822", inner),
+                    (TEXT_H, b"after")])
+    yield Case("inner_noblank_clean", msg, ["accept"], same=True)
+    body = CARD_LINE.encode() + b"\r\n"
+    inner = b"   \r\nFrom: a@example.com\r\nSubject: fwd\r\n\r\n" + body
+    msg, _ = mixed([(TEXT_H, b"see attached"), ("Content-Type: message/rfc822", inner)])
+    yield Case("inner_lead_spaces_card", msg, ["modify"], body, "7bit", 1)
+    innerb = (b"--rw-q\r\nContent-Type: text/plain\r\n\r\n" + CARD_LINE.encode() +
+              b"\r\n--rw-q--")
+    inner = b"From: a@example.com\r\nSubject: fwd\r\nContent-Type: multipart/mixed\r\n\r\n" + innerb
+    msg, _ = mixed([(TEXT_H, b"see attached"), ("Content-Type: message/rfc822", inner)])
+    yield Case("inner_boundary_missing_card", msg, ["modify"], innerb, "7bit", 1)
+
+
 def cases():
     out = []
     for f in (leading_whitespace, no_empty_line, broken_boundaries, stripped_spaces, line_ends,
-              long_lines, truncated, mid_line):
+              long_lines, truncated, mid_line, inner_messages):
         out += list(f())
     return out
 
