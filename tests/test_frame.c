@@ -206,6 +206,58 @@ static void test_parse_inner_noblank(void)
 	}
 }
 
+/* Preambles and epilogues GMime copies lossily are located in the bytes. */
+#define S(x) x, sizeof(x) - 1
+static void test_parse_gaps(void)
+{
+	static const struct {
+		const char *pre;
+		size_t plen;
+		const char *want;
+		size_t wlen;
+	} pres[] = {
+		{S("note\ncard 4111\n"), S("note\ncard 4111")},             /* LF in a CRLF message */
+		{S("note\r\r\ncard 4111\r\n"), S("note\r\r\ncard 4111")}, /* CR CR LF */
+		{S("x\0card 4111\r\n"), S("x\0card 4111")},                /* a NUL */
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(pres); i++) {
+		GString *raw = g_string_new(MP("multipart/mixed; boundary=P"));
+		sm_msg *m;
+
+		g_string_append_len(raw, pres[i].pre, (gssize)pres[i].plen);
+		g_string_append(raw, "--P\r\nContent-Type: text/plain\r\n\r\nhi\r\n--P--\r\n");
+		g_string_append_len(raw, pres[i].pre, (gssize)pres[i].plen);
+		m = sm_msg_parse((const uint8_t *)raw->str, raw->len, &lim);
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		g_assert_cmpuint(m->parts->len, ==, 3);
+		if (m->parts->len == 3) {
+			const sm_part *a = part(m, 0), *z = part(m, 2);
+
+			g_assert_cmpstr(a->loc, ==, "preamble");
+			g_assert_cmpuint(a->cend - a->cstart, ==, pres[i].wlen);
+			g_assert_true(a->cend - a->cstart == pres[i].wlen &&
+				      memcmp(raw->str + a->cstart, pres[i].want, pres[i].wlen) == 0);
+			g_assert_cmpstr(z->loc, ==, "epilogue");
+			g_assert_cmpuint(z->cend, ==, raw->len); /* to the end, NUL or not */
+		}
+		sm_msg_free(m);
+		g_string_free(raw, TRUE);
+	}
+	{
+		/* an inner multipart ended by its parent's delimiter, its close
+		 * delimiter in the next part: its epilogue gives up those bytes */
+		const char *raw = MP("multipart/mixed; boundary=P")
+			"--P\r\nContent-Type: multipart/alternative; boundary=in\r\n\r\n"
+			"--in\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+			"--P\r\n\r\n--in--\r\nepi\r\n--P--\r\n";
+		sm_msg *m = parse(raw);
+
+		g_assert_cmpint(m->status, ==, SM_MSG_OK);
+		sm_msg_free(m);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -214,5 +266,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/frame/parse_lenient", test_parse_lenient);
 	g_test_add_func("/frame/parse_unsplit", test_parse_unsplit);
 	g_test_add_func("/frame/parse_inner_noblank", test_parse_inner_noblank);
+	g_test_add_func("/frame/parse_gaps", test_parse_gaps);
 	return g_test_run();
 }

@@ -3,6 +3,7 @@
  * notice, unchanged messages, CRLF, recipients.  Independent of detectors:
  * findings come from on_uninspected. */
 #include "scan.h"
+#include "decide.h"
 #include "testutil.h"
 
 #include <unistd.h>
@@ -475,10 +476,50 @@ static void test_sbcs_label_lie(void)
 	sm_policy_unref(p);
 }
 
+/* A message that cannot be parsed: policy.on_unparseable, never a tempfail,
+ * and not the milter's failure. */
+static void test_unparseable(void)
+{
+	static const uint8_t raw[] = "From: a@example.com\r\nSubject: x\r\n\r\nbody\r\n";
+	sm_policy *p = policy("");
+	sm_result *r = sm_result_new(p, raw, sizeof(raw) - 1);
+	const char *code = NULL, *xcode = NULL, *text = NULL;
+
+	sm_decide_unparseable(r, "a multipart preamble could not be located");
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	sm_result_reply(r, &code, &xcode, &text);
+	g_assert_cmpstr(code, ==, "550");
+	g_assert_cmpstr(xcode, ==, "5.7.1");
+	g_assert_nonnull(strstr(text ? text : "", "MIME structure of this message cannot be read"));
+	g_assert_nonnull(strstr(text ? text : "", "preamble could not be located"));
+	g_assert_false(sm_result_failed(r));
+	sm_result_free(r);
+	sm_policy_unref(p);
+
+	p = policy("policy: { on_unparseable = \"accept\"; unparseable_reply = \"no\"; };");
+	r = sm_result_new(p, raw, sizeof(raw) - 1);
+	sm_decide_unparseable(r, "x");
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	g_assert_cmpuint(sm_result_header_count(r), ==, 1);
+	if (sm_result_header_count(r) == 1) {
+		const char *name, *value;
+		char op;
+		int idx;
+
+		sm_result_header(r, 0, &op, &name, &value, &idx);
+		g_assert_cmpstr(name, ==, "X-Support-Scan");
+		g_assert_cmpstr(value, ==, "incomplete");
+	}
+	g_assert_false(sm_result_failed(r));
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/scan/parts_limit", test_parts_limit);
+	g_test_add_func("/scan/unparseable", test_unparseable);
 	g_test_add_func("/scan/depth_limit", test_depth_limit);
 	g_test_add_func("/scan/size_limits", test_size_limits);
 	g_test_add_func("/scan/uninspected_actions", test_uninspected_actions);

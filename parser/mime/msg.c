@@ -266,22 +266,80 @@ static size_t before_eol(const sm_msg *m, size_t floor, size_t d)
 	return d;
 }
 
+/* Where o's header block starts in the original (its first field; the
+ * top-level message's hdr_start), or (size_t)-1. */
+static size_t header_offset(const sm_msg *m, GMimeObject *o)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+
+	if (o == g_mime_message_get_mime_part(m->message))
+		return m->hdr_start;
+	return hl && g_mime_header_list_get_count(hl) > 0
+		       ? sm_msg_raw_off(m, g_mime_header_get_offset(
+						 g_mime_header_list_get_header_at(hl, 0)))
+		       : (size_t)-1;
+}
+
+/* The first byte after the empty line that ends the header block starting
+ * at h, looked for before lim; lim when there is none (no content). */
+static size_t content_start(const sm_msg *m, size_t h, size_t lim)
+{
+	for (size_t a = h; a + 1 < lim; a++)
+		if (m->raw[a] == '\n' &&
+		    (m->raw[a + 1] == '\n' ||
+		     (m->raw[a + 1] == '\r' && a + 2 < lim && m->raw[a + 2] == '\n')))
+			return a + (m->raw[a + 1] == '\n' ? 2 : 3);
+	return lim;
+}
+
 /* Delimiter lines tried to place one preamble or epilogue: boundaries may
  * repeat (a nested multipart reusing its parent's), the first may not be it. */
 #define SM_GAP_TRIES 64
 
-/* The preamble ends where a delimiter line starts, less its line end. */
+/* The first line in [from, lim) that is "--b" ("--b--" if close) with only
+ * blanks after it, as GMime reads delimiter lines; lim if none. */
+static size_t exact_delim(const sm_msg *m, size_t from, size_t lim, const char *b, bool close)
+{
+	size_t bl = strlen(b) + (close ? 2 : 0);
+
+	for (size_t i = from; i < lim;) {
+		const uint8_t *nl = memchr(m->raw + i, '\n', lim - i);
+		size_t e = nl ? (size_t)(nl - m->raw) : lim, k = i + 2 + bl;
+
+		if (e - i >= 2 + bl && m->raw[i] == '-' && m->raw[i + 1] == '-' &&
+		    memcmp(m->raw + i + 2, b, strlen(b)) == 0 &&
+		    (!close || memcmp(m->raw + i + 2 + strlen(b), "--", 2) == 0)) {
+			while (k < e && (m->raw[k] == ' ' || m->raw[k] == '\t' || m->raw[k] == '\r'))
+				k++;
+			if (k == e)
+				return i;
+		}
+		i = e + 1;
+	}
+	return lim;
+}
+
+static bool raw_blank(const sm_msg *m, size_t a, size_t z)
+{
+	for (; a < z; a++)
+		if (!g_ascii_isspace(m->raw[a]))
+			return false;
+	return true;
+}
+
+/* The preamble ends where a delimiter line starts, less its line end: found
+ * by GMime's copy of its text, else (GMime's copy stops at a NUL, loses a
+ * byte before a delimiter after a bare LF ...) as the bytes from the
+ * multipart's content start to its first delimiter line. */
 static bool preamble(sm_msg *m, GMimeMultipart *mp, const char *loc, int depth, bool in_msg)
 {
 	const char *b = g_mime_multipart_get_boundary(mp), *text = g_mime_multipart_get_prologue(mp);
 	size_t d = m->cursor, e, a;
 	int tries;
 
-	if (blank(text))
-		return true;
 	if (!b)
-		return false;
-	for (tries = 0; tries < SM_GAP_TRIES && d <= m->len; tries++, d++) {
+		return blank(text);
+	for (tries = 0; !blank(text) && tries < SM_GAP_TRIES && d <= m->len; tries++, d++) {
 		d = find_delim(m, d, b, false);
 		e = before_eol(m, m->cursor, d);
 		a = match_back(m, m->cursor, e, text);
@@ -292,34 +350,94 @@ static bool preamble(sm_msg *m, GMimeMultipart *mp, const char *loc, int depth, 
 		if (d >= m->len)
 			break;
 	}
-	return false;
+	if ((GMimeObject *)mp == g_mime_message_get_mime_part(m->message))
+		a = m->body_off;
+	else if ((a = header_offset(m, (GMimeObject *)mp)) <= m->len)
+		a = content_start(m, a, m->len);
+	if (a > m->len)
+		return blank(text);
+	e = before_eol(m, a, exact_delim(m, a, m->len, b, false));
+	if (!raw_blank(m, a, e))
+		add_gap(m, (GMimeObject *)mp, loc, "preamble", depth, in_msg, a, e);
+	return true;
 }
 
-/* The epilogue starts on the line after a close delimiter. */
+/* Where an epilogue starting at a ends: before the enclosing multipart's
+ * next delimiter line, or at the end. */
+static size_t epilogue_end(const sm_msg *m, size_t a)
+{
+	size_t d, c;
+
+	if (!m->outer)
+		return m->len;
+	d = exact_delim(m, a, m->len, m->outer, false);
+	c = exact_delim(m, a, d, m->outer, true);
+	return before_eol(m, a, c < d ? c : d);
+}
+
+/* The epilogue starts on the line after a close delimiter: found by GMime's
+ * copy of its text, else as the bytes from there (or, with no close
+ * delimiter after what is placed, from there) to the enclosing delimiter or
+ * the end. */
 static bool epilogue(sm_msg *m, GMimeMultipart *mp, const char *loc, int depth, bool in_msg)
 {
 	const char *b = g_mime_multipart_get_boundary(mp), *text = g_mime_multipart_get_epilogue(mp);
 	size_t c = m->cursor, a, z;
+	const uint8_t *nl;
 	int tries;
 
-	if (blank(text))
-		return true;
 	if (!b)
-		return false;
-	for (tries = 0; tries < SM_GAP_TRIES; tries++, c++) {
-		const uint8_t *nl;
-
+		return blank(text);
+	for (tries = 0; !blank(text) && tries < SM_GAP_TRIES; tries++, c++) {
 		if ((c = find_delim(m, c, b, true)) >= m->len)
-			return false;
+			break;
 		nl = memchr(m->raw + c, '\n', m->len - c);
 		a = nl ? (size_t)(nl - m->raw) + 1 : m->len;
 		z = match_fwd(m, a, text);
 		if (z != (size_t)-1) {
+			/* GMime's copy stops at a NUL: the epilogue runs on to the
+			 * enclosing delimiter or the end */
+			size_t end = epilogue_end(m, a);
+
+			if (z > end || !raw_blank(m, z, end))
+				z = end;
 			add_gap(m, (GMimeObject *)mp, loc, "epilogue", depth, in_msg, a, z);
 			return true;
 		}
 	}
-	return false;
+	if ((c = exact_delim(m, m->cursor, m->len, b, true)) < m->len) {
+		nl = memchr(m->raw + c, '\n', m->len - c);
+		a = nl ? (size_t)(nl - m->raw) + 1 : m->len;
+	} else /* GMime read a broken nesting otherwise: what is left is it */
+		a = m->cursor;
+	z = epilogue_end(m, a);
+	if (!raw_blank(m, a, z))
+		add_gap(m, (GMimeObject *)mp, loc, "epilogue", depth, in_msg, a, z);
+	return true;
+}
+
+/* GMime can read a broken nesting so that a preamble or epilogue and a part
+ * claim the same bytes (an inner multipart ended by its parent's delimiter,
+ * its close delimiter in the next part): the gap gives up the bytes a part
+ * scans anyway.  A part inside a gap cannot be cut out: left as it is (then
+ * gaps_apart fails). */
+static void trim_gaps(sm_msg *m)
+{
+	for (guint i = 0; i < m->parts->len; i++) {
+		sm_part *g = g_ptr_array_index(m->parts, i);
+
+		for (guint k = 0; g->gap && k < m->parts->len && g->cend > g->cstart; k++) {
+			const sm_part *p = g_ptr_array_index(m->parts, k);
+
+			if (k == i || p->cend <= p->cstart || p->cend <= g->cstart ||
+			    p->cstart >= g->cend || (p->gap && k > i))
+				continue;
+			if (p->cstart <= g->cstart)
+				g->cstart = p->cend < g->cend ? p->cend : g->cend;
+			else if (p->cend >= g->cend)
+				g->cend = p->cstart;
+		}
+	}
 }
 
 /* A preamble or epilogue must not overlap a part (its masks would collide). */
@@ -379,13 +497,9 @@ static bool add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int 
 
 	if (off >= m->len)
 		return set_unlocated(m, "encoded message");
-	for (a = off; a + 1 < m->len; a++)
-		if (m->raw[a] == '\n' && (m->raw[a + 1] == '\n' ||
-					  (m->raw[a + 1] == '\r' && a + 2 < m->len && m->raw[a + 2] == '\n')))
-			break;
-	if (a + 1 >= m->len)
-		return set_unlocated(m, "encoded message");
-	a += m->raw[a + 1] == '\n' ? 2 : 3;
+	/* after the empty line, looked for before the next delimiter: none
+	 * there is an empty message (its header block ran into the delimiter) */
+	a = content_start(m, off, boundary ? find_delim(m, off, boundary, false) : m->len);
 	for (z = a; boundary && z + 2 + blen <= m->len; z++)
 		if ((z == a || m->raw[z - 1] == '\n') && m->raw[z] == '-' && m->raw[z + 1] == '-' &&
 		    memcmp(m->raw + z + 2, boundary, blen) == 0)
@@ -402,32 +516,6 @@ static bool add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int 
 	if (z > m->cursor)
 		m->cursor = z;
 	return true;
-}
-
-/* Where o's header block starts in the original (its first field; the
- * top-level message's hdr_start), or (size_t)-1. */
-static size_t header_offset(const sm_msg *m, GMimeObject *o)
-{
-	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
-
-	if (o == g_mime_message_get_mime_part(m->message))
-		return m->hdr_start;
-	return hl && g_mime_header_list_get_count(hl) > 0
-		       ? sm_msg_raw_off(m, g_mime_header_get_offset(
-						 g_mime_header_list_get_header_at(hl, 0)))
-		       : (size_t)-1;
-}
-
-/* The first byte after the empty line that ends the header block starting
- * at h, looked for before lim; lim when there is none (no content). */
-static size_t content_start(const sm_msg *m, size_t h, size_t lim)
-{
-	for (size_t a = h; a + 1 < lim; a++)
-		if (m->raw[a] == '\n' &&
-		    (m->raw[a + 1] == '\n' ||
-		     (m->raw[a + 1] == '\r' && a + 2 < lim && m->raw[a + 2] == '\n')))
-			return a + (m->raw[a + 1] == '\n' ? 2 : 3);
-	return lim;
 }
 
 /* A multipart without a usable boundary (none declared, or none of its
@@ -581,7 +669,7 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 	}
 	top = g_mime_message_get_mime_part(m->message);
 	m->cursor = m->body_off;
-	if (top && walk(m, top, "", 0, NULL, false, lim, &count) && !gaps_apart(m))
+	if (top && walk(m, top, "", 0, NULL, false, lim, &count) && (trim_gaps(m), !gaps_apart(m)))
 		set_unlocated(m, "preamble or epilogue");
 	return m;
 }

@@ -36,11 +36,6 @@ typedef struct scan {
 
 /* ---- scan_span.c: the bottom level */
 
-/* ---- scan_message.c */
-
-/* The verdict on a message that cannot be parsed (policy.on_unparseable). */
-void sm_scan_decide_unparseable(sm_result *r, const char *why);
-
 /* A limit decided: note it once and remember the configured action. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);
 

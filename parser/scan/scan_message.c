@@ -98,7 +98,7 @@ static void scan_message(scan *s, time_t now)
 		sm_scan_part(s, (guint)i);
 	sm_scan_hblocks(s);
 	if (s->unparseable)
-		sm_scan_decide_unparseable(s->r, s->unparseable);
+		sm_decide_unparseable(s->r, s->unparseable);
 	else if (s->error)
 		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
 			       false);
@@ -113,18 +113,6 @@ static void scan_message(scan *s, time_t now)
 	sm_rules_result_clear(&rr);
 	g_free(subject);
 	g_free(folded);
-}
-
-/* A message (or one inside it) that cannot be parsed fails the same way on
- * every retry: policy.on_unparseable answers it once (5xx by default, with
- * unparseable_reply), or delivers it tagged incomplete; never a tempfail,
- * and not the milter's failure (r->failed stays false). */
-void sm_scan_decide_unparseable(sm_result *r, const char *why)
-{
-	sm_decide_failure(r, sm_policy_on_unparseable(r->policy), r->policy->cfg.unparseable_reply,
-			  why, false);
-	r->failed = false;
-	r->unparseable = true;
 }
 
 /* One message in buf; fd >= 0 when buf is a mapping of it (map: the
@@ -155,7 +143,7 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	sm_result_release(r, 0, len);
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
-		sm_scan_decide_unparseable(r, s.m->limit_what[0] ? s.m->limit_what
+		sm_decide_unparseable(r, s.m->limit_what[0] ? s.m->limit_what
 								  : "message could not be parsed");
 		goto out;
 	}

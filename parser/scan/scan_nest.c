@@ -230,7 +230,16 @@ static char *guess_boundary(const uint8_t *d, size_t n)
 void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
 	char *b = guess_boundary(s->m->raw + p->cstart, p->cend - p->cstart);
+	const char *declared = GMIME_IS_MULTIPART(p->obj)
+				       ? g_mime_multipart_get_boundary((GMimeMultipart *)p->obj)
+				       : NULL;
 
+	/* the boundary it declares is no guess: GMime read it and found no parts
+	 * (reading it again would read the same, one level deeper each time) */
+	if (b && declared && strcmp(b, declared) == 0) {
+		g_free(b);
+		b = NULL;
+	}
 	if (b)
 		scan_both(s, idx, p, head, whole, b);
 	else

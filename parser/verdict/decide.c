@@ -90,6 +90,14 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
 	g_free(t);
 }
 
+void sm_decide_unparseable(sm_result *r, const char *why)
+{
+	sm_decide_failure(r, sm_policy_on_unparseable(r->policy), r->policy->cfg.unparseable_reply,
+			  why, false);
+	r->failed = false;
+	r->unparseable = true;
+}
+
 /* ------------------------------------------------------------------ rules */
 
 /* The rules' outcome, copied into the result. */

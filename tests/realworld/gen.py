@@ -367,6 +367,26 @@ def mid_line():
                "7bit", 1)
 
 
+def gaps():
+    """Preambles and epilogues whose text GMime copies lossily (a line end
+    other than the message's, CR CR LF): located in the bytes anyway."""
+    for tag, eol in (("lf", b"\n"), ("cr_cr_lf", b"\r\r\n")):
+        pre = b"note" + eol + CARD_LINE.encode() + eol
+        msg, _ = mixed([(TEXT_H, b"hello")], pre=pre)
+        yield Case("preamble_%s_card" % tag, msg, ["modify"], pre.rstrip(b"\r\n"), "7bit", 1)
+        epi = b"note" + eol + CARD_LINE.encode() + eol + b"end"
+        msg, _ = mixed([(TEXT_H, b"hello")])
+        yield Case("epilogue_%s_card" % tag, msg + epi, ["modify"], epi, "7bit", 1)
+    # an inner multipart ended by its parent's delimiter, its own close
+    # delimiter in the next part (GMime reads this differently from a file
+    # and from memory)
+    msg, _ = mixed([(TEXT_H, b"hello"),
+                    ('Content-Type: multipart/alternative; boundary="in"',
+                     b"pre\r\n--in\r\nContent-Type: text/plain\r\n\r\nx"),
+                    ("", b"--in--\r\nepi")])
+    yield Case("nesting_broken_clean", msg + b"epilogue\r\n", ["accept"], same=True)
+
+
 def inner_messages():
     """The same shapes inside an attached message (message/rfc822)."""
     text = b"Hello,\r\n" + CARD_LINE.encode() + b"\r\nbye"
@@ -394,7 +414,7 @@ def inner_messages():
 def cases():
     out = []
     for f in (leading_whitespace, no_empty_line, broken_boundaries, stripped_spaces, line_ends,
-              long_lines, truncated, mid_line, inner_messages):
+              long_lines, truncated, mid_line, gaps, inner_messages):
         out += list(f())
     return out
 
