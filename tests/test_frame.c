@@ -8,6 +8,9 @@
 #include "msg.h"
 #include "testutil.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 static const sm_limits lim = {
 	.max_message_bytes = 64 << 20, .max_parts = 100, .max_depth = 10,
 	.max_header_bytes = 65536, .max_headers = 100, .max_part_bytes = 64 << 20,
@@ -247,14 +250,28 @@ static void test_parse_gaps(void)
 	{
 		/* an inner multipart ended by its parent's delimiter, its close
 		 * delimiter in the next part: its epilogue gives up those bytes */
-		const char *raw = MP("multipart/mixed; boundary=P")
-			"--P\r\nContent-Type: multipart/alternative; boundary=in\r\n\r\n"
-			"--in\r\nContent-Type: text/plain\r\n\r\nx\r\n"
-			"--P\r\n\r\n--in--\r\nepi\r\n--P--\r\n";
-		sm_msg *m = parse(raw);
+		static const char *const tails[] = {"epi\r\n", "epi--\r\n", "epi\r--\n"};
 
-		g_assert_cmpint(m->status, ==, SM_MSG_OK);
-		sm_msg_free(m);
+		for (guint i = 0; i < G_N_ELEMENTS(tails); i++) {
+			char *raw = g_strconcat(
+				MP("multipart/mixed; boundary=P"),
+				"--P\r\nContent-Type: multipart/alternative; boundary=in\r\n\r\n"
+				"--in\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+				"--P\r\n\r\n--in--\r\n",
+				tails[i], "--P--\r\n", NULL);
+			/* GMime reads this differently from a file: both ways */
+			int fd = memfd_create("frame", 0);
+			sm_msg *m = parse(raw);
+
+			g_assert_cmpint(m->status, ==, SM_MSG_OK);
+			sm_msg_free(m);
+			g_assert_cmpint(write(fd, raw, strlen(raw)), ==, (ssize_t)strlen(raw));
+			m = sm_msg_parse_fd((const uint8_t *)raw, strlen(raw), fd, &lim);
+			g_assert_cmpint(m->status, ==, SM_MSG_OK);
+			sm_msg_free(m);
+			close(fd);
+			g_free(raw);
+		}
 	}
 }
 

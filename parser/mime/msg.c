@@ -443,16 +443,18 @@ static void trim_gaps(sm_msg *m)
 /* A preamble or epilogue must not overlap a part (its masks would collide). */
 static bool gaps_apart(const sm_msg *m)
 {
-	const sm_part *prev = NULL;
-	guint i;
+	for (guint i = 0; i < m->parts->len; i++) {
+		const sm_part *g = g_ptr_array_index(m->parts, i);
 
-	for (i = 0; i < m->parts->len; i++) {
-		const sm_part *p = g_ptr_array_index(m->parts, i);
+		for (guint k = 0; g->gap && k < m->parts->len; k++) {
+			const sm_part *p = g_ptr_array_index(m->parts, k);
 
-		if (prev && (p->gap || prev->gap) && p->cend > p->cstart && p->cstart < prev->cend)
-			return false; /* an empty part (maybe unlocated) has nothing to collide */
-		if (p->cend > p->cstart)
-			prev = p;
+			/* by their bytes: a trimmed gap may follow a part it was listed
+			 * before; an empty part (maybe unlocated) has nothing to collide */
+			if (k != i && p->cend > p->cstart && g->cend > g->cstart &&
+			    p->cstart < g->cend && g->cstart < p->cend)
+				return false;
+		}
 	}
 	return true;
 }
