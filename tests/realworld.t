@@ -14,9 +14,11 @@ mid-line) must get:
   the part decoding to exactly its original length with only the card's
   digits masked;
 - no card number anywhere in what is delivered (raw, and every part decoded).
-(What even the lenient reading cannot read gets policy.on_unparseable, 550
-by default: tests/test_scan.c; none of these cases is such a message any
-more.)  No card number is printed.
+Then SM_REALWORLD_MUTANTS (150) mutants of the cases (lines deleted,
+repeated, cut, inserted: delimiters, empty lines, NUL, bare CR): each a
+verdict, none a tempfail or "could not be parsed".  (What even the lenient
+reading cannot read gets policy.on_unparseable, 550 by default:
+tests/test_scan.c.)  No card number is printed.
 """
 import base64
 import binascii
@@ -184,11 +186,30 @@ def check(c, tmp):
                why)
 
 
+MUTANTS = int(os.environ.get("SM_REALWORLD_MUTANTS", "150"))
+
+
+def mutants(tmp):
+    """Mutants of the cases: a verdict, never a tempfail or a parse failure."""
+    bad = []
+    for k, data in enumerate(gen.mutants(MUTANTS)):
+        rc, js, _, _ = run(CONF, data, tmp)
+        notes = " ".join((js or {}).get("notes", []))
+        if js is None or rc not in (0, 1) or js.get("action") == "tempfail" or \
+                "could not be parsed" in notes or "could not be located" in notes:
+            bad.append("mutant %d: exit %d, %s" % (k, rc, (js or {}).get("action")))
+            with open(os.path.join(tmp, "mutant-%d.eml" % k), "wb") as f:
+                f.write(data)
+    ok(not bad, "%d mutants of the cases: each a verdict, no tempfail, no parse failure"
+       % MUTANTS, "\n".join(bad[:8]))
+
+
 def main():
     cases = gen.cases()
     with tempfile.TemporaryDirectory(prefix="sm-realworld-") as tmp:
         for c in cases:
             check(c, tmp)
+        mutants(tmp)
     print("1..%d" % n)
     return 1 if failed else 0
 

@@ -419,6 +419,41 @@ def cases():
     return out
 
 
+def mutants(n, seed=19):
+    """n messages made from the cases by deleting, repeating, cutting or
+    inserting lines (delimiters, empty lines, NUL, bare CR), as broken
+    gateways and truncations do: each must get a definite verdict, never a
+    tempfail and never 'could not be parsed' (tests/realworld.t)."""
+    import random
+    rnd = random.Random(seed)
+    bases = [c.data for c in cases() if len(c.data) < 20000]
+    inner = head() + b"\r\n" + text_lines(True, 2)
+    bases.append(mixed([(TEXT_H, b"hi"),
+                        ("Content-Type: message/rfc822\nContent-Transfer-Encoding: base64",
+                         b64(inner).rstrip(b"\r\n")),
+                        ('Content-Type: multipart/alternative; boundary="in"',
+                         b"pre\r\n--in\r\nContent-Type: text/plain\r\n\r\nx\r\n--in--\r\nepi")],
+                       pre=b"preamble\r\n")[0] + b"epilogue\r\n")
+    extra = [b"", b"\r", b" ", b"--rw-b1", b"--rw-b1--", b"--in--", b"\0", b"--in"]
+    for _ in range(n):
+        lines = rnd.choice(bases).split(b"\n")
+        for _ in range(rnd.randint(1, 4)):
+            op, i = rnd.randrange(6), rnd.randrange(len(lines))
+            if op == 0 and len(lines) > 1:
+                del lines[i]
+            elif op == 1:
+                lines.insert(i, lines[rnd.randrange(len(lines))])
+            elif op == 2:
+                lines[i] = lines[i][:rnd.randrange(len(lines[i]) + 1)]
+            elif op == 3:
+                lines.insert(i, rnd.choice(extra))
+            elif op == 4:
+                lines[i] = lines[i].replace(b"\r", b"")
+            else:
+                lines[i] += rnd.choice([b"\0", b"\r", b" ", b"--"])
+        yield b"\n".join(lines)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
