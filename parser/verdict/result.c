@@ -379,6 +379,7 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 	int *seen = g_new0(int, r->hdrops->len + 1);
 	int rc = r->hdr_start ? fn(ud, r->raw, r->hdr_start) : 0;
 	guint i;
+	size_t flen;
 
 	while (p < e && rc == 0) {
 		const char *nl = memchr(p, '\n', e - p);
@@ -389,7 +390,10 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 			nl = memchr(end, '\n', e - end);
 			end = nl ? nl + 1 : e;
 		}
-		h = colon ? change_of(r, p, colon - p, seen) : NULL;
+		flen = colon ? (size_t)(colon - p) : 0;
+		while (flen && (p[flen - 1] == ' ' || p[flen - 1] == '\t')) /* "Name :" */
+			flen--;
+		h = colon ? change_of(r, p, flen, seen) : NULL;
 		if (h) {
 			char *line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
 

@@ -191,6 +191,10 @@ def no_empty_line():
     i = msg.index(b"\r\n\r\nThis is")
     yield Case("noblank_multipart_preamble", msg[:i + 2] + msg[i + 4:], ["modify"], part,
                "7bit", 1)
+    # body lines that look like fields: fields to the MTA, scanned as such
+    for tag, name in (("", b"Card:"), ("_blank_colon", b"Card :")):
+        yield Case("noblank_fieldlike%s_card" % tag, head() + name + b" " + CARD.encode() +
+                   b"\r\nplease refund the test order\r\n", ["modify"])
     # a body line that is not a field, after a continuation line
     body = b"not a field: a body line\r\n" + text_lines(True, 1)
     yield Case("noblank_after_folded", head("\r\n", "X-Note: a folded\n  value") + body,
