@@ -69,6 +69,28 @@ static void test_errors(void)
 		     ":2: key 'timeout': 0 is out of range (1 to 86400)");
 }
 
+/* A message that cannot be parsed is answered, never retried: no tempfail. */
+static void test_on_unparseable(void)
+{
+	static const char *const ok[] = {"reject", "accept"};
+	char *e;
+
+	for (guint i = 0; i < G_N_ELEMENTS(ok); i++) {
+		char *t = g_strdup_printf("recipients = [\"a@b.example\"];\n"
+					  "policy: { on_unparseable = \"%s\"; unparseable_reply = \"x\"; };\n",
+					  ok[i]);
+
+		e = load(t);
+		g_assert_cmpstr(e, ==, "");
+		g_free(e);
+		g_free(t);
+	}
+	expect_error("recipients = [\"a@b.example\"];\npolicy: { on_unparseable = \"tempfail\"; };\n",
+		     ":2: key 'on_unparseable': unknown value; expected one of: reject, accept");
+	expect_error("recipients = [\"a@b.example\"];\npolicy: { unparseable_reply = \"\xc3\xa9\"; };\n",
+		     "unparseable_reply");
+}
+
 static void test_limits_at_edges(void)
 {
 	char *e = load("recipients = [\"a@b.example\"];\nlimits: { max_parts = 1; max_depth = 1000; };\n");
@@ -93,6 +115,7 @@ static void test_shipped_config(void)
 		g_assert_false(sm_policy_is_support_rcpt(p, "someone@microsoft.com"));
 		g_assert_false(sm_policy_dry_run(p));
 		g_assert_cmpint(sm_policy_on_failure(p), ==, SM_ACT_TEMPFAIL);
+		g_assert_cmpint(sm_policy_on_unparseable(p), ==, SM_ACT_REJECT);
 		g_assert_cmpint(sm_policy_daemon(p)->socket_mode, ==, 0660);
 		sm_policy_unref(p);
 	}
@@ -166,6 +189,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/conf/minimal", test_minimal);
 	g_test_add_func("/conf/errors", test_errors);
 	g_test_add_func("/conf/limits_at_edges", test_limits_at_edges);
+	g_test_add_func("/conf/on_unparseable", test_on_unparseable);
 	g_test_add_func("/conf/shipped_config", test_shipped_config);
 	g_test_add_func("/conf/recipient_forms", test_recipient_forms);
 	g_test_add_func("/conf/workers_and_sessions", test_workers_and_sessions);

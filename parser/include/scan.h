@@ -82,6 +82,7 @@ const sm_notice_conf *sm_policy_notice(const sm_policy *p);
 const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
+sm_act sm_policy_on_unparseable(const sm_policy *p); /* reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p); /* NULL: none (--test hashes with "") */
 /* Why the daemon must not run with this policy's fingerprint key (missing,
  * unreadable, empty, well known, too short, readable by others), or NULL.

@@ -30,6 +30,10 @@ static const char *const modes[] = {"enforce", "dry-run", NULL};
 static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
 					"quarantine", "reject", "tempfail", NULL};
 
+/* A message that cannot be parsed will fail the same way on every retry:
+ * it is answered once (5xx), or delivered tagged, never tempfailed. */
+static const char *const unparseable_acts[] = {"reject", "accept", NULL};
+
 /* What support mail gets when its audit record cannot be written. */
 static const char *const audit_acts[] = {"tempfail", "accept", NULL};
 /* When an audit record reaches the disk (fdatasync). */
@@ -143,6 +147,7 @@ static const sm_conf_key limit_keys[] = {
 static const sm_conf_key policy_keys[] = {
 	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
 	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
+	{"on_unparseable", SM_CONF_ENUM, OFF(on_unparseable), 0, NULL, 0, 0, unparseable_acts},
 	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, NULL},
 	{"fingerprint_key_file", SM_CONF_STRING, OFF(fp_key_file), 0, NULL},
 	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, SM_POLICY_URL_PLACEHOLDER},
@@ -150,6 +155,9 @@ static const sm_conf_key policy_keys[] = {
 	 "support-milter could not scan this message; please try again later"},
 	{"limit_reply", SM_CONF_ASCII, OFF(limit_reply), 0,
 	 "Message too complex to scan for confidential data (limit exceeded)"},
+	{"unparseable_reply", SM_CONF_ASCII, OFF(unparseable_reply), 0,
+	 "The MIME structure of this message cannot be read, so it cannot be checked for "
+	 "confidential data; it was not delivered. Please send it again from an ordinary mail client"},
 	{NULL},
 };
 

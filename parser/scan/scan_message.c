@@ -105,7 +105,9 @@ static void scan_message(scan *s, time_t now)
 	for (i = 0; i < s->m->parts->len; i++)
 		sm_scan_part(s, (guint)i);
 	sm_scan_hblocks(s);
-	if (s->error)
+	if (s->unparseable)
+		sm_decide_unparseable(s->r, s->unparseable);
+	else if (s->error)
 		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
 			       false);
 	else if (s->depth == 0 && run_rules(s, now, &rr) < 0) /* the rules are the outer message's */
@@ -169,8 +171,8 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	sm_result_release(r, 0, len);
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
-		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
-			       "message could not be parsed", false);
+		sm_decide_unparseable(r, s.m->limit_what[0] ? s.m->limit_what
+								  : "message could not be parsed");
 		goto out;
 	}
 	if (s.m->status == SM_MSG_LIMIT) {
