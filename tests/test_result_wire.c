@@ -282,6 +282,26 @@ static void *sample(sm_policy *p, int *fd, size_t *len)
 	return wire;
 }
 
+/* Blank lines before the first header field, and a card to mask: where
+ * the header block starts (sm_frame.hdr_start) crosses the wire, so the
+ * message written by the daemon keeps those lines where they were. */
+static void test_leading_blank(void)
+{
+	sm_policy *p = policy(0);
+	const char *msg = "\n   \nFrom: a@example.co.jp\nTo: supportmail@microsoft.com\n"
+			  "Subject: [SR#2412100040112233] card\n\ncard 4111 1111 1111 1111\n";
+	char path[] = "/tmp/sm-wire-lb-XXXXXX";
+	guint changed = 0;
+	int fd = mkstemp(path);
+
+	g_assert_cmpint(write(fd, msg, strlen(msg)), ==, (ssize_t)strlen(msg));
+	close(fd);
+	round_trip(p, path, &changed);
+	g_assert_cmpuint(changed, ==, 1);
+	unlink(path);
+	sm_policy_unref(p);
+}
+
 static void test_hostile_bytes(void)
 {
 	sm_policy *p = policy(0);
@@ -361,6 +381,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/result_wire/corpus", test_corpus);
 	g_test_add_func("/result_wire/spilled", test_spilled);
 	g_test_add_func("/result_wire/quoted", test_quoted);
+	g_test_add_func("/result_wire/leading_blank", test_leading_blank);
 	g_test_add_func("/result_wire/hostile_bytes", test_hostile_bytes);
 	g_test_add_func("/result_wire/splice_checks", test_splice_checks);
 	return g_test_run();

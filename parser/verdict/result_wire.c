@@ -148,6 +148,7 @@ void *sm_result_wire(const sm_result *r, size_t *len)
 	g_byte_array_append(b, (const guint8 *)WIRE_MAGIC, 4);
 	g_byte_array_append(b, flags, sizeof(flags));
 	put_u64(b, r->len);
+	put_u64(b, r->hdr_start);
 	put_u64(b, r->hdr_end);
 	put_u64(b, r->body_off);
 	put_str(b, r->code);
@@ -399,9 +400,11 @@ static void get_head(rd *d, sm_result *r, size_t msg_len)
 	if (!d->bad && (f[0] > SM_V_TEMPFAIL || f[1] > SM_V_TEMPFAIL))
 		d->bad = "verdict";
 	r->len = (size_t)get_u64(d, "length");
+	r->hdr_start = (size_t)get_u64(d, "length");
 	r->hdr_end = (size_t)get_u64(d, "length");
 	r->body_off = (size_t)get_u64(d, "length");
-	if (!d->bad && (r->len != msg_len || r->hdr_end > r->body_off || r->body_off > r->len))
+	if (!d->bad && (r->len != msg_len || r->hdr_start > r->hdr_end ||
+			r->hdr_end > r->body_off || r->body_off > r->len))
 		d->bad = "message length";
 }
 
