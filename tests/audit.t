@@ -6,7 +6,7 @@ Through the real milter protocol (miltertest), one daemon per case:
   with ENOSPC): with milter.audit_failure = "tempfail" (the default) support
   mail gets 451 4.3.0 and the MTA keeps it; unrelated mail still flows; with
   "accept" the message gets its normal verdict and the failure is logged;
-- on_limit = "accept": a message over max_message_bytes is accepted
+- on_permanent_limit = "accept": a message over max_message_bytes is accepted
   unscanned and carries X-Support-Scan as `--test` says, never silently.
 """
 import os
@@ -111,8 +111,10 @@ try:
              "audit_failure = accept: the write error is still logged")
     with_daemon("audit_failure = accept", conf, full_accept)
 
-    # 3. on_limit = accept: over max_message_bytes, accepted but marked
-    dd, conf = conf_with("limit", ('on_limit = "tempfail"', 'on_limit = "accept"'))
+    # 3. on_permanent_limit = accept: over max_message_bytes (a permanent
+    # limit), accepted but marked
+    dd, conf = conf_with("limit", ('on_permanent_limit = "reject"',
+                                   'on_permanent_limit = "accept"'))
     big = os.path.join(dd, "big.eml")
     with open(big, "w") as f:
         f.write("From: Taro Yamada <taro@example.co.jp>\nTo: supportmail@microsoft.com\n"
@@ -125,10 +127,10 @@ try:
         t.ok(e.action == "accept" and
              ("X-Support-Scan", "incomplete (limit exceeded)") in e.added,
              "--test: accepted, X-Support-Scan: incomplete (limit exceeded)")
-        miltertest(d, "message.lua", "on_limit = accept", eml=big, expect=ex, label="big")
+        miltertest(d, "message.lua", "on_permanent_limit = accept", eml=big, expect=ex, label="big")
         with open(os.path.join(dd, "audit.log")) as f:
-            t.ok('"action":"accept"' in f.read(), "on_limit = accept: audited as accept")
-    with_daemon("on_limit = accept", conf, limit_accept)
+            t.ok('"action":"accept"' in f.read(), "on_permanent_limit = accept: audited as accept")
+    with_daemon("on_permanent_limit = accept", conf, limit_accept)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
 t.done()

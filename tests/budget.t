@@ -3,8 +3,8 @@
 through the real milter protocol (miltertest).
 
 A daemon with the smallest budget (1 MiB; a message costs 6 times its size
-plus 256 KiB): a 1.2 MB message can never fit and gets limits.on_limit
-(tempfail, the limit reply) at once, with a log line naming the key; the
+plus 256 KiB): a 1.2 MB message can never fit and gets
+limits.on_permanent_limit (reject 552 5.3.4, the limit reply) at once, with a log line naming the key; the
 next message on the connection fits and is scanned as --test says; eight
 connections at once, each costing 256 KiB and more, take turns within
 scan_wait and all get the right answers.  The accounting itself (no room
@@ -82,8 +82,8 @@ try:
     # 20 chunks of 60 lines of 1000 bytes: 1.2 MB, about 7.4 MB to scan
     miltertest("overlimit.lua", chunks=20, eml=small, expect=ex)
     log = d.logtext()
-    t.ok("more than milter.max_scan_memory" in log and "tempfail" in log,
-         "log: the message needs more than milter.max_scan_memory; tempfail")
+    t.ok("more than milter.max_scan_memory" in log and "rejected" in log,
+         "log: the message needs more than milter.max_scan_memory; rejected")
     t.ok("no scan memory free" not in log, "log: no message waited in vain")
 
     card = sorted(m for m in smtest.corpus_messages() if "_card_" in m)[0]

@@ -95,19 +95,25 @@ static void test_parts_limit(void)
 
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
 	sm_result_free(r);
-	r = scan(p, over);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
-	expect_reply(r, "451", "limit");
+	r = scan(p, over); /* permanent: the same message fails the same way again */
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "too many MIME parts");
 	g_assert_false(sm_result_failed(r));
 	sm_result_free(r);
 	sm_policy_unref(p);
-	p = policy("limits: { max_parts = 4; on_limit = \"reject\"; };");
+	/* on_limit is for transient limits: a permanent one does not follow it */
+	p = policy("limits: { max_parts = 4; on_limit = \"accept\"; };");
 	r = scan(p, over);
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
-	expect_reply(r, "550", "too many MIME parts");
 	sm_result_free(r);
 	sm_policy_unref(p);
-	p = policy("limits: { max_parts = 4; on_limit = \"accept\"; };");
+	p = policy("limits: { max_parts = 4; on_permanent_limit = \"tempfail\"; };");
+	r = scan(p, over);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	expect_reply(r, "451", "limit");
+	sm_result_free(r);
+	sm_policy_unref(p);
+	p = policy("limits: { max_parts = 4; on_permanent_limit = \"accept\"; };");
 	r = scan(p, over);
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
 	{
@@ -135,7 +141,8 @@ static void test_depth_limit(void)
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
 	sm_result_free(r);
 	r = scan(p, deep);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "nesting");
 	sm_result_free(r);
 	sm_policy_unref(p);
 }
@@ -156,14 +163,17 @@ static void test_size_limits(void)
 	g_string_append(hdr, "\n\nbody\n");
 	while (part->len < 1500)
 		g_string_append(part, "text text\n");
-	r = scan(p, big->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	r = scan(p, big->str); /* size, header bytes, part bytes: permanent, 552 */
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "too large");
 	sm_result_free(r);
 	r = scan(p, hdr->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "header");
 	sm_result_free(r);
 	r = scan(p, part->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "limit");
 	expect_limit_once(r);
 	sm_result_free(r);
 	g_string_truncate(part, 1000);
@@ -289,7 +299,7 @@ static void test_unchanged_and_scope(void)
 
 static void test_headers_only_message(void)
 {
-	sm_policy *p = policy("limits: { on_limit = \"accept\"; max_parts = 1; };");
+	sm_policy *p = policy("limits: { on_permanent_limit = \"accept\"; max_parts = 1; };");
 	const char *m = "To: support@vendor.example\r\nSubject: no body";
 	sm_result *r = scan(p, m);
 	char *o = output(r);
@@ -448,8 +458,8 @@ static void test_uuencoded(void)
 	g_string_assign(g, "From: a@b.example\nTo: support@vendor.example\nSubject: x\n\n");
 	for (i = 0; i < 70; i++)
 		uu_append(g, "a.txt", "nothing here\n");
-	r = scan(p, g->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	r = scan(p, g->str); /* permanent: the same message has as many files next time */
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
 	sm_result_free(r);
 	g_string_free(g, TRUE);
 	sm_policy_unref(p);

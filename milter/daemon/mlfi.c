@@ -44,7 +44,7 @@ typedef struct mlfi_msg {
 	bool support;      /* at least one support recipient */
 	sm_spool *spool;   /* created at the first header */
 	bool in_body;      /* the empty line after the headers is spooled */
-	bool over_limit;   /* failure came from a limit (on_limit decides) */
+	bool over_limit;   /* failure came from a permanent limit (on_permanent_limit) */
 	size_t cost;       /* scan memory taken from the budget (0: none) */
 	char *fail;        /* why the message cannot be scanned, or NULL */
 } mlfi_msg;
@@ -281,8 +281,8 @@ static sfsistat audit_tempfail(SMFICTX *ctx, const mlfi_msg *m)
  * Accepted unscanned, it carries X-Support-Scan as --test would add it. */
 static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
 {
-	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
-				 : sm_policy_on_failure(m->pol);
+	/* size, recipients, a message bigger than the scan memory: permanent */
+	sm_act a = m->over_limit ? sm_policy_on_limit(m->pol, true) : sm_policy_on_failure(m->pol);
 	const char *text = m->over_limit ? sm_policy_limit_reply(m->pol)
 					 : sm_policy_failure_reply(m->pol);
 	const char *mark = m->over_limit ? "incomplete (limit exceeded)" : "incomplete";
@@ -294,7 +294,8 @@ static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
 
 		sm_log(LOG_ERR, "%s: %s; %s", qid(m), m->fail, rej ? "rejected" : "tempfail");
 		audit_failure(m, rej ? "reject" : "tempfail");
-		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
+		sm_reply_set(ctx, !rej ? "451" : m->over_limit ? "552" : "550",
+			     !rej ? "4.3.0" : m->over_limit ? "5.3.4" : "5.7.1", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
 	if (audit_must_hold(m, audit_failure(m, "accept")))

@@ -26,6 +26,7 @@
  */
 #include "archive_int.h"
 #include "office.h"
+#include "re.h"
 #include "sniff.h"
 #include "tnef.h"
 
@@ -239,11 +240,12 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 	struct archive *ar = open_zip(data, len);
 	struct archive_entry *e;
 	long long declared = 0;
-	int r;
+	int r = ARCHIVE_OK;
 
 	if (!ar)
 		return false;
-	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+	while (!sm_re_expired() &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
 		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
 		char *path = sm_arc_member_path(prefix, clean);
@@ -308,7 +310,8 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 	if (!ar)
 		return;
 	x = office ? sm_xlsx_new() : NULL;
-	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	while (!a->limit && !sm_re_expired() &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
 		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));

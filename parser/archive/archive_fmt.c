@@ -17,6 +17,7 @@
  * Ownership: nothing outlives a call; findings go to actx->res.
  */
 #include "archive_int.h"
+#include "re.h"
 #include "sniff.h"
 #include "tnef.h"
 
@@ -129,7 +130,8 @@ bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *pr
 		a->corrupt = true;
 		return true;
 	}
-	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	while (!a->limit && !sm_re_expired() &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		bool raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
 		char *clean;
@@ -173,7 +175,7 @@ void sm_arc_scan_tnef(actx *a, const uint8_t *data, size_t len, const char *pref
 				   (size_t)MAX(0, MIN(room, a->lim->max_part_bytes)));
 	size_t i;
 
-	for (i = 0; t && i < sm_tnef_count(t) && !a->limit; i++) {
+	for (i = 0; t && i < sm_tnef_count(t) && !a->limit && !sm_re_expired(); i++) {
 		const sm_tnef_member *m = sm_tnef_member_at(t, i);
 		char *clean = sm_arc_sanitize(m->name);
 		char *path = sm_arc_member_path(prefix ? prefix : "winmail.dat", clean);

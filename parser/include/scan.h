@@ -46,6 +46,11 @@ const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p);
+/* The action for an exceeded limit: on_permanent_limit for one the same
+ * message always hits (size, parts, nesting, header bytes, archive bombs;
+ * a reject then answers 552 5.3.4), on_limit for a transient one (the scan
+ * deadline, memory, concurrency; 4xx by default). */
+sm_act sm_policy_on_limit(const sm_policy *p, bool permanent);
 /* Reply texts (printable ASCII) for a failure and for an exceeded limit. */
 const char *sm_policy_failure_reply(const sm_policy *p);
 const char *sm_policy_limit_reply(const sm_policy *p);

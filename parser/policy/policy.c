@@ -6,6 +6,7 @@
  * from the SMTP envelope (untrusted: bounded to 320 bytes as RFC 5321 does).
  */
 #include "policy.h"
+#include "re.h"
 
 #include <string.h>
 
@@ -109,6 +110,11 @@ sm_act sm_policy_on_failure(const sm_policy *p)
 	return (sm_act)p->cfg.on_failure;
 }
 
+sm_act sm_policy_on_limit(const sm_policy *p, bool permanent)
+{
+	return (sm_act)(permanent ? p->cfg.limits.on_permanent_limit : p->cfg.limits.on_limit);
+}
+
 const char *sm_policy_fp_key(const sm_policy *p)
 {
 	return p->cfg.fp_key;
@@ -161,7 +167,7 @@ bool sm_policy_is_support_rcpt(const sm_policy *p, const char *addr)
 		pcre2_code *re = g_ptr_array_index(p->rcpt_re, i);
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
 
-		hit = pcre2_match(re, (PCRE2_SPTR)a, strlen(a), 0, 0, md, NULL) >= 0;
+		hit = sm_re_match(re, (PCRE2_SPTR)a, strlen(a), 0, 0, md, NULL) >= 0;
 		pcre2_match_data_free(md);
 	}
 	g_free(a);

@@ -14,6 +14,7 @@
  * examined per text, SM_SENTENCE_MAX bytes per sentence.  Owns nothing.
  */
 #include "rules_priv.h"
+#include "re.h"
 
 #include <glib.h>
 #include <string.h>
@@ -147,7 +148,7 @@ bool sm_intent_match(const sm_intent *in, const char *text, size_t len)
 		md = pcre2_match_data_create_from_pattern(in->phrases.re[i], NULL);
 
 		while (!hit && hits++ < INTENT_MAX_HITS && from < len &&
-		       pcre2_match(in->phrases.re[i], (PCRE2_SPTR)text, len, from, 0, md, NULL) >= 0) {
+		       sm_re_match(in->phrases.re[i], (PCRE2_SPTR)text, len, from, 0, md, NULL) >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
 			hit = !governed(in, text, len, ov[0], ov[1]);

@@ -11,6 +11,7 @@
  * Owns: the compiled codes and prefilters (sm_relist_clear frees them).
  */
 #include "rules_priv.h"
+#include "re.h"
 
 #include "conftab.h"
 
@@ -18,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | SM_RE_WATCH)
 
 static void where_of(const config_setting_t *group, const char *key, char *buf, size_t len)
 {
@@ -111,7 +112,7 @@ bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from,
 		return false;
 	for (i = 0; i < l->n; i++) {
 		pcre2_match_data *md = pcre2_match_data_create_from_pattern(l->re[i], NULL);
-		int rc = pcre2_match(l->re[i], (PCRE2_SPTR)s, len, from, 0, md, NULL);
+		int rc = sm_re_match(l->re[i], (PCRE2_SPTR)s, len, from, 0, md, NULL);
 
 		if (rc >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);

@@ -29,14 +29,22 @@ typedef struct scan {
 	GPtrArray *why;         /* char*: what was found in each stripped part */
 	const char *error;      /* an internal error decided (static text), or NULL */
 	bool limit;             /* a limit decided */
+	bool limit_transient;   /* one of them may pass on a retry (the deadline) */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
-	sm_act limit_act;
+	sm_act limit_act;       /* on_permanent_limit, or on_limit when one is transient */
 } scan;
 
 /* ---- scan_span.c: the bottom level */
 
-/* A limit decided: note it once and remember the configured action. */
+/* A limit decided: note it once and remember the configured action.  A
+ * limit is permanent (the same message hits it again: sizes, parts,
+ * archive bombs) unless set as transient (the deadline): then on_limit
+ * decides instead of on_permanent_limit. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);
+void sm_scan_set_transient(scan *s, const char *why, const char *where);
+/* The scan's deadline passed (re.h): a transient limit is set.  For the
+ * loops over parts, windows and members. */
+bool sm_scan_expired(scan *s, const char *where);
 
 /* Strip part idx; `why` completes "removed the attachment X: ...". */
 void sm_scan_mark_strip(scan *s, guint idx, const char *why);

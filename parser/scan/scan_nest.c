@@ -76,7 +76,9 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 			sm_scan_strip_found(s, idx, g->label);
 		}
 	}
-	if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	if (in->limited == 2)
+		sm_scan_set_transient(s, "the encoded message inside could not be scanned", p->loc);
+	else if (in->failed || in->limited || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
 	sm_result_free(in);
 }

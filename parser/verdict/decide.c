@@ -90,6 +90,21 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
 	g_free(t);
 }
 
+void sm_decide_limit(sm_result *r, sm_act act, const char *why, bool permanent)
+{
+	if (act == SM_ACT_QUARANTINE)
+		act = SM_ACT_TEMPFAIL; /* a message that was not scanned whole is not held as judged */
+	sm_decide_failure(r, act, r->policy->cfg.limit_reply, why, true);
+	r->limited = permanent ? 1 : 2;
+	if (act == SM_ACT_REJECT && permanent) {
+		char *t = g_strdup(r->text); /* set_reply frees the old text */
+
+		sm_result_set_reply(r, "552", "5.3.4", t);
+		g_free(t);
+	}
+	r->failed = false;
+}
+
 /* ------------------------------------------------------------------ rules */
 
 /* The rules' outcome, copied into the result. */
@@ -297,9 +312,7 @@ static bool decide_blocking(sm_result *r, const sm_decide_in *in)
 
 	if (in->limit && !(fa == SM_ACT_REJECT || oa == SM_ACT_REJECT) &&
 	    in->limit_act >= SM_ACT_QUARANTINE) {
-		sm_decide_failure(r, in->limit_act == SM_ACT_QUARANTINE ? SM_ACT_TEMPFAIL : in->limit_act,
-				  r->policy->cfg.limit_reply, "limit exceeded", true);
-		r->failed = false;
+		sm_decide_limit(r, in->limit_act, "limit exceeded", in->limit_permanent);
 		return true;
 	}
 	if (fa >= SM_ACT_REJECT || oa >= SM_ACT_REJECT) {

@@ -18,6 +18,7 @@ typedef struct sm_decide_in {
 	const char *subject;       /* the masked Subject (RFC 2047), or NULL */
 	bool limit;                /* a limit decided part of the scan */
 	sm_act limit_act;          /* its configured action */
+	bool limit_permanent;      /* the same message hits it again (size, parts, bombs) */
 } sm_decide_in;
 
 /* Keep the rules' outcome in r and set its verdict, reply and headers. */
@@ -27,6 +28,12 @@ void sm_decide(sm_result *r, const sm_decide_in *in);
  * limit (with act accept, it is delivered marked X-Support-Scan:
  * incomplete).  text is the configured reply; why is noted. */
 void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *why, bool limit);
+
+/* A limit decided the whole message: act (on_limit for a transient limit,
+ * on_permanent_limit for one the same message always hits) with the
+ * configured limit_reply.  A permanent limit rejects with 552 5.3.4: a retry
+ * cannot succeed; a transient one tempfails with 451 4.3.0. */
+void sm_decide_limit(sm_result *r, sm_act act, const char *why, bool permanent);
 
 /* dry-run: the verdict enforcing would give is kept as r->would; the
  * message is accepted unchanged. */

@@ -50,6 +50,7 @@ struct sm_result {
 	sm_verdict verdict;
 	sm_verdict would;    /* in dry-run: what enforce would have done */
 	bool failed;
+	int limited;         /* a limit decided: 0 no, 1 permanent, 2 transient */
 	char *code, *xcode, *text;
 	GArray *findings;    /* sm_finding */
 	GArray *splices;     /* sm_splice, sorted, not overlapping */

@@ -1,5 +1,7 @@
--- overlimit.lua: a message over max_message_bytes gets the configured
--- on_limit action (tempfail in the test configuration) with a clear reply,
+-- overlimit.lua: a message over max_message_bytes (or larger than the whole
+-- scan memory) gets the configured on_permanent_limit action (reject with
+-- 552 5.3.4 by default: the same message fails the same way again) with a
+-- clear reply,
 -- and the next message on the connection is scanned normally.
 dofile(dir .. "/lib.lua")
 run(function()
@@ -13,8 +15,8 @@ run(function()
 		assert(mt.bodystring(conn, chunk) == nil, "body")
 	end
 	assert(mt.eom(conn) == nil, "eom")
-	check("big: 451 4.3.0 (on_limit = tempfail)",
-	      mt.eom_check(conn, MT_SMTPREPLY, "451", "4.3.0",
+	check("big: 552 5.3.4 (on_permanent_limit = reject)",
+	      mt.eom_check(conn, MT_SMTPREPLY, "552", "5.3.4",
 			   "Message too complex to scan for confidential data (limit exceeded)"))
 	message(conn, "<user@example.co.jp>", {"<supportmail@microsoft.com>"}, eml, expect,
 		"after the big one")
