@@ -485,6 +485,49 @@ static void test_sbcs_label_lie(void)
 	sm_policy_unref(p);
 }
 
+/* A zip whose central directory is missing: what can be read is read, then
+ * on_unreadable decides (reject by default, "attachment X could not be
+ * read"; strip; accept with a note), never on_uninspected. */
+static const char nocd_msg[] =
+	"From: a@b.example\r\nTo: support@vendor.example\r\nSubject: logs\r\n"
+	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+	"--B\r\nContent-Type: text/plain\r\n\r\nsee the logs\r\n"
+	"--B\r\nContent-Type: application/zip; name=\"logs.zip\"\r\n"
+	"Content-Disposition: attachment; filename=\"logs.zip\"\r\n"
+	"Content-Transfer-Encoding: base64\r\n\r\n"
+	"UEsDBBQAAAAIAEobhl3gh3HgGgAAAD8AAAAJAAAAbm90ZXMudHh0y8svycjMS1coTk0uSi1RyEgtSuXlyiNaEAA=\r\n"
+	"--B--\r\n";
+
+static void test_unreadable_archive(void)
+{
+	sm_policy *p = policy("");
+	sm_result *r = scan(p, nocd_msg);
+	char *o;
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "550", "attachment \"logs.zip\" could not be read");
+	sm_result_free(r);
+	sm_policy_unref(p);
+	p = policy("limits: { on_unreadable = \"strip\"; };");
+	r = scan(p, nocd_msg);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	o = output(r);
+	g_assert_null(strstr(o, "UEsDBBQ"));
+	g_assert_nonnull(strstr(o, "see the logs"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	/* on_uninspected no longer decides for an archive */
+	p = policy("limits: { on_unreadable = \"accept\"; on_uninspected = \"reject\"; };");
+	r = scan(p, nocd_msg);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	o = sm_result_json(r);
+	g_assert_nonnull(strstr(o, "could not be read"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -500,5 +543,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/eml_attachment", test_eml_attachment);
 	g_test_add_func("/scan/uuencoded", test_uuencoded);
 	g_test_add_func("/scan/sbcs_label_lie", test_sbcs_label_lie);
+	g_test_add_func("/scan/unreadable_archive", test_unreadable_archive);
 	return g_test_run();
 }

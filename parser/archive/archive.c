@@ -35,7 +35,6 @@
 #include <string.h>
 
 #define NAME_MAX_BYTES 200
-#define SNIFF_BYTES 4096
 
 /* The first limit decides; detail is owned (taken). */
 void sm_arc_set_limit(actx *a, char *detail)
@@ -119,44 +118,68 @@ static const char *const binary_exts[] = {
 	"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "ico", "emf", "wmf", "pdf", "exe", "dll",
 	"sys", "msi", "cab", "evtx", "etl", "dmp", "bin", "mp4", "wav", "mp3", "ttf", "odttf", NULL};
 
-/* Read the current entry (bounded); NULL when a limit stopped it or !keep
- * (then the data is only counted: a stream must be decompressed to skip). */
-GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, bool keep)
+bool sm_arc_worth_content(const uint8_t *d, size_t n)
+{
+	size_t m = n < SNIFF_BYTES ? n : SNIFF_BYTES;
+
+	return sm_archive_sniff(d, m) || sm_archive_sniff_inside(d, m) || sm_sniff_text(d, m, NULL);
+}
+
+/* One chunk of a member counted against the archive limits; false when a
+ * limit stopped the reading. */
+static bool count_chunk(actx *a, la_ssize_t r, const char *path)
+{
+	if (r > a->lim->archive_max_bytes - a->bytes) {
+		sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
+						    a->lim->archive_max_bytes));
+		return false;
+	}
+	a->bytes += r;
+	if (a->bytes > RATIO_FLOOR &&
+	    a->bytes / (long long)(a->outer_len ? a->outer_len : 1) > a->lim->archive_max_ratio) {
+		sm_arc_set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path,
+						    a->lim->archive_max_ratio));
+		return false;
+	}
+	return true;
+}
+
+/* Read the current entry (bounded); NULL when a limit stopped it, when it
+ * was skipped, or when its first bytes say media or binary (ARC_SNIFF). */
+GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, arc_keep keep,
+			      bool count_rest)
 {
 	GByteArray *b = g_byte_array_new();
 	uint8_t buf[CHUNK];
 	la_ssize_t r;
 
 	while ((r = archive_read_data(ar, buf, sizeof(buf))) > 0) {
-		if (r > a->lim->archive_max_bytes - a->bytes) {
-			sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
-				  a->lim->archive_max_bytes));
+		if (!count_chunk(a, r, path))
 			break;
-		}
-		a->bytes += r;
-		if (a->bytes > RATIO_FLOOR &&
-		    a->bytes / (long long)(a->outer_len ? a->outer_len : 1) > a->lim->archive_max_ratio) {
-			sm_arc_set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path, a->lim->archive_max_ratio));
-			break;
-		}
-		if (!keep)
+		if (keep == ARC_SKIP)
 			continue;
 		if ((long long)b->len + r > a->lim->max_part_bytes) {
 			sm_arc_set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path, a->lim->max_part_bytes));
 			break;
 		}
 		g_byte_array_append(b, buf, (guint)r);
+		if (keep == ARC_SNIFF && b->len >= SNIFF_BYTES) {
+			keep = sm_arc_worth_content(b->data, b->len) ? ARC_KEEP : ARC_SKIP;
+			if (keep == ARC_SKIP && !count_rest)
+				break;
+		}
 	}
 	a->read_failed = r < 0; /* read by archive_fmt.c before anything nested runs */
 	if (r < 0 && !a->limit)
 		a->corrupt = true;
-	if (a->limit || !keep) {
+	if (keep == ARC_SNIFF && !sm_arc_worth_content(b->data, b->len))
+		keep = ARC_SKIP; /* shorter than SNIFF_BYTES */
+	if (a->limit || keep == ARC_SKIP) {
 		g_byte_array_free(b, TRUE);
 		return NULL;
 	}
 	return b;
 }
-
 
 void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8_t *d,
 			size_t n, int depth, bool office)
@@ -191,7 +214,7 @@ void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8
 		return;
 	}
 	if (!sm_sniff_text(d, n < SNIFF_BYTES ? n : SNIFF_BYTES, name))
-		return;
+		return; /* kept as an archive by its bytes, but it was none */
 	v = sm_view_new(d, n, NULL, sm_sniff_has_ext(name, (const char *const[]){"htm", "html", NULL}),
 			(size_t)a->lim->max_part_bytes, &trunc);
 	if (trunc) /* decoding grew it past the limit (UTF-16, Shift_JIS -> UTF-8) */
@@ -305,7 +328,7 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 	struct archive *ar = open_zip(data, len);
 	struct archive_entry *e;
 	sm_xlsx *x;
-	int r;
+	int r = ARCHIVE_OK;
 
 	if (!ar)
 		return;
@@ -319,7 +342,9 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 		GByteArray *b;
 
 		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_is_encrypted(e) &&
-		    sm_arc_worth_reading(clean, office) && (b = sm_arc_read_entry(a, ar, path, true))) {
+		    (b = sm_arc_read_entry(a, ar, path,
+					   sm_arc_worth_reading(clean, office) ? ARC_KEEP : ARC_SNIFF,
+					   false))) {
 			sm_arc_scan_member(a, clean, path, b->data, b->len, depth, office);
 			if (x)
 				sm_xlsx_add(x, clean, b->data, b->len);
@@ -328,30 +353,177 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 		g_free(clean);
 		g_free(path);
 	}
+	if (r == ARCHIVE_FATAL)
+		a->corrupt = true;
 	archive_read_free(ar);
 	if (x && !a->limit)
 		scan_tables(a, x, prefix);
 	sm_xlsx_free(x);
 }
 
-static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
-{
-	bool office = false;
-
-	if (!list_members(a, data, len, prefix, &office)) {
-		a->corrupt = true;
-		return;
-	}
-	if (!a->limit)
-		read_members(a, data, len, prefix, depth, office);
-}
-
-/* ------------------------------------------------------------ entry */
-
 static bool is_zip(const uint8_t *d, size_t n)
 {
 	return n >= 4 && d[0] == 'P' && d[1] == 'K' &&
 	       ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6));
+}
+
+/* Undo what pass 1 counted of a directory that broke half way: the local
+ * headers are read instead, and count their members once. */
+static void rollback(actx *a, guint hits, unsigned listed, long long members)
+{
+	for (guint i = hits; i < a->res->hits->len; i++) {
+		sm_archive_hit *h = &g_array_index(a->res->hits, sm_archive_hit, i);
+
+		g_free(h->member);
+		g_free(h->preview);
+	}
+	g_array_set_size(a->res->hits, hits);
+	a->res->members = listed;
+	a->members = members;
+}
+
+/* The first local file header "PK\3\4" in d[0, n) that looks like one
+ * (version needed below 64, a compression method below 100); n if none. */
+static size_t find_lfh(const uint8_t *d, size_t n)
+{
+	const uint8_t *p = d, *e = d + n;
+
+	while (e - p >= 10 && (p = memmem(p, (size_t)(e - p), "PK\3\4", 4)) != NULL) {
+		if (e - p >= 10 && p[4] < 64 && p[5] == 0 && p[8] < 100 && p[9] == 0)
+			return (size_t)(p - d);
+		p++;
+	}
+	return n;
+}
+
+/* A member name as a zip tool writes it: not empty, UTF-8, no controls.  A
+ * zip signature met by chance in binary data is followed by none. */
+static bool plausible_name(const char *n)
+{
+	if (!n || !*n || !g_utf8_validate(n, -1, NULL))
+		return false;
+	for (; *n; n++)
+		if ((unsigned char)*n < 0x20 || *n == 0x7f)
+			return false;
+	return true;
+}
+
+/* One member met in the local headers: its name, then its data (kept by
+ * name, or by content).  False when its data could not be read; *good when
+ * it looks like a real member (a plausible name, data read). */
+static bool local_entry(actx *a, struct archive *ar, struct archive_entry *e, const char *prefix,
+			int depth, bool *good)
+{
+	const char *name = archive_entry_pathname_utf8(e);
+	char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+	char *path = sm_arc_member_path(prefix, clean);
+	GByteArray *b = NULL;
+	bool ok = true;
+
+	*good = plausible_name(archive_entry_pathname(e));
+
+	sm_arc_note_member(a, prefix, clean, path);
+	if (archive_entry_is_encrypted(e))
+		a->encrypted = true;
+	else if (!a->limit && archive_entry_filetype(e) == AE_IFREG) {
+		b = sm_arc_read_entry(a, ar, path,
+				      sm_arc_worth_reading(clean, false) ? ARC_KEEP : ARC_SNIFF, true);
+		ok = !a->read_failed;
+	}
+	*good = *good && ok;
+	if (b) {
+		sm_arc_scan_member(a, clean, path, b->data, b->len, depth, false);
+		g_byte_array_free(b, TRUE);
+	}
+	g_free(clean);
+	g_free(path);
+	return ok;
+}
+
+/*
+ * A zip whose central directory cannot be read (cut off, missing): its local
+ * headers in order, through libarchive's streaming reader from the first
+ * one.  What is read is scanned; the zip is unreadable all the same (it
+ * cannot be opened as a zip is, and other tools may extract what this could
+ * not), unless junk before it held no header at all: then it was no zip.
+ */
+static void walk_local(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	size_t off = find_lfh(data, len);
+	struct archive *ar = archive_read_new();
+	struct archive_entry *e;
+	unsigned good = 0;
+	bool g, ok = true;
+	int r;
+
+	archive_read_support_format_zip_streamable(ar);
+	if (off < len && archive_read_open_memory(ar, data + off, len - off) == ARCHIVE_OK)
+		while (ok && !a->limit && !sm_re_expired() &&
+		       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
+			ok = local_entry(a, ar, e, prefix, depth, &g);
+			good += g;
+		}
+	archive_read_free(ar);
+	if (good == 0 && !is_zip(data, len))
+		a->not_archive = true;
+	else
+		a->corrupt = true;
+}
+
+/* Pass 1 and 2 through the central directory; when it cannot be read to its
+ * end, the local headers instead (walk_local). */
+static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	bool office = false, was = a->corrupt;
+	guint hits = a->res->hits->len;
+	unsigned listed = a->res->members;
+	long long members = a->members;
+
+	if (list_members(a, data, len, prefix, &office) && a->corrupt == was) {
+		if (!a->limit)
+			read_members(a, data, len, prefix, depth, office);
+		return;
+	}
+	if (a->limit)
+		return;
+	rollback(a, hits, listed, members);
+	a->corrupt = was;
+	walk_local(a, data, len, prefix, depth);
+}
+
+/* ------------------------------------------------------------ entry */
+
+/* The end of central directory record in the last 64 KiB + 22 bytes (its
+ * comment is at most 65535 bytes): a zip with something before it. */
+static bool has_eocd(const uint8_t *d, size_t n)
+{
+	size_t from = n > 65557 ? n - 65557 : 0;
+
+	return n >= 22 && memmem(d + from, n - from, "PK\5\6", 4) != NULL;
+}
+
+bool sm_archive_sniff_inside(const uint8_t *data, size_t len)
+{
+	return data && len > 1 && find_lfh(data + 1, len - 1) < len - 1;
+}
+
+/* Junk before a zip: what can be read is read (through the directory that
+ * the end record finds, else the local headers), and the zip is unreadable
+ * all the same: a tool that reads from the start may find other content in
+ * the junk (a zip before the zip) than the directory lists. */
+static void junk_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	bool was = a->not_archive;
+
+	a->not_archive = false;
+	scan_zip(a, data, len, prefix, depth);
+	if (a->not_archive)
+		return; /* no header could be read: it was no zip */
+	a->not_archive = was;
+	a->corrupt = true;
+	if (!a->problem)
+		a->problem = g_strdup_printf("%s: data before the zip's first header",
+					     prefix ? prefix : "archive");
 }
 
 void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
@@ -361,8 +533,13 @@ void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char 
 		scan_zip(a, data, len, prefix, depth);
 	else if (sm_tnef_sniff(data, len))
 		sm_arc_scan_tnef(a, data, len, prefix, depth);
-	else if (!sm_arc_scan_stream(a, data, len, prefix, name, depth, false))
-		sm_arc_scan_stream(a, data, len, prefix, name, depth, true);
+	else if (sm_sniff_archive(data, len)) {
+		if (!sm_arc_scan_stream(a, data, len, prefix, name, depth, false))
+			sm_arc_scan_stream(a, data, len, prefix, name, depth, true);
+	} else if (has_eocd(data, len) || sm_archive_sniff_inside(data, len))
+		junk_zip(a, data, len, prefix, depth);
+	else
+		a->not_archive = true;
 }
 
 bool sm_archive_sniff(const uint8_t *data, size_t len)
@@ -379,7 +556,8 @@ void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_lim
 	res->detail = NULL;
 	res->hits = g_array_new(FALSE, TRUE, sizeof(sm_archive_hit));
 	res->members = 0;
-	if (!data || !sm_archive_sniff(data, len)) {
+	if (!data || !(sm_archive_sniff(data, len) || has_eocd(data, len) ||
+		       sm_archive_sniff_inside(data, len))) {
 		res->status = SM_ARCHIVE_NOT_ARCHIVE;
 		return;
 	}

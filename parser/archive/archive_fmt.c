@@ -93,7 +93,8 @@ static bool stream_entry(actx *a, struct archive *ar, struct archive_entry *e,
 	if (archive_entry_is_encrypted(e))
 		a->encrypted = true;
 	else if (!a->limit && archive_entry_filetype(e) == AE_IFREG) {
-		b = sm_arc_read_entry(a, ar, path, sm_arc_worth_reading(clean, false));
+		b = sm_arc_read_entry(a, ar, path,
+				      sm_arc_worth_reading(clean, false) ? ARC_KEEP : ARC_SNIFF, true);
 		ok = !a->read_failed; /* before nested readings overwrite it */
 	}
 	if (b) {
@@ -181,8 +182,9 @@ void sm_arc_scan_tnef(actx *a, const uint8_t *data, size_t len, const char *pref
 		char *path = sm_arc_member_path(prefix ? prefix : "winmail.dat", clean);
 
 		sm_arc_note_member(a, prefix, clean, path);
-		if (a->limit || !sm_arc_worth_reading(clean, false))
-			; /* as in a zip: a binary member is not read, nor counted */
+		if (a->limit || (!sm_arc_worth_reading(clean, false) &&
+				 !sm_arc_worth_content(m->data, m->len)))
+			; /* as in a zip: a binary member (by name and content) is not read */
 		else if ((long long)m->len > a->lim->archive_max_bytes - a->bytes)
 			sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
 						     a->lim->archive_max_bytes));

@@ -39,6 +39,20 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 	GString *g = g_string_new(NULL);
 	const char *url = r->policy->cfg.policy_url;
 
+	if (f->names_part) { /* "attachment X could not be read; ..." */
+		g_string_append(g, "attachment ");
+		if (f->filename) {
+			g_string_append_c(g, '"');
+			ascii_into(g, f->filename, 120);
+			g_string_append_c(g, '"');
+		} else
+			ascii_into(g, f->location, 40);
+		g_string_append_c(g, ' ');
+		ascii_into(g, f->reply, 300);
+		if (url && *url && !strstr(g->str, url))
+			g_string_append_printf(g, " (%s)", url);
+		return g_string_free(g, FALSE);
+	}
 	ascii_into(g, f->label, 80);
 	g_string_append(g, " found in ");
 	if (strcmp(f->location, "subject") == 0)

@@ -400,6 +400,55 @@ def card_zip_in_zip():
     return with_attachment("outer.zip", zip_of([("inner.zip", inner)]))
 
 
+# Malformed zips that libarchive's directory reader cannot open, while
+# Python's zipfile or 7z still extract the card: they fail closed
+# (limits.on_unreadable = reject) after what can be read was scanned.
+def card_zip_bytes():
+    return zip_of([("notes.txt", card_log() * 20), ("other.txt", b"hello\r\n" * 10)])
+
+
+def zip_prefixed():
+    return with_attachment("logs.zip", b"X" + card_zip_bytes())
+
+
+def zip_prefixed_as_bin():
+    return with_attachment("logs.bin", b"\0junk" + card_zip_bytes(),
+                           ctype="application/octet-stream")
+
+
+def zip_no_central_directory():
+    z = card_zip_bytes()
+    return with_attachment("logs.zip", z[:z.find(b"PK\x01\x02")])
+
+
+def zip_truncated():
+    z = card_zip_bytes()
+    return with_attachment("logs.zip", z[:len(z) * 2 // 3])
+
+
+def zip_truncated_in_member():
+    z = zip_of([("notes.txt", card_log() * 2000)])
+    return with_attachment("logs.zip", z[:len(z) // 2])
+
+
+def zip_named_not_zip():
+    return with_attachment("logs.zip", b"this is no zip at all\r\n" * 20)
+
+
+def card_zip_member_by_content():
+    # a text file with a media name: chosen for scanning by its bytes
+    return with_attachment("shots.zip", zip_of([("screen1.png", card_log()),
+                                                 ("movie.mp4", b"\0\0\0\x18ftypmp42" + b"\0" * 64)]))
+
+
+def pk_by_chance_in_binary():
+    # a zip signature met by chance in binary data: no header follows, so it
+    # is binary content (on_uninspected), not an unreadable archive
+    noise = bytes((i * 131 + 7) % 256 for i in range(4096))
+    data = b"\x89PNG\r\n\x1a\n" + noise + b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + noise
+    return with_attachment("image.png", data, ctype="image/png")
+
+
 # Large parts are read in windows of limits.scan_window_bytes (4 MiB) with
 # 64 KiB of context: cards right at the cuts, and one across a cut in a line
 # that never ends, must be masked all the same.
@@ -758,6 +807,14 @@ CASES = {
     "tnef-length-past-end": tnef_length_past_end,
     "tnef-huge-counts": tnef_huge_counts,
     "onb-zip-in-tnef-in-zip": onb_zip_in_tnef_in_zip,
+    "zip-prefixed": zip_prefixed,
+    "zip-prefixed-as-bin": zip_prefixed_as_bin,
+    "zip-no-central-directory": zip_no_central_directory,
+    "zip-truncated": zip_truncated,
+    "zip-truncated-in-member": zip_truncated_in_member,
+    "zip-named-not-zip": zip_named_not_zip,
+    "card-zip-member-by-content": card_zip_member_by_content,
+    "pk-by-chance-in-binary": pk_by_chance_in_binary,
 }
 CASES.update(fmt_cases())
 
