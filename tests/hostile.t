@@ -60,7 +60,7 @@ EXPECT = {
     "card-mixed-charsets": "modify", "card-rfc822-base64": "modify",
     "rfc822-base64-nested": "reject", "card-windows-one-line": "modify",
     "duplicate-boundaries": "accept", "empty-boundary": "accept",
-    "header-line-1mb": "reject", "headers-10000": "accept", "invalid-base64": "accept",
+    "header-line-1mb": "reject", "headers-10000": "reject", "invalid-base64": "accept",
     "invalid-qp": "accept", "invalid-utf8": "accept", "lying-charset": "accept",
     "nesting-1000": "reject", "nul-bytes": "modify", "parts-10000": "reject",
     "rfc2231-names": "accept", "rfc822-loop-500": "reject", "text-30mb": "accept",
@@ -80,11 +80,16 @@ EXPECT = {
     "zip-no-central-directory": "reject", "zip-truncated": "reject",
     "zip-truncated-in-member": "reject", "zip-named-not-zip": "reject",
     "card-zip-member-by-content": "modify", "pk-by-chance-in-binary": "accept",
+    "parts-400000-empty": "reject",
 }
 for _f in ("tar", "tar-gz", "tgz", "tar-bz2", "tar-xz", "gz", "bz2", "xz", "7z", "cab", "rar",
            "cpio"):
     EXPECT["onb-" + _f] = "reject"
     EXPECT["card-" + _f] = "modify"
+# Cases a limit must stop before GMime builds anything (mime/prepass.c):
+# peak RSS in MB.  400,000 empty parts in 3.6 MB took 533 MB when GMime built
+# the tree first; counted before, it stays at the size of the binary.
+SMALL_MB = {"parts-400000-empty": 100, "headers-10000": 100, "nesting-1000": 100}
 CARD = "4111111111111111"   # the test number gen.py plants (Luhn-valid, not real)
 CODECS = ("utf-8", "cp932", "euc-jp", "iso-2022-jp", "utf-16")
 
@@ -223,6 +228,8 @@ def judge(rc, so, se, secs, rss, name=None, out_eml=None):
             return "stderr: %s" % bad
     if rss > MB:
         return "peak RSS %.0f MB over %d MB" % (rss, MB)
+    if name in SMALL_MB and rss > SMALL_MB[name]:
+        return "peak RSS %.0f MB over %d MB: built before it was counted" % (rss, SMALL_MB[name])
     want = EXPECT.get(name)
     if want and act != want:
         return "action %s, the configuration says %s" % (act, want)

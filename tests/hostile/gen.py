@@ -81,6 +81,13 @@ def parts_10000():
     return b"".join(out)
 
 
+def parts_400000_empty():
+    # 400,000 empty parts in 3.6 MB: GMime built all of them (533 MB) before
+    # max_parts was checked; the pre-pass counts them first
+    return (head(ctype='multipart/mixed; boundary="e"') + b"\r\n" +
+            b"--e\r\n\r\n\r\n" * 400000 + b"--e--\r\n")
+
+
 def nesting_1000():
     depth = 1000
     out = [head(ctype='multipart/mixed; boundary="b0"'), b"\r\n"]
@@ -760,6 +767,7 @@ CASES = {
     "duplicate-boundaries": duplicate_boundaries,
     "empty-boundary": empty_boundary,
     "parts-10000": parts_10000,
+    "parts-400000-empty": parts_400000_empty,
     "nesting-1000": nesting_1000,
     "rfc822-loop-500": rfc822_loop,
     "header-line-1mb": header_line_1mb,
