@@ -81,6 +81,9 @@ EXPECT = {
     "zip-truncated-in-member": "reject", "zip-named-not-zip": "reject",
     "card-zip-member-by-content": "modify", "pk-by-chance-in-binary": "accept",
     "parts-400000-empty": "reject",
+    # a card in a file name or member name: found, stripped, masked in echoes
+    "card-in-filename": "modify", "card-in-member-name": "modify",
+    "crlf-in-filename": "accept",
 }
 for _f in ("tar", "tar-gz", "tgz", "tar-bz2", "tar-xz", "gz", "bz2", "xz", "7z", "cab", "rar",
            "cpio"):
@@ -222,6 +225,9 @@ def judge(rc, so, se, secs, rss, name=None, out_eml=None):
     act = obj.get("action") if isinstance(obj, dict) else None
     if act not in (DELIVER if rc == 0 else HOLD):
         return "exit %d with action %r" % (rc, act)
+    shown = re.sub(r"[ \-\x00]", "", lines[0] + se.decode("utf-8", "replace"))
+    if CARD in shown:  # file and member names are masked in every echo
+        return "the --test output shows the test card number"
     err = se.decode("utf-8", "replace")
     for bad in ("Sanitizer", "runtime error", "CRITICAL", "GLib-WARNING", "Segmentation"):
         if bad in err:

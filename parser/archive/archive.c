@@ -25,6 +25,7 @@
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
 #include "archive_int.h"
+#include "name.h"
 #include "office.h"
 #include "re.h"
 #include "sniff.h"
@@ -68,6 +69,31 @@ char *sm_arc_sanitize(const char *name)
 		g_string_append(g, "...");
 	g_free(v);
 	return g_string_free(g, FALSE);
+}
+
+char *sm_arc_name(actx *a, const char *prefix, const char *raw, bool record)
+{
+	char *clean = sm_arc_sanitize(raw), *masked, *path;
+	GArray *hits = record ? g_array_new(FALSE, TRUE, sizeof(sm_name_hit)) : NULL;
+
+	masked = sm_name_mask(a->d, a->ctx, clean, hits);
+	if (!masked) {
+		sm_name_hits_free(hits);
+		return clean;
+	}
+	g_free(clean);
+	path = sm_arc_member_path(prefix, masked);
+	for (guint i = 0; hits && i < hits->len; i++) {
+		sm_name_hit *n = &g_array_index(hits, sm_name_hit, i);
+		sm_archive_hit h = {n->det, g_strdup(path), n->count, n->preview, ""};
+
+		n->preview = NULL; /* taken */
+		memcpy(h.fingerprint, n->fingerprint, sizeof(h.fingerprint));
+		g_array_append_val(a->res->hits, h);
+	}
+	g_free(path);
+	sm_name_hits_free(hits);
+	return masked;
 }
 
 static void add_hit(actx *a, unsigned det, const char *member, unsigned count, char *preview,
@@ -270,7 +296,7 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 	while (!sm_re_expired() &&
 	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
-		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+		char *clean = sm_arc_name(a, prefix, name ? name : archive_entry_pathname(e), true);
 		char *path = sm_arc_member_path(prefix, clean);
 
 		sm_arc_note_member(a, prefix, clean, path);
@@ -337,7 +363,7 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
-		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+		char *clean = sm_arc_name(a, prefix, name ? name : archive_entry_pathname(e), false);
 		char *path = sm_arc_member_path(prefix, clean);
 		GByteArray *b;
 
@@ -415,7 +441,7 @@ static bool local_entry(actx *a, struct archive *ar, struct archive_entry *e, co
 			int depth, bool *good)
 {
 	const char *name = archive_entry_pathname_utf8(e);
-	char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+	char *clean = sm_arc_name(a, prefix, name ? name : archive_entry_pathname(e), true);
 	char *path = sm_arc_member_path(prefix, clean);
 	GByteArray *b = NULL;
 	bool ok = true;

@@ -149,7 +149,7 @@ bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *pr
 		else {
 			const char *n = archive_entry_pathname_utf8(e);
 
-			clean = sm_arc_sanitize(n ? n : archive_entry_pathname(e));
+			clean = sm_arc_name(a, prefix, n ? n : archive_entry_pathname(e), true);
 		}
 		ok = stream_entry(a, ar, e, prefix, clean, depth);
 		g_free(clean);
@@ -178,7 +178,7 @@ void sm_arc_scan_tnef(actx *a, const uint8_t *data, size_t len, const char *pref
 
 	for (i = 0; t && i < sm_tnef_count(t) && !a->limit && !sm_re_expired(); i++) {
 		const sm_tnef_member *m = sm_tnef_member_at(t, i);
-		char *clean = sm_arc_sanitize(m->name);
+		char *clean = sm_arc_name(a, prefix ? prefix : "winmail.dat", m->name, true);
 		char *path = sm_arc_member_path(prefix ? prefix : "winmail.dat", clean);
 
 		sm_arc_note_member(a, prefix, clean, path);

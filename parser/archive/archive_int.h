@@ -38,6 +38,10 @@ typedef enum { ARC_SKIP, ARC_KEEP, ARC_SNIFF } arc_keep;
 /* archive.c */
 void sm_arc_set_limit(actx *a, char *detail); /* the first limit decides; detail taken */
 char *sm_arc_sanitize(const char *name);      /* printable, bounded; g_free */
+/* A member's name for every report: sanitised, and a confidential value in
+ * it masked (the detectors run over names as over any text); record: the
+ * values become hits, once per member (where it is counted).  g_free. */
+char *sm_arc_name(actx *a, const char *prefix, const char *raw, bool record);
 char *sm_arc_member_path(const char *prefix, const char *clean);
 void sm_arc_note_member(actx *a, const char *prefix, const char *clean, const char *path);
 bool sm_arc_worth_reading(const char *name, bool office);

@@ -76,6 +76,11 @@ void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
  * (a stateful or 16-bit charset, uuencode): the caller scans it whole. */
 bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html);
 
+/* ---- scan_name.c: every part's file name through the detectors; a value
+ * found is a finding and is masked in the part's name before anything
+ * echoes it. */
+void sm_scan_names(scan *s);
+
 /* ---- scan.c: one part */
 
 /* Inspect part idx of s->m (detectors, archives), recording findings,

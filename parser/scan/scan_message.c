@@ -120,6 +120,7 @@ static void scan_message(scan *s, time_t now)
 	for (i = 0; i < n; i++)
 		srs[i] = found[i];
 	s->ctx.sr_numbers = srs;
+	sm_scan_names(s); /* first: names are masked before anything echoes them */
 	subject = scan_subject(s);
 	sm_scan_top_headers(s);
 	for (i = 0; i < s->m->parts->len && !sm_scan_expired(s, "between parts"); i++)

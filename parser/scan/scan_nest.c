@@ -71,6 +71,7 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 		f->preview = g_strdup(g->preview);
 		memcpy(f->fingerprint, g->fingerprint, sizeof(f->fingerprint));
 		f->reply = g_strdup(g->reply);
+		f->name_masked = f->name_masked || g->name_masked;
 		if (f->action == SM_ACT_MASK || f->action == SM_ACT_STRIP) {
 			f->action = SM_ACT_STRIP;
 			sm_scan_strip_found(s, idx, g->label);

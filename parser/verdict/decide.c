@@ -41,7 +41,7 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 
 	if (f->names_part) { /* "attachment X could not be read; ..." */
 		g_string_append(g, "attachment ");
-		if (f->filename) {
+		if (f->filename && !f->name_masked) {
 			g_string_append_c(g, '"');
 			ascii_into(g, f->filename, 120);
 			g_string_append_c(g, '"');
@@ -57,7 +57,10 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 	g_string_append(g, " found in ");
 	if (strcmp(f->location, "subject") == 0)
 		g_string_append(g, "the Subject");
-	else if (f->filename) {
+	else if (f->filename && f->name_masked) { /* the name itself held the value */
+		g_string_append(g, "attachment ");
+		ascii_into(g, f->location, 40);
+	} else if (f->filename) {
 		g_string_append(g, "attachment \"");
 		ascii_into(g, f->filename, 120);
 		g_string_append_c(g, '"');

@@ -22,6 +22,7 @@ typedef struct sm_finding {
 	char fingerprint[17];
 	char *reply;         /* reply text if this finding rejects (owned or NULL) */
 	bool names_part;     /* the reply is "attachment X " + reply (not "label found in") */
+	bool name_masked;    /* filename had a value masked: replies say "attachment LOC" */
 } sm_finding;
 
 typedef struct sm_splice {
@@ -58,6 +59,7 @@ struct sm_result {
 	GArray *hdrops;      /* sm_hdrop */
 	GPtrArray *rcpts;    /* char*, NULL-terminated */
 	GPtrArray *notes;    /* char*: uninspected parts, limits */
+	GPtrArray *masked_names; /* char*: file names that had a value masked */
 	char sr[17];
 	char **related_sr;
 	bool resolved, feedback;
@@ -76,6 +78,9 @@ void sm_result_clear_headers(sm_result *r);
 /* Drop every splice (the message is not delivered changed). */
 void sm_result_clear_splices(sm_result *r);
 void sm_result_note(sm_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* A file name that had a value masked: findings added with it as their
+ * filename are marked name_masked (replies then name the part by number). */
+void sm_result_mask_name(sm_result *r, const char *masked);
 
 /* The spill file (opened on first use, unlinked, in dir or else $TMPDIR):
  * a part rewritten as a stream goes there instead of into memory.  -1 when it

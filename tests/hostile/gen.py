@@ -456,6 +456,23 @@ def pk_by_chance_in_binary():
     return with_attachment("image.png", data, ctype="image/png")
 
 
+# Secrets in file names: found, and masked wherever the name is echoed (the
+# notice, the reply, the audit record, the --test output).
+def card_in_filename():
+    return with_attachment("invoice_%s.pdf" % CARD.replace(" ", ""), b"%PDF-1.4\n%%EOF\n",
+                           ctype="application/pdf")
+
+
+def card_in_member_name():
+    return with_attachment("names.zip", zip_of([("card %s.txt" % CARD, b"nothing here\r\n")]))
+
+
+def crlf_in_filename():
+    # "a\r\nX-Injected: 1\r\n.pdf", RFC 2047-encoded
+    enc = "=?UTF-8?B?%s?=" % base64.b64encode(b"a\r\nX-Injected: 1\r\n.pdf").decode()
+    return with_attachment(enc, b"%PDF-1.4\n%%EOF\n", ctype="application/pdf")
+
+
 # Large parts are read in windows of limits.scan_window_bytes (4 MiB) with
 # 64 KiB of context: cards right at the cuts, and one across a cut in a line
 # that never ends, must be masked all the same.
@@ -768,6 +785,9 @@ CASES = {
     "empty-boundary": empty_boundary,
     "parts-10000": parts_10000,
     "parts-400000-empty": parts_400000_empty,
+    "card-in-filename": card_in_filename,
+    "card-in-member-name": card_in_member_name,
+    "crlf-in-filename": crlf_in_filename,
     "nesting-1000": nesting_1000,
     "rfc822-loop-500": rfc822_loop,
     "header-line-1mb": header_line_1mb,
