@@ -57,8 +57,7 @@ static void keep_hits(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_vi
 		}
 		sm_name_hit n = {h->det, 1, sm_detectors_preview(d, v, h), ""};
 
-		sm_fingerprint(ctx ? ctx->fp_key : NULL, v->text + h->start, h->end - h->start,
-			       n.fingerprint);
+		sm_detectors_fingerprint(d, ctx ? ctx->fp_key : NULL, v, h, n.fingerprint);
 		g_array_append_val(hits, n);
 	}
 }

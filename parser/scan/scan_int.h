@@ -32,9 +32,14 @@ typedef struct scan {
 	bool limit_transient;   /* one of them may pass on a retry (the deadline) */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;       /* on_permanent_limit, or on_limit when one is transient */
+	const sm_exception *exc; /* the exception that applies to the message, or NULL */
 } scan;
 
 /* ---- scan_span.c: the bottom level */
+
+/* A detector's configured action a for this message: "log" when the
+ * message's exception relaxes the detector (*relaxed set), else a. */
+sm_act sm_scan_action(const scan *s, const sm_detector_info *info, sm_act a, bool *relaxed);
 
 /* A limit decided: note it once and remember the configured action.  A
  * limit is permanent (the same message hits it again: sizes, parts,

@@ -44,8 +44,9 @@ static void name_findings(scan *s, guint idx, const sm_part *p, const GArray *hi
 		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
 						      p->filename, NULL);
 
+		f->kind = SM_FK_NAME;
 		f->count = h->count;
-		f->action = info->action;
+		f->action = sm_scan_action(s, info, info->action, &f->relaxed);
 		f->preview = g_strdup(h->preview ? h->preview : "********");
 		memcpy(f->fingerprint, h->fingerprint, sizeof(f->fingerprint));
 		f->reply = g_strdup(info->reply);

@@ -6,6 +6,7 @@
 #ifndef SM_DECIDE_H
 #define SM_DECIDE_H
 
+#include "exceptions.h"
 #include "msg.h"
 #include "result.h"
 #include "rules.h"
@@ -19,6 +20,7 @@ typedef struct sm_decide_in {
 	bool limit;                /* a limit decided part of the scan */
 	sm_act limit_act;          /* its configured action */
 	bool limit_permanent;      /* the same message hits it again (size, parts, bombs) */
+	const sm_exception *exc;   /* the message's exception (relaxes rules), or NULL */
 } sm_decide_in;
 
 /* Keep the rules' outcome in r and set its verdict, reply and headers. */
