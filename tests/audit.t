@@ -171,8 +171,8 @@ def failure_zone_case(d, log):
     # over max_message_bytes: the failure record, same time format as the others
     big = (b"From: a@example.co.jp\r\nTo: supportmail@microsoft.com\r\nSubject: big\r\n\r\n"
            + b"x" * 80 + b"\r\n") * 20000
-    t.ok(send(d.sock, big, ["<supportmail@microsoft.com>"], qid="AUDIT3") == "4",
-         "failure record: a message over the limit is tempfailed")
+    t.ok(send(d.sock, big, ["<supportmail@microsoft.com>"], qid="AUDIT3") == "5",
+         "failure record: a message over the limit is rejected (a permanent limit)")
     recs, bad = records(log)
     fail = [r for r in recs if r.get("failed")]
     ok = [r for r in recs if not r.get("failed")]
