@@ -100,7 +100,8 @@ int sm_re_match(const pcre2_code *re, PCRE2_SPTR subject, PCRE2_SIZE len, PCRE2_
 
 	if (!g)
 		return pcre2_match(re, subject, len, off, opts, md, mctx);
-	if (passed(g))
+	/* the clock every SM_RE_CALLS matches: each is bounded by the match limit */
+	if (g->expired || (++g->calls >= SM_RE_CALLS && (g->calls = 0, passed(g))))
 		return PCRE2_ERROR_NOMATCH; /* the scan ends with the deadline's outcome */
 	rc = pcre2_match(re, subject, len, off, opts | g->opts, md, g->mctx);
 	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)

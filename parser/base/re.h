@@ -32,6 +32,7 @@
 /* Compile flag for patterns whose matching the deadline may interrupt. */
 #define SM_RE_WATCH PCRE2_AUTO_CALLOUT
 #define SM_RE_TICKS 1024
+#define SM_RE_CALLS 64 /* matches between two readings of the clock */
 
 typedef struct sm_re_limits {
 	long long match_limit;  /* pcre2_set_match_limit and depth limit */
@@ -47,6 +48,7 @@ typedef struct sm_re_guard {
 	uint32_t opts;          /* added to every match's options */
 	int64_t deadline;       /* g_get_monotonic_time() microseconds; 0: none */
 	unsigned ticks;         /* callouts since the clock was last read */
+	unsigned calls;         /* matches since the clock was last read */
 	int error;              /* the first PCRE2 error, 0 if none */
 	unsigned errors;        /* how many matches ended in an error */
 	bool expired;           /* the deadline passed */

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | SM_RE_WATCH)
+#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
 
 static void where_of(const config_setting_t *group, const char *key, char *buf, size_t len)
 {
