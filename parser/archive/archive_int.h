@@ -1,8 +1,9 @@
 /*
  * archive_int.h - shared by archive.c (zip, Office, members, the entry
- * point) and archive_fmt.c (libarchive's streaming formats, TNEF): the
- * inspection context every level shares, so the limits are counted once
- * over all formats and all nesting.  Not for use outside these two files.
+ * point), zip_local.c (a zip without its directory) and archive_fmt.c
+ * (libarchive's streaming formats, TNEF): the inspection context every level
+ * shares, so the limits are counted once over all formats and all nesting.
+ * Not for use outside these files.
  */
 #ifndef SM_ARCHIVE_INT_H
 #define SM_ARCHIVE_INT_H
@@ -57,6 +58,14 @@ void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8
 			int depth, bool office);
 void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
 			   const char *name, int depth);
+
+/* zip_local.c */
+/* The local headers of a zip whose directory cannot be read (at_start: the
+ * data starts with a zip signature, so it is corrupt even with no member). */
+void sm_arc_walk_local(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth,
+		       bool at_start);
+/* The end of central directory record in the last 64 KiB + 22 bytes. */
+bool sm_arc_has_eocd(const uint8_t *d, size_t n);
 
 /* archive_fmt.c */
 bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *prefix,
