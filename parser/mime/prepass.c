@@ -2,7 +2,8 @@
  * prepass.c - count before GMime builds (prepass.h): one pass over the raw
  * lines, no allocation per part.
  *
- * An entity is a header block (up to an empty line) and a body.  A
+ * An entity is a header block (up to an empty line, or a line that is no
+ * header field) and a body.  A
  * multipart's Content-Type declares a boundary: a body line "--b" (of any
  * boundary in force, innermost first) starts a part, "--b--" closes that
  * multipart and the inner ones.  A message/rfc822 part that is not base64 or
@@ -145,12 +146,34 @@ static void keep_value(pp *p, const uint8_t *s, size_t n)
 	}
 }
 
+/* "Name:" (printable, no space inside the name; white space before the
+ * colon allowed): a line that is not one ends the block, as it does for
+ * the MTA and GMime (a header block without an empty line). */
+static bool field_line(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] > ' ' && s[i] < 0x7f && s[i] != ':')
+		i++;
+	if (i == 0)
+		return false;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && s[i] == ':';
+}
+
 /* One line of a header block (s[0, n) without its line end; raw bytes
  * counted with it). */
 static int header_line(pp *p, const uint8_t *s, size_t n, size_t raw)
 {
 	if (n == 0)
 		return end_header(p);
+	if (s[0] != ' ' && s[0] != '\t' && !field_line(s, n)) {
+		/* the body starts without an empty line: this line is body */
+		if (end_header(p) < 0)
+			return -1;
+		return p->in_header ? header_line(p, s, n, raw) : 0;
+	}
 	if ((long long)raw > p->lim->max_header_bytes - p->hbytes)
 		return over(p, "header block too large", p->lim->max_header_bytes);
 	p->hbytes += (long long)raw;

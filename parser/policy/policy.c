@@ -148,6 +148,11 @@ sm_act sm_policy_on_limit(const sm_policy *p, bool permanent)
 	return (sm_act)(permanent ? p->cfg.limits.on_permanent_limit : p->cfg.limits.on_limit);
 }
 
+sm_act sm_policy_on_unparseable(const sm_policy *p)
+{
+	return p->cfg.on_unparseable == 1 ? SM_ACT_NONE : SM_ACT_REJECT;
+}
+
 const char *sm_policy_fp_key(const sm_policy *p)
 {
 	return p->cfg.fp_key;

@@ -28,6 +28,7 @@ typedef struct scan {
 	GArray *strip;          /* guint part indexes to strip */
 	GPtrArray *why;         /* char*: what was found in each stripped part */
 	const char *error;      /* an internal error decided (static text), or NULL */
+	const char *unparseable; /* a message inside could not be parsed (static text), or NULL */
 	bool limit;             /* a limit decided */
 	bool limit_transient;   /* one of them may pass on a retry (the deadline) */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
@@ -101,7 +102,10 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
  * file (also read as text); files uuencoded into the decoded text d[0, n). */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
+/* The same for a part read in windows: a second pass over its decoded bytes. */
+void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p);
 
 /* ---- scan_message.c: a message carried inside a part of the outer one (a
  * base64 message/rfc822, an .eml, a uuencoded file), scanned as a message of

@@ -55,7 +55,7 @@ struct sm_result {
 	size_t len;
 	void *mapped;        /* mmap of the spool file, unmapped on free */
 	int spill;           /* temporary file of large rewritten parts, or -1 */
-	size_t hdr_end, body_off;
+	size_t hdr_start, hdr_end, body_off; /* the header block as the MTA sees it (sm_frame) */
 	bool crlf;
 	bool support;        /* addressed to a support recipient */
 	bool dry_run;
@@ -63,6 +63,7 @@ struct sm_result {
 	sm_verdict would;    /* in dry-run: what enforce would have done */
 	bool failed;
 	int limited;         /* a limit decided: 0 no, 1 permanent, 2 transient */
+	bool unparseable;    /* the message (or one inside it) could not be parsed */
 	char *code, *xcode, *text;
 	GArray *findings;    /* sm_finding */
 	GArray *splices;     /* sm_splice, sorted, not overlapping */
