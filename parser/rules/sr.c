@@ -30,29 +30,44 @@
 /* The number part every default form ends with: 16 digits, maybe a suffix. */
 #define SR_NUM "(?<sr>\\d{16}(?:\\d{3})?)(?!\\d)"
 
-/* Between a keyword and the number: "#", ":", "-", "は", an opening bracket. */
-#define SR_SEP "\\s*(?:は)?\\s*(?:[:#-]\\s*){0,2}[(\\[「【]?\\s*"
+/* Between a keyword and the number: "#", ":", "-", "_", "=", "は", "番号", "No.",
+ * an opening bracket of any kind (full-width ones are folded to ASCII). */
+#define SR_SEP "\\s*(?:は|:)?\\s*(?:[:#.=_,、-]\\s*){0,3}[(\\[<{「【《〔『〈]?\\s*"
 
+/* What may follow a case keyword before the separator: # No. № Number ID 番号. */
+#define SR_NOWORD "(?:\\s*(?:#|No\\.?|№|Num(?:ber)?\\.?|ID|番号|ナンバー))?"
+
+/*
+ * The case keywords in Japanese and English mail: TrackingID, SR, Case,
+ * Ticket, Support/Service Request, お問い合わせ (every okurigana spelling),
+ * ケース, 案件, 受付 (番号).  Any of them, then SR_NOWORD, SR_SEP, the number.
+ */
 static const char *const default_patterns[] = {
 	"TrackingID" SR_SEP SR_NUM,
-	"(?<![A-Za-z])SR\\s*(?:#|No\\.?|number|番号)?" SR_SEP SR_NUM,
-	"(?<![A-Za-z])Case\\s*(?:#|No\\.?|number|ID)?" SR_SEP SR_NUM,
-	"(?<![A-Za-z])(?:Support|Service)\\s+(?:request|case)\\s*(?:#|No\\.?|number|ID)?" SR_SEP SR_NUM,
-	"(?:問い?合わ?せ番号|案件番号|ケース番号)" SR_SEP SR_NUM,
+	"(?<![A-Za-z])(?:SR|Case|Ticket|(?:Support|Service)\\s*(?:request|case))" SR_NOWORD
+	SR_SEP SR_NUM,
+	"(?:お?問い?合わ?せ|ケース|案件|受付|(?:サポート|サービス)\\s*リクエスト)" SR_NOWORD
+	SR_SEP SR_NUM,
 	NULL,
 };
 
-/* Subject only: a bare number (not glued to a word, '#', '/', '.' or '-'). */
+/* Subject only: a number standing alone, whatever punctuation precedes it
+ * (not glued to a letter or digit). */
 static const char *const default_subject_patterns[] = {
-	"(?<![\\w#/.-])" SR_NUM,
+	"(?<![A-Za-z0-9])" SR_NUM,
 	NULL,
 };
 
-/* Other systems' tags in the Subject: blanked before looking for SRs. */
+/* Other systems' tags in the Subject: blanked before looking for SRs.  An
+ * SR-shaped run (16 digits and more) is never part of one: a valid SR in
+ * "[Ticket#...]" is still the SR. */
+#define NOT_SR "(?!\\d{16})"
 static const char *const default_subject_ignore[] = {
-	"\\[\\s*(?:Ticket|Incident|INC|REQ|RITM|Request|Issue|JIRA|Redmine|Backlog|Zendesk)\\b[^\\]]{0,80}\\]",
-	"(?<![A-Za-z])(?:Ticket|Incident|INC|REQ|RITM|Issue)\\s*(?:#|No\\.?|ID)?\\s*[:#]?\\s*\\d+",
-	"(?:チケット|インシデント)(?:番号)?\\s*[:#]?\\s*\\d+",
+	"\\[\\s*(?:Ticket|Incident|INC|REQ|RITM|Request|Issue|JIRA|Redmine|Backlog|Zendesk)\\b"
+	"(?:" NOT_SR "[^\\]]){0,80}\\]",
+	"(?<![A-Za-z])(?:Ticket|Incident|INC|REQ|RITM|Issue)\\s*(?:#|No\\.?|ID)?\\s*[:#]?\\s*" NOT_SR
+	"\\d+",
+	"(?:チケット|インシデント)(?:番号)?\\s*[:#]?\\s*" NOT_SR "\\d+",
 	NULL,
 };
 
