@@ -104,7 +104,7 @@ static bool is_separator(const char *s, size_t n)
 {
 	const char *const *w;
 
-	if (starts_any(s, n, fwd_heads))
+	if (n && (*s == 'B' || *s == 'b' || (unsigned char)*s == 0xe8) && starts_any(s, n, fwd_heads))
 		return true;
 	if (!starts_ci(s, n, "--") && !starts_ci(s, n, "=="))
 		return false;
@@ -123,6 +123,8 @@ static bool is_attribution(const char *s, size_t n)
 {
 	const char *const *e;
 
+	if (!n || s[n - 1] != ':') /* every attribution ends with a colon */
+		return false;
 	for (e = attrib_ends; *e; e++)
 		if (ends_with(s, n, *e))
 			return true;
