@@ -16,7 +16,7 @@
 
 /* Japanese: a past or present-perfect ending, polite or plain (not たら/たか). */
 #define JA_PAST "(?:(?:いた|致)?しました|されました|できました|しております|しています|" \
-	"した(?![らか])|されて(?:おり|い)ます|済み|済|となりました|となっております|に至りました)"
+	"した(?![らか])|された(?![らか])|されて(?:おり|い)ます|済み|済|となりました|となっております|に至りました)"
 /* no longer: 〜なくなりました (plain and polite) */
 #define JA_NOLONGER "なくな(?:りました|った(?![らか])|っています|っております|ってきました)"
 /* a request or permission after an act: して結構です, してください, でお願いします ... */
@@ -56,8 +56,12 @@ const char *const sm_def_res_phrases[] = {
 	"(?:正常|問題なく|無事)\\s*(?:に)?\\s*(?:動作|稼働|動い|機能|起動|接続|通信|連携|同期|スキャン|オンボード)"
 	"(?:し|でき|され)?(?:て(?:おり|い)ます|ました|ている|た(?![らか])|ております)",
 	"(?:元(?:に|通りに?|どおりに?)|正常(?:な状態)?に|通常(?:の状態)?に)\\s*戻(?:りました|った(?![らか])|っています|っております)",
+	/* since then it has not happened: その後、エラーは発生しておりません */
+	"(?:その後|以降|以来|後は|後も|現在は|今は|それから)[^。\\n]{0,24}?(?:発生|再現|検知|検出|表示)(?:されて|して)?"
+	"(?:おりません|いません|いない|ません|ない)",
 	/* the case may be closed: クローズ + join + permission or request */
 	"(?:クローズ|close)(?:処理|扱い)?" JA_JOIN JA_PERMIT,
+	"(?:本件|ケース|チケット|(?:お)?問い?合わ?せ)\\s*(?:は|を)?\\s*閉じ(?:て|ていただ|て頂)\\s*" JA_PERMIT,
 	"(?:クローズ|終了|完了)\\s*(?:と|に)\\s*させて(?:いただき|頂き)(?:ます|たく|たい)",
 	"(?:本件|この件|本ケース|このケース|(?:お)?問い?合わ?せ|ケース|チケット|案件|対応|調査)\\s*"
 	"(?:は|を|も|につきましては|については)?\\s*(?:これにて|こちらで|以上で)?\\s*(?:終了|完了|終結)" JA_JOIN JA_PERMIT,
@@ -82,19 +86,20 @@ const char *const sm_def_res_phrases[] = {
 	"happened\\s+again|occurred\\s+again|been\\s+(?:seen|observed|reported)\\s+(?:again|since))\\b",
 	"\\bdid(?:\\s+not|n't)\\s+(?:recur|reoccur|reappear|return|come\\s+back|happen\\s+again|occur\\s+again)\\b",
 	"\\bno\\s+(?:recurrence|reoccurrence)\\b",
-	"\\b(?:we|I)\\s+(?:have\\s+not|haven't|did\\s+not|didn't)\\s+(?:seen|see|had|observed|received|gotten|got)\\s+"
+	"\\b(?:have\\s+not|haven't|did\\s+not|didn't|had\\s+not|hadn't)\\s+(?:seen|see|had|observed|received|gotten|got)\\s+"
 	"(?:the|this|that|any|a\\s+single)\\s+(?:\\w+\\s+){0,2}?(?:error|issue|problem|alert|crash|failure|incident|"
 	"warning|detection)s?\\s+(?:since|again|anymore|any\\s+more)\\b",
 	"\\bno\\s+(?:new\\s+|further\\s+|more\\s+)?(?:errors?|alerts?|crash(?:es)?|issues?|problems?|failures?|"
 	"incidents?|warnings?|detections?)\\s+(?:since|after|have\\s+been\\s+(?:seen|observed|reported|raised)|so\\s+far)\\b",
 	"\\b(?:fixed|resolved|solved|sorted)\\s+(?:it|the\\s+(?:issue|problem|error)|our\\s+(?:issue|problem)|this\\s+(?:issue|problem))\\b",
-	"\\b(?:that|this|it)\\s+worked\\b",
+	"\\b(?:that|this|it|the\\s+(?:fix|patch|update|hotfix|workaround|steps?|solution|suggestion|change|procedure))\\s+worked\\b",
 	"\\bdid\\s+the\\s+trick\\b",
 	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */
 	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b"
 	"(?!\\s+(?:in|by\\s+(?:update|KB)))",
 	"\\bproblem\\s+solved\\b",
-	"(?m)^\\s*(?:resolved|solved|fixed)\\s*[.!]",
+	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:confirmed\\s+|all\\s+)?(?:resolved|solved|fixed|sorted)(?:\\s+now)?\\s*(?:[.!,]|$)",
+	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:the\\s+)?(?:issue|problem)\\s+(?:is|has\\s+been)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b",
 	"\\ball\\s+good\\s+now\\b",
 	"\\b(?:we're|we\\s+are|I'm|I\\s+am)\\s+all\\s+set\\b",
 	/* English: the case may be closed */
@@ -104,9 +109,9 @@ const char *const sm_def_res_phrases[] = {
 	"\\b(?:feel\\s+free|(?:it\\s+is\\s+|it's\\s+)?(?:OK|okay|fine|safe|good)|happy\\s+for\\s+you)\\s+to\\s+close" EN_CASE_OR_END,
 	"\\bgo\\s+ahead\\s+and\\s+close" EN_CASE_OR_END,
 	"\\b(?:we|I)(?:'d|\\s+would)\\s+like\\s+(?:you\\s+)?to\\s+close\\s+(?:out\\s+)?" EN_CASE,
-	"\\b(?:the|this|our)\\s+(?:case|ticket|request|SR)\\s+(?:can|may|could)\\s+(?:now\\s+|safely\\s+)?be\\s+closed\\b",
+	"\\b(?:the|this|our)(?:\\s+(?:case|ticket|request|SR|one|matter))?\\s+(?:can|may|could)\\s+(?:now\\s+|safely\\s+)?be\\s+closed\\b",
 	"\\b(?:the|this|our)\\s+(?:case|ticket|request|SR)\\s+is\\s+no\\s+longer\\s+(?:needed|required)\\b",
-	"\\b(?:consider|mark|treat|set)\\s+(?:this|it|the\\s+(?:case|ticket|issue|request|SR))(?:\\s+(?:case|ticket|request|issue))?\\s+"
+	"\\b(?:consider|mark|treat|set)\\s+(?:this|it|the\\s+(?:case|ticket|issue|request|SR|matter))(?:\\s+(?:case|ticket|request|issue|matter))?\\s+"
 	"(?:as\\s+)?(?:resolved|solved|closed|complete|completed|done)\\b",
 	"\\bno\\s+(?:further|more|additional)\\s+(?:action|assistance|help|support|investigation|work|troubleshooting)\\s+"
 	"(?:is\\s+|will\\s+be\\s+)?(?:needed|required|necessary)\\b",
@@ -140,7 +145,7 @@ const char *const sm_def_res_conditions[] = {
 	"\\b(?:seems?|appears?|apparently|probably|possibly|maybe|perhaps|likely|hopefully|presumably|supposedly)\\b",
 	"\\b(?:expect\\w*|assum\\w*|for\\s+now|so\\s+far|temporar\\w*|tentative\\w*|workaround)\\b",
 	/* a modal right before the phrase: "the patch should have fixed it" */
-	"\\b(?:should|would|could|might|may|will|must)(?:\\s+not|n't)?\\s+(?:(?:have|be|now|then|probably|hopefully|also)\\s+)*\\s{3,}",
+	"(?<!\\byou\\s)(?<!\\bwe\\s)\\b(?:should|would|could|might|may|will|must)(?:\\s+not|n't)?\\s+(?:(?:have|be|now|then|probably|hopefully|also)\\s+)*\\s{3,}",
 	"場合", "たら", "れば", "なら(?!びに)", "としたら", "とすれば", "仮に", "もし",
 	"予定", "見込み", "はず", "かもしれ", "可能性", "と思われ", "よう(?:です|だ|でございます)", "みたい", "らしい",
 	"模様", "でしょう(?!か)", "確認中", "検証中", "調査中", "期待", "暫定", "一時的", "回避",
@@ -165,6 +170,7 @@ const char *const sm_def_res_reported[] = {
 	"stated|thought|believed|assumed|claimed)\\b",
 	"\\byou\\s+(?:had\\s+|have\\s+)?(?:said|wrote|written|mentioned|told\\s+(?:me|us)|stated|confirmed|claimed)\\b",
 	"\\baccording\\s+to\\b",
+	"\\b(?:user|users|customer|customers|team|they|he|she)\\s+(?:says|say|said|claims?|reports?|reported)\\b",
 	"\\b(?:was|were|had\\s+been)\\s+(?:reported|marked|thought|believed|declared)\\b",
 	"\\b(?:engineer|support|agent|technician)\\s+(?:said|wrote|told|mentioned)\\b",
 	NULL,
@@ -213,6 +219,7 @@ const char *const sm_def_res_continues[] = {
 	"\\b(?:monitor|watch|observe)\\s+(?:it|this|the\\s+(?:situation|system|servers?|devices?|machines?|environment|endpoints?)|"
 	"for\\s+(?:a|another|some|the|few|\\d))",
 	"\\bkeep\\s+(?:an\\s+eye|monitoring|watching)",
+	"\\b(?:are|am|is|still)\\s+(?:verifying|confirming|checking|testing|validating|monitoring|investigating)\\b",
 	"\\b(?:continue|continuing|further)\\s+(?:to\\s+)?(?:investigat|troubleshoot|look|work|analy)\\w*",
 	"\\b(?:a|another)\\s+(?:new\\s+)?(?:error|alert|issue|problem|crash|failure)s?\\s+(?:has\\s+|have\\s+)?"
 	"(?:appeared|occurred|started|come\\s+up|showed\\s+up|popped\\s+up)",
@@ -310,10 +317,11 @@ const char *const sm_def_prefixes[] = {
 #define SEV_RAISE "(?:に|へ)(?:の)?\\s*(?:は|も)?\\s*(?:(?:引き)?上げ|変更|格上げ|昇格|アップ|設定|切り?替え|エスカレ|し(?:て|た|ま))"
 #define SEV_ASK "(?:希望|お願い|願|ください|下さい|いただ|頂|ほしい|欲しい|もらえ|したい|依頼|要望|要請)"
 #define SEV_HOW "\\s*(?:で|として|での|扱いで|対応で)?\\s*(?:の)?\\s*" \
-	"(?:(?:ご)?(?:対応|サポート|調査|扱|処理|対処|エスカレーション)[^\\s。、]{0,4}?)?\\s*(?:を|で)?\\s*(?:して)?\\s*" SEV_ASK
+	"(?:(?:ご)?(?:対応|サポート|調査|扱|処理|対処|エスカレーション|相当)[^\\s。、]{0,4}?)?\\s*(?:を|で)?\\s*(?:して)?\\s*" SEV_ASK
 #define EN_TOP "(?:(?:severity|sev)\\s*[-.:]?\\s*(?-i:A)(?![A-Za-z0-9])|critical(?:\\s+severity)?\\b|sev\\s*-?\\s*1\\b|severity\\s+1\\b|" \
 	"the\\s+highest(?:\\s+(?:severity|level|priority))?\\b)"
-#define SEV_WANT "\\b(?:need|want|request|require|requesting|would\\s+like|'d\\s+like|ask\\s+for|asking\\s+for|demand)\\b" \
+#define SEV_WANT "(?:\\b(?:we|I)(?:'d|'re|'m)?\\s+(?:\\w+\\s+){0,2}?(?:need|want|request|require|like|asking\\s+for|demand)|" \
+	"(?m:^)\\s*(?:need|requesting|request)|(?<=[.!?;:,])\\s*(?:need|requesting|request))\\b" \
 	"(?:(?!\\b(?:not|no)\\b)[^.?!\\n;]){0,40}?\\b"
 #define EN_RAISE "(?:raise|change|increase|upgrade|escalate|bump|move|set|elevate|switch|update|reclassify|push)\\w*"
 
