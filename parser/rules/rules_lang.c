@@ -33,7 +33,8 @@
 #define EN_CASE_OR_END "(?:\\s+(?:out\\s+)?" EN_CASE "|(?=\\s*(?:out\\s*)?(?:[.!,;)]|$|now\\b|thanks\\b|thank\\b)))"
 /* what went wrong, as an English subject */
 #define EN_WHAT "(?:(?:the|this|our|my|that)\\s+(?:issue|problem|error|errors|alert|alerts|symptom|symptoms|" \
-	"behaviou?r|crash(?:es)?|failure|incident|warning|warnings|detection|false\\s+positive)|it|everything|things)"
+	"behaviou?r|crash(?:es)?|failure|incident|warning|warnings|detection|false\\s+positive|case|ticket|SR|matter)|" \
+	"it|everything|things)"
 
 /* ------------------------------------------------------------ resolution */
 

@@ -179,7 +179,10 @@ typedef struct reader {
 /* Keep `cand` as the best set when it scores higher; frees the loser. */
 static void consider(reader *r, char **cand, bool leading)
 {
-	if (cand && (!r->best || score(cand) > score(r->best))) {
+	/* a leading set is worth half a character more: its pattern runs
+	 * anchored at the words' occurrences only */
+	if (cand && (!r->best || score(cand) + (leading ? 0.5 : 0) >
+					 score(r->best) + (r->best_leading ? 0.5 : 0))) {
 		g_strfreev(r->best);
 		r->best = cand;
 		r->best_leading = leading;

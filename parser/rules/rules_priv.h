@@ -73,6 +73,7 @@ typedef struct sm_gate {
 	pcre2_match_data *md; /* made on first use, for any pattern of the list */
 	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
 	bool borrowed;        /* present and hits belong to memo */
+	size_t from;          /* matches start here (0 unless set after init) */
 } sm_gate;
 void sm_gate_init(sm_gate *g, const sm_relist *l, const char *t, size_t len);
 void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len, sm_lit_memo *m);

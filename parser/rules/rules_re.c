@@ -71,7 +71,7 @@ static void index_words(sm_relist *l, size_t i)
 {
 	size_t k, n = l->req[i] ? g_strv_length(l->req[i]) : 0;
 
-	if (!n)
+	if (!n || l->req_ids[i])
 		return;
 	if (!l->lits)
 		l->lits = sm_litset_new();
@@ -105,8 +105,9 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 			sm_relist_clear(l);
 			return -1;
 		}
-		l->req[i] = first_unit(l->re[i]) ? NULL : sm_lit_required_lead(pats[i], &l->lead[i]);
-		index_words(l, i);
+		l->req[i] = sm_lit_required_lead(pats[i], &l->lead[i]);
+		if (!first_unit(l->re[i])) /* else PCRE2's own first-character search */
+			index_words(l, i);
 		if (l->lead[i]) { /* JIT does not take PCRE2_ANCHORED at match time */
 			l->anch[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
 						   RE_FLAGS | PCRE2_ANCHORED, &ec, &eo, NULL);
@@ -194,33 +195,6 @@ bool sm_relist_any(const sm_relist *l, const char *s, size_t len)
 	return hit;
 }
 
-size_t sm_relist_each(const sm_relist *l, const char *s, size_t len, size_t from, size_t max,
-		      void (*fn)(void *ud, size_t ms, size_t me), void *ud)
-{
-	size_t i, n = 0;
-
-	pcre2_match_data *md;
-
-	if (l->n == 0)
-		return 0;
-	md = pcre2_match_data_create(l->ovmax, NULL);
-	for (i = 0; i < l->n && n < max; i++) {
-		size_t off = from;
-
-		while (n < max && off < len &&
-		       pcre2_match(l->re[i], (PCRE2_SPTR)s, len, off, 0, md, NULL) >= 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-
-			fn(ud, ov[0], ov[1]);
-			n++;
-			off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-			while (off < len && ((unsigned char)s[off] & 0xc0) == 0x80)
-				off++;
-		}
-	}
-	pcre2_match_data_free(md);
-	return n;
-}
 
 #define GATE_HITS_MAX 4096 /* word occurrences kept per text and list */
 
@@ -228,13 +202,20 @@ void sm_relist_share(sm_relist *l, sm_litset *pool)
 {
 	size_t i, k;
 
-	for (i = 0; i < l->n; i++)
-		for (k = 0; l->req_ids[i] && l->req[i][k]; k++)
-			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k]);
 	if (!l->lits_shared)
 		sm_litset_free(l->lits);
 	l->lits = pool;
 	l->lits_shared = true;
+	/* the pool's scan is made anyway: every pattern with words uses it, so a
+	 * pattern whose words are absent costs no PCRE2 call at all */
+	for (i = 0; i < l->n; i++) {
+		if (!l->req_ids[i]) {
+			index_words(l, i);
+			continue;
+		}
+		for (k = 0; l->req[i][k]; k++)
+			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k]);
+	}
 }
 
 void sm_lit_memo_clear(sm_lit_memo *m)
@@ -256,6 +237,7 @@ void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len
 	g->md = NULL;
 	g->memo = m;
 	g->borrowed = false;
+	g->from = 0;
 }
 
 void sm_gate_init(sm_gate *g, const sm_relist *l, const char *t, size_t len)
@@ -331,7 +313,7 @@ static bool is_word_of(const int *ids, int w)
 static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
 {
-	size_t k, n = 0, next = 0;
+	size_t k, n = 0, next = g->from;
 
 	for (k = 0; k < g->hits->len && n < max; k++) {
 		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
@@ -353,14 +335,14 @@ size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, co
 		       void *ud)
 {
 	pcre2_match_data *md;
-	size_t n = 0, from = 0;
+	size_t n = 0, from = g->from;
 
 	if (gate_skip(g, i))
 		return 0;
 	if (!g->md)
 		g->md = pcre2_match_data_create(g->l->ovmax, NULL);
 	md = g->md;
-	if (g->present && g->l->anch[i] && !g->overflow)
+	if (g->present && g->l->req_ids[i] && g->l->anch[i] && !g->overflow)
 		return anchored(g, i, md, max, fn, ud);
 	while (n < max && from <= g->len &&
 	       pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
@@ -374,4 +356,35 @@ size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, co
 			from++;
 	}
 	return n;
+}
+
+typedef struct each_fn {
+	void (*fn)(void *ud, size_t ms, size_t me);
+	void *ud;
+	size_t left;
+} each_fn;
+
+static bool each_one(void *ud, const PCRE2_SIZE *ov)
+{
+	each_fn *e = ud;
+
+	e->fn(e->ud, ov[0], ov[1]);
+	return --e->left > 0;
+}
+
+size_t sm_relist_each(const sm_relist *l, const char *s, size_t len, size_t from, size_t max,
+		      void (*fn)(void *ud, size_t ms, size_t me), void *ud)
+{
+	each_fn e = {fn, ud, max};
+	sm_gate g; /* patterns whose words are absent are not run */
+	size_t i;
+
+	if (max == 0 || from >= len)
+		return 0;
+	sm_gate_init(&g, l, s, len);
+	g.from = from;
+	for (i = 0; i < l->n && e.left > 0; i++)
+		sm_gate_matches(&g, i, e.left, each_one, &e);
+	sm_gate_clear(&g);
+	return max - e.left;
 }
