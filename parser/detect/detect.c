@@ -1,8 +1,9 @@
 /*
  * detect.c - the detector set at work: the scan driver, file-name matching,
  * masked previews, fingerprints and helpers shared by the scanners
- * (detect_card.c, detect_pw.c, detect_misc.c, detect_mde.c); the prefilter
- * pass that runs first is in detect_prefilter.c.
+ * (detect_digits.c, detect_card.c, detect_mynumber.c, detect_pw.c,
+ * detect_col.c, detect_secret.c, detect_custom.c, detect_mde.c); the
+ * prefilter pass that runs first is in detect_prefilter.c.
  *
  * Input: views of untrusted text, untrusted file names.
  * Limits: hits per scan (max_hits from the caller); file names are looked at

@@ -2,7 +2,7 @@
  * scan_hdr.c - header values as text.
  *
  * The top-level Subject is scanned here and changed by a header operation
- * (decide.c); so are the other visible top-level fields (From, To, Cc ...,
+ * (decide.c, the verdict); so are the other visible top-level fields (From, To, Cc ...,
  * and Outlook's Thread-Topic, which repeats the Subject).  A message inside the message (message/rfc822, a forwarded
  * alert, an .eml attachment) shows its Subject, From, To ... to whoever
  * opens it, so those fields are scanned too; a masked one is replaced in

@@ -1,6 +1,10 @@
 /*
- * scan_int.h - internal to scan.c (parts) and decide.c (rules, verdict,
- * headers): the working state of one scan.
+ * scan_int.h - internal to the scan folder: the working state of one scan
+ * and the levels that share it, from the bottom up: scan_span.c (detectors
+ * over a span, findings, decoding within the budgets), scan_window.c (a
+ * large text part window by window), scan.c (one part), scan_nest.c
+ * (messages and files inside a part), scan_hdr.c (header fields),
+ * scan_message.c (the entry points; the verdict is decide.c's).
  */
 #ifndef SM_SCAN_INT_H
 #define SM_SCAN_INT_H
@@ -29,15 +33,23 @@ typedef struct scan {
 	sm_act limit_act;
 } scan;
 
-/* Inspect part idx of s->m (detectors, archives), recording findings,
- * splices and parts to strip in s. */
-void sm_scan_part(scan *s, guint idx);
+/* ---- scan_span.c: the bottom level */
 
 /* A limit decided: note it once and remember the configured action. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);
 
 /* Strip part idx; `why` completes "removed the attachment X: ...". */
 void sm_scan_mark_strip(scan *s, guint idx, const char *why);
+/* The same for a finding of the detector called label. */
+void sm_scan_strip_found(scan *s, guint idx, const char *label);
+
+/* The part's decoded bytes within the budgets (NULL over a limit, which is
+ * set; `head` taken over when it is the whole part), and freeing them: a
+ * part without transfer encoding is borrowed (its decoded bytes are the
+ * message's own). */
+GByteArray *sm_scan_decode(scan *s, const sm_part *p, GByteArray **head, bool whole);
+bool sm_scan_borrowed(const sm_part *p);
+void sm_scan_bytes_free(const sm_part *p, GByteArray *d);
 
 /*
  * Detectors over src[0, len) of part idx (the part, or a window of it; cs
@@ -48,33 +60,34 @@ void sm_scan_mark_strip(scan *s, guint idx, const char *why);
 sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
 		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits);
 
-/* decide.c: a message carried inside a part of the outer one (a base64
- * message/rfc822), scanned as a message of its own, one level deeper. */
-sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len);
+/* Keep a body part's view for the rules (its source dropped), else free it. */
+void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
 
-/* scan.c, shared with scan_nest.c: the part's decoded bytes within the
- * budgets (NULL over a limit, which is set; `head` taken over when it is the
- * whole part), freeing them, stripping a part for a finding, a text part. */
-GByteArray *sm_scan_decode(scan *s, const sm_part *p, GByteArray **head, bool whole);
-void sm_scan_bytes_free(const sm_part *p, GByteArray *d);
-void sm_scan_strip_found(scan *s, guint idx, const char *label);
+/* ---- scan_window.c: a text part larger than limits.scan_window_bytes,
+ * window by window in bounded memory.  False when it cannot be read that way
+ * (a stateful or 16-bit charset, uuencode): the caller scans it whole. */
+bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html);
+
+/* ---- scan.c: one part */
+
+/* Inspect part idx of s->m (detectors, archives), recording findings,
+ * splices and parts to strip in s. */
+void sm_scan_part(scan *s, guint idx);
+/* A text part (read whole or window by window). */
 void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **head,
 		  bool whole);
 /* The text part whose decoded bytes are d (from sm_scan_decode; freed here). */
 void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteArray *d);
 
-/* scan_nest.c: a message/ part in base64 or QP; an .eml attached as a file
- * (also read as text); files uuencoded into the decoded text d[0, n). */
+/* ---- scan_nest.c: a message/ part in base64 or QP; an .eml attached as a
+ * file (also read as text); files uuencoded into the decoded text d[0, n). */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
 
-/* Keep a body part's view for the rules (its source dropped), else free it. */
-void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
-
-/* scan_window.c: a text part larger than limits.scan_window_bytes, window by
- * window in bounded memory.  False when it cannot be read that way (a
- * stateful or 16-bit charset, uuencode): the caller scans it whole. */
-bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html);
+/* ---- scan_message.c: a message carried inside a part of the outer one (a
+ * base64 message/rfc822, an .eml, a uuencoded file), scanned as a message of
+ * its own, one level deeper: the one place the scan recurses. */
+sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len);
 
 #endif

@@ -18,6 +18,7 @@
 #define SM_VIEW_H
 
 #include "charset.h"
+#include "fold.h"
 #include "vmap.h"
 
 #include <stdbool.h>
@@ -61,11 +62,5 @@ void sm_view_src_range(const sm_view *v, size_t start, size_t end, size_t *src_s
 
 /* The source range [*s, *e) of view byte i; src_len, src_len past the end. */
 void sm_view_map(const sm_view *v, size_t i, size_t *s, size_t *e);
-
-/* Fold one character c from input range [a, z) into out (see view.c). */
-void sm_fold_char(sm_tbuf *out, gunichar c, uint32_t a, uint32_t z);
-
-/* Fold one UTF-8 string (no map): for keywords, header values, tests. g_free. */
-char *sm_fold(const char *utf8, size_t len);
 
 #endif

@@ -1,20 +1,18 @@
 /*
- * decide.c - the entry points of a scan (sm_scan_mem, sm_scan_fd), the
- * Subject, the convention rules, and the verdict: the strongest action wins,
- * a limit or failure takes the configured action, dry-run changes nothing.
+ * decide.c - the verdict of one scanned message (decide.h): the rules'
+ * outcome kept, then blocking verdicts (a limit that holds the message, a
+ * reject, a quarantine), strips (notices in place of stripped parts), and
+ * the delivered verdict (headers; accept or modify).  The strongest action
+ * wins; a limit or failure takes the configured action; dry-run changes
+ * nothing.
  *
- * Untrusted input: the message (through msg.c / scan.c), the Subject and
- * header values (made printable before they reach a reply or a log).
+ * Untrusted input: the Subject, file names and header values found by the
+ * scan (made printable ASCII before they reach a reply).
  */
+#include "decide.h"
 #include "rewrite.h"
-#include "scan_hdr.h"
-#include "scan_int.h"
 
-#include <fcntl.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ------------------------------------------------------------------ replies */
 
@@ -70,8 +68,8 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 
 /* A message the policy could not judge whole: an internal failure, or a
  * limit (limit: accepted, it is marked as such). */
-static void decide_failure(sm_result *r, sm_act act, const char *text, const char *why,
-			   bool limit)
+void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *why,
+		       bool limit)
 {
 	/* the configured text may already say why (the default limit_reply does) */
 	char *t = strstr(text, why) ? g_strdup(text) : g_strdup_printf("%s (%s)", text, why);
@@ -90,6 +88,29 @@ static void decide_failure(sm_result *r, sm_act act, const char *text, const cha
 	}
 	sm_result_note(r, "%s", why);
 	g_free(t);
+}
+
+/* ------------------------------------------------------------------ rules */
+
+/* The rules' outcome, copied into the result. */
+static void keep_rules(sm_result *r, const sm_rules_result *rr)
+{
+	guint i;
+
+	memcpy(r->sr, rr->sr, sizeof(r->sr));
+	r->related_sr = g_strdupv(rr->related_sr);
+	r->resolved = rr->resolved;
+	r->feedback = rr->feedback;
+	for (i = 0; rr->outcomes && i < rr->outcomes->len; i++) {
+		sm_rule_outcome o = g_array_index(rr->outcomes, sm_rule_outcome, i);
+
+		o.rule = g_strdup(o.rule);
+		o.result = g_strdup(o.result);
+		o.reply = g_strdup(o.reply);
+		g_array_append_val(r->outcomes, o);
+	}
+	if (rr->add_rcpt)
+		g_ptr_array_insert(r->rcpts, r->rcpts->len - 1, g_strdup(rr->add_rcpt));
 }
 
 /* ------------------------------------------------------------------ subject */
@@ -123,90 +144,29 @@ static char *raw_header(const sm_result *r, const char *name)
 	return NULL;
 }
 
-/* Scan the decoded Subject; returns a masked, RFC 2047-encoded Subject when
- * something was masked (g_free), else NULL. */
-static char *scan_subject(scan *s)
-{
-	return sm_scan_header_value(s, s->m->subject, "subject");
-}
-
-/* ------------------------------------------------------------------ rules */
-
-static int run_rules(scan *s, time_t now, sm_rules_result *rr)
-{
-	sm_rules_input in = {0};
-	char **names, **values;
-	guint i;
-	int rc;
-
-	sm_msg_headers(s->m, &names, &values);
-	in.subject = s->m->subject;
-	in.hdr_names = (const char *const *)names;
-	in.hdr_values = (const char *const *)values;
-	g_ptr_array_add(s->body_views, NULL);
-	in.texts = (const sm_view *const *)s->body_views->pdata;
-	for (i = 0; i < s->m->parts->len; i++) {
-		const sm_part *p = g_ptr_array_index(s->m->parts, i);
-		long long sz = (long long)(p->cend - p->cstart);
-
-		if (!p->attachment)
-			continue;
-		in.n_attachments++;
-		in.attachment_bytes_total += sz;
-		if (sz > in.attachment_bytes_max)
-			in.attachment_bytes_max = sz;
-	}
-	in.now = now;
-	rc = sm_rules_eval(s->p->rules, &in, rr);
-	g_ptr_array_remove_index(s->body_views, s->body_views->len - 1);
-	g_strfreev(names);
-	g_strfreev(values);
-	return rc;
-}
-
-static void keep_rules(sm_result *r, sm_rules_result *rr)
-{
-	guint i;
-
-	memcpy(r->sr, rr->sr, sizeof(r->sr));
-	r->related_sr = g_strdupv(rr->related_sr);
-	r->resolved = rr->resolved;
-	r->feedback = rr->feedback;
-	for (i = 0; rr->outcomes && i < rr->outcomes->len; i++) {
-		sm_rule_outcome o = g_array_index(rr->outcomes, sm_rule_outcome, i);
-
-		o.rule = g_strdup(o.rule);
-		o.result = g_strdup(o.result);
-		o.reply = g_strdup(o.reply);
-		g_array_append_val(r->outcomes, o);
-	}
-	if (rr->add_rcpt)
-		g_ptr_array_insert(r->rcpts, r->rcpts->len - 1, g_strdup(rr->add_rcpt));
-}
-
 /* ------------------------------------------------------------------ verdict */
 
-static void apply_strips(scan *s)
+static void apply_strips(sm_result *r, const sm_decide_in *in)
 {
 	guint i, j;
 
-	for (i = 0; i < s->strip->len; i++) {
-		const sm_part *p = g_ptr_array_index(s->m->parts, g_array_index(s->strip, guint, i));
-		size_t hs = sm_msg_part_header_start(s->m, p);
+	for (i = 0; i < in->strip->len; i++) {
+		const sm_part *p = g_ptr_array_index(in->m->parts, g_array_index(in->strip, guint, i));
+		size_t hs = sm_msg_part_header_start(in->m, p);
 		sm_splice sp;
 
-		for (j = 0; j < s->r->splices->len; j++) {
-			sm_splice *o = &g_array_index(s->r->splices, sm_splice, j);
+		for (j = 0; j < r->splices->len; j++) {
+			sm_splice *o = &g_array_index(r->splices, sm_splice, j);
 
 			if (o->start >= p->cstart && o->end <= p->cend) {
 				if (o->with)
 					g_bytes_unref(o->with);
-				g_array_remove_index(s->r->splices, j--);
+				g_array_remove_index(r->splices, j--);
 			}
 		}
 		if (hs == (size_t)-1) {
 			/* no enclosing multipart to keep: cannot strip safely, refuse */
-			sm_finding *f = sm_result_add_finding(s->r, "unstrippable", "confidential data",
+			sm_finding *f = sm_result_add_finding(r, "unstrippable", "confidential data",
 							      p->loc, p->filename, NULL);
 
 			f->count = 1;
@@ -217,8 +177,8 @@ static void apply_strips(scan *s)
 		}
 		sp.start = hs;
 		sp.end = p->cend;
-		sp.with = sm_rewrite_notice(s->m, p, g_ptr_array_index(s->why, i));
-		g_array_append_val(s->r->splices, sp);
+		sp.with = sm_rewrite_notice(in->m, p, g_ptr_array_index(in->why, i));
+		g_array_append_val(r->splices, sp);
 	}
 }
 
@@ -304,9 +264,8 @@ static void findings_header(sm_result *r)
 	g_string_free(g, TRUE);
 }
 
-static void delivery_headers(scan *s, const sm_rules_result *rr, char *subject)
+static void delivery_headers(sm_result *r, const sm_rules_result *rr, const char *subject)
 {
-	sm_result *r = s->r;
 	char *old = raw_header(r, "Subject");
 	const char *base = subject ? subject : old;
 
@@ -328,19 +287,20 @@ static void delivery_headers(scan *s, const sm_rules_result *rr, char *subject)
 	g_free(old);
 }
 
-static void decide(scan *s, const sm_rules_result *rr, char *subject)
+/* Blocking verdicts: a limit whose action holds the message (unless a
+ * reject decides anyway), a reject, a quarantine.  True when one decided. */
+static bool decide_blocking(sm_result *r, const sm_decide_in *in)
 {
-	sm_result *r = s->r;
 	const sm_finding *f = strongest(r);
 	const sm_rule_outcome *o = strongest_rule(r);
 	sm_act fa = f ? f->action : SM_ACT_NONE, oa = o ? o->action : SM_ACT_NONE;
 
-	if (s->limit && !(fa == SM_ACT_REJECT || oa == SM_ACT_REJECT) &&
-	    s->limit_act >= SM_ACT_QUARANTINE) {
-		decide_failure(r, s->limit_act == SM_ACT_QUARANTINE ? SM_ACT_TEMPFAIL : s->limit_act,
-			       r->policy->cfg.limit_reply, "limit exceeded", true);
+	if (in->limit && !(fa == SM_ACT_REJECT || oa == SM_ACT_REJECT) &&
+	    in->limit_act >= SM_ACT_QUARANTINE) {
+		sm_decide_failure(r, in->limit_act == SM_ACT_QUARANTINE ? SM_ACT_TEMPFAIL : in->limit_act,
+				  r->policy->cfg.limit_reply, "limit exceeded", true);
 		r->failed = false;
-		return;
+		return true;
 	}
 	if (fa >= SM_ACT_REJECT || oa >= SM_ACT_REJECT) {
 		char *t = fa >= oa ? finding_reply(r, f) : g_strdup(o->reply ? o->reply : o->rule);
@@ -348,13 +308,22 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 		r->verdict = SM_V_REJECT;
 		sm_result_set_reply(r, "550", "5.7.1", t);
 		g_free(t);
-		return;
+		return true;
 	}
 	if (fa == SM_ACT_QUARANTINE || oa == SM_ACT_QUARANTINE) {
 		r->verdict = SM_V_QUARANTINE;
-		return;
+		return true;
 	}
-	apply_strips(s);
+	return false;
+}
+
+/* Strips: each stripped part becomes its notice.  An attachment that could
+ * not be stripped rejects; edits that overlap fail.  True when one decided. */
+static bool decide_strips(sm_result *r, const sm_decide_in *in)
+{
+	const sm_finding *f;
+
+	apply_strips(r, in);
 	f = strongest(r);
 	if (f && f->action == SM_ACT_REJECT) { /* an attachment that could not be stripped */
 		char *t = finding_reply(r, f);
@@ -363,175 +332,45 @@ static void decide(scan *s, const sm_rules_result *rr, char *subject)
 		r->verdict = SM_V_REJECT;
 		sm_result_set_reply(r, "550", "5.7.1", t);
 		g_free(t);
-		return;
+		return true;
 	}
 	g_array_sort(r->splices, splice_cmp);
 	if (!splices_apart(r)) {
 		sm_result_clear_splices(r);
-		decide_failure(r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
-			       "internal error: overlapping edits", false);
-		return;
+		sm_decide_failure(r, sm_policy_on_failure(r->policy), r->policy->cfg.failure_reply,
+				  "internal error: overlapping edits", false);
+		return true;
 	}
-	delivery_headers(s, rr, subject);
-	if (s->limit)
+	return false;
+}
+
+/* Delivered: the headers it gets, and accept or modify. */
+static void decide_delivered(sm_result *r, const sm_decide_in *in)
+{
+	const sm_rules_result *rr = in->rr;
+
+	delivery_headers(r, rr, in->subject);
+	if (in->limit)
 		sm_result_add_header(r, 'A', "X-Support-Scan", "incomplete (limit exceeded)", 0);
-	r->verdict = (r->splices->len || subject || rr->subject_prefix || rr->subject_append ||
+	r->verdict = (r->splices->len || in->subject || rr->subject_prefix || rr->subject_append ||
 		      header_changed(r))
 			     ? SM_V_MODIFY
 			     : SM_V_ACCEPT;
 }
 
+void sm_decide(sm_result *r, const sm_decide_in *in)
+{
+	keep_rules(r, in->rr);
+	if (!decide_blocking(r, in) && !decide_strips(r, in))
+		decide_delivered(r, in);
+}
+
 /* dry-run: report what enforce would do, change nothing. */
-static void make_dry(sm_result *r)
+void sm_decide_dry_run(sm_result *r)
 {
 	r->would = r->verdict;
 	r->verdict = SM_V_ACCEPT;
 	sm_result_clear_splices(r);
 	sm_result_clear_headers(r);
 	sm_result_set_reply(r, NULL, NULL, NULL);
-}
-
-/* ------------------------------------------------------------------ entry */
-
-static void envelope(sm_result *r, const sm_envelope *env)
-{
-	GPtrArray *sup = g_ptr_array_new();
-	size_t i;
-
-	r->support = !env || !env->rcpts;
-	r->sender = env && env->sender ? g_utf8_make_valid(env->sender, -1) : NULL;
-	for (i = 0; env && env->rcpts && env->rcpts[i]; i++)
-		if (sm_policy_is_support_rcpt(r->policy, env->rcpts[i])) {
-			r->support = true;
-			g_ptr_array_add(sup, g_utf8_make_valid(env->rcpts[i], -1));
-		}
-	g_ptr_array_add(sup, NULL);
-	r->support_rcpts = (char **)g_ptr_array_free(sup, FALSE);
-}
-
-static void scan_message(scan *s, time_t now)
-{
-	sm_rules_result rr = {0};
-	char found[MAX_SR][17];
-	const char *srs[MAX_SR + 1] = {NULL};
-	char *subject = NULL, *folded;
-	size_t n = 0, i;
-
-	folded = s->m->subject ? sm_fold(s->m->subject, strlen(s->m->subject)) : NULL;
-	if (folded)
-		n = sm_sr_find(sm_rules_sr(s->p->rules), folded, strlen(folded), true, now, found,
-			       MAX_SR);
-	for (i = 0; i < n; i++)
-		srs[i] = found[i];
-	s->ctx.sr_numbers = srs;
-	subject = scan_subject(s);
-	sm_scan_top_headers(s);
-	for (i = 0; i < s->m->parts->len; i++)
-		sm_scan_part(s, (guint)i);
-	sm_scan_hblocks(s);
-	if (s->error)
-		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
-			       false);
-	else if (s->depth == 0 && run_rules(s, now, &rr) < 0) /* the rules are the outer message's */
-		decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
-			       "internal error in the rules", false);
-	else {
-		keep_rules(s->r, &rr);
-		decide(s, &rr, subject);
-	}
-	sm_rules_result_clear(&rr);
-	g_free(subject);
-	g_free(folded);
-}
-
-/* One message in buf; fd >= 0 when buf is a mapping of it (map: the
- * mapping, handed to the result, which unmaps it). */
-static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
-			   const sm_envelope *env, time_t now, int depth)
-{
-	sm_result *r = sm_result_new(p, buf, len);
-	scan s = {0};
-	guint i;
-
-	r->mapped = map;
-	envelope(r, env);
-	if (!r->support)
-		return r; /* not support mail: accepted untouched */
-	s.p = p;
-	s.r = r;
-	s.lim = sm_policy_limits(p);
-	s.depth = depth;
-	if ((long long)len > s.lim->max_message_bytes) {
-		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large",
-			       true);
-		r->failed = false;
-		goto out;
-	}
-	s.m = sm_msg_parse_fd(buf, len, fd, s.lim);
-	/* the parse read every byte; a large spool file need not stay resident */
-	sm_result_release(r, 0, len);
-	r->message_id = g_strdup(s.m->message_id);
-	if (s.m->status == SM_MSG_ERROR) {
-		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
-			       "message could not be parsed", false);
-		goto out;
-	}
-	if (s.m->status == SM_MSG_LIMIT) {
-		decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what, true);
-		r->failed = false;
-		goto out;
-	}
-	s.ctx.now = now;
-	s.ctx.sr = sm_rules_sr(p->rules);
-	s.ctx.fp_key = p->cfg.fp_key;
-	s.body_views = g_ptr_array_new();
-	s.keep = g_ptr_array_new();
-	s.strip = g_array_new(FALSE, FALSE, sizeof(guint));
-	s.why = g_ptr_array_new_with_free_func(g_free);
-	scan_message(&s, now);
-	for (i = 0; i < s.body_views->len; i++)
-		sm_view_free(g_ptr_array_index(s.body_views, i));
-	for (i = 0; i < s.keep->len; i++)
-		g_byte_array_free(g_ptr_array_index(s.keep, i), TRUE);
-	g_ptr_array_free(s.body_views, TRUE);
-	g_ptr_array_free(s.keep, TRUE);
-	g_array_free(s.strip, TRUE);
-	g_ptr_array_free(s.why, TRUE);
-out:
-	sm_msg_free(s.m);
-	if (r->dry_run)
-		make_dry(r);
-	return r;
-}
-
-sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len)
-{
-	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1);
-}
-
-sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
-		       time_t now)
-{
-	return scan_buf(p, buf, len, -1, NULL, env, now, 0);
-}
-
-sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
-{
-	struct stat st;
-	void *map = MAP_FAILED;
-	sm_result *r;
-
-	if (fstat(fd, &st) < 0)
-		st.st_size = -1;
-	if (st.st_size == 0)
-		return sm_scan_mem(p, "", 0, env, now);
-	if (st.st_size > 0)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		r = sm_result_new(p, (const uint8_t *)"", 0);
-		envelope(r, env);
-		decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
-		return r;
-	}
-	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0);
 }

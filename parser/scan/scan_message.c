@@ -1,0 +1,206 @@
+/*
+ * scan_message.c - the entry points of a scan (scan.h: sm_scan_mem,
+ * sm_scan_fd) and of a message inside a message (sm_scan_nested, the one
+ * place the scan recurses): the envelope, the parse, the Subject and the
+ * visible headers, every part, the convention rules, then the verdict
+ * (decide.c).  The --test mode and the daemon call exactly these: one code
+ * path.
+ *
+ * Untrusted input: the whole message.  Limits: max_message_bytes, the
+ * parse's (msg.c), each part's (scan.c), max_depth for nested messages.  A
+ * limit or an internal error becomes a verdict through the configured
+ * action (tempfail by default), never a silent pass.
+ */
+#include "decide.h"
+#include "scan_hdr.h"
+#include "scan_int.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Scan the decoded Subject; returns a masked, RFC 2047-encoded Subject when
+ * something was masked (g_free), else NULL. */
+static char *scan_subject(scan *s)
+{
+	return sm_scan_header_value(s, s->m->subject, "subject");
+}
+
+/* The convention rules over the body views kept by the scan. */
+static int run_rules(scan *s, time_t now, sm_rules_result *rr)
+{
+	sm_rules_input in = {0};
+	char **names, **values;
+	guint i;
+	int rc;
+
+	sm_msg_headers(s->m, &names, &values);
+	in.subject = s->m->subject;
+	in.hdr_names = (const char *const *)names;
+	in.hdr_values = (const char *const *)values;
+	g_ptr_array_add(s->body_views, NULL);
+	in.texts = (const sm_view *const *)s->body_views->pdata;
+	for (i = 0; i < s->m->parts->len; i++) {
+		const sm_part *p = g_ptr_array_index(s->m->parts, i);
+		long long sz = (long long)(p->cend - p->cstart);
+
+		if (!p->attachment)
+			continue;
+		in.n_attachments++;
+		in.attachment_bytes_total += sz;
+		if (sz > in.attachment_bytes_max)
+			in.attachment_bytes_max = sz;
+	}
+	in.now = now;
+	rc = sm_rules_eval(s->p->rules, &in, rr);
+	g_ptr_array_remove_index(s->body_views, s->body_views->len - 1);
+	g_strfreev(names);
+	g_strfreev(values);
+	return rc;
+}
+
+static void envelope(sm_result *r, const sm_envelope *env)
+{
+	GPtrArray *sup = g_ptr_array_new();
+	size_t i;
+
+	r->support = !env || !env->rcpts;
+	r->sender = env && env->sender ? g_utf8_make_valid(env->sender, -1) : NULL;
+	for (i = 0; env && env->rcpts && env->rcpts[i]; i++)
+		if (sm_policy_is_support_rcpt(r->policy, env->rcpts[i])) {
+			r->support = true;
+			g_ptr_array_add(sup, g_utf8_make_valid(env->rcpts[i], -1));
+		}
+	g_ptr_array_add(sup, NULL);
+	r->support_rcpts = (char **)g_ptr_array_free(sup, FALSE);
+}
+
+static void scan_message(scan *s, time_t now)
+{
+	sm_rules_result rr = {0};
+	char found[MAX_SR][17];
+	const char *srs[MAX_SR + 1] = {NULL};
+	char *subject = NULL, *folded;
+	size_t n = 0, i;
+
+	folded = s->m->subject ? sm_fold(s->m->subject, strlen(s->m->subject)) : NULL;
+	if (folded)
+		n = sm_sr_find(sm_rules_sr(s->p->rules), folded, strlen(folded), true, now, found,
+			       MAX_SR);
+	for (i = 0; i < n; i++)
+		srs[i] = found[i];
+	s->ctx.sr_numbers = srs;
+	subject = scan_subject(s);
+	sm_scan_top_headers(s);
+	for (i = 0; i < s->m->parts->len; i++)
+		sm_scan_part(s, (guint)i);
+	sm_scan_hblocks(s);
+	if (s->error)
+		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
+			       false);
+	else if (s->depth == 0 && run_rules(s, now, &rr) < 0) /* the rules are the outer message's */
+		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
+			       "internal error in the rules", false);
+	else {
+		sm_decide_in in = {s->m, s->strip, s->why, &rr, subject, s->limit, s->limit_act};
+
+		sm_decide(s->r, &in);
+	}
+	sm_rules_result_clear(&rr);
+	g_free(subject);
+	g_free(folded);
+}
+
+/* One message in buf; fd >= 0 when buf is a mapping of it (map: the
+ * mapping, handed to the result, which unmaps it). */
+static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
+			   const sm_envelope *env, time_t now, int depth)
+{
+	sm_result *r = sm_result_new(p, buf, len);
+	scan s = {0};
+	guint i;
+
+	r->mapped = map;
+	envelope(r, env);
+	if (!r->support)
+		return r; /* not support mail: accepted untouched */
+	s.p = p;
+	s.r = r;
+	s.lim = sm_policy_limits(p);
+	s.depth = depth;
+	if ((long long)len > s.lim->max_message_bytes) {
+		sm_decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large",
+			       true);
+		r->failed = false;
+		goto out;
+	}
+	s.m = sm_msg_parse_fd(buf, len, fd, s.lim);
+	/* the parse read every byte; a large spool file need not stay resident */
+	sm_result_release(r, 0, len);
+	r->message_id = g_strdup(s.m->message_id);
+	if (s.m->status == SM_MSG_ERROR) {
+		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
+			       "message could not be parsed", false);
+		goto out;
+	}
+	if (s.m->status == SM_MSG_LIMIT) {
+		sm_decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what, true);
+		r->failed = false;
+		goto out;
+	}
+	s.ctx.now = now;
+	s.ctx.sr = sm_rules_sr(p->rules);
+	s.ctx.fp_key = p->cfg.fp_key;
+	s.body_views = g_ptr_array_new();
+	s.keep = g_ptr_array_new();
+	s.strip = g_array_new(FALSE, FALSE, sizeof(guint));
+	s.why = g_ptr_array_new_with_free_func(g_free);
+	scan_message(&s, now);
+	for (i = 0; i < s.body_views->len; i++)
+		sm_view_free(g_ptr_array_index(s.body_views, i));
+	for (i = 0; i < s.keep->len; i++)
+		g_byte_array_free(g_ptr_array_index(s.keep, i), TRUE);
+	g_ptr_array_free(s.body_views, TRUE);
+	g_ptr_array_free(s.keep, TRUE);
+	g_array_free(s.strip, TRUE);
+	g_ptr_array_free(s.why, TRUE);
+out:
+	sm_msg_free(s.m);
+	if (r->dry_run)
+		sm_decide_dry_run(r);
+	return r;
+}
+
+sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len)
+{
+	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1);
+}
+
+sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
+		       time_t now)
+{
+	return scan_buf(p, buf, len, -1, NULL, env, now, 0);
+}
+
+sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
+{
+	struct stat st;
+	void *map = MAP_FAILED;
+	sm_result *r;
+
+	if (fstat(fd, &st) < 0)
+		st.st_size = -1;
+	if (st.st_size == 0)
+		return sm_scan_mem(p, "", 0, env, now);
+	if (st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		r = sm_result_new(p, (const uint8_t *)"", 0);
+		envelope(r, env);
+		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
+		return r;
+	}
+	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0);
+}

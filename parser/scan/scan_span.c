@@ -1,0 +1,360 @@
+/*
+ * scan_span.c - the bottom of the scan: detectors over one span of a part
+ * (the whole part, or one window of it), the findings they make, and the
+ * bookkeeping every level above shares: a part's decoded bytes within the
+ * budgets, parts to strip, the limit that decided (scan_int.h).
+ *
+ * Untrusted input: the part's decoded bytes.  Limits: max_part_bytes and
+ * max_total_bytes (sm_scan_decode), max_findings (sm_result), and what the
+ * view and the detectors enforce.  Other readings of a part (Shift_JIS,
+ * EUC-JP, UTF-8 inside a legacy label) are bounded to one each.
+ */
+#include "rewrite.h"
+#include "scan_int.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------ findings */
+
+static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hit *h,
+			sm_act act)
+{
+	const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
+	sm_finding *f = NULL;
+	guint i;
+
+	for (i = 0; i < s->r->findings->len; i++) {
+		sm_finding *g = &g_array_index(s->r->findings, sm_finding, i);
+
+		if (strcmp(g->detector, info->id) == 0 && strcmp(g->location, p->loc) == 0 &&
+		    !g->member) {
+			f = g;
+			break;
+		}
+	}
+	if (!f) {
+		f = sm_result_add_finding(s->r, info->id, info->label, p->loc, p->filename, NULL);
+		f->action = act;
+		f->preview = sm_detectors_preview(s->p->det, v, h);
+		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
+			       f->fingerprint);
+		f->reply = g_strdup(info->reply);
+	}
+	f->count++;
+}
+
+/* Strip part idx; `why` completes "removed the attachment X: ..." */
+void sm_scan_mark_strip(scan *s, guint idx, const char *why)
+{
+	guint i;
+
+	for (i = 0; i < s->strip->len; i++)
+		if (g_array_index(s->strip, guint, i) == idx)
+			return;
+	g_array_append_val(s->strip, idx);
+	g_ptr_array_add(s->why, g_strdup(why));
+}
+
+void sm_scan_strip_found(scan *s, guint idx, const char *label)
+{
+	char *why = g_strdup_printf("it contains confidential data (%s)", label);
+
+	sm_scan_mark_strip(s, idx, why);
+	g_free(why);
+}
+
+void sm_scan_set_limit(scan *s, const char *why, const char *where)
+{
+	if (!s->limit)
+		sm_result_note(s->r, "limit: %s (%s)", why, where);
+	s->limit = true;
+	s->limit_act = (sm_act)s->lim->on_limit;
+}
+
+/* A part's decoded bytes: decoded into a buffer of ours, or, for a part
+ * without transfer encoding, a header over the message's own bytes (no copy
+ * of a 30 MB 8bit body).  sm_scan_bytes_free knows which. */
+bool sm_scan_borrowed(const sm_part *p)
+{
+	return p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
+	       p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
+	       p->enc != GMIME_CONTENT_ENCODING_UUENCODE;
+}
+
+void sm_scan_bytes_free(const sm_part *p, GByteArray *d)
+{
+	if (d)
+		g_byte_array_free(d, !sm_scan_borrowed(p));
+}
+
+/* Decoded size of a part (enough for the buffer not to grow, not much more). */
+static size_t decoded_hint(const sm_part *p, size_t max)
+{
+	size_t n = p->cend - p->cstart;
+
+	if (p->enc == GMIME_CONTENT_ENCODING_BASE64)
+		n = n / 4 * 3 + 4;
+	return n < max ? n : max;
+}
+
+/* Decode within the part and message budgets; NULL when over (limit set).
+ * `head` is the start already decoded for classifying: taken over when it
+ * is the whole part (most text parts), so nothing is decoded twice. */
+GByteArray *sm_scan_decode(scan *s, const sm_part *p, GByteArray **head, bool whole)
+{
+	GByteArray *d;
+	long long room = s->lim->max_total_bytes - s->total;
+	size_t max = (size_t)(room < s->lim->max_part_bytes ? room : s->lim->max_part_bytes);
+	size_t n = p->cend - p->cstart;
+
+	if (sm_scan_borrowed(p)) {
+		if (n > max) {
+			sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes",
+					  p->loc);
+			return NULL;
+		}
+		s->total += n;
+		return g_byte_array_new_take((guint8 *)s->m->raw + p->cstart, n);
+	}
+	if (whole && (*head)->len <= max) {
+		d = *head;
+		*head = NULL;
+		s->total += d->len;
+		return d;
+	}
+	d = g_byte_array_sized_new((guint)decoded_hint(p, max));
+	if (sm_msg_decode(s->m, p, max, d) != 0) {
+		sm_scan_set_limit(s, "part larger than max_part_bytes or max_total_bytes", p->loc);
+		g_byte_array_free(d, TRUE);
+		return NULL;
+	}
+	s->total += d->len;
+	return d;
+}
+
+typedef struct src_range {
+	size_t a, z;
+} src_range;
+
+/* The source ranges of hits in view v, in order (the map is monotone, so
+ * they are sorted by start): what the visible pass of HTML found. */
+static GArray *src_ranges(const sm_view *v, const GArray *hits)
+{
+	GArray *r = g_array_sized_new(FALSE, FALSE, sizeof(src_range), hits->len);
+
+	for (guint i = 0; i < hits->len; i++) {
+		const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		src_range sr;
+
+		sm_view_src_range(v, h->start, h->end, &sr.a, &sr.z);
+		g_array_append_val(r, sr);
+	}
+	return r;
+}
+
+/* Does [a, z) overlap one of the ranges?  Binary search on the starts; a
+ * range starting before a may still reach past it, so look back a little
+ * (hits do not nest deeply: a detector's spans do not overlap). */
+static bool seen_src(const GArray *ranges, size_t a, size_t z)
+{
+	guint lo = 0, hi = ranges ? ranges->len : 0, k;
+
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+
+		if (g_array_index(ranges, src_range, mid).a < z)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* ranges [0, lo) start before z; any of them ending after a overlaps */
+	for (k = lo; k > 0 && lo - k < 64; k--)
+		if (g_array_index(ranges, src_range, k - 1).z > a)
+			return true;
+	return false;
+}
+
+/* Record the findings of hits in view v whose source starts in [own_a,
+ * own_z) (a window owns only its middle), skipping those at source bytes in
+ * `seen` (what an earlier view found), and append the mask edits to edits. */
+static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
+		      const GArray *seen, size_t own_a, size_t own_z, GArray *edits)
+{
+	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	guint i;
+
+	for (i = 0; i < hits->len; i++) {
+		const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		sm_act act = sm_detectors_info(s->p->det, h->det)->action;
+		size_t a, z;
+
+		sm_view_src_range(v, h->start, h->end, &a, &z);
+		if (a < own_a || a >= own_z || (seen && seen_src(seen, a, z)))
+			continue;
+		hit_finding(s, p, v, h, act);
+		if (act == SM_ACT_STRIP)
+			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
+		if (act == SM_ACT_MASK)
+			g_array_append_val(mask, *h);
+	}
+	if (mask->len && !s->limit)
+		sm_rewrite_edits(v, mask, edits);
+	g_array_free(mask, TRUE);
+}
+
+static sm_view *view_of(scan *s, const sm_part *p, const uint8_t *src, size_t len,
+			const sm_charset *cs, bool html)
+{
+	bool trunc = false;
+	size_t max = (size_t)s->lim->max_part_bytes * 4;
+	sm_view *v = cs ? sm_view_new_cs(src, len, cs, html, max, &trunc)
+			: sm_view_new(src, len, p->charset, html, max, &trunc);
+
+	if (trunc)
+		sm_scan_set_limit(s, "text view over its limit", p->loc);
+	return v;
+}
+
+static GArray *detect(scan *s, const sm_part *p, const sm_view *v)
+{
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+
+	if (sm_detectors_scan(s->p->det, v, &s->ctx, hits, (size_t)s->lim->max_findings) != 0)
+		sm_scan_set_limit(s, "more findings than max_findings", p->loc);
+	return hits;
+}
+
+/* Does src, read in a Japanese legacy or single-byte charset, also carry
+ * UTF-8 text (a few whole 3-byte sequences: kana, kanji, full-width forms)?
+ * Then it is two charsets in one part (logs pasted together). */
+static bool has_utf8_text(const sm_charset *cs, const uint8_t *src, size_t len)
+{
+	size_t i, n = 0;
+
+	if (cs->kind != SM_CS_CP932 && cs->kind != SM_CS_EUCJP && cs->kind != SM_CS_SBCS)
+		return false;
+	for (i = 0; i + 2 < len && n < 4; i++)
+		if (src[i] >= 0xe3 && src[i] <= 0xef && (src[i + 1] & 0xc0) == 0x80 &&
+		    (src[i + 2] & 0xc0) == 0x80 &&
+		    g_utf8_get_char_validated((const char *)src + i, 3) < 0x110000) {
+			n++;
+			i += 2;
+		}
+	return n >= 4;
+}
+
+static bool has_high(const uint8_t *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] & 0x80)
+			return true;
+	return false;
+}
+
+static gint range_cmp(gconstpointer a, gconstpointer b)
+{
+	const src_range *x = a, *y = b;
+
+	return x->a < y->a ? -1 : x->a > y->a;
+}
+
+/* Add the source ranges of hits in view v to `seen` (kept sorted). */
+static void add_seen(GArray *seen, const sm_view *v, const GArray *hits)
+{
+	GArray *more = src_ranges(v, hits);
+
+	g_array_append_vals(seen, more->data, more->len);
+	g_array_free(more, TRUE);
+	g_array_sort(seen, range_cmp);
+}
+
+/*
+ * The same bytes read in the other Japanese charsets, when the part's own
+ * reading may have missed text: a charset that had to be detected (no label,
+ * or one the bytes contradict) and a single-byte label (ISO-8859-1,
+ * windows-1252 ...: any bytes fit it, so Japanese bytes under it never
+ * contradict it) are read again as Shift_JIS and EUC-JP, and bytes read as
+ * Shift_JIS, EUC-JP or single-byte that carry UTF-8 text are read again as
+ * UTF-8.  Hits at bytes an earlier reading found are skipped.
+ */
+static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *v,
+			   const GArray *hits, const uint8_t *src, size_t len, size_t own_a,
+			   size_t own_z, GArray *edits)
+{
+	static const sm_charset alts[] = {{SM_CS_UTF8, "UTF-8", true, 0},
+					  {SM_CS_CP932, "CP932", true, 0},
+					  {SM_CS_EUCJP, "EUC-JP", true, 0}};
+	bool legacy = v->cs.kind == SM_CS_CP932 || v->cs.kind == SM_CS_EUCJP ||
+		      v->cs.kind == SM_CS_SBCS;
+	bool sbcs_high = v->cs.kind == SM_CS_SBCS && has_high(src, len);
+	GArray *seen = NULL;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(alts) && !s->limit; k++) {
+		sm_view *alt;
+		GArray *ahits;
+
+		if (alts[k].kind == v->cs.kind)
+			continue;
+		if (alts[k].kind == SM_CS_UTF8 ? !has_utf8_text(&v->cs, src, len)
+					       : !(legacy && (v->cs.detected || sbcs_high)))
+			continue;
+		if (!seen) {
+			seen = g_array_new(FALSE, FALSE, sizeof(src_range));
+			add_seen(seen, v, hits);
+		}
+		alt = view_of(s, p, src, len, &alts[k], false);
+		ahits = detect(s, p, alt);
+		take_hits(s, idx, p, alt, ahits, seen, own_a, own_z, edits);
+		add_seen(seen, alt, ahits);
+		g_array_free(ahits, TRUE);
+		sm_view_free(alt);
+	}
+	if (seen)
+		g_array_free(seen, TRUE);
+}
+
+/*
+ * Detectors over the text of src (a whole part, or a window of one), masks
+ * appended to edits.  HTML is read twice: its visible text, and then its
+ * markup as plain text, for what a reader does not see but the bytes still
+ * carry (comments, attribute values such as alt and title, style, script).
+ * A part whose charset is uncertain is read in the other Japanese charsets
+ * too (other_readings): a UTF-8 log pasted before a Shift_JIS one is one
+ * part in two charsets, and a value in either must be found.  (Those masks
+ * are written by the part's charset: the bytes are replaced all the same.)
+ */
+sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, size_t len,
+		      const sm_charset *cs, bool html, size_t own_a, size_t own_z, GArray *edits)
+{
+	sm_view *v = view_of(s, p, src, len, cs, html);
+	GArray *hits = detect(s, p, v);
+
+	take_hits(s, idx, p, v, hits, NULL, own_a, own_z, edits);
+	if (html && !s->limit) {
+		sm_view *raw = view_of(s, p, src, len, cs, false);
+		GArray *rhits = detect(s, p, raw);
+		GArray *seen = src_ranges(v, hits);
+
+		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
+			take_hits(s, idx, p, raw, rhits, seen, own_a, own_z, edits);
+		else if (rhits->len)
+			sm_scan_mark_strip(s, idx, "it contains confidential data in its markup");
+		g_array_free(seen, TRUE);
+		g_array_free(rhits, TRUE);
+		sm_view_free(raw);
+	}
+	if (!s->limit)
+		other_readings(s, idx, p, v, hits, src, len, own_a, own_z, edits);
+	g_array_free(hits, TRUE);
+	return v;
+}
+
+/* A body view is kept for the rules, without the decoded bytes. */
+void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v)
+{
+	if (p->body) {
+		v->src = NULL;
+		g_ptr_array_add(s->body_views, v);
+	} else
+		sm_view_free(v);
+}

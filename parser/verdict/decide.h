@@ -1,0 +1,35 @@
+/*
+ * decide.h - the verdict of one scanned message, from what the scan found
+ * (findings and splices already in the result, parts to strip, the limit
+ * that decided) and the rules' outcome.  No scan types cross this header.
+ */
+#ifndef SM_DECIDE_H
+#define SM_DECIDE_H
+
+#include "msg.h"
+#include "result.h"
+#include "rules.h"
+
+typedef struct sm_decide_in {
+	const sm_msg *m;           /* the parsed message (strip notices) */
+	const GArray *strip;       /* guint: indexes into m->parts of parts to strip */
+	const GPtrArray *why;      /* char*: why each was stripped, parallel to strip */
+	const sm_rules_result *rr; /* the rules' outcome */
+	const char *subject;       /* the masked Subject (RFC 2047), or NULL */
+	bool limit;                /* a limit decided part of the scan */
+	sm_act limit_act;          /* its configured action */
+} sm_decide_in;
+
+/* Keep the rules' outcome in r and set its verdict, reply and headers. */
+void sm_decide(sm_result *r, const sm_decide_in *in);
+
+/* A message the policy could not judge whole: an internal failure, or a
+ * limit (with act accept, it is delivered marked X-Support-Scan:
+ * incomplete).  text is the configured reply; why is noted. */
+void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *why, bool limit);
+
+/* dry-run: the verdict enforcing would give is kept as r->would; the
+ * message is accepted unchanged. */
+void sm_decide_dry_run(sm_result *r);
+
+#endif
