@@ -16,7 +16,7 @@
 
 /* Japanese: a past or present-perfect ending, polite or plain (not たら/たか). */
 #define JA_PAST "(?:(?:いた|致)?しました|されました|できました|しております|しています|" \
-	"した(?![らか])|された(?![らか])|されて(?:おり|い)ます|済み|済|となりました|となっております|に至りました)"
+	"した(?![らかいく])|された(?![らかいく])|されて(?:おり|い)ます|済み|済|となりました|となっております|に至りました)"
 /* no longer: 〜なくなりました (plain and polite) */
 #define JA_NOLONGER "なくな(?:りました|った(?![らか])|っています|っております|ってきました)"
 /* a request or permission after an act: して結構です, してください, でお願いします ... */
@@ -56,13 +56,15 @@ const char *const sm_def_res_phrases[] = {
 	"スキャンでき|オンボードでき)る|動く|開く|通る|届く)ようにな(?:りました|った(?![らか])|っています|っております)",
 	"(?:正常|問題なく|無事)\\s*(?:に)?\\s*(?:動作|稼働|動い|機能|起動|接続|通信|連携|同期|スキャン|オンボード)"
 	"(?:し|でき|され)?(?:て(?:おり|い)ます|ました|ている|た(?![らか])|ております)",
+	"(?:本件|この件|事象|問題|エラー|こちら)(?:は|も)?\\s*(?:もう|すっかり)\\s*大丈夫(?:です|になりました|でございます)",
 	"(?:元(?:に|通りに?|どおりに?)|正常(?:な状態)?に|通常(?:の状態)?に)\\s*戻(?:りました|った(?![らか])|っています|っております)",
 	/* since then it has not happened: その後、エラーは発生しておりません */
-	"(?:その後|以降|以来|後は|後も|現在は|今は|それから)[^。\\n]{0,24}?(?:発生|再現|検知|検出|表示)(?:されて|して)?"
+	"(?:その後|以降|以来|後は|後も|現在は|今は|それから|もう)[^。\\n]{0,24}?(?:発生|再現|検知|検出|表示)(?:されて|して)?"
 	"(?:おりません|いません|いない|ません|ない)",
 	/* the case may be closed: クローズ + join + permission or request */
 	"(?:クローズ|close)(?:処理|扱い)?" JA_JOIN JA_PERMIT,
-	"(?:本件|ケース|チケット|(?:お)?問い?合わ?せ)\\s*(?:は|を)?\\s*閉じ(?:て|ていただ|て頂)\\s*" JA_PERMIT,
+	"(?:本件|ケース|チケット|(?:お)?問い?合わ?せ)\\s*(?:は|を)?\\s*閉じ(?:て)?" JA_JOIN JA_PERMIT,
+	"閉じて(?:ください|下さい|いただけ|頂け|もらえ)",
 	"(?:クローズ|終了|完了)\\s*(?:と|に)\\s*させて(?:いただき|頂き)(?:ます|たく|たい)",
 	"(?:本件|この件|本ケース|このケース|(?:お)?問い?合わ?せ|ケース|チケット|案件|対応|調査)\\s*"
 	"(?:は|を|も|につきましては|については)?\\s*(?:これにて|こちらで|以上で)?\\s*(?:終了|完了|終結)" JA_JOIN JA_PERMIT,
@@ -93,7 +95,14 @@ const char *const sm_def_res_phrases[] = {
 	"\\bno\\s+(?:new\\s+|further\\s+|more\\s+)?(?:errors?|alerts?|crash(?:es)?|issues?|problems?|failures?|"
 	"incidents?|warnings?|detections?)\\s+(?:since|after|have\\s+been\\s+(?:seen|observed|reported|raised)|so\\s+far)\\b",
 	"\\b(?:fixed|resolved|solved|sorted)\\s+(?:it|the\\s+(?:issue|problem|error)|our\\s+(?:issue|problem)|this\\s+(?:issue|problem))\\b",
-	"\\b(?:that|this|it|the\\s+(?:fix|patch|update|hotfix|workaround|steps?|solution|suggestion|change|procedure))\\s+worked\\b",
+	"\\b(?:that|this|it)\\s+worked\\b",
+	"\\b(?:fix|patch|update|hotfix|workaround|steps?|solution|suggestion|change|procedure|reboot|restart)\\b"
+	"[^.!?\\n]{0,40}?\\bworked\\b",
+	"\\b(?:happy|fine|ok|okay|good)\\s+for\\s+(?:this|the|our|it)(?:\\s+(?:case|ticket|SR|request))?\\s+to\\s+be\\s+closed\\b",
+	"\\bnothing\\s+(?:more|else|further)\\s+to\\s+do\\b",
+	"\\bclosing\\s+(?:this|it|the\\s+case)\\s+out\\b",
+	"(?m)(?:^\\s*|(?<=[.!:;,-])\\s*)(?:it'?s\\s+|all\\s+|everything'?s?\\s+(?:is\\s+)?)?(?:working|works)\\s+"
+	"(?:fine|again|now|properly|perfectly|as\\s+expected)\\b",
 	"\\bdid\\s+the\\s+trick\\b",
 	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */
 	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b"
@@ -154,7 +163,7 @@ const char *const sm_def_res_conditions[] = {
 };
 
 const char *const sm_def_res_questions[] = {
-	"か\\s*$",
+	"か\\s*[。.]?\\s*$",
 	"かどうか",
 	"^\\s*(?:is|are|has|have|did|does|do|was|were)\\s",
 	NULL,
@@ -376,7 +385,7 @@ const char *const sm_def_sev_negations[] = {
 };
 
 const char *const sm_def_sev_conditions[] = {
-	"場合", "\\bif\\b(?!\\s+(?:possible|at\\s+all\\s+possible|you\\s+can))", "必要(?:があれば|なら|に応じて)", "\\bin\\s+case\\b",
+	"場合", "\\bif\\b(?!\\s+(?:possible|at\\s+all\\s+possible|you\\s+(?:can|could)))", "必要(?:があれば|なら|に応じて)", "\\bin\\s+case\\b",
 	"もし(?!よろしければ)", "仮に", "たら(?!\\s*(?:幸い|助かり|うれし|嬉し))", "れば(?!\\s*(?:幸い|助かり|と(?:思|存)))",
 	NULL,
 };

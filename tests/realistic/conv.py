@@ -226,6 +226,21 @@ RES_YES_JA = [
     "解決です！",
     "OKです、本件は閉じてください。",
     "本件は完了とさせていただきます。",
+    "先ほどご案内いただいた手順で解決できました。ありがとうございました。",
+    "本件、こちらで解決いたしましたので、クローズしていただけますでしょうか。",
+    "問題なくなりましたので、クローズで。",
+    "事象は再現しなくなりましたので、本件はクローズとしてください。",
+    "結論から申し上げますと、解決いたしました。",
+    "誤検知が解消されましたので、本件完了とさせてください。",
+    "無事解決しました！",
+    "エラーが表示されなくなったことを確認しました。",
+    "本日より正常稼働しております。",
+    "本件はもう大丈夫です。",
+    "ケースを閉じていただいて結構です。",
+    "本件についてはクローズでお願いします。",
+    "もう問題は発生していないので閉じてください。",
+    "以上で解決です。",
+    "お騒がせしましたが、解決しました。",
 ]
 
 RES_YES_EN = [
@@ -261,6 +276,20 @@ RES_YES_EN = [
     "We consider the matter closed.",
     "The fix worked.",
     "Issue is resolved.",
+    "Thanks, the issue has been sorted.",
+    "We're good now, you can close this one.",
+    "All sorted, please close.",
+    "The update has fixed the problem.",
+    "Since applying the patch, the errors have stopped.",
+    "You can go ahead and mark the case as resolved.",
+    "I'm happy for this case to be closed.",
+    "Nothing more to do here, thanks.",
+    "The fix you provided worked perfectly.",
+    "Issue no longer reproducible.",
+    "We can confirm the alerts are gone.",
+    "Confirmed - working fine now.",
+    "Closing this out from our side.",
+    "We no longer see the issue.",
 ]
 
 RES_NO_JA = [
@@ -304,6 +333,19 @@ RES_NO_JA = [
     ("解決したと思ったのですが、再起動後にまたエラーが出ました。", "thought so, recurred"),
     ("お客様からは解決したと連絡がありましたが、こちらで確認中です。", "reported, checking"),
     ("以前は解決していたのですが、今週から再び発生しています。", "recurred"),
+    ("解決していただけますでしょうか。", "asks support to solve it"),
+    ("早急に解決をお願いします。", "asks for a solution"),
+    ("解決したいので、手順を教えてください。", "wants to solve it"),
+    ("解決しておらず、困っています。", "negated"),
+    ("解決できていません。", "negated"),
+    ("直らないので困っています。", "negated"),
+    ("クローズする前に確認させてください。", "before closing"),
+    ("対応が完了したらクローズします。", "conditional"),
+    ("解決したかどうか、ご確認いただけますか。", "question"),
+    ("事象は解消されましたか？", "question"),
+    ("解決したという認識でよろしいでしょうか。", "question to confirm"),
+    ("もう少しで解決しそうです。", "not yet"),
+    ("チケットを閉じないでください。", "do not close"),
 ]
 
 RES_NO_EN = [
@@ -335,6 +377,20 @@ RES_NO_EN = [
     ("We thought it was fixed, but it's happening again.", "thought so, again"),
     ("The user says the issue is resolved; we are verifying.", "third party, verifying"),
     ("Will this be fixed in the next release?", "question about a fix"),
+    ("Can you confirm the issue is resolved on your end?", "question"),
+    ("Let me know once the issue is resolved.", "conditional"),
+    ("We expect the issue to be resolved by Friday.", "expectation"),
+    ("Not sure if this resolved the issue.", "unsure"),
+    ("The issue was resolved temporarily but is back.", "recurred"),
+    ("Resolution is pending on our side.", "pending"),
+    ("Please close the loop with the product team.", "close something else"),
+    ("We'd like to close the case once we verify the fix.", "conditional"),
+    ("Is this case going to be closed automatically?", "question"),
+    ("The alerts stopped for a day and then started again.", "recurred"),
+    ("It was working fine until this morning.", "broke again"),
+    ("No errors since the reboot, but the scan is still slow.", "contrast, still"),
+    ("The reboot worked but the error came back.", "contrast, recurred"),
+    ("It's working fine now?", "question"),
 ]
 
 AUTO_SUBJECTS = [
@@ -425,6 +481,14 @@ SEV_YES = [
     ("Requesting an upgrade to Severity A.", False),
     ("Please change severity to A.", False),
     ("Need Sev A ASAP, the whole site is down.", False),
+    ("重大度Aへの格上げを希望します。", True),
+    ("本件を重大度Aで扱っていただけますでしょうか。", True),
+    ("優先度「A」でお願いします。", True),
+    ("Please escalate to Critical.", False),
+    ("Kindly upgrade the severity to A.", False),
+    ("We would appreciate it if you could raise this to Sev A.", False),
+    ("Sev A please!", False),
+    ("Requesting escalation to Severity A.", False),
 ]
 
 SEV_NO = [
@@ -454,6 +518,13 @@ SEV_NO = [
     ("重大度 A の場合、24時間対応が必要とのことですが、弊社では対応できません。", True, "condition, declines"),
     ("Severity A cases need 24x7 availability from us; we cannot provide that, so please keep it at B.",
      False, "keeps B"),
+    ("重大度Aで起票すべきか迷っています。", True, "wondering"),
+    ("御社の重大度 A の定義では対象外でしょうか。", True, "definition"),
+    ("重大度 A は不要です。", True, "not needed"),
+    ("If this gets worse we may need Sev A.", False, "conditional"),
+    ("Our ticket priority is A but your severity can stay B.", False, "own priority, stays B"),
+    ("Please do not raise the severity.", False, "negated"),
+    ("The vendor's Critical patch was applied.", False, "critical for something else"),
 ]
 
 
