@@ -16,7 +16,7 @@
 #include <stdint.h>
 #include <glib.h>
 
-/* All the prefilter words of a list, found in one pass (rules_prefilter.c). */
+/* All the prefilter words of a list, found in one pass (rules_litset.c). */
 typedef struct sm_litset sm_litset;
 sm_litset *sm_litset_new(void);
 void sm_litset_free(sm_litset *s);
@@ -108,7 +108,7 @@ size_t sm_relist_each(const sm_relist *l, const char *s, size_t len, size_t from
 /* Does any pattern match anywhere in s[0, len)? */
 bool sm_relist_any(const sm_relist *l, const char *s, size_t len);
 
-/* Literal prefilters (rules_prefilter.c).  The lower-case ASCII words one of which
+/* Literal prefilters (rules_prefilter.c, rules_litset.c).  The words one of which
  * every match of pattern source `pat` contains (NULL-terminated, g_strfreev),
  * or NULL when the pattern does not say. */
 char **sm_lit_required(const char *pat);

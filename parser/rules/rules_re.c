@@ -7,8 +7,16 @@
  * is safe, JIT when available) and are immutable afterwards.  Text matched
  * is message data (untrusted): match data is per call, every search loop
  * advances, and PCRE2's default match limit bounds backtracking.
- * Each pattern also gets its literal prefilter (rules_prefilter.c), if any.
- * Owns: the compiled codes and prefilters (sm_relist_clear frees them).
+ * Each pattern also gets its literal prefilter (rules_prefilter.c), if any,
+ * and, when every match starts with one of its words, an anchored copy.
+ * A gate (sm_gate_*) finds a list's words in a text in one pass
+ * (rules_litset.c) and runs each pattern only where it can match: not at
+ * all when its words are absent, anchored at their occurrences when they
+ * lead, over the whole text otherwise.  Limits: GATE_HITS_MAX occurrences
+ * kept per text and list (beyond, whole-text searches); callers bound the
+ * matches per pattern.
+ * Owns: the compiled codes and prefilters (sm_relist_clear frees them; a
+ * pool shared by several lists belongs to the caller).
  */
 #include "rules_priv.h"
 
