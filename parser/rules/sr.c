@@ -103,6 +103,7 @@ struct sm_sr {
 	sm_relist forms;   /* anywhere */
 	sm_relist subject; /* Subject only */
 	sm_relist ignore;  /* blanked in the Subject */
+	sm_litset *pool;   /* the forms' words: every form gated by one scan */
 };
 
 sm_sr *sm_sr_load(const config_setting_t *group, char *err, size_t errlen)
@@ -121,6 +122,8 @@ sm_sr *sm_sr_load(const config_setting_t *group, char *err, size_t errlen)
 	    sm_relist_compile(&s->subject, sp, group, "subject_patterns", true, err, errlen) < 0 ||
 	    sm_relist_compile(&s->ignore, ig, group, "subject_ignore", false, err, errlen) < 0)
 		goto fail;
+	s->pool = sm_litset_new();
+	sm_relist_share(&s->forms, s->pool);
 	return s;
 fail:
 	sm_sr_free(s);
@@ -132,6 +135,7 @@ void sm_sr_free(sm_sr *s)
 	if (!s)
 		return;
 	sm_relist_clear(&s->forms);
+	sm_litset_free(s->pool);
 	sm_relist_clear(&s->subject);
 	sm_relist_clear(&s->ignore);
 	sm_conf_clear(sr_keys, &s->c);
