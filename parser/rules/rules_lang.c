@@ -276,7 +276,8 @@ const char *const sm_def_contrast[] = {
 };
 
 const char *const sm_def_causal[] = {
-	"ので", "ため", "(?<=[たすだい])から(?=\\s*[、,])", ";",
+	/* after a predicate or の, not inside a word (もので, 改めて) */
+	"(?<=[たいるすだなん]|ます|です)ので", "(?<=[たいるすだの]|ます)ため", "(?<=[たすだい])から(?=\\s*[、,])", ";",
 	"\\b(?:so|therefore|because|since|hence|thus)\\b",
 	NULL,
 };
