@@ -42,6 +42,8 @@ const char *const sm_def_res_phrases[] = {
 	/* Japanese: the problem's state ended (解決, 解消, 復旧 + a past ending) */
 	"(?:解決|解消|復旧|収束|回復|修復)" JA_PAST,
 	"(?:解決|解消)(?:です|でございます)(?![かね])",
+	"(?:解決|解消|復旧|回復)(?:する|させる)?こと(?:が|も)?\\s*でき(?:ました|た(?![らか]))",
+	"(?:解決|解消)と(?:なります|させていただきます|いたします|します)",
 	"(?:無事|おかげさまで|ようやく|問題|事象|現象|エラー)?(?:は|が|も|に)?\\s*"
 	"(?:直|治|なお)(?:りました|った(?![らか])|っています|っております)",
 	"改善(?:いた)?(?:しました|されました|しております|しています)",
@@ -59,7 +61,7 @@ const char *const sm_def_res_phrases[] = {
 	"(?:本件|この件|事象|問題|エラー|こちら)(?:は|も)?\\s*(?:もう|すっかり)\\s*大丈夫(?:です|になりました|でございます)",
 	"(?:元(?:に|通りに?|どおりに?)|正常(?:な状態)?に|通常(?:の状態)?に)\\s*戻(?:りました|った(?![らか])|っています|っております)",
 	/* since then it has not happened: その後、エラーは発生しておりません */
-	"(?:その後|以降|以来|後は|後も|現在は|今は|それから|もう)[^。\\n]{0,24}?(?:発生|再現|検知|検出|表示)(?:されて|して)?"
+	"(?:その後|以降|以来|後は|後も|現在は|今は|それから|もう)[^。\\n]{0,24}?(?:発生|再現|検知|検出|表示|出力|記録|通知|起き|出)(?:されて|して|て)?"
 	"(?:おりません|いません|いない|ません|ない)",
 	/* the case may be closed: クローズ + join + permission or request */
 	"(?:クローズ|close)(?:処理|扱い)?" JA_JOIN JA_PERMIT,
@@ -108,12 +110,19 @@ const char *const sm_def_res_phrases[] = {
 	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b"
 	"(?!\\s+(?:in|by\\s+(?:update|KB)))",
 	"\\bproblem\\s+solved\\b",
-	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:confirmed\\s+|all\\s+)?(?:resolved|solved|fixed|sorted)(?:\\s+now)?\\s*(?:[.!,]|$)",
+	"\\b(?:were|was|have\\s+been|are)\\s+able\\s+to\\s+(?:resolve|fix|solve)\\s+(?:it|the\\s+(?:issue|problem|error))",
+	"\\bmanaged\\s+to\\s+(?:resolve|fix|solve)\\s+(?:it|the\\s+(?:issue|problem|error))",
+	"\\b(?:everything|all|things)\\s+looks?\\s+(?:good|fine|ok|okay|normal)\\s+now\\b",
+	"\\b(?:not|n't)\\s+(?:seeing|getting|having|experiencing|receiving)\\s+(?:the|this|that|any)\\s+(?:\\w+\\s+){0,2}?"
+	"(?:error|issue|problem|alert|crash|failure|warning|detection)s?\\s+(?:anymore|any\\s+more)\\b",
+	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:confirmed\\s+|all\\s+)?(?:resolved|solved|fixed|sorted)"
+	"(?:\\s+(?:now|here|on\\s+our\\s+(?:end|side)))?\\s*(?:[.!,]|$)",
 	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:the\\s+)?(?:issue|problem)\\s+(?:is|has\\s+been)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b",
 	"\\ball\\s+good\\s+now\\b",
 	"\\b(?:we're|we\\s+are|I'm|I\\s+am)\\s+all\\s+set\\b",
 	/* English: the case may be closed */
-	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+|kindly\\s+|feel\\s+free\\s+to\\s+)?close\\s+(?:out\\s+)?" EN_CASE,
+	"\\b(?:please|kindly|pls|plz)\\s+(?:go\\s+ahead\\s+and\\s+|kindly\\s+|feel\\s+free\\s+to\\s+)?close\\s+(?:out\\s+)?" EN_CASE,
+	"\\bproceed\\s+(?:with\\s+|to\\s+)?clos(?:e|ing)\\s+(?:out\\s+)?" EN_CASE,
 	"\\b(?:you|we)\\s+(?:may|can|could)\\s+(?:now\\s+|safely\\s+|go\\s+ahead\\s+and\\s+)*close\\s+(?:out\\s+)?" EN_CASE,
 	"\\b(?:could|can|would|will)\\s+you\\s+(?:please\\s+|kindly\\s+)?(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:out\\s+)?" EN_CASE,
 	"\\b(?:feel\\s+free|(?:it\\s+is\\s+|it's\\s+)?(?:OK|okay|fine|safe|good)|happy\\s+for\\s+you)\\s+to\\s+close" EN_CASE_OR_END,
@@ -229,7 +238,7 @@ const char *const sm_def_res_continues[] = {
 	"\\b(?:monitor|watch|observe)\\s+(?:it|this|the\\s+(?:situation|system|servers?|devices?|machines?|environment|endpoints?)|"
 	"for\\s+(?:a|another|some|the|few|\\d))",
 	"\\bkeep\\s+(?:an\\s+eye|monitoring|watching)",
-	"\\b(?:are|am|is|still)\\s+(?:verifying|confirming|checking|testing|validating|monitoring|investigating)\\b",
+	"\\b(?:are|am|is|still)\\s+(?:verifying|confirming|checking|testing|validating|monitoring|investigating)\\b(?!\\s+that\\b)",
 	"\\b(?:continue|continuing|further)\\s+(?:to\\s+)?(?:investigat|troubleshoot|look|work|analy)\\w*",
 	"\\b(?:a|another)\\s+(?:new\\s+)?(?:error|alert|issue|problem|crash|failure)s?\\s+(?:has\\s+|have\\s+)?"
 	"(?:appeared|occurred|started|come\\s+up|showed\\s+up|popped\\s+up)",

@@ -241,6 +241,14 @@ RES_YES_JA = [
     "もう問題は発生していないので閉じてください。",
     "以上で解決です。",
     "お騒がせしましたが、解決しました。",
+    "本件、ご教示いただいた方法で無事に解消することができました。",
+    "当該エラーは、以降出力されておりません。",
+    "今回の件は解決となります。",
+    "お陰様で、本事象は解消に至りました。",
+    "解消を確認できましたので、クローズいただいて差し支えありません。",
+    "問題が解決したため、本問い合わせはクローズでお願いいたします。",
+    "現象が解消しましたので、クローズしていただければと存じます。",
+    "設定を元に戻したところ、解決しました。",
 ]
 
 RES_YES_EN = [
@@ -290,6 +298,14 @@ RES_YES_EN = [
     "Confirmed - working fine now.",
     "Closing this out from our side.",
     "We no longer see the issue.",
+    "We were able to resolve the issue with your guidance.",
+    "Resolved on our end, thank you.",
+    "Everything looks good now.",
+    "Kindly close the ticket.",
+    "Please proceed with closing the case.",
+    "I am confirming that the issue is fixed.",
+    "We're not seeing the issue anymore.",
+    "Errors have not reappeared since the update.",
 ]
 
 RES_NO_JA = [
@@ -346,6 +362,8 @@ RES_NO_JA = [
     ("解決したという認識でよろしいでしょうか。", "question to confirm"),
     ("もう少しで解決しそうです。", "not yet"),
     ("チケットを閉じないでください。", "do not close"),
+    ("解決することができませんでした。", "negated"),
+    ("解決となりますでしょうか。", "question"),
 ]
 
 RES_NO_EN = [
@@ -391,6 +409,9 @@ RES_NO_EN = [
     ("No errors since the reboot, but the scan is still slow.", "contrast, still"),
     ("The reboot worked but the error came back.", "contrast, recurred"),
     ("It's working fine now?", "question"),
+    ("We were not able to resolve the issue.", "negated"),
+    ("We are confirming whether the issue is fixed.", "still checking"),
+    ("We are still seeing the error; not seeing the alert anymore.", "still"),
 ]
 
 AUTO_SUBJECTS = [
