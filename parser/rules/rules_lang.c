@@ -300,7 +300,8 @@ const char *const sm_def_auto_subjects[] = {
 	AUTO_OPEN "\\s*(?:自動応答|自動返信|自動送信|自動通知|不在(?:通知|連絡|のお知らせ|のご連絡|中)?|休暇(?:中)?(?:のお知らせ)?|"
 	"Out\\s+of\\s+(?:the\\s+)?Office|OOO|OOF|Automatic\\s+(?:reply|response)|Auto[- ]?(?:reply|response)|Autoreply|Away)\\s*" AUTO_CLOSE,
 	"(?:^|[\\s:\\]】)>》])(?:自動応答|自動返信|Automatic\\s+reply|Auto[- ]?Reply|AutoReply|Autosvar|R[ée]ponse\\s+automatique|"
-	"Respuesta\\s+autom[áa]tica|Risposta\\s+automatica|Automatische\\s+Antwort|Abwesenheitsnotiz|自動回覆|自动回复|不在(?:通知)?)\\s*:",
+	"Respuesta\\s+autom[áa]tica|Risposta\\s+automatica|Automatische\\s+Antwort|Abwesenheitsnotiz|自動回覆|自动回复|不在(?:通知)?|"
+	"OOO|OOF)\\s*:",
 	"Out\\s+of\\s+(?:the\\s+)?Office",
 	"不在(?:通知|のお知らせ|連絡|のご連絡)",
 	"休暇(?:中)?のお知らせ",
@@ -331,6 +332,8 @@ const char *const sm_def_prefixes[] = {
 /* the highest level: A (not A社, Aランク), 最高, Critical */
 #define SEV_TOP "(?:(?-i:A)(?![A-Za-z0-9]|\\s*(?:社|ランク|級|クラス|区分|評価|判定|グループ))|最高(?:レベル|ランク)?|最上位|" \
 	"クリティカル|Critical)"
+/* the top level as the target of a raise: Aランク, A レベル count there */
+#define SEV_TO "(?:(?-i:A)\\s*(?:ランク|レベル|クラス)?(?![A-Za-z0-9]|\\s*社)|最高(?:レベル|ランク)?|最上位|クリティカル|Critical)"
 /* a named top level that needs no noun before it */
 #define SEV_NAMED_A "Sev(?:erity)?\\s*[-.:]?\\s*(?-i:A)(?![A-Za-z0-9])"
 #define SEV_NAMED_TOP "(?:クリティカル|Critical|最高レベル|最上位)"
@@ -347,7 +350,9 @@ const char *const sm_def_prefixes[] = {
 
 const char *const sm_def_sev_phrases[] = {
 	/* 重大度を A に上げてください, 重要度Aでの対応を希望, 優先度を最高に変更 */
-	SEV_NOUN "\\s*(?:レベル)?\\s*(?:を|は|が)?\\s*(?:レベル)?\\s*[\"'「]?\\s*" SEV_TOP "\\s*[\"'」]?\\s*(?:レベル)?\\s*" SEV_RAISE,
+	SEV_NOUN "\\s*(?:レベル)?\\s*(?:を|は|が)?\\s*(?:レベル)?\\s*[\"'「]?\\s*" SEV_TO "\\s*[\"'」]?\\s*(?:レベル)?\\s*" SEV_RAISE,
+	/* 重要度を「高」から「A」へ変更 */
+	SEV_NOUN "\\s*(?:を|は|が)?[^。\\n]{0,16}?から\\s*[\"'「]?\\s*" SEV_TO "\\s*[\"'」]?\\s*" SEV_RAISE,
 	SEV_NOUN "\\s*(?:レベル)?\\s*(?:を|は|が)?\\s*[\"'「]?\\s*" SEV_TOP "\\s*[\"'」]?" SEV_HOW,
 	/* Sev A に上げて, クリティカルでお願いします */
 	SEV_NAMED_A "\\s*" SEV_RAISE,

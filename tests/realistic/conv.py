@@ -423,6 +423,14 @@ AUTO_SUBJECTS = [
     "【不在】RE: [SR#%s] 定期スキャン" % SR,
     "[外部] 不在通知: RE: [SR#%s] 定期スキャン" % SR,
     "(自動応答) RE: [SR#%s] 定期スキャン" % SR,
+    "Abwesenheitsnotiz: RE: Scan stops - TrackingID#%s" % SR,
+    "Réponse automatique : RE: TrackingID#%s" % SR,
+    "自動応答：RE: [SR#%s] 定期スキャン" % SR,
+    "【自動返信】RE: [SR#%s] 定期スキャン" % SR,
+    "AutoReply: TrackingID#%s" % SR,
+    "[Auto-Reply] TrackingID#%s" % SR,
+    "【休暇のお知らせ】[SR#%s]" % SR,
+    "OOO: RE: TrackingID#%s" % SR,
 ]
 AUTO_HEADERS = [("Auto-Submitted: auto-replied",), ("X-Auto-Response-Suppress: All",),
                 ("Precedence: auto_reply",), ("Precedence: bulk",)]
@@ -461,6 +469,10 @@ def resolution():
     for i, b in enumerate(AUTO_BODIES):
         message("res_auto_body_%02d" % i, b, i < 2, i, why="automatic reply saying so in its body")
         n += 1
+    # a person writing about an absence is not an automatic reply
+    message("res_yes_absence_topic", "解決しました。本件クローズで結構です。", True, 2,
+            subject="[外部] RE: [SR#%s] 不在中の対応について" % SR, resolution=True,
+            why="不在 in a human Subject is not an automatic-reply tag")
     # the gateway tag alone does not make a mail automatic
     message("res_yes_gateway_tag", "解決しました。本件クローズで結構です。", True, 1,
             subject="[外部] RE: [SR#%s] 定期スキャン" % SR, resolution=True,
@@ -510,6 +522,18 @@ SEV_YES = [
     ("We would appreciate it if you could raise this to Sev A.", False),
     ("Sev A please!", False),
     ("Requesting escalation to Severity A.", False),
+    ("重大度をAランクに上げてください。", True),
+    ("重要度「高」から「A」への変更をお願いします。", True),
+    ("緊急度を最高レベルに設定してください。", True),
+    ("Sev B から Sev A に変更してください。", True),
+    ("重要度Aに変更可能でしょうか。", True),
+    ("至急 Severity A で対応願います。", True),
+    ("Could this be upgraded to severity A?", False),
+    ("We need this escalated to Sev A.", False),
+    ("Pls bump severity to A", False),
+    ("Increase priority to critical please.", False),
+    ("I'd like to request Sev A for this case.", False),
+    ("Please raise to severity 1.", False),
 ]
 
 SEV_NO = [
@@ -546,6 +570,16 @@ SEV_NO = [
     ("Our ticket priority is A but your severity can stay B.", False, "own priority, stays B"),
     ("Please do not raise the severity.", False, "negated"),
     ("The vendor's Critical patch was applied.", False, "critical for something else"),
+    ("重要度Aの端末が対象です。", True, "device class"),
+    ("Sev A の対応時間を教えてください。", True, "asks the hours"),
+    ("Sev A の場合の連絡先を教えてください。", True, "condition"),
+    ("重大度 A で電話起票済みです。", True, "reports the phone request"),
+    ("重大度Aにすると何が変わりますか。", True, "asks what changes"),
+    ("Severity A requires 24x7 contact availability.", False, "definition"),
+    ("Priority A customers are affected.", False, "customer class"),
+    ("We asked for Sev A by phone this morning.", False, "reports the phone request"),
+    ("The previous case was Sev A.", False, "past"),
+    ("A社から重要度の変更依頼が来ています。", True, "A社"),
 ]
 
 
