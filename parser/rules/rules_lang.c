@@ -214,8 +214,9 @@ const char *const sm_def_res_continues[] = {
 	"継続(?!\\s*(?:して)?\\s*(?:利用|使用|契約|購入))",
 	"依然",
 	"まだ\\s*[^\\s。、]{0,8}?(?:発生|出て|起き|再現|続い|残っ|表示され|検知され)",
-	"様子を(?:見|み)",
-	"経過観察",
+	/* watching from now on (様子を見ましたが問題ありません watched: done) */
+	"様子を(?:見|み)(?!ました|た(?!い)|ておりましたが|ていましたが)",
+	"経過(?:を)?観察(?!しました|した|の結果|いたしました)",
 	"(?:監視|観察)を(?:続け|継続)",
 	"クローズ(?:は|を)?\\s*(?:まだ|しばらく|今しばらく)?\\s*(?:しないで|せず|待って|保留|控えて|見送って|ご遠慮)",
 	"(?:オープン|開いた|未完了)のまま",
@@ -238,7 +239,9 @@ const char *const sm_def_res_continues[] = {
 	"\\b(?:monitor|watch|observe)\\s+(?:it|this|the\\s+(?:situation|system|servers?|devices?|machines?|environment|endpoints?)|"
 	"for\\s+(?:a|another|some|the|few|\\d))",
 	"\\bkeep\\s+(?:an\\s+eye|monitoring|watching)",
-	"\\b(?:are|am|is|still)\\s+(?:verifying|confirming|checking|testing|validating|monitoring|investigating)\\b(?!\\s+that\\b)",
+	/* we are still checking (not: "Defender is monitoring", "I am confirming that ...") */
+	"\\b(?:(?:we|I)(?:'re|'m|\\s+are|\\s+am)|still)\\s+(?:still\\s+)?(?:verifying|confirming|checking|testing|validating|"
+	"monitoring|investigating)\\b(?!\\s+that\\b)",
 	"\\b(?:continue|continuing|further)\\s+(?:to\\s+)?(?:investigat|troubleshoot|look|work|analy)\\w*",
 	"\\b(?:a|another)\\s+(?:new\\s+)?(?:error|alert|issue|problem|crash|failure)s?\\s+(?:has\\s+|have\\s+)?"
 	"(?:appeared|occurred|started|come\\s+up|showed\\s+up|popped\\s+up)",

@@ -249,6 +249,8 @@ RES_YES_JA = [
     "問題が解決したため、本問い合わせはクローズでお願いいたします。",
     "現象が解消しましたので、クローズしていただければと存じます。",
     "設定を元に戻したところ、解決しました。",
+    "解決しました。念のため一週間様子を見ましたが問題ありません。",
+    "解決しました。経過観察いたしましたが再発はありません。",
 ]
 
 RES_YES_EN = [
@@ -306,6 +308,7 @@ RES_YES_EN = [
     "I am confirming that the issue is fixed.",
     "We're not seeing the issue anymore.",
     "Errors have not reappeared since the update.",
+    "The issue is resolved; Defender is monitoring the endpoint normally again.",
 ]
 
 RES_NO_JA = [
@@ -364,6 +367,8 @@ RES_NO_JA = [
     ("チケットを閉じないでください。", "do not close"),
     ("解決することができませんでした。", "negated"),
     ("解決となりますでしょうか。", "question"),
+    ("解決しました。しばらく様子を見ます。", "watching from now on"),
+    ("解決しました。経過観察を続けます。", "watching from now on"),
 ]
 
 RES_NO_EN = [
@@ -412,6 +417,7 @@ RES_NO_EN = [
     ("We were not able to resolve the issue.", "negated"),
     ("We are confirming whether the issue is fixed.", "still checking"),
     ("We are still seeing the error; not seeing the alert anymore.", "still"),
+    ("The issue is resolved, we're still checking the other servers.", "still checking"),
 ]
 
 AUTO_SUBJECTS = [
