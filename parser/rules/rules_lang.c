@@ -28,7 +28,8 @@
 #define JA_JOIN "\\s*(?:を|で|に|にて|と)?\\s*(?:して|させて)?\\s*(?:いただいて|頂いて|いただき|頂き|もらって)?\\s*(?:も)?\\s*"
 /* the case as an object in English */
 #define EN_CASE "(?:(?:the|this|our|my)\\s+(?:case|ticket|request|SR|incident|support\\s+(?:case|request)|service\\s+request)|" \
-	"it|this(?!\\s+(?:port|window|file|tab|app|session|connection|account|browser|program|dialog|rule)))"
+	"it(?!\\s+(?:after|before|again|down|off|temporarily))|" \
+	"this(?!\\s+(?:port|window|file|tab|app|session|connection|account|browser|program|dialog|rule)))"
 /* ... or nothing, at the end of the clause ("feel free to close.") */
 #define EN_CASE_OR_END "(?:\\s+(?:out\\s+)?" EN_CASE "|(?=\\s*(?:out\\s*)?(?:[.!,;)]|$|now\\b|thanks\\b|thank\\b)))"
 /* what went wrong, as an English subject */

@@ -418,6 +418,7 @@ RES_NO_EN = [
     ("We are confirming whether the issue is fixed.", "still checking"),
     ("We are still seeing the error; not seeing the alert anymore.", "still"),
     ("The issue is resolved, we're still checking the other servers.", "still checking"),
+    ("We opened port 8080 for the test. Please close it after the test.", "close a port"),
 ]
 
 AUTO_SUBJECTS = [
