@@ -343,6 +343,7 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	nt = new_texts(in);
 	x.memo = g_new0(sm_lit_memo, g_strv_length(nt) + 1);
 	autor = is_auto_reply(r, in, subj) || auto_body(r, nt);
+	out->auto_reply = autor;
 	eval_resolution(r, &x, subj, nt, autor, out);
 	if (!autor && out->sr[0])
 		eval_intent(r, &x, "severity_a", &r->severity, &r->sev, nt, out->sr, out);

@@ -31,9 +31,14 @@ typedef struct scan {
 	bool limit;             /* a limit decided */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;
+	const sm_exception *exc; /* the exception that applies to the message, or NULL */
 } scan;
 
 /* ---- scan_span.c: the bottom level */
+
+/* A detector's configured action a for this message: "log" when the
+ * message's exception relaxes the detector (*relaxed set), else a. */
+sm_act sm_scan_action(const scan *s, const sm_detector_info *info, sm_act a, bool *relaxed);
 
 /* A limit decided: note it once and remember the configured action. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);
