@@ -163,7 +163,7 @@ static void test_absent(void)
  * prefers ideographs to kana; leading sets (every match starts there). */
 static void test_japanese_lead(void)
 {
-	bool lead = false;
+	bool lead = false, bounded = false;
 	char **w;
 
 	check_req("(?:解決|解消)しました", "解決,解消");
@@ -171,20 +171,30 @@ static void test_japanese_lead(void)
 	check_req("(?:に|へ)(?:変更|格上げ)", "変更,格上げ"); /* kana weigh less */
 	check_req("お?問い?合わ?せ番号", "せ番号");
 	check_req("重大度", "重大度");
-	w = sm_lit_required_lead("\\b(?:raise|bump)\\s+it", &lead);
+	w = sm_lit_required_lead("\\b(?:raise|bump)\\s+it", &lead, &bounded);
+	g_assert_true(lead);
+	g_assert_true(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("\\b(?:a\\s+)?(?:raise|bump)", &lead, &bounded);
+	g_assert_false(bounded); /* something optional between */
+	g_strfreev(w);
+	w = sm_lit_required_lead("x\\bclose", &lead, &bounded);
+	g_assert_true(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("\\Bclose", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("(?<=ab)(?m)(?:close|shut)", &lead, NULL); /* zero width first */
 	g_assert_true(lead);
 	g_strfreev(w);
-	w = sm_lit_required_lead("(?<=ab)(?m)(?:close|shut)", &lead); /* zero width first */
-	g_assert_true(lead);
-	g_strfreev(w);
-	w = sm_lit_required_lead("x?(?:raise|bump)", &lead);
+	w = sm_lit_required_lead("x?(?:raise|bump)", &lead, NULL);
 	g_assert_nonnull(w);
 	g_assert_false(lead);
 	g_strfreev(w);
-	w = sm_lit_required_lead("^\\s*close", &lead); /* \s consumes */
+	w = sm_lit_required_lead("^\\s*close", &lead, NULL); /* \s consumes */
 	g_assert_false(lead);
 	g_strfreev(w);
-	w = sm_lit_required_lead("(?:a|b)?解決", &lead);
+	w = sm_lit_required_lead("(?:a|b)?解決", &lead, NULL);
 	g_assert_false(lead);
 	g_strfreev(w);
 }
@@ -198,10 +208,10 @@ static void test_litset(void)
 	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
 	bool over = false;
 
-	g_assert_cmpint(sm_litset_add(s, "close"), ==, 0);
-	g_assert_cmpint(sm_litset_add(s, "解決"), ==, 1);
-	g_assert_cmpint(sm_litset_add(s, "zz"), ==, 2);
-	g_assert_cmpint(sm_litset_add(s, "close"), ==, 0); /* once */
+	g_assert_cmpint(sm_litset_add(s, "close", false), ==, 0);
+	g_assert_cmpint(sm_litset_add(s, "解決", false), ==, 1);
+	g_assert_cmpint(sm_litset_add(s, "zz", false), ==, 2);
+	g_assert_cmpint(sm_litset_add(s, "close", false), ==, 0); /* once */
 	sm_litset_scan(s, t, strlen(t), present, hits, 16, &over);
 	g_assert_true(present[0] && present[1] && !present[2]);
 	g_assert_false(over);
@@ -220,6 +230,21 @@ static void test_litset(void)
 	sm_litset_scan(s, "xx clos", 7, present, NULL, 0, &over);
 	g_assert_false(present[0]);
 	g_array_free(hits, TRUE);
+	sm_litset_free(s);
+	/* a word after \\b counts only where it starts a word of the text */
+	s = sm_litset_new();
+	g_assert_cmpint(sm_litset_add(s, "fix", true), ==, 0);
+	sm_litset_scan(s, "hotfix", 6, present, NULL, 0, &over);
+	g_assert_false(present[0]);
+	sm_litset_scan(s, "a_fix", 5, present, NULL, 0, &over); /* '_' is a word byte */
+	g_assert_false(present[0]);
+	sm_litset_scan(s, "hot-FIX", 7, present, NULL, 0, &over);
+	g_assert_true(present[0]);
+	sm_litset_scan(s, "\xe3\x81\xae" "fix", 6, present, NULL, 0, &over); /* after Japanese */
+	g_assert_true(present[0]);
+	sm_litset_add(s, "fix", false); /* also used without \\b: everywhere */
+	sm_litset_scan(s, "hotfix", 6, present, NULL, 0, &over);
+	g_assert_true(present[0]);
 	sm_litset_free(s);
 }
 
@@ -284,6 +309,51 @@ static void test_anchored(void)
 	sm_relist_clear(&l);
 }
 
+static bool first_only(void *ud, const PCRE2_SIZE *ov)
+{
+	*(size_t *)ud = ov[0];
+	return false;
+}
+
+/* A pattern whose words do not lead is searched within SM_PHRASE_SPAN (256)
+ * bytes around their occurrences when they are few: at the limit the match
+ * is found, one byte past it not (a whole-text search would). */
+static void test_windowed(void)
+{
+	static const char *const pats[] = {"(?:x|y)\\s+(?:fixed|solved)", NULL};
+	sm_relist l;
+	char err[256] = "";
+	GString *t = g_string_new(NULL);
+	int gap;
+
+	g_assert_cmpint(sm_relist_compile(&l, pats, NULL, "phrases", false, err, sizeof(err)), ==,
+			0);
+	g_assert_nonnull(l.req_ids[0]);
+	g_assert_null(l.anch[0]); /* x, y are too short to gate on: fixed/solved, not leading */
+	for (gap = 254; gap <= 256; gap++) {
+		size_t at = (size_t)-1;
+		sm_gate g;
+
+		g_string_truncate(t, 0);
+		while (t->len < 3000)
+			g_string_append(t, "filler text ");
+		g_string_append_c(t, 'x');
+		while (t->len < 3001 + (size_t)gap)
+			g_string_append_c(t, ' ');
+		g_string_append(t, "fixed and more filler text to make it long enough.");
+		sm_gate_init(&g, &l, t->str, t->len);
+		sm_gate_matches(&g, 0, 1, first_only, &at);
+		sm_gate_clear(&g);
+		g_test_message("gap %d", gap);
+		if (gap <= 255) /* "x" 1 + gap spaces: the word is gap + 1 <= 256 bytes after */
+			g_assert_cmpuint(at, ==, 3000);
+		else
+			g_assert_cmpuint(at, ==, (size_t)-1);
+	}
+	g_string_free(t, TRUE);
+	sm_relist_clear(&l);
+}
+
 /* Which list entries get a prefilter: only those without a first code unit,
  * unless the list shares a pool (its scan is made anyway): then all. */
 static void test_relist(void)
@@ -326,5 +396,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lit/japanese_lead", test_japanese_lead);
 	g_test_add_func("/rules_lit/litset", test_litset);
 	g_test_add_func("/rules_lit/anchored", test_anchored);
+	g_test_add_func("/rules_lit/windowed", test_windowed);
 	return g_test_run();
 }

@@ -120,7 +120,7 @@ const char *const sm_def_res_phrases[] = {
 	"(?:\\s+(?:now|here|on\\s+our\\s+(?:end|side)))?\\s*(?:[.!,]|$)",
 	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:the\\s+)?(?:issue|problem)\\s+(?:is|has\\s+been)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b",
 	"\\ball\\s+good\\s+now\\b",
-	"\\b(?:we're|we\\s+are|I'm|I\\s+am)\\s+all\\s+set\\b",
+	"(?<=we're |we are |I'm |I am )all\\s+set\\b(?!\\s+up)",
 	/* English: the case may be closed */
 	"\\b(?:please|kindly|pls|plz)\\s+(?:go\\s+ahead\\s+and\\s+|kindly\\s+|feel\\s+free\\s+to\\s+)?close\\s+(?:out\\s+)?" EN_CASE,
 	"\\bproceed\\s+(?:with\\s+|to\\s+)?clos(?:e|ing)\\s+(?:out\\s+)?" EN_CASE,

@@ -121,6 +121,8 @@ struct sm_litset {
 	GArray *lens;      /* of size_t: word i's length */
 	bool start[256];   /* bytes a word may start with (either case) */
 	uint8_t pair[128 * 128 / 8]; /* ASCII words: their first two bytes, lower case */
+	uint8_t pair_free[128 * 128 / 8]; /* ... of the words that may start inside a word */
+	GArray *free;      /* of uint8_t: word i may start inside a word (no \\b before it) */
 	uint8_t cjk[(0xa000 - 0x3000) / 8]; /* Japanese words: their first character */
 };
 
@@ -158,6 +160,7 @@ sm_litset *sm_litset_new(void)
 	s->words = g_ptr_array_new_with_free_func(g_free);
 	s->next = g_array_new(FALSE, FALSE, sizeof(int));
 	s->lens = g_array_new(FALSE, FALSE, sizeof(size_t));
+	s->free = g_array_new(FALSE, FALSE, sizeof(uint8_t));
 	for (i = 0; i < LIT_BUCKETS; i++)
 		s->head[i] = -1;
 	return s;
@@ -170,22 +173,40 @@ void sm_litset_free(sm_litset *s)
 	g_ptr_array_free(s->words, TRUE);
 	g_array_free(s->next, TRUE);
 	g_array_free(s->lens, TRUE);
+	g_array_free(s->free, TRUE);
 	g_free(s);
 }
 
-int sm_litset_add(sm_litset *s, const char *w)
+/* Word i may start inside a word of the text: its pair goes in pair_free. */
+static void mark_free(sm_litset *s, int i)
+{
+	const char *w = g_ptr_array_index(s->words, i);
+
+	g_array_index(s->free, uint8_t, i) = 1;
+	if ((unsigned char)w[0] < 0x80)
+		set_bit(s->pair_free, ((unsigned)w[0] << 7) | ((unsigned char)w[1] & 0x7f));
+}
+
+int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 {
 	unsigned b;
 	int i;
 	size_t n = strlen(w);
+	uint8_t no = 0;
 
 	for (i = 0; i < (int)s->words->len; i++)
-		if (strcmp(g_ptr_array_index(s->words, i), w) == 0)
+		if (strcmp(g_ptr_array_index(s->words, i), w) == 0) {
+			if (!bounded)
+				mark_free(s, i);
 			return i;
+		}
 	b = bucket((unsigned char)w[0], (unsigned char)w[1]); /* words have >= 2 bytes */
 
 	g_ptr_array_add(s->words, g_strdup(w));
 	g_array_append_val(s->lens, n);
+	g_array_append_val(s->free, no);
+	if (!bounded)
+		mark_free(s, i);
 	g_array_append_val(s->next, s->head[b]);
 	s->head[b] = i;
 	s->start[(unsigned char)w[0]] = true;
@@ -200,6 +221,13 @@ int sm_litset_add(sm_litset *s, const char *w)
 size_t sm_litset_size(const sm_litset *s)
 {
 	return s->words->len;
+}
+
+/* A byte PCRE2's \\b counts as part of a word (no UCP: ASCII letters,
+ * digits and '_'). */
+static bool is_word_byte(unsigned char c)
+{
+	return g_ascii_isalnum(c) || c == '_';
 }
 
 /* ASCII lower case without a call per byte. */
@@ -234,11 +262,18 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 	for (i = 0; i + 1 < len; i++) {
 		const unsigned char *u = (const unsigned char *)t + i;
 		unsigned cp;
+		bool mid = false;
 
 		if (!s->start[u[0]])
 			continue;
 		if (u[0] < 0x80) { /* the first two bytes, lower case, start an ASCII word? */
-			if (u[1] >= 0x80 || !bit(s->pair, ((unsigned)lower_of(u[0]) << 7) | lower_of(u[1])))
+			unsigned pr = ((unsigned)lower_of(u[0]) << 7) | lower_of(u[1] & 0x7f);
+
+			if (u[1] >= 0x80 || !bit(s->pair, pr))
+				continue;
+			/* inside a word of the text only words without \\b before them start */
+			mid = i > 0 && is_word_byte((unsigned char)t[i - 1]);
+			if (mid && !bit(s->pair_free, pr))
 				continue;
 		} else if (len - i < 3 || !(cp = cjk_cp(u)) || !bit(s->cjk, cp - 0x3000)) {
 			continue;
@@ -248,7 +283,8 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 			const char *w = g_ptr_array_index(s->words, k);
 			size_t n = g_array_index(s->lens, size_t, k);
 
-			if (n > len - i || !word_at(t + i, w, n))
+			if (n > len - i || (mid && !g_array_index(s->free, uint8_t, k)) ||
+			    !word_at(t + i, w, n))
 				continue;
 			present[k] = 1;
 			if (hits && hits->len < max_hits) {

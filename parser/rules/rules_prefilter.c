@@ -176,10 +176,13 @@ typedef struct reader {
 	bool consumed;     /* something that matches text was read already */
 	char **best;       /* the best word set so far */
 	bool best_leading; /* every match starts with one of its words */
+	bool after_b;      /* the last item read was \\b */
+	bool run_bounded;  /* the run follows \\b: it starts a word in the text */
+	bool best_bounded;
 } reader;
 
 /* Keep `cand` as the best set when it scores higher; frees the loser. */
-static void consider(reader *r, char **cand, bool leading)
+static void consider(reader *r, char **cand, bool leading, bool bounded)
 {
 	/* a leading set is worth half a character more: its pattern runs
 	 * anchored at the words' occurrences only */
@@ -188,6 +191,7 @@ static void consider(reader *r, char **cand, bool leading)
 		g_strfreev(r->best);
 		r->best = cand;
 		r->best_leading = leading;
+		r->best_bounded = bounded;
 	} else
 		g_strfreev(cand);
 }
@@ -197,7 +201,7 @@ static void flush_run(reader *r)
 	if (r->run->len) {
 		char *w[2] = {r->run->str, NULL};
 
-		consider(r, g_strdupv(w), r->run_leading);
+		consider(r, g_strdupv(w), r->run_leading, r->run_bounded);
 	}
 	g_string_truncate(r->run, 0);
 }
@@ -223,8 +227,10 @@ static size_t literal_step(reader *r, const char *p, size_t i, size_t k)
 
 	if (r->run->len && was_cjk != (k != 0)) /* a word is ASCII or Japanese, never both */
 		flush_run(r);
-	if (!r->run->len)
+	if (!r->run->len) {
 		r->run_leading = !r->consumed;
+		r->run_bounded = r->after_b;
+	}
 	r->consumed = true;
 	if (k) {
 		g_string_append_len(r->run, p + i, (gssize)k);
@@ -245,7 +251,7 @@ static size_t group_step(reader *r, const char *p, size_t i, int *depth)
 	if (!zero_width_group(p, i)) {
 		w = word_group(p, i, &end);
 		if (w && p[end] != '?' && p[end] != '*' && p[end] != '{')
-			consider(r, w, !r->consumed);
+			consider(r, w, !r->consumed, r->after_b);
 		else
 			g_strfreev(w);
 		r->consumed = true;
@@ -254,8 +260,37 @@ static size_t group_step(reader *r, const char *p, size_t i, int *depth)
 	return i + 1;
 }
 
-/* One step at the top level; the next index, or 0 to give up. */
+static size_t top_item(const char *p, size_t i, reader *r, int *depth);
+
+/* Does the item at p[i] match only where the text is not a word character
+ * (\\b; \\s or \\s+, not \\s* or \\s?; ^; a literal space or punctuation),
+ * so that a word right after it starts a word of the text? */
+static bool word_start_before(const char *p, size_t i)
+{
+	char c = p[i];
+	char q = c == '\\' ? p[i + 2] : p[i + 1]; /* a quantifier after the item */
+	bool optional = q == '*' || q == '?' || q == '{';
+
+	if (c == '\\')
+		return p[i + 1] == 'b' || (p[i + 1] == 's' && !optional);
+	if (c == '^')
+		return true;
+	return (unsigned char)c < 0x80 && !g_ascii_isalnum(c) && !optional && c != '_' &&
+	       !strchr("()[]{}?*+|.\\$", c);
+}
+
+/* One step at the top level; the next index, or 0 to give up.  Tracks
+ * whether a word right after this item starts a word of the text. */
 static size_t top_step(const char *p, size_t i, reader *r, int *depth)
+{
+	bool starts = word_start_before(p, i);
+	size_t next = top_item(p, i, r, depth);
+
+	r->after_b = starts;
+	return next;
+}
+
+static size_t top_item(const char *p, size_t i, reader *r, int *depth)
 {
 	char c = p[i];
 	size_t k = cjk_len(p + i);
@@ -316,9 +351,9 @@ static size_t inner_step(const char *p, size_t i, int *depth)
 	}
 }
 
-char **sm_lit_required_lead(const char *pat, bool *leading)
+char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded)
 {
-	reader r = {g_string_new(NULL), false, false, NULL, false};
+	reader r = {g_string_new(NULL), false, false, NULL, false, false, false, false};
 	size_t i = 0;
 	int depth = 0;
 
@@ -339,10 +374,12 @@ char **sm_lit_required_lead(const char *pat, bool *leading)
 	g_string_free(r.run, TRUE);
 	if (leading)
 		*leading = r.best && r.best_leading;
+	if (bounded)
+		*bounded = r.best && r.best_bounded;
 	return r.best;
 }
 
 char **sm_lit_required(const char *pat)
 {
-	return sm_lit_required_lead(pat, NULL);
+	return sm_lit_required_lead(pat, NULL, NULL);
 }

@@ -20,8 +20,10 @@
 typedef struct sm_litset sm_litset;
 sm_litset *sm_litset_new(void);
 void sm_litset_free(sm_litset *s);
-/* Add w (>= 2 bytes; ASCII lower case or Japanese); its index. */
-int sm_litset_add(sm_litset *s, const char *w);
+/* Add w (>= 2 bytes; ASCII lower case or Japanese); its index.  bounded:
+ * the pattern has \\b right before it, so it only counts where it starts a
+ * word of the text (a word added unbounded once is looked for everywhere). */
+int sm_litset_add(sm_litset *s, const char *w, bool bounded);
 size_t sm_litset_size(const sm_litset *s);
 /* Where a word occurs. */
 typedef struct sm_lit_hit {
@@ -41,6 +43,7 @@ typedef struct sm_relist {
 	char ***req;    /* per pattern: sm_lit_required() words, or NULL */
 	int **req_ids;  /* per pattern: their indices in lits, -1 ends; or NULL */
 	bool *lead;     /* per pattern: every match starts with one of its words */
+	bool *bounded;  /* per pattern: \\b stands right before its words */
 	pcre2_code **anch; /* per leading pattern: compiled anchored, else NULL */
 	uint32_t ovmax; /* capture groups + 1 of the pattern with the most */
 	sm_litset *lits;
@@ -82,8 +85,11 @@ void sm_gate_clear(sm_gate *g);
  * The matches of pattern i in the gate's text, in order, non-overlapping, at
  * most max: fn(ud, ovector) for each until it returns false.  A pattern whose
  * words are absent is not run; one whose matches start with its words is run
- * anchored at their occurrences only.  Returns the number of matches.
+ * anchored at their occurrences only; another one within SM_PHRASE_SPAN
+ * bytes before and after each occurrence (a match reaching farther from its
+ * word is not found).  Returns the number of matches.
  */
+#define SM_PHRASE_SPAN 256
 size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
 		       void *ud);
 
@@ -112,8 +118,9 @@ bool sm_relist_any(const sm_relist *l, const char *s, size_t len);
  * every match of pattern source `pat` contains (NULL-terminated, g_strfreev),
  * or NULL when the pattern does not say. */
 char **sm_lit_required(const char *pat);
-/* The same; *leading: every match starts with one of the words. */
-char **sm_lit_required_lead(const char *pat, bool *leading);
+/* The same; *leading: every match starts with one of the words; *bounded:
+ * \\b stands right before them (either may be NULL). */
+char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded);
 /* A text as the prefilters read it (not owned), and whether it holds
  * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
 typedef struct sm_lit_text {

@@ -12,7 +12,9 @@
  * A gate (sm_gate_*) finds a list's words in a text in one pass
  * (rules_litset.c) and runs each pattern only where it can match: not at
  * all when its words are absent, anchored at their occurrences when they
- * lead, over the whole text otherwise.  Limits: GATE_HITS_MAX occurrences
+ * lead, within SM_PHRASE_SPAN bytes around them otherwise (a phrase is
+ * shorter than that on either side of its word), over the whole text when
+ * the occurrences are not all known.  Limits: GATE_HITS_MAX occurrences
  * kept per text and list (beyond, whole-text searches); callers bound the
  * matches per pattern.
  * Owns: the compiled codes and prefilters (sm_relist_clear frees them; a
@@ -85,7 +87,7 @@ static void index_words(sm_relist *l, size_t i)
 		l->lits = sm_litset_new();
 	l->req_ids[i] = g_new(int, n + 1);
 	for (k = 0; k < n; k++)
-		l->req_ids[i][k] = sm_litset_add(l->lits, l->req[i][k]);
+		l->req_ids[i][k] = sm_litset_add(l->lits, l->req[i][k], l->bounded[i]);
 	l->req_ids[i][n] = -1;
 }
 
@@ -105,6 +107,7 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 	l->req = g_new0(char **, n + 1);
 	l->req_ids = g_new0(int *, n + 1);
 	l->lead = g_new0(bool, n + 1);
+	l->bounded = g_new0(bool, n + 1);
 	l->anch = g_new0(pcre2_code *, n + 1);
 	for (i = 0; i < n; i++) {
 		l->re[i] = compile_one(pats[i], where, key, i, need_sr, err, errlen);
@@ -113,7 +116,7 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 			sm_relist_clear(l);
 			return -1;
 		}
-		l->req[i] = sm_lit_required_lead(pats[i], &l->lead[i]);
+		l->req[i] = sm_lit_required_lead(pats[i], &l->lead[i], &l->bounded[i]);
 		if (!first_unit(l->re[i])) /* else PCRE2's own first-character search */
 			index_words(l, i);
 		if (l->lead[i]) { /* JIT does not take PCRE2_ANCHORED at match time */
@@ -149,6 +152,7 @@ void sm_relist_clear(sm_relist *l)
 	g_free(l->req);
 	g_free(l->req_ids);
 	g_free(l->lead);
+	g_free(l->bounded);
 	if (!l->lits_shared)
 		sm_litset_free(l->lits);
 	memset(l, 0, sizeof(*l));
@@ -222,7 +226,7 @@ void sm_relist_share(sm_relist *l, sm_litset *pool)
 			continue;
 		}
 		for (k = 0; l->req[i][k]; k++)
-			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k]);
+			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k], l->bounded[i]);
 	}
 }
 
@@ -339,6 +343,45 @@ static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 	return n;
 }
 
+/* Do the windows around the pattern's word occurrences cover less than the
+ * text (so that searching them is cheaper than one search over it)? */
+static bool few_words(const sm_gate *g, size_t i)
+{
+	size_t k, n = 0, budget = g->len / SM_PHRASE_SPAN;
+
+	for (k = 0; k < g->hits->len && n <= budget; k++)
+		if (is_word_of(g->l->req_ids[i], g_array_index(g->hits, sm_lit_hit, k).word))
+			n++;
+	return n <= budget;
+}
+
+/* Around each occurrence of the pattern's words: from SM_PHRASE_SPAN bytes
+ * before it to SM_PHRASE_SPAN bytes after it, in order. */
+static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
+		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
+{
+	size_t k, n = 0, next = g->from;
+
+	for (k = 0; k < g->hits->len && n < max; k++) {
+		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
+		size_t from = h->pos > SM_PHRASE_SPAN ? h->pos - SM_PHRASE_SPAN : 0;
+		size_t end = g->len - h->pos > SM_PHRASE_SPAN ? h->pos + SM_PHRASE_SPAN : g->len;
+		PCRE2_SIZE *ov;
+
+		if (from < next)
+			from = next;
+		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
+		    pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, NULL) < 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(md);
+		n++;
+		next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (!fn(ud, ov))
+			break;
+	}
+	return n;
+}
+
 size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
 		       void *ud)
 {
@@ -350,8 +393,12 @@ size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, co
 	if (!g->md)
 		g->md = pcre2_match_data_create(g->l->ovmax, NULL);
 	md = g->md;
-	if (g->present && g->l->req_ids[i] && g->l->anch[i] && !g->overflow)
-		return anchored(g, i, md, max, fn, ud);
+	if (g->present && g->l->req_ids[i] && !g->overflow) {
+		if (g->l->anch[i])
+			return anchored(g, i, md, max, fn, ud);
+		if (few_words(g, i)) /* else one search over the text is cheaper */
+			return windowed(g, i, md, max, fn, ud);
+	}
 	while (n < max && from <= g->len &&
 	       pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
