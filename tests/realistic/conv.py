@@ -11,7 +11,8 @@ only, deterministic (seeded; no clock).  The date is fixed by --now
 Each case is a customer's new text put into one of the mail shapes support
 actually receives: Outlook's Japanese and English header blocks (with and
 without the underscore rule), Gmail's and iPhone's attributions in both
-languages, HTML replies (Outlook divRplyFwdMsg, Gmail gmail_quote) and deep
+languages, HTML replies (Outlook divRplyFwdMsg, Gmail gmail_quote), HTML-only
+mail from Outlook for Windows (its bordered 差出人:/From: block), and deep
 threads (five and more quoted levels whose old text says other things:
 resolved, raise to Sev A, クローズしてください).  Only the newest text may
 decide.
@@ -68,6 +69,32 @@ def html_alt(subject, text, html, extra=()):
                    % (b, ct, base64.encodebytes(body.replace("\n", "\r\n").encode()).decode()))
     out.append("--%s--\n" % b)
     return "".join(out)
+
+
+def html_only(subject, html, charset="utf-8", extra=()):
+    data = base64.encodebytes(html.replace("\n", "\r\n").encode(charset)).decode()
+    return headers(subject, 'text/html; charset="%s"' % charset, extra) + \
+        "Content-Transfer-Encoding: base64\n\n" + data
+
+
+def outlook_desktop_html(new, ja=True):
+    """Outlook for Windows (Word HTML): the reply header is a bordered div with
+    <b>From:</b> / <b>差出人:</b> lines, no id to find it by."""
+    esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    paras = "".join('<p class="MsoNormal">%s<o:p></o:p></p>\n' % (esc(l) or "&nbsp;") for l in new.split("\n"))
+    if ja:
+        head = ("<b>差出人:</b> Microsoft サポート &lt;supportmail@microsoft.com&gt;<br>\n<b>送信日時:</b> "
+                "2024年12月9日 18:00<br>\n<b>宛先:</b> 佐藤 花子<br>\n<b>件名:</b> RE: [SR#%s]" % SR)
+        old = esc(SUP_JA + "\n> " + DEEP_OLD[0] + "\n> " + DEEP_OLD[1]).replace("\n", "<br>\n")
+    else:
+        head = ("<b>From:</b> Microsoft Support &lt;supportmail@microsoft.com&gt;<br>\n<b>Sent:</b> Monday, "
+                "December 9, 2024 6:00 PM<br>\n<b>To:</b> Hanako Sato<br>\n<b>Subject:</b> RE: TrackingID#%s" % SR)
+        old = esc(SUP_EN + "\n> " + DEEP_OLD[2] + "\n> " + DEEP_OLD[3]).replace("\n", "<br>\n")
+    return ('<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta charset="utf-8"></head>'
+            '<body lang="JA"><div class="WordSection1">\n%s<p class="MsoNormal">&nbsp;</p>\n'
+            '<div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0mm 0mm 0mm">\n'
+            '<p class="MsoNormal">%s</p>\n</div>\n<p class="MsoNormal">%s</p>\n</div></body></html>\n'
+            % (paras, head, old))
 
 
 def add(name, eml, expect="deliver", sr=SR, resolution=False, why="", **ext):
@@ -666,10 +693,29 @@ def sr_subjects():
     return n
 
 
+def html_only_cases():
+    """HTML-only mail from Outlook for Windows: the history is found by its header lines."""
+    cases = [
+        ("解決しました。本件クローズをお願いいたします。", True, "deliver", True),
+        ("まだ解決していません。ログを添付します。", True, "deliver", False),
+        ("重要度を A に引き上げてください。", True, "reject", False),
+        ("承知しました。", True, "deliver", False),
+        ("The issue no longer occurs. You may close the case.", False, "deliver", True),
+        ("Please do not close the case yet.", False, "deliver", False),
+        ("Please escalate this case to Sev A.", False, "reject", False),
+        ("Noted, thanks.", False, "deliver", False),
+    ]
+    for i, (new, ja, expect, res) in enumerate(cases):
+        subj = SUBJ_JA if ja else SUBJ_EN
+        add("html_outlook_%02d" % i, html_only(subj, outlook_desktop_html(new, ja)), expect=expect,
+            resolution=res, why="HTML-only Outlook reply (history: the bordered header block): " + new[:40])
+    return len(cases)
+
+
 def main(argv):
     out = argv[1]
     os.makedirs(out, exist_ok=True)
-    n = resolution() + severity() + sr_subjects()
+    n = resolution() + severity() + sr_subjects() + html_only_cases()
     for name, eml, lab in OUT:
         with open(os.path.join(out, name + ".eml"), "w", encoding="utf-8", newline="\n") as f:
             f.write(eml)
