@@ -124,6 +124,42 @@ static void test_recipient_forms(void)
 	sm_policy_unref(p);
 }
 
+#define RCPT "recipients = [\"support@example.com\"];\n"
+
+static void ok(const char *text)
+{
+	char *e = load(text);
+
+	g_assert_cmpstr(e, ==, "");
+	g_free(e);
+}
+
+/* The scanner workers' keys at and past their limits; a worker's share of
+ * max_scan_memory; the inet: allow-list's forms. */
+static void test_workers_and_sessions(void)
+{
+	ok(RCPT "milter: { scan_workers = 1; max_scan_memory = 134217728; };\n");
+	ok(RCPT "milter: { scan_workers = 256; max_scan_memory = 34359738368L; };\n");
+	expect_error(RCPT "milter: { scan_workers = 0; };\n", "scan_workers");
+	expect_error(RCPT "milter: { scan_workers = 257; };\n", "scan_workers");
+	/* 128 MiB per worker at least: 2 x 128 MiB fits, one byte less does not */
+	ok(RCPT "milter: { scan_workers = 2; max_scan_memory = 268435456; };\n");
+	expect_error(RCPT "milter: { scan_workers = 2; max_scan_memory = 268435455; };\n",
+		     "each worker would get 127 MiB");
+	expect_error(RCPT "milter: { max_scan_memory = 134217727; };\n", "max_scan_memory");
+	ok(RCPT "milter: { worker_messages = 1; worker_deadline = 1; worker_kills = 1; "
+		"max_sessions = 1; session_grace = 1; drain_timeout = 0; };\n");
+	expect_error(RCPT "milter: { worker_deadline = 0; };\n", "worker_deadline");
+	expect_error(RCPT "milter: { worker_kills = 101; };\n", "worker_kills");
+	expect_error(RCPT "milter: { max_sessions = 0; };\n", "max_sessions");
+	ok(RCPT "milter: { allow = [ \"127.0.0.1\", \"10.0.0.0/8\", \"0.0.0.0/0\", \"::1\", "
+		"\"2001:db8::/128\" ]; run_as_root = true; };\n");
+	expect_error(RCPT "milter: { allow = [ \"10.0.0.0/33\" ]; };\n", "'10.0.0.0/33'");
+	expect_error(RCPT "milter: { allow = [ \"2001:db8::/129\" ]; };\n", "'2001:db8::/129'");
+	expect_error(RCPT "milter: { allow = [ \"mta.example.com\" ]; };\n", "not an address");
+	expect_error(RCPT "milter: { allow = [ \"10.0.0.1/\" ]; };\n", "not an address");
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -132,5 +168,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/conf/limits_at_edges", test_limits_at_edges);
 	g_test_add_func("/conf/shipped_config", test_shipped_config);
 	g_test_add_func("/conf/recipient_forms", test_recipient_forms);
+	g_test_add_func("/conf/workers_and_sessions", test_workers_and_sessions);
 	return g_test_run();
 }
