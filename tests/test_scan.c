@@ -657,6 +657,8 @@ static void test_names(void)
 	sm_result_free(r);
 	sm_policy_unref(p);
 	g_free(m);
+}
+
 /* A message that cannot be parsed: policy.on_unparseable, never a tempfail,
  * and not the milter's failure. */
 static void test_unparseable(void)

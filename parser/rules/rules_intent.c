@@ -20,7 +20,6 @@
  * per pattern, SM_CLAUSE_WINDOW bytes of context per match.  Owns nothing.
  */
 #include "rules_priv.h"
-#include "re.h"
 
 #include <glib.h>
 #include <string.h>
