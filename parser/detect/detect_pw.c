@@ -25,6 +25,7 @@
  * look-ahead after a keyword at most LOOK_MAX bytes, max_hits.
  */
 #include "detect_int.h"
+#include "re.h"
 
 #include <stdio.h>
 
@@ -501,7 +502,7 @@ static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
 			continue;
 		md = pcre2_match_data_create_from_pattern(c[i], NULL);
 		while (off < v->len &&
-		       pcre2_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+		       sm_re_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
 			det_span sp;
 
 			ov = pcre2_get_ovector_pointer(md);
