@@ -182,7 +182,7 @@ demo: deps
 # that needs no daemon, MTA, sanitizer or valgrind.
 TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR)
 FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
-	tests/realistic.t tests/hostile.t
+	tests/realistic.t tests/hostile.t tests/detection.t
 T          ?=
 
 check: deps
