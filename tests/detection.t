@@ -34,12 +34,6 @@ NOW = "2024-12-10"
 
 # Known gaps by class (issue 13): removed one by one as each class works.
 TODO = {
-    "pw_sentence": "plain-word values after a keyword are refused as prose",
-    "pw_nextline": "the value alone on the line after a 'password is below' sentence",
-    "pw_table": "Outlook/Word table cells wrapped in p/span/o:p break keyword-cell pairing",
-    "pw_near": "mechanism names, field labels and usage placeholders taken as values",
-    "cmd": "no catalogue of command-line password flags",
-    "config": "no key-value reader for every configuration syntax",
     "card": "cards without keyword in irregular groupings",
     "propagation": "a value found once is not masked elsewhere",
     "hostile": "a text part with a few NULs is read as binary",

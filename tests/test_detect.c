@@ -368,7 +368,9 @@ static void test_password_columns(void)
 	expect_none("not the whole cell", "user,パスワード有効期限\nadmin,20241118x\n", "password");
 	expect_none("keyword in prose", "パスワード, ユーザー名ともに変更していません\nadmin,Zz9#notvalue\n",
 		    "password");
-	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
+	expect_none("table ended", "user,password\n\n\nadmin,Xk9#mP2qLz\n", "password");
+	/* Outlook writes each CSV line as a paragraph: a blank line between rows */
+	expect_value("paragraph rows", "user,password\n\nadmin,Xk9#mP2qLz\n", "password", "Xk9#mP2qLz");
 	expect_none("test report", "Suite,Pass,Fail\nSense,120,3\nNetwork,98,0\n", "password");
 	expect_none("rows of labels", "項目\t設定値\nパスワード\t(別送)\nDB01\t192.168.0.10\nSQL-Srv2\tx\n",
 		    "password");

@@ -66,7 +66,8 @@ enum {
 	LIT_SHA, LIT_CHAIN, LIT_MS, LIT_PSEXEC, LIT_PSEXEC_LO, LIT_AUTHZ, LIT_CURL,
 	LIT_NETUSER, LIT_NETUSER_UP, LIT_SQLCMD, LIT_SQLCMD_UP, LIT_JOHO, LIT_CRED,
 	LIT_GH, LIT_GHPAT, LIT_XOX, LIT_AIZA, LIT_MYSQL, LIT_BITLOCKER, LIT_KAIFUKU, LIT_RECOVERY,
-	LIT_ACCOUNT_JA, LIT_SSHPASS,
+	LIT_ACCOUNT_JA, LIT_SSHPASS, LIT_LDAP, LIT_SCHTASKS, LIT_WINRS, LIT_LOGIN, LIT_SMB,
+	LIT_SLASH_V, LIT_SLASH_VU, LIT_KEYCONTENT, LIT_SHUYOU,
 	N_LIT
 };
 #define LIT(x) (1ULL << (x))
@@ -137,9 +138,22 @@ struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errl
 void det_password_kw_free(struct det_kw *kw);
 /* The password value after a keyword at [ks, ke), if any, into *out (detect_pw.c). */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
-/* Would the password detector take v[0, n) as an unquoted value after
- * "keyword:" (one token, not a placeholder, prose or plain word)? */
-bool det_password_looks_secret(const char *v, size_t n);
+/* The value after a key whose name glues a password keyword to other
+ * letters (cpassword, passout: det_cred_ident), in key syntaxes only. */
+bool det_password_key_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
+/* A credential key name around the stem at t[i] (detect_key.c): its span. */
+bool det_cred_ident(const char *t, size_t len, size_t i, size_t *is, size_t *ie);
+/* The catalogue of fixed forms (detect_cmd.c): values appended to spans. */
+void det_cmd_forms(const sm_view *v, uint64_t lits, GArray *spans);
+/* Would the password detector take t[s, e) as an unquoted value after
+ * "keyword:" (one token, not a placeholder, prose, label or reference)? */
+bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);
+
+/* The value judgement (detect_value.c): is t[s, e) a password value?  The
+ * text after e on its line is read too (prose, references, labels). */
+#define VALUE_MAX 128
+enum { DV_QUOTED = 1, DV_STRICT = 2 };
+bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags);
 /* Values in the table column under a header cell [ks, ke) holding a password
  * keyword, appended to spans (detect_col.c); the bytes read are taken from
  * *budget, and nothing is read once it is spent. */

@@ -181,7 +181,11 @@ static const struct {
 	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 1}, [LIT_BITLOCKER] = {"itLocker", 1},
 	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
 	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 8}
-	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2},
+	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
+	[LIT_SCHTASKS] = {"schtasks", 2}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 1},
+	[LIT_SMB] = {"client", 1}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
+	[LIT_KEYCONTENT] = {"Key Content", 1},
+	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */
@@ -354,10 +358,18 @@ static void pw_hit(pass *ps, size_t i)
 
 	if (i < ps->pw_next)
 		return; /* inside the value or keyword just taken */
-	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at)))
-		return;
 	if (!ps->out->pw_spans)
 		ps->out->pw_spans = g_array_new(FALSE, FALSE, sizeof(det_span));
+	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at))) {
+		size_t is, ie; /* a key that glues a keyword to other letters: cpassword */
+
+		if (det_cred_ident(ps->t, ps->len, i, &is, &ie) &&
+		    det_password_key_value(ps->t, ps->len, is, ie, &sp)) {
+			g_array_append_val(ps->out->pw_spans, sp);
+			ps->pw_next = sp.e;
+		}
+		return;
+	}
 	if (det_password_value(ps->t, ps->len, at, at + l, &sp)) {
 		g_array_append_val(ps->out->pw_spans, sp);
 		ps->pw_next = sp.e;

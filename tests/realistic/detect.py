@@ -273,7 +273,6 @@ def cmd_lines():
         ("url_git", "clone.sh", "git clone https://deploy:{v}@git.contoso.local/infra/scripts.git", ["word_digits", "complex_url", "word"], ["git.contoso.local"]),
         ("url_empty_user", "clone.sh", "https://:{v}@dev.azure.contoso.local/org/_git/repo", ["word_digits", "complex_url"], ["dev.azure.contoso.local"]),
         ("url_ftp", "ftp.txt", "ftp://backup:{v}@ftp.contoso.local/daily/", ["word_digits", "complex_url", "word"], ["ftp.contoso.local"]),
-        ("runas_savecred_no", "rs.cmd", "echo {v}| runas /user:CONTOSO\\admin cmd", ["word_digits", "complex"], ["runas"]),
     ]
 
 
