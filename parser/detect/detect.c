@@ -217,6 +217,18 @@ bool det_mynumber_valid(const char *d)
 
 /* ------------------------------------------------------------ the set */
 
+bool sm_detectors_propagates(const sm_detectors *s, unsigned i)
+{
+	const det *d;
+
+	if (!s || i >= s->dets->len)
+		return false;
+	d = g_ptr_array_index(s->dets, i);
+	return d->info.action == SM_ACT_MASK &&
+	       (d->kind == K_PASSWORD || d->kind == K_CLOUD ||
+		(d->kind == K_CUSTOM && d->mask != SM_MASK_DIGITS_KEEP4));
+}
+
 size_t sm_detectors_count(const sm_detectors *s)
 {
 	return s ? s->dets->len : 0;

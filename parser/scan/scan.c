@@ -86,6 +86,8 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 			sm_scan_mark_strip(s, idx,
 					   "it contains confidential data that cannot be masked in place");
 	}
+	if (!s->limit)
+		sm_scan_prop_part(s, idx, html, edits);
 	g_array_free(edits, TRUE);
 	sm_scan_bytes_free(p, d); /* masks are written: the rules read only the view's text */
 	sm_scan_keep_view(s, p, v);

@@ -31,6 +31,8 @@ typedef struct scan {
 	bool limit;             /* a limit decided */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;
+	GArray *prop;           /* values to propagate (scan_prop.c), or NULL */
+	GArray *prop_parts;     /* the text parts and their first-pass masks, or NULL */
 } scan;
 
 /* ---- scan_span.c: the bottom level */
@@ -84,6 +86,22 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
+
+/* ---- scan_prop.c: value propagation.  A masked value of a propagating
+ * detector (hit h of view v) is remembered; a text part's first-pass masks
+ * are recorded; after every part, each value's other occurrences are masked
+ * in the recorded parts and then in the Subject (`masked`: the first pass's
+ * encoded Subject or NULL, freed or returned). */
+void sm_scan_prop_add(scan *s, const sm_view *v, const sm_hit *h);
+void sm_scan_prop_part(scan *s, guint idx, bool html, const GArray *edits);
+void sm_scan_propagate(scan *s);
+char *sm_scan_prop_subject(scan *s, char *masked);
+void sm_scan_prop_free(scan *s);
+
+/* ---- scan_hdr.c: a header value with the detectors' hits and `extra` hits
+ * (in the view of utf8 built by sm_view_new_utf8) masked, encoded; NULL if
+ * nothing changed.  No findings. */
+char *sm_scan_header_mask(scan *s, const char *utf8, const GArray *extra);
 
 /* ---- scan_message.c: a message carried inside a part of the outer one (a
  * base64 message/rfc822, an .eml, a uuencoded file), scanned as a message of

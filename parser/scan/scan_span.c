@@ -194,8 +194,10 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		hit_finding(s, p, v, h, act);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
-		if (act == SM_ACT_MASK)
+		if (act == SM_ACT_MASK) {
 			g_array_append_val(mask, *h);
+			sm_scan_prop_add(s, v, h);
+		}
 	}
 	if (mask->len && !s->limit)
 		sm_rewrite_edits(v, mask, edits);

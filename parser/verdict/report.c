@@ -30,6 +30,8 @@ static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
 		sm_json_kstr(j, "preview", f->preview ? f->preview : "");
 		if (fingerprints && f->fingerprint[0])
 			sm_json_kstr(j, "fingerprint", f->fingerprint);
+		if (f->propagated)
+			sm_json_kbool(j, "propagated", true);
 		sm_json_obj_end(j);
 	}
 	sm_json_arr_end(j);

@@ -21,6 +21,7 @@ typedef struct sm_finding {
 	char *preview;       /* masked, never the value (owned) */
 	char fingerprint[17];
 	char *reply;         /* reply text if this finding rejects (owned or NULL) */
+	bool propagated;     /* the value found elsewhere in the message (scan_prop.c) */
 } sm_finding;
 
 typedef struct sm_splice {
