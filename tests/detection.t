@@ -34,7 +34,6 @@ NOW = "2024-12-10"
 
 # Known gaps by class (issue 13): removed one by one as each class works.
 TODO = {
-    "card": "cards without keyword in irregular groupings",
     "hostile": "a text part with a few NULs is read as binary",
     "onb_base64": "base64 (certutil, bare blocks) is not decoded before detection",
     "onb_binary": "binary attachments are not scanned for strings",

@@ -177,8 +177,20 @@ static bool seen_src(const GArray *ranges, size_t a, size_t z)
 /* Record the findings of hits in view v whose source starts in [own_a,
  * own_z) (a window owns only its middle), skipping those at source bytes in
  * `seen` (what an earlier view found), and append the mask edits to edits. */
+/* The source bytes [a, z) are ASCII digits, spaces and hyphens: a number
+ * every reading of the part reads alike (its first reading judged it). */
+static bool ascii_number(const sm_view *v, size_t a, size_t z)
+{
+	if (!v->src || z > v->src_len)
+		return false;
+	for (size_t i = a; i < z; i++)
+		if (!g_ascii_isdigit(v->src[i]) && v->src[i] != ' ' && v->src[i] != '-')
+			return false;
+	return z > a;
+}
+
 static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
-		      const GArray *seen, size_t own_a, size_t own_z, GArray *edits)
+		      const GArray *seen, bool alt, size_t own_a, size_t own_z, GArray *edits)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	guint i;
@@ -191,6 +203,9 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		sm_view_src_range(v, h->start, h->end, &a, &z);
 		if (a < own_a || a >= own_z || (seen && seen_src(seen, a, z)))
 			continue;
+		if (alt && ascii_number(v, a, z))
+			continue; /* another reading lost the words around a number (an SR's
+				     case wording): the first reading's judgement stands */
 		hit_finding(s, p, v, h, act);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
@@ -306,7 +321,7 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 		}
 		alt = view_of(s, p, src, len, &alts[k], false);
 		ahits = detect(s, p, alt);
-		take_hits(s, idx, p, alt, ahits, seen, own_a, own_z, edits);
+		take_hits(s, idx, p, alt, ahits, seen, true, own_a, own_z, edits);
 		add_seen(seen, alt, ahits);
 		g_array_free(ahits, TRUE);
 		sm_view_free(alt);
@@ -331,14 +346,14 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 	sm_view *v = view_of(s, p, src, len, cs, html);
 	GArray *hits = detect(s, p, v);
 
-	take_hits(s, idx, p, v, hits, NULL, own_a, own_z, edits);
+	take_hits(s, idx, p, v, hits, NULL, false, own_a, own_z, edits);
 	if (html && !s->limit) {
 		sm_view *raw = view_of(s, p, src, len, cs, false);
 		GArray *rhits = detect(s, p, raw);
 		GArray *seen = src_ranges(v, hits);
 
 		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
-			take_hits(s, idx, p, raw, rhits, seen, own_a, own_z, edits);
+			take_hits(s, idx, p, raw, rhits, seen, false, own_a, own_z, edits);
 		else if (rhits->len)
 			sm_scan_mark_strip(s, idx, "it contains confidential data in its markup");
 		g_array_free(seen, TRUE);
