@@ -184,11 +184,14 @@ TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR
 FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
 	tests/realistic.t tests/hostile.t tests/detection.t
 T          ?=
+# prove runs as many scripts at a time as there are cores (each picks free ports and private
+# directories); PROVE_RULES can hold --rules for prove when one must run alone.
+PROVE_RULES ?=
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),,san-build)
+	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
 	@chmod +x tests/*.t 2>/dev/null || true
-	$(TEST_ENV) prove -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
+	$(TEST_ENV) prove -j$(shell nproc) $(PROVE_RULES) -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
 
 check-fast: $(BIN) $(TEST_BIN)
 	@chmod +x tests/*.t 2>/dev/null || true
@@ -254,6 +257,11 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
+# null-milter sets TCP_NODELAY on an inet: listener with the daemon's own code.
+$(BUILD)/bench/null_milter: tests/bench/null_milter.c milter/daemon/sockopt.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) -Imilter/daemon $(LDFLAGS) -o $@ $^ $(LIBS)
+
 # The whole tree again with ASan+UBSan, in its own build directory.
 san-build:
 	$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) OPT='-O1 -g' \
@@ -288,4 +296,4 @@ fuzz:
 		sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
 # Generated header dependencies of every object and program built above.
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*-cache/*' 2>/dev/null)

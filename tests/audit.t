@@ -40,24 +40,6 @@ def conf_with(name, *subs):
     return d, path
 
 
-def miltertest(d, script, prefix, **defs):
-    args = ["miltertest", "-D", "sock=unix:" + d.sock, "-D", "dir=" + smtest.HERE]
-    for k, v in defs.items():
-        args += ["-D", "%s=%s" % (k, v)]
-    args += ["-s", os.path.join(smtest.HERE, script)]
-    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
-    fails = 0
-    for line in p.stdout.decode("utf-8", "replace").splitlines():
-        if line.startswith("ok "):
-            t.ok(True, prefix + ": " + line[3:])
-        elif line.startswith("FAIL "):
-            t.ok(False, prefix + ": " + line[5:])
-            fails += 1
-        elif not (" passed, " in line and line.endswith(" failed")):
-            t.diag(line)
-    t.ok(p.returncode == 0 and not fails, prefix + ": miltertest exit 0")
-
-
 def tempfail_expect(path):
     with open(path, "w") as f:
         f.write("action=tempfail\ncode=451\nxcode=4.3.0\ntext=%s\n" % FAILURE_REPLY)
@@ -89,12 +71,12 @@ try:
 
     def full_default(d):
         ex = tempfail_expect(os.path.join(dd, "tempfail.expect"))
-        miltertest(d, "message.lua", "audit log full", eml=card, expect=ex, label="card")
+        smtest.miltertest_tap(t, d.sock, "message.lua", "audit log full", eml=card, expect=ex, label="card")
         t.ok("audit record not written; tempfail" in d.logtext(),
              "audit log full: the tempfail is logged with its reason")
         t.ok("No space left on device" in d.logtext(),
              "audit log full: the write error is logged")
-        miltertest(d, "unrelated.lua", "audit log full, unrelated mail")
+        smtest.miltertest_tap(t, d.sock, "unrelated.lua", "audit log full, unrelated mail")
     with_daemon("audit log full", conf, full_default)
 
     # 2. audit log full, audit_failure = accept: the normal verdict
@@ -105,7 +87,7 @@ try:
         e = smtest.Expect(conf, card, dd, "card")
         ex = e.write(os.path.join(dd, "card.expect"))
         t.ok(e.delivered and e.body is not None, "--test masks the card message")
-        miltertest(d, "message.lua", "audit_failure = accept", eml=card, expect=ex,
+        smtest.miltertest_tap(t, d.sock, "message.lua", "audit_failure = accept", eml=card, expect=ex,
                    label="card")
         t.ok("audit log: write failed" in d.logtext(),
              "audit_failure = accept: the write error is still logged")
@@ -125,7 +107,7 @@ try:
         t.ok(e.action == "accept" and
              ("X-Support-Scan", "incomplete (limit exceeded)") in e.added,
              "--test: accepted, X-Support-Scan: incomplete (limit exceeded)")
-        miltertest(d, "message.lua", "on_limit = accept", eml=big, expect=ex, label="big")
+        smtest.miltertest_tap(t, d.sock, "message.lua", "on_limit = accept", eml=big, expect=ex, label="big")
         with open(os.path.join(dd, "audit.log")) as f:
             t.ok('"action":"accept"' in f.read(), "on_limit = accept: audited as accept")
     with_daemon("on_limit = accept", conf, limit_accept)

@@ -39,30 +39,6 @@ def cleanup():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def miltertest_args(script, **defs):
-    args = ["miltertest", "-D", "sock=unix:" + d.sock, "-D", "dir=" + smtest.HERE]
-    for k, v in defs.items():
-        args += ["-D", "%s=%s" % (k, v)]
-    return args + ["-s", os.path.join(smtest.HERE, script)]
-
-
-def miltertest(script, **defs):
-    p = subprocess.run(miltertest_args(script, **defs), stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=120)
-    out = p.stdout.decode("utf-8", "replace").splitlines()
-    summary = False
-    for line in out:
-        if line.startswith("ok "):
-            t.ok(True, script + ": " + line[3:])
-        elif line.startswith("FAIL "):
-            t.ok(False, script + ": " + line[5:])
-        elif " passed, " in line and line.endswith(" failed"):
-            summary = line.split()[2] == "0"
-        else:
-            t.diag(line)
-    t.ok(p.returncode == 0 and summary, script + ": miltertest exit 0 and no failure")
-
-
 def write_message(path, subject, body):
     with open(path, "w") as f:
         f.write("From: Taro Yamada <taro@example.co.jp>\nTo: supportmail@microsoft.com\n"
@@ -80,7 +56,7 @@ try:
                           "Hello,\nplease see the log.\n")
     ex = smtest.Expect(conf, small, tmp, "small").write(os.path.join(tmp, "small.expect"))
     # 20 chunks of 60 lines of 1000 bytes: 1.2 MB, about 7.4 MB to scan
-    miltertest("overlimit.lua", chunks=20, eml=small, expect=ex)
+    smtest.miltertest_tap(t, d.sock, "overlimit.lua", chunks=20, eml=small, expect=ex)
     log = d.logtext()
     t.ok("more than milter.max_scan_memory" in log and "tempfail" in log,
          "log: the message needs more than milter.max_scan_memory; tempfail")
@@ -88,7 +64,7 @@ try:
 
     card = sorted(m for m in smtest.corpus_messages() if "_card_" in m)[0]
     exc = smtest.Expect(conf, card, tmp, "card").write(os.path.join(tmp, "card.expect"))
-    par = [subprocess.Popen(miltertest_args("multi.lua", eml=card, expect=exc, eml2=small,
+    par = [subprocess.Popen(smtest.miltertest_args(d.sock, "multi.lua", eml=card, expect=exc, eml2=small,
                                             expect2=ex),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
            for _ in range(8)]

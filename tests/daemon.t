@@ -64,13 +64,8 @@ def read_pid(path):
 
 
 def miltertest(sock, script, **defs):
-    args = ["miltertest", "-D", "sock=unix:" + sock, "-D", "dir=" + smtest.HERE]
-    for k, v in defs.items():
-        args += ["-D", "%s=%s" % (k, v)]
-    p = subprocess.run(args + ["-s", os.path.join(smtest.HERE, script)],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    out = p.stdout.decode("utf-8", "replace")
-    return p.returncode == 0 and out.rstrip().endswith(" 0 failed"), out
+    rc, lines, summary = smtest.miltertest_run(sock, script, timeout=60, **defs)
+    return rc == 0 and summary, "\n".join(lines)
 
 
 def write_expect(path, **kv):

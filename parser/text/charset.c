@@ -1,6 +1,8 @@
 /*
- * charset.c - part bytes to UTF-8 with a map back; masks written in the
- * part's own charset (charset.h).
+ * charset.c - part bytes to UTF-8 with a map back (charset.h): the tables,
+ * the stepping decoders and decoding.  Choosing the decoder is in
+ * charset_label.c (declared labels) and charset_guess.c (undeclared or lying
+ * ones); writing masks in the part's own charset is in charset_rewrite.c.
  *
  * One stepping function per charset family decodes one character (or one
  * escape sequence) at a time; decoding and rewriting both use it, so the map
@@ -15,26 +17,14 @@
  * a GOnce, so decoding is thread-safe.
  */
 #include "charset.h"
+#include "charset_impl.h"
 #include "utf7.h"
 
-#include "utf8.h"
 #include "fold.h"
 
 #include <errno.h>
 #include <iconv.h>
 #include <string.h>
-
-#define NOCHAR SM_CS_NOCHAR
-
-enum { M_ASCII = 0, M_JIS208, M_KANA, M_JIS212, M_OTHER94 };
-
-typedef struct cstate {
-	int mode;
-	bool so;         /* SO (0x0E) shifted to half-width kana (CP50221) */
-	uint8_t esc[4];  /* the designation that set `mode`, re-emitted after an ASCII edit */
-	uint8_t esc_len;
-	sm_utf7_state u7;
-} cstate;
 
 /* ------------------------------------------------------------------ tables */
 
@@ -85,6 +75,11 @@ static const gunichar *cp932(void)
 	return once.retval;
 }
 
+void sm_cs_load_cp932(void)
+{
+	cp932_table = (gunichar *)cp932();
+}
+
 /* JIS X 0208 row/cell bytes (0x21-0x7e each) through Shift_JIS to Unicode. */
 static gunichar jis208(uint8_t c1, uint8_t c2)
 {
@@ -117,7 +112,7 @@ static gunichar jis212(uint8_t c1, uint8_t c2)
 static GHashTable *sbcs_tables;
 static GMutex sbcs_lock;
 
-static const gunichar *sbcs_table(const char *name)
+const gunichar *sm_cs_sbcs_table(const char *name)
 {
 	gunichar *t;
 	iconv_t cd;
@@ -161,7 +156,7 @@ static size_t step_utf8(const uint8_t *s, size_t len, size_t i, gunichar *c)
 	return g_utf8_skip[s[i]];
 }
 
-static size_t step_cp932(const uint8_t *s, size_t len, size_t i, gunichar *c)
+size_t sm_cs_step_cp932(const uint8_t *s, size_t len, size_t i, gunichar *c)
 {
 	uint8_t b = s[i];
 
@@ -185,7 +180,7 @@ static size_t step_cp932(const uint8_t *s, size_t len, size_t i, gunichar *c)
 	return 1;
 }
 
-static size_t step_eucjp(const uint8_t *s, size_t len, size_t i, gunichar *c)
+size_t sm_cs_step_eucjp(const uint8_t *s, size_t len, size_t i, gunichar *c)
 {
 	uint8_t b = s[i];
 
@@ -325,32 +320,26 @@ static size_t step_iconv(iconv_t cd, const uint8_t *s, size_t len, size_t i, gun
 	return 1;
 }
 
-typedef struct stepper {
-	const sm_charset *cs;
-	const gunichar *sbcs;
-	iconv_t cd;
-	cstate st;
-} stepper;
 
-static void stepper_init(stepper *sp, const sm_charset *cs)
+void sm_cs_stepper_init(stepper *sp, const sm_charset *cs)
 {
 	memset(sp, 0, sizeof(*sp));
 	sp->cs = cs;
 	sp->cd = (iconv_t)-1;
 	cp932_table = (gunichar *)cp932();
 	if (cs->kind == SM_CS_SBCS)
-		sp->sbcs = sbcs_table(cs->name);
+		sp->sbcs = sm_cs_sbcs_table(cs->name);
 	if (cs->kind == SM_CS_ICONV)
 		sp->cd = iconv_open("UTF-32LE", cs->name);
 }
 
-static void stepper_done(stepper *sp)
+void sm_cs_stepper_done(stepper *sp)
 {
 	if (sp->cd != (iconv_t)-1)
 		iconv_close(sp->cd);
 }
 
-static size_t step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar *c)
+size_t sm_cs_step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar *c)
 {
 	switch (sp->cs->kind) {
 	case SM_CS_UTF8:
@@ -358,9 +347,9 @@ static size_t step(stepper *sp, const uint8_t *s, size_t len, size_t i, gunichar
 	case SM_CS_ISO2022JP:
 		return step_iso2022(s, len, i, &sp->st, c);
 	case SM_CS_CP932:
-		return step_cp932(s, len, i, c);
+		return sm_cs_step_cp932(s, len, i, c);
 	case SM_CS_EUCJP:
-		return step_eucjp(s, len, i, c);
+		return sm_cs_step_eucjp(s, len, i, c);
 	case SM_CS_UTF16LE:
 	case SM_CS_UTF16BE:
 		return step_utf16(s, len, i, sp->cs->kind == SM_CS_UTF16BE, c);
@@ -408,7 +397,7 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 	stepper sp;
 	size_t i = cs->bom < len ? cs->bom : len;
 
-	stepper_init(&sp, cs);
+	sm_cs_stepper_init(&sp, cs);
 	*truncated = false;
 	while (i < len) {
 		gunichar c;
@@ -429,7 +418,7 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 			i = j;
 			continue;
 		}
-		n = step(&sp, src, len, i, &c);
+		n = sm_cs_step(&sp, src, len, i, &c);
 		if (n == 0 || n > len - i)
 			n = len - i; /* cannot happen; keeps the loop finite */
 		i += n;
@@ -448,328 +437,7 @@ void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, siz
 			sm_tbuf_emit(out, buf, (size_t)m, (uint32_t)(i - n), (uint32_t)i);
 	}
 	sm_tbuf_finish(out);
-	stepper_done(&sp);
-}
-
-/* ------------------------------------------------------------------ resolve */
-
-static bool valid_utf8(const uint8_t *s, size_t len, bool *ascii)
-{
-	size_t i;
-
-	*ascii = true;
-	for (i = 0; i < len; i++)
-		if (s[i] >= 0x80) {
-			*ascii = false;
-			break;
-		}
-	return *ascii || sm_utf8_valid(s, len);
-}
-
-static bool has_iso2022_escape(const uint8_t *s, size_t len)
-{
-	const uint8_t *p = s, *e = s + len;
-
-	if (!s || !len)
-		return false;
-	while ((p = memchr(p, 0x1b, e - p)) != NULL && p + 2 < e) {
-		if ((p[1] == '$' && (p[2] == 'B' || p[2] == '@' || p[2] == '(')) ||
-		    (p[1] == '(' && (p[2] == 'B' || p[2] == 'J' || p[2] == 'I')))
-			return true;
-		p++;
-	}
-	return false;
-}
-
-/* Errors decoding as CP932 resp. EUC-JP; bounded to the first 1 MiB. */
-static size_t count_errors(sm_cs_kind kind, const uint8_t *s, size_t len)
-{
-	size_t i = 0, errs = 0, lim = len < (1u << 20) ? len : (1u << 20);
-
-	while (i < lim) {
-		gunichar c;
-		size_t n = kind == SM_CS_CP932 ? step_cp932(s, lim, i, &c) : step_eucjp(s, lim, i, &c);
-
-		if (c == 0xfffd)
-			errs++;
-		i += n;
-	}
-	return errs;
-}
-
-static void set(sm_charset *out, sm_cs_kind k, const char *name, bool detected)
-{
-	out->kind = k;
-	g_strlcpy(out->name, name, sizeof(out->name));
-	out->detected = detected;
-}
-
-/* No usable label: BOM, UTF-16 shape, escapes, UTF-8, then CP932 vs EUC-JP. */
-static void detect(const uint8_t *s, size_t len, sm_charset *out)
-{
-	bool ascii;
-	size_t i, odd0 = 0, even0 = 0, probe = len < 4096 ? len : 4096;
-
-	for (i = 0; i + 1 < probe; i += 2) {
-		even0 += s[i] == 0;
-		odd0 += s[i + 1] == 0;
-	}
-	if (probe >= 8 && odd0 > probe / 8 && even0 == 0) {
-		set(out, SM_CS_UTF16LE, "UTF-16LE", true);
-		return;
-	}
-	if (probe >= 8 && even0 > probe / 8 && odd0 == 0) {
-		set(out, SM_CS_UTF16BE, "UTF-16BE", true);
-		return;
-	}
-	if (has_iso2022_escape(s, len) && valid_utf8(s, len, &ascii) && ascii) {
-		set(out, SM_CS_ISO2022JP, "ISO-2022-JP", true);
-		return;
-	}
-	if (valid_utf8(s, len, &ascii)) {
-		set(out, SM_CS_UTF8, "UTF-8", true);
-		return;
-	}
-	cp932_table = (gunichar *)cp932();
-	if (count_errors(SM_CS_EUCJP, s, len) < count_errors(SM_CS_CP932, s, len)) {
-		set(out, SM_CS_EUCJP, "EUC-JP", true);
-		return;
-	}
-	if (count_errors(SM_CS_CP932, s, len) == 0) {
-		set(out, SM_CS_CP932, "CP932", true);
-		return;
-	}
-	set(out, SM_CS_SBCS, "WINDOWS-1252", true);
-}
-
-static bool label_in(const char *l, const char *const *names)
-{
-	for (; *names; names++)
-		if (g_ascii_strcasecmp(l, *names) == 0)
-			return true;
-	return false;
-}
-
-static const char *const utf8_names[] = {"utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968",
-					 "unicode-1-1-utf-8", "x-unknown", "unknown-8bit", NULL};
-static const char *const sjis_names[] = {"shift_jis", "shift-jis", "sjis", "x-sjis",
-					 "windows-31j", "cp932", "ms932", "ms_kanji",
-					 "csshiftjis", "x-ms-cp932", "csWindows31J", NULL};
-static const char *const utf7_names[] = {"utf-7", "utf7", "unicode-1-1-utf-7", "csunicode11utf7",
-					 "x-unicode20utf7", NULL};
-static const char *const euc_names[] = {"euc-jp", "x-euc-jp", "eucjp", "euc-jp-ms", "cp51932",
-					"cseucpkdfmtjapanese", "eucjp-ms", NULL};
-
-void sm_charset_resolve(const char *label, const uint8_t *s, size_t len, sm_charset *out)
-{
-	char l[40];
-	bool ascii;
-	iconv_t cd;
-
-	memset(out, 0, sizeof(*out));
-	if (len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf) {
-		set(out, SM_CS_UTF8, "UTF-8", !label);
-		out->bom = 3;
-		return;
-	}
-	if (len >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff))) {
-		set(out, s[0] == 0xff ? SM_CS_UTF16LE : SM_CS_UTF16BE,
-		    s[0] == 0xff ? "UTF-16LE" : "UTF-16BE", !label);
-		out->bom = 2;
-		return;
-	}
-	g_strlcpy(l, label ? label : "", sizeof(l));
-	g_strstrip(g_strdelimit(l, "\"'", ' '));
-	if (!*l) {
-		detect(s, len, out);
-		return;
-	}
-	if (g_ascii_strncasecmp(l, "iso-2022-jp", 11) == 0 || g_ascii_strncasecmp(l, "cp5022", 6) == 0 ||
-	    g_ascii_strcasecmp(l, "csiso2022jp") == 0 || g_ascii_strcasecmp(l, "jis") == 0) {
-		/* 7-bit by definition: 8-bit data means the label lies */
-		if (!valid_utf8(s, len, &ascii) || !ascii)
-			detect(s, len, out);
-		else
-			set(out, SM_CS_ISO2022JP, l, false);
-		return;
-	}
-	if (label_in(l, utf8_names)) {
-		if (!valid_utf8(s, len, &ascii) || (ascii && has_iso2022_escape(s, len)))
-			detect(s, len, out);
-		else
-			set(out, SM_CS_UTF8, "UTF-8", false);
-		return;
-	}
-	if (label_in(l, sjis_names) || label_in(l, euc_names)) {
-		if (valid_utf8(s, len, &ascii) && ascii && has_iso2022_escape(s, len))
-			set(out, SM_CS_ISO2022JP, "ISO-2022-JP", true);
-		else
-			set(out, label_in(l, sjis_names) ? SM_CS_CP932 : SM_CS_EUCJP, l, false);
-		return;
-	}
-	if (label_in(l, utf7_names)) {
-		/* 7-bit by definition: 8-bit data means the label lies */
-		if (valid_utf8(s, len, &ascii) && ascii)
-			set(out, SM_CS_UTF7, "UTF-7", false);
-		else
-			detect(s, len, out);
-		return;
-	}
-	if (g_ascii_strncasecmp(l, "utf-16", 6) == 0 || g_ascii_strcasecmp(l, "unicode") == 0) {
-		bool be = g_ascii_strcasecmp(l, "utf-16be") == 0;
-
-		set(out, be ? SM_CS_UTF16BE : SM_CS_UTF16LE, be ? "UTF-16BE" : "UTF-16LE", false);
-		return;
-	}
-	if ((cd = iconv_open("UTF-32LE", l)) == (iconv_t)-1) {
-		detect(s, len, out); /* unknown label: as if undeclared */
-		return;
-	}
-	iconv_close(cd);
-	{
-		/* single-byte if every high byte converts on its own */
-		const gunichar *t;
-
-		set(out, SM_CS_SBCS, l, false);
-		t = sbcs_table(l);
-		if (t) {
-			unsigned b, bad = 0;
-
-			for (b = 0xa1; b < 0x100; b++)
-				bad += t[b] == 0xfffd;
-			if (bad > 32)
-				set(out, SM_CS_ICONV, l, false);
-		}
-	}
-}
-
-/* ------------------------------------------------------------------ rewrite */
-
-static void put_ascii(const sm_charset *cs, const char *a, GByteArray *out)
-{
-	for (; *a; a++) {
-		uint8_t z = 0, c = (uint8_t)*a;
-
-		if (cs->kind == SM_CS_UTF16BE)
-			g_byte_array_append(out, &z, 1);
-		g_byte_array_append(out, &c, 1);
-		if (cs->kind == SM_CS_UTF16LE)
-			g_byte_array_append(out, &z, 1);
-	}
-}
-
-static void put(GByteArray *out, const char *bytes, size_t n)
-{
-	g_byte_array_append(out, (const guint8 *)bytes, (guint)n);
-}
-
-/* The mask for one source character of n bytes decoding to c. */
-static void mask_one(stepper *sp, gunichar c, size_t n, GByteArray *out)
-{
-	const sm_charset *cs = sp->cs;
-
-	switch (cs->kind) {
-	case SM_CS_UTF8:
-		if (n >= 3 && g_unichar_iswide(c))
-			put(out, "\xef\xbc\x8a", 3);
-		else
-			put(out, "*", 1);
-		return;
-	case SM_CS_CP932:
-		put(out, n == 2 ? "\x81\x96" : "*", n == 2 ? 2 : 1);
-		return;
-	case SM_CS_EUCJP:
-		if (n >= 2 && g_unichar_iswide(c))
-			put(out, "\xa1\xf6", 2);
-		else
-			put(out, "*", 1);
-		return;
-	case SM_CS_ISO2022JP:
-		if (n == 2 && sp->st.mode == M_JIS208)
-			put(out, "!v", 2);
-		else if (sp->st.mode == M_ASCII && !sp->st.so)
-			put(out, "*", 1);
-		else if (sp->st.so)
-			put(out, "\x0f*\x0e", 3);
-		else {
-			put(out, "\x1b(B", 3);
-			put(out, n == 2 ? "**" : "*", n == 2 ? 2 : 1);
-			put(out, (const char *)sp->st.esc, sp->st.esc_len);
-		}
-		return;
-	case SM_CS_UTF16LE:
-	case SM_CS_UTF16BE:
-		put_ascii(cs, n == 4 ? "**" : "*", out);
-		return;
-	case SM_CS_SBCS:
-	case SM_CS_ICONV:
-		put(out, "**", n >= 2 ? 2 : 1);
-		return;
-	case SM_CS_UTF7: /* not reached: sm_utf7_rewrite re-encodes */
-		put(out, "*", 1);
-		return;
-	}
-}
-
-void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
-			const sm_edit *edits, size_t n, GByteArray *out)
-{
-	stepper sp;
-	size_t i = 0, e;
-
-	if (cs->kind == SM_CS_UTF7) {
-		sm_utf7_rewrite(src, len, edits, n, out);
-		return;
-	}
-	stepper_init(&sp, cs);
-	for (e = 0; e < n; e++) {
-		const sm_edit *ed = &edits[e];
-		size_t st = ed->start < len ? ed->start : len, en = ed->end < len ? ed->end : len;
-
-		if (st < i)
-			continue; /* overlapping or unsorted: skip rather than corrupt */
-		/* copy up to the edit, tracking state */
-		while (i < st) {
-			gunichar c;
-			size_t k = step(&sp, src, len, i, &c);
-
-			put(out, (const char *)src + i, k);
-			i += k;
-		}
-		if (ed->ascii) {
-			bool was_ascii = sp.st.mode == M_ASCII && !sp.st.so;
-			cstate before = sp.st;
-
-			while (i < en) {
-				gunichar c;
-
-				i += step(&sp, src, len, i, &c);
-			}
-			if (cs->kind == SM_CS_ISO2022JP && !was_ascii)
-				put(out, before.so ? "\x0f" : "\x1b(B", before.so ? 1 : 3);
-			put_ascii(cs, ed->ascii, out);
-			if (cs->kind == SM_CS_ISO2022JP && (sp.st.mode != M_ASCII || sp.st.so)) {
-				if (sp.st.mode != M_ASCII)
-					put(out, (const char *)sp.st.esc, sp.st.esc_len);
-				if (sp.st.so)
-					put(out, "\x0e", 1);
-			}
-			continue;
-		}
-		while (i < en) {
-			gunichar c;
-			size_t k = step(&sp, src, len, i, &c);
-
-			if (c == NOCHAR || c == '\n' || c == '\r')
-				put(out, (const char *)src + i, k);
-			else
-				mask_one(&sp, c, k, out);
-			i += k;
-		}
-	}
-	if (i < len)
-		put(out, (const char *)src + i, len - i);
-	stepper_done(&sp);
+	sm_cs_stepper_done(&sp);
 }
 
 int sm_iso2022_track(int state, const uint8_t *s, size_t len)

@@ -85,15 +85,20 @@ def daemon_conf(run_dir, limits=None, threshold=None):
 
 
 class Daemon:
-    """support-milter -f on a unix socket in run_dir; stderr to run_dir/daemon.log."""
+    """support-milter -f on a unix socket in run_dir (or on inet_port of
+    127.0.0.1); stderr to run_dir/daemon.log."""
 
-    def __init__(self, run_dir, conf, wrap=None):
+    def __init__(self, run_dir, conf, wrap=None, inet_port=None):
         self.wrap = list(wrap or [])  # e.g. valgrind --tool=callgrind ...
         self.sock = os.path.join(run_dir, "milter.sock")
-        self.spec = "unix:" + self.sock
+        self.port = inet_port
+        self.spec = "inet:%d@127.0.0.1" % inet_port if inet_port else "unix:" + self.sock
         self.conf = conf
         self.log = os.path.join(run_dir, "daemon.log")
         self.proc = None
+
+    def ready(self):
+        return listening(self.port) if self.port else os.path.exists(self.sock)
 
     def start(self):
         if os.path.exists(self.sock):
@@ -101,8 +106,17 @@ class Daemon:
         with open(self.log, "ab") as logf:
             self.proc = subprocess.Popen(self.wrap + [BIN, "-f", "-c", self.conf, "-p", self.spec],
                                          stdout=logf, stderr=logf)
-        ok = wait_for(lambda: os.path.exists(self.sock) or self.proc.poll() is not None, 60)
+        ok = wait_for(lambda: self.ready() or self.proc.poll() is not None, 60, 0.1)
         return bool(ok) and self.proc.poll() is None
+
+    def why(self):
+        """The last line of the daemon's log (why it did not start)."""
+        try:
+            with open(self.log, errors="replace") as f:
+                lines = [x.strip() for x in f if x.strip()]
+            return lines[-1][-200:] if lines else "no output"
+        except OSError:
+            return "no log"
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -5,6 +5,11 @@ non_smtpd_milters: the daemon) --relayhost--> smtp-sink on 127.0.0.1:sink_port,
 which writes every message it receives to a file under sink/.  Everything
 (configuration, queue, data, log) lives under one temporary directory; see
 /work/shared/notes/postfix.md for why each setting is there.
+
+The benchmark (tests/bench/e2e.py) uses the same instance with more smtpd
+listeners that differ only in smtpd_milters (`listeners`: name -> milter
+spec, each on its own port in `ports`) and main.cf lines of its own
+(`main_extra`: a parameter given twice takes its last value).
 """
 import os
 import pwd
@@ -17,7 +22,7 @@ import smtest
 
 MASTER_CF = """\
 127.0.0.1:{port} inet n - n - - smtpd
-pickup    unix  n       -       n       1       1       pickup
+{listeners}pickup    unix  n       -       n       1       1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
 rewrite   unix  -       -       n       -       -       trivial-rewrite
@@ -109,13 +114,19 @@ def skip_unless_usable():
 
 
 class Postfix:
-    def __init__(self, tmp, milter_sock):
+    def __init__(self, tmp, milter_sock, listeners=(), main_extra="", sink_backlog=64):
+        """milter_sock: the daemon's unix socket path, or None for no milter
+        on the main listener; listeners: (name, smtpd_milters) pairs."""
         self.d = os.path.join(tmp, "postfix")
         self.etc = os.path.join(self.d, "etc")
         self.sink_dir = os.path.join(self.d, "sink")
         self.port = smtest.free_port()
         self.sink_port = smtest.free_port()
-        self.milter = "unix:" + milter_sock
+        self.milter = "unix:" + milter_sock if milter_sock else ""
+        self.listeners = list(listeners)
+        self.ports = {name: smtest.free_port() for name, _ in self.listeners}
+        self.main_extra = main_extra
+        self.sink_backlog = sink_backlog
         self.sink = None
         self.started = False
 
@@ -128,13 +139,16 @@ class Postfix:
         os.chown(self.sink_dir, pf.pw_uid, pf.pw_gid)
         with open(os.path.join(self.etc, "main.cf"), "w") as f:
             f.write(MAIN_CF.format(d=self.d, sink_port=self.sink_port, milter=self.milter))
+            f.write(self.main_extra)
+        extra = "".join("127.0.0.1:%d inet n - n - - smtpd -o smtpd_milters=%s\n"
+                        % (self.ports[name], spec) for name, spec in self.listeners)
         with open(os.path.join(self.etc, "master.cf"), "w") as f:
-            f.write(MASTER_CF.format(port=self.port))
+            f.write(MASTER_CF.format(port=self.port, listeners=extra))
 
     def start_sink(self):
         self.sink = subprocess.Popen(
             ["smtp-sink", "-u", "postfix", "-d", self.sink_dir + "/%Y%m%d%H%M%S.",
-             "127.0.0.1:%d" % self.sink_port, "64"],
+             "127.0.0.1:%d" % self.sink_port, str(self.sink_backlog)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return smtest.wait_for(lambda: self._listening(self.sink_port), 10)
 
@@ -169,13 +183,22 @@ class Postfix:
             self.sink.kill()
             self.sink.wait()
 
-    def _master_alive(self):
+    def master_pid(self):
+        """The pid of this instance's master process, or 0."""
         try:
             with open(os.path.join(self.d, "queue", "pid", "master.pid")) as f:
-                pid = int(f.read().strip())
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return 0
+
+    def _master_alive(self):
+        pid = self.master_pid()
+        if pid <= 0:
+            return False
+        try:
             os.kill(pid, 0)
             return True
-        except (OSError, ValueError):
+        except OSError:
             return False
 
     def queue_files(self, *queues):
@@ -198,13 +221,18 @@ class Postfix:
         except OSError:
             return ""
 
-    def smtp(self):
-        return smtplib.SMTP("127.0.0.1", self.port, timeout=120)
+    def clear_sink(self):
+        for path in self.sink_files():
+            os.unlink(path)
 
-    def send(self, sender, rcpts, data):
-        """Send one message: (reply code, reply text); 250 when queued."""
+    def smtp(self, port=None):
+        return smtplib.SMTP("127.0.0.1", port or self.port, timeout=120)
+
+    def send(self, sender, rcpts, data, port=None):
+        """Send one message (to the main listener unless port is given):
+        (reply code, reply text); 250 when queued."""
         try:
-            with self.smtp() as s:
+            with self.smtp(port) as s:
                 s.ehlo("client.test.invalid")
                 s.sendmail(sender, rcpts, data)
             return 250, ""

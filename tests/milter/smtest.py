@@ -56,6 +56,38 @@ class Tap:
         sys.exit(1)
 
 
+def miltertest_args(sock, script, **defs):
+    """miltertest running tests/milter/SCRIPT against sock (a path: unix:),
+    with -D k=v for each of defs."""
+    args = ["miltertest", "-D", "sock=unix:" + sock, "-D", "dir=" + HERE]
+    for k, v in defs.items():
+        args += ["-D", "%s=%s" % (k, v)]
+    return args + ["-s", os.path.join(HERE, script)]
+
+
+def miltertest_run(sock, script, timeout=120, **defs):
+    """Run a script; (exit code, its output lines, summary ok: 'N passed, 0 failed')."""
+    p = subprocess.run(miltertest_args(sock, script, **defs), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=timeout)
+    lines = p.stdout.decode("utf-8", "replace").splitlines()
+    summary = any(" passed, " in ln and ln.endswith(" 0 failed") for ln in lines)
+    return p.returncode, lines, summary
+
+
+def miltertest_tap(t, sock, script, prefix=None, **defs):
+    """Run a script and report each of its ok / FAIL lines (with a # TODO,
+    as a TODO) on t, then one line for its exit code and summary."""
+    prefix = prefix or script
+    rc, lines, summary = miltertest_run(sock, script, **defs)
+    for line in lines:
+        if line.startswith("ok ") or line.startswith("FAIL "):
+            name, _, todo = line.split(" ", 1)[1].partition(" # TODO ")
+            t.ok(line.startswith("ok "), prefix + ": " + name, todo or None)
+        elif not (" passed, " in line and line.endswith(" failed")):
+            t.diag(line)
+    return t.ok(rc == 0 and summary, prefix + ": miltertest exit 0 and no failure")
+
+
 def wait_for(cond, timeout, step=0.05):
     """Poll cond() until true or timeout seconds pass; returns its last value."""
     end = time.monotonic() + timeout
@@ -280,15 +312,3 @@ def kill_pid_if(pid, name, sig=signal.SIGTERM):
         os.kill(pid, sig)
     except (OSError, ValueError):
         pass
-
-
-def placeholder_scan(conf):
-    """True while parser/scan.c is the skeleton's placeholder (its JSON has no
-    "support" field): outcomes it cannot produce are then TAP TODOs; with the
-    real pipeline they are ordinary assertions."""
-    p = subprocess.run([BIN, "-c", conf, "--test", "/dev/null"], stdout=subprocess.PIPE,
-                       stderr=subprocess.DEVNULL, timeout=60)
-    try:
-        return "support" not in json.loads(p.stdout.decode().strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return False

@@ -1,0 +1,144 @@
+/*
+ * charset_rewrite.c - masks written into a part's own bytes, in its own
+ * charset (sm_charset_rewrite, charset.h): the source is stepped with the
+ * decoder of charset.c so edits fall on the same character boundaries and
+ * ISO-2022-JP state as the view; each masked character becomes a mask of its
+ * own width, line ends and escape sequences are kept.
+ *
+ * Untrusted input: the part's bytes (the edits come from the scan).  Limits:
+ * one pass over the source; each masked character grows by at most a few
+ * escape bytes, each ASCII edit by its replacement.
+ */
+#include "charset.h"
+#include "charset_impl.h"
+
+#include "utf7.h"
+
+#include <string.h>
+
+static void put_ascii(const sm_charset *cs, const char *a, GByteArray *out)
+{
+	for (; *a; a++) {
+		uint8_t z = 0, c = (uint8_t)*a;
+
+		if (cs->kind == SM_CS_UTF16BE)
+			g_byte_array_append(out, &z, 1);
+		g_byte_array_append(out, &c, 1);
+		if (cs->kind == SM_CS_UTF16LE)
+			g_byte_array_append(out, &z, 1);
+	}
+}
+
+static void put(GByteArray *out, const char *bytes, size_t n)
+{
+	g_byte_array_append(out, (const guint8 *)bytes, (guint)n);
+}
+
+/* The mask for one source character of n bytes decoding to c. */
+static void mask_one(stepper *sp, gunichar c, size_t n, GByteArray *out)
+{
+	const sm_charset *cs = sp->cs;
+
+	switch (cs->kind) {
+	case SM_CS_UTF8:
+		if (n >= 3 && g_unichar_iswide(c))
+			put(out, "\xef\xbc\x8a", 3);
+		else
+			put(out, "*", 1);
+		return;
+	case SM_CS_CP932:
+		put(out, n == 2 ? "\x81\x96" : "*", n == 2 ? 2 : 1);
+		return;
+	case SM_CS_EUCJP:
+		if (n >= 2 && g_unichar_iswide(c))
+			put(out, "\xa1\xf6", 2);
+		else
+			put(out, "*", 1);
+		return;
+	case SM_CS_ISO2022JP:
+		if (n == 2 && sp->st.mode == M_JIS208)
+			put(out, "!v", 2);
+		else if (sp->st.mode == M_ASCII && !sp->st.so)
+			put(out, "*", 1);
+		else if (sp->st.so)
+			put(out, "\x0f*\x0e", 3);
+		else {
+			put(out, "\x1b(B", 3);
+			put(out, n == 2 ? "**" : "*", n == 2 ? 2 : 1);
+			put(out, (const char *)sp->st.esc, sp->st.esc_len);
+		}
+		return;
+	case SM_CS_UTF16LE:
+	case SM_CS_UTF16BE:
+		put_ascii(cs, n == 4 ? "**" : "*", out);
+		return;
+	case SM_CS_SBCS:
+	case SM_CS_ICONV:
+		put(out, "**", n >= 2 ? 2 : 1);
+		return;
+	case SM_CS_UTF7: /* not reached: sm_utf7_rewrite re-encodes */
+		put(out, "*", 1);
+		return;
+	}
+}
+
+void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
+			const sm_edit *edits, size_t n, GByteArray *out)
+{
+	stepper sp;
+	size_t i = 0, e;
+
+	if (cs->kind == SM_CS_UTF7) {
+		sm_utf7_rewrite(src, len, edits, n, out);
+		return;
+	}
+	sm_cs_stepper_init(&sp, cs);
+	for (e = 0; e < n; e++) {
+		const sm_edit *ed = &edits[e];
+		size_t st = ed->start < len ? ed->start : len, en = ed->end < len ? ed->end : len;
+
+		if (st < i)
+			continue; /* overlapping or unsorted: skip rather than corrupt */
+		/* copy up to the edit, tracking state */
+		while (i < st) {
+			gunichar c;
+			size_t k = sm_cs_step(&sp, src, len, i, &c);
+
+			put(out, (const char *)src + i, k);
+			i += k;
+		}
+		if (ed->ascii) {
+			bool was_ascii = sp.st.mode == M_ASCII && !sp.st.so;
+			cstate before = sp.st;
+
+			while (i < en) {
+				gunichar c;
+
+				i += sm_cs_step(&sp, src, len, i, &c);
+			}
+			if (cs->kind == SM_CS_ISO2022JP && !was_ascii)
+				put(out, before.so ? "\x0f" : "\x1b(B", before.so ? 1 : 3);
+			put_ascii(cs, ed->ascii, out);
+			if (cs->kind == SM_CS_ISO2022JP && (sp.st.mode != M_ASCII || sp.st.so)) {
+				if (sp.st.mode != M_ASCII)
+					put(out, (const char *)sp.st.esc, sp.st.esc_len);
+				if (sp.st.so)
+					put(out, "\x0e", 1);
+			}
+			continue;
+		}
+		while (i < en) {
+			gunichar c;
+			size_t k = sm_cs_step(&sp, src, len, i, &c);
+
+			if (c == NOCHAR || c == '\n' || c == '\r')
+				put(out, (const char *)src + i, k);
+			else
+				mask_one(&sp, c, k, out);
+			i += k;
+		}
+	}
+	if (i < len)
+		put(out, (const char *)src + i, len - i);
+	sm_cs_stepper_done(&sp);
+}
