@@ -93,8 +93,6 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 	sm_scan_keep_view(s, p, v);
 }
 
-static void uninspected(scan *s, guint idx, const sm_part *p);
-
 static const char *where_of(const sm_part *p)
 {
 	return p->filename ? p->filename : p->loc;
@@ -140,13 +138,13 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE) {
 		sm_result_note(s->r, "part %s: archive not readable, not inspected (%s)", p->loc,
 			       ar.detail ? ar.detail : "not a format we open");
-		uninspected(s, idx, p); /* on_uninspected decides, as for any binary */
+		sm_scan_uninspected(s, idx, p); /* on_uninspected decides, as for any binary */
 	}
 	sm_archive_result_clear(&ar);
 	sm_scan_bytes_free(p, d);
 }
 
-static void uninspected(scan *s, guint idx, const sm_part *p)
+void sm_scan_uninspected(scan *s, guint idx, const sm_part *p)
 {
 	sm_act a = (sm_act)s->lim->on_uninspected;
 
@@ -205,7 +203,7 @@ void sm_scan_part(scan *s, guint idx)
 		scan_archive(s, idx, p, &head, whole);
 		break;
 	case K_BINARY:
-		uninspected(s, idx, p);
+		sm_scan_binary(s, idx, p, &head, whole); /* strings, or text with NULs */
 		break;
 	}
 	if (head)

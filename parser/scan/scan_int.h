@@ -81,6 +81,14 @@ void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **
 /* The text part whose decoded bytes are d (from sm_scan_decode; freed here). */
 void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteArray *d);
 
+/* A part that cannot be inspected (images, audio, video; an archive we
+ * cannot open): noted, and on_uninspected decides. */
+void sm_scan_uninspected(scan *s, guint idx, const sm_part *p);
+
+/* ---- scan_binary.c: a part neither text nor archive: text with a few NULs,
+ * else its printable strings through every detector (media: uninspected). */
+void sm_scan_binary(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+
 /* ---- scan_nest.c: a message/ part in base64 or QP; an .eml attached as a
  * file (also read as text); files uuencoded into the decoded text d[0, n). */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
