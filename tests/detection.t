@@ -34,7 +34,6 @@ NOW = "2024-12-10"
 
 # Known gaps by class (issue 13): removed one by one as each class works.
 TODO = {
-    "onb_base64": "base64 (certutil, bare blocks) is not decoded before detection",
     "token": "no detector for key-shaped secrets without a password keyword",
 }
 

@@ -265,8 +265,8 @@ static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_
 	return 0;
 }
 
-int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
-		      GArray *hits, size_t max_hits)
+int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		   GArray *hits, size_t max_hits, int depth)
 {
 	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
 	static const sm_scan_ctx none;
@@ -281,7 +281,15 @@ int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx
 	}
 	if (out.pw_spans)
 		g_array_free(out.pw_spans, TRUE);
+	if (!out.full)
+		det_scan_layers(s, v, ctx ? ctx : &none, &out, depth);
 	return out.full ? 1 : 0;
+}
+
+int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		      GArray *hits, size_t max_hits)
+{
+	return det_scan_depth(s, v, ctx, hits, max_hits, 0);
 }
 
 /* Base name: after the last '/' or '\\', bounded. */

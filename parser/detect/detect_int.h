@@ -124,6 +124,13 @@ static inline bool det_all_digits(const char *v, size_t n)
 }
 bool det_mynumber_valid(const char *digits12);
 
+/* The whole scan of a view at a layer depth (0: the view itself), and the
+ * decoding layers inside it (detect_layer.c): hits on the encoded blocks. */
+int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		   GArray *hits, size_t max_hits, int depth);
+void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		     det_out *out, int depth);
+
 /* Scanners: 0, or 1 when the hit limit was reached. */
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
