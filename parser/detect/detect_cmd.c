@@ -31,7 +31,7 @@
 #include "detect_int.h"
 
 typedef struct form {
-	uint64_t lits;           /* run only if one of these literals occurs */
+	det_lits lits;           /* run only if one of these literals occurs */
 	const char *re;
 	int group;
 	bool quoted;             /* the value is delimited: any length, spaces allowed */
@@ -134,7 +134,7 @@ static bool form_value(const form *f, const char *t, size_t len, size_t s, size_
 	return det_value_ok(t, len, s, e, (f->quoted ? DV_QUOTED : 0) | (f->strict ? DV_STRICT : 0));
 }
 
-void det_cmd_forms(const sm_view *v, uint64_t lits, GArray *spans)
+void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans)
 {
 	pcre2_code **c = g_once(&forms_once, compile_forms, NULL);
 	size_t i;

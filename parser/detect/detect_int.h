@@ -67,10 +67,13 @@ enum {
 	LIT_NETUSER, LIT_NETUSER_UP, LIT_SQLCMD, LIT_SQLCMD_UP, LIT_JOHO, LIT_CRED,
 	LIT_GH, LIT_GHPAT, LIT_XOX, LIT_AIZA, LIT_MYSQL, LIT_BITLOCKER, LIT_KAIFUKU, LIT_RECOVERY,
 	LIT_ACCOUNT_JA, LIT_SSHPASS, LIT_LDAP, LIT_SCHTASKS, LIT_WINRS, LIT_LOGIN, LIT_SMB,
-	LIT_SLASH_V, LIT_SLASH_VU, LIT_KEYCONTENT, LIT_SHUYOU,
+	LIT_SLASH_V, LIT_SLASH_VU, LIT_KEYCONTENT, LIT_SHUYOU, LIT_TOKEN, LIT_TOKEN_UP, LIT_KEYW,
+	LIT_KEYW_CAP, LIT_KEYW_UP, LIT_KEY_JA, LIT_TOKEN_JA, LIT_SECRET_JA,
 	N_LIT
 };
-#define LIT(x) (1ULL << (x))
+/* A set of literals: more than 64 of them, so a GCC/Clang 128-bit integer. */
+__extension__ typedef unsigned __int128 det_lits;
+#define LIT(x) ((det_lits)1 << (x))
 
 /* A value span in view bytes. */
 typedef struct det_span {
@@ -84,7 +87,7 @@ typedef struct det_out {
 	bool full;
 	unsigned det;
 	/* from the prefilter pass (det_pre_scan) */
-	uint64_t lits;     /* LIT() of the literals that occur */
+	det_lits lits;     /* LIT() of the literals that occur */
 	bool mn_kw;        /* a My Number keyword occurs */
 	GArray *pw_spans;  /* det_span: values after password keywords, in text order (or NULL) */
 } det_out;
@@ -139,6 +142,8 @@ int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
 int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);
 int det_scan_custom(const det *d, const sm_view *v, det_out *out);
+/* Key-shaped tokens after a credential word (detect_token.c, part of cloud). */
+int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first);
 
 /* Keyword table (password, my_number) from a keyword list (folded); NULL + err. */
 struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
@@ -151,7 +156,7 @@ bool det_password_key_value(const char *t, size_t len, size_t ks, size_t ke, det
 /* A credential key name around the stem at t[i] (detect_key.c): its span. */
 bool det_cred_ident(const char *t, size_t len, size_t i, size_t *is, size_t *ie);
 /* The catalogue of fixed forms (detect_cmd.c): values appended to spans. */
-void det_cmd_forms(const sm_view *v, uint64_t lits, GArray *spans);
+void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans);
 /* Would the password detector take t[s, e) as an unquoted value after
  * "keyword:" (one token, not a placeholder, prose, label or reference)? */
 bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);

@@ -186,6 +186,12 @@ static const struct {
 	[LIT_SMB] = {"client", 1}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
 	[LIT_KEYCONTENT] = {"Key Content", 1},
 	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
+	/* token words (detect_token.c): KEY and TOKEN share the anchor KE */
+	[LIT_TOKEN] = {"oken", 1}, [LIT_TOKEN_UP] = {"OKEN", 1}, [LIT_KEYW] = {"key", 1},
+	[LIT_KEYW_CAP] = {"Key", 1}, [LIT_KEYW_UP] = {"KEY", 0},
+	[LIT_KEY_JA] = {"\xe3\x82\xad\xe3\x83\xbc", 1} /* キー */,
+	[LIT_TOKEN_JA] = {"\xe3\x83\x88\xe3\x83\xbc", 1} /* トー */,
+	[LIT_SECRET_JA] = {"\xe3\x82\xb7\xe3\x83\xbc", 1} /* シー */,
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */

@@ -920,7 +920,7 @@ def token_cases():
         ("bearer", "en", lambda t: "Authorization: Bearer " + t, lambda: v_token(60, alnum + "-_")),
         ("x_api_key", "en", lambda t: "x-api-key: " + t, lambda: v_token(32, alnum)),
         ("sk_shape", "en", lambda t: "OPENAI_KEY " + "sk-" + t, lambda: v_token(48, alnum)),
-        ("devops_pat", "en", lambda t: "PAT for the pipeline: " + t, lambda: v_token(52, "abcdefghijklmnopqrstuvwxyz234567")),
+        ("devops_pat", "en", lambda t: "Personal access token for the pipeline: " + t, lambda: v_token(52, "abcdefghijklmnopqrstuvwxyz234567")),
     ]
     for hid, lang, fmt, mk in hits:
         for k in range(4):
