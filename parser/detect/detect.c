@@ -265,6 +265,19 @@ static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_
 	return 0;
 }
 
+/* A hit of a detector that rejects the message (onboarding material): what
+ * the layers could add changes nothing. */
+static bool rejects(const sm_detectors *s, const GArray *hits)
+{
+	for (guint i = 0; i < hits->len; i++) {
+		const det *d = g_ptr_array_index(s->dets, g_array_index(hits, sm_hit, i).det);
+
+		if (d->info.action == SM_ACT_REJECT)
+			return true;
+	}
+	return false;
+}
+
 int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		   GArray *hits, size_t max_hits, int depth)
 {
@@ -281,7 +294,7 @@ int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *c
 	}
 	if (out.pw_spans)
 		g_array_free(out.pw_spans, TRUE);
-	if (!out.full)
+	if (!out.full && !rejects(s, hits))
 		det_scan_layers(s, v, ctx ? ctx : &none, &out, depth);
 	return out.full ? 1 : 0;
 }

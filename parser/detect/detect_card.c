@@ -119,9 +119,11 @@ static bool is_sr(const sm_scan_ctx *ctx, const sm_view *v, size_t s, size_t e,
 	for (sr = ctx->sr_numbers; sr && *sr; sr++)
 		if (strlen(*sr) == 16 && memcmp(*sr, d, 16) == 0)
 			return true;
+	if (n == 16 && !date_shaped(d, ctx->now))
+		return false; /* an SR starts with its date: no need to ask the SR rules */
 	if (ctx->sr && sm_sr_is_sr_at(ctx->sr, v->text, v->len, s, e, ctx->now))
 		return true;
-	return n == 16 && e - s == 16 && date_shaped(d, ctx->now) && case_words_before(v->text, s);
+	return n == 16 && e - s == 16 && case_words_before(v->text, s);
 }
 
 /* An expiry date (MM/YY, MM/YYYY) within EXPIRY_WINDOW bytes after the number. */

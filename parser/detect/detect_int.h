@@ -142,7 +142,8 @@ int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
 int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);
 int det_scan_custom(const det *d, const sm_view *v, det_out *out);
-/* Key-shaped tokens after a credential word (detect_token.c, part of cloud). */
+/* Key-shaped tokens after a credential word (detect_token.c, part of the
+ * cloud_secret detector); hits from index first on are the fixed forms'. */
 int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first);
 
 /* Keyword table (password, my_number) from a keyword list (folded); NULL + err. */

@@ -48,8 +48,12 @@ static const char *const settings[] = {
 
 static bool in_list(const char *const *l, const char *s, size_t n)
 {
+	char first = g_ascii_tolower(*s);
+
+	if (n == 0 || n > 9) /* no affix in the lists is longer */
+		return false;
 	for (; *l; l++)
-		if (strlen(*l) == n && g_ascii_strncasecmp(*l, s, n) == 0)
+		if (**l == first && strlen(*l) == n && g_ascii_strncasecmp(*l, s, n) == 0)
 			return true;
 	return false;
 }
@@ -69,6 +73,15 @@ static bool has_setting(const char *s, size_t n)
 /* The stem at t[i] (its length), 0 if none. */
 static size_t stem_at(const char *t, size_t len, size_t i)
 {
+	char b = i + 1 < len ? g_ascii_tolower(t[i + 1]) : 0;
+
+	/* "pa" and "pw" start most words the prefilter stops at (page, part,
+	 * parameter): the third letter decides before any compare */
+	if (b == 'a' && !(i + 3 < len && g_ascii_tolower(t[i + 2]) == 's' &&
+			  g_ascii_tolower(t[i + 3]) == 's'))
+		return 0;
+	if (b != 'a' && b != 'w')
+		return 0;
 	for (const char *const *s = stems; *s; s++) {
 		size_t l = strlen(*s);
 

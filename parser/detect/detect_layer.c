@@ -17,8 +17,8 @@
  * (logs, certificates, images) decodes to nothing the detectors take and
  * is left alone.
  *
- * Cost: one memchr pass over the lines; a line is looked at only when it is
- * long and ends in base64 characters, or holds a '%' escape.
+ * Cost: a sampled pass (every STRIDE-th byte) finds the runs of base64
+ * characters long enough to matter; one memchr for '%'.
  *
  * Untrusted input: the view.  Limits: LAYER_DEPTH layers inside one another,
  * LAYER_MAX blocks per view, a block at most BLOCK_MAX encoded bytes,
@@ -34,37 +34,10 @@
 #define LINE_MIN 64   /* base64 characters ending a line to look at it */
 #define BLOCK_MIN 96  /* base64 characters of a block worth decoding */
 #define PCT_MIN 2     /* percent escapes in a token worth decoding */
+#define STRIDE 32     /* the sampled pass looks at every STRIDE-th byte: LINE_MIN / 2 */
 
-static bool b64c(unsigned char c)
-{
-	return g_ascii_isalnum(c) || c == '+' || c == '/' || c == '=';
-}
 
-/* End of the line at p (its '\n' or len) and the start of the base64 run
- * ending it (trailing '\r', spaces, quotes and commas aside): *rs, *re. */
-static size_t line_run(const char *t, size_t len, size_t p, size_t *rs, size_t *re)
-{
-	const char *nl = memchr(t + p, '\n', len - p);
-	size_t le = nl ? (size_t)(nl - t) : len, e = le, s;
-
-	while (e > p && (t[e - 1] == '\r' || t[e - 1] == ' ' || t[e - 1] == '"' ||
-			 t[e - 1] == '\'' || t[e - 1] == ','))
-		e--;
-	for (s = e; s > p && b64c((unsigned char)t[s - 1]); s--)
-		;
-	*rs = s;
-	*re = e;
-	return le;
-}
-
-/* A line that is base64 from its first non-blank byte to its end. */
-static bool whole_line(const char *t, size_t ls, size_t rs)
-{
-	for (size_t i = ls; i < rs; i++)
-		if (t[i] != ' ' && t[i] != '\t')
-			return false;
-	return true;
-}
+static inline bool b64c(unsigned char c);
 
 /* The decoded text of an encoded block: UTF-8 text, UTF-16LE text, or the
  * strings of binary data.  NULL if it decodes to too little. */
@@ -227,28 +200,180 @@ static void url_token(layer_ctx *lc, const char *t, size_t s, size_t e)
 	g_free(me);
 }
 
-/* Tokens of the line [ls, le) with PCT_MIN percent escapes or more. */
-static void url_tokens(layer_ctx *lc, const char *t, size_t ls, size_t le)
+/* base64 bytes (a table: the run scans look at every byte of long runs). */
+#define B_ 1
+static const uint8_t cls[256] = {
+	['+'] = B_, ['/'] = B_, ['='] = B_,
+#define D10(c) [c] = B_
+	D10('0'), D10('1'), D10('2'), D10('3'), D10('4'), D10('5'), D10('6'), D10('7'), D10('8'),
+	D10('9'), D10('A'), D10('B'), D10('C'), D10('D'), D10('E'), D10('F'), D10('G'), D10('H'),
+	D10('I'), D10('J'), D10('K'), D10('L'), D10('M'), D10('N'), D10('O'), D10('P'), D10('Q'),
+	D10('R'), D10('S'), D10('T'), D10('U'), D10('V'), D10('W'), D10('X'), D10('Y'), D10('Z'),
+	D10('a'), D10('b'), D10('c'), D10('d'), D10('e'), D10('f'), D10('g'), D10('h'), D10('i'),
+	D10('j'), D10('k'), D10('l'), D10('m'), D10('n'), D10('o'), D10('p'), D10('q'), D10('r'),
+	D10('s'), D10('t'), D10('u'), D10('v'), D10('w'), D10('x'), D10('y'), D10('z'),
+#undef D10
+};
+
+static inline bool b64c(unsigned char c)
 {
-	size_t p = ls;
+	return cls[c] & B_;
+}
 
-	while (p < le && lc->blocks < LAYER_MAX && !lc->out->full) {
-		const char *q = memchr(t + p, '%', le - p);
-		size_t s, e, esc = 0;
+/* Does the word x hold byte c? */
+static inline bool has_byte(uint64_t x, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t y = x ^ (ones * c);
 
-		if (!q)
+	return ((y - ones) & ~y & highs) != 0;
+}
+
+/* The eight bytes at i are all in '+' .. 'z' (where base64 lives): one
+ * test rejects a sample in prose (a space) or Japanese text (high bytes). */
+static bool b64_range8(const char *t, size_t len, size_t i)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t x, y, lo, hi;
+
+	if (i + 8 > len)
+		return b64c((unsigned char)t[i]);
+	memcpy(&x, t + i, 8);
+	y = x & ~highs; /* 7 bits per byte: the additions cannot carry */
+	lo = y + ones * (0x80 - '+'); /* high bit set where byte >= '+' */
+	hi = y + ones * (0x80 - 'z' - 1); /* high bit set where byte > 'z' */
+	if ((lo & ~hi & ~x & highs) != highs)
+		return false;
+	/* and none of ':' '-' '.' (timestamps, addresses, paths, prose) */
+	return !has_byte(x, ':') && !has_byte(x, '-') && !has_byte(x, '.');
+}
+
+/* All of [s, e) base64 characters (a base64 line, not a token with '-' '_' '.'). */
+static bool all_b64(const char *t, size_t s, size_t e)
+{
+	for (size_t i = s; i < e; i++)
+		if (!b64c((unsigned char)t[i]))
+			return false;
+	return true;
+}
+
+/* The line holding p: [*ls, *le) ('\r' excluded). */
+static void line_of(const char *t, size_t len, size_t p, size_t *ls, size_t *le)
+{
+	const char *nl = memchr(t + p, '\n', len - p);
+
+	*ls = p;
+	while (*ls > 0 && t[*ls - 1] != '\n')
+		(*ls)--;
+	*le = nl ? (size_t)(nl - t) : len;
+	if (*le > *ls && t[*le - 1] == '\r')
+		(*le)--;
+}
+
+/* Is the line [ls, le) blanks and then base64 to its end (a block's line)? */
+static bool b64_line(const char *t, size_t ls, size_t le)
+{
+	while (ls < le && (t[ls] == ' ' || t[ls] == '\t'))
+		ls++;
+	return le > ls && all_b64(t, ls, le);
+}
+
+/*
+ * A run of base64 of LINE_MIN bytes or more: the block of base64 lines it
+ * belongs to (the lines above and below that are base64 to their end), or
+ * the run alone when it is a token inside a line.  Returns where the
+ * sampled pass goes on.
+ */
+static size_t base64_run(layer_ctx *lc, const char *t, size_t len, size_t s, size_t e)
+{
+	size_t ls, le, bs = s, be = e;
+
+	if (s > 0 && t[s - 1] != '\n' && t[s - 1] != ' ' && t[s - 1] != '\t') {
+		lc->blocks++; /* a token inside a line ("cert":"MII...", -enc ...) */
+		base64_block(lc, t, s, e);
+		return e;
+	}
+	line_of(t, len, s, &ls, &le);
+	if (b64_line(t, ls, le) && le == e) {
+		size_t a = ls, z = le;
+
+		for (size_t pl, pe; a > 0; a = pl) { /* lines above */
+			line_of(t, len, a - 1, &pl, &pe);
+			if (!b64_line(t, pl, pe))
+				break;
+			bs = pl;
+		}
+		while (z < len) { /* lines below */
+			size_t nl, ne;
+
+			if (t[z] == '\r')
+				z++;
+			if (z >= len || t[z] != '\n' || z + 1 >= len)
+				break;
+			line_of(t, len, z + 1, &nl, &ne);
+			if (!b64_line(t, nl, ne))
+				break;
+			be = z = ne;
+		}
+	}
+	lc->blocks++;
+	base64_block(lc, t, bs, be);
+	return be;
+}
+
+/*
+ * Runs of base64 characters, found by sampling every STRIDE-th byte: a run
+ * of 2 * STRIDE bytes or more holds two samples STRIDE apart, so every base64
+ * line of LINE_MIN bytes is found, while prose (spaces every few bytes) and
+ * Japanese text (no ASCII) cost about one look per STRIDE bytes.
+ */
+static void sampled_runs(layer_ctx *lc, const char *t, size_t len)
+{
+	size_t i = 0;
+
+	while (i + STRIDE < len) {
+		size_t s = i, e = i;
+
+		/* eight bytes at i, and the samples STRIDE / 2 and STRIDE on: a run of
+		 * 2 * STRIDE holds them all for one i */
+		if (!b64_range8(t, len, i) || !b64c((unsigned char)t[i + STRIDE]) ||
+		    !b64c((unsigned char)t[i + STRIDE / 2])) {
+			i += STRIDE;
+			continue;
+		}
+		if (lc->blocks >= LAYER_MAX || lc->out->full)
 			break;
-		for (s = (size_t)(q - t); s > ls && !strchr(" \t\"'<>", t[s - 1]); s--)
+		while (e < len && b64c((unsigned char)t[e]))
+			e++;
+		if (e <= i + STRIDE) { /* not one run through both samples */
+			i += STRIDE;
+			continue;
+		}
+		while (s > 0 && b64c((unsigned char)t[s - 1]))
+			s--;
+		if (e - s >= LINE_MIN && all_b64(t, s, e))
+			e = base64_run(lc, t, len, s, e);
+		i = (e / STRIDE + 1) * STRIDE;
+	}
+}
+
+/* Each token with percent escapes (the view has a '%' at q). */
+static void percent_tokens(layer_ctx *lc, const char *t, size_t len, const char *q)
+{
+	while (q && lc->blocks < LAYER_MAX && !lc->out->full) {
+		size_t p = (size_t)(q - t), s, e, esc = 0;
+
+		for (s = p; s > 0 && !strchr(" \t\r\n\"'<>", t[s - 1]); s--)
 			;
-		for (e = s; e < le && !strchr(" \t\"'<>\r", t[e]); e++)
-			if (t[e] == '%' && e + 2 < le && g_ascii_isxdigit(t[e + 1]) &&
+		for (e = s; e < len && !strchr(" \t\r\n\"'<>", t[e]); e++)
+			if (t[e] == '%' && e + 2 < len && g_ascii_isxdigit(t[e + 1]) &&
 			    g_ascii_isxdigit(t[e + 2]))
 				esc++;
 		if (esc >= PCT_MIN) {
 			lc->blocks++;
 			url_token(lc, t, s, e);
 		}
-		p = e > (size_t)(q - t) ? e : (size_t)(q - t) + 1;
+		q = e < len ? memchr(t + e, '%', len - e) : NULL;
 	}
 }
 
@@ -256,40 +381,11 @@ void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx 
 		     det_out *out, int depth)
 {
 	layer_ctx lc = {s, ctx, out, depth, 0};
-	const char *t = v->text;
-	size_t p = 0, bs = 0, be = 0;
-	bool in_block = false;
+	const char *q;
 
 	if (depth >= LAYER_DEPTH)
 		return;
-	while (p < v->len && lc.blocks < LAYER_MAX && !out->full) {
-		size_t rs, re, le = line_run(t, v->len, p, &rs, &re);
-		bool whole = re > rs && whole_line(t, p, rs);
-
-		if (re - rs >= LINE_MIN || (in_block && whole && re > rs)) {
-			if (!in_block || !whole) {
-				if (in_block) {
-					lc.blocks++;
-					base64_block(&lc, t, bs, be);
-				}
-				bs = rs;
-				in_block = true;
-			}
-			be = re;
-			if (!whole) { /* a token ending a line: a block of its own */
-				lc.blocks++;
-				base64_block(&lc, t, bs, be);
-				in_block = false;
-			}
-		} else if (in_block) {
-			lc.blocks++;
-			base64_block(&lc, t, bs, be);
-			in_block = false;
-		}
-		if (memchr(t + p, '%', le - p))
-			url_tokens(&lc, t, p, le);
-		p = le + 1;
-	}
-	if (in_block && !out->full)
-		base64_block(&lc, t, bs, be);
+	sampled_runs(&lc, v->text, v->len);
+	if ((q = memchr(v->text, '%', v->len)) != NULL)
+		percent_tokens(&lc, v->text, v->len, q);
 }

@@ -14,31 +14,41 @@
  * dotted or pathlike names, and base64 of ordinary data (it decodes to
  * printable text).
  *
+ * The words are found only in views where the prefilter saw one of their
+ * literals, by the exact bytes of the case forms it saw.
+ *
  * Untrusted input: the view.  Limits: the token is looked for within
- * AFTER_MAX bytes after the word; tokens of at most TOKEN_MAX bytes;
- * max_hits.
+ * AFTER_MAX bytes after the word, on its line; tokens of at most TOKEN_MAX
+ * bytes; max_hits.
  */
 #include "detect_int.h"
 
 #include <math.h>
 
-#define AFTER_MAX 40
+#define AFTER_MAX 40 /* bytes between the word and the token */
 #define TOKEN_MIN 20
 #define TOKEN_MAX 256
 #define ENTROPY_MIN 3.5
 
+/* The credential words, each found by the exact bytes of one of its case
+ * forms (after the prefilter saw its literal): the word starts `back` bytes
+ * before the match. */
 static const struct {
-	const char *w;
-	bool ascii; /* case-insensitive, not inside a longer word on its left */
+	const char *find;
+	unsigned back, len;
+	int lit;
 } words[] = {
-	{"token", true}, {"secret", true}, {"key", true}, {"bearer", true},
-	{"credential", true}, {"トークン", false}, {"シークレット", false}, {"キー", false},
+	{"oken", 1, 5, LIT_TOKEN},        /* token, Token */
+	{"OKEN", 1, 5, LIT_TOKEN_UP},     /* TOKEN */
+	{"key", 0, 3, LIT_KEYW},          {"Key", 0, 3, LIT_KEYW_CAP}, {"KEY", 0, 3, LIT_KEYW_UP},
+	{"ecret", 1, 6, LIT_SECRET},      /* secret, Secret */
+	{"ECRET", 1, 6, LIT_SECRET_UP},   {"Bearer", 0, 6, LIT_AUTHZ},
+	{"redential", 1, 10, LIT_CRED},   /* credential(s) */
+	{"\xe3\x83\x88\xe3\x83\xbc\xe3\x82\xaf\xe3\x83\xb3", 0, 12, LIT_TOKEN_JA}, /* トークン */
+	{"\xe3\x82\xb7\xe3\x83\xbc\xe3\x82\xaf\xe3\x83\xac\xe3\x83\x83\xe3\x83\x88", 0, 18,
+	 LIT_SECRET_JA}, /* シークレット */
+	{"\xe3\x82\xad\xe3\x83\xbc", 0, 6, LIT_KEY_JA}, /* キー */
 };
-
-static bool tok_char(unsigned char c)
-{
-	return g_ascii_isalnum(c) || strchr("+/=_.~-", c) != NULL;
-}
 
 static double entropy(const char *t, size_t n)
 {
@@ -77,8 +87,8 @@ static bool base64_of_text(const char *t, size_t n)
 	return dl > 0 && printable * 10 >= dl * 9;
 }
 
-/* Does t[0, n) look like a random key? */
-static bool key_shaped(const char *t, size_t n)
+/* The cheap part of the shape: length, classes, not hex, not dotted. */
+static bool key_classes(const char *t, size_t n)
 {
 	unsigned up = 0, lo = 0, dig = 0, hex = 0, dots = 0;
 
@@ -91,69 +101,46 @@ static bool key_shaped(const char *t, size_t n)
 		hex += g_ascii_isxdigit(t[i]) != 0;
 		dots += t[i] == '.';
 	}
-	if (hex == n || (hex + (unsigned)(n - hex) == n && hex >= n - 4 && memchr(t, '-', n)))
+	if (hex == n || (hex >= n - 4 && memchr(t, '-', n)))
 		return false; /* a hash, a thumbprint, a GUID, a device ID */
 	if (dots > 1 || !dig)
 		return false; /* a dotted name (host, namespace), a word */
-	if (!(up && lo) && !(lo && n >= 40))
-		return false;
+	return (up && lo) || (lo && n >= 40);
+}
+
+/* The expensive part: random enough, and not base64 of text. */
+static bool key_random(const char *t, size_t n)
+{
 	return entropy(t, n) >= ENTROPY_MIN && !base64_of_text(t, n);
 }
 
-/* The word w at t[i] (ASCII: any case, not the end of a longer word). */
-static bool word_at(const char *t, size_t len, size_t i, const char *w, bool ascii)
-{
-	size_t n = strlen(w);
-
-	if (i + n > len)
-		return false;
-	if (!ascii)
-		return memcmp(t + i, w, n) == 0;
-	return g_ascii_strncasecmp(t + i, w, n) == 0 &&
-	       !(i > 0 && g_ascii_islower(t[i - 1]) && g_ascii_islower(t[i])) &&
-	       !(i + n < len && g_ascii_islower(t[i + n - 1]) && g_ascii_islower(t[i + n]) &&
-		 t[i + n] != 's');
-}
-
-/* The first token after a word ending at p on its line: [*s, *e). */
+/* The first token after a word ending at p on its line, within AFTER_MAX
+ * bytes with no sentence break between: [*s, *e). */
 static bool token_after(const char *t, size_t len, size_t p, size_t *s, size_t *e)
 {
 	size_t q = p;
 
-	while (q < len && q - p < AFTER_MAX && t[q] != '\n') {
-		if (g_ascii_isalnum(t[q]) && (q == p || !tok_char((unsigned char)t[q - 1]) ||
-					      strchr("=:", t[q - 1]))) {
+	while (q < len && q - p < AFTER_MAX && !strchr("\n.,;", t[q])) {
+		if (g_ascii_isalnum(t[q]) && (q == p || strchr(" \t:=\"'(", t[q - 1]) ||
+					      (unsigned char)t[q - 1] >= 0x80)) {
 			size_t z = q;
 
-			while (z < len && z - q <= TOKEN_MAX && tok_char((unsigned char)t[z]))
+			while (z < len && z - q <= TOKEN_MAX &&
+			       (g_ascii_isalnum(t[z]) || strchr("+/=_.~-", t[z])))
 				z++;
+			while (z > q && t[z - 1] == '.')
+				z--; /* the end of a sentence */
 			if (z - q >= TOKEN_MIN) {
 				*s = q;
 				*e = z;
 				return true;
 			}
-			q = z;
+			q = z > q ? z : q + 1;
 			continue;
 		}
 		q++;
 	}
 	return false;
-}
-
-/* The next occurrence of word k at or after i (ASCII: its first letter in
- * either case, the next one of each kept in *lo, *up), or NULL. */
-static const char *next_word(const char *t, size_t len, size_t k, size_t i, const char **lo,
-			     const char **up)
-{
-	const char *w = words[k].w;
-
-	if (!words[k].ascii)
-		return i < len ? memmem(t + i, len - i, w, strlen(w)) : NULL;
-	if (*lo && *lo < t + i)
-		*lo = i < len ? memchr(t + i, w[0], len - i) : NULL;
-	if (*up && *up < t + i)
-		*up = i < len ? memchr(t + i, g_ascii_toupper(w[0]), len - i) : NULL;
-	return *lo && (!*up || *lo < *up) ? *lo : *up;
 }
 
 /* Does [s, e) overlap a hit from index first on (a fixed form's value)? */
@@ -168,24 +155,41 @@ static bool taken(const det_out *out, size_t first, size_t s, size_t e)
 	return false;
 }
 
+/* The word found at m: ASCII ones not glued to letters (keyboard, tokenize,
+ * monkey), but the end of a longer name counts (x-api-key, ACCESS_TOKEN). */
+static bool word_ok(const char *t, size_t len, size_t ws, size_t we, bool ascii)
+{
+	if (!ascii)
+		return true;
+	if (we < len && g_ascii_isalpha(t[we]) && !(t[we] == 's' || t[we] == 'S'))
+		return false;
+	return !(ws > 0 && g_ascii_islower(t[ws - 1]) && g_ascii_islower(t[ws]));
+}
+
 int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first)
 {
 	const char *t = v->text;
 
 	(void)d;
 	for (size_t k = 0; k < G_N_ELEMENTS(words) && !out->full; k++) {
-		const char *w = words[k].w, *m;
-		const char *lo = words[k].ascii ? memchr(t, w[0], v->len) : NULL;
-		const char *up = words[k].ascii ? memchr(t, g_ascii_toupper(w[0]), v->len) : NULL;
-		size_t n = strlen(w), i = 0;
+		size_t fl = strlen(words[k].find), i = 0;
+		bool ascii = (unsigned char)words[k].find[0] < 0x80;
+		const char *m;
 
-		while (!out->full && (m = next_word(t, v->len, k, i, &lo, &up)) != NULL) {
-			size_t at = (size_t)(m - t), s, e;
+		if (!(out->lits & LIT(words[k].lit)))
+			continue;
+		while (i + fl <= v->len && !out->full &&
+		       (m = memmem(t + i, v->len - i, words[k].find, fl)) != NULL) {
+			size_t at = (size_t)(m - t), ws, we, s, e;
 
 			i = at + 1;
-			if (!word_at(t, v->len, at, w, words[k].ascii) ||
-			    !token_after(t, v->len, at + n, &s, &e) || !key_shaped(t + s, e - s) ||
-			    taken(out, first, s, e))
+			if (at < words[k].back)
+				continue;
+			ws = at - words[k].back;
+			we = ws + words[k].len;
+			if (we > v->len || !word_ok(t, v->len, ws, we, ascii) ||
+			    !token_after(t, v->len, we, &s, &e) || !key_classes(t + s, e - s) ||
+			    !key_random(t + s, e - s) || taken(out, first, s, e))
 				continue;
 			det_emit(out, s, e, SM_MASK_ALL, 70);
 			i = e;

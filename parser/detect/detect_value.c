@@ -92,16 +92,44 @@ static const char *const ja_refs[] = {
 	"と同様", "で共有", "から取得", "から参照", "で別送", "にて別送", "で送付", "でお送り",
 	"でお伝え", "で連絡", "でご連絡", "に記録", "で保管", "に保管", NULL};
 
-static bool in_words(const char *const *list, const char *v, size_t n)
+/* A word list with a filter: which (first byte, length) pairs occur, so
+ * that most values are refused without walking the list. */
+typedef struct word_set {
+	const char *const *list;
+	GOnce once;
+	uint32_t len_bits[128]; /* by first byte (lower case): bit min(len, 31) */
+} word_set;
+
+static gpointer build_set(gpointer data)
+{
+	word_set *ws = data;
+
+	for (const char *const *w = ws->list; *w; w++) {
+		size_t n = strlen(*w);
+
+		ws->len_bits[(unsigned char)**w & 0x7f] |= 1u << (n < 31 ? n : 31);
+	}
+	return ws;
+}
+
+static bool in_words(word_set *ws, const char *v, size_t n)
 {
 	const char first = g_ascii_tolower(*v);
 
-	/* the first letter first (the lists are lower-case) */
-	for (const char *const *w = list; *w; w++)
+	g_once(&ws->once, build_set, ws);
+	if ((unsigned char)first >= 0x80 ||
+	    !(ws->len_bits[(unsigned char)first] & (1u << (n < 31 ? n : 31))))
+		return false;
+	for (const char *const *w = ws->list; *w; w++)
 		if (**w == first && strlen(*w) == n && g_ascii_strncasecmp(*w, v, n) == 0)
 			return true;
 	return false;
 }
+
+static word_set prose_set = {prose_words, G_ONCE_INIT, {0}};
+static word_set mechanism_set = {mechanisms, G_ONCE_INIT, {0}};
+static word_set label_set = {labels, G_ONCE_INIT, {0}};
+static word_set function_set = {function_words, G_ONCE_INIT, {0}};
 
 /* A value holding one of these is code or a variable name, not a secret. */
 static const char *const kw_in_value[] = {"password", "passwd", "passphrase", "passcode", NULL};
@@ -194,7 +222,7 @@ static bool is_mechanism(const char *v, size_t n)
 	for (size_t i = 0; i < n && k < VALUE_MAX; i++)
 		if (v[i] != ' ' && v[i] != '-' && v[i] != '_')
 			w[k++] = v[i];
-	return k > 0 && in_words(mechanisms, w, k);
+	return k > 0 && in_words(&mechanism_set, w, k);
 }
 
 /* The text after a plain-word value at e, on its line, makes it a word of a
@@ -212,7 +240,7 @@ static bool sentence_follows(const char *t, size_t len, size_t e)
 		return false;
 	for (w = p; p < len && p - w < 16 && g_ascii_isalpha(t[p]); p++)
 		;
-	return p > w && (p >= len || !g_ascii_isalnum(t[p])) && in_words(function_words, t + w, p - w);
+	return p > w && (p >= len || !g_ascii_isalnum(t[p])) && in_words(&function_set, t + w, p - w);
 }
 
 /* A label: "Username:" or a field name followed by ':' ("Password: Username: ..."). */
@@ -225,7 +253,7 @@ static bool is_label(const char *t, size_t len, size_t s, size_t e)
 		return true;
 	if (e < len && (t[e] == ':' || (e + 3 <= len && memcmp(t + e, "\xef\xbc\x9a", 3) == 0)))
 		return true;
-	return in_words(labels, v, n);
+	return in_words(&label_set, v, n);
 }
 
 bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags)
@@ -238,7 +266,7 @@ bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags)
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)v[i] >= 0x80 || v[i] == '\n' || v[i] == '\r' || v[i] == '\t')
 			return false;
-	if (is_placeholder(v, n) || in_words(prose_words, v, n) || is_path_or_date(v, n) ||
+	if (is_placeholder(v, n) || in_words(&prose_set, v, n) || is_path_or_date(v, n) ||
 	    is_mechanism(v, n))
 		return false;
 	if (n > 3 && memmem(v, n, "://", 3)) /* a link, not a value */

@@ -73,6 +73,7 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	v = sm_scan_span(s, idx, p, d->data, d->len, NULL, html, 0, SIZE_MAX, edits);
+	sm_scan_prop_view(s, p, v, edits); /* values found so far, here too */
 	if (!html)
 		sm_scan_uuencoded(s, idx, p, d->data, d->len);
 	if (edits->len && !s->limit) {

@@ -102,6 +102,8 @@ void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, s
  * encoded Subject or NULL, freed or returned). */
 void sm_scan_prop_add(scan *s, const sm_view *v, const sm_hit *h);
 void sm_scan_prop_part(scan *s, guint idx, bool html, const GArray *edits);
+/* The values known so far masked in the view of a part being scanned. */
+void sm_scan_prop_view(scan *s, const sm_part *p, const sm_view *v, GArray *edits);
 void sm_scan_propagate(scan *s);
 char *sm_scan_prop_subject(scan *s, char *masked);
 void sm_scan_prop_free(scan *s);

@@ -13,9 +13,11 @@
  * PROP_MIN_LEN, a short lower-case word or one of the common weak values
  * (admin, guest, password ...) is not propagated: its other occurrences
  * are far more often the word than the secret.  An occurrence must stand
- * alone: no letter or digit glued to either end.  Each part with an
- * occurrence is rewritten from its decoded bytes with its first-pass masks
- * and the new ones; the findings say `propagated`.
+ * alone: no letter or digit glued to either end.  A text part scanned
+ * after a value was found is searched for it then, in its view
+ * (sm_scan_prop_view); only parts scanned before a value turned up are read
+ * again at the end, rewritten from their decoded bytes with their first-pass
+ * masks and the new ones.  The findings say `propagated`.
  *
  * Untrusted input: the parts' decoded bytes, decoded again (the first pass
  * does not keep them).  Limits: PROP_MAX_VALUES values of at most
@@ -41,7 +43,8 @@ typedef struct prop_value {
 typedef struct prop_part {
 	guint idx;
 	bool html;
-	GArray *edits; /* sm_edit: the first pass's masks */
+	unsigned known; /* values known when the part was scanned (and searched) */
+	GArray *edits;  /* sm_edit: the first pass's masks */
 } prop_part;
 
 /* Weak values that are words of every mail as well. */
@@ -89,7 +92,7 @@ void sm_scan_prop_add(scan *s, const sm_view *v, const sm_hit *h)
 
 void sm_scan_prop_part(scan *s, guint idx, bool html, const GArray *edits)
 {
-	prop_part pp = {idx, html, g_array_copy((GArray *)edits)};
+	prop_part pp = {idx, html, s->prop ? s->prop->len : 0, g_array_copy((GArray *)edits)};
 
 	if (!s->prop_parts)
 		s->prop_parts = g_array_new(FALSE, FALSE, sizeof(prop_part));
@@ -131,15 +134,48 @@ static bool masked_already(const sm_view *v, const GArray *edits, size_t s, size
 	return false;
 }
 
+/* How common a byte is in mail text (lower: rarer); symbols and capitals
+ * make good anchors, spaces, digits and small letters poor ones. */
+static unsigned byte_rank(unsigned char c)
+{
+	if (c == ' ' || c == '\n' || c == '\r')
+		return 5;
+	if (g_ascii_islower(c) || g_ascii_isdigit(c))
+		return 4;
+	if (c >= 0x80)
+		return 3;
+	return g_ascii_isupper(c) ? 2 : 1;
+}
+
+/* The next occurrence of pv at or after p: memchr on its rarest byte, then
+ * a compare (several times faster than memmem over a long log). */
+static const char *find_value(const char *t, size_t len, size_t p, const prop_value *pv,
+			      size_t k)
+{
+	while (p + pv->len <= len) {
+		const char *m = memchr(t + p + k, pv->text[k], len - p - pv->len + 1);
+
+		if (!m)
+			return NULL;
+		if (memcmp(m - k, pv->text, pv->len) == 0)
+			return m - k;
+		p = (size_t)(m - t) - k + 1;
+	}
+	return NULL;
+}
+
 /* The occurrences of every value in v not masked yet, as hits. */
 static void occurrences(scan *s, const sm_view *v, const GArray *edits, GArray *hits)
 {
-	for (guint k = 0; k < s->prop->len; k++) {
-		const prop_value *pv = &g_array_index(s->prop, prop_value, k);
+	for (guint j = 0; j < s->prop->len; j++) {
+		const prop_value *pv = &g_array_index(s->prop, prop_value, j);
 		const char *t = v->text, *m;
-		size_t p = 0;
+		size_t p = 0, k = 0;
 
-		while (p < v->len && (m = memmem(t + p, v->len - p, pv->text, pv->len))) {
+		for (size_t i = 1; i < pv->len; i++)
+			if (byte_rank((unsigned char)pv->text[i]) < byte_rank((unsigned char)pv->text[k]))
+				k = i;
+		while (p < v->len && (m = find_value(t, v->len, p, pv, k))) {
 			size_t a = (size_t)(m - t), z = a + pv->len;
 			sm_hit h = {pv->det, a, z, SM_MASK_FIXED, 50};
 
@@ -246,6 +282,21 @@ static void prop_one(scan *s, const prop_part *pp)
 	sm_scan_bytes_free(p, d);
 }
 
+void sm_scan_prop_view(scan *s, const sm_part *p, const sm_view *v, GArray *edits)
+{
+	GArray *hits;
+
+	if (!s->prop || !s->prop->len || s->limit)
+		return;
+	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	occurrences(s, v, edits, hits);
+	if (hits->len) {
+		prop_finding(s, p, v, &g_array_index(hits, sm_hit, 0), hits->len);
+		sm_rewrite_edits(v, hits, edits);
+	}
+	g_array_free(hits, TRUE);
+}
+
 void sm_scan_propagate(scan *s)
 {
 	if (!s->prop || !s->prop->len || !s->prop_parts || s->limit)
@@ -253,7 +304,8 @@ void sm_scan_propagate(scan *s)
 	for (guint i = 0; i < s->prop_parts->len; i++) {
 		const prop_part *pp = &g_array_index(s->prop_parts, prop_part, i);
 
-		if (!stripped(s, pp->idx))
+		/* a part scanned after every value was found was searched then */
+		if (pp->known < s->prop->len && !stripped(s, pp->idx))
 			prop_one(s, pp);
 	}
 }
