@@ -18,12 +18,15 @@
 #   make bench      print benchmark figures (docs/performance.md); bench-deps
 #                   installs what it needs besides deps (MIMEDefang, the peer)
 #   make install    DESTDIR, PREFIX, SYSCONFDIR honoured; never runs apt
+#   make deb        build/deb/support-milter_VERSION_ARCH.deb (dpkg-buildpackage,
+#                   debhelper; the packaging is contrib/debian); needs deps-build
 #   make clean
 #
 # All build output goes under build/.
 
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
@@ -33,13 +36,16 @@ BUILD      := build
 CC         ?= cc
 PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
 
-# Debian packages.  Build: the compiler and the libraries.  Test: miltertest,
+# Debian packages.  Build: the compiler, the libraries and what `make deb`
+# needs (dpkg-buildpackage is in dpkg-dev, debhelper).  Test: miltertest,
 # Postfix, swaks, valgrind, clang for fuzzing, m4 for the sendmail test, 7z and
-# gcab to write 7z and cab test archives; never needed on a production relay.
+# gcab to write 7z and cab test archives, chromium (headless) to render the
+# report's HTML page, lintian for the package test; never needed on a
+# production relay.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
-	libarchive-dev libmilter-dev
+	libarchive-dev libmilter-dev dpkg-dev debhelper
 DEB_TEST  := miltertest postfix swaks python3 zip unzip valgrind m4 clang libclang-rt-14-dev \
-	procps util-linux p7zip-full gcab
+	procps util-linux p7zip-full gcab chromium lintian
 
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter -Wno-missing-field-initializers
@@ -65,17 +71,20 @@ PARSER_INC := -Iparser/include $(PARSER_DIRS:%=-Iparser/%)
 MILTER_INC := -Iparser/include -Imilter/daemon
 PARSER_SRC := $(sort $(wildcard $(PARSER_DIRS:%=parser/%/*.c)))
 MILTER_SRC := $(sort $(wildcard milter/daemon/*.c))
+REPORT_SRC := $(sort $(wildcard milter/report/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 PARSER_OBJ := $(PARSER_SRC:%.c=$(BUILD)/%.o)
 MILTER_OBJ := $(MILTER_SRC:%.c=$(BUILD)/%.o)
+REPORT_OBJ := $(REPORT_SRC:%.c=$(BUILD)/%.o)
 TEST_BIN   := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 LIB        := $(BUILD)/libsmparser.a
 BIN        := $(BUILD)/support-milter
+REPORT_BIN := $(BUILD)/support-milter-report
 
 .PHONY: all deps deps-build deps-test run check check-fast check-unit check-san bench \
-	bench-deps install clean fuzz demo test-bins san-build valgrind
+	bench-deps install deb clean fuzz demo test-bins san-build valgrind
 
-all: $(BIN)
+all: $(BIN) $(REPORT_BIN)
 
 # $(call apt_install,TARGET,PACKAGES[,noservices]): installs what is missing
 # and nothing else.  Refuses, installing nothing, when apt would remove a
@@ -123,33 +132,56 @@ $(LIB): $(PARSER_OBJ)
 $(BIN): $(MILTER_OBJ) $(LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(MILTER_OBJ) $(LIB) $(LIBS)
 
+# The report tool: the audit log reader, over the parser library's JSON writer.
+$(REPORT_BIN): $(REPORT_OBJ) $(LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(REPORT_OBJ) $(LIB) $(LIBS)
+
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) -Imilter/daemon -Itests $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 # `make run` works without root: build/run/support-milter.conf is
-# conf/support-milter.conf with the spool directory and the audit log moved
-# under build/run (the defaults are under /var).
-RUN_DIR  := $(BUILD)/run
-RUN_SOCK := $(CURDIR)/$(RUN_DIR)/support-milter.sock
+# conf/support-milter.conf with the spool directory, the audit log and the
+# fingerprint key (generated once, build/run/fingerprint.key) moved under
+# build/run (the defaults are under /var and /etc).  The socket is RUN_SOCKET:
+# by default a loopback inet socket, which a chrooted smtpd (Debian's stock
+# master.cf) reaches as well; RUN_SOCKET=unix:/var/spool/postfix/... (root,
+# or the package's directory) is the packaged layout.
+RUN_DIR    := $(BUILD)/run
+RUN_SOCKET ?= inet:8899@127.0.0.1
+# `$(call private_conf,DIR)`: DIR/support-milter.conf and DIR/fingerprint.key.
+define private_conf
+	@mkdir -p $(1)/spool
+	@[ -s $(1)/fingerprint.key ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | \
+		tr -d ' \n' > $(1)/fingerprint.key)
+	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(1)/spool";|' \
+	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(1)/audit.log";|' \
+	     -e 's|^\( *fingerprint_key_file *= *\).*|\1"$(CURDIR)/$(1)/fingerprint.key";|' \
+	     conf/support-milter.conf > $(1)/support-milter.conf
+endef
 run: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(RUN_DIR)/spool
-	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/spool";|' \
-	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(RUN_DIR)/audit.log";|' \
-	     conf/support-milter.conf > $(RUN_DIR)/support-milter.conf
+	$(call private_conf,$(RUN_DIR))
 	@$(BIN) -n -c $(RUN_DIR)/support-milter.conf
 	@echo "support-milter: starting in the foreground (Ctrl-C stops it; kill -HUP reloads)"
 	@echo "  configuration: $(RUN_DIR)/support-milter.conf (from conf/support-milter.conf)"
 	@echo "  audit log:     $(RUN_DIR)/audit.log"
-	@echo "To connect Postfix, add to main.cf and run 'postfix reload':"
-	@echo "  smtpd_milters = unix:$(RUN_SOCK)"
-	@echo "  non_smtpd_milters = \$$smtpd_milters"
-	@echo "  milter_default_action = tempfail"
-	@echo "  milter_protocol = 6"
-	@echo "(the postfix user must be able to reach the socket: socket_mode, and search"
-	@echo " permission on every directory above it; see docs/deployment.md)"
-	$(BIN) -f -c $(RUN_DIR)/support-milter.conf -p unix:$(RUN_SOCK)
+	@echo "  socket:        $(RUN_SOCKET)"
+	@s='$(RUN_SOCKET)'; case "$$s" in \
+	inet:*) port=$${s#inet:}; port=$${port%%@*}; addr=$${s#*@}; \
+		m="inet:$$addr:$$port"; where="a TCP socket: chrooted or not, smtpd reaches it";; \
+	unix:/var/spool/postfix/*) m="unix:$${s#unix:/var/spool/postfix/}"; \
+		where="inside the chroot of Debian's Postfix (/var/spool/postfix)";; \
+	*) m="$$s"; where="outside /var/spool/postfix: only an smtpd with chroot=n (master.cf column 5) reaches it";; \
+	esac; \
+	echo "  ($$where)"; \
+	echo "To connect a stock Debian Postfix, add to /etc/postfix/main.cf and run 'postfix reload':"; \
+	echo "  smtpd_milters = $$m"; \
+	echo "  non_smtpd_milters = \$$smtpd_milters"; \
+	echo "  milter_default_action = tempfail"; \
+	echo "  milter_protocol = 6"; \
+	echo "(or only for support mail: docs/deployment.md, the support-only transport)"
+	$(BIN) -f -c $(RUN_DIR)/support-milter.conf -p $(RUN_SOCKET)
 
 # A short demonstration: the daemon (configuration as for `make run`, socket
 # in build/demo) receives three corpus messages through the milter protocol
@@ -158,10 +190,8 @@ DEMO_DIR := $(BUILD)/demo
 DEMO_MSGS := p01_card_visa_spaces_iso2022jp p10_onb_cmd_attach p19_res_jp_outlook_true
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@mkdir -p $(DEMO_DIR)/spool && rm -f $(DEMO_DIR)/audit.log
-	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/spool";|' \
-	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(DEMO_DIR)/audit.log";|' \
-	     conf/support-milter.conf > $(DEMO_DIR)/support-milter.conf
+	$(call private_conf,$(DEMO_DIR))
+	@rm -f $(DEMO_DIR)/audit.log
 	@$(BIN) -f -c $(DEMO_DIR)/support-milter.conf -p unix:$(CURDIR)/$(DEMO_DIR)/sock \
 		2>$(DEMO_DIR)/daemon.log & echo $$! > $(DEMO_DIR)/pid; \
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do \
@@ -189,11 +219,11 @@ T          ?=
 PROVE_RULES ?=
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
+	@$(MAKE) --no-print-directory $(BIN) $(REPORT_BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
 	@chmod +x tests/*.t 2>/dev/null || true
 	$(TEST_ENV) prove -j$(shell nproc) $(PROVE_RULES) -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
 
-check-fast: $(BIN) $(TEST_BIN)
+check-fast: $(BIN) $(REPORT_BIN) $(TEST_BIN)
 	@chmod +x tests/*.t 2>/dev/null || true
 	$(TEST_ENV) prove -j$(shell nproc) -e '' $(TEST_BIN) $(FAST_T)
 
@@ -214,17 +244,45 @@ bench-deps: deps
 		$$SUDO update-rc.d mimedefang disable > /dev/null 2>&1; true; fi
 
 bench: bench-deps
-	@$(MAKE) --no-print-directory $(BIN) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(BIN) $(REPORT_BIN) $(BENCH_BIN)
 	@SM_BIN=$(CURDIR)/$(BIN) SM_TOP=$(CURDIR) sh tests/bench/run.sh
 
-install: $(BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+# The daemon to sbin, the report tool to bin, every man page in docs/
+# (NAME.SECTION), the configuration and the notice templates unless present.
+MAN_PAGES    = $(wildcard docs/*.[1-8])
+install: $(BIN) $(REPORT_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/support-milter
 	install -m 0755 $(BIN) $(DESTDIR)$(SBINDIR)/support-milter
+	install -m 0755 $(REPORT_BIN) $(DESTDIR)$(BINDIR)/support-milter-report
+	for f in notice.ja.txt notice.en.txt; do [ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/$$f ] || \
+		install -m 0644 conf/$$f $(DESTDIR)$(SYSCONFDIR)/support-milter/; done
 	[ -e $(DESTDIR)$(SYSCONFDIR)/support-milter/support-milter.conf ] || \
 		install -m 0640 conf/support-milter.conf $(DESTDIR)$(SYSCONFDIR)/support-milter/
-	[ ! -f docs/support-milter.8 ] || install -m 0644 docs/support-milter.8 $(DESTDIR)$(MANDIR)/man8/
-	[ ! -f docs/support-milter.conf.5 ] || install -m 0644 docs/support-milter.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	for m in $(MAN_PAGES); do s=$${m##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$s && \
+		install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; done
+
+# `make deb`: a binary package built by dpkg-buildpackage + debhelper from a
+# copy of the tree in build/deb/src, with contrib/debian as its debian/ (and
+# the unit and logrotate files from contrib/ beside it).  Needs only
+# deps-build; no root.  Writes build/deb/support-milter_VERSION_ARCH.deb.
+DEB_DIR := $(BUILD)/deb
+DEB_SRC := $(DEB_DIR)/src/support-milter-$(VERSION)
+deb:
+	@head -n 1 contrib/debian/changelog | grep -q '^support-milter ($(VERSION))' || \
+		{ echo "make deb: contrib/debian/changelog is not at version $(VERSION)" >&2; exit 1; }
+	@rm -rf $(DEB_DIR)/src && mkdir -p $(DEB_SRC)
+	@tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(DEB_SRC)
+	@cp -r contrib/debian $(DEB_SRC)/debian
+	@cp contrib/support-milter.service contrib/support-milter.logrotate $(DEB_SRC)/debian/
+	$(call say,DEB,dpkg-buildpackage in $(DEB_SRC))cd $(DEB_SRC) && \
+		DEB_BUILD_OPTIONS="noddebs $(DEB_BUILD_OPTIONS)" \
+		dpkg-buildpackage -b -us -uc -J$(shell nproc) $(if $(V),,> ../../build.log 2>&1) || \
+		{ tail -n 40 ../../build.log 2>/dev/null; rm -rf ../../src; \
+		  echo "make deb: failed; the whole log is $(DEB_DIR)/build.log" >&2; exit 1; }
+	@arch=$$(dpkg-architecture -qDEB_HOST_ARCH) && \
+		mv $(DEB_DIR)/src/support-milter_$(VERSION)_$$arch.deb $(DEB_DIR)/ && \
+		rm -rf $(DEB_DIR)/src && echo "$(DEB_DIR)/support-milter_$(VERSION)_$$arch.deb"
 
 clean:
 	rm -rf $(BUILD)

@@ -1,5 +1,5 @@
 /* test_json.c - the JSON writer escapes untrusted text and places commas. */
-#include "json.h"
+#include "sm_json.h"
 #include "testutil.h"
 
 static void test_shapes(void)

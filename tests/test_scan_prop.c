@@ -45,7 +45,7 @@ static char *run(const char *msg, unsigned *propagated)
 	char *j = sm_result_json(r), *q = j;
 
 	*propagated = 0;
-	while ((q = strstr(q, "\"propagated\":true")) != NULL) {
+	while ((q = strstr(q, "\"kind\":\"propagated\"")) != NULL) {
 		(*propagated)++;
 		q++;
 	}

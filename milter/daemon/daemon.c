@@ -17,8 +17,11 @@
  * flight keep their share; a message reads the ceiling from its own policy)
  * and the pid file.
  */
+#include "audit.h"
 #include "budget.h"
 #include "daemon.h"
+#include "metrics.h"
+#include "notice.h"
 #include "sockopt.h"
 #include "state.h"
 
@@ -74,6 +77,21 @@ static void policy_swap(sm_policy *p)
 	current = p;
 	pthread_mutex_unlock(&policy_mu);
 	sm_policy_unref(old);
+}
+
+/* The daemon's policy: one that loads and has a usable fingerprint key
+ * (never the well-known placeholder: the audit fingerprints would be
+ * reversible by anyone).  NULL with err. */
+static sm_policy *load_policy(const char *path, char *err, size_t errlen)
+{
+	sm_policy *p = sm_policy_load(path, err, errlen);
+
+	if (p && sm_policy_fp_key_problem(p)) {
+		snprintf(err, errlen, "%s: %s", path, sm_policy_fp_key_problem(p));
+		sm_policy_unref(p);
+		return NULL;
+	}
+	return p;
 }
 
 /* "unix:/path", "local:/path" or "/path": the path; else NULL. */
@@ -247,7 +265,7 @@ static void warn_restart(const sm_daemon_conf *old, const sm_daemon_conf *new)
 static void reload(const run_state *st)
 {
 	char err[1024];
-	sm_policy *p = sm_policy_load(st->conf, err, sizeof(err));
+	sm_policy *p = load_policy(st->conf, err, sizeof(err));
 	sm_policy *old;
 	const sm_daemon_conf *d;
 
@@ -367,6 +385,8 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 	if (d->spool_dir && access(d->spool_dir, W_OK | X_OK) < 0)
 		sm_log(LOG_WARNING, "spool_dir %s: %s (messages over spool_threshold will fail)",
 		       d->spool_dir, strerror(errno));
+	sm_metrics_start();
+	sm_notice_start();
 	sm_log(LOG_INFO, "support-milter %s listening on %s", SM_VERSION, sock);
 	return 0;
 }
@@ -397,7 +417,7 @@ int sm_daemon_run(const sm_daemon_opts *o)
 
 	limit_arenas();
 	st.conf = realpath(o->conf_path, NULL);
-	current = sm_policy_load(st.conf ? st.conf : o->conf_path, err, sizeof(err));
+	current = load_policy(st.conf ? st.conf : o->conf_path, err, sizeof(err));
 	if (!current) {
 		fprintf(stderr, "support-milter: %s\n", err);
 		free(st.conf);
@@ -428,6 +448,8 @@ int sm_daemon_run(const sm_daemon_opts *o)
 		unlink(st.sock_path);
 	if (st.pidfile && *st.pidfile)
 		unlink(st.pidfile);
+	sm_notice_stop();
+	sm_metrics_stop();
 	sm_audit_close();
 	policy_swap(NULL);
 	sm_budget_free(budget);

@@ -1,13 +1,19 @@
 /*
- * log.c - logging (syslog, or stderr in the foreground) and the audit log.
+ * log.c - logging (syslog, or stderr in the foreground); the audit log is
+ * audit.c.
  *
- * Input: lines built by the daemon and by sm_result_audit_json /
- * sm_result_summary (already printable, never a secret value).  Log lines
- * are cut at 2000 bytes and non-printable bytes replaced, so that a header
- * value handed to a log call cannot forge lines.
- * The audit log is opened O_APPEND, mode 0640; each record is one write()
- * of one whole line, so concurrent threads and processes never interleave
- * within a line.  Reopened on SIGHUP (log rotation) under a mutex.
+ * Where lines go: syslog(3) (ident "support-milter", LOG_PID, the
+ * configured facility, "mail" by default) when the daemon runs in the
+ * background or under systemd; stderr, prefixed "support-milter[PID]: ",
+ * only in the foreground on a terminal or file.  Under systemd (-f, stderr
+ * is the journal stream named by JOURNAL_STREAM) syslog keeps each line's
+ * priority and facility, so the lines sit in mail.log beside Postfix's, and
+ * the journal does not add its own prefix to ours.
+ *
+ * Input: lines built by the daemon and by sm_result_summary (already
+ * printable, never a secret value).  Log lines are cut at 2000 bytes and
+ * non-printable bytes replaced, so that a header value handed to a log call
+ * cannot forge lines.
  */
 #include "state.h"
 
@@ -25,8 +31,6 @@
 #define LOG_LINE_MAX 2000
 
 static bool log_stderr;
-static pthread_mutex_t audit_mu = PTHREAD_MUTEX_INITIALIZER;
-static int audit_fd = -1;
 
 static const struct {
 	const char *name;
@@ -38,6 +42,19 @@ static const struct {
 	{"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
 };
 
+/* Is stderr systemd's stream to the journal?  systemd sets JOURNAL_STREAM
+ * to "DEVICE:INODE" of that stream; a redirected stderr no longer matches. */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 || fstat(STDERR_FILENO, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void sm_log_open(bool foreground, const char *facility)
 {
 	int fac = LOG_MAIL;
@@ -46,8 +63,8 @@ void sm_log_open(bool foreground, const char *facility)
 	for (i = 0; facility && i < sizeof(facilities) / sizeof(facilities[0]); i++)
 		if (strcmp(facility, facilities[i].name) == 0)
 			fac = facilities[i].fac;
-	log_stderr = foreground;
-	if (!foreground)
+	log_stderr = foreground && !stderr_is_journal();
+	if (!log_stderr)
 		openlog("support-milter", LOG_PID | LOG_NDELAY, fac);
 }
 
@@ -67,58 +84,4 @@ void sm_log(int prio, const char *fmt, ...)
 		fprintf(stderr, "support-milter[%ld]: %s\n", (long)getpid(), line);
 	else
 		syslog(prio, "%s", line);
-}
-
-int sm_audit_open(const char *path, char *err, size_t errlen)
-{
-	int fd = -1, old;
-
-	if (path && *path) {
-		fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
-		if (fd < 0) {
-			snprintf(err, errlen, "audit log %s: %s", path, strerror(errno));
-			return -1;
-		}
-	}
-	pthread_mutex_lock(&audit_mu);
-	old = audit_fd;
-	audit_fd = fd;
-	pthread_mutex_unlock(&audit_mu);
-	if (old >= 0)
-		close(old);
-	return 0;
-}
-
-int sm_audit_write(const char *line)
-{
-	size_t len = strlen(line);
-	char *buf = malloc(len + 1);
-	ssize_t n;
-	int e;
-
-	if (!buf) {
-		sm_log(LOG_ERR, "audit log: out of memory");
-		return -1;
-	}
-	memcpy(buf, line, len);
-	buf[len] = '\n';
-	pthread_mutex_lock(&audit_mu);
-	n = audit_fd >= 0 ? write(audit_fd, buf, len + 1) : (ssize_t)(len + 1);
-	e = errno;
-	pthread_mutex_unlock(&audit_mu);
-	free(buf);
-	if (n != (ssize_t)(len + 1)) {
-		sm_log(LOG_ERR, "audit log: write failed: %s", n < 0 ? strerror(e) : "short");
-		return -1;
-	}
-	return 0;
-}
-
-void sm_audit_close(void)
-{
-	pthread_mutex_lock(&audit_mu);
-	if (audit_fd >= 0)
-		close(audit_fd);
-	audit_fd = -1;
-	pthread_mutex_unlock(&audit_mu);
 }

@@ -6,10 +6,11 @@
  *   support-milter -n [-c FILE]
  *   support-milter -V
  *   support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]
- *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD]
+ *                  [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit|--notice] [--client IP]
  *
  * --test exit status: 0 delivered, 1 not delivered, 2 usage/config/I-O error.
  */
+#include "audit.h"
 #include "daemon.h"
 #include "spool.h"
 #include "scan.h"
@@ -37,7 +38,7 @@ static void usage(FILE *f)
 		"       support-milter -n [-c FILE]      check the configuration (exit 0 or 2)\n"
 		"       support-milter -V                print the version\n"
 		"       support-milter [-c FILE] --test IN.eml [--output OUT.eml] [--from ADDR]\n"
-		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD]\n");
+		"                      [--rcpt ADDR]... [--now UNIXTIME|YYYY-MM-DD] [--audit|--notice] [--client IP]\n");
 }
 
 static int write_fd(void *ud, const void *buf, size_t len)
@@ -68,6 +69,9 @@ static time_t parse_now(const char *s)
 typedef struct test_opts {
 	const char *conf, *in, *out, *from, *now;
 	GPtrArray *rcpts;
+	const char *client; /* --client ADDR: the SMTP client's address */
+	bool audit;   /* print the audit record instead of the --test object */
+	bool notice;  /* print the sender's notice instead */
 } test_opts;
 
 static int write_output(const sm_result *r, const char *path)
@@ -92,7 +96,7 @@ static int run_test(const test_opts *t)
 	char err[1024];
 	sm_policy *p;
 	sm_result *r;
-	sm_envelope env = {NULL, t->from, NULL};
+	sm_envelope env = {NULL, t->from, NULL, t->client};
 	time_t now = t->now ? parse_now(t->now) : time(NULL);
 	int fd, status;
 	sm_verdict v;
@@ -107,6 +111,9 @@ static int run_test(const test_opts *t)
 		fprintf(stderr, "support-milter: %s\n", err);
 		return 2;
 	}
+	if (sm_policy_fp_key_problem(p))
+		fprintf(stderr, "support-milter: note: %s; the fingerprints below are for "
+			"testing only\n", sm_policy_fp_key_problem(p));
 	fd = open(t->in, O_RDONLY);
 	if (fd < 0) {
 		fprintf(stderr, "support-milter: %s: %s\n", t->in, strerror(errno));
@@ -123,7 +130,20 @@ static int run_test(const test_opts *t)
 	status = (v == SM_V_ACCEPT || v == SM_V_MODIFY) ? 0 : 1;
 	if (status == 0 && t->out && write_output(r, t->out) < 0)
 		status = 2;
-	json = sm_result_json(r);
+	if (t->notice) {
+		const char *why = NULL;
+
+		json = sm_result_notice(r, NULL, now, &why);
+		if (!json)
+			json = g_strdup_printf("(no notice: %s)", why);
+	} else if (t->audit) {
+		char *content = sm_result_audit_json(r, &env, now);
+
+		json = sm_audit_record(sm_policy_daemon(p), content,
+				       sm_verdict_names[sm_result_verdict(r)], NULL);
+		g_free(content);
+	} else
+		json = sm_result_json(r);
 	printf("%s\n", json);
 	fflush(stdout);
 	g_free(json);
@@ -136,17 +156,26 @@ static int check_config(const char *conf)
 {
 	char err[1024];
 	sm_policy *p = sm_policy_load(conf, err, sizeof(err));
+	char **warn, **w;
 
 	if (!p) {
 		fprintf(stderr, "support-milter: %s\n", err);
 		return 2;
 	}
+	warn = sm_policy_warnings(p, time(NULL));
+	for (w = warn; w && *w; w++)
+		printf("support-milter: warning: %s\n", *w);
+	g_strfreev(warn);
 	printf("support-milter: %s: configuration OK\n", conf);
+	if (sm_policy_fp_key_problem(p))
+		printf("support-milter: note: %s; --test works without a key, the daemon "
+		       "refuses to start until there is one\n", sm_policy_fp_key_problem(p));
 	sm_policy_unref(p);
 	return 0;
 }
 
-enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP };
+enum { OPT_TEST = 256, OPT_OUTPUT, OPT_FROM, OPT_RCPT, OPT_NOW, OPT_HELP, OPT_AUDIT, OPT_CLIENT,
+       OPT_NOTICE };
 
 int main(int argc, char **argv)
 {
@@ -157,9 +186,12 @@ int main(int argc, char **argv)
 		{"rcpt", required_argument, NULL, OPT_RCPT},
 		{"now", required_argument, NULL, OPT_NOW},
 		{"help", no_argument, NULL, OPT_HELP},
+		{"audit", no_argument, NULL, OPT_AUDIT},
+		{"client", required_argument, NULL, OPT_CLIENT},
+		{"notice", no_argument, NULL, OPT_NOTICE},
 		{NULL, 0, NULL, 0},
 	};
-	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new()};
+	test_opts t = {DEFAULT_CONF, NULL, NULL, NULL, NULL, g_ptr_array_new(), NULL, false, false};
 	sm_daemon_opts d = {DEFAULT_CONF, NULL, NULL, NULL, false};
 	bool check = false;
 	int c, rc;
@@ -206,6 +238,15 @@ int main(int argc, char **argv)
 			break;
 		case OPT_NOW:
 			t.now = optarg;
+			break;
+		case OPT_AUDIT:
+			t.audit = true;
+			break;
+		case OPT_NOTICE:
+			t.notice = true;
+			break;
+		case OPT_CLIENT:
+			t.client = optarg;
 			break;
 		case 'h':
 		case OPT_HELP:

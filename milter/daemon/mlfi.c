@@ -16,11 +16,15 @@
  * SMFIS_* codes are produced only by verdict_status(), fail_status() and
  * audit_tempfail().
  */
+#include "audit.h"
 #include "budget.h"
+#include "metrics.h"
+#include "notice.h"
 #include "reply.h"
 #include "spool.h"
 #include "state.h"
 
+#include <arpa/inet.h>
 #include <glib.h>
 #include <libmilter/mfapi.h>
 #include <stdio.h>
@@ -34,12 +38,14 @@
 
 #define SM_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | SMFIF_QUARANTINE)
 /* Steps we do not need, and replies the MTA need not wait for. */
-#define SM_STEPS_OFF (SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOEOH)
-#define SM_STEPS_NR (SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY)
+/* (connect is kept: the client address decides header exceptions) */
+#define SM_STEPS_OFF (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOEOH)
+#define SM_STEPS_NR (SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_BODY)
 
 typedef struct mlfi_msg {
 	sm_policy *pol;
 	char *qid, *sender;
+	char *client;      /* the SMTP client's address (from the connection), or NULL */
 	GPtrArray *rcpts;  /* char *, owned */
 	bool support;      /* at least one support recipient */
 	sm_spool *spool;   /* created at the first header */
@@ -52,6 +58,7 @@ typedef struct mlfi_msg {
 typedef struct mlfi_conn {
 	unsigned long actions; /* SMFIF_* the MTA granted */
 	unsigned long proto;   /* SMFIP_* negotiated */
+	char client[64];       /* the SMTP client's IP address, or "" */
 	mlfi_msg *msg;
 } mlfi_conn;
 
@@ -62,6 +69,7 @@ static void msg_free(mlfi_msg *m)
 	sm_policy_unref(m->pol);
 	g_free(m->qid);
 	g_free(m->sender);
+	g_free(m->client);
 	g_ptr_array_free(m->rcpts, TRUE);
 	sm_spool_free(m->spool);
 	g_free(m->fail);
@@ -136,6 +144,24 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
+/* The client's address, for exceptions that trust a header only from the
+ * company's own systems. */
+static sfsistat mlfi_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	mlfi_conn *c = conn_get(ctx);
+	const struct sockaddr *a = (const struct sockaddr *)sa;
+
+	(void)host;
+	c->client[0] = '\0';
+	if (a && a->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)a)->sin_addr, c->client,
+			  sizeof(c->client));
+	else if (a && a->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)a)->sin6_addr, c->client,
+			  sizeof(c->client));
+	return nr(c, SMFIP_NR_CONN);
+}
+
 static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 {
 	mlfi_conn *c = conn_get(ctx);
@@ -146,6 +172,8 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	m->pol = sm_state_policy();
 	m->sender = g_strndup(argv && argv[0] ? argv[0] : "", 1024);
 	m->rcpts = g_ptr_array_new_with_free_func(g_free);
+	m->client = c->client[0] ? g_strdup(c->client) : NULL;
+	sm_metrics_seen();
 	msg_qid(ctx, m);
 	return nr(c, SMFIP_NR_MAIL);
 }
@@ -243,24 +271,31 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
 
 /* ---------------------------------------------------------------- failure */
 
-/* The audit record of a message the policy never saw (same keys as the
- * policy's records where they apply; the queue id is already [A-Za-z0-9._-?]).
- * 0, or -1 when it could not be written. */
+/* The audit record of a message the policy never saw (audit.c).  0, or -1
+ * when it could not be written. */
 static int audit_failure(const mlfi_msg *m, const char *action)
 {
-	GDateTime *now = g_date_time_new_now_utc();
-	char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S+00:00");
-	char *q = m->qid ? g_strdup_printf("\"%s\"", m->qid) : g_strdup("null");
-	char *line = g_strdup_printf("{\"ts\":\"%s\",\"queue_id\":%s,\"action\":\"%s\","
-				     "\"support\":true,\"failed\":true,\"reason\":\"%s\"}",
-				     ts, q, action, m->over_limit ? "limit" : "internal");
-	int rc = sm_audit_write(line);
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	bool *sup = g_new0(bool, m->rcpts->len + 1);
+	GPtrArray *rc = g_ptr_array_new();
+	sm_audit_fail f = {m->qid, m->sender, NULL, sup, sm_policy_version(m->pol), action,
+			   m->over_limit, m->fail};
+	char *line;
+	guint i;
+	int rc_w;
 
+	for (i = 0; i < m->rcpts->len && g_ptr_array_index(m->rcpts, i); i++) {
+		g_ptr_array_add(rc, g_ptr_array_index(m->rcpts, i));
+		sup[i] = sm_policy_is_support_rcpt(m->pol, g_ptr_array_index(m->rcpts, i));
+	}
+	g_ptr_array_add(rc, NULL);
+	f.rcpts = (const char *const *)rc->pdata;
+	line = sm_audit_failure_record(d, &f);
+	rc_w = sm_audit_write(line, d->audit_fsync);
 	g_free(line);
-	g_free(q);
-	g_free(ts);
-	g_date_time_unref(now);
-	return rc;
+	g_ptr_array_free(rc, TRUE);
+	g_free(sup);
+	return rc_w;
 }
 
 /* Support mail whose audit record could not be written, with
@@ -277,9 +312,10 @@ static sfsistat audit_tempfail(SMFICTX *ctx, const mlfi_msg *m)
 	return SMFIS_TEMPFAIL;
 }
 
-/* The configured failure (or limit) action for a message we cannot scan.
- * Accepted unscanned, it carries X-Support-Scan as --test would add it. */
-static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
+/* The configured failure (or limit) action for a message we cannot scan
+ * (or whose verdict could not be applied); *applied names it.  Accepted
+ * unscanned, it carries X-Support-Scan as --test would add it. */
+static sfsistat fail_decide(SMFICTX *ctx, mlfi_msg *m, const char *why, const char **applied)
 {
 	sm_act a = m->over_limit ? (sm_act)sm_policy_limits(m->pol)->on_limit
 				 : sm_policy_on_failure(m->pol);
@@ -293,16 +329,30 @@ static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
 		bool rej = a == SM_ACT_REJECT;
 
 		sm_log(LOG_ERR, "%s: %s; %s", qid(m), m->fail, rej ? "rejected" : "tempfail");
-		audit_failure(m, rej ? "reject" : "tempfail");
+		*applied = rej ? "reject" : "tempfail";
 		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
-	if (audit_must_hold(m, audit_failure(m, "accept")))
-		return audit_tempfail(ctx, m);
+	*applied = "accept";
 	sm_log(LOG_WARNING, "%s: %s; accepted unscanned (configured)", qid(m), m->fail);
 	if (smfi_addheader(ctx, "X-Support-Scan", (char *)mark) != MI_SUCCESS)
 		sm_log(LOG_WARNING, "%s: could not add X-Support-Scan", qid(m));
 	return SMFIS_ACCEPT;
+}
+
+/* fail_decide, audited; accepted unscanned only once that record is written. */
+static sfsistat fail_status(SMFICTX *ctx, mlfi_msg *m, const char *why)
+{
+	const char *applied = "tempfail";
+	sfsistat st = fail_decide(ctx, m, why, &applied);
+	int rc = audit_failure(m, applied);
+
+	sm_metrics_failed(m->over_limit, applied);
+	if (rc < 0)
+		sm_metrics_audit_failed();
+	if (st == SMFIS_ACCEPT && audit_must_hold(m, rc))
+		return audit_tempfail(ctx, m);
+	return st;
 }
 
 /* ---------------------------------------------------------------- verdict */
@@ -424,11 +474,12 @@ static int quarantine(SMFICTX *ctx, const sm_result *r)
 	return rc;
 }
 
-/* The one place a verdict becomes a libmilter status. */
-static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm_result *r)
+/* The one place a verdict becomes a libmilter status; *applied names what
+ * was done, err says why applying failed (then the failure action applies). */
+static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm_result *r,
+			       const char **applied, char *err, size_t errlen)
 {
-	char err[256] = "";
-
+	*applied = sm_verdict_names[sm_result_verdict(r)];
 	switch (sm_result_verdict(r)) {
 	case SM_V_REJECT:
 		return reply_status(ctx, r, true);
@@ -437,34 +488,41 @@ static sfsistat verdict_status(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m, const sm
 	case SM_V_DISCARD:
 		return SMFIS_DISCARD;
 	case SM_V_QUARANTINE:
-		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0 ||
-		    !needs(c, SMFIF_QUARANTINE, "quarantine", err, sizeof(err)) ||
-		    quarantine(ctx, r) < 0)
-			return fail_status(ctx, m, *err ? err : "smfi_quarantine failed");
+		if (apply_changes(ctx, c, r, err, errlen) < 0 ||
+		    !needs(c, SMFIF_QUARANTINE, "quarantine", err, errlen) ||
+		    quarantine(ctx, r) < 0) {
+			if (!*err)
+				snprintf(err, errlen, "smfi_quarantine failed");
+			return fail_decide(ctx, m, err, applied);
+		}
 		return SMFIS_ACCEPT;
 	case SM_V_ACCEPT:
 	case SM_V_MODIFY:
 	default:
-		if (apply_changes(ctx, c, r, err, sizeof(err)) < 0)
-			return fail_status(ctx, m, err);
+		if (apply_changes(ctx, c, r, err, errlen) < 0)
+			return fail_decide(ctx, m, err, applied);
 		return SMFIS_ACCEPT;
 	}
 }
 
-/* Syslog summary and audit record: 0, or -1 when the record was not written. */
+/* Syslog summary and the audit record, written after the verdict was
+ * applied: 0, or -1 when the record was not written. */
 static int log_decision(const mlfi_msg *m, const sm_result *r, const sm_envelope *env,
-			time_t now)
+			time_t now, const char *applied, const char *apply_err)
 {
-	char *s;
+	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
+	char *s, *line;
 	int rc;
 
-	if (sm_policy_daemon(m->pol)->summary_syslog) {
+	if (d->summary_syslog) {
 		s = sm_result_summary(r);
 		sm_log(LOG_INFO, "%s: %s", qid(m), s);
 		g_free(s);
 	}
 	s = sm_result_audit_json(r, env, now);
-	rc = sm_audit_write(s);
+	line = sm_audit_record(d, s, applied, apply_err);
+	rc = sm_audit_write(line, d->audit_fsync);
+	g_free(line);
 	g_free(s);
 	return rc;
 }
@@ -505,6 +563,7 @@ static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
 	env->queue_id = m->qid;
 	env->sender = m->sender;
 	env->rcpts = (const char *const *)m->rcpts->pdata;
+	env->client_addr = m->client;
 	if (fd >= 0)
 		return sm_scan_fd(m->pol, fd, env, now);
 	buf = sm_spool_mem(m->spool, &len);
@@ -519,6 +578,10 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	sm_result *r;
 	sfsistat st;
 	time_t now = time(NULL);
+	const char *applied = "tempfail";
+	char err[256] = "";
+	gint64 t0;
+	double secs;
 	int audit_rc;
 
 	if (!m || !m->support) {
@@ -532,16 +595,24 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		conn_reset(c);
 		return st;
 	}
+	t0 = g_get_monotonic_time();
 	r = scan(m, &env, now);
+	secs = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
 	if (sm_result_failed(r))
 		sm_log(LOG_WARNING, "%s: scan failed; the configured action applies", qid(m));
-	audit_rc = log_decision(m, r, &env, now);
-	if (sm_policy_dry_run(m->pol))
+	if (sm_policy_dry_run(m->pol)) {
 		st = SMFIS_ACCEPT;
-	else if (audit_must_hold(m, audit_rc) && sm_result_verdict(r) != SM_V_REJECT)
-		st = audit_tempfail(ctx, m);
-	else
-		st = verdict_status(ctx, c, m, r);
+		applied = "accept";
+	} else
+		st = verdict_status(ctx, c, m, r, &applied, err, sizeof(err));
+	audit_rc = log_decision(m, r, &env, now, applied, *err ? err : NULL);
+	sm_metrics_decision(r, applied, *err != '\0', secs);
+	if (audit_rc < 0)
+		sm_metrics_audit_failed();
+	if (audit_must_hold(m, audit_rc) && st != SMFIS_REJECT)
+		st = audit_tempfail(ctx, m); /* the MTA drops the changes and keeps the message */
+	else if (!*err && st != SMFIS_TEMPFAIL)
+		sm_notice_after(m->pol, r, m->qid, now);
 	sm_result_free(r);
 	sm_budget_release(sm_state_budget(), m->cost); /* the rewritten body is sent */
 	m->cost = 0;
@@ -571,6 +642,7 @@ static struct smfiDesc desc = {
 	.xxfi_name = "support-milter",
 	.xxfi_version = SMFI_VERSION,
 	.xxfi_flags = SM_ACTIONS,
+	.xxfi_connect = mlfi_connect,
 	.xxfi_envfrom = mlfi_envfrom,
 	.xxfi_envrcpt = mlfi_envrcpt,
 	.xxfi_header = mlfi_header,

@@ -1,7 +1,7 @@
 /*
  * state.h - what the daemon shares with the milter callbacks: the current
- * policy (swapped on reload), the audit log and logging.  Implemented in
- * daemon.c (policy) and log.c (logging, audit log).
+ * policy (swapped on reload) and logging.  Implemented in daemon.c
+ * (policy) and log.c (logging).
  */
 #ifndef SM_STATE_H
 #define SM_STATE_H
@@ -18,12 +18,7 @@ sm_policy *sm_state_policy(void);
 void sm_log_open(bool foreground, const char *facility);
 void sm_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The audit log: open (or reopen) path ("" or NULL: none); 0 or -1 with err. */
-int sm_audit_open(const char *path, char *err, size_t errlen);
-/* Append one line (a newline is added) with a single write(): 0, or -1
- * (logged) when the record could not be written whole.  No log open: 0. */
-int sm_audit_write(const char *line);
-void sm_audit_close(void);
+/* The audit log is audit.h. */
 
 /* The libmilter callbacks (mlfi.c). */
 struct smfiDesc;

@@ -70,45 +70,46 @@ char *sm_arc_sanitize(const char *name)
 	return g_string_free(g, FALSE);
 }
 
-static void add_hit(actx *a, unsigned det, const char *member, unsigned count, char *preview,
-		    const void *value, size_t vlen)
+static void add_name_hit(actx *a, unsigned det, const char *member, const char *name)
 {
-	sm_archive_hit h = {det, g_strdup(member), count, preview, ""};
+	sm_archive_hit h = {det, g_strdup(member), 1, g_strdup("(file name)"), "", true};
 
-	sm_fingerprint(a->ctx ? a->ctx->fp_key : NULL, value, vlen, h.fingerprint);
+	sm_fingerprint(a->ctx ? a->ctx->fp_key : NULL, name, strlen(name), h.fingerprint);
 	g_array_append_val(a->res->hits, h);
 }
 
-/* Scan a view; one archive hit per detector with its count. */
+/* Scan a view; one archive hit per detector and distinct value, with its
+ * count (a value repeated in one member is one hit). */
 static void scan_view(actx *a, const sm_view *v, const char *member)
 {
 	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
-	size_t n = sm_detectors_count(a->d), i, max = (size_t)a->lim->max_findings;
-	unsigned *count = g_new0(unsigned, n ? n : 1);
-	int *first = g_new(int, n ? n : 1);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	size_t i, max = (size_t)a->lim->max_findings;
+	guint first = a->res->hits->len;
 
-	for (i = 0; i < n; i++)
-		first[i] = -1;
 	if (sm_detectors_scan(a->d, v, a->ctx, hits, max ? max : 1) != 0)
 		sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld findings, or a pattern over its "
 					     "match limit", member, a->lim->max_findings));
 	for (i = 0; i < hits->len; i++) {
-		sm_hit *h = &g_array_index(hits, sm_hit, i);
+		const sm_hit *h = &g_array_index(hits, sm_hit, i);
+		sm_archive_hit ah = {h->det, NULL, 1, NULL, "", false};
+		char *key;
+		guint at;
 
-		if (h->det < n && count[h->det]++ == 0)
-			first[h->det] = (int)i;
-	}
-	for (i = 0; i < n; i++) {
-		sm_hit *h;
-
-		if (!count[i])
+		sm_detectors_fingerprint(a->d, a->ctx ? a->ctx->fp_key : NULL, v, h, ah.fingerprint);
+		key = g_strdup_printf("%u:%s", h->det, ah.fingerprint);
+		at = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key));
+		if (at) {
+			g_array_index(a->res->hits, sm_archive_hit, first + at - 1).count++;
+			g_free(key);
 			continue;
-		h = &g_array_index(hits, sm_hit, first[i]);
-		add_hit(a, (unsigned)i, member, count[i], sm_detectors_preview(a->d, v, h),
-			v->text + h->start, h->end - h->start);
+		}
+		ah.member = g_strdup(member);
+		ah.preview = sm_detectors_preview(a->d, v, h);
+		g_array_append_val(a->res->hits, ah);
+		g_hash_table_replace(seen, key, GUINT_TO_POINTER(a->res->hits->len - first));
 	}
-	g_free(count);
-	g_free(first);
+	g_hash_table_destroy(seen);
 	g_array_free(hits, TRUE);
 }
 
@@ -229,7 +230,7 @@ void sm_arc_note_member(actx *a, const char *prefix, const char *clean, const ch
 		sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld members", prefix ? prefix : "archive",
 					     a->lim->archive_max_members));
 	if ((det = sm_detectors_match_name(a->d, clean)) >= 0)
-		add_hit(a, (unsigned)det, path, 1, g_strdup("(file name)"), clean, strlen(clean));
+		add_name_hit(a, (unsigned)det, path, clean);
 }
 
 /* Pass 1: the directory.  Names, counts, encryption, declared sizes. */

@@ -25,7 +25,8 @@ typedef struct sm_archive_hit {
 	char *member;     /* member path, nested as "a.zip/b.txt" (owned) */
 	unsigned count;
 	char *preview;    /* masked preview (owned) */
-	char fingerprint[17]; /* sm_fingerprint() of the first matched value */
+	char fingerprint[17]; /* of the normalised value (sm_detectors_fingerprint) */
+	bool name;        /* the member's name matched, not its content */
 } sm_archive_hit;
 
 typedef enum {

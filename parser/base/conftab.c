@@ -12,6 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef SM_VERSION
+#define SM_VERSION "dev"
+#endif
+/* A key or value this binary does not know is most often a configuration
+ * written for a newer version (a rollback of the package): say so. */
+#define NEWER_HINT " (unknown to support-milter " SM_VERSION ": is the configuration newer than the binary?)"
+
 void sm_conf_where(const config_setting_t *s, char *buf, size_t len)
 {
 	const char *file = s ? config_setting_source_file(s) : NULL;
@@ -107,8 +114,8 @@ static int set_enum(const sm_conf_key *k, const config_setting_t *s, const char 
 	names = g_string_new(NULL);
 	for (i = 0; k->choices[i]; i++)
 		g_string_append_printf(names, "%s%s", i ? ", " : "", k->choices[i]);
-	snprintf(err, errlen, "%skey '%s': %s; expected one of: %s", where, k->name,
-		 v ? "unknown value" : "expected a string", names->str);
+	snprintf(err, errlen, "%skey '%s': %s; expected one of: %s%s", where, k->name,
+		 v ? "unknown value" : "expected a string", names->str, v ? NEWER_HINT : "");
 	g_string_free(names, TRUE);
 	return -1;
 }
@@ -225,9 +232,10 @@ int sm_conf_apply(const config_setting_t *group, const sm_conf_key *table, void 
 			char where[512];
 
 			sm_conf_where(s, where, sizeof(where));
-			snprintf(err, errlen, "%sunknown key '%s'%s%s", where, name,
+			snprintf(err, errlen, "%sunknown key '%s'%s%s%s", where, name,
 				 config_setting_name(group) ? " in group " : "",
-				 config_setting_name(group) ? config_setting_name(group) : "");
+				 config_setting_name(group) ? config_setting_name(group) : "",
+				 NEWER_HINT);
 			return -1;
 		}
 		if (set_value(k, s, base, err, errlen) < 0)

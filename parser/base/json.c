@@ -4,7 +4,7 @@
  * Untrusted input: string values (header text, file names).  They are
  * validated as UTF-8 and escaped; nothing is written raw.
  */
-#include "json.h"
+#include "sm_json.h"
 
 #include <string.h>
 

@@ -397,6 +397,31 @@ char *sm_detectors_preview(const sm_detectors *s, const sm_view *v, const sm_hit
 	return g_string_free(g, FALSE);
 }
 
+/* The value a fingerprint is computed over: a card number or a My Number is
+ * its digits only (so "4111 1111-1111 1111" and "4111111111111111" are one
+ * value), a detector with a digit validator likewise; anything else (a
+ * password, a key) exactly as found. */
+void sm_detectors_fingerprint(const sm_detectors *s, const char *key, const sm_view *v,
+			      const sm_hit *h, char out[17])
+{
+	const det *d = s && h->det < s->dets->len ? g_ptr_array_index(s->dets, h->det) : NULL;
+	bool digits = d && (d->kind == K_CARD || d->kind == K_MYNUMBER || d->validator != VAL_NONE);
+	size_t i, n = 0;
+	char *buf;
+
+	if (!digits || h->end > v->len || h->start >= h->end) {
+		sm_fingerprint(key, v->text + (h->end <= v->len ? h->start : 0),
+			       h->end <= v->len && h->start < h->end ? h->end - h->start : 0, out);
+		return;
+	}
+	buf = g_malloc(h->end - h->start);
+	for (i = h->start; i < h->end; i++)
+		if (g_ascii_isdigit(v->text[i]))
+			buf[n++] = v->text[i];
+	sm_fingerprint(key, buf, n, out);
+	g_free(buf);
+}
+
 void sm_fingerprint(const char *key, const void *data, size_t len, char out[17])
 {
 	GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)(key ? key : ""),

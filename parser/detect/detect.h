@@ -39,6 +39,12 @@ typedef struct sm_scan_ctx {
 /* HMAC-SHA256 of data under key, first 16 hex digits, into out[17]. */
 void sm_fingerprint(const char *key, const void *data, size_t len, char out[17]);
 
+/* The fingerprint of a hit's normalised value (digits only for card numbers
+ * and My Numbers, as found otherwise): the same card in any formatting has
+ * one fingerprint. */
+void sm_detectors_fingerprint(const sm_detectors *d, const char *key, const sm_view *v,
+			      const sm_hit *h, char out[17]);
+
 /* Compile from the `detectors` group (NULL: built-in defaults). NULL + err. */
 sm_detectors *sm_detectors_load(const config_setting_t *group, char *err, size_t errlen);
 void sm_detectors_free(sm_detectors *d);

@@ -81,20 +81,19 @@ typedef struct builtin {
 
 static const builtin builtins[] = {
 	{"credit_card", K_CARD, "credit card number", SM_ACT_MASK, SM_ACT_STRIP, det_card_keywords,
-	 300, NULL, "card numbers must never be sent to support; remove it and send again (credit_card)"},
+	 300, NULL, "card numbers must never be sent to support; remove it and send again"},
 	{"password", K_PASSWORD, "password", SM_ACT_MASK, SM_ACT_STRIP, det_password_keywords, 0,
-	 NULL, "passwords must never be sent to support; remove it and send again (password)"},
+	 NULL, "passwords must never be sent to support; remove it and send again"},
 	{"private_key", K_PRIVATE_KEY, "private key", SM_ACT_MASK, SM_ACT_STRIP, NULL, 0, NULL,
-	 "private keys must never be sent to support; remove it and send again (private_key)"},
+	 "private keys must never be sent to support; remove it and send again"},
 	{"cloud_secret", K_CLOUD, "cloud access key or token", SM_ACT_MASK, SM_ACT_STRIP, NULL, 0,
-	 NULL, "access keys and tokens must never be sent to support; remove it and send again (cloud_secret)"},
+	 NULL, "access keys and tokens must never be sent to support; remove it and send again"},
 	{"my_number", K_MYNUMBER, "My Number (individual number)", SM_ACT_MASK, SM_ACT_STRIP,
 	 det_mynumber_keywords, 100, NULL,
-	 "My Numbers must never be sent to support; remove it and send again (my_number)"},
+	 "My Numbers must never be sent to support; remove it and send again"},
 	{"mde_onboarding", K_MDE, "Defender for Endpoint onboarding material", SM_ACT_REJECT,
 	 SM_ACT_REJECT, NULL, 0, det_mde_names,
-	 "onboarding and offboarding scripts and packages must never be sent to support "
-	 "(mde_onboarding)"},
+	 "onboarding and offboarding scripts and packages must never be sent to support"},
 };
 #define N_BUILTINS (sizeof(builtins) / sizeof(builtins[0]))
 

@@ -32,9 +32,29 @@ typedef struct sm_daemon_conf {
 	long long backlog;
 	bool summary_syslog;     /* one syslog line per decision */
 	int audit_failure;       /* audit record not written: 0 tempfail, 1 accept */
+	int audit_fsync;         /* 0 none, 1 after every record, 2 at most once a second */
+	int audit_timezone;      /* record times: 0 local with its offset, 1 UTC */
 	long long max_scan_memory; /* bytes being scanned at once, all connections */
 	long long scan_wait;     /* seconds a message waits for scan memory */
+	char *metrics_file;      /* Prometheus textfile, NULL or "" for none */
+	long long metrics_interval; /* seconds between writes of metrics_file */
+	long long summary_interval; /* seconds between syslog summary lines; 0: none */
 } sm_daemon_conf;
+
+/* The `notice` group: the sender's notice (docs/notice.md). */
+typedef struct sm_notice_conf {
+	bool enabled;
+	int transport;           /* 0 sendmail (path -t), 1 smtp (loopback host:port) */
+	char *sendmail;          /* path of sendmail(1) */
+	char *smtp;              /* "127.0.0.1:25" */
+	char *from;              /* From: of the notice */
+	char *template_ja, *template_en; /* paths, or NULL for the built-in texts */
+	char *severity_a_phone;  /* the number to call for severity A, or NULL */
+	long long rate_limit;    /* notices per sender ... */
+	long long rate_window;   /* ... per this many seconds */
+	long long max_queue;     /* notices waiting to be sent; more are dropped (logged) */
+	long long timeout;       /* seconds for one submission */
+} sm_notice_conf;
 
 /* Load and compile the configuration at path. NULL with err on any error. */
 sm_policy *sm_policy_load(const char *path, char *err, size_t errlen);
@@ -42,13 +62,28 @@ sm_policy *sm_policy_ref(sm_policy *p);
 void sm_policy_unref(sm_policy *p);
 
 const sm_daemon_conf *sm_policy_daemon(const sm_policy *p);
+const sm_notice_conf *sm_policy_notice(const sm_policy *p);
 const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
-const char *sm_policy_fp_key(const sm_policy *p);
+const char *sm_policy_fp_key(const sm_policy *p); /* NULL: none (--test hashes with "") */
+/* Why the daemon must not run with this policy's fingerprint key (missing,
+ * unreadable, empty, well known, too short, readable by others), or NULL.
+ * -n and --test work without a usable key and print this; the daemon
+ * refuses to start or reload.  Never contains the key. */
+const char *sm_policy_fp_key_problem(const sm_policy *p);
+/* The configuration's version for audit records (16 hex digits of SHA-256). */
+const char *sm_policy_version(const sm_policy *p);
 /* Reply texts (printable ASCII) for a failure and for an exceeded limit. */
 const char *sm_policy_failure_reply(const sm_policy *p);
 const char *sm_policy_limit_reply(const sm_policy *p);
+
+/* What `-n` warns about in a configuration that loads: policy_url still
+ * the placeholder, exceptions expired at now.  NULL-terminated or NULL;
+ * g_strfreev. */
+char **sm_policy_warnings(const sm_policy *p, time_t now);
+/* The configured policy URL (printable ASCII; the placeholder until set). */
+const char *sm_policy_url(const sm_policy *p);
 
 /* Is addr (bare or <bracketed>) one of the configured support recipients? */
 bool sm_policy_is_support_rcpt(const sm_policy *p, const char *addr);
@@ -57,6 +92,7 @@ typedef struct sm_envelope {
 	const char *queue_id;     /* may be NULL */
 	const char *sender;       /* MAIL FROM, may be NULL */
 	const char *const *rcpts; /* RCPT TO, NULL-terminated; NULL: treat as to support */
+	const char *client_addr;  /* the SMTP client's IP address, or NULL (exceptions) */
 } sm_envelope;
 
 /*
@@ -89,6 +125,10 @@ void sm_result_header(const sm_result *r, size_t i, char *op, const char **name,
 /* Recipients to add (NULL-terminated; may be empty). */
 const char *const *sm_result_add_rcpts(const sm_result *r);
 
+/* Findings (one per value and place) and each one's detector id, for metrics. */
+size_t sm_result_finding_count(const sm_result *r);
+const char *sm_result_finding_detector(const sm_result *r, size_t i);
+
 /* The body changed: the milter must replace it. */
 bool sm_result_body_changed(const sm_result *r);
 
@@ -104,6 +144,16 @@ char *sm_result_json(const sm_result *r);
 /* The audit record (one JSON line, no newline): envelope, Message-ID, SR,
  * action, reply, findings with fingerprints, rule outcomes.  g_free. */
 char *sm_result_audit_json(const sm_result *r, const sm_envelope *env, time_t now);
+/*
+ * The sender's notice (docs/notice.md) for this result, as a complete
+ * message (LF line ends, UTF-8 body in base64) to the envelope sender, or
+ * NULL with *why_not (notices off; nothing changed or rejected; a null
+ * sender; an automatic reply, bulk mail or a loop; a support sender).
+ * g_free.
+ */
+char *sm_result_notice(const sm_result *r, const char *queue_id, time_t now,
+		       const char **why_not);
+
 /* One printable line for syslog.  g_free. */
 char *sm_result_summary(const sm_result *r);
 

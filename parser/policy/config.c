@@ -10,6 +10,7 @@
 
 #include <glib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define OFF(f) offsetof(sm_config, f)
@@ -30,9 +31,12 @@ static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
 
 /* What support mail gets when its audit record cannot be written. */
 static const char *const audit_acts[] = {"tempfail", "accept", NULL};
+/* When an audit record reaches the disk (fdatasync). */
+static const char *const audit_syncs[] = {"none", "always", "second", NULL};
+static const char *const audit_zones[] = {"local", "utc", NULL};
 
 static const sm_conf_key daemon_keys[] = {
-	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/run/support-milter/support-milter.sock"},
+	{"socket", SM_CONF_STRING, DOFF(socket), 0, "unix:/var/spool/postfix/support-milter/support-milter.sock"},
 	{"socket_mode", SM_CONF_OCTAL, DOFF(socket_mode), 0660, NULL, 0, 0777},
 	{"socket_owner", SM_CONF_STRING, DOFF(socket_owner), 0, NULL},
 	{"user", SM_CONF_STRING, DOFF(user), 0, NULL},
@@ -45,10 +49,65 @@ static const sm_conf_key daemon_keys[] = {
 	{"backlog", SM_CONF_INT, DOFF(backlog), 64, NULL, 1, 65535},
 	{"summary_syslog", SM_CONF_BOOL, DOFF(summary_syslog), 1},
 	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
+	{"audit_fsync", SM_CONF_ENUM, DOFF(audit_fsync), 2, NULL, 0, 0, audit_syncs},
+	{"audit_timezone", SM_CONF_ENUM, DOFF(audit_timezone), 0, NULL, 0, 0, audit_zones},
 	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 1 * MiB, 1024 * GiB},
 	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
+	{"metrics_file", SM_CONF_STRING, DOFF(metrics_file), 0, NULL},
+	{"metrics_interval", SM_CONF_INT, DOFF(metrics_interval), 15, NULL, 1, 3600},
+	{"summary_interval", SM_CONF_INT, DOFF(summary_interval), 600, NULL, 0, 86400},
 	{NULL},
 };
+
+#define NOFF(f) offsetof(sm_notice_conf, f)
+static const char *const notice_transports[] = {"sendmail", "smtp", NULL};
+static const sm_conf_key notice_keys[] = {
+	{"enabled", SM_CONF_BOOL, NOFF(enabled), 0},
+	{"transport", SM_CONF_ENUM, NOFF(transport), 0, NULL, 0, 0, notice_transports},
+	{"sendmail", SM_CONF_STRING, NOFF(sendmail), 0, "/usr/sbin/sendmail"},
+	{"smtp", SM_CONF_STRING, NOFF(smtp), 0, "127.0.0.1:25"},
+	{"from", SM_CONF_ASCII, NOFF(from), 0, NULL},
+	{"template_ja", SM_CONF_STRING, NOFF(template_ja), 0, NULL},
+	{"template_en", SM_CONF_STRING, NOFF(template_en), 0, NULL},
+	{"severity_a_phone", SM_CONF_ASCII, NOFF(severity_a_phone), 0, NULL},
+	{"rate_limit", SM_CONF_INT, NOFF(rate_limit), 5, NULL, 1, 1000},
+	{"rate_window", SM_CONF_INT, NOFF(rate_window), 3600, NULL, 60, 7 * 86400},
+	{"max_queue", SM_CONF_INT, NOFF(max_queue), 1000, NULL, 1, 100000},
+	{"timeout", SM_CONF_INT, NOFF(timeout), 30, NULL, 1, 600},
+	{NULL},
+};
+
+/* The notice goes to the local MTA only: a loopback address and a port. */
+static int check_notice(const sm_config *cfg, char *err, size_t errlen)
+{
+	const sm_notice_conf *n = &cfg->notice;
+	const config_setting_t *s = config_lookup(&cfg->cf, "notice");
+	char where[512];
+	const char *colon = n->smtp ? strrchr(n->smtp, ':') : NULL;
+
+	sm_conf_where(s, where, sizeof(where));
+	if (!n->enabled)
+		return 0;
+	if (!n->from || !strchr(n->from, '@')) {
+		snprintf(err, errlen, "%snotice: key 'from': the address notices come from is "
+			 "required (e.g. \"support-mail-policy@example.co.jp\")", where);
+		return -1;
+	}
+	if (n->transport == 1 &&
+	    (!colon || atoi(colon + 1) <= 0 || atoi(colon + 1) > 65535 ||
+	     !(g_str_has_prefix(n->smtp, "127.") || g_str_has_prefix(n->smtp, "[::1]") ||
+	       g_str_has_prefix(n->smtp, "localhost:")))) {
+		snprintf(err, errlen, "%snotice: key 'smtp': '%s' is not a loopback host:port "
+			 "(127.0.0.1:25, [::1]:25, localhost:25): notices go to the local MTA", where,
+			 n->smtp ? n->smtp : "");
+		return -1;
+	}
+	if (n->transport == 0 && (!n->sendmail || n->sendmail[0] != '/')) {
+		snprintf(err, errlen, "%snotice: key 'sendmail': an absolute path", where);
+		return -1;
+	}
+	return 0;
+}
 
 static const sm_conf_key limit_keys[] = {
 	{"max_message_bytes", SM_CONF_INT, LOFF(max_message_bytes), 64 * MiB, NULL, 1 * KiB, 64 * GiB},
@@ -73,8 +132,9 @@ static const sm_conf_key limit_keys[] = {
 static const sm_conf_key policy_keys[] = {
 	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
 	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
-	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, "change-me"},
-	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, NULL},
+	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, NULL},
+	{"fingerprint_key_file", SM_CONF_STRING, OFF(fp_key_file), 0, NULL},
+	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, SM_POLICY_URL_PLACEHOLDER},
 	{"failure_reply", SM_CONF_ASCII, OFF(failure_reply), 0,
 	 "support-milter could not scan this message; please try again later"},
 	{"limit_reply", SM_CONF_ASCII, OFF(limit_reply), 0,
@@ -90,8 +150,29 @@ static const sm_conf_key top_keys[] = {
 	{"limits", SM_CONF_GROUP, 0},
 	{"detectors", SM_CONF_GROUP, 0},
 	{"rules", SM_CONF_GROUP, 0},
+	{"exceptions", SM_CONF_GROUP, 0},
+	{"notice", SM_CONF_GROUP, 0},
 	{NULL},
 };
+
+/* The syslog facilities milter/daemon/log.c knows (syslog_facility). */
+static const char *const facilities[] = {"mail", "daemon", "user", "local0", "local1", "local2",
+					 "local3", "local4", "local5", "local6", "local7", NULL};
+
+static int check_facility(const sm_config *cfg, char *err, size_t errlen)
+{
+	const config_setting_t *s = config_lookup(&cfg->cf, "milter.syslog_facility");
+	char where[512];
+	size_t i;
+
+	for (i = 0; facilities[i]; i++)
+		if (cfg->daemon.syslog_facility && strcmp(cfg->daemon.syslog_facility, facilities[i]) == 0)
+			return 0;
+	sm_conf_where(s, where, sizeof(where));
+	snprintf(err, errlen, "%skey 'syslog_facility': '%s' is not one of mail, daemon, user, "
+		 "local0 ... local7", where, cfg->daemon.syslog_facility ? cfg->daemon.syslog_facility : "");
+	return -1;
+}
 
 static int check_recipients(const sm_config *cfg, char *err, size_t errlen)
 {
@@ -145,7 +226,10 @@ int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
 	    sm_conf_apply(config_lookup(&cfg->cf, "limits"), limit_keys, &cfg->limits, err,
 			  errlen) < 0 ||
 	    sm_conf_apply(config_lookup(&cfg->cf, "policy"), policy_keys, cfg, err, errlen) < 0 ||
-	    check_recipients(cfg, err, errlen) < 0)
+	    sm_conf_apply(config_lookup(&cfg->cf, "notice"), notice_keys, &cfg->notice, err,
+			  errlen) < 0 ||
+	    check_recipients(cfg, err, errlen) < 0 || check_notice(cfg, err, errlen) < 0 ||
+	    check_facility(cfg, err, errlen) < 0 || sm_fpkey_resolve(cfg, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -166,7 +250,10 @@ void sm_config_release_tree(sm_config *cfg)
 void sm_config_clear(sm_config *cfg)
 {
 	sm_conf_clear(daemon_keys, &cfg->daemon);
+	sm_conf_clear(notice_keys, &cfg->notice);
 	sm_conf_clear(limit_keys, &cfg->limits);
 	sm_conf_clear(policy_keys, cfg);
 	sm_conf_clear(top_keys, cfg);
+	g_free(cfg->fp_key_problem);
+	cfg->fp_key_problem = NULL;
 }

@@ -15,6 +15,9 @@ static void policy_free(sm_policy *p)
 
 	sm_detectors_free(p->det);
 	sm_rules_free(p->rules);
+	sm_exceptions_free(p->exc);
+	g_free(p->notice_tmpl[0]);
+	g_free(p->notice_tmpl[1]);
 	for (i = 0; p->rcpt_re && i < p->rcpt_re->len; i++)
 		pcre2_code_free(g_ptr_array_index(p->rcpt_re, i));
 	if (p->rcpt_re)
@@ -51,6 +54,23 @@ static int compile_recipients(sm_policy *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* The policy version in audit records: a hash of the configuration file,
+ * so that a record says which configuration decided it. */
+static void policy_version(sm_policy *p, const char *path)
+{
+	gchar *text = NULL, *hex;
+	gsize len = 0;
+
+	if (!g_file_get_contents(path, &text, &len, NULL)) {
+		g_strlcpy(p->version, "unknown", sizeof(p->version));
+		return;
+	}
+	hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, len);
+	g_strlcpy(p->version, hex, sizeof(p->version));
+	g_free(hex);
+	g_free(text);
+}
+
 sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
 {
 	sm_policy *p = g_new0(sm_policy, 1);
@@ -61,12 +81,24 @@ sm_policy *sm_policy_load(const char *path, char *err, size_t errlen)
 		goto fail;
 	if (compile_recipients(p, err, errlen) < 0)
 		goto fail;
+	policy_version(p, path);
 	p->det = sm_detectors_load(sm_config_group(&p->cfg, "detectors"), err, errlen);
 	if (!p->det)
 		goto fail;
 	rules = sm_config_group(&p->cfg, "rules");
 	p->rules = sm_rules_load(rules, p->cfg.policy_url, err, errlen);
 	if (!p->rules)
+		goto fail;
+	p->exc = sm_exceptions_load(sm_config_group(&p->cfg, "exceptions"), p->det, err, errlen);
+	if (!p->exc)
+		goto fail;
+	p->notice_tmpl[SM_NOTICE_JA] = sm_notice_template_load(p->cfg.notice.template_ja,
+								 SM_NOTICE_JA, err, errlen);
+	if (!p->notice_tmpl[SM_NOTICE_JA])
+		goto fail;
+	p->notice_tmpl[SM_NOTICE_EN] = sm_notice_template_load(p->cfg.notice.template_en,
+								 SM_NOTICE_EN, err, errlen);
+	if (!p->notice_tmpl[SM_NOTICE_EN])
 		goto fail;
 	sm_config_release_tree(&p->cfg);
 	return p;
@@ -112,6 +144,46 @@ sm_act sm_policy_on_failure(const sm_policy *p)
 const char *sm_policy_fp_key(const sm_policy *p)
 {
 	return p->cfg.fp_key;
+}
+
+const char *sm_policy_version(const sm_policy *p)
+{
+	return p->version;
+}
+
+const sm_notice_conf *sm_policy_notice(const sm_policy *p)
+{
+	return &p->cfg.notice;
+}
+
+const char *sm_policy_url(const sm_policy *p)
+{
+	return p->cfg.policy_url;
+}
+
+char **sm_policy_warnings(const sm_policy *p, time_t now)
+{
+	GPtrArray *w = g_ptr_array_new();
+	char **exp = sm_exceptions_expired(p->exc, now), **e;
+
+	if (p->cfg.policy_url && strcmp(p->cfg.policy_url, SM_POLICY_URL_PLACEHOLDER) == 0)
+		g_ptr_array_add(w, g_strdup("policy.policy_url is still the placeholder "
+					    SM_POLICY_URL_PLACEHOLDER ": set the page that explains "
+					    "your support mail rules (replies and notices show it)"));
+	for (e = exp; e && *e; e++)
+		g_ptr_array_add(w, g_strdup(*e));
+	g_strfreev(exp);
+	if (!w->len) {
+		g_ptr_array_free(w, TRUE);
+		return NULL;
+	}
+	g_ptr_array_add(w, NULL);
+	return (char **)g_ptr_array_free(w, FALSE);
+}
+
+const char *sm_policy_fp_key_problem(const sm_policy *p)
+{
+	return p->cfg.fp_key_problem;
 }
 
 const char *sm_policy_failure_reply(const sm_policy *p)

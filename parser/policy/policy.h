@@ -9,6 +9,8 @@
 
 #include "config.h"
 #include "detect.h"
+#include "exceptions.h"
+#include "notice_tmpl.h"
 #include "rules.h"
 #include "scan.h"
 
@@ -19,7 +21,10 @@ struct sm_policy {
 	sm_config cfg;
 	sm_detectors *det;
 	sm_rules *rules;
+	sm_exceptions *exc;   /* the `exceptions` group */
+	char *notice_tmpl[2]; /* the notice's templates, SM_NOTICE_JA and _EN */
 	GPtrArray *rcpt_re;   /* pcre2_code* for /pattern/ recipients */
+	char version[17];     /* SHA-256 of the configuration file, 16 hex digits */
 };
 
 #endif

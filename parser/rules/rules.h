@@ -45,6 +45,7 @@ typedef struct sm_rules_result {
 	char *subject_prefix;    /* text to prefix to the Subject ("[Resolved] "), owned or NULL */
 	bool resolved;           /* X-Support-Resolution: resolved */
 	bool feedback;           /* X-Support-Feedback: suggest-portal */
+	bool auto_reply;         /* an automatic reply (out of office ...): no sender notice */
 	char *add_rcpt;          /* case-closure address to add, owned or NULL */
 	GArray *outcomes;        /* of sm_rule_outcome */
 } sm_rules_result;

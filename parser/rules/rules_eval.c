@@ -317,6 +317,7 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	eval_subject(r, in, subj, out);
 	eval_related(r, in, out);
 	autor = is_auto_reply(r, in, subj);
+	out->auto_reply = autor;
 	nt = new_texts(in);
 	eval_resolution(r, subj, nt, autor, out);
 	if (!autor && out->sr[0])

@@ -114,8 +114,9 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
 						      p->filename, h->member);
 
+		f->kind = h->name ? SM_FK_NAME : SM_FK_VALUE;
 		f->count = h->count;
-		f->action = info->archive_action;
+		f->action = sm_scan_action(s, info, info->archive_action, &f->relaxed);
 		f->preview = g_strdup(h->preview ? h->preview : "********");
 		memcpy(f->fingerprint, h->fingerprint, sizeof(f->fingerprint));
 		f->reply = g_strdup(info->reply);
@@ -128,6 +129,7 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 		sm_finding *f = sm_result_add_finding(s->r, "encrypted_archive", "encrypted archive",
 						      p->loc, p->filename, NULL);
 
+		f->kind = SM_FK_PART;
 		f->count = 1;
 		f->action = (sm_act)s->lim->on_encrypted;
 		f->preview = g_strdup("-");
@@ -154,6 +156,7 @@ void sm_scan_uninspected(scan *s, guint idx, const sm_part *p)
 		sm_finding *f = sm_result_add_finding(s->r, "uninspected", "content that cannot be "
 						      "inspected", p->loc, p->filename, NULL);
 
+		f->kind = SM_FK_PART;
 		f->count = 1;
 		f->action = a;
 		f->preview = g_strdup("-");
@@ -175,8 +178,9 @@ void sm_scan_part(scan *s, guint idx)
 		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
 						      p->filename, NULL);
 
+		f->kind = SM_FK_NAME;
 		f->count = 1;
-		f->action = info->action;
+		f->action = sm_scan_action(s, info, info->action, &f->relaxed);
 		f->preview = g_strdup("(file name)");
 		sm_fingerprint(s->ctx.fp_key, p->filename, strlen(p->filename), f->fingerprint);
 		f->reply = g_strdup(info->reply);

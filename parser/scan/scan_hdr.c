@@ -88,12 +88,66 @@ char *sm_scan_header_value(scan *s, const char *utf8, const char *loc)
 	return scan_value(s, utf8, loc, false);
 }
 
+/* utf8 with every hit masked, whatever its action (a masked copy for the
+ * audit record and the sender's notice: never the value). */
+static char *mask_all(const sm_view *v, const char *utf8, const GArray *hits)
+{
+	GArray *all = g_array_sized_new(FALSE, FALSE, sizeof(sm_hit), hits->len);
+	GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+	GByteArray *b = g_byte_array_new();
+	guint i;
+
+	for (i = 0; i < hits->len; i++) {
+		sm_hit h = g_array_index(hits, sm_hit, i);
+
+		if (h.mask == SM_MASK_NONE)
+			h.mask = SM_MASK_FIXED;
+		g_array_append_val(all, h);
+	}
+	sm_rewrite_edits(v, all, edits);
+	sm_charset_rewrite(&v->cs, (const uint8_t *)utf8, strlen(utf8),
+			   (const sm_edit *)edits->data, edits->len, b);
+	g_array_free(all, TRUE);
+	g_array_free(edits, TRUE);
+	g_byte_array_append(b, (const guint8 *)"", 1);
+	return (char *)g_byte_array_free(b, FALSE);
+}
+
+static void value_findings(scan *s, const sm_view *v, GArray *hits, const char *loc)
+{
+	guint i;
+
+	for (i = 0; i < hits->len; i++) {
+		sm_hit *h = &g_array_index(hits, sm_hit, i);
+		const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
+		char fp[17];
+		bool created;
+		sm_finding *f;
+
+		sm_detectors_fingerprint(s->p->det, s->ctx.fp_key, v, h, fp);
+		f = sm_result_value_finding(s->r, info->id, info->label, loc, NULL, NULL, fp,
+					    &created);
+		if (created) {
+			f->action = sm_scan_action(s, info, info->action == SM_ACT_STRIP ? SM_ACT_MASK
+											: info->action,
+						   &f->relaxed);
+			f->preview = sm_detectors_preview(s->p->det, v, h);
+			f->reply = g_strdup(info->reply);
+		}
+		f->count++;
+		if (f->action != SM_ACT_MASK)
+			h->mask = SM_MASK_NONE;
+		else
+			sm_scan_prop_add(s, v, h);
+	}
+}
+
 static char *scan_value(scan *s, const char *utf8, const char *loc, bool address)
 {
 	sm_view *v;
 	GArray *hits, *edits;
 	char *out = NULL;
-	guint i;
+	bool subject = strcmp(loc, "subject") == 0;
 
 	if (!utf8 || !*utf8)
 		return NULL;
@@ -101,22 +155,9 @@ static char *scan_value(scan *s, const char *utf8, const char *loc, bool address
 	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	sm_detectors_scan(s->p->det, v, &s->ctx, hits, 64);
-	for (i = 0; i < hits->len; i++) {
-		sm_hit *h = &g_array_index(hits, sm_hit, i);
-		const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
-		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, loc, NULL, NULL);
-
-		f->count = 1;
-		f->action = info->action == SM_ACT_STRIP ? SM_ACT_MASK : info->action;
-		f->preview = sm_detectors_preview(s->p->det, v, h);
-		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
-			       f->fingerprint);
-		f->reply = g_strdup(info->reply);
-		if (f->action != SM_ACT_MASK)
-			h->mask = SM_MASK_NONE;
-		else
-			sm_scan_prop_add(s, v, h);
-	}
+	if (subject && s->depth == 0 && !s->r->subject)
+		s->r->subject = hits->len ? mask_all(v, utf8, hits) : g_strdup(utf8);
+	value_findings(s, v, hits, loc);
 	sm_rewrite_edits(v, hits, edits);
 	if (edits->len) {
 		GByteArray *b = g_byte_array_new();

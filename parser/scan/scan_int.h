@@ -33,9 +33,14 @@ typedef struct scan {
 	sm_act limit_act;
 	GArray *prop;           /* values to propagate (scan_prop.c), or NULL */
 	GArray *prop_parts;     /* the text parts and their first-pass masks, or NULL */
+	const sm_exception *exc; /* the exception that applies to the message, or NULL */
 } scan;
 
 /* ---- scan_span.c: the bottom level */
+
+/* A detector's configured action a for this message: "log" when the
+ * message's exception relaxes the detector (*relaxed set), else a. */
+sm_act sm_scan_action(const scan *s, const sm_detector_info *info, sm_act a, bool *relaxed);
 
 /* A limit decided: note it once and remember the configured action. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);

@@ -63,17 +63,21 @@ static int run_rules(scan *s, time_t now, sm_rules_result *rr)
 
 static void envelope(sm_result *r, const sm_envelope *env)
 {
-	GPtrArray *sup = g_ptr_array_new();
+	GPtrArray *sup = g_ptr_array_new(), *all = g_ptr_array_new();
 	size_t i;
 
 	r->support = !env || !env->rcpts;
 	r->sender = env && env->sender ? g_utf8_make_valid(env->sender, -1) : NULL;
-	for (i = 0; env && env->rcpts && env->rcpts[i]; i++)
+	for (i = 0; env && env->rcpts && env->rcpts[i]; i++) {
+		g_ptr_array_add(all, g_utf8_make_valid(env->rcpts[i], -1));
 		if (sm_policy_is_support_rcpt(r->policy, env->rcpts[i])) {
 			r->support = true;
 			g_ptr_array_add(sup, g_utf8_make_valid(env->rcpts[i], -1));
 		}
+	}
 	g_ptr_array_add(sup, NULL);
+	g_ptr_array_add(all, NULL);
+	r->all_rcpts = (char **)g_ptr_array_free(all, FALSE);
 	r->support_rcpts = (char **)g_ptr_array_free(sup, FALSE);
 }
 
@@ -106,7 +110,8 @@ static void scan_message(scan *s, time_t now)
 		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
 			       "internal error in the rules", false);
 	else {
-		sm_decide_in in = {s->m, s->strip, s->why, &rr, subject, s->limit, s->limit_act};
+		sm_decide_in in = {s->m, s->strip, s->why, &rr, subject, s->limit, s->limit_act,
+				   s->exc};
 
 		sm_decide(s->r, &in);
 	}
@@ -117,8 +122,24 @@ static void scan_message(scan *s, time_t now)
 
 /* One message in buf; fd >= 0 when buf is a mapping of it (map: the
  * mapping, handed to the result, which unmaps it). */
+/* The exception for the message (a nested message keeps its outer one). */
+static void exception_of(scan *s, const sm_envelope *env, const sm_exception *outer, time_t now)
+{
+	const sm_exception *ignored = NULL;
+
+	s->exc = s->depth ? outer
+			  : sm_exceptions_match(s->p->exc, env, (const char *)s->r->raw,
+						s->r->hdr_end, now, &ignored);
+	if (ignored)
+		sm_result_note(s->r, "exception %s: its header came from a client it does not name "
+			       "(%s): ignored", sm_exception_name(ignored),
+			       env && env->client_addr ? env->client_addr : "unknown");
+	if (s->exc && !s->depth)
+		s->r->exception = g_strdup(sm_exception_name(s->exc));
+}
+
 static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
-			   const sm_envelope *env, time_t now, int depth)
+			   const sm_envelope *env, time_t now, int depth, const sm_exception *outer)
 {
 	sm_result *r = sm_result_new(p, buf, len);
 	scan s = {0};
@@ -152,6 +173,7 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 		r->failed = false;
 		goto out;
 	}
+	exception_of(&s, env, outer, now);
 	s.ctx.now = now;
 	s.ctx.sr = sm_rules_sr(p->rules);
 	s.ctx.fp_key = p->cfg.fp_key;
@@ -178,13 +200,14 @@ out:
 
 sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len)
 {
-	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1);
+	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1,
+			outer->exc);
 }
 
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now)
 {
-	return scan_buf(p, buf, len, -1, NULL, env, now, 0);
+	return scan_buf(p, buf, len, -1, NULL, env, now, 0, NULL);
 }
 
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
@@ -205,5 +228,5 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
-	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0);
+	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0, NULL);
 }

@@ -66,6 +66,9 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 		snprintf(loc, sizeof(loc), "%s/%s", p->loc, g->location);
 		f = sm_result_add_finding(s->r, g->detector, g->label, loc,
 					  g->filename ? g->filename : p->filename, g->member);
+		f->kind = g->kind;
+		f->quoted = g->quoted;
+		f->relaxed = g->relaxed;
 		f->count = g->count;
 		f->action = g->action;
 		f->preview = g_strdup(g->preview);

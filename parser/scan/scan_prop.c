@@ -195,9 +195,9 @@ static void prop_finding(scan *s, const sm_part *p, const sm_view *v, const sm_h
 
 	f->count = n;
 	f->action = SM_ACT_MASK;
-	f->propagated = true;
+	f->kind = SM_FK_PROPAGATED;
 	f->preview = sm_detectors_preview(s->p->det, v, h);
-	sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start, f->fingerprint);
+	sm_detectors_fingerprint(s->p->det, s->ctx.fp_key, v, h, f->fingerprint);
 	f->reply = g_strdup(info->reply);
 }
 
@@ -335,7 +335,7 @@ char *sm_scan_prop_subject(scan *s, char *masked)
 
 			f->count = hits->len;
 			f->action = SM_ACT_MASK;
-			f->propagated = true;
+			f->kind = SM_FK_PROPAGATED;
 			f->preview = g_strdup("********");
 			g_free(masked);
 			masked = out;

@@ -9,6 +9,7 @@
  * view and the detectors enforce.  Other readings of a part (Shift_JIS,
  * EUC-JP, UTF-8 inside a legacy label) are bounded to one each.
  */
+#include "quote.h"
 #include "rewrite.h"
 #include "scan_int.h"
 
@@ -16,31 +17,37 @@
 
 /* ------------------------------------------------------------------ findings */
 
+/* One finding per distinct value and part: a value seen again in the same
+ * part counts; another value is a finding of its own.  *history: where the
+ * view's quoted history starts, found once when first needed. */
 static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hit *h,
-			sm_act act)
+			sm_act act, size_t *history, bool relaxed)
 {
 	const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
-	sm_finding *f = NULL;
-	guint i;
+	char fp[17];
+	bool created;
+	sm_finding *f;
 
-	for (i = 0; i < s->r->findings->len; i++) {
-		sm_finding *g = &g_array_index(s->r->findings, sm_finding, i);
-
-		if (strcmp(g->detector, info->id) == 0 && strcmp(g->location, p->loc) == 0 &&
-		    !g->member) {
-			f = g;
-			break;
-		}
-	}
-	if (!f) {
-		f = sm_result_add_finding(s->r, info->id, info->label, p->loc, p->filename, NULL);
+	sm_detectors_fingerprint(s->p->det, s->ctx.fp_key, v, h, fp);
+	f = sm_result_value_finding(s->r, info->id, info->label, p->loc, p->filename, NULL, fp,
+				    &created);
+	if (created) {
 		f->action = act;
 		f->preview = sm_detectors_preview(s->p->det, v, h);
-		sm_fingerprint(s->ctx.fp_key, v->text + h->start, h->end - h->start,
-			       f->fingerprint);
 		f->reply = g_strdup(info->reply);
+		f->quoted = true;
+		f->relaxed = relaxed;
 	}
+	if (*history == (size_t)-1)
+		*history = sm_quote_history_start(v);
+	f->quoted = f->quoted && h->start >= *history;
 	f->count++;
+}
+
+sm_act sm_scan_action(const scan *s, const sm_detector_info *info, sm_act a, bool *relaxed)
+{
+	*relaxed = a > SM_ACT_LOG && sm_exception_relaxes(s->exc, info->id);
+	return *relaxed ? SM_ACT_LOG : a;
 }
 
 /* Strip part idx; `why` completes "removed the attachment X: ..." */
@@ -193,11 +200,14 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		      const GArray *seen, bool alt, size_t own_a, size_t own_z, GArray *edits)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	size_t history = (size_t)-1;
 	guint i;
 
 	for (i = 0; i < hits->len; i++) {
 		const sm_hit *h = &g_array_index(hits, sm_hit, i);
-		sm_act act = sm_detectors_info(s->p->det, h->det)->action;
+		bool relaxed;
+		sm_act act = sm_scan_action(s, sm_detectors_info(s->p->det, h->det),
+					    sm_detectors_info(s->p->det, h->det)->action, &relaxed);
 		size_t a, z;
 
 		sm_view_src_range(v, h->start, h->end, &a, &z);
@@ -206,7 +216,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		if (alt && ascii_number(v, a, z))
 			continue; /* another reading lost the words around a number (an SR's
 				     case wording): the first reading's judgement stands */
-		hit_finding(s, p, v, h, act);
+		hit_finding(s, p, v, h, act, &history, relaxed);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
 		if (act == SM_ACT_MASK) {

@@ -34,6 +34,24 @@ static void ascii_into(GString *g, const char *s, size_t max)
 	}
 }
 
+/* A rule's reply; without one, the rule in words (never its internal id). */
+static char *rule_reply(const sm_rule_outcome *o)
+{
+	static const char *const words[][2] = {
+		{"subject_sr", "the SR number in the Subject"}, {"severity_a", "severity A by mail"},
+		{"feature_request", "feature requests by mail"}, {"attachments", "attachment limits"},
+		{"resolution", "resolution notices"}};
+	size_t i;
+
+	if (o->reply && *o->reply)
+		return g_strdup(o->reply);
+	for (i = 0; i < G_N_ELEMENTS(words); i++)
+		if (strcmp(o->rule, words[i][0]) == 0)
+			return g_strdup_printf("Message refused by the support mail rule on %s",
+					       words[i][1]);
+	return g_strdup("Message refused by a support mail rule");
+}
+
 static char *finding_reply(const sm_result *r, const sm_finding *f)
 {
 	GString *g = g_string_new(NULL);
@@ -93,7 +111,7 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
 /* ------------------------------------------------------------------ rules */
 
 /* The rules' outcome, copied into the result. */
-static void keep_rules(sm_result *r, const sm_rules_result *rr)
+static void keep_rules(sm_result *r, const sm_rules_result *rr, const sm_exception *exc)
 {
 	guint i;
 
@@ -101,12 +119,18 @@ static void keep_rules(sm_result *r, const sm_rules_result *rr)
 	r->related_sr = g_strdupv(rr->related_sr);
 	r->resolved = rr->resolved;
 	r->feedback = rr->feedback;
+	r->auto_reply = rr->auto_reply;
 	for (i = 0; rr->outcomes && i < rr->outcomes->len; i++) {
 		sm_rule_outcome o = g_array_index(rr->outcomes, sm_rule_outcome, i);
 
 		o.rule = g_strdup(o.rule);
 		o.result = g_strdup(o.result);
 		o.reply = g_strdup(o.reply);
+		if (o.action > SM_ACT_LOG && sm_exception_relaxes(exc, o.rule)) {
+			sm_result_note(r, "exception %s: rule %s (%s) only logged",
+				       sm_exception_name(exc), o.rule, sm_act_names[o.action]);
+			o.action = SM_ACT_LOG;
+		}
 		g_array_append_val(r->outcomes, o);
 	}
 	if (rr->add_rcpt)
@@ -169,6 +193,7 @@ static void apply_strips(sm_result *r, const sm_decide_in *in)
 			sm_finding *f = sm_result_add_finding(r, "unstrippable", "confidential data",
 							      p->loc, p->filename, NULL);
 
+			f->kind = SM_FK_PART;
 			f->count = 1;
 			f->action = SM_ACT_REJECT;
 			f->preview = g_strdup("-");
@@ -247,18 +272,25 @@ static const sm_rule_outcome *strongest_rule(const sm_result *r)
 static void findings_header(sm_result *r)
 {
 	GString *g = g_string_new(NULL);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	guint i;
 
+	/* one item per detector, action and place (findings are per value) */
 	for (i = 0; i < r->findings->len; i++) {
 		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+		char *item;
 
 		if (f->action < SM_ACT_TAG || f->action > SM_ACT_STRIP)
 			continue;
-		g_string_append_printf(g, "%s%s=%s(%s)", g->len ? ", " : "", f->detector,
-				       sm_act_names[f->action], f->location);
+		item = g_strdup_printf("%s=%s(%s)", f->detector, sm_act_names[f->action],
+				       f->location);
+		if (!g_hash_table_add(seen, item))
+			continue;
+		g_string_append_printf(g, "%s%s", g->len ? ", " : "", item);
 		if (g->len > 700)
 			break;
 	}
+	g_hash_table_destroy(seen);
 	if (g->len)
 		sm_result_add_header(r, 'A', "X-Support-Findings", g->str, 0);
 	g_string_free(g, TRUE);
@@ -303,7 +335,7 @@ static bool decide_blocking(sm_result *r, const sm_decide_in *in)
 		return true;
 	}
 	if (fa >= SM_ACT_REJECT || oa >= SM_ACT_REJECT) {
-		char *t = fa >= oa ? finding_reply(r, f) : g_strdup(o->reply ? o->reply : o->rule);
+		char *t = fa >= oa ? finding_reply(r, f) : rule_reply(o);
 
 		r->verdict = SM_V_REJECT;
 		sm_result_set_reply(r, "550", "5.7.1", t);
@@ -360,7 +392,7 @@ static void decide_delivered(sm_result *r, const sm_decide_in *in)
 
 void sm_decide(sm_result *r, const sm_decide_in *in)
 {
-	keep_rules(r, in->rr);
+	keep_rules(r, in->rr, in->exc);
 	if (!decide_blocking(r, in) && !decide_strips(r, in))
 		decide_delivered(r, in);
 }

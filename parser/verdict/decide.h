@@ -6,6 +6,7 @@
 #ifndef SM_DECIDE_H
 #define SM_DECIDE_H
 
+#include "exceptions.h"
 #include "msg.h"
 #include "result.h"
 #include "rules.h"
@@ -18,6 +19,7 @@ typedef struct sm_decide_in {
 	const char *subject;       /* the masked Subject (RFC 2047), or NULL */
 	bool limit;                /* a limit decided part of the scan */
 	sm_act limit_act;          /* its configured action */
+	const sm_exception *exc;   /* the message's exception (relaxes rules), or NULL */
 } sm_decide_in;
 
 /* Keep the rules' outcome in r and set its verdict, reply and headers. */

@@ -4,7 +4,7 @@
  * archive member, count, action, masked preview and fingerprint: never the
  * matched value.  Strings pass through the JSON writer (escaped, valid UTF-8).
  */
-#include "json.h"
+#include "sm_json.h"
 #include "result.h"
 
 #include <string.h>
@@ -20,6 +20,8 @@ static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
 
 		sm_json_obj_begin(j);
 		sm_json_kstr(j, "detector", f->detector);
+		if (f->kind == SM_FK_PROPAGATED) /* the value found elsewhere in the message */
+			sm_json_kstr(j, "kind", sm_finding_kind_names[f->kind]);
 		sm_json_kstr(j, "location", f->location);
 		if (f->filename)
 			sm_json_kstr(j, "filename", f->filename);
@@ -30,8 +32,6 @@ static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
 		sm_json_kstr(j, "preview", f->preview ? f->preview : "");
 		if (fingerprints && f->fingerprint[0])
 			sm_json_kstr(j, "fingerprint", f->fingerprint);
-		if (f->propagated)
-			sm_json_kbool(j, "propagated", true);
 		sm_json_obj_end(j);
 	}
 	sm_json_arr_end(j);
@@ -98,26 +98,12 @@ static void reply_json(sm_json *j, const sm_result *r)
 	}
 }
 
-/* The fields --test and the audit log share. */
-static void common_json(sm_json *j, const sm_result *r, bool audit)
+/* What the delivered message gets: headers, body, recipients; notes. */
+static void common_changes_json(sm_json *j, const sm_result *r)
 {
 	guint i;
+	bool subj = false;
 
-	sm_json_kstr(j, "action", sm_verdict_names[r->verdict]);
-	if (r->dry_run) {
-		sm_json_kbool(j, "dry_run", true);
-		sm_json_kstr(j, "would_action", sm_verdict_names[r->would]);
-	}
-	reply_json(j, r);
-	sm_json_kbool(j, "support", r->support);
-	if (r->sr[0])
-		sm_json_kstr(j, "sr", r->sr);
-	else
-		sm_json_kstr(j, "sr", NULL);
-	strv_json(j, "related_sr", r->related_sr);
-	sm_json_kbool(j, "resolution", r->resolved);
-	findings_json(j, r, audit);
-	rules_json(j, r);
 	sm_json_key(j, "headers_added");
 	sm_json_arr_begin(j);
 	for (i = 0; i < r->hdrops->len; i++) {
@@ -129,13 +115,9 @@ static void common_json(sm_json *j, const sm_result *r, bool audit)
 		g_free(t);
 	}
 	sm_json_arr_end(j);
-	{
-		bool subj = false;
-
-		for (i = 0; i < r->hdrops->len; i++)
-			subj |= strcmp(g_array_index(r->hdrops, sm_hdrop, i).name, "Subject") == 0;
-		sm_json_kbool(j, "subject_changed", subj);
-	}
+	for (i = 0; i < r->hdrops->len; i++)
+		subj |= strcmp(g_array_index(r->hdrops, sm_hdrop, i).name, "Subject") == 0;
+	sm_json_kbool(j, "subject_changed", subj);
 	sm_json_kbool(j, "body_changed", r->splices->len > 0);
 	changed_json(j, r);
 	if (r->rcpts->len > 1) {
@@ -152,6 +134,27 @@ static void common_json(sm_json *j, const sm_result *r, bool audit)
 	sm_json_arr_end(j);
 }
 
+/* The fields --test and the audit log share. */
+static void common_json(sm_json *j, const sm_result *r, bool audit)
+{
+	sm_json_kstr(j, "action", sm_verdict_names[r->verdict]);
+	if (r->dry_run) {
+		sm_json_kbool(j, "dry_run", true);
+		sm_json_kstr(j, "would_action", sm_verdict_names[r->would]);
+	}
+	reply_json(j, r);
+	sm_json_kbool(j, "support", r->support);
+	if (r->sr[0])
+		sm_json_kstr(j, "sr", r->sr);
+	else
+		sm_json_kstr(j, "sr", NULL);
+	strv_json(j, "related_sr", r->related_sr);
+	sm_json_kbool(j, "resolution", r->resolved);
+	findings_json(j, r, audit);
+	rules_json(j, r);
+	common_changes_json(j, r);
+}
+
 char *sm_result_json(const sm_result *r)
 {
 	sm_json j;
@@ -163,24 +166,101 @@ char *sm_result_json(const sm_result *r)
 	return sm_json_finish(&j);
 }
 
+/* Where a finding is, in words a reader and the notice use. */
+const char *sm_finding_where(const sm_finding *f)
+{
+	size_t n = strlen(f->location);
+
+	if (strcmp(f->location, "subject") == 0)
+		return "subject";
+	if (n >= 6 && strcmp(f->location + n - 6, "HEADER") == 0)
+		return "header";
+	if (f->filename || f->member)
+		return "attachment";
+	return f->quoted ? "quoted" : "body";
+}
+
+static void audit_findings(sm_json *j, const sm_result *r)
+{
+	guint i;
+
+	sm_json_key(j, "findings");
+	sm_json_arr_begin(j);
+	for (i = 0; i < r->findings->len; i++) {
+		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
+
+		sm_json_obj_begin(j);
+		sm_json_kstr(j, "kind", sm_finding_kind_names[f->kind]);
+		sm_json_kstr(j, "detector", f->detector);
+		sm_json_kstr(j, "label", f->label);
+		sm_json_kstr(j, "location", f->location);
+		sm_json_kstr(j, "where", sm_finding_where(f));
+		if (f->filename)
+			sm_json_kstr(j, "filename", f->filename);
+		if (f->member)
+			sm_json_kstr(j, "member", f->member);
+		sm_json_kint(j, "count", f->count);
+		sm_json_kstr(j, "action", sm_act_names[f->action]);
+		sm_json_kstr(j, "preview", f->preview ? f->preview : "");
+		sm_json_kstr(j, "fingerprint", f->fingerprint[0] ? f->fingerprint : NULL);
+		if (f->relaxed)
+			sm_json_kbool(j, "relaxed", true);
+		sm_json_obj_end(j);
+	}
+	sm_json_arr_end(j);
+}
+
+static void audit_recipients(sm_json *j, const sm_result *r)
+{
+	char **a;
+
+	sm_json_key(j, "recipients");
+	sm_json_arr_begin(j);
+	for (a = r->all_rcpts; a && *a; a++) {
+		bool sup = false;
+		char **s;
+
+		for (s = r->support_rcpts; s && *s && !sup; s++)
+			sup = strcmp(*s, *a) == 0;
+		sm_json_obj_begin(j);
+		sm_json_kstr(j, "address", *a);
+		sm_json_kbool(j, "support", sup);
+		sm_json_obj_end(j);
+	}
+	sm_json_arr_end(j);
+}
+
+/* The record's content (schema 1): everything the result, the envelope and
+ * the policy say.  The daemon adds the event id, time, host and the action
+ * as applied (milter/daemon/audit.c). */
 char *sm_result_audit_json(const sm_result *r, const sm_envelope *env, time_t now)
 {
-	GDateTime *dt = g_date_time_new_from_unix_local(now);
-	char *ts = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z") : g_strdup("");
 	sm_json j;
 
+	(void)now;
 	sm_json_init(&j);
 	sm_json_obj_begin(&j);
-	sm_json_kstr(&j, "ts", ts);
 	sm_json_kstr(&j, "queue_id", env && env->queue_id ? env->queue_id : NULL);
 	sm_json_kstr(&j, "message_id", r->message_id);
 	sm_json_kstr(&j, "sender", r->sender);
-	strv_json(&j, "recipients", r->support_rcpts);
-	common_json(&j, r, true);
+	audit_recipients(&j, r);
+	sm_json_kstr(&j, "subject", r->subject);
+	sm_json_kstr(&j, "policy_version", sm_policy_version(r->policy));
+	sm_json_kstr(&j, "mode", r->dry_run ? "dry-run" : "enforce");
+	sm_json_kstr(&j, "decision", sm_verdict_names[r->verdict]);
+	if (r->dry_run)
+		sm_json_kstr(&j, "would_action", sm_verdict_names[r->would]);
+	reply_json(&j, r);
+	sm_json_kbool(&j, "support", r->support);
+	sm_json_kbool(&j, "failed", r->failed);
+	sm_json_kstr(&j, "sr", r->sr[0] ? r->sr : NULL);
+	strv_json(&j, "related_sr", r->related_sr);
+	sm_json_kbool(&j, "resolution", r->resolved);
+	audit_findings(&j, r);
+	rules_json(&j, r);
+	sm_json_kstr(&j, "exception", r->exception);
+	common_changes_json(&j, r);
 	sm_json_obj_end(&j);
-	g_free(ts);
-	if (dt)
-		g_date_time_unref(dt);
 	return sm_json_finish(&j);
 }
 

@@ -18,6 +18,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+const char *const sm_finding_kind_names[] = {"value", "name", "propagated", "part", NULL};
+
 sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 {
 	sm_result *r = g_new0(sm_result, 1);
@@ -35,6 +37,7 @@ sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 	g_ptr_array_add(r->rcpts, NULL);
 	r->notes = g_ptr_array_new_with_free_func(g_free);
 	r->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
+	r->fidx = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return r;
 }
 
@@ -89,6 +92,10 @@ void sm_result_free(sm_result *r)
 	g_ptr_array_free(r->notes, TRUE);
 	g_strfreev(r->related_sr);
 	g_strfreev(r->support_rcpts);
+	g_strfreev(r->all_rcpts);
+	g_free(r->subject);
+	g_free(r->exception);
+	g_hash_table_destroy(r->fidx);
 	g_free(r->code);
 	g_free(r->xcode);
 	g_free(r->text);
@@ -126,6 +133,26 @@ sm_finding *sm_result_add_finding(sm_result *r, const char *detector, const char
 	return &g_array_index(r->findings, sm_finding, r->findings->len - 1);
 }
 
+sm_finding *sm_result_value_finding(sm_result *r, const char *detector, const char *label,
+				    const char *loc, const char *filename, const char *member,
+				    const char fp[17], bool *created)
+{
+	char *key = g_strdup_printf("%s\x1f%s\x1f%s\x1f%s", detector, loc, member ? member : "",
+				    fp);
+	guint i = GPOINTER_TO_UINT(g_hash_table_lookup(r->fidx, key));
+	sm_finding *f;
+
+	*created = i == 0 || i > r->findings->len;
+	if (!*created) {
+		g_free(key);
+		return &g_array_index(r->findings, sm_finding, i - 1);
+	}
+	f = sm_result_add_finding(r, detector, label, loc, filename, member);
+	memcpy(f->fingerprint, fp, sizeof(f->fingerprint));
+	g_hash_table_replace(r->fidx, key, GUINT_TO_POINTER(r->findings->len));
+	return f;
+}
+
 void sm_result_add_header(sm_result *r, char op, const char *name, const char *value, int index)
 {
 	sm_hdrop h = {op, g_strdup(name), g_strdup(value), index};
@@ -161,6 +188,16 @@ void sm_result_reply(const sm_result *r, const char **code, const char **xcode, 
 bool sm_result_failed(const sm_result *r)
 {
 	return r->failed;
+}
+
+size_t sm_result_finding_count(const sm_result *r)
+{
+	return r->findings->len;
+}
+
+const char *sm_result_finding_detector(const sm_result *r, size_t i)
+{
+	return i < r->findings->len ? g_array_index(r->findings, sm_finding, i).detector : NULL;
 }
 
 size_t sm_result_header_count(const sm_result *r)

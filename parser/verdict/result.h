@@ -10,7 +10,15 @@
 
 #include <glib.h>
 
+/* What a finding is about: a value found in text (one finding per distinct
+ * value and place), a file or member name, a value masked because it was
+ * found elsewhere in the message, or a whole part (encrypted, not inspected,
+ * not strippable). */
+typedef enum { SM_FK_VALUE, SM_FK_NAME, SM_FK_PROPAGATED, SM_FK_PART } sm_finding_kind;
+extern const char *const sm_finding_kind_names[];
+
 typedef struct sm_finding {
+	sm_finding_kind kind;
 	char *detector;      /* detector or rule id (owned) */
 	char *label;         /* human name for replies (owned) */
 	char location[64];   /* "1", "2.1", "subject" */
@@ -21,7 +29,8 @@ typedef struct sm_finding {
 	char *preview;       /* masked, never the value (owned) */
 	char fingerprint[17];
 	char *reply;         /* reply text if this finding rejects (owned or NULL) */
-	bool propagated;     /* the value found elsewhere in the message (scan_prop.c) */
+	bool quoted;         /* every occurrence is in the quoted history of a reply */
+	bool relaxed;        /* an exception lowered its action to log */
 } sm_finding;
 
 typedef struct sm_splice {
@@ -60,16 +69,30 @@ struct sm_result {
 	char sr[17];
 	char **related_sr;
 	bool resolved, feedback;
+	bool auto_reply;     /* the rules saw an automatic reply */
 	GArray *outcomes;    /* sm_rule_outcome (owned copies) */
 	char *message_id;
 	char *sender;
 	char **support_rcpts;
+	char **all_rcpts;    /* every envelope recipient, NULL-terminated */
+	char *subject;       /* decoded Subject, every finding masked (UTF-8), or NULL */
+	char *exception;     /* name of the exception that relaxed the policy, or NULL */
+	GHashTable *fidx;    /* "detector\x1floc\x1fmember\x1ffp" -> index + 1 */
 };
 
 sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len);
 void sm_result_set_reply(sm_result *r, const char *code, const char *xcode, const char *text);
 sm_finding *sm_result_add_finding(sm_result *r, const char *detector, const char *label,
 				  const char *loc, const char *filename, const char *member);
+/* The finding for one value (same detector, place and fingerprint: the same
+ * value): found, or added with count 0 and *created set. */
+sm_finding *sm_result_value_finding(sm_result *r, const char *detector, const char *label,
+				    const char *loc, const char *filename, const char *member,
+				    const char fp[17], bool *created);
+/* Why r gets no sender notice, or NULL (sender: the bare envelope sender). */
+const char *sm_notice_why_not(const sm_result *r, const char *sender);
+/* "subject", "header", "attachment", "quoted" or "body". */
+const char *sm_finding_where(const sm_finding *f);
 void sm_result_add_header(sm_result *r, char op, const char *name, const char *value, int index);
 void sm_result_clear_headers(sm_result *r);
 /* Drop every splice (the message is not delivered changed). */

@@ -67,7 +67,13 @@ def daemon_conf(run_dir, limits=None, threshold=None):
     with open(CONF) as f:
         text = f.read()
     os.makedirs(os.path.join(run_dir, "spool"), exist_ok=True)
+    key = os.path.join(run_dir, "fingerprint.key")
+    if not os.path.exists(key):
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, os.urandom(32).hex().encode())
+        os.close(fd)
     subs = {"spool_dir": '"%s"' % os.path.join(run_dir, "spool"),
+            "fingerprint_key_file": '"%s"' % key,
             "audit_log": '"%s"' % os.path.join(run_dir, "audit.log"),
             "socket_mode": '"0666"'}
     if threshold is not None:

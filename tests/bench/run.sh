@@ -12,7 +12,8 @@
 #   4. peak RSS and wall time of --test on 30 MB and 100 MB text messages and on a message
 #      with a 30 MB attachment (gen_big.py), with the default limits and with
 #      limits raised so the whole message is scanned; then the daemon's peak RSS
-#      and latency on a 100 MB message and a 1 GiB attachment (daemon_rss.py).
+#      and latency on a 100 MB message and a 1 GiB attachment (daemon_rss.py);
+#   5. support-milter-report over one million audit records (report.sh).
 # Generated inputs go to build/bench/ (kept between runs).  Environment:
 # BENCH_SECONDS (3), BENCH_MIX_MB (32), SM_BIN, SM_TOP, SM_BUILD, SM_SHARED.
 set -u
@@ -62,3 +63,6 @@ rm -f "$B/out.eml"
 # 4. the daemon's peak RSS and latency on large messages (make bench-deps).
 SM_TOP=$TOP SM_BUILD=$BUILD SM_BIN=$BIN sh "$TOP/tests/bench/e2e.sh"
 SM_TOP=$TOP SM_BUILD=$BUILD SM_BIN=$BIN python3 "$TOP/tests/bench/daemon_rss.py"
+
+# 5. the report tool over one million audit records
+SM_TOP=$TOP SM_BUILD=$BUILD sh "$TOP/tests/bench/report.sh"

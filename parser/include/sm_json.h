@@ -1,5 +1,6 @@
 /*
- * json.h - one small JSON writer for the --test output and the audit log.
+ * sm_json.h - one small JSON writer for the --test output, the audit log and
+ * support-milter-report (public: the report tool in milter/report uses it).
  *
  * Strings are escaped per RFC 8259; invalid UTF-8 becomes U+FFFD and control
  * characters \uXXXX, so untrusted header text cannot break a record.
