@@ -218,6 +218,10 @@ static void test_card_shapes(void)
 		    "credit_card");
 	expect_none("sr ticket", "Ticket: 2401020040037565", "credit_card");
 	expect_value("not a date", "Case 2413320040639774 card", "credit_card", "2413320040639774");
+	expect_value("cvv ja", "カード番号：4111 1111 1111 1111　有効期限：12/27　セキュリティコード：837",
+		     "credit_card", "837");
+	expect_value("cvv en", "Card 4111-1111-1111-1111, exp 11/26, CVV 4821", "credit_card", "4821");
+	expect_none("cvv without card", "セキュリティコード：837 を入力してください。", "credit_card");
 }
 
 /* Through the SR rules (sr.c): keyword forms in the body, not the Subject's SR. */

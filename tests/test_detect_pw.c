@@ -93,6 +93,14 @@ static void test_plain_words(void)
 	miss("placeholders", "パスワード：（別送）\nPW: xxxx\nPassword: <password>\nPassword: ----\n");
 	miss("net user output", "Password required            Yes\nUser may change password     Yes\n");
 	miss("hex code", "Password change failed with 0x8007052D");
+	/* Pass and パス: the abbreviations of a login pair */
+	hit("pass after id", "ID：sato_h　Pass：Himawari77", "Himawari77");
+	hit("pass at line start", "Pass: Kaminari#5", "Kaminari#5");
+	hit("pasu", "ログインID：sato_h / パス：tsubame", "tsubame");
+	miss("test result", "Tests pass: 118, fail: 2, skipped: 5");
+	miss("checks pass", "All checks pass: ok");
+	miss("pasu path", "インストール先のパス：C:\\Program Files\\Contoso");
+	miss("passport", "パスポート番号：TK1234567");
 }
 
 /* ------------------------------------------------------------ next line */

@@ -144,6 +144,32 @@ static bool expiry_after(const char *t, size_t len, size_t e)
 	return false;
 }
 
+/* The security code written after a card (within EXPIRY_WINDOW bytes):
+ * セキュリティコード, CVV, CVC, CVV2, security code, then a separator and 3 or 4
+ * digits standing alone.  It is as confidential as the number. */
+static void cvv_after(const char *t, size_t len, size_t e, det_out *out)
+{
+	static const char *const words[] = {"セキュリティコード", "CVV2", "CVV", "CVC", "cvv", "cvc",
+					    "security code", "Security code", "Security Code", NULL};
+	size_t lim = len - e > EXPIRY_WINDOW + 16 ? e + EXPIRY_WINDOW + 16 : len;
+
+	for (const char *const *w = words; *w; w++) {
+		const char *m = memmem(t + e, lim - e, *w, strlen(*w));
+		size_t p, s;
+
+		if (!m)
+			continue;
+		p = (size_t)(m - t) + strlen(*w);
+		while (p < lim && (t[p] == ' ' || t[p] == ':' || t[p] == '=' || t[p] == '\t'))
+			p++;
+		for (s = p; p < lim && is_d(t[p]); p++)
+			;
+		if (p - s >= 3 && p - s <= 4 && (p >= len || !g_ascii_isalnum(t[p])))
+			det_emit(out, s, p, SM_MASK_ALL, 90);
+		return;
+	}
+}
+
 /* Longest card of groups a..b, b from the last group down to min_b; -1 if
  * none.  relaxed (any group sizes) needs a card keyword nearby. */
 static int card_span(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
@@ -167,6 +193,7 @@ static int card_span(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, co
 			continue;
 		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4,
 			 kw || expiry_after(t, v->len, e) ? 90 : 60);
+		cvv_after(t, v->len, e, out);
 		return b;
 	}
 	return -1;

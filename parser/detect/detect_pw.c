@@ -159,6 +159,24 @@ static size_t skip_note(const char *t, size_t len, size_t p)
  * it counts inside an identifier (SMTP_PASS, db-pass) or before '=', and its
  * value is not digits only.  Other keywords: always true.
  */
+/* "Pass:" as the password of a login pair: it starts its line, or an ID or
+ * user label stands before it on the line ("ID：sato　Pass：x"); elsewhere
+ * "pass:" is a test result ("Tests pass: 120"). */
+static bool login_pass(const char *t, size_t ks)
+{
+	static const char *const ids[] = {"ID", "Id", "id:", "User", "user", "ユーザー", "ログイン", NULL};
+	size_t ls = ks;
+
+	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 4 * NOTE_MAX)
+		ls--;
+	if (ls == ks || (ks - ls <= 2 && (t[ls] == ' ' || t[ls] == '\t')))
+		return true;
+	for (const char *const *w = ids; *w; w++)
+		if (memmem(t + ls, ks - ls, *w, strlen(*w)))
+			return true;
+	return false;
+}
+
 /* Is ks inside a start tag ('<' before it on its line, no '>' between)? */
 static bool in_tag(const char *t, size_t ks)
 {
@@ -178,7 +196,8 @@ static bool pass_ok(const char *t, size_t ks, size_t ke, bool eq, const det_span
 	if (eq && in_tag(t, ks))
 		return false; /* <settings pass="oobeSystem">: an attribute, not a credential */
 	if (!eq && !(ks > 0 && (strchr("_-./", t[ks - 1]) ||
-				(g_ascii_islower(t[ks - 1]) && g_ascii_isupper(t[ks])))))
+				(g_ascii_islower(t[ks - 1]) && g_ascii_isupper(t[ks])))) &&
+	    !login_pass(t, ks))
 		return false;
 	return v->e > v->s && !det_all_digits(t + v->s, v->e - v->s);
 }

@@ -128,6 +128,7 @@ def group(d, sizes, sep=" "):
 
 
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
+CVV = [""]
 
 
 def guid():
@@ -200,6 +201,11 @@ def pw_sentences():
         ("en_eq", "en", "pwd = {v}", ["word", "word_digits", "complex"]),
         ("en_passphrase", "en", "Passphrase: '{v}'", ["phrase", "complex"]),
         ("en_temp", "en", "Temporary password: {v} (please change it at first logon)", ["word", "word_digits", "complex"]),
+        ("ja_pass_abbrev", "ja", "ID：sato_h　Pass：{v}", ["word_digits", "complex"]),
+        ("ja_pasu", "ja", "ログインID：sato_h / パス：{v}", ["word", "word_digits", "complex"]),
+        ("en_pw_is", "en", "pw is {v}", ["word_digits", "complex"]),
+        ("en_passcode", "en", "The passcode is {v}.", ["pin", "word_digits"]),
+        ("ja_arrow", "ja", "管理者PW→{v}", ["word_digits", "complex"]),
     ]
 
 
@@ -377,6 +383,15 @@ PW_NEAR = [
     ("ja_pw_ni", "ja", ["パスワードに記号を含めるとエラーになります。"], ["エラーになります"]),
     ("en_pw_field", "en", ["Password: Username: Domain: are shown in the dialog."], ["Domain:"]),
     ("pw_policy_tab", "ja", ["項目\t設定値", "パスワードの長さ\t12文字以上", "パスワードの有効期間\t90日"], ["12文字以上"]),
+    ("ja_misettei", "ja", ["パスワード：未設定（初回ログイン時に設定）"], ["未設定"]),
+    ("ja_doujou", "ja", ["ユーザー名：sato_h", "パスワード：同上"], ["sato_h"]),
+    ("pasu_path", "ja", ["インストール先のパス：C:\\Program Files\\Contoso\\Agent"], ["C:\\Program Files\\Contoso\\Agent"]),
+    ("passport", "ja", ["パスポート番号の欄は空欄のままです。"], ["パスポート番号"]),
+    ("sshd", "en", ["PasswordAuthentication no", "PermitRootLogin prohibit-password"], ["PasswordAuthentication no"]),
+    ("etc_passwd", "en", ["grep sato /etc/passwd returns nothing."], ["/etc/passwd"]),
+    ("test_pass", "en", ["Tests pass: 118, fail: 2, skipped: 5"], ["fail: 2"]),
+    ("pw_expiry_reg", "en", ['"PasswordExpiryWarning"=dword:0000000e'], ["dword:0000000e"]),
+    ("azuread", "en", ["Password: synchronized from on-premises AD"], ["on-premises AD"]),
 ]
 
 
@@ -791,13 +806,17 @@ def card_cases():
         ("bare_mc2", "en", lambda d: "Number on file: " + group(d, [4, 4, 4, 4], "-"), mc2),
         ("split_lines", "ja", lambda d: "カード番号：" + group(d, [4, 4]) + "\n" + group(d[8:], [4, 4]), visa),
         ("ocr", "ja", lambda d: "請求書のOCR結果：" + group(d, [4, 4, 4, 2, 2], " ") + " 有効期限 12/27", jcb),
+        ("with_cvv_ja", "ja", lambda d: "カード番号：" + group(d, [4, 4, 4, 4]) + "　有効期限：12/27　セキュリティコード：" + CVV[0], visa),
+        ("with_cvv_en", "en", lambda d: "Card " + group(d, [4, 4, 4, 4], "-") + ", exp 11/26, CVV " + CVV[0], mc),
     ]
     for fid, lang, fmt, gen in forms:
         for k in range(6):
             d = gen()
+            CVV[0] = uniq(lambda: "%03d" % RND.randrange(100, 999))
             text = fmt(d)
             keep = [d[-4:]] if d[-4:] in text and text.count(d[-4:]) == 1 and fid not in ("kw_fullwidth",) else []
-            sn = Snip(text.split("\n"), secrets=[text.split("：")[-1] if False else d], keep=keep, lang=lang,
+            secrets = [d] + ([CVV[0]] if "cvv" in fid else [])
+            sn = Snip(text.split("\n"), secrets=secrets, keep=keep, lang=lang,
                       intro="支払いについての問い合わせです。" if lang == "ja" else "A question about a payment:")
             c = CONTAINERS[(k + len(fid)) % len(CONTAINERS)]
             if fid == "split_lines" and c in ("outlook", "gmail", "iphone"):
@@ -983,6 +1002,16 @@ def propagation_cases():
         add("prop_%d" % k, eml, "propagation", secrets=[v], why="a value found once is masked everywhere (where %d)" % where)
 
 
+def subject_cases():
+    for k in range(6):
+        v = value_of(["word_digits", "complex", "word"][k % 3])
+        sub = "[SR#%s] %s" % (SR, ["仮パスワード：%s でログインできません" % v, "Password %s rejected" % v,
+                                   "パスワードは「%s」です" % v][k % 3])
+        sn = Snip(["件名のとおりです。" if k % 2 == 0 else "See the subject."], lang="ja" if k % 2 == 0 else "en")
+        add("subj_pw_%d" % k, build(sn, ["plain", "outlook", "gmail"][k % 3], "utf-8", sub, "tab"), "subject",
+            secrets=[v], why="a password in the Subject")
+
+
 # ---- hostile encodings
 
 def hostile_cases():
@@ -1046,6 +1075,7 @@ def main():
     onb_cases()
     token_cases()
     propagation_cases()
+    subject_cases()
     hostile_cases()
     binary_cases()
     names = set()
