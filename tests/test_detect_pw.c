@@ -101,6 +101,17 @@ static void test_plain_words(void)
 	miss("checks pass", "All checks pass: ok");
 	miss("pasu path", "インストール先のパス：C:\\Program Files\\Contoso");
 	miss("passport", "パスポート番号：TK1234567");
+	/* a value set by a verb: Japanese particles, English 'to' */
+	hit("wo ni henkou", "パスワードを kawasemi に変更しました。", "kawasemi");
+	hit("ni quoted settei", "パスワードに「Yuzu#2024」を設定しています。", "Yuzu#2024");
+	hit("changed to", "I changed the password to Lighthouse88 yesterday.", "Lighthouse88");
+	hit("p/w", "ID：sato_h　P/W：Suzuran#3", "Suzuran#3");
+	hit("pin", "BitLocker PIN: 482913", "482913");
+	miss("length set", "パスワードを 12 文字以上に設定してください。");
+	miss("unicode", "パスワードに Unicode を含めないでください。");
+	miss("set to expire", "Set the password to expire every 90 days.");
+	miss("change to something", "Please change the password to something stronger.");
+	miss("pin prose", "The PIN prompt appears at boot.");
 }
 
 /* ------------------------------------------------------------ next line */

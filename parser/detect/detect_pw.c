@@ -233,7 +233,54 @@ static size_t second_of_pair(const char *t, size_t len, size_t p)
 static bool pin_keyword(const char *k, size_t n)
 {
 	return (n == strlen("暗証番号") && memcmp(k, "暗証番号", n) == 0) ||
-	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0);
+	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0) ||
+	       (n == 3 && g_ascii_strncasecmp(k, "pin", 3) == 0);
+}
+
+/* "パスワードを x に変更", "パスワードに「x」を設定": a Japanese keyword, a
+ * particle, the value, then a verb that sets it. */
+static bool ja_set_value(const char *t, size_t len, size_t ke, det_span *out)
+{
+	static const char *const verbs[] = {"に変更", "へ変更", "に設定", "を設定", "にリセット",
+					    "に更新", "で設定", "に再設定", "と設定", NULL};
+	size_t p = ke, e;
+
+	if (!(p + 3 <= len && (memcmp(t + p, "を", 3) == 0 || memcmp(t + p, "に", 3) == 0)))
+		return false;
+	p = skip_blank(t, len, p + 3);
+	if (p >= len || ((unsigned char)t[p] >= 0x80 && !closing_quote(t, len, p, &e)))
+		return false;
+	if (!take_value(t, len, p, 0, out))
+		return false;
+	e = out->e;
+	if (e < len && (t[e] == '"' || t[e] == '\''))
+		e++;
+	else if (e + 3 <= len && (memcmp(t + e, "」", 3) == 0 || memcmp(t + e, "』", 3) == 0))
+		e += 3;
+	e = skip_blank(t, len, e);
+	for (const char *const *v = verbs; *v; v++)
+		if (e + strlen(*v) <= len && memcmp(t + e, *v, strlen(*v)) == 0)
+			return true;
+	return false;
+}
+
+/* "set the password to x", "changed the password to x": 'to' after a verb
+ * that sets the password earlier on the line; else p. */
+static size_t set_to(const char *t, size_t len, size_t ks, size_t p)
+{
+	static const char *const verbs[] = {"set", "change", "reset", "update", NULL};
+	size_t ls = ks;
+
+	if (!(p + 3 < len && g_ascii_strncasecmp(t + p, "to ", 3) == 0))
+		return p;
+	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 2 * NOTE_MAX)
+		ls--;
+	for (const char *const *v = verbs; *v; v++)
+		for (size_t i = ls; i + strlen(*v) <= ks; i++)
+			if (g_ascii_strncasecmp(t + i, *v, strlen(*v)) == 0 &&
+			    (i == 0 || !g_ascii_isalpha(t[i - 1])))
+				return skip_blank(t, len, p + 3);
+	return p;
 }
 
 /* PW, pwd: abbreviations written before a value with a space only. */
@@ -411,7 +458,7 @@ static const char *const next_cues[] = {
 static const char *const next_not[] = {
 	"エラー", "メッセージ", "ログ", "手順", "方法", "コマンド", "画面", "表示", "結果", "ポリシー",
 	"error", "message", "log", "step", "command", "screen", "output", "result", "policy",
-	"prompt", "reset", "expire", "change", "変更", "期限", "リセット", "忘れ", NULL};
+	"prompt", "expire", "期限", "忘れ", NULL};
 
 static bool line_has(const char *t, size_t a, size_t b, const char *const *words)
 {
@@ -491,8 +538,11 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		return key_no_separator(t, len, ks, ke, p, out);
 	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !sl)
 		return false;
+	if (!sl && !ident && (q = set_to(t, len, ks, p)) != p)
+		return take_value(t, len, q, 0, out); /* "changed the password to x" */
 	if (!sl)
-		return no_separator(t, len, ks, ke, p, out) || next_line_value(t, len, ks, ke, out);
+		return no_separator(t, len, ks, ke, p, out) || next_line_value(t, len, ks, ke, out) ||
+		       ((unsigned char)t[ke - 1] >= 0x80 && ja_set_value(t, len, ke, out));
 	q = p;
 	p = skip_blank(t, len, p + sl);
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */

@@ -56,7 +56,9 @@ static const char *const prose_words[] = {
 	"either", "neither", "each", "every", "all", "any", "some", "via", "by", "with", "from",
 	"in", "on", "at", "as", "if", "when", "then", "than", "but", "so", "probably", "maybe",
 	"perhaps", "verified", "confirmed", "issued", "sso", "mfa", "otp", "totp", "2fa", "tbc",
-	"pending", "later", "unavailable", "forgotten", "forgot", "lost", "same.", NULL};
+	"pending", "later", "unavailable", "forgotten", "forgot", "lost", "same.", "something",
+	"anything", "nothing", "everything", "whatever", "stronger", "longer", "shorter", "yours",
+	"unlock", "expire", "access", NULL};
 
 /* A password manager, vault or scheme where a value would stand. */
 static const char *const mechanisms[] = {

@@ -206,6 +206,11 @@ def pw_sentences():
         ("en_pw_is", "en", "pw is {v}", ["word_digits", "complex"]),
         ("en_passcode", "en", "The passcode is {v}.", ["pin", "word_digits"]),
         ("ja_arrow", "ja", "管理者PW→{v}", ["word_digits", "complex"]),
+        ("ja_henkou", "ja", "パスワードを {v} に変更しました。", ["word", "word_digits", "complex"]),
+        ("ja_settei_q", "ja", "パスワードに「{v}」を設定しています。", ["word", "word_digits", "complex"]),
+        ("en_changed_to", "en", "I changed the password to {v} yesterday.", ["word_digits", "complex"]),
+        ("ja_p_w", "ja", "ID：sato_h　P/W：{v}", ["word_digits", "complex"]),
+        ("en_pin", "en", "BitLocker PIN: {v}", ["pin"]),
     ]
 
 
@@ -392,6 +397,12 @@ PW_NEAR = [
     ("test_pass", "en", ["Tests pass: 118, fail: 2, skipped: 5"], ["fail: 2"]),
     ("pw_expiry_reg", "en", ['"PasswordExpiryWarning"=dword:0000000e'], ["dword:0000000e"]),
     ("azuread", "en", ["Password: synchronized from on-premises AD"], ["on-premises AD"]),
+    ("ja_len_set", "ja", ["パスワードを 12 文字以上に設定してください。"], ["12 文字以上"]),
+    ("ja_unicode", "ja", ["パスワードに Unicode を含めないでください。"], ["Unicode"]),
+    ("en_set_expire", "en", ["Set the password to expire every 90 days."], ["90 days"]),
+    ("en_change_stronger", "en", ["Please change the password to something stronger."], ["something stronger"]),
+    ("ja_reset_error", "ja", ["パスワードをリセットした後、以下のエラーが表示されました。", "", "0x80070005"], ["0x80070005"]),
+    ("pin_prose", "en", ["The PIN prompt appears at boot."], ["appears at boot"]),
 ]
 
 
