@@ -128,6 +128,24 @@ static void test_nuls(void)
 	g_string_free(o, TRUE);
 }
 
+static void test_utf16_no_bom(void)
+{
+	gsize n = 0;
+	gunichar2 *u = g_utf8_to_utf16("お世話になっております。\nパスワード：Tanuki#2024\n", -1, NULL,
+				       (glong *)&n, NULL);
+	GString *o = g_string_new(NULL);
+	char *j;
+	sm_result *r = run("application/octet-stream", (const uint8_t *)u, n * 2, o, &j);
+
+	/* Japanese UTF-16LE has NULs only in its ASCII characters: text all the same */
+	g_assert_nonnull(strstr(j, "UTF-16LE text"));
+	g_assert_nonnull(strstr(j, "\"mask\""));
+	sm_result_free(r);
+	g_free(j);
+	g_free(u);
+	g_string_free(o, TRUE);
+}
+
 static void test_clean_and_media(void)
 {
 	GByteArray *a = binary_with("Sense service build 10.0.8125", false);
@@ -158,6 +176,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan_binary/strings", test_strings);
 	g_test_add_func("/scan_binary/onboarding", test_onboarding);
 	g_test_add_func("/scan_binary/nuls", test_nuls);
+	g_test_add_func("/scan_binary/utf16_no_bom", test_utf16_no_bom);
 	g_test_add_func("/scan_binary/clean_and_media", test_clean_and_media);
 	rc = g_test_run();
 	sm_policy_unref(P);

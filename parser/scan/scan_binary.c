@@ -2,6 +2,8 @@
  * scan_binary.c - a part that is neither text nor an archive we open: read
  * all the same.  "Not inspected" is the rare case: only images, audio and
  * video are left to on_uninspected.
+ *   - UTF-16LE text without a BOM that the sniffing missed (Japanese text
+ *     has NULs only in its ASCII characters) is read as UTF-16LE.
  *   - Text with a few NUL bytes (a config file padded or cut by a tool) is
  *     text: scanned with the NULs read as line breaks, masks written into
  *     its own bytes (the NULs stay).
@@ -78,6 +80,30 @@ static void scan_nul_text(scan *s, guint idx, const sm_part *p, const GByteArray
 	sm_view_free(v);
 }
 
+/* UTF-16LE text without a BOM the label or the sniffing missed (Japanese
+ * text has few NULs): read as UTF-16LE, masks written in it. */
+static void scan_utf16(scan *s, guint idx, const sm_part *p, const GByteArray *d)
+{
+	static const sm_charset u16 = {SM_CS_UTF16LE, "UTF-16LE", true, 0};
+	GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+	sm_view *v = sm_scan_span(s, idx, p, d->data, d->len, &u16, false, 0, SIZE_MAX, edits);
+
+	sm_result_note(s->r, "part %s (%s): UTF-16LE text, read as text", p->loc, p->ctype);
+	if (edits->len && !s->limit) {
+		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
+
+		if (nb) {
+			sm_splice sp = {p->cstart, p->cend, nb, 0, 0};
+
+			g_array_append_val(s->r->splices, sp);
+		} else
+			sm_scan_mark_strip(s, idx,
+					   "it contains confidential data that cannot be masked in place");
+	}
+	g_array_free(edits, TRUE);
+	sm_view_free(v);
+}
+
 /* The findings of the strings of a binary part: one per detector. */
 static void strings_findings(scan *s, guint idx, const sm_part *p, const sm_view *v,
 			     const GArray *hits)
@@ -134,7 +160,9 @@ void sm_scan_binary(scan *s, guint idx, const sm_part *p, GByteArray **head, boo
 	}
 	if (!(d = sm_scan_decode(s, p, head, whole)))
 		return;
-	if ((c = text_but_nuls(p, d))) {
+	if (!sm_sniff_binary_magic(d->data, d->len) && sm_utf16le_shape(d->data, d->len))
+		scan_utf16(s, idx, p, d);
+	else if ((c = text_but_nuls(p, d))) {
 		scan_nul_text(s, idx, p, d, c);
 		g_byte_array_free(c, TRUE);
 	} else

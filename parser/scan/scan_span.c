@@ -10,10 +10,13 @@
  * EUC-JP, UTF-8 inside a legacy label) are bounded to one each.
  */
 #include "quote.h"
+#include "binstr.h"
 #include "rewrite.h"
 #include "scan_int.h"
 
 #include <string.h>
+
+#define SHAPE_BYTES 4096 /* bytes looked at to tell a charset by its shape */
 
 /* ------------------------------------------------------------------ findings */
 
@@ -270,6 +273,24 @@ static bool has_utf8_text(const sm_charset *cs, const uint8_t *src, size_t len)
 	return n >= 4;
 }
 
+/* Read as Shift_JIS, mostly half-width katakana: EUC-JP bytes under a
+ * Shift_JIS label (every EUC-JP byte pair is two half-width kana there). */
+static bool halfwidth_heavy(const sm_charset *cs, const uint8_t *s, size_t len)
+{
+	size_t n = len < SHAPE_BYTES ? len : SHAPE_BYTES, kana = 0, wide = 0;
+
+	if (cs->kind != SM_CS_CP932)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if ((s[i] >= 0x81 && s[i] <= 0x9f) || (s[i] >= 0xe0 && s[i] <= 0xfc)) {
+			wide++;
+			i++;
+		} else if (s[i] >= 0xa1 && s[i] <= 0xdf)
+			kana++;
+	}
+	return kana >= 8 && kana > 2 * wide;
+}
+
 static bool has_high(const uint8_t *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -310,7 +331,8 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 {
 	static const sm_charset alts[] = {{SM_CS_UTF8, "UTF-8", true, 0},
 					  {SM_CS_CP932, "CP932", true, 0},
-					  {SM_CS_EUCJP, "EUC-JP", true, 0}};
+					  {SM_CS_EUCJP, "EUC-JP", true, 0},
+					  {SM_CS_UTF16LE, "UTF-16LE", true, 0}};
 	bool legacy = v->cs.kind == SM_CS_CP932 || v->cs.kind == SM_CS_EUCJP ||
 		      v->cs.kind == SM_CS_SBCS;
 	bool sbcs_high = v->cs.kind == SM_CS_SBCS && has_high(src, len);
@@ -323,7 +345,10 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 		if (alts[k].kind == v->cs.kind)
 			continue;
 		if (alts[k].kind == SM_CS_UTF8 ? !has_utf8_text(&v->cs, src, len)
-					       : !(legacy && (v->cs.detected || sbcs_high)))
+		    : alts[k].kind == SM_CS_UTF16LE
+			    ? v->cs.kind == SM_CS_UTF16BE || !sm_utf16le_shape(src, len)
+			    : !(legacy && (v->cs.detected || sbcs_high ||
+					   (alts[k].kind == SM_CS_EUCJP && halfwidth_heavy(&v->cs, src, len)))))
 			continue;
 		if (!seen) {
 			seen = g_array_new(FALSE, FALSE, sizeof(src_range));

@@ -6,6 +6,9 @@
  * signed profile (CMS/DER around an XML plist) or a dump still shows the
  * text it carries.
  *
+ * sm_utf16le_shape tells UTF-16LE text by its NULs, for a part whose label
+ * or sniffing missed it.
+ *
  * Untrusted input: all of it.  Limits: the output stops at max_out bytes
  * (the caller's bound, reported by the return value); one pass, each byte
  * looked at a bounded number of times.
@@ -28,6 +31,21 @@ static bool put(GString *out, const uint8_t *d, size_t s, size_t e, bool wide, s
 		g_string_append_c(out, (char)d[i]);
 	g_string_append_c(out, '\n');
 	return true;
+}
+
+bool sm_utf16le_shape(const uint8_t *d, size_t n)
+{
+	size_t odd = 0, even = 0, ctl = 0;
+
+	if (n > 4096)
+		n = 4096;
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		even += d[i] == 0;
+		odd += d[i + 1] == 0;
+		/* control characters (but tab and line ends) are binary, not text */
+		ctl += d[i + 1] == 0 && d[i] < 0x20 && d[i] != '\t' && d[i] != '\r' && d[i] != '\n';
+	}
+	return odd >= 4 && even * 8 <= odd && ctl * 50 <= n / 2;
 }
 
 bool sm_strings(const uint8_t *d, size_t n, size_t min, GString *out, size_t max_out)

@@ -17,4 +17,9 @@
  */
 bool sm_strings(const uint8_t *d, size_t n, size_t min, GString *out, size_t max_out);
 
+/* NULs at odd offsets and hardly any at even ones in the first 4 KiB:
+ * UTF-16LE text whatever the label (ASCII characters have a NUL high byte,
+ * Japanese ones do not, so Japanese text shows few). */
+bool sm_utf16le_shape(const uint8_t *d, size_t n);
+
 #endif

@@ -1054,6 +1054,22 @@ def hostile_cases():
         add("hostile_utf16_nobom_%d" % k, eml, "hostile", secrets=[v], why="UTF-16LE text without BOM", deep=True)
 
 
+def hostile_more_cases():
+    for k in range(4):
+        v = value_of(["word_digits", "complex"][k % 2])
+        text = GREET_JA + "\nパスワード：%s\n" % v + SIGN_JA
+        eml = headers(subject_for("ja", "文字化け"), 'text/plain; charset="Shift_JIS"') + \
+            "Content-Transfer-Encoding: base64\n\n" + b64(text.replace("\n", "\r\n").encode("euc_jp"))
+        add("hostile_euc_as_sjis_%d" % k, eml, "hostile", secrets=[v], why="EUC-JP bytes under a Shift_JIS label")
+    for k in range(4):
+        v = value_of(["word_digits", "complex"][k % 2])
+        text = GREET_JA + "\nパスワード：%s\n" % v + SIGN_JA
+        eml = headers(subject_for("ja", "文字化け"), 'text/plain; charset="%s"' % ["utf-8", "iso-8859-1"][k % 2]) + \
+            "Content-Transfer-Encoding: base64\n\n" + b64(text.replace("\n", "\r\n").encode("utf-16-le"))
+        add("hostile_utf16ja_nobom_%d" % k, eml, "hostile", secrets=[v], why="Japanese UTF-16LE without BOM under an 8-bit label",
+            deep=True)
+
+
 # ---- binary attachments: printable and UTF-16LE strings
 
 def binary_cases():
@@ -1088,6 +1104,7 @@ def main():
     propagation_cases()
     subject_cases()
     hostile_cases()
+    hostile_more_cases()
     binary_cases()
     names = set()
     for name, eml, lab in OUT:
