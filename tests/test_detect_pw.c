@@ -77,6 +77,11 @@ static void test_plain_words(void)
 	hit("pipe cell", "| パスワード | pinecone |", "pinecone");
 	hit("aligned column", "Password        seagull", "seagull");
 	hit("quoted phrase", "パスワードは「blue river 42」です。", "blue river 42");
+	/* escapes inside quotes are part of the value */
+	hit("json escape", "{\"password\": \"Ab\\\"c12x\"}", "Ab\\\"c12x");
+	hit("backtick escape", "$Password = \"Tan`\"uki9\"", "Tan`\"uki9");
+	hit("doubled quote", "$Password = 'It''s9Secret'", "It''s9Secret");
+	hit("escaped backslash ends", "{\"password\": \"Ab12\\\\\"}", "Ab12\\\\");
 	/* prose: a word followed by a function word, a Japanese reference phrase */
 	miss("managed by", "Password: managed by LAPS");
 	miss("stored in", "Password: stored in Azure Key Vault (kv-contoso-prod)");

@@ -63,6 +63,10 @@ static void test_hits(void)
 	hit("base32 pat", "Personal access token: q4w2e7r5t3y6u2i7o4p5a3s6d2f7g4h5j3k6l2z7x4c5v3b6n2m7",
 	    "q4w2e7r5t3y6u2i7o4p5a3s6d2f7g4h5j3k6l2z7x4c5v3b6n2m7");
 	hit("env", "ACCESS_TOKEN=Yt6Rp2Lk9Wq4Zs7Xv1Nb8Mc3Jh5Gf0Dd2", "Yt6Rp2Lk9Wq4Zs7Xv1Nb8Mc3Jh5Gf0Dd2");
+	/* a value that is not key-shaped under a credential key */
+	hit("env secret word", "SESSION_SECRET=kawasemi2024", "kawasemi2024");
+	hit("json token", "{ \"apiToken\": \"Hotaru#88\" }", "Hotaru#88");
+	hit("api key", "API_KEY=sunflowers99", "sunflowers99");
 }
 
 static void test_kept(void)
@@ -74,9 +78,15 @@ static void test_kept(void)
 	miss("base64 of text", "token (base64): VGhlIFNlbnNlIHNlcnZpY2UgZW50ZXJlZCB0aGUgcnVubmluZyBzdGF0ZS4=");
 	miss("word", "Key: ConfigurationManagerClientPolicy");
 	miss("dotted", "key: Microsoft.Windows.Defender.Platform.Update4");
-	miss("too short", "token: aB3dE5fG7hJ9kL2m");
+	miss("too short", "the token aB3dE5fG7hJ9kL2m");
 	miss("no word", "Correlation: aB3dE5fG7hJ9kL2mN4pQ6rS8tU0vW1xY3zA5");
 	miss("keyboard", "keyboard layout aB3dE5fG7hJ9kL2mN4pQ6rS8tU0vW1xY3zA5");
+	miss("token type", "\"token_type\": \"Bearer\", \"expires_in\": 3599");
+	miss("secret name", "SecretName: kv-secret-prod-01");
+	miss("key without kind", "sort_key: timestamp, partition_key: tenantId");
+	miss("credential user", "Credential: CONTOSO\\svc_backup");
+	miss("secret prose", "client_secret: expired");
+	miss("short", "token=abc12");
 }
 
 int main(int argc, char **argv)

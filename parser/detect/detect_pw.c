@@ -80,6 +80,19 @@ static bool option_follows(const char *t, size_t len, size_t p)
 	return e > p && e < len && t[e] == '=' && g_ascii_isalpha(t[p]);
 }
 
+/* Is the quote at e escaped by an odd run of backslashes or a backtick
+ * (JSON, C, PowerShell) within the value starting at s? */
+static bool escaped(const char *t, size_t s, size_t e)
+{
+	size_t n = 0;
+
+	if (e > s && t[e - 1] == '`')
+		return true;
+	while (e - n > s && t[e - n - 1] == '\\')
+		n++;
+	return n & 1;
+}
+
 /* The value at p (quoted or not) into *out; false if none. */
 static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
 {
@@ -89,12 +102,19 @@ static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_
 	if (close) {
 		size_t cl = strlen(close), s = p + ql;
 
-		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '\n'; e++)
-			if (e + cl <= len && memcmp(t + e, close, cl) == 0) {
-				out->s = s;
-				out->e = e;
-				return det_value_ok(t, len, s, e, DV_QUOTED);
+		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '\n'; e++) {
+			if (!(e + cl <= len && memcmp(t + e, close, cl) == 0))
+				continue;
+			if (escaped(t, s, e))
+				continue; /* "a\"b", "a`"b": the quote belongs to the value */
+			if (cl == 1 && e > s && e + 1 < len && t[e + 1] == close[0]) {
+				e++; /* 'It''s', "a""b": a doubled quote inside the value */
+				continue;
 			}
+			out->s = s;
+			out->e = e;
+			return det_value_ok(t, len, s, e, DV_QUOTED);
+		}
 		return false;
 	}
 	for (e = p; e < len && e - p <= VALUE_MAX && !stop_unquoted(t[e]); e++)

@@ -14,8 +14,11 @@
  * dotted or pathlike names, and base64 of ordinary data (it decodes to
  * printable text).
  *
- * The words are found only in views where the prefilter saw one of their
- * literals, by the exact bytes of the case forms it saw.
+ * A key whose name ends with such a word (SESSION_SECRET=, "apiToken":,
+ * API_KEY=; "key" only after a qualifier such as api, access, client) takes
+ * its value by the password judgement instead: a secret there need not look
+ * random.  The words are found only in views where the prefilter saw one of
+ * their literals, by the exact bytes of the case forms it saw.
  *
  * Untrusted input: the view.  Limits: the token is looked for within
  * AFTER_MAX bytes after the word, on its line; tokens of at most TOKEN_MAX
@@ -121,8 +124,8 @@ static bool token_after(const char *t, size_t len, size_t p, size_t *s, size_t *
 	size_t q = p;
 
 	while (q < len && q - p < AFTER_MAX && !strchr("\n.,;", t[q])) {
-		if (g_ascii_isalnum(t[q]) && (q == p || strchr(" \t:=\"'(", t[q - 1]) ||
-					      (unsigned char)t[q - 1] >= 0x80)) {
+		if ((g_ascii_isalnum(t[q]) || strchr("_~-+/", t[q])) &&
+		    (q == p || strchr(" \t:=\"'(", t[q - 1]) || (unsigned char)t[q - 1] >= 0x80)) {
 			size_t z = q;
 
 			while (z < len && z - q <= TOKEN_MAX &&
@@ -141,6 +144,71 @@ static bool token_after(const char *t, size_t len, size_t p, size_t *s, size_t *
 		q++;
 	}
 	return false;
+}
+
+/* Hexadecimal digits and hyphens only: a hash, a thumbprint, a GUID, an ID. */
+static bool hex_or_guid(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isxdigit(v[i]) && v[i] != '-')
+			return false;
+	return n >= 8;
+}
+
+/* Qualifiers that make a key name out of "key": api_key, AccessKey ... */
+static const char *const key_kinds[] = {"api", "access", "secret", "private", "client", "auth",
+					"subscription", "master", "account", "shared", "signing",
+					"encryption", "storage", "app", NULL};
+
+/*
+ * A key whose name ends with the word [ws, we) (SESSION_SECRET, client_secret,
+ * "apiToken", API_KEY; "key" only with a qualifier before it) followed by
+ * ':' or '=' and a value in key syntax: the value by the password judgement,
+ * six characters at least (a value that is not key-shaped, such as a word
+ * with digits, is a secret all the same under such a key).  Not
+ * "credential" (a user name stands there: -Credential CONTOSO\admin).
+ */
+static bool key_value(const char *t, size_t len, size_t ws, size_t we, size_t *vs, size_t *ve)
+{
+	size_t p = we, is = ws, q;
+	bool quoted = false;
+
+	if (we < len && (g_ascii_isalnum(t[we]) || t[we] == '_'))
+		return false; /* the word does not end the name: token_type, SecretName */
+	if (g_ascii_tolower(t[ws]) == 'c')
+		return false;
+	while (is > 0 && (g_ascii_isalnum(t[is - 1]) || t[is - 1] == '_' || t[is - 1] == '-'))
+		is--;
+	if (g_ascii_tolower(t[ws]) == 'k') {
+		bool kind = false;
+
+		for (const char *const *k = key_kinds; *k && !kind; k++)
+			for (size_t i = is; i + strlen(*k) <= ws && !kind; i++)
+				kind = g_ascii_strncasecmp(t + i, *k, strlen(*k)) == 0;
+		if (!kind)
+			return false;
+	}
+	if (p < len && (t[p] == '"' || t[p] == '\''))
+		p++;
+	while (p < len && (t[p] == ' ' || t[p] == '\t'))
+		p++;
+	if (p >= len || (t[p] != ':' && t[p] != '=') || (p + 1 < len && t[p + 1] == '='))
+		return false;
+	for (p++; p < len && (t[p] == ' ' || t[p] == '\t'); p++)
+		;
+	if (p < len && (t[p] == '"' || t[p] == '\'')) {
+		quoted = true;
+		p++;
+	}
+	for (q = p; q < len && q - p <= TOKEN_MAX && !strchr(" \t\r\n\"';,&<>", t[q]); q++)
+		;
+	if (quoted && !(q < len && (t[q] == '"' || t[q] == '\'')))
+		return false;
+	if (q - p < 6 || hex_or_guid(t + p, q - p) || !det_value_ok(t, len, p, q, quoted ? DV_QUOTED : 0))
+		return false;
+	*vs = p;
+	*ve = q;
+	return true;
 }
 
 /* Does [s, e) overlap a hit from index first on (a fixed form's value)? */
@@ -187,12 +255,17 @@ int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first)
 				continue;
 			ws = at - words[k].back;
 			we = ws + words[k].len;
-			if (we > v->len || !word_ok(t, v->len, ws, we, ascii) ||
-			    !token_after(t, v->len, we, &s, &e) || !key_classes(t + s, e - s) ||
-			    !key_random(t + s, e - s) || taken(out, first, s, e))
+			if (we > v->len || !word_ok(t, v->len, ws, we, ascii))
 				continue;
-			det_emit(out, s, e, SM_MASK_ALL, 70);
-			i = e;
+			if (token_after(t, v->len, we, &s, &e) && key_classes(t + s, e - s) &&
+			    key_random(t + s, e - s) && !taken(out, first, s, e)) {
+				det_emit(out, s, e, SM_MASK_ALL, 70);
+				i = e;
+			} else if (ascii && key_value(t, v->len, ws, we, &s, &e) &&
+				   !taken(out, first, s, e)) {
+				det_emit(out, s, e, SM_MASK_FIXED, 70);
+				i = e;
+			}
 		}
 	}
 	return out->full ? 1 : 0;

@@ -329,6 +329,11 @@ def config_files():
         ("pwmgr_csv", "export.csv", "name,url,username,password\nFS01,https://fs01.contoso.local,admin,{v}\nNAS,https://nas01.contoso.local,backup,BACKUPPW2", S, ["nas01.contoso.local"]),
         ("bitwarden_csv", "bitwarden_export.csv", "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,VPN,,,0,https://vpn.contoso.co.jp,jsmith,{v},", S, ["vpn.contoso.co.jp"]),
         ("ja_csv", "アカウント一覧.csv", "サイト名,ユーザー名,パスワード,備考\n社内ポータル,sato,{v},2024年12月更新", S, ["社内ポータル"]),
+        ("env_secret", ".env", "APP_NAME=portal\nSESSION_SECRET={v}\nREDIS_HOST=cache01", S, ["cache01"]),
+        ("env_api_key", "settings.env", "SMTP_HOST=smtp.contoso.local\nSENDGRID_API_KEY={v}", S, ["smtp.contoso.local"]),
+        ("json_token", "appsettings.json", '{{\n  "Notify": {{\n    "Endpoint": "https://hooks.contoso.local/n",\n    "ApiToken": "{v}"\n  }}\n}}', S, ["hooks.contoso.local"]),
+        ("json_escaped_pw", "config.json", '{{"user": "svc", "password": "Ab\\"{v}"}}', ["word_digits", "complex"], ['"user": "svc"']),
+        ("ps_doubled", "setup.ps1", "$Password = 'It''s{v}'", ["word_digits", "complex"], ["$Password"]),
         ("ps1_block", "deploy.ps1", "$User = \"CONTOSO\\svc_deploy\"\n$PWord = ConvertTo-SecureString -String \"{v}\" -AsPlainText -Force\n$Credential = New-Object -TypeName System.Management.Automation.PSCredential -ArgumentList $User, $PWord\nInvoke-Command -ComputerName web01 -Credential $Credential -ScriptBlock {{ iisreset }}", S, ["iisreset"]),
     ]
 
@@ -403,6 +408,12 @@ PW_NEAR = [
     ("en_change_stronger", "en", ["Please change the password to something stronger."], ["something stronger"]),
     ("ja_reset_error", "ja", ["パスワードをリセットした後、以下のエラーが表示されました。", "", "0x80070005"], ["0x80070005"]),
     ("pin_prose", "en", ["The PIN prompt appears at boot."], ["appears at boot"]),
+    ("token_type", "en", ['{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599}'], ['"expires_in": 3599']),
+    ("secret_name", "en", ["SecretName: kv-secret-prod-01", "KeyVaultName: kv-contoso-prod"], ["kv-secret-prod-01"]),
+    ("sort_key", "en", ["sort_key: timestamp", "partition_key: tenantId"], ["sort_key: timestamp"]),
+    ("credential_user", "en", ["Credential: CONTOSO\\svc_backup"], ["svc_backup"]),
+    ("secret_expired", "en", ["client_secret: expired on 2024/11/30"], ["2024/11/30"]),
+    ("device_token", "en", ["DeviceId token: " + hexs(40)], ["DeviceId token"]),
 ]
 
 
@@ -823,7 +834,7 @@ def card_cases():
     for fid, lang, fmt, gen in forms:
         for k in range(6):
             d = gen()
-            CVV[0] = uniq(lambda: "%03d" % RND.randrange(100, 999))
+            CVV[0] = uniq(lambda: "%04d" % RND.randrange(1000, 9999))  # 4 digits: 3 recur by chance in any output
             text = fmt(d)
             keep = [d[-4:]] if d[-4:] in text and text.count(d[-4:]) == 1 and fid not in ("kw_fullwidth",) else []
             secrets = [d] + ([CVV[0]] if "cvv" in fid else [])
