@@ -12,7 +12,8 @@ delivered text, which the scorer does not decode; `split_ok` (a card split
 over a line break) also with the lines joined.  A class listed in TODO is a
 known gap, reported as TAP TODO with its reason.  The last lines are a
 summary: cases, leaks, over-masked keep strings.  SM_ONLY=SUBSTR runs a
-subset, SM_JOBS=N runs N at a time (default 2).  No secret value is ever
+subset, SM_JOBS=N runs N at a time (default 2), SM_SEED=N draws other
+values (detect.py's seed, 1313 by default).  No secret value is ever
 printed: failures show the scorer's redacted form."""
 import base64
 import concurrent.futures

@@ -4,7 +4,7 @@
 Writes NAME.eml + NAME.json (labels in the shared corpus format, see
 ../shared/corpus/README.md) into the directory given as argv[1]; prints the
 number of cases.  Python standard library only, deterministic (seeded, no
-clock).
+clock; SM_SEED=N draws other values).
 
 Every case is one credential context (a sentence, a table, a command, a
 configuration file, a card number, onboarding material, a key-shaped token)
@@ -32,7 +32,7 @@ import sys
 import zipfile
 from email.header import Header
 
-RND = random.Random(1313)
+RND = random.Random(int(os.environ.get("SM_SEED", "1313")))
 SR = "2412050040012345"  # a valid SR (5 Dec 2024), Luhn-invalid
 FROM = "Hanako Sato <h.sato@contoso.co.jp>"
 TO = "Microsoft Support <supportmail@microsoft.com>"
