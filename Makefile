@@ -34,7 +34,7 @@ DESTDIR    ?=
 VERSION    := 0.1.0
 BUILD      := build
 CC         ?= cc
-PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
+PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive libseccomp
 
 # Debian packages.  Build: the compiler, the libraries and what `make deb`
 # needs (dpkg-buildpackage is in dpkg-dev, debhelper).  Test: miltertest,
@@ -43,7 +43,7 @@ PKGS       := gmime-3.0 libpcre2-8 libconfig libarchive
 # report's HTML page, lintian for the package test; never needed on a
 # production relay.
 DEB_BUILD := build-essential pkg-config libgmime-3.0-dev libpcre2-dev libconfig-dev \
-	libarchive-dev libmilter-dev dpkg-dev debhelper
+	libarchive-dev libmilter-dev libseccomp-dev dpkg-dev debhelper
 DEB_TEST  := miltertest postfix swaks python3 zip unzip valgrind m4 clang libclang-rt-14-dev \
 	procps util-linux p7zip-full gcab chromium lintian
 
@@ -68,9 +68,11 @@ LIBS     = $(PKG_LIBS) -lmilter -lpthread -lm
 # archive < scan.  parser/include holds the two headers the programs see.
 PARSER_DIRS := base text mime rules detect policy verdict archive scan
 PARSER_INC := -Iparser/include $(PARSER_DIRS:%=-Iparser/%)
-MILTER_INC := -Iparser/include -Imilter/daemon
+MILTER_INC := -Iparser/include -Imilter/daemon -Imilter/worker
 PARSER_SRC := $(sort $(wildcard $(PARSER_DIRS:%=parser/%/*.c)))
-MILTER_SRC := $(sort $(wildcard milter/daemon/*.c))
+# milter/daemon (libmilter, the pool) and milter/worker (the sandboxed
+# scanner processes it forks through the spawner): one program.
+MILTER_SRC := $(sort $(wildcard milter/daemon/*.c milter/worker/*.c))
 REPORT_SRC := $(sort $(wildcard milter/report/*.c))
 TEST_SRC   := $(sort $(wildcard tests/test_*.c))
 PARSER_OBJ := $(PARSER_SRC:%.c=$(BUILD)/%.o)
@@ -132,6 +134,19 @@ $(LIB): $(PARSER_OBJ)
 $(BIN): $(MILTER_OBJ) $(LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(MILTER_OBJ) $(LIB) $(LIBS)
 
+# The test build of the program (never installed): the same sources with
+# -DSM_TEST_HOOKS, which lets a scanner worker fault, hang or ask for a
+# socket on a marker in the message (milter/worker/worker.c), so that
+# tests/workers.t can watch the daemon survive it.
+HOOKS_BIN := $(BUILD)/hooks/support-milter
+HOOKS_OBJ := $(MILTER_SRC:%.c=$(BUILD)/hooks/%.o)
+$(BUILD)/hooks/milter/%.o: milter/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [hooks])$(CC) $(CFLAGS) -DSM_TEST_HOOKS $(DEPFLAGS) $(MILTER_INC) -c -o $@ $<
+
+$(HOOKS_BIN): $(HOOKS_OBJ) $(LIB)
+	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(HOOKS_OBJ) $(LIB) $(LIBS)
+
 # The report tool: the audit log reader, over the parser library's JSON writer.
 $(REPORT_BIN): $(REPORT_OBJ) $(LIB)
 	$(call say,LD,$@)$(CC) $(LDFLAGS) -o $@ $(REPORT_OBJ) $(LIB) $(LIBS)
@@ -143,7 +158,8 @@ $(BUILD)/tests/%: tests/%.c $(LIB)
 # `make run` works without root: build/run/support-milter.conf is
 # conf/support-milter.conf with the spool directory, the audit log and the
 # fingerprint key (generated once, build/run/fingerprint.key) moved under
-# build/run (the defaults are under /var and /etc).  The socket is RUN_SOCKET:
+# build/run (the defaults are under /var and /etc), and run_as_root set (a
+# developer's run, often as root).  The socket is RUN_SOCKET:
 # by default a loopback inet socket, which a chrooted smtpd (Debian's stock
 # master.cf) reaches as well; RUN_SOCKET=unix:/var/spool/postfix/... (root,
 # or the package's directory) is the packaged layout.
@@ -157,6 +173,7 @@ define private_conf
 	@sed -e 's|^\( *spool_dir *= *\).*|\1"$(CURDIR)/$(1)/spool";|' \
 	     -e 's|^\( *audit_log *= *\).*|\1"$(CURDIR)/$(1)/audit.log";|' \
 	     -e 's|^\( *fingerprint_key_file *= *\).*|\1"$(CURDIR)/$(1)/fingerprint.key";|' \
+	     -e 's|^\( *run_as_root *= *\).*|\1true;|' \
 	     conf/support-milter.conf > $(1)/support-milter.conf
 endef
 run: deps
@@ -210,16 +227,18 @@ demo: deps
 # sanitizers, scorer). Its closing summary is the runner's.  `make check
 # T=tests/x.t` (or T=build/tests/test_x) runs just that; check-fast the tier
 # that needs no daemon, MTA, sanitizer or valgrind.
-TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR)
+TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
+	SM_HOOKS_BIN=$(CURDIR)/$(HOOKS_BIN)
 FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
-	tests/realistic.t tests/hostile.t tests/detection.t
+	tests/realistic.t tests/hostile.t tests/realworld.t tests/conventions.t \
+	tests/detection.t
 T          ?=
 # prove runs as many scripts at a time as there are cores (each picks free ports and private
 # directories); PROVE_RULES can hold --rules for prove when one must run alone.
 PROVE_RULES ?=
 
 check: deps
-	@$(MAKE) --no-print-directory $(BIN) $(REPORT_BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
+	@$(MAKE) --no-print-directory $(BIN) $(HOOKS_BIN) $(REPORT_BIN) $(TEST_BIN) $(if $(T),$(if $(findstring san,$(T))$(findstring fuzz-replay,$(T)),san-build),san-build)
 	@chmod +x tests/*.t 2>/dev/null || true
 	$(TEST_ENV) prove -j$(shell nproc) $(PROVE_RULES) -e '' $(or $(T),$(TEST_BIN) $(sort $(wildcard tests/*.t)))
 
@@ -314,6 +333,13 @@ $(BUILD)/fuzz-replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(LIB)
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(PARSER_INC) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+# The hand-off to a scanner worker: the pool and the worker side of the program.
+HANDOFF_SRC := milter/daemon/pool.c $(sort $(wildcard milter/worker/*.c))
+$(BUILD)/bench/bench_handoff: tests/bench/bench_handoff.c $(HANDOFF_SRC) $(LIB)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)$(CC) $(CFLAGS) $(DEPFLAGS) $(MILTER_INC) -Itests/bench $(LDFLAGS) -o $@ \
+		$< $(HANDOFF_SRC) $(LIB) $(LIBS)
 
 # null-milter sets TCP_NODELAY on an inet: listener with the daemon's own code.
 $(BUILD)/bench/null_milter: tests/bench/null_milter.c milter/daemon/sockopt.c

@@ -15,6 +15,14 @@ quoted-printable and x-uuencode, for N around each boundary a part crosses:
 A zip of 40-120 KB whose onboarding script follows 40-120 KB of other data
 is rejected at every size (one of 80 KB was once delivered).
 
+A file uuencoded into a text attachment (7bit and base64), the text around
+the sample and the window size by -1/0/+1 byte and one encoded line, the
+card in the uuencoded file at its start, middle or end: the file is found and
+the attachment stripped at every size (one in a text part read in windows
+was once never looked for).  A card split by a quoted-printable soft break
+whose "=" falls a few bytes either side of the window reader's 64 KiB input
+chunk, and either side of a window cut: masked, exact length.
+
 Each message goes through --test.  A scanned part must be delivered with the
 card masked and with exactly its original decoded length: every byte outside
 the card's digits as it was.  No card number is printed."""
@@ -229,6 +237,64 @@ def run_zip(tmp, conf, filler):
        p.stdout.decode("utf-8", "replace")[:300])
 
 
+def uu_in_text(enc, size, where):
+    """A text attachment of about size decoded bytes whose end is a log
+    uuencoded into it, the card in the log at where."""
+    log = content(3000, where, True)
+    uu = uuencode(log)
+    line = b"2024-11-18T10:00:00 Sense EventID=5 build 10.0.19045.5011 state=ok\r\n"
+    text = (line * (max(size - len(uu), 0) // len(line) + 1))[:max(size - len(uu), 0)]
+    return text[:text.rindex(b"\r\n") + 2] + uu if b"\r\n" in text else uu
+
+
+def run_uu_in_text(tmp, conf, enc, size, where, label):
+    data = uu_in_text(enc, size, where)
+    src = os.path.join(tmp, "uu.eml")
+    with open(src, "wb") as fh:
+        fh.write(message(enc, data))
+    p = subprocess.run([BIN, "-c", conf, "--test", src, "--now", "2024-12-10"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    out = p.stdout.decode("utf-8", "replace")
+    echoed = re.sub(r"\D", "", CARD) in re.sub(r"\D", "", out)
+    ok(p.returncode == 0 and '"action":"modify"' in out.replace(" ", "") and
+       '"action":"strip"' in out.replace(" ", "") and '"location":"2/' in out and not echoed,
+       "%s text %s, a uuencoded log inside, card pos %d: found, stripped" % (enc, label, where),
+       out[:300])
+
+
+def qp_split_card(size, at):
+    """QP-encoded text of about size bytes in which a card line's soft break
+    ("4111 11=" CRLF "11 ...") puts its "=" at encoded offset at."""
+    filler = b"2024-11-18T10:00:00 Sense EventID=5 build 10.0.19045.5011 state=ok\r\n"
+    head = b"card number: 4111 11"
+    enc = bytearray()
+    while len(enc) + len(filler) < at - len(head):
+        enc += filler
+    enc += b"x" * (at - len(head) - len(enc) - 2) + b"\r\n" if at - len(head) - len(enc) >= 2 \
+        else b""
+    enc += head + b"=\r\n" + b"11 1111 1111\r\n"
+    while len(enc) < size:
+        enc += filler
+    return bytes(enc)
+
+
+def run_qp_split(tmp, conf, size, at, label):
+    encoded = qp_split_card(size, at)
+    data = quopri.decodestring(encoded)
+    head = message("quoted-printable", b"")[:-len(b"\r\n--b1--\r\n")]
+    src, out = os.path.join(tmp, "qp.eml"), os.path.join(tmp, "qp.out.eml")
+    with open(src, "wb") as fh:
+        fh.write(head + encoded + b"\r\n--b1--\r\n")
+    if os.path.exists(out):
+        os.unlink(out)
+    p = subprocess.run([BIN, "-c", conf, "--test", src, "--output", out, "--now", "2024-12-10"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    got = delivered_part(out, "quoted-printable") if os.path.exists(out) else None
+    why = "not delivered" if got is None else same_but_card(data, got)
+    ok(why is None, "quoted-printable card split by a soft break, %s: masked, exact length"
+       % label, why or "")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         conf = os.path.join(tmp, "boundary.conf")
@@ -251,6 +317,17 @@ def main():
                     where, False)
         for filler in (40000, 70000, 80000, 95000, 120000):
             run_zip(tmp, conf, filler)
+        for enc in ("7bit", "base64"):
+            for edge, label in ((SAMPLE, "sample"), (WINDOW, "window")):
+                for d in (-63, -1, 0, 1, 63):
+                    for where in (0, 1, 2):
+                        run_uu_in_text(tmp, conf, enc, edge + d, where, "%s%+d" % (label, d))
+        # the window reader decodes 64 KiB of encoded input at a time; a part
+        # over WINDOW is read in windows cut after a line end
+        for at in (65536 - 3, 65536 - 2, 65536 - 1, 65536, 65536 + 1):
+            run_qp_split(tmp, conf, WINDOW + 5000, at, "'=' at %d (64 KiB chunk)" % at)
+        for at in (WINDOW - 40, WINDOW - 3, WINDOW - 1, WINDOW, WINDOW + 2, WINDOW + 40):
+            run_qp_split(tmp, conf, WINDOW + 70000, at, "'=' at %d (window)" % at)
     print("1..%d" % n)
     return 1 if failed else 0
 

@@ -178,10 +178,112 @@ static void test_decode_chunk_edges(void)
 		}
 }
 
+/* uuencode as encoders that write a space for zero bits do (Python's
+ * binascii, old uuencode), then trailing spaces stripped by a server: every
+ * line gives exactly the bytes its length character says. */
+static void enc_uu_stripped(GString *out, const GByteArray *a, const char *eol)
+{
+	g_string_append_printf(out, "begin 644 data.zip%s", eol);
+	for (guint i = 0; i < a->len; i += 45) {
+		guint n = a->len - i < 45 ? a->len - i : 45;
+		GString *line = g_string_new(NULL);
+
+		g_string_append_c(line, (char)(' ' + n));
+		for (guint j = 0; j < n; j += 3) {
+			guint8 b0 = a->data[i + j];
+			guint8 b1 = j + 1 < n ? a->data[i + j + 1] : 0;
+			guint8 b2 = j + 2 < n ? a->data[i + j + 2] : 0;
+
+			g_string_append_c(line, (char)(' ' + (b0 >> 2)));
+			g_string_append_c(line, (char)(' ' + (((b0 & 3) << 4) | (b1 >> 4))));
+			g_string_append_c(line, (char)(' ' + (((b1 & 15) << 2) | (b2 >> 6))));
+			g_string_append_c(line, (char)(' ' + (b2 & 63)));
+		}
+		while (line->len && line->str[line->len - 1] == ' ')
+			g_string_truncate(line, line->len - 1);
+		g_string_append_printf(out, "%s%s", line->str, eol);
+		g_string_free(line, TRUE);
+	}
+	g_string_append_printf(out, "%send%s", eol, eol); /* " " stripped to "" */
+}
+
+static void test_uu_stripped(void)
+{
+	static const char *const eols[] = {"\n", "\r\n"};
+	static const size_t sizes[] = {1, 2, 3, 44, 45, 46, 90, 4096, 70001};
+
+	for (guint e = 0; e < G_N_ELEMENTS(eols); e++)
+		for (guint k = 0; k < G_N_ELEMENTS(sizes); k++) {
+			GByteArray *a = content(sizes[k]);
+			GString *raw = g_string_new(NULL);
+			GByteArray *out = g_byte_array_new();
+			sm_msg *m;
+
+			/* runs of zero bytes: whole lines of spaces, lines ending in them */
+			for (guint i = 0; i < a->len; i++)
+				if (i % 200 < 50 || i % 45 > 40 || i == a->len - 1)
+					a->data[i] = 0;
+			g_string_append_printf(raw, "From: a@example.com%sSubject: t%s"
+					       "Content-Type: application/zip%s"
+					       "Content-Transfer-Encoding: x-uuencode%s%s",
+					       eols[e], eols[e], eols[e], eols[e], eols[e]);
+			enc_uu_stripped(raw, a, eols[e]);
+			m = sm_msg_parse((const uint8_t *)raw->str, raw->len, &lim);
+			g_assert_cmpint(m->status, ==, SM_MSG_OK);
+			if (m->status == SM_MSG_OK) {
+				int cut = sm_msg_decode(m, mime_part(m, 0), 1 << 20, out);
+
+				g_assert_cmpint(cut, ==, 0);
+				g_assert_cmpuint(out->len, ==, a->len);
+				g_assert_true(out->len == a->len &&
+					      memcmp(out->data, a->data, a->len) == 0);
+			}
+			sm_msg_free(m);
+			g_byte_array_free(out, TRUE);
+			g_string_free(raw, TRUE);
+			g_byte_array_free(a, TRUE);
+		}
+}
+
+/* Lines that are not uuencoded are skipped; "end" or a zero length ends it;
+ * characters past a line's length are ignored. */
+static void test_uu_lines(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"#86)C\n", "abc"},             /* whole */
+		{"#86)C\r\n", "abc"},           /* CRLF */
+		{"#86)CXYZ\n", "abc"},          /* longer than its length: the rest ignored */
+		{"$86)C\n", "abc\0"},          /* short: zero bits */
+		{"begin 644 x\n#86)C\nend\n#86)C\n", "abc"},
+		{"#86)C\n`\n#86)C\n", "abc"}, /* length zero ends */
+		{"\n#86)C\n\n", "abc"},        /* empty lines skipped */
+		{"#86)C", "abc"},                /* no line end: the flush */
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		sm_dec d;
+		size_t n = strlen(cases[i].in), want = strlen(cases[i].out) + (i == 3);
+		uint8_t *buf;
+		size_t got;
+
+		sm_dec_init(&d, GMIME_CONTENT_ENCODING_UUENCODE);
+		buf = g_malloc(sm_dec_outlen(&d, n));
+		got = sm_dec_step(&d, (const uint8_t *)cases[i].in, n, buf);
+		got += sm_dec_flush(&d, buf + got);
+		g_assert_cmpuint(got, ==, want);
+		g_assert_true(got == want && memcmp(buf, cases[i].out, want) == 0);
+		g_free(buf);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/msg/decode/boundaries", test_decode_boundaries);
 	g_test_add_func("/msg/decode/chunk_edges", test_decode_chunk_edges);
+	g_test_add_func("/msg/decode/uu_stripped", test_uu_stripped);
+	g_test_add_func("/msg/decode/uu_lines", test_uu_lines);
 	return g_test_run();
 }

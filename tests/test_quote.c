@@ -93,6 +93,16 @@ static void test_attributions(void)
 	check("了解です。\n\n2024年11月22日(金) 10:15 Support <\ns@x>:\n古い\n", "了解です", "古い");
 	check("了解です。\n\n吉田 さんは書きました:\n古い\n", "了解です", "古い");
 	check("OK.\nAlex Support wrote:\nOld\n", "OK.", "Old");
+	/* iPhone and Mac Mail, English and Japanese */
+	check("OK.\n\nOn Dec 5, 2024, at 10:15, Support <s@x> wrote:\n\nOld\n", "OK.", "Old");
+	check("了解です。\n\n2024/12/05 10:15、Microsoft サポート <s@x>のメール:\n\n古い\n",
+	      "了解です", "古い");
+	check("了解です。\n\n2024/12/05 10:15、Microsoft サポート <\ns@x>のメール:\n古い\n",
+	      "了解です", "古い");
+	check("FYI\n\nBegin forwarded message:\n\nFrom: a\nOld\n", "FYI", "Old");
+	check("ご参考\n\n転送されたメッセージ:\n\n差出人: a\n古い\n", "ご参考", "古い");
+	/* "のメール:" inside a sentence is text */
+	check("以下のメールの件です。\n新しい\n", "新しい", NULL);
 	/* a date line that is not followed by an attribution is text */
 	check("2024/12/05 の作業で解決しました。\n以上\n", "以上", NULL);
 }

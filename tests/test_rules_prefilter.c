@@ -39,7 +39,7 @@ static void test_required(void)
 		  "(?:now\\s+)?(?:resolved|solved|fixed)",
 		  "issue,problem");
 	check_req("\\b(?:request|need|want|require)\\b[^.?!\\n]{0,30}\\b24\\s*(?:x|/)\\s*7\\b",
-		  "24");
+		  "request,need,want,require"); /* the longer words */
 	check_req("Feature\\s+requests?\\b", "feature");   /* lower-cased */
 	check_req("colou?r\\s+scheme", "scheme");           /* 'u' optional: "colo" */
 	check_req("x{2}close", "close");                    /* quantified x dropped */
@@ -159,7 +159,203 @@ static void test_absent(void)
 	sm_lit_text_clear(&lt);
 }
 
-/* Which list entries get a prefilter: only those without a first code unit. */
+/* Japanese words; a word is ASCII or Japanese, never both; the weight
+ * prefers ideographs to kana; leading sets (every match starts there). */
+static void test_japanese_lead(void)
+{
+	bool lead = false, bounded = false;
+	char **w;
+
+	check_req("(?:解決|解消)しました", "解決,解消");
+	check_req("SR番号", "番号");                  /* not "sr番号": split by kind */
+	check_req("(?:に|へ)(?:変更|格上げ)", "変更,格上げ"); /* kana weigh less */
+	check_req("お?問い?合わ?せ番号", "せ番号");
+	check_req("重大度", "重大度");
+	w = sm_lit_required_lead("\\b(?:raise|bump)\\s+it", &lead, &bounded);
+	g_assert_true(lead);
+	g_assert_true(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("\\b(?:a\\s+)?(?:raise|bump)", &lead, &bounded);
+	g_assert_false(bounded); /* something optional between */
+	g_strfreev(w);
+	w = sm_lit_required_lead("x\\bclose", &lead, &bounded);
+	g_assert_true(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("\\Bclose", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("(?<=ab)(?m)(?:close|shut)", &lead, NULL); /* zero width first */
+	g_assert_true(lead);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x?(?:raise|bump)", &lead, NULL);
+	g_assert_nonnull(w);
+	g_assert_false(lead);
+	g_strfreev(w);
+	w = sm_lit_required_lead("^\\s*close", &lead, NULL); /* \s consumes */
+	g_assert_false(lead);
+	g_strfreev(w);
+	w = sm_lit_required_lead("(?:a|b)?解決", &lead, NULL);
+	g_assert_false(lead);
+	g_strfreev(w);
+}
+
+/* One pass finds every word of a set, either case for ASCII, and where. */
+static void test_litset(void)
+{
+	sm_litset *s = sm_litset_new();
+	const char *t = "xx CLOSE 解決 ab close";
+	uint8_t present[4];
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	bool over = false;
+
+	g_assert_cmpint(sm_litset_add(s, "close", false), ==, 0);
+	g_assert_cmpint(sm_litset_add(s, "解決", false), ==, 1);
+	g_assert_cmpint(sm_litset_add(s, "zz", false), ==, 2);
+	g_assert_cmpint(sm_litset_add(s, "close", false), ==, 0); /* once */
+	sm_litset_scan(s, t, strlen(t), present, hits, 16, &over);
+	g_assert_true(present[0] && present[1] && !present[2]);
+	g_assert_false(over);
+	g_assert_cmpuint(hits->len, ==, 3);
+	g_assert_cmpuint(g_array_index(hits, sm_lit_hit, 0).pos, ==, 3);
+	g_assert_cmpuint(g_array_index(hits, sm_lit_hit, 1).pos, ==, 9);
+	g_assert_cmpint(g_array_index(hits, sm_lit_hit, 1).word, ==, 1);
+	/* at the limit of kept occurrences: complete; one past: overflow */
+	g_array_set_size(hits, 0);
+	sm_litset_scan(s, t, strlen(t), present, hits, 3, &over);
+	g_assert_false(over);
+	g_array_set_size(hits, 0);
+	sm_litset_scan(s, t, strlen(t), present, hits, 2, &over);
+	g_assert_true(over);
+	/* a word cut by the end of the text is absent */
+	sm_litset_scan(s, "xx clos", 7, present, NULL, 0, &over);
+	g_assert_false(present[0]);
+	g_array_free(hits, TRUE);
+	sm_litset_free(s);
+	/* a word after \\b counts only where it starts a word of the text */
+	s = sm_litset_new();
+	g_assert_cmpint(sm_litset_add(s, "fix", true), ==, 0);
+	sm_litset_scan(s, "hotfix", 6, present, NULL, 0, &over);
+	g_assert_false(present[0]);
+	sm_litset_scan(s, "a_fix", 5, present, NULL, 0, &over); /* '_' is a word byte */
+	g_assert_false(present[0]);
+	sm_litset_scan(s, "hot-FIX", 7, present, NULL, 0, &over);
+	g_assert_true(present[0]);
+	sm_litset_scan(s, "\xe3\x81\xae" "fix", 6, present, NULL, 0, &over); /* after Japanese */
+	g_assert_true(present[0]);
+	sm_litset_add(s, "fix", false); /* also used without \\b: everywhere */
+	sm_litset_scan(s, "hotfix", 6, present, NULL, 0, &over);
+	g_assert_true(present[0]);
+	sm_litset_free(s);
+}
+
+static bool count_match(void *ud, const PCRE2_SIZE *ov)
+{
+	GString *g = ud;
+
+	g_string_append_printf(g, "%zu-%zu,", (size_t)ov[0], (size_t)ov[1]);
+	return true;
+}
+
+/* Anchored runs at the words' occurrences find what a whole-text search finds. */
+static void test_anchored(void)
+{
+	static const char *const pats[] = {
+		"\\b(?:close|shut)\\s+(?:the|this)\\s+case",
+		"(?:解決|解消)(?:しました|した)",
+		"(?<=\\s)(?:issue|problem)s?\\s+(?:gone|fixed)",
+		NULL,
+	};
+	static const char *const texts[] = {
+		"Close the case. closethe case. CLOSE  THIS CASE shut the case",
+		"解決しました。解消した？ 未解決した 解決 しました",
+		"issue fixed. The issues gone, problem fixed xproblem fixed",
+		"",
+		NULL,
+	};
+	sm_relist l;
+	char err[256] = "";
+	size_t i, k;
+
+	g_assert_cmpint(sm_relist_compile(&l, pats, NULL, "phrases", false, err, sizeof(err)), ==,
+			0);
+	for (i = 0; i < l.n; i++) {
+		g_test_message("pattern %zu", i);
+		g_assert_nonnull(l.anch[i]); /* all three lead with their words */
+	}
+	for (k = 0; texts[k]; k++)
+		for (i = 0; i < l.n; i++) {
+			GString *a = g_string_new(NULL), *b = g_string_new(NULL);
+			pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+			size_t from = 0, len = strlen(texts[k]);
+			sm_gate g;
+
+			sm_gate_init(&g, &l, texts[k], len);
+			sm_gate_matches(&g, i, 64, count_match, a);
+			sm_gate_clear(&g);
+			while (from <= len && pcre2_match(l.re[i], (PCRE2_SPTR)texts[k], len, from, 0,
+							  md, NULL) >= 0) {
+				PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+				count_match(b, ov);
+				from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+			}
+			if (strcmp(a->str, b->str) != 0)
+				g_test_message("pattern %zu text %zu: %s vs %s", i, k, a->str, b->str);
+			g_assert_cmpstr(a->str, ==, b->str);
+			pcre2_match_data_free(md);
+			g_string_free(a, TRUE);
+			g_string_free(b, TRUE);
+		}
+	sm_relist_clear(&l);
+}
+
+static bool first_only(void *ud, const PCRE2_SIZE *ov)
+{
+	*(size_t *)ud = ov[0];
+	return false;
+}
+
+/* A pattern whose words do not lead is searched within SM_PHRASE_SPAN (256)
+ * bytes around their occurrences when they are few: at the limit the match
+ * is found, one byte past it not (a whole-text search would). */
+static void test_windowed(void)
+{
+	static const char *const pats[] = {"(?:x|y)\\s+(?:fixed|solved)", NULL};
+	sm_relist l;
+	char err[256] = "";
+	GString *t = g_string_new(NULL);
+	int gap;
+
+	g_assert_cmpint(sm_relist_compile(&l, pats, NULL, "phrases", false, err, sizeof(err)), ==,
+			0);
+	g_assert_nonnull(l.req_ids[0]);
+	g_assert_null(l.anch[0]); /* x, y are too short to gate on: fixed/solved, not leading */
+	for (gap = 254; gap <= 256; gap++) {
+		size_t at = (size_t)-1;
+		sm_gate g;
+
+		g_string_truncate(t, 0);
+		while (t->len < 3000)
+			g_string_append(t, "filler text ");
+		g_string_append_c(t, 'x');
+		while (t->len < 3001 + (size_t)gap)
+			g_string_append_c(t, ' ');
+		g_string_append(t, "fixed and more filler text to make it long enough.");
+		sm_gate_init(&g, &l, t->str, t->len);
+		sm_gate_matches(&g, 0, 1, first_only, &at);
+		sm_gate_clear(&g);
+		g_test_message("gap %d", gap);
+		if (gap <= 255) /* "x" 1 + gap spaces: the word is gap + 1 <= 256 bytes after */
+			g_assert_cmpuint(at, ==, 3000);
+		else
+			g_assert_cmpuint(at, ==, (size_t)-1);
+	}
+	g_string_free(t, TRUE);
+	sm_relist_clear(&l);
+}
+
+/* Which list entries get a prefilter: only those without a first code unit,
+ * unless the list shares a pool (its scan is made anyway): then all. */
 static void test_relist(void)
 {
 	static const char *const pats[] = {
@@ -172,11 +368,21 @@ static void test_relist(void)
 
 	g_assert_cmpint(sm_relist_compile(&l, pats, NULL, "phrases", false, err, sizeof(err)),
 			==, 0);
-	g_assert_null(l.req[0]);
-	g_assert_nonnull(l.req[1]);
+	g_assert_null(l.req_ids[0]); /* PCRE2 searches for its 'p' itself */
+	g_assert_nonnull(l.req_ids[1]);
 	if (l.req[1])
 		g_assert_cmpstr(l.req[1][0], ==, "close");
-	sm_relist_clear(&l);
+	{
+		sm_litset *pool = sm_litset_new();
+
+		sm_relist_share(&l, pool);
+		g_assert_nonnull(l.req_ids[0]);
+		g_assert_nonnull(l.req_ids[1]);
+		g_assert_true(l.lits == pool);
+		sm_relist_clear(&l); /* does not free the pool */
+		g_assert_cmpuint(sm_litset_size(pool), ==, 2);
+		sm_litset_free(pool);
+	}
 }
 
 int main(int argc, char **argv)
@@ -187,5 +393,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lit/sound", test_sound);
 	g_test_add_func("/rules_lit/absent", test_absent);
 	g_test_add_func("/rules_lit/relist", test_relist);
+	g_test_add_func("/rules_lit/japanese_lead", test_japanese_lead);
+	g_test_add_func("/rules_lit/litset", test_litset);
+	g_test_add_func("/rules_lit/anchored", test_anchored);
+	g_test_add_func("/rules_lit/windowed", test_windowed);
 	return g_test_run();
 }

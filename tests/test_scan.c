@@ -3,6 +3,7 @@
  * notice, unchanged messages, CRLF, recipients.  Independent of detectors:
  * findings come from on_uninspected. */
 #include "scan.h"
+#include "decide.h"
 #include "testutil.h"
 
 #include <unistd.h>
@@ -345,6 +346,30 @@ static void test_top_header_index(void)
 	sm_policy_unref(p);
 }
 
+/* Fields no machine reads are read with their name as context (body lines a
+ * script left without an empty line after the header block are fields to
+ * the MTA); X- fields and structural ones stay as they are. */
+static void test_person_fields(void)
+{
+	sm_policy *p = policy("");
+	const char *m = "From: a@b.example\nTo: support@vendor.example\nSubject: x\n"
+			"Message-ID: <4012888888881881@b.example>\nX-Order: 5555555555554444\n"
+			"Password: Hunter2Secret!x\nCard : 4111 1111 1111 1111\nplease help\n";
+	sm_result *r = scan(p, m);
+	char *o = output(r);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_null(strstr(o, "Hunter2Secret"));
+	g_assert_null(strstr(o, "4111"));
+	g_assert_nonnull(strstr(o, "Password: ")); /* the name stays */
+	g_assert_nonnull(strstr(o, "X-Order: 5555555555554444\n"));
+	g_assert_nonnull(strstr(o, "<4012888888881881@b.example>"));
+	g_assert_nonnull(strstr(o, "\nplease help\n"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
 /* An .eml attached as a file (not message/): plain text inside is masked in
  * place; a value only its encoded parts show strips the attachment. */
 static char *eml_msg(const char *inner_cte, const char *inner_body)
@@ -477,10 +502,51 @@ static void test_sbcs_label_lie(void)
 	sm_policy_unref(p);
 }
 
+/* A message that cannot be parsed: policy.on_unparseable, never a tempfail,
+ * and not the milter's failure. */
+static void test_unparseable(void)
+{
+	static const uint8_t raw[] = "From: a@example.com\r\nSubject: x\r\n\r\nbody\r\n";
+	sm_policy *p = policy("");
+	sm_result *r = sm_result_new(p, raw, sizeof(raw) - 1);
+	const char *code = NULL, *xcode = NULL, *text = NULL;
+
+	sm_decide_unparseable(r, "a multipart preamble could not be located");
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	sm_result_reply(r, &code, &xcode, &text);
+	g_assert_cmpstr(code, ==, "550");
+	g_assert_cmpstr(xcode, ==, "5.7.1");
+	g_assert_nonnull(strstr(text ? text : "", "MIME structure of this message cannot be read"));
+	g_assert_nonnull(strstr(text ? text : "", "preamble could not be located"));
+	g_assert_false(sm_result_failed(r));
+	sm_result_free(r);
+	sm_policy_unref(p);
+
+	p = policy("policy: { on_unparseable = \"accept\"; unparseable_reply = \"no\"; };");
+	r = sm_result_new(p, raw, sizeof(raw) - 1);
+	sm_decide_unparseable(r, "x");
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	g_assert_cmpuint(sm_result_header_count(r), ==, 1);
+	if (sm_result_header_count(r) == 1) {
+		const char *name, *value;
+		char op;
+		int idx;
+
+		sm_result_header(r, 0, &op, &name, &value, &idx);
+		g_assert_cmpstr(name, ==, "X-Support-Scan");
+		g_assert_cmpstr(value, ==, "incomplete");
+	}
+	g_assert_false(sm_result_failed(r));
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/scan/parts_limit", test_parts_limit);
+	g_test_add_func("/scan/unparseable", test_unparseable);
+	g_test_add_func("/scan/person_fields", test_person_fields);
 	g_test_add_func("/scan/depth_limit", test_depth_limit);
 	g_test_add_func("/scan/size_limits", test_size_limits);
 	g_test_add_func("/scan/uninspected_actions", test_uninspected_actions);

@@ -136,6 +136,46 @@ static void test_subject_forms(void)
 		"RE: SR No.2411220040001234",
 		"お問合せ番号（2411220040001234）の件",
 		"SR番号：２４１１２２００４０００１２３４",
+		/* issue 14: every bracket, keyword, prefix and gateway tag */
+		"RE: 《2411220040001234》 ログ送付",
+		"RE: <2411220040001234> log",
+		"（2411220040001234）ログ",
+		"〔SR 2411220040001234〕",
+		"Case No: 2411220040001234",
+		"Case No.2411220040001234",
+		"SR#: 2411220040001234",
+		"ケース番号 2411220040001234",
+		"ケース 2411220040001234 の件",
+		"ケース2411220040001234",
+		"お問合せ 2411220040001234",
+		"お問い合わせ：2411220040001234",
+		"問合せNo.2411220040001234",
+		"問い合わせ番号は、2411220040001234",
+		"Ticket #2411220040001234",
+		"[Ticket#2411220040001234] ticket form",
+		"Support Request 2411220040001234",
+		"Support Request No.2411220040001234",
+		"TrackingID#2411220040001234001",
+		"TrackingID2411220040001234",
+		"SR2411220040001234",
+		"Ｃａｓｅ　Ｎｏ．２４１１２２００４０００１２３４",
+		"ＳＲ№2411220040001234",
+		"受付番号：2411220040001234",
+		"RE: RE: FW: Fwd: 2411220040001234",
+		"AW: WG: 2411220040001234",
+		"転送: 返信: RE: 【2411220040001234】",
+		"[外部] RE: 2411220040001234 件名",
+		"【社外】Re: SR 2411220040001234",
+		"[EXTERNAL] [外部] 2411220040001234",
+		".2411220040001234",
+		":2411220040001234",
+		"#2411220040001234",
+		"-2411220040001234",
+		"_2411220040001234",
+		"＃２４１１２２００４０００１２３４",
+		"・2411220040001234",
+		"2411220040001234-001 (suffix after a hyphen)",
+		"INC 2411220040001234 (an SR-shaped number after another tag)",
 		NULL,
 	};
 	sm_sr *s = defaults();
@@ -158,8 +198,20 @@ static void test_subject_negatives(void)
 	g_assert_cmpuint(find(s, "Question about device isolation", true, first), ==, 0);
 	g_assert_cmpuint(find(s, "RE: [SR#2410320040996324] 進捗確認", true, first), ==, 0);
 	g_assert_cmpuint(find(s, "SR#2402300040001234 30 Feb", true, first), ==, 0);
-	g_assert_cmpuint(find(s, "[Ticket#2411220040001234] other system", true, first), ==, 0);
-	g_assert_cmpuint(find(s, "INC 2411220040001234 other system", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "[Ticket#24112200] other system", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "INC0012345 other system", true, first), ==, 0);
+	/* glued to a letter or a digit: not standing alone */
+	g_assert_cmpuint(find(s, "ABC2411220040001234", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "x2411220040001234 ", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "92411220040001234", true, first), ==, 0);
+	/* impossible or future dates, with every form */
+	g_assert_cmpuint(find(s, "【お問い合わせ番号：2413220040001234】", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "Case No.2402300040001234", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "#2502290040001234", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "Ticket 2412240040001234 (future)", true, first), ==, 0);
+	g_assert_cmpuint(find(s, "ケース 2411220040001234 と ケース 2411230040001234", true,
+			      first),
+			 ==, 2);
 	g_assert_cmpuint(find(s, "order 24112200400012345 (17 digits)", true, first), ==, 0);
 	g_assert_cmpuint(find(s, "SR#241122004000123 (15 digits)", true, first), ==, 0);
 	g_assert_cmpuint(find(s, "KB5044281 build 10.0.20348.2762", true, first), ==, 0);

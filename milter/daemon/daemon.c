@@ -1,29 +1,44 @@
 /*
- * daemon.c - the milter daemon: socket, privileges, pid file, the current
- * policy and its reload, signals.
+ * daemon.c - the milter daemon: start (pid file, socket, privileges, the
+ * scanner processes, the session gate), the current policy and its reload,
+ * signals and the drain at SIGTERM.
  *
  * Input: the configuration file and command line (administrator); signals.
  * The compiled policy is immutable and reference-counted: a message takes a
  * reference at MAIL FROM (sm_state_policy, under a mutex) and keeps it, so
- * SIGHUP swaps the pointer without disturbing messages in flight.  A
- * configuration that fails to load is refused and the running one stays.
+ * SIGHUP swaps the pointer without disturbing messages in flight; the
+ * spawner loads the same file, and workers started before it are replaced
+ * (pool.c).  A configuration that fails to load is refused and the running
+ * one stays.
+ *
+ * Start order (docs/hardening.md): no core dumps and not dumpable; refuse
+ * root without milter.user (or run_as_root); the pid file locked before
+ * anything else is touched, so a second instance leaves the running one's
+ * pid file and socket alone; the socket (listen.c) made with its mode by
+ * umask and owned through its directory descriptor; privileges dropped; the spawner
+ * forked while the process still has one thread; then the threads.
  *
  * Signals: blocked in every thread before the first is created.  smfi_main
- * runs in its own thread; the main thread handles the signals (see
- * signal_loop): SIGHUP reloads, SIGTERM/SIGINT stop gracefully.
+ * runs in its own thread and says it ended through the signal pipe with a
+ * byte no signal has; the main thread handles the signals (signal_loop):
+ * SIGHUP reloads, SIGTERM/SIGINT stop accepting, drain the messages in
+ * flight (milter.drain_timeout) and stop; SIGUSR1/2 are ignored.  A
+ * libmilter loop that ends unasked exits non-zero, so systemd restarts it.
  * Ownership: this file owns the current-policy pointer (the one mutable
- * global the style guide allows), the scan memory budget (shared by every
- * connection like the policy, but not swapped on reload: the messages in
- * flight keep their share; a message reads the ceiling from its own policy)
- * and the pid file.
+ * global the style guide allows) and the daemon's shared parts (pool,
+ * poison table), set once at start.
  */
 #include "audit.h"
-#include "budget.h"
 #include "daemon.h"
+#include "gate.h"
+#include "listen.h"
 #include "metrics.h"
 #include "notice.h"
-#include "sockopt.h"
+#include "pidfile.h"
+#include "poison.h"
+#include "pool.h"
 #include "state.h"
+#include "worker.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -32,25 +47,40 @@
 #include <libmilter/mfapi.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static pthread_mutex_t policy_mu = PTHREAD_MUTEX_INITIALIZER;
 static sm_policy *current;
-/* The scan memory budget, shared by all connections (budget.h). */
-static sm_budget *budget;
+/* Set once at start, read by every session (state.h). */
+static sm_pool *pool;
+static sm_poison *poison;
+static int inflight; /* end-of-message callbacks running (atomic) */
+
+/* The byte smfi_thread writes into the signal pipe: no signal is 0. */
+#define WAKE_SMFI_ENDED 0
 
 typedef struct run_state {
 	char *conf;       /* absolute path, for reloads after chdir("/") */
-	char *sock_path;  /* unix socket path, or NULL */
+	sm_listen sock;   /* the listening socket's file */
 	const char *pidfile;
-	pthread_t main_thread;
+	sm_pidfile *pid;  /* locked, or NULL */
+	sm_spawner *spawner;
+	sm_gate *gate;
+	bool stopping;    /* SIGTERM/SIGINT asked libmilter to stop */
+	bool lost_spawner; /* stopping because the spawner died: exit 1 */
 	int smfi_rc;
+	int wake;         /* the signal pipe's write end (smfi_thread's wake-up) */
 } run_state;
 
 sm_policy *sm_state_policy(void)
@@ -63,9 +93,19 @@ sm_policy *sm_state_policy(void)
 	return p;
 }
 
-sm_budget *sm_state_budget(void)
+sm_pool *sm_state_pool(void)
 {
-	return budget;
+	return pool;
+}
+
+sm_poison *sm_state_poison(void)
+{
+	return poison;
+}
+
+int sm_state_inflight(int delta)
+{
+	return __atomic_add_fetch(&inflight, delta, __ATOMIC_SEQ_CST);
 }
 
 static void policy_swap(sm_policy *p)
@@ -94,70 +134,6 @@ static sm_policy *load_policy(const char *path, char *err, size_t errlen)
 	return p;
 }
 
-/* "unix:/path", "local:/path" or "/path": the path; else NULL. */
-static char *unix_path(const char *sock)
-{
-	if (g_str_has_prefix(sock, "unix:"))
-		return g_strdup(sock + 5);
-	if (g_str_has_prefix(sock, "local:"))
-		return g_strdup(sock + 6);
-	return sock[0] == '/' ? g_strdup(sock) : NULL;
-}
-
-/* "user[:group]" to ids; the group defaults to the user's. 0 or -1. */
-static int lookup_owner(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t namelen,
-			char *err, size_t errlen)
-{
-	char *u = g_strdup(spec), *g = strchr(u, ':');
-	struct passwd *pw;
-	struct group *gr;
-	int rc = -1;
-
-	if (g)
-		*g++ = '\0';
-	pw = getpwnam(u);
-	if (!pw) {
-		snprintf(err, errlen, "unknown user '%s'", u);
-		goto out;
-	}
-	*uid = pw->pw_uid;
-	*gid = pw->pw_gid;
-	snprintf(name, namelen, "%s", pw->pw_name);
-	if (g && *g) {
-		gr = getgrnam(g);
-		if (!gr) {
-			snprintf(err, errlen, "unknown group '%s'", g);
-			goto out;
-		}
-		*gid = gr->gr_gid;
-	}
-	rc = 0;
-out:
-	g_free(u);
-	return rc;
-}
-
-static int socket_perms(const char *path, const sm_daemon_conf *d, char *err, size_t errlen)
-{
-	char name[256];
-	uid_t uid;
-	gid_t gid;
-
-	if (chmod(path, (mode_t)d->socket_mode) < 0) {
-		snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (!d->socket_owner || !*d->socket_owner)
-		return 0;
-	if (lookup_owner(d->socket_owner, &uid, &gid, name, sizeof(name), err, errlen) < 0)
-		return -1;
-	if (chown(path, uid, gid) < 0) {
-		snprintf(err, errlen, "chown %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int drop_privileges(const char *spec, char *err, size_t errlen)
 {
 	char name[256];
@@ -166,7 +142,7 @@ static int drop_privileges(const char *spec, char *err, size_t errlen)
 
 	if (!spec || !*spec)
 		return 0;
-	if (lookup_owner(spec, &uid, &gid, name, sizeof(name), err, errlen) < 0)
+	if (sm_owner_lookup(spec, &uid, &gid, name, sizeof(name), err, errlen) < 0)
 		return -1;
 	if (getuid() == uid && geteuid() == uid)
 		return 0;
@@ -176,31 +152,6 @@ static int drop_privileges(const char *spec, char *err, size_t errlen)
 	}
 	if (uid != 0 && setuid(0) == 0) {
 		snprintf(err, errlen, "privileges could be regained after dropping them");
-		return -1;
-	}
-	return 0;
-}
-
-static int open_socket(const sm_daemon_conf *d, const char *sock, run_state *st, char *err,
-		       size_t errlen)
-{
-	struct smfiDesc desc = *sm_mlfi_desc();
-
-	if (smfi_setconn((char *)sock) != MI_SUCCESS || smfi_settimeout((int)d->timeout) != MI_SUCCESS ||
-	    smfi_setbacklog((int)d->backlog) != MI_SUCCESS || smfi_register(desc) != MI_SUCCESS) {
-		snprintf(err, errlen, "cannot set up libmilter for %s", sock);
-		return -1;
-	}
-	if (smfi_opensocket(true) != MI_SUCCESS) {
-		snprintf(err, errlen, "cannot open socket %s", sock);
-		return -1;
-	}
-	st->sock_path = unix_path(sock);
-	if (st->sock_path && socket_perms(st->sock_path, d, err, errlen) < 0)
-		return -1;
-	/* libmilter's listener is one of the first descriptors the process opens */
-	if (!st->sock_path && sm_sockopt_nodelay_listeners(1024) < 0) {
-		snprintf(err, errlen, "cannot set TCP_NODELAY on %s: %s", sock, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -231,20 +182,6 @@ static int daemonize(char *err, size_t errlen)
 	return 0;
 }
 
-static int write_pidfile(const char *path, char *err, size_t errlen)
-{
-	FILE *f;
-
-	if (!path || !*path)
-		return 0;
-	f = fopen(path, "w");
-	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f) != 0) {
-		snprintf(err, errlen, "pid file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static bool str_differs(const char *a, const char *b)
 {
 	return g_strcmp0(a && *a ? a : NULL, b && *b ? b : NULL) != 0;
@@ -256,8 +193,13 @@ static void warn_restart(const sm_daemon_conf *old, const sm_daemon_conf *new)
 	if (str_differs(old->socket, new->socket) || str_differs(old->user, new->user) ||
 	    str_differs(old->pidfile, new->pidfile) || old->socket_mode != new->socket_mode ||
 	    str_differs(old->socket_owner, new->socket_owner) || old->timeout != new->timeout ||
-	    old->backlog != new->backlog || str_differs(old->syslog_facility, new->syslog_facility))
-		sm_log(LOG_WARNING, "reload: socket, user, pidfile, timeout, backlog and syslog "
+	    old->backlog != new->backlog || str_differs(old->syslog_facility, new->syslog_facility) ||
+	    old->scan_workers != new->scan_workers || old->max_sessions != new->max_sessions ||
+	    old->session_grace != new->session_grace || old->run_as_root != new->run_as_root ||
+	    !g_strv_equal((const char *const *)(old->allow ? old->allow : (char *[]){NULL}),
+			  (const char *const *)(new->allow ? new->allow : (char *[]){NULL})))
+		sm_log(LOG_WARNING, "reload: socket, user, pidfile, timeout, backlog, syslog, "
+		       "scan_workers, max_sessions, session_grace, allow and run_as_root "
 		       "settings take effect only after a restart");
 }
 
@@ -269,10 +211,15 @@ static void reload(const run_state *st)
 	sm_policy *old;
 	const sm_daemon_conf *d;
 
+	if (p && sm_spawner_reload(st->spawner, st->conf, err, sizeof(err)) < 0) {
+		sm_policy_unref(p);
+		p = NULL;
+	}
 	if (!p) {
 		sm_log(LOG_ERR, "reload refused, keeping the running configuration: %s", err);
 		p = sm_state_policy();
 	} else {
+		sm_pool_renew(pool);
 		old = sm_state_policy();
 		warn_restart(sm_policy_daemon(old), sm_policy_daemon(p));
 		sm_policy_unref(old);
@@ -289,8 +236,11 @@ static void *smfi_thread(void *arg)
 {
 	run_state *st = arg;
 
+	unsigned char c = WAKE_SMFI_ENDED;
+
 	st->smfi_rc = smfi_main();
-	pthread_kill(st->main_thread, SIGUSR2);
+	if (write(st->wake, &c, 1) != 1)
+		sm_log(LOG_ERR, "cannot wake the main thread: %s", strerror(errno));
 	return NULL;
 }
 
@@ -309,6 +259,32 @@ static void on_signal(int sig)
 }
 
 /*
+ * SIGTERM/SIGINT: no new connections; the messages being scanned may finish
+ * (milter.drain_timeout), later ones are tempfailed; then libmilter stops,
+ * woken at once.
+ */
+static void stop(run_state *st, int sig)
+{
+	sm_policy *p = sm_state_policy();
+	long long ms = sm_policy_daemon(p)->drain_timeout * 1000;
+	struct timespec tick = {0, 20 * 1000000L};
+	unsigned left;
+
+	sm_policy_unref(p);
+	st->stopping = true;
+	sm_log(LOG_INFO, "signal %d: stopping (draining up to %lld s)", sig, ms / 1000);
+	sm_gate_close(st->gate);
+	left = sm_pool_drain(pool, (unsigned)ms);
+	for (; ms > 0 && sm_state_inflight(0) > 0; ms -= 20)
+		nanosleep(&tick, NULL);
+	if (left || sm_state_inflight(0) > 0)
+		sm_log(LOG_WARNING, "stopping with %d message(s) still in flight",
+		       sm_state_inflight(0));
+	sm_gate_wake(st->gate);
+	smfi_stop();
+}
+
+/*
  * The main thread: runs until SIGTERM/SIGINT or until smfi_main ends.
  * libmilter's own signal thread sigwaits for SIGHUP too and *stops* the
  * milter on it.  The kernel gives a signal sent to the process to the main
@@ -323,11 +299,11 @@ static int signal_loop(run_state *st, const sigset_t *set)
 	pthread_t th;
 	int sig;
 
-	st->main_thread = pthread_self();
 	if (pipe2(sig_pipe, O_CLOEXEC) < 0 || fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK) < 0) {
 		sm_log(LOG_ERR, "cannot create the signal pipe: %s", strerror(errno));
 		return 1;
 	}
+	st->wake = sig_pipe[1];
 	/* created while the signals are blocked: every other thread keeps them blocked */
 	if (pthread_create(&th, NULL, smfi_thread, st) != 0) {
 		sm_log(LOG_ERR, "cannot start the milter thread");
@@ -344,51 +320,128 @@ static int signal_loop(run_state *st, const sigset_t *set)
 			sigaction(sig, &sa, NULL);
 	pthread_sigmask(SIG_UNBLOCK, set, NULL);
 	for (;;) {
+		struct pollfd pf[2] = {{sig_pipe[0], POLLIN, 0}, {sm_spawner_fd(st->spawner), 0, 0}};
 		unsigned char c;
-		ssize_t n = read(sig_pipe[0], &c, 1);
+		ssize_t n;
 
+		if (poll(pf, 2, -1) < 0 && errno == EINTR)
+			continue;
+		if ((pf[1].revents & (POLLHUP | POLLERR)) && !st->stopping) {
+			/* no new worker could start: exit 1 for the supervisor to restart */
+			sm_log(LOG_CRIT, "the scanner worker spawner is gone: stopping");
+			st->lost_spawner = true;
+			stop(st, SIGTERM);
+			continue;
+		}
+		if (!(pf[0].revents & POLLIN))
+			continue;
+		n = read(sig_pipe[0], &c, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n != 1)
 			break;
-		if (c == SIGHUP) {
-			reload(st);
-		} else if (c == SIGTERM || c == SIGINT) {
-			sm_log(LOG_INFO, "signal %d: stopping", c);
-			smfi_stop();
-		} else if (c == SIGUSR2) {
+		if (c == WAKE_SMFI_ENDED)
 			break;
-		}
+		if (c == SIGHUP)
+			reload(st);
+		else if ((c == SIGTERM || c == SIGINT) && !st->stopping)
+			stop(st, c);
 	}
 	pthread_sigmask(SIG_BLOCK, set, NULL);
 	pthread_join(th, NULL);
-	return st->smfi_rc == MI_SUCCESS ? 0 : 1;
+	if (!st->stopping) {
+		sm_log(LOG_ERR, "libmilter's loop ended unexpectedly (status %d): exiting with "
+		       "an error", st->smfi_rc);
+		return 1;
+	}
+	return st->smfi_rc == MI_SUCCESS && !st->lost_spawner ? 0 : 1;
+}
+
+/* Root keeps privileges only when the configuration says so. */
+static int check_root(const sm_daemon_opts *o, const sm_daemon_conf *d, char *err, size_t errlen)
+{
+	const char *user = o->user ? o->user : d->user;
+
+	if (geteuid() != 0 || (user && *user))
+		return 0;
+	if (d->run_as_root) {
+		sm_log(LOG_WARNING, "running as root (milter.run_as_root): the scanner workers are "
+		       "sandboxed, but set milter.user or -u to drop privileges");
+		return 0;
+	}
+	snprintf(err, errlen, "refusing to run as root: set milter.user or -u USER[:GROUP] "
+		 "(or milter.run_as_root = true to mean it)");
+	return -1;
+}
+
+/* The scanner processes and the shared parts of the sessions. */
+static int start_scanning(const sm_daemon_conf *d, run_state *st, char *err, size_t errlen)
+{
+	st->spawner = sm_spawner_start(current, load_policy, sm_log, err, errlen);
+	if (!st->spawner)
+		return -1;
+	pool = sm_pool_new(st->spawner, (size_t)d->scan_workers);
+	poison = sm_poison_new();
+	return sm_pool_start(pool, err, errlen);
+}
+
+static int start_gate(const sm_daemon_conf *d, run_state *st, char *err, size_t errlen)
+{
+	sm_gate_conf gc = {(size_t)d->max_sessions, (unsigned)d->session_grace * 1000u,
+			   (const char *const *)d->allow};
+
+	st->gate = sm_gate_start(&gc, err, errlen);
+	return st->gate ? 0 : -1;
 }
 
 static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errlen)
 {
 	const sm_daemon_conf *d = sm_policy_daemon(current);
 	const char *sock = o->socket ? o->socket : d->socket;
+	bool running;
 
-	if (open_socket(d, sock, st, err, errlen) < 0)
+	if (check_root(o, d, err, errlen) < 0)
+		return -1;
+	if (st->pidfile && *st->pidfile &&
+	    !(st->pid = sm_pidfile_lock(st->pidfile, &running, err, errlen)))
+		return -1;
+	if (sm_listen_open(d, sock, &st->sock, err, errlen) < 0)
 		return -1;
 	if (!o->foreground && daemonize(err, errlen) < 0)
 		return -1;
-	if (write_pidfile(st->pidfile, err, errlen) < 0)
+	if (st->pid && sm_pidfile_write(st->pid, err, errlen) < 0)
 		return -1;
 	if (drop_privileges(o->user ? o->user : d->user, err, errlen) < 0)
 		return -1;
+	prctl(PR_SET_DUMPABLE, 0); /* a change of ids resets it */
 	if (sm_audit_open(d->audit_log, err, errlen) < 0)
 		return -1;
-	if (geteuid() == 0)
-		sm_log(LOG_WARNING, "running as root: set milter.user or -u to drop privileges");
 	if (d->spool_dir && access(d->spool_dir, W_OK | X_OK) < 0)
 		sm_log(LOG_WARNING, "spool_dir %s: %s (messages over spool_threshold will fail)",
 		       d->spool_dir, strerror(errno));
+	if (start_scanning(d, st, err, errlen) < 0 || start_gate(d, st, err, errlen) < 0)
+		return -1;
+	/* threads from here on: the spawner is forked */
 	sm_metrics_start();
 	sm_notice_start();
-	sm_log(LOG_INFO, "support-milter %s listening on %s", SM_VERSION, sock);
+	sm_log(LOG_INFO, "support-milter %s listening on %s (%lld scanner workers, at most %lld "
+	       "sessions)", SM_VERSION, sock, d->scan_workers, d->max_sessions);
 	return 0;
+}
+
+/* No core file and no ptrace by the same user: a core or a debugger would
+ * show the messages and the fingerprint key.  Descriptors up to the hard
+ * limit (at most 65536): connections waiting at the gate hold one each. */
+static void harden_process(void)
+{
+	struct rlimit zero = {0, 0}, nofile;
+
+	setrlimit(RLIMIT_CORE, &zero);
+	prctl(PR_SET_DUMPABLE, 0);
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max < 65536 ? nofile.rlim_max : 65536;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 }
 
 /*
@@ -416,6 +469,7 @@ int sm_daemon_run(const sm_daemon_opts *o)
 	int rc = 2;
 
 	limit_arenas();
+	harden_process();
 	st.conf = realpath(o->conf_path, NULL);
 	current = load_policy(st.conf ? st.conf : o->conf_path, err, sizeof(err));
 	if (!current) {
@@ -423,16 +477,16 @@ int sm_daemon_run(const sm_daemon_opts *o)
 		free(st.conf);
 		return 2;
 	}
-	budget = sm_budget_new();
 	st.pidfile = o->pidfile ? o->pidfile : sm_policy_daemon(current)->pidfile;
 	sm_log_open(o->foreground, sm_policy_daemon(current)->syslog_facility);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	/* a spool file over RLIMIT_FSIZE fails with EFBIG (4xx for that message)
 	 * instead of killing the daemon */
 	signal(SIGXFSZ, SIG_IGN);
@@ -444,17 +498,18 @@ int sm_daemon_run(const sm_daemon_opts *o)
 		rc = signal_loop(&st, &set);
 		sm_log(LOG_INFO, "stopped");
 	}
-	if (st.sock_path)
-		unlink(st.sock_path);
-	if (st.pidfile && *st.pidfile)
-		unlink(st.pidfile);
+	sm_gate_free(st.gate);
+	sm_spawner_stop(st.spawner); /* the workers end as the pool closes their sockets */
+	sm_pool_free(pool);
+	pool = NULL;
+	sm_poison_free(poison);
+	poison = NULL;
+	sm_listen_close(&st.sock);
+	sm_pidfile_release(st.pid);
 	sm_notice_stop();
 	sm_metrics_stop();
 	sm_audit_close();
 	policy_swap(NULL);
-	sm_budget_free(budget);
-	budget = NULL;
-	g_free(st.sock_path);
 	free(st.conf);
 	return rc;
 }

@@ -2,11 +2,13 @@
  * spool.c - the spool of one message for the milter.
  *
  * Untrusted input: message bytes from the MTA, in chunks of any size.
- * Limits: at most `threshold` bytes are held in memory; beyond that the
- * whole message moves to an unlinked temporary file (mode 0600, O_TMPFILE
- * or mkstemp + unlink) in the spool directory, so memory per connection is
- * bounded whatever the message size.  `max` (max_message_bytes) caps the
- * total: going over is reported to the caller, never a silent cut.
+ * Limits: at most `threshold` bytes are held in memory (a memfd, so that
+ * the message can be handed to a scanner worker as a descriptor, never
+ * copied); beyond that the whole message moves to an unlinked temporary
+ * file (mode 0600, O_TMPFILE or mkstemp + unlink) in the spool directory,
+ * so memory per connection is bounded whatever the message size.  `max`
+ * (max_message_bytes) caps the total: going over is reported to the
+ * caller, never a silent cut.
  * Ownership: the spool owns its buffer and file descriptor.
  */
 #include "spool.h"
@@ -17,14 +19,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 struct sm_spool {
 	char *dir;
 	size_t threshold, max, size;
-	GByteArray *mem;
-	int fd;
+	int fd;      /* -1 until the first byte */
+	bool in_mem; /* fd is the memfd */
 };
 
 sm_spool *sm_spool_new(const char *dir, size_t threshold, size_t max)
@@ -34,7 +37,6 @@ sm_spool *sm_spool_new(const char *dir, size_t threshold, size_t max)
 	s->dir = g_strdup(dir && *dir ? dir : "/tmp");
 	s->threshold = threshold;
 	s->max = max;
-	s->mem = g_byte_array_new();
 	s->fd = -1;
 	return s;
 }
@@ -45,7 +47,6 @@ void sm_spool_free(sm_spool *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	g_byte_array_free(s->mem, TRUE);
 	g_free(s->dir);
 	g_free(s);
 }
@@ -67,8 +68,7 @@ int sm_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* An anonymous file in dir: O_TMPFILE where the file system has it. */
-static int open_tmp(const char *dir, char *err, size_t errlen)
+int sm_spool_tmpfile(const char *dir, char *err, size_t errlen)
 {
 	char *path;
 	mode_t old;
@@ -88,16 +88,47 @@ static int open_tmp(const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
+/* The memfd's bytes (at most threshold) into a file in the spool directory. */
 static int move_to_file(sm_spool *s, char *err, size_t errlen)
 {
-	s->fd = open_tmp(s->dir, err, errlen);
-	if (s->fd < 0)
+	int fd = sm_spool_tmpfile(s->dir, err, errlen);
+	char *buf;
+	off_t at = 0;
+	int rc = 0;
+
+	if (fd < 0)
 		return -1;
-	if (sm_write_all(s->fd, s->mem->data, s->mem->len) < 0) {
+	buf = g_malloc(65536);
+	while (rc == 0 && (size_t)at < s->size) {
+		ssize_t n = pread(s->fd, buf, 65536, at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || sm_write_all(fd, buf, (size_t)n) < 0)
+			rc = -1;
+		else
+			at += n;
+	}
+	g_free(buf);
+	if (rc < 0) {
 		snprintf(err, errlen, "spool write: %s", strerror(errno));
+		close(fd);
 		return -1;
 	}
-	g_byte_array_set_size(s->mem, 0);
+	close(s->fd);
+	s->fd = fd;
+	s->in_mem = false;
+	return 0;
+}
+
+static int open_mem(sm_spool *s, char *err, size_t errlen)
+{
+	s->fd = memfd_create("sm-spool", MFD_CLOEXEC);
+	if (s->fd < 0) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	s->in_mem = true;
 	return 0;
 }
 
@@ -110,15 +141,13 @@ int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *
 		snprintf(err, errlen, "message larger than max_message_bytes (%zu)", s->max);
 		return -1;
 	}
-	if (s->fd < 0 && len > s->threshold - s->size && move_to_file(s, err, errlen) < 0)
+	if (s->fd < 0 && open_mem(s, err, errlen) < 0)
 		return -1;
-	if (s->fd >= 0) {
-		if (sm_write_all(s->fd, buf, len) < 0) {
-			snprintf(err, errlen, "spool write: %s", strerror(errno));
-			return -1;
-		}
-	} else {
-		g_byte_array_append(s->mem, buf, (guint)len);
+	if (s->in_mem && len > s->threshold - s->size && move_to_file(s, err, errlen) < 0)
+		return -1;
+	if (sm_write_all(s->fd, buf, len) < 0) {
+		snprintf(err, errlen, "spool write: %s", strerror(errno));
+		return -1;
 	}
 	s->size += len;
 	return 0;
@@ -132,10 +161,4 @@ size_t sm_spool_size(const sm_spool *s)
 int sm_spool_fd(const sm_spool *s)
 {
 	return s->fd;
-}
-
-const void *sm_spool_mem(const sm_spool *s, size_t *len)
-{
-	*len = s->mem->len;
-	return s->mem->data;
 }

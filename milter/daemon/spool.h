@@ -1,6 +1,7 @@
 /*
  * spool.h - one message as received (headers, empty line, body), kept in
- * memory up to a threshold and beyond it in an unlinked temporary file.
+ * memory (a memfd) up to a threshold and beyond it in an unlinked temporary
+ * file: always a descriptor, handed as such to a scanner worker.
  */
 #ifndef SM_SPOOL_H
 #define SM_SPOOL_H
@@ -19,12 +20,13 @@ void sm_spool_free(sm_spool *s);
 int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *err,
 		    size_t errlen);
 size_t sm_spool_size(const sm_spool *s);
-/* The file descriptor (owned by the spool) or -1 while in memory. */
+/* The file descriptor (owned by the spool): a memfd up to the threshold,
+ * then a file; -1 before the first byte. */
 int sm_spool_fd(const sm_spool *s);
+/* An anonymous file (0600) in dir, for a spool or a spill file.  -1 with err. */
+int sm_spool_tmpfile(const char *dir, char *err, size_t errlen);
 
 /* write(2) all of buf, retrying on EINTR and short writes.  0 or -1. */
 int sm_write_all(int fd, const void *buf, size_t len);
-/* The in-memory bytes (owned by the spool; valid while fd is -1). */
-const void *sm_spool_mem(const sm_spool *s, size_t *len);
 
 #endif

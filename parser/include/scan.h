@@ -17,6 +17,11 @@
 typedef struct sm_policy sm_policy;
 typedef struct sm_result sm_result;
 
+/* The address space a scanner worker needs before its first message
+ * (libraries, the compiled policy): a smaller share of max_scan_memory is
+ * refused when the configuration loads. */
+#define SM_WORKER_MIN_MEMORY (128 * 1024 * 1024)
+
 /* Daemon settings from the `milter` group (read-only, owned by the policy). */
 typedef struct sm_daemon_conf {
 	char *socket;            /* "unix:/path" or "inet:port@addr" */
@@ -34,8 +39,19 @@ typedef struct sm_daemon_conf {
 	int audit_failure;       /* audit record not written: 0 tempfail, 1 accept */
 	int audit_fsync;         /* 0 none, 1 after every record, 2 at most once a second */
 	int audit_timezone;      /* record times: 0 local with its offset, 1 UTC */
-	long long max_scan_memory; /* bytes being scanned at once, all connections */
-	long long scan_wait;     /* seconds a message waits for scan memory */
+	long long max_scan_memory; /* bytes all scanner workers may use: each gets
+	                              max_scan_memory / scan_workers (RLIMIT_AS) */
+	long long scan_wait;     /* seconds a message waits for a free worker */
+	long long scan_workers;  /* scanner worker processes: the scan concurrency */
+	long long worker_messages;   /* messages a worker scans before it is replaced */
+	long long worker_deadline;   /* seconds a scan of a message under 1 MiB may take */
+	long long worker_deadline_per_mb; /* seconds more per further MiB */
+	long long worker_kills;  /* the same message stopped this many workers: 5xx */
+	long long max_sessions;  /* MTA connections served at once; more wait */
+	long long session_grace; /* seconds a new connection has to send its first command */
+	long long drain_timeout; /* SIGTERM: seconds scans in flight may still take */
+	char **allow;            /* inet: clients (addresses, networks); NULL: loopback */
+	bool run_as_root;        /* start as root without milter.user: said explicitly */
 	char *metrics_file;      /* Prometheus textfile, NULL or "" for none */
 	long long metrics_interval; /* seconds between writes of metrics_file */
 	long long summary_interval; /* seconds between syslog summary lines; 0: none */
@@ -66,6 +82,7 @@ const sm_notice_conf *sm_policy_notice(const sm_policy *p);
 const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
+sm_act sm_policy_on_unparseable(const sm_policy *p); /* reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p); /* NULL: none (--test hashes with "") */
 /* Why the daemon must not run with this policy's fingerprint key (missing,
  * unreadable, empty, well known, too short, readable by others), or NULL.
@@ -104,7 +121,29 @@ typedef struct sm_envelope {
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now);
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now);
+/*
+ * sm_scan_fd, with the rewritten parts too large to keep in memory appended
+ * to spill_fd (open for reading and writing; the caller keeps it) instead of
+ * a file the scan creates in milter.spool_dir: a sandboxed scanner creates
+ * no file.  spill_fd -1: sm_scan_fd.
+ */
+sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
+			    time_t now);
 void sm_result_free(sm_result *r);
+
+/*
+ * The wire form of a result: how a scanner process hands it to the milter
+ * process.  sm_result_wire: the bytes (g_free), everything the accessors,
+ * writers, JSON, audit record and summary below read.  sm_result_unwire: a
+ * result from those bytes, for the message in msg_fd (the milter's own
+ * spool: unchanged bytes and splices are written from it) with spilled
+ * parts in spill_fd (-1: none; duplicated); the message is mapped (the
+ * writers and the notice read it).  The bytes are not trusted: NULL with
+ * err when anything is out of place.
+ */
+void *sm_result_wire(const sm_result *r, size_t *len);
+sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd, int spill_fd,
+			    char *err, size_t errlen);
 
 sm_verdict sm_result_verdict(const sm_result *r);
 /* For REJECT / TEMPFAIL: "550", "5.7.1", text (printable ASCII); else NULLs. */

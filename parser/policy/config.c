@@ -8,6 +8,7 @@
 
 #include "conftab.h"
 
+#include <arpa/inet.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,10 @@ static const char *const modes[] = {"enforce", "dry-run", NULL};
 /* Failure and limit actions, indexed by sm_act: "accept" stands for NONE. */
 static const char *const fail_acts[] = {"accept", "log", "tag", "mask", "strip",
 					"quarantine", "reject", "tempfail", NULL};
+
+/* A message that cannot be parsed will fail the same way on every retry:
+ * it is answered once (5xx), or delivered tagged, never tempfailed. */
+static const char *const unparseable_acts[] = {"reject", "accept", NULL};
 
 /* What support mail gets when its audit record cannot be written. */
 static const char *const audit_acts[] = {"tempfail", "accept", NULL};
@@ -51,8 +56,18 @@ static const sm_conf_key daemon_keys[] = {
 	{"audit_failure", SM_CONF_ENUM, DOFF(audit_failure), 0, NULL, 0, 0, audit_acts},
 	{"audit_fsync", SM_CONF_ENUM, DOFF(audit_fsync), 2, NULL, 0, 0, audit_syncs},
 	{"audit_timezone", SM_CONF_ENUM, DOFF(audit_timezone), 0, NULL, 0, 0, audit_zones},
-	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 1 * MiB, 1024 * GiB},
+	{"max_scan_memory", SM_CONF_INT, DOFF(max_scan_memory), 1 * GiB, NULL, 128 * MiB, 1024 * GiB},
 	{"scan_wait", SM_CONF_INT, DOFF(scan_wait), 30, NULL, 0, 3600},
+	{"scan_workers", SM_CONF_INT, DOFF(scan_workers), 2, NULL, 1, 256},
+	{"worker_messages", SM_CONF_INT, DOFF(worker_messages), 200, NULL, 1, 1000000},
+	{"worker_deadline", SM_CONF_INT, DOFF(worker_deadline), 10, NULL, 1, 3600},
+	{"worker_deadline_per_mb", SM_CONF_INT, DOFF(worker_deadline_per_mb), 2, NULL, 0, 3600},
+	{"worker_kills", SM_CONF_INT, DOFF(worker_kills), 3, NULL, 1, 100},
+	{"max_sessions", SM_CONF_INT, DOFF(max_sessions), 256, NULL, 1, 100000},
+	{"session_grace", SM_CONF_INT, DOFF(session_grace), 10, NULL, 1, 3600},
+	{"drain_timeout", SM_CONF_INT, DOFF(drain_timeout), 60, NULL, 0, 3600},
+	{"allow", SM_CONF_STRLIST, DOFF(allow)},
+	{"run_as_root", SM_CONF_BOOL, DOFF(run_as_root), 0},
 	{"metrics_file", SM_CONF_STRING, DOFF(metrics_file), 0, NULL},
 	{"metrics_interval", SM_CONF_INT, DOFF(metrics_interval), 15, NULL, 1, 3600},
 	{"summary_interval", SM_CONF_INT, DOFF(summary_interval), 600, NULL, 0, 86400},
@@ -132,6 +147,7 @@ static const sm_conf_key limit_keys[] = {
 static const sm_conf_key policy_keys[] = {
 	{"mode", SM_CONF_ENUM, OFF(mode), 0, NULL, 0, 0, modes},
 	{"on_failure", SM_CONF_ENUM, OFF(on_failure), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
+	{"on_unparseable", SM_CONF_ENUM, OFF(on_unparseable), 0, NULL, 0, 0, unparseable_acts},
 	{"fingerprint_key", SM_CONF_STRING, OFF(fp_key), 0, NULL},
 	{"fingerprint_key_file", SM_CONF_STRING, OFF(fp_key_file), 0, NULL},
 	{"policy_url", SM_CONF_ASCII, OFF(policy_url), 0, SM_POLICY_URL_PLACEHOLDER},
@@ -139,6 +155,9 @@ static const sm_conf_key policy_keys[] = {
 	 "support-milter could not scan this message; please try again later"},
 	{"limit_reply", SM_CONF_ASCII, OFF(limit_reply), 0,
 	 "Message too complex to scan for confidential data (limit exceeded)"},
+	{"unparseable_reply", SM_CONF_ASCII, OFF(unparseable_reply), 0,
+	 "The MIME structure of this message cannot be read, so it cannot be checked for "
+	 "confidential data; it was not delivered. Please send it again from an ordinary mail client"},
 	{NULL},
 };
 
@@ -202,6 +221,52 @@ static int check_recipients(const sm_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* "ADDR" or "ADDR/PREFIX", IPv4 or IPv6. */
+static bool is_network(const char *s)
+{
+	char *a = g_strdup(s), *slash = strchr(a, '/'), *end;
+	unsigned char buf[16];
+	long bits = -1;
+	int fam;
+	bool ok;
+
+	if (slash) {
+		*slash++ = '\0';
+		bits = strtol(slash, &end, 10);
+		if (!*slash || *end)
+			bits = 999;
+	}
+	fam = strchr(a, ':') ? AF_INET6 : AF_INET;
+	ok = inet_pton(fam, a, buf) == 1 && bits <= (fam == AF_INET ? 32 : 128) && (!slash || bits >= 0);
+	g_free(a);
+	return ok;
+}
+
+/* The milter group's keys that depend on each other or need parsing. */
+static int check_daemon(const sm_config *cfg, char *err, size_t errlen)
+{
+	const config_setting_t *g = config_lookup((config_t *)&cfg->cf, "milter");
+	const sm_daemon_conf *d = &cfg->daemon;
+	char where[512] = "";
+	size_t i;
+
+	if (g)
+		sm_conf_where(g, where, sizeof(where));
+	if (d->max_scan_memory / d->scan_workers < SM_WORKER_MIN_MEMORY) {
+		snprintf(err, errlen, "%skeys 'max_scan_memory' and 'scan_workers': each worker "
+			 "would get %lld MiB, less than the %d MiB a worker needs", where,
+			 d->max_scan_memory / d->scan_workers >> 20, SM_WORKER_MIN_MEMORY >> 20);
+		return -1;
+	}
+	for (i = 0; d->allow && d->allow[i]; i++)
+		if (!is_network(d->allow[i])) {
+			snprintf(err, errlen, "%skey 'allow': '%s' is not an address or "
+				 "ADDRESS/PREFIX", where, d->allow[i]);
+			return -1;
+		}
+	return 0;
+}
+
 int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
 {
 	config_setting_t *root;
@@ -229,7 +294,8 @@ int sm_config_load(sm_config *cfg, const char *path, char *err, size_t errlen)
 	    sm_conf_apply(config_lookup(&cfg->cf, "notice"), notice_keys, &cfg->notice, err,
 			  errlen) < 0 ||
 	    check_recipients(cfg, err, errlen) < 0 || check_notice(cfg, err, errlen) < 0 ||
-	    check_facility(cfg, err, errlen) < 0 || sm_fpkey_resolve(cfg, err, errlen) < 0)
+	    check_daemon(cfg, err, errlen) < 0 || check_facility(cfg, err, errlen) < 0 ||
+	    sm_fpkey_resolve(cfg, err, errlen) < 0)
 		return -1;
 	return 0;
 }

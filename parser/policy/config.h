@@ -24,12 +24,14 @@ typedef struct sm_config {
 	sm_limits limits;
 	int mode;                /* 0 enforce, 1 dry-run */
 	int on_failure;          /* sm_act: TEMPFAIL, REJECT or NONE (accept) */
+	int on_unparseable;      /* 0 reject (5xx), 1 accept (tagged incomplete): sm_policy_on_unparseable */
 	char *fp_key;            /* from fp_key_file or inline; NULL when there is none */
 	char *fp_key_file;
 	char *fp_key_problem;    /* why the daemon cannot use fp_key, or NULL (fpkey.c) */
 	char *policy_url;
 	char *failure_reply;     /* text of the 4xx/5xx on internal failure */
 	char *limit_reply;       /* text when a limit decides */
+	char *unparseable_reply; /* text of the 5xx for a message that cannot be parsed */
 	char **recipients;       /* addresses, "@domain", or "/regex/" */
 } sm_config;
 

@@ -141,6 +141,11 @@ sm_act sm_policy_on_failure(const sm_policy *p)
 	return (sm_act)p->cfg.on_failure;
 }
 
+sm_act sm_policy_on_unparseable(const sm_policy *p)
+{
+	return p->cfg.on_unparseable == 1 ? SM_ACT_NONE : SM_ACT_REJECT;
+}
+
 const char *sm_policy_fp_key(const sm_policy *p)
 {
 	return p->cfg.fp_key;

@@ -5,13 +5,14 @@
  * history starts at the first of:
  *   - a '>' line;
  *   - an Outlook/Thunderbird separator ("-----Original Message-----",
- *     "-----元のメッセージ-----", "---------- Forwarded message ---------");
+ *     "-----元のメッセージ-----", "---------- Forwarded message ---------"),
+ *     Apple's "Begin forwarded message:" / "転送されたメッセージ:";
  *   - an underscore rule followed within RULE_LOOKAHEAD lines by From:/差出人:;
  *   - a bare header block: From:/差出人:/送信者: followed within
  *     HDR_LOOKAHEAD lines by Sent:/Date:/送信日時:/日付:;
- *   - an attribution: "... wrote:", "... さんは書きました:", a line ending in
- *     "<addr@host>:" (Gmail ja), or "On ..." / "2024年..." wrapped over two
- *     lines;
+ *   - an attribution: "... wrote:", "... さんは書きました:", "...のメール:"
+ *     (iPhone / Mac Mail ja), a line ending in "<addr@host>:" (Gmail ja), or
+ *     "On ..." / "2024年..." wrapped over two lines;
  *   - for HTML, v->quote_start (blockquote, divRplyFwdMsg, gmail_quote).
  * The new text is the lines before that point and before a signature
  * delimiter ("-- "), minus '>' lines (inline quoting).
@@ -95,10 +96,16 @@ static bool is_rule(const char *s, size_t n)
 	return n >= RULE_MIN;
 }
 
+/* Apple Mail and iPhone forward without dashes: "Begin forwarded message:". */
+static const char *const fwd_heads[] = {"Begin forwarded message", "転送されたメッセージ:",
+					"転送メッセージ:", NULL};
+
 static bool is_separator(const char *s, size_t n)
 {
 	const char *const *w;
 
+	if (n && (*s == 'B' || *s == 'b' || (unsigned char)*s == 0xe8) && starts_any(s, n, fwd_heads))
+		return true;
 	if (!starts_ci(s, n, "--") && !starts_ci(s, n, "=="))
 		return false;
 	for (w = sep_words; *w; w++)
@@ -107,10 +114,21 @@ static bool is_separator(const char *s, size_t n)
 	return false;
 }
 
+/* "... wrote:", iPhone/Mac Mail ja "2024/12/05 10:15、X <x@y>のメール:", Gmail ja
+ * "... <x@y>:", and the other languages' clients customers forward from. */
+static const char *const attrib_ends[] = {"wrote:", "writes:", "書きました:", "のメール:",
+					  "schrieb:", "écrit :", "écrit:", "escribió:", NULL};
+
 static bool is_attribution(const char *s, size_t n)
 {
-	return ends_with(s, n, "wrote:") || ends_with(s, n, "writes:") ||
-	       ends_with(s, n, "書きました:") || (ends_with(s, n, ">:") && memchr(s, '@', n));
+	const char *const *e;
+
+	if (!n || s[n - 1] != ':') /* every attribution ends with a colon */
+		return false;
+	for (e = attrib_ends; *e; e++)
+		if (ends_with(s, n, *e))
+			return true;
+	return ends_with(s, n, ">:") && memchr(s, '@', n);
 }
 
 /* "On Thu, Dec 5, 2024 ..." or "2024年12月5日(木) ..." / "2024/12/05 ...". */

@@ -3,7 +3,7 @@
  * with its sub-groups sr, subject_sr, resolution, severity_a,
  * feature_request and attachments, each described by a key table (conftab.h)
  * with defaults; phrase lists default to the built-in English and Japanese
- * patterns below.  Evaluation is in rules_eval.c.
+ * patterns of rules_lang.c.  Evaluation is in rules_eval.c.
  *
  * Input: the administrator's configuration.  Unknown keys, out-of-range
  * values, non-ASCII reply text and patterns that do not compile fail with
@@ -18,111 +18,6 @@
 #include <string.h>
 
 #define GiB (1024LL * 1024 * 1024)
-
-/* ------------------------------------------------------------ defaults */
-
-static const char *const def_prefixes[] = {
-	"^\\s*(?:(?:RE|FW|FWD|AW|WG|TR|SV|VS|RV|Antw|返信|転送|回覧|自動応答|自動返信|"
-	"Automatic reply|Auto[- ]?Reply)\\s*(?:\\[\\d+\\]|\\(\\d+\\))?\\s*:\\s*)+",
-	NULL,
-};
-
-static const char *const def_auto_subjects[] = {
-	"^\\s*(?:(?:RE|FW|FWD)\\s*:\\s*)*(?:自動応答|自動返信|Automatic reply|Auto[- ]?Reply|"
-	"AutoReply|Autosvar|Réponse automatique)\\s*:",
-	"Out of (?:the )?Office",
-	"不在(?:通知|のお知らせ|連絡)",
-	"休暇(?:中)?のお知らせ",
-	NULL,
-};
-
-static const char *const def_res_phrases[] = {
-	"解決(?:いた)?しました",
-	"解決済み?(?:です|となりました|になりました)",
-	"(?:解決|解消)(?:されました|いたしました|しました|できました)",
-	"(?:無事|おかげさまで|ようやく|問題|事象|現象|エラー)(?:は|が|も|に)?(?:\\s*)(?:直りました|治りました)",
-	"(?:事象|問題|現象|エラー)(?:が|は|も)?(?:発生|再現)しなくなりました",
-	"クローズ(?:して(?:いただいて|頂いて|いただいても|頂いても|もらって|も)|いただいて|頂いて|で|にて)?"
-	"(?:結構です|構いません|大丈夫です|問題(?:は)?(?:ありません|ございません|ないです)|"
-	"差し支え(?:は)?(?:ありません|ございません|ないです)|支障(?:は)?(?:ありません|ございません))",
-	"クローズ(?:を|で)?(?:お願い(?:いた)?します|お願い(?:いた)?したく|お願いできますと幸いです)",
-	"クローズして(?:ください|下さい|いただけますと幸いです|いただければ幸いです)",
-	/* a polite request, not a question: the か is part of the phrase */
-	"クローズ(?:して)?(?:いただけ|頂け)(?:ます|ません)(?:でしょうか|か)",
-	"対応終了で(?:問題|差し支え)(?:ありません|ございません)",
-	"\\b(?:this|the|our)\\s+(?:issue|problem)\\s+(?:is|has\\s+been|was)\\s+(?:now\\s+)?(?:resolved|solved|fixed)",
-	/* terse: "issue resolved, thanks" (not release notes: "issue fixed in 4.18...") */
-	"(?m)(?:^\\s*|(?<=[.!:;,])|(?<=[.!:;,] ))(?:issue|problem)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b(?!\\s+(?:in|by\\s+(?:update|KB)))",
-	"\\bproblem\\s+solved\\b",
-	"\\b(?:you|we)\\s+(?:may|can)\\s+(?:now\\s+)?close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
-	"\\bplease\\s+(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:it\\b|(?:the|this|our)\\s+(?:case|ticket|request|SR))",
-	"\\b(?:feel\\s+free|OK|okay|good)\\s+to\\s+close\\s+(?:the|this|our)\\s+(?:case|ticket|request|SR)",
-	"(?m)^\\s*(?:resolved|solved)\\s*[.!]",
-	"\\b(?:feel\\s+free|OK|okay)\\s+to\\s+close(?:\\s+it)?\\s*(?:[.!]|$)",
-	"\\b(?:this|the|our)\\s+(?:case|ticket|request|SR)\\s+(?:can|may)\\s+(?:now\\s+)?be\\s+closed\\b",
-	NULL,
-};
-
-static const char *const def_negations[] = {
-	"\\bnot\\b",
-	"n't\\b",
-	"\\bnever\\b",
-	"\\bno longer\\b",
-	"\\bpartially\\b",
-	"\\bpartly\\b",
-	"未",
-	"一部",
-	"部分的",
-	"(?<!問題|支障|差し支え|問題は)ない",
-	"(?<!問題あり|問題ござい|問題はあり|問題はござい|差し支えあり|差し支えござい|支障あり|支障ござい|構い|かまい)ません",
-	NULL,
-};
-
-static const char *const def_conditions[] = {
-	"\\bif\\b",   "\\bunless\\b", "\\bonce\\b", "\\bwhen\\b", "\\bwhether\\b",
-	"\\bbut\\b",  "\\bhowever\\b", "場合",     "たら",       "れば",
-	"なら(?!びに)", NULL,
-};
-
-static const char *const def_questions[] = {"か\\s*$", NULL};
-
-static const char *const def_sev_phrases[] = {
-	/* (?-i:A): "priority a customer ..." is not severity A */
-	"(?:重大度|重要度|優先度|緊急度)\\s*(?:を|は|が|の|:)?\\s*(?:レベル)?\\s*[\"'「]?\\s*(?-i:A)(?![A-Za-z0-9])(?!\\s*(?:から|より|->|→))",
-	"(?<![A-Za-z])(?:severity|sev|priority)\\s*(?:level)?\\s*[:=.-]?\\s*[\"']?(?-i:A)\\b",
-	"(?:severity|sev|priority)(?:\\s+level)?\\s+(?:of\\s+(?:this|the|our)\\s+(?:case|SR|ticket)\\s+)?(?:to|into)\\s+(?:severity\\s+|sev\\s*)?(?-i:A)\\b",
-	"24\\s*(?:x|×|/|時間)\\s*(?:7|365)\\s*(?:日)?\\s*(?:での|の)?\\s*(?:対応|サポート)\\s*(?:を|が)?\\s*(?:希望|お願い|依頼|必要)",
-	"\\b(?:request|need|want|require)\\b[^.?!\\n]{0,30}\\b24\\s*(?:x|/)\\s*7\\b",
-	NULL,
-};
-
-static const char *const def_sev_negations[] = {
-	"\\bnot\\b", "n't\\b", "\\bno need\\b", "不要", "必要(?:は)?(?:ありません|ございません|ない)",
-	"のまま",
-	/* a mention, not a request: the past, or what severity A means */
-	"(?:でした|いただきました|頂きました|もらいました|なりました)\\s*[。.]?\\s*$",
-	"\\b(?:last\\s+time|previously)\\b",
-	"基準|定義|条件|意味|違い|\\b(?:criteria|definition|meaning)\\b",
-	"\\s{4,}(?:では|じゃ)なく", /* "Severity A ではなく B" (the phrase is blanked) */
-	NULL,
-};
-
-static const char *const def_sev_conditions[] = {
-	"場合", "\\bif\\b(?!\\s+possible)", "必要(?:があれば|なら|に応じて)", NULL,
-};
-
-static const char *const def_feat_phrases[] = {
-	"機能(?:追加|要望|改善)(?:を|の)?",
-	"改善要望",
-	"製品(?:への)?(?:改善)?要望",
-	"\\bfeature\\s+requests?\\b",
-	"\\bplease\\s+add\\s+(?:a\\s+|an\\s+|the\\s+)?(?:new\\s+)?(?:feature|option|setting|capability|support\\s+for)",
-	"\\b(?:would\\s+like|want)\\s+(?:you\\s+|Microsoft\\s+)?to\\s+add\\s+(?:a\\s+|an\\s+)?(?:new\\s+)?(?:feature|option)",
-	"\\bdesign\\s+change\\s+request\\b",
-	NULL,
-};
-
-static const char *const def_none[] = {NULL};
 
 /* ------------------------------------------------------------ key tables */
 
@@ -160,6 +55,12 @@ static const sm_conf_key res_keys[] = {
 	{"conditions", SM_CONF_STRLIST, ROFF(conditions)},
 	{"questions", SM_CONF_STRLIST, ROFF(questions)},
 	{"auto_subjects", SM_CONF_STRLIST, ROFF(auto_subjects)},
+	{"auto_bodies", SM_CONF_STRLIST, ROFF(auto_bodies)},
+	{"reported", SM_CONF_STRLIST, ROFF(reported)},
+	{"requests", SM_CONF_STRLIST, ROFF(requests)},
+	{"continues", SM_CONF_STRLIST, ROFF(continues)},
+	{"other_case", SM_CONF_STRLIST, ROFF(other_case)},
+	{"this_case", SM_CONF_STRLIST, ROFF(this_case)},
 	{NULL},
 };
 
@@ -174,6 +75,7 @@ static const sm_conf_key sev_keys[] = {
 	{"negations", SM_CONF_STRLIST, IOFF(negations)},
 	{"conditions", SM_CONF_STRLIST, IOFF(conditions)},
 	{"questions", SM_CONF_STRLIST, IOFF(questions)},
+	{"reported", SM_CONF_STRLIST, IOFF(reported)},
 	{NULL},
 };
 
@@ -225,8 +127,8 @@ static const config_setting_t *member(const config_setting_t *g, const char *nam
 }
 
 static int compile_intent(sm_intent *in, const config_setting_t *g, char **ph, char **neg,
-			  char **cond, char **q, const char *const *const defs[4], char *err,
-			  size_t errlen)
+			  char **cond, char **q, char **rep, const char *const *const defs[5],
+			  char *err, size_t errlen)
 {
 	if (sm_relist_compile(&in->phrases, or_default(ph, defs[0]), g, "phrases", false, err,
 			      errlen) < 0 ||
@@ -235,6 +137,8 @@ static int compile_intent(sm_intent *in, const config_setting_t *g, char **ph, c
 	    sm_relist_compile(&in->conditions, or_default(cond, defs[2]), g, "conditions", false,
 			      err, errlen) < 0 ||
 	    sm_relist_compile(&in->questions, or_default(q, defs[3]), g, "questions", false, err,
+			      errlen) < 0 ||
+	    sm_relist_compile(&in->reported, or_default(rep, defs[4]), g, "reported", false, err,
 			      errlen) < 0)
 		return -1;
 	return 0;
@@ -264,26 +168,48 @@ static int check_header_text(const config_setting_t *g, const char *key, const c
 static int load_subject(sm_rules *r, const config_setting_t *g, char *err, size_t errlen)
 {
 	if (sm_conf_apply(g, subj_keys, &r->subj, err, errlen) < 0 ||
-	    sm_relist_compile(&r->prefixes, or_default(r->subj.prefixes, def_prefixes), g,
+	    sm_relist_compile(&r->prefixes, or_default(r->subj.prefixes, sm_def_prefixes), g,
 			      "prefixes", false, err, errlen) < 0)
 		return -1;
 	r->subj.on_multiple += RA_REJECT; /* rule_acts start at reject */
 	return 0;
 }
 
+/* The resolution's own lists: polite requests, continuations, scope. */
+static int load_res_lists(sm_rules *r, const config_setting_t *g, char *err, size_t errlen)
+{
+	res_conf *c = &r->res;
+	sm_intent *in = &r->resolution;
+
+	if (sm_relist_compile(&in->requests, or_default(c->requests, sm_def_res_requests), g,
+			      "requests", false, err, errlen) < 0 ||
+	    sm_relist_compile(&in->continues, or_default(c->continues, sm_def_res_continues), g,
+			      "continues", false, err, errlen) < 0 ||
+	    sm_clauses_compile(&r->clauses, or_default(c->other_case, sm_def_other_case),
+			       or_default(c->this_case, sm_def_this_case), g, err, errlen) < 0 ||
+	    sm_relist_compile(&r->auto_subjects,
+			      or_default(c->auto_subjects, sm_def_auto_subjects), g, "auto_subjects",
+			      false, err, errlen) < 0 ||
+	    sm_relist_compile(&r->auto_bodies, or_default(c->auto_bodies, sm_def_auto_bodies), g,
+			      "auto_bodies", false, err, errlen) < 0)
+		return -1;
+	in->question_blocks = in->contrast_yields = in->scoped = true;
+	return 0;
+}
+
 static int load_resolution(sm_rules *r, const config_setting_t *g, char *err, size_t errlen)
 {
-	static const char *const *const defs[4] = {def_res_phrases, def_negations, def_conditions,
-						   def_questions};
+	static const char *const *const defs[5] = {sm_def_res_phrases, sm_def_res_negations,
+						   sm_def_res_conditions, sm_def_res_questions,
+						   sm_def_res_reported};
 	res_conf *c = &r->res;
 
 	if (sm_conf_apply(g, res_keys, c, err, errlen) < 0 ||
 	    check_header_text(g, "tag", c->tag, err, errlen) < 0 ||
 	    (c->add_rcpt && check_header_text(g, "add_rcpt", c->add_rcpt, err, errlen) < 0) ||
 	    compile_intent(&r->resolution, g, c->phrases, c->negations, c->conditions,
-			   c->questions, defs, err, errlen) < 0 ||
-	    sm_relist_compile(&r->auto_subjects, or_default(c->auto_subjects, def_auto_subjects),
-			      g, "auto_subjects", false, err, errlen) < 0)
+			   c->questions, c->reported, defs, err, errlen) < 0 ||
+	    load_res_lists(r, g, err, errlen) < 0)
 		return -1;
 	if (c->add_rcpt && !*c->add_rcpt) {
 		g_free(c->add_rcpt);
@@ -297,17 +223,16 @@ static int load_resolution(sm_rules *r, const config_setting_t *g, char *err, si
 			 where, c->add_rcpt);
 		return -1;
 	}
-	r->resolution.question_blocks = true;
 	return 0;
 }
 
 static int load_intent(sm_intent *in, intent_conf *c, const sm_conf_key *keys,
-		       const config_setting_t *g, const char *const *const defs[4], char *err,
+		       const config_setting_t *g, const char *const *const defs[5], char *err,
 		       size_t errlen)
 {
 	if (sm_conf_apply(g, keys, c, err, errlen) < 0 ||
-	    compile_intent(in, g, c->phrases, c->negations, c->conditions, c->questions, defs,
-			   err, errlen) < 0)
+	    compile_intent(in, g, c->phrases, c->negations, c->conditions, c->questions,
+			   c->reported, defs, err, errlen) < 0)
 		return -1;
 	c->action += RA_REJECT;
 	return 0;
@@ -316,10 +241,11 @@ static int load_intent(sm_intent *in, intent_conf *c, const sm_conf_key *keys,
 sm_rules *sm_rules_load(const config_setting_t *group, const char *policy_url, char *err,
 			size_t errlen)
 {
-	static const char *const *const sev_defs[4] = {def_sev_phrases, def_sev_negations,
-						       def_sev_conditions, def_none};
-	static const char *const *const feat_defs[4] = {def_feat_phrases, def_negations, def_none,
-							def_none};
+	static const char *const *const sev_defs[5] = {
+		sm_def_sev_phrases, sm_def_sev_negations, sm_def_sev_conditions, sm_def_none,
+		sm_def_sev_reported};
+	static const char *const *const feat_defs[5] = {
+		sm_def_feat_phrases, sm_def_res_negations, sm_def_none, sm_def_none, sm_def_none};
 	sm_rules *r = g_new0(sm_rules, 1);
 	int dummy;
 
@@ -335,6 +261,11 @@ sm_rules *sm_rules_load(const config_setting_t *group, const char *policy_url, c
 			feat_defs, err, errlen) < 0 ||
 	    sm_conf_apply(member(group, "attachments"), att_keys, &r->att, err, errlen) < 0)
 		goto fail;
+	/* the three phrase lists are read on the same texts: one scan finds their words */
+	r->pool = sm_litset_new();
+	sm_relist_share(&r->resolution.phrases, r->pool);
+	sm_relist_share(&r->severity.phrases, r->pool);
+	sm_relist_share(&r->feature.phrases, r->pool);
 	return r;
 fail:
 	sm_rules_free(r);
@@ -354,9 +285,12 @@ void sm_rules_free(sm_rules *r)
 	sm_conf_clear(att_keys, &r->att);
 	sm_relist_clear(&r->prefixes);
 	sm_relist_clear(&r->auto_subjects);
+	sm_relist_clear(&r->auto_bodies);
+	sm_clauses_clear(&r->clauses);
 	sm_intent_clear(&r->resolution);
 	sm_intent_clear(&r->severity);
 	sm_intent_clear(&r->feature);
+	sm_litset_free(r->pool);
 	g_free(r);
 }
 

@@ -18,7 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SUBJECT_SR_MAX 8 /* SR numbers named in a reply about the Subject */
+#define SUBJECT_SR_MAX 8      /* SR numbers named in a reply about the Subject */
+#define AUTO_BODY_WINDOW 1024 /* bytes of new text where a reply says it is automatic */
 
 static sm_act act_of(int ra)
 {
@@ -245,10 +246,26 @@ static bool is_auto_reply(const sm_rules *r, const sm_rules_input *in, const cha
 	return sm_relist_any(&r->auto_subjects, subj, strlen(subj));
 }
 
-static bool any_text(const sm_intent *it, char *const *nt)
+/* x->memo is an array, one per new text: the phrase pool's scans. */
+static bool any_text(const sm_intent *it, const sm_intent_ctx *x, char *const *nt)
+{
+	sm_intent_ctx one = *x;
+	size_t i;
+
+	for (i = 0; nt[i]; i++) {
+		one.memo = &x->memo[i];
+		if (sm_intent_match(it, &one, nt[i], strlen(nt[i])))
+			return true;
+	}
+	return false;
+}
+
+/* An automatic reply that says so at the top of its new text ("This is an
+ * automatic reply"): the first AUTO_BODY_WINDOW bytes are read. */
+static bool auto_body(const sm_rules *r, char *const *nt)
 {
 	for (; *nt; nt++)
-		if (sm_intent_match(it, *nt, strlen(*nt)))
+		if (sm_relist_any(&r->auto_bodies, *nt, MIN(strlen(*nt), AUTO_BODY_WINDOW)))
 			return true;
 	return false;
 }
@@ -263,10 +280,10 @@ static bool has_tag(const char *subj, const char *tag)
 	return has;
 }
 
-static void eval_resolution(const sm_rules *r, const char *subj, char *const *nt, bool autor,
-			    sm_rules_result *out)
+static void eval_resolution(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
+			    char *const *nt, bool autor, sm_rules_result *out)
 {
-	if (!r->res.enabled || !any_text(&r->resolution, nt))
+	if (!r->res.enabled || !any_text(&r->resolution, x, nt))
 		return;
 	if (autor) {
 		sm_rules_outcome(out, "resolution", "auto_reply_ignored", SM_ACT_LOG, NULL);
@@ -279,12 +296,13 @@ static void eval_resolution(const sm_rules *r, const char *subj, char *const *nt
 	sm_rules_outcome(out, "resolution", "resolved", SM_ACT_TAG, NULL);
 }
 
-static void eval_intent(const sm_rules *r, const char *rule, const sm_intent *it,
-			const intent_conf *c, char *const *nt, const char *sr, sm_rules_result *out)
+static void eval_intent(const sm_rules *r, const sm_intent_ctx *x, const char *rule,
+			const sm_intent *it, const intent_conf *c, char *const *nt, const char *sr,
+			sm_rules_result *out)
 {
 	sm_act act;
 
-	if (!any_text(it, nt))
+	if (!any_text(it, x, nt))
 		return;
 	act = act_of(c->action);
 	sm_rules_outcome(out, rule, "requested", act,
@@ -307,6 +325,8 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 {
 	char *subj, **nt;
 	bool autor;
+	sm_intent_ctx x;
+	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
@@ -316,16 +336,24 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	eval_attachments(r, in, out);
 	eval_subject(r, in, subj, out);
 	eval_related(r, in, out);
-	autor = is_auto_reply(r, in, subj);
-	out->auto_reply = autor;
+	x.cl = &r->clauses;
+	x.sr = r->sr;
+	x.own_sr = out->sr;
+	x.now = in->now;
 	nt = new_texts(in);
-	eval_resolution(r, subj, nt, autor, out);
+	x.memo = g_new0(sm_lit_memo, g_strv_length(nt) + 1);
+	autor = is_auto_reply(r, in, subj) || auto_body(r, nt);
+	out->auto_reply = autor;
+	eval_resolution(r, &x, subj, nt, autor, out);
 	if (!autor && out->sr[0])
-		eval_intent(r, "severity_a", &r->severity, &r->sev, nt, out->sr, out);
-	if (!autor && any_text(&r->feature, nt)) {
+		eval_intent(r, &x, "severity_a", &r->severity, &r->sev, nt, out->sr, out);
+	if (!autor && any_text(&r->feature, &x, nt)) {
 		out->feedback = true;
-		eval_intent(r, "feature_request", &r->feature, &r->feat, nt, out->sr, out);
+		eval_intent(r, &x, "feature_request", &r->feature, &r->feat, nt, out->sr, out);
 	}
+	for (i = 0; nt[i]; i++)
+		sm_lit_memo_clear(&x.memo[i]);
+	g_free(x.memo);
 	g_strfreev(nt);
 	g_free(subj);
 	return 0;

@@ -1,17 +1,23 @@
 /*
  * rules_intent.c - does the author's new text say something (the case is
- * resolved, raise to severity A, a feature request) in a sentence that no
- * negation, condition or question governs?
+ * resolved, raise it to severity A, a feature request), clause by clause?
  *
- * A phrase counts unless its sentence (bounded by 。 . ! ? , a blank line, or
- * a line break after Japanese text) ends with '?', is followed directly by
- * a Japanese conditional or question particle (解決しました|ら, 解決しました|か),
- * or contains, once every phrase in it is blanked, a configured negation,
- * condition or question pattern (ない, ません, not, n't, 未; 場合, たら, if,
- * unless, once; か at the end).
+ * For each phrase match: the clauses it spans (rules_clause.c) are read with
+ * every phrase blanked.  The match does not count when they hold a negation
+ * (ない, not), a condition or a tentative word (場合, たら, if, once,
+ * ようです, seems), a question (a sentence ending in '?' or か, a
+ * particle か/ら/ば right after the phrase, unless it is a polite request:
+ * "could you close", クローズしていただけますか), reported speech or a
+ * mention (とお伝えしましたが, I wrote that, 基準); for resolution also when
+ * a contrast follows it in its sentence or opens the next one (解決しました
+ * が、..., "It is fixed. However, ..."), or when the clauses are about
+ * another case (別件, the other case, another SR).  Resolution then needs
+ * that nothing in this case's new text says the case goes on (再発, また
+ * 発生, 引き続き調査, still failing, keep the case open), read the same way
+ * (再発していません is not a continuation).
  *
- * Untrusted input: the new text.  Limits: INTENT_MAX_HITS phrase matches
- * examined per text, SM_SENTENCE_MAX bytes per sentence.  Owns nothing.
+ * Untrusted input: the new text.  Limits: INTENT_MAX_HITS matches examined
+ * per pattern, SM_CLAUSE_WINDOW bytes of context per match.  Owns nothing.
  */
 #include "rules_priv.h"
 
@@ -20,65 +26,8 @@
 
 #define INTENT_MAX_HITS 64
 
-/* directly after the phrase: conditional (ら, なら, ば), question (か), contrast (が) */
-static const char *const particles[] = {"ら", "か", "なら", "ば", "でしょうか", "が", NULL};
-
-static bool is_ideographic_stop(const char *t, size_t p)
-{
-	return p >= 3 && memcmp(t + p - 3, "。", 3) == 0;
-}
-
-/* A boundary just before t[p] (p > 0)? */
-static bool boundary_before(const char *t, size_t len, size_t p)
-{
-	char c = t[p - 1];
-
-	if (is_ideographic_stop(t, p))
-		return true;
-	if (c == '\n')
-		return p < 2 || t[p - 2] == '\n' || (unsigned char)t[p - 2] >= 0x80 ||
-		       (p < len && t[p] == '\n');
-	if (c == '!' || c == '?' || c == '.')
-		return p == len || t[p] == ' ' || t[p] == '\n' || (unsigned char)t[p] >= 0x80;
-	return false;
-}
-
-static size_t sentence_start(const char *t, size_t len, size_t ms)
-{
-	size_t lo = ms > SM_SENTENCE_MAX ? ms - SM_SENTENCE_MAX : 0, p;
-
-	for (p = ms; p > lo; p--)
-		if (boundary_before(t, len, p))
-			return p;
-	return lo;
-}
-
-/* End of the sentence (exclusive, terminator not included); *term the
- * terminating character ('?', '.', '\n' ...) or 0. */
-static size_t sentence_end(const char *t, size_t len, size_t me, char *term)
-{
-	size_t hi = len - me > SM_SENTENCE_MAX ? me + SM_SENTENCE_MAX : len, p;
-
-	*term = 0;
-	for (p = me; p < hi; p++) {
-		unsigned char c = (unsigned char)t[p];
-		unsigned char nx = p + 1 < len ? (unsigned char)t[p + 1] : '\n';
-
-		if (len - p >= 3 && memcmp(t + p, "。", 3) == 0) {
-			*term = '.';
-			return p;
-		}
-		if ((c == '!' || c == '?' || c == '.') && (nx == ' ' || nx == '\n' || nx >= 0x80)) {
-			*term = (char)c;
-			return p;
-		}
-		if (c == '\n' && (nx == '\n' || (p > 0 && (unsigned char)t[p - 1] >= 0x80))) {
-			*term = '\n';
-			return p;
-		}
-	}
-	return hi;
-}
+/* directly after the phrase: conditional (ら, なら, ば) or question (か) */
+static const char *const particles[] = {"ら", "か", "なら", "ば", "でしょうか", NULL};
 
 static bool particle_follows(const char *t, size_t len, size_t me)
 {
@@ -92,73 +41,140 @@ static bool particle_follows(const char *t, size_t len, size_t me)
 	return false;
 }
 
-/* The sentence [s, e) with every phrase blanked: what the checks read. */
-static char *blank_phrases(const sm_intent *in, const char *t, size_t s, size_t e)
+static void blank_one(void *ud, size_t ms, size_t me)
 {
-	char *c = g_strndup(t + s, e - s);
-	size_t n = e - s, from = 0, ms, me;
-	int guard = INTENT_MAX_HITS;
+	memset((char *)ud + ms, ' ', me - ms);
+}
 
-	while (guard-- > 0 && from < n && sm_relist_first(&in->phrases, c, n, from, &ms, &me)) {
-		memset(c + ms, ' ', me - ms);
-		from = me > ms ? me : ms + 1;
-	}
+/* t[s, e) with every match of l blanked (INTENT_MAX_HITS per pattern at
+ * most): what the checks read. */
+static char *blank_list(const sm_relist *l, const char *t, size_t s, size_t e)
+{
+	char *c = g_malloc(e - s + 1);
+
+	memcpy(c, t + s, e - s);
+	c[e - s] = '\0';
+	sm_relist_each(l, t + s, e - s, 0, INTENT_MAX_HITS * l->n, blank_one, c);
 	return c;
 }
 
-static bool governed(const sm_intent *in, const char *t, size_t len, size_t ms, size_t me)
+/* The ending character of the sentence span ends, skipping spaces. */
+static char last_char(const char *t, const sm_span *sp)
 {
-	char term;
-	size_t s = sentence_start(t, len, ms);
-	size_t e = sentence_end(t, len, me, &term);
+	size_t e = sp->end;
+
+	while (e > sp->start && (t[e - 1] == ' ' || t[e - 1] == '\n' || t[e - 1] == '\r'))
+		e--;
+	return e > sp->start ? t[e - 1] : 0;
+}
+
+typedef struct reading {
+	const sm_intent *in;
+	const sm_intent_ctx *x;
+	const char *t;
+	size_t len;
+	GArray *spans; /* of sm_span: the clauses around the match */
+	size_t k0, k1; /* the clauses the match spans */
+} reading;
+
+/* Cut the text around [ms, me) into clauses; k0..k1 the match's. */
+static void read_around(reading *r, size_t ms, size_t me)
+{
+	size_t i;
+
+	r->k0 = r->k1 = sm_clauses_around(r->x->cl, r->t, r->len, ms, me, r->spans);
+	for (i = r->k0 + 1; i < r->spans->len; i++)
+		if (g_array_index(r->spans, sm_span, i).start < me)
+			r->k1 = i;
+}
+
+/* Do the match's clauses (with `what` blanked) negate, condition, question
+ * or report it? */
+static bool governed(const reading *r, const sm_relist *what, size_t me)
+{
+	const sm_intent *in = r->in;
+	const sm_span *a = &g_array_index(r->spans, sm_span, r->k0);
+	const sm_span *b = &g_array_index(r->spans, sm_span, r->k1);
+	size_t cs = a->start, ce = b->end, n;
 	char *c;
-	size_t n;
 	bool g;
 
-	if (in->question_blocks && (term == '?' || particle_follows(t, len, me)))
+	if (in->question_blocks &&
+	    ((r->k1 + 1 == r->spans->len && last_char(r->t, b) == '?') ||
+	     particle_follows(r->t, r->len, me)) &&
+	    !sm_relist_any(&in->requests, r->t + cs, ce - cs))
 		return true;
-	c = blank_phrases(in, t, s, e);
-	n = strlen(c);
+	c = blank_list(what, r->t, cs, ce);
+	n = ce - cs;
 	g = sm_relist_any(&in->negations, c, n) || sm_relist_any(&in->conditions, c, n) ||
-	    sm_relist_any(&in->questions, c, n);
+	    sm_relist_any(&in->reported, c, n) ||
+	    (sm_relist_any(&in->questions, c, n) && !sm_relist_any(&in->requests, r->t + cs, n));
 	g_free(c);
 	return g;
 }
 
-bool sm_intent_match(const sm_intent *in, const char *text, size_t len)
+/* A contrast after the match in its sentence, or opening the next one. */
+static bool yields(const reading *r)
 {
+	size_t j;
+
+	for (j = r->k1 + 1; j < r->spans->len; j++)
+		if (g_array_index(r->spans, sm_span, j).contrast)
+			return true;
+	return sm_clauses_next_contrasts(r->x->cl, r->t, r->len,
+					 g_array_index(r->spans, sm_span, r->spans->len - 1).end);
+}
+
+/* Does the match [ms, me) of `what` say it, in this case? */
+static bool says(reading *r, const sm_relist *what, size_t ms, size_t me, bool yield)
+{
+	read_around(r, ms, me);
+	if (governed(r, what, me))
+		return false;
+	if (yield && yields(r))
+		return false;
+	return !(r->in->scoped && sm_clauses_about_other(r->x, r->t, r->spans, r->k1));
+}
+
+typedef struct seek {
+	reading *r;
+	const sm_relist *l;
+	bool yield, hit;
+} seek;
+
+static bool one_match(void *ud, const PCRE2_SIZE *ov)
+{
+	seek *k = ud;
+
+	k->hit = says(k->r, k->l, ov[0], ov[1], k->yield);
+	return !k->hit;
+}
+
+/* Some match of list l that says it (see says()); INTENT_MAX_HITS matches
+ * per pattern at most, one linear pass (or the words' occurrences) each. */
+static bool any_says(reading *r, const sm_relist *l, bool yield)
+{
+	seek k = {r, l, yield, false};
+	sm_gate g; /* the literal prefilters: a word every match holds is missing */
 	size_t i;
-	bool hit = false, scanned = false;
-	sm_lit_text lt; /* for the literal prefilters, made on first use */
 
-	/* one pass per phrase pattern, so the work stays linear in len */
-	for (i = 0; i < in->phrases.n && !hit; i++) {
-		pcre2_match_data *md;
-		size_t from = 0;
-		int hits = 0;
+	sm_gate_init_memo(&g, l, r->t, r->len, r->x->memo);
+	for (i = 0; i < l->n && !k.hit; i++)
+		sm_gate_matches(&g, i, INTENT_MAX_HITS, one_match, &k);
+	sm_gate_clear(&g);
+	return k.hit;
+}
 
-		if (in->phrases.req[i]) { /* a word every match holds is missing: skip */
-			if (!scanned)
-				sm_lit_scan(&lt, text, len);
-			scanned = true;
-			if (sm_lit_absent(in->phrases.req[i], &lt))
-				continue;
-		}
-		md = pcre2_match_data_create_from_pattern(in->phrases.re[i], NULL);
+bool sm_intent_match(const sm_intent *in, const sm_intent_ctx *x, const char *text, size_t len)
+{
+	reading r = {in, x, text, len, g_array_new(FALSE, FALSE, sizeof(sm_span)), 0, 0};
+	bool hit = any_says(&r, &in->phrases, in->contrast_yields);
 
-		while (!hit && hits++ < INTENT_MAX_HITS && from < len &&
-		       pcre2_match(in->phrases.re[i], (PCRE2_SPTR)text, len, from, 0, md, NULL) >= 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-
-			hit = !governed(in, text, len, ov[0], ov[1]);
-			from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-			while (from < len && ((unsigned char)text[from] & 0xc0) == 0x80)
-				from++;
-		}
-		pcre2_match_data_free(md);
-	}
-	if (scanned)
-		sm_lit_text_clear(&lt);
+	/* the case goes on: "still failing", 再発, 引き続き調査 (not negated, not
+	 * about another case) */
+	if (hit && in->continues.n && any_says(&r, &in->continues, false))
+		hit = false;
+	g_array_free(r.spans, TRUE);
 	return hit;
 }
 
@@ -168,4 +184,7 @@ void sm_intent_clear(sm_intent *in)
 	sm_relist_clear(&in->negations);
 	sm_relist_clear(&in->conditions);
 	sm_relist_clear(&in->questions);
+	sm_relist_clear(&in->reported);
+	sm_relist_clear(&in->requests);
+	sm_relist_clear(&in->continues);
 }

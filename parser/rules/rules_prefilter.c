@@ -1,9 +1,12 @@
 /*
  * rules_prefilter.c - literal prefilters for the rules' PCRE2 patterns
- * (rules_priv.h): from a pattern's source, a set of ASCII words one of which
+ * (rules_priv.h): from a pattern's source, a set of words one of which
  * every match must contain ("close" in "\b(?:you|we)\s+...close\s+...", one
- * of issue/problem in "...(?:issue|problem)\s+..."), so that a text holding
- * none of them is not searched with the pattern at all.
+ * of issue/problem in "...(?:issue|problem)\s+...", one of 解決/解消 in
+ * "(?:解決|解消)しました"), so that a text holding none of them is not
+ * searched with the pattern at all.  Words are ASCII letters and digits
+ * (compared caselessly) or Japanese kana and ideographs (no case: compared
+ * byte for byte), never a mix.
  *
  * Sound by construction, not by heuristics: only words written at the top
  * level of the pattern (no '|' there, not inside a group other than a
@@ -14,11 +17,13 @@
  * PCRE2 matches caselessly against an ASCII letter are U+017F (s) and
  * U+212A (k): a text holding either is searched with the pattern as before.
  *
- * Untrusted input: the text (memchr per word and case, then a compare).
- * Only patterns PCRE2 cannot start with a single code unit get a prefilter
- * (rules_re.c); for the others PCRE2's own first-character search is faster.
- * The patterns are the administrator's, read once at load.  Limits: pattern
- * length bounds the reader; SM_LIT_MAX words per set.
+ * The reader also says whether every match starts with one of the words
+ * (nothing before them matches text), so that a pattern can be run anchored
+ * at the words' occurrences only.  The words are looked for in texts by
+ * rules_litset.c.
+ *
+ * Untrusted input: none (the patterns are the administrator's, read once at
+ * load).  Limits: pattern length bounds the reader; SM_LIT_MAX words per set.
  * Owns: the word sets it returns (g_strfreev).
  */
 #include "rules_priv.h"
@@ -26,7 +31,7 @@
 #include <glib.h>
 #include <string.h>
 
-#define SM_LIT_MAX 16
+#define SM_LIT_MAX 24
 
 /* Skip a character class starting at p[i] == '['; index after ']' or 0. */
 static size_t skip_class(const char *p, size_t i)
@@ -69,17 +74,46 @@ static bool unsafe_group(const char *p, size_t i)
 	return false;
 }
 
-/* A "(?:w1|w2|...)" of plain ASCII words at p[i]: the words, else NULL. */
+/*
+ * Length of the Japanese character at p (kana U+3041-30FF, ideographs
+ * U+4E00-9FFF: three UTF-8 bytes), else 0.  They have no case, so PCRE2's
+ * caseless matching finds exactly their bytes.
+ */
+static size_t cjk_len(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (u[0] == 0xe3 && u[1] >= 0x81 && u[1] <= 0x83 && (u[2] & 0xc0) == 0x80)
+		return 3;
+	if (((u[0] == 0xe4 && u[1] >= 0xb8) || (u[0] >= 0xe5 && u[0] <= 0xe9)) &&
+	    (u[1] & 0xc0) == 0x80 && (u[2] & 0xc0) == 0x80)
+		return 3;
+	return 0;
+}
+
+/* A "(?:w1|w2|...)" of plain words (ASCII letters and digits, Japanese
+ * characters) at p[i]: the words, else NULL. */
 static char **word_group(const char *p, size_t i, size_t *end)
 {
 	GPtrArray *a = g_ptr_array_new();
 	size_t j = i + 3, s = j;
+	int kinds = 0; /* of the current word: 1 ASCII, 2 Japanese */
 
 	if (strncmp(p + i, "(?:", 3) != 0)
 		goto no;
 	for (;; j++) {
-		if (g_ascii_isalnum(p[j]))
+		if (g_ascii_isalnum(p[j])) {
+			kinds |= 1;
 			continue;
+		}
+		if (cjk_len(p + j)) {
+			kinds |= 2;
+			j += 2;
+			continue;
+		}
+		if (kinds == 3)
+			goto no;
+		kinds = 0;
 		if ((p[j] != '|' && p[j] != ')') || j == s || a->len == SM_LIT_MAX)
 			goto no;
 		g_ptr_array_add(a, g_ascii_strdown(p + s, (gssize)(j - s)));
@@ -96,55 +130,178 @@ no:
 	return NULL;
 }
 
+/*
+ * How rare a word is in mail: an ASCII letter or digit counts 1, a kana 1
+ * (particles and endings: に, しました), a katakana 2, an ideograph 3
+ * (解決, 重大度).  A set is as rare as its most common word.
+ */
+static size_t weight(const char *w)
+{
+	size_t n = 0;
+	const unsigned char *u = (const unsigned char *)w;
+
+	while (*u) {
+		if (*u < 0x80) {
+			n++;
+			u++;
+			continue;
+		}
+		n += u[0] != 0xe3 ? 3 : u[1] == 0x81 || (u[1] == 0x82 && u[2] < 0xa0) ? 1 : 2;
+		u += 3;
+	}
+	return n;
+}
+
 static size_t shortest(char *const *w)
 {
 	size_t m = (size_t)-1;
 
 	for (; *w; w++)
-		m = MIN(m, strlen(*w));
+		m = MIN(m, weight(*w));
 	return m;
 }
 
-/* How selective and cheap a set is: its shortest word's length per word
- * (each word costs one memmem over the text). */
+/* How selective a set is: its most common word's weight first, then fewer
+ * words.  All the words of a list are looked for in one pass
+ * (sm_litset_scan), so a set's size costs little. */
 static double score(char *const *w)
 {
-	return (double)shortest(w) / g_strv_length((char **)w);
+	return (double)shortest(w) - g_strv_length((char **)w) / 100.0;
 }
 
-/* Keep `cand` in *best when it scores higher; frees the loser. */
-static void consider(char ***best, char **cand)
+/* The reader's state at the top level of a pattern. */
+typedef struct reader {
+	GString *run;      /* the literal word being read */
+	bool run_leading;  /* it starts the pattern (nothing consumed before it) */
+	bool consumed;     /* something that matches text was read already */
+	char **best;       /* the best word set so far */
+	bool best_leading; /* every match starts with one of its words */
+	bool after_b;      /* the last item read was \\b */
+	bool run_bounded;  /* the run follows \\b: it starts a word in the text */
+	bool best_bounded;
+} reader;
+
+/* Keep `cand` as the best set when it scores higher; frees the loser. */
+static void consider(reader *r, char **cand, bool leading, bool bounded)
 {
-	if (cand && (!*best || score(cand) > score(*best))) {
-		g_strfreev(*best);
-		*best = cand;
+	/* a leading set is worth half a character more: its pattern runs
+	 * anchored at the words' occurrences only */
+	if (cand && (!r->best || score(cand) + (leading ? 0.5 : 0) >
+					 score(r->best) + (r->best_leading ? 0.5 : 0))) {
+		g_strfreev(r->best);
+		r->best = cand;
+		r->best_leading = leading;
+		r->best_bounded = bounded;
 	} else
 		g_strfreev(cand);
 }
 
-static void flush_run(char ***best, GString *run)
+static void flush_run(reader *r)
 {
-	if (run->len) {
-		char *w[2] = {run->str, NULL};
+	if (r->run->len) {
+		char *w[2] = {r->run->str, NULL};
 
-		consider(best, g_strdupv(w));
+		consider(r, g_strdupv(w), r->run_leading, r->run_bounded);
 	}
-	g_string_truncate(run, 0);
+	g_string_truncate(r->run, 0);
 }
 
-/* One step at the top level; the next index, or 0 to give up. */
-static size_t top_step(const char *p, size_t i, GString *run, char ***best, int *depth)
+/* "(?=", "(?!", "(?<=", "(?<!" or an option setting "(?m)": matches no text. */
+static bool zero_width_group(const char *p, size_t i)
+{
+	const char *o = p + i + 2;
+
+	if (p[i + 1] != '?')
+		return false;
+	if (*o == '=' || *o == '!' || (*o == '<' && (o[1] == '=' || o[1] == '!')))
+		return true;
+	while (g_ascii_isalpha(*o) || *o == '-' || *o == '^')
+		o++;
+	return *o == ')';
+}
+
+/* A literal character (ASCII letter or digit, or a Japanese one of k bytes). */
+static size_t literal_step(reader *r, const char *p, size_t i, size_t k)
+{
+	bool was_cjk = r->run->len && (unsigned char)r->run->str[r->run->len - 1] >= 0x80;
+
+	if (r->run->len && was_cjk != (k != 0)) /* a word is ASCII or Japanese, never both */
+		flush_run(r);
+	if (!r->run->len) {
+		r->run_leading = !r->consumed;
+		r->run_bounded = r->after_b;
+	}
+	r->consumed = true;
+	if (k) {
+		g_string_append_len(r->run, p + i, (gssize)k);
+		return i + k;
+	}
+	g_string_append_c(r->run, g_ascii_tolower(p[i]));
+	return i + 1;
+}
+
+/* A group at the top level: maybe a word set; its content is skipped. */
+static size_t group_step(reader *r, const char *p, size_t i, int *depth)
+{
+	size_t end = 0;
+	char **w;
+
+	if (unsafe_group(p, i))
+		return 0;
+	if (!zero_width_group(p, i)) {
+		w = word_group(p, i, &end);
+		if (w && p[end] != '?' && p[end] != '*' && p[end] != '{')
+			consider(r, w, !r->consumed, r->after_b);
+		else
+			g_strfreev(w);
+		r->consumed = true;
+	}
+	(*depth)++;
+	return i + 1;
+}
+
+static size_t top_item(const char *p, size_t i, reader *r, int *depth);
+
+/* Does the item at p[i] match only where the text is not a word character
+ * (\\b; \\s or \\s+, not \\s* or \\s?; ^; a literal space or punctuation),
+ * so that a word right after it starts a word of the text? */
+static bool word_start_before(const char *p, size_t i)
 {
 	char c = p[i];
+	char q = c == '\\' ? p[i + 2] : p[i + 1]; /* a quantifier after the item */
+	bool optional = q == '*' || q == '?' || q == '{';
 
-	if (g_ascii_isalnum(c)) {
-		g_string_append_c(run, g_ascii_tolower(c));
-		return i + 1;
-	}
+	if (c == '\\')
+		return p[i + 1] == 'b' || (p[i + 1] == 's' && !optional);
+	if (c == '^')
+		return true;
+	return (unsigned char)c < 0x80 && !g_ascii_isalnum(c) && !optional && c != '_' &&
+	       !strchr("()[]{}?*+|.\\$", c);
+}
+
+/* One step at the top level; the next index, or 0 to give up.  Tracks
+ * whether a word right after this item starts a word of the text. */
+static size_t top_step(const char *p, size_t i, reader *r, int *depth)
+{
+	bool starts = word_start_before(p, i);
+	size_t next = top_item(p, i, r, depth);
+
+	r->after_b = starts;
+	return next;
+}
+
+static size_t top_item(const char *p, size_t i, reader *r, int *depth)
+{
+	char c = p[i];
+	size_t k = cjk_len(p + i);
+
+	if (g_ascii_isalnum(c) || k)
+		return literal_step(r, p, i, k);
 	if (c == '?' || c == '*' || c == '{') { /* the last character may be absent */
-		if (run->len)
-			g_string_truncate(run, run->len - 1);
-		flush_run(best, run);
+		if (r->run->len) /* a whole character: 1 byte, or 3 (Japanese) */
+			g_string_truncate(r->run,
+					  r->run->len - ((unsigned char)r->run->str[r->run->len - 1] >= 0x80 ? 3 : 1));
+		flush_run(r);
 		if (c == '{') {
 			const char *e = strchr(p + i, '}');
 
@@ -152,29 +309,24 @@ static size_t top_step(const char *p, size_t i, GString *run, char ***best, int 
 		}
 		return i + 1;
 	}
-	flush_run(best, run);
+	flush_run(r);
 	if (c == '|')
 		return 0;
 	if (c == '\\') {
 		if (!p[i + 1] || (g_ascii_isalnum(p[i + 1]) && !strchr("bBsSdDwWhHvVRAzZ", p[i + 1])))
 			return 0;
+		if (!strchr("bBAzZ", p[i + 1])) /* \b and friends match no text */
+			r->consumed = true;
 		return i + 2;
 	}
-	if (c == '[')
+	if (c == '[') {
+		r->consumed = true;
 		return skip_class(p, i);
-	if (c == '(') {
-		size_t end = 0;
-		char **w;
-
-		if (unsafe_group(p, i))
-			return 0;
-		w = word_group(p, i, &end);
-		if (w && p[end] != '?' && p[end] != '*' && p[end] != '{')
-			consider(best, w);
-		else
-			g_strfreev(w);
-		(*depth)++;
 	}
+	if (c == '(')
+		return group_step(r, p, i, depth);
+	if (c != '^' && c != '$')
+		r->consumed = true;
 	return i + 1;
 }
 
@@ -199,115 +351,35 @@ static size_t inner_step(const char *p, size_t i, int *depth)
 	}
 }
 
-char **sm_lit_required(const char *pat)
+char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded)
 {
-	GString *run = g_string_new(NULL);
-	char **best = NULL;
+	reader r = {g_string_new(NULL), false, false, NULL, false, false, false, false};
 	size_t i = 0;
 	int depth = 0;
 
 	while (pat[i]) {
-		i = depth ? inner_step(pat, i, &depth) : top_step(pat, i, run, &best, &depth);
+		i = depth ? inner_step(pat, i, &depth) : top_step(pat, i, &r, &depth);
 		if (!i || depth < 0) {
-			g_strfreev(best);
-			best = NULL;
+			g_strfreev(r.best);
+			r.best = NULL;
 			break;
 		}
 	}
 	if (pat[i] == '\0' && depth == 0)
-		flush_run(&best, run);
-	if (depth != 0 || (best && score(best) < 2)) {
-		g_strfreev(best);
-		best = NULL;
+		flush_run(&r);
+	if (depth != 0 || (r.best && shortest(r.best) < 2)) {
+		g_strfreev(r.best);
+		r.best = NULL;
 	}
-	g_string_free(run, TRUE);
-	return best;
+	g_string_free(r.run, TRUE);
+	if (leading)
+		*leading = r.best && r.best_leading;
+	if (bounded)
+		*bounded = r.best && r.best_bounded;
+	return r.best;
 }
 
-/* Does t[0, len) hold the UTF-8 of U+017F (c5 bf) or U+212A (e2 84 aa)? */
-static bool has_sk(const char *t, size_t len)
+char **sm_lit_required(const char *pat)
 {
-	const char *p = t, *e = t + len;
-
-	while ((p = memchr(p, 0xc5, (size_t)(e - p))) && ++p < e)
-		if ((unsigned char)*p == 0xbf)
-			return true;
-	for (p = t; (p = memchr(p, 0xe2, (size_t)(e - p))) && ++p + 1 < e;)
-		if ((unsigned char)p[0] == 0x84 && (unsigned char)p[1] == 0xaa)
-			return true;
-	return false;
-}
-
-void sm_lit_scan(sm_lit_text *lt, const char *text, size_t len)
-{
-	lt->text = text;
-	lt->len = len;
-	lt->sk = has_sk(text, len);
-}
-
-void sm_lit_text_clear(sm_lit_text *lt)
-{
-	lt->text = NULL;
-}
-
-/* The byte of w to look for first: its least frequent letter in English
- * text (digits and others count as rare). */
-static size_t anchor(const char *w, size_t n)
-{
-	static const char freq[] = "etaoinshrdlcumwfgypbvkjxqz";
-	size_t i, best = 0, rank = 0;
-
-	for (i = 0; i < n; i++) {
-		const char *f = strchr(freq, w[i]);
-		size_t r = f && w[i] ? (size_t)(f - freq) : sizeof(freq);
-
-		if (r > rank) {
-			rank = r;
-			best = i;
-		}
-	}
-	return best;
-}
-
-/* w (lower case) at t, ASCII letters of t in either case? */
-static bool same_caseless(const char *t, const char *w, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (g_ascii_tolower(t[i]) != w[i])
-			return false;
-	return true;
-}
-
-/* Does w (n >= 2 bytes, lower case) occur in the text, ASCII case ignored?
- * memchr (vectorised) finds its rarest byte in each case, then the word
- * around it is compared: cheaper than a general search for these words. */
-static bool occurs(const sm_lit_text *lt, const char *w, size_t n)
-{
-	size_t k = anchor(w, n);
-	const char *e, *p;
-	char c[2] = {w[k], g_ascii_toupper(w[k])};
-	int v;
-
-	if (lt->len < n)
-		return false;
-	e = lt->text + lt->len - (n - 1 - k);
-	for (v = 0; v < (c[1] != c[0] ? 2 : 1); v++)
-		for (p = lt->text + k; p < e && (p = memchr(p, c[v], (size_t)(e - p))); p++)
-			if (same_caseless(p - k, w, n))
-				return true;
-	return false;
-}
-
-bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
-{
-	char *const *w;
-
-	if (!words)
-		return false;
-	for (w = words; *w; w++)
-		if ((lt->sk && strpbrk(*w, "sk")) || occurs(lt, *w, strlen(*w)))
-			return false;
-	return true;
+	return sm_lit_required_lead(pat, NULL, NULL);
 }

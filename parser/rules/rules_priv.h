@@ -14,13 +14,84 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <glib.h>
+
+/* All the prefilter words of a list, found in one pass (rules_litset.c). */
+typedef struct sm_litset sm_litset;
+sm_litset *sm_litset_new(void);
+void sm_litset_free(sm_litset *s);
+/* Add w (>= 2 bytes; ASCII lower case or Japanese); its index.  bounded:
+ * the pattern has \\b right before it, so it only counts where it starts a
+ * word of the text (a word added unbounded once is looked for everywhere). */
+int sm_litset_add(sm_litset *s, const char *w, bool bounded);
+size_t sm_litset_size(const sm_litset *s);
+/* Where a word occurs. */
+typedef struct sm_lit_hit {
+	size_t pos;
+	int word;
+} sm_lit_hit;
+/* present[i] = does word i occur in t[0, len)?  (present has size() bytes)
+ * Every occurrence is appended to hits (in text order) up to max_hits;
+ * *overflow when more were found or positions are unknown. */
+void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
+		    GArray *hits, size_t max_hits, bool *overflow);
 
 /* A list of compiled patterns (caseless, UTF, JIT where available). */
 typedef struct sm_relist {
 	pcre2_code **re;
 	size_t n;
-	char ***req; /* per pattern: sm_lit_required() words, or NULL */
+	char ***req;    /* per pattern: sm_lit_required() words, or NULL */
+	int **req_ids;  /* per pattern: their indices in lits, -1 ends; or NULL */
+	bool *lead;     /* per pattern: every match starts with one of its words */
+	bool *bounded;  /* per pattern: \\b stands right before its words */
+	pcre2_code **anch; /* per leading pattern: compiled anchored, else NULL */
+	uint32_t ovmax; /* capture groups + 1 of the pattern with the most */
+	sm_litset *lits;
+	bool lits_shared; /* lits is a pool of several lists (not owned) */
 } sm_relist;
+
+/* Move a compiled list's prefilter words into `pool` (shared with other
+ * lists read on the same texts, owned by the caller): one scan finds them. */
+void sm_relist_share(sm_relist *l, sm_litset *pool);
+
+/* A pool's scan of one text, kept for the next list that uses the pool. */
+typedef struct sm_lit_memo {
+	const sm_litset *lits;
+	const char *t;
+	size_t len;
+	uint8_t *present;
+	GArray *hits;
+	bool overflow;
+} sm_lit_memo;
+void sm_lit_memo_clear(sm_lit_memo *m);
+
+/* Which of a list's prefilter words a text holds, found on first use. */
+typedef struct sm_gate {
+	const sm_relist *l;
+	const char *t;
+	size_t len;
+	uint8_t *present; /* NULL until scanned */
+	GArray *hits;     /* of sm_lit_hit */
+	bool overflow;    /* hits incomplete: search the whole text */
+	pcre2_match_data *md; /* made on first use, for any pattern of the list */
+	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
+	bool borrowed;        /* present and hits belong to memo */
+	size_t from;          /* matches start here (0 unless set after init) */
+} sm_gate;
+void sm_gate_init(sm_gate *g, const sm_relist *l, const char *t, size_t len);
+void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len, sm_lit_memo *m);
+void sm_gate_clear(sm_gate *g);
+/*
+ * The matches of pattern i in the gate's text, in order, non-overlapping, at
+ * most max: fn(ud, ovector) for each until it returns false.  A pattern whose
+ * words are absent is not run; one whose matches start with its words is run
+ * anchored at their occurrences only; another one within SM_PHRASE_SPAN
+ * bytes before and after each occurrence (a match reaching farther from its
+ * word is not found).  Returns the number of matches.
+ */
+#define SM_PHRASE_SPAN 256
+size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
+		       void *ud);
 
 /*
  * Compile pats (NULL-terminated).  `group`/`key` name the setting for
@@ -35,13 +106,21 @@ void sm_relist_clear(sm_relist *l);
 bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from, size_t *ms,
 		     size_t *me);
 
+/* Every match of every pattern in s[from, len), one linear pass per pattern,
+ * at most max in all: fn(ud, start, end) for each.  Returns how many. */
+size_t sm_relist_each(const sm_relist *l, const char *s, size_t len, size_t from, size_t max,
+		      void (*fn)(void *ud, size_t ms, size_t me), void *ud);
+
 /* Does any pattern match anywhere in s[0, len)? */
 bool sm_relist_any(const sm_relist *l, const char *s, size_t len);
 
-/* Literal prefilters (rules_prefilter.c).  The lower-case ASCII words one of which
+/* Literal prefilters (rules_prefilter.c, rules_litset.c).  The words one of which
  * every match of pattern source `pat` contains (NULL-terminated, g_strfreev),
  * or NULL when the pattern does not say. */
 char **sm_lit_required(const char *pat);
+/* The same; *leading: every match starts with one of the words; *bounded:
+ * \\b stands right before them (either may be NULL). */
+char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded);
 /* A text as the prefilters read it (not owned), and whether it holds
  * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
 typedef struct sm_lit_text {
@@ -65,23 +144,88 @@ size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, ti
 /* Configured cap on distinct SR numbers collected per message. */
 size_t sm_sr_max_numbers(const sm_sr *s);
 
-/* The rules' intent checks (rules_intent.c). */
+/*
+ * The rules' intent checks (rules_intent.c, rules_clause.c).  The new text is
+ * cut into sentences (。 ! ? . , a blank line, a line break after Japanese)
+ * and clauses (contrast: が けど しかし but however; cause: ので から so ;);
+ * a phrase counts when the clauses it spans say it (see docs/rules.md).
+ */
 typedef struct sm_intent {
 	sm_relist phrases;    /* what the rule looks for */
-	sm_relist negations;  /* in the sentence: the phrase does not count */
-	sm_relist conditions;
+	sm_relist negations;  /* in the clause: the phrase does not count */
+	sm_relist conditions; /* conditional, hypothetical, tentative */
 	sm_relist questions;  /* besides a sentence ending in '?' */
+	sm_relist reported;   /* reported speech or a mention: the clause reports it */
+	sm_relist requests;   /* a question that is a polite request ("could you close") */
+	sm_relist continues;  /* anywhere in this case's text: the case goes on */
 	bool question_blocks; /* '?' / か after the phrase makes it not count */
+	bool contrast_yields; /* a phrase before a contrast (but, が, しかし) does not count */
+	bool scoped;          /* a clause about another case does not count */
 } sm_intent;
 
+/* Clause structure and scope, shared by the intents (rules_clause.c). */
+typedef struct sm_clauses {
+	sm_relist contrast;  /* が after a predicate, けど, しかし, but, however ... */
+	sm_relist causal;    /* ので、 から、 so, because, ; (a boundary, not a contrast) */
+	sm_relist other;     /* 別件, the other case, 別の SR: another case */
+	sm_relist self;      /* 本件, this case */
+} sm_clauses;
+
+/* What the intents know of the message: its own SR, for scope. */
+typedef struct sm_intent_ctx {
+	const sm_clauses *cl;
+	sm_lit_memo *memo; /* the phrase pool's scan of the current text */
+	const sm_sr *sr;
+	const char *own_sr; /* 16 digits, "" when none */
+	time_t now;
+} sm_intent_ctx;
+
+/* One span of a text: [start, end). */
+typedef struct sm_span {
+	size_t start, end;
+	bool contrast; /* the clause opens with a contrast */
+	bool sentence; /* the clause opens a sentence */
+} sm_span;
+
 /*
- * Does `text` (the author's new text, folded) contain a phrase of `in` in a
- * sentence that no negation, condition or question governs?  Bounded by
- * len; each sentence examined is at most SM_SENTENCE_MAX bytes.
+ * The clauses of the text around [ms, me): from the paragraph start (at most
+ * SM_CLAUSE_WINDOW bytes back) to the end of the sentence holding me.  Fills
+ * a (of sm_span); returns the index of the clause holding ms.
+ */
+#define SM_CLAUSE_WINDOW 8192
+size_t sm_clauses_around(const sm_clauses *cl, const char *t, size_t len, size_t ms, size_t me,
+			 GArray *a);
+/* Does the sentence after offset `end` open with a contrast (しかし, However)? */
+bool sm_clauses_next_contrasts(const sm_clauses *cl, const char *t, size_t len, size_t end);
+/* Is clause k of a about another case?  A clause that names another case (an
+ * other-case marker, another SR) and not this one is; one that names neither
+ * takes the scope of the clause before it (SCOPE_CLAUSES_MAX back). */
+bool sm_clauses_about_other(const sm_intent_ctx *x, const char *t, const GArray *a, size_t k);
+/* contrast and causal are built in; other and self come from the `resolution`
+ * group (other_case, this_case). */
+int sm_clauses_compile(sm_clauses *cl, const char *const *other, const char *const *self,
+		       const config_setting_t *g, char *err, size_t errlen);
+void sm_clauses_clear(sm_clauses *cl);
+
+/*
+ * Does `text` (the author's new text, folded) contain a phrase of `in` that
+ * its clauses say (not negated, conditional, reported, about another case,
+ * before a contrast) while nothing in this case's text says it goes on?
+ * Bounded by len; INTENT_MAX_HITS matches per pattern, SM_CLAUSE_WINDOW bytes
+ * of context per match.
  */
 #define SM_SENTENCE_MAX 2048
-bool sm_intent_match(const sm_intent *in, const char *text, size_t len);
+bool sm_intent_match(const sm_intent *in, const sm_intent_ctx *x, const char *text, size_t len);
 void sm_intent_clear(sm_intent *in);
+
+/* Built-in patterns (rules_lang.c). */
+extern const char *const sm_def_res_phrases[], *const sm_def_res_negations[],
+	*const sm_def_res_conditions[], *const sm_def_res_questions[], *const sm_def_res_reported[],
+	*const sm_def_res_requests[], *const sm_def_res_continues[], *const sm_def_auto_subjects[],
+	*const sm_def_auto_bodies[], *const sm_def_other_case[], *const sm_def_this_case[],
+	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_sev_phrases[],
+	*const sm_def_sev_negations[], *const sm_def_sev_conditions[], *const sm_def_sev_reported[],
+	*const sm_def_feat_phrases[], *const sm_def_prefixes[], *const sm_def_none[];
 
 /* ------------------------------------------------------------ the rules */
 
@@ -103,12 +247,13 @@ typedef struct res_conf {
 	char *tag;      /* "[Resolved] " */
 	char *add_rcpt; /* case-closure address or NULL */
 	char **phrases, **negations, **conditions, **questions, **auto_subjects;
+	char **reported, **requests, **continues, **auto_bodies, **other_case, **this_case;
 } res_conf;
 
 typedef struct intent_conf {
 	int action;     /* reject, tag, accept (indices shifted by one) */
 	char *reply;
-	char **phrases, **negations, **conditions, **questions;
+	char **phrases, **negations, **conditions, **questions, **reported;
 } intent_conf;
 
 typedef struct att_conf {
@@ -124,8 +269,10 @@ struct sm_rules {
 	res_conf res;
 	intent_conf sev, feat;
 	att_conf att;
-	sm_relist prefixes, auto_subjects;
+	sm_relist prefixes, auto_subjects, auto_bodies;
 	sm_intent resolution, severity, feature;
+	sm_clauses clauses;
+	sm_litset *pool; /* the phrase lists' prefilter words, found in one scan */
 };
 
 /* Outcome helpers (rules.c). */

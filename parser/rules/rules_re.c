@@ -7,8 +7,18 @@
  * is safe, JIT when available) and are immutable afterwards.  Text matched
  * is message data (untrusted): match data is per call, every search loop
  * advances, and PCRE2's default match limit bounds backtracking.
- * Each pattern also gets its literal prefilter (rules_prefilter.c), if any.
- * Owns: the compiled codes and prefilters (sm_relist_clear frees them).
+ * Each pattern also gets its literal prefilter (rules_prefilter.c), if any,
+ * and, when every match starts with one of its words, an anchored copy.
+ * A gate (sm_gate_*) finds a list's words in a text in one pass
+ * (rules_litset.c) and runs each pattern only where it can match: not at
+ * all when its words are absent, anchored at their occurrences when they
+ * lead, within SM_PHRASE_SPAN bytes around them otherwise (a phrase is
+ * shorter than that on either side of its word), over the whole text when
+ * the occurrences are not all known.  Limits: GATE_HITS_MAX occurrences
+ * kept per text and list (beyond, whole-text searches); callers bound the
+ * matches per pattern.
+ * Owns: the compiled codes and prefilters (sm_relist_clear frees them; a
+ * pool shared by several lists belongs to the caller).
  */
 #include "rules_priv.h"
 
@@ -56,12 +66,29 @@ static pcre2_code *compile_one(const char *pat, const char *where, const char *k
 	return re;
 }
 
-/* Does PCRE2 know the first code unit of every match (a fast search)? */
+/* Does PCRE2 know the first code unit of every match, an ASCII one (a fast
+ * search)?  A Japanese character's lead byte is common in Japanese text. */
 static bool first_unit(const pcre2_code *re)
 {
-	uint32_t t = 0;
+	uint32_t t = 0, u = 0;
 
+	(void)u;
 	return pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &t) == 0 && t == 1;
+}
+
+/* Put pattern i's prefilter words in the list's word set. */
+static void index_words(sm_relist *l, size_t i)
+{
+	size_t k, n = l->req[i] ? g_strv_length(l->req[i]) : 0;
+
+	if (!n || l->req_ids[i])
+		return;
+	if (!l->lits)
+		l->lits = sm_litset_new();
+	l->req_ids[i] = g_new(int, n + 1);
+	for (k = 0; k < n; k++)
+		l->req_ids[i][k] = sm_litset_add(l->lits, l->req[i][k], l->bounded[i]);
+	l->req_ids[i][n] = -1;
 }
 
 int sm_relist_compile(sm_relist *l, const char *const *pats, const config_setting_t *group,
@@ -69,6 +96,8 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 {
 	char where[512];
 	size_t n = 0, i;
+	int ec;
+	PCRE2_SIZE eo;
 
 	where_of(group, key, where, sizeof(where));
 	memset(l, 0, sizeof(*l));
@@ -76,6 +105,10 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 		n++;
 	l->re = g_new0(pcre2_code *, n + 1);
 	l->req = g_new0(char **, n + 1);
+	l->req_ids = g_new0(int *, n + 1);
+	l->lead = g_new0(bool, n + 1);
+	l->bounded = g_new0(bool, n + 1);
+	l->anch = g_new0(pcre2_code *, n + 1);
 	for (i = 0; i < n; i++) {
 		l->re[i] = compile_one(pats[i], where, key, i, need_sr, err, errlen);
 		if (!l->re[i]) {
@@ -83,7 +116,21 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 			sm_relist_clear(l);
 			return -1;
 		}
-		l->req[i] = first_unit(l->re[i]) ? NULL : sm_lit_required(pats[i]);
+		l->req[i] = sm_lit_required_lead(pats[i], &l->lead[i], &l->bounded[i]);
+		if (!first_unit(l->re[i])) /* else PCRE2's own first-character search */
+			index_words(l, i);
+		if (l->lead[i]) { /* JIT does not take PCRE2_ANCHORED at match time */
+			l->anch[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
+						   RE_FLAGS | PCRE2_ANCHORED, &ec, &eo, NULL);
+			if (l->anch[i])
+				(void)pcre2_jit_compile(l->anch[i], PCRE2_JIT_COMPLETE);
+		}
+		{
+			uint32_t groups = 0;
+
+			pcre2_pattern_info(l->re[i], PCRE2_INFO_CAPTURECOUNT, &groups);
+			l->ovmax = MAX(l->ovmax, groups + 1);
+		}
 	}
 	l->n = n;
 	return 0;
@@ -96,9 +143,18 @@ void sm_relist_clear(sm_relist *l)
 	for (i = 0; l->re && i < l->n; i++) {
 		pcre2_code_free(l->re[i]);
 		g_strfreev(l->req ? l->req[i] : NULL);
+		g_free(l->req_ids ? l->req_ids[i] : NULL);
+		if (l->anch && l->anch[i])
+			pcre2_code_free(l->anch[i]);
 	}
+	g_free(l->anch);
 	g_free(l->re);
 	g_free(l->req);
+	g_free(l->req_ids);
+	g_free(l->lead);
+	g_free(l->bounded);
+	if (!l->lits_shared)
+		sm_litset_free(l->lits);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -106,11 +162,12 @@ bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from,
 		     size_t *me)
 {
 	size_t i, best = (size_t)-1, bend = 0;
+	pcre2_match_data *md;
 
-	if (from > len)
+	if (from > len || l->n == 0)
 		return false;
+	md = pcre2_match_data_create(l->ovmax, NULL); /* room for any pattern's groups */
 	for (i = 0; i < l->n; i++) {
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(l->re[i], NULL);
 		int rc = pcre2_match(l->re[i], (PCRE2_SPTR)s, len, from, 0, md, NULL);
 
 		if (rc >= 0) {
@@ -121,8 +178,8 @@ bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from,
 				bend = ov[1];
 			}
 		}
-		pcre2_match_data_free(md);
 	}
+	pcre2_match_data_free(md);
 	if (best == (size_t)-1)
 		return false;
 	*ms = best;
@@ -130,9 +187,259 @@ bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from,
 	return true;
 }
 
+static bool stop_at_first(void *ud, const PCRE2_SIZE *ov)
+{
+	(void)ov;
+	*(bool *)ud = true;
+	return false;
+}
+
 bool sm_relist_any(const sm_relist *l, const char *s, size_t len)
 {
-	size_t a, b;
+	sm_gate g; /* patterns whose words are absent are not run */
+	bool hit = false;
+	size_t i;
 
-	return sm_relist_first(l, s, len, 0, &a, &b);
+	sm_gate_init(&g, l, s, len);
+	for (i = 0; i < l->n && !hit; i++)
+		sm_gate_matches(&g, i, 1, stop_at_first, &hit);
+	sm_gate_clear(&g);
+	return hit;
+}
+
+
+#define GATE_HITS_MAX 4096 /* word occurrences kept per text and list */
+
+void sm_relist_share(sm_relist *l, sm_litset *pool)
+{
+	size_t i, k;
+
+	if (!l->lits_shared)
+		sm_litset_free(l->lits);
+	l->lits = pool;
+	l->lits_shared = true;
+	/* the pool's scan is made anyway: every pattern with words uses it, so a
+	 * pattern whose words are absent costs no PCRE2 call at all */
+	for (i = 0; i < l->n; i++) {
+		if (!l->req_ids[i]) {
+			index_words(l, i);
+			continue;
+		}
+		for (k = 0; l->req[i][k]; k++)
+			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k], l->bounded[i]);
+	}
+}
+
+void sm_lit_memo_clear(sm_lit_memo *m)
+{
+	g_free(m->present);
+	if (m->hits)
+		g_array_free(m->hits, TRUE);
+	memset(m, 0, sizeof(*m));
+}
+
+void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len, sm_lit_memo *m)
+{
+	g->l = l;
+	g->t = t;
+	g->len = len;
+	g->present = NULL;
+	g->hits = NULL;
+	g->overflow = false;
+	g->md = NULL;
+	g->memo = m;
+	g->borrowed = false;
+	g->from = 0;
+}
+
+void sm_gate_init(sm_gate *g, const sm_relist *l, const char *t, size_t len)
+{
+	sm_gate_init_memo(g, l, t, len, NULL);
+}
+
+void sm_gate_clear(sm_gate *g)
+{
+	if (!g->borrowed) {
+		g_free(g->present);
+		if (g->hits)
+			g_array_free(g->hits, TRUE);
+	}
+	if (g->md)
+		pcre2_match_data_free(g->md);
+	g->present = NULL;
+	g->hits = NULL;
+	g->md = NULL;
+}
+
+/* Find the list's words in the text, or take a pool's scan of it from the memo. */
+static void gate_scan(sm_gate *g)
+{
+	sm_lit_memo *m = g->memo;
+
+	if (m && m->present && m->lits == g->l->lits && m->t == g->t && m->len == g->len) {
+		g->present = m->present;
+		g->hits = m->hits;
+		g->overflow = m->overflow;
+		g->borrowed = true;
+		return;
+	}
+	g->present = g_malloc(sm_litset_size(g->l->lits) + 1);
+	g->hits = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	sm_litset_scan(g->l->lits, g->t, g->len, g->present, g->hits, GATE_HITS_MAX, &g->overflow);
+	if (m && g->l->lits_shared) { /* keep it for the pool's next list */
+		sm_lit_memo_clear(m);
+		m->lits = g->l->lits;
+		m->t = g->t;
+		m->len = g->len;
+		m->present = g->present;
+		m->hits = g->hits;
+		m->overflow = g->overflow;
+		g->borrowed = true;
+	}
+}
+
+/* Are pattern i's words all absent (the text scanned on first use)? */
+static bool gate_skip(sm_gate *g, size_t i)
+{
+	const int *id;
+
+	if (!g->l->req_ids || !g->l->req_ids[i])
+		return false;
+	if (!g->present)
+		gate_scan(g);
+	for (id = g->l->req_ids[i]; *id >= 0; id++)
+		if (g->present[*id])
+			return false;
+	return true;
+}
+
+static bool is_word_of(const int *ids, int w)
+{
+	for (; *ids >= 0; ids++)
+		if (*ids == w)
+			return true;
+	return false;
+}
+
+/* Anchored at each occurrence of the pattern's words, in order. */
+static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
+		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
+{
+	size_t k, n = 0, next = g->from;
+
+	for (k = 0; k < g->hits->len && n < max; k++) {
+		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
+		PCRE2_SIZE *ov;
+
+		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
+		    pcre2_match(g->l->anch[i], (PCRE2_SPTR)g->t, g->len, h->pos, 0, md, NULL) < 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(md);
+		n++;
+		next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (!fn(ud, ov))
+			break;
+	}
+	return n;
+}
+
+/* Do the windows around the pattern's word occurrences cover less than the
+ * text (so that searching them is cheaper than one search over it)? */
+static bool few_words(const sm_gate *g, size_t i)
+{
+	size_t k, n = 0, budget = g->len / SM_PHRASE_SPAN;
+
+	for (k = 0; k < g->hits->len && n <= budget; k++)
+		if (is_word_of(g->l->req_ids[i], g_array_index(g->hits, sm_lit_hit, k).word))
+			n++;
+	return n <= budget;
+}
+
+/* Around each occurrence of the pattern's words: from SM_PHRASE_SPAN bytes
+ * before it to SM_PHRASE_SPAN bytes after it, in order. */
+static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
+		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
+{
+	size_t k, n = 0, next = g->from;
+
+	for (k = 0; k < g->hits->len && n < max; k++) {
+		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
+		size_t from = h->pos > SM_PHRASE_SPAN ? h->pos - SM_PHRASE_SPAN : 0;
+		size_t end = g->len - h->pos > SM_PHRASE_SPAN ? h->pos + SM_PHRASE_SPAN : g->len;
+		PCRE2_SIZE *ov;
+
+		if (from < next)
+			from = next;
+		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
+		    pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, NULL) < 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(md);
+		n++;
+		next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		if (!fn(ud, ov))
+			break;
+	}
+	return n;
+}
+
+size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
+		       void *ud)
+{
+	pcre2_match_data *md;
+	size_t n = 0, from = g->from;
+
+	if (gate_skip(g, i))
+		return 0;
+	if (!g->md)
+		g->md = pcre2_match_data_create(g->l->ovmax, NULL);
+	md = g->md;
+	if (g->present && g->l->req_ids[i] && !g->overflow) {
+		if (g->l->anch[i])
+			return anchored(g, i, md, max, fn, ud);
+		if (few_words(g, i)) /* else one search over the text is cheaper */
+			return windowed(g, i, md, max, fn, ud);
+	}
+	while (n < max && from <= g->len &&
+	       pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+
+		n++;
+		if (!fn(ud, ov))
+			break;
+		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+		while (from < g->len && ((unsigned char)g->t[from] & 0xc0) == 0x80)
+			from++;
+	}
+	return n;
+}
+
+typedef struct each_fn {
+	void (*fn)(void *ud, size_t ms, size_t me);
+	void *ud;
+	size_t left;
+} each_fn;
+
+static bool each_one(void *ud, const PCRE2_SIZE *ov)
+{
+	each_fn *e = ud;
+
+	e->fn(e->ud, ov[0], ov[1]);
+	return --e->left > 0;
+}
+
+size_t sm_relist_each(const sm_relist *l, const char *s, size_t len, size_t from, size_t max,
+		      void (*fn)(void *ud, size_t ms, size_t me), void *ud)
+{
+	each_fn e = {fn, ud, max};
+	sm_gate g; /* patterns whose words are absent are not run */
+	size_t i;
+
+	if (max == 0 || from >= len)
+		return 0;
+	sm_gate_init(&g, l, s, len);
+	g.from = from;
+	for (i = 0; i < l->n && e.left > 0; i++)
+		sm_gate_matches(&g, i, e.left, each_one, &e);
+	sm_gate_clear(&g);
+	return max - e.left;
 }

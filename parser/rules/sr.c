@@ -30,29 +30,49 @@
 /* The number part every default form ends with: 16 digits, maybe a suffix. */
 #define SR_NUM "(?<sr>\\d{16}(?:\\d{3})?)(?!\\d)"
 
-/* Between a keyword and the number: "#", ":", "-", "は", an opening bracket. */
-#define SR_SEP "\\s*(?:は)?\\s*(?:[:#-]\\s*){0,2}[(\\[「【]?\\s*"
+/* Between a keyword and the number: "#", ":", "-", "_", "=", "は", "番号", "No.",
+ * an opening bracket of any kind (full-width ones are folded to ASCII). */
+#define SR_SEP "\\s*(?:は|:)?\\s*(?:[:#.=_,、-]\\s*){0,3}[(\\[<{「【《〔『〈]?\\s*"
 
+/* What may follow a case keyword before the separator: # No. № Number ID 番号. */
+#define SR_NOWORD "(?:\\s*(?:#|No\\.?|№|Num(?:ber)?\\.?|ID|番号|ナンバー))?"
+
+/*
+ * The case keywords in Japanese and English mail: TrackingID, SR, Case,
+ * Ticket, Support/Service Request, お問い合わせ (every okurigana spelling),
+ * ケース, 案件, 受付 (番号), サポートリクエスト.  Any of them, then
+ * SR_NOWORD, SR_SEP, the number.  One keyword (family) per pattern, so that
+ * each starts with a literal PCRE2 or the prefilter can search for.
+ */
 static const char *const default_patterns[] = {
 	"TrackingID" SR_SEP SR_NUM,
-	"(?<![A-Za-z])SR\\s*(?:#|No\\.?|number|番号)?" SR_SEP SR_NUM,
-	"(?<![A-Za-z])Case\\s*(?:#|No\\.?|number|ID)?" SR_SEP SR_NUM,
-	"(?<![A-Za-z])(?:Support|Service)\\s+(?:request|case)\\s*(?:#|No\\.?|number|ID)?" SR_SEP SR_NUM,
-	"(?:問い?合わ?せ番号|案件番号|ケース番号)" SR_SEP SR_NUM,
+	"(?<![A-Za-z])SR" SR_NOWORD SR_SEP SR_NUM,
+	"(?<![A-Za-z])Case" SR_NOWORD SR_SEP SR_NUM,
+	"(?<![A-Za-z])Ticket" SR_NOWORD SR_SEP SR_NUM,
+	"(?<![A-Za-z])(?:Support|Service)\\s*(?:request|case)" SR_NOWORD SR_SEP SR_NUM,
+	/* お問い合わせ, 問合せ ... (the お is not needed to find it) */
+	"問い?合わ?せ" SR_NOWORD SR_SEP SR_NUM,
+	"(?:ケース|案件|受付|リクエスト)" SR_NOWORD SR_SEP SR_NUM,
 	NULL,
 };
 
-/* Subject only: a bare number (not glued to a word, '#', '/', '.' or '-'). */
+/* Subject only: a number standing alone, whatever punctuation precedes it
+ * (not glued to a letter or digit). */
 static const char *const default_subject_patterns[] = {
-	"(?<![\\w#/.-])" SR_NUM,
+	"(?<![A-Za-z0-9])" SR_NUM,
 	NULL,
 };
 
-/* Other systems' tags in the Subject: blanked before looking for SRs. */
+/* Other systems' tags in the Subject: blanked before looking for SRs.  An
+ * SR-shaped run (16 digits and more) is never part of one: a valid SR in
+ * "[Ticket#...]" is still the SR. */
+#define NOT_SR "(?!\\d{16})"
 static const char *const default_subject_ignore[] = {
-	"\\[\\s*(?:Ticket|Incident|INC|REQ|RITM|Request|Issue|JIRA|Redmine|Backlog|Zendesk)\\b[^\\]]{0,80}\\]",
-	"(?<![A-Za-z])(?:Ticket|Incident|INC|REQ|RITM|Issue)\\s*(?:#|No\\.?|ID)?\\s*[:#]?\\s*\\d+",
-	"(?:チケット|インシデント)(?:番号)?\\s*[:#]?\\s*\\d+",
+	"\\[\\s*(?:Ticket|Incident|INC|REQ|RITM|Request|Issue|JIRA|Redmine|Backlog|Zendesk)\\b"
+	"(?:" NOT_SR "[^\\]]){0,80}\\]",
+	"(?<![A-Za-z])(?:Ticket|Incident|INC|REQ|RITM|Issue)\\s*(?:#|No\\.?|ID)?\\s*[:#]?\\s*" NOT_SR
+	"\\d+",
+	"(?:チケット|インシデント)(?:番号)?\\s*[:#]?\\s*" NOT_SR "\\d+",
 	NULL,
 };
 
@@ -83,6 +103,7 @@ struct sm_sr {
 	sm_relist forms;   /* anywhere */
 	sm_relist subject; /* Subject only */
 	sm_relist ignore;  /* blanked in the Subject */
+	sm_litset *pool;   /* the forms' words: every form gated by one scan */
 };
 
 sm_sr *sm_sr_load(const config_setting_t *group, char *err, size_t errlen)
@@ -101,6 +122,8 @@ sm_sr *sm_sr_load(const config_setting_t *group, char *err, size_t errlen)
 	    sm_relist_compile(&s->subject, sp, group, "subject_patterns", true, err, errlen) < 0 ||
 	    sm_relist_compile(&s->ignore, ig, group, "subject_ignore", false, err, errlen) < 0)
 		goto fail;
+	s->pool = sm_litset_new();
+	sm_relist_share(&s->forms, s->pool);
 	return s;
 fail:
 	sm_sr_free(s);
@@ -112,6 +135,7 @@ void sm_sr_free(sm_sr *s)
 	if (!s)
 		return;
 	sm_relist_clear(&s->forms);
+	sm_litset_free(s->pool);
 	sm_relist_clear(&s->subject);
 	sm_relist_clear(&s->ignore);
 	sm_conf_clear(sr_keys, &s->c);
@@ -237,45 +261,41 @@ static void note(walk *w, const cand *c)
 	g_hash_table_insert(w->seen, g_strdup(c->d), GSIZE_TO_POINTER(w->c->len));
 }
 
-/* Every valid SR that one list's patterns introduce in t[0, len). */
+typedef struct seen_in {
+	walk *w;
+	const char *t;
+	int grp;
+} seen_in;
+
+static bool one_number(void *ud, const PCRE2_SIZE *ov)
+{
+	seen_in *k = ud;
+	cand c;
+
+	if (ov[2 * k->grp] != PCRE2_UNSET &&
+	    digits_of(k->t + ov[2 * k->grp], ov[2 * k->grp + 1] - ov[2 * k->grp], c.d) &&
+	    sm_sr_valid(k->w->s, c.d, k->w->now)) {
+		c.pos = ov[2 * k->grp];
+		c.end = ov[2 * k->grp + 1];
+		note(k->w, &c);
+	}
+	return true;
+}
+
+/* Every valid SR that one list's patterns introduce in t[0, len): one linear
+ * pass per pattern (or its words' occurrences, rules_re.c). */
 static void collect(walk *w, const sm_relist *l, const char *t, size_t len)
 {
+	sm_gate g; /* the literal prefilters (rules_prefilter.c), scanned on first use */
 	size_t i;
-	sm_lit_text lt; /* for the literal prefilters (rules_prefilter.c), made on first use */
-	bool scanned = false;
 
+	sm_gate_init(&g, l, t, len);
 	for (i = 0; i < l->n; i++) {
-		pcre2_match_data *md;
-		int grp;
-		size_t off = 0;
+		seen_in k = {w, t, pcre2_substring_number_from_name(l->re[i], (PCRE2_SPTR) "sr")};
 
-		if (l->req[i]) { /* a word every match holds is missing: skip */
-			if (!scanned)
-				sm_lit_scan(&lt, t, len);
-			scanned = true;
-			if (sm_lit_absent(l->req[i], &lt))
-				continue;
-		}
-		md = pcre2_match_data_create_from_pattern(l->re[i], NULL);
-		grp = pcre2_substring_number_from_name(l->re[i], (PCRE2_SPTR) "sr");
-
-		while (off <= len && pcre2_match(l->re[i], (PCRE2_SPTR)t, len, off, 0, md, NULL) >= 0) {
-			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-			cand c;
-
-			if (ov[2 * grp] != PCRE2_UNSET &&
-			    digits_of(t + ov[2 * grp], ov[2 * grp + 1] - ov[2 * grp], c.d) &&
-			    sm_sr_valid(w->s, c.d, w->now)) {
-				c.pos = ov[2 * grp];
-				c.end = ov[2 * grp + 1];
-				note(w, &c);
-			}
-			off = next_char(t, len, ov[1] > ov[0] ? ov[1] : ov[0] + 1);
-		}
-		pcre2_match_data_free(md);
+		sm_gate_matches(&g, i, (size_t)-1, one_number, &k);
 	}
-	if (scanned)
-		sm_lit_text_clear(&lt);
+	sm_gate_clear(&g);
 }
 
 static gint by_pos(gconstpointer a, gconstpointer b)

@@ -196,7 +196,9 @@ void sm_scan_part(scan *s, guint idx)
 	}
 	switch (classify(p, head->data, head->len)) {
 	case K_TEXT:
-		if (sm_sniff_has_ext(p->filename, eml_exts))
+		if (p->unsplit)
+			sm_scan_unsplit(s, idx, p, &head, whole);
+		else if (sm_sniff_has_ext(p->filename, eml_exts))
 			sm_scan_eml(s, idx, p, &head, whole);
 		else
 			sm_scan_text(s, idx, p, false, &head, whole);

@@ -3,7 +3,9 @@
  *
  * The top-level Subject is scanned here and changed by a header operation
  * (decide.c, the verdict); so are the other visible top-level fields (From, To, Cc ...,
- * and Outlook's Thread-Topic, which repeats the Subject).  A message inside the message (message/rfc822, a forwarded
+ * and Outlook's Thread-Topic, which repeats the Subject), and fields no
+ * machine reads, with their name as context ("Password: ..." after a header
+ * block a script left without an empty line is a field to the MTA).  A message inside the message (message/rfc822, a forwarded
  * alert, an .eml attachment) shows its Subject, From, To ... to whoever
  * opens it, so those fields are scanned too; a masked one is replaced in
  * the original bytes by its masked value, RFC 2047-encoded in UTF-8.
@@ -49,7 +51,8 @@ static char *encode_value(const char *masked, bool address)
 	return out;
 }
 
-static char *scan_value(scan *s, const char *utf8, const char *loc, bool address);
+static char *scan_value(scan *s, const char *name, const char *utf8, const char *loc,
+			bool address);
 
 char *sm_scan_header_mask(scan *s, const char *utf8, const GArray *extra)
 {
@@ -85,7 +88,7 @@ char *sm_scan_header_mask(scan *s, const char *utf8, const GArray *extra)
 
 char *sm_scan_header_value(scan *s, const char *utf8, const char *loc)
 {
-	return scan_value(s, utf8, loc, false);
+	return scan_value(s, NULL, utf8, loc, false);
 }
 
 /* utf8 with every hit masked, whatever its action (a masked copy for the
@@ -142,16 +145,40 @@ static void value_findings(scan *s, const sm_view *v, GArray *hits, const char *
 	}
 }
 
-static char *scan_value(scan *s, const char *utf8, const char *loc, bool address)
+/* Edits in "NAME: value" as edits in the value: those in the name dropped. */
+static void edits_in_value(GArray *edits, size_t plen)
+{
+	guint k = 0;
+
+	for (guint i = 0; i < edits->len; i++) {
+		sm_edit e = g_array_index(edits, sm_edit, i);
+
+		if (e.start < plen)
+			continue;
+		e.start -= plen;
+		e.end -= plen;
+		g_array_index(edits, sm_edit, k++) = e;
+	}
+	g_array_set_size(edits, k);
+}
+
+/* A header value, decoded to UTF-8: detected, findings at loc, and its
+ * masked form (RFC 2047-encoded; g_free) or NULL.  With a name, the text
+ * read is "NAME: value" (a keyword in the name gives a value its meaning),
+ * the value alone is masked. */
+static char *scan_value(scan *s, const char *name, const char *utf8, const char *loc,
+			bool address)
 {
 	sm_view *v;
 	GArray *hits, *edits;
-	char *out = NULL;
+	char *out = NULL, *full;
+	size_t plen = name ? strlen(name) + 2 : 0;
 	bool subject = strcmp(loc, "subject") == 0;
 
 	if (!utf8 || !*utf8)
 		return NULL;
-	v = sm_view_new_utf8(utf8, strlen(utf8));
+	full = name ? g_strconcat(name, ": ", utf8, NULL) : g_strdup(utf8);
+	v = sm_view_new_utf8(full, strlen(full));
 	hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	sm_detectors_scan(s->p->det, v, &s->ctx, hits, 64);
@@ -159,6 +186,7 @@ static char *scan_value(scan *s, const char *utf8, const char *loc, bool address
 		s->r->subject = hits->len ? mask_all(v, utf8, hits) : g_strdup(utf8);
 	value_findings(s, v, hits, loc);
 	sm_rewrite_edits(v, hits, edits);
+	edits_in_value(edits, plen);
 	if (edits->len) {
 		GByteArray *b = g_byte_array_new();
 		char *masked;
@@ -173,6 +201,7 @@ static char *scan_value(scan *s, const char *utf8, const char *loc, bool address
 	g_array_free(edits, TRUE);
 	g_array_free(hits, TRUE);
 	sm_view_free(v);
+	g_free(full);
 	return out;
 }
 
@@ -217,15 +246,49 @@ static void each_field(scan *s, size_t start, size_t end, field_fn fn, const voi
 	}
 }
 
-/* The value of a visible field at raw[a, z), decoded, or NULL; *v is where
- * the value starts (after the colon). */
-static char *visible_value(scan *s, size_t a, size_t z, size_t *v)
+/* Fields machines write and read (structure, trace, identifiers,
+ * signatures, X- extensions: a Luhn-valid order number in X-Order stays):
+ * never edited.  Any other field may be text a person wrote: a body line
+ * that follows the header block without an empty line ("Password: ..." in
+ * a script's mail) is a field to the MTA, and leaves with the message. */
+static const char *const machine_prefixes[] = {"content-", "x-", "dkim-", "arc-", "list-",
+					       "resent-", NULL};
+static const char *const machine_fields[] = {
+	"message-id", "in-reply-to", "references", "received", "return-path",
+	"authentication-results", "received-spf", "mime-version", "date", "delivered-to",
+	"thread-index", "user-agent", NULL};
+
+static bool is_machine_field(const uint8_t *name, size_t n)
+{
+	for (int i = 0; machine_prefixes[i]; i++) {
+		size_t k = strlen(machine_prefixes[i]);
+
+		if (n >= k && g_ascii_strncasecmp((const char *)name, machine_prefixes[i], k) == 0)
+			return true;
+	}
+	return name_in(machine_fields, name, n);
+}
+
+/* The value of a field at raw[a, z) to scan, decoded, or NULL; *v is where
+ * the value starts; *ctx (g_free) the field's name when it is not a visible
+ * one (read with the value), else NULL. */
+static char *field_value(scan *s, size_t a, size_t z, size_t *v, char **ctx)
 {
 	const uint8_t *raw = s->m->raw;
 	const uint8_t *colon = memchr(raw + a, ':', z - a);
+	size_t n;
 
-	if (!colon || !is_visible(raw + a, (size_t)(colon - raw) - a))
+	*ctx = NULL;
+	if (!colon)
 		return NULL;
+	n = (size_t)(colon - raw) - a;
+	while (n && (raw[a + n - 1] == ' ' || raw[a + n - 1] == '\t'))
+		n--;
+	if (!is_visible(raw + a, n)) {
+		if (is_machine_field(raw + a, n))
+			return NULL;
+		*ctx = g_strndup((const char *)raw + a, n);
+	}
 	*v = (size_t)(colon - raw) + 1;
 	return g_strstrip(sm_header_decode((const char *)raw + *v, z - *v));
 }
@@ -234,14 +297,16 @@ static char *visible_value(scan *s, size_t a, size_t z, size_t *v)
 static void embedded_field(scan *s, const void *ud, size_t a, size_t z)
 {
 	const sm_hblock *b = ud;
-	char loc[80], *val, *masked;
+	char loc[80], *val, *masked, *ctx;
 	size_t v;
 
-	if (!(val = visible_value(s, a, z, &v)))
+	if (!(val = field_value(s, a, z, &v, &ctx)))
 		return;
 	snprintf(loc, sizeof(loc), "%s.HEADER", b->loc);
-	masked = scan_value(s, val, loc, name_in(address_fields, s->m->raw + a,
-						 strcspn((const char *)s->m->raw + a, ":")));
+	masked = scan_value(s, ctx, val, loc,
+			    !ctx && name_in(address_fields, s->m->raw + a,
+					    strcspn((const char *)s->m->raw + a, ":")));
+	g_free(ctx);
 	if (masked) {
 		sm_splice sp = {v, z, NULL, 0, 0};
 		char *with = g_strconcat(" ", masked, NULL);
@@ -275,19 +340,20 @@ static void top_field(scan *s, const void *ud, size_t a, size_t z)
 {
 	const seen_names *sn = ud;
 	const uint8_t *colon = memchr(s->m->raw + a, ':', z - a);
-	char *name, *val, *masked;
+	char *name, *val, *masked, *ctx;
 	size_t v;
 	int idx;
 
 	if (!colon)
 		return;
-	name = g_ascii_strdown((const char *)s->m->raw + a, colon - (s->m->raw + a));
+	name = g_strchomp(g_ascii_strdown((const char *)s->m->raw + a, colon - (s->m->raw + a)));
 	idx = GPOINTER_TO_INT(g_hash_table_lookup(sn->count, name)) + 1;
 	g_hash_table_replace(sn->count, name, GINT_TO_POINTER(idx));
-	if (strcmp(name, "subject") == 0 || !(val = visible_value(s, a, z, &v)))
+	if (strcmp(name, "subject") == 0 || !(val = field_value(s, a, z, &v, &ctx)))
 		return;
-	masked = scan_value(s, val, "HEADER", name_in(address_fields, (const uint8_t *)name,
-						      strlen(name)));
+	masked = scan_value(s, ctx, val, "HEADER",
+			    !ctx && name_in(address_fields, (const uint8_t *)name, strlen(name)));
+	g_free(ctx);
 	if (masked) {
 		char *orig = g_strndup((const char *)s->m->raw + a, colon - (s->m->raw + a));
 
@@ -302,6 +368,6 @@ void sm_scan_top_headers(scan *s)
 {
 	seen_names sn = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 
-	each_field(s, 0, s->m->hdr_end, top_field, &sn);
+	each_field(s, s->m->hdr_start, s->m->hdr_end, top_field, &sn);
 	g_hash_table_destroy(sn.count);
 }

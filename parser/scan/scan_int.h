@@ -28,6 +28,7 @@ typedef struct scan {
 	GArray *strip;          /* guint part indexes to strip */
 	GPtrArray *why;         /* char*: what was found in each stripped part */
 	const char *error;      /* an internal error decided (static text), or NULL */
+	const char *unparseable; /* a message inside could not be parsed (static text), or NULL */
 	bool limit;             /* a limit decided */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;
@@ -98,7 +99,10 @@ void sm_scan_binary(scan *s, guint idx, const sm_part *p, GByteArray **head, boo
  * file (also read as text); files uuencoded into the decoded text d[0, n). */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
+/* The same for a part read in windows: a second pass over its decoded bytes. */
+void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p);
 
 /* ---- scan_prop.c: value propagation.  A masked value of a propagating
  * detector (hit h of view v) is remembered; a text part's first-pass masks

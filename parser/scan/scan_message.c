@@ -17,6 +17,10 @@
 
 #include <fcntl.h>
 #include <string.h>
+
+/* Messages up to this size are parsed from their mapping, larger ones
+ * through their descriptor. */
+#define SCAN_FD_STREAM_MIN (1024 * 1024)
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -103,7 +107,9 @@ static void scan_message(scan *s, time_t now)
 	sm_scan_propagate(s);
 	subject = sm_scan_prop_subject(s, subject);
 	sm_scan_hblocks(s);
-	if (s->error)
+	if (s->unparseable)
+		sm_decide_unparseable(s->r, s->unparseable);
+	else if (s->error)
 		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
 			       false);
 	else if (s->depth == 0 && run_rules(s, now, &rr) < 0) /* the rules are the outer message's */
@@ -139,13 +145,16 @@ static void exception_of(scan *s, const sm_envelope *env, const sm_exception *ou
 }
 
 static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, void *map,
-			   const sm_envelope *env, time_t now, int depth, const sm_exception *outer)
+			   int spill_fd, const sm_envelope *env, time_t now, int depth,
+			   const sm_exception *outer)
 {
 	sm_result *r = sm_result_new(p, buf, len);
 	scan s = {0};
 	guint i;
 
 	r->mapped = map;
+	if (spill_fd >= 0)
+		r->spill = fcntl(spill_fd, F_DUPFD_CLOEXEC, 0);
 	envelope(r, env);
 	if (!r->support)
 		return r; /* not support mail: accepted untouched */
@@ -164,8 +173,8 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	sm_result_release(r, 0, len);
 	r->message_id = g_strdup(s.m->message_id);
 	if (s.m->status == SM_MSG_ERROR) {
-		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply,
-			       "message could not be parsed", false);
+		sm_decide_unparseable(r, s.m->limit_what[0] ? s.m->limit_what
+								  : "message could not be parsed");
 		goto out;
 	}
 	if (s.m->status == SM_MSG_LIMIT) {
@@ -200,17 +209,23 @@ out:
 
 sm_result *sm_scan_nested(const scan *outer, const uint8_t *buf, size_t len)
 {
-	return scan_buf(outer->p, buf, len, -1, NULL, NULL, outer->ctx.now, outer->depth + 1,
-			outer->exc);
+	return scan_buf(outer->p, buf, len, -1, NULL, outer->r->spill, NULL, outer->ctx.now,
+			outer->depth + 1, outer->exc);
 }
 
 sm_result *sm_scan_mem(sm_policy *p, const void *buf, size_t len, const sm_envelope *env,
 		       time_t now)
 {
-	return scan_buf(p, buf, len, -1, NULL, env, now, 0, NULL);
+	return scan_buf(p, buf, len, -1, NULL, -1, env, now, 0, NULL);
 }
 
 sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
+{
+	return sm_scan_fd_spill(p, fd, -1, env, now);
+}
+
+sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
+			    time_t now)
 {
 	struct stat st;
 	void *map = MAP_FAILED;
@@ -228,5 +243,8 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
 		return r;
 	}
-	return scan_buf(p, map, (size_t)st.st_size, fd, map, env, now, 0, NULL);
+	/* GMime reads a small message from the mapping, without a read() per
+	 * 4 KiB; a large one through the descriptor (page cache, released) */
+	return scan_buf(p, map, (size_t)st.st_size, st.st_size > SCAN_FD_STREAM_MIN ? fd : -1, map,
+			spill_fd, env, now, 0, NULL);
 }

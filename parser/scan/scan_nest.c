@@ -9,7 +9,8 @@
  *
  * Untrusted input: the decoded part.  Limits: max_depth (nesting), the part
  * and message budgets (sm_scan_decode), SM_UU_MAX_BLOCKS uuencoded files per
- * part, file names cut at SM_UU_NAME_MAX bytes.
+ * part, file names cut at SM_UU_NAME_MAX bytes; in a part read in windows,
+ * one uuencoded file held at a time, at most max_part_bytes.
  */
 #include "scan_int.h"
 #include "sniff.h"
@@ -19,6 +20,8 @@
 #define SM_UU_MAX_BLOCKS 64
 #define SM_UU_NAME_MAX 255
 #define SM_UU_BOUNDARY_TRIES 16
+#define SM_GUESS_MAX 200 /* bytes of a guessed boundary (RFC 2046: 70) */
+#define SM_UU_STEP 65536 /* encoded bytes decoded at a time by the stream pass */
 
 /* Was a result accepted without a whole scan (X-Support-Scan: incomplete)? */
 static bool incomplete(const sm_result *r)
@@ -38,16 +41,35 @@ static bool too_deep(scan *s, const sm_part *p)
 	return true;
 }
 
+/* d scanned as a message of its own; with a boundary b, as the body of a
+ * multipart/mixed with that boundary (a guessed reading, sm_scan_unsplit). */
+static sm_result *nested_bytes(scan *s, const uint8_t *d, size_t n, const char *b)
+{
+	GString *g;
+	sm_result *in;
+
+	if (!b)
+		return sm_scan_nested(s, d, n);
+	g = g_string_sized_new(n + 128);
+	g_string_append_printf(g, "MIME-Version: 1.0\nContent-Type: multipart/mixed; "
+			       "boundary=\"%s\"\n\n", b);
+	g_string_append_len(g, (const char *)d, (gssize)n);
+	in = sm_scan_nested(s, (const uint8_t *)g->str, g->len);
+	g_string_free(g, TRUE);
+	return in;
+}
+
 /* The part decoded and scanned as a message of its own (sm_scan_nested);
  * NULL when too deep or over a limit (the limit is set). */
-static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole)
+static sm_result *nested_of(scan *s, const sm_part *p, GByteArray **head, bool whole,
+			    const char *b)
 {
 	GByteArray *d;
 	sm_result *in;
 
 	if (too_deep(s, p) || !(d = sm_scan_decode(s, p, head, whole)))
 		return NULL;
-	in = sm_scan_nested(s, d->data, d->len);
+	in = nested_bytes(s, d->data, d->len, b);
 	sm_scan_bytes_free(p, d);
 	return in;
 }
@@ -79,7 +101,9 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 			sm_scan_strip_found(s, idx, g->label);
 		}
 	}
-	if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	if (in->unparseable && !s->unparseable)
+		s->unparseable = "a message inside could not be parsed";
+	else if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
 	sm_result_free(in);
 }
@@ -93,7 +117,7 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
  */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
 {
-	sm_result *in = nested_of(s, p, head, whole);
+	sm_result *in = nested_of(s, p, head, whole, NULL);
 
 	if (in)
 		take_nested(s, idx, p, in);
@@ -117,14 +141,15 @@ static size_t masked_hits(const sm_result *r, guint from, bool *stronger)
 }
 
 /*
- * An attached .eml not typed message/ (saved from a mail client and attached
- * as a file): its text is scanned and masked in place as any text
- * attachment, and the message it holds is scanned too, so that what hides in
- * its encoded parts (a base64 attachment, an archive) is found.  A reject
- * inside rejects; values the text did not show (more masked hits inside than
- * in the text) strip the attachment.
+ * Text that is a message too, read both ways: its text is scanned and masked
+ * in place as any text part, and the message it holds is scanned too (as a
+ * multipart with boundary b when b is not NULL), so that what hides in its
+ * encoded parts (a base64 attachment, an archive) is found.  A reject inside
+ * rejects; values the text did not show (more masked hits inside than in the
+ * text) strip the part.
  */
-void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+static void scan_both(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole,
+		      const char *b)
 {
 	guint mark = s->r->findings->len;
 	bool stronger = false;
@@ -132,24 +157,103 @@ void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool w
 	GByteArray *d;
 
 	if (sm_scan_windowed(s, idx, p, false)) /* a large file: its text in windows */
-		in = nested_of(s, p, head, whole);
+		in = nested_of(s, p, head, whole, b);
 	else if (too_deep(s, p) || !(d = sm_scan_decode(s, p, head, whole)))
 		return;
 	else { /* one decoding for both readings */
-		in = sm_scan_nested(s, d->data, d->len);
+		in = nested_bytes(s, d->data, d->len, b);
 		sm_scan_text_bytes(s, idx, p, false, d);
 	}
 	if (!in)
 		return;
 	if (masked_hits(in, 0, &stronger) > masked_hits(s->r, mark, NULL) || stronger ||
-	    in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	    in->failed || in->unparseable || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		take_nested(s, idx, p, in);
 	else
 		sm_result_free(in);
 }
 
-/* Is the line at p a uuencoded line: a length character, then the four
- * characters per three bytes it announces (an encoder may add up to two)? */
+/* An attached .eml not typed message/ (saved from a mail client and
+ * attached as a file). */
+void sm_scan_eml(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	scan_both(s, idx, p, head, whole, NULL);
+}
+
+/* Is s[0, n) a header field line ("name:")? */
+static bool field_line(const uint8_t *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] > 0x20 && s[i] < 0x7f && s[i] != ':')
+		i++;
+	return i > 0 && i < n && s[i] == ':';
+}
+
+/* In a multipart read as one text leaf: the first line "--X" followed by a
+ * header field or an empty line, X of at most SM_GUESS_MAX printable bytes,
+ * not ending in "--" (a close delimiter, a row of dashes) and without quote
+ * or backslash: X (g_free), or NULL. */
+static char *guess_boundary(const uint8_t *d, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		const uint8_t *nl = memchr(d + i, '\n', n - i);
+		size_t e = nl ? (size_t)(nl - d) : n, z = e, next = nl ? e + 1 : n, k;
+		size_t ne;
+
+		while (z > i && (d[z - 1] == '\r' || d[z - 1] == ' ' || d[z - 1] == '\t'))
+			z--;
+		if (z - i > 2 && z - i <= SM_GUESS_MAX + 2 && d[i] == '-' && d[i + 1] == '-' &&
+		    !(d[z - 1] == '-' && d[z - 2] == '-')) {
+			for (k = i + 2; k < z && d[k] > 0x20 && d[k] < 0x7f && d[k] != '"' &&
+					d[k] != '\\';
+			     k++)
+				;
+			nl = next < n ? memchr(d + next, '\n', n - next) : NULL;
+			ne = nl ? (size_t)(nl - d) : n;
+			if (k == z && next < n &&
+			    (d[next] == '\n' || (d[next] == '\r' && ne == next + 1) ||
+			     field_line(d + next, ne - next)))
+				return g_strndup((const char *)d + i + 2, z - i - 2);
+		}
+		i = next;
+	}
+	return NULL;
+}
+
+/*
+ * A multipart without a usable boundary (msg.c reads it as one text leaf):
+ * scanned as text, and, when a line in it looks like a delimiter, also as
+ * the multipart a lenient reader would split there, so that a value in one
+ * of its encoded parts is found (the leaf is then stripped, or the message
+ * rejected, as for an attached .eml).
+ */
+void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+{
+	char *b = guess_boundary(s->m->raw + p->cstart, p->cend - p->cstart);
+	const char *declared = GMIME_IS_MULTIPART(p->obj)
+				       ? g_mime_multipart_get_boundary((GMimeMultipart *)p->obj)
+				       : NULL;
+
+	/* the boundary it declares is no guess: GMime read it and found no parts
+	 * (reading it again would read the same, one level deeper each time) */
+	if (b && declared && strcmp(b, declared) == 0) {
+		g_free(b);
+		b = NULL;
+	}
+	if (b)
+		scan_both(s, idx, p, head, whole, b);
+	else
+		sm_scan_text(s, idx, p, false, head, whole);
+	g_free(b);
+}
+
+/* Is the line at p a uuencoded line: a length character, then at most the
+ * four characters per three bytes it announces (an encoder may add up to
+ * two)?  Fewer are fine: a server stripped trailing spaces (zero bits; the
+ * decoder pads them back, decode.c). */
 static bool uu_line(const uint8_t *d, size_t n, size_t p)
 {
 	size_t e = p, want;
@@ -162,7 +266,7 @@ static bool uu_line(const uint8_t *d, size_t n, size_t p)
 	for (size_t i = p + 1; i < e; i++)
 		if (d[i] < 0x20 || d[i] > 0x60)
 			return false;
-	return e - p - 1 >= want && e - p - 1 <= want + 2;
+	return e - p - 1 <= want + 2;
 }
 
 /* A "begin MODE NAME" line at or after `at` (at a line start) followed by a
@@ -266,4 +370,89 @@ void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, s
 		g_string_free(g, TRUE);
 		at = be;
 	}
+}
+
+/* Drop buf's bytes before k. */
+static void drop(GByteArray *buf, size_t k)
+{
+	if (k)
+		g_byte_array_remove_range(buf, 0, (guint)k);
+}
+
+/* The uuencoded blocks complete in buf (all of it when last) are scanned and
+ * dropped; text before them is dropped too, but for the last complete line
+ * (a "begin" line whose next line has not come yet).  false when a block
+ * alone is over max_part_bytes or there are too many (the limit is set). */
+static bool uu_consume(scan *s, guint idx, const sm_part *p, GByteArray *buf, bool last,
+		       unsigned *blocks)
+{
+	for (;;) {
+		const uint8_t *d = buf->data, *nl;
+		size_t n = buf->len, lend, bs, be, ns, ne;
+
+		nl = n ? memrchr(d, '\n', n) : NULL;
+		lend = last ? n : nl ? (size_t)(nl - d) + 1 : 0;
+		if ((bs = uu_begin(d, lend, 0, &ns, &ne)) >= lend) {
+			nl = lend > 1 ? memrchr(d, '\n', lend - 1) : NULL;
+			drop(buf, last ? n : nl ? (size_t)(nl - d) + 1 : 0);
+			return true;
+		}
+		be = uu_end(d, lend, ne);
+		if (be >= lend && !last) { /* its "end" has not come yet */
+			drop(buf, bs);
+			if ((long long)buf->len <= s->lim->max_part_bytes)
+				return true;
+			sm_scan_set_limit(s, "a uuencoded file larger than max_part_bytes", p->loc);
+			return false;
+		}
+		if (++*blocks > SM_UU_MAX_BLOCKS) {
+			sm_scan_set_limit(s, "more uuencoded files in a part than support-milter reads",
+					  p->loc);
+			return false;
+		}
+		sm_scan_uuencoded(s, idx, p, d + bs, be - bs);
+		drop(buf, be);
+		if (s->limit)
+			return false;
+	}
+}
+
+/*
+ * A text part too large to hold (read in windows, scan_window.c) may carry
+ * uuencoded files as well: a second pass decodes it again a chunk at a time
+ * and keeps only the last line of text, or, from a "begin" line on, one
+ * block up to its "end" line (at most max_part_bytes), each handed to
+ * sm_scan_uuencoded as for a part held whole.
+ */
+void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p)
+{
+	const uint8_t *src = s->m->raw + p->cstart;
+	size_t n = p->cend - p->cstart, i = 0;
+	GByteArray *buf = g_byte_array_new();
+	unsigned blocks = 0;
+	bool last = false;
+	uint8_t *tmp;
+	sm_dec st;
+
+	sm_dec_init(&st, p->enc);
+	tmp = g_malloc(sm_dec_outlen(&st, SM_UU_STEP));
+	while (!last) {
+		size_t chunk = n - i < SM_UU_STEP ? n - i : SM_UU_STEP, got;
+
+		if (chunk) {
+			got = sm_dec_step(&st, src + i, chunk, tmp);
+			/* read once more: handed back to the kernel as it goes */
+			sm_result_release(s->r, p->cstart + (i > 4096 ? i - 4096 : 0),
+					  chunk + (i > 4096 ? 4096 : i));
+			i += chunk;
+		} else {
+			got = sm_dec_flush(&st, tmp);
+			last = true;
+		}
+		g_byte_array_append(buf, tmp, (guint)got);
+		if (!uu_consume(s, idx, p, buf, last, &blocks))
+			break;
+	}
+	g_free(tmp);
+	g_byte_array_free(buf, TRUE);
 }

@@ -42,11 +42,12 @@ typedef struct rd {
 	size_t n, i;        /* its size; bytes decoded so far */
 	bool plain;         /* no transfer encoding: the decoded bytes are src */
 	bool done;          /* all of src decoded and the decoder flushed */
-	GMimeEncoding st;
+	sm_dec st;
 	GByteArray *buf;
 	size_t base;
-	char *tmp;
+	uint8_t *tmp;
 	size_t released;    /* plain: src bytes handed back to the kernel */
+	bool begin;         /* a window has a line starting "begin " (uuencode, maybe) */
 } rd;
 
 typedef struct win {
@@ -70,9 +71,9 @@ static void rd_init(rd *r, scan *s, const sm_part *p)
 	r->plain = plain_enc(p->enc);
 	r->done = r->plain;
 	if (!r->plain) {
-		g_mime_encoding_init_decode(&r->st, p->enc);
+		sm_dec_init(&r->st, p->enc);
 		r->buf = g_byte_array_new();
-		r->tmp = g_malloc(g_mime_encoding_outlen(&r->st, STEP) + 16);
+		r->tmp = g_malloc(sm_dec_outlen(&r->st, STEP));
 	}
 }
 
@@ -100,16 +101,16 @@ static void rd_fill(rd *r, size_t upto)
 		size_t chunk = r->n - r->i < STEP ? r->n - r->i : STEP, got;
 
 		if (!chunk) {
-			got = g_mime_encoding_flush(&r->st, "", 0, r->tmp);
+			got = sm_dec_flush(&r->st, r->tmp);
 			r->done = true;
 		} else {
-			got = g_mime_encoding_step(&r->st, (const char *)r->src + r->i, chunk, r->tmp);
+			got = sm_dec_step(&r->st, r->src + r->i, chunk, r->tmp);
 			/* from a page back: the page the last chunk ended in */
 			sm_result_release(r->s->r, r->p->cstart + (r->i > 4096 ? r->i - 4096 : 0),
 					  chunk + (r->i > 4096 ? 4096 : r->i));
 			r->i += chunk;
 		}
-		g_byte_array_append(r->buf, (const guint8 *)r->tmp, (guint)got);
+		g_byte_array_append(r->buf, r->tmp, (guint)got);
 	}
 }
 
@@ -245,6 +246,21 @@ static size_t iso_cut(const rd *r, iso_trk *t, size_t from, size_t to)
 }
 
 /* Window after window; false if the first cannot be cut (read it whole). */
+/* Does a line of d[0, n) (which starts at a line start) start "begin "? */
+static bool has_begin(const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		const uint8_t *b = memmem(d + i, n - i, "begin ", 6);
+
+		if (!b)
+			return false;
+		if (b == d || b[-1] == '\n')
+			return true;
+		i = (size_t)(b - d) + 1;
+	}
+	return false;
+}
+
 static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r, GArray *wins,
 			 GArray *edits, bool *iso)
 {
@@ -299,6 +315,7 @@ static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r,
 		wn.c0 = c0;
 		wn.c1 = c1;
 		g_array_append_val(wins, wn);
+		r->begin = r->begin || has_begin(rd_at(r, c0), c1 - c0);
 		g_array_set_size(we, 0);
 		v = sm_scan_span(s, idx, p, rd_at(r, v0), v1 - v0, &wn.cs, html, c0 - v0, c1 - v0, we);
 		for (guint i = 0; i < we->len; i++) {
@@ -556,6 +573,8 @@ bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html)
 		return false;
 	}
 	rd_clear(&r);
+	if (r.begin && !html && !s->limit) /* files uuencoded into the text */
+		sm_scan_uu_stream(s, idx, p);
 	sm_rewrite_merge(edits);
 	if (edits->len && !s->limit) {
 		if (r.plain && !iso)

@@ -108,6 +108,14 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
 	g_free(t);
 }
 
+void sm_decide_unparseable(sm_result *r, const char *why)
+{
+	sm_decide_failure(r, sm_policy_on_unparseable(r->policy), r->policy->cfg.unparseable_reply,
+			  why, false);
+	r->failed = false;
+	r->unparseable = true;
+}
+
 /* ------------------------------------------------------------------ rules */
 
 /* The rules' outcome, copied into the result. */
@@ -143,7 +151,7 @@ static void keep_rules(sm_result *r, const sm_rules_result *rr, const sm_excepti
  * leading space; NULL if absent. */
 static char *raw_header(const sm_result *r, const char *name)
 {
-	const char *p = (const char *)r->raw, *e = p + r->hdr_end;
+	const char *p = (const char *)r->raw + r->hdr_start, *e = (const char *)r->raw + r->hdr_end;
 	size_t nl = strlen(name);
 
 	while (p < e) {

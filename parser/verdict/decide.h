@@ -29,6 +29,11 @@ void sm_decide(sm_result *r, const sm_decide_in *in);
  * limit (with act accept, it is delivered marked X-Support-Scan:
  * incomplete).  text is the configured reply; why is noted. */
 void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *why, bool limit);
+/* A message (or one inside it) that cannot be parsed fails the same way on
+ * every retry: policy.on_unparseable answers it once (5xx by default, with
+ * unparseable_reply), or delivers it tagged incomplete; never a tempfail,
+ * and not the milter's failure (r->failed stays false). */
+void sm_decide_unparseable(sm_result *r, const char *why);
 
 /* dry-run: the verdict enforcing would give is kept as r->would; the
  * message is accepted unchanged. */

@@ -28,7 +28,15 @@ sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 	r->raw = raw;
 	r->len = len;
 	r->spill = -1;
-	sm_msg_find_body(raw, len, &r->hdr_end, &r->body_off, &r->crlf);
+	{
+		sm_frame f;
+
+		sm_msg_find_body(raw, len, &f);
+		r->hdr_start = f.hdr_start;
+		r->hdr_end = f.hdr_end;
+		r->body_off = f.body_off;
+		r->crlf = f.crlf;
+	}
 	r->dry_run = sm_policy_dry_run(p);
 	r->findings = g_array_new(FALSE, TRUE, sizeof(sm_finding));
 	r->splices = g_array_new(FALSE, TRUE, sizeof(sm_splice));
@@ -361,14 +369,17 @@ static const sm_hdrop *change_of(const sm_result *r, const char *field, size_t f
 	return rep;
 }
 
-/* The header block with 'C' fields replaced and 'A' fields appended. */
+/* The header block with 'C' fields replaced and 'A' fields appended where
+ * it ends (before the empty line, or before the first body line when there
+ * is none); what precedes it (whitespace before the first field) as it was. */
 static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 {
-	const char *p = (const char *)r->raw, *e = p + r->hdr_end;
+	const char *p = (const char *)r->raw + r->hdr_start, *e = (const char *)r->raw + r->hdr_end;
 	const char *eol = r->crlf ? "\r\n" : "\n";
 	int *seen = g_new0(int, r->hdrops->len + 1);
-	int rc = 0;
+	int rc = r->hdr_start ? fn(ud, r->raw, r->hdr_start) : 0;
 	guint i;
+	size_t flen;
 
 	while (p < e && rc == 0) {
 		const char *nl = memchr(p, '\n', e - p);
@@ -379,7 +390,10 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 			nl = memchr(end, '\n', e - end);
 			end = nl ? nl + 1 : e;
 		}
-		h = colon ? change_of(r, p, colon - p, seen) : NULL;
+		flen = colon ? (size_t)(colon - p) : 0;
+		while (flen && (p[flen - 1] == ' ' || p[flen - 1] == '\t')) /* "Name :" */
+			flen--;
+		h = colon ? change_of(r, p, flen, seen) : NULL;
 		if (h) {
 			char *line = g_strdup_printf("%s: %s%s", h->name, h->value, eol);
 
@@ -392,7 +406,8 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 	g_free(seen);
 	if (rc < 0)
 		return -1;
-	if (r->hdr_end > 0 && r->raw[r->hdr_end - 1] != '\n' && fn(ud, eol, strlen(eol)) < 0)
+	if (r->hdr_end > r->hdr_start && r->raw[r->hdr_end - 1] != '\n' &&
+	    fn(ud, eol, strlen(eol)) < 0) /* the last field ends the message: a line end */
 		return -1;
 	for (i = 0; i < r->hdrops->len && rc == 0; i++) {
 		const sm_hdrop *h = &g_array_index(r->hdrops, sm_hdrop, i);
@@ -414,8 +429,6 @@ int sm_result_write_message(const sm_result *r, sm_write_fn fn, void *ud)
 	if (r->body_off > r->hdr_end &&
 	    fn(ud, r->raw + r->hdr_end, r->body_off - r->hdr_end) < 0) /* the empty line */
 		return -1;
-	if (r->body_off == r->hdr_end && r->body_off == r->len)
-		return fn(ud, r->crlf ? "\r\n" : "\n", r->crlf ? 2 : 1);
 	return sm_result_write_body(r, fn, ud);
 }
 

@@ -53,13 +53,14 @@ struct sm_result {
 	size_t len;
 	void *mapped;        /* mmap of the spool file, unmapped on free */
 	int spill;           /* temporary file of large rewritten parts, or -1 */
-	size_t hdr_end, body_off;
+	size_t hdr_start, hdr_end, body_off; /* the header block as the MTA sees it (sm_frame) */
 	bool crlf;
 	bool support;        /* addressed to a support recipient */
 	bool dry_run;
 	sm_verdict verdict;
 	sm_verdict would;    /* in dry-run: what enforce would have done */
 	bool failed;
+	bool unparseable;    /* the message (or one inside it) could not be parsed */
 	char *code, *xcode, *text;
 	GArray *findings;    /* sm_finding */
 	GArray *splices;     /* sm_splice, sorted, not overlapping */

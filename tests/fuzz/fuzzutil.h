@@ -295,31 +295,64 @@ static inline bool fuzz_json_object_ok(const char *s, const char *action)
 
 /* ---------------------------------------------------------------- messages */
 
+/* Is m[i, e) a header field line: a printable name, blanks, a colon? */
+static inline bool fuzz_field_line(const uint8_t *m, size_t i, size_t e)
+{
+	size_t k = i;
+
+	while (k < e && m[k] > 0x20 && m[k] < 0x7f && m[k] != ':')
+		k++;
+	if (k == i)
+		return false;
+	while (k < e && (m[k] == ' ' || m[k] == '\t'))
+		k++;
+	return k < e && m[k] == ':';
+}
+
 /*
- * Offset of the body (after the first empty line) in a message, or len when
- * there is none.  *well_formed: every line before it is a header field
- * ("name:" with a printable name) or a continuation, and an empty line exists.
+ * Offset of the body in a message as an MTA frames it (written apart from
+ * parser/mime/frame.c, to check it): lines of blanks (or one mbox "From "
+ * line) before a first header field are skipped; the header block ends at
+ * the empty line (the body follows it) or at the first line that is neither
+ * a field nor a continuation (the body starts there); len when it runs to
+ * the end.  *well_formed: nothing skipped, an empty line ends the block, and
+ * no NUL or stray CR in it.
  */
 static inline size_t fuzz_body_offset(const uint8_t *m, size_t len, bool *well_formed)
 {
-	size_t i = 0;
-	bool ok = true;
+	size_t i = 0, start = 0, k;
+	bool ok = true, from = false;
 
-	while (i < len) {
+	while (i < len) { /* whitespace before the first field */
 		const uint8_t *nl = memchr(m + i, '\n', len - i);
-		size_t e = nl ? (size_t)(nl - m) : len, k;
+		size_t e = nl ? (size_t)(nl - m) + 1 : len;
+		bool blank = true;
+
+		if (fuzz_field_line(m, i, e)) {
+			start = i;
+			break;
+		}
+		for (k = i; k < e; k++)
+			blank = blank && (m[k] == ' ' || m[k] == '\t' || m[k] == '\r' || m[k] == '\n');
+		if (!blank && (from || e - i <= 5 || memcmp(m + i, "From ", 5) != 0))
+			break;
+		from = from || !blank;
+		i = e;
+	}
+	ok = start == 0;
+	for (i = start; i < len;) {
+		const uint8_t *nl = memchr(m + i, '\n', len - i);
+		size_t e = nl ? (size_t)(nl - m) : len;
 
 		if (e == i || (e == i + 1 && m[i] == '\r')) {
 			if (well_formed)
 				*well_formed = ok && nl;
 			return nl ? e + 1 : len;
 		}
-		if (m[i] == ' ' || m[i] == '\t') {
-			ok = ok && i > 0;
-		} else {
-			for (k = i; k < e && m[k] > 0x20 && m[k] < 0x7f && m[k] != ':'; k++)
-				;
-			ok = ok && k > i && k < e && m[k] == ':';
+		if (!((m[i] == ' ' || m[i] == '\t') && i > start) && !fuzz_field_line(m, i, e)) {
+			if (well_formed)
+				*well_formed = false;
+			return i;
 		}
 		for (k = i; k < e; k++)
 			ok = ok && m[k] != 0 && (m[k] != '\r' || k + 1 == e);

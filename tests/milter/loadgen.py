@@ -386,8 +386,19 @@ def cpu_seconds(pid):
 
 
 def fd_count(pid):
+    """The daemon's open descriptors, less the scanner workers' (a socket and a
+    pidfd each, pool.c): workers start on first use and are replaced after
+    milter.worker_messages, so their pairs come and go."""
     try:
-        return len(os.listdir("/proc/%d/fd" % pid))
+        fds = os.listdir("/proc/%d/fd" % pid)
+        pidfds = 0
+        for fd in fds:
+            try:
+                if os.readlink("/proc/%d/fd/%s" % (pid, fd)) == "anon_inode:[pidfd]":
+                    pidfds += 1
+            except OSError:
+                pass
+        return len(fds) - 2 * pidfds
     except OSError:
         return None
 

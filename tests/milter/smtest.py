@@ -19,6 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.environ.get("SM_TOP", os.path.dirname(os.path.dirname(HERE)))
 BIN = os.environ.get("SM_BIN", os.path.join(TOP, "build", "support-milter"))
 BUILD = os.environ.get("SM_BUILD", os.path.join(TOP, "build"))
+# The test build (make check builds it): workers fault or hang on a marker.
+HOOKS_BIN = os.environ.get("SM_HOOKS_BIN", os.path.join(BUILD, "hooks", "support-milter"))
 CORPUS = os.path.normpath(os.path.join(TOP, "..", "shared", "corpus", "public"))
 if not os.path.isdir(CORPUS):
     CORPUS = "/work/shared/corpus/public"
@@ -135,8 +137,9 @@ def write_conf(tmp, max_bytes=67108864, threshold=4096, policy_extra=""):
 class Daemon:
     """One support-milter in the foreground: a unix socket in tmp, or inet_port."""
 
-    def __init__(self, tmp, conf, inet_port=None):
+    def __init__(self, tmp, conf, inet_port=None, bin=None, preexec=None):
         self.tmp, self.conf = tmp, conf
+        self.bin, self.preexec = bin or BIN, preexec
         self.sock = os.path.join(tmp, "milter.sock")
         self.spec = ("inet:%d@127.0.0.1" % inet_port) if inet_port else "unix:" + self.sock
         self.inet_port = inet_port
@@ -159,8 +162,8 @@ class Daemon:
         if not self.inet_port and os.path.exists(self.sock):
             os.unlink(self.sock)
         logf = open(self.log, "ab")
-        self.proc = subprocess.Popen([BIN, "-f", "-c", self.conf, "-p", self.spec],
-                                     stdout=logf, stderr=logf)
+        self.proc = subprocess.Popen([self.bin, "-f", "-c", self.conf, "-p", self.spec],
+                                     stdout=logf, stderr=logf, preexec_fn=self.preexec)
         logf.close()
         return wait_for(lambda: self.listening() or self.proc.poll() is not None,
                         timeout) and self.proc.poll() is None
@@ -194,6 +197,27 @@ class Daemon:
                 return f.read()
         except OSError:
             return ""
+
+
+def proc_status(pid, key):
+    """A number from /proc/PID/status (VmHWM, Threads ...), or None."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def children(pid):
+    """Direct children of pid."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
 
 
 def split_message(data):

@@ -1,0 +1,575 @@
+/*
+ * gate.c - the session gate (gate.h).
+ *
+ * One thread with epoll: it accepts on the real listening socket, drops a
+ * peer outside milter.allow, and keeps each new connection pending until
+ * its first milter command is wholly in the socket buffer (FIONREAD against
+ * the command's 4-byte length) or milter.session_grace passes (closed).
+ * An admitted connection is queued for libmilter, whose listener polls an
+ * eventfd (counting the queue) put in place of its listening descriptor and
+ * takes the connection through accept() (hooks.c).  While max_sessions
+ * sessions run, admitted connections wait (their grace still runs); a
+ * session is counted until libmilter closes its descriptor (checked by
+ * inode, so a reused descriptor number is not mistaken for it).
+ *
+ * Untrusted input: connections from anyone who can reach the socket, and
+ * the first 4 bytes they send (peeked, not consumed).  Limits: max_sessions,
+ * session_grace, pending connections (GATE_PENDING_PER_SESSION x
+ * max_sessions, the oldest dropped beyond).  Ownership: the gate owns the
+ * real listening socket, the pending and queued connections, its eventfds;
+ * its pointer is the one global hooks.c needs (set once at start).
+ */
+#include "gate.h"
+#include "state.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GATE_PENDING_PER_SESSION 4
+#define GATE_PENDING_MIN 64
+/* How often live sessions are checked while the cap holds connections back. */
+#define GATE_RECHECK_MS 50
+/* The first command's length a connection must have buffered (libmilter
+ * reads at most this much per command anyway). */
+#define GATE_FIRST_MAX 65536
+
+typedef struct net {
+	int family;
+	unsigned char addr[16];
+	unsigned bits;
+} net;
+
+typedef struct conn {
+	int fd;
+	long long deadline; /* monotonic ms */
+	struct sockaddr_storage sa;
+	socklen_t salen;
+} conn;
+
+typedef struct session {
+	int fd;
+	ino_t ino;
+} session;
+
+struct sm_gate {
+	int listen;      /* the real listening socket (-1 once closed) */
+	int fake;        /* libmilter's descriptor number: an eventfd now */
+	int kick;        /* eventfd: wakes the gate thread */
+	int ep;
+	size_t max_sessions, max_pending;
+	unsigned grace_ms;
+	GArray *allow;   /* net */
+	bool is_inet;
+	pthread_t th;
+	bool running, stop;
+	bool closing;    /* SIGTERM: no more connections (set by sm_gate_close) */
+	pthread_mutex_t mu; /* queue, sessions */
+	GArray *pending; /* conn: waiting for their first command (gate thread only) */
+	GArray *ready;   /* conn: admitted, waiting under the cap (gate thread only) */
+	GQueue *queue;   /* conn *: handed to libmilter's accept() */
+	GArray *sessions; /* session: handed over, still open */
+};
+
+static sm_gate *the_gate; /* for the accept() hook (hooks.c) */
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------ allow-list */
+
+static bool parse_net(const char *s, net *n)
+{
+	char *a = g_strdup(s), *slash = strchr(a, '/');
+	bool ok;
+
+	memset(n, 0, sizeof(*n));
+	if (slash)
+		*slash++ = '\0';
+	n->family = strchr(a, ':') ? AF_INET6 : AF_INET;
+	n->bits = slash ? (unsigned)atoi(slash) : (n->family == AF_INET ? 32 : 128);
+	ok = inet_pton(n->family, a, n->addr) == 1 && n->bits <= (n->family == AF_INET ? 32u : 128u);
+	g_free(a);
+	return ok;
+}
+
+static bool in_net(const net *n, const unsigned char *a, int family)
+{
+	unsigned full = n->bits / 8, rest = n->bits % 8;
+
+	if (family != n->family || memcmp(a, n->addr, full) != 0)
+		return false;
+	return !rest || ((a[full] ^ n->addr[full]) & (0xff << (8 - rest)) & 0xff) == 0;
+}
+
+static bool allowed(const sm_gate *g, const struct sockaddr_storage *sa)
+{
+	const unsigned char *a;
+	unsigned char v4[4];
+	int family = sa->ss_family;
+	guint i;
+
+	if (!g->is_inet)
+		return true; /* a unix socket: its mode and owner decide */
+	if (family == AF_INET)
+		a = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+	else if (family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) {
+			memcpy(v4, a + 12, 4);
+			a = v4;
+			family = AF_INET;
+		}
+	} else
+		return false;
+	for (i = 0; i < g->allow->len; i++)
+		if (in_net(&g_array_index(g->allow, net, i), a, family))
+			return true;
+	return false;
+}
+
+static int load_allow(sm_gate *g, const char *const *allow, char *err, size_t errlen)
+{
+	static const char *const loopback[] = {"127.0.0.0/8", "::1", NULL};
+	const char *const *a = allow && allow[0] ? allow : loopback;
+	net n;
+
+	g->allow = g_array_new(FALSE, FALSE, sizeof(net));
+	for (; *a; a++) {
+		if (!parse_net(*a, &n)) {
+			snprintf(err, errlen, "milter.allow: '%s' is not an address or network", *a);
+			return -1;
+		}
+		g_array_append_val(g->allow, n);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ connections */
+
+static void log_peer(int prio, const struct sockaddr_storage *sa, const char *what)
+{
+	char host[INET6_ADDRSTRLEN] = "local";
+
+	if (sa->ss_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof(host));
+	else if (sa->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof(host));
+	sm_log(prio, "connection from %s %s", host, what);
+}
+
+static void drop_at(GArray *a, guint i)
+{
+	close(g_array_index(a, conn, i).fd);
+	g_array_remove_index(a, i);
+}
+
+static void accept_new(sm_gate *g)
+{
+	for (;;) {
+		conn c = {0};
+		struct epoll_event ev = {0};
+
+		c.salen = sizeof(c.sa);
+		c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen,
+			       SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c.fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+			/* out of descriptors: the oldest waiting peer makes room; with
+			 * none waiting, pause instead of spinning on a readable socket */
+			struct timespec pause = {0, 10 * 1000000L};
+
+			if (g->pending->len) {
+				epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd,
+					  NULL);
+				drop_at(g->pending, 0);
+				continue;
+			}
+			nanosleep(&pause, NULL);
+			return;
+		}
+		if (c.fd < 0)
+			return;
+		if (!allowed(g, &c.sa)) {
+			log_peer(LOG_WARNING, &c.sa, "refused: not in milter.allow");
+			close(c.fd);
+			continue;
+		}
+		if (g->pending->len >= g->max_pending) {
+			log_peer(LOG_WARNING, &g_array_index(g->pending, conn, 0).sa,
+				 "dropped: too many connections waiting for their first command");
+			epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
+			drop_at(g->pending, 0);
+		}
+		c.deadline = now_ms() + g->grace_ms;
+		ev.events = EPOLLIN | EPOLLRDHUP;
+		ev.data.fd = c.fd;
+		epoll_ctl(g->ep, EPOLL_CTL_ADD, c.fd, &ev);
+		g_array_append_val(g->pending, c);
+	}
+}
+
+/* 1: the first command is in the buffer; 0: not yet; -1: closed or bad. */
+static int first_command(int fd)
+{
+	unsigned char len4[4];
+	ssize_t n = recv(fd, len4, 4, MSG_PEEK | MSG_DONTWAIT);
+	uint32_t len;
+	int avail = 0;
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return -1;
+	if (n < 4)
+		return 0;
+	memcpy(&len, len4, 4);
+	len = ntohl(len);
+	if (len > GATE_FIRST_MAX)
+		len = GATE_FIRST_MAX;
+	if (ioctl(fd, FIONREAD, &avail) < 0)
+		return -1;
+	return (size_t)avail >= 4 + (size_t)len ? 1 : 0;
+}
+
+static void check_pending(sm_gate *g, int fd)
+{
+	guint i;
+	int st;
+
+	for (i = 0; i < g->pending->len; i++)
+		if (g_array_index(g->pending, conn, i).fd == fd)
+			break;
+	if (i == g->pending->len)
+		return;
+	st = first_command(fd);
+	if (st == 0)
+		return;
+	epoll_ctl(g->ep, EPOLL_CTL_DEL, fd, NULL);
+	if (st > 0)
+		g_array_append_val(g->ready, g_array_index(g->pending, conn, i));
+	else
+		close(fd);
+	g_array_remove_index(g->pending, i);
+}
+
+/* Pending and waiting connections past their grace. */
+static void expire(sm_gate *g, long long now)
+{
+	guint i;
+
+	for (i = g->pending->len; i-- > 0;)
+		if (g_array_index(g->pending, conn, i).deadline <= now) {
+			epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, i).fd, NULL);
+			drop_at(g->pending, i);
+		}
+	for (i = g->ready->len; i-- > 0;)
+		if (g_array_index(g->ready, conn, i).deadline <= now) {
+			log_peer(LOG_WARNING, &g_array_index(g->ready, conn, i).sa,
+				 "dropped: milter.max_sessions sessions busy for milter.session_grace");
+			drop_at(g->ready, i);
+		}
+}
+
+/* ------------------------------------------------------------ sessions */
+
+/* Forget sessions whose descriptor libmilter closed (under mu). */
+static void sweep_sessions(sm_gate *g)
+{
+	guint i;
+
+	for (i = g->sessions->len; i-- > 0;) {
+		const session *s = &g_array_index(g->sessions, session, i);
+		struct stat st;
+
+		if (fstat(s->fd, &st) < 0 || st.st_ino != s->ino)
+			g_array_remove_index_fast(g->sessions, i);
+	}
+}
+
+/* Ready connections to libmilter while sessions are under the cap. */
+static void hand_over(sm_gate *g)
+{
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&g->mu);
+	if (g->closing) { /* libmilter may close its descriptor from now on */
+		pthread_mutex_unlock(&g->mu);
+		return;
+	}
+	if (g->ready->len && g->sessions->len + g->queue->length >= g->max_sessions)
+		sweep_sessions(g);
+	while (g->ready->len && g->sessions->len + g->queue->length < g->max_sessions) {
+		conn *c = g_new(conn, 1);
+
+		*c = g_array_index(g->ready, conn, 0);
+		g_array_remove_index(g->ready, 0);
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
+		g_queue_push_tail(g->queue, c);
+		if (write(g->fake, &one, sizeof(one)) != sizeof(one))
+			sm_log(LOG_ERR, "session gate: cannot wake libmilter: %s", strerror(errno));
+	}
+	pthread_mutex_unlock(&g->mu);
+}
+
+/* SIGTERM: the listening socket and every connection not yet handed over
+ * are closed (the MTA retries them elsewhere or later). */
+static void shut(sm_gate *g)
+{
+	if (g->listen >= 0) {
+		epoll_ctl(g->ep, EPOLL_CTL_DEL, g->listen, NULL);
+		close(g->listen);
+		g->listen = -1;
+	}
+	while (g->pending->len) {
+		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
+		drop_at(g->pending, 0);
+	}
+	while (g->ready->len)
+		drop_at(g->ready, 0);
+}
+
+static int timeout_ms(const sm_gate *g, long long now)
+{
+	long long t = -1;
+	guint i;
+
+	for (i = 0; i < g->pending->len; i++) {
+		long long d = g_array_index(g->pending, conn, i).deadline - now;
+
+		t = t < 0 || d < t ? d : t;
+	}
+	if (g->ready->len)
+		t = t < 0 || t > GATE_RECHECK_MS ? GATE_RECHECK_MS : t;
+	return t < 0 ? -1 : t > 0x7fffffff ? 0x7fffffff : (int)t;
+}
+
+static void *gate_thread(void *arg)
+{
+	sm_gate *g = arg;
+	struct epoll_event evs[64];
+
+	while (!g->stop) {
+		int n = epoll_wait(g->ep, evs, 64, timeout_ms(g, now_ms())), i;
+
+		for (i = 0; i < n; i++) {
+			uint64_t v;
+
+			if (evs[i].data.fd == g->kick) {
+				/* a wake-up: closing, stopping or a session ended */
+				if (read(g->kick, &v, sizeof(v)) < 0 && errno != EAGAIN)
+					g->stop = true;
+			} else if (evs[i].data.fd == g->listen)
+				accept_new(g);
+			else
+				check_pending(g, evs[i].data.fd);
+		}
+		if (g->closing)
+			shut(g);
+		expire(g, now_ms());
+		hand_over(g);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ life */
+
+static int listener_fd(bool *inet)
+{
+	int fd;
+
+	for (fd = 0; fd < 1024; fd++) {
+		struct sockaddr_storage sa;
+		socklen_t len = sizeof(sa), olen = sizeof(int);
+		int on = 0;
+
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &olen) < 0 || !on ||
+		    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+			continue;
+		*inet = sa.ss_family == AF_INET || sa.ss_family == AF_INET6;
+		return fd;
+	}
+	return -1;
+}
+
+/* libmilter's descriptor number becomes an eventfd; the socket is ours. */
+static int take_listener(sm_gate *g, char *err, size_t errlen)
+{
+	int lfd = listener_fd(&g->is_inet), ev;
+
+	if (lfd < 0) {
+		snprintf(err, errlen, "session gate: libmilter's listening socket not found");
+		return -1;
+	}
+	g->listen = fcntl(lfd, F_DUPFD_CLOEXEC, 3);
+	ev = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
+	if (g->listen < 0 || ev < 0 || dup3(ev, lfd, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "session gate: %s", strerror(errno));
+		if (ev >= 0)
+			close(ev);
+		return -1;
+	}
+	close(ev);
+	g->fake = lfd;
+	fcntl(g->listen, F_SETFL, fcntl(g->listen, F_GETFL) | O_NONBLOCK);
+	return 0;
+}
+
+static int watch(sm_gate *g, int fd)
+{
+	struct epoll_event ev = {0};
+
+	ev.events = EPOLLIN;
+	ev.data.fd = fd;
+	return epoll_ctl(g->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+sm_gate *sm_gate_start(const sm_gate_conf *c, char *err, size_t errlen)
+{
+	sm_gate *g = g_new0(sm_gate, 1);
+
+	g->listen = g->fake = g->kick = g->ep = -1;
+	g->max_sessions = c->max_sessions;
+	g->max_pending = MAX(GATE_PENDING_MIN, GATE_PENDING_PER_SESSION * c->max_sessions);
+	g->grace_ms = c->grace_ms;
+	g->pending = g_array_new(FALSE, FALSE, sizeof(conn));
+	g->ready = g_array_new(FALSE, FALSE, sizeof(conn));
+	g->sessions = g_array_new(FALSE, FALSE, sizeof(session));
+	g->queue = g_queue_new();
+	pthread_mutex_init(&g->mu, NULL);
+	if (load_allow(g, c->allow, err, errlen) < 0 || take_listener(g, err, errlen) < 0)
+		goto fail;
+	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	g->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (g->kick < 0 || g->ep < 0 || watch(g, g->listen) < 0 || watch(g, g->kick) < 0 ||
+	    pthread_create(&g->th, NULL, gate_thread, g) != 0) {
+		snprintf(err, errlen, "session gate: %s", strerror(errno));
+		goto fail;
+	}
+	g->running = true;
+	the_gate = g;
+	return g;
+fail:
+	sm_gate_free(g);
+	return NULL;
+}
+
+static void kick(sm_gate *g)
+{
+	uint64_t one = 1;
+
+	if (g->kick >= 0 && write(g->kick, &one, sizeof(one)) < 0)
+		sm_log(LOG_ERR, "session gate: cannot wake its thread: %s", strerror(errno));
+}
+
+void sm_gate_close(sm_gate *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g->mu);
+	g->closing = true;
+	pthread_mutex_unlock(&g->mu);
+	kick(g);
+}
+
+/* A count left in the eventfd: libmilter's poll returns at once and its
+ * accept() gets EAGAIN until smfi_stop has closed the descriptor (which
+ * waits for the listener's mutex, held across that poll). */
+void sm_gate_wake(sm_gate *g)
+{
+	uint64_t one = 1;
+
+	if (g && g->fake >= 0 && write(g->fake, &one, sizeof(one)) < 0)
+		sm_log(LOG_ERR, "session gate: cannot wake libmilter: %s", strerror(errno));
+}
+
+void sm_gate_counts(sm_gate *g, size_t *live, size_t *waiting)
+{
+	pthread_mutex_lock(&g->mu);
+	sweep_sessions(g);
+	*live = g->sessions->len + g->queue->length;
+	*waiting = g->ready->len;
+	pthread_mutex_unlock(&g->mu);
+}
+
+int sm_gate_accept(int fd, struct sockaddr *sa, socklen_t *len, bool *is_gate)
+{
+	sm_gate *g = the_gate;
+	uint64_t v;
+	conn *c;
+	session s;
+	struct stat st;
+	int cfd = -1;
+
+	*is_gate = g && fd == g->fake;
+	if (!*is_gate)
+		return -1;
+	pthread_mutex_lock(&g->mu);
+	c = g_queue_pop_head(g->queue);
+	if (c) {
+		if (read(g->fake, &v, sizeof(v)) < 0 && errno != EAGAIN)
+			sm_log(LOG_ERR, "session gate: eventfd: %s", strerror(errno));
+		cfd = c->fd;
+		memcpy(sa, &c->sa, MIN(*len, c->salen));
+		*len = c->salen;
+		s.fd = cfd;
+		s.ino = fstat(cfd, &st) == 0 ? st.st_ino : 0;
+		g_array_append_val(g->sessions, s);
+		g_free(c);
+	}
+	pthread_mutex_unlock(&g->mu);
+	if (cfd < 0)
+		errno = EAGAIN;
+	return cfd;
+}
+
+void sm_gate_free(sm_gate *g)
+{
+	conn *c;
+	guint i;
+
+	if (!g)
+		return;
+	if (g->running) {
+		g->stop = true;
+		kick(g);
+		pthread_join(g->th, NULL);
+	}
+	if (the_gate == g)
+		the_gate = NULL;
+	for (i = 0; i < g->pending->len; i++)
+		close(g_array_index(g->pending, conn, i).fd);
+	for (i = 0; i < g->ready->len; i++)
+		close(g_array_index(g->ready, conn, i).fd);
+	while ((c = g_queue_pop_head(g->queue))) {
+		close(c->fd);
+		g_free(c);
+	}
+	if (g->listen >= 0)
+		close(g->listen);
+	if (g->kick >= 0)
+		close(g->kick);
+	if (g->ep >= 0)
+		close(g->ep);
+	g_array_free(g->pending, TRUE);
+	g_array_free(g->ready, TRUE);
+	g_array_free(g->sessions, TRUE);
+	g_queue_free(g->queue);
+	if (g->allow)
+		g_array_free(g->allow, TRUE);
+	pthread_mutex_destroy(&g->mu);
+	g_free(g);
+}

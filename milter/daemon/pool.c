@@ -1,0 +1,437 @@
+/*
+ * pool.c - the scanner worker pool (pool.h).
+ *
+ * A session thread takes a free slot (waiting up to milter.scan_wait), makes
+ * sure its worker runs and belongs to the current configuration, hands the
+ * message over (one sendmsg: a header, the spool and spill descriptors, the
+ * envelope strings) and waits for the answer until the message's deadline
+ * (monotonic).  Past the deadline the worker is killed through its pidfd
+ * (no pid reuse race); a worker that closes its socket or answers nonsense
+ * died.  Either way the slot starts a new worker for the next message:
+ * one message's outcome, nothing else.
+ *
+ * Untrusted input: the worker's answer (it parsed hostile mail): its size is
+ * bounded (SM_WREP_MAX) and sm_result_unwire checks every byte.  Limits:
+ * the pool size, scan_wait, the deadline, worker_messages.
+ * Ownership: the pool owns the workers' sockets and pidfds; the spawner is
+ * the daemon's.
+ */
+#include "pool.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct slot {
+	int sock, pidfd;
+	pid_t pid;
+	unsigned done;   /* messages scanned by this worker */
+	unsigned gen;    /* the configuration generation it was started with */
+	bool busy;
+} slot;
+
+struct sm_pool {
+	sm_spawner *sp;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	slot *slots;
+	size_t n;
+	unsigned gen;
+	unsigned busy;
+	bool stopping;
+};
+
+sm_pool *sm_pool_new(sm_spawner *sp, size_t size)
+{
+	sm_pool *p = g_new0(sm_pool, 1);
+	pthread_condattr_t ca;
+	size_t i;
+
+	p->sp = sp;
+	p->n = size;
+	p->slots = g_new0(slot, size);
+	for (i = 0; i < size; i++)
+		p->slots[i].sock = p->slots[i].pidfd = -1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	return p;
+}
+
+/* Close a worker's descriptors; kill: SIGKILL first (else it reads EOF). */
+static void retire(slot *s, bool kill)
+{
+	if (kill && s->pidfd >= 0)
+		pidfd_send_signal(s->pidfd, SIGKILL, NULL, 0);
+	if (s->sock >= 0)
+		close(s->sock);
+	if (s->pidfd >= 0)
+		close(s->pidfd);
+	s->sock = s->pidfd = -1;
+	s->done = 0;
+}
+
+void sm_pool_free(sm_pool *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->n; i++)
+		retire(&p->slots[i], false);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	g_free(p->slots);
+	g_free(p);
+}
+
+unsigned sm_pool_deadline_ms(const sm_daemon_conf *d, size_t size)
+{
+	unsigned long long mb = size > (1u << 20) ? ((size - 1) >> 20) : 0;
+	unsigned long long s = (unsigned long long)d->worker_deadline +
+			       mb * (unsigned long long)d->worker_deadline_per_mb;
+
+	return s > 86400 ? 86400u * 1000 : (unsigned)(s * 1000);
+}
+
+/* How long a new worker may take to say it is ready. */
+#define WORKER_START_MS 10000
+
+static void deadline_at(struct timespec *t, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/* Milliseconds left until t (0 when past). */
+static int ms_left(const struct timespec *t)
+{
+	struct timespec now;
+	long long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > 0x7fffffff ? 0x7fffffff : (int)ms;
+}
+
+/* A free slot, waiting up to wait_ms; NULL when none came or stopping. */
+static slot *take(sm_pool *p, unsigned wait_ms)
+{
+	struct timespec until;
+	slot *s = NULL;
+	size_t i;
+
+	deadline_at(&until, wait_ms);
+	pthread_mutex_lock(&p->mu);
+	while (!p->stopping) {
+		for (i = 0; i < p->n && !s; i++)
+			if (!p->slots[i].busy)
+				s = &p->slots[i];
+		if (s || pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT)
+			break;
+	}
+	if (s && !p->stopping) {
+		s->busy = true;
+		p->busy++;
+		if (s->sock >= 0 && s->gen != p->gen)
+			retire(s, false); /* started before a reload */
+		s->gen = p->gen;
+	} else
+		s = NULL;
+	pthread_mutex_unlock(&p->mu);
+	return s;
+}
+
+static void give_back(sm_pool *p, slot *s, unsigned max_messages)
+{
+	pthread_mutex_lock(&p->mu);
+	if (s->sock >= 0 && ++s->done >= max_messages)
+		retire(s, false); /* replaced after worker_messages */
+	s->busy = false;
+	p->busy--;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* ------------------------------------------------------------ hand-off */
+
+/* The envelope as NUL-ended strings; the flags say which are present. */
+static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
+{
+	GByteArray *b = g_byte_array_new();
+	const char *const *r;
+
+	const char *fixed[3] = {env->queue_id, env->sender, env->client_addr};
+	int i;
+
+	h->flags = (env->queue_id ? SM_WREQ_QID : 0) | (env->sender ? SM_WREQ_SENDER : 0) |
+		   (env->rcpts ? SM_WREQ_RCPTS : 0) | (env->client_addr ? SM_WREQ_CLIENT : 0);
+	for (i = 0; i < 3; i++)
+		g_byte_array_append(b, (const guint8 *)(fixed[i] ? fixed[i] : ""),
+				    (guint)strlen(fixed[i] ? fixed[i] : "") + 1);
+	for (r = env->rcpts; r && *r && b->len < SM_WREQ_MAX_ENV; r++, h->nrcpts++)
+		g_byte_array_append(b, (const guint8 *)*r, (guint)strlen(*r) + 1);
+	return b;
+}
+
+static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s)
+{
+	int fds[2] = {j->msg_fd, j->spill_fd};
+	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0};
+	GByteArray *env = env_bytes(j->env, &h);
+	char cbuf[CMSG_SPACE(sizeof(fds))] = {0};
+	struct iovec iov[2] = {{&h, sizeof(h)}, {env->data, env->len}};
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+	ssize_t n, want;
+	int rc = 0;
+
+	h.env_len = env->len;
+	if (env->len > SM_WREQ_MAX_ENV) {
+		g_byte_array_free(env, TRUE);
+		errno = E2BIG;
+		return -1;
+	}
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = CMSG_SPACE(sizeof(int) * h.nfds);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * h.nfds);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * h.nfds);
+	want = (ssize_t)(sizeof(h) + env->len);
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n >= (ssize_t)sizeof(h) && n < want) /* the rest of a long envelope */
+		rc = send(sock, env->data + (n - sizeof(h)), (size_t)(want - n), MSG_NOSIGNAL) ==
+				     want - n ? 0 : -1;
+	else if (n != want)
+		rc = -1;
+	g_byte_array_free(env, TRUE);
+	return rc;
+}
+
+/* len bytes before the deadline: 0, -1 (EOF, error), 1 (deadline). */
+static int read_until(int sock, void *buf, size_t len, const struct timespec *until)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		struct pollfd pf = {sock, POLLIN, 0};
+		int r = poll(&pf, 1, ms_left(until));
+		ssize_t n;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return 1;
+		n = r < 0 ? -1 : read(sock, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The first bytes of the answer: a reply header and usually all of the
+ * result (a few KiB), in one read. */
+#define FIRST_READ 65536
+
+/* Up to len bytes once readable before the deadline: the count, 0 at EOF,
+ * -1 on error, -2 at the deadline. */
+static ssize_t read_some(int sock, void *buf, size_t len, const struct timespec *until)
+{
+	for (;;) {
+		struct pollfd pf = {sock, POLLIN, 0};
+		ssize_t n = recv(sock, buf, len, MSG_DONTWAIT);
+		int r;
+
+		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+			return n;
+		r = poll(&pf, 1, ms_left(until));
+		if (r == 0)
+			return -2;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+static sm_pool_status lost(const slot *s, int rc, char *err, size_t errlen)
+{
+	snprintf(err, errlen, rc > 0 ? "the scan passed its deadline; worker %d killed"
+				     : "scanner worker %d died during the scan", (int)s->pid);
+	return rc > 0 ? SM_POOL_DEADLINE : SM_POOL_DIED;
+}
+
+/* The worker's answer as a result. */
+static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timespec *until,
+			      sm_result **out, char *err, size_t errlen)
+{
+	char first[FIRST_READ], *buf = first;
+	size_t have = 0, want = sizeof(sm_wrep);
+	sm_wrep h;
+	int rc = 0;
+
+	while (rc == 0 && have < want) {
+		ssize_t n = read_some(s->sock, first + have, sizeof(first) - have, until);
+
+		if (n <= 0)
+			rc = n == -2 ? 1 : -1;
+		else
+			have += (size_t)n;
+	}
+	if (rc == 0) {
+		memcpy(&h, first, sizeof(h));
+		if (h.magic != SM_WREP_MAGIC || h.len > SM_WREP_MAX || have > sizeof(h) + h.len)
+			rc = -1;
+	}
+	if (rc != 0)
+		return lost(s, rc, err, errlen);
+	if (sizeof(h) + h.len > sizeof(first)) {
+		buf = g_malloc(sizeof(h) + h.len);
+		memcpy(buf, first, have);
+	}
+	rc = read_until(s->sock, buf + have, sizeof(h) + h.len - have, until);
+	if (rc == 0)
+		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->spill_fd, err,
+					errlen);
+	if (buf != first)
+		g_free(buf);
+	if (rc != 0)
+		return lost(s, rc, err, errlen);
+	return *out ? SM_POOL_OK : SM_POOL_DIED;
+}
+
+/* A new worker in slot s, ready: it said so once in its sandbox.  A worker
+ * that cannot start costs no message a kill (-1 with err: on_failure). */
+static int start_worker(sm_pool *p, slot *s, char *err, size_t errlen)
+{
+	struct timespec until;
+	sm_whello h = {0, 0};
+	char why[256] = "";
+	int rc;
+
+	if (sm_spawner_spawn(p->sp, &s->sock, &s->pidfd, &s->pid, err, errlen) < 0)
+		return -1;
+	deadline_at(&until, WORKER_START_MS);
+	rc = read_until(s->sock, &h, sizeof(h), &until);
+	if (rc == 0 && h.magic == SM_WHELLO_MAGIC && h.len == 0)
+		return 0;
+	if (rc == 0 && h.magic == SM_WHELLO_MAGIC && h.len < sizeof(why))
+		read_until(s->sock, why, h.len, &until);
+	snprintf(err, errlen, "scanner worker %d could not start: %s", (int)s->pid,
+		 why[0] ? why : rc > 0 ? "no word within 10 s" : "it died");
+	retire(s, true);
+	return -1;
+}
+
+/* An idle worker never writes: a readable or hung-up socket means it died. */
+static bool idle_alive(const slot *s)
+{
+	struct pollfd pf = {s->sock, POLLIN, 0};
+
+	return poll(&pf, 1, 0) == 0;
+}
+
+static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result **out,
+			  char *err, size_t errlen)
+{
+	const sm_daemon_conf *d = sm_policy_daemon(j->pol);
+	unsigned ms = sm_pool_deadline_ms(d, j->size);
+	struct timespec until;
+	sm_pool_status st;
+
+	if (s->sock >= 0 && !idle_alive(s))
+		retire(s, false); /* died while idle (OOM killer, spawner gone): not this message's doing */
+	if (s->sock < 0 && start_worker(p, s, err, errlen) < 0)
+		return SM_POOL_ERROR;
+	deadline_at(&until, ms);
+	if (send_job(s->sock, j, (ms + 999) / 1000) < 0) {
+		snprintf(err, errlen, "cannot hand the message to worker %d: %s", (int)s->pid,
+			 strerror(errno));
+		retire(s, true);
+		return SM_POOL_DIED;
+	}
+	st = receive(s, j, &until, out, err, errlen);
+	if (st != SM_POOL_OK)
+		retire(s, true);
+	return st;
+}
+
+sm_pool_status sm_pool_scan(sm_pool *p, const sm_pool_job *j, sm_result **out, char *err,
+			    size_t errlen)
+{
+	const sm_daemon_conf *d = sm_policy_daemon(j->pol);
+	slot *s = take(p, (unsigned)d->scan_wait * 1000u);
+	sm_pool_status st;
+
+	*out = NULL;
+	if (!s) {
+		snprintf(err, errlen, "no scanner worker free within milter.scan_wait (%lld s; "
+			 "milter.scan_workers %zu)", d->scan_wait, p->n);
+		return SM_POOL_BUSY;
+	}
+	st = run(p, s, j, out, err, errlen);
+	give_back(p, s, (unsigned)d->worker_messages);
+	return st;
+}
+
+int sm_pool_start(sm_pool *p, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (start_worker(p, &p->slots[i], err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+void sm_pool_renew(sm_pool *p)
+{
+	size_t i;
+
+	pthread_mutex_lock(&p->mu);
+	p->gen++;
+	for (i = 0; i < p->n; i++)
+		if (!p->slots[i].busy)
+			retire(&p->slots[i], false);
+	pthread_mutex_unlock(&p->mu);
+}
+
+unsigned sm_pool_drain(sm_pool *p, unsigned timeout_ms)
+{
+	struct timespec until;
+	unsigned left;
+
+	deadline_at(&until, timeout_ms);
+	pthread_mutex_lock(&p->mu);
+	p->stopping = true;
+	pthread_cond_broadcast(&p->cv);
+	while (p->busy > 0 && pthread_cond_timedwait(&p->cv, &p->mu, &until) != ETIMEDOUT)
+		;
+	left = p->busy;
+	pthread_mutex_unlock(&p->mu);
+	return left;
+}

@@ -1,0 +1,269 @@
+/*
+ * worker.c - one scanner worker: sandboxed, single-threaded, scanning one
+ * message at a time for the daemon (pool.c) until its socket closes.
+ *
+ * Untrusted input: the message (through sm_scan_fd_spill, the very scan
+ * --test runs) and the request header and envelope from the daemon, which
+ * are checked anyway (sizes, counts, descriptors).  Limits: the sandbox's
+ * address space and CPU per message (RLIMIT_CPU, raised by the request's
+ * cpu_seconds before each scan); the daemon's wall-clock deadline kills
+ * the worker from outside.  A worker that dies costs the daemon one
+ * message.  Ownership: the descriptors that come with a request are closed
+ * after its reply.
+ *
+ * Built with -DSM_TEST_HOOKS (the test build only: build/hooks), a message
+ * containing SM-TEST-HOOK-SEGV, -HANG or -SOCKET faults, spins or asks for a
+ * socket, and SM_TEST_SANDBOX_FAIL in the environment stands for a sandbox
+ * that cannot be entered, so the tests can watch the daemon handle them.
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+/* Envelope bytes received with the header in one recvmsg; a longer
+ * envelope (thousands of recipients) is read after it. */
+#define FIRST_ENV 65536
+
+typedef struct job {
+	sm_wreq h;
+	int fd, spill;
+	char *first;     /* FIRST_ENV bytes, reused from message to message */
+	char *env;       /* h.env_len bytes + NUL: first, or allocated */
+	size_t got;      /* envelope bytes that came with the header */
+	const char **rcpts;
+} job;
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The header, its descriptors and what came of the envelope.  0; 1 at end
+ * of stream; -1 bad. */
+static int recv_head(int sock, job *j)
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct iovec iov[2] = {{&j->h, sizeof(j->h)}, {j->first, FIRST_ENV}};
+	struct msghdr mh = {0};
+	struct cmsghdr *c;
+	int fds[2] = {-1, -1};
+	ssize_t n;
+
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 1;
+	for (c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len <= CMSG_LEN(sizeof(fds)))
+			memcpy(fds, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0));
+	j->fd = fds[0];
+	j->spill = fds[1];
+	if (n < 0 || (mh.msg_flags & MSG_CTRUNC))
+		return -1;
+	if ((size_t)n < sizeof(j->h)) { /* the header came in pieces: no envelope yet */
+		if (read_all(sock, (char *)&j->h + n, sizeof(j->h) - (size_t)n) < 0)
+			return -1;
+		n = sizeof(j->h);
+	}
+	j->got = (size_t)n - sizeof(j->h);
+	if (j->h.magic != SM_WREQ_MAGIC || j->fd < 0 || j->h.env_len > SM_WREQ_MAX_ENV ||
+	    j->got > j->h.env_len || (j->h.nfds == 2) != (j->spill >= 0))
+		return -1;
+	return 0;
+}
+
+/* The envelope strings: queue id, sender, client address, recipients,
+ * each NUL-ended. */
+static int recv_env(int sock, job *j, sm_envelope *env)
+{
+	const char *p, *end, *s[3] = {NULL, NULL, NULL};
+	uint32_t i;
+
+	if (j->h.env_len < FIRST_ENV) {
+		j->env = j->first;
+	} else {
+		j->env = g_malloc(j->h.env_len + 1);
+		memcpy(j->env, j->first, j->got);
+	}
+	if (read_all(sock, j->env + j->got, j->h.env_len - j->got) < 0)
+		return -1;
+	j->env[j->h.env_len] = '\0';
+	if (j->h.nrcpts > j->h.env_len)
+		return -1;
+	p = j->env;
+	end = j->env + j->h.env_len;
+	for (i = 0; i < 3; i++) {
+		if (p >= end)
+			return -1;
+		s[i] = p;
+		p += strlen(p) + 1;
+	}
+	j->rcpts = g_new0(const char *, j->h.nrcpts + 1);
+	for (i = 0; i < j->h.nrcpts; i++) {
+		if (p >= end)
+			return -1;
+		j->rcpts[i] = p;
+		p += strlen(p) + 1;
+	}
+	env->queue_id = (j->h.flags & SM_WREQ_QID) ? s[0] : NULL;
+	env->sender = (j->h.flags & SM_WREQ_SENDER) ? s[1] : NULL;
+	env->rcpts = (j->h.flags & SM_WREQ_RCPTS) ? j->rcpts : NULL;
+	env->client_addr = (j->h.flags & SM_WREQ_CLIENT) ? s[2] : NULL;
+	return 0;
+}
+
+static void job_clear(job *j)
+{
+	if (j->fd >= 0)
+		close(j->fd);
+	if (j->spill >= 0)
+		close(j->spill);
+	if (j->env != j->first)
+		g_free(j->env);
+	g_free(j->rcpts);
+	j->env = NULL;
+	j->rcpts = NULL;
+	j->fd = j->spill = -1;
+	j->got = 0;
+}
+
+/* RLIMIT_CPU: what this process used so far plus the message's share. */
+static void cpu_limit(uint32_t seconds)
+{
+	struct rusage ru;
+	struct rlimit rl;
+
+	if (getrusage(RUSAGE_SELF, &ru) < 0 || getrlimit(RLIMIT_CPU, &rl) < 0)
+		return;
+	rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + seconds + 1;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_CPU, &rl);
+}
+
+#ifdef SM_TEST_HOOKS
+/* Tests only: what a crashing, hanging or subverted scan does. */
+static void test_hook(int fd)
+{
+	char buf[65536];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SEGV", 17)) {
+		volatile uintptr_t bad = 16; /* a write to an unmapped page */
+
+		*(volatile int *)bad = 1;
+	}
+	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-HANG", 17))
+		for (volatile unsigned long i = 0;; i++)
+			;
+	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SOCKET", 19))
+		(void)socket(AF_INET, SOCK_STREAM, 0);
+}
+#endif
+
+static int reply(int sock, const sm_result *r)
+{
+	size_t len;
+	void *wire = sm_result_wire(r, &len);
+	sm_wrep h = {SM_WREP_MAGIC, 0, len};
+	struct iovec iov[2] = {{&h, sizeof(h)}, {wire, len}};
+	int rc = 0, k = 0;
+
+	while (k < 2) {
+		ssize_t n = writev(sock, iov + k, 2 - k);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = -1;
+			break;
+		}
+		while (k < 2 && (size_t)n >= iov[k].iov_len)
+			n -= (ssize_t)iov[k++].iov_len;
+		if (k < 2) {
+			iov[k].iov_base = (char *)iov[k].iov_base + n;
+			iov[k].iov_len -= (size_t)n;
+		}
+	}
+	g_free(wire);
+	return rc;
+}
+
+/* The first word to the daemon: ready (empty), or why the sandbox failed. */
+static int hello(int sock, const char *why)
+{
+	sm_whello h = {SM_WHELLO_MAGIC, (uint32_t)strlen(why)};
+	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)why, h.len}};
+
+	return writev(sock, iov, 2) == (ssize_t)(sizeof(h) + h.len) ? 0 : -1;
+}
+
+void sm_worker_main(sm_policy *p, int sock)
+{
+	const sm_daemon_conf *d = sm_policy_daemon(p);
+	char err[256];
+	job j = {0};
+	int rc;
+
+	j.fd = j.spill = -1;
+	j.first = g_malloc(FIRST_ENV + 1);
+#ifdef SM_TEST_HOOKS
+	if (getenv("SM_TEST_SANDBOX_FAIL")) { /* tests only: a host without seccomp */
+		hello(sock, "test: the sandbox is refused");
+		_exit(70);
+	}
+#endif
+	if (sm_sandbox_enter((size_t)(d->max_scan_memory / d->scan_workers), err, sizeof(err)) < 0) {
+		hello(sock, err);
+		_exit(70);
+	}
+	if (hello(sock, "") < 0)
+		_exit(1);
+	while ((rc = recv_head(sock, &j)) == 0) {
+		sm_envelope env = {0};
+		sm_result *r;
+
+		if (recv_env(sock, &j, &env) < 0)
+			break;
+		cpu_limit(j.h.cpu_seconds);
+#ifdef SM_TEST_HOOKS
+		test_hook(j.fd);
+#endif
+		r = sm_scan_fd_spill(p, j.fd, j.spill, &env, (time_t)j.h.now);
+		rc = reply(sock, r);
+		sm_result_free(r);
+		job_clear(&j);
+		if (rc < 0)
+			break;
+	}
+	_exit(rc == 1 ? 0 : 1);
+}
