@@ -6,7 +6,7 @@ Through the real milter protocol (miltertest), one daemon per case:
   with ENOSPC): with milter.audit_failure = "tempfail" (the default) support
   mail gets 451 4.3.0 and the MTA keeps it; unrelated mail still flows; with
   "accept" the message gets its normal verdict and the failure is logged;
-- on_limit = "accept": a message over max_message_bytes is accepted
+- on_permanent_limit = "accept": a message over max_message_bytes is accepted
   unscanned and carries X-Support-Scan as `--test` says, never silently;
 - the record (schema 1): event id (ULID), RFC 3339 time with its offset in
   one time zone for every record (failure records too), host, every
@@ -171,8 +171,8 @@ def failure_zone_case(d, log):
     # over max_message_bytes: the failure record, same time format as the others
     big = (b"From: a@example.co.jp\r\nTo: supportmail@microsoft.com\r\nSubject: big\r\n\r\n"
            + b"x" * 80 + b"\r\n") * 20000
-    t.ok(send(d.sock, big, ["<supportmail@microsoft.com>"], qid="AUDIT3") == "4",
-         "failure record: a message over the limit is tempfailed")
+    t.ok(send(d.sock, big, ["<supportmail@microsoft.com>"], qid="AUDIT3") == "5",
+         "failure record: a message over the limit is rejected (a permanent limit)")
     recs, bad = records(log)
     fail = [r for r in recs if r.get("failed")]
     ok = [r for r in recs if not r.get("failed")]
@@ -260,8 +260,10 @@ try:
              "audit_failure = accept: the write error is still logged")
     with_daemon("audit_failure = accept", conf, full_accept)
 
-    # 3. on_limit = accept: over max_message_bytes, accepted but marked
-    dd, conf = conf_with("limit", ('on_limit = "tempfail"', 'on_limit = "accept"'))
+    # 3. on_permanent_limit = accept: over max_message_bytes (a permanent
+    # limit), accepted but marked
+    dd, conf = conf_with("limit", ('on_permanent_limit = "reject"',
+                                   'on_permanent_limit = "accept"'))
     big = os.path.join(dd, "big.eml")
     with open(big, "w") as f:
         f.write("From: Taro Yamada <taro@example.co.jp>\nTo: supportmail@microsoft.com\n"
@@ -274,10 +276,11 @@ try:
         t.ok(e.action == "accept" and
              ("X-Support-Scan", "incomplete (limit exceeded)") in e.added,
              "--test: accepted, X-Support-Scan: incomplete (limit exceeded)")
-        smtest.miltertest_tap(t, d.sock, "message.lua", "on_limit = accept", eml=big, expect=ex, label="big")
+        smtest.miltertest_tap(t, d.sock, "message.lua", "on_permanent_limit = accept", eml=big,
+                              expect=ex, label="big")
         with open(os.path.join(dd, "audit.log")) as f:
-            t.ok('"action":"accept"' in f.read(), "on_limit = accept: audited as accept")
-    with_daemon("on_limit = accept", conf, limit_accept)
+            t.ok('"action":"accept"' in f.read(), "on_permanent_limit = accept: audited as accept")
+    with_daemon("on_permanent_limit = accept", conf, limit_accept)
 
     run_schema_cases()
 finally:

@@ -10,7 +10,8 @@ quoted-printable and x-uuencode, for N around each boundary a part crosses:
 - the window size (limits.scan_window_bytes, 128 KiB in this test's
   configuration): the same offsets;
 - max_part_bytes (256 KiB here): at the limit the part is scanned, one byte
-  past it the message gets on_limit (tempfail), never a partial scan.
+  past it the message gets on_permanent_limit (reject, 552), never a
+  partial scan.
 
 A zip of 40-120 KB whose onboarding script follows 40-120 KB of other data
 is rejected at every size (one of 80 KB was once delivered).
@@ -192,8 +193,9 @@ def run(tmp, conf, name, enc, size, where, expect_scan):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
     echoed = re.sub(r"\D", "", CARD) in re.sub(rb"\D", b"", p.stdout + p.stderr).decode()
     if not expect_scan:
-        ok(p.returncode == 1 and b'"action":"tempfail"' in p.stdout.replace(b" ", b"") and not echoed,
-           "%s: over max_part_bytes: on_limit, not a partial scan" % name,
+        ok(p.returncode == 1 and b'"action":"reject"' in p.stdout.replace(b" ", b"") and
+           b'552 5.3.4' in p.stdout and not echoed,
+           "%s: over max_part_bytes: on_permanent_limit, not a partial scan" % name,
            p.stdout.decode("utf-8", "replace")[:300])
         return
     if p.returncode != 0 or not os.path.exists(out):

@@ -11,7 +11,8 @@ space capped at twice that so a runaway dies instead of eating the machine.
 The verdict and the figures are printed on each TAP line.
 
 Each case's verdict is also checked against what the default configuration
-says it must be (EXPECT: limits give on_limit = tempfail, an encrypted zip
+says it must be (EXPECT: size, parts, nesting and bombs give
+on_permanent_limit = reject (552), an encrypted zip
 is tagged, a card is masked or stripped ...), and a delivered message must
 not carry the test card number anywhere: every part, the preamble and the
 epilogue are decoded (transfer encoding, then several charsets, NFKC), zip
@@ -57,27 +58,41 @@ EXPECT = {
     "card-html-hidden": "modify", "card-windows-8bit": "modify",
     "card-windows-base64": "modify", "card-top-headers": "modify",
     "card-mixed-charsets": "modify", "card-rfc822-base64": "modify",
-    "rfc822-base64-nested": "tempfail", "card-windows-one-line": "modify",
+    "rfc822-base64-nested": "reject", "card-windows-one-line": "modify",
     "duplicate-boundaries": "accept", "empty-boundary": "accept",
-    "header-line-1mb": "tempfail", "headers-10000": "accept", "invalid-base64": "accept",
+    "header-line-1mb": "reject", "headers-10000": "reject", "invalid-base64": "accept",
     "invalid-qp": "accept", "invalid-utf8": "accept", "lying-charset": "accept",
-    "nesting-1000": "tempfail", "nul-bytes": "modify", "parts-10000": "tempfail",
-    "rfc2231-names": "accept", "rfc822-loop-500": "tempfail", "text-30mb": "accept",
-    "unclosed-boundary": "accept", "zip-100000-entries": "tempfail",
-    "zip-bomb-nested": "tempfail", "zip-bomb-ratio": "tempfail", "zip-encrypted": "accept",
+    "nesting-1000": "reject", "nul-bytes": "modify", "parts-10000": "reject",
+    "rfc2231-names": "accept", "rfc822-loop-500": "reject", "text-30mb": "accept",
+    "unclosed-boundary": "accept", "zip-100000-entries": "reject",
+    "zip-bomb-nested": "reject", "zip-bomb-ratio": "reject", "zip-encrypted": "accept",
     "zip-symlinks-abs": "accept",
     # other archive formats and winmail.dat (TNEF)
     "card-gz-as-txt": "modify", "onb-zip-as-log": "reject", "card-nested-mixed": "modify",
-    "gzip-bomb": "tempfail", "gzip-bomb-nested": "tempfail", "tar-100000-members": "tempfail",
-    "card-truncated-tgz": "modify", "encrypted-7z": "accept", "onb-tnef": "reject",
-    "card-tnef-txt": "modify", "card-tnef-rtf": "modify", "card-tnef-bad-checksum": "modify",
-    "tnef-length-past-end": "accept", "tnef-huge-counts": "accept",
+    "gzip-bomb": "reject", "gzip-bomb-nested": "reject", "tar-100000-members": "reject",
+    "card-truncated-tgz": "reject", "encrypted-7z": "accept", "onb-tnef": "reject",
+    "card-tnef-txt": "modify", "card-tnef-rtf": "modify", "card-tnef-bad-checksum": "reject",
+    "tnef-length-past-end": "reject", "tnef-huge-counts": "reject",
     "onb-zip-in-tnef-in-zip": "reject",
+    # an archive that cannot be read to its end fails closed (on_unreadable),
+    # after what can be read was scanned
+    "zip-prefixed": "reject", "zip-prefixed-as-bin": "reject",
+    "zip-no-central-directory": "reject", "zip-truncated": "reject",
+    "zip-truncated-in-member": "reject", "zip-named-not-zip": "reject",
+    "card-zip-member-by-content": "modify", "pk-by-chance-in-binary": "accept",
+    "parts-400000-empty": "reject",
+    # a card in a file name or member name: found, stripped, masked in echoes
+    "card-in-filename": "modify", "card-in-member-name": "modify",
+    "crlf-in-filename": "accept",
 }
 for _f in ("tar", "tar-gz", "tgz", "tar-bz2", "tar-xz", "gz", "bz2", "xz", "7z", "cab", "rar",
            "cpio"):
     EXPECT["onb-" + _f] = "reject"
     EXPECT["card-" + _f] = "modify"
+# Cases a limit must stop before GMime builds anything (mime/prepass.c):
+# peak RSS in MB.  400,000 empty parts in 3.6 MB took 533 MB when GMime built
+# the tree first; counted before, it stays at the size of the binary.
+SMALL_MB = {"parts-400000-empty": 100, "headers-10000": 100, "nesting-1000": 100}
 CARD = "4111111111111111"   # the test number gen.py plants (Luhn-valid, not real)
 CODECS = ("utf-8", "cp932", "euc-jp", "iso-2022-jp", "utf-16")
 
@@ -210,12 +225,17 @@ def judge(rc, so, se, secs, rss, name=None, out_eml=None):
     act = obj.get("action") if isinstance(obj, dict) else None
     if act not in (DELIVER if rc == 0 else HOLD):
         return "exit %d with action %r" % (rc, act)
+    shown = re.sub(r"[ \-\x00]", "", lines[0] + se.decode("utf-8", "replace"))
+    if CARD in shown:  # file and member names are masked in every echo
+        return "the --test output shows the test card number"
     err = se.decode("utf-8", "replace")
     for bad in ("Sanitizer", "runtime error", "CRITICAL", "GLib-WARNING", "Segmentation"):
         if bad in err:
             return "stderr: %s" % bad
     if rss > MB:
         return "peak RSS %.0f MB over %d MB" % (rss, MB)
+    if name in SMALL_MB and rss > SMALL_MB[name]:
+        return "peak RSS %.0f MB over %d MB: built before it was counted" % (rss, SMALL_MB[name])
     want = EXPECT.get(name)
     if want and act != want:
         return "action %s, the configuration says %s" % (act, want)

@@ -618,6 +618,99 @@ static void test_gzip_bomb(void)
 }
 
 /* What only looks like an archive is text: cpio magic needs its hex header. */
+/* Malformed zips: what can be read is read and scanned, and the archive is
+ * CORRUPT (the part fails closed: on_unreadable); a zip signature by chance
+ * in other data is no archive. */
+static void scan_raw(const uint8_t *d, size_t n, sm_archive_result *r)
+{
+	sm_limits l = limits();
+
+	sm_archive_scan(D, &CTX, &l, d, n, "logs.zip", r);
+}
+
+static void test_malformed_zip(void)
+{
+	GByteArray *z = g_byte_array_new(), *b = g_byte_array_new();
+	const uint8_t *cd;
+	char *data, *path;
+	gsize n;
+
+	/* zip(1) writes sizes into the local headers, as Python's zipfile and
+	 * most tools do: readable without the directory */
+	put("mz/notes.txt", CARDLOG, -1);
+	zip((const char *const[]){"-j", "mz.zip", "mz/notes.txt", NULL});
+	path = g_build_filename(tmp, "mz.zip", NULL);
+	g_assert_true(g_file_get_contents(path, &data, &n, NULL));
+	g_byte_array_append(z, (const guint8 *)data, (guint)n);
+	g_free(data);
+	g_free(path);
+	cd = memmem(z->data, z->len, "PK\1\2", 4);
+	uint8_t noise[600];
+	sm_archive_result r;
+
+	g_assert_nonnull(cd);
+	/* whole: OK */
+	scan_raw(z->data, z->len, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	g_assert_nonnull(find(&r, "credit_card", "notes.txt"));
+	sm_archive_result_clear(&r);
+	/* one junk byte before it: read through its directory, then CORRUPT */
+	g_byte_array_append(b, (const guint8 *)"X", 1);
+	g_byte_array_append(b, z->data, z->len);
+	g_assert_false(sm_archive_sniff(b->data, b->len));
+	g_assert_true(sm_archive_sniff_inside(b->data, b->len));
+	scan_raw(b->data, b->len, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_CORRUPT);
+	g_assert_nonnull(find(&r, "credit_card", "notes.txt"));
+	g_assert_cmpuint(r.members, ==, 1);
+	sm_archive_result_clear(&r);
+	/* no central directory: the local headers are read, then CORRUPT */
+	scan_raw(z->data, (size_t)(cd - z->data), &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_CORRUPT);
+	g_assert_nonnull(find(&r, "credit_card", "notes.txt"));
+	g_assert_cmpuint(r.members, ==, 1);
+	sm_archive_result_clear(&r);
+	/* the directory cut in half */
+	scan_raw(z->data, (size_t)(cd - z->data) + 20, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_CORRUPT);
+	g_assert_nonnull(find(&r, "credit_card", "notes.txt"));
+	g_assert_cmpuint(r.members, ==, 1); /* counted once, not by both passes */
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+	/* libarchive's own zips carry data descriptors: without the directory
+	 * the streaming reader cannot find where a member ends; nothing is read,
+	 * and it is CORRUPT all the same */
+	z = zip_with_name("notes.txt", CARDLOG);
+	cd = memmem(z->data, z->len, "PK\1\2", 4);
+	scan_raw(z->data, (size_t)(cd - z->data), &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_CORRUPT);
+	sm_archive_result_clear(&r);
+	/* a signature by chance in binary data: no member behind it */
+	for (size_t i = 0; i < sizeof(noise); i++)
+		noise[i] = (uint8_t)(i * 131 + 7);
+	memcpy(noise + 300, "PK\3\4\x14\0\0\0\x08\0", 10);
+	g_assert_true(sm_archive_sniff_inside(noise, sizeof(noise)));
+	scan_raw(noise, sizeof(noise), &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_NOT_ARCHIVE);
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+	g_byte_array_free(b, TRUE);
+}
+
+/* Members are chosen by content as well as by name: a text file called
+ * .png is read, a real PNG called .txt is not scanned as text. */
+static void test_member_by_content(void)
+{
+	GByteArray *z = zip_with_name("screen1.png", CARDLOG);
+	sm_archive_result r;
+
+	scan_raw(z->data, z->len, &r);
+	g_assert_cmpint(r.status, ==, SM_ARCHIVE_OK);
+	g_assert_nonnull(find(&r, "credit_card", "screen1.png"));
+	sm_archive_result_clear(&r);
+	g_byte_array_free(z, TRUE);
+}
+
 static void test_sniff_strict(void)
 {
 	static const char t[] = "070701 is a build number; card 4111 1111 1111 1111\n";
@@ -664,6 +757,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/archive/utf16_and_not_archive", test_utf16_and_not_archive);
 	g_test_add_func("/archive/member_names", test_member_names);
 	g_test_add_func("/archive/formats", test_formats);
+	g_test_add_func("/archive/malformed_zip", test_malformed_zip);
+	g_test_add_func("/archive/member_by_content", test_member_by_content);
 	g_test_add_func("/archive/single_compressed", test_single_compressed);
 	g_test_add_func("/archive/stream_limits", test_stream_limits);
 	g_test_add_func("/archive/gzip_bomb", test_gzip_bomb);

@@ -96,19 +96,25 @@ static void test_parts_limit(void)
 
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
 	sm_result_free(r);
-	r = scan(p, over);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
-	expect_reply(r, "451", "limit");
+	r = scan(p, over); /* permanent: the same message fails the same way again */
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "too many MIME parts");
 	g_assert_false(sm_result_failed(r));
 	sm_result_free(r);
 	sm_policy_unref(p);
-	p = policy("limits: { max_parts = 4; on_limit = \"reject\"; };");
+	/* on_limit is for transient limits: a permanent one does not follow it */
+	p = policy("limits: { max_parts = 4; on_limit = \"accept\"; };");
 	r = scan(p, over);
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
-	expect_reply(r, "550", "too many MIME parts");
 	sm_result_free(r);
 	sm_policy_unref(p);
-	p = policy("limits: { max_parts = 4; on_limit = \"accept\"; };");
+	p = policy("limits: { max_parts = 4; on_permanent_limit = \"tempfail\"; };");
+	r = scan(p, over);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	expect_reply(r, "451", "limit");
+	sm_result_free(r);
+	sm_policy_unref(p);
+	p = policy("limits: { max_parts = 4; on_permanent_limit = \"accept\"; };");
 	r = scan(p, over);
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
 	{
@@ -136,7 +142,8 @@ static void test_depth_limit(void)
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
 	sm_result_free(r);
 	r = scan(p, deep);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "nesting");
 	sm_result_free(r);
 	sm_policy_unref(p);
 }
@@ -157,14 +164,17 @@ static void test_size_limits(void)
 	g_string_append(hdr, "\n\nbody\n");
 	while (part->len < 1500)
 		g_string_append(part, "text text\n");
-	r = scan(p, big->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	r = scan(p, big->str); /* size, header bytes, part bytes: permanent, 552 */
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "too large");
 	sm_result_free(r);
 	r = scan(p, hdr->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "header");
 	sm_result_free(r);
 	r = scan(p, part->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "552", "limit");
 	expect_limit_once(r);
 	sm_result_free(r);
 	g_string_truncate(part, 1000);
@@ -292,7 +302,7 @@ static void test_unchanged_and_scope(void)
 
 static void test_headers_only_message(void)
 {
-	sm_policy *p = policy("limits: { on_limit = \"accept\"; max_parts = 1; };");
+	sm_policy *p = policy("limits: { on_permanent_limit = \"accept\"; max_parts = 1; };");
 	const char *m = "To: support@vendor.example\r\nSubject: no body";
 	sm_result *r = scan(p, m);
 	char *o = output(r);
@@ -475,8 +485,8 @@ static void test_uuencoded(void)
 	g_string_assign(g, "From: a@b.example\nTo: support@vendor.example\nSubject: x\n\n");
 	for (i = 0; i < 70; i++)
 		uu_append(g, "a.txt", "nothing here\n");
-	r = scan(p, g->str);
-	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	r = scan(p, g->str); /* permanent: the same message has as many files next time */
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
 	sm_result_free(r);
 	g_string_free(g, TRUE);
 	sm_policy_unref(p);
@@ -500,6 +510,153 @@ static void test_sbcs_label_lie(void)
 	g_free(o);
 	sm_result_free(r);
 	sm_policy_unref(p);
+}
+
+/* A zip whose central directory is missing: what can be read is read, then
+ * on_unreadable decides (reject by default, "attachment X could not be
+ * read"; strip; accept with a note), never on_uninspected. */
+static const char nocd_msg[] =
+	"From: a@b.example\r\nTo: support@vendor.example\r\nSubject: logs\r\n"
+	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+	"--B\r\nContent-Type: text/plain\r\n\r\nsee the logs\r\n"
+	"--B\r\nContent-Type: application/zip; name=\"logs.zip\"\r\n"
+	"Content-Disposition: attachment; filename=\"logs.zip\"\r\n"
+	"Content-Transfer-Encoding: base64\r\n\r\n"
+	"UEsDBBQAAAAIAEobhl3gh3HgGgAAAD8AAAAJAAAAbm90ZXMudHh0y8svycjMS1coTk0uSi1RyEgtSuXlyiNaEAA=\r\n"
+	"--B--\r\n";
+
+static void test_unreadable_archive(void)
+{
+	sm_policy *p = policy("");
+	sm_result *r = scan(p, nocd_msg);
+	char *o;
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "550", "attachment \"logs.zip\" could not be read");
+	sm_result_free(r);
+	sm_policy_unref(p);
+	p = policy("limits: { on_unreadable = \"strip\"; };");
+	r = scan(p, nocd_msg);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	o = output(r);
+	g_assert_null(strstr(o, "UEsDBBQ"));
+	g_assert_nonnull(strstr(o, "see the logs"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	/* on_uninspected no longer decides for an archive */
+	p = policy("limits: { on_unreadable = \"accept\"; on_uninspected = \"reject\"; };");
+	r = scan(p, nocd_msg);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	o = sm_result_json(r);
+	g_assert_nonnull(strstr(o, "could not be read"));
+	g_free(o);
+	sm_result_free(r);
+	sm_policy_unref(p);
+}
+
+/* A card number in an attachment's name and in an archive member's name:
+ * found, and masked wherever the name is echoed (the notice and its own
+ * file name, the reply, the audit record, the summary, the --test JSON); a
+ * reject names the part "attachment 2".  CR/LF in a name reach nothing. */
+static char *attach(const char *name_param, const char *ctype, const char *b64)
+{
+	return g_strdup_printf(
+		"From: a@b.example\r\nTo: support@vendor.example\r\nSubject: files\r\n"
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n"
+		"--B\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+		"--B\r\nContent-Type: %s\r\n"
+		"Content-Disposition: attachment; filename=\"%s\"\r\n"
+		"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--B--\r\n",
+		ctype, name_param, b64);
+}
+
+static void no_card_in(const char *what, const char *text)
+{
+	if (text && (strstr(text, "4111") || strstr(text, "4111 1111 1111"))) {
+		g_test_message("%s shows the card: %s", what, text);
+		g_test_fail();
+	}
+	if (text && (strchr(text, '\r') || strchr(text, '\n'))) {
+		g_test_message("%s has a line break: %s", what, text);
+		g_test_fail();
+	}
+}
+
+static void all_outputs_clean(const sm_result *r)
+{
+	const char *c, *x, *t;
+	const char *rcpts[] = {"support@vendor.example", NULL};
+	sm_envelope env = {"Q1", "a@b.example", rcpts};
+	char *json = sm_result_json(r), *audit = sm_result_audit_json(r, &env, NOW),
+	     *sum = sm_result_summary(r), *o = output(r);
+
+	sm_result_reply(r, &c, &x, &t);
+	no_card_in("reply", t);
+	no_card_in("--test JSON", json);
+	no_card_in("audit record", audit);
+	no_card_in("summary", sum);
+	if (sm_result_verdict(r) <= SM_V_MODIFY && strstr(o, "4111")) {
+		g_test_message("the delivered message shows the card");
+		g_test_fail();
+	}
+	g_free(json);
+	g_free(audit);
+	g_free(sum);
+	g_free(o);
+}
+
+static void test_names(void)
+{
+	/* "%PDF-1.4\n" in base64 */
+	char *m = attach("invoice_4111111111111111.pdf", "application/pdf", "JVBERi0xLjQK");
+	sm_policy *p = policy("");
+	sm_result *r = scan(p, m);
+	char *o = output(r), *json = sm_result_json(r);
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"detector\":\"credit_card\""));
+	g_assert_nonnull(strstr(o, "invoice_************1111.pdf.removed.txt")); /* the notice */
+	all_outputs_clean(r);
+	g_free(o);
+	g_free(json);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	/* a reject names the part by number */
+	p = policy("detectors: { credit_card: { action = \"reject\"; }; };");
+	r = scan(p, m);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "550", "attachment 2");
+	all_outputs_clean(r);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	g_free(m);
+	/* a member named after a card, in a zip (member "card 4111 1111 1111
+	 * 1111.txt" holding "nothing here") */
+	m = attach("report.zip", "application/zip",
+		   "UEsDBBQAAAAAAAAAIQDEB8GxDgAAAA4AAAAcAAAAY2FyZCA0MTExIDExMTEgMTExMSAxMTExLnR4dG5v"
+		   "dGhpbmcgaGVyZQ0KUEsBAhQDFAAAAAAAAAAhAMQHwbEOAAAADgAAABwAAAAAAAAAAAAAAIABAAAAAGNh"
+		   "cmQgNDExMSAxMTExIDExMTEgMTExMS50eHRQSwUGAAAAAAEAAQBKAAAASAAAAAAA");
+	p = policy("");
+	r = scan(p, m);
+	json = sm_result_json(r);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"member\":\"card **** **** **** 1111.txt\""));
+	all_outputs_clean(r);
+	g_free(json);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	g_free(m);
+	/* CR/LF (RFC 2047-encoded) in a name that a reject echoes */
+	m = attach("=?UTF-8?B?YQ0KWC1JbmplY3RlZDogMQ0KLnBkZg==?=", "application/pdf", "JVBERi0xLjQK");
+	p = policy("limits: { on_uninspected = \"reject\"; };");
+	r = scan(p, m);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	expect_reply(r, "550", "X-Injected");
+	all_outputs_clean(r);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	g_free(m);
 }
 
 /* A message that cannot be parsed: policy.on_unparseable, never a tempfail,
@@ -558,5 +715,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/eml_attachment", test_eml_attachment);
 	g_test_add_func("/scan/uuencoded", test_uuencoded);
 	g_test_add_func("/scan/sbcs_label_lie", test_sbcs_label_lie);
+	g_test_add_func("/scan/unreadable_archive", test_unreadable_archive);
+	g_test_add_func("/scan/names", test_names);
 	return g_test_run();
 }

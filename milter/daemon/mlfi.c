@@ -52,7 +52,7 @@
 /* Why a message could not be scanned, which decides its answer. */
 typedef enum {
 	FAIL_INTERNAL,  /* policy.on_failure */
-	FAIL_LIMIT,     /* limits.on_limit */
+	FAIL_LIMIT,     /* limits.on_permanent_limit (size, recipients): 552 */
 	FAIL_TRANSIENT, /* a limit that passes (no worker free, memory, deadline): 4xx */
 	FAIL_POISON,    /* the message stopped milter.worker_kills workers: 5xx */
 } fail_kind;
@@ -349,7 +349,7 @@ static sfsistat fail_decide(SMFICTX *ctx, mlfi_msg *m, const char *why, const ch
 
 	if (!m->fail)
 		msg_set_fail(m, FAIL_INTERNAL, why);
-	a = m->kind == FAIL_LIMIT ? (sm_act)sm_policy_limits(m->pol)->on_limit
+	a = m->kind == FAIL_LIMIT ? sm_policy_on_limit(m->pol, true) /* size, recipients */
 	    : m->kind == FAIL_TRANSIENT ? SM_ACT_TEMPFAIL
 	    : m->kind == FAIL_POISON ? SM_ACT_REJECT : sm_policy_on_failure(m->pol);
 	text = m->kind == FAIL_POISON ? poison
@@ -361,7 +361,9 @@ static sfsistat fail_decide(SMFICTX *ctx, mlfi_msg *m, const char *why, const ch
 
 		sm_log(LOG_ERR, "%s: %s; %s", qid(m), m->fail, rej ? "rejected" : "tempfail");
 		*applied = rej ? "reject" : "tempfail";
-		sm_reply_set(ctx, rej ? "550" : "451", rej ? "5.7.1" : "4.3.0", text);
+		/* a permanent limit: the same message fails the same way again */
+		sm_reply_set(ctx, !rej ? "451" : m->kind == FAIL_LIMIT ? "552" : "550",
+			     !rej ? "4.3.0" : m->kind == FAIL_LIMIT ? "5.3.4" : "5.7.1", text);
 		return rej ? SMFIS_REJECT : SMFIS_TEMPFAIL;
 	}
 	*applied = "accept";

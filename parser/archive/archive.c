@@ -3,6 +3,11 @@
  * docx, xlsx, pptx), members of every level, and the entry point that picks
  * the format by content (zip, TNEF, or a stream format: archive_fmt.c).
  *
+ * A zip whose directory cannot be read, or with junk before it, is read
+ * through its local headers (zip_local.c) and reported corrupt: the part
+ * fails closed (limits.on_unreadable).  Members are read when their name or
+ * their first bytes (SNIFF_BYTES) say they can hold text or an archive.
+ *
  * Pass 1 reads the zip's central directory (zip_seekable: nothing is
  * decompressed): counts members, checks every member name against the
  * detectors' file-name rules (so an encrypted onboarding package is still
@@ -25,7 +30,9 @@
  * Ownership: the result owns its detail and hits (sm_archive_result_clear).
  */
 #include "archive_int.h"
+#include "name.h"
 #include "office.h"
+#include "re.h"
 #include "sniff.h"
 #include "tnef.h"
 
@@ -34,7 +41,6 @@
 #include <string.h>
 
 #define NAME_MAX_BYTES 200
-#define SNIFF_BYTES 4096
 
 /* The first limit decides; detail is owned (taken). */
 void sm_arc_set_limit(actx *a, char *detail)
@@ -69,6 +75,32 @@ char *sm_arc_sanitize(const char *name)
 	g_free(v);
 	return g_string_free(g, FALSE);
 }
+
+char *sm_arc_name(actx *a, const char *prefix, const char *raw, bool record)
+{
+	char *clean = sm_arc_sanitize(raw), *masked, *path;
+	GArray *hits = record ? g_array_new(FALSE, TRUE, sizeof(sm_name_hit)) : NULL;
+
+	masked = sm_name_mask(a->d, a->ctx, clean, hits);
+	if (!masked) {
+		sm_name_hits_free(hits);
+		return clean;
+	}
+	g_free(clean);
+	path = sm_arc_member_path(prefix, masked);
+	for (guint i = 0; hits && i < hits->len; i++) {
+		sm_name_hit *n = &g_array_index(hits, sm_name_hit, i);
+		sm_archive_hit h = {n->det, g_strdup(path), n->count, n->preview, "", true};
+
+		n->preview = NULL; /* taken */
+		memcpy(h.fingerprint, n->fingerprint, sizeof(h.fingerprint));
+		g_array_append_val(a->res->hits, h);
+	}
+	g_free(path);
+	sm_name_hits_free(hits);
+	return masked;
+}
+
 
 static void add_name_hit(actx *a, unsigned det, const char *member, const char *name)
 {
@@ -119,44 +151,68 @@ static const char *const binary_exts[] = {
 	"png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "ico", "emf", "wmf", "pdf", "exe", "dll",
 	"sys", "msi", "cab", "evtx", "etl", "dmp", "bin", "mp4", "wav", "mp3", "ttf", "odttf", NULL};
 
-/* Read the current entry (bounded); NULL when a limit stopped it or !keep
- * (then the data is only counted: a stream must be decompressed to skip). */
-GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, bool keep)
+bool sm_arc_worth_content(const uint8_t *d, size_t n)
+{
+	size_t m = n < SNIFF_BYTES ? n : SNIFF_BYTES;
+
+	return sm_archive_sniff(d, m) || sm_archive_sniff_inside(d, m) || sm_sniff_text(d, m, NULL);
+}
+
+/* One chunk of a member counted against the archive limits; false when a
+ * limit stopped the reading. */
+static bool count_chunk(actx *a, la_ssize_t r, const char *path)
+{
+	if (r > a->lim->archive_max_bytes - a->bytes) {
+		sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
+						    a->lim->archive_max_bytes));
+		return false;
+	}
+	a->bytes += r;
+	if (a->bytes > RATIO_FLOOR &&
+	    a->bytes / (long long)(a->outer_len ? a->outer_len : 1) > a->lim->archive_max_ratio) {
+		sm_arc_set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path,
+						    a->lim->archive_max_ratio));
+		return false;
+	}
+	return true;
+}
+
+/* Read the current entry (bounded); NULL when a limit stopped it, when it
+ * was skipped, or when its first bytes say media or binary (ARC_SNIFF). */
+GByteArray *sm_arc_read_entry(actx *a, struct archive *ar, const char *path, arc_keep keep,
+			      bool count_rest)
 {
 	GByteArray *b = g_byte_array_new();
 	uint8_t buf[CHUNK];
 	la_ssize_t r;
 
 	while ((r = archive_read_data(ar, buf, sizeof(buf))) > 0) {
-		if (r > a->lim->archive_max_bytes - a->bytes) {
-			sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
-				  a->lim->archive_max_bytes));
+		if (!count_chunk(a, r, path))
 			break;
-		}
-		a->bytes += r;
-		if (a->bytes > RATIO_FLOOR &&
-		    a->bytes / (long long)(a->outer_len ? a->outer_len : 1) > a->lim->archive_max_ratio) {
-			sm_arc_set_limit(a, g_strdup_printf("%s: compression ratio over %lld", path, a->lim->archive_max_ratio));
-			break;
-		}
-		if (!keep)
+		if (keep == ARC_SKIP)
 			continue;
 		if ((long long)b->len + r > a->lim->max_part_bytes) {
 			sm_arc_set_limit(a, g_strdup_printf("%s: member larger than %lld bytes", path, a->lim->max_part_bytes));
 			break;
 		}
 		g_byte_array_append(b, buf, (guint)r);
+		if (keep == ARC_SNIFF && b->len >= SNIFF_BYTES) {
+			keep = sm_arc_worth_content(b->data, b->len) ? ARC_KEEP : ARC_SKIP;
+			if (keep == ARC_SKIP && !count_rest)
+				break;
+		}
 	}
 	a->read_failed = r < 0; /* read by archive_fmt.c before anything nested runs */
 	if (r < 0 && !a->limit)
 		a->corrupt = true;
-	if (a->limit || !keep) {
+	if (keep == ARC_SNIFF && !sm_arc_worth_content(b->data, b->len))
+		keep = ARC_SKIP; /* shorter than SNIFF_BYTES */
+	if (a->limit || keep == ARC_SKIP) {
 		g_byte_array_free(b, TRUE);
 		return NULL;
 	}
 	return b;
 }
-
 
 void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8_t *d,
 			size_t n, int depth, bool office)
@@ -191,7 +247,7 @@ void sm_arc_scan_member(actx *a, const char *name, const char *path, const uint8
 		return;
 	}
 	if (!sm_sniff_text(d, n < SNIFF_BYTES ? n : SNIFF_BYTES, name))
-		return;
+		return; /* kept as an archive by its bytes, but it was none */
 	v = sm_view_new(d, n, NULL, sm_sniff_has_ext(name, (const char *const[]){"htm", "html", NULL}),
 			(size_t)a->lim->max_part_bytes, &trunc);
 	if (trunc) /* decoding grew it past the limit (UTF-16, Shift_JIS -> UTF-8) */
@@ -240,13 +296,14 @@ static bool list_members(actx *a, const uint8_t *data, size_t len, const char *p
 	struct archive *ar = open_zip(data, len);
 	struct archive_entry *e;
 	long long declared = 0;
-	int r;
+	int r = ARCHIVE_OK;
 
 	if (!ar)
 		return false;
-	while ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+	while (!sm_re_expired() &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK || r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
-		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+		char *clean = sm_arc_name(a, prefix, name ? name : archive_entry_pathname(e), true);
 		char *path = sm_arc_member_path(prefix, clean);
 
 		sm_arc_note_member(a, prefix, clean, path);
@@ -304,20 +361,23 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 	struct archive *ar = open_zip(data, len);
 	struct archive_entry *e;
 	sm_xlsx *x;
-	int r;
+	int r = ARCHIVE_OK;
 
 	if (!ar)
 		return;
 	x = office ? sm_xlsx_new() : NULL;
-	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	while (!a->limit && !sm_re_expired() &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname_utf8(e);
-		char *clean = sm_arc_sanitize(name ? name : archive_entry_pathname(e));
+		char *clean = sm_arc_name(a, prefix, name ? name : archive_entry_pathname(e), false);
 		char *path = sm_arc_member_path(prefix, clean);
 		GByteArray *b;
 
 		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_is_encrypted(e) &&
-		    sm_arc_worth_reading(clean, office) && (b = sm_arc_read_entry(a, ar, path, true))) {
+		    (b = sm_arc_read_entry(a, ar, path,
+					   sm_arc_worth_reading(clean, office) ? ARC_KEEP : ARC_SNIFF,
+					   false))) {
 			sm_arc_scan_member(a, clean, path, b->data, b->len, depth, office);
 			if (x)
 				sm_xlsx_add(x, clean, b->data, b->len);
@@ -326,30 +386,75 @@ static void read_members(actx *a, const uint8_t *data, size_t len, const char *p
 		g_free(clean);
 		g_free(path);
 	}
+	if (r == ARCHIVE_FATAL)
+		a->corrupt = true;
 	archive_read_free(ar);
 	if (x && !a->limit)
 		scan_tables(a, x, prefix);
 	sm_xlsx_free(x);
 }
 
-static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
-{
-	bool office = false;
-
-	if (!list_members(a, data, len, prefix, &office)) {
-		a->corrupt = true;
-		return;
-	}
-	if (!a->limit)
-		read_members(a, data, len, prefix, depth, office);
-}
-
-/* ------------------------------------------------------------ entry */
-
 static bool is_zip(const uint8_t *d, size_t n)
 {
 	return n >= 4 && d[0] == 'P' && d[1] == 'K' &&
 	       ((d[2] == 3 && d[3] == 4) || (d[2] == 5 && d[3] == 6));
+}
+
+/* Undo what pass 1 counted of a directory that broke half way: the local
+ * headers are read instead, and count their members once. */
+static void rollback(actx *a, guint hits, unsigned listed, long long members)
+{
+	for (guint i = hits; i < a->res->hits->len; i++) {
+		sm_archive_hit *h = &g_array_index(a->res->hits, sm_archive_hit, i);
+
+		g_free(h->member);
+		g_free(h->preview);
+	}
+	g_array_set_size(a->res->hits, hits);
+	a->res->members = listed;
+	a->members = members;
+}
+
+/* Pass 1 and 2 through the central directory; when it cannot be read to its
+ * end, the local headers instead (walk_local). */
+static void scan_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	bool office = false, was = a->corrupt;
+	guint hits = a->res->hits->len;
+	unsigned listed = a->res->members;
+	long long members = a->members;
+
+	if (list_members(a, data, len, prefix, &office) && a->corrupt == was) {
+		if (!a->limit)
+			read_members(a, data, len, prefix, depth, office);
+		return;
+	}
+	if (a->limit)
+		return;
+	rollback(a, hits, listed, members);
+	a->corrupt = was;
+	sm_arc_walk_local(a, data, len, prefix, depth, is_zip(data, len));
+}
+
+/* ------------------------------------------------------------ entry */
+
+/* Junk before a zip: what can be read is read (through the directory that
+ * the end record finds, else the local headers), and the zip is unreadable
+ * all the same: a tool that reads from the start may find other content in
+ * the junk (a zip before the zip) than the directory lists. */
+static void junk_zip(actx *a, const uint8_t *data, size_t len, const char *prefix, int depth)
+{
+	bool was = a->not_archive;
+
+	a->not_archive = false;
+	scan_zip(a, data, len, prefix, depth);
+	if (a->not_archive)
+		return; /* no header could be read: it was no zip */
+	a->not_archive = was;
+	a->corrupt = true;
+	if (!a->problem)
+		a->problem = g_strdup_printf("%s: data before the zip's first header",
+					     prefix ? prefix : "archive");
 }
 
 void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char *prefix,
@@ -359,8 +464,13 @@ void sm_arc_scan_container(actx *a, const uint8_t *data, size_t len, const char 
 		scan_zip(a, data, len, prefix, depth);
 	else if (sm_tnef_sniff(data, len))
 		sm_arc_scan_tnef(a, data, len, prefix, depth);
-	else if (!sm_arc_scan_stream(a, data, len, prefix, name, depth, false))
-		sm_arc_scan_stream(a, data, len, prefix, name, depth, true);
+	else if (sm_sniff_archive(data, len)) {
+		if (!sm_arc_scan_stream(a, data, len, prefix, name, depth, false))
+			sm_arc_scan_stream(a, data, len, prefix, name, depth, true);
+	} else if (sm_arc_has_eocd(data, len) || sm_archive_sniff_inside(data, len))
+		junk_zip(a, data, len, prefix, depth);
+	else
+		a->not_archive = true;
 }
 
 bool sm_archive_sniff(const uint8_t *data, size_t len)
@@ -377,7 +487,8 @@ void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_lim
 	res->detail = NULL;
 	res->hits = g_array_new(FALSE, TRUE, sizeof(sm_archive_hit));
 	res->members = 0;
-	if (!data || !sm_archive_sniff(data, len)) {
+	if (!data || !(sm_archive_sniff(data, len) || sm_arc_has_eocd(data, len) ||
+		       sm_archive_sniff_inside(data, len))) {
 		res->status = SM_ARCHIVE_NOT_ARCHIVE;
 		return;
 	}

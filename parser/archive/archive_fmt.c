@@ -17,6 +17,7 @@
  * Ownership: nothing outlives a call; findings go to actx->res.
  */
 #include "archive_int.h"
+#include "re.h"
 #include "sniff.h"
 #include "tnef.h"
 
@@ -92,7 +93,8 @@ static bool stream_entry(actx *a, struct archive *ar, struct archive_entry *e,
 	if (archive_entry_is_encrypted(e))
 		a->encrypted = true;
 	else if (!a->limit && archive_entry_filetype(e) == AE_IFREG) {
-		b = sm_arc_read_entry(a, ar, path, sm_arc_worth_reading(clean, false));
+		b = sm_arc_read_entry(a, ar, path,
+				      sm_arc_worth_reading(clean, false) ? ARC_KEEP : ARC_SNIFF, true);
 		ok = !a->read_failed; /* before nested readings overwrite it */
 	}
 	if (b) {
@@ -129,7 +131,8 @@ bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *pr
 		a->corrupt = true;
 		return true;
 	}
-	while (!a->limit && ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
+	while (!a->limit && !sm_re_expired() &&
+	       ((r = archive_read_next_header(ar, &e)) == ARCHIVE_OK ||
 			     r == ARCHIVE_WARN)) {
 		bool raw = archive_format(ar) == ARCHIVE_FORMAT_RAW;
 		char *clean;
@@ -146,7 +149,7 @@ bool sm_arc_scan_stream(actx *a, const uint8_t *data, size_t len, const char *pr
 		else {
 			const char *n = archive_entry_pathname_utf8(e);
 
-			clean = sm_arc_sanitize(n ? n : archive_entry_pathname(e));
+			clean = sm_arc_name(a, prefix, n ? n : archive_entry_pathname(e), true);
 		}
 		ok = stream_entry(a, ar, e, prefix, clean, depth);
 		g_free(clean);
@@ -173,14 +176,15 @@ void sm_arc_scan_tnef(actx *a, const uint8_t *data, size_t len, const char *pref
 				   (size_t)MAX(0, MIN(room, a->lim->max_part_bytes)));
 	size_t i;
 
-	for (i = 0; t && i < sm_tnef_count(t) && !a->limit; i++) {
+	for (i = 0; t && i < sm_tnef_count(t) && !a->limit && !sm_re_expired(); i++) {
 		const sm_tnef_member *m = sm_tnef_member_at(t, i);
-		char *clean = sm_arc_sanitize(m->name);
+		char *clean = sm_arc_name(a, prefix ? prefix : "winmail.dat", m->name, true);
 		char *path = sm_arc_member_path(prefix ? prefix : "winmail.dat", clean);
 
 		sm_arc_note_member(a, prefix, clean, path);
-		if (a->limit || !sm_arc_worth_reading(clean, false))
-			; /* as in a zip: a binary member is not read, nor counted */
+		if (a->limit || (!sm_arc_worth_reading(clean, false) &&
+				 !sm_arc_worth_content(m->data, m->len)))
+			; /* as in a zip: a binary member (by name and content) is not read */
 		else if ((long long)m->len > a->lim->archive_max_bytes - a->bytes)
 			sm_arc_set_limit(a, g_strdup_printf("%s: more than %lld uncompressed bytes", path,
 						     a->lim->archive_max_bytes));

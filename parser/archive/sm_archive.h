@@ -48,6 +48,10 @@ typedef struct sm_archive_result {
  * number of sniff.h's sm_sniff_archive); the name plays no part. */
 bool sm_archive_sniff(const uint8_t *data, size_t len);
 
+/* True if a zip's local file header follows junk within data[1, len): the
+ * part may be a zip with something before it (read it as an archive; when
+ * no header can be read it was none). */
+bool sm_archive_sniff_inside(const uint8_t *data, size_t len);
 /* Inspect; always fills `res` (sm_archive_result_clear to free). */
 void sm_archive_scan(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_limits *lim,
 		     const uint8_t *data, size_t len, const char *name, sm_archive_result *res);

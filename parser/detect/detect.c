@@ -11,6 +11,7 @@
  * Ownership: returns g_free'd previews; hits go into the caller's array.
  */
 #include "detect_int.h"
+#include "re.h"
 
 #include <stdio.h>
 
@@ -288,7 +289,7 @@ int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *c
 	if (!s || !v || !v->text)
 		return 0;
 	det_pre_scan(s->pre, v, &out);
-	for (i = 0; i < s->dets->len && !out.full; i++) {
+	for (i = 0; i < s->dets->len && !out.full && !sm_re_expired(); i++) {
 		out.det = i;
 		scan_one(g_ptr_array_index(s->dets, i), v, ctx ? ctx : &none, &out);
 	}
@@ -325,7 +326,7 @@ static bool name_matches(const pcre2_code *re, const char *name, size_t n)
 {
 	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
 	bool ok = false;
-	int rc = pcre2_match(re, (PCRE2_SPTR)name, n, 0, 0, md, NULL);
+	int rc = sm_re_match(re, (PCRE2_SPTR)name, n, 0, 0, md, NULL);
 
 	if (rc >= 0) {
 		const char *p = name + pcre2_get_ovector_pointer(md)[1], *e = name + n;

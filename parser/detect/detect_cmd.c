@@ -29,6 +29,7 @@
  * VALUE_MAX bytes.
  */
 #include "detect_int.h"
+#include "re.h"
 
 typedef struct form {
 	det_lits lits;           /* run only if one of these literals occurs */
@@ -147,7 +148,7 @@ void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans)
 			continue;
 		md = pcre2_match_data_create_from_pattern(c[i], NULL);
 		while (off < v->len &&
-		       pcre2_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+		       sm_re_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
 			det_span sp;
 
 			ov = pcre2_get_ovector_pointer(md);

@@ -8,6 +8,7 @@
  * string; it is immutable after load.
  */
 #include "detect_int.h"
+#include "re.h"
 
 #include "conftab.h"
 
@@ -253,7 +254,7 @@ static int compile_det(det *d, const config_setting_t *g, char *err, size_t errl
 				  "names", err, errlen);
 	if (!d->name_re)
 		return -1;
-	d->re = compile_list(d->patterns, PCRE2_UTF | PCRE2_MULTILINE, g, "patterns", err,
+	d->re = compile_list(d->patterns, PCRE2_UTF | PCRE2_MULTILINE | SM_RE_WATCH, g, "patterns", err,
 			     errlen);
 	if (!d->re)
 		return -1;

@@ -8,6 +8,7 @@
  * max_hits.
  */
 #include "detect_int.h"
+#include "re.h"
 
 #define CUSTOM_MATCH_LIMIT 1000000 /* PCRE2 match() calls per match attempt */
 
@@ -58,7 +59,7 @@ int det_scan_custom(const det *d, const sm_view *v, det_out *out)
 		int rc = 0;
 
 		while (off < v->len && !out->full &&
-		       (rc = pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, opts, md, mctx)) >= 0) {
+		       (rc = sm_re_match(re, (PCRE2_SPTR)v->text, v->len, off, opts, md, mctx)) >= 0) {
 			int g = groups > 0 ? 1 : 0;
 			size_t s, e;
 

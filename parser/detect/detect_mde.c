@@ -27,6 +27,7 @@
  * considered; WINDOW bytes for proximity; one hit per view.
  */
 #include "detect_int.h"
+#include "re.h"
 
 #define WINDOW 2048
 #define SIG_MAX 64
@@ -83,7 +84,7 @@ static void find_all(const pcre2_code *re, const sm_view *v, occ *o)
 
 	o->n = 0;
 	while (o->n < SIG_MAX && off < v->len &&
-	       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+	       sm_re_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
 		o->pos[o->n] = ov[0];
 		o->end[o->n++] = ov[1];

@@ -13,6 +13,7 @@
  * max_hits.
  */
 #include "detect_int.h"
+#include "re.h"
 
 #include <stdlib.h>
 
@@ -86,7 +87,7 @@ static void each_match(const pcre2_code *re, int g, bool aws, const sm_view *v, 
 	PCRE2_SIZE off = 0, *ov;
 
 	while (off < v->len && !out->full &&
-	       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+	       sm_re_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
 		if (ov[2 * g + 1] > ov[2 * g] &&
 		    (!aws || mixed_classes(v->text + ov[2 * g], ov[2 * g + 1] - ov[2 * g])))
@@ -205,7 +206,7 @@ int det_scan_private_key(const det *d, const sm_view *v, det_out *out)
 		return 0;
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	while (off < v->len && !out->full &&
-	       pcre2_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+	       sm_re_match(re, (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
 		size_t s, e;
 
 		ov = pcre2_get_ovector_pointer(md);

@@ -82,6 +82,11 @@ const sm_notice_conf *sm_policy_notice(const sm_policy *p);
 const sm_limits *sm_policy_limits(const sm_policy *p);
 bool sm_policy_dry_run(const sm_policy *p);
 sm_act sm_policy_on_failure(const sm_policy *p); /* tempfail, reject or accept(NONE) */
+/* The action for an exceeded limit: on_permanent_limit for one the same
+ * message always hits (size, parts, nesting, header bytes, archive bombs;
+ * a reject then answers 552 5.3.4), on_limit for a transient one (the scan
+ * deadline, memory, concurrency; 4xx by default). */
+sm_act sm_policy_on_limit(const sm_policy *p, bool permanent);
 sm_act sm_policy_on_unparseable(const sm_policy *p); /* reject or accept(NONE) */
 const char *sm_policy_fp_key(const sm_policy *p); /* NULL: none (--test hashes with "") */
 /* Why the daemon must not run with this policy's fingerprint key (missing,

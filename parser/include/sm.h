@@ -51,9 +51,16 @@ typedef struct sm_limits {
 	long long archive_max_depth;
 	long long archive_max_bytes; /* uncompressed bytes read per archive */
 	long long archive_max_ratio; /* uncompressed / compressed */
-	int on_limit;                /* sm_act: what a limit overrun does */
+	long long regex_match_limit; /* PCRE2 match and depth limit per start position */
+	long long regex_heap_bytes;  /* PCRE2 interpreter's backtracking memory */
+	long long regex_jit_stack_bytes; /* the JIT stack of one scan */
+	long long scan_time_ms;      /* the scan's deadline for a message under 1 MiB ... */
+	long long scan_time_ms_per_mib; /* ... plus this much per MiB of message */
+	int on_limit;                /* sm_act: a transient limit (deadline, memory) */
+	int on_permanent_limit;      /* sm_act: a limit the same message always hits */
 	int on_encrypted;            /* sm_act: an encrypted archive */
-	int on_uninspected;          /* sm_act: binary we cannot read */
+	int on_uninspected;          /* sm_act: media with no text (image, audio, video) */
+	int on_unreadable;           /* sm_act: an archive that cannot be read to its end */
 } sm_limits;
 
 /* Mask styles a detector asks for on its span. */

@@ -5,7 +5,8 @@
  * Untrusted input: the whole message.  Limits (sm_limits): max_parts,
  * max_depth, max_headers per entity, max_header_bytes for the top-level
  * header block; going over one sets SM_MSG_LIMIT with a description, never a
- * silent cut.  The walk recurses at most max_depth levels.
+ * silent cut; prepass.c counts the same before GMime builds anything.  The
+ * walk recurses at most max_depth levels.
  * What GMime gives no offsets for (preambles, epilogues, multiparts without a
  * usable boundary, encoded messages, embedded header blocks) is located in
  * the original bytes by msg_locate.c.
@@ -15,6 +16,7 @@
 #include "msg.h"
 #include "msg_int.h"
 
+#include "prepass.h"
 #include "rfc2047.h"
 
 #include <string.h>
@@ -210,6 +212,12 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 	m->crlf = f.crlf;
 	if ((long long)(m->hdr_end - m->hdr_start) > lim->max_header_bytes) {
 		set_limit(m, "header block too large", lim->max_header_bytes);
+		return m;
+	}
+	/* bounded before building: GMime builds the whole tree before walk() */
+	if (sm_mime_prepass(raw + m->hdr_start, len - m->hdr_start, lim, m->limit_what,
+			    sizeof(m->limit_what)) < 0) {
+		m->status = SM_MSG_LIMIT;
 		return m;
 	}
 	/* A GByteArray over raw without copying: the stream must not own it. */

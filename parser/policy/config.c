@@ -138,9 +138,18 @@ static const sm_conf_key limit_keys[] = {
 	{"archive_max_depth", SM_CONF_INT, LOFF(archive_max_depth), 3, NULL, 0, 20},
 	{"archive_max_bytes", SM_CONF_INT, LOFF(archive_max_bytes), 256 * MiB, NULL, 1 * KiB, 64 * GiB},
 	{"archive_max_ratio", SM_CONF_INT, LOFF(archive_max_ratio), 100, NULL, 2, 100000},
+	{"regex_match_limit", SM_CONF_INT, LOFF(regex_match_limit), 1000000, NULL, 1000, 1000000000},
+	{"regex_heap_bytes", SM_CONF_INT, LOFF(regex_heap_bytes), 64 * MiB, NULL, 1 * MiB, 4 * GiB - 1},
+	{"regex_jit_stack_bytes", SM_CONF_INT, LOFF(regex_jit_stack_bytes), 1 * MiB, NULL, 32 * KiB,
+	 256 * MiB},
+	{"scan_time_ms", SM_CONF_INT, LOFF(scan_time_ms), 5000, NULL, 1, 3600000},
+	{"scan_time_ms_per_mib", SM_CONF_INT, LOFF(scan_time_ms_per_mib), 1000, NULL, 0, 600000},
 	{"on_limit", SM_CONF_ENUM, LOFF(on_limit), SM_ACT_TEMPFAIL, NULL, 0, 0, fail_acts},
+	{"on_permanent_limit", SM_CONF_ENUM, LOFF(on_permanent_limit), SM_ACT_REJECT, NULL, 0, 0,
+	 fail_acts},
 	{"on_encrypted", SM_CONF_ENUM, LOFF(on_encrypted), SM_ACT_TAG, NULL, 0, 0, fail_acts},
 	{"on_uninspected", SM_CONF_ENUM, LOFF(on_uninspected), SM_ACT_NONE, NULL, 0, 0, fail_acts},
+	{"on_unreadable", SM_CONF_ENUM, LOFF(on_unreadable), SM_ACT_REJECT, NULL, 0, 0, fail_acts},
 	{NULL},
 };
 

@@ -3,9 +3,11 @@
  * compiled policy.  The scan itself is in scan.c.
  *
  * Input: the configuration file (administrator), and recipient addresses
- * from the SMTP envelope (untrusted: bounded to 320 bytes as RFC 5321 does).
+ * from the SMTP envelope (untrusted: bounded to 320 bytes as RFC 5321 does;
+ * at most MAX_CANDIDATES spellings and next hops are compared).
  */
 #include "policy.h"
+#include "re.h"
 
 #include <string.h>
 
@@ -141,6 +143,11 @@ sm_act sm_policy_on_failure(const sm_policy *p)
 	return (sm_act)p->cfg.on_failure;
 }
 
+sm_act sm_policy_on_limit(const sm_policy *p, bool permanent)
+{
+	return (sm_act)(permanent ? p->cfg.limits.on_permanent_limit : p->cfg.limits.on_limit);
+}
+
 sm_act sm_policy_on_unparseable(const sm_policy *p)
 {
 	return p->cfg.on_unparseable == 1 ? SM_ACT_NONE : SM_ACT_REJECT;
@@ -201,10 +208,11 @@ const char *sm_policy_limit_reply(const sm_policy *p)
 	return p->cfg.limit_reply;
 }
 
-/* addr as "local@domain", lower-cased, brackets and spaces stripped. */
+/* addr as "local@domain", lower-cased, brackets and spaces stripped, a
+ * source route ("@relay,@relay2:") dropped. */
 static char *bare_address(const char *addr)
 {
-	const char *s = addr, *e;
+	const char *s = addr, *e, *colon;
 
 	while (*s == ' ' || *s == '<')
 		s++;
@@ -213,34 +221,122 @@ static char *bare_address(const char *addr)
 		e--;
 	if (e - s > 320)
 		return NULL;
+	if (*s == '@' && (colon = memchr(s, ':', (size_t)(e - s))) != NULL)
+		s = colon + 1; /* RFC 5321 4.1.2: a source route is ignored */
 	return g_ascii_strdown(s, e - s);
 }
 
+#define MAX_CANDIDATES 32
+
+/* Add local@domain (a trailing dot of the domain dropped) if new. */
+static void add_candidate(GPtrArray *c, const char *local, size_t ll, const char *domain,
+			  size_t dl)
+{
+	char *a;
+
+	while (dl && domain[dl - 1] == '.')
+		dl--;
+	if (c->len >= MAX_CANDIDATES)
+		return;
+	a = g_strdup_printf("%.*s@%.*s", (int)ll, local, (int)dl, domain);
+	for (guint i = 0; i < c->len; i++)
+		if (strcmp(g_ptr_array_index(c, i), a) == 0) {
+			g_free(a);
+			return;
+		}
+	g_ptr_array_add(c, a);
+}
+
+/* A quoted local part unquoted ("support\"mail" -> support"mail). */
+static char *unquote(const char *s, size_t n)
+{
+	GString *g = g_string_new(NULL);
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			continue;
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		g_string_append_c(g, s[i]);
+	}
+	return g_string_free(g, FALSE);
+}
+
+/* The next hops of local@domain: the %-hack (user%host@relay: the relay
+ * sends it to user@host), the !-path (host!user@relay: to user@host) and a
+ * +subaddress (user+tag@domain: the mailbox user@domain). */
+static void next_hops(GPtrArray *c, const char *a)
+{
+	const char *at = strrchr(a, '@'), *p;
+	size_t ll = at ? (size_t)(at - a) : strlen(a);
+
+	if (at && (p = g_strrstr_len(a, (gssize)ll, "%")) != NULL)
+		add_candidate(c, a, (size_t)(p - a), p + 1, ll - (size_t)(p - a) - 1);
+	if ((p = memchr(a, '!', ll)) != NULL)
+		add_candidate(c, p + 1, ll - (size_t)(p - a) - 1, a, (size_t)(p - a));
+	if (at && (p = memchr(a, '+', ll)) != NULL && p > a)
+		add_candidate(c, a, (size_t)(p - a), at + 1, strlen(at + 1));
+}
+
+/* Every address SMTP delivers addr to, as equal spellings or next hops. */
+static GPtrArray *candidates(const char *bare)
+{
+	GPtrArray *c = g_ptr_array_new_with_free_func(g_free);
+	const char *at = strrchr(bare, '@');
+	char *local = unquote(bare, at ? (size_t)(at - bare) : strlen(bare));
+
+	if (at)
+		add_candidate(c, local, strlen(local), at + 1, strlen(at + 1));
+	else if (strchr(local, '!'))
+		g_ptr_array_add(c, g_strdup(local)); /* host!user: a path, no domain */
+	for (guint i = 0; i < c->len; i++) /* grows as it goes, at most MAX_CANDIDATES */
+		next_hops(c, g_ptr_array_index(c, i));
+	g_free(local);
+	return c;
+}
+
+static bool is_support(const sm_policy *p, const char *a)
+{
+	const char *at = strrchr(a, '@');
+	char **r;
+
+	if (!at)
+		return false;
+	for (r = p->cfg.recipients; *r; r++) {
+		if ((*r)[0] == '@' ? g_ascii_strcasecmp(*r + 1, at + 1) == 0
+				   : (*r)[0] != '/' && g_ascii_strcasecmp(*r, a) == 0)
+			return true;
+	}
+	for (unsigned i = 0; i < p->rcpt_re->len; i++) {
+		pcre2_code *re = g_ptr_array_index(p->rcpt_re, i);
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+		bool hit = sm_re_match(re, (PCRE2_SPTR)a, strlen(a), 0, 0, md, NULL) >= 0;
+
+		pcre2_match_data_free(md);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Recipients compared as SMTP treats them: brackets, a source route, the
+ * case of the domain (and of the local part, as every mail system here
+ * treats it), a trailing dot, a quoted local part; and a recipient whose
+ * %-hack, !-path or +subaddress leads to a support address counts as one.
+ */
 bool sm_policy_is_support_rcpt(const sm_policy *p, const char *addr)
 {
 	char *a = addr ? bare_address(addr) : NULL;
-	const char *at;
-	char **r;
-	unsigned i;
+	GPtrArray *c;
 	bool hit = false;
 
-	if (!a || !(at = strrchr(a, '@'))) {
-		g_free(a);
+	if (!a)
 		return false;
-	}
-	for (r = p->cfg.recipients; *r && !hit; r++) {
-		if ((*r)[0] == '@')
-			hit = g_ascii_strcasecmp(*r + 1, at + 1) == 0;
-		else if ((*r)[0] != '/')
-			hit = g_ascii_strcasecmp(*r, a) == 0;
-	}
-	for (i = 0; !hit && i < p->rcpt_re->len; i++) {
-		pcre2_code *re = g_ptr_array_index(p->rcpt_re, i);
-		pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-
-		hit = pcre2_match(re, (PCRE2_SPTR)a, strlen(a), 0, 0, md, NULL) >= 0;
-		pcre2_match_data_free(md);
-	}
+	c = candidates(a);
+	for (guint i = 0; i < c->len && !hit; i++)
+		hit = is_support(p, g_ptr_array_index(c, i));
+	g_ptr_array_free(c, TRUE);
 	g_free(a);
 	return hit;
 }

@@ -21,6 +21,7 @@
  * pool shared by several lists belongs to the caller).
  */
 #include "rules_priv.h"
+#include "re.h"
 
 #include "conftab.h"
 
@@ -168,7 +169,7 @@ bool sm_relist_first(const sm_relist *l, const char *s, size_t len, size_t from,
 		return false;
 	md = pcre2_match_data_create(l->ovmax, NULL); /* room for any pattern's groups */
 	for (i = 0; i < l->n; i++) {
-		int rc = pcre2_match(l->re[i], (PCRE2_SPTR)s, len, from, 0, md, NULL);
+		int rc = sm_re_match(l->re[i], (PCRE2_SPTR)s, len, from, 0, md, NULL);
 
 		if (rc >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
@@ -332,7 +333,7 @@ static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 		PCRE2_SIZE *ov;
 
 		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
-		    pcre2_match(g->l->anch[i], (PCRE2_SPTR)g->t, g->len, h->pos, 0, md, NULL) < 0)
+		    sm_re_match(g->l->anch[i], (PCRE2_SPTR)g->t, g->len, h->pos, 0, md, NULL) < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(md);
 		n++;
@@ -371,7 +372,7 @@ static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 		if (from < next)
 			from = next;
 		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
-		    pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, NULL) < 0)
+		    sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, NULL) < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(md);
 		n++;
@@ -400,7 +401,7 @@ size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, co
 			return windowed(g, i, md, max, fn, ud);
 	}
 	while (n < max && from <= g->len &&
-	       pcre2_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
+	       sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
 		n++;

@@ -17,6 +17,7 @@
  * Owns: its compiled patterns; immutable after sm_sr_load.
  */
 #include "rules_priv.h"
+#include "re.h"
 
 #include "conftab.h"
 
@@ -317,7 +318,7 @@ static char *blank_ignored(const sm_sr *s, const char *t, size_t len)
 		size_t off = 0;
 
 		while (off < len &&
-		       pcre2_match(s->ignore.re[i], (PCRE2_SPTR)c, len, off, 0, md, NULL) >= 0) {
+		       sm_re_match(s->ignore.re[i], (PCRE2_SPTR)c, len, off, 0, md, NULL) >= 0) {
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 
 			memset(c + ov[0], ' ', ov[1] - ov[0]);

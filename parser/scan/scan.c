@@ -99,17 +99,38 @@ static const char *where_of(const sm_part *p)
 	return p->filename ? p->filename : p->loc;
 }
 
-static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole)
+/*
+ * An archive that a listed format's reader cannot open or read to its end
+ * (junk before a zip, a cut or missing central directory, a truncated
+ * stream, a broken winmail.dat): what could be read was scanned; then
+ * on_unreadable (reject by default), never "uninspected": other tools may
+ * still extract what could not be read here.
+ */
+static void unreadable(scan *s, guint idx, const sm_part *p, const char *detail)
 {
-	GByteArray *d = sm_scan_decode(s, p, head, whole);
-	sm_archive_result ar;
-	guint i;
+	sm_act a = (sm_act)s->lim->on_unreadable;
+	sm_finding *f;
 
-	if (!d)
+	sm_result_note(s->r, "part %s: archive could not be read (%s)", p->loc, detail);
+	if (a <= SM_ACT_LOG)
 		return;
-	sm_archive_scan(s->p->det, &s->ctx, s->lim, d->data, d->len, p->filename, &ar);
-	for (i = 0; i < ar.hits->len; i++) {
-		const sm_archive_hit *h = &g_array_index(ar.hits, sm_archive_hit, i);
+	f = sm_result_add_finding(s->r, "unreadable_archive", "unreadable archive", p->loc,
+				  p->filename, NULL);
+	f->kind = SM_FK_PART;
+	f->count = 1;
+	f->action = a;
+	f->preview = g_strdup("-");
+	f->reply = g_strdup("could not be read completely (a damaged or incomplete archive); "
+			    "re-create it and send it again");
+	f->names_part = true;
+	if (a == SM_ACT_STRIP)
+		sm_scan_mark_strip(s, idx, "it could not be read (a damaged or incomplete archive)");
+}
+
+static void archive_hits(scan *s, guint idx, const sm_part *p, const sm_archive_result *ar)
+{
+	for (guint i = 0; i < ar->hits->len; i++) {
+		const sm_archive_hit *h = &g_array_index(ar->hits, sm_archive_hit, i);
 		const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
 		sm_finding *f = sm_result_add_finding(s->r, info->id, info->label, p->loc,
 						      p->filename, h->member);
@@ -125,26 +146,57 @@ static void scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 			sm_scan_strip_found(s, idx, info->label);
 		}
 	}
-	if (ar.status == SM_ARCHIVE_ENCRYPTED) {
-		sm_finding *f = sm_result_add_finding(s->r, "encrypted_archive", "encrypted archive",
-						      p->loc, p->filename, NULL);
+}
 
-		f->kind = SM_FK_PART;
-		f->count = 1;
-		f->action = (sm_act)s->lim->on_encrypted;
-		f->preview = g_strdup("-");
-		f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
-		if (f->action == SM_ACT_STRIP)
-			sm_scan_mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
-	} else if (ar.status == SM_ARCHIVE_LIMIT)
+static void encrypted(scan *s, guint idx, const sm_part *p)
+{
+	sm_finding *f = sm_result_add_finding(s->r, "encrypted_archive", "encrypted archive",
+					      p->loc, p->filename, NULL);
+
+	f->kind = SM_FK_PART;
+	f->count = 1;
+	f->action = (sm_act)s->lim->on_encrypted;
+	f->preview = g_strdup("-");
+	f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
+	if (f->action == SM_ACT_STRIP)
+		sm_scan_mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
+}
+
+/* An archive by its bytes or its name (by_name).  False when it was none
+ * after all and its name did not say archive either (a zip header met by
+ * chance in binary data): the caller reads it as binary; the decoded bytes
+ * are handed back in *head when they came from it. */
+static bool scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole,
+			 bool by_name)
+{
+	GByteArray *d = sm_scan_decode(s, p, head, whole);
+	sm_archive_result ar;
+
+	if (!d)
+		return true;
+	sm_archive_scan(s->p->det, &s->ctx, s->lim, d->data, d->len, p->filename, &ar);
+	archive_hits(s, idx, p, &ar);
+	if (ar.status == SM_ARCHIVE_ENCRYPTED)
+		encrypted(s, idx, p);
+	else if (ar.status == SM_ARCHIVE_LIMIT)
 		sm_scan_set_limit(s, "archive over an archive limit", where_of(p));
-	else if (ar.status == SM_ARCHIVE_CORRUPT || ar.status == SM_ARCHIVE_NOT_ARCHIVE) {
-		sm_result_note(s->r, "part %s: archive not readable, not inspected (%s)", p->loc,
-			       ar.detail ? ar.detail : "not a format we open");
-		sm_scan_uninspected(s, idx, p); /* on_uninspected decides, as for any binary */
-	}
+	else if (ar.status == SM_ARCHIVE_CORRUPT)
+		unreadable(s, idx, p, ar.detail ? ar.detail : "archive could not be read to the end");
+	else if (ar.status == SM_ARCHIVE_NOT_ARCHIVE &&
+		 (!by_name || sm_sniff_binary_magic(d->data, d->len))) {
+		/* no archive at all (or another format under an archive's name) */
+		sm_archive_result_clear(&ar);
+		s->total -= (long long)d->len; /* the binary reading decodes it again */
+		if (!*head && !sm_scan_borrowed(p))
+			*head = d;
+		else
+			sm_scan_bytes_free(p, d);
+		return false;
+	} else if (ar.status == SM_ARCHIVE_NOT_ARCHIVE)
+		unreadable(s, idx, p, "not in any archive format, although its name says so");
 	sm_archive_result_clear(&ar);
 	sm_scan_bytes_free(p, d);
+	return true;
 }
 
 void sm_scan_uninspected(scan *s, guint idx, const sm_part *p)
@@ -207,9 +259,15 @@ void sm_scan_part(scan *s, guint idx)
 		sm_scan_text(s, idx, p, true, &head, whole);
 		break;
 	case K_ARCHIVE:
-		scan_archive(s, idx, p, &head, whole);
+		if (scan_archive(s, idx, p, &head, whole, !sm_archive_sniff(head->data, head->len)))
+			break;
+		sm_scan_binary(s, idx, p, &head, whole); /* not an archive after all */
 		break;
 	case K_BINARY:
+		/* junk before a zip: read as one (no header found: binary after all) */
+		if (sm_archive_sniff_inside(head->data, head->len) &&
+		    scan_archive(s, idx, p, &head, whole, false))
+			break;
 		sm_scan_binary(s, idx, p, &head, whole); /* strings, or text with NULs */
 		break;
 	}

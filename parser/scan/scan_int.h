@@ -30,8 +30,9 @@ typedef struct scan {
 	const char *error;      /* an internal error decided (static text), or NULL */
 	const char *unparseable; /* a message inside could not be parsed (static text), or NULL */
 	bool limit;             /* a limit decided */
+	bool limit_transient;   /* one of them may pass on a retry (the deadline) */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
-	sm_act limit_act;
+	sm_act limit_act;       /* on_permanent_limit, or on_limit when one is transient */
 	GArray *prop;           /* values to propagate (scan_prop.c), or NULL */
 	GArray *prop_parts;     /* the text parts and their first-pass masks, or NULL */
 	const sm_exception *exc; /* the exception that applies to the message, or NULL */
@@ -43,8 +44,15 @@ typedef struct scan {
  * message's exception relaxes the detector (*relaxed set), else a. */
 sm_act sm_scan_action(const scan *s, const sm_detector_info *info, sm_act a, bool *relaxed);
 
-/* A limit decided: note it once and remember the configured action. */
+/* A limit decided: note it once and remember the configured action.  A
+ * limit is permanent (the same message hits it again: sizes, parts,
+ * archive bombs) unless set as transient (the deadline): then on_limit
+ * decides instead of on_permanent_limit. */
 void sm_scan_set_limit(scan *s, const char *why, const char *where);
+void sm_scan_set_transient(scan *s, const char *why, const char *where);
+/* The scan's deadline passed (re.h): a transient limit is set.  For the
+ * loops over parts, windows and members. */
+bool sm_scan_expired(scan *s, const char *where);
 
 /* Strip part idx; `why` completes "removed the attachment X: ...". */
 void sm_scan_mark_strip(scan *s, guint idx, const char *why);
@@ -75,6 +83,11 @@ void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v);
  * window by window in bounded memory.  False when it cannot be read that way
  * (a stateful or 16-bit charset, uuencode): the caller scans it whole. */
 bool sm_scan_windowed(scan *s, guint idx, const sm_part *p, bool html);
+
+/* ---- scan_name.c: every part's file name through the detectors; a value
+ * found is a finding and is masked in the part's name before anything
+ * echoes it. */
+void sm_scan_names(scan *s);
 
 /* ---- scan.c: one part */
 

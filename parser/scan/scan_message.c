@@ -12,6 +12,7 @@
  * action (tempfail by default), never a silent pass.
  */
 #include "decide.h"
+#include "re.h"
 #include "scan_hdr.h"
 #include "scan_int.h"
 
@@ -85,6 +86,33 @@ static void envelope(sm_result *r, const sm_envelope *env)
 	r->support_rcpts = (char **)g_ptr_array_free(sup, FALSE);
 }
 
+/* What the match guard saw (re.h): a PCRE2 error is a failure of the scan
+ * (on_failure), never "no match"; a passed deadline a transient limit. */
+static void guard_outcome(scan *s)
+{
+	sm_re_guard *g = sm_re_guard_current();
+
+	if (!g)
+		return;
+	if (g->error && !s->error) {
+		char msg[160];
+
+		sm_re_error_text(g->error, msg, sizeof(msg));
+		sm_result_note(s->r, "pattern matching failed %u time(s): %s", g->errors, msg);
+		s->error = "a pattern could not be matched to the end";
+	}
+	sm_scan_expired(s, "end of scan");
+}
+
+/* The scan's deadline: limits.scan_time_ms, plus scan_time_ms_per_mib per
+ * MiB of message (monotonic clock, microseconds). */
+static int64_t deadline_of(const sm_limits *lim, size_t len)
+{
+	long long ms = lim->scan_time_ms + (long long)(len >> 20) * lim->scan_time_ms_per_mib;
+
+	return g_get_monotonic_time() + ms * 1000;
+}
+
 static void scan_message(scan *s, time_t now)
 {
 	sm_rules_result rr = {0};
@@ -100,24 +128,25 @@ static void scan_message(scan *s, time_t now)
 	for (i = 0; i < n; i++)
 		srs[i] = found[i];
 	s->ctx.sr_numbers = srs;
+	sm_scan_names(s); /* first: names are masked before anything echoes them */
 	subject = scan_subject(s);
 	sm_scan_top_headers(s);
-	for (i = 0; i < s->m->parts->len; i++)
+	for (i = 0; i < s->m->parts->len && !sm_scan_expired(s, "between parts"); i++)
 		sm_scan_part(s, (guint)i);
 	sm_scan_propagate(s);
 	subject = sm_scan_prop_subject(s, subject);
 	sm_scan_hblocks(s);
+	if (!s->unparseable && !s->error && s->depth == 0 && run_rules(s, now, &rr) < 0)
+		s->error = "internal error in the rules"; /* the rules are the outer message's */
+	guard_outcome(s);
 	if (s->unparseable)
 		sm_decide_unparseable(s->r, s->unparseable);
 	else if (s->error)
 		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply, s->error,
 			       false);
-	else if (s->depth == 0 && run_rules(s, now, &rr) < 0) /* the rules are the outer message's */
-		sm_decide_failure(s->r, sm_policy_on_failure(s->p), s->p->cfg.failure_reply,
-			       "internal error in the rules", false);
 	else {
-		sm_decide_in in = {s->m, s->strip, s->why, &rr, subject, s->limit, s->limit_act,
-				   s->exc};
+		sm_decide_in in = {s->m,	 s->strip,     s->why,	   &rr, subject, s->limit,
+				   s->limit_act, !s->limit_transient, s->exc};
 
 		sm_decide(s->r, &in);
 	}
@@ -150,6 +179,8 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 {
 	sm_result *r = sm_result_new(p, buf, len);
 	scan s = {0};
+	sm_re_guard guard, *prev = NULL;
+	bool guarded = false;
 	guint i;
 
 	r->mapped = map;
@@ -163,10 +194,16 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	s.lim = sm_policy_limits(p);
 	s.depth = depth;
 	if ((long long)len > s.lim->max_message_bytes) {
-		sm_decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, "message too large",
-			       true);
-		r->failed = false;
+		sm_decide_limit(r, (sm_act)s.lim->on_permanent_limit, "message too large", true);
 		goto out;
+	}
+	if (depth == 0) { /* a nested message shares the outer one's guard and deadline */
+		const sm_re_limits rl = {s.lim->regex_match_limit, s.lim->regex_heap_bytes,
+					 s.lim->regex_jit_stack_bytes};
+
+		sm_re_guard_init(&guard, &rl, deadline_of(s.lim, len));
+		prev = sm_re_guard_enter(&guard);
+		guarded = true;
 	}
 	s.m = sm_msg_parse_fd(buf, len, fd, s.lim);
 	/* the parse read every byte; a large spool file need not stay resident */
@@ -177,9 +214,8 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 								  : "message could not be parsed");
 		goto out;
 	}
-	if (s.m->status == SM_MSG_LIMIT) {
-		sm_decide_failure(r, (sm_act)s.lim->on_limit, p->cfg.limit_reply, s.m->limit_what, true);
-		r->failed = false;
+	if (s.m->status == SM_MSG_LIMIT) { /* parts, nesting, headers: the same every time */
+		sm_decide_limit(r, (sm_act)s.lim->on_permanent_limit, s.m->limit_what, true);
 		goto out;
 	}
 	exception_of(&s, env, outer, now);
@@ -201,6 +237,10 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	g_array_free(s.strip, TRUE);
 	g_ptr_array_free(s.why, TRUE);
 out:
+	if (guarded) {
+		sm_re_guard_leave(prev);
+		sm_re_guard_clear(&guard);
+	}
 	sm_msg_free(s.m);
 	if (r->dry_run)
 		sm_decide_dry_run(r);

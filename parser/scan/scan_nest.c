@@ -96,6 +96,7 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 		f->preview = g_strdup(g->preview);
 		memcpy(f->fingerprint, g->fingerprint, sizeof(f->fingerprint));
 		f->reply = g_strdup(g->reply);
+		f->name_masked = f->name_masked || g->name_masked;
 		if (f->action == SM_ACT_MASK || f->action == SM_ACT_STRIP) {
 			f->action = SM_ACT_STRIP;
 			sm_scan_strip_found(s, idx, g->label);
@@ -103,7 +104,9 @@ static void take_nested(scan *s, guint idx, const sm_part *p, sm_result *in)
 	}
 	if (in->unparseable && !s->unparseable)
 		s->unparseable = "a message inside could not be parsed";
-	else if (in->failed || in->verdict == SM_V_TEMPFAIL || incomplete(in))
+	else if (in->limited == 2)
+		sm_scan_set_transient(s, "the encoded message inside could not be scanned", p->loc);
+	else if (in->failed || in->limited || in->verdict == SM_V_TEMPFAIL || incomplete(in))
 		sm_scan_set_limit(s, "the encoded message inside could not be scanned", p->loc);
 	sm_result_free(in);
 }

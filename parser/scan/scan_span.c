@@ -12,6 +12,7 @@
 #include "quote.h"
 #include "binstr.h"
 #include "rewrite.h"
+#include "re.h"
 #include "scan_int.h"
 
 #include <string.h>
@@ -78,7 +79,25 @@ void sm_scan_set_limit(scan *s, const char *why, const char *where)
 	if (!s->limit)
 		sm_result_note(s->r, "limit: %s (%s)", why, where);
 	s->limit = true;
+	s->limit_act = (sm_act)(s->limit_transient ? s->lim->on_limit : s->lim->on_permanent_limit);
+}
+
+/* A retry may pass: a transient limit decides, even over a permanent one
+ * (what looked permanent may be the deadline cutting a nested reading). */
+void sm_scan_set_transient(scan *s, const char *why, const char *where)
+{
+	if (!s->limit_transient)
+		sm_result_note(s->r, "limit: %s (%s)", why, where);
+	s->limit = s->limit_transient = true;
 	s->limit_act = (sm_act)s->lim->on_limit;
+}
+
+bool sm_scan_expired(scan *s, const char *where)
+{
+	if (!sm_re_expired())
+		return false;
+	sm_scan_set_transient(s, "scan deadline passed", where);
+	return true;
 }
 
 /* A part's decoded bytes: decoded into a buffer of ours, or, for a part

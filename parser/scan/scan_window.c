@@ -329,7 +329,7 @@ static bool scan_windows(scan *s, guint idx, const sm_part *p, bool html, rd *r,
 			sm_scan_keep_view(s, p, v); /* the rules read the first window */
 		else
 			sm_view_free(v);
-		if (c1 >= end || s->limit)
+		if (c1 >= end || s->limit || sm_scan_expired(s, p->loc))
 			break;
 		next_v0 = *iso && trk.back != (size_t)-1 ? trk.back : c1;
 		rd_drop(r, next_v0 < c1 - ctx ? next_v0 : c1 - ctx);

@@ -57,11 +57,28 @@ static char *finding_reply(const sm_result *r, const sm_finding *f)
 	GString *g = g_string_new(NULL);
 	const char *url = r->policy->cfg.policy_url;
 
+	if (f->names_part) { /* "attachment X could not be read; ..." */
+		g_string_append(g, "attachment ");
+		if (f->filename && !f->name_masked) {
+			g_string_append_c(g, '"');
+			ascii_into(g, f->filename, 120);
+			g_string_append_c(g, '"');
+		} else
+			ascii_into(g, f->location, 40);
+		g_string_append_c(g, ' ');
+		ascii_into(g, f->reply, 300);
+		if (url && *url && !strstr(g->str, url))
+			g_string_append_printf(g, " (%s)", url);
+		return g_string_free(g, FALSE);
+	}
 	ascii_into(g, f->label, 80);
 	g_string_append(g, " found in ");
 	if (strcmp(f->location, "subject") == 0)
 		g_string_append(g, "the Subject");
-	else if (f->filename) {
+	else if (f->filename && f->name_masked) { /* the name itself held the value */
+		g_string_append(g, "attachment ");
+		ascii_into(g, f->location, 40);
+	} else if (f->filename) {
 		g_string_append(g, "attachment \"");
 		ascii_into(g, f->filename, 120);
 		g_string_append_c(g, '"');
@@ -106,6 +123,21 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
 	}
 	sm_result_note(r, "%s", why);
 	g_free(t);
+}
+
+void sm_decide_limit(sm_result *r, sm_act act, const char *why, bool permanent)
+{
+	if (act == SM_ACT_QUARANTINE)
+		act = SM_ACT_TEMPFAIL; /* a message that was not scanned whole is not held as judged */
+	sm_decide_failure(r, act, r->policy->cfg.limit_reply, why, true);
+	r->limited = permanent ? 1 : 2;
+	if (act == SM_ACT_REJECT && permanent) {
+		char *t = g_strdup(r->text); /* set_reply frees the old text */
+
+		sm_result_set_reply(r, "552", "5.3.4", t);
+		g_free(t);
+	}
+	r->failed = false;
 }
 
 void sm_decide_unparseable(sm_result *r, const char *why)
@@ -337,9 +369,7 @@ static bool decide_blocking(sm_result *r, const sm_decide_in *in)
 
 	if (in->limit && !(fa == SM_ACT_REJECT || oa == SM_ACT_REJECT) &&
 	    in->limit_act >= SM_ACT_QUARANTINE) {
-		sm_decide_failure(r, in->limit_act == SM_ACT_QUARANTINE ? SM_ACT_TEMPFAIL : in->limit_act,
-				  r->policy->cfg.limit_reply, "limit exceeded", true);
-		r->failed = false;
+		sm_decide_limit(r, in->limit_act, "limit exceeded", in->limit_permanent);
 		return true;
 	}
 	if (fa >= SM_ACT_REJECT || oa >= SM_ACT_REJECT) {

@@ -19,6 +19,7 @@ typedef struct sm_decide_in {
 	const char *subject;       /* the masked Subject (RFC 2047), or NULL */
 	bool limit;                /* a limit decided part of the scan */
 	sm_act limit_act;          /* its configured action */
+	bool limit_permanent;      /* the same message hits it again (size, parts, bombs) */
 	const sm_exception *exc;   /* the message's exception (relaxes rules), or NULL */
 } sm_decide_in;
 
@@ -34,6 +35,12 @@ void sm_decide_failure(sm_result *r, sm_act act, const char *text, const char *w
  * unparseable_reply), or delivers it tagged incomplete; never a tempfail,
  * and not the milter's failure (r->failed stays false). */
 void sm_decide_unparseable(sm_result *r, const char *why);
+
+/* A limit decided the whole message: act (on_limit for a transient limit,
+ * on_permanent_limit for one the same message always hits) with the
+ * configured limit_reply.  A permanent limit rejects with 552 5.3.4: a retry
+ * cannot succeed; a transient one tempfails with 451 4.3.0. */
+void sm_decide_limit(sm_result *r, sm_act act, const char *why, bool permanent);
 
 /* dry-run: the verdict enforcing would give is kept as r->would; the
  * message is accepted unchanged. */

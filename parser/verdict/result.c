@@ -44,6 +44,7 @@ sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 	r->rcpts = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(r->rcpts, NULL);
 	r->notes = g_ptr_array_new_with_free_func(g_free);
+	r->masked_names = g_ptr_array_new_with_free_func(g_free);
 	r->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
 	r->fidx = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return r;
@@ -98,6 +99,7 @@ void sm_result_free(sm_result *r)
 	g_array_free(r->outcomes, TRUE);
 	g_ptr_array_free(r->rcpts, TRUE);
 	g_ptr_array_free(r->notes, TRUE);
+	g_ptr_array_free(r->masked_names, TRUE);
 	g_strfreev(r->related_sr);
 	g_strfreev(r->support_rcpts);
 	g_strfreev(r->all_rcpts);
@@ -115,6 +117,11 @@ void sm_result_free(sm_result *r)
 		close(r->spill);
 	sm_policy_unref(r->policy);
 	g_free(r);
+}
+
+void sm_result_mask_name(sm_result *r, const char *masked)
+{
+	g_ptr_array_add(r->masked_names, g_strdup(masked));
 }
 
 void sm_result_set_reply(sm_result *r, const char *code, const char *xcode, const char *text)
@@ -137,6 +144,9 @@ sm_finding *sm_result_add_finding(sm_result *r, const char *detector, const char
 	g_strlcpy(f.location, loc, sizeof(f.location));
 	f.filename = g_strdup(filename);
 	f.member = g_strdup(member);
+	for (guint i = 0; filename && i < r->masked_names->len; i++)
+		if (strcmp(filename, g_ptr_array_index(r->masked_names, i)) == 0)
+			f.name_masked = true;
 	g_array_append_val(r->findings, f);
 	return &g_array_index(r->findings, sm_finding, r->findings->len - 1);
 }

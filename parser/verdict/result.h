@@ -29,6 +29,8 @@ typedef struct sm_finding {
 	char *preview;       /* masked, never the value (owned) */
 	char fingerprint[17];
 	char *reply;         /* reply text if this finding rejects (owned or NULL) */
+	bool names_part;     /* the reply is "attachment X " + reply (not "label found in") */
+	bool name_masked;    /* filename had a value masked: replies say "attachment LOC" */
 	bool quoted;         /* every occurrence is in the quoted history of a reply */
 	bool relaxed;        /* an exception lowered its action to log */
 } sm_finding;
@@ -60,6 +62,7 @@ struct sm_result {
 	sm_verdict verdict;
 	sm_verdict would;    /* in dry-run: what enforce would have done */
 	bool failed;
+	int limited;         /* a limit decided: 0 no, 1 permanent, 2 transient */
 	bool unparseable;    /* the message (or one inside it) could not be parsed */
 	char *code, *xcode, *text;
 	GArray *findings;    /* sm_finding */
@@ -67,6 +70,7 @@ struct sm_result {
 	GArray *hdrops;      /* sm_hdrop */
 	GPtrArray *rcpts;    /* char*, NULL-terminated */
 	GPtrArray *notes;    /* char*: uninspected parts, limits */
+	GPtrArray *masked_names; /* char*: file names that had a value masked */
 	char sr[17];
 	char **related_sr;
 	bool resolved, feedback;
@@ -99,6 +103,9 @@ void sm_result_clear_headers(sm_result *r);
 /* Drop every splice (the message is not delivered changed). */
 void sm_result_clear_splices(sm_result *r);
 void sm_result_note(sm_result *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* A file name that had a value masked: findings added with it as their
+ * filename are marked name_masked (replies then name the part by number). */
+void sm_result_mask_name(sm_result *r, const char *masked);
 
 /* The spill file (opened on first use, unlinked, in dir or else $TMPDIR):
  * a part rewritten as a stream goes there instead of into memory.  -1 when it

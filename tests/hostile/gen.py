@@ -81,6 +81,13 @@ def parts_10000():
     return b"".join(out)
 
 
+def parts_400000_empty():
+    # 400,000 empty parts in 3.6 MB: GMime built all of them (533 MB) before
+    # max_parts was checked; the pre-pass counts them first
+    return (head(ctype='multipart/mixed; boundary="e"') + b"\r\n" +
+            b"--e\r\n\r\n\r\n" * 400000 + b"--e--\r\n")
+
+
 def nesting_1000():
     depth = 1000
     out = [head(ctype='multipart/mixed; boundary="b0"'), b"\r\n"]
@@ -400,6 +407,72 @@ def card_zip_in_zip():
     return with_attachment("outer.zip", zip_of([("inner.zip", inner)]))
 
 
+# Malformed zips that libarchive's directory reader cannot open, while
+# Python's zipfile or 7z still extract the card: they fail closed
+# (limits.on_unreadable = reject) after what can be read was scanned.
+def card_zip_bytes():
+    return zip_of([("notes.txt", card_log() * 20), ("other.txt", b"hello\r\n" * 10)])
+
+
+def zip_prefixed():
+    return with_attachment("logs.zip", b"X" + card_zip_bytes())
+
+
+def zip_prefixed_as_bin():
+    return with_attachment("logs.bin", b"\0junk" + card_zip_bytes(),
+                           ctype="application/octet-stream")
+
+
+def zip_no_central_directory():
+    z = card_zip_bytes()
+    return with_attachment("logs.zip", z[:z.find(b"PK\x01\x02")])
+
+
+def zip_truncated():
+    z = card_zip_bytes()
+    return with_attachment("logs.zip", z[:len(z) * 2 // 3])
+
+
+def zip_truncated_in_member():
+    z = zip_of([("notes.txt", card_log() * 2000)])
+    return with_attachment("logs.zip", z[:len(z) // 2])
+
+
+def zip_named_not_zip():
+    return with_attachment("logs.zip", b"this is no zip at all\r\n" * 20)
+
+
+def card_zip_member_by_content():
+    # a text file with a media name: chosen for scanning by its bytes
+    return with_attachment("shots.zip", zip_of([("screen1.png", card_log()),
+                                                 ("movie.mp4", b"\0\0\0\x18ftypmp42" + b"\0" * 64)]))
+
+
+def pk_by_chance_in_binary():
+    # a zip signature met by chance in binary data: no header follows, so it
+    # is binary content (on_uninspected), not an unreadable archive
+    noise = bytes((i * 131 + 7) % 256 for i in range(4096))
+    data = b"\x89PNG\r\n\x1a\n" + noise + b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + noise
+    return with_attachment("image.png", data, ctype="image/png")
+
+
+# Secrets in file names: found, and masked wherever the name is echoed (the
+# notice, the reply, the audit record, the --test output).
+def card_in_filename():
+    return with_attachment("invoice_%s.pdf" % CARD.replace(" ", ""), b"%PDF-1.4\n%%EOF\n",
+                           ctype="application/pdf")
+
+
+def card_in_member_name():
+    return with_attachment("names.zip", zip_of([("card %s.txt" % CARD, b"nothing here\r\n")]))
+
+
+def crlf_in_filename():
+    # "a\r\nX-Injected: 1\r\n.pdf", RFC 2047-encoded
+    enc = "=?UTF-8?B?%s?=" % base64.b64encode(b"a\r\nX-Injected: 1\r\n.pdf").decode()
+    return with_attachment(enc, b"%PDF-1.4\n%%EOF\n", ctype="application/pdf")
+
+
 # Large parts are read in windows of limits.scan_window_bytes (4 MiB) with
 # 64 KiB of context: cards right at the cuts, and one across a cut in a line
 # that never ends, must be masked all the same.
@@ -711,6 +784,10 @@ CASES = {
     "duplicate-boundaries": duplicate_boundaries,
     "empty-boundary": empty_boundary,
     "parts-10000": parts_10000,
+    "parts-400000-empty": parts_400000_empty,
+    "card-in-filename": card_in_filename,
+    "card-in-member-name": card_in_member_name,
+    "crlf-in-filename": crlf_in_filename,
     "nesting-1000": nesting_1000,
     "rfc822-loop-500": rfc822_loop,
     "header-line-1mb": header_line_1mb,
@@ -758,6 +835,14 @@ CASES = {
     "tnef-length-past-end": tnef_length_past_end,
     "tnef-huge-counts": tnef_huge_counts,
     "onb-zip-in-tnef-in-zip": onb_zip_in_tnef_in_zip,
+    "zip-prefixed": zip_prefixed,
+    "zip-prefixed-as-bin": zip_prefixed_as_bin,
+    "zip-no-central-directory": zip_no_central_directory,
+    "zip-truncated": zip_truncated,
+    "zip-truncated-in-member": zip_truncated_in_member,
+    "zip-named-not-zip": zip_named_not_zip,
+    "card-zip-member-by-content": card_zip_member_by_content,
+    "pk-by-chance-in-binary": pk_by_chance_in_binary,
 }
 CASES.update(fmt_cases())
 

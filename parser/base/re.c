@@ -1,0 +1,126 @@
+/*
+ * re.c - PCRE2 matches under the scan's guard (re.h): errors recorded as
+ * failures, a JIT stack sized by a limit, and a deadline that reaches into
+ * a running match through callouts.
+ *
+ * Untrusted input: none directly (subjects are the callers'); the guard's
+ * limits (limits.regex_*, limits.scan_time_*) bound what one match costs.
+ * Ownership: the guard owns its match context and JIT stack.  The per-thread
+ * pointer to the current guard is the one piece of thread state here; it is
+ * set and restored by the scan entry point only.
+ */
+#include "re.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+static _Thread_local sm_re_guard *current;
+
+static int64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static bool passed(sm_re_guard *g)
+{
+	if (!g->expired && g->deadline && now_us() >= g->deadline)
+		g->expired = true;
+	return g->expired;
+}
+
+/* Called at every item of a SM_RE_WATCH pattern: the clock every
+ * SM_RE_TICKS calls, and a negative value abandons the match. */
+static int watch(pcre2_callout_block *cb, void *ud)
+{
+	sm_re_guard *g = ud;
+
+	(void)cb;
+	if (++g->ticks < SM_RE_TICKS)
+		return 0;
+	g->ticks = 0;
+	return passed(g) ? PCRE2_ERROR_CALLOUT : 0;
+}
+
+void sm_re_guard_init(sm_re_guard *g, const sm_re_limits *lim, int64_t deadline)
+{
+	long long js = lim->jit_stack > 32768 ? lim->jit_stack : 32768;
+
+	*g = (sm_re_guard){0};
+	g->deadline = deadline;
+	g->opts = lim->interpreter ? PCRE2_NO_JIT : 0;
+	g->mctx = pcre2_match_context_create(NULL);
+	if (!g->mctx)
+		abort(); /* as GLib does on out of memory */
+	pcre2_set_match_limit(g->mctx, (uint32_t)lim->match_limit);
+	pcre2_set_depth_limit(g->mctx, (uint32_t)lim->match_limit);
+	pcre2_set_heap_limit(g->mctx, (uint32_t)(lim->heap_bytes / 1024));
+	pcre2_set_callout(g->mctx, watch, g);
+	g->jit = pcre2_jit_stack_create(32768, (PCRE2_SIZE)js, NULL);
+	if (g->jit) /* without one, JIT falls back to its 32 KiB machine stack */
+		pcre2_jit_stack_assign(g->mctx, NULL, g->jit);
+}
+
+void sm_re_guard_clear(sm_re_guard *g)
+{
+	if (g->jit)
+		pcre2_jit_stack_free(g->jit);
+	if (g->mctx)
+		pcre2_match_context_free(g->mctx);
+	g->jit = NULL;
+	g->mctx = NULL;
+}
+
+sm_re_guard *sm_re_guard_enter(sm_re_guard *g)
+{
+	sm_re_guard *prev = current;
+
+	if (g)
+		current = g;
+	return prev;
+}
+
+void sm_re_guard_leave(sm_re_guard *prev)
+{
+	current = prev;
+}
+
+sm_re_guard *sm_re_guard_current(void)
+{
+	return current;
+}
+
+int sm_re_match(const pcre2_code *re, PCRE2_SPTR subject, PCRE2_SIZE len, PCRE2_SIZE off,
+		uint32_t opts, pcre2_match_data *md, pcre2_match_context *mctx)
+{
+	sm_re_guard *g = current;
+	int rc;
+
+	if (!g)
+		return pcre2_match(re, subject, len, off, opts, md, mctx);
+	/* the clock every SM_RE_CALLS matches: each is bounded by the match limit */
+	if (g->expired || (++g->calls >= SM_RE_CALLS && (g->calls = 0, passed(g))))
+		return PCRE2_ERROR_NOMATCH; /* the scan ends with the deadline's outcome */
+	rc = pcre2_match(re, subject, len, off, opts | g->opts, md, g->mctx);
+	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH)
+		return rc;
+	if (rc == PCRE2_ERROR_CALLOUT && g->expired)
+		return PCRE2_ERROR_NOMATCH;
+	if (!g->error)
+		g->error = rc;
+	g->errors++;
+	return rc;
+}
+
+bool sm_re_expired(void)
+{
+	return current && passed(current);
+}
+
+void sm_re_error_text(int code, char *buf, size_t len)
+{
+	if (pcre2_get_error_message(code, (PCRE2_UCHAR *)buf, len) < 0 && len)
+		buf[0] = '\0';
+}
