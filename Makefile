@@ -230,7 +230,8 @@ demo: deps
 TEST_ENV   = SM_BIN=$(CURDIR)/$(BIN) SM_BUILD=$(CURDIR)/$(BUILD) SM_TOP=$(CURDIR) \
 	SM_HOOKS_BIN=$(CURDIR)/$(HOOKS_BIN)
 FAST_T     := tests/corpus.t tests/testmode.t tests/window.t tests/boundary.t tests/score.t \
-	tests/realistic.t tests/hostile.t tests/realworld.t tests/conventions.t
+	tests/realistic.t tests/hostile.t tests/realworld.t tests/conventions.t \
+	tests/detection.t
 T          ?=
 # prove runs as many scripts at a time as there are cores (each picks free ports and private
 # directories); PROVE_RULES can hold --rules for prove when one must run alone.

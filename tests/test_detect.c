@@ -154,7 +154,9 @@ static void test_card_odd_separators(void)
 	expect_value("glued group", "カード番号：4111 1111 1111 1111123", "credit_card",
 		     "4111 1111 1111 1111");
 	expect_none("glued no keyword", "hash 41111111111111110000123", "credit_card");
-	expect_none("odd groups no keyword", "Event 411111111111 1111 logged", "credit_card");
+	/* issue 13: a number standing alone in irregular groups is a card */
+	expect_value("odd groups no keyword", "Event 411111111111 1111 logged", "credit_card",
+		     "411111111111 1111");
 	expect_none("odd groups luhn fail", "カード番号 411111111111 1112", "credit_card");
 }
 
@@ -181,7 +183,7 @@ static void test_card_sr(void)
 	/* 2411220040639778: a Luhn-valid SR in the Mastercard 2-series range */
 	const char *sr[] = {"2411220040639778", NULL};
 	sm_scan_ctx ctx = {sr, NULL, 0, "k"};
-	const char *text = "Case 2411220040639778 and also 2411220040639778 in the body";
+	const char *text = "Number 2411220040639778 and also 2411220040639778 in the body";
 	sm_view *v;
 	GArray *hits;
 
@@ -195,6 +197,31 @@ static void test_card_sr(void)
 	g_assert_cmpuint(count_of(hits, "credit_card"), ==, 1);
 	g_array_free(hits, TRUE);
 	sm_view_free(v);
+}
+
+/* Irregular groupings standing alone, a number split after its keyword, and
+ * the SR shape by context (no SR rules in the context). */
+static void test_card_shapes(void)
+{
+	expect_value("12+4", "決済エラーになった番号：411111111111 1111", "credit_card",
+		     "411111111111 1111");
+	expect_value("4-4-4-2-2", "The payment for 4111 1111 1111 11 11 was declined.",
+		     "credit_card", "4111 1111 1111 11 11");
+	expect_value("split after keyword", "カード番号：4111 1111\n1111 1111\n", "credit_card",
+		     "4111 1111\n1111 1111");
+	expect_none("irregular, glued", "ID x411111111111 1111", "credit_card");
+	expect_none("irregular, mixed separators", "4111-11111111 1111 ok", "credit_card");
+	expect_none("irregular, group of one", "411111111111111 1", "credit_card");
+	expect_none("split, no keyword", "Ports: 4111 1111\n1111 1111\n", "credit_card");
+	expect_none("sr by case wording", "お問い合わせ番号 2411220040639778 の件です。", "credit_card");
+	expect_none("sr by case wording en", "This looks like case 2411220040639778 from last month.",
+		    "credit_card");
+	expect_none("sr ticket", "Ticket: 2401020040037565", "credit_card");
+	expect_value("not a date", "Case 2413320040639774 card", "credit_card", "2413320040639774");
+	expect_value("cvv ja", "カード番号：4111 1111 1111 1111　有効期限：12/27　セキュリティコード：837",
+		     "credit_card", "837");
+	expect_value("cvv en", "Card 4111-1111-1111-1111, exp 11/26, CVV 4821", "credit_card", "4821");
+	expect_none("cvv without card", "セキュリティコード：837 を入力してください。", "credit_card");
 }
 
 /* Through the SR rules (sr.c): keyword forms in the body, not the Subject's SR. */
@@ -368,7 +395,9 @@ static void test_password_columns(void)
 	expect_none("not the whole cell", "user,パスワード有効期限\nadmin,20241118x\n", "password");
 	expect_none("keyword in prose", "パスワード, ユーザー名ともに変更していません\nadmin,Zz9#notvalue\n",
 		    "password");
-	expect_none("table ended", "user,password\n\nadmin,Xk9#mP2qLz\n", "password");
+	expect_none("table ended", "user,password\n\n\nadmin,Xk9#mP2qLz\n", "password");
+	/* Outlook writes each CSV line as a paragraph: a blank line between rows */
+	expect_value("paragraph rows", "user,password\n\nadmin,Xk9#mP2qLz\n", "password", "Xk9#mP2qLz");
 	expect_none("test report", "Suite,Pass,Fail\nSense,120,3\nNetwork,98,0\n", "password");
 	expect_none("rows of labels", "項目\t設定値\nパスワード\t(別送)\nDB01\t192.168.0.10\nSQL-Srv2\tx\n",
 		    "password");
@@ -589,6 +618,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect/card/odd_separators", test_card_odd_separators);
 	g_test_add_func("/detect/card/sr", test_card_sr);
 	g_test_add_func("/detect/card/sr_rules", test_card_sr_rules);
+	g_test_add_func("/detect/card/shapes", test_card_shapes);
 	g_test_add_func("/detect/card/preview", test_card_preview);
 	g_test_add_func("/detect/card/confidence", test_card_confidence);
 	g_test_add_func("/detect/my_number", test_mynumber);

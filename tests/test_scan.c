@@ -674,8 +674,27 @@ static void test_names(void)
 	sm_result_free(r);
 	sm_policy_unref(p);
 	g_free(m);
+	/* an extension is no value ("pw.txt" is not PW and "txt"); a value
+	 * before it is ("pw_Xk9mQ2zT.txt"); "nothing here" in both */
+	m = attach("pw.txt", "text/plain", "bm90aGluZyBoZXJlDQo=");
+	p = policy("");
+	r = scan(p, m);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	sm_result_free(r);
+	g_free(m);
+	m = attach("pw_Xk9mQ2zT.txt", "text/plain", "bm90aGluZyBoZXJlDQo=");
+	r = scan(p, m);
+	json = sm_result_json(r);
+	g_assert_nonnull(strstr(json, "\"detector\":\"password\""));
+	g_assert_null(strstr(json, "Xk9mQ2zT"));
+	g_free(json);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	g_free(m);
 	/* CR/LF (RFC 2047-encoded) in a name that a reject echoes */
-	m = attach("=?UTF-8?B?YQ0KWC1JbmplY3RlZDogMQ0KLnBkZg==?=", "application/pdf", "JVBERi0xLjQK");
+	/* (an image: a PDF is read as its strings, not uninspected) */
+	m = attach("=?UTF-8?B?YQ0KWC1JbmplY3RlZDogMQ0KLnBkZg==?=", "image/png",
+		   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==");
 	p = policy("limits: { on_uninspected = \"reject\"; };");
 	r = scan(p, m);
 	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);

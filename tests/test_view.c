@@ -152,7 +152,7 @@ static void test_html(void)
 	sm_view_src_range(v, (size_t)(one - v->text) + 7, (size_t)(one - v->text) + 8, &a, &b);
 	g_assert_cmpmem(h + a, b - a, "&#49;", 5);
 	g_assert_cmpuint(v->quote_start, <, v->len);
-	g_assert_cmpstr(v->text + v->quote_start, ==, "\nquoted\n");
+	g_assert_cmpstr(v->text + v->quote_start, ==, "quoted\n");
 	sm_view_free(v);
 }
 

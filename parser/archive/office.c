@@ -1,7 +1,8 @@
 /*
  * office.c - Office Open XML text (office.h).  Not an XML parser: a tag
- * scanner that keeps character data, turns paragraph and cell ends into
- * line breaks and decodes entities; for xlsx it also reads each worksheet's
+ * scanner that keeps character data, turns paragraph ends into line breaks,
+ * a Word table's rows into lines with a tab between cells, and decodes
+ * entities; for xlsx it also reads each worksheet's
  * rows and cells (A1 references, shared-string indexes, inline strings) and
  * writes them as a tab-separated table.
  *
@@ -111,14 +112,29 @@ char *sm_office_text(const char *x, size_t len, size_t *outlen)
 	GString *out = g_string_sized_new(len / 2);
 	const char *p = x, *e = x ? x + len : x; /* an empty member may have no buffer */
 
+	unsigned cells = 0, in_cell = 0; /* a Word table: cells of the row, inside a cell */
+
 	while (p && p < e) {
 		char name[16];
 		bool closing, empty;
 		const char *as, *ae;
 
 		p = next_tag(p, e, name, sizeof(name), &closing, &empty, &as, &ae, out);
-		if (p && is_para(name) && (closing || empty || strcmp(name, "tab") == 0))
-			g_string_append_c(out, strcmp(name, "tab") == 0 ? ' ' : '\n');
+		if (!p)
+			break;
+		if (strcmp(name, "tc") == 0 && !empty) {
+			/* a row on one line, a tab between its cells: as the text
+			 * rendering of a table reads, so that a label cell and its
+			 * value cell stay side by side */
+			if (!closing && cells++ > 0)
+				g_string_append_c(out, '\t');
+			in_cell = closing ? 0 : 1;
+		} else if (strcmp(name, "tr") == 0) {
+			if (closing)
+				g_string_append_c(out, '\n');
+			cells = in_cell = 0;
+		} else if (is_para(name) && (closing || empty || strcmp(name, "tab") == 0))
+			g_string_append_c(out, strcmp(name, "tab") == 0 || in_cell ? ' ' : '\n');
 	}
 	*outlen = out->len;
 	return g_string_free(out, FALSE);

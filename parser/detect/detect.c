@@ -218,6 +218,18 @@ bool det_mynumber_valid(const char *d)
 
 /* ------------------------------------------------------------ the set */
 
+bool sm_detectors_propagates(const sm_detectors *s, unsigned i)
+{
+	const det *d;
+
+	if (!s || i >= s->dets->len)
+		return false;
+	d = g_ptr_array_index(s->dets, i);
+	return d->info.action == SM_ACT_MASK &&
+	       (d->kind == K_PASSWORD || d->kind == K_CLOUD ||
+		(d->kind == K_CUSTOM && d->mask != SM_MASK_DIGITS_KEEP4));
+}
+
 size_t sm_detectors_count(const sm_detectors *s)
 {
 	return s ? s->dets->len : 0;
@@ -254,8 +266,21 @@ static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_
 	return 0;
 }
 
-int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
-		      GArray *hits, size_t max_hits)
+/* A hit of a detector that rejects the message (onboarding material): what
+ * the layers could add changes nothing. */
+static bool rejects(const sm_detectors *s, const GArray *hits)
+{
+	for (guint i = 0; i < hits->len; i++) {
+		const det *d = g_ptr_array_index(s->dets, g_array_index(hits, sm_hit, i).det);
+
+		if (d->info.action == SM_ACT_REJECT)
+			return true;
+	}
+	return false;
+}
+
+int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		   GArray *hits, size_t max_hits, int depth)
 {
 	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
 	static const sm_scan_ctx none;
@@ -270,7 +295,15 @@ int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx
 	}
 	if (out.pw_spans)
 		g_array_free(out.pw_spans, TRUE);
+	if (!out.full && !rejects(s, hits))
+		det_scan_layers(s, v, ctx ? ctx : &none, &out, depth);
 	return out.full ? 1 : 0;
+}
+
+int sm_detectors_scan(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		      GArray *hits, size_t max_hits)
+{
+	return det_scan_depth(s, v, ctx, hits, max_hits, 0);
 }
 
 /* Base name: after the last '/' or '\\', bounded. */

@@ -66,6 +66,10 @@ int sm_detectors_scan(const sm_detectors *d, const sm_view *v, const sm_scan_ctx
  */
 int sm_detectors_match_name(const sm_detectors *d, const char *filename);
 
+/* Are detector i's values masked wherever else they occur (value
+ * propagation: passwords, cloud secrets, custom detectors)? */
+bool sm_detectors_propagates(const sm_detectors *d, unsigned i);
+
 /*
  * Masked preview of a hit for reports: "****-****-****-1111" for a card,
  * always "********" for a password.  Never the value.  g_free.

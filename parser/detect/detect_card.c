@@ -7,9 +7,14 @@
  * alphanumerics, longer digit runs).  Japanese text around a number is not
  * glue.  Cards need Luhn and a known issuer range and are never the
  * message's SR numbers (keywords or an expiry date nearby only raise the
- * confidence).  A card in space-separated groups may be wrapped at one of
- * its spaces: by format=flowed (the line ends with a space) or by the
- * mailer's plain-text wrap (a line of WRAP_LINE_MIN bytes or more);
+ * confidence); a 16-digit run whose first six digits are a date, just after
+ * case wording (ケース, お問い合わせ, case, SR, ticket), is an SR reference.
+ * A number standing alone as a whole cluster in irregular groups (12+4,
+ * 4-4-4-2-2: OCR, web forms) is a card without a keyword.  A card in
+ * space-separated groups may be wrapped at one of its spaces: by
+ * format=flowed (the line ends with a space), by the mailer's plain-text
+ * wrap (a line of WRAP_LINE_MIN bytes or more), or right after a card
+ * keyword on a short line;
  * wrapped_cards() looks at each line break with digits on both sides and
  * takes only candidates of three or more groups that cross it.  Full-width
  * digits joined by ー (an IME's hyphen) and groups separated by two spaces
@@ -23,6 +28,9 @@
 #include "sr.h"
 
 #define EXPIRY_WINDOW 60 /* bytes after a card searched for MM/YY */
+#define CASE_WINDOW 48   /* bytes before a number searched for case wording */
+#define CASE_GAP 16      /* at most this between the wording and the number ("番号：") */
+#define KW_WRAP_WINDOW 24 /* bytes between a card keyword and a number wrapped after it */
 #define WRAP_LINE_MIN 50 /* a line this long before a break may have been wrapped */
 #define WRAP_SIDE_MAX 48 /* bytes of digits and spaces taken each side of a break */
 
@@ -57,6 +65,50 @@ static bool issuer_ok(const char *d, size_t n)
 	return false;
 }
 
+/* The first six digits are a date (YYMMDD, 20YY) not after now (when known):
+ * the shape of an SR number. */
+static bool date_shaped(const char *d, time_t now)
+{
+	static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	unsigned y = prefix(d, 2), m = prefix(d + 2, 2), dd = prefix(d + 4, 2);
+
+	if (m < 1 || m > 12 || dd < 1 || dd > mdays[m - 1] || (m == 2 && dd == 29 && y % 4))
+		return false;
+	if (now > 0) {
+		struct tm tm;
+		time_t t = now + 86400;
+
+		gmtime_r(&t, &tm);
+		if (2000 + y > (unsigned)tm.tm_year + 1900)
+			return false;
+	}
+	return true;
+}
+
+/* Case wording just before a number on its line (ケース番号: x, see case x,
+ * お問い合わせ番号 x, TrackingID#x, 別件（SR x）): an SR written as SRs are
+ * (16 digits in one run, a date first) refers to a support case. */
+static bool case_words_before(const char *t, size_t s)
+{
+	static const char *const words[] = {
+		"case", "sr", "ticket", "incident", "tracking", "request", "reference",
+		"ケース", "問い合わせ", "問合せ", "チケット", "インシデント", "案件", "受付番号",
+		"サポート", NULL};
+	size_t ls = s;
+
+	while (ls > 0 && t[ls - 1] != '\n' && s - ls < CASE_WINDOW)
+		ls--;
+	for (const char *const *w = words; *w; w++) {
+		size_t n = strlen(*w);
+
+		for (size_t i = ls; i + n <= s; i++)
+			if (g_ascii_strncasecmp(t + i, *w, n) == 0 && s - (i + n) <= CASE_GAP &&
+			    (n > 2 || i == ls || !g_ascii_isalpha(t[i - 1])))
+				return true;
+	}
+	return false;
+}
+
 static bool is_sr(const sm_scan_ctx *ctx, const sm_view *v, size_t s, size_t e,
 		  const char *d, size_t n)
 {
@@ -67,7 +119,11 @@ static bool is_sr(const sm_scan_ctx *ctx, const sm_view *v, size_t s, size_t e,
 	for (sr = ctx->sr_numbers; sr && *sr; sr++)
 		if (strlen(*sr) == 16 && memcmp(*sr, d, 16) == 0)
 			return true;
-	return ctx->sr && sm_sr_is_sr_at(ctx->sr, v->text, v->len, s, e, ctx->now);
+	if (n == 16 && !date_shaped(d, ctx->now))
+		return false; /* an SR starts with its date: no need to ask the SR rules */
+	if (ctx->sr && sm_sr_is_sr_at(ctx->sr, v->text, v->len, s, e, ctx->now))
+		return true;
+	return n == 16 && e - s == 16 && case_words_before(v->text, s);
 }
 
 /* An expiry date (MM/YY, MM/YYYY) within EXPIRY_WINDOW bytes after the number. */
@@ -86,6 +142,32 @@ static bool expiry_after(const char *t, size_t len, size_t e)
 			return true;
 	}
 	return false;
+}
+
+/* The security code written after a card (within EXPIRY_WINDOW bytes):
+ * セキュリティコード, CVV, CVC, CVV2, security code, then a separator and 3 or 4
+ * digits standing alone.  It is as confidential as the number. */
+static void cvv_after(const char *t, size_t len, size_t e, det_out *out)
+{
+	static const char *const words[] = {"セキュリティコード", "CVV2", "CVV", "CVC", "cvv", "cvc",
+					    "security code", "Security code", "Security Code", NULL};
+	size_t lim = len - e > EXPIRY_WINDOW + 16 ? e + EXPIRY_WINDOW + 16 : len;
+
+	for (const char *const *w = words; *w; w++) {
+		const char *m = memmem(t + e, lim - e, *w, strlen(*w));
+		size_t p, s;
+
+		if (!m)
+			continue;
+		p = (size_t)(m - t) + strlen(*w);
+		while (p < lim && (t[p] == ' ' || t[p] == ':' || t[p] == '=' || t[p] == '\t'))
+			p++;
+		for (s = p; p < lim && is_d(t[p]); p++)
+			;
+		if (p - s >= 3 && p - s <= 4 && (p >= len || !g_ascii_isalnum(t[p])))
+			det_emit(out, s, p, SM_MASK_ALL, 90);
+		return;
+	}
 }
 
 /* Longest card of groups a..b, b from the last group down to min_b; -1 if
@@ -111,6 +193,7 @@ static int card_span(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, co
 			continue;
 		det_emit(out, s, e, SM_MASK_DIGITS_KEEP4,
 			 kw || expiry_after(t, v->len, e) ? 90 : 60);
+		cvv_after(t, v->len, e, out);
 		return b;
 	}
 	return -1;
@@ -153,6 +236,32 @@ static int card_glued(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, c
 	return -1;
 }
 
+/*
+ * A number standing alone in irregular groups (12+4, 4-4-4-2-2: OCR output,
+ * web forms): the whole cluster, one separator throughout, a first group of
+ * four digits or more, no group under two; Luhn, issuer and length as ever,
+ * no keyword needed.
+ */
+static int card_irregular(const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
+			  det_out *out)
+{
+	const char *t = v->text;
+	char d[GROUP_MAX_DIGITS + 1];
+	unsigned k, last = c->n - 1;
+	size_t n, s = c->start[0], e = c->end[last];
+
+	if (c->end[0] - c->start[0] < 4 || det_glued_right(t, v->len, e))
+		return -1;
+	for (k = 0; k <= last; k++)
+		if (c->end[k] - c->start[k] < 2 || (k < last && c->sep[k] != c->sep[0]))
+			return -1;
+	n = det_collect(t, c, 0, last, d, GROUP_MAX_DIGITS, true);
+	if (n < 13 || !det_luhn(d, n) || !issuer_ok(d, n) || is_sr(ctx, v, s, e, d, n))
+		return -1;
+	det_emit(out, s, e, SM_MASK_DIGITS_KEEP4, 60);
+	return (int)last;
+}
+
 /* Longest card starting at group a and ending at group min_b or later;
  * returns the last group used, or -1. */
 int det_card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const cluster *c,
@@ -165,6 +274,8 @@ int det_card_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, const c
 	b = card_span(dt, v, ctx, c, a, min_b, false, out);
 	if (b < 0 && c->n > a + 1)
 		b = card_span(dt, v, ctx, c, a, a + 1 > min_b ? a + 1 : min_b, true, out);
+	if (b < 0 && a == 0 && c->n > 1 && min_b < c->n)
+		b = card_irregular(v, ctx, c, out);
 	if (b < 0 && min_b == a)
 		b = card_glued(dt, v, ctx, c, a, out);
 	return b;
@@ -201,6 +312,17 @@ static void add_groups(const char *t, size_t s, size_t e, cluster *c)
 	c->n = n;
 }
 
+/* A card keyword ends within KW_WRAP_WINDOW bytes before s on its line: a
+ * number split over two lines right after it is one number. */
+static bool keyword_just_before(const det *dt, const char *t, size_t s)
+{
+	size_t ls = s;
+
+	while (ls > 0 && t[ls - 1] != '\n' && s - ls < KW_WRAP_WINDOW)
+		ls--;
+	return ls < s && det_keyword_near(dt, t + ls, s - ls, s - ls, s - ls);
+}
+
 /* A card wrapped at the line break at nl (see the header). */
 static void wrapped_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, size_t nl,
 		       det_out *out)
@@ -214,8 +336,9 @@ static void wrapped_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, 
 		le--;
 	if (le > 0 && t[le - 1] == ' ')
 		le--; /* format=flowed: a soft break */
-	else if (le < WRAP_LINE_MIN || memchr(t + le - WRAP_LINE_MIN, '\n', WRAP_LINE_MIN))
-		return; /* a short line was not wrapped by the mailer */
+	else if ((le < WRAP_LINE_MIN || memchr(t + le - WRAP_LINE_MIN, '\n', WRAP_LINE_MIN)) &&
+		 !keyword_just_before(dt, t, groups_left(t, le)))
+		return; /* a short line was not wrapped by the mailer (nor split after "カード番号:") */
 	if (le == 0 || !is_d(t[le - 1]) || rs >= v->len || !is_d(t[rs]))
 		return;
 	ls = groups_left(t, le);

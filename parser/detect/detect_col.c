@@ -7,14 +7,15 @@
  *     srv01,admin,Xk9#mP2qLz                  |------|----------|
  *                                             | svc  | Qw7!rT5y |
  *
- * The keyword must be a whole cell (trimmed, unquoted) with a delimiter
- * (',' ';' '|' tab) beside it and a non-empty cell before it (a keyword in
+ * The keyword (or a key holding it: login_password) must be a whole cell
+ * (trimmed, unquoted) with a delimiter (',' ';' '|' tab, or two spaces for
+ * columns aligned with spaces) beside it and a non-empty cell before it (a keyword in
  * the first column labels a row of a two-column table, not a column).  Each following row gives the cell in the
  * keyword's column; a value is what the password detector would take after
  * "keyword:" with no quotes (one token, not a placeholder or prose word, not
- * a plain word of letters).  Rows end at a line without the delimiter, or a
- * blank line (a single blank line between rows of a tab table is allowed:
- * HTML rows come out that way).  Double quotes protect delimiters in CSV.
+ * a label).  Rows end at a line without the delimiter, or two blank lines
+ * (a single blank line between rows is allowed: HTML paragraphs come out
+ * that way).  Double quotes protect delimiters in CSV.
  *
  * Untrusted input: the view.  Limits: COL_LINE_MAX bytes of a header line
  * (longer lines are not tables), COL_ROWS_MAX rows per header, and the
@@ -37,6 +38,13 @@ static size_t cell_end(const char *t, size_t p, size_t le, char d)
 {
 	bool q = false;
 
+	if (d == 'S') { /* columns aligned with spaces: a run of two or more ends a cell */
+		while (p < le && t[p] == ' ')
+			p++;
+		for (; p < le && t[p] != '\t' && !(t[p] == ' ' && p + 1 < le && t[p + 1] == ' '); p++)
+			;
+		return p;
+	}
 	for (; p < le && (q || t[p] != d); p++)
 		if (t[p] == '"')
 			q = !q;
@@ -66,7 +74,25 @@ static bool cell(const char *t, size_t ls, size_t le, char d, unsigned k, size_t
 	return true;
 }
 
-/* The delimiter beside the header cell [ks, ke) of the line [ls, le), or 0. */
+/* Two spaces (or the line's edge) each side of [ks, ke), and other cells on
+ * the line: a header of columns aligned with spaces ("Host    User    Password"). */
+static bool aligned(const char *t, size_t ls, size_t le, size_t ks, size_t ke)
+{
+	bool left = ks == ls || (ks - ls >= 2 && t[ks - 1] == ' ' && t[ks - 2] == ' ');
+	bool right = ke >= le || t[ke] == '\r' ||
+		     (le - ke >= 2 && t[ke] == ' ' && t[ke + 1] == ' ');
+
+	return left && right && (ks > ls || ke < le) && memmem(t + ls, le - ls, "  ", 2);
+}
+
+/* A cell delimiter of the row [rs, re). */
+static bool has_delim(const char *t, size_t rs, size_t re, char d)
+{
+	return d == 'S' ? memmem(t + rs, re - rs, "  ", 2) != NULL : memchr(t + rs, d, re - rs) != NULL;
+}
+
+/* The delimiter beside the header cell [ks, ke) of the line [ls, le), or 0
+ * ('S' for columns aligned with spaces). */
 static char header_delim(const char *t, size_t ls, size_t le, size_t ks, size_t ke)
 {
 	size_t l = ks, r = ke;
@@ -81,7 +107,7 @@ static char header_delim(const char *t, size_t ls, size_t le, size_t ks, size_t 
 	if (r < le)
 		dr = is_delim(t[r]) ? t[r] : 1;
 	if (dl == 1 || dr == 1 || (dl && dr && dl != dr))
-		return 0; /* text beside the keyword: not a header cell */
+		return aligned(t, ls, le, ks, ke) ? 'S' : 0; /* text beside: not a cell */
 	return dl ? dl : dr;
 }
 
@@ -127,6 +153,12 @@ void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray
 	bool pass = ke - ks == 4 && g_ascii_strncasecmp(t + ks, "pass", 4) == 0;
 	char d;
 
+	while (ks > 0 && (g_ascii_isalnum(t[ks - 1]) || t[ks - 1] == '_'))
+		ks--; /* the whole key of a header: login_password */
+	while (ke < len && (g_ascii_isalnum(t[ke]) || t[ke] == '_'))
+		ke++;
+	ls = ks;
+	le = ke;
 	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < COL_LINE_MAX)
 		ls--;
 	while (le < len && t[le] != '\n' && le - ke < COL_LINE_MAX)
@@ -152,16 +184,16 @@ void det_password_column(const char *t, size_t len, size_t ks, size_t ke, GArray
 			break;
 		*budget -= re - rs + 1;
 		if (blank(t, rs, re)) {
-			if (d != '\t' || ++blanks > 1)
+			if (++blanks > 1) /* one: HTML paragraphs come out that way */
 				break;
 			continue;
 		}
 		blanks = 0;
-		if (!memchr(t + rs, d, re - rs))
+		if (!has_delim(t, rs, re, d))
 			break;
 		if (rule_row(t, rs, re) || !cell(t, rs, re, d, k, &sp.s, &sp.e))
 			continue;
-		if (det_password_looks_secret(t + sp.s, sp.e - sp.s) &&
+		if (det_password_looks_secret(t, len, sp.s, sp.e) &&
 		    !(pass && det_all_digits(t + sp.s, sp.e - sp.s)))
 			g_array_append_val(spans, sp);
 	}

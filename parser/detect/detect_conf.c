@@ -56,7 +56,7 @@ const char *const det_card_keywords[] = {
 	"cvc", "security code", "visa", "mastercard", "amex", NULL};
 const char *const det_password_keywords[] = {
 	"password", "passwd", "passphrase", "pass phrase", "passcode", "pwd", "pw", "パスワード", "暗証番号",
-	"パスコード", "パスフレーズ", "pass", NULL};
+	"パスコード", "パスフレーズ", "pass", "パス", "p/w", "pin", NULL};
 const char *const det_mynumber_keywords[] = {"マイナンバー", "個人番号", "my number",
 					     "mynumber", "individual number", NULL};
 const char *const det_mde_names[] = {

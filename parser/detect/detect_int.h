@@ -66,10 +66,14 @@ enum {
 	LIT_SHA, LIT_CHAIN, LIT_MS, LIT_PSEXEC, LIT_PSEXEC_LO, LIT_AUTHZ, LIT_CURL,
 	LIT_NETUSER, LIT_NETUSER_UP, LIT_SQLCMD, LIT_SQLCMD_UP, LIT_JOHO, LIT_CRED,
 	LIT_GH, LIT_GHPAT, LIT_XOX, LIT_AIZA, LIT_MYSQL, LIT_BITLOCKER, LIT_KAIFUKU, LIT_RECOVERY,
-	LIT_ACCOUNT_JA, LIT_SSHPASS,
+	LIT_ACCOUNT_JA, LIT_SSHPASS, LIT_LDAP, LIT_SCHTASKS, LIT_WINRS, LIT_LOGIN, LIT_SMB,
+	LIT_SLASH_V, LIT_SLASH_VU, LIT_KEYCONTENT, LIT_SHUYOU, LIT_TOKEN, LIT_TOKEN_UP, LIT_KEYW,
+	LIT_KEYW_CAP, LIT_KEYW_UP, LIT_KEY_JA, LIT_TOKEN_JA, LIT_SECRET_JA,
 	N_LIT
 };
-#define LIT(x) (1ULL << (x))
+/* A set of literals: more than 64 of them, so a GCC/Clang 128-bit integer. */
+__extension__ typedef unsigned __int128 det_lits;
+#define LIT(x) ((det_lits)1 << (x))
 
 /* A value span in view bytes. */
 typedef struct det_span {
@@ -83,7 +87,7 @@ typedef struct det_out {
 	bool full;
 	unsigned det;
 	/* from the prefilter pass (det_pre_scan) */
-	uint64_t lits;     /* LIT() of the literals that occur */
+	det_lits lits;     /* LIT() of the literals that occur */
 	bool mn_kw;        /* a My Number keyword occurs */
 	GArray *pw_spans;  /* det_span: values after password keywords, in text order (or NULL) */
 } det_out;
@@ -123,6 +127,13 @@ static inline bool det_all_digits(const char *v, size_t n)
 }
 bool det_mynumber_valid(const char *digits12);
 
+/* The whole scan of a view at a layer depth (0: the view itself), and the
+ * decoding layers inside it (detect_layer.c): hits on the encoded blocks. */
+int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		   GArray *hits, size_t max_hits, int depth);
+void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
+		     det_out *out, int depth);
+
 /* Scanners: 0, or 1 when the hit limit was reached. */
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
@@ -131,15 +142,31 @@ int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
 int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);
 int det_scan_custom(const det *d, const sm_view *v, det_out *out);
+/* Key-shaped tokens after a credential word (detect_token.c, part of the
+ * cloud_secret detector); hits from index first on are the fixed forms'. */
+int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first);
 
 /* Keyword table (password, my_number) from a keyword list (folded); NULL + err. */
 struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errlen);
 void det_password_kw_free(struct det_kw *kw);
 /* The password value after a keyword at [ks, ke), if any, into *out (detect_pw.c). */
 bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
-/* Would the password detector take v[0, n) as an unquoted value after
- * "keyword:" (one token, not a placeholder, prose or plain word)? */
-bool det_password_looks_secret(const char *v, size_t n);
+/* The value after a key whose name glues a password keyword to other
+ * letters (cpassword, passout: det_cred_ident), in key syntaxes only. */
+bool det_password_key_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out);
+/* A credential key name around the stem at t[i] (detect_key.c): its span. */
+bool det_cred_ident(const char *t, size_t len, size_t i, size_t *is, size_t *ie);
+/* The catalogue of fixed forms (detect_cmd.c): values appended to spans. */
+void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans);
+/* Would the password detector take t[s, e) as an unquoted value after
+ * "keyword:" (one token, not a placeholder, prose, label or reference)? */
+bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);
+
+/* The value judgement (detect_value.c): is t[s, e) a password value?  The
+ * text after e on its line is read too (prose, references, labels). */
+#define VALUE_MAX 128
+enum { DV_QUOTED = 1, DV_STRICT = 2 };
+bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags);
 /* Values in the table column under a header cell [ks, ke) holding a password
  * keyword, appended to spans (detect_col.c); the bytes read are taken from
  * *budget, and nothing is read once it is spent. */

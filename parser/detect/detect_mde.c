@@ -36,7 +36,7 @@ enum { T_PREV, T_ORG, T_GEO, T_REGLINE, T_OFFB_W, T_MDATP, T_OBI_KEY, T_PLIST, T
        T_OFFB, T_GW, N_T };
 
 typedef struct token {
-	uint64_t lits;       /* prefilter: one of these literals must occur */
+	det_lits lits;       /* prefilter: one of these literals must occur */
 	const char *re;
 } token;
 

@@ -181,7 +181,18 @@ static const struct {
 	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 1}, [LIT_BITLOCKER] = {"itLocker", 1},
 	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
 	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 8}
-	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2},
+	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
+	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 2},
+	[LIT_SMB] = {"client", 0}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
+	[LIT_KEYCONTENT] = {"Key Content", 1},
+	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
+	/* credential words before key-shaped tokens (detect_token.c), anchored on
+	 * six rare pairs: OKEN and KEY share KE, key and Key share ey */
+	[LIT_TOKEN] = {"oken", 0}, [LIT_TOKEN_UP] = {"OKEN", 1}, [LIT_KEYW] = {"key", 1},
+	[LIT_KEYW_CAP] = {"Key", 1}, [LIT_KEYW_UP] = {"KEY", 0},
+	[LIT_KEY_JA] = {"\xe3\x82\xad\xe3\x83\xbc", 1} /* キー */,
+	[LIT_TOKEN_JA] = {"\xe3\x83\x88\xe3\x83\xbc", 1} /* トー */,
+	[LIT_SECRET_JA] = {"\xe3\x83\xac\xe3\x83\x83", 1} /* レッ(ト) */,
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */
@@ -195,6 +206,7 @@ struct det_pre {
 	uint8_t flag[65536];           /* by at2(t + i): PF_* */
 	uint8_t bucket[N_BUCKET][BUCKET_MAX]; /* literal ids by anchor */
 	uint8_t n_bucket[N_BUCKET];
+	uint8_t lit_len[N_LIT];        /* strlen of each literal, once */
 	const struct det_kw *pw, *mn;  /* borrowed from the detectors */
 	mn_anchor *mna;
 	unsigned n_mna;
@@ -220,6 +232,8 @@ static void add_literals(det_pre *p)
 {
 	unsigned i, nb = 0;
 
+	for (i = 0; i < N_LIT; i++)
+		p->lit_len[i] = (uint8_t)strlen(lit_text[i].text);
 	for (i = 0; i < N_LIT; i++) {
 		const unsigned char *l = (const unsigned char *)lit_text[i].text + lit_text[i].anchor;
 		unsigned x = bg(l[0], l[1]), b = p->flag[x] & PF_LIT;
@@ -329,8 +343,9 @@ static void lit_hit(pass *ps, size_t i, unsigned b)
 
 		if ((ps->out->lits & LIT(id)) || i < off)
 			continue;
-		n = strlen(lit_text[id].text);
-		if (i - off + n <= ps->len && memcmp(ps->t + i - off, lit_text[id].text, n) == 0)
+		n = p->lit_len[id];
+		if (i - off + n <= ps->len && ps->t[i - off] == lit_text[id].text[0] &&
+		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0)
 			ps->out->lits |= LIT(id);
 	}
 }
@@ -354,10 +369,18 @@ static void pw_hit(pass *ps, size_t i)
 
 	if (i < ps->pw_next)
 		return; /* inside the value or keyword just taken */
-	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at)))
-		return;
 	if (!ps->out->pw_spans)
 		ps->out->pw_spans = g_array_new(FALSE, FALSE, sizeof(det_span));
+	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at))) {
+		size_t is, ie; /* a key that glues a keyword to other letters: cpassword */
+
+		if (det_cred_ident(ps->t, ps->len, i, &is, &ie) &&
+		    det_password_key_value(ps->t, ps->len, is, ie, &sp)) {
+			g_array_append_val(ps->out->pw_spans, sp);
+			ps->pw_next = sp.e;
+		}
+		return;
+	}
 	if (det_password_value(ps->t, ps->len, at, at + l, &sp)) {
 		g_array_append_val(ps->out->pw_spans, sp);
 		ps->pw_next = sp.e;

@@ -1,159 +1,48 @@
 /*
- * detect_pw.c - password values in a folded view.
+ * detect_pw.c - password values after keywords in a folded view.
  *
  * Forms: KEYWORD SEP VALUE with the keywords from the configuration
  * (password, pwd, PW, パスワード, 暗証番号 ...; ASCII ones as whole words,
- * case-insensitive; found by the prefilter pass, detect_prefilter.c) and SEP one of ':' '=' 'is' 'は' '→' '->' (full-width
- * forms are folded); the value on the same line or, after ':' '=' 'は' with
+ * case-insensitive; found by the prefilter pass, detect_prefilter.c) and SEP
+ * one of ':' '=' 'is' 'は' '→' '->' (full-width forms are folded), also
+ * after a short phrase ("password of the admin account is x", "password for
+ * the zip: x"); the value on the same line or, after ':' '=' 'は' with
  * nothing else on the line, on the next one; quoted ('x' "x" 「x」) or not.
- * JSON ("password": "x") and XML (<Password>x</Password>) come out of the
- * same parse.  A keyword in one table cell (HTML td, TSV) and the value in
- * the next: the tab between them is the separator.  `pass` (SMTP_PASS=x) only
- * inside an identifier or before '='.  Separately: URLs with user:password@,
- * `net use ... /user:NAME SECRET`, PowerShell ConvertTo-SecureString 'x'
- * -AsPlainText, `PsExec ... -p SECRET`, `curl -u NAME:SECRET`, and HTTP
- * `Authorization: Basic` credentials (base64 of NAME:SECRET).
- *
- * What is NOT a value (see docs/detectors.md): nothing after the separator,
- * non-ASCII text (Japanese prose: "パスワードは別途お送りします", "PW: 別送"),
- * placeholders (****, <hidden>, [REDACTED], $var, %VAR%, {{x}}), a URL
- * ("Reset your password: https://..."), a word from
- * the prose list (required, incorrect, reset, sent, ...), and after ':' 'is'
- * 'は' '→' a plain word of letters only (no digit, symbol or inner capital).
+ * With no separator: the next table cell (a tab or '|' between), a
+ * Japanese keyword or PW followed by a space and a value that ends its line,
+ * an aligned column ("Password    x"), a command-line flag (-Password x,
+ * /pass x, -pw x), a configuration line ("requirepass x", a .netrc "login
+ * NAME password x"), or a value that cannot be a word ("パスワード Sp4ce#9").
+ * JSON ("password": "x") and XML (<Password>x</Password>, unattend.xml's
+ * <Password><Value>x</Value>) come out of the same parse.  Keys that glue a
+ * keyword to other letters (cpassword, passout) are named by detect_key.c
+ * and read here in key syntaxes only.  A sentence that hands over a
+ * password ("パスワードをお知らせします。", "The password is below.") or a
+ * keyword alone on its line: the value alone on the next non-blank line.
+ * Whether a token is a value at all is detect_value.c's judgement; the
+ * fixed forms of commands are detect_cmd.c's.
  *
  * Untrusted input: the view.  Limits: values at most VALUE_MAX bytes, the
- * look-ahead after a keyword at most LOOK_MAX bytes, max_hits.
+ * look-ahead after a keyword at most LOOK_MAX bytes, a line handing over a
+ * value 3 * LINE_CUE_MAX bytes, max_hits.
  */
 #include "detect_int.h"
-#include "re.h"
 
 #include <stdio.h>
 
-#define VALUE_MAX 128
 #define LOOK_MAX 24
 #define NOTE_MAX 32 /* bytes of a parenthesised note after a keyword */
-
-static const char *const prose_words[] = {
-	"required", "incorrect", "invalid", "wrong", "expired", "expires", "reset", "changed",
-	"change", "sent", "separately", "none", "null", "nil", "n/a", "na", "empty", "blank",
-	"unknown", "hidden", "redacted", "masked", "same", "set", "not", "the", "a", "an", "is",
-	"was", "will", "must", "should", "correct", "ok", "yes", "no", "true", "false", "policy",
-	"protected", "please", "see", "below", "above", "attached", "here", "never", "mismatch",
-	"updated", "and", "or", "for", "to", "of", "your", "my", "our", "their", "this", "that",
-	"it", "also", "still", "being", "too", "case-sensitive", "unchanged", "omitted", "secret",
-	"confidential", "removed", "tbd", "xxx", "dummy", "placeholder", "default", "pass", "xyz",
-	"abc", "user", "username", "none", "optional", "str", "string", "bytes", "null", "pwd",
-	NULL};
-
-/* A value holding one of these is code or a variable name, not a secret. */
-static const char *const kw_in_value[] = {"password", "passwd", "passphrase", "passcode", NULL};
+#define LINE_CUE_MAX 64 /* a third of the bytes of a line that hands over a value */
 
 /* ---------------------------------------------------------- values */
 
-static bool is_prose_word(const char *v, size_t n)
-{
-	const char *const *w;
-	const char first = g_ascii_tolower(*v);
-
-	/* the first letter first (the list is lower-case): ~90 words per value */
-	for (w = prose_words; *w; w++)
-		if (**w == first && strlen(*w) == n &&
-		    g_ascii_strncasecmp(*w, v, n) == 0)
-			return true;
-	return false;
-}
-
-static bool is_placeholder(const char *v, size_t n)
-{
-	size_t i, same = 0;
-
-	for (i = 0; i < n; i++)
-		same += v[i] == '*' || v[i] == 'x' || v[i] == 'X' || v[i] == '.' || v[i] == '#';
-	if (same == n)
-		return true;
-	if (strchr("<([{$", v[0]))
-		return true;
-	return v[0] == '%' && n > 2 && v[n - 1] == '%';
-}
-
-/* A path (pwd: /home/x, C:\\x) or a date, time, version or address. */
-static bool is_path_or_date(const char *v, size_t n)
-{
-	size_t i, seps = 0;
-
-	if (v[0] == '/' || v[0] == '\\' || v[0] == '~' ||
-	    (n > 2 && g_ascii_isalpha(v[0]) && v[1] == ':' && v[2] == '\\'))
-		return true;
-	for (i = 0; i < n; i++) {
-		if (strchr("/-:.", v[i]))
-			seps++;
-		else if (!g_ascii_isdigit(v[i]))
-			return false;
-	}
-	return seps >= 2;
-}
-
-/* Code rather than a value: self.password, url_user_password, SEC_ERROR_BASE. */
-static bool is_code(const char *v, size_t n)
-{
-	const char *const *k;
-	char *low = g_ascii_strdown(v, (gssize)n);
-	size_t i, under = 0, dots = 0, digits = 0;
-	bool kw = false;
-
-	for (k = kw_in_value; *k && !kw; k++)
-		kw = strstr(low, *k) != NULL;
-	g_free(low);
-	if (kw)
-		return true;
-	if (!g_ascii_isalpha(v[0]) && v[0] != '_')
-		return false;
-	for (i = 0; i < n; i++) {
-		if (v[i] == '_')
-			under++;
-		else if (v[i] == '.')
-			dots++;
-		else if (g_ascii_isdigit(v[i]))
-			digits++;
-		else if (!g_ascii_isalpha(v[i]))
-			return v[i] == '(' || v[i] == '['; /* a call or an index: f(x), cfg["k"] */
-	}
-	return (dots && v[n - 1] != '.') || (under && !digits);
-}
-
-/* Letters only, no capital after the first character. */
-static bool plain_word(const char *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!g_ascii_isalpha(v[i]) || (i > 0 && g_ascii_isupper(v[i])))
-			return false;
-	return true;
-}
-
-static bool looks_secret(const char *v, size_t n, bool quoted, bool strict)
-{
-	if (n == 0 || n > VALUE_MAX)
-		return false;
-	if (is_placeholder(v, n) || is_prose_word(v, n) || is_path_or_date(v, n))
-		return false;
-	if (n > 3 && memmem(v, n, "://", 3)) /* a link, not a value */
-		return false;
-	if (quoted)
-		return true;
-	if (n < 3 || is_code(v, n))
-		return false;
-	return !(strict && plain_word(v, n));
-}
-
-bool det_password_looks_secret(const char *v, size_t n)
+bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e)
 {
 	/* a cell is one ASCII token: spaces or Japanese text are not a value */
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == ' ' || (unsigned char)v[i] >= 0x80)
+	for (size_t i = s; i < e; i++)
+		if (t[i] == ' ' || (unsigned char)t[i] >= 0x80)
 			return false;
-	return looks_secret(v, n, false, true);
+	return det_value_ok(t, len, s, e, 0);
 }
 
 static bool stop_unquoted(char c)
@@ -181,8 +70,31 @@ static const char *closing_quote(const char *t, size_t len, size_t p, size_t *ql
 	return NULL;
 }
 
+/* "name=" at p: the next option of a list ("-o user=x,password=y,vers=3.0"). */
+static bool option_follows(const char *t, size_t len, size_t p)
+{
+	size_t e = p;
+
+	while (e < len && e - p < NOTE_MAX && (g_ascii_isalnum(t[e]) || t[e] == '_' || t[e] == '-'))
+		e++;
+	return e > p && e < len && t[e] == '=' && g_ascii_isalpha(t[p]);
+}
+
+/* Is the quote at e escaped by an odd run of backslashes or a backtick
+ * (JSON, C, PowerShell) within the value starting at s? */
+static bool escaped(const char *t, size_t s, size_t e)
+{
+	size_t n = 0;
+
+	if (e > s && t[e - 1] == '`')
+		return true;
+	while (e - n > s && t[e - n - 1] == '\\')
+		n++;
+	return n & 1;
+}
+
 /* The value at p (quoted or not) into *out; false if none. */
-static bool take_value(const char *t, size_t len, size_t p, bool strict, det_span *out)
+static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
 {
 	size_t ql, e;
 	const char *close = closing_quote(t, len, p, &ql);
@@ -190,23 +102,30 @@ static bool take_value(const char *t, size_t len, size_t p, bool strict, det_spa
 	if (close) {
 		size_t cl = strlen(close), s = p + ql;
 
-		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '\n'; e++)
-			if (e + cl <= len && memcmp(t + e, close, cl) == 0) {
-				out->s = s;
-				out->e = e;
-				return looks_secret(t + s, e - s, true, strict);
+		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '\n'; e++) {
+			if (!(e + cl <= len && memcmp(t + e, close, cl) == 0))
+				continue;
+			if (escaped(t, s, e))
+				continue; /* "a\"b", "a`"b": the quote belongs to the value */
+			if (cl == 1 && e > s && e + 1 < len && t[e + 1] == close[0]) {
+				e++; /* 'It''s', "a""b": a doubled quote inside the value */
+				continue;
 			}
+			out->s = s;
+			out->e = e;
+			return det_value_ok(t, len, s, e, DV_QUOTED);
+		}
 		return false;
 	}
 	for (e = p; e < len && e - p <= VALUE_MAX && !stop_unquoted(t[e]); e++)
-		if (t[e] == ',' && (e + 1 >= len || t[e + 1] == ' '))
+		if (t[e] == ',' && (e + 1 >= len || t[e + 1] == ' ' || option_follows(t, len, e + 1)))
 			break;
 	while (e > p && (t[e - 1] == '.' || t[e - 1] == ',' ||
 			 (t[e - 1] == ')' && !memchr(t + p, '(', e - p))))
 		e--;
 	out->s = p;
 	out->e = e;
-	return e - p <= VALUE_MAX && looks_secret(t + p, e - p, false, strict);
+	return e - p <= VALUE_MAX && det_value_ok(t, len, p, e, flags);
 }
 
 static size_t skip_blank(const char *t, size_t len, size_t p)
@@ -260,11 +179,45 @@ static size_t skip_note(const char *t, size_t len, size_t p)
  * it counts inside an identifier (SMTP_PASS, db-pass) or before '=', and its
  * value is not digits only.  Other keywords: always true.
  */
+/* "Pass:" as the password of a login pair: it starts its line, or an ID or
+ * user label stands before it on the line ("ID：sato　Pass：x"); elsewhere
+ * "pass:" is a test result ("Tests pass: 120"). */
+static bool login_pass(const char *t, size_t ks)
+{
+	static const char *const ids[] = {"ID", "Id", "id:", "User", "user", "ユーザー", "ログイン", NULL};
+	size_t ls = ks;
+
+	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 4 * NOTE_MAX)
+		ls--;
+	if (ls == ks || (ks - ls <= 2 && (t[ls] == ' ' || t[ls] == '\t')))
+		return true;
+	for (const char *const *w = ids; *w; w++)
+		if (memmem(t + ls, ks - ls, *w, strlen(*w)))
+			return true;
+	return false;
+}
+
+/* Is ks inside a start tag ('<' before it on its line, no '>' between)? */
+static bool in_tag(const char *t, size_t ks)
+{
+	for (size_t i = ks; i > 0 && ks - i < 4 * NOTE_MAX; i--) {
+		if (t[i - 1] == '<' || (t[i - 1] == ';' && i >= 4 && memcmp(t + i - 4, "&lt", 3) == 0))
+			return true; /* the markup of HTML read as text escapes it */
+		if (t[i - 1] == '>' || t[i - 1] == '\n')
+			return false;
+	}
+	return false;
+}
+
 static bool pass_ok(const char *t, size_t ks, size_t ke, bool eq, const det_span *v)
 {
 	if (ke - ks != 4 || g_ascii_strncasecmp(t + ks, "pass", 4) != 0)
 		return true;
-	if (!eq && !(ks > 0 && (t[ks - 1] == '_' || t[ks - 1] == '-')))
+	if (eq && in_tag(t, ks))
+		return false; /* <settings pass="oobeSystem">: an attribute, not a credential */
+	if (!eq && !(ks > 0 && (strchr("_-./", t[ks - 1]) ||
+				(g_ascii_islower(t[ks - 1]) && g_ascii_isupper(t[ks])))) &&
+	    !login_pass(t, ks))
 		return false;
 	return v->e > v->s && !det_all_digits(t + v->s, v->e - v->s);
 }
@@ -300,7 +253,145 @@ static size_t second_of_pair(const char *t, size_t len, size_t p)
 static bool pin_keyword(const char *k, size_t n)
 {
 	return (n == strlen("暗証番号") && memcmp(k, "暗証番号", n) == 0) ||
-	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0);
+	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0) ||
+	       (n == 3 && g_ascii_strncasecmp(k, "pin", 3) == 0);
+}
+
+/* "パスワードを x に変更", "パスワードに「x」を設定": a Japanese keyword, a
+ * particle, the value, then a verb that sets it. */
+static bool ja_set_value(const char *t, size_t len, size_t ke, det_span *out)
+{
+	static const char *const verbs[] = {"に変更", "へ変更", "に設定", "を設定", "にリセット",
+					    "に更新", "で設定", "に再設定", "と設定", NULL};
+	size_t p = ke, e;
+
+	if (!(p + 3 <= len && (memcmp(t + p, "を", 3) == 0 || memcmp(t + p, "に", 3) == 0)))
+		return false;
+	p = skip_blank(t, len, p + 3);
+	if (p >= len || ((unsigned char)t[p] >= 0x80 && !closing_quote(t, len, p, &e)))
+		return false;
+	if (!take_value(t, len, p, 0, out))
+		return false;
+	e = out->e;
+	if (e < len && (t[e] == '"' || t[e] == '\''))
+		e++;
+	else if (e + 3 <= len && (memcmp(t + e, "」", 3) == 0 || memcmp(t + e, "』", 3) == 0))
+		e += 3;
+	e = skip_blank(t, len, e);
+	for (const char *const *v = verbs; *v; v++)
+		if (e + strlen(*v) <= len && memcmp(t + e, *v, strlen(*v)) == 0)
+			return true;
+	return false;
+}
+
+/* "set the password to x", "changed the password to x": 'to' after a verb
+ * that sets the password earlier on the line; else p. */
+static size_t set_to(const char *t, size_t len, size_t ks, size_t p)
+{
+	static const char *const verbs[] = {"set", "change", "reset", "update", NULL};
+	size_t ls = ks;
+
+	if (!(p + 3 < len && g_ascii_strncasecmp(t + p, "to ", 3) == 0))
+		return p;
+	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 2 * NOTE_MAX)
+		ls--;
+	for (const char *const *v = verbs; *v; v++)
+		for (size_t i = ls; i + strlen(*v) <= ks; i++)
+			if (g_ascii_strncasecmp(t + i, *v, strlen(*v)) == 0 &&
+			    (i == 0 || !g_ascii_isalpha(t[i - 1])))
+				return skip_blank(t, len, p + 3);
+	return p;
+}
+
+/* PW, pwd: abbreviations written before a value with a space only. */
+static bool pw_abbrev(const char *k, size_t n)
+{
+	return (n == 2 && g_ascii_strncasecmp(k, "pw", 2) == 0) ||
+	       (n == 3 && g_ascii_strncasecmp(k, "pwd", 3) == 0);
+}
+
+/* The value ends its line (or Japanese text, or " / " of a pair follows). */
+static bool value_alone(const char *t, size_t len, size_t e)
+{
+	while (e < len && t[e] == ' ')
+		e++;
+	return e >= len || t[e] == '\n' || t[e] == '\r' || (unsigned char)t[e] >= 0x80 || t[e] == '/';
+}
+
+/* <Password>x</Password>, and unattend.xml's <Password><Value>x</Value>
+ * with white space between the tags; s is after the start tag's '>'. */
+static bool xml_value(const char *t, size_t len, size_t s, det_span *out)
+{
+	size_t e, w = s;
+
+	while (w < len && w - s < NOTE_MAX && strchr(" \t\r\n", t[w]))
+		w++;
+	if (w + 7 <= len && g_ascii_strncasecmp(t + w, "<Value>", 7) == 0)
+		s = w + 7;
+	for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
+		;
+	out->s = s;
+	out->e = e;
+	return e + 1 < len && t[e] == '<' && t[e + 1] == '/' && det_value_ok(t, len, s, e, DV_QUOTED);
+}
+
+/* The key at ks is a command-line flag: -Password, --password, /pass, -pw. */
+static bool is_flag(const char *t, size_t ks)
+{
+	size_t d = ks;
+
+	if (d > 0 && t[d - 1] == '-')
+		d -= d > 1 && t[d - 2] == '-' ? 2 : 1;
+	else if (d > 0 && t[d - 1] == '/')
+		d--;
+	else
+		return false;
+	return d == 0 || strchr(" \t\n\"'(", t[d - 1]);
+}
+
+/* A flag's value: not another flag; OpenSSL's "pass:x" is x, and its
+ * env:VAR, file:PATH, fd:N and stdin name where the value is, not a value. */
+static bool flag_value(const char *t, size_t len, det_span *v)
+{
+	static const char *const refs[] = {"env:", "file:", "fd:", "stdin", NULL};
+
+	if (t[v->s] == '-' || t[v->s] == '/')
+		return false;
+	for (const char *const *r = refs; *r; r++)
+		if (v->e - v->s >= strlen(*r) && g_ascii_strncasecmp(t + v->s, *r, strlen(*r)) == 0)
+			return false;
+	if (v->e - v->s > 5 && g_ascii_strncasecmp(t + v->s, "pass:", 5) == 0)
+		v->s += 5;
+	return det_value_ok(t, len, v->s, v->e, 0);
+}
+
+/* A configuration line "key value" (redis requirepass, slapd rootpw, a
+ * .netrc "login NAME password VALUE"): the key starts its line, or follows
+ * a login pair, and the value ends the line. */
+static bool config_line(const char *t, size_t len, size_t ks, size_t p, const det_span *v,
+			bool ident)
+{
+	size_t ls = ks;
+
+	if (p == 0 || t[p - 1] != ' ' || !value_alone(t, len, v->e) || t[v->s] == '-')
+		return false;
+	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 3 * NOTE_MAX)
+		ls--;
+	for (size_t i = ls; i < ks; i++)
+		if (t[i] != ' ' && t[i] != '\t')
+			return memmem(t + ls, ks - ls, "login ", 6) != NULL;
+	return ident; /* "password x" alone on a line is prose as often as not */
+}
+
+/* A glued key (cpassword, passout) with no ':' or '=': a flag or a line. */
+static bool key_no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
+			     det_span *out)
+{
+	if (p >= len || p == ke || !take_value(t, len, p, 0, out))
+		return false;
+	if (is_flag(t, ks))
+		return flag_value(t, len, out);
+	return config_line(t, len, ks, p, out, true);
 }
 
 static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
@@ -309,13 +400,20 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 	size_t i;
 	unsigned up = 0, lo = 0, dig = 0, sym = 0;
 
-	if (p >= len || p == ke || !take_value(t, len, p, true, out) || !pass_ok(t, ks, ke, false, out))
+	if (p >= len || p == ke || !take_value(t, len, p, 0, out) || !pass_ok(t, ks, ke, false, out))
 		return false;
-	if (memchr(t + ke, '\t', p - ke))
-		return true;
+	if (memchr(t + ke, '\t', p - ke) || memchr(t + ke, '|', p - ke))
+		return true; /* the next cell */
 	if (pin_keyword(t + ks, ke - ks) && out->e - out->s >= 4 && out->e - out->s <= 8 &&
 	    det_all_digits(t + out->s, out->e - out->s))
 		return true; /* "暗証番号　8392": a PIN needs no separator */
+	if (value_alone(t, len, out->e) &&
+	    ((unsigned char)t[ke - 1] >= 0x80 || p - ke >= 2 || pw_abbrev(t + ks, ke - ks)))
+		return true; /* "パスワード　x", "PW x", an aligned column "Password    x" */
+	if (is_flag(t, ks))
+		return flag_value(t, len, out); /* -Password x, /pass x, -pw x */
+	if (config_line(t, len, ks, p, out, false))
+		return true;
 	if (ks > 0 && (unsigned char)t[ks - 1] < 0x80 && !strchr(" \t\n(", t[ks - 1]))
 		return false; /* after spaces: a keyword starting a phrase only */
 	for (i = out->s; i < out->e; i++) {
@@ -349,35 +447,122 @@ static size_t pointer_phrase(const char *t, size_t len, size_t p)
 	return e < len && e - p < 3 * NOTE_MAX ? e : p;
 }
 
-/* After a keyword ending at ke (started at ks): the value span, if any. */
-bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
+/* "password of the admin account is x", "password for the zip file: x":
+ * the separator after a short phrase of ASCII words; else p. */
+static size_t skip_of(const char *t, size_t len, size_t p)
+{
+	size_t e;
+
+	if (!(p + 3 < len && (g_ascii_strncasecmp(t + p, "of ", 3) == 0 ||
+			      g_ascii_strncasecmp(t + p, "for ", 4) == 0)))
+		return p;
+	for (e = p; e < len && e - p < 3 * NOTE_MAX; e++) {
+		if (t[e] == ':' || (e + 4 <= len && g_ascii_strncasecmp(t + e, " is ", 4) == 0))
+			return t[e] == ':' ? e : e + 1;
+		if (!g_ascii_isalnum(t[e]) && !strchr(" \\_-.'", t[e]))
+			break;
+	}
+	return p;
+}
+
+/*
+ * A sentence that hands over a password (the PPAP mail: "先ほどのZIPファイルの
+ * パスワードをお知らせします。", "The password is below."), then, after at most
+ * one blank line, the value alone on its line.  The sentence must carry a
+ * cue that the value follows and nothing that says a different thing
+ * follows (an error message, a log, steps).
+ */
+static const char *const next_cues[] = {
+	"以下", "下記", "次の", "お知らせ", "お送り", "送付", "ご連絡", "連絡します", "になります",
+	"です", "below", "following", "follows", "here is", "here's", NULL};
+static const char *const next_not[] = {
+	"エラー", "メッセージ", "ログ", "手順", "方法", "コマンド", "画面", "表示", "結果", "ポリシー",
+	"error", "message", "log", "step", "command", "screen", "output", "result", "policy",
+	"prompt", "expire", "期限", "忘れ", NULL};
+
+static bool line_has(const char *t, size_t a, size_t b, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++) {
+		size_t n = strlen(*w);
+
+		for (size_t i = a; i + n <= b; i++)
+			if (g_ascii_strncasecmp(t + i, *w, n) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* The line [ls, le) is the keyword [ks, ke) alone (a label line: a table
+ * rendered one cell per line), maybe after a Japanese qualifier (初期, 仮). */
+static bool keyword_alone(const char *t, size_t ls, size_t le, size_t ks, size_t ke)
+{
+	for (size_t i = ls; i < ks; i++)
+		if ((unsigned char)t[i] < 0x80 && t[i] != ' ' && t[i] != '\t')
+			return false;
+	for (size_t i = ke; i < le; i++)
+		if (!strchr(" \t\r:", t[i]))
+			return false;
+	return true;
+}
+
+static bool next_line_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
+{
+	size_t ls = ks, le = ke, vs, ve, nl = 0;
+
+	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 3 * LINE_CUE_MAX)
+		ls--;
+	while (le < len && t[le] != '\n' && le - ke < 3 * LINE_CUE_MAX)
+		le++;
+	if (le >= len || t[le] != '\n' ||
+	    !(keyword_alone(t, ls, le, ks, ke) ||
+	      (line_has(t, ls, le, next_cues) && !line_has(t, ls, le, next_not))))
+		return false;
+	/* blank lines: one in text, the empty paragraphs of HTML */
+	for (vs = le; vs < len && vs - le < 4 * NOTE_MAX && strchr(" \t\r\n", t[vs]); vs++)
+		nl += t[vs] == '\n';
+	if (nl > 8 || vs >= len)
+		return false;
+	for (ve = vs; ve < len && t[ve] != '\n' && t[ve] != '\r' && ve - vs <= VALUE_MAX; ve++)
+		;
+	while (ve > vs && t[ve - 1] == ' ')
+		ve--;
+	if (ve <= vs || memchr(t + vs, ' ', ve - vs) || (ve - vs > 2 && t[vs] == '0' && t[vs + 1] == 'x'))
+		return false;
+	out->s = vs;
+	out->e = ve;
+	return det_value_ok(t, len, vs, ve, 0);
+}
+
+static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident, det_span *out)
 {
 	size_t p = ke, q, sl;
 	bool strict, multi;
 
-	if (p < len && t[p] == '>' && xml_open_tag(t, ks)) { /* <Password>x</Password> */
-		size_t e, s = p + 1;
-
-		if (s + 7 <= len && g_ascii_strncasecmp(t + s, "<Value>", 7) == 0)
-			s += 7; /* unattend.xml: <AdministratorPassword><Value>x</Value> */
-		for (e = s; e < len && e - s <= VALUE_MAX && t[e] != '<' && t[e] != '\n'; e++)
-			;
-		out->s = s;
-		out->e = e;
-		return e < len && t[e] == '<' && looks_secret(t + s, e - s, true, false);
-	}
+	if (p < len && t[p] == '>' && xml_open_tag(t, ks)) /* <Password>x</Password> */
+		return xml_value(t, len, p + 1, out);
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
 	p = skip_blank(t, len, p);
+	if (p < len && t[p] == '|' && p + 1 < len && t[p + 1] == ' ')
+		return no_separator(t, len, ks, ke, skip_blank(t, len, p + 1), out); /* | cell | */
 	if (p > ke || (unsigned char)t[ke - 1] >= 0x80) /* "password(" is a call, not a note */
 		p = skip_note(t, len, p);
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
 		p = skip_blank(t, len, p + 5);
+	if (!ident)
+		p = skip_of(t, len, p);
 	sl = separator(t, len, p, &strict, &multi);
-	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !(sl && (t[p] == ':' || t[p] == '=')))
-		return false; /* ProxyPassword is a key: only "key: x", "key=x" */
+	if ((ident || (ks > 0 && g_ascii_isalpha(t[ks - 1]))) && sl && t[p] != ':' && t[p] != '=')
+		return false; /* ProxyPassword, cpassword are keys: no "is", "は" */
+	if (ident && !sl)
+		return key_no_separator(t, len, ks, ke, p, out);
+	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !sl)
+		return false;
+	if (!sl && !ident && (q = set_to(t, len, ks, p)) != p)
+		return take_value(t, len, q, 0, out); /* "changed the password to x" */
 	if (!sl)
-		return no_separator(t, len, ks, ke, p, out);
+		return no_separator(t, len, ks, ke, p, out) || next_line_value(t, len, ks, ke, out) ||
+		       ((unsigned char)t[ke - 1] >= 0x80 && ja_set_value(t, len, ke, out));
 	q = p;
 	p = skip_blank(t, len, p + sl);
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
@@ -388,134 +573,22 @@ bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_spa
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
 	}
-	if (p < len && ks > 0 && t[ks - 1] == '/') { /* ID/PW: name / secret */
-		size_t s2 = second_of_pair(t, len, p);
-
-		strict = strict && s2 == p;
-		p = s2;
-	}
-	return p < len && take_value(t, len, p, strict, out) && pass_ok(t, ks, ke, t[q] == '=', out);
+	if (p < len && ks > 0 && t[ks - 1] == '/' && !is_flag(t, ks)) /* ID/PW: name / secret */
+		p = second_of_pair(t, len, p);
+	if (p < len && take_value(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out))
+		return is_flag(t, ks) ? flag_value(t, len, out) : true;
+	return !ident && t[q] != '=' && next_line_value(t, len, ks, ke, out);
 }
 
-/* ---------------------------------------------------------- other forms */
-
-typedef struct form {
-	uint64_t lits;           /* run only if one of these literals occurs */
-	const char *re;
-	int group;
-	bool quoted;             /* the value is delimited: any length, spaces allowed */
-	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
-	bool strict;             /* a plain word is prose ("net user alice returns ...") */
-	bool exact;              /* the pattern alone decides (BitLocker: 8 blocks of 6 digits) */
-	bool classes;            /* two character classes at least (not NTLM, HTTPS) */
-} form;
-
-/*
- * Login details with no password keyword, after a heading (ログイン情報:,
- * credentials:, 管理者アカウント): an optional ID:/user: label, then
- * NAME / SECRET or NAME:SECRET (no space after the colon); SECRET is group 2,
- * not digits only (a port), and NAME not a label (ID/PW).
- */
-#define PAIR_TAIL "\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})"
-
-static const form forms[] = {
-	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{1,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false},
-	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\b[^\\r\\n]{0,300}?\\s/u(?:ser)?:\\s*(?:\"[^\"\\r\\n]+\"|\\S+)\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*][^\\s]{0,127})", 1, false},
-	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet\\s+use\\s+(?:[A-Za-z]:\\s+|\\*\\s+)?\\\\\\\\\\S+\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})\\s+/u(?:ser)?:", 1, false},
-	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
-	{LIT(LIT_PSEXEC) | LIT(LIT_PSEXEC_LO), "(?i)\\bpsexec(?:64)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s-p\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
-	{LIT(LIT_CURL), "\\bcurl\\b[^\\r\\n]{0,300}?\\s(?:-u|-U|--user|--proxy-user)\\s+['\"]?[^\\s:'\"]{1,64}:([^\\s'\"]{1,128})", 1, false},
-	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+-AsPlainText\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1", 2, true},
-	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet\\s+user\\s+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})\\s+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?![!-~])", 1, false, false, true},
-	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
-	/* login details (PAIR_TAIL above) after their headings */
-	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)" PAIR_TAIL, 2, false, false, true, false, true},
-	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)" PAIR_TAIL, 2, false, false, true, false, true},
-	{LIT(LIT_ACCOUNT_JA), "アカウント" PAIR_TAIL, 2, false, false, true, false, true},
-	{LIT(LIT_SSHPASS), "\\bsshpass\\b[^\\r\\n]{0,100}?\\s-p\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
-	{LIT(LIT_MYSQL), "(?i)\\bmysql(?:dump|admin|sh)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-p)([^\\s\"'-][^\\s]{0,127})", 1, false, false, true},
-	{LIT(LIT_BITLOCKER) | LIT(LIT_KAIFUKU) | LIT(LIT_RECOVERY), "(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])", 1, true, false, false, true},
-	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
-};
-
-static GOnce forms_once = G_ONCE_INIT;
-
-/* Basic credentials: the base64 text decodes to printable NAME:SECRET. */
-static bool basic_credentials(const char *b, size_t n)
+/* After a keyword ending at ke (started at ks): the value span, if any. */
+bool det_password_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
-	char *s = g_strndup(b, n);
-	gsize dl = 0, i;
-	guchar *d = g_base64_decode(s, &dl);
-	bool ok = dl >= 3 && memchr(d, ':', dl) && ((guchar *)memchr(d, ':', dl) + 1 < d + dl);
-
-	for (i = 0; ok && i < dl; i++)
-		ok = d[i] >= 0x20 && d[i] < 0x7f;
-	g_free(d);
-	g_free(s);
-	return ok;
+	return value_at(t, len, ks, ke, false, out);
 }
 
-/* Two of lower case, upper case, digits, symbols. */
-static bool two_classes(const char *v, size_t n)
+bool det_password_key_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
-	unsigned m = 0;
-
-	for (size_t i = 0; i < n; i++)
-		m |= g_ascii_islower(v[i]) ? 1u : g_ascii_isupper(v[i]) ? 2u : g_ascii_isdigit(v[i]) ? 4u : 8u;
-	return (m & (m - 1)) != 0;
-}
-
-/* The fixed forms compile once per process (they are not configurable). */
-static gpointer compile_forms(gpointer unused)
-{
-	pcre2_code **c = g_new0(pcre2_code *, G_N_ELEMENTS(forms));
-	char err[256];
-	size_t i;
-
-	for (i = 0; i < G_N_ELEMENTS(forms); i++)
-		c[i] = det_compile(forms[i].re, 0, "password form", err, sizeof(err));
-	return c;
-}
-
-/* Is v[0, n), matched by form f, a value? */
-static bool form_value(const form *f, const char *v, size_t n)
-{
-	if (f->classes && !two_classes(v, n))
-		return false;
-	if (f->exact)
-		return true;
-	if (f->basic)
-		return basic_credentials(v, n);
-	return looks_secret(v, n, f->quoted, f->strict);
-}
-
-static void scan_forms(const sm_view *v, uint64_t lits, GArray *spans)
-{
-	pcre2_code **c = g_once(&forms_once, compile_forms, NULL);
-	size_t i;
-
-	for (i = 0; i < G_N_ELEMENTS(forms); i++) {
-		pcre2_match_data *md;
-		PCRE2_SIZE off = 0, *ov;
-
-		if (!c[i] || !(lits & forms[i].lits))
-			continue;
-		md = pcre2_match_data_create_from_pattern(c[i], NULL);
-		while (off < v->len &&
-		       sm_re_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
-			det_span sp;
-
-			ov = pcre2_get_ovector_pointer(md);
-			sp.s = ov[2 * forms[i].group];
-			sp.e = ov[2 * forms[i].group + 1];
-			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
-				sp.s++, sp.e--;
-			if (form_value(&forms[i], v->text + sp.s, sp.e - sp.s))
-				g_array_append_val(spans, sp);
-			off = ov[1] > off ? ov[1] : off + 1;
-		}
-		pcre2_match_data_free(md);
-	}
+	return value_at(t, len, ks, ke, true, out);
 }
 
 static gint by_start(gconstpointer a, gconstpointer b)
@@ -532,7 +605,7 @@ int det_scan_password(const det *d, const sm_view *v, det_out *out)
 	size_t i, last_end = 0;
 
 	out->pw_spans = spans;  /* freed by the caller */
-	scan_forms(v, out->lits, spans);
+	det_cmd_forms(v, out->lits, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {
 		det_span *sp = &g_array_index(spans, det_span, i);

@@ -20,7 +20,7 @@
 #define PEM_MAX (64 * 1024)
 
 typedef struct form {
-	uint64_t lits;           /* run only if one of these literals occurs */
+	det_lits lits;           /* run only if one of these literals occurs */
 	const char *re;
 	int group;
 	bool aws_secret;         /* the 40-char secret needs mixed character classes */
@@ -46,6 +46,12 @@ static const form cloud_forms[] = {
 	{LIT(LIT_XOX), "(?<![A-Za-z0-9])xox[abposr]-[0-9A-Za-z]{8,}-[0-9A-Za-z-]{8,}(?![A-Za-z0-9-])", 0},
 	{LIT(LIT_AIZA), "(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])", 0},
 };
+
+/* A credential word for the key-shaped tokens (detect_token.c). */
+#define TOKEN_WORDS                                                                          \
+	(LIT(LIT_TOKEN) | LIT(LIT_TOKEN_UP) | LIT(LIT_KEYW) | LIT(LIT_KEYW_CAP) |              \
+	 LIT(LIT_KEYW_UP) | LIT(LIT_KEY_JA) | LIT(LIT_TOKEN_JA) | LIT(LIT_SECRET_JA) |         \
+	 LIT(LIT_SECRET) | LIT(LIT_SECRET_UP) | LIT(LIT_AUTHZ) | LIT(LIT_CRED))
 
 static GOnce cloud_once = G_ONCE_INIT;
 
@@ -107,6 +113,8 @@ int det_scan_cloud(const det *d, const sm_view *v, det_out *out)
 		if (c[i] && (out->lits & cloud_forms[i].lits))
 			each_match(c[i], cloud_forms[i].group, cloud_forms[i].aws_secret, v, out,
 				   SM_MASK_ALL);
+	if (!out->full && (out->lits & TOKEN_WORDS))
+		det_scan_token(d, v, out, first);
 	/* one value found by two forms (client_secret= with an Entra-shaped value): keep one */
 	if (out->hits->len > first + 1) {
 		sm_hit *h = &g_array_index(out->hits, sm_hit, first);

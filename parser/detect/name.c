@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define NAME_HITS 64
+#define EXT_MAX 5
 
 /* The source bytes [a, z) of name masked into g as the hit asks. */
 static void mask_range(GString *g, const char *s, size_t a, size_t z, sm_mask_style style)
@@ -62,6 +63,19 @@ static void keep_hits(const sm_detectors *d, const sm_scan_ctx *ctx, const sm_vi
 	}
 }
 
+/* A last extension (".txt", ".zip": 1 to EXT_MAX letters and digits) is no
+ * word of the name's text: "pw.txt" must not read as PW and a value.  It is
+ * blanked too (offsets agree); a secret is never only an extension. */
+static void blank_extension(const char *name, char *sep, size_t len)
+{
+	size_t i = len;
+
+	while (i > 0 && g_ascii_isalnum(sep[i - 1]) && len - i <= EXT_MAX)
+		i--;
+	if (i > 0 && i < len && len - i <= EXT_MAX && name[i - 1] == '.')
+		memset(sep + i, ' ', len - i);
+}
+
 char *sm_name_mask(const sm_detectors *d, const sm_scan_ctx *ctx, const char *name,
 		   GArray *hits)
 {
@@ -77,6 +91,7 @@ char *sm_name_mask(const sm_detectors *d, const sm_scan_ctx *ctx, const char *na
 	 * is a word character to \b and a digit run before ".txt" looks like a
 	 * version number: both read as spaces, byte for byte (offsets agree) */
 	sep = g_strdelimit(g_strdup(name), "_.", ' ');
+	blank_extension(name, sep, len);
 	v = sm_view_new_utf8(sep, len); /* v->src is sep: freed after v */
 	found = g_array_new(FALSE, TRUE, sizeof(sm_hit));
 	sm_detectors_scan(d, v, ctx, found, NAME_HITS);

@@ -73,6 +73,7 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	v = sm_scan_span(s, idx, p, d->data, d->len, NULL, html, 0, SIZE_MAX, edits);
+	sm_scan_prop_view(s, p, v, edits); /* values found so far, here too */
 	if (!html)
 		sm_scan_uuencoded(s, idx, p, d->data, d->len);
 	if (edits->len && !s->limit) {
@@ -86,12 +87,12 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 			sm_scan_mark_strip(s, idx,
 					   "it contains confidential data that cannot be masked in place");
 	}
+	if (!s->limit)
+		sm_scan_prop_part(s, idx, html, edits);
 	g_array_free(edits, TRUE);
 	sm_scan_bytes_free(p, d); /* masks are written: the rules read only the view's text */
 	sm_scan_keep_view(s, p, v);
 }
-
-static void uninspected(scan *s, guint idx, const sm_part *p);
 
 static const char *where_of(const sm_part *p)
 {
@@ -198,7 +199,7 @@ static bool scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	return true;
 }
 
-static void uninspected(scan *s, guint idx, const sm_part *p)
+void sm_scan_uninspected(scan *s, guint idx, const sm_part *p)
 {
 	sm_act a = (sm_act)s->lim->on_uninspected;
 
@@ -260,14 +261,14 @@ void sm_scan_part(scan *s, guint idx)
 	case K_ARCHIVE:
 		if (scan_archive(s, idx, p, &head, whole, !sm_archive_sniff(head->data, head->len)))
 			break;
-		uninspected(s, idx, p);
+		sm_scan_binary(s, idx, p, &head, whole); /* not an archive after all */
 		break;
 	case K_BINARY:
 		/* junk before a zip: read as one (no header found: binary after all) */
 		if (sm_archive_sniff_inside(head->data, head->len) &&
 		    scan_archive(s, idx, p, &head, whole, false))
 			break;
-		uninspected(s, idx, p);
+		sm_scan_binary(s, idx, p, &head, whole); /* strings, or text with NULs */
 		break;
 	}
 	if (head)

@@ -54,6 +54,38 @@ static char *encode_value(const char *masked, bool address)
 static char *scan_value(scan *s, const char *name, const char *utf8, const char *loc,
 			bool address);
 
+char *sm_scan_header_mask(scan *s, const char *utf8, const GArray *extra)
+{
+	sm_view *v = sm_view_new_utf8(utf8, strlen(utf8));
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+	GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+	char *out = NULL;
+
+	sm_detectors_scan(s->p->det, v, &s->ctx, hits, 64);
+	for (guint i = 0; i < hits->len; i++)
+		if (sm_detectors_info(s->p->det, g_array_index(hits, sm_hit, i).det)->action !=
+		    SM_ACT_MASK && sm_detectors_info(s->p->det, g_array_index(hits, sm_hit, i).det)->action !=
+		    SM_ACT_STRIP)
+			g_array_index(hits, sm_hit, i).mask = SM_MASK_NONE;
+	g_array_append_vals(hits, extra->data, extra->len);
+	sm_rewrite_edits(v, hits, edits);
+	if (edits->len) {
+		GByteArray *b = g_byte_array_new();
+		char *masked;
+
+		sm_charset_rewrite(&v->cs, (const uint8_t *)utf8, strlen(utf8),
+				   (const sm_edit *)edits->data, edits->len, b);
+		masked = g_strndup((const char *)b->data, b->len);
+		out = encode_value(masked, false);
+		g_free(masked);
+		g_byte_array_free(b, TRUE);
+	}
+	g_array_free(edits, TRUE);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	return out;
+}
+
 char *sm_scan_header_value(scan *s, const char *utf8, const char *loc)
 {
 	return scan_value(s, NULL, utf8, loc, false);
@@ -108,6 +140,8 @@ static void value_findings(scan *s, const sm_view *v, GArray *hits, const char *
 		f->count++;
 		if (f->action != SM_ACT_MASK)
 			h->mask = SM_MASK_NONE;
+		else
+			sm_scan_prop_add(s, v, h);
 	}
 }
 

@@ -33,6 +33,8 @@ typedef struct scan {
 	bool limit_transient;   /* one of them may pass on a retry (the deadline) */
 	int depth;              /* messages inside encoded messages (sm_scan_nested) */
 	sm_act limit_act;       /* on_permanent_limit, or on_limit when one is transient */
+	GArray *prop;           /* values to propagate (scan_prop.c), or NULL */
+	GArray *prop_parts;     /* the text parts and their first-pass masks, or NULL */
 	const sm_exception *exc; /* the exception that applies to the message, or NULL */
 } scan;
 
@@ -98,6 +100,14 @@ void sm_scan_text(scan *s, guint idx, const sm_part *p, bool html, GByteArray **
 /* The text part whose decoded bytes are d (from sm_scan_decode; freed here). */
 void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteArray *d);
 
+/* A part that cannot be inspected (images, audio, video; an archive we
+ * cannot open): noted, and on_uninspected decides. */
+void sm_scan_uninspected(scan *s, guint idx, const sm_part *p);
+
+/* ---- scan_binary.c: a part neither text nor archive: text with a few NULs,
+ * else its printable strings through every detector (media: uninspected). */
+void sm_scan_binary(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
+
 /* ---- scan_nest.c: a message/ part in base64 or QP; an .eml attached as a
  * file (also read as text); files uuencoded into the decoded text d[0, n). */
 void sm_scan_embedded(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
@@ -106,6 +116,24 @@ void sm_scan_unsplit(scan *s, guint idx, const sm_part *p, GByteArray **head, bo
 void sm_scan_uuencoded(scan *s, guint idx, const sm_part *p, const uint8_t *d, size_t n);
 /* The same for a part read in windows: a second pass over its decoded bytes. */
 void sm_scan_uu_stream(scan *s, guint idx, const sm_part *p);
+
+/* ---- scan_prop.c: value propagation.  A masked value of a propagating
+ * detector (hit h of view v) is remembered; a text part's first-pass masks
+ * are recorded; after every part, each value's other occurrences are masked
+ * in the recorded parts and then in the Subject (`masked`: the first pass's
+ * encoded Subject or NULL, freed or returned). */
+void sm_scan_prop_add(scan *s, const sm_view *v, const sm_hit *h);
+void sm_scan_prop_part(scan *s, guint idx, bool html, const GArray *edits);
+/* The values known so far masked in the view of a part being scanned. */
+void sm_scan_prop_view(scan *s, const sm_part *p, const sm_view *v, GArray *edits);
+void sm_scan_propagate(scan *s);
+char *sm_scan_prop_subject(scan *s, char *masked);
+void sm_scan_prop_free(scan *s);
+
+/* ---- scan_hdr.c: a header value with the detectors' hits and `extra` hits
+ * (in the view of utf8 built by sm_view_new_utf8) masked, encoded; NULL if
+ * nothing changed.  No findings. */
+char *sm_scan_header_mask(scan *s, const char *utf8, const GArray *extra);
 
 /* ---- scan_message.c: a message carried inside a part of the outer one (a
  * base64 message/rfc822, an .eml, a uuencoded file), scanned as a message of

@@ -133,6 +133,8 @@ static void scan_message(scan *s, time_t now)
 	sm_scan_top_headers(s);
 	for (i = 0; i < s->m->parts->len && !sm_scan_expired(s, "between parts"); i++)
 		sm_scan_part(s, (guint)i);
+	sm_scan_propagate(s);
+	subject = sm_scan_prop_subject(s, subject);
 	sm_scan_hblocks(s);
 	if (!s->unparseable && !s->error && s->depth == 0 && run_rules(s, now, &rr) < 0)
 		s->error = "internal error in the rules"; /* the rules are the outer message's */
@@ -231,6 +233,7 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 		g_byte_array_free(g_ptr_array_index(s.keep, i), TRUE);
 	g_ptr_array_free(s.body_views, TRUE);
 	g_ptr_array_free(s.keep, TRUE);
+	sm_scan_prop_free(&s);
 	g_array_free(s.strip, TRUE);
 	g_ptr_array_free(s.why, TRUE);
 out:

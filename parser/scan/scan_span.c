@@ -10,11 +10,14 @@
  * EUC-JP, UTF-8 inside a legacy label) are bounded to one each.
  */
 #include "quote.h"
+#include "binstr.h"
 #include "rewrite.h"
 #include "re.h"
 #include "scan_int.h"
 
 #include <string.h>
+
+#define SHAPE_BYTES 4096 /* bytes looked at to tell a charset by its shape */
 
 /* ------------------------------------------------------------------ findings */
 
@@ -203,8 +206,20 @@ static bool seen_src(const GArray *ranges, size_t a, size_t z)
 /* Record the findings of hits in view v whose source starts in [own_a,
  * own_z) (a window owns only its middle), skipping those at source bytes in
  * `seen` (what an earlier view found), and append the mask edits to edits. */
+/* The source bytes [a, z) are ASCII digits, spaces and hyphens: a number
+ * every reading of the part reads alike (its first reading judged it). */
+static bool ascii_number(const sm_view *v, size_t a, size_t z)
+{
+	if (!v->src || z > v->src_len)
+		return false;
+	for (size_t i = a; i < z; i++)
+		if (!g_ascii_isdigit(v->src[i]) && v->src[i] != ' ' && v->src[i] != '-')
+			return false;
+	return z > a;
+}
+
 static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
-		      const GArray *seen, size_t own_a, size_t own_z, GArray *edits)
+		      const GArray *seen, bool alt, size_t own_a, size_t own_z, GArray *edits)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	size_t history = (size_t)-1;
@@ -220,11 +235,16 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		sm_view_src_range(v, h->start, h->end, &a, &z);
 		if (a < own_a || a >= own_z || (seen && seen_src(seen, a, z)))
 			continue;
+		if (alt && ascii_number(v, a, z))
+			continue; /* another reading lost the words around a number (an SR's
+				     case wording): the first reading's judgement stands */
 		hit_finding(s, p, v, h, act, &history, relaxed);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
-		if (act == SM_ACT_MASK)
+		if (act == SM_ACT_MASK) {
 			g_array_append_val(mask, *h);
+			sm_scan_prop_add(s, v, h);
+		}
 	}
 	if (mask->len && !s->limit)
 		sm_rewrite_edits(v, mask, edits);
@@ -272,6 +292,24 @@ static bool has_utf8_text(const sm_charset *cs, const uint8_t *src, size_t len)
 	return n >= 4;
 }
 
+/* Read as Shift_JIS, mostly half-width katakana: EUC-JP bytes under a
+ * Shift_JIS label (every EUC-JP byte pair is two half-width kana there). */
+static bool halfwidth_heavy(const sm_charset *cs, const uint8_t *s, size_t len)
+{
+	size_t n = len < SHAPE_BYTES ? len : SHAPE_BYTES, kana = 0, wide = 0;
+
+	if (cs->kind != SM_CS_CP932)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if ((s[i] >= 0x81 && s[i] <= 0x9f) || (s[i] >= 0xe0 && s[i] <= 0xfc)) {
+			wide++;
+			i++;
+		} else if (s[i] >= 0xa1 && s[i] <= 0xdf)
+			kana++;
+	}
+	return kana >= 8 && kana > 2 * wide;
+}
+
 static bool has_high(const uint8_t *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
@@ -312,7 +350,8 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 {
 	static const sm_charset alts[] = {{SM_CS_UTF8, "UTF-8", true, 0},
 					  {SM_CS_CP932, "CP932", true, 0},
-					  {SM_CS_EUCJP, "EUC-JP", true, 0}};
+					  {SM_CS_EUCJP, "EUC-JP", true, 0},
+					  {SM_CS_UTF16LE, "UTF-16LE", true, 0}};
 	bool legacy = v->cs.kind == SM_CS_CP932 || v->cs.kind == SM_CS_EUCJP ||
 		      v->cs.kind == SM_CS_SBCS;
 	bool sbcs_high = v->cs.kind == SM_CS_SBCS && has_high(src, len);
@@ -325,7 +364,10 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 		if (alts[k].kind == v->cs.kind)
 			continue;
 		if (alts[k].kind == SM_CS_UTF8 ? !has_utf8_text(&v->cs, src, len)
-					       : !(legacy && (v->cs.detected || sbcs_high)))
+		    : alts[k].kind == SM_CS_UTF16LE
+			    ? v->cs.kind == SM_CS_UTF16BE || !sm_utf16le_shape(src, len)
+			    : !(legacy && (v->cs.detected || sbcs_high ||
+					   (alts[k].kind == SM_CS_EUCJP && halfwidth_heavy(&v->cs, src, len)))))
 			continue;
 		if (!seen) {
 			seen = g_array_new(FALSE, FALSE, sizeof(src_range));
@@ -333,7 +375,7 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 		}
 		alt = view_of(s, p, src, len, &alts[k], false);
 		ahits = detect(s, p, alt);
-		take_hits(s, idx, p, alt, ahits, seen, own_a, own_z, edits);
+		take_hits(s, idx, p, alt, ahits, seen, true, own_a, own_z, edits);
 		add_seen(seen, alt, ahits);
 		g_array_free(ahits, TRUE);
 		sm_view_free(alt);
@@ -358,14 +400,14 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 	sm_view *v = view_of(s, p, src, len, cs, html);
 	GArray *hits = detect(s, p, v);
 
-	take_hits(s, idx, p, v, hits, NULL, own_a, own_z, edits);
+	take_hits(s, idx, p, v, hits, NULL, false, own_a, own_z, edits);
 	if (html && !s->limit) {
 		sm_view *raw = view_of(s, p, src, len, cs, false);
 		GArray *rhits = detect(s, p, raw);
 		GArray *seen = src_ranges(v, hits);
 
 		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
-			take_hits(s, idx, p, raw, rhits, seen, own_a, own_z, edits);
+			take_hits(s, idx, p, raw, rhits, seen, false, own_a, own_z, edits);
 		else if (rhits->len)
 			sm_scan_mark_strip(s, idx, "it contains confidential data in its markup");
 		g_array_free(seen, TRUE);

@@ -3,7 +3,10 @@
  *
  * Not a full HTML parser: a tokenizer that is exact about what a reader
  * sees in mail HTML.  Tags are dropped; block tags (p, div, br, tr, li,
- * headings, blockquote ...) become '\n'; table cells a tab; script, style,
+ * headings, blockquote ...) become '\n'; a table reads as the text/plain
+ * alternative renders it: a row per line, a tab between its cells, and the
+ * paragraphs inside a cell (Outlook wraps every cell's text in
+ * <p class=MsoNormal><span>...<o:p>) joined by a space; script, style,
  * head, title and comments vanish; runs of white space in text read as one
  * space (as a browser renders them), so "4111<span>1111</span>" reads
  * "41111111" and "4111&nbsp;1111" reads "4111 1111".  Entities (named,
@@ -40,6 +43,21 @@ static const char *const block_tags[] = {
 	"blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article", "header", "footer",
 	"address", "center", "form", "fieldset", "tbody", "thead", "o:p", NULL,
 };
+
+/* Tags that end a table row (and a cell's paragraphs). */
+static const char *const row_tags[] = {"tr", "table", "tbody", "thead", NULL};
+
+/* Where a table is: cells of the current row so far, inside a cell or not. */
+typedef struct table_state {
+	unsigned cells;
+	bool in_cell;
+} table_state;
+
+static bool is_cell(const char *name, size_t n)
+{
+	return n == 2 && (g_ascii_strncasecmp(name, "td", 2) == 0 ||
+			  g_ascii_strncasecmp(name, "th", 2) == 0);
+}
 
 static const char *const hidden_tags[] = {"script", "style", "head", "title", "xml", NULL};
 
@@ -120,6 +138,7 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 {
 	size_t i = 0;
 	bool space = false; /* a white-space run is pending */
+	table_state tb = {0};
 	uint32_t sp_a = 0, sp_b = 0;
 
 	*quote_at = (size_t)-1;
@@ -156,13 +175,29 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 				*quote_at = out->len;
 			if (!closing && in_list(hidden_tags, in + ns, ne - ns)) {
 				end = skip_hidden(in, len, end, in + ns, ne - ns);
+			} else if (is_cell(in + ns, ne - ns)) {
+				/* cells of a row on one line, a tab between them */
+				if (!closing && tb.cells++ > 0)
+					sm_tbuf_emit(out, "\t", 1, (uint32_t)i, (uint32_t)end);
+				tb.in_cell = !closing;
+				space = false;
+			} else if (tb.in_cell && !in_list(row_tags, in + ns, ne - ns) &&
+				   in_list(block_tags, in + ns, ne - ns)) {
+				/* a paragraph inside a cell (Outlook wraps every cell's text
+				 * in <p class=MsoNormal>): a space, as the text rendering does */
+				if (!space)
+					sp_a = (uint32_t)i;
+				space = true;
+				sp_b = (uint32_t)end;
 			} else if (in_list(block_tags, in + ns, ne - ns)) {
-				sm_tbuf_emit(out, "\n", 1, (uint32_t)i, (uint32_t)end);
+				/* one line break per block boundary (</span></p><p><span> is
+				 * one), as the text/plain alternative has; <br> always */
+				if (!out->len || out->text[out->len - 1] != '\n' ||
+				    (ne - ns == 2 && g_ascii_strncasecmp(in + ns, "br", 2) == 0))
+					sm_tbuf_emit(out, "\n", 1, (uint32_t)i, (uint32_t)end);
 				space = false;
-			} else if (ne - ns == 2 && (g_ascii_strncasecmp(in + ns, "td", 2) == 0 ||
-						   g_ascii_strncasecmp(in + ns, "th", 2) == 0)) {
-				sm_tbuf_emit(out, "\t", 1, (uint32_t)i, (uint32_t)end);
-				space = false;
+				if (in_list(row_tags, in + ns, ne - ns))
+					tb = (table_state){0};
 			}
 			i = end;
 			continue;
@@ -177,7 +212,7 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			continue;
 		}
 		if (space) {
-			if (out->len && out->text[out->len - 1] != '\n')
+			if (out->len && out->text[out->len - 1] != '\n' && out->text[out->len - 1] != '\t')
 				sm_tbuf_emit(out, " ", 1, sp_a, sp_b);
 			space = false;
 		}

@@ -20,6 +20,8 @@ static void findings_json(sm_json *j, const sm_result *r, bool fingerprints)
 
 		sm_json_obj_begin(j);
 		sm_json_kstr(j, "detector", f->detector);
+		if (f->kind == SM_FK_PROPAGATED) /* the value found elsewhere in the message */
+			sm_json_kstr(j, "kind", sm_finding_kind_names[f->kind]);
 		sm_json_kstr(j, "location", f->location);
 		if (f->filename)
 			sm_json_kstr(j, "filename", f->filename);

@@ -216,18 +216,19 @@ def broken_boundaries():
         h = head("\r\n", "MIME-Version: 1.0\nContent-Type: " + ct) + b"\r\n"
         body = inner(b)
         yield Case("boundary_" + tag, h + body, ["modify"], body, "7bit", 1)
-    # what a lenient reader would split there: a card in a base64 part, an
-    # onboarding zip (the text leaf cannot be masked: rejected)
-    for tag, ct, pct, payload in (
+    # what a lenient reader would split there: a card in a base64 part (the
+    # base64 block in the text leaf is decoded and masked, or the message
+    # rejected), an onboarding zip (cannot be masked: rejected)
+    for tag, ct, pct, payload, acts in (
             ("missing_b64_card", "multipart/mixed", 'text/plain; name="log.txt"',
-             b64(text_lines(True, 10))),
+             b64(text_lines(True, 10)), ["reject", "modify"]),
             ("never_matched_zip_onboarding", 'multipart/mixed; boundary="rw-a"',
-             'application/zip; name="logs.zip"', b64(onboarding_zip()))):
+             'application/zip; name="logs.zip"', b64(onboarding_zip()), ["reject"])):
         h = head("\r\n", "MIME-Version: 1.0\nContent-Type: " + ct) + b"\r\n"
         body = (b"--rw-x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--rw-x\r\n"
                 b"Content-Type: " + pct.encode() + b"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
                 payload + b"--rw-x--\r\n")
-        yield Case("boundary_" + tag, h + body, ["reject"])
+        yield Case("boundary_" + tag, h + body, acts)
     # near misses: dash lines that are no delimiters, in a clean text leaf
     h = head("\r\n", "MIME-Version: 1.0\nContent-Type: multipart/mixed") + b"\r\n"
     body = (b"hello\r\n-----Original Message-----\r\nFrom: someone\r\n\r\nold text\r\n"

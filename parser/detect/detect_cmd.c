@@ -1,0 +1,166 @@
+/*
+ * detect_cmd.c - credentials in commands, scripts and login details: the
+ * catalogue of fixed forms the password detector runs besides its keyword
+ * values (detect_pw.c) and key names (detect_key.c).
+ *
+ * Built from public references (gitleaks and detect-secrets keyword rules,
+ * Microsoft Purview's credential types, the documentation of the Windows,
+ * PowerShell, Azure CLI, OpenSSL, LDAP, SQL and network tools that support
+ * cases quote), written here, not copied:
+ *   - URLs with user:password@ (any scheme, an empty user name too);
+ *   - net use (/user: NAME SECRET, or \\\\host SECRET /user:), net user NAME
+ *     SECRET (ending the line or before a /flag);
+ *   - ConvertTo-SecureString with -AsPlainText in every argument order, and
+ *     a quoted value piped into it;
+ *   - short flags that only mean a password for their tool: psexec -p,
+ *     sqlcmd/osql/bcp -P, mysql -pSECRET, sshpass -p, ldapsearch and the
+ *     other ldap tools -w, schtasks /rp, winrs -p:, docker/podman/az/oc
+ *     login -p, smbclient/rpcclient -U NAME%SECRET, curl -u NAME:SECRET;
+ *   - reg add ... /v NAME ... /d VALUE where NAME is a credential key;
+ *   - the key of a Wi-Fi profile shown by netsh wlan show profile key=clear
+ *     (Key Content, 主要なコンテンツ);
+ *   - login details after a heading (ログイン情報:, credentials:), BitLocker
+ *     recovery keys, HTTP Basic credentials.
+ * Long flags and key names (-Password, --password=, /pass:, -passout
+ * pass:x, cmdkey /pass:, password=) are key syntax: detect_pw.c reads them.
+ *
+ * Untrusted input: the view.  Limits: each form's repetition is bounded in
+ * the pattern (a command line is read up to 300 bytes); values at most
+ * VALUE_MAX bytes.
+ */
+#include "detect_int.h"
+#include "re.h"
+
+typedef struct form {
+	det_lits lits;           /* run only if one of these literals occurs */
+	const char *re;
+	int group;
+	bool quoted;             /* the value is delimited: any length, spaces allowed */
+	bool basic;              /* base64 of NAME:SECRET (HTTP Basic credentials) */
+	bool strict;             /* a plain word is prose ("net user alice returns ...") */
+	bool exact;              /* the pattern alone decides (BitLocker: 8 blocks of 6 digits) */
+	bool classes;            /* two character classes at least (not NTLM, HTTPS) */
+} form;
+
+/*
+ * Login details with no password keyword, after a heading (ログイン情報:,
+ * credentials:, 管理者アカウント): an optional ID:/user: label, then
+ * NAME / SECRET or NAME:SECRET (no space after the colon); SECRET is group 2,
+ * not digits only (a port), and NAME not a label (ID/PW).
+ */
+#define PAIR_TAIL "\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})"
+
+static const form forms[] = {
+	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{0,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet[ \\t]+use\\b[^\\r\\n]{0,300}?[ \\t]/u(?:ser)?:[ \\t]*(?:\"[^\"\\r\\n]+\"|[^\\s<]+)[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*<][^\\s<]{0,127})", 1, false},
+	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet[ \\t]+use[ \\t]+(?:[A-Za-z]:[ \\t]+|\\*[ \\t]+)?\\\\\\\\\\S+[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*<]\\S{0,127})[ \\t]+/u(?:ser)?:", 1, false},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
+	{LIT(LIT_PSEXEC) | LIT(LIT_PSEXEC_LO), "(?i)\\bpsexec(?:64)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s-p\\s+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	{LIT(LIT_CURL), "\\bcurl\\b[^\\r\\n]{0,300}?\\s(?:-u|-U|--user|--proxy-user)\\s+['\"]?[^\\s:'\"]{1,64}:([^\\s'\"]{1,128})", 1, false},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+-AsPlainText\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1", 2, true},
+	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet[ \\t]+user[ \\t]+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?=[ \\t]*(?:$|/|\\r|\\n))", 1, false},
+	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	/* login details (PAIR_TAIL above) after their headings */
+	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)" PAIR_TAIL, 2, false, false, true, false, true},
+	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)" PAIR_TAIL, 2, false, false, true, false, true},
+	{LIT(LIT_ACCOUNT_JA), "アカウント" PAIR_TAIL, 2, false, false, true, false, true},
+	{LIT(LIT_SSHPASS), "\\bsshpass\\b[^\\r\\n]{0,100}?\\s-p\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	{LIT(LIT_MYSQL), "(?i)\\bmysql(?:dump|admin|sh)?(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-p)([^\\s\"'-][^\\s]{0,127})", 1, false, false, true},
+	{LIT(LIT_BITLOCKER) | LIT(LIT_KAIFUKU) | LIT(LIT_RECOVERY), "(?<![0-9-])([0-9]{6}(?:-[0-9]{6}){7})(?![0-9-])", 1, true, false, false, true},
+	{LIT(LIT_AUTHZ), "(?i)\\bauthorization\\s*[:=]\\s*['\"]?Basic\\s+([A-Za-z0-9+/]{8,512}={0,2})(?![A-Za-z0-9+/=])", 1, true, true},
+	/* ConvertTo-SecureString: the quoted value anywhere among its arguments, or piped in */
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString(?=[^\\r\\n|;)]{0,200}?-AsPlainText)(?:[ \\t]+-(?:AsPlainText|Force|String)\\b)*[ \\t]+(['\"])([^'\"\\r\\n]{1,128})\\1", 2, true},
+	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)(['\"])([^'\"\\r\\n]{1,128})\\1[ \\t]*\\|[ \\t]*ConvertTo-SecureString\\b[^\\r\\n|]{0,100}?-AsPlainText", 2, true},
+	/* short flags that mean a password for their tool only */
+	{LIT(LIT_LDAP), "\\bldap(?:search|modify|add|delete|passwd|whoami|compare|exop|modrdn)\\b[^\\r\\n]{0,300}?[ \\t]-w[ \\t]*(\"[^\"\\r\\n]{1,128}\"|'[^'\\r\\n]{1,128}'|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_SCHTASKS), "(?i)\\bschtasks(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t]/rp[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})", 1, false},
+	{LIT(LIT_WINRS), "(?i)\\bwinrs(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t][-/]p(?:assword)?:(\"[^\"\\r\\n]{1,128}\"|[^\\s\"]\\S{0,127})", 1, false},
+	{LIT(LIT_LOGIN), "(?i)\\b(?:docker|podman|az|oc|helm[ \\t]+registry|nerdctl|buildah)[ \\t]+login\\b[^\\r\\n]{0,200}?[ \\t](?-i:-p)[ \\t]+(\"[^\"\\r\\n]{1,128}\"|'[^'\\r\\n]{1,128}'|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_SMB), "\\b(?:smb|rpc)client\\b[^\\r\\n]{0,300}?[ \\t](?:-U|--user(?:=|[ \\t]))[ \\t]*['\"]?[^\\s%'\"]{1,64}%([^\\s'\"]{1,128})", 1, false},
+	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\bbcp\\b[^\\r\\n]{0,300}?[ \\t](?-i:-P)[ \\t]*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
+	/* reg add ... /v CREDENTIAL_KEY ... /d VALUE */
+	{LIT(LIT_SLASH_V) | LIT(LIT_SLASH_VU), "(?i)[ \\t]/v[ \\t]+\"?[A-Za-z0-9_ .-]{0,40}(?:password|passwd|pwd|secret|token)[A-Za-z0-9_.-]{0,20}\"?(?:[ \\t]+/(?:t[ \\t]+\\S+|f))*[ \\t]+/d[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/]\\S{0,127})", 1, false},
+	/* netsh wlan show profile key=clear */
+	{LIT(LIT_KEYCONTENT) | LIT(LIT_SHUYOU), "(?:Key Content|主要なコンテンツ|キー コンテンツ)[ \\t]*:[ \\t]*([!-~]{1,128})[ \\t]*(?=\\r|\\n|$)", 1, true},
+};
+
+static GOnce forms_once = G_ONCE_INIT;
+
+/* Basic credentials: the base64 text decodes to printable NAME:SECRET. */
+static bool basic_credentials(const char *b, size_t n)
+{
+	char *s = g_strndup(b, n);
+	gsize dl = 0, i;
+	guchar *d = g_base64_decode(s, &dl);
+	bool ok = dl >= 3 && memchr(d, ':', dl) && ((guchar *)memchr(d, ':', dl) + 1 < d + dl);
+
+	for (i = 0; ok && i < dl; i++)
+		ok = d[i] >= 0x20 && d[i] < 0x7f;
+	g_free(d);
+	g_free(s);
+	return ok;
+}
+
+/* Two of lower case, upper case, digits, symbols. */
+static bool two_classes(const char *v, size_t n)
+{
+	unsigned m = 0;
+
+	for (size_t i = 0; i < n; i++)
+		m |= g_ascii_islower(v[i]) ? 1u : g_ascii_isupper(v[i]) ? 2u : g_ascii_isdigit(v[i]) ? 4u : 8u;
+	return (m & (m - 1)) != 0;
+}
+
+/* The fixed forms compile once per process (they are not configurable). */
+static gpointer compile_forms(gpointer unused)
+{
+	pcre2_code **c = g_new0(pcre2_code *, G_N_ELEMENTS(forms));
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(forms); i++)
+		c[i] = det_compile(forms[i].re, 0, "password form", err, sizeof(err));
+	return c;
+}
+
+/* Is v[0, n), matched by form f, a value? */
+static bool form_value(const form *f, const char *t, size_t len, size_t s, size_t e)
+{
+	if (f->classes && !two_classes(t + s, e - s))
+		return false;
+	if (f->exact)
+		return true;
+	if (f->basic)
+		return basic_credentials(t + s, e - s);
+	return det_value_ok(t, len, s, e, (f->quoted ? DV_QUOTED : 0) | (f->strict ? DV_STRICT : 0));
+}
+
+void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans)
+{
+	pcre2_code **c = g_once(&forms_once, compile_forms, NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(forms); i++) {
+		pcre2_match_data *md;
+		PCRE2_SIZE off = 0, *ov;
+
+		if (!c[i] || !(lits & forms[i].lits))
+			continue;
+		md = pcre2_match_data_create_from_pattern(c[i], NULL);
+		while (off < v->len &&
+		       sm_re_match(c[i], (PCRE2_SPTR)v->text, v->len, off, 0, md, NULL) >= 0) {
+			det_span sp;
+
+			ov = pcre2_get_ovector_pointer(md);
+			sp.s = ov[2 * forms[i].group];
+			sp.e = ov[2 * forms[i].group + 1];
+			if (sp.e > sp.s + 1 && v->text[sp.s] == '"' && v->text[sp.e - 1] == '"')
+				sp.s++, sp.e--;
+			if (form_value(&forms[i], v->text, v->len, sp.s, sp.e))
+				g_array_append_val(spans, sp);
+			off = ov[1] > off ? ov[1] : off + 1;
+		}
+		pcre2_match_data_free(md);
+	}
+}
+

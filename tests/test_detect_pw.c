@@ -1,0 +1,238 @@
+/*
+ * test_detect_pw.c - the password detector's value judgement
+ * (detect_value.c), key names (detect_key.c), the command catalogue
+ * (detect_cmd.c), the value on the next line and table cells (detect_pw.c,
+ * detect_col.c): a hit and the near misses for every rule.  Failure
+ * messages name the case, never the test secret.
+ */
+#include "detect.h"
+#include "testutil.h"
+
+static sm_detectors *D;
+static int PW;
+
+static GArray *scan(const char *text, sm_view **vout)
+{
+	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
+	sm_view *v = sm_view_new_utf8(text, strlen(text));
+
+	sm_detectors_scan(D, v, NULL, hits, 1000);
+	*vout = v;
+	return hits;
+}
+
+/* The password detector reports exactly the span of `value` in text. */
+static void hit(const char *name, const char *text, const char *value)
+{
+	sm_view *v;
+	GArray *hits = scan(text, &v);
+	const char *at = strstr(v->text, value);
+	bool found = false;
+
+	g_assert_nonnull(at);
+	for (unsigned i = 0; at && i < hits->len; i++) {
+		sm_hit *h = &g_array_index(hits, sm_hit, i);
+
+		found = found || (h->det == (unsigned)PW && h->start == (size_t)(at - v->text) &&
+				  h->end == h->start + strlen(value));
+	}
+	if (!found)
+		g_test_message("case '%s': the value was not reported (%u hits)", name, hits->len);
+	g_assert_true(found);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+/* No password hit at all. */
+static void miss(const char *name, const char *text)
+{
+	sm_view *v;
+	GArray *hits = scan(text, &v);
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < hits->len; i++)
+		n += g_array_index(hits, sm_hit, i).det == (unsigned)PW;
+	if (n)
+		g_test_message("case '%s': %u password hit(s)", name, n);
+	g_assert_cmpuint(n, ==, 0);
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+}
+
+/* ------------------------------------------------------------ plain words */
+
+static void test_plain_words(void)
+{
+	hit("ja colon", "サーバーの管理者パスワード：sunflower", "sunflower");
+	hit("ja wa desu", "初期パスワードはhimawariです。", "himawari");
+	hit("ja wa space", "パスワードは tsubame です。ログイン後に変更してください。", "tsubame");
+	hit("en is", "The password is lighthouse", "lighthouse");
+	hit("en of is", "The password of the local admin account is marmalade.", "marmalade");
+	hit("en for colon", "password for the zip file: kitsune", "kitsune");
+	hit("capital word", "Password: Tangerine", "Tangerine");
+	hit("dotted", "パスワードは ab.cdef3Y です", "ab.cdef3Y");
+	hit("full-width space", "ログインパスワード　hotaru", "hotaru");
+	hit("pw space", "ユーザー：adm01 / PW Kaminari88", "Kaminari88");
+	hit("tab cell", "Password\tdragonfly", "dragonfly");
+	hit("pipe cell", "| パスワード | pinecone |", "pinecone");
+	hit("aligned column", "Password        seagull", "seagull");
+	hit("quoted phrase", "パスワードは「blue river 42」です。", "blue river 42");
+	/* escapes inside quotes are part of the value */
+	hit("json escape", "{\"password\": \"Ab\\\"c12x\"}", "Ab\\\"c12x");
+	hit("backtick escape", "$Password = \"Tan`\"uki9\"", "Tan`\"uki9");
+	hit("doubled quote", "$Password = 'It''s9Secret'", "It''s9Secret");
+	hit("escaped backslash ends", "{\"password\": \"Ab12\\\\\"}", "Ab12\\\\");
+	/* prose: a word followed by a function word, a Japanese reference phrase */
+	miss("managed by", "Password: managed by LAPS");
+	miss("stored in", "Password: stored in Azure Key Vault (kv-contoso-prod)");
+	miss("probably", "The password is probably wrong");
+	miss("keepass ja", "パスワード：KeePassに登録済み");
+	miss("cyberark ja", "パスワード: CyberArk で管理しています");
+	miss("same as", "Password: same as the user ID");
+	miss("laps alone", "Local admin password: LAPS");
+	miss("vault word", "Password: Vault");
+	miss("label next", "Password: Username: Domain: are shown in the dialog.");
+	miss("label cell", "Username\tPassword\tNotes");
+	miss("empty labels", "ユーザー名：\nパスワード：\nドメイン：CONTOSO\n");
+	miss("statuses", "Password: Enabled\nPassword: Expired\nPassword: Unknown\nPassword: N/A\n");
+	miss("placeholders", "パスワード：（別送）\nPW: xxxx\nPassword: <password>\nPassword: ----\n");
+	miss("net user output", "Password required            Yes\nUser may change password     Yes\n");
+	miss("hex code", "Password change failed with 0x8007052D");
+	/* Pass and パス: the abbreviations of a login pair */
+	hit("pass after id", "ID：sato_h　Pass：Himawari77", "Himawari77");
+	hit("pass at line start", "Pass: Kaminari#5", "Kaminari#5");
+	hit("pasu", "ログインID：sato_h / パス：tsubame", "tsubame");
+	miss("test result", "Tests pass: 118, fail: 2, skipped: 5");
+	miss("checks pass", "All checks pass: ok");
+	miss("pasu path", "インストール先のパス：C:\\Program Files\\Contoso");
+	miss("passport", "パスポート番号：TK1234567");
+	/* a value set by a verb: Japanese particles, English 'to' */
+	hit("wo ni henkou", "パスワードを kawasemi に変更しました。", "kawasemi");
+	hit("ni quoted settei", "パスワードに「Yuzu#2024」を設定しています。", "Yuzu#2024");
+	hit("changed to", "I changed the password to Lighthouse88 yesterday.", "Lighthouse88");
+	hit("p/w", "ID：sato_h　P/W：Suzuran#3", "Suzuran#3");
+	hit("pin", "BitLocker PIN: 482913", "482913");
+	miss("length set", "パスワードを 12 文字以上に設定してください。");
+	miss("unicode", "パスワードに Unicode を含めないでください。");
+	miss("set to expire", "Set the password to expire every 90 days.");
+	miss("change to something", "Please change the password to something stronger.");
+	miss("pin prose", "The PIN prompt appears at boot.");
+}
+
+/* ------------------------------------------------------------ next line */
+
+static void test_next_line(void)
+{
+	hit("ppap ja", "先ほどお送りしたZIPファイルのパスワードをお知らせします。\n\nsnowdrop\n", "snowdrop");
+	hit("kaki", "解凍用のパスワードは下記のとおりです。\nHanabi2024\n", "Hanabi2024");
+	hit("below en", "The password for the file I sent earlier is below.\n\nwindmill\n", "windmill");
+	hit("following", "Please use the following password to open the attachment.\n\nparsley\n",
+	    "parsley");
+	hit("html paragraphs", "The password is below.\n\n \n\nbiwako\n", "biwako");
+	hit("label line", "パスワード\nasagao\n", "asagao");
+	miss("error follows", "パスワード変更後、以下のエラーが発生しました。\n\n0x80070005\n");
+	miss("policy follows", "パスワードは以下のポリシーに従ってください。\n\nMinimumLength\n");
+	miss("sentence follows", "The password is below.\n\nPlease call the service desk.\n");
+	miss("too far", "The password is below.\n\n\n\n\n\n\n\n\n\nwindmill\n");
+}
+
+/* ------------------------------------------------------------ key names */
+
+static void test_keys(void)
+{
+	hit("cpassword", "<Properties cpassword=\"j1Uyj3Vx8TY9LtLZil2uAuZkFQA\" userName=\"x\"/>",
+	    "j1Uyj3Vx8TY9LtLZil2uAuZkFQA");
+	hit("requirepass", "port 6379\nrequirepass tanuki2024\n", "tanuki2024");
+	hit("smtpPass", "smtp:\n  smtpPass: \"kawasemi\"\n", "kawasemi");
+	hit("passwordd", "netdom join pc01 /domain:contoso /userd:admin /passwordd:Momiji77", "Momiji77");
+	hit("passout", "openssl pkcs12 -export -out a.pfx -passout pass:Umbrella9", "Umbrella9");
+	hit("json camel", "{\"adminPassword\": \"nightingale\"}", "nightingale");
+	hit("unattend", "<Password>\n  <Value>Wasabi#12</Value>\n  <PlainText>true</PlainText>",
+	    "Wasabi#12");
+	hit("flag", "Invoke-Sqlcmd -ServerInstance db01 -Username sa -Password karaage -Query 'x'",
+	    "karaage");
+	hit("slash pass", "cmdkey /add:fs01 /user:CONTOSO\\svc /pass:Daifuku3", "Daifuku3");
+	hit("netrc", "machine repo.contoso.local login deploy password shiitake", "shiitake");
+	hit("mount option", "mount -t cifs //fs/s /mnt -o username=svc,password=hagoromo,vers=3.0",
+	    "hagoromo");
+	miss("settings", "MinimumPasswordLength = 12\nPasswordComplexity = 1\nPasswordHistorySize = 24\n"
+	     "PasswordNeverExpires : True\nPasswordLastSet : 2024/10/01 9:12:33\n");
+	miss("profile", "\"passwordProfile\": { \"forceChangePasswordNextSignIn\": true }");
+	miss("xml pass attribute", "<settings pass=\"specialize\">");
+	miss("escaped attribute", "&lt;settings pass=\"oobeSystem\"&gt;");
+	miss("prose words", "to bypass the proxy, use the compass; passenger: Tanaka");
+	miss("variable", "New-LocalUser -Name tmpadmin -Password $pw -FullName 'Temp'");
+	miss("read-host", "New-LocalUser -Name tmpadmin -Password (Read-Host -AsSecureString)");
+	miss("parameter doc", "Use the -Password parameter with a SecureString value.");
+	miss("openssl env", "openssl pkcs12 -in a.pfx -passout env:PFX_PASS");
+	miss("openssl file", "openssl pkcs12 -in a.pfx -nodes -passin file:pass.txt");
+	miss("usage tag", "Usage: net use \\\\server\\share <password> /user:<domain\\user>");
+	miss("password alone", "password 3c1e5a8b-7d2f-4e6a-9b0c-1d2e3f4a5b6c");
+}
+
+/* ------------------------------------------------------------ commands */
+
+static void test_commands(void)
+{
+	hit("ss any order", "ConvertTo-SecureString -AsPlainText -Force -String \"Kitsune#8\"",
+	    "Kitsune#8");
+	hit("ss piped", "$sec = 'Tanuki!42' | ConvertTo-SecureString -AsPlainText -Force", "Tanuki!42");
+	hit("ldap -w", "ldapsearch -x -H ldap://dc01 -D \"cn=svc\" -w Suzuran5 -b \"dc=x\"",
+	    "Suzuran5");
+	hit("schtasks /rp", "schtasks /create /tn Backup /tr b.cmd /sc daily /ru CONTOSO\\svc /rp Yamabuki3",
+	    "Yamabuki3");
+	hit("winrs -p:", "winrs -r:pc01 -u:CONTOSO\\admin -p:Nadeshiko7 ipconfig", "Nadeshiko7");
+	hit("docker login", "docker login -u deploy -p Matsuri2024 registry.contoso.local",
+	    "Matsuri2024");
+	hit("az login", "az login -u admin@contoso.onmicrosoft.com -p sazanami", "sazanami");
+	hit("smbclient", "smbclient //fs01/share -U svc_backup%Yuugure9 -c 'ls'", "Yuugure9");
+	hit("reg add", "reg add \"HKLM\\...\\Winlogon\" /v DefaultPassword /t REG_SZ /d Okonomi5 /f",
+	    "Okonomi5");
+	hit("url empty user", "https://:Raincoat77@dev.azure.contoso.local/org", "Raincoat77");
+	hit("wlan en", "    Key Content            : blueberry", "blueberry");
+	hit("wlan ja", "    主要なコンテンツ       : Tamagoyaki8", "Tamagoyaki8");
+	hit("net user add", "net user tmpadmin kakitsubata /add", "kakitsubata");
+	miss("net user prose", "net user alice returns nothing");
+	miss("psexec no -p", "psexec -s -i cmd");
+	miss("ss variable", "$sec = ConvertTo-SecureString $plain -AsPlainText -Force");
+	miss("mysql prompt", "mysql -u root -p -h db01");
+	miss("docker no -p", "docker login registry.contoso.local");
+	miss("wlan absent", "    Security key           : Present");
+	miss("reg add other", "reg add HKLM\\Software\\X /v DisplayName /t REG_SZ /d Contoso /f");
+}
+
+/* ------------------------------------------------------------ tables */
+
+static void test_tables(void)
+{
+	hit("header over column", "サーバー\tユーザー\tパスワード\t備考\ndb01\tsa\tmarmalade\t本番環境\n",
+	    "marmalade");
+	hit("aligned header", "Host        Username    Password\nvpn01.contoso.co.jp    jsmith    tanukiyas\n",
+	    "tanukiyas");
+	hit("identifier header", "login_uri,login_username,login_password\nhttps://x,jsmith,Hotaru2024\n",
+	    "Hotaru2024");
+	miss("label rows", "項目\t設定値\nパスワードの長さ\t12文字以上\n");
+	miss("header, placeholder", "Username\tPassword\tNotes\njsmith\t(sent separately)\tchange it\n");
+}
+
+int main(int argc, char **argv)
+{
+	char err[256];
+	int rc;
+
+	g_test_init(&argc, &argv, NULL);
+	g_test_set_nonfatal_assertions();
+	D = sm_detectors_load(NULL, err, sizeof(err));
+	g_assert_nonnull(D);
+	for (PW = 0; PW < (int)sm_detectors_count(D); PW++)
+		if (strcmp(sm_detectors_info(D, (unsigned)PW)->id, "password") == 0)
+			break;
+	g_test_add_func("/detect_pw/plain_words", test_plain_words);
+	g_test_add_func("/detect_pw/next_line", test_next_line);
+	g_test_add_func("/detect_pw/keys", test_keys);
+	g_test_add_func("/detect_pw/commands", test_commands);
+	g_test_add_func("/detect_pw/tables", test_tables);
+	rc = g_test_run();
+	sm_detectors_free(D);
+	return rc;
+}
