@@ -228,21 +228,3 @@ void sm_sandbox_preload(void)
 {
 	load_converters();
 }
-
-/* Japanese in the three encodings mail uses, HTML, base64: the decoders'
- * tables are built once here. */
-static const char warm_msg[] =
-	"From: a@example.co.jp\r\nTo: warm@example.invalid\r\n"
-	"Subject: =?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?=\r\n"
-	"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"W\"\r\n\r\n"
-	"--W\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B\r\n"
-	"--W\r\nContent-Type: text/html; charset=Shift_JIS\r\n\r\n<p>\x82\xb1\x82\xf1</p>\r\n"
-	"--W\r\nContent-Type: text/plain; charset=EUC-JP\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-	"pLOk86TLpMGkzw==\r\n--W--\r\n";
-
-void sm_sandbox_warm(sm_policy *p)
-{
-	sm_envelope env = {NULL, NULL, NULL}; /* no recipients: scanned as support mail */
-
-	sm_result_free(sm_scan_mem(p, warm_msg, sizeof(warm_msg) - 1, &env, 0));
-}

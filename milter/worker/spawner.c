@@ -191,6 +191,7 @@ static void do_reload(sm_policy **p, sm_spawner_load_fn load, int ctl, ctl_req *
 			sm_policy_unref(*p);
 			*p = np;
 			rep.status = 0;
+			(void)sm_scan_warm(np); /* the new policy's patterns, before a worker forks */
 		}
 	}
 	send_fd(ctl, &rep, sizeof(rep), -1);
@@ -234,7 +235,8 @@ static void __attribute__((noreturn)) spawner_main(sm_policy *p, const spawner_f
 	pf[1].fd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	pf[1].events = POLLIN;
 	sm_sandbox_preload();
-	sm_sandbox_warm(p);
+	if (sm_scan_warm(p) != 0) /* built once here, shared by every worker */
+		fn->log(LOG_WARNING, "the warm-up scan failed or found nothing (limits or detectors of this policy): each worker builds its tables on its first message");
 	for (;;) {
 		struct signalfd_siginfo ssi;
 		ssize_t n;

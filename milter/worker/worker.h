@@ -111,8 +111,4 @@ int sm_sandbox_enter(size_t mem, char *err, size_t errlen);
  * the spawner, so that a sandboxed worker never needs to open one. */
 void sm_sandbox_preload(void);
 
-/* Scan a small built-in message once (tables the parser builds on first
- * use are then built in the spawner, not again in every worker). */
-void sm_sandbox_warm(sm_policy *p);
-
 #endif
