@@ -76,17 +76,7 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 	sm_scan_prop_view(s, p, v, edits); /* values found so far, here too */
 	if (!html)
 		sm_scan_uuencoded(s, idx, p, d->data, d->len);
-	if (edits->len && !s->limit) {
-		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
-
-		if (nb) {
-			sm_splice sp = {p->cstart, p->cend, nb, 0, 0};
-
-			g_array_append_val(s->r->splices, sp);
-		} else
-			sm_scan_mark_strip(s, idx,
-					   "it contains confidential data that cannot be masked in place");
-	}
+	sm_scan_apply_edits(s, idx, p, v, d, edits);
 	if (!s->limit)
 		sm_scan_prop_part(s, idx, html, edits);
 	g_array_free(edits, TRUE);
@@ -160,6 +150,24 @@ static void encrypted(scan *s, guint idx, const sm_part *p)
 	f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
 	if (f->action == SM_ACT_STRIP)
 		sm_scan_mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
+}
+
+/* The edits of a part's view applied: the part rewritten in its own
+ * charset and transfer encoding (a splice), or, where that cannot be done,
+ * the part stripped.  Nothing after a limit. */
+void sm_scan_apply_edits(scan *s, guint idx, const sm_part *p, const sm_view *v,
+			 const GByteArray *d, GArray *edits)
+{
+	GBytes *nb;
+
+	if (!edits->len || s->limit)
+		return;
+	if ((nb = sm_rewrite_part(s->m, p, v, d, edits))) {
+		sm_splice sp = {p->cstart, p->cend, nb, 0, 0};
+
+		g_array_append_val(s->r->splices, sp);
+	} else
+		sm_scan_mark_strip(s, idx, "it contains confidential data that cannot be masked in place");
 }
 
 /* An archive by its bytes or its name (by_name).  False when it was none

@@ -65,17 +65,7 @@ static void scan_nul_text(scan *s, guint idx, const sm_part *p, const GByteArray
 	sm_view *v = sm_scan_span(s, idx, p, c->data, c->len, NULL, false, 0, SIZE_MAX, edits);
 
 	sm_result_note(s->r, "part %s (%s): text with NUL bytes, read as text", p->loc, p->ctype);
-	if (edits->len && !s->limit) {
-		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits); /* the NULs written back */
-
-		if (nb) {
-			sm_splice sp = {p->cstart, p->cend, nb, 0, 0};
-
-			g_array_append_val(s->r->splices, sp);
-		} else
-			sm_scan_mark_strip(s, idx,
-					   "it contains confidential data that cannot be masked in place");
-	}
+	sm_scan_apply_edits(s, idx, p, v, d, edits); /* the NULs written back */
 	g_array_free(edits, TRUE);
 	sm_view_free(v);
 }
@@ -89,17 +79,7 @@ static void scan_utf16(scan *s, guint idx, const sm_part *p, const GByteArray *d
 	sm_view *v = sm_scan_span(s, idx, p, d->data, d->len, &u16, false, 0, SIZE_MAX, edits);
 
 	sm_result_note(s->r, "part %s (%s): UTF-16LE text, read as text", p->loc, p->ctype);
-	if (edits->len && !s->limit) {
-		GBytes *nb = sm_rewrite_part(s->m, p, v, d, edits);
-
-		if (nb) {
-			sm_splice sp = {p->cstart, p->cend, nb, 0, 0};
-
-			g_array_append_val(s->r->splices, sp);
-		} else
-			sm_scan_mark_strip(s, idx,
-					   "it contains confidential data that cannot be masked in place");
-	}
+	sm_scan_apply_edits(s, idx, p, v, d, edits);
 	g_array_free(edits, TRUE);
 	sm_view_free(v);
 }

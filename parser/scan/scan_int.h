@@ -104,6 +104,11 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
  * cannot open): noted, and on_uninspected decides. */
 void sm_scan_uninspected(scan *s, guint idx, const sm_part *p);
 
+/* A part's view edits applied: rewritten in place (a splice) or, where the
+ * encoding cannot be re-applied, the part stripped; nothing after a limit. */
+void sm_scan_apply_edits(scan *s, guint idx, const sm_part *p, const sm_view *v,
+			 const GByteArray *d, GArray *edits);
+
 /* ---- scan_binary.c: a part neither text nor archive: text with a few NULs,
  * else its printable strings through every detector (media: uninspected). */
 void sm_scan_binary(scan *s, guint idx, const sm_part *p, GByteArray **head, bool whole);
