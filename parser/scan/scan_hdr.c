@@ -51,6 +51,22 @@ static char *encode_value(const char *masked, bool address)
 	return out;
 }
 
+/* The value utf8 with the view's edits written in, encoded for the header
+ * again (an address field keeps its address syntax). */
+static char *masked_value(const sm_view *v, const char *utf8, const GArray *edits, bool address)
+{
+	GByteArray *b = g_byte_array_new();
+	char *masked, *out;
+
+	sm_charset_rewrite(&v->cs, (const uint8_t *)utf8, strlen(utf8), (const sm_edit *)edits->data,
+			   edits->len, b);
+	masked = g_strndup((const char *)b->data, b->len);
+	out = encode_value(masked, address);
+	g_free(masked);
+	g_byte_array_free(b, TRUE);
+	return out;
+}
+
 static char *scan_value(scan *s, const char *name, const char *utf8, const char *loc,
 			bool address);
 
@@ -69,17 +85,8 @@ char *sm_scan_header_mask(scan *s, const char *utf8, const GArray *extra)
 			g_array_index(hits, sm_hit, i).mask = SM_MASK_NONE;
 	g_array_append_vals(hits, extra->data, extra->len);
 	sm_rewrite_edits(v, hits, edits);
-	if (edits->len) {
-		GByteArray *b = g_byte_array_new();
-		char *masked;
-
-		sm_charset_rewrite(&v->cs, (const uint8_t *)utf8, strlen(utf8),
-				   (const sm_edit *)edits->data, edits->len, b);
-		masked = g_strndup((const char *)b->data, b->len);
-		out = encode_value(masked, false);
-		g_free(masked);
-		g_byte_array_free(b, TRUE);
-	}
+	if (edits->len)
+		out = masked_value(v, utf8, edits, false);
 	g_array_free(edits, TRUE);
 	g_array_free(hits, TRUE);
 	sm_view_free(v);
@@ -187,17 +194,8 @@ static char *scan_value(scan *s, const char *name, const char *utf8, const char 
 	value_findings(s, v, hits, loc);
 	sm_rewrite_edits(v, hits, edits);
 	edits_in_value(edits, plen);
-	if (edits->len) {
-		GByteArray *b = g_byte_array_new();
-		char *masked;
-
-		sm_charset_rewrite(&v->cs, (const uint8_t *)utf8, strlen(utf8),
-				   (const sm_edit *)edits->data, edits->len, b);
-		masked = g_strndup((const char *)b->data, b->len);
-		out = encode_value(masked, address);
-		g_free(masked);
-		g_byte_array_free(b, TRUE);
-	}
+	if (edits->len)
+		out = masked_value(v, utf8, edits, address);
 	g_array_free(edits, TRUE);
 	g_array_free(hits, TRUE);
 	sm_view_free(v);
