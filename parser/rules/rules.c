@@ -61,6 +61,7 @@ static const sm_conf_key res_keys[] = {
 	{"continues", SM_CONF_STRLIST, ROFF(continues)},
 	{"other_case", SM_CONF_STRLIST, ROFF(other_case)},
 	{"this_case", SM_CONF_STRLIST, ROFF(this_case)},
+	{"hedges", SM_CONF_STRLIST, ROFF(hedges)},
 	{NULL},
 };
 
@@ -185,6 +186,9 @@ static int load_res_lists(sm_rules *r, const config_setting_t *g, char *err, siz
 			      "requests", false, err, errlen) < 0 ||
 	    sm_relist_compile(&in->continues, or_default(c->continues, sm_def_res_continues), g,
 			      "continues", false, err, errlen) < 0 ||
+	    sm_relist_compile(&in->hedges, or_default(c->hedges, sm_def_res_hedges), g, "hedges",
+			      false, err, errlen) < 0 ||
+	    sm_relist_compile(&in->acts, sm_def_res_acts, NULL, "acts", false, err, errlen) < 0 ||
 	    sm_clauses_compile(&r->clauses, or_default(c->other_case, sm_def_other_case),
 			       or_default(c->this_case, sm_def_this_case), g, err, errlen) < 0 ||
 	    sm_relist_compile(&r->auto_subjects,

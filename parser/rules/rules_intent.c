@@ -108,6 +108,8 @@ static bool governed(const reading *r, const sm_relist *what, size_t me)
 	n = ce - cs;
 	g = sm_relist_any(&in->negations, c, n) || sm_relist_any(&in->conditions, c, n) ||
 	    sm_relist_any(&in->reported, c, n) ||
+	    (in->hedges.n && sm_relist_any(&in->hedges, c, n) &&
+	     !sm_relist_any(&in->acts, r->t + cs, n)) ||
 	    (sm_relist_any(&in->questions, c, n) && !sm_relist_any(&in->requests, r->t + cs, n));
 	g_free(c);
 	return g;
@@ -187,4 +189,6 @@ void sm_intent_clear(sm_intent *in)
 	sm_relist_clear(&in->reported);
 	sm_relist_clear(&in->requests);
 	sm_relist_clear(&in->continues);
+	sm_relist_clear(&in->hedges);
+	sm_relist_clear(&in->acts);
 }

@@ -22,7 +22,7 @@
 /* a request or permission after an act: して結構です, してください, でお願いします ... */
 #define JA_PERMIT "(?:結構|構いません|かまいません|大丈夫|問題(?:は)?(?:ありません|ございません|ないです|ない|なし)|" \
 	"差し?支え(?:は)?(?:ありません|ございません|ないです|ない|なし)|支障(?:は)?(?:ありません|ございません|ない)|" \
-	"OK|オッケー|良いです|よいです|いいです|よろしいです(?!か)|お願い|願います|ください|下さい|" \
+	"OK|オッケー|良いです|よいです|いいです|よろしいです(?!か)|可能(?:です|でございます)|お願い|願います|ください|下さい|" \
 	"いただけ|頂け|いただきたく|頂きたく|いただければ|頂ければ|もらえ|ほしい|欲しい)"
 /* what joins an act to its permission: を, で, して(いただいて)も ... */
 #define JA_JOIN "\\s*(?:を|で|に|にて|と)?\\s*(?:して|させて)?\\s*(?:いただいて|頂いて|いただき|頂き|もらって)?\\s*(?:も)?\\s*"
@@ -68,7 +68,7 @@ const char *const sm_def_res_phrases[] = {
 	"(?:クローズ|close)(?:処理|扱い)?" JA_JOIN JA_PERMIT,
 	"(?:本件|ケース|チケット|(?:お)?問い?合わ?せ)\\s*(?:は|を)?\\s*閉じ(?:て)?" JA_JOIN JA_PERMIT,
 	"閉じて(?:ください|下さい|いただけ|頂け|もらえ)",
-	"(?:クローズ|終了|完了)\\s*(?:と|に)\\s*させて(?:いただき|頂き)(?:ます|たく|たい)",
+	"(?:クローズ|終了|完了)\\s*(?:と|に)\\s*させて(?:いただ|頂)(?:き(?:ます|たく|たい)|ければ|けます)",
 	"(?:本件|この件|本ケース|このケース|(?:お)?問い?合わ?せ|ケース|チケット|案件|対応|調査)\\s*"
 	"(?:は|を|も|につきましては|については)?\\s*(?:これにて|こちらで|以上で)?\\s*(?:終了|完了|終結)" JA_JOIN JA_PERMIT,
 	"(?:本件|この件|本ケース|このケース)\\s*(?:は)?\\s*(?:これにて|以上で)?\\s*(?:終了|完了|解決)(?:です|となります|とします|といたします)",
@@ -166,7 +166,9 @@ const char *const sm_def_res_conditions[] = {
 	"\\b(?:expect\\w*|assum\\w*|for\\s+now|so\\s+far|temporar\\w*|tentative\\w*|workaround)\\b",
 	/* a modal right before the phrase: "the patch should have fixed it" */
 	"(?<!\\byou\\s)(?<!\\bwe\\s)\\b(?:should|would|could|might|may|will|must)(?:\\s+not|n't)?\\s+(?:(?:have|be|now|then|probably|hopefully|also)\\s+)*\\s{3,}",
-	"場合", "たら", "れば", "なら(?!びに)", "としたら", "とすれば", "仮に", "もし",
+	/* not the polite "〜いただければ幸いです", "〜いただけたらと存じます" */
+	"場合", "たら(?!\\s*(?:幸い|助かり|うれし|嬉し|と(?:思|存)))", "れば(?!\\s*(?:幸い|助かり|と(?:思|存)))",
+	"なら(?!びに)", "としたら", "とすれば", "仮に", "もし",
 	"予定", "見込み", "はず", "かもしれ", "可能性", "と思われ", "よう(?:です|だ|でございます)", "みたい", "らしい",
 	"模様", "でしょう(?!か)", "確認中", "検証中", "調査中", "期待", "暫定", "一時的", "回避",
 	NULL,
@@ -176,6 +178,27 @@ const char *const sm_def_res_questions[] = {
 	"か\\s*[。.]?\\s*$",
 	"かどうか",
 	"^\\s*(?:is|are|has|have|did|does|do|was|were)\\s",
+	NULL,
+};
+
+/* An opinion rather than a finding: "I think it is fixed", たぶん直ったと思います,
+ * 直ったような気がします.  It does not govern a clause that asks or permits to
+ * close ("I think you can close the case", クローズで問題ないと思います). */
+const char *const sm_def_res_hedges[] = {
+	"\\b(?:I|we)\\s+(?:\\w+\\s+)?(?:think|believe|guess|suppose|feel|reckon)\\b",
+	"\\b(?:looks?|looking|sounds?)\\s+(?:like|as\\s+if|as\\s+though)\\b",
+	"\\b(?:not\\s+(?:sure|certain)|in\\s+my\\s+opinion|IMO|AFAIK|as\\s+far\\s+as\\s+I\\s+(?:can\\s+)?(?:tell|know))\\b",
+	"たぶん|多分|恐らく|おそらく|きっと|どうやら|一応",
+	"気が(?:します|する|いたします|しております)",
+	/* と思います after a finding (not 〜いただければと, 〜したいと) */
+	"(?<![ばくい])と(?:思|存じ|考え)",
+	"っぽい|ぽいです",
+	NULL,
+};
+
+/* What asks or permits to close: a hedge does not make it tentative. */
+const char *const sm_def_res_acts[] = {
+	"クローズ|閉じ|(?:終了|完了|終結)\\s*(?:と|に)\\s*(?:させ|して|します|いたし)|\\bclos(?:e|ed|ing)\\b",
 	NULL,
 };
 

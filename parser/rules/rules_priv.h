@@ -158,6 +158,8 @@ typedef struct sm_intent {
 	sm_relist reported;   /* reported speech or a mention: the clause reports it */
 	sm_relist requests;   /* a question that is a polite request ("could you close") */
 	sm_relist continues;  /* anywhere in this case's text: the case goes on */
+	sm_relist hedges;     /* an opinion (I think, たぶん): tentative unless ... */
+	sm_relist acts;       /* ... the clause asks or permits to close (I think you can close) */
 	bool question_blocks; /* '?' / か after the phrase makes it not count */
 	bool contrast_yields; /* a phrase before a contrast (but, が, しかし) does not count */
 	bool scoped;          /* a clause about another case does not count */
@@ -221,7 +223,8 @@ void sm_intent_clear(sm_intent *in);
 /* Built-in patterns (rules_lang.c). */
 extern const char *const sm_def_res_phrases[], *const sm_def_res_negations[],
 	*const sm_def_res_conditions[], *const sm_def_res_questions[], *const sm_def_res_reported[],
-	*const sm_def_res_requests[], *const sm_def_res_continues[], *const sm_def_auto_subjects[],
+	*const sm_def_res_requests[], *const sm_def_res_continues[], *const sm_def_res_hedges[],
+	*const sm_def_res_acts[], *const sm_def_auto_subjects[],
 	*const sm_def_auto_bodies[], *const sm_def_other_case[], *const sm_def_this_case[],
 	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_sev_phrases[],
 	*const sm_def_sev_negations[], *const sm_def_sev_conditions[], *const sm_def_sev_reported[],
@@ -248,6 +251,7 @@ typedef struct res_conf {
 	char *add_rcpt; /* case-closure address or NULL */
 	char **phrases, **negations, **conditions, **questions, **auto_subjects;
 	char **reported, **requests, **continues, **auto_bodies, **other_case, **this_case;
+	char **hedges;
 } res_conf;
 
 typedef struct intent_conf {

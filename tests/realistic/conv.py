@@ -278,6 +278,11 @@ RES_YES_JA = [
     "設定を元に戻したところ、解決しました。",
     "解決しました。念のため一週間様子を見ましたが問題ありません。",
     "解決しました。経過観察いたしましたが再発はありません。",
+    # an opinion that permits to close is still a close; polite 〜いただければ幸いです
+    "クローズで問題ないと思います。",
+    "本件は終了とさせていただければと存じます。",
+    "本件につきましてはクローズいただければ幸いです。",
+    "本件はクローズ可能です。",
 ]
 
 RES_YES_EN = [
@@ -336,6 +341,7 @@ RES_YES_EN = [
     "We're not seeing the issue anymore.",
     "Errors have not reappeared since the update.",
     "The issue is resolved; Defender is monitoring the endpoint normally again.",
+    "I think you can close this case now.",
 ]
 
 RES_NO_JA = [
@@ -396,6 +402,12 @@ RES_NO_JA = [
     ("解決となりますでしょうか。", "question"),
     ("解決しました。しばらく様子を見ます。", "watching from now on"),
     ("解決しました。経過観察を続けます。", "watching from now on"),
+    # hedged: an opinion, not a finding
+    ("たぶん直ったと思います。", "hedged"),
+    ("解決したかもしれません。", "hedged"),
+    ("直ったような気がします。", "hedged"),
+    ("解決したと考えております。", "hedged"),
+    ("一応直りました。明日もう一度確認します。", "hedged"),
 ]
 
 RES_NO_EN = [
@@ -446,6 +458,11 @@ RES_NO_EN = [
     ("We are still seeing the error; not seeing the alert anymore.", "still"),
     ("The issue is resolved, we're still checking the other servers.", "still checking"),
     ("We opened port 8080 for the test. Please close it after the test.", "close a port"),
+    # hedged: an opinion, not a finding
+    ("I think it might be fixed now, will confirm tomorrow.", "hedged"),
+    ("I believe the issue is resolved.", "hedged"),
+    ("The issue is resolved, I think.", "hedged"),
+    ("It looks like the issue is fixed.", "hedged"),
 ]
 
 AUTO_SUBJECTS = [

@@ -1,0 +1,159 @@
+/*
+ * test_rules_lang.c - the built-in wording of the support conventions
+ * (rules_lang.c) on forms found by probing with unseen mail (issue 14
+ * follow-up): hedged findings, polite Japanese requests, questions and
+ * negations, non-native English, Subject status tags, automatic replies and
+ * severity A namings, each with the near misses that must stay as they are.
+ * `now` is fixed: 2024-12-06 UTC.
+ */
+#include "rules.h"
+#include "rules_priv.h"
+#include "testutil.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#define NOW ((time_t)1733443200)
+#define OWN "2412020040554321"
+#define SUBJ "RE: [SR#" OWN "] スキャンが遅い"
+
+static sm_rules *load(const char *body, char *err, size_t errlen)
+{
+	char path[] = "/tmp/test_rules_lang_XXXXXX";
+	int fd = mkstemp(path);
+	config_t cf;
+	sm_rules *r = NULL;
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(write(fd, body, strlen(body)), ==, (ssize_t)strlen(body));
+	close(fd);
+	config_init(&cf);
+	if (!config_read_file(&cf, path))
+		snprintf(err, errlen, "syntax: %s", config_error_text(&cf));
+	else
+		r = sm_rules_load(config_lookup(&cf, "rules"), NULL, err, errlen);
+	config_destroy(&cf);
+	unlink(path);
+	return r;
+}
+
+static sm_rules *defaults(void)
+{
+	char err[512] = "";
+	sm_rules *r = sm_rules_load(NULL, NULL, err, sizeof(err));
+
+	g_assert_nonnull(r);
+	return r;
+}
+
+static void eval(const sm_rules *r, const char *subject, const char *body, sm_rules_result *out)
+{
+	sm_view *v = sm_view_new((const uint8_t *)body, strlen(body), "utf-8", false, SIZE_MAX,
+				 NULL);
+	const sm_view *texts[2] = {v, NULL};
+	const char *names[1] = {NULL}, *values[1] = {NULL};
+	sm_rules_input in = {0};
+
+	in.subject = subject;
+	in.hdr_names = names;
+	in.hdr_values = values;
+	in.texts = texts;
+	in.now = NOW;
+	g_assert_cmpint(sm_rules_eval(r, &in, out), ==, 0);
+	sm_view_free(v);
+}
+
+static bool resolved_subj(const sm_rules *r, const char *subject, const char *body)
+{
+	sm_rules_result out;
+	bool res;
+
+	eval(r, subject, body, &out);
+	res = out.resolved;
+	sm_rules_result_clear(&out);
+	return res;
+}
+
+static bool resolved(const sm_rules *r, const char *body)
+{
+	return resolved_subj(r, SUBJ, body);
+}
+
+/* Each text of yes is tagged, each of no is not. */
+static void expect_res(const sm_rules *r, const char *const *yes, const char *const *no)
+{
+	size_t i;
+
+	for (i = 0; yes && yes[i]; i++)
+		if (!resolved(r, yes[i])) {
+			g_test_message("not tagged: %s", yes[i]);
+			g_test_fail();
+		}
+	for (i = 0; no && no[i]; i++)
+		if (resolved(r, no[i])) {
+			g_test_message("tagged: %s", no[i]);
+			g_test_fail();
+		}
+}
+
+/* ------------------------------------------------------------ hedges */
+
+static void test_hedges(void)
+{
+	static const char *const yes[] = {
+		"I think you can close this case now.\n",
+		"クローズで問題ないと思います。\n",
+		"本件は終了とさせていただければと存じます。\n",
+		"本件につきましてはクローズいただければ幸いです。\n",
+		"クローズしていただけたら幸いです。\n",
+		"本件はクローズ可能です。\n",
+		"The issue is resolved. I think we are done here.\n",
+		NULL,
+	};
+	static const char *const no[] = {
+		"I think it might be fixed now, will confirm tomorrow.\n",
+		"I think the issue is fixed.\n",
+		"I believe the issue is resolved.\n",
+		"The issue is resolved, I think.\n",
+		"It looks like the issue is fixed.\n",
+		"たぶん直ったと思います。\n",
+		"直ったような気がします。\n",
+		"解決したと思います。\n",
+		"解決したと考えております。\n",
+		"一応直りました。\n",
+		"クローズしていただければ、と思っていましたが再発しました。\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
+static void test_hedges_key(void)
+{
+	char err[512] = "";
+	sm_rules *r = load("rules: { resolution: {\n  hedges = [ \"\\\\bmaybe-ish\\\\b\" ];\n}; };\n",
+			   err, sizeof(err));
+
+	g_assert_nonnull(r);
+	if (!r) {
+		g_test_message("%s", err);
+		return;
+	}
+	g_assert_true(resolved(r, "I think the issue is fixed.\n")); /* the list replaces */
+	g_assert_false(resolved(r, "The issue is fixed, maybe-ish.\n"));
+	sm_rules_free(r);
+	r = load("rules: { resolution: {\n\n  hedges = [ \"(\" ];\n}; };\n", err, sizeof(err));
+	g_assert_null(r);
+	g_assert_nonnull(strstr(err, ":3: key 'hedges': pattern 1:"));
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/rules_lang/hedges", test_hedges);
+	g_test_add_func("/rules_lang/hedges_key", test_hedges_key);
+	return g_test_run();
+}
