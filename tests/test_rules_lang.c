@@ -150,10 +150,41 @@ static void test_hedges_key(void)
 	g_assert_nonnull(strstr(err, ":3: key 'hedges': pattern 1:"));
 }
 
+/* ------------------------------------------------------------ questions, negations */
+
+static void test_questions_negations(void)
+{
+	static const char *const yes[] = {
+		"The error is not occurred anymore.\n",
+		"The error does not occur anymore after apply the patch.\n",
+		"The symptom is not happen again after reboot.\n",
+		"We could solve the problem. Thank you.\n",
+		"解決しましたので、クローズをお願いします。\n", /* ので is still a cause */
+		NULL,
+	};
+	static const char *const no[] = {
+		"解決したのでしょうか。\n",
+		"本当に解決したのか疑問です。\n",
+		"解決したのですか？\n",
+		"解決したとは言い難いです。\n",
+		"直ったとは限りません。\n",
+		"Please make sure the error does not occur again.\n",
+		"We could not solve the problem.\n",
+		"Could we fix the problem by a registry change?\n",
+		"The error still occurs, it does not stop anymore.\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_lang/hedges", test_hedges);
 	g_test_add_func("/rules_lang/hedges_key", test_hedges_key);
+	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
 	return g_test_run();
 }

@@ -27,7 +27,11 @@
 #define INTENT_MAX_HITS 64
 
 /* directly after the phrase: conditional (ら, なら, ば) or question (か) */
-static const char *const particles[] = {"ら", "か", "なら", "ば", "でしょうか", NULL};
+/* (のか, のでしょうか: 解決したのでしょうか, 本当に解決したのか) */
+static const char *const particles[] = {
+	"ら", "か", "なら", "ば", "でしょうか", "のか", "のでしょうか", "のですか", "んですか",
+	"んでしょうか", NULL,
+};
 
 static bool particle_follows(const char *t, size_t len, size_t me)
 {

@@ -88,6 +88,11 @@ const char *const sm_def_res_phrases[] = {
 	"\\bno\\s+longer\\s+(?:occur|happen|appear|reproduc|show|fire|trigger|fail|crash|hang|freez|see|get|receiv|"
 	"observ|detect|report|generat|block|flag|quarantin)\\w*",
 	"\\bno\\s+longer\\s+(?:an?\\s+)?(?:issue|problem)\\b",
+	/* non-native: "the error is not occurred anymore", "does not happen again since" */
+	"\\b(?:not|n't)\\s+(?:\\w+\\s+)?(?:occur|happen|appear|reproduc|show|come|fire|trigger|recur)\\w*\\s+"
+	"(?:(?:anymore|any\\s+more)\\b|again\\s+(?=since|after))",
+	"\\b(?:we|I)\\s+could\\s+(?:finally\\s+|successfully\\s+)?(?:solve|resolve|fix)\\s+"
+	"(?:it|the\\s+(?:issue|problem|error)|this\\s+(?:issue|problem)|our\\s+(?:issue|problem))\\b",
 	"\\b(?:has|have)(?:\\s+not|n't)\\s+(?:recurred|reoccurred|reappeared|returned|come\\s+back|"
 	"happened\\s+again|occurred\\s+again|been\\s+(?:seen|observed|reported)\\s+(?:again|since))\\b",
 	"\\bdid(?:\\s+not|n't)\\s+(?:recur|reoccur|reappear|return|come\\s+back|happen\\s+again|occur\\s+again)\\b",
@@ -153,6 +158,7 @@ const char *const sm_def_res_negations[] = {
 	"一部",
 	"部分的",
 	"(?:少し|多少|若干|やや|ある程度|半分|完全には)",
+	"(?:言い|いい)(?:難|がた|づら)い|とは(?:限ら|言え)",
 	"(?<!問題|支障|差し支え|差支え|問題は)ない",
 	"(?<!問題あり|問題ござい|問題はあり|問題はござい|差し支えあり|差し支えござい|差支えあり|差支えござい|"
 	"支障あり|支障ござい|構い|かまい)ません",
@@ -313,7 +319,7 @@ const char *const sm_def_contrast[] = {
 
 const char *const sm_def_causal[] = {
 	/* after a predicate or の, not inside a word (もので, 改めて) */
-	"(?<=[たいるすだなん]|ます|です)ので", "(?<=[たいるすだの]|ます)ため", "(?<=[たすだい])から(?=\\s*[、,])", ";",
+	"(?<=[たいるすだなん]|ます|です)ので(?!しょう|す|は(?:ない|ありません))", "(?<=[たいるすだの]|ます)ため", "(?<=[たすだい])から(?=\\s*[、,])", ";",
 	"\\b(?:so|therefore|because|since|hence|thus)\\b",
 	NULL,
 };

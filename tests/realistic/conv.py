@@ -342,6 +342,11 @@ RES_YES_EN = [
     "Errors have not reappeared since the update.",
     "The issue is resolved; Defender is monitoring the endpoint normally again.",
     "I think you can close this case now.",
+    # non-native English
+    "The error is not occurred anymore.",
+    "The error does not occur anymore after apply the patch.",
+    "The symptom is not happen again after reboot.",
+    "We could solve the problem. Thank you.",
 ]
 
 RES_NO_JA = [
@@ -408,6 +413,10 @@ RES_NO_JA = [
     ("直ったような気がします。", "hedged"),
     ("解決したと考えております。", "hedged"),
     ("一応直りました。明日もう一度確認します。", "hedged"),
+    # questions and doubts
+    ("解決したのでしょうか。", "question"),
+    ("本当に解決したのか疑問です。", "doubt"),
+    ("解決したとは言い難いです。", "negated"),
 ]
 
 RES_NO_EN = [
@@ -463,6 +472,8 @@ RES_NO_EN = [
     ("I believe the issue is resolved.", "hedged"),
     ("The issue is resolved, I think.", "hedged"),
     ("It looks like the issue is fixed.", "hedged"),
+    ("Please make sure the error does not occur again.", "prevention, not a state"),
+    ("We could not solve the problem.", "negated"),
 ]
 
 AUTO_SUBJECTS = [
