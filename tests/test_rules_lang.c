@@ -180,11 +180,90 @@ static void test_questions_negations(void)
 	sm_rules_free(r);
 }
 
+/* ------------------------------------------------------------ the Subject's status */
+
+#define SJ "RE: [SR#" OWN "] "
+#define HIST_JA "\n\n差出人: Microsoft Support <supportmail@microsoft.com>\n送信日時: 2024年12月5日 18:00\n" \
+		"件名: RE: [SR#" OWN "] スキャンが遅い\n\nご確認ください。\n"
+
+static void test_subject_tags(void)
+{
+	static const char *const yes[][2] = {
+		{SJ "【解決】スキャンが遅い", "ご対応ありがとうございました。" HIST_JA},
+		{"【解決済み】" SJ "スキャンが遅い", "ありがとうございました。" HIST_JA},
+		{SJ "クローズ依頼", "ありがとうございました。" HIST_JA},
+		{SJ "スキャンが遅い（解決しました）", "ありがとうございました。" HIST_JA},
+		{"Re: [SR#" OWN "] Resolved - please close", "Thanks for your help.\n"},
+		{"Resolved: RE: Scan is slow - TrackingID#" OWN, "Thank you.\n"},
+		{"RE: Scan is slow - TrackingID#" OWN " - Please close", "Thank you.\n"},
+		{"RE: Scan is slow - TrackingID#" OWN " (solved)", "Thank you.\n"},
+		{NULL, NULL},
+	};
+	static const char *const no[][2] = {
+		/* the new text says otherwise, or speaks and decides */
+		{SJ "【解決】スキャン", "まだ発生しています。\n"},
+		{SJ "【解決】スキャン", "まだ解決していません。\n"},
+		{"Re: [SR#" OWN "] Resolved - please close", "No, it's not fixed.\n"},
+		{SJ "【解決】スキャン", "解決しましたが、念のため原因を教えてください。\n"},
+		/* not a status tag */
+		{SJ "【未解決】スキャン", "ご確認ください。\n"},
+		{SJ "解決策について", "ログを送ります。\n"},
+		{SJ "解決済みの件について", "ログを送ります。\n"},
+		{"RE: TrackingID#" OWN " Not resolved", "Logs attached.\n"},
+		{"RE: TrackingID#" OWN " Resolved?", "Logs attached.\n"},
+		{"RE: TrackingID#" OWN " - Issue not resolved", "Logs attached.\n"},
+		{"RE: TrackingID#" OWN " How to close the firewall port", "Logs attached.\n"},
+		/* inherited: the previous mail's Subject in the history carries it */
+		{SJ "【解決】スキャンが遅い",
+		 "ログです。\n\n差出人: Support <supportmail@microsoft.com>\n送信日時: 2024年12月5日 18:00\n"
+		 "件名: RE: [SR#" OWN "] 【解決】スキャンが遅い\n\nご確認ください。\n"},
+		/* the milter's own tag, carried over from a tagged mail of the thread */
+		{"[Resolved] RE: TrackingID#" OWN, "Thanks.\n"},
+		{"[RESOLVED] RE: TrackingID#" OWN, "Thanks.\n"},
+		{NULL, NULL},
+	};
+	sm_rules *r = defaults();
+	size_t i;
+
+	for (i = 0; yes[i][0]; i++)
+		if (!resolved_subj(r, yes[i][0], yes[i][1])) {
+			g_test_message("not tagged: %s", yes[i][0]);
+			g_test_fail();
+		}
+	for (i = 0; no[i][0]; i++)
+		if (resolved_subj(r, no[i][0], no[i][1])) {
+			g_test_message("tagged: %s / %s", no[i][0], no[i][1]);
+			g_test_fail();
+		}
+	sm_rules_free(r);
+}
+
+static void test_subject_tags_key(void)
+{
+	char err[512] = "";
+	sm_rules *r = load("rules: { resolution: {\n  subject_tags = [ \"\\\\{done\\\\}\" ];\n}; };\n",
+			   err, sizeof(err));
+
+	g_assert_nonnull(r);
+	if (!r) {
+		g_test_message("%s", err);
+		return;
+	}
+	g_assert_true(resolved_subj(r, SJ "{done} scan", "Thanks.\n"));
+	g_assert_false(resolved_subj(r, SJ "【解決】scan", "Thanks.\n")); /* the list replaces */
+	sm_rules_free(r);
+	r = load("rules: { resolution: {\n  subject_tags = [ \"(\" ];\n}; };\n", err, sizeof(err));
+	g_assert_null(r);
+	g_assert_nonnull(strstr(err, ":2: key 'subject_tags': pattern 1:"));
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_lang/hedges", test_hedges);
 	g_test_add_func("/rules_lang/hedges_key", test_hedges_key);
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
+	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
+	g_test_add_func("/rules_lang/subject_tags_key", test_subject_tags_key);
 	return g_test_run();
 }

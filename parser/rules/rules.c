@@ -62,6 +62,7 @@ static const sm_conf_key res_keys[] = {
 	{"other_case", SM_CONF_STRLIST, ROFF(other_case)},
 	{"this_case", SM_CONF_STRLIST, ROFF(this_case)},
 	{"hedges", SM_CONF_STRLIST, ROFF(hedges)},
+	{"subject_tags", SM_CONF_STRLIST, ROFF(subject_tags)},
 	{NULL},
 };
 
@@ -195,7 +196,11 @@ static int load_res_lists(sm_rules *r, const config_setting_t *g, char *err, siz
 			      or_default(c->auto_subjects, sm_def_auto_subjects), g, "auto_subjects",
 			      false, err, errlen) < 0 ||
 	    sm_relist_compile(&r->auto_bodies, or_default(c->auto_bodies, sm_def_auto_bodies), g,
-			      "auto_bodies", false, err, errlen) < 0)
+			      "auto_bodies", false, err, errlen) < 0 ||
+	    sm_relist_compile(&r->res_subjects, or_default(c->subject_tags, sm_def_res_subjects), g,
+			      "subject_tags", false, err, errlen) < 0 ||
+	    sm_relist_compile(&r->unresolved, sm_def_res_unresolved, NULL, "unresolved", false, err,
+			      errlen) < 0)
 		return -1;
 	in->question_blocks = in->contrast_yields = in->scoped = true;
 	return 0;
@@ -290,6 +295,8 @@ void sm_rules_free(sm_rules *r)
 	sm_relist_clear(&r->prefixes);
 	sm_relist_clear(&r->auto_subjects);
 	sm_relist_clear(&r->auto_bodies);
+	sm_relist_clear(&r->res_subjects);
+	sm_relist_clear(&r->unresolved);
 	sm_clauses_clear(&r->clauses);
 	sm_intent_clear(&r->resolution);
 	sm_intent_clear(&r->severity);

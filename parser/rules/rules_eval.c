@@ -3,11 +3,14 @@
  * (rules.h): attachment limits, the SR number in the Subject (repair from
  * the quoted history, reject, tag or accept), related SR numbers in the
  * bodies, then, on the author's new text only and never for automatic
- * replies, resolution, severity A and feature requests.
+ * replies, resolution, severity A and feature requests; the author's status
+ * tag in the Subject (【解決】) resolves when the new text says nothing either
+ * way and the quoted history's Subject does not show it already.
  *
  * Untrusted input: the decoded Subject, header fields and text views.
  * Limits: the SR module's max_matches / max_numbers, the intent module's
- * phrase and sentence bounds; header fields as the caller bounded them.
+ * phrase and sentence bounds; TAG_HISTORY_WINDOW bytes of each view's quoted
+ * history searched for an inherited tag; header fields as the caller bounded them.
  * Reply text is built from configured printable ASCII and digits only.
  * Owns: what it puts in the result (sm_rules_result_clear frees it).
  */
@@ -20,6 +23,7 @@
 
 #define SUBJECT_SR_MAX 8      /* SR numbers named in a reply about the Subject */
 #define AUTO_BODY_WINDOW 1024 /* bytes of new text where a reply says it is automatic */
+#define TAG_HISTORY_WINDOW 8192 /* bytes of quoted history where an inherited Subject tag is */
 
 static sm_act act_of(int ra)
 {
@@ -280,10 +284,67 @@ static bool has_tag(const char *subj, const char *tag)
 	return has;
 }
 
-static void eval_resolution(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
-			    char *const *nt, bool autor, sm_rules_result *out)
+/* The Subject without the milter's own tag (carried over from a tagged mail
+ * of the thread, it says nothing about this one). g_free. */
+static char *subject_core(const sm_rules *r, const char *subj)
 {
-	if (!r->res.enabled || !any_text(&r->resolution, x, nt))
+	char *s = g_strdup(subj), *f = sm_fold(r->res.tag, strlen(r->res.tag)), *t = g_strstrip(f), *p;
+
+	while (*t && (p = strcasestr(s, t)))
+		memset(p, ' ', strlen(t));
+	g_free(f);
+	return s;
+}
+
+/* Is the tag t[0, n) in the first TAG_HISTORY_WINDOW bytes of some view's
+ * quoted history (the previous mail's Subject line): inherited. */
+static bool tag_inherited(const sm_rules_input *in, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; in->texts && in->texts[i]; i++) {
+		const sm_view *v = in->texts[i];
+		size_t from = sm_quote_history_start(v), m = MIN(v->len - from, TAG_HISTORY_WINDOW);
+		char *h = g_strndup(v->text + from, m), *tag = g_strndup(t, n);
+		bool found = *g_strstrip(tag) && strcasestr(h, tag) != NULL;
+
+		g_free(h);
+		g_free(tag);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* The author's status tag in the Subject (【解決】, "Resolved - please close")
+ * resolves when the new text says nothing either way: no resolution phrase
+ * (the text decides when it speaks), no continuation, nothing unresolved; and
+ * when the tag is not inherited from the quoted history. */
+static bool subject_resolves(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
+			     const sm_rules_input *in, char *const *nt)
+{
+	char *core = subject_core(r, subj);
+	size_t ms, me, i;
+	bool says = sm_relist_first(&r->res_subjects, core, strlen(core), 0, &ms, &me) &&
+		    !tag_inherited(in, core + ms, me - ms);
+
+	g_free(core);
+	for (i = 0; says && nt[i]; i++) {
+		sm_intent_ctx one = *x;
+
+		one.memo = &x->memo[i];
+		says = !sm_relist_any(&r->unresolved, nt[i], strlen(nt[i])) &&
+		       !sm_intent_speaks(&r->resolution, &one, nt[i], strlen(nt[i]));
+	}
+	return says;
+}
+
+static void eval_resolution(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
+			    const sm_rules_input *in, char *const *nt, bool autor,
+			    sm_rules_result *out)
+{
+	if (!r->res.enabled ||
+	    !(any_text(&r->resolution, x, nt) || subject_resolves(r, x, subj, in, nt)))
 		return;
 	if (autor) {
 		sm_rules_outcome(out, "resolution", "auto_reply_ignored", SM_ACT_LOG, NULL);
@@ -344,7 +405,7 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	x.memo = g_new0(sm_lit_memo, g_strv_length(nt) + 1);
 	autor = is_auto_reply(r, in, subj) || auto_body(r, nt);
 	out->auto_reply = autor;
-	eval_resolution(r, &x, subj, nt, autor, out);
+	eval_resolution(r, &x, subj, in, nt, autor, out);
 	if (!autor && out->sr[0])
 		eval_intent(r, &x, "severity_a", &r->severity, &r->sev, nt, out->sr, out);
 	if (!autor && any_text(&r->feature, &x, nt)) {

@@ -184,6 +184,16 @@ bool sm_intent_match(const sm_intent *in, const sm_intent_ctx *x, const char *te
 	return hit;
 }
 
+bool sm_intent_speaks(const sm_intent *in, const sm_intent_ctx *x, const char *text, size_t len)
+{
+	reading r = {in, x, text, len, g_array_new(FALSE, FALSE, sizeof(sm_span)), 0, 0};
+	bool speaks = sm_relist_any(&in->phrases, text, len) ||
+		      (in->continues.n && any_says(&r, &in->continues, false));
+
+	g_array_free(r.spans, TRUE);
+	return speaks;
+}
+
 void sm_intent_clear(sm_intent *in)
 {
 	sm_relist_clear(&in->phrases);

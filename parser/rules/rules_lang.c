@@ -352,6 +352,30 @@ const char *const sm_def_auto_bodies[] = {
 	NULL,
 };
 
+/* ------------------------------------------------------------ the Subject's status */
+
+/* The author's own status tag in the Subject: 【解決】, [Resolved], "Resolved -
+ * please close", クローズ依頼 (rules_eval.c: read when the new text says
+ * nothing either way; not 【未解決】, "Resolved?", 解決策). */
+const char *const sm_def_res_subjects[] = {
+	AUTO_OPEN "\\s*(?:解決(?:済み?|しました|いたしました)?|解消(?:済み?|しました|いたしました)?|"
+	"クローズ(?:依頼|希望|のお願い|願い|可)?|完了|対応完了|Resolved|Solved|Fixed|Closed?|Close\\s+request|"
+	"Please\\s+close|Request\\s+to\\s+close|Issue\\s+resolved)\\s*" AUTO_CLOSE,
+	"(?:^|[\\]】)>:」]\\s*|\\s[-–]\\s*)(?:Resolved|Solved|Fixed|Issue\\s+(?:resolved|fixed)|"
+	"解決(?:済み?|しました|いたしました)|解消(?:済み?|しました|いたしました))\\s*(?:$|[-–:/|,、]|please\\s+close|クローズ)",
+	"クローズ(?:の)?(?:依頼|お願い|希望|願い)|\\brequest\\s+to\\s+close\\b|"
+	"\\bplease\\s+close(?:\\s+(?:the|this|our)\\s+(?:case|ticket|SR|request))?(?=\\s*(?:$|[-–:/|,.!]))",
+	NULL,
+};
+
+/* The new text says this case is not solved: the Subject's tag does not count. */
+const char *const sm_def_res_unresolved[] = {
+	"未解決|未解消|解決(?:して|され|でき)て?(?:い|お)?(?:ません|ない|ず)|解消(?:して|され|でき)て?(?:い|お)?(?:ません|ない|ず)",
+	"(?:直|治)(?:って(?:い|お)?(?:ません|ない)|らない|りません)",
+	"\\b(?:not|n't|never)\\s+(?:yet\\s+|been\\s+|really\\s+|fully\\s+)*(?:resolved|fixed|solved|working|sorted)\\b|\\bunresolved\\b",
+	NULL,
+};
+
 /* Reply and forward prefixes in the languages customers' clients use. */
 const char *const sm_def_prefixes[] = {
 	"^\\s*(?:(?:RE|FW|FWD|AW|WG|TR|SV|VS|RV|RES|ENC|Antw|Odp|答复|回复|转发|回覆|轉寄|返信|転送|回覧|自動応答|自動返信|"

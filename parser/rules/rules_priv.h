@@ -218,13 +218,16 @@ void sm_clauses_clear(sm_clauses *cl);
  */
 #define SM_SENTENCE_MAX 2048
 bool sm_intent_match(const sm_intent *in, const sm_intent_ctx *x, const char *text, size_t len);
+/* Does the text speak of it at all (a phrase matches, whatever governs it),
+ * or say that the case goes on (a continuation that counts)? */
+bool sm_intent_speaks(const sm_intent *in, const sm_intent_ctx *x, const char *text, size_t len);
 void sm_intent_clear(sm_intent *in);
 
 /* Built-in patterns (rules_lang.c). */
 extern const char *const sm_def_res_phrases[], *const sm_def_res_negations[],
 	*const sm_def_res_conditions[], *const sm_def_res_questions[], *const sm_def_res_reported[],
 	*const sm_def_res_requests[], *const sm_def_res_continues[], *const sm_def_res_hedges[],
-	*const sm_def_res_acts[], *const sm_def_auto_subjects[],
+	*const sm_def_res_acts[], *const sm_def_res_subjects[], *const sm_def_res_unresolved[], *const sm_def_auto_subjects[],
 	*const sm_def_auto_bodies[], *const sm_def_other_case[], *const sm_def_this_case[],
 	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_sev_phrases[],
 	*const sm_def_sev_negations[], *const sm_def_sev_conditions[], *const sm_def_sev_reported[],
@@ -251,7 +254,7 @@ typedef struct res_conf {
 	char *add_rcpt; /* case-closure address or NULL */
 	char **phrases, **negations, **conditions, **questions, **auto_subjects;
 	char **reported, **requests, **continues, **auto_bodies, **other_case, **this_case;
-	char **hedges;
+	char **hedges, **subject_tags;
 } res_conf;
 
 typedef struct intent_conf {
@@ -274,6 +277,8 @@ struct sm_rules {
 	intent_conf sev, feat;
 	att_conf att;
 	sm_relist prefixes, auto_subjects, auto_bodies;
+	sm_relist res_subjects; /* the author's status tag in the Subject: 【解決】 */
+	sm_relist unresolved;   /* the new text says it is not solved: the tag does not count */
 	sm_intent resolution, severity, feature;
 	sm_clauses clauses;
 	sm_litset *pool; /* the phrase lists' prefilter words, found in one scan */

@@ -539,6 +539,48 @@ def resolution():
     message("res_yes_gateway_tag", "解決しました。本件クローズで結構です。", True, 1,
             subject="[外部] RE: [SR#%s] 定期スキャン" % SR, resolution=True,
             why="a gateway tag is not an automatic-reply tag")
+    # the author's status tag in the Subject decides when the new text says nothing either way
+    hj, he = SUBJ_JA, SUBJ_EN
+    subject_yes = [
+        ("RE: [SR#%s] 【解決】定期スキャンが途中で停止する" % SR, "ご対応ありがとうございました。", True),
+        ("【解決済み】" + hj, "ありがとうございました。", True),
+        ("RE: [SR#%s] クローズ依頼" % SR, "ありがとうございました。", True),
+        ("RE: [SR#%s] 定期スキャン（解決しました）" % SR, "お世話になりました。", True),
+        ("Re: [SR#%s] Resolved - please close" % SR, "Thanks for your help.", False),
+        ("Resolved: " + he, "Thank you.", False),
+        (he + " - Please close", "Thank you.", False),
+        (he + " (solved)", "Thanks again.", False),
+    ]
+    subject_no = [
+        ("RE: [SR#%s] 【解決】定期スキャン" % SR, "まだ発生しています。", True, "the new text goes on"),
+        ("RE: [SR#%s] 【解決】定期スキャン" % SR, "まだ解決していません。", True, "the new text says unresolved"),
+        ("Re: [SR#%s] Resolved - please close" % SR, "No, it's not fixed.", False, "the new text says not fixed"),
+        ("RE: [SR#%s] 【解決】定期スキャン" % SR, "解決しましたが、念のため原因を教えてください。", True,
+         "the new text speaks and decides"),
+        ("RE: [SR#%s] 【未解決】定期スキャン" % SR, "ご確認ください。", True, "未解決"),
+        ("RE: [SR#%s] 解決策について" % SR, "ログを送ります。", True, "解決策 is not a status"),
+        ("RE: [SR#%s] 解決済みの件について" % SR, "ログを送ります。", True, "attributive, not a status"),
+        ("RE: TrackingID#%s Resolved?" % SR, "Logs attached.", False, "a question"),
+        ("RE: TrackingID#%s - Issue not resolved" % SR, "Logs attached.", False, "negated"),
+        ("RE: TrackingID#%s How to close the firewall port" % SR, "Logs attached.", False, "closes a port"),
+        ("[Resolved] " + he, "Thanks.", False, "the milter's own tag, carried over"),
+    ]
+    for i, (s, t, ja) in enumerate(subject_yes):
+        for rep in range(2):
+            message("res_yes_subject_%02d_%d" % (i, rep), t, ja, i * 2 + rep, subject=s, resolution=True,
+                    hist_subject=hj if ja else he, why="status tag in the Subject: " + s[:50])
+            n += 1
+    for i, (s, t, ja, what) in enumerate(subject_no):
+        for rep in range(2):
+            message("res_no_subject_%02d_%d" % (i, rep), t, ja, i * 2 + rep, subject=s,
+                    hist_subject=hj if ja else he, why="Subject tag does not resolve (%s): %s" % (what, s[:40]))
+            n += 1
+    # inherited: Outlook's header block in the history shows the same tag (shapes 0 and 1 carry the Subject)
+    for i in range(2):
+        s = "RE: [SR#%s] 【解決】定期スキャン" % SR
+        message("res_no_subject_inherited_%d" % i, "ログを追加で送付します。", True, i, subject=s, hist_subject=s,
+                why="the Subject tag is inherited from the quoted history")
+        n += 1
     # only the quoted history resolves: every shape, nothing new
     for i in range(12):
         message("res_quoted_only_%02d" % i, "承知しました。" if i % 2 == 0 else "Noted, thanks.", i % 2 == 0, i,
