@@ -238,6 +238,28 @@ static void test_subject_tags(void)
 	sm_rules_free(r);
 }
 
+/* An inherited tag is looked for in TAG_HISTORY_WINDOW (8192) bytes of the
+ * history: a tag ending at the limit is seen, one byte further it is not. */
+static void test_subject_tag_window(void)
+{
+	static const char tag[] = "【解決】";
+	sm_rules *r = defaults();
+	int extra;
+
+	for (extra = 0; extra <= 1; extra++) {
+		GString *b = g_string_new("ログです。\n\n");
+		size_t fill = 8192 - strlen("> ") - strlen("\n> ") - strlen(tag) + extra;
+
+		g_string_append(b, "> ");
+		while (fill--)
+			g_string_append_c(b, 'x');
+		g_string_append_printf(b, "\n> %s\n", tag);
+		g_assert_cmpint(resolved_subj(r, SJ "【解決】スキャン", b->str), ==, extra == 1);
+		g_string_free(b, TRUE);
+	}
+	sm_rules_free(r);
+}
+
 static void test_subject_tags_key(void)
 {
 	char err[512] = "";
@@ -264,6 +286,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/hedges_key", test_hedges_key);
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
+	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
 	g_test_add_func("/rules_lang/subject_tags_key", test_subject_tags_key);
 	return g_test_run();
 }
