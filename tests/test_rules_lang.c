@@ -279,6 +279,44 @@ static void test_subject_tags_key(void)
 	g_assert_nonnull(strstr(err, ":2: key 'subject_tags': pattern 1:"));
 }
 
+/* ------------------------------------------------------------ automatic replies */
+
+static void test_auto_replies(void)
+{
+	static const char *const bodies[] = {
+		"不在のため、自動返信しております。\n本件クローズで結構です。\n",
+		"【自動返信】\n12/16まで不在です。\nクローズで結構です。\n",
+		"お世話になっております。\n[自動応答]\n12/16まで不在です。\nクローズで結構です。\n",
+		"誠に勝手ながら、12月16日まで休暇をいただいております。\n本件クローズで結構です。\n",
+		"ただいま外出中のため、ご返信は12月16日以降となります。\n本件クローズで結構です。\n",
+		"I am out of the office until Monday. You can close the case.\n",
+		NULL,
+	};
+	static const char *const human[] = {
+		"出張中のため、返信が遅くなりました。解決しました。\n",
+		"I am out of the office tomorrow, but the issue is resolved. You can close the case.\n",
+		"自動返信の設定を変更したところ、解決しました。\n",
+		"【自動返信】の設定を見直したところ、解決しました。\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+	size_t i;
+
+	for (i = 0; bodies[i]; i++)
+		if (resolved(r, bodies[i])) {
+			g_test_message("tagged an automatic reply: %s", bodies[i]);
+			g_test_fail();
+		}
+	for (i = 0; human[i]; i++)
+		if (!resolved(r, human[i])) {
+			g_test_message("not tagged: %s", human[i]);
+			g_test_fail();
+		}
+	g_assert_false(resolved_subj(r, "Abwesend: RE: TrackingID#" OWN, "You can close the case.\n"));
+	g_assert_false(resolved_subj(r, "不在中: " SJ "x", "本件クローズで結構です。\n"));
+	sm_rules_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -287,6 +325,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
+	g_test_add_func("/rules_lang/auto_replies", test_auto_replies);
 	g_test_add_func("/rules_lang/subject_tags_key", test_subject_tags_key);
 	return g_test_run();
 }

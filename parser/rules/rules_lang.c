@@ -333,7 +333,8 @@ const char *const sm_def_auto_subjects[] = {
 	AUTO_OPEN "\\s*(?:自動応答|自動返信|自動送信|自動通知|不在(?:通知|連絡|のお知らせ|のご連絡|中)?|休暇(?:中)?(?:のお知らせ)?|"
 	"Out\\s+of\\s+(?:the\\s+)?Office|OOO|OOF|Automatic\\s+(?:reply|response)|Auto[- ]?(?:reply|response)|Autoreply|Away)\\s*" AUTO_CLOSE,
 	"(?:^|[\\s:\\]】)>》])(?:自動応答|自動返信|Automatic\\s+reply|Auto[- ]?Reply|AutoReply|Autosvar|R[ée]ponse\\s+automatique|"
-	"Respuesta\\s+autom[áa]tica|Risposta\\s+automatica|Automatische\\s+Antwort|Abwesenheitsnotiz|自動回覆|自动回复|不在(?:通知)?|"
+	"Respuesta\\s+autom[áa]tica|Risposta\\s+automatica|Automatische\\s+Antwort|Abwesenheitsnotiz|Abwesend|Absence|Ausente|"
+	"Afwezig|Fuori\\s+sede|自動回覆|自动回复|不在(?:通知|中)?|"
 	"OOO|OOF)\\s*:",
 	"Out\\s+of\\s+(?:the\\s+)?Office",
 	"不在(?:通知|のお知らせ|連絡|のご連絡)",
@@ -349,6 +350,15 @@ const char *const sm_def_auto_bodies[] = {
 	"\\bthis\\s+is\\s+an?\\s+(?:automatic|automated|auto-generated|auto)\\s*-?\\s*(?:reply|response|message|e-?mail|notification)",
 	"\\bthis\\s+(?:e-?mail|message|reply)\\s+(?:is|was|has\\s+been)\\s+(?:sent\\s+|generated\\s+)?"
 	"(?:automatically|automated|auto-generated)",
+	/* 不在のため自動返信しております, 【自動返信】 on a line of its own */
+	"自動(?:的に)?(?:応答|返信|送信|配信)(?:を)?(?:して|いたして|させて(?:いただいて)?|されて)(?:おり|い)ます",
+	"(?m)^\\s*" AUTO_OPEN "\\s*(?:自動応答|自動返信|自動送信|不在(?:通知|連絡)?|Auto[- ]?Reply|Automatic\\s+reply|"
+	"Out\\s+of\\s+(?:the\\s+)?Office)\\s*" AUTO_CLOSE "\\s*$",
+	/* out of office: 誠に勝手ながら…休暇, 外出中のためご返信は…以降となります, I am away until */
+	"誠に勝手ながら[^。\\n]{0,40}?(?:休暇|不在|休業|外出|出張)",
+	"(?:休暇|不在|外出|出張|休業)(?:中)?(?:の|に)ため[^。\\n]{0,30}?(?:以降|後)(?:と|に)なります",
+	"\\bI\\s+am\\s+(?:currently\\s+)?(?:out\\s+of\\s+(?:the\\s+)?office|away|on\\s+(?:annual\\s+|parental\\s+)?leave|"
+	"on\\s+vacation|on\\s+holiday)\\s+(?:until|till|through)\\b",
 	NULL,
 };
 

@@ -493,6 +493,8 @@ AUTO_SUBJECTS = [
     "[Auto-Reply] TrackingID#%s" % SR,
     "【休暇のお知らせ】[SR#%s]" % SR,
     "OOO: RE: TrackingID#%s" % SR,
+    "Abwesend: RE: Scan stops - TrackingID#%s" % SR,
+    "不在中: RE: [SR#%s] 定期スキャン" % SR,
 ]
 AUTO_HEADERS = [("Auto-Submitted: auto-replied",), ("X-Auto-Response-Suppress: All",),
                 ("Precedence: auto_reply",), ("Precedence: bulk",)]
@@ -501,6 +503,11 @@ AUTO_BODIES = [
     "本メールは自動送信されています。\n本件クローズをお願いします。",
     "This is an automatic reply. I am out of the office until Monday.\nIf your issue is resolved, you may close the case.",
     "This message was sent automatically. The issue is resolved, you can close the case.",
+    "不在のため、自動返信しております。\n本件クローズで結構です。",
+    "【自動返信】\n12/16まで不在です。\nクローズで結構です。",
+    "誠に勝手ながら、12月9日から12月16日まで休暇をいただいております。\n解決済みの案件はクローズしていただいて構いません。",
+    "ただいま外出中のため、ご返信は12月16日以降となります。\n本件クローズで結構です。",
+    "I am out of the office until Monday. You can close the case.",
 ]
 
 
@@ -529,12 +536,19 @@ def resolution():
                 extra=h, why="automatic reply by its header %s" % h[0].split(":")[0])
         n += 1
     for i, b in enumerate(AUTO_BODIES):
-        message("res_auto_body_%02d" % i, b, i < 2, i, why="automatic reply saying so in its body")
+        message("res_auto_body_%02d" % i, b, i < 2 or 4 <= i < 8, i, why="automatic reply saying so in its body")
         n += 1
     # a person writing about an absence is not an automatic reply
     message("res_yes_absence_topic", "解決しました。本件クローズで結構です。", True, 2,
             subject="[外部] RE: [SR#%s] 不在中の対応について" % SR, resolution=True,
             why="不在 in a human Subject is not an automatic-reply tag")
+    # a person writing about being away, or about auto-reply settings, is not an automatic reply
+    message("res_yes_away_human", "出張中のため、返信が遅くなりました。解決しました。", True, 3, resolution=True,
+            why="a person explaining a late reply is not an automatic reply")
+    message("res_yes_away_human_en", "I am out of the office tomorrow, but the issue is resolved. You can close "
+            "the case.", False, 4, resolution=True, why="a person mentioning an absence is not an automatic reply")
+    message("res_yes_autoreply_topic", "自動返信の設定を変更したところ、解決しました。", True, 5, resolution=True,
+            why="自動返信 as the topic is not an automatic reply")
     # the gateway tag alone does not make a mail automatic
     message("res_yes_gateway_tag", "解決しました。本件クローズで結構です。", True, 1,
             subject="[外部] RE: [SR#%s] 定期スキャン" % SR, resolution=True,
