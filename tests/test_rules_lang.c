@@ -97,6 +97,35 @@ static void expect_res(const sm_rules *r, const char *const *yes, const char *co
 		}
 }
 
+static bool severity(const sm_rules *r, const char *body)
+{
+	sm_rules_result out;
+	bool hit = false;
+	guint i;
+
+	eval(r, SUBJ, body, &out);
+	for (i = 0; i < out.outcomes->len; i++)
+		hit |= strcmp(g_array_index(out.outcomes, sm_rule_outcome, i).rule, "severity_a") == 0;
+	sm_rules_result_clear(&out);
+	return hit;
+}
+
+static void expect_sev(const sm_rules *r, const char *const *yes, const char *const *no)
+{
+	size_t i;
+
+	for (i = 0; yes && yes[i]; i++)
+		if (!severity(r, yes[i])) {
+			g_test_message("not a request: %s", yes[i]);
+			g_test_fail();
+		}
+	for (i = 0; no && no[i]; i++)
+		if (severity(r, no[i])) {
+			g_test_message("a request: %s", no[i]);
+			g_test_fail();
+		}
+}
+
 /* ------------------------------------------------------------ hedges */
 
 static void test_hedges(void)
@@ -317,6 +346,34 @@ static void test_auto_replies(void)
 	sm_rules_free(r);
 }
 
+/* ------------------------------------------------------------ severity A */
+
+static void test_severity(void)
+{
+	static const char *const yes[] = {
+		"重大度：A でお願いします。\n",
+		"重要度=A でお願いします。\n",
+		"業務影響が大きいため、Severity A で再分類願います。\n",
+		"Sev A に変更願います。\n",
+		"本件の重大度を最高に変更してください。\n",
+		"インシデントの重大度を A に上げてください。\n", /* the case, called an incident */
+		"ルールを見直したので、重大度を A に上げてください。\n",
+		NULL,
+	};
+	static const char *const no[] = {
+		"カスタム検出ルールの重大度を最高に設定したいのですが、方法を教えてください。\n",
+		"アラートの重大度を最高に変更してください。\n",
+		"脆弱性の重要度：A\n",
+		"The alert severity shows Critical in the portal.\n",
+		"Please raise the detection rule severity to critical.\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_sev(r, yes, no);
+	sm_rules_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -326,6 +383,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
 	g_test_add_func("/rules_lang/auto_replies", test_auto_replies);
+	g_test_add_func("/rules_lang/severity", test_severity);
 	g_test_add_func("/rules_lang/subject_tags_key", test_subject_tags_key);
 	return g_test_run();
 }

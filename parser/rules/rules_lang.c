@@ -407,7 +407,7 @@ const char *const sm_def_prefixes[] = {
 #define SEV_RAISE "(?:に|へ)(?:の)?\\s*(?:は|も)?\\s*(?:(?:引き)?上げ|変更|格上げ|昇格|アップ|設定|切り?替え|エスカレ|し(?:て|た|ま))"
 #define SEV_ASK "(?:希望|お願い|願|ください|下さい|いただ|頂|ほしい|欲しい|もらえ|したい|依頼|要望|要請)"
 #define SEV_HOW "\\s*(?:で|として|での|扱いで|対応で)?\\s*(?:の)?\\s*" \
-	"(?:(?:ご)?(?:対応|サポート|調査|扱|処理|対処|エスカレーション|相当)[^\\s。、]{0,4}?)?\\s*(?:を|で)?\\s*(?:して)?\\s*" SEV_ASK
+	"(?:(?:ご)?(?:対応|サポート|調査|扱|処理|対処|エスカレーション|相当|再分類|分類し直|変更|格上げ|昇格)[^\\s。、]{0,4}?)?\\s*(?:を|で)?\\s*(?:して)?\\s*" SEV_ASK
 #define EN_TOP "(?:(?:severity|sev)\\s*[-.:]?\\s*(?-i:A)(?![A-Za-z0-9])|critical(?:\\s+severity)?\\b|sev\\s*-?\\s*1\\b|severity\\s+1\\b|" \
 	"the\\s+highest(?:\\s+(?:severity|level|priority))?\\b)"
 #define SEV_WANT "(?:\\b(?:we|I)(?:'d|'re|'m)?\\s+(?:\\w+\\s+){0,2}?(?:need|want|request|require|like|asking\\s+for|demand)|" \
@@ -420,7 +420,7 @@ const char *const sm_def_sev_phrases[] = {
 	SEV_NOUN "\\s*(?:レベル)?\\s*(?:を|は|が)?\\s*(?:レベル)?\\s*[\"'「]?\\s*" SEV_TO "\\s*[\"'」]?\\s*(?:レベル)?\\s*" SEV_RAISE,
 	/* 重要度を「高」から「A」へ変更 */
 	SEV_NOUN "\\s*(?:を|は|が)?[^。\\n]{0,16}?から\\s*[\"'「]?\\s*" SEV_TO "\\s*[\"'」]?\\s*" SEV_RAISE,
-	SEV_NOUN "\\s*(?:レベル)?\\s*(?:を|は|が)?\\s*[\"'「]?\\s*" SEV_TOP "\\s*[\"'」]?" SEV_HOW,
+	SEV_NOUN "\\s*(?:レベル)?\\s*(?:を|は|が|[:=])?\\s*[\"'「]?\\s*" SEV_TOP "\\s*[\"'」]?" SEV_HOW,
 	/* Sev A に上げて, クリティカルでお願いします */
 	SEV_NAMED_A "\\s*" SEV_RAISE,
 	SEV_NAMED_A SEV_HOW,
@@ -460,6 +460,11 @@ const char *const sm_def_sev_negations[] = {
 	/* the word used for something else: the customer's own system, an asset class */
 	"社内|自社|\\binternal(?:ly)?\\b|\\bin[- ]house\\b|\\bour\\s+own\\b|\\bin\\s+our\\s+(?:system|tool|ticket\\w*|tracker|ITSM|CMDB|ServiceNow)\\b",
 	"資産|分類|区分|格付|等級|\\basset\\s+class\\w*|\\bclassification\\b|\\bdata\\s+class\\w*",
+	/* a product object's own severity: an alert's, a detection rule's, a CVE's
+	 * (the phrase itself is blanked when this is read: "ルールの" + spaces) */
+	"(?:アラート|検出|検知|ルール|インジケーター|インジケータ|脆弱性|CVE|CVSS|ポリシー|イベント|通知)(?:の)?\\s*(?:" SEV_NOUN "|\\s)",
+	"\\b(?:alert|detection|rule|indicator|IOC|vulnerabilit(?:y|ies)|CVE|CVSS|event|policy|notification)s?\\s+(?:severity|priority)\\b",
+	"\\b(?:severity|priority)\\s+of\\s+(?:the|this|these|our|an?)\\s+(?:custom\\s+)?(?:alert|detection|rule|indicator|vulnerabilit|CVE)",
 	/* what severity A means, or how to ask for it */
 	"基準|定義|意味|違い|とは|方法|手順|どう(?:すれば|したら|やって)|"
 	"\\b(?:criteria|definition|meaning|difference|how\\s+(?:do|can|to|would|should)|what\\s+(?:is|are|does))\\b",

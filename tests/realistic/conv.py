@@ -652,6 +652,9 @@ SEV_YES = [
     ("Increase priority to critical please.", False),
     ("I'd like to request Sev A for this case.", False),
     ("Please raise to severity 1.", False),
+    ("重大度：A でお願いします。", True),
+    ("業務影響が大きいため、Severity A で再分類願います。", True),
+    ("インシデントの重大度を A に上げてください。", True),
 ]
 
 SEV_NO = [
@@ -698,6 +701,10 @@ SEV_NO = [
     ("We asked for Sev A by phone this morning.", False, "reports the phone request"),
     ("The previous case was Sev A.", False, "past"),
     ("A社から重要度の変更依頼が来ています。", True, "A社"),
+    ("カスタム検出ルールの重大度を最高に設定したいのですが、方法を教えてください。", True, "a detection rule's severity"),
+    ("アラートの重大度を最高に変更してください。", True, "an alert's severity"),
+    ("The alert severity shows Critical in the portal.", False, "an alert's severity"),
+    ("Please raise the detection rule severity to critical.", False, "a rule's severity"),
 ]
 
 
