@@ -209,6 +209,36 @@ static void test_questions_negations(void)
 	sm_rules_free(r);
 }
 
+/* ------------------------------------------------------------ business Japanese, temporary fixes */
+
+static void test_forms(void)
+{
+	static const char *const yes[] = {
+		"ご教示いただいた手順にて事象の解消を確認いたしました。\n",
+		"本事象につきましては、解消を確認できましたのでご報告いたします。\n",
+		"おかげさまで、現在は問題なく利用できております。\n",
+		"本件、クローズのご対応をお願いできますでしょうか。\n",
+		"クローズのほどよろしくお願いいたします。\n",
+		NULL,
+	};
+	static const char *const no[] = {
+		"解消を確認できましたら、ご連絡いたします。\n",
+		"解消を確認できておりません。\n",
+		"これまでは問題なく利用できておりましたが、本日からエラーになります。\n",
+		"クローズの手続きを教えてください。\n",
+		"None of the steps fixed it.\n",
+		"Neither reboot nor reinstall fixed the issue.\n",
+		"The fix worked for a day only.\n",
+		"It worked only for a few hours.\n",
+		"直ったのは一瞬だけでした。\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
 /* ------------------------------------------------------------ the Subject's status */
 
 #define SJ "RE: [SR#" OWN "] "
@@ -380,6 +410,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/hedges", test_hedges);
 	g_test_add_func("/rules_lang/hedges_key", test_hedges_key);
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
+	g_test_add_func("/rules_lang/forms", test_forms);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
 	g_test_add_func("/rules_lang/auto_replies", test_auto_replies);

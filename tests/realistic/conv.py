@@ -283,6 +283,11 @@ RES_YES_JA = [
     "本件は終了とさせていただければと存じます。",
     "本件につきましてはクローズいただければ幸いです。",
     "本件はクローズ可能です。",
+    # the finding as a noun, usable again, クローズのご対応
+    "ご教示いただいた手順にて事象の解消を確認いたしました。",
+    "本事象につきましては、解消を確認できましたのでご報告いたします。",
+    "おかげさまで、現在は問題なく利用できております。",
+    "本件、クローズのご対応をお願いできますでしょうか。",
 ]
 
 RES_YES_EN = [
@@ -417,6 +422,9 @@ RES_NO_JA = [
     ("解決したのでしょうか。", "question"),
     ("本当に解決したのか疑問です。", "doubt"),
     ("解決したとは言い難いです。", "negated"),
+    ("解消を確認できましたら、ご連絡いたします。", "conditional"),
+    ("これまでは問題なく利用できておりましたが、本日からエラーになります。", "was fine, broke"),
+    ("直ったのは一瞬だけでした。", "only for a moment"),
 ]
 
 RES_NO_EN = [
@@ -474,6 +482,9 @@ RES_NO_EN = [
     ("It looks like the issue is fixed.", "hedged"),
     ("Please make sure the error does not occur again.", "prevention, not a state"),
     ("We could not solve the problem.", "negated"),
+    ("None of the steps fixed it.", "none"),
+    ("Neither reboot nor reinstall fixed the issue.", "neither"),
+    ("The fix worked for a day only.", "only for a while"),
 ]
 
 AUTO_SUBJECTS = [
