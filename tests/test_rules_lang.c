@@ -239,6 +239,30 @@ static void test_forms(void)
 	sm_rules_free(r);
 }
 
+/* ------------------------------------------------------------ comma splices */
+
+static void test_splice(void)
+{
+	static const char *const yes[] = {
+		"You can close the ticket, we'll reach out again if it happens again.\n",
+		"You can close the case, I will reopen it if it recurs.\n",
+		"クローズで結構です、再発したら連絡します。\n",
+		NULL,
+	};
+	static const char *const no[] = {
+		"If the patch works, I'll be happy for you to close the case.\n",
+		"If it works, you can close the case, we'll let you know.\n",
+		"問題なければクローズで結構です、よろしくお願いします。\n",
+		"The issue is resolved, we will monitor it for a few days.\n",
+		"Once the update is out, feel free to close, we'll confirm.\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
 /* ------------------------------------------------------------ the Subject's status */
 
 #define SJ "RE: [SR#" OWN "] "
@@ -411,6 +435,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/hedges_key", test_hedges_key);
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
 	g_test_add_func("/rules_lang/forms", test_forms);
+	g_test_add_func("/rules_lang/splice", test_splice);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
 	g_test_add_func("/rules_lang/auto_replies", test_auto_replies);

@@ -7,7 +7,9 @@
  * mail breaks lines between sentences, English mail wraps them).  Inside a
  * sentence a clause ends before a contrast (the conjunctive が after a
  * predicate, けど, ものの, しかし, but, however, although ...) or a cause
- * (ので、 から、 ため、 so, because, since, ';').  Scope: a clause is about
+ * (ので、 から、 ため、 so, because, since, ';'), and at a comma that joins
+ * two main clauses (", we'll ...", です、) unless the sentence opened with a
+ * condition ("If it works, I'll be happy ...").  Scope: a clause is about
  * another case when it names one (別件, the other case, another SR number)
  * and does not name this one (本件, this case, the message's own SR); a
  * clause that names neither takes the scope of the clause before it in its
@@ -34,6 +36,8 @@ int sm_clauses_compile(sm_clauses *cl, const char *const *other, const char *con
 	if (sm_relist_compile(&cl->contrast, sm_def_contrast, NULL, "contrast", false, err,
 			      errlen) < 0 ||
 	    sm_relist_compile(&cl->causal, sm_def_causal, NULL, "causal", false, err, errlen) < 0 ||
+	    sm_relist_compile(&cl->splice, sm_def_splice, NULL, "splice", false, err, errlen) < 0 ||
+	    sm_relist_compile(&cl->openers, sm_def_openers, NULL, "openers", false, err, errlen) < 0 ||
 	    sm_relist_compile(&cl->other, other, g, "other_case", false, err, errlen) < 0 ||
 	    sm_relist_compile(&cl->self, self, g, "this_case", false, err, errlen) < 0)
 		return -1;
@@ -44,6 +48,8 @@ void sm_clauses_clear(sm_clauses *cl)
 {
 	sm_relist_clear(&cl->contrast);
 	sm_relist_clear(&cl->causal);
+	sm_relist_clear(&cl->splice);
+	sm_relist_clear(&cl->openers);
 	sm_relist_clear(&cl->other);
 	sm_relist_clear(&cl->self);
 }
@@ -133,7 +139,27 @@ static void list_cuts(const sm_relist *l, const char *t, size_t ws, size_t we, b
 	sm_relist_each(l, t, we, ws, CUTS_MAX, add_cut, &k);
 }
 
-/* The cuts of t[ws, we): sentence ends, contrasts, causes; sorted. */
+/* Comma splices in t[ws, we) (cuts holds the sentence ends so far, in order):
+ * a cut unless the sentence before the comma holds a condition opener. */
+static void splice_cuts(const sm_clauses *cl, const char *t, size_t ws, size_t we, GArray *cuts)
+{
+	GArray *sp = g_array_new(FALSE, FALSE, sizeof(cut));
+	size_t n = cuts->len, i, j;
+
+	list_cuts(&cl->splice, t, ws, we, false, sp);
+	for (i = 0; i < sp->len; i++) {
+		cut c = g_array_index(sp, cut, i);
+		size_t from = ws;
+
+		for (j = 0; j < n && g_array_index(cuts, cut, j).at <= c.at; j++)
+			from = g_array_index(cuts, cut, j).at;
+		if (!sm_relist_any(&cl->openers, t + from, c.at - from))
+			g_array_append_val(cuts, c);
+	}
+	g_array_free(sp, TRUE);
+}
+
+/* The cuts of t[ws, we): sentence ends, contrasts, causes, splices; sorted. */
 static GArray *cuts_of(const sm_clauses *cl, const char *t, size_t len, size_t ws, size_t we)
 {
 	GArray *cuts = g_array_new(FALSE, FALSE, sizeof(cut));
@@ -145,6 +171,7 @@ static GArray *cuts_of(const sm_clauses *cl, const char *t, size_t len, size_t w
 
 			g_array_append_val(cuts, c);
 		}
+	splice_cuts(cl, t, ws, we, cuts);
 	list_cuts(&cl->contrast, t, ws, we, true, cuts);
 	list_cuts(&cl->causal, t, ws, we, false, cuts);
 	g_array_sort(cuts, by_at);

@@ -334,6 +334,23 @@ const char *const sm_def_causal[] = {
 	NULL,
 };
 
+/* Two main clauses joined by a comma ("You can close the ticket, we'll reach
+ * out if it happens again", クローズで結構です、再発したら連絡します): a clause
+ * boundary, so that a condition in the second does not govern the first;
+ * not when the sentence opened with a condition ("If it works, I'll be happy
+ * for you to close"), which governs what follows its comma. */
+const char *const sm_def_splice[] = {
+	",(?=\\s*(?:we|I|they|you)(?:'ll|'d|\\s+will|\\s+would|\\s+shall|\\s+plan|\\s+intend)\\b)",
+	"(?<=です|ます|ました)\\s*、",
+	NULL,
+};
+
+const char *const sm_def_openers[] = {
+	"\\b(?:if|once|when|unless|whether|until|after|in\\s+case|provided)\\b",
+	"場合|たら|れば|なら(?!びに)|もし|仮に",
+	NULL,
+};
+
 /* ------------------------------------------------------------ automatic replies */
 
 #define AUTO_OPEN "[\\[【(<《〔「『〈{]"

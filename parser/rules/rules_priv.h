@@ -169,6 +169,8 @@ typedef struct sm_intent {
 typedef struct sm_clauses {
 	sm_relist contrast;  /* が after a predicate, けど, しかし, but, however ... */
 	sm_relist causal;    /* ので、 から、 so, because, ; (a boundary, not a contrast) */
+	sm_relist splice;    /* ", we'll ...", "です、": a new clause, unless ... */
+	sm_relist openers;   /* ... the sentence opened with a condition (If ..., we'll) */
 	sm_relist other;     /* 別件, the other case, 別の SR: another case */
 	sm_relist self;      /* 本件, this case */
 } sm_clauses;
@@ -229,7 +231,8 @@ extern const char *const sm_def_res_phrases[], *const sm_def_res_negations[],
 	*const sm_def_res_requests[], *const sm_def_res_continues[], *const sm_def_res_hedges[],
 	*const sm_def_res_acts[], *const sm_def_res_subjects[], *const sm_def_res_unresolved[], *const sm_def_auto_subjects[],
 	*const sm_def_auto_bodies[], *const sm_def_other_case[], *const sm_def_this_case[],
-	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_sev_phrases[],
+	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_splice[],
+	*const sm_def_openers[], *const sm_def_sev_phrases[],
 	*const sm_def_sev_negations[], *const sm_def_sev_conditions[], *const sm_def_sev_reported[],
 	*const sm_def_feat_phrases[], *const sm_def_prefixes[], *const sm_def_none[];
 

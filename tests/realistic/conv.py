@@ -283,6 +283,8 @@ RES_YES_JA = [
     "本件は終了とさせていただければと存じます。",
     "本件につきましてはクローズいただければ幸いです。",
     "本件はクローズ可能です。",
+    "本件はクローズしてください。再発したら再オープンします。",
+    "クローズで結構です、再発した場合は改めてご連絡いたします。",
     # the finding as a noun, usable again, クローズのご対応
     "ご教示いただいた手順にて事象の解消を確認いたしました。",
     "本事象につきましては、解消を確認できましたのでご報告いたします。",
@@ -352,6 +354,10 @@ RES_YES_EN = [
     "The error does not occur anymore after apply the patch.",
     "The symptom is not happen again after reboot.",
     "We could solve the problem. Thank you.",
+    # close, and reopen if it recurs (the condition belongs to the second clause)
+    "You can close the ticket, we'll reach out again if it happens again.",
+    "Please close the case; I will reopen it if it recurs.",
+    "Please close this case. If the issue recurs, we will open a new one.",
 ]
 
 RES_NO_JA = [
@@ -485,6 +491,8 @@ RES_NO_EN = [
     ("None of the steps fixed it.", "none"),
     ("Neither reboot nor reinstall fixed the issue.", "neither"),
     ("The fix worked for a day only.", "only for a while"),
+    ("If the patch works, I'll be happy for you to close the case.", "the opening condition governs"),
+    ("問題なければクローズで結構です、よろしくお願いします。", "conditional"),
 ]
 
 AUTO_SUBJECTS = [
