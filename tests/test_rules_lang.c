@@ -362,6 +362,67 @@ static void test_subject_tags_key(void)
 	g_assert_nonnull(strstr(err, ":2: key 'subject_tags': pattern 1:"));
 }
 
+/* ------------------------------------------------------------ answers to "may we close?" */
+
+#define ASK_EN "\n\nOn Mon, Dec 9, 2024 at 6:00 PM Support <supportmail@microsoft.com> wrote:\n" \
+	       "> The fix is confirmed. May we close this case?\n"
+#define ASK_JA "\n\n2024年12月9日(月) 18:00 Support <supportmail@microsoft.com>:\n" \
+	       "> 本件クローズさせていただいてもよろしいでしょうか。\n"
+
+static void test_answers(void)
+{
+	static const char *const yes[] = {
+		"Yes, please go ahead." ASK_EN,
+		"Hi Alex,\n\nSure, go ahead and close it.\n\nThanks,\nHanako" ASK_EN,
+		"OK." ASK_EN,
+		"吉田様\n\nお世話になっております。\n\nはい、問題ありません。\n\n佐藤" ASK_JA,
+		"はい。" ASK_JA,
+		"差し支えございません。" ASK_JA,
+		NULL,
+	};
+	static const char *const no[] = {
+		"OK, I will check and get back to you." ASK_EN, /* not a bare yes */
+		"Yes, but the error is back." ASK_EN,
+		"Yes.\nStill failing on two servers." ASK_EN,
+		"No, please keep it open." ASK_EN,
+		"承知しました。" ASK_JA,
+		"はい、まだ発生しています。" ASK_JA,
+		"いいえ、まだクローズしないでください。" ASK_JA,
+		/* no close question in the history */
+		"Yes.\n\nOn Mon, Dec 9, 2024 at 6:00 PM Support <supportmail@microsoft.com> wrote:\n"
+		"> Could you send the logs?\n",
+		"承知しました。\n\n2024年12月9日(月) 18:00 Support <supportmail@microsoft.com>:\n"
+		"> 本件は1週間後に自動クローズとなります。\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
+/* The question is read in ASK_HISTORY_WINDOW (2048) bytes of the history:
+ * one ending at the limit counts, one byte further it does not. */
+static void test_answer_window(void)
+{
+	static const char q[] = "May we close this case?";
+	sm_rules *r = defaults();
+	int extra;
+
+	for (extra = 0; extra <= 1; extra++) {
+		GString *b = g_string_new("Yes.\n\n");
+		size_t fill = 2048 - strlen("> ") - strlen("\n> ") - strlen(q) + extra;
+
+		g_string_append(b, "> ");
+		while (fill--)
+			g_string_append_c(b, 'x');
+		g_string_append_printf(b, "\n> %s\n", q);
+		g_assert_cmpint(resolved(r, b->str), ==, extra == 0);
+		g_string_free(b, TRUE);
+	}
+	sm_rules_free(r);
+}
+
 /* ------------------------------------------------------------ automatic replies */
 
 static void test_auto_replies(void)
@@ -438,6 +499,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/splice", test_splice);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
+	g_test_add_func("/rules_lang/answers", test_answers);
+	g_test_add_func("/rules_lang/answer_window", test_answer_window);
 	g_test_add_func("/rules_lang/auto_replies", test_auto_replies);
 	g_test_add_func("/rules_lang/severity", test_severity);
 	g_test_add_func("/rules_lang/subject_tags_key", test_subject_tags_key);

@@ -63,6 +63,8 @@ static const sm_conf_key res_keys[] = {
 	{"this_case", SM_CONF_STRLIST, ROFF(this_case)},
 	{"hedges", SM_CONF_STRLIST, ROFF(hedges)},
 	{"subject_tags", SM_CONF_STRLIST, ROFF(subject_tags)},
+	{"close_questions", SM_CONF_STRLIST, ROFF(close_questions)},
+	{"answers", SM_CONF_STRLIST, ROFF(answers)},
 	{NULL},
 };
 
@@ -200,7 +202,12 @@ static int load_res_lists(sm_rules *r, const config_setting_t *g, char *err, siz
 	    sm_relist_compile(&r->res_subjects, or_default(c->subject_tags, sm_def_res_subjects), g,
 			      "subject_tags", false, err, errlen) < 0 ||
 	    sm_relist_compile(&r->unresolved, sm_def_res_unresolved, NULL, "unresolved", false, err,
-			      errlen) < 0)
+			      errlen) < 0 ||
+	    sm_relist_compile(&r->close_questions,
+			      or_default(c->close_questions, sm_def_res_close_questions), g,
+			      "close_questions", false, err, errlen) < 0 ||
+	    sm_relist_compile(&r->answers, or_default(c->answers, sm_def_res_answers), g,
+			      "answers", false, err, errlen) < 0)
 		return -1;
 	in->question_blocks = in->contrast_yields = in->scoped = true;
 	return 0;
@@ -297,6 +304,8 @@ void sm_rules_free(sm_rules *r)
 	sm_relist_clear(&r->auto_bodies);
 	sm_relist_clear(&r->res_subjects);
 	sm_relist_clear(&r->unresolved);
+	sm_relist_clear(&r->close_questions);
+	sm_relist_clear(&r->answers);
 	sm_clauses_clear(&r->clauses);
 	sm_intent_clear(&r->resolution);
 	sm_intent_clear(&r->severity);

@@ -5,12 +5,14 @@
  * bodies, then, on the author's new text only and never for automatic
  * replies, resolution, severity A and feature requests; the author's status
  * tag in the Subject (【解決】) resolves when the new text says nothing either
- * way and the quoted history's Subject does not show it already.
+ * way and the quoted history's Subject does not show it already; so does a
+ * bare yes to support's "May we close this case?" in the quoted history.
  *
  * Untrusted input: the decoded Subject, header fields and text views.
  * Limits: the SR module's max_matches / max_numbers, the intent module's
  * phrase and sentence bounds; TAG_HISTORY_WINDOW bytes of each view's quoted
- * history searched for an inherited tag; header fields as the caller bounded them.
+ * history searched for an inherited tag, ASK_HISTORY_WINDOW for support's
+ * question; header fields as the caller bounded them.
  * Reply text is built from configured printable ASCII and digits only.
  * Owns: what it puts in the result (sm_rules_result_clear frees it).
  */
@@ -24,6 +26,7 @@
 #define SUBJECT_SR_MAX 8      /* SR numbers named in a reply about the Subject */
 #define AUTO_BODY_WINDOW 1024 /* bytes of new text where a reply says it is automatic */
 #define TAG_HISTORY_WINDOW 8192 /* bytes of quoted history where an inherited Subject tag is */
+#define ASK_HISTORY_WINDOW 2048 /* bytes of quoted history where support asks to close */
 
 static sm_act act_of(int ra)
 {
@@ -316,27 +319,57 @@ static bool tag_inherited(const sm_rules_input *in, const char *t, size_t n)
 	return false;
 }
 
+/* The new text says nothing either way: no resolution phrase (the text
+ * decides when it speaks), no continuation, nothing unresolved. */
+static bool silent(const sm_rules *r, const sm_intent_ctx *x, char *const *nt)
+{
+	size_t i;
+
+	for (i = 0; nt[i]; i++) {
+		sm_intent_ctx one = *x;
+
+		one.memo = &x->memo[i];
+		if (sm_relist_any(&r->unresolved, nt[i], strlen(nt[i])) ||
+		    sm_intent_speaks(&r->resolution, &one, nt[i], strlen(nt[i])))
+			return false;
+	}
+	return true;
+}
+
 /* The author's status tag in the Subject (【解決】, "Resolved - please close")
- * resolves when the new text says nothing either way: no resolution phrase
- * (the text decides when it speaks), no continuation, nothing unresolved; and
- * when the tag is not inherited from the quoted history. */
+ * resolves when the new text is silent() and the tag is not inherited from
+ * the quoted history. */
 static bool subject_resolves(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
 			     const sm_rules_input *in, char *const *nt)
 {
 	char *core = subject_core(r, subj);
-	size_t ms, me, i;
+	size_t ms, me;
 	bool says = sm_relist_first(&r->res_subjects, core, strlen(core), 0, &ms, &me) &&
 		    !tag_inherited(in, core + ms, me - ms);
 
 	g_free(core);
-	for (i = 0; says && nt[i]; i++) {
-		sm_intent_ctx one = *x;
+	return says && silent(r, x, nt);
+}
 
-		one.memo = &x->memo[i];
-		says = !sm_relist_any(&r->unresolved, nt[i], strlen(nt[i])) &&
-		       !sm_intent_speaks(&r->resolution, &one, nt[i], strlen(nt[i]));
+/* Support's last mail asks whether it may close (the first ASK_HISTORY_WINDOW
+ * bytes of a view's history) and the new text answers a bare yes on a line of
+ * its own, saying nothing else either way. */
+static bool answer_resolves(const sm_rules *r, const sm_intent_ctx *x, const sm_rules_input *in,
+			    char *const *nt)
+{
+	bool asked = false, yes = false;
+	size_t i;
+
+	for (i = 0; in->texts && in->texts[i] && !asked; i++) {
+		const sm_view *v = in->texts[i];
+		size_t from = sm_quote_history_start(v);
+
+		asked = from < v->len && sm_relist_any(&r->close_questions, v->text + from,
+						       MIN(v->len - from, ASK_HISTORY_WINDOW));
 	}
-	return says;
+	for (i = 0; asked && nt[i] && !yes; i++)
+		yes = sm_relist_any(&r->answers, nt[i], strlen(nt[i]));
+	return asked && yes && silent(r, x, nt);
 }
 
 static void eval_resolution(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
@@ -344,7 +377,8 @@ static void eval_resolution(const sm_rules *r, const sm_intent_ctx *x, const cha
 			    sm_rules_result *out)
 {
 	if (!r->res.enabled ||
-	    !(any_text(&r->resolution, x, nt) || subject_resolves(r, x, subj, in, nt)))
+	    !(any_text(&r->resolution, x, nt) || subject_resolves(r, x, subj, in, nt) ||
+	      answer_resolves(r, x, in, nt)))
 		return;
 	if (autor) {
 		sm_rules_outcome(out, "resolution", "auto_reply_ignored", SM_ACT_LOG, NULL);

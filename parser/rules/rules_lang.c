@@ -405,6 +405,31 @@ const char *const sm_def_res_subjects[] = {
 	NULL,
 };
 
+/* Support's last mail asks whether it may close ("May we close this case?",
+ * クローズしてもよろしいでしょうか), read in the first bytes of the history ... */
+const char *const sm_def_res_close_questions[] = {
+	"\\b(?:may|can|shall|could)\\s+(?:we|I)\\s+(?:go\\s+ahead\\s+and\\s+|now\\s+)?close\\s+(?:this|the|your)\\s+"
+	"(?:case|ticket|SR|request|incident)\\b[^.!?\\n]{0,40}\\?",
+	"\\b(?:is\\s+it|would\\s+it\\s+be)\\s+(?:ok|okay|alright|all\\s+right|fine)\\s+(?:for\\s+(?:us|me)\\s+)?to\\s+close\\b[^.!?\\n]{0,40}\\?",
+	"\\bdo\\s+you\\s+agree\\s+(?:that\\s+)?(?:we|I)\\s+(?:can\\s+)?close\\b[^.!?\\n]{0,40}\\?",
+	"クローズ(?:処理)?\\s*(?:させて|して|と\\s*させて)?\\s*(?:いただいて|頂いて|いただき|頂き)?\\s*(?:も)?\\s*"
+	"(?:よろしい|宜しい|差し支えない|差し支えございません|問題ない|問題ございません|構わない|大丈夫)(?:でしょうか|ですか|か)",
+	NULL,
+};
+
+/* ... and the new text answers it with a bare yes, on a line of its own
+ * (not "OK, I will check", not 承知しました). */
+const char *const sm_def_res_answers[] = {
+	"(?m)^\\s*(?:yes|yep|yeah|sure|ok|okay|agreed|of\\s+course|no\\s+objection|that's\\s+fine|fine\\s+by\\s+(?:me|us))"
+	"(?:\\s*[,.!]?\\s*(?:please\\s+)?(?:go\\s+ahead|do|close\\s+it|you\\s+can|you\\s+may|thanks?|thank\\s+you|"
+	"please))*\\s*[.!]*\\s*$",
+	"(?m)^\\s*(?:please\\s+)?go\\s+ahead(?:\\s+and\\s+close(?:\\s+it)?)?\\s*[,.!]*\\s*(?:thanks?|thank\\s+you)?\\s*[.!]*\\s*$",
+	"(?m)^\\s*(?:はい|ええ)?\\s*[、,]?\\s*(?:問題(?:ありません|ございません|ないです)|差し支え(?:ありません|ございません)|"
+	"構いません|かまいません|大丈夫です|結構です|お願い(?:します|いたします|致します))\\s*[。!！.]*\\s*$",
+	"(?m)^\\s*(?:はい|ええ)\\s*[。!！.]?\\s*$",
+	NULL,
+};
+
 /* The new text says this case is not solved: the Subject's tag does not count. */
 const char *const sm_def_res_unresolved[] = {
 	"未解決|未解消|解決(?:して|され|でき)て?(?:い|お)?(?:ません|ない|ず)|解消(?:して|され|でき)て?(?:い|お)?(?:ません|ない|ず)",

@@ -229,7 +229,8 @@ void sm_intent_clear(sm_intent *in);
 extern const char *const sm_def_res_phrases[], *const sm_def_res_negations[],
 	*const sm_def_res_conditions[], *const sm_def_res_questions[], *const sm_def_res_reported[],
 	*const sm_def_res_requests[], *const sm_def_res_continues[], *const sm_def_res_hedges[],
-	*const sm_def_res_acts[], *const sm_def_res_subjects[], *const sm_def_res_unresolved[], *const sm_def_auto_subjects[],
+	*const sm_def_res_acts[], *const sm_def_res_subjects[], *const sm_def_res_unresolved[],
+	*const sm_def_res_close_questions[], *const sm_def_res_answers[], *const sm_def_auto_subjects[],
 	*const sm_def_auto_bodies[], *const sm_def_other_case[], *const sm_def_this_case[],
 	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_splice[],
 	*const sm_def_openers[], *const sm_def_sev_phrases[],
@@ -257,7 +258,7 @@ typedef struct res_conf {
 	char *add_rcpt; /* case-closure address or NULL */
 	char **phrases, **negations, **conditions, **questions, **auto_subjects;
 	char **reported, **requests, **continues, **auto_bodies, **other_case, **this_case;
-	char **hedges, **subject_tags;
+	char **hedges, **subject_tags, **close_questions, **answers;
 } res_conf;
 
 typedef struct intent_conf {
@@ -282,6 +283,8 @@ struct sm_rules {
 	sm_relist prefixes, auto_subjects, auto_bodies;
 	sm_relist res_subjects; /* the author's status tag in the Subject: 【解決】 */
 	sm_relist unresolved;   /* the new text says it is not solved: the tag does not count */
+	sm_relist close_questions; /* support's last mail asks whether it may close */
+	sm_relist answers;         /* the new text answers yes on a line of its own */
 	sm_intent resolution, severity, feature;
 	sm_clauses clauses;
 	sm_litset *pool; /* the phrase lists' prefilter words, found in one scan */

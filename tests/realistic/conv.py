@@ -614,6 +614,25 @@ def resolution():
         message("res_no_subject_inherited_%d" % i, "ログを追加で送付します。", True, i, subject=s, hist_subject=s,
                 why="the Subject tag is inherited from the quoted history")
         n += 1
+    # a bare yes to support's "may we close this case?" in the newest quoted mail
+    ask_ja = "佐藤様\n\nご確認ありがとうございます。\n本件クローズさせていただいてもよろしいでしょうか。\n\n吉田\n"
+    ask_en = "Hi Hanako,\n\nThanks for confirming the fix. May we close this case?\n\nBest regards,\nAlex\n"
+    answers = [("はい、問題ありません。", True, True), ("差し支えございません。", True, True), ("はい。", True, True),
+               ("Yes, please go ahead.", False, True), ("Sure, go ahead and close it.", False, True),
+               ("OK.", False, True),
+               ("承知しました。", True, False), ("はい、まだ発生しています。", True, False),
+               ("いいえ、まだクローズしないでください。", True, False),
+               ("OK, I will check and get back to you.", False, False), ("Yes, but the error is back.", False, False),
+               ("No, please keep it open.", False, False)]
+    for i, (t, ja, yes) in enumerate(answers):
+        shapes = [outlook_ja, gmail_ja, iphone_ja] if ja else [outlook_en, gmail_en, iphone_en]
+        for k, shape in enumerate(shapes):
+            subj = SUBJ_JA if ja else SUBJ_EN
+            body = (GREET_JA if ja else GREET_EN)[k] + t + (SIGN_JA if ja else SIGN_EN)[k] + "\n" + \
+                shape(subj, ask_ja if ja else ask_en)
+            add("res_%s_answer_%02d_%d" % ("yes" if yes else "no", i, k), plain(subj, body), resolution=yes,
+                why="answer to 'may we close?' (%s): %s" % ("a bare yes" if yes else "not a bare yes", t))
+            n += 1
     # only the quoted history resolves: every shape, nothing new
     for i in range(12):
         message("res_quoted_only_%02d" % i, "承知しました。" if i % 2 == 0 else "Noted, thanks.", i % 2 == 0, i,
