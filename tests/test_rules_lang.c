@@ -473,6 +473,8 @@ static void test_severity(void)
 		"本件の重大度を最高に変更してください。\n",
 		"インシデントの重大度を A に上げてください。\n", /* the case, called an incident */
 		"ルールを見直したので、重大度を A に上げてください。\n",
+		"本件、Sev A でのご対応に切り替えていただけますか。\n",
+		"重大度 A での対応へ変更してください。\n",
 		NULL,
 	};
 	static const char *const no[] = {
@@ -481,6 +483,8 @@ static void test_severity(void)
 		"脆弱性の重要度：A\n",
 		"The alert severity shows Critical in the portal.\n",
 		"Please raise the detection rule severity to critical.\n",
+		"お電話で Sev A を依頼済みです。\n",
+		"Sev A は電話で依頼済。\n",
 		NULL,
 	};
 	sm_rules *r = defaults();

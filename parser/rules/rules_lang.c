@@ -459,7 +459,8 @@ const char *const sm_def_prefixes[] = {
 #define SEV_RAISE "(?:に|へ)(?:の)?\\s*(?:は|も)?\\s*(?:(?:引き)?上げ|変更|格上げ|昇格|アップ|設定|切り?替え|エスカレ|し(?:て|た|ま))"
 #define SEV_ASK "(?:希望|お願い|願|ください|下さい|いただ|頂|ほしい|欲しい|もらえ|したい|依頼|要望|要請)"
 #define SEV_HOW "\\s*(?:で|として|での|扱いで|対応で)?\\s*(?:の)?\\s*" \
-	"(?:(?:ご)?(?:対応|サポート|調査|扱|処理|対処|エスカレーション|相当|再分類|分類し直|変更|格上げ|昇格)[^\\s。、]{0,4}?)?\\s*(?:を|で)?\\s*(?:して)?\\s*" SEV_ASK
+	"(?:(?:ご)?(?:対応|サポート|調査|扱|処理|対処|エスカレーション|相当|再分類|分類し直|変更|格上げ|昇格)[^\\s。、]{0,4}?)?\\s*(?:を|で)?\\s*" \
+	"(?:(?:に|へ)\\s*(?:切り?替え|変更し|移行し|格上げし|引き上げ)て?|して)?\\s*" SEV_ASK
 #define EN_TOP "(?:(?:severity|sev)\\s*[-.:]?\\s*(?-i:A)(?![A-Za-z0-9])|critical(?:\\s+severity)?\\b|sev\\s*-?\\s*1\\b|severity\\s+1\\b|" \
 	"the\\s+highest(?:\\s+(?:severity|level|priority))?\\b)"
 #define SEV_WANT "(?:\\b(?:we|I)(?:'d|'re|'m)?\\s+(?:\\w+\\s+){0,2}?(?:need|want|request|require|like|asking\\s+for|demand)|" \
@@ -532,6 +533,8 @@ const char *const sm_def_sev_conditions[] = {
 /* A report of what happened (opened by phone, was raised) or a past request. */
 const char *const sm_def_sev_reported[] = {
 	"(?<!お願いし)(?<!希望し)(?:でした|ました|いたしました|いただいた|頂いた|もらった)\\s*[。.!]?\\s*$",
+	/* 依頼済みです, 起票済 */
+	"済み?(?:です|でございます|となります|となっております)?\\s*[。.!]?\\s*$",
 	"\\b(?:I|we)\\s+(?:have\\s+|had\\s+|already\\s+|just\\s+)*(?:opened|raised|called|filed|submitted|created|logged|requested|"
 	"phoned|contacted)\\b",
 	"\\b(?:was|were|has\\s+been|have\\s+been|had\\s+been)\\s+(?:raised|changed|upgraded|escalated|opened|set|moved|bumped|created|logged)\\b",

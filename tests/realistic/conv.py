@@ -693,6 +693,7 @@ SEV_YES = [
     ("重大度：A でお願いします。", True),
     ("業務影響が大きいため、Severity A で再分類願います。", True),
     ("インシデントの重大度を A に上げてください。", True),
+    ("本件、Sev A でのご対応に切り替えていただけますか。", True),
 ]
 
 SEV_NO = [
@@ -743,6 +744,7 @@ SEV_NO = [
     ("アラートの重大度を最高に変更してください。", True, "an alert's severity"),
     ("The alert severity shows Critical in the portal.", False, "an alert's severity"),
     ("Please raise the detection rule severity to critical.", False, "a rule's severity"),
+    ("お電話で Sev A を依頼済みです。", True, "reports the phone request (済み)"),
 ]
 
 
