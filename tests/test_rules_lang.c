@@ -263,6 +263,35 @@ static void test_splice(void)
 	sm_rules_free(r);
 }
 
+/* ------------------------------------------------------------ scope: a case named as a source */
+
+#define OTHER_SR "2411280040098765"
+
+static void test_case_refs(void)
+{
+	static const char *const yes[] = {
+		"以前の SR で案内された手順で解決しました。\n",
+		"前回のケースと同じ手順で解決しました。\n",
+		"SR " OTHER_SR " と同じ手順で解決しました。\n",
+		"The previous case's patch fixed this one too.\n",
+		"We used the fix from our previous ticket and it resolved the issue.\n",
+		"Same as SR " OTHER_SR ", this one is resolved as well.\n",
+		NULL,
+	};
+	static const char *const no[] = {
+		"本件とは別に、SR " OTHER_SR " の件も解決しました。\n",
+		"Apart from this case, SR " OTHER_SR " is resolved.\n",
+		"前回のケースは解決しました。\n",
+		"SR " OTHER_SR " は解決しました。\n",
+		"The previous ticket is resolved.\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
 /* ------------------------------------------------------------ the Subject's status */
 
 #define SJ "RE: [SR#" OWN "] "
@@ -501,6 +530,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
 	g_test_add_func("/rules_lang/forms", test_forms);
 	g_test_add_func("/rules_lang/splice", test_splice);
+	g_test_add_func("/rules_lang/case_refs", test_case_refs);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
 	g_test_add_func("/rules_lang/answers", test_answers);

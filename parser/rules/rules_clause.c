@@ -18,7 +18,9 @@
  * Untrusted input: the new text.  Limits: SM_CLAUSE_WINDOW bytes of context
  * before a match and SM_SENTENCE_MAX after it; CUTS_MAX cuts per list;
  * SCOPE_CLAUSES_MAX clauses
- * looked back for a scope; SCOPE_SR_MAX SR numbers per clause.  Owns: its
+ * looked back for a scope; SCOPE_SR_MAX SR numbers and SCOPE_REFS_MAX case
+ * references (a case named as the source of the fix, 前回のケースと同じ手順で)
+ * per clause.  Owns: its
  * compiled patterns.
  */
 #include "rules_priv.h"
@@ -28,6 +30,7 @@
 #define SCOPE_CLAUSES_MAX 16 /* clauses before a match whose scope may carry to it */
 #define SCOPE_SR_MAX 8       /* SR numbers read per clause */
 #define CUTS_MAX 1024        /* contrast or cause cuts per list and window */
+#define SCOPE_REFS_MAX 64    /* case references blanked per clause */
 
 int sm_clauses_compile(sm_clauses *cl, const char *const *other, const char *const *self,
 		       const config_setting_t *g, char *err, size_t errlen)
@@ -39,7 +42,8 @@ int sm_clauses_compile(sm_clauses *cl, const char *const *other, const char *con
 	    sm_relist_compile(&cl->splice, sm_def_splice, NULL, "splice", false, err, errlen) < 0 ||
 	    sm_relist_compile(&cl->openers, sm_def_openers, NULL, "openers", false, err, errlen) < 0 ||
 	    sm_relist_compile(&cl->other, other, g, "other_case", false, err, errlen) < 0 ||
-	    sm_relist_compile(&cl->self, self, g, "this_case", false, err, errlen) < 0)
+	    sm_relist_compile(&cl->self, self, g, "this_case", false, err, errlen) < 0 ||
+	    sm_relist_compile(&cl->refs, sm_def_case_refs, NULL, "case_refs", false, err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -52,6 +56,7 @@ void sm_clauses_clear(sm_clauses *cl)
 	sm_relist_clear(&cl->openers);
 	sm_relist_clear(&cl->other);
 	sm_relist_clear(&cl->self);
+	sm_relist_clear(&cl->refs);
 }
 
 /* ------------------------------------------------------------ sentences */
@@ -231,16 +236,14 @@ bool sm_clauses_next_contrasts(const sm_clauses *cl, const char *t, size_t len, 
 
 /* ------------------------------------------------------------ scope */
 
-static void srs_in(const sm_intent_ctx *x, const char *t, const sm_span *c, bool *self,
-		   bool *other)
+static void srs_in(const sm_intent_ctx *x, const char *c, size_t len, bool *self, bool *other)
 {
 	char found[SCOPE_SR_MAX][17];
 	size_t n, i;
 
 	if (!x->sr)
 		return;
-	n = sm_sr_scan(x->sr, t + c->start, c->end - c->start, true, x->now, found, SCOPE_SR_MAX,
-		       NULL);
+	n = sm_sr_scan(x->sr, c, len, true, x->now, found, SCOPE_SR_MAX, NULL);
 	for (i = 0; i < n; i++) {
 		if (x->own_sr && strcmp(found[i], x->own_sr) == 0)
 			*self = true;
@@ -249,14 +252,24 @@ static void srs_in(const sm_intent_ctx *x, const char *t, const sm_span *c, bool
 	}
 }
 
+static void blank_ref(void *ud, size_t ms, size_t me)
+{
+	memset((char *)ud + ms, ' ', me - ms);
+}
+
+/* The clause with the cases it names only as a source or a thing set apart
+ * blanked (refs, SCOPE_REFS_MAX matches at most): is it about another case? */
 static bool clause_other(const sm_intent_ctx *x, const char *t, const sm_span *c, bool *self)
 {
 	size_t n = c->end - c->start;
+	char *b = g_strndup(t + c->start, n);
 	bool other;
 
-	*self = sm_relist_any(&x->cl->self, t + c->start, n);
-	other = sm_relist_any(&x->cl->other, t + c->start, n);
-	srs_in(x, t, c, self, &other);
+	sm_relist_each(&x->cl->refs, t + c->start, n, 0, SCOPE_REFS_MAX, blank_ref, b);
+	*self = sm_relist_any(&x->cl->self, b, n);
+	other = sm_relist_any(&x->cl->other, b, n);
+	srs_in(x, b, n, self, &other);
+	g_free(b);
 	return other && !*self;
 }
 

@@ -33,7 +33,7 @@
 /* ... or nothing, at the end of the clause ("feel free to close.") */
 #define EN_CASE_OR_END "(?:\\s+(?:out\\s+)?" EN_CASE "|(?=\\s*(?:out\\s*)?(?:[.!,;)]|$|now\\b|thanks\\b|thank\\b)))"
 /* what went wrong, as an English subject */
-#define EN_WHAT "(?:(?:the|this|our|my|that)\\s+(?:issue|problem|error|errors|alert|alerts|symptom|symptoms|" \
+#define EN_WHAT "(?:this\\s+one|(?:the|this|our|my|that)\\s+(?:issue|problem|error|errors|alert|alerts|symptom|symptoms|" \
 	"behaviou?r|crash(?:es)?|failure|incident|warning|warnings|detection|false\\s+positive|case|ticket|SR|matter)|" \
 	"it|everything|things)"
 
@@ -107,7 +107,7 @@ const char *const sm_def_res_phrases[] = {
 	"warning|detection)s?\\s+(?:since|again|anymore|any\\s+more)\\b",
 	"\\bno\\s+(?:new\\s+|further\\s+|more\\s+)?(?:errors?|alerts?|crash(?:es)?|issues?|problems?|failures?|"
 	"incidents?|warnings?|detections?)\\s+(?:since|after|have\\s+been\\s+(?:seen|observed|reported|raised)|so\\s+far)\\b",
-	"\\b(?:fixed|resolved|solved|sorted)\\s+(?:it|the\\s+(?:issue|problem|error)|our\\s+(?:issue|problem)|this\\s+(?:issue|problem))\\b",
+	"\\b(?:fixed|resolved|solved|sorted)\\s+(?:it|this\\s+one|the\\s+(?:issue|problem|error)|our\\s+(?:issue|problem)|this\\s+(?:issue|problem))\\b",
 	"\\b(?:that|this|it)\\s+worked\\b",
 	"\\b(?:fix|patch|update|hotfix|workaround|steps?|solution|suggestion|change|procedure|reboot|restart)\\b"
 	"[^.!?\\n]{0,40}?\\bworked\\b",
@@ -311,6 +311,22 @@ const char *const sm_def_this_case[] = {
 	"こちらの\\s*(?:件|ケース|SR)",
 	"\\bthis\\s+(?:case|SR|ticket|request|one)\\b",
 	"\\b(?:our|my)\\s+(?:case|SR|ticket)\\b",
+	NULL,
+};
+
+/* A case named as the source of the fix or as the thing set apart, not as
+ * the clause's topic: blanked before the scope is read (前回のケースと同じ手順で
+ * 解決しました, "the previous ticket's workaround fixed it", 本件とは別に…). */
+#define CASE_OTHER "(?:(?:前回|以前|過去|先日|別|他)の|もう(?:一|ひと)つの)\\s*(?:SR|ケース|件|案件|(?:お)?問い?合わ?せ|チケット)"
+#define CASE_NUM "(?:(?:SR|Case|Ticket|TrackingID)\\s*(?:No\\.?|番号|#|:)?\\s*)?\\d{16}(?:-?\\d{3})?"
+const char *const sm_def_case_refs[] = {
+	"(?:" CASE_OTHER "|" CASE_NUM ")\\s*(?:[)）]\\s*)?(?:と同じ|と同様|で(?:ご)?案内|で(?:ご)?提示|で(?:ご)?教示|で教|"
+	"の(?:手順|回避策|方法|対処|対策|設定|パッチ|修正|ナレッジ|回答))",
+	"\\b(?:same\\s+as|like|from|as\\s+in|as\\s+with|similar\\s+to|as\\s+suggested\\s+in)\\s+(?:(?:the|our|my|a|an)\\s+)?"
+	"(?:(?:previous|earlier|other|old|prior|another|different)\\s+(?:case|SR|ticket|request|one)\\b|" CASE_NUM ")",
+	"\\b(?:previous|earlier|other|old|prior)\\s+(?:case|SR|ticket|request)(?:'s)\\s+(?:fix|workaround|steps|solution|patch|answer)",
+	"(?:本件|この件|本ケース|このケース)\\s*(?:とは|と)?\\s*(?:別に|は別で|関係(?:なく|ありませんが))",
+	"\\b(?:apart\\s+from|besides|unrelated\\s+to|other\\s+than|separately\\s+from)\\s+this\\s+(?:case|SR|ticket|one)\\b",
 	NULL,
 };
 

@@ -173,6 +173,7 @@ typedef struct sm_clauses {
 	sm_relist openers;   /* ... the sentence opened with a condition (If ..., we'll) */
 	sm_relist other;     /* 別件, the other case, 別の SR: another case */
 	sm_relist self;      /* 本件, this case */
+	sm_relist refs;      /* a case named as a source or contrast, not the topic */
 } sm_clauses;
 
 /* What the intents know of the message: its own SR, for scope. */
@@ -232,7 +233,7 @@ extern const char *const sm_def_res_phrases[], *const sm_def_res_negations[],
 	*const sm_def_res_acts[], *const sm_def_res_subjects[], *const sm_def_res_unresolved[],
 	*const sm_def_res_close_questions[], *const sm_def_res_answers[], *const sm_def_auto_subjects[],
 	*const sm_def_auto_bodies[], *const sm_def_other_case[], *const sm_def_this_case[],
-	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_splice[],
+	*const sm_def_contrast[], *const sm_def_causal[], *const sm_def_splice[], *const sm_def_case_refs[],
 	*const sm_def_openers[], *const sm_def_sev_phrases[],
 	*const sm_def_sev_negations[], *const sm_def_sev_conditions[], *const sm_def_sev_reported[],
 	*const sm_def_feat_phrases[], *const sm_def_prefixes[], *const sm_def_none[];

@@ -285,6 +285,8 @@ RES_YES_JA = [
     "本件はクローズ可能です。",
     "本件はクローズしてください。再発したら再オープンします。",
     "クローズで結構です、再発した場合は改めてご連絡いたします。",
+    "以前の SR で案内された手順で解決しました。",
+    "前回のケースと同じ手順で解決しました。",
     # the finding as a noun, usable again, クローズのご対応
     "ご教示いただいた手順にて事象の解消を確認いたしました。",
     "本事象につきましては、解消を確認できましたのでご報告いたします。",
@@ -358,6 +360,10 @@ RES_YES_EN = [
     "You can close the ticket, we'll reach out again if it happens again.",
     "Please close the case; I will reopen it if it recurs.",
     "Please close this case. If the issue recurs, we will open a new one.",
+    # another case named only as the source of the fix
+    "The previous case's patch fixed this one too.",
+    "We used the fix from our previous ticket and it resolved the issue.",
+    "Same as SR %s, this one is resolved as well." % SR_B,
 ]
 
 RES_NO_JA = [
@@ -431,6 +437,8 @@ RES_NO_JA = [
     ("解消を確認できましたら、ご連絡いたします。", "conditional"),
     ("これまでは問題なく利用できておりましたが、本日からエラーになります。", "was fine, broke"),
     ("直ったのは一瞬だけでした。", "only for a moment"),
+    ("問題なければクローズで結構です、よろしくお願いします。", "conditional"),
+    ("本件とは別に、SR %s の件も解決しました。" % SR_B, "another SR, set apart from this case"),
 ]
 
 RES_NO_EN = [
@@ -492,7 +500,7 @@ RES_NO_EN = [
     ("Neither reboot nor reinstall fixed the issue.", "neither"),
     ("The fix worked for a day only.", "only for a while"),
     ("If the patch works, I'll be happy for you to close the case.", "the opening condition governs"),
-    ("問題なければクローズで結構です、よろしくお願いします。", "conditional"),
+    ("Apart from this case, SR %s is resolved." % SR_B, "another SR, set apart from this case"),
 ]
 
 AUTO_SUBJECTS = [
