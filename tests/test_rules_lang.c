@@ -292,6 +292,26 @@ static void test_case_refs(void)
 	sm_rules_free(r);
 }
 
+/* SCOPE_REFS_MAX (64) references are blanked per clause: with 64 the clause
+ * is still this case's, with 65 the last one names another case. */
+static void test_case_refs_limit(void)
+{
+	sm_rules *r = defaults();
+	int n;
+
+	for (n = 64; n <= 65; n++) {
+		GString *b = g_string_new(NULL);
+		int i;
+
+		for (i = 0; i < n; i++)
+			g_string_append(b, "前回のケースと同じ");
+		g_string_append(b, "手順で解決しました。\n");
+		g_assert_cmpint(resolved(r, b->str), ==, n == 64);
+		g_string_free(b, TRUE);
+	}
+	sm_rules_free(r);
+}
+
 /* ------------------------------------------------------------ the Subject's status */
 
 #define SJ "RE: [SR#" OWN "] "
@@ -531,6 +551,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/forms", test_forms);
 	g_test_add_func("/rules_lang/splice", test_splice);
 	g_test_add_func("/rules_lang/case_refs", test_case_refs);
+	g_test_add_func("/rules_lang/case_refs_limit", test_case_refs_limit);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);
 	g_test_add_func("/rules_lang/subject_tag_window", test_subject_tag_window);
 	g_test_add_func("/rules_lang/answers", test_answers);
