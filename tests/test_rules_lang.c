@@ -263,6 +263,32 @@ static void test_splice(void)
 	sm_rules_free(r);
 }
 
+/* ------------------------------------------------------------ watching on, asked; status lines */
+
+static void test_goes_on(void)
+{
+	static const char *const yes[] = {
+		"Update: resolved after the reboot.\n",
+		"ステータス：解決\n",
+		"結論：解決しました。\n",
+		"解決しました。念のため確認して、問題ありませんでした。\n",
+		NULL,
+	};
+	static const char *const no[] = {
+		"ご案内いただいた KB を適用したところ、事象は発生しなくなりました。\n"
+		"念のため来週まで様子を見て、問題なければこちらからクローズのご連絡をいたします。\n",
+		"事象は解消しております。なお、原因については引き続き調査をお願いできますでしょうか。\n",
+		"The issue is resolved. Could you keep investigating the root cause?\n",
+		"対応状況：未解決\n",
+		"ステータス：解決待ち\n",
+		NULL,
+	};
+	sm_rules *r = defaults();
+
+	expect_res(r, yes, no);
+	sm_rules_free(r);
+}
+
 /* ------------------------------------------------------------ scope: a case named as a source */
 
 #define OTHER_SR "2411280040098765"
@@ -550,6 +576,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_lang/questions_negations", test_questions_negations);
 	g_test_add_func("/rules_lang/forms", test_forms);
 	g_test_add_func("/rules_lang/splice", test_splice);
+	g_test_add_func("/rules_lang/goes_on", test_goes_on);
 	g_test_add_func("/rules_lang/case_refs", test_case_refs);
 	g_test_add_func("/rules_lang/case_refs_limit", test_case_refs_limit);
 	g_test_add_func("/rules_lang/subject_tags", test_subject_tags);

@@ -102,8 +102,11 @@ static bool governed(const reading *r, const sm_relist *what, size_t me)
 	size_t cs = a->start, ce = b->end, n;
 	char *c;
 	bool g;
+	/* a question that the case goes on still says so (引き続き調査をお願い
+	 * できますでしょうか, "could you keep investigating?") */
+	bool asks = in->question_blocks && what != &in->continues;
 
-	if (in->question_blocks &&
+	if (asks &&
 	    ((r->k1 + 1 == r->spans->len && last_char(r->t, b) == '?') ||
 	     particle_follows(r->t, r->len, me)) &&
 	    !sm_relist_any(&in->requests, r->t + cs, ce - cs))
@@ -114,7 +117,8 @@ static bool governed(const reading *r, const sm_relist *what, size_t me)
 	    sm_relist_any(&in->reported, c, n) ||
 	    (in->hedges.n && sm_relist_any(&in->hedges, c, n) &&
 	     !sm_relist_any(&in->acts, r->t + cs, n)) ||
-	    (sm_relist_any(&in->questions, c, n) && !sm_relist_any(&in->requests, r->t + cs, n));
+	    (asks && sm_relist_any(&in->questions, c, n) &&
+	     !sm_relist_any(&in->requests, r->t + cs, n));
 	g_free(c);
 	return g;
 }

@@ -127,7 +127,9 @@ const char *const sm_def_res_phrases[] = {
 	"\\b(?:not|n't)\\s+(?:seeing|getting|having|experiencing|receiving)\\s+(?:the|this|that|any)\\s+(?:\\w+\\s+){0,2}?"
 	"(?:error|issue|problem|alert|crash|failure|warning|detection)s?\\s+(?:anymore|any\\s+more)\\b",
 	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:confirmed\\s+|all\\s+)?(?:resolved|solved|fixed|sorted)"
-	"(?:\\s+(?:now|here|on\\s+our\\s+(?:end|side)))?\\s*(?:[.!,]|$)",
+	"(?:\\s+(?:now|here|on\\s+our\\s+(?:end|side)|(?:after|with|since)\\s+(?:the|a|an|our)\\s+[^.!?,\\n]{1,30}))?\\s*(?:[.!,]|$)",
+	/* ステータス：解決, 結論：解決しました (not 未解決, 解決策) */
+	"(?:ステータス|状況|状態|結果|結論|対応状況)\\s*[:：]\\s*(?:解決|解消|完了|クローズ)(?![策方法]|\\s*(?:待ち|予定|見込み|できず|せず))",
 	"(?m)(?:^\\s*|(?<=[.!:;,])\\s*)(?:the\\s+)?(?:issue|problem)\\s+(?:is|has\\s+been)\\s+(?:now\\s+)?(?:resolved|solved|fixed)\\b",
 	"\\ball\\s+good\\s+now\\b",
 	"(?<=we're |we are |I'm |I am )all\\s+set\\b(?!\\s+up)",
@@ -278,7 +280,7 @@ const char *const sm_def_res_continues[] = {
 	"\\bhold\\s+off\\s+(?:on\\s+)?clos\\w*",
 	"\\b(?:monitor|watch|observe)\\s+(?:it|this|the\\s+(?:situation|system|servers?|devices?|machines?|environment|endpoints?)|"
 	"for\\s+(?:a|another|some|the|few|\\d))",
-	"\\bkeep\\s+(?:an\\s+eye|monitoring|watching)",
+	"\\bkeep\\s+(?:an\\s+eye|monitoring|watching|investigating|looking|working|troubleshooting|analy[sz]ing)",
 	/* we are still checking (not: "Defender is monitoring", "I am confirming that ...") */
 	"\\b(?:(?:we|I)(?:'re|'m|\\s+are|\\s+am)|still)\\s+(?:still\\s+)?(?:verifying|confirming|checking|testing|validating|"
 	"monitoring|investigating)\\b(?!\\s+that\\b)",
@@ -358,6 +360,8 @@ const char *const sm_def_causal[] = {
 const char *const sm_def_splice[] = {
 	",(?=\\s*(?:we|I|they|you)(?:'ll|'d|\\s+will|\\s+would|\\s+shall|\\s+plan|\\s+intend)\\b)",
 	"(?<=です|ます|ました)\\s*、",
+	/* the て-form: 様子を見て、問題なければ… (the condition governs what follows) */
+	"(?<=て)\\s*、",
 	NULL,
 };
 

@@ -287,6 +287,8 @@ RES_YES_JA = [
     "クローズで結構です、再発した場合は改めてご連絡いたします。",
     "以前の SR で案内された手順で解決しました。",
     "前回のケースと同じ手順で解決しました。",
+    "ステータス：解決",
+    "結論：解決しました。",
     # the finding as a noun, usable again, クローズのご対応
     "ご教示いただいた手順にて事象の解消を確認いたしました。",
     "本事象につきましては、解消を確認できましたのでご報告いたします。",
@@ -364,6 +366,7 @@ RES_YES_EN = [
     "The previous case's patch fixed this one too.",
     "We used the fix from our previous ticket and it resolved the issue.",
     "Same as SR %s, this one is resolved as well." % SR_B,
+    "Update: resolved after the reboot.",
 ]
 
 RES_NO_JA = [
@@ -439,6 +442,10 @@ RES_NO_JA = [
     ("直ったのは一瞬だけでした。", "only for a moment"),
     ("問題なければクローズで結構です、よろしくお願いします。", "conditional"),
     ("本件とは別に、SR %s の件も解決しました。" % SR_B, "another SR, set apart from this case"),
+    ("KB を適用したところ、事象は発生しなくなりました。\n念のため来週まで様子を見て、問題なければこちらからクローズの"
+     "ご連絡をいたします。", "watching on; the condition governs only the close"),
+    ("事象は解消しております。なお、原因については引き続き調査をお願いできますでしょうか。", "asks to go on"),
+    ("対応状況：未解決", "status unresolved"),
 ]
 
 RES_NO_EN = [
@@ -501,6 +508,7 @@ RES_NO_EN = [
     ("The fix worked for a day only.", "only for a while"),
     ("If the patch works, I'll be happy for you to close the case.", "the opening condition governs"),
     ("Apart from this case, SR %s is resolved." % SR_B, "another SR, set apart from this case"),
+    ("The issue is resolved. Could you keep investigating the root cause?", "asks to go on"),
 ]
 
 AUTO_SUBJECTS = [
