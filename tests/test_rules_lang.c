@@ -188,6 +188,9 @@ static void test_questions_negations(void)
 		"The error does not occur anymore after apply the patch.\n",
 		"The symptom is not happen again after reboot.\n",
 		"We could solve the problem. Thank you.\n",
+		"We'd appreciate it if you could close this case.\n",
+		"No problem to close this case.\n",
+		"There is no problem anymore.\n",
 		"解決しましたので、クローズをお願いします。\n", /* ので is still a cause */
 		NULL,
 	};
@@ -200,6 +203,8 @@ static void test_questions_negations(void)
 		"Please make sure the error does not occur again.\n",
 		"We could not solve the problem.\n",
 		"Could we fix the problem by a registry change?\n",
+		"We'd appreciate it if you could look at the logs; if the fix works, you can close the case.\n",
+		"If there is no problem anymore after the patch, we will tell you.\n",
 		"The error still occurs, it does not stop anymore.\n",
 		NULL,
 	};

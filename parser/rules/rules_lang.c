@@ -140,6 +140,9 @@ const char *const sm_def_res_phrases[] = {
 	"\\b(?:could|can|would|will)\\s+you\\s+(?:please\\s+|kindly\\s+)?(?:go\\s+ahead\\s+and\\s+)?close\\s+(?:out\\s+)?" EN_CASE,
 	"\\b(?:feel\\s+free|(?:it\\s+is\\s+|it's\\s+)?(?:OK|okay|fine|safe|good)|happy\\s+for\\s+you)\\s+to\\s+close" EN_CASE_OR_END,
 	"\\bgo\\s+ahead\\s+and\\s+close" EN_CASE_OR_END,
+	/* non-native: "No problem to close this case", "There is no problem anymore" */
+	"\\bno\\s+(?:problem|objection)s?\\s+(?:to|with|for\\s+(?:you|us)\\s+to)\\s+clos(?:e|ing)" EN_CASE_OR_END,
+	"\\b(?:there\\s+(?:is|are)\\s+)?no\\s+(?:more\\s+)?(?:problems?|issues?|errors?)\\s+(?:anymore|any\\s+more)\\b",
 	"\\b(?:we|I)(?:'d|\\s+would)\\s+like\\s+(?:you\\s+)?to\\s+close\\s+(?:out\\s+)?" EN_CASE,
 	"\\b(?:the|this|our)(?:\\s+(?:case|ticket|request|SR|one|matter))?\\s+(?:can|may|could)\\s+(?:now\\s+|safely\\s+)?be\\s+closed\\b",
 	"\\b(?:the|this|our)\\s+(?:case|ticket|request|SR)\\s+is\\s+no\\s+longer\\s+(?:needed|required)\\b",
@@ -174,7 +177,8 @@ const char *const sm_def_res_negations[] = {
 };
 
 const char *const sm_def_res_conditions[] = {
-	"\\bif\\b", "\\bunless\\b", "\\bonce\\b", "\\bwhen\\b", "\\bwhether\\b",
+	/* not the polite "we'd appreciate it if you could close the case" */
+	"(?<!appreciate )(?<!appreciate it )(?<!grateful )(?<!thankful )\\bif\\b", "\\bunless\\b", "\\bonce\\b", "\\bwhen\\b", "\\bwhether\\b",
 	"\\balthough\\b", "\\bthough\\b", "\\bin\\s+case\\b",
 	"\\b(?:seems?|appears?|apparently|probably|possibly|maybe|perhaps|likely|hopefully|presumably|supposedly)\\b",
 	"\\b(?:expect\\w*|assum\\w*|for\\s+now|so\\s+far|temporar\\w*|tentative\\w*|workaround)\\b",

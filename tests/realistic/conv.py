@@ -367,6 +367,9 @@ RES_YES_EN = [
     "We used the fix from our previous ticket and it resolved the issue.",
     "Same as SR %s, this one is resolved as well." % SR_B,
     "Update: resolved after the reboot.",
+    "We'd appreciate it if you could close this case.",
+    "No problem to close this case.",
+    "There is no problem anymore.",
 ]
 
 RES_NO_JA = [
@@ -509,6 +512,7 @@ RES_NO_EN = [
     ("If the patch works, I'll be happy for you to close the case.", "the opening condition governs"),
     ("Apart from this case, SR %s is resolved." % SR_B, "another SR, set apart from this case"),
     ("The issue is resolved. Could you keep investigating the root cause?", "asks to go on"),
+    ("If there is no problem anymore after the patch, we will tell you.", "conditional"),
 ]
 
 AUTO_SUBJECTS = [
