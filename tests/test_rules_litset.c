@@ -231,11 +231,48 @@ static void test_limit(void)
 	sm_litset_free(s);
 }
 
+/* Many occurrences (more than the scan gathers before appending): all, in
+ * order, up to the limit; what the array held before counts against it. */
+static void test_many(void)
+{
+	sm_litset *s = sm_litset_new();
+	uint8_t present[1];
+	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	GString *t = g_string_new(NULL);
+	sm_lit_hit old = {7, 0};
+	bool over;
+	size_t i;
+
+	sm_litset_add(s, "ok", true);
+	for (i = 0; i < 200; i++)
+		g_string_append(t, "ok ");
+	sm_litset_scan(s, t->str, t->len, present, hits, 200, &over);
+	g_assert_cmpuint(hits->len, ==, 200);
+	g_assert_false(over);
+	for (i = 0; i < hits->len; i++)
+		g_assert_cmpuint(g_array_index(hits, sm_lit_hit, i).pos, ==, 3 * i);
+	g_array_set_size(hits, 0);
+	sm_litset_scan(s, t->str, t->len, present, hits, 199, &over);
+	g_assert_cmpuint(hits->len, ==, 199);
+	g_assert_true(over);
+	g_array_set_size(hits, 0);
+	g_array_append_val(hits, old);
+	sm_litset_scan(s, t->str, t->len, present, hits, 130, &over);
+	g_assert_cmpuint(hits->len, ==, 130);
+	g_assert_true(over);
+	g_assert_cmpuint(g_array_index(hits, sm_lit_hit, 0).pos, ==, 7);
+	g_assert_cmpuint(g_array_index(hits, sm_lit_hit, 129).pos, ==, 3 * 128);
+	g_string_free(t, TRUE);
+	g_array_free(hits, TRUE);
+	sm_litset_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_litset/reference", test_reference);
 	g_test_add_func("/rules_litset/characters", test_characters);
 	g_test_add_func("/rules_litset/limit", test_limit);
+	g_test_add_func("/rules_litset/many", test_many);
 	return g_test_run();
 }

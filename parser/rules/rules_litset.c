@@ -346,13 +346,24 @@ static inline bool word_at(const char *t, const char *w, size_t from, size_t n)
 	return true;
 }
 
+#define LIT_BUF 64 /* occurrences gathered before one append to the caller's array */
+
 /* What one scan fills in. */
 typedef struct lit_out {
 	uint8_t *present;
 	GArray *hits;
-	size_t max_hits;
+	size_t room; /* occurrences the caller's max_hits still allows */
 	bool *overflow;
+	size_t nbuf;
+	sm_lit_hit buf[LIT_BUF];
 } lit_out;
+
+static void flush_hits(lit_out *o)
+{
+	if (o->nbuf)
+		g_array_append_vals(o->hits, o->buf, (guint)o->nbuf);
+	o->nbuf = 0;
+}
 
 /* The words with `key` at t[i] (len - i >= 2). */
 static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key,
@@ -377,10 +388,12 @@ static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, ui
 		    (mid && !lw->free) || !word_at(t + i, lw->w, 4, lw->len))
 			continue;
 		o->present[k] = 1;
-		if (o->hits && o->hits->len < o->max_hits) {
-			sm_lit_hit h = {i, k};
-
-			g_array_append_val(o->hits, h);
+		if (o->hits && o->room > 0) {
+			o->buf[o->nbuf].pos = i;
+			o->buf[o->nbuf].word = k;
+			o->room--;
+			if (++o->nbuf == LIT_BUF)
+				flush_hits(o);
 		} else
 			*o->overflow = true;
 	}
@@ -391,7 +404,8 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 {
 	bool sk = has_sk(t, len);
 	size_t nw = s->words->len;
-	lit_out o = {present, hits, max_hits, overflow};
+	lit_out o = {present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0,
+		     overflow, 0, {{0, 0}}};
 	const unsigned char *base = (const unsigned char *)t, *last = len ? base + len - 1 : base, *p;
 	int k;
 
@@ -429,4 +443,6 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 			p++;
 		}
 	}
+	if (hits)
+		flush_hits(&o);
 }
