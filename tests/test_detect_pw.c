@@ -215,6 +215,73 @@ static void test_tables(void)
 	miss("header, placeholder", "Username\tPassword\tNotes\njsmith\t(sent separately)\tchange it\n");
 }
 
+/* ------------------------------------------------ forms found by the probe */
+
+/* A plain word after one space: the value only in a form layout. */
+static void test_word_after_space(void)
+{
+	miss("pw files", "Please find the PW files\n");
+	miss("the pw txt", "I forgot to attach the pw txt\n");
+	miss("pw reset", "PW reset\n");
+	miss("ja pw txt", "パスワード txt は後ほどお送りします。");
+	miss("pw is case", "PW is case sensitive.");
+	hit("pw digits", "PW abc123\n", "abc123");
+	hit("pw colon", "PW: hunter\n", "hunter");
+	hit("ja form layout", "ログインパスワード　hotaru", "hotaru");
+	hit("dsadd flag", "dsadd user \"CN=x\" -samid testuser -pwd tsubame", "tsubame");
+	hit("pw is then stop", "The password is lighthouse.", "lighthouse");
+}
+
+/* Decorations, quotes, particles and layouts of Japanese mail. */
+static void test_ja_forms(void)
+{
+	hit("sumi kakko", "【パスワード】Tsub4me#1", "Tsub4me#1");
+	hit("square bracket", "[パスワード] Tsub4me#1", "Tsub4me#1");
+	hit("markdown bold", "**Password**: Tsub4me#1", "Tsub4me#1");
+	hit("heading alone", "【解凍パスワード】\nKx7mPq2w", "Kx7mPq2w");
+	hit("kagi direct", "パスワード「Tsub4me#1」でログインできません。", "Tsub4me#1");
+	hit("ga", "管理者のパスワードが Kitsune2291 なのですが、", "Kitsune2291");
+	miss("ga word", "パスワードが Windows Update 後に変わりました。");
+	hit("toshite", "パスワードとして Kitsune2291 を設定しました。", "Kitsune2291");
+	hit("ran ni nyuryoku", "パスワード欄に Kitsune2291 を入力すると 0xC000006A が返ります。", "Kitsune2291");
+	miss("ni unicode", "パスワードに Unicode を含めないでください。");
+	hit("note in parens", "PW：Hydrang1373（大文字小文字を区別します）", "Hydrang1373");
+	miss("word and note", "初期パスワードは birthday（生年月日8桁）です。");
+	hit("id / pw", "ID / PW = mdeadmin / Kitsune2291", "Kitsune2291");
+	miss("id / pw name", "ID / PW = mdeadmin / 別途");
+	hit("list with pw", "カード番号 / PW: Sapporo-2291 / 備考", "Sapporo-2291");
+	miss("vault phrase", "パスワードは Azure Key Vault に格納しています。");
+	miss("var path", "パス：%ProgramFiles%\\Windows Defender Advanced Threat Protection");
+	miss("json null", "{\"ClientSecret\": \"\", \"pwd\": null}");
+}
+
+/* The value on the line after a line ending with ':' and in quoted copies. */
+static void test_next_line_more(void)
+{
+	hit("colon line blank", "Password for the attached zip:\n\nKttu~8tdpjGw\n", "Kttu~8tdpjGw");
+	hit("quoted copy", "> Password for the attached zip:\n>\n> Kttu~8tdpjGw\n>\n", "Kttu~8tdpjGw");
+	miss("colon then label", "Password for the account:\n\nUsername:\n");
+	miss("colon then sentence", "Password reset instructions:\n\nOpen the portal and sign in.\n");
+	hit("reg query", "    DefaultPassword    REG_SZ    Fj8#kq2Lm\n", "Fj8#kq2Lm");
+	miss("reg query other", "    DefaultUserName    REG_SZ    kiosk\n");
+}
+
+/* Archivers and key tools. */
+static void test_tool_flags(void)
+{
+	hit("7z a", "7z a -pTsub4me#1 -mhe=on logs.zip C:\\Temp\\logs", "Tsub4me#1");
+	hit("7z x", "\"C:\\Program Files\\7-Zip\\7z.exe\" x -pKitsune2291 a.zip", "Kitsune2291");
+	hit("rar hp", "rar a -hpKitsune2291 evidence.rar C:\\Quarantine", "Kitsune2291");
+	miss("7z prompt", "7z a -p logs.zip C:\\Temp\\logs");
+	hit("certutil", "certutil -f -p Kitsune2291 -importpfx C:\\certs\\proxy.pfx", "Kitsune2291");
+	miss("certutil empty", "certutil -f -p \"\" -importpfx proxy.pfx");
+	hit("ssh-keygen", "ssh-keygen -t rsa -b 4096 -N \"Kitsune2291\" -f ~/.ssh/id_rsa", "Kitsune2291");
+	miss("ssh-keygen empty", "ssh-keygen -t rsa -N \"\" -f ~/.ssh/id_rsa");
+	hit("sqlplus", "sqlplus system/D@eHopc2E2a4c@ORCL", "D@eHopc2E2a4c");
+	hit("sqlplus no db", "sqlplus scott/Kitsune2291", "Kitsune2291");
+	miss("sqlplus sysdba", "sqlplus / as sysdba");
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -232,6 +299,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_pw/keys", test_keys);
 	g_test_add_func("/detect_pw/commands", test_commands);
 	g_test_add_func("/detect_pw/tables", test_tables);
+	g_test_add_func("/detect_pw/word_after_space", test_word_after_space);
+	g_test_add_func("/detect_pw/ja_forms", test_ja_forms);
+	g_test_add_func("/detect_pw/next_line_more", test_next_line_more);
+	g_test_add_func("/detect_pw/tool_flags", test_tool_flags);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

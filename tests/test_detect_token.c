@@ -89,6 +89,17 @@ static void test_kept(void)
 	miss("short", "token=abc12");
 }
 
+/* A credential word that starts a compound naming something else. */
+static void test_compound_names(void)
+{
+	miss("key id", "Key ID: nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	miss("key_id", "key_id=nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	miss("token type", "Token type: Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA");
+	miss("ja key id", "キー ID：nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	hit("key then value", "Key: nOo3ZDrODXEK1jKWhXslHR_KXEg", "nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	hit("api key", "API key: Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA", "Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA");
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -103,6 +114,7 @@ int main(int argc, char **argv)
 			break;
 	g_test_add_func("/detect_token/hits", test_hits);
 	g_test_add_func("/detect_token/kept", test_kept);
+	g_test_add_func("/detect_token/compound_names", test_compound_names);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

@@ -93,6 +93,14 @@ static bool escaped(const char *t, size_t s, size_t e)
 	return n & 1;
 }
 
+static bool letters_only(const char *t, size_t s, size_t e)
+{
+	for (size_t i = s; i < e; i++)
+		if (!g_ascii_isalpha(t[i]))
+			return false;
+	return true;
+}
+
 /* The value at p (quoted or not) into *out; false if none. */
 static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
 {
@@ -121,11 +129,26 @@ static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_
 		if (t[e] == ',' && (e + 1 >= len || t[e + 1] == ' ' || option_follows(t, len, e + 1)))
 			break;
 	while (e > p && (t[e - 1] == '.' || t[e - 1] == ',' ||
-			 (t[e - 1] == ')' && !memchr(t + p, '(', e - p))))
-		e--;
+			 (t[e - 1] == ')' && !memchr(t + p, '(', e - p)) ||
+			 (t[e - 1] == '}' && !memchr(t + p, '{', e - p)) ||
+			 (t[e - 1] == ']' && !memchr(t + p, '[', e - p)) ||
+			 (t[e - 1] == '(' && e < len && (t[e] == ' ' || (unsigned char)t[e] >= 0x80) &&
+			  !letters_only(t, p, e - 1))))
+		e--; /* "pwd": null}, "x（注）": the end of an object or list, a note */
 	out->s = p;
 	out->e = e;
 	return e - p <= VALUE_MAX && det_value_ok(t, len, p, e, flags);
+}
+
+/* The end of a decoration around a keyword: 【パスワード】, [PW], **Password**. */
+static size_t skip_closer(const char *t, size_t len, size_t p)
+{
+	if (p + 3 <= len && (memcmp(t + p, "】", 3) == 0 || memcmp(t + p, "》", 3) == 0 ||
+			     memcmp(t + p, "〕", 3) == 0))
+		return p + 3;
+	if (p + 1 < len && t[p] == '*' && t[p + 1] == '*')
+		return p + 2;
+	return p < len && t[p] == ']' ? p + 1 : p;
 }
 
 static size_t skip_blank(const char *t, size_t len, size_t p)
@@ -135,6 +158,21 @@ static size_t skip_blank(const char *t, size_t len, size_t p)
 	while (p < len && p - start < LOOK_MAX && (t[p] == ' ' || t[p] == '\t'))
 		p++;
 	return p;
+}
+
+/* A registry type between a value's name and its data, as reg query prints
+ * it ("DefaultPassword    REG_SZ    x"): a separator. */
+static size_t reg_type(const char *t, size_t len, size_t p)
+{
+	static const char *const types[] = {"REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", NULL};
+
+	for (const char *const *r = types; *r; r++) {
+		size_t n = strlen(*r);
+
+		if (p + n < len && memcmp(t + p, *r, n) == 0 && (t[p + n] == ' ' || t[p + n] == '\t'))
+			return n;
+	}
+	return 0;
 }
 
 /* Separator at p: its length, 0 if none; *strict for prose-like separators. */
@@ -158,7 +196,7 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 	}
 	if (p + 3 <= len && memcmp(t + p, "→", 3) == 0)
 		return 3;
-	return 0;
+	return reg_type(t, len, p);
 }
 
 /* A short note between keyword and separator: "Password (initial):". */
@@ -232,6 +270,35 @@ static bool xml_open_tag(const char *t, size_t ks)
 	return i > 0 && t[i - 1] == '<';
 }
 
+static bool is_flag(const char *t, size_t ks);
+
+static const char *const pair_labels[] = {"ID", "user", "username", "ユーザー", "ユーザー名",
+					  "アカウント", "login", NULL};
+
+/* The keyword is the second of a pair label: "ID/PW", "ID / PW". */
+static bool after_slash(const char *t, size_t ks)
+{
+	size_t b = ks;
+
+	if (b > 0 && t[b - 1] == '/')
+		return !is_flag(t, ks);
+	while (b > 0 && ks - b < 2 && t[b - 1] == ' ')
+		b--;
+	if (!(b < ks && b > 1 && t[b - 1] == '/' && t[b - 2] == ' '))
+		return false;
+	/* "ID / PW", not a list of findings ("... / PW: x / ...") */
+	b -= 2;
+	while (b > 0 && t[b - 1] == ' ')
+		b--;
+	for (const char *const *w = pair_labels; *w; w++) {
+		size_t n = strlen(*w);
+
+		if (b >= n && g_ascii_strncasecmp(t + b - n, *w, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* "ID/PW: name / secret": the second of a pair at p, else p. */
 static size_t second_of_pair(const char *t, size_t len, size_t p)
 {
@@ -262,12 +329,18 @@ static bool pin_keyword(const char *k, size_t n)
 static bool ja_set_value(const char *t, size_t len, size_t ke, det_span *out)
 {
 	static const char *const verbs[] = {"に変更", "へ変更", "に設定", "を設定", "にリセット",
-					    "に更新", "で設定", "に再設定", "と設定", NULL};
+					    "に更新", "で設定", "に再設定", "と設定", "を入力",
+					    "を指定", "を使用", NULL};
+	static const char *const particles[] = {"を", "に", "として", "欄に", NULL};
+	const char *const *pa;
 	size_t p = ke, e;
 
-	if (!(p + 3 <= len && (memcmp(t + p, "を", 3) == 0 || memcmp(t + p, "に", 3) == 0)))
+	for (pa = particles; *pa; pa++)
+		if (p + strlen(*pa) <= len && memcmp(t + p, *pa, strlen(*pa)) == 0)
+			break;
+	if (!*pa)
 		return false;
-	p = skip_blank(t, len, p + 3);
+	p = skip_blank(t, len, p + strlen(*pa));
 	if (p >= len || ((unsigned char)t[p] >= 0x80 && !closing_quote(t, len, p, &e)))
 		return false;
 	if (!take_value(t, len, p, 0, out))
@@ -308,6 +381,28 @@ static bool pw_abbrev(const char *k, size_t n)
 {
 	return (n == 2 && g_ascii_strncasecmp(k, "pw", 2) == 0) ||
 	       (n == 3 && g_ascii_strncasecmp(k, "pwd", 3) == 0);
+}
+
+/*
+ * A plain word after one space with no separator is a word of the sentence
+ * when the keyword is an abbreviation ("the PW files", "the pw txt", "PW
+ * reset") or Japanese text goes on after it ("パスワード txt は後ほど"); a
+ * value there has digits or symbols ("PW abc123").  The form layout of a
+ * Japanese keyword, the value alone after it ("パスワード　himawari"), stays.
+ */
+static bool word_after_space(const char *t, size_t len, size_t ks, size_t ke, size_t p,
+			     const det_span *v)
+{
+	size_t e = v->e;
+
+	if (p - ke != 1 || t[ke] != ' ' || is_flag(t, ks))
+		return false; /* dsadd -pwd x: a flag takes any word */
+	for (size_t i = v->s; i < v->e; i++)
+		if (!g_ascii_isalpha(t[i]) || (i > v->s && g_ascii_isupper(t[i])))
+			return false;
+	while (e < len && t[e] == ' ')
+		e++;
+	return pw_abbrev(t + ks, ke - ks) || (e < len && (unsigned char)t[e] >= 0x80);
 }
 
 /* The value ends its line (or Japanese text, or " / " of a pair follows). */
@@ -409,7 +504,8 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 		return true; /* "暗証番号　8392": a PIN needs no separator */
 	if (value_alone(t, len, out->e) &&
 	    ((unsigned char)t[ke - 1] >= 0x80 || p - ke >= 2 || pw_abbrev(t + ks, ke - ks)))
-		return true; /* "パスワード　x", "PW x", an aligned column "Password    x" */
+		return !word_after_space(t, len, ks, ke, p, out);
+		/* "パスワード　x", "PW x", an aligned column "Password    x" */
 	if (is_flag(t, ks))
 		return flag_value(t, len, out); /* -Password x, /pass x, -pw x */
 	if (config_line(t, len, ks, p, out, false))
@@ -497,28 +593,42 @@ static bool line_has(const char *t, size_t a, size_t b, const char *const *words
 static bool keyword_alone(const char *t, size_t ls, size_t le, size_t ks, size_t ke)
 {
 	for (size_t i = ls; i < ks; i++)
-		if ((unsigned char)t[i] < 0x80 && t[i] != ' ' && t[i] != '\t')
+		if ((unsigned char)t[i] < 0x80 && !strchr(" \t[*#(-", t[i]))
 			return false;
-	for (size_t i = ke; i < le; i++)
+	for (size_t i = skip_closer(t, le, ke); i < le; i++)
 		if (!strchr(" \t\r:", t[i]))
 			return false;
 	return true;
 }
 
+/* The line goes on after the keyword to a ':' that ends it ("Password for
+ * the attached zip:"): the value is on the next line. */
+static bool ends_colon(const char *t, size_t ke, size_t le)
+{
+	while (le > ke && (t[le - 1] == ' ' || t[le - 1] == '\r'))
+		le--;
+	return le > ke && t[le - 1] == ':';
+}
+
 static bool next_line_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
 	size_t ls = ks, le = ke, vs, ve, nl = 0;
+	bool quoted;
 
 	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 3 * LINE_CUE_MAX)
 		ls--;
 	while (le < len && t[le] != '\n' && le - ke < 3 * LINE_CUE_MAX)
 		le++;
 	if (le >= len || t[le] != '\n' ||
-	    !(keyword_alone(t, ls, le, ks, ke) ||
+	    !(keyword_alone(t, ls, le, ks, ke) || ends_colon(t, ke, le) ||
 	      (line_has(t, ls, le, next_cues) && !line_has(t, ls, le, next_not))))
 		return false;
-	/* blank lines: one in text, the empty paragraphs of HTML */
-	for (vs = le; vs < len && vs - le < 4 * NOTE_MAX && strchr(" \t\r\n", t[vs]); vs++)
+	/* blank lines: one in text, the empty paragraphs of HTML; in a quoted
+	 * copy ("> " before the keyword) the quote marks too */
+	quoted = ls < ks && t[ls] == '>';
+	for (vs = le; vs < len && vs - le < 4 * NOTE_MAX &&
+		      (strchr(" \t\r\n", t[vs]) || (quoted && t[vs] == '>'));
+	     vs++)
 		nl += t[vs] == '\n';
 	if (nl > 8 || vs >= len)
 		return false;
@@ -533,6 +643,43 @@ static bool next_line_value(const char *t, size_t len, size_t ks, size_t ke, det
 	return det_value_ok(t, len, vs, ve, 0);
 }
 
+/* A value in Japanese quotes (「x」『x』) at p, or after が when Japanese
+ * text follows it ("パスワードが x なのですが"; a plain word there is as
+ * often a name: "パスワードが Windows Update 後に"). */
+static bool ja_quoted(const char *t, size_t len, size_t p, det_span *out)
+{
+	size_t ql, e;
+
+	if (p + 3 <= len && memcmp(t + p, "が", 3) == 0) {
+		p = skip_blank(t, len, p + 3);
+		if (p >= len || (unsigned char)t[p] >= 0x80 || !take_value(t, len, p, DV_STRICT, out))
+			return false;
+		for (e = out->s; e < out->e && g_ascii_isalpha(t[e]); e++)
+			;
+		if (e == out->e)
+			return false;
+		e = skip_blank(t, len, out->e);
+		return e < len && (unsigned char)t[e] >= 0x80;
+	}
+	return p < len && (unsigned char)t[p] >= 0x80 && closing_quote(t, len, p, &ql) &&
+	       take_value(t, len, p, 0, out);
+}
+
+/* "is" then a lower-case word and more words: "PW is case sensitive". */
+static bool is_phrase(const char *t, size_t len, size_t q, const det_span *v)
+{
+	size_t e = v->e;
+
+	if (!(t[q] == 'i' || t[q] == 'I'))
+		return false;
+	for (size_t i = v->s; i < v->e; i++)
+		if (!g_ascii_islower(t[i]))
+			return false;
+	while (e < len && t[e] == ' ')
+		e++;
+	return e > v->e && e < len && g_ascii_islower(t[e]);
+}
+
 static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident, det_span *out)
 {
 	size_t p = ke, q, sl;
@@ -542,7 +689,7 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		return xml_value(t, len, p + 1, out);
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
-	p = skip_blank(t, len, p);
+	p = skip_blank(t, len, skip_closer(t, len, p));
 	if (p < len && t[p] == '|' && p + 1 < len && t[p + 1] == ' ')
 		return no_separator(t, len, ks, ke, skip_blank(t, len, p + 1), out); /* | cell | */
 	if (p > ke || (unsigned char)t[ke - 1] >= 0x80) /* "password(" is a call, not a note */
@@ -552,7 +699,8 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 	if (!ident)
 		p = skip_of(t, len, p);
 	sl = separator(t, len, p, &strict, &multi);
-	if ((ident || (ks > 0 && g_ascii_isalpha(t[ks - 1]))) && sl && t[p] != ':' && t[p] != '=')
+	if ((ident || (ks > 0 && g_ascii_isalpha(t[ks - 1]))) && sl && t[p] != ':' && t[p] != '=' &&
+	    !reg_type(t, len, p))
 		return false; /* ProxyPassword, cpassword are keys: no "is", "は" */
 	if (ident && !sl)
 		return key_no_separator(t, len, ks, ke, p, out);
@@ -560,6 +708,8 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		return false;
 	if (!sl && !ident && (q = set_to(t, len, ks, p)) != p)
 		return take_value(t, len, q, 0, out); /* "changed the password to x" */
+	if (!sl && (unsigned char)t[ke - 1] >= 0x80 && ja_quoted(t, len, p, out))
+		return true; /* パスワード「x」でログイン */
 	if (!sl)
 		return no_separator(t, len, ks, ke, p, out) || next_line_value(t, len, ks, ke, out) ||
 		       ((unsigned char)t[ke - 1] >= 0x80 && ja_set_value(t, len, ke, out));
@@ -573,9 +723,10 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
 	}
-	if (p < len && ks > 0 && t[ks - 1] == '/' && !is_flag(t, ks)) /* ID/PW: name / secret */
+	if (p < len && after_slash(t, ks)) /* ID/PW: name / secret */
 		p = second_of_pair(t, len, p);
-	if (p < len && take_value(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out))
+	if (p < len && take_value(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out) &&
+	    !is_phrase(t, len, q, out))
 		return is_flag(t, ks) ? flag_value(t, len, out) : true;
 	return !ident && t[q] != '=' && next_line_value(t, len, ks, ke, out);
 }

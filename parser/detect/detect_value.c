@@ -149,7 +149,12 @@ static bool is_placeholder(const char *v, size_t n)
 		return true;
 	if (n >= 4 && memcmp(v, "\xe2\x97\x8f", 3) == 0) /* ●●●● */
 		return true;
-	return v[0] == '%' && n > 2 && v[n - 1] == '%';
+	if (v[0] == '%' && n > 2 && v[n - 1] == '%')
+		return true;
+	/* %ProgramFiles%\x, %TEMP%/x: a path through a variable */
+	for (i = 1; v[0] == '%' && i + 1 < n && g_ascii_isalnum(v[i]); i++)
+		;
+	return v[0] == '%' && i > 1 && i + 1 < n && v[i] == '%' && (v[i + 1] == '\\' || v[i + 1] == '/');
 }
 
 /* A path (pwd: /home/x, C:\\x) or a date, time, version or address. */
@@ -227,6 +232,27 @@ static bool is_mechanism(const char *v, size_t n)
 	return k > 0 && in_words(&mechanism_set, w, k);
 }
 
+/* A Japanese reference phrase at p, maybe after a few more words of a
+ * name ("Azure Key Vault に格納", "CyberArk PAM で管理"): the value at e is
+ * the first word of where the password is kept. */
+static bool ja_ref_at(const char *t, size_t len, size_t p, size_t e)
+{
+	for (int words = 0; words <= 3; words++) {
+		size_t w = p;
+
+		for (const char *const *r = ja_refs; *r; r++)
+			if (p + strlen(*r) <= len && memcmp(t + p, *r, strlen(*r)) == 0)
+				return true;
+		while (p < len && p - e < FOLLOW_MAX && (g_ascii_isalnum(t[p]) || t[p] == '-'))
+			p++;
+		if (p == w)
+			return false;
+		while (p < len && p - e < FOLLOW_MAX && t[p] == ' ')
+			p++;
+	}
+	return false;
+}
+
 /* The text after a plain-word value at e, on its line, makes it a word of a
  * sentence: an English function word, or a Japanese reference phrase. */
 static bool sentence_follows(const char *t, size_t len, size_t e)
@@ -235,9 +261,8 @@ static bool sentence_follows(const char *t, size_t len, size_t e)
 
 	while (p < len && p - e < FOLLOW_MAX && t[p] == ' ')
 		p++;
-	for (const char *const *r = ja_refs; *r; r++)
-		if (p + strlen(*r) <= len && memcmp(t + p, *r, strlen(*r)) == 0)
-			return true;
+	if (ja_ref_at(t, len, p, e))
+		return true;
 	if (p == e)
 		return false;
 	for (w = p; p < len && p - w < 16 && g_ascii_isalpha(t[p]); p++)
