@@ -282,6 +282,34 @@ static void test_tool_flags(void)
 	miss("sqlplus sysdba", "sqlplus / as sysdba");
 }
 
+/* Round two: particles after は, names, pairs joined by と, BitLocker keys. */
+static void test_ja_particles(void)
+{
+	miss("wa sspr de", "パスワードは SSPR でリセットできます。");
+	miss("wa intune kara", "パスワードは Intune から配布しています。");
+	miss("wa admin no", "パスワードは Administrator のものを使っています。");
+	miss("wa two words de", "パスワードは Microsoft Authenticator で承認します。");
+	hit("wa desu", "パスワードは sunflower です。", "sunflower");
+	hit("wa de settei", "パスワードは himawari で設定しました。", "himawari");
+	hit("wa ni narimasu", "パスワードは Kitsune2291 になります。", "Kitsune2291");
+	hit("wa digits de", "パスワードは Kitsune2291 でログインできます。", "Kitsune2291");
+	hit("wa comma", "パスワードは、Tsub4me#1 です。", "Tsub4me#1");
+	miss("ga hex code", "パスワードが 0x80070005 で失敗します。");
+	miss("ga kb", "パスワードが KB5044284 適用後に通らなくなりました。");
+	miss("colon hex code", "Password: 0x8007052D");
+	miss("name two words", "Password: Windows Hello PIN");
+	miss("name and ja ref", "パスワード：Microsoft アカウントと同じ");
+	miss("name then sync", "パスワード：Azure AD と同期");
+	hit("capital word alone", "Password: Tangerine", "Tangerine");
+	hit("command goes on", "docker login -u deploy -p lighthouse registry.contoso.local", "lighthouse");
+	hit("user and pw", "ユーザー名とパスワードは admin / Tsub4me#1 です。", "Tsub4me#1");
+	hit("id to pw", "IDとPW：admin / Tsub4me#1", "Tsub4me#1");
+	hit("bitlocker next line", "    Numerical Password:\n      ID: {8A4E2C11-3B5D-4F6A-9C7E-1D2F3A4B5C6D}\n"
+	    "      Password:\n        123456-234567-345678-456789-567890-678901-789012-890123\n",
+	    "123456-234567-345678-456789-567890-678901-789012-890123");
+	miss("date time", "Password last changed: 2024-10-01 09:00");
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -303,6 +331,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_pw/ja_forms", test_ja_forms);
 	g_test_add_func("/detect_pw/next_line_more", test_next_line_more);
 	g_test_add_func("/detect_pw/tool_flags", test_tool_flags);
+	g_test_add_func("/detect_pw/ja_particles", test_ja_particles);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

@@ -272,8 +272,8 @@ static bool xml_open_tag(const char *t, size_t ks)
 
 static bool is_flag(const char *t, size_t ks);
 
-static const char *const pair_labels[] = {"ID", "user", "username", "ユーザー", "ユーザー名",
-					  "アカウント", "login", NULL};
+static const char *const pair_labels[] = {"ID", "user", "username", "user name", "ユーザー",
+					  "ユーザー名", "アカウント", "login", NULL};
 
 /* The keyword is the second of a pair label: "ID/PW", "ID / PW". */
 static bool after_slash(const char *t, size_t ks)
@@ -295,6 +295,27 @@ static bool after_slash(const char *t, size_t ks)
 
 		if (b >= n && g_ascii_strncasecmp(t + b - n, *w, n) == 0)
 			return true;
+	}
+	return false;
+}
+
+/* The keyword joined to a user label: "ユーザー名とパスワードは a / x",
+ * "IDとPW：a / x", "user name and password: a / x". */
+static bool after_and(const char *t, size_t ks)
+{
+	static const char *const joins[] = {"と", "・", "&", " and ", " & ", NULL};
+
+	for (const char *const *j = joins; *j; j++) {
+		size_t n = strlen(*j);
+
+		if (ks < n || memcmp(t + ks - n, *j, n) != 0)
+			continue;
+		for (const char *const *w = pair_labels; *w; w++) {
+			size_t m = strlen(*w);
+
+			if (ks - n >= m && g_ascii_strncasecmp(t + ks - n - m, *w, m) == 0)
+				return true;
+		}
 	}
 	return false;
 }
@@ -665,6 +686,32 @@ static bool ja_quoted(const char *t, size_t len, size_t p, det_span *out)
 	       take_value(t, len, p, 0, out);
 }
 
+/*
+ * A word of letters after は or が, then a particle that makes it a means, a
+ * source or an owner ("パスワードは SSPR でリセット", "Intune から配布",
+ * "Administrator のもの"), not the copula of a value ("は x です",
+ * "x になります", "x で設定").
+ */
+static bool ja_particle(const char *t, size_t len, const det_span *v)
+{
+	static const char *const copula[] = {"です", "でした", "になります", "となります", "だ",
+					     "で設定", "に変更", "に設定", "で登録", NULL};
+	static const char *const particles[] = {"で", "から", "の", "に", "を", "と", "へ", "より",
+						"が", "や", NULL};
+	size_t e = skip_blank(t, len, v->e);
+
+	for (size_t i = v->s; i < v->e; i++)
+		if (!g_ascii_isalpha(t[i]))
+			return false;
+	for (const char *const *c = copula; *c; c++)
+		if (e + strlen(*c) <= len && memcmp(t + e, *c, strlen(*c)) == 0)
+			return false;
+	for (const char *const *c = particles; *c; c++)
+		if (e + strlen(*c) <= len && memcmp(t + e, *c, strlen(*c)) == 0)
+			return true;
+	return false;
+}
+
 /* "is" then a lower-case word and more words: "PW is case sensitive". */
 static bool is_phrase(const char *t, size_t len, size_t q, const det_span *v)
 {
@@ -715,6 +762,8 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		       ((unsigned char)t[ke - 1] >= 0x80 && ja_set_value(t, len, ke, out));
 	q = p;
 	p = skip_blank(t, len, p + sl);
+	if (t[q] != ':' && t[q] != '=' && p + 3 <= len && memcmp(t + p, "、", 3) == 0)
+		p = skip_blank(t, len, p + 3); /* "パスワードは、x です" */
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
 		p = skip_blank(t, len, p + 1);
 	if (t[q] != ':' && t[q] != '=')
@@ -723,10 +772,10 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
 		p = skip_blank(t, len, p);
 	}
-	if (p < len && after_slash(t, ks)) /* ID/PW: name / secret */
+	if (p < len && (after_slash(t, ks) || after_and(t, ks))) /* ID/PW: name / secret */
 		p = second_of_pair(t, len, p);
 	if (p < len && take_value(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out) &&
-	    !is_phrase(t, len, q, out))
+	    !is_phrase(t, len, q, out) && !(t[q] != ':' && t[q] != '=' && ja_particle(t, len, out)))
 		return is_flag(t, ks) ? flag_value(t, len, out) : true;
 	return !ident && t[q] != '=' && next_line_value(t, len, ks, ke, out);
 }

@@ -171,7 +171,23 @@ static bool is_path_or_date(const char *v, size_t n)
 		else if (!g_ascii_isdigit(v[i]))
 			return false;
 	}
-	return seps >= 2;
+	return seps >= 2 && seps <= 4; /* 48 digits in 8 groups: a BitLocker key */
+}
+
+/* An identifier of a known shape where a value would stand: a hex error
+ * code (0x80070005), a KB article (KB5044284). */
+static bool is_known_id(const char *v, size_t n)
+{
+	size_t i = 2;
+
+	if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+		while (i < n && g_ascii_isxdigit(v[i]))
+			i++;
+		return i == n;
+	}
+	if (n >= 6 && n <= 9 && g_ascii_toupper(v[0]) == 'K' && g_ascii_toupper(v[1]) == 'B')
+		return det_all_digits(v + 2, n - 2);
+	return false;
 }
 
 /* Code rather than a value: self.password, url_user_password, SEC_ERROR_BASE. */
@@ -253,18 +269,47 @@ static bool ja_ref_at(const char *t, size_t len, size_t p, size_t e)
 	return false;
 }
 
+/* A Japanese reference phrase later on the line ("Microsoft アカウントと
+ *同じ"): a plain word there names where the value comes from. */
+static bool ja_ref_on_line(const char *t, size_t len, size_t p, size_t e)
+{
+	for (size_t q = p; q < len && q - e < FOLLOW_MAX && t[q] != '\n'; q++)
+		if ((unsigned char)t[q] >= 0x80)
+			for (const char *const *r = ja_refs; *r; r++)
+				if (q + strlen(*r) <= len && memcmp(t + q, *r, strlen(*r)) == 0)
+					return true;
+	return false;
+}
+
+/* A capitalised word, then another of two letters or more that ends the
+ * line, a word or Japanese text: a name ("Windows Hello PIN",
+ * "Azure AD と同期"); a password is one token. */
+static bool name_follows(const char *t, size_t len, size_t s, size_t p)
+{
+	size_t w = p;
+
+	if (!g_ascii_isupper(t[s]) || !g_ascii_isupper(t[w]))
+		return false; /* "-p word registry.x": a command goes on */
+	while (p < len && p - w < 32 && g_ascii_isalpha(t[p]))
+		p++;
+	return p - w >= 2 && (p >= len || t[p] == ' ' || t[p] == '\n' || t[p] == '\r' ||
+			      (unsigned char)t[p] >= 0x80);
+}
+
 /* The text after a plain-word value at e, on its line, makes it a word of a
  * sentence: an English function word, or a Japanese reference phrase. */
-static bool sentence_follows(const char *t, size_t len, size_t e)
+static bool sentence_follows(const char *t, size_t len, size_t s, size_t e)
 {
 	size_t p = e, w;
 
 	while (p < len && p - e < FOLLOW_MAX && t[p] == ' ')
 		p++;
-	if (ja_ref_at(t, len, p, e))
+	if (ja_ref_at(t, len, p, e) || ja_ref_on_line(t, len, p, e))
 		return true;
 	if (p == e)
 		return false;
+	if (name_follows(t, len, s, p))
+		return true;
 	for (w = p; p < len && p - w < 16 && g_ascii_isalpha(t[p]); p++)
 		;
 	return p > w && (p >= len || !g_ascii_isalnum(t[p])) && in_words(&function_set, t + w, p - w);
@@ -294,7 +339,7 @@ bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags)
 		if ((unsigned char)v[i] >= 0x80 || v[i] == '\n' || v[i] == '\r' || v[i] == '\t')
 			return false;
 	if (is_placeholder(v, n) || in_words(&prose_set, v, n) || is_path_or_date(v, n) ||
-	    is_mechanism(v, n))
+	    is_mechanism(v, n) || is_known_id(v, n))
 		return false;
 	if (n > 3 && memmem(v, n, "://", 3)) /* a link, not a value */
 		return false;
@@ -304,5 +349,5 @@ bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags)
 		return false;
 	if ((flags & DV_STRICT) && lower_word(v, n))
 		return false;
-	return !(plain_word(v, n) && sentence_follows(t, len, e));
+	return !(plain_word(v, n) && sentence_follows(t, len, s, e));
 }

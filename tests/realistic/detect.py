@@ -221,6 +221,10 @@ def pw_sentences():
         ("ja_ran_input", "ja", "パスワード欄に {v} を入力すると 0xC000006A が返ります。", ["word_digits", "complex"]),
         ("ja_note_paren", "ja", "PW：{v}（大文字小文字を区別します）", ["word_digits", "complex"]),
         ("ja_idpw_spaced", "ja", "ID / PW = mdeadmin / {v}", ["word_digits", "complex"]),
+        ("ja_wa_comma", "ja", "パスワードは、{v} です。", ["word", "word_digits", "complex"]),
+        ("ja_ni_narimasu", "ja", "パスワードは {v} になります。", ["word", "word_digits", "complex"]),
+        ("ja_user_and_pw", "ja", "ユーザー名とパスワードは admin / {v} です。", ["word_digits", "complex"]),
+        ("ja_id_to_pw", "ja", "IDとPW：admin / {v}", ["word_digits", "complex"]),
     ]
 
 
@@ -342,6 +346,7 @@ def config_files():
         ("netrc", ".netrc", "machine repo.contoso.local login deploy password {v}", S, ["repo.contoso.local"]),
         ("redis", "redis.conf", "bind 127.0.0.1\nport 6379\nrequirepass {v}", S, ["6379"]),
         ("wlan_en", "wlan.txt", "Profile Office-WiFi on interface Wi-Fi:\n=======================================================================\n\nSecurity settings\n-----------------\n    Authentication         : WPA2-Personal\n    Cipher                 : CCMP\n    Security key           : Present\n    Key Content            : {v}", S, ["WPA2-Personal"]),
+        ("managebde", "bde.txt", "Volume C: [OS]\nKey Protectors:\n    TPM:\n      ID: {8A4E2C11-3B5D-4F6A-9C7E-1D2F3A4B5C6D}\n    Numerical Password:\n      ID: {1B2C3D4E-5F60-4A7B-8C9D-0E1F2A3B4C5D}\n      Password:\n        {v}", ["bitlocker"], ["1B2C3D4E-5F60-4A7B-8C9D-0E1F2A3B4C5D"]),
         ("reg_query", "winlogon.txt", "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\n    AutoAdminLogon    REG_SZ    1\n    DefaultUserName    REG_SZ    kiosk\n    DefaultPassword    REG_SZ    {v}", S, ["kiosk"]),
         ("wlan_ja", "wlan.txt", "インターフェイス Wi-Fi のプロファイル Office-WiFi:\n=======================================================================\n\nセキュリティの設定\n-----------------\n    認証                   : WPA2 - パーソナル\n    暗号                   : CCMP\n    セキュリティ キー      : あり\n    主要なコンテンツ       : {v}", S, ["CCMP"]),
         ("pwmgr_csv", "export.csv", "name,url,username,password\nFS01,https://fs01.contoso.local,admin,{v}\nNAS,https://nas01.contoso.local,backup,BACKUPPW2", S, ["nas01.contoso.local"]),
@@ -450,6 +455,15 @@ PW_NEAR = [
     ("pwdlastset", "en", ["pwdLastSet : 133745891234567890", "badPwdCount : 0"], ["badPwdCount : 0"]),
     ("laps_secure", "en", ["Password : System.Security.SecureString", "Source : EncryptedPassword"], ["EncryptedPassword"]),
     ("net_accounts", "en", ["net accounts /maxpwage:90 /minpwlen:12"], ["/minpwlen:12"]),
+    ("wa_sspr", "ja", ["パスワードは SSPR でリセットできます。"], ["SSPR"]),
+    ("wa_intune", "ja", ["パスワードは Intune から配布しています。"], ["Intune"]),
+    ("wa_admin_no", "ja", ["パスワードは Administrator のものを使っています。"], ["Administrator"]),
+    ("wa_authenticator", "ja", ["パスワードは Microsoft Authenticator で承認します。"], ["Microsoft Authenticator"]),
+    ("ga_hex", "ja", ["パスワードが 0x80070005 で失敗します。"], ["0x80070005"]),
+    ("ga_kb", "ja", ["パスワードが KB5044284 適用後に通らなくなりました。"], ["KB5044284"]),
+    ("hello_pin", "en", ["Password: Windows Hello PIN"], ["Windows Hello PIN"]),
+    ("ms_account_same", "ja", ["パスワード：Microsoft アカウントと同じ"], ["Microsoft"]),
+    ("azuread_sync", "ja", ["パスワード：Azure AD と同期"], ["Azure AD"]),
     ("reg_query_user", "en", ["    DefaultUserName    REG_SZ    kiosk", "    AutoAdminLogon    REG_SZ    1"], ["kiosk"]),
 ]
 
@@ -739,6 +753,8 @@ def value_of(shape):
         return v_complex(SAFE_URL)
     if shape == "token":
         return v_token(RND.randrange(32, 44))
+    if shape == "bitlocker":
+        return uniq(lambda: "-".join("%06d" % (RND.randrange(0, 65536) * 11) for _ in range(8)))
     return SHAPES[shape]()
 
 
