@@ -310,6 +310,37 @@ static void test_ja_particles(void)
 	miss("date time", "Password last changed: 2024-10-01 09:00");
 }
 
+/* Password hits in text scanned as the file `name`. */
+static unsigned file_hits(const char *name, const char *text)
+{
+	sm_scan_ctx ctx = {NULL, NULL, 0, NULL, name};
+	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
+	sm_view *v = sm_view_new_utf8(text, strlen(text));
+	unsigned n = 0;
+
+	sm_detectors_scan(D, v, &ctx, hits, 100);
+	for (unsigned i = 0; i < hits->len; i++)
+		n += g_array_index(hits, sm_hit, i).det == (unsigned)PW;
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	return n;
+}
+
+/* A file named as a password holding one token (the PPAP habit). */
+static void test_password_file(void)
+{
+	g_assert_cmpuint(file_hits("パスワード.txt", "Kitsune2291\r\n"), ==, 1);
+	g_assert_cmpuint(file_hits("password.txt", "lighthouse\n"), ==, 1);
+	g_assert_cmpuint(file_hits("zip_pw.txt", "Tsub4me#1"), ==, 1);
+	g_assert_cmpuint(file_hits("notes.txt", "Kitsune2291\r\n"), ==, 0);
+	g_assert_cmpuint(file_hits("passport.txt", "Kitsune2291\r\n"), ==, 0);
+	g_assert_cmpuint(file_hits("password_policy.txt", "MinimumPasswordLength = 12\n"), ==, 0);
+	g_assert_cmpuint(file_hits("pw.txt", "パスワードは別途お電話でお伝えします。\n"), ==, 0);
+	g_assert_cmpuint(file_hits("password.txt", "Kitsune2291\nTsub4me#1\n"), ==, 0);
+	g_assert_cmpuint(file_hits("password.txt", "********\n"), ==, 0);
+	g_assert_cmpuint(file_hits(NULL, "Kitsune2291\n"), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -332,6 +363,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_pw/next_line_more", test_next_line_more);
 	g_test_add_func("/detect_pw/tool_flags", test_tool_flags);
 	g_test_add_func("/detect_pw/ja_particles", test_ja_particles);
+	g_test_add_func("/detect_pw/password_file", test_password_file);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

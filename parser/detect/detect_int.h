@@ -138,7 +138,9 @@ void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx 
 /* Scanners: 0, or 1 when the hit limit was reached. */
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
-int det_scan_password(const det *d, const sm_view *v, det_out *out);
+int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
+/* A file named as a password (パスワード.txt) holding one token: its span. */
+void det_pw_file(const char *name, const sm_view *v, GArray *spans);
 int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
 int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);

@@ -798,7 +798,7 @@ static gint by_start(gconstpointer a, gconstpointer b)
 	return x->s < y->s ? -1 : x->s > y->s;
 }
 
-int det_scan_password(const det *d, const sm_view *v, det_out *out)
+int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
 {
 	/* the keyword values were taken by the prefilter pass (det_pre_scan) */
 	GArray *spans = out->pw_spans ? out->pw_spans : g_array_new(FALSE, FALSE, sizeof(det_span));
@@ -806,6 +806,7 @@ int det_scan_password(const det *d, const sm_view *v, det_out *out)
 
 	out->pw_spans = spans;  /* freed by the caller */
 	det_cmd_forms(v, out->lits, spans);
+	det_pw_file(ctx->part_name, v, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {
 		det_span *sp = &g_array_index(spans, det_span, i);

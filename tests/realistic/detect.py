@@ -1134,6 +1134,32 @@ def hostile_more_cases():
             deep=True)
 
 
+# ---- a password sent as a file (the second mail of PPAP): no keyword in the text
+
+def pwfile_cases():
+    names = ["パスワード.txt", "password.txt", "zip_pw.txt", "PW.txt", "解凍パスワード.txt", "pass.txt"]
+    encs = [("cp932", 'text/plain; charset="Shift_JIS"'), ("utf-8", "text/plain"), ("utf-16", "text/plain"),
+            ("utf-8", "application/octet-stream")]
+    for k, name in enumerate(names):
+        v = value_of(["word_digits", "complex", "word"][k % 3])
+        enc, ct = encs[k % len(encs)]
+        data = (b"\xff\xfe" + (v + "\r\n").encode("utf-16-le")) if enc == "utf-16" else (v + "\r\n").encode(enc)
+        note = GREET_JA + "先ほどお送りしたファイルのパスワードを添付します。\n" + SIGN_JA
+        eml = message(subject_for("ja", "パスワード"), multipart("mixed", [leaf("text/plain", note, "iso-2022-jp"),
+                                                                         attachment(name, data, ct)]))
+        add("pwfile_%d" % k, eml, "pw_file", secrets=[v], why="a file named as a password holding the value alone (%s)" % name,
+            deep=True)
+    nears = [("password_policy.txt", "MinimumPasswordLength = 12\r\nPasswordComplexity = 1\r\n", "MinimumPasswordLength = 12"),
+             ("pw.txt", "パスワードは別途お電話でお伝えします。\r\n", "別途お電話で"),
+             ("password_reset.txt", "Open the portal and reset your password.\r\n", "Open the portal"),
+             ("パスワード.txt", "********\r\n", "********"),
+             ("notes.txt", "Kitsune2291\r\n", "Kitsune2291")]
+    for k, (name, text, keep) in enumerate(nears):
+        eml = message(subject_for("ja", "ファイル"), multipart("mixed", [leaf("text/plain", GREET_JA + "ファイルを添付します。\n" + SIGN_JA, "iso-2022-jp"),
+                                                                       attachment(name, text.encode("utf-8"), 'text/plain; charset="utf-8"')]))
+        add("nm_pwfile_%d" % k, eml, "pw_file_near", why="not a password file (%s)" % name, unchanged=True, keep=[keep])
+
+
 # ---- binary attachments: printable and UTF-16LE strings
 
 def binary_cases():
@@ -1170,6 +1196,7 @@ def main():
     hostile_cases()
     hostile_more_cases()
     binary_cases()
+    pwfile_cases()
     names = set()
     for name, eml, lab in OUT:
         assert name not in names, name
