@@ -280,6 +280,11 @@ static void test_tool_flags(void)
 	hit("sqlplus", "sqlplus system/D@eHopc2E2a4c@ORCL", "D@eHopc2E2a4c");
 	hit("sqlplus no db", "sqlplus scott/Kitsune2291", "Kitsune2291");
 	miss("sqlplus sysdba", "sqlplus / as sysdba");
+	hit("zip P", "zip -P Kitsune2291 -r logs.zip /var/log/microsoft/mdatp", "Kitsune2291");
+	hit("unzip P", "unzip -P Tsub4me#1 wdavdiag.zip", "Tsub4me#1");
+	miss("zip e", "zip -e -r logs.zip /var/log/microsoft/mdatp");
+	hit("openssl k", "openssl enc -aes-256-cbc -in logs.tar -out logs.enc -k Kitsune2291", "Kitsune2291");
+	miss("openssl kfile", "openssl enc -aes-256-cbc -in logs.tar -out logs.enc -kfile key.txt");
 }
 
 /* Round two: particles after は, names, pairs joined by と, BitLocker keys. */

@@ -98,6 +98,11 @@ static void test_compound_names(void)
 	miss("ja key id", "キー ID：nOo3ZDrODXEK1jKWhXslHR_KXEg");
 	hit("key then value", "Key: nOo3ZDrODXEK1jKWhXslHR_KXEg", "nOo3ZDrODXEK1jKWhXslHR_KXEg");
 	hit("api key", "API key: Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA", "Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA");
+	/* dots in a random token (Entra secrets carry . ~ _ -) */
+	hit("dotted random", "クライアントシークレット 27bcF9xkaQ.Zb4Kd.wPrt7m5abz3Qemn9~",
+	    "27bcF9xkaQ.Zb4Kd.wPrt7m5abz3Qemn9~");
+	miss("dotted name", "Client secret name: winatp-gw-jpe.microsoft.com.contoso3.local");
+	miss("dotted namespace", "Access token endpoint Microsoft.Windows.Defender3.Platform.Security");
 }
 
 int main(int argc, char **argv)

@@ -16,8 +16,9 @@
  *     sqlcmd/osql/bcp -P, mysql -pSECRET, sshpass -p, ldapsearch and the
  *     other ldap tools -w, schtasks /rp, winrs -p:, docker/podman/az/oc
  *     login -p, smbclient/rpcclient -U NAME%SECRET, curl -u NAME:SECRET;
- *   - archivers and key tools: 7z/rar -pSECRET and -hpSECRET, certutil -p
- *     (a PFX's password), ssh-keygen -N/-P; Oracle's sqlplus USER/SECRET@DB;
+ *   - archivers and key tools: 7z/rar -pSECRET and -hpSECRET, zip/unzip -P,
+ *     certutil -p (a PFX's password), openssl -k, ssh-keygen -N/-P; Oracle's
+ *     sqlplus USER/SECRET@DB;
  *   - reg add ... /v NAME ... /d VALUE where NAME is a credential key;
  *   - the key of a Wi-Fi profile shown by netsh wlan show profile key=clear
  *     (Key Content, 主要なコンテンツ);
@@ -85,6 +86,8 @@ static const form forms[] = {
 	/* archivers and key tools: the password attached to or after a short flag */
 	{LIT(LIT_DASH_P) | LIT(LIT_DASH_HP), "(?i)\\b(?:7z[ar]?|rar|winrar|unrar)(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t](?-i:-h?p)(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
 	{LIT(LIT_DASH_P), "(?i)\\bcertutil(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t][-/]p[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_DASH_PU), "\\b(?:un)?zip(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t]-P[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_DASH_K), "\\bopenssl\\b[^\\r\\n]{0,300}?[ \\t]-k[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
 	{LIT(LIT_KEYGEN), "\\bssh-keygen\\b[^\\r\\n]{0,300}?[ \\t]-[NP][ \\t]*(\"[^\"\\r\\n]{1,128}\"|'[^'\\r\\n]{1,128}'|[^\\s\"'-]\\S{0,127})", 1, false},
 	/* Oracle tools: user/password@database */
 	{LIT(LIT_SQLPLUS), "(?i)\\bsqlplus(?:\\.exe)?[ \\t]+(?:-\\w+[ \\t]+)*[A-Za-z0-9_$#]{1,30}/(\"[^\"\\r\\n]{1,128}\"|[^\\s/\"]{1,128}?)(?=@[^\\s@/\"]{1,128}(?:\\s|$)|\\s|$)", 1, false},

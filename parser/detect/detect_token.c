@@ -90,6 +90,27 @@ static bool base64_of_text(const char *t, size_t n)
 	return dl > 0 && printable * 10 >= dl * 9;
 }
 
+/* A label between dots that no name has: both cases and a digit followed
+ * by a letter ("9Kd.x7Qa2mZ.": an Entra secret; "db01.contoso.local",
+ * "Microsoft.Windows.Defender3" are names). */
+static bool random_label(const char *t, size_t n)
+{
+	bool up = false, lo = false, dl = false;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || t[i] == '.') {
+			if (up && lo && dl)
+				return true;
+			up = lo = dl = false;
+			continue;
+		}
+		up |= g_ascii_isupper(t[i]) != 0;
+		lo |= g_ascii_islower(t[i]) != 0;
+		dl |= i > 0 && g_ascii_isdigit(t[i - 1]) && g_ascii_isalpha(t[i]);
+	}
+	return false;
+}
+
 /* The cheap part of the shape: length, classes, not hex, not dotted. */
 static bool key_classes(const char *t, size_t n)
 {
@@ -106,7 +127,7 @@ static bool key_classes(const char *t, size_t n)
 	}
 	if (hex == n || (hex >= n - 4 && memchr(t, '-', n)))
 		return false; /* a hash, a thumbprint, a GUID, a device ID */
-	if (dots > 1 || !dig)
+	if ((dots > 1 && !random_label(t, n)) || !dig)
 		return false; /* a dotted name (host, namespace), a word */
 	return (up && lo) || (lo && n >= 40);
 }

@@ -305,6 +305,8 @@ def cmd_lines():
         ("certutil_p", "import.cmd", "certutil -f -p {v} -importpfx C:\\certs\\proxy.pfx", S, ["proxy.pfx"]),
         ("ssh_keygen", "key.sh", 'ssh-keygen -t rsa -b 4096 -N "{v}" -f ~/.ssh/id_rsa', S, ["id_rsa"]),
         ("sqlplus", "db.sh", "sqlplus system/{v}@ORCL", C, ["ORCL"]),
+        ("zip_P", "pack.sh", "zip -P {v} -r logs.zip /var/log/microsoft/mdatp", S, ["logs.zip"]),
+        ("openssl_k", "enc.sh", "openssl enc -aes-256-cbc -in logs.tar -out logs.enc -k {v}", S, ["logs.enc"]),
     ]
 
 
