@@ -305,6 +305,10 @@ static void test_ja_particles(void)
 	miss("name two words", "Password: Windows Hello PIN");
 	miss("name and ja ref", "パスワード：Microsoft アカウントと同じ");
 	miss("name then sync", "パスワード：Azure AD と同期");
+	miss("described", "Password: Windows sign-in password");
+	hit("arrow", "New password => Kitsune2291", "Kitsune2291");
+	hit("dash", "Temp PW - Kitsune2291", "Kitsune2291");
+	miss("dash prose", "PW - reset done");
 	hit("capital word alone", "Password: Tangerine", "Tangerine");
 	hit("command goes on", "docker login -u deploy -p lighthouse registry.contoso.local", "lighthouse");
 	hit("user and pw", "ユーザー名とパスワードは admin / Tsub4me#1 です。", "Tsub4me#1");

@@ -180,6 +180,10 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 {
 	*multi = false;
 	*strict = true;
+	if (p + 2 < len && t[p] == '=' && t[p + 1] == '>')
+		return 2; /* "New password => x" */
+	if (p + 1 < len && t[p] == '-' && t[p + 1] == ' ' && p > 0 && t[p - 1] == ' ')
+		return 1; /* "Temp PW - x", a list of fields */
 	if (p < len && (t[p] == ':' || t[p] == '=')) {
 		*strict = t[p] == ':';
 		*multi = true;

@@ -270,14 +270,18 @@ static bool ja_ref_at(const char *t, size_t len, size_t p, size_t e)
 }
 
 /* A Japanese reference phrase later on the line ("Microsoft アカウントと
- *同じ"): a plain word there names where the value comes from. */
+ * 同じ"), or the word password ("Windows sign-in password"): a plain word
+ * there names where the value comes from. */
 static bool ja_ref_on_line(const char *t, size_t len, size_t p, size_t e)
 {
-	for (size_t q = p; q < len && q - e < FOLLOW_MAX && t[q] != '\n'; q++)
+	for (size_t q = p; q < len && q - e < FOLLOW_MAX && t[q] != '\n'; q++) {
 		if ((unsigned char)t[q] >= 0x80)
 			for (const char *const *r = ja_refs; *r; r++)
 				if (q + strlen(*r) <= len && memcmp(t + q, *r, strlen(*r)) == 0)
 					return true;
+		if (q > p && (q + 8 <= len && g_ascii_strncasecmp(t + q, "password", 8) == 0))
+			return true; /* "Windows sign-in password": a description */
+	}
 	return false;
 }
 

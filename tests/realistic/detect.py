@@ -225,6 +225,8 @@ def pw_sentences():
         ("ja_ni_narimasu", "ja", "パスワードは {v} になります。", ["word", "word_digits", "complex"]),
         ("ja_user_and_pw", "ja", "ユーザー名とパスワードは admin / {v} です。", ["word_digits", "complex"]),
         ("ja_id_to_pw", "ja", "IDとPW：admin / {v}", ["word_digits", "complex"]),
+        ("en_fat_arrow", "en", "New password => {v}", ["word", "word_digits", "complex"]),
+        ("en_dash", "en", "Temp PW - {v}", ["word_digits", "complex"]),
     ]
 
 
@@ -464,6 +466,8 @@ PW_NEAR = [
     ("ga_hex", "ja", ["パスワードが 0x80070005 で失敗します。"], ["0x80070005"]),
     ("ga_kb", "ja", ["パスワードが KB5044284 適用後に通らなくなりました。"], ["KB5044284"]),
     ("hello_pin", "en", ["Password: Windows Hello PIN"], ["Windows Hello PIN"]),
+    ("described", "en", ["Password: Windows sign-in password"], ["sign-in"]),
+    ("dash_prose", "en", ["PW - reset done", "Password - see the policy"], ["reset done"]),
     ("ms_account_same", "ja", ["パスワード：Microsoft アカウントと同じ"], ["Microsoft"]),
     ("azuread_sync", "ja", ["パスワード：Azure AD と同期"], ["Azure AD"]),
     ("reg_query_user", "en", ["    DefaultUserName    REG_SZ    kiosk", "    AutoAdminLogon    REG_SZ    1"], ["kiosk"]),
