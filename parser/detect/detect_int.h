@@ -165,6 +165,21 @@ void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans);
  * "keyword:" (one token, not a placeholder, prose, label or reference)? */
 bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);
 
+/* Shared by the password reader (detect_pw.c) and its Japanese and pair
+ * forms (detect_pw_ja.c).  NOTE_MAX: bytes of a note or label near a keyword. */
+#define NOTE_MAX 32
+bool det_pw_stop(char c);
+const char *det_pw_closing_quote(const char *t, size_t len, size_t p, size_t *ql);
+bool det_pw_take(const char *t, size_t len, size_t p, unsigned flags, det_span *out);
+size_t det_pw_skip_blank(const char *t, size_t len, size_t p);
+bool det_pw_is_flag(const char *t, size_t ks);
+bool det_pw_after_slash(const char *t, size_t ks);
+bool det_pw_after_and(const char *t, size_t ks);
+size_t det_pw_second_of_pair(const char *t, size_t len, size_t p);
+bool det_pw_ja_set_value(const char *t, size_t len, size_t ke, det_span *out);
+bool det_pw_ja_quoted(const char *t, size_t len, size_t p, det_span *out);
+bool det_pw_ja_particle(const char *t, size_t len, const det_span *v);
+
 /* The value judgement (detect_value.c): is t[s, e) a password value?  The
  * text after e on its line is read too (prose, references, labels). */
 #define VALUE_MAX 128

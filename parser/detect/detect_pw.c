@@ -20,7 +20,8 @@
  * password ("パスワードをお知らせします。", "The password is below.") or a
  * keyword alone on its line: the value alone on the next non-blank line.
  * Whether a token is a value at all is detect_value.c's judgement; the
- * fixed forms of commands are detect_cmd.c's.
+ * fixed forms of commands are detect_cmd.c's; the forms of Japanese mail
+ * and login pairs detect_pw_ja.c's.
  *
  * Untrusted input: the view.  Limits: values at most VALUE_MAX bytes, the
  * look-ahead after a keyword at most LOOK_MAX bytes, a line handing over a
@@ -31,7 +32,6 @@
 #include <stdio.h>
 
 #define LOOK_MAX 24
-#define NOTE_MAX 32 /* bytes of a parenthesised note after a keyword */
 #define LINE_CUE_MAX 64 /* a third of the bytes of a line that hands over a value */
 
 /* ---------------------------------------------------------- values */
@@ -45,14 +45,14 @@ bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e)
 	return det_value_ok(t, len, s, e, 0);
 }
 
-static bool stop_unquoted(char c)
+bool det_pw_stop(char c)
 {
 	return (unsigned char)c >= 0x80 || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 	       c == ';' || c == '&' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\0';
 }
 
 /* Closing quote for an opening one at t[p]; its length in *ql, NULL if none. */
-static const char *closing_quote(const char *t, size_t len, size_t p, size_t *ql)
+const char *det_pw_closing_quote(const char *t, size_t len, size_t p, size_t *ql)
 {
 	static const char *const pairs[][2] = {{"\"", "\""}, {"'", "'"}, {"`", "`"},
 					       {"「", "」"}, {"『", "』"}, {"“", "”"},
@@ -102,10 +102,10 @@ static bool letters_only(const char *t, size_t s, size_t e)
 }
 
 /* The value at p (quoted or not) into *out; false if none. */
-static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
+bool det_pw_take(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
 {
 	size_t ql, e;
-	const char *close = closing_quote(t, len, p, &ql);
+	const char *close = det_pw_closing_quote(t, len, p, &ql);
 
 	if (close) {
 		size_t cl = strlen(close), s = p + ql;
@@ -125,7 +125,7 @@ static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_
 		}
 		return false;
 	}
-	for (e = p; e < len && e - p <= VALUE_MAX && !stop_unquoted(t[e]); e++)
+	for (e = p; e < len && e - p <= VALUE_MAX && !det_pw_stop(t[e]); e++)
 		if (t[e] == ',' && (e + 1 >= len || t[e + 1] == ' ' || option_follows(t, len, e + 1)))
 			break;
 	while (e > p && (t[e - 1] == '.' || t[e - 1] == ',' ||
@@ -151,7 +151,7 @@ static size_t skip_closer(const char *t, size_t len, size_t p)
 	return p < len && t[p] == ']' ? p + 1 : p;
 }
 
-static size_t skip_blank(const char *t, size_t len, size_t p)
+size_t det_pw_skip_blank(const char *t, size_t len, size_t p)
 {
 	size_t start = p;
 
@@ -212,7 +212,7 @@ static size_t skip_note(const char *t, size_t len, size_t p)
 		return p;
 	for (e = p + 1; e < len && e - p <= NOTE_MAX && t[e] != '\n'; e++)
 		if (t[e] == ')')
-			return skip_blank(t, len, e + 1);
+			return det_pw_skip_blank(t, len, e + 1);
 	return p;
 }
 
@@ -274,69 +274,6 @@ static bool xml_open_tag(const char *t, size_t ks)
 	return i > 0 && t[i - 1] == '<';
 }
 
-static bool is_flag(const char *t, size_t ks);
-
-static const char *const pair_labels[] = {"ID", "user", "username", "user name", "ユーザー",
-					  "ユーザー名", "アカウント", "login", NULL};
-
-/* The keyword is the second of a pair label: "ID/PW", "ID / PW". */
-static bool after_slash(const char *t, size_t ks)
-{
-	size_t b = ks;
-
-	if (b > 0 && t[b - 1] == '/')
-		return !is_flag(t, ks);
-	while (b > 0 && ks - b < 2 && t[b - 1] == ' ')
-		b--;
-	if (!(b < ks && b > 1 && t[b - 1] == '/' && t[b - 2] == ' '))
-		return false;
-	/* "ID / PW", not a list of findings ("... / PW: x / ...") */
-	b -= 2;
-	while (b > 0 && t[b - 1] == ' ')
-		b--;
-	for (const char *const *w = pair_labels; *w; w++) {
-		size_t n = strlen(*w);
-
-		if (b >= n && g_ascii_strncasecmp(t + b - n, *w, n) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The keyword joined to a user label: "ユーザー名とパスワードは a / x",
- * "IDとPW：a / x", "user name and password: a / x". */
-static bool after_and(const char *t, size_t ks)
-{
-	static const char *const joins[] = {"と", "・", "&", " and ", " & ", NULL};
-
-	for (const char *const *j = joins; *j; j++) {
-		size_t n = strlen(*j);
-
-		if (ks < n || memcmp(t + ks - n, *j, n) != 0)
-			continue;
-		for (const char *const *w = pair_labels; *w; w++) {
-			size_t m = strlen(*w);
-
-			if (ks - n >= m && g_ascii_strncasecmp(t + ks - n - m, *w, m) == 0)
-				return true;
-		}
-	}
-	return false;
-}
-
-/* "ID/PW: name / secret": the second of a pair at p, else p. */
-static size_t second_of_pair(const char *t, size_t len, size_t p)
-{
-	size_t e = p;
-
-	while (e < len && e - p < NOTE_MAX && t[e] != '/' && !stop_unquoted(t[e]))
-		e++;
-	e = skip_blank(t, len, e);
-	if (e >= len || t[e] != '/' || e == p)
-		return p;
-	return skip_blank(t, len, e + 1);
-}
-
 /*
  * A value with no separator: the next cell of a table (HTML td, TSV: a tab
  * between), or after spaces a value that cannot be a word, hex code or GUID
@@ -347,39 +284,6 @@ static bool pin_keyword(const char *k, size_t n)
 	return (n == strlen("暗証番号") && memcmp(k, "暗証番号", n) == 0) ||
 	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0) ||
 	       (n == 3 && g_ascii_strncasecmp(k, "pin", 3) == 0);
-}
-
-/* "パスワードを x に変更", "パスワードに「x」を設定": a Japanese keyword, a
- * particle, the value, then a verb that sets it. */
-static bool ja_set_value(const char *t, size_t len, size_t ke, det_span *out)
-{
-	static const char *const verbs[] = {"に変更", "へ変更", "に設定", "を設定", "にリセット",
-					    "に更新", "で設定", "に再設定", "と設定", "を入力",
-					    "を指定", "を使用", NULL};
-	static const char *const particles[] = {"を", "に", "として", "欄に", NULL};
-	const char *const *pa;
-	size_t p = ke, e;
-
-	for (pa = particles; *pa; pa++)
-		if (p + strlen(*pa) <= len && memcmp(t + p, *pa, strlen(*pa)) == 0)
-			break;
-	if (!*pa)
-		return false;
-	p = skip_blank(t, len, p + strlen(*pa));
-	if (p >= len || ((unsigned char)t[p] >= 0x80 && !closing_quote(t, len, p, &e)))
-		return false;
-	if (!take_value(t, len, p, 0, out))
-		return false;
-	e = out->e;
-	if (e < len && (t[e] == '"' || t[e] == '\''))
-		e++;
-	else if (e + 3 <= len && (memcmp(t + e, "」", 3) == 0 || memcmp(t + e, "』", 3) == 0))
-		e += 3;
-	e = skip_blank(t, len, e);
-	for (const char *const *v = verbs; *v; v++)
-		if (e + strlen(*v) <= len && memcmp(t + e, *v, strlen(*v)) == 0)
-			return true;
-	return false;
 }
 
 /* "set the password to x", "changed the password to x": 'to' after a verb
@@ -397,7 +301,7 @@ static size_t set_to(const char *t, size_t len, size_t ks, size_t p)
 		for (size_t i = ls; i + strlen(*v) <= ks; i++)
 			if (g_ascii_strncasecmp(t + i, *v, strlen(*v)) == 0 &&
 			    (i == 0 || !g_ascii_isalpha(t[i - 1])))
-				return skip_blank(t, len, p + 3);
+				return det_pw_skip_blank(t, len, p + 3);
 	return p;
 }
 
@@ -420,7 +324,7 @@ static bool word_after_space(const char *t, size_t len, size_t ks, size_t ke, si
 {
 	size_t e = v->e;
 
-	if (p - ke != 1 || t[ke] != ' ' || is_flag(t, ks))
+	if (p - ke != 1 || t[ke] != ' ' || det_pw_is_flag(t, ks))
 		return false; /* dsadd -pwd x: a flag takes any word */
 	for (size_t i = v->s; i < v->e; i++)
 		if (!g_ascii_isalpha(t[i]) || (i > v->s && g_ascii_isupper(t[i])))
@@ -456,7 +360,7 @@ static bool xml_value(const char *t, size_t len, size_t s, det_span *out)
 }
 
 /* The key at ks is a command-line flag: -Password, --password, /pass, -pw. */
-static bool is_flag(const char *t, size_t ks)
+bool det_pw_is_flag(const char *t, size_t ks)
 {
 	size_t d = ks;
 
@@ -507,9 +411,9 @@ static bool config_line(const char *t, size_t len, size_t ks, size_t p, const de
 static bool key_no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
 			     det_span *out)
 {
-	if (p >= len || p == ke || !take_value(t, len, p, 0, out))
+	if (p >= len || p == ke || !det_pw_take(t, len, p, 0, out))
 		return false;
-	if (is_flag(t, ks))
+	if (det_pw_is_flag(t, ks))
 		return flag_value(t, len, out);
 	return config_line(t, len, ks, p, out, true);
 }
@@ -520,7 +424,7 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 	size_t i;
 	unsigned up = 0, lo = 0, dig = 0, sym = 0;
 
-	if (p >= len || p == ke || !take_value(t, len, p, 0, out) || !pass_ok(t, ks, ke, false, out))
+	if (p >= len || p == ke || !det_pw_take(t, len, p, 0, out) || !pass_ok(t, ks, ke, false, out))
 		return false;
 	if (memchr(t + ke, '\t', p - ke) || memchr(t + ke, '|', p - ke))
 		return true; /* the next cell */
@@ -531,7 +435,7 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 	    ((unsigned char)t[ke - 1] >= 0x80 || p - ke >= 2 || pw_abbrev(t + ks, ke - ks)))
 		return !word_after_space(t, len, ks, ke, p, out);
 		/* "パスワード　x", "PW x", an aligned column "Password    x" */
-	if (is_flag(t, ks))
+	if (det_pw_is_flag(t, ks))
 		return flag_value(t, len, out); /* -Password x, /pass x, -pw x */
 	if (config_line(t, len, ks, p, out, false))
 		return true;
@@ -668,54 +572,6 @@ static bool next_line_value(const char *t, size_t len, size_t ks, size_t ke, det
 	return det_value_ok(t, len, vs, ve, 0);
 }
 
-/* A value in Japanese quotes (「x」『x』) at p, or after が when Japanese
- * text follows it ("パスワードが x なのですが"; a plain word there is as
- * often a name: "パスワードが Windows Update 後に"). */
-static bool ja_quoted(const char *t, size_t len, size_t p, det_span *out)
-{
-	size_t ql, e;
-
-	if (p + 3 <= len && memcmp(t + p, "が", 3) == 0) {
-		p = skip_blank(t, len, p + 3);
-		if (p >= len || (unsigned char)t[p] >= 0x80 || !take_value(t, len, p, DV_STRICT, out))
-			return false;
-		for (e = out->s; e < out->e && g_ascii_isalpha(t[e]); e++)
-			;
-		if (e == out->e)
-			return false;
-		e = skip_blank(t, len, out->e);
-		return e < len && (unsigned char)t[e] >= 0x80;
-	}
-	return p < len && (unsigned char)t[p] >= 0x80 && closing_quote(t, len, p, &ql) &&
-	       take_value(t, len, p, 0, out);
-}
-
-/*
- * A word of letters after は or が, then a particle that makes it a means, a
- * source or an owner ("パスワードは SSPR でリセット", "Intune から配布",
- * "Administrator のもの"), not the copula of a value ("は x です",
- * "x になります", "x で設定").
- */
-static bool ja_particle(const char *t, size_t len, const det_span *v)
-{
-	static const char *const copula[] = {"です", "でした", "になります", "となります", "だ",
-					     "で設定", "に変更", "に設定", "で登録", NULL};
-	static const char *const particles[] = {"で", "から", "の", "に", "を", "と", "へ", "より",
-						"が", "や", NULL};
-	size_t e = skip_blank(t, len, v->e);
-
-	for (size_t i = v->s; i < v->e; i++)
-		if (!g_ascii_isalpha(t[i]))
-			return false;
-	for (const char *const *c = copula; *c; c++)
-		if (e + strlen(*c) <= len && memcmp(t + e, *c, strlen(*c)) == 0)
-			return false;
-	for (const char *const *c = particles; *c; c++)
-		if (e + strlen(*c) <= len && memcmp(t + e, *c, strlen(*c)) == 0)
-			return true;
-	return false;
-}
-
 /* "is" then a lower-case word and more words: "PW is case sensitive". */
 static bool is_phrase(const char *t, size_t len, size_t q, const det_span *v)
 {
@@ -740,13 +596,13 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		return xml_value(t, len, p + 1, out);
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
-	p = skip_blank(t, len, skip_closer(t, len, p));
+	p = det_pw_skip_blank(t, len, skip_closer(t, len, p));
 	if (p < len && t[p] == '|' && p + 1 < len && t[p + 1] == ' ')
-		return no_separator(t, len, ks, ke, skip_blank(t, len, p + 1), out); /* | cell | */
+		return no_separator(t, len, ks, ke, det_pw_skip_blank(t, len, p + 1), out); /* | cell | */
 	if (p > ke || (unsigned char)t[ke - 1] >= 0x80) /* "password(" is a call, not a note */
 		p = skip_note(t, len, p);
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
-		p = skip_blank(t, len, p + 5);
+		p = det_pw_skip_blank(t, len, p + 5);
 	if (!ident)
 		p = skip_of(t, len, p);
 	sl = separator(t, len, p, &strict, &multi);
@@ -758,29 +614,29 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !sl)
 		return false;
 	if (!sl && !ident && (q = set_to(t, len, ks, p)) != p)
-		return take_value(t, len, q, 0, out); /* "changed the password to x" */
-	if (!sl && (unsigned char)t[ke - 1] >= 0x80 && ja_quoted(t, len, p, out))
+		return det_pw_take(t, len, q, 0, out); /* "changed the password to x" */
+	if (!sl && (unsigned char)t[ke - 1] >= 0x80 && det_pw_ja_quoted(t, len, p, out))
 		return true; /* パスワード「x」でログイン */
 	if (!sl)
 		return no_separator(t, len, ks, ke, p, out) || next_line_value(t, len, ks, ke, out) ||
-		       ((unsigned char)t[ke - 1] >= 0x80 && ja_set_value(t, len, ke, out));
+		       ((unsigned char)t[ke - 1] >= 0x80 && det_pw_ja_set_value(t, len, ke, out));
 	q = p;
-	p = skip_blank(t, len, p + sl);
+	p = det_pw_skip_blank(t, len, p + sl);
 	if (t[q] != ':' && t[q] != '=' && p + 3 <= len && memcmp(t + p, "、", 3) == 0)
-		p = skip_blank(t, len, p + 3); /* "パスワードは、x です" */
+		p = det_pw_skip_blank(t, len, p + 3); /* "パスワードは、x です" */
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
-		p = skip_blank(t, len, p + 1);
+		p = det_pw_skip_blank(t, len, p + 1);
 	if (t[q] != ':' && t[q] != '=')
 		p = pointer_phrase(t, len, p); /* "パスワードは以下の通りです。" + next line */
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
-		p = skip_blank(t, len, p);
+		p = det_pw_skip_blank(t, len, p);
 	}
-	if (p < len && (after_slash(t, ks) || after_and(t, ks))) /* ID/PW: name / secret */
-		p = second_of_pair(t, len, p);
-	if (p < len && take_value(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out) &&
-	    !is_phrase(t, len, q, out) && !(t[q] != ':' && t[q] != '=' && ja_particle(t, len, out)))
-		return is_flag(t, ks) ? flag_value(t, len, out) : true;
+	if (p < len && (det_pw_after_slash(t, ks) || det_pw_after_and(t, ks))) /* ID/PW: name / secret */
+		p = det_pw_second_of_pair(t, len, p);
+	if (p < len && det_pw_take(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out) &&
+	    !is_phrase(t, len, q, out) && !(t[q] != ':' && t[q] != '=' && det_pw_ja_particle(t, len, out)))
+		return det_pw_is_flag(t, ks) ? flag_value(t, len, out) : true;
 	return !ident && t[q] != '=' && next_line_value(t, len, ks, ke, out);
 }
 
