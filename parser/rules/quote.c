@@ -47,10 +47,21 @@ typedef struct line {
 	ltype t;
 } line;
 
+/* ASCII lower case without a call (g_ascii_tolower is a function). */
+static inline unsigned char lc(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
+}
+
+/* The first byte (either case) decides for most lines, before strlen and a
+ * call: the same answer as the comparison alone. */
 static bool starts_ci(const char *s, size_t n, const char *p)
 {
-	size_t k = strlen(p);
+	size_t k;
 
+	if (*p && (n == 0 || lc(*s) != lc(*p)))
+		return false;
+	k = strlen(p);
 	return n >= k && g_ascii_strncasecmp(s, p, k) == 0;
 }
 
@@ -58,7 +69,8 @@ static bool ends_with(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);
 
-	return n >= k && g_ascii_strncasecmp(s + n - k, p, k) == 0;
+	return n >= k && (k == 0 || lc(s[n - k]) == lc(*p)) &&
+	       g_ascii_strncasecmp(s + n - k, p, k) == 0;
 }
 
 static bool contains_ci(const char *s, size_t n, const char *p)

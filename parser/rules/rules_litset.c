@@ -2,8 +2,10 @@
  * rules_litset.c - finding the prefilter words of rules_prefilter.c in a
  * text: one word at a time (sm_lit_absent: memchr on a word's rarest byte,
  * then a compare) and a whole list's words in one pass (sm_litset_scan: a
- * two-byte bitmap for ASCII words and a code-point bitmap for Japanese ones
- * select the few chains worth comparing), with where each word occurs.
+ * table of the bytes words start with, then of their first two and a hash
+ * of their first three bytes for ASCII words, a code-point bitmap for
+ * Japanese ones read a character at a time, select the few chains worth
+ * comparing), with where each word occurs.
  * ASCII words compare caselessly; U+017F and U+212A, which PCRE2 matches
  * caselessly against s and k, make words holding s or k count as present.
  *
@@ -112,17 +114,49 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 
 /* ------------------------------------------------------------ word sets */
 
-#define LIT_BUCKETS 1024 /* chains keyed by a word's first two bytes */
+/*
+ * A word is looked for where the text holds its first two bytes (ASCII, in
+ * either case) or its first character (U+3000-U+9FFF, three bytes): its key.
+ * Other words (a non-ASCII second byte after an ASCII one, another first
+ * character, a cut character) are never found, as rules_prefilter.c never
+ * makes them.  The scan tests each ASCII pair of the text in a bitmap of the
+ * words' pairs in either case (one for every word, one for the words that
+ * may start inside a word of the text), steps over a Japanese character at
+ * once and looks its code point up in a third.  Only then does it walk the
+ * chain of the words with that exact key, in reverse order of addition (the
+ * occurrences at one offset come out highest index first), comparing the
+ * first four bytes of each word with the text's at once before the rest.
+ */
+#define LIT_BUCKETS 1024   /* chains keyed by hash(key) */
+#define KEY_NONE 0xffffffffu
+#define KEY_CJK 0x10000u   /* + code point; ASCII pairs are below 0x4000 */
+#define PAIR_ANY 1         /* a word starts with the pair */
+#define PAIR_FREE 2        /* a word that may start inside a word of the text does */
+#define PAIR_SHORT 4       /* a word with no third byte in tri does (two bytes, non-ASCII) */
+/* What a byte of the text is (sm_litset.cls): PAIR_ANY and PAIR_FREE of the
+ * first bytes of the pairs, and: */
+#define C_WORD 8           /* a word byte for \\b */
+#define C_LEAD 16          /* the first byte of a three-byte character */
+#define TRI_BITS 15        /* log2 of the bits of sm_litset.tri */
+
+/* What a scan reads of word i, in one place. */
+typedef struct lit_word {
+	uint32_t key;  /* KEY_NONE when never found */
+	uint32_t head; /* its first four bytes (fewer when shorter), lower case */
+	uint32_t mask; /* the bytes of head that count */
+	int next;      /* the chain after it, -1 ends */
+	size_t len;
+	const char *w;
+	bool free;     /* may start inside a word of the text (no \\b before it) */
+} lit_word;
 
 struct sm_litset {
 	GPtrArray *words;  /* distinct words, ASCII lower case or Japanese */
+	GArray *w;         /* of lit_word, as words */
 	int head[LIT_BUCKETS];
-	GArray *next;      /* of int: the chain after word i, -1 ends */
-	GArray *lens;      /* of size_t: word i's length */
-	bool start[256];   /* bytes a word may start with (either case) */
-	uint8_t pair[128 * 128 / 8]; /* ASCII words: their first two bytes, lower case */
-	uint8_t pair_free[128 * 128 / 8]; /* ... of the words that may start inside a word */
-	GArray *free;      /* of uint8_t: word i may start inside a word (no \\b before it) */
+	uint8_t pair[128 * 128]; /* ASCII words' first two bytes, either case: PAIR_* */
+	uint8_t cls[256];        /* C_* and PAIR_* of each byte */
+	uint8_t tri[(1u << TRI_BITS) / 8]; /* ASCII words: hash of their first three bytes */
 	uint8_t cjk[(0xa000 - 0x3000) / 8]; /* Japanese words: their first character */
 };
 
@@ -147,9 +181,64 @@ static void set_bit(uint8_t *m, unsigned i)
 	m[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-static unsigned bucket(unsigned char a, unsigned char b)
+/* Three lower-case bytes of an ASCII word, hashed into sm_litset.tri. */
+static inline unsigned tri_of(unsigned a, unsigned b, unsigned c)
 {
-	return ((unsigned)(a | 0x20) * 31u + (b | 0x20)) % LIT_BUCKETS; /* | 0x20: either case */
+	return (((a << 14) | (b << 7) | c) * 2654435761u) >> (32 - TRI_BITS);
+}
+
+static inline unsigned bucket(uint32_t key)
+{
+	return (key * 2654435761u) >> 22; /* the top log2(LIT_BUCKETS) bits */
+}
+
+/* ASCII lower case without a call per byte. */
+static inline unsigned char lower_of(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Four bytes with their ASCII capitals in lower case (the others as they are). */
+static inline uint32_t lower4(uint32_t x)
+{
+	uint32_t low7 = x & 0x7f7f7f7fu;
+	uint32_t ge_a = low7 + 0x3f3f3f3fu; /* a byte's top bit: >= 'A' */
+	uint32_t gt_z = low7 + 0x25252525u; /* ... > 'Z' */
+	uint32_t upper = ge_a & ~gt_z & ~x & 0x80808080u;
+
+	return x | (upper >> 2);
+}
+
+/* The first n (<= 4) bytes at p as one word, in lower case when `lower`;
+ * *mask covers them. */
+static uint32_t head_of(const char *p, size_t n, bool lower, uint32_t *mask)
+{
+	unsigned char b[4] = {0, 0, 0, 0}, m[4] = {0, 0, 0, 0};
+	uint32_t h, mm;
+
+	memcpy(b, p, n);
+	memset(m, 0xff, n);
+	memcpy(&h, b, 4);
+	memcpy(&mm, m, 4);
+	*mask = mm;
+	return lower ? lower4(h) : h;
+}
+
+/* The key of word w (>= 2 bytes), or KEY_NONE when a scan cannot find it. */
+static uint32_t key_of(const char *w)
+{
+	const unsigned char *u = (const unsigned char *)w;
+
+	if (u[0] < 0x80)
+		return u[1] < 0x80 ? ((uint32_t)u[0] << 7) | u[1] : KEY_NONE;
+	return cjk_cp(u) ? KEY_CJK + cjk_cp(u) : KEY_NONE; /* u[2] may be the NUL: no */
+}
+
+/* A byte PCRE2's \\b counts as part of a word (no UCP: ASCII letters,
+ * digits and '_'). */
+static inline bool is_word_byte(unsigned char c)
+{
+	return g_ascii_isalnum(c) || c == '_';
 }
 
 sm_litset *sm_litset_new(void)
@@ -158,11 +247,11 @@ sm_litset *sm_litset_new(void)
 	size_t i;
 
 	s->words = g_ptr_array_new_with_free_func(g_free);
-	s->next = g_array_new(FALSE, FALSE, sizeof(int));
-	s->lens = g_array_new(FALSE, FALSE, sizeof(size_t));
-	s->free = g_array_new(FALSE, FALSE, sizeof(uint8_t));
+	s->w = g_array_new(FALSE, FALSE, sizeof(lit_word));
 	for (i = 0; i < LIT_BUCKETS; i++)
 		s->head[i] = -1;
+	for (i = 0; i < 256; i++)
+		s->cls[i] = is_word_byte((unsigned char)i) ? C_WORD : 0;
 	return s;
 }
 
@@ -171,28 +260,42 @@ void sm_litset_free(sm_litset *s)
 	if (!s)
 		return;
 	g_ptr_array_free(s->words, TRUE);
-	g_array_free(s->next, TRUE);
-	g_array_free(s->lens, TRUE);
-	g_array_free(s->free, TRUE);
+	g_array_free(s->w, TRUE);
 	g_free(s);
+}
+
+/* Flag the pair (a, b) of an ASCII word, and its first byte, in either case. */
+static void set_pair(sm_litset *s, unsigned char a, unsigned char b, uint8_t flag)
+{
+	unsigned char as[2] = {a, (unsigned char)g_ascii_toupper(a)};
+	unsigned char bs[2] = {b, (unsigned char)g_ascii_toupper(b)};
+	int i, j;
+
+	for (i = 0; i < 2; i++) {
+		if (lower_of(as[i]) != a)
+			continue;
+		s->cls[as[i]] |= flag;
+		for (j = 0; j < 2; j++)
+			if (lower_of(bs[j]) == b)
+				s->pair[((unsigned)as[i] << 7) | bs[j]] |= flag;
+	}
 }
 
 /* Word i may start inside a word of the text: its pair goes in pair_free. */
 static void mark_free(sm_litset *s, int i)
 {
-	const char *w = g_ptr_array_index(s->words, i);
+	lit_word *lw = &g_array_index(s->w, lit_word, i);
 
-	g_array_index(s->free, uint8_t, i) = 1;
-	if ((unsigned char)w[0] < 0x80)
-		set_bit(s->pair_free, ((unsigned)w[0] << 7) | ((unsigned char)w[1] & 0x7f));
+	lw->free = true;
+	if (lw->key < KEY_CJK)
+		set_pair(s, (unsigned char)lw->w[0], (unsigned char)lw->w[1], PAIR_FREE);
 }
 
 int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 {
+	lit_word lw = {key_of(w), 0, 0, -1, strlen(w), NULL, false}; /* words have >= 2 bytes */
 	unsigned b;
 	int i;
-	size_t n = strlen(w);
-	uint8_t no = 0;
 
 	for (i = 0; i < (int)s->words->len; i++)
 		if (strcmp(g_ptr_array_index(s->words, i), w) == 0) {
@@ -200,21 +303,29 @@ int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 				mark_free(s, i);
 			return i;
 		}
-	b = bucket((unsigned char)w[0], (unsigned char)w[1]); /* words have >= 2 bytes */
-
-	g_ptr_array_add(s->words, g_strdup(w));
-	g_array_append_val(s->lens, n);
-	g_array_append_val(s->free, no);
+	lw.w = g_strdup(w);
+	lw.head = head_of(w, MIN(lw.len, 4), false, &lw.mask); /* as word_at compares */
+	g_ptr_array_add(s->words, (char *)lw.w);
+	if (lw.key != KEY_NONE) {
+		lw.next = s->head[bucket(lw.key)];
+		s->head[bucket(lw.key)] = i;
+	}
+	g_array_append_val(s->w, lw);
 	if (!bounded)
 		mark_free(s, i);
-	g_array_append_val(s->next, s->head[b]);
-	s->head[b] = i;
-	s->start[(unsigned char)w[0]] = true;
-	s->start[(unsigned char)g_ascii_toupper(w[0])] = true;
-	if ((unsigned char)w[0] < 0x80)
-		set_bit(s->pair, ((unsigned)w[0] << 7) | ((unsigned char)w[1] & 0x7f));
-	else if (cjk_cp((const unsigned char *)w))
-		set_bit(s->cjk, cjk_cp((const unsigned char *)w) - 0x3000);
+	if (lw.key < KEY_CJK) {
+		set_pair(s, (unsigned char)w[0], (unsigned char)w[1], PAIR_ANY);
+		if (lw.len == 2 || (unsigned char)w[2] >= 0x80)
+			set_pair(s, (unsigned char)w[0], (unsigned char)w[1], PAIR_SHORT);
+		else
+			set_bit(s->tri, tri_of((unsigned char)w[0], (unsigned char)w[1],
+					       (unsigned char)w[2]));
+	}
+	else if (lw.key != KEY_NONE) {
+		set_bit(s->cjk, lw.key - KEY_CJK - 0x3000);
+		for (b = 0xe0; b < 0xf0; b++) /* Japanese text is read a character at a time */
+			s->cls[b] |= C_LEAD;
+	}
 	return i;
 }
 
@@ -223,35 +334,79 @@ size_t sm_litset_size(const sm_litset *s)
 	return s->words->len;
 }
 
-/* A byte PCRE2's \\b counts as part of a word (no UCP: ASCII letters,
- * digits and '_'). */
-static bool is_word_byte(unsigned char c)
-{
-	return g_ascii_isalnum(c) || c == '_';
-}
-
-/* ASCII lower case without a call per byte. */
-static unsigned char lower_of(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-}
-
-/* w (n bytes) at t, ASCII letters of t in either case (Japanese: exact)? */
-static bool word_at(const char *t, const char *w, size_t n)
+/* w (n bytes) at t from byte `from`, ASCII letters of t in either case
+ * (Japanese: exact)? */
+static inline bool word_at(const char *t, const char *w, size_t from, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = from; i < n; i++)
 		if (lower_of((unsigned char)t[i]) != (unsigned char)w[i])
 			return false;
 	return true;
+}
+
+#define LIT_BUF 64 /* occurrences gathered before one append to the caller's array */
+
+/* What one scan fills in. */
+typedef struct lit_out {
+	uint8_t *present;
+	GArray *hits;
+	size_t room; /* occurrences the caller's max_hits still allows */
+	bool *overflow;
+	size_t nbuf;
+	sm_lit_hit buf[LIT_BUF];
+} lit_out;
+
+static void flush_hits(lit_out *o)
+{
+	if (o->nbuf)
+		g_array_append_vals(o->hits, o->buf, (guint)o->nbuf);
+	o->nbuf = 0;
+}
+
+/* The words with `key` at t[i] (len - i >= 2). */
+static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key,
+		     bool mid, lit_out *o)
+{
+	const lit_word *ws = (const lit_word *)(void *)s->w->data;
+	size_t room = len - i;
+	uint32_t h4, unused;
+	int k;
+
+	if (room >= 4) {
+		memcpy(&h4, t + i, 4);
+		h4 = lower4(h4);
+	} else {
+		h4 = head_of(t + i, room, true, &unused);
+	}
+
+	for (k = s->head[bucket(key)]; k >= 0; k = ws[k].next) {
+		const lit_word *lw = &ws[k];
+
+		if (lw->key != key || lw->len > room || (h4 & lw->mask) != lw->head ||
+		    (mid && !lw->free) || !word_at(t + i, lw->w, 4, lw->len))
+			continue;
+		o->present[k] = 1;
+		if (o->hits && o->room > 0) {
+			o->buf[o->nbuf].pos = i;
+			o->buf[o->nbuf].word = k;
+			o->room--;
+			if (++o->nbuf == LIT_BUF)
+				flush_hits(o);
+		} else
+			*o->overflow = true;
+	}
 }
 
 void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
 		    GArray *hits, size_t max_hits, bool *overflow)
 {
 	bool sk = has_sk(t, len);
-	size_t i, nw = s->words->len;
+	size_t nw = s->words->len;
+	lit_out o = {present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0,
+		     overflow, 0, {{0, 0}}};
+	const unsigned char *base = (const unsigned char *)t, *last = len ? base + len - 1 : base, *p;
 	int k;
 
 	memset(present, 0, nw);
@@ -259,40 +414,35 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 	for (k = 0; sk && k < (int)nw; k++)
 		if (strpbrk(g_ptr_array_index(s->words, k), "sk"))
 			present[k] = 1;
-	for (i = 0; i + 1 < len; i++) {
-		const unsigned char *u = (const unsigned char *)t + i;
-		unsigned cp;
-		bool mid = false;
+	for (p = base; p < last;) { /* a word has >= 2 bytes: none starts at the last */
+		unsigned c0 = *p, c = s->cls[c0];
 
-		if (!s->start[u[0]])
-			continue;
-		if (u[0] < 0x80) { /* the first two bytes, lower case, start an ASCII word? */
-			unsigned pr = ((unsigned)lower_of(u[0]) << 7) | lower_of(u[1] & 0x7f);
+		if (!(c & (PAIR_ANY | C_LEAD))) { /* most bytes: no word starts with it */
+			p++;
+		} else if (c & PAIR_ANY) { /* and with the next byte? */
+			unsigned c1 = p[1], f = s->pair[(c0 << 7) | (c1 & 0x7f)];
 
-			if (u[1] >= 0x80 || !bit(s->pair, pr))
-				continue;
-			/* inside a word of the text only words without \\b before them start */
-			mid = i > 0 && is_word_byte((unsigned char)t[i - 1]);
-			if (mid && !bit(s->pair_free, pr))
-				continue;
-		} else if (len - i < 3 || !(cp = cjk_cp(u)) || !bit(s->cjk, cp - 0x3000)) {
-			continue;
-		}
-		for (k = s->head[bucket((unsigned char)t[i], (unsigned char)t[i + 1])]; k >= 0;
-		     k = g_array_index(s->next, int, k)) {
-			const char *w = g_ptr_array_index(s->words, k);
-			size_t n = g_array_index(s->lens, size_t, k);
+			/* inside a word of the text only words without \\b before them
+			 * start; a word longer than two bytes needs its third byte too */
+			if (f && c1 < 0x80 &&
+			    (!(p > base && (s->cls[p[-1]] & C_WORD)) || (f & PAIR_FREE)) &&
+			    ((f & PAIR_SHORT) ||
+			     (last - p >= 1 && p[2] < 0x80 &&
+			      bit(s->tri, tri_of(lower_of(c0), lower_of(c1), lower_of(p[2]))))))
+				words_at(s, t, len, (size_t)(p - base),
+					 ((unsigned)lower_of(c0) << 7) | lower_of(c1),
+					 p > base && (s->cls[p[-1]] & C_WORD), &o);
+			p++;
+		} else if (last - p >= 2 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+			unsigned cp = cjk_cp(p); /* a whole character: no word starts inside it */
 
-			if (n > len - i || (mid && !g_array_index(s->free, uint8_t, k)) ||
-			    !word_at(t + i, w, n))
-				continue;
-			present[k] = 1;
-			if (hits && hits->len < max_hits) {
-				sm_lit_hit h = {i, k};
-
-				g_array_append_val(hits, h);
-			} else
-				*overflow = true;
+			if (cp && bit(s->cjk, cp - 0x3000))
+				words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, &o);
+			p += 3;
+		} else {
+			p++;
 		}
 	}
+	if (hits)
+		flush_hits(&o);
 }

@@ -20,7 +20,9 @@
 typedef struct sm_litset sm_litset;
 sm_litset *sm_litset_new(void);
 void sm_litset_free(sm_litset *s);
-/* Add w (>= 2 bytes; ASCII lower case or Japanese); its index.  bounded:
+/* Add w (>= 2 bytes; ASCII lower case, or Japanese whole characters whose
+ * first is U+3000-U+9FFF, as rules_prefilter.c makes them: another word is
+ * never found); its index.  bounded:
  * the pattern has \\b right before it, so it only counts where it starts a
  * word of the text (a word added unbounded once is looked for everywhere). */
 int sm_litset_add(sm_litset *s, const char *w, bool bounded);
