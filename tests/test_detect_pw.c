@@ -215,6 +215,141 @@ static void test_tables(void)
 	miss("header, placeholder", "Username\tPassword\tNotes\njsmith\t(sent separately)\tchange it\n");
 }
 
+/* ------------------------------------------------ forms found by the probe */
+
+/* A plain word after one space: the value only in a form layout. */
+static void test_word_after_space(void)
+{
+	miss("pw files", "Please find the PW files\n");
+	miss("the pw txt", "I forgot to attach the pw txt\n");
+	miss("pw reset", "PW reset\n");
+	miss("ja pw txt", "パスワード txt は後ほどお送りします。");
+	miss("pw is case", "PW is case sensitive.");
+	hit("pw digits", "PW abc123\n", "abc123");
+	hit("pw colon", "PW: hunter\n", "hunter");
+	hit("ja form layout", "ログインパスワード　hotaru", "hotaru");
+	hit("dsadd flag", "dsadd user \"CN=x\" -samid testuser -pwd tsubame", "tsubame");
+	hit("pw is then stop", "The password is lighthouse.", "lighthouse");
+}
+
+/* Decorations, quotes, particles and layouts of Japanese mail. */
+static void test_ja_forms(void)
+{
+	hit("sumi kakko", "【パスワード】Tsub4me#1", "Tsub4me#1");
+	hit("square bracket", "[パスワード] Tsub4me#1", "Tsub4me#1");
+	hit("markdown bold", "**Password**: Tsub4me#1", "Tsub4me#1");
+	hit("heading alone", "【解凍パスワード】\nKx7mPq2w", "Kx7mPq2w");
+	hit("kagi direct", "パスワード「Tsub4me#1」でログインできません。", "Tsub4me#1");
+	hit("ga", "管理者のパスワードが Kitsune2291 なのですが、", "Kitsune2291");
+	miss("ga word", "パスワードが Windows Update 後に変わりました。");
+	hit("toshite", "パスワードとして Kitsune2291 を設定しました。", "Kitsune2291");
+	hit("ran ni nyuryoku", "パスワード欄に Kitsune2291 を入力すると 0xC000006A が返ります。", "Kitsune2291");
+	miss("ni unicode", "パスワードに Unicode を含めないでください。");
+	hit("note in parens", "PW：Hydrang1373（大文字小文字を区別します）", "Hydrang1373");
+	miss("word and note", "初期パスワードは birthday（生年月日8桁）です。");
+	hit("id / pw", "ID / PW = mdeadmin / Kitsune2291", "Kitsune2291");
+	miss("id / pw name", "ID / PW = mdeadmin / 別途");
+	hit("list with pw", "カード番号 / PW: Sapporo-2291 / 備考", "Sapporo-2291");
+	miss("vault phrase", "パスワードは Azure Key Vault に格納しています。");
+	miss("var path", "パス：%ProgramFiles%\\Windows Defender Advanced Threat Protection");
+	miss("json null", "{\"ClientSecret\": \"\", \"pwd\": null}");
+}
+
+/* The value on the line after a line ending with ':' and in quoted copies. */
+static void test_next_line_more(void)
+{
+	hit("colon line blank", "Password for the attached zip:\n\nKttu~8tdpjGw\n", "Kttu~8tdpjGw");
+	hit("quoted copy", "> Password for the attached zip:\n>\n> Kttu~8tdpjGw\n>\n", "Kttu~8tdpjGw");
+	miss("colon then label", "Password for the account:\n\nUsername:\n");
+	miss("colon then sentence", "Password reset instructions:\n\nOpen the portal and sign in.\n");
+	hit("reg query", "    DefaultPassword    REG_SZ    Fj8#kq2Lm\n", "Fj8#kq2Lm");
+	miss("reg query other", "    DefaultUserName    REG_SZ    kiosk\n");
+}
+
+/* Archivers and key tools. */
+static void test_tool_flags(void)
+{
+	hit("7z a", "7z a -pTsub4me#1 -mhe=on logs.zip C:\\Temp\\logs", "Tsub4me#1");
+	hit("7z x", "\"C:\\Program Files\\7-Zip\\7z.exe\" x -pKitsune2291 a.zip", "Kitsune2291");
+	hit("rar hp", "rar a -hpKitsune2291 evidence.rar C:\\Quarantine", "Kitsune2291");
+	miss("7z prompt", "7z a -p logs.zip C:\\Temp\\logs");
+	hit("certutil", "certutil -f -p Kitsune2291 -importpfx C:\\certs\\proxy.pfx", "Kitsune2291");
+	miss("certutil empty", "certutil -f -p \"\" -importpfx proxy.pfx");
+	hit("ssh-keygen", "ssh-keygen -t rsa -b 4096 -N \"Kitsune2291\" -f ~/.ssh/id_rsa", "Kitsune2291");
+	miss("ssh-keygen empty", "ssh-keygen -t rsa -N \"\" -f ~/.ssh/id_rsa");
+	hit("sqlplus", "sqlplus system/D@eHopc2E2a4c@ORCL", "D@eHopc2E2a4c");
+	hit("sqlplus no db", "sqlplus scott/Kitsune2291", "Kitsune2291");
+	miss("sqlplus sysdba", "sqlplus / as sysdba");
+	hit("zip P", "zip -P Kitsune2291 -r logs.zip /var/log/microsoft/mdatp", "Kitsune2291");
+	hit("unzip P", "unzip -P Tsub4me#1 wdavdiag.zip", "Tsub4me#1");
+	miss("zip e", "zip -e -r logs.zip /var/log/microsoft/mdatp");
+	hit("openssl k", "openssl enc -aes-256-cbc -in logs.tar -out logs.enc -k Kitsune2291", "Kitsune2291");
+	miss("openssl kfile", "openssl enc -aes-256-cbc -in logs.tar -out logs.enc -kfile key.txt");
+}
+
+/* Round two: particles after は, names, pairs joined by と, BitLocker keys. */
+static void test_ja_particles(void)
+{
+	miss("wa sspr de", "パスワードは SSPR でリセットできます。");
+	miss("wa intune kara", "パスワードは Intune から配布しています。");
+	miss("wa admin no", "パスワードは Administrator のものを使っています。");
+	miss("wa two words de", "パスワードは Microsoft Authenticator で承認します。");
+	hit("wa desu", "パスワードは sunflower です。", "sunflower");
+	hit("wa de settei", "パスワードは himawari で設定しました。", "himawari");
+	hit("wa ni narimasu", "パスワードは Kitsune2291 になります。", "Kitsune2291");
+	hit("wa digits de", "パスワードは Kitsune2291 でログインできます。", "Kitsune2291");
+	hit("wa comma", "パスワードは、Tsub4me#1 です。", "Tsub4me#1");
+	miss("ga hex code", "パスワードが 0x80070005 で失敗します。");
+	miss("ga kb", "パスワードが KB5044284 適用後に通らなくなりました。");
+	miss("colon hex code", "Password: 0x8007052D");
+	miss("name two words", "Password: Windows Hello PIN");
+	miss("name and ja ref", "パスワード：Microsoft アカウントと同じ");
+	miss("name then sync", "パスワード：Azure AD と同期");
+	miss("described", "Password: Windows sign-in password");
+	hit("arrow", "New password => Kitsune2291", "Kitsune2291");
+	hit("dash", "Temp PW - Kitsune2291", "Kitsune2291");
+	miss("dash prose", "PW - reset done");
+	hit("capital word alone", "Password: Tangerine", "Tangerine");
+	hit("command goes on", "docker login -u deploy -p lighthouse registry.contoso.local", "lighthouse");
+	hit("user and pw", "ユーザー名とパスワードは admin / Tsub4me#1 です。", "Tsub4me#1");
+	hit("id to pw", "IDとPW：admin / Tsub4me#1", "Tsub4me#1");
+	hit("bitlocker next line", "    Numerical Password:\n      ID: {8A4E2C11-3B5D-4F6A-9C7E-1D2F3A4B5C6D}\n"
+	    "      Password:\n        123456-234567-345678-456789-567890-678901-789012-890123\n",
+	    "123456-234567-345678-456789-567890-678901-789012-890123");
+	miss("date time", "Password last changed: 2024-10-01 09:00");
+}
+
+/* Password hits in text scanned as the file `name`. */
+static unsigned file_hits(const char *name, const char *text)
+{
+	sm_scan_ctx ctx = {NULL, NULL, 0, NULL, name};
+	GArray *hits = g_array_new(FALSE, TRUE, sizeof(sm_hit));
+	sm_view *v = sm_view_new_utf8(text, strlen(text));
+	unsigned n = 0;
+
+	sm_detectors_scan(D, v, &ctx, hits, 100);
+	for (unsigned i = 0; i < hits->len; i++)
+		n += g_array_index(hits, sm_hit, i).det == (unsigned)PW;
+	g_array_free(hits, TRUE);
+	sm_view_free(v);
+	return n;
+}
+
+/* A file named as a password holding one token (the PPAP habit). */
+static void test_password_file(void)
+{
+	g_assert_cmpuint(file_hits("パスワード.txt", "Kitsune2291\r\n"), ==, 1);
+	g_assert_cmpuint(file_hits("password.txt", "lighthouse\n"), ==, 1);
+	g_assert_cmpuint(file_hits("zip_pw.txt", "Tsub4me#1"), ==, 1);
+	g_assert_cmpuint(file_hits("notes.txt", "Kitsune2291\r\n"), ==, 0);
+	g_assert_cmpuint(file_hits("passport.txt", "Kitsune2291\r\n"), ==, 0);
+	g_assert_cmpuint(file_hits("password_policy.txt", "MinimumPasswordLength = 12\n"), ==, 0);
+	g_assert_cmpuint(file_hits("pw.txt", "パスワードは別途お電話でお伝えします。\n"), ==, 0);
+	g_assert_cmpuint(file_hits("password.txt", "Kitsune2291\nTsub4me#1\n"), ==, 0);
+	g_assert_cmpuint(file_hits("password.txt", "********\n"), ==, 0);
+	g_assert_cmpuint(file_hits(NULL, "Kitsune2291\n"), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -232,6 +367,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_pw/keys", test_keys);
 	g_test_add_func("/detect_pw/commands", test_commands);
 	g_test_add_func("/detect_pw/tables", test_tables);
+	g_test_add_func("/detect_pw/word_after_space", test_word_after_space);
+	g_test_add_func("/detect_pw/ja_forms", test_ja_forms);
+	g_test_add_func("/detect_pw/next_line_more", test_next_line_more);
+	g_test_add_func("/detect_pw/tool_flags", test_tool_flags);
+	g_test_add_func("/detect_pw/ja_particles", test_ja_particles);
+	g_test_add_func("/detect_pw/password_file", test_password_file);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

@@ -89,6 +89,22 @@ static void test_kept(void)
 	miss("short", "token=abc12");
 }
 
+/* A credential word that starts a compound naming something else. */
+static void test_compound_names(void)
+{
+	miss("key id", "Key ID: nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	miss("key_id", "key_id=nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	miss("token type", "Token type: Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA");
+	miss("ja key id", "キー ID：nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	hit("key then value", "Key: nOo3ZDrODXEK1jKWhXslHR_KXEg", "nOo3ZDrODXEK1jKWhXslHR_KXEg");
+	hit("api key", "API key: Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA", "Zx8vQ2mN7pL4kR9sT1wY3bC6dF0gH5jA");
+	/* dots in a random token (Entra secrets carry . ~ _ -) */
+	hit("dotted random", "クライアントシークレット 27bcF9xkaQ.Zb4Kd.wPrt7m5abz3Qemn9~",
+	    "27bcF9xkaQ.Zb4Kd.wPrt7m5abz3Qemn9~");
+	miss("dotted name", "Client secret name: winatp-gw-jpe.microsoft.com.contoso3.local");
+	miss("dotted namespace", "Access token endpoint Microsoft.Windows.Defender3.Platform.Security");
+}
+
 int main(int argc, char **argv)
 {
 	char err[256];
@@ -103,6 +119,7 @@ int main(int argc, char **argv)
 			break;
 	g_test_add_func("/detect_token/hits", test_hits);
 	g_test_add_func("/detect_token/kept", test_kept);
+	g_test_add_func("/detect_token/compound_names", test_compound_names);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

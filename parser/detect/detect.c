@@ -251,7 +251,7 @@ static int scan_one(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_
 	case K_CARD:
 		return det_scan_card(d, v, ctx, out);
 	case K_PASSWORD:
-		return det_scan_password(d, v, out);
+		return det_scan_password(d, v, ctx, out);
 	case K_PRIVATE_KEY:
 		return det_scan_private_key(d, v, out);
 	case K_CLOUD:

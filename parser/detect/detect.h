@@ -34,6 +34,7 @@ typedef struct sm_scan_ctx {
 	const sm_sr *sr;               /* SR rules: sm_sr_is_sr_at() tells SR numbers from cards */
 	time_t now;
 	const char *fp_key;            /* fingerprint key (sm_fingerprint) */
+	const char *part_name;         /* file name of the part scanned, or NULL (borrowed) */
 } sm_scan_ctx;
 
 /* HMAC-SHA256 of data under key, first 16 hex digits, into out[17]. */

@@ -16,6 +16,9 @@
  *     sqlcmd/osql/bcp -P, mysql -pSECRET, sshpass -p, ldapsearch and the
  *     other ldap tools -w, schtasks /rp, winrs -p:, docker/podman/az/oc
  *     login -p, smbclient/rpcclient -U NAME%SECRET, curl -u NAME:SECRET;
+ *   - archivers and key tools: 7z/rar -pSECRET and -hpSECRET, zip/unzip -P,
+ *     certutil -p (a PFX's password), openssl -k, ssh-keygen -N/-P; Oracle's
+ *     sqlplus USER/SECRET@DB;
  *   - reg add ... /v NAME ... /d VALUE where NAME is a credential key;
  *   - the key of a Wi-Fi profile shown by netsh wlan show profile key=clear
  *     (Key Content, 主要なコンテンツ);
@@ -80,6 +83,14 @@ static const form forms[] = {
 	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\bbcp\\b[^\\r\\n]{0,300}?[ \\t](?-i:-P)[ \\t]*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	/* reg add ... /v CREDENTIAL_KEY ... /d VALUE */
 	{LIT(LIT_SLASH_V) | LIT(LIT_SLASH_VU), "(?i)[ \\t]/v[ \\t]+\"?[A-Za-z0-9_ .-]{0,40}(?:password|passwd|pwd|secret|token)[A-Za-z0-9_.-]{0,20}\"?(?:[ \\t]+/(?:t[ \\t]+\\S+|f))*[ \\t]+/d[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/]\\S{0,127})", 1, false},
+	/* archivers and key tools: the password attached to or after a short flag */
+	{LIT(LIT_DASH_P) | LIT(LIT_DASH_HP), "(?i)\\b(?:7z[ar]?|rar|winrar|unrar)(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t](?-i:-h?p)(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_DASH_P), "(?i)\\bcertutil(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t][-/]p[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_DASH_PU), "\\b(?:un)?zip(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t]-P[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_DASH_K), "\\bopenssl\\b[^\\r\\n]{0,300}?[ \\t]-k[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"'-]\\S{0,127})", 1, false},
+	{LIT(LIT_KEYGEN), "\\bssh-keygen\\b[^\\r\\n]{0,300}?[ \\t]-[NP][ \\t]*(\"[^\"\\r\\n]{1,128}\"|'[^'\\r\\n]{1,128}'|[^\\s\"'-]\\S{0,127})", 1, false},
+	/* Oracle tools: user/password@database */
+	{LIT(LIT_SQLPLUS), "(?i)\\bsqlplus(?:\\.exe)?[ \\t]+(?:-\\w+[ \\t]+)*[A-Za-z0-9_$#]{1,30}/(\"[^\"\\r\\n]{1,128}\"|[^\\s/\"]{1,128}?)(?=@[^\\s@/\"]{1,128}(?:\\s|$)|\\s|$)", 1, false},
 	/* netsh wlan show profile key=clear */
 	{LIT(LIT_KEYCONTENT) | LIT(LIT_SHUYOU), "(?:Key Content|主要なコンテンツ|キー コンテンツ)[ \\t]*:[ \\t]*([!-~]{1,128})[ \\t]*(?=\\r|\\n|$)", 1, true},
 };

@@ -69,6 +69,7 @@ enum {
 	LIT_ACCOUNT_JA, LIT_SSHPASS, LIT_LDAP, LIT_SCHTASKS, LIT_WINRS, LIT_LOGIN, LIT_SMB,
 	LIT_SLASH_V, LIT_SLASH_VU, LIT_KEYCONTENT, LIT_SHUYOU, LIT_TOKEN, LIT_TOKEN_UP, LIT_KEYW,
 	LIT_KEYW_CAP, LIT_KEYW_UP, LIT_KEY_JA, LIT_TOKEN_JA, LIT_SECRET_JA,
+	LIT_DASH_P, LIT_DASH_PU, LIT_DASH_K, LIT_DASH_HP, LIT_KEYGEN, LIT_SQLPLUS,
 	N_LIT
 };
 /* A set of literals: more than 64 of them, so a GCC/Clang 128-bit integer. */
@@ -137,7 +138,9 @@ void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx 
 /* Scanners: 0, or 1 when the hit limit was reached. */
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
-int det_scan_password(const det *d, const sm_view *v, det_out *out);
+int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
+/* A file named as a password (パスワード.txt) holding one token: its span. */
+void det_pw_file(const char *name, const sm_view *v, GArray *spans);
 int det_scan_private_key(const det *d, const sm_view *v, det_out *out);
 int det_scan_cloud(const det *d, const sm_view *v, det_out *out);
 int det_scan_mde(const det *d, const sm_view *v, det_out *out);
@@ -161,6 +164,21 @@ void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans);
 /* Would the password detector take t[s, e) as an unquoted value after
  * "keyword:" (one token, not a placeholder, prose, label or reference)? */
 bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);
+
+/* Shared by the password reader (detect_pw.c) and its Japanese and pair
+ * forms (detect_pw_ja.c).  NOTE_MAX: bytes of a note or label near a keyword. */
+#define NOTE_MAX 32
+bool det_pw_stop(char c);
+const char *det_pw_closing_quote(const char *t, size_t len, size_t p, size_t *ql);
+bool det_pw_take(const char *t, size_t len, size_t p, unsigned flags, det_span *out);
+size_t det_pw_skip_blank(const char *t, size_t len, size_t p);
+bool det_pw_is_flag(const char *t, size_t ks);
+bool det_pw_after_slash(const char *t, size_t ks);
+bool det_pw_after_and(const char *t, size_t ks);
+size_t det_pw_second_of_pair(const char *t, size_t len, size_t p);
+bool det_pw_ja_set_value(const char *t, size_t len, size_t ke, det_span *out);
+bool det_pw_ja_quoted(const char *t, size_t len, size_t p, det_span *out);
+bool det_pw_ja_particle(const char *t, size_t len, const det_span *v);
 
 /* The value judgement (detect_value.c): is t[s, e) a password value?  The
  * text after e on its line is read too (prose, references, labels). */

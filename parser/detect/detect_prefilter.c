@@ -193,6 +193,12 @@ static const struct {
 	[LIT_KEY_JA] = {"\xe3\x82\xad\xe3\x83\xbc", 1} /* キー */,
 	[LIT_TOKEN_JA] = {"\xe3\x83\x88\xe3\x83\xbc", 1} /* トー */,
 	[LIT_SECRET_JA] = {"\xe3\x83\xac\xe3\x83\x83", 1} /* レッ(ト) */,
+	/* short password flags of archivers and key tools (detect_cmd.c): the
+	 * flags share one new bucket (" -"), the others an older literal's (63
+	 * buckets at most) */
+	[LIT_DASH_P] = {" -p", 0}, [LIT_DASH_PU] = {" -P", 0}, [LIT_DASH_K] = {" -k", 0},
+	[LIT_DASH_HP] = {" -hp", 2}, [LIT_KEYGEN] = {"keygen", 1},
+	[LIT_SQLPLUS] = {"sqlplus", 1},
 };
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */

@@ -20,7 +20,8 @@
  * password ("パスワードをお知らせします。", "The password is below.") or a
  * keyword alone on its line: the value alone on the next non-blank line.
  * Whether a token is a value at all is detect_value.c's judgement; the
- * fixed forms of commands are detect_cmd.c's.
+ * fixed forms of commands are detect_cmd.c's; the forms of Japanese mail
+ * and login pairs detect_pw_ja.c's.
  *
  * Untrusted input: the view.  Limits: values at most VALUE_MAX bytes, the
  * look-ahead after a keyword at most LOOK_MAX bytes, a line handing over a
@@ -31,7 +32,6 @@
 #include <stdio.h>
 
 #define LOOK_MAX 24
-#define NOTE_MAX 32 /* bytes of a parenthesised note after a keyword */
 #define LINE_CUE_MAX 64 /* a third of the bytes of a line that hands over a value */
 
 /* ---------------------------------------------------------- values */
@@ -45,14 +45,14 @@ bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e)
 	return det_value_ok(t, len, s, e, 0);
 }
 
-static bool stop_unquoted(char c)
+bool det_pw_stop(char c)
 {
 	return (unsigned char)c >= 0x80 || c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
 	       c == ';' || c == '&' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '\0';
 }
 
 /* Closing quote for an opening one at t[p]; its length in *ql, NULL if none. */
-static const char *closing_quote(const char *t, size_t len, size_t p, size_t *ql)
+const char *det_pw_closing_quote(const char *t, size_t len, size_t p, size_t *ql)
 {
 	static const char *const pairs[][2] = {{"\"", "\""}, {"'", "'"}, {"`", "`"},
 					       {"「", "」"}, {"『", "』"}, {"“", "”"},
@@ -93,11 +93,19 @@ static bool escaped(const char *t, size_t s, size_t e)
 	return n & 1;
 }
 
+static bool letters_only(const char *t, size_t s, size_t e)
+{
+	for (size_t i = s; i < e; i++)
+		if (!g_ascii_isalpha(t[i]))
+			return false;
+	return true;
+}
+
 /* The value at p (quoted or not) into *out; false if none. */
-static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
+bool det_pw_take(const char *t, size_t len, size_t p, unsigned flags, det_span *out)
 {
 	size_t ql, e;
-	const char *close = closing_quote(t, len, p, &ql);
+	const char *close = det_pw_closing_quote(t, len, p, &ql);
 
 	if (close) {
 		size_t cl = strlen(close), s = p + ql;
@@ -117,18 +125,33 @@ static bool take_value(const char *t, size_t len, size_t p, unsigned flags, det_
 		}
 		return false;
 	}
-	for (e = p; e < len && e - p <= VALUE_MAX && !stop_unquoted(t[e]); e++)
+	for (e = p; e < len && e - p <= VALUE_MAX && !det_pw_stop(t[e]); e++)
 		if (t[e] == ',' && (e + 1 >= len || t[e + 1] == ' ' || option_follows(t, len, e + 1)))
 			break;
 	while (e > p && (t[e - 1] == '.' || t[e - 1] == ',' ||
-			 (t[e - 1] == ')' && !memchr(t + p, '(', e - p))))
-		e--;
+			 (t[e - 1] == ')' && !memchr(t + p, '(', e - p)) ||
+			 (t[e - 1] == '}' && !memchr(t + p, '{', e - p)) ||
+			 (t[e - 1] == ']' && !memchr(t + p, '[', e - p)) ||
+			 (t[e - 1] == '(' && e < len && (t[e] == ' ' || (unsigned char)t[e] >= 0x80) &&
+			  !letters_only(t, p, e - 1))))
+		e--; /* "pwd": null}, "x（注）": the end of an object or list, a note */
 	out->s = p;
 	out->e = e;
 	return e - p <= VALUE_MAX && det_value_ok(t, len, p, e, flags);
 }
 
-static size_t skip_blank(const char *t, size_t len, size_t p)
+/* The end of a decoration around a keyword: 【パスワード】, [PW], **Password**. */
+static size_t skip_closer(const char *t, size_t len, size_t p)
+{
+	if (p + 3 <= len && (memcmp(t + p, "】", 3) == 0 || memcmp(t + p, "》", 3) == 0 ||
+			     memcmp(t + p, "〕", 3) == 0))
+		return p + 3;
+	if (p + 1 < len && t[p] == '*' && t[p + 1] == '*')
+		return p + 2;
+	return p < len && t[p] == ']' ? p + 1 : p;
+}
+
+size_t det_pw_skip_blank(const char *t, size_t len, size_t p)
 {
 	size_t start = p;
 
@@ -137,11 +160,30 @@ static size_t skip_blank(const char *t, size_t len, size_t p)
 	return p;
 }
 
+/* A registry type between a value's name and its data, as reg query prints
+ * it ("DefaultPassword    REG_SZ    x"): a separator. */
+static size_t reg_type(const char *t, size_t len, size_t p)
+{
+	static const char *const types[] = {"REG_SZ", "REG_EXPAND_SZ", "REG_MULTI_SZ", NULL};
+
+	for (const char *const *r = types; *r; r++) {
+		size_t n = strlen(*r);
+
+		if (p + n < len && memcmp(t + p, *r, n) == 0 && (t[p + n] == ' ' || t[p + n] == '\t'))
+			return n;
+	}
+	return 0;
+}
+
 /* Separator at p: its length, 0 if none; *strict for prose-like separators. */
 static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool *multi)
 {
 	*multi = false;
 	*strict = true;
+	if (p + 2 < len && t[p] == '=' && t[p + 1] == '>')
+		return 2; /* "New password => x" */
+	if (p + 1 < len && t[p] == '-' && t[p + 1] == ' ' && p > 0 && t[p - 1] == ' ')
+		return 1; /* "Temp PW - x", a list of fields */
 	if (p < len && (t[p] == ':' || t[p] == '=')) {
 		*strict = t[p] == ':';
 		*multi = true;
@@ -158,7 +200,7 @@ static size_t separator(const char *t, size_t len, size_t p, bool *strict, bool 
 	}
 	if (p + 3 <= len && memcmp(t + p, "→", 3) == 0)
 		return 3;
-	return 0;
+	return reg_type(t, len, p);
 }
 
 /* A short note between keyword and separator: "Password (initial):". */
@@ -170,7 +212,7 @@ static size_t skip_note(const char *t, size_t len, size_t p)
 		return p;
 	for (e = p + 1; e < len && e - p <= NOTE_MAX && t[e] != '\n'; e++)
 		if (t[e] == ')')
-			return skip_blank(t, len, e + 1);
+			return det_pw_skip_blank(t, len, e + 1);
 	return p;
 }
 
@@ -232,19 +274,6 @@ static bool xml_open_tag(const char *t, size_t ks)
 	return i > 0 && t[i - 1] == '<';
 }
 
-/* "ID/PW: name / secret": the second of a pair at p, else p. */
-static size_t second_of_pair(const char *t, size_t len, size_t p)
-{
-	size_t e = p;
-
-	while (e < len && e - p < NOTE_MAX && t[e] != '/' && !stop_unquoted(t[e]))
-		e++;
-	e = skip_blank(t, len, e);
-	if (e >= len || t[e] != '/' || e == p)
-		return p;
-	return skip_blank(t, len, e + 1);
-}
-
 /*
  * A value with no separator: the next cell of a table (HTML td, TSV: a tab
  * between), or after spaces a value that cannot be a word, hex code or GUID
@@ -255,33 +284,6 @@ static bool pin_keyword(const char *k, size_t n)
 	return (n == strlen("暗証番号") && memcmp(k, "暗証番号", n) == 0) ||
 	       (n == strlen("パスコード") && memcmp(k, "パスコード", n) == 0) ||
 	       (n == 3 && g_ascii_strncasecmp(k, "pin", 3) == 0);
-}
-
-/* "パスワードを x に変更", "パスワードに「x」を設定": a Japanese keyword, a
- * particle, the value, then a verb that sets it. */
-static bool ja_set_value(const char *t, size_t len, size_t ke, det_span *out)
-{
-	static const char *const verbs[] = {"に変更", "へ変更", "に設定", "を設定", "にリセット",
-					    "に更新", "で設定", "に再設定", "と設定", NULL};
-	size_t p = ke, e;
-
-	if (!(p + 3 <= len && (memcmp(t + p, "を", 3) == 0 || memcmp(t + p, "に", 3) == 0)))
-		return false;
-	p = skip_blank(t, len, p + 3);
-	if (p >= len || ((unsigned char)t[p] >= 0x80 && !closing_quote(t, len, p, &e)))
-		return false;
-	if (!take_value(t, len, p, 0, out))
-		return false;
-	e = out->e;
-	if (e < len && (t[e] == '"' || t[e] == '\''))
-		e++;
-	else if (e + 3 <= len && (memcmp(t + e, "」", 3) == 0 || memcmp(t + e, "』", 3) == 0))
-		e += 3;
-	e = skip_blank(t, len, e);
-	for (const char *const *v = verbs; *v; v++)
-		if (e + strlen(*v) <= len && memcmp(t + e, *v, strlen(*v)) == 0)
-			return true;
-	return false;
 }
 
 /* "set the password to x", "changed the password to x": 'to' after a verb
@@ -299,7 +301,7 @@ static size_t set_to(const char *t, size_t len, size_t ks, size_t p)
 		for (size_t i = ls; i + strlen(*v) <= ks; i++)
 			if (g_ascii_strncasecmp(t + i, *v, strlen(*v)) == 0 &&
 			    (i == 0 || !g_ascii_isalpha(t[i - 1])))
-				return skip_blank(t, len, p + 3);
+				return det_pw_skip_blank(t, len, p + 3);
 	return p;
 }
 
@@ -308,6 +310,28 @@ static bool pw_abbrev(const char *k, size_t n)
 {
 	return (n == 2 && g_ascii_strncasecmp(k, "pw", 2) == 0) ||
 	       (n == 3 && g_ascii_strncasecmp(k, "pwd", 3) == 0);
+}
+
+/*
+ * A plain word after one space with no separator is a word of the sentence
+ * when the keyword is an abbreviation ("the PW files", "the pw txt", "PW
+ * reset") or Japanese text goes on after it ("パスワード txt は後ほど"); a
+ * value there has digits or symbols ("PW abc123").  The form layout of a
+ * Japanese keyword, the value alone after it ("パスワード　himawari"), stays.
+ */
+static bool word_after_space(const char *t, size_t len, size_t ks, size_t ke, size_t p,
+			     const det_span *v)
+{
+	size_t e = v->e;
+
+	if (p - ke != 1 || t[ke] != ' ' || det_pw_is_flag(t, ks))
+		return false; /* dsadd -pwd x: a flag takes any word */
+	for (size_t i = v->s; i < v->e; i++)
+		if (!g_ascii_isalpha(t[i]) || (i > v->s && g_ascii_isupper(t[i])))
+			return false;
+	while (e < len && t[e] == ' ')
+		e++;
+	return pw_abbrev(t + ks, ke - ks) || (e < len && (unsigned char)t[e] >= 0x80);
 }
 
 /* The value ends its line (or Japanese text, or " / " of a pair follows). */
@@ -336,7 +360,7 @@ static bool xml_value(const char *t, size_t len, size_t s, det_span *out)
 }
 
 /* The key at ks is a command-line flag: -Password, --password, /pass, -pw. */
-static bool is_flag(const char *t, size_t ks)
+bool det_pw_is_flag(const char *t, size_t ks)
 {
 	size_t d = ks;
 
@@ -387,9 +411,9 @@ static bool config_line(const char *t, size_t len, size_t ks, size_t p, const de
 static bool key_no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
 			     det_span *out)
 {
-	if (p >= len || p == ke || !take_value(t, len, p, 0, out))
+	if (p >= len || p == ke || !det_pw_take(t, len, p, 0, out))
 		return false;
-	if (is_flag(t, ks))
+	if (det_pw_is_flag(t, ks))
 		return flag_value(t, len, out);
 	return config_line(t, len, ks, p, out, true);
 }
@@ -400,7 +424,7 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 	size_t i;
 	unsigned up = 0, lo = 0, dig = 0, sym = 0;
 
-	if (p >= len || p == ke || !take_value(t, len, p, 0, out) || !pass_ok(t, ks, ke, false, out))
+	if (p >= len || p == ke || !det_pw_take(t, len, p, 0, out) || !pass_ok(t, ks, ke, false, out))
 		return false;
 	if (memchr(t + ke, '\t', p - ke) || memchr(t + ke, '|', p - ke))
 		return true; /* the next cell */
@@ -409,8 +433,9 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 		return true; /* "暗証番号　8392": a PIN needs no separator */
 	if (value_alone(t, len, out->e) &&
 	    ((unsigned char)t[ke - 1] >= 0x80 || p - ke >= 2 || pw_abbrev(t + ks, ke - ks)))
-		return true; /* "パスワード　x", "PW x", an aligned column "Password    x" */
-	if (is_flag(t, ks))
+		return !word_after_space(t, len, ks, ke, p, out);
+		/* "パスワード　x", "PW x", an aligned column "Password    x" */
+	if (det_pw_is_flag(t, ks))
 		return flag_value(t, len, out); /* -Password x, /pass x, -pw x */
 	if (config_line(t, len, ks, p, out, false))
 		return true;
@@ -497,28 +522,42 @@ static bool line_has(const char *t, size_t a, size_t b, const char *const *words
 static bool keyword_alone(const char *t, size_t ls, size_t le, size_t ks, size_t ke)
 {
 	for (size_t i = ls; i < ks; i++)
-		if ((unsigned char)t[i] < 0x80 && t[i] != ' ' && t[i] != '\t')
+		if ((unsigned char)t[i] < 0x80 && !strchr(" \t[*#(-", t[i]))
 			return false;
-	for (size_t i = ke; i < le; i++)
+	for (size_t i = skip_closer(t, le, ke); i < le; i++)
 		if (!strchr(" \t\r:", t[i]))
 			return false;
 	return true;
 }
 
+/* The line goes on after the keyword to a ':' that ends it ("Password for
+ * the attached zip:"): the value is on the next line. */
+static bool ends_colon(const char *t, size_t ke, size_t le)
+{
+	while (le > ke && (t[le - 1] == ' ' || t[le - 1] == '\r'))
+		le--;
+	return le > ke && t[le - 1] == ':';
+}
+
 static bool next_line_value(const char *t, size_t len, size_t ks, size_t ke, det_span *out)
 {
 	size_t ls = ks, le = ke, vs, ve, nl = 0;
+	bool quoted;
 
 	while (ls > 0 && t[ls - 1] != '\n' && ks - ls < 3 * LINE_CUE_MAX)
 		ls--;
 	while (le < len && t[le] != '\n' && le - ke < 3 * LINE_CUE_MAX)
 		le++;
 	if (le >= len || t[le] != '\n' ||
-	    !(keyword_alone(t, ls, le, ks, ke) ||
+	    !(keyword_alone(t, ls, le, ks, ke) || ends_colon(t, ke, le) ||
 	      (line_has(t, ls, le, next_cues) && !line_has(t, ls, le, next_not))))
 		return false;
-	/* blank lines: one in text, the empty paragraphs of HTML */
-	for (vs = le; vs < len && vs - le < 4 * NOTE_MAX && strchr(" \t\r\n", t[vs]); vs++)
+	/* blank lines: one in text, the empty paragraphs of HTML; in a quoted
+	 * copy ("> " before the keyword) the quote marks too */
+	quoted = ls < ks && t[ls] == '>';
+	for (vs = le; vs < len && vs - le < 4 * NOTE_MAX &&
+		      (strchr(" \t\r\n", t[vs]) || (quoted && t[vs] == '>'));
+	     vs++)
 		nl += t[vs] == '\n';
 	if (nl > 8 || vs >= len)
 		return false;
@@ -533,6 +572,21 @@ static bool next_line_value(const char *t, size_t len, size_t ks, size_t ke, det
 	return det_value_ok(t, len, vs, ve, 0);
 }
 
+/* "is" then a lower-case word and more words: "PW is case sensitive". */
+static bool is_phrase(const char *t, size_t len, size_t q, const det_span *v)
+{
+	size_t e = v->e;
+
+	if (!(t[q] == 'i' || t[q] == 'I'))
+		return false;
+	for (size_t i = v->s; i < v->e; i++)
+		if (!g_ascii_islower(t[i]))
+			return false;
+	while (e < len && t[e] == ' ')
+		e++;
+	return e > v->e && e < len && g_ascii_islower(t[e]);
+}
+
 static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident, det_span *out)
 {
 	size_t p = ke, q, sl;
@@ -542,41 +596,47 @@ static bool value_at(const char *t, size_t len, size_t ks, size_t ke, bool ident
 		return xml_value(t, len, p + 1, out);
 	if (p < len && (t[p] == '"' || t[p] == '\''))
 		p++;
-	p = skip_blank(t, len, p);
+	p = det_pw_skip_blank(t, len, skip_closer(t, len, p));
 	if (p < len && t[p] == '|' && p + 1 < len && t[p + 1] == ' ')
-		return no_separator(t, len, ks, ke, skip_blank(t, len, p + 1), out); /* | cell | */
+		return no_separator(t, len, ks, ke, det_pw_skip_blank(t, len, p + 1), out); /* | cell | */
 	if (p > ke || (unsigned char)t[ke - 1] >= 0x80) /* "password(" is a call, not a note */
 		p = skip_note(t, len, p);
 	if (p + 5 < len && g_ascii_strncasecmp(t + p, "value", 5) == 0) /* key="Password" value="x" */
-		p = skip_blank(t, len, p + 5);
+		p = det_pw_skip_blank(t, len, p + 5);
 	if (!ident)
 		p = skip_of(t, len, p);
 	sl = separator(t, len, p, &strict, &multi);
-	if ((ident || (ks > 0 && g_ascii_isalpha(t[ks - 1]))) && sl && t[p] != ':' && t[p] != '=')
+	if ((ident || (ks > 0 && g_ascii_isalpha(t[ks - 1]))) && sl && t[p] != ':' && t[p] != '=' &&
+	    !reg_type(t, len, p))
 		return false; /* ProxyPassword, cpassword are keys: no "is", "は" */
 	if (ident && !sl)
 		return key_no_separator(t, len, ks, ke, p, out);
 	if (ks > 0 && g_ascii_isalpha(t[ks - 1]) && !sl)
 		return false;
 	if (!sl && !ident && (q = set_to(t, len, ks, p)) != p)
-		return take_value(t, len, q, 0, out); /* "changed the password to x" */
+		return det_pw_take(t, len, q, 0, out); /* "changed the password to x" */
+	if (!sl && (unsigned char)t[ke - 1] >= 0x80 && det_pw_ja_quoted(t, len, p, out))
+		return true; /* パスワード「x」でログイン */
 	if (!sl)
 		return no_separator(t, len, ks, ke, p, out) || next_line_value(t, len, ks, ke, out) ||
-		       ((unsigned char)t[ke - 1] >= 0x80 && ja_set_value(t, len, ke, out));
+		       ((unsigned char)t[ke - 1] >= 0x80 && det_pw_ja_set_value(t, len, ke, out));
 	q = p;
-	p = skip_blank(t, len, p + sl);
+	p = det_pw_skip_blank(t, len, p + sl);
+	if (t[q] != ':' && t[q] != '=' && p + 3 <= len && memcmp(t + p, "、", 3) == 0)
+		p = det_pw_skip_blank(t, len, p + 3); /* "パスワードは、x です" */
 	if (t[q] != ':' && t[q] != '=' && p < len && t[p] == ':') /* "is:", "は：" */
-		p = skip_blank(t, len, p + 1);
+		p = det_pw_skip_blank(t, len, p + 1);
 	if (t[q] != ':' && t[q] != '=')
 		p = pointer_phrase(t, len, p); /* "パスワードは以下の通りです。" + next line */
 	if (multi && p < len && (t[p] == '\n' || t[p] == '\r')) {
 		p += t[p] == '\r' && p + 1 < len && t[p + 1] == '\n' ? 2 : 1;
-		p = skip_blank(t, len, p);
+		p = det_pw_skip_blank(t, len, p);
 	}
-	if (p < len && ks > 0 && t[ks - 1] == '/' && !is_flag(t, ks)) /* ID/PW: name / secret */
-		p = second_of_pair(t, len, p);
-	if (p < len && take_value(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out))
-		return is_flag(t, ks) ? flag_value(t, len, out) : true;
+	if (p < len && (det_pw_after_slash(t, ks) || det_pw_after_and(t, ks))) /* ID/PW: name / secret */
+		p = det_pw_second_of_pair(t, len, p);
+	if (p < len && det_pw_take(t, len, p, 0, out) && pass_ok(t, ks, ke, t[q] == '=', out) &&
+	    !is_phrase(t, len, q, out) && !(t[q] != ':' && t[q] != '=' && det_pw_ja_particle(t, len, out)))
+		return det_pw_is_flag(t, ks) ? flag_value(t, len, out) : true;
 	return !ident && t[q] != '=' && next_line_value(t, len, ks, ke, out);
 }
 
@@ -598,7 +658,7 @@ static gint by_start(gconstpointer a, gconstpointer b)
 	return x->s < y->s ? -1 : x->s > y->s;
 }
 
-int det_scan_password(const det *d, const sm_view *v, det_out *out)
+int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
 {
 	/* the keyword values were taken by the prefilter pass (det_pre_scan) */
 	GArray *spans = out->pw_spans ? out->pw_spans : g_array_new(FALSE, FALSE, sizeof(det_span));
@@ -606,6 +666,7 @@ int det_scan_password(const det *d, const sm_view *v, det_out *out)
 
 	out->pw_spans = spans;  /* freed by the caller */
 	det_cmd_forms(v, out->lits, spans);
+	det_pw_file(ctx->part_name, v, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {
 		det_span *sp = &g_array_index(spans, det_span, i);

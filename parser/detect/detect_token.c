@@ -90,6 +90,27 @@ static bool base64_of_text(const char *t, size_t n)
 	return dl > 0 && printable * 10 >= dl * 9;
 }
 
+/* A label between dots that no name has: both cases and a digit followed
+ * by a letter ("9Kd.x7Qa2mZ.": an Entra secret; "db01.contoso.local",
+ * "Microsoft.Windows.Defender3" are names). */
+static bool random_label(const char *t, size_t n)
+{
+	bool up = false, lo = false, dl = false;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i == n || t[i] == '.') {
+			if (up && lo && dl)
+				return true;
+			up = lo = dl = false;
+			continue;
+		}
+		up |= g_ascii_isupper(t[i]) != 0;
+		lo |= g_ascii_islower(t[i]) != 0;
+		dl |= i > 0 && g_ascii_isdigit(t[i - 1]) && g_ascii_isalpha(t[i]);
+	}
+	return false;
+}
+
 /* The cheap part of the shape: length, classes, not hex, not dotted. */
 static bool key_classes(const char *t, size_t n)
 {
@@ -106,7 +127,7 @@ static bool key_classes(const char *t, size_t n)
 	}
 	if (hex == n || (hex >= n - 4 && memchr(t, '-', n)))
 		return false; /* a hash, a thumbprint, a GUID, a device ID */
-	if (dots > 1 || !dig)
+	if ((dots > 1 && !random_label(t, n)) || !dig)
 		return false; /* a dotted name (host, namespace), a word */
 	return (up && lo) || (lo && n >= 40);
 }
@@ -234,6 +255,29 @@ static bool word_ok(const char *t, size_t len, size_t ws, size_t we, bool ascii)
 	return !(ws > 0 && g_ascii_islower(t[ws - 1]) && g_ascii_islower(t[ws]));
 }
 
+/* The word is the first noun of a compound that names something else:
+ * "Key ID", "Secret ID", "Token type", "Key Vault name", "キー ID": what
+ * follows is that thing (an identifier, a setting), not the secret. */
+static bool names_other(const char *t, size_t len, size_t we)
+{
+	static const char *const heads[] = {"id", "ids", "identifier", "name", "type", "length",
+					    "size", "version", "vault", "container", "provider",
+					    "thumbprint", "usage", "expiry", "expiration", "lifetime",
+					    NULL};
+	size_t p = we, e;
+
+	if (p < len && strchr(" _-", t[p]))
+		p++;
+	for (e = p; e < len && e - p < 16 && g_ascii_isalpha(t[e]); e++)
+		;
+	if (e == p || (e < len && g_ascii_isalnum(t[e])))
+		return false;
+	for (const char *const *h = heads; *h; h++)
+		if (strlen(*h) == e - p && g_ascii_strncasecmp(t + p, *h, e - p) == 0)
+			return true;
+	return false;
+}
+
 int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first)
 {
 	const char *t = v->text;
@@ -255,7 +299,8 @@ int det_scan_token(const det *d, const sm_view *v, det_out *out, size_t first)
 				continue;
 			ws = at - words[k].back;
 			we = ws + words[k].len;
-			if (we > v->len || !word_ok(t, v->len, ws, we, ascii))
+			if (we > v->len || !word_ok(t, v->len, ws, we, ascii) ||
+			    names_other(t, v->len, we))
 				continue;
 			if (token_after(t, v->len, we, &s, &e) && key_classes(t + s, e - s) &&
 			    key_random(t + s, e - s) && !taken(out, first, s, e)) {

@@ -149,7 +149,12 @@ static bool is_placeholder(const char *v, size_t n)
 		return true;
 	if (n >= 4 && memcmp(v, "\xe2\x97\x8f", 3) == 0) /* ●●●● */
 		return true;
-	return v[0] == '%' && n > 2 && v[n - 1] == '%';
+	if (v[0] == '%' && n > 2 && v[n - 1] == '%')
+		return true;
+	/* %ProgramFiles%\x, %TEMP%/x: a path through a variable */
+	for (i = 1; v[0] == '%' && i + 1 < n && g_ascii_isalnum(v[i]); i++)
+		;
+	return v[0] == '%' && i > 1 && i + 1 < n && v[i] == '%' && (v[i + 1] == '\\' || v[i + 1] == '/');
 }
 
 /* A path (pwd: /home/x, C:\\x) or a date, time, version or address. */
@@ -166,7 +171,23 @@ static bool is_path_or_date(const char *v, size_t n)
 		else if (!g_ascii_isdigit(v[i]))
 			return false;
 	}
-	return seps >= 2;
+	return seps >= 2 && seps <= 4; /* 48 digits in 8 groups: a BitLocker key */
+}
+
+/* An identifier of a known shape where a value would stand: a hex error
+ * code (0x80070005), a KB article (KB5044284). */
+static bool is_known_id(const char *v, size_t n)
+{
+	size_t i = 2;
+
+	if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+		while (i < n && g_ascii_isxdigit(v[i]))
+			i++;
+		return i == n;
+	}
+	if (n >= 6 && n <= 9 && g_ascii_toupper(v[0]) == 'K' && g_ascii_toupper(v[1]) == 'B')
+		return det_all_digits(v + 2, n - 2);
+	return false;
 }
 
 /* Code rather than a value: self.password, url_user_password, SEC_ERROR_BASE. */
@@ -227,19 +248,72 @@ static bool is_mechanism(const char *v, size_t n)
 	return k > 0 && in_words(&mechanism_set, w, k);
 }
 
+/* A Japanese reference phrase at p, maybe after a few more words of a
+ * name ("Azure Key Vault に格納", "CyberArk PAM で管理"): the value at e is
+ * the first word of where the password is kept. */
+static bool ja_ref_at(const char *t, size_t len, size_t p, size_t e)
+{
+	for (int words = 0; words <= 3; words++) {
+		size_t w = p;
+
+		for (const char *const *r = ja_refs; *r; r++)
+			if (p + strlen(*r) <= len && memcmp(t + p, *r, strlen(*r)) == 0)
+				return true;
+		while (p < len && p - e < FOLLOW_MAX && (g_ascii_isalnum(t[p]) || t[p] == '-'))
+			p++;
+		if (p == w)
+			return false;
+		while (p < len && p - e < FOLLOW_MAX && t[p] == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* A Japanese reference phrase later on the line ("Microsoft アカウントと
+ * 同じ"), or the word password ("Windows sign-in password"): a plain word
+ * there names where the value comes from. */
+static bool ja_ref_on_line(const char *t, size_t len, size_t p, size_t e)
+{
+	for (size_t q = p; q < len && q - e < FOLLOW_MAX && t[q] != '\n'; q++) {
+		if ((unsigned char)t[q] >= 0x80)
+			for (const char *const *r = ja_refs; *r; r++)
+				if (q + strlen(*r) <= len && memcmp(t + q, *r, strlen(*r)) == 0)
+					return true;
+		if (q > p && (q + 8 <= len && g_ascii_strncasecmp(t + q, "password", 8) == 0))
+			return true; /* "Windows sign-in password": a description */
+	}
+	return false;
+}
+
+/* A capitalised word, then another of two letters or more that ends the
+ * line, a word or Japanese text: a name ("Windows Hello PIN",
+ * "Azure AD と同期"); a password is one token. */
+static bool name_follows(const char *t, size_t len, size_t s, size_t p)
+{
+	size_t w = p;
+
+	if (!g_ascii_isupper(t[s]) || !g_ascii_isupper(t[w]))
+		return false; /* "-p word registry.x": a command goes on */
+	while (p < len && p - w < 32 && g_ascii_isalpha(t[p]))
+		p++;
+	return p - w >= 2 && (p >= len || t[p] == ' ' || t[p] == '\n' || t[p] == '\r' ||
+			      (unsigned char)t[p] >= 0x80);
+}
+
 /* The text after a plain-word value at e, on its line, makes it a word of a
  * sentence: an English function word, or a Japanese reference phrase. */
-static bool sentence_follows(const char *t, size_t len, size_t e)
+static bool sentence_follows(const char *t, size_t len, size_t s, size_t e)
 {
 	size_t p = e, w;
 
 	while (p < len && p - e < FOLLOW_MAX && t[p] == ' ')
 		p++;
-	for (const char *const *r = ja_refs; *r; r++)
-		if (p + strlen(*r) <= len && memcmp(t + p, *r, strlen(*r)) == 0)
-			return true;
+	if (ja_ref_at(t, len, p, e) || ja_ref_on_line(t, len, p, e))
+		return true;
 	if (p == e)
 		return false;
+	if (name_follows(t, len, s, p))
+		return true;
 	for (w = p; p < len && p - w < 16 && g_ascii_isalpha(t[p]); p++)
 		;
 	return p > w && (p >= len || !g_ascii_isalnum(t[p])) && in_words(&function_set, t + w, p - w);
@@ -269,7 +343,7 @@ bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags)
 		if ((unsigned char)v[i] >= 0x80 || v[i] == '\n' || v[i] == '\r' || v[i] == '\t')
 			return false;
 	if (is_placeholder(v, n) || in_words(&prose_set, v, n) || is_path_or_date(v, n) ||
-	    is_mechanism(v, n))
+	    is_mechanism(v, n) || is_known_id(v, n))
 		return false;
 	if (n > 3 && memmem(v, n, "://", 3)) /* a link, not a value */
 		return false;
@@ -279,5 +353,5 @@ bool det_value_ok(const char *t, size_t len, size_t s, size_t e, unsigned flags)
 		return false;
 	if ((flags & DV_STRICT) && lower_word(v, n))
 		return false;
-	return !(plain_word(v, n) && sentence_follows(t, len, e));
+	return !(plain_word(v, n) && sentence_follows(t, len, s, e));
 }

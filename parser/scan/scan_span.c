@@ -268,8 +268,10 @@ static GArray *detect(scan *s, const sm_part *p, const sm_view *v)
 {
 	GArray *hits = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 
+	s->ctx.part_name = p->attachment ? p->filename : NULL; /* パスワード.txt */
 	if (sm_detectors_scan(s->p->det, v, &s->ctx, hits, (size_t)s->lim->max_findings) != 0)
 		sm_scan_set_limit(s, "more findings than max_findings", p->loc);
+	s->ctx.part_name = NULL;
 	return hits;
 }
 

@@ -211,6 +211,22 @@ def pw_sentences():
         ("en_changed_to", "en", "I changed the password to {v} yesterday.", ["word_digits", "complex"]),
         ("ja_p_w", "ja", "ID：sato_h　P/W：{v}", ["word_digits", "complex"]),
         ("en_pin", "en", "BitLocker PIN: {v}", ["pin"]),
+        # decorations, quotes and particles of Japanese mail (the probe of issue 13)
+        ("ja_sumi", "ja", "【パスワード】{v}", ["word_digits", "complex"]),
+        ("ja_bracket_auto", "ja", "[パスワード] {v}", ["word_digits", "complex"]),
+        ("md_bold", "en", "**Password**: {v}", ["word", "word_digits", "complex"]),
+        ("ja_kagi_direct", "ja", "パスワード「{v}」でログインできません。", ["word", "word_digits", "complex", "phrase"]),
+        ("ja_ga", "ja", "管理者のパスワードが {v} なのですが、ログインできません。", ["word_digits", "complex"]),
+        ("ja_toshite", "ja", "パスワードとして {v} を設定しました。", ["word", "word_digits", "complex"]),
+        ("ja_ran_input", "ja", "パスワード欄に {v} を入力すると 0xC000006A が返ります。", ["word_digits", "complex"]),
+        ("ja_note_paren", "ja", "PW：{v}（大文字小文字を区別します）", ["word_digits", "complex"]),
+        ("ja_idpw_spaced", "ja", "ID / PW = mdeadmin / {v}", ["word_digits", "complex"]),
+        ("ja_wa_comma", "ja", "パスワードは、{v} です。", ["word", "word_digits", "complex"]),
+        ("ja_ni_narimasu", "ja", "パスワードは {v} になります。", ["word", "word_digits", "complex"]),
+        ("ja_user_and_pw", "ja", "ユーザー名とパスワードは admin / {v} です。", ["word_digits", "complex"]),
+        ("ja_id_to_pw", "ja", "IDとPW：admin / {v}", ["word_digits", "complex"]),
+        ("en_fat_arrow", "en", "New password => {v}", ["word", "word_digits", "complex"]),
+        ("en_dash", "en", "Temp PW - {v}", ["word_digits", "complex"]),
     ]
 
 
@@ -223,6 +239,8 @@ def pw_nextline():
         ("en_below", "en", ["The password for the file I sent earlier is below.", "", "{v}", ""]),
         ("en_follows", "en", ["Here is the password for the zip file:", "{v}"]),
         ("en_use", "en", ["Please use the following password to open the attachment.", "", "{v}"]),
+        ("en_colon_blank", "en", ["Password for the attached zip:", "", "{v}", ""]),
+        ("ja_heading", "ja", ["【解凍パスワード】", "{v}"]),
     ]
 
 
@@ -284,6 +302,13 @@ def cmd_lines():
         ("url_git", "clone.sh", "git clone https://deploy:{v}@git.contoso.local/infra/scripts.git", ["word_digits", "complex_url", "word"], ["git.contoso.local"]),
         ("url_empty_user", "clone.sh", "https://:{v}@dev.azure.contoso.local/org/_git/repo", ["word_digits", "complex_url"], ["dev.azure.contoso.local"]),
         ("url_ftp", "ftp.txt", "ftp://backup:{v}@ftp.contoso.local/daily/", ["word_digits", "complex_url", "word"], ["ftp.contoso.local"]),
+        ("7z_a", "pack.cmd", "7z a -p{v} -mhe=on logs.zip C:\\Temp\\logs", C, ["logs.zip"]),
+        ("rar_hp", "pack.cmd", "rar a -hp{v} evidence.rar C:\\Quarantine", C, ["evidence.rar"]),
+        ("certutil_p", "import.cmd", "certutil -f -p {v} -importpfx C:\\certs\\proxy.pfx", S, ["proxy.pfx"]),
+        ("ssh_keygen", "key.sh", 'ssh-keygen -t rsa -b 4096 -N "{v}" -f ~/.ssh/id_rsa', S, ["id_rsa"]),
+        ("sqlplus", "db.sh", "sqlplus system/{v}@ORCL", C, ["ORCL"]),
+        ("zip_P", "pack.sh", "zip -P {v} -r logs.zip /var/log/microsoft/mdatp", S, ["logs.zip"]),
+        ("openssl_k", "enc.sh", "openssl enc -aes-256-cbc -in logs.tar -out logs.enc -k {v}", S, ["logs.enc"]),
     ]
 
 
@@ -325,6 +350,8 @@ def config_files():
         ("netrc", ".netrc", "machine repo.contoso.local login deploy password {v}", S, ["repo.contoso.local"]),
         ("redis", "redis.conf", "bind 127.0.0.1\nport 6379\nrequirepass {v}", S, ["6379"]),
         ("wlan_en", "wlan.txt", "Profile Office-WiFi on interface Wi-Fi:\n=======================================================================\n\nSecurity settings\n-----------------\n    Authentication         : WPA2-Personal\n    Cipher                 : CCMP\n    Security key           : Present\n    Key Content            : {v}", S, ["WPA2-Personal"]),
+        ("managebde", "bde.txt", "Volume C: [OS]\nKey Protectors:\n    TPM:\n      ID: {8A4E2C11-3B5D-4F6A-9C7E-1D2F3A4B5C6D}\n    Numerical Password:\n      ID: {1B2C3D4E-5F60-4A7B-8C9D-0E1F2A3B4C5D}\n      Password:\n        {v}", ["bitlocker"], ["1B2C3D4E-5F60-4A7B-8C9D-0E1F2A3B4C5D"]),
+        ("reg_query", "winlogon.txt", "HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\n    AutoAdminLogon    REG_SZ    1\n    DefaultUserName    REG_SZ    kiosk\n    DefaultPassword    REG_SZ    {v}", S, ["kiosk"]),
         ("wlan_ja", "wlan.txt", "インターフェイス Wi-Fi のプロファイル Office-WiFi:\n=======================================================================\n\nセキュリティの設定\n-----------------\n    認証                   : WPA2 - パーソナル\n    暗号                   : CCMP\n    セキュリティ キー      : あり\n    主要なコンテンツ       : {v}", S, ["CCMP"]),
         ("pwmgr_csv", "export.csv", "name,url,username,password\nFS01,https://fs01.contoso.local,admin,{v}\nNAS,https://nas01.contoso.local,backup,BACKUPPW2", S, ["nas01.contoso.local"]),
         ("bitwarden_csv", "bitwarden_export.csv", "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n,,login,VPN,,,0,https://vpn.contoso.co.jp,jsmith,{v},", S, ["vpn.contoso.co.jp"]),
@@ -414,6 +441,36 @@ PW_NEAR = [
     ("credential_user", "en", ["Credential: CONTOSO\\svc_backup"], ["svc_backup"]),
     ("secret_expired", "en", ["client_secret: expired on 2024/11/30"], ["2024/11/30"]),
     ("device_token", "en", ["DeviceId token: " + hexs(40)], ["DeviceId token"]),
+    # found by the probe of issue 13: words after PW, JSON null, paths, names
+    ("pw_files", "en", ["Please find the PW files attached.", "I forgot to attach the pw txt"], ["PW files"]),
+    ("ja_pw_txt", "ja", ["パスワード txt は後ほどお送りします。"], ["txt"]),
+    ("pw_case", "en", ["PW is case sensitive."], ["case sensitive"]),
+    ("json_null", "en", ['{"ClientSecret": "", "password": "", "pwd": null}'], ['"pwd": null']),
+    ("pasu_var", "ja", ["パス：%ProgramFiles%\\Windows Defender Advanced Threat Protection"], ["%ProgramFiles%"]),
+    ("vault_ja_name", "ja", ["パスワードは Azure Key Vault に格納しています。"], ["Azure Key Vault"]),
+    ("key_id", "en", ["Key ID: nOo3ZDrODXEK1jKWhXslHR_KXEg"], ["nOo3ZDrODXEK1jKWhXslHR_KXEg"]),
+    ("secret_id_ja", "ja", ["シークレット ID：6f1d2c3b-8a9e-4f70-b2c1-d3e4f5a6b7c8"], ["シークレット ID"]),
+    ("ja_ga_word", "ja", ["パスワードが Windows Update 後に変わりました。"], ["Windows Update"]),
+    ("ja_word_note", "ja", ["初期パスワードは birthday（生年月日8桁）です。"], ["生年月日"]),
+    ("sqlplus_sysdba", "en", ["sqlplus / as sysdba"], ["sysdba"]),
+    ("7z_prompt", "en", ["7z a -p logs.zip C:\\Temp\\logs"], ["logs.zip"]),
+    ("certutil_empty", "en", ['certutil -f -p "" -importpfx proxy.pfx'], ["proxy.pfx"]),
+    ("colon_steps", "en", ["Password reset instructions:", "", "Open the portal and sign in."], ["Open the portal"]),
+    ("pwdlastset", "en", ["pwdLastSet : 133745891234567890", "badPwdCount : 0"], ["badPwdCount : 0"]),
+    ("laps_secure", "en", ["Password : System.Security.SecureString", "Source : EncryptedPassword"], ["EncryptedPassword"]),
+    ("net_accounts", "en", ["net accounts /maxpwage:90 /minpwlen:12"], ["/minpwlen:12"]),
+    ("wa_sspr", "ja", ["パスワードは SSPR でリセットできます。"], ["SSPR"]),
+    ("wa_intune", "ja", ["パスワードは Intune から配布しています。"], ["Intune"]),
+    ("wa_admin_no", "ja", ["パスワードは Administrator のものを使っています。"], ["Administrator"]),
+    ("wa_authenticator", "ja", ["パスワードは Microsoft Authenticator で承認します。"], ["Microsoft Authenticator"]),
+    ("ga_hex", "ja", ["パスワードが 0x80070005 で失敗します。"], ["0x80070005"]),
+    ("ga_kb", "ja", ["パスワードが KB5044284 適用後に通らなくなりました。"], ["KB5044284"]),
+    ("hello_pin", "en", ["Password: Windows Hello PIN"], ["Windows Hello PIN"]),
+    ("described", "en", ["Password: Windows sign-in password"], ["sign-in"]),
+    ("dash_prose", "en", ["PW - reset done", "Password - see the policy"], ["reset done"]),
+    ("ms_account_same", "ja", ["パスワード：Microsoft アカウントと同じ"], ["Microsoft"]),
+    ("azuread_sync", "ja", ["パスワード：Azure AD と同期"], ["Azure AD"]),
+    ("reg_query_user", "en", ["    DefaultUserName    REG_SZ    kiosk", "    AutoAdminLogon    REG_SZ    1"], ["kiosk"]),
 ]
 
 
@@ -702,6 +759,8 @@ def value_of(shape):
         return v_complex(SAFE_URL)
     if shape == "token":
         return v_token(RND.randrange(32, 44))
+    if shape == "bitlocker":
+        return uniq(lambda: "-".join("%06d" % (RND.randrange(0, 65536) * 11) for _ in range(8)))
     return SHAPES[shape]()
 
 
@@ -1081,6 +1140,32 @@ def hostile_more_cases():
             deep=True)
 
 
+# ---- a password sent as a file (the second mail of PPAP): no keyword in the text
+
+def pwfile_cases():
+    names = ["パスワード.txt", "password.txt", "zip_pw.txt", "PW.txt", "解凍パスワード.txt", "pass.txt"]
+    encs = [("cp932", 'text/plain; charset="Shift_JIS"'), ("utf-8", "text/plain"), ("utf-16", "text/plain"),
+            ("utf-8", "application/octet-stream")]
+    for k, name in enumerate(names):
+        v = value_of(["word_digits", "complex", "word"][k % 3])
+        enc, ct = encs[k % len(encs)]
+        data = (b"\xff\xfe" + (v + "\r\n").encode("utf-16-le")) if enc == "utf-16" else (v + "\r\n").encode(enc)
+        note = GREET_JA + "先ほどお送りしたファイルのパスワードを添付します。\n" + SIGN_JA
+        eml = message(subject_for("ja", "パスワード"), multipart("mixed", [leaf("text/plain", note, "iso-2022-jp"),
+                                                                         attachment(name, data, ct)]))
+        add("pwfile_%d" % k, eml, "pw_file", secrets=[v], why="a file named as a password holding the value alone (%s)" % name,
+            deep=True)
+    nears = [("password_policy.txt", "MinimumPasswordLength = 12\r\nPasswordComplexity = 1\r\n", "MinimumPasswordLength = 12"),
+             ("pw.txt", "パスワードは別途お電話でお伝えします。\r\n", "別途お電話で"),
+             ("password_reset.txt", "Open the portal and reset your password.\r\n", "Open the portal"),
+             ("パスワード.txt", "********\r\n", "********"),
+             ("notes.txt", "Kitsune2291\r\n", "Kitsune2291")]
+    for k, (name, text, keep) in enumerate(nears):
+        eml = message(subject_for("ja", "ファイル"), multipart("mixed", [leaf("text/plain", GREET_JA + "ファイルを添付します。\n" + SIGN_JA, "iso-2022-jp"),
+                                                                       attachment(name, text.encode("utf-8"), 'text/plain; charset="utf-8"')]))
+        add("nm_pwfile_%d" % k, eml, "pw_file_near", why="not a password file (%s)" % name, unchanged=True, keep=[keep])
+
+
 # ---- binary attachments: printable and UTF-16LE strings
 
 def binary_cases():
@@ -1117,6 +1202,7 @@ def main():
     hostile_cases()
     hostile_more_cases()
     binary_cases()
+    pwfile_cases()
     names = set()
     for name, eml, lab in OUT:
         assert name not in names, name
