@@ -6,6 +6,8 @@
 #include "decide.h"
 #include "testutil.h"
 
+#include <gio/gio.h>
+
 #include <unistd.h>
 
 static const time_t NOW = 1733788800; /* 2024-12-10 */
@@ -705,6 +707,67 @@ static void test_names(void)
 	g_free(m);
 }
 
+/* A PDF attachment whose page text is in a Flate stream: the card found
+ * there strips the attachment (a PDF cannot be edited in place); the same
+ * PDF without it is delivered untouched; a stream inflating past
+ * archive_max_ratio is a permanent limit (a bomb: rejected). */
+static char *pdf_attach(const char *content)
+{
+	GConverter *z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9));
+	guint8 buf[65536];
+	gsize rd = 0, wr = 0;
+	GString *f = g_string_new(NULL);
+	char *b64, *m;
+
+	g_converter_convert(z, content, strlen(content), buf, sizeof(buf), G_CONVERTER_INPUT_AT_END,
+			    &rd, &wr, NULL);
+	g_object_unref(z);
+	g_string_printf(f, "%%PDF-1.4\n4 0 obj\n<< /Length %u /Filter /FlateDecode >>\nstream\n",
+			(unsigned)wr);
+	g_string_append_len(f, (const char *)buf, (gssize)wr);
+	g_string_append(f, "\nendstream\nendobj\n%%EOF\n");
+	b64 = g_base64_encode((const guchar *)f->str, f->len);
+	m = attach("invoice.pdf", "application/pdf", b64);
+	g_free(b64);
+	g_string_free(f, TRUE);
+	return m;
+}
+
+static void test_pdf(void)
+{
+	char *m = pdf_attach("BT /F1 12 Tf 72 712 Td [(Card 4111 1111)-20( 1111 1111)] TJ ET");
+	sm_policy *p = policy("");
+	sm_result *r = scan(p, m);
+	char *o = output(r), *json = sm_result_json(r);
+	GString *big = g_string_new("BT (");
+
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"detector\":\"credit_card\""));
+	g_assert_nonnull(strstr(o, "invoice.pdf.removed.txt")); /* the strip notice */
+	all_outputs_clean(r);
+	g_free(o);
+	g_free(json);
+	sm_result_free(r);
+	g_free(m);
+	m = pdf_attach("BT /F1 12 Tf 72 712 Td (Build 26100.2894, KB5044284) Tj ET");
+	r = scan(p, m);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_ACCEPT);
+	sm_result_free(r);
+	g_free(m);
+	sm_policy_unref(p);
+	for (int i = 0; i < 8192; i++)
+		g_string_append(big, "aaaaaaaa");
+	g_string_append(big, ") Tj ET");
+	m = pdf_attach(big->str);
+	p = policy("limits: { archive_max_ratio = 10; };");
+	r = scan(p, m);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_REJECT);
+	sm_result_free(r);
+	sm_policy_unref(p);
+	g_free(m);
+	g_string_free(big, TRUE);
+}
+
 /* A message that cannot be parsed: policy.on_unparseable, never a tempfail,
  * and not the milter's failure. */
 static void test_unparseable(void)
@@ -764,5 +827,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/sbcs_label_lie", test_sbcs_label_lie);
 	g_test_add_func("/scan/unreadable_archive", test_unreadable_archive);
 	g_test_add_func("/scan/names", test_names);
+	g_test_add_func("/scan/pdf", test_pdf);
 	return g_test_run();
 }

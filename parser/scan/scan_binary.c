@@ -19,6 +19,7 @@
  * max_findings.
  */
 #include "rewrite.h"
+#include "pdf.h"
 #include "scan_int.h"
 #include "binstr.h"
 #include "sniff.h"
@@ -113,6 +114,25 @@ static void strings_findings(scan *s, guint idx, const sm_part *p, const sm_view
 	}
 }
 
+/* A PDF: its page text is in compressed streams, which the strings of the
+ * file do not show; what pdf.c inflates and renders is read too. */
+static void pdf_strings(scan *s, const sm_part *p, const GByteArray *d, GString *t)
+{
+	GString *pt = g_string_new(NULL);
+	unsigned streams;
+	sm_pdf_status st = sm_pdf_text(d->data, d->len, (size_t)s->lim->archive_max_bytes,
+				       s->lim->archive_max_ratio, pt, &streams);
+
+	g_string_append_c(t, '\n');
+	sm_strings((const uint8_t *)pt->str, pt->len, STRINGS_MIN, t, t->len + pt->len + 1);
+	sm_result_note(s->r, "part %s (%s): PDF, read as its strings and %u inflated stream%s%s",
+		       p->loc, p->ctype, streams, streams == 1 ? "" : "s",
+		       st == SM_PDF_PARTIAL ? " (some could not be inflated)" : "");
+	if (st == SM_PDF_LIMIT)
+		sm_scan_set_limit(s, "PDF over an archive limit", p->filename ? p->filename : p->loc);
+	g_string_free(pt, TRUE);
+}
+
 static void scan_strings(scan *s, guint idx, const sm_part *p, const GByteArray *d)
 {
 	GString *t = g_string_new(NULL);
@@ -120,7 +140,10 @@ static void scan_strings(scan *s, guint idx, const sm_part *p, const GByteArray 
 	sm_view *v;
 
 	sm_strings(d->data, d->len, STRINGS_MIN, t, d->len + 1);
-	sm_result_note(s->r, "part %s (%s): binary, read as its strings", p->loc, p->ctype);
+	if (sm_pdf_sniff(d->data, d->len))
+		pdf_strings(s, p, d, t);
+	else
+		sm_result_note(s->r, "part %s (%s): binary, read as its strings", p->loc, p->ctype);
 	v = sm_view_new_utf8(t->str, t->len);
 	if (sm_detectors_scan(s->p->det, v, &s->ctx, hits, (size_t)s->lim->max_findings) != 0)
 		sm_scan_set_limit(s, "more findings than max_findings", p->loc);

@@ -1,0 +1,151 @@
+/*
+ * test_pdf.c - PDF streams inflated and their shown strings rendered
+ * (parser/archive/pdf.c): Tj and TJ (pieces joined, a wide gap a space),
+ * escapes, other filters left alone, broken data, and the limits (bytes in
+ * all, the ratio of one stream) at and one past them.  The test texts hold
+ * no real secret.
+ */
+#include "pdf.h"
+#include "testutil.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+static GByteArray *deflate(const char *s)
+{
+	GConverter *z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9));
+	GByteArray *out = g_byte_array_new();
+	guint8 buf[65536];
+	gsize rd = 0, wr = 0;
+	GConverterResult r = g_converter_convert(z, s, strlen(s), buf, sizeof(buf),
+						 G_CONVERTER_INPUT_AT_END, &rd, &wr, NULL);
+
+	g_assert_cmpint(r, ==, G_CONVERTER_FINISHED);
+	g_byte_array_append(out, buf, (guint)wr);
+	g_object_unref(z);
+	return out;
+}
+
+/* A one-page PDF whose content stream is `content`, compressed with the
+ * given filter name ("/FlateDecode"), or stored as is when filter is NULL. */
+static GByteArray *pdf(const char *content, const char *filter)
+{
+	GByteArray *b = g_byte_array_new(), *c = filter ? deflate(content) : NULL;
+	char *head = g_strdup_printf("%%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+				     "4 0 obj\n<< /Length %u%s%s >>\nstream\n",
+				     c ? c->len : (guint)strlen(content), filter ? " /Filter " : "",
+				     filter ? filter : "");
+
+	g_byte_array_append(b, (const guint8 *)head, (guint)strlen(head));
+	if (c)
+		g_byte_array_append(b, c->data, c->len);
+	else
+		g_byte_array_append(b, (const guint8 *)content, (guint)strlen(content));
+	g_byte_array_append(b, (const guint8 *)"\nendstream\nendobj\n%%EOF\n", 24);
+	if (c)
+		g_byte_array_free(c, TRUE);
+	g_free(head);
+	return b;
+}
+
+static char *text_of(GByteArray *b, size_t max_out, long long ratio, sm_pdf_status *st,
+		     unsigned *streams)
+{
+	GString *g = g_string_new(NULL);
+
+	*st = sm_pdf_text(b->data, b->len, max_out, ratio, g, streams);
+	return g_string_free(g, FALSE);
+}
+
+static void test_shown_strings(void)
+{
+	GByteArray *b = pdf("BT /F1 12 Tf 72 712 Td (Card no. 4000 0000 0000 0002) Tj ET\n"
+			    "BT 72 690 Td [(Pass)-20(word: Hid)12(den\\(1\\)) -300 (next)] TJ ET\n"
+			    "BT (oct\\101\\102) Tj (skipped) Tf ET",
+			    "/FlateDecode");
+	sm_pdf_status st;
+	unsigned n;
+	char *t = text_of(b, 1 << 20, 100, &st, &n);
+
+	g_assert_true(sm_pdf_sniff(b->data, b->len));
+	g_assert_cmpint(st, ==, SM_PDF_OK);
+	g_assert_cmpuint(n, ==, 1);
+	g_assert_nonnull(strstr(t, "Card no. 4000 0000 0000 0002\n"));
+	g_assert_nonnull(strstr(t, "Password: Hidden(1) next\n")); /* pieces joined, a gap a space */
+	g_assert_nonnull(strstr(t, "octAB\n"));
+	g_assert_null(strstr(t, "skippedoct")); /* a string before another operator is not shown */
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+}
+
+static void test_not_flate(void)
+{
+	sm_pdf_status st;
+	unsigned n;
+	GByteArray *b = pdf("BT (stored) Tj ET", NULL);
+	char *t = text_of(b, 1 << 20, 100, &st, &n);
+
+	g_assert_cmpuint(n, ==, 0); /* not compressed: the file's own strings show it */
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	b = pdf("BT (image) Tj ET", "[/FlateDecode /DCTDecode]");
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpuint(n, ==, 0);
+	g_assert_null(strstr(t, "image"));
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	g_assert_false(sm_pdf_sniff((const guint8 *)"PK\3\4", 4));
+}
+
+static void test_broken(void)
+{
+	GByteArray *b = pdf("BT (Some text that is long enough to compress) Tj ET", "/FlateDecode");
+	guint8 *s = (guint8 *)g_strstr_len((const char *)b->data, b->len, "stream\n") + 7;
+	sm_pdf_status st;
+	unsigned n;
+	char *t;
+
+	s[4] ^= 0xff; /* corrupt the deflate data */
+	s[5] ^= 0xff;
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_PARTIAL);
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+}
+
+static void test_limits(void)
+{
+	GString *big = g_string_new("BT (");
+	GByteArray *b;
+	sm_pdf_status st;
+	unsigned n;
+	char *t;
+	size_t all;
+
+	for (int i = 0; i < 4096; i++)
+		g_string_append(big, "aaaaaaaaaaaaaaaa");
+	g_string_append(big, ") Tj ET");
+	all = big->len;
+	b = pdf(big->str, "/FlateDecode");
+	t = text_of(b, all, 100000, &st, &n); /* max_out at the stream's size */
+	g_assert_cmpint(st, ==, SM_PDF_OK);
+	g_free(t);
+	t = text_of(b, all - 1, 100000, &st, &n); /* one byte less */
+	g_assert_cmpint(st, ==, SM_PDF_LIMIT);
+	g_free(t);
+	t = text_of(b, 1 << 30, 10, &st, &n); /* 64 KiB from a few hundred bytes: past 10:1 */
+	g_assert_cmpint(st, ==, SM_PDF_LIMIT);
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	g_string_free(big, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/pdf/shown_strings", test_shown_strings);
+	g_test_add_func("/pdf/not_flate", test_not_flate);
+	g_test_add_func("/pdf/broken", test_broken);
+	g_test_add_func("/pdf/limits", test_limits);
+	return g_test_run();
+}
