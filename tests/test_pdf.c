@@ -52,8 +52,12 @@ static char *text_of(GByteArray *b, size_t max_out, long long ratio, sm_pdf_stat
 		     unsigned *streams)
 {
 	GString *g = g_string_new(NULL);
+	GByteArray *raw = g_byte_array_new();
 
-	*st = sm_pdf_text(b->data, b->len, max_out, ratio, g, streams);
+	*st = sm_pdf_text(b->data, b->len, max_out, ratio, g, raw, streams);
+	g_string_append_c(g, '\n');
+	g_string_append_len(g, (const char *)raw->data, (gssize)raw->len);
+	g_byte_array_free(raw, TRUE);
 	return g_string_free(g, FALSE);
 }
 
@@ -74,6 +78,50 @@ static void test_shown_strings(void)
 	g_assert_nonnull(strstr(t, "Password: Hidden(1) next\n")); /* pieces joined, a gap a space */
 	g_assert_nonnull(strstr(t, "octAB\n"));
 	g_assert_null(strstr(t, "skippedoct")); /* a string before another operator is not shown */
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+}
+
+/* Two Flate streams: a page drawn in a CID font (hex glyph codes) and its
+ * ToUnicode CMap after it in the file. */
+static GByteArray *cid_pdf(const char *content, const char *cmap)
+{
+	GByteArray *b = pdf(content, "/FlateDecode"), *c = deflate(cmap);
+	char *head = g_strdup_printf("9 0 obj\n<< /Length %u /Filter /FlateDecode >>\nstream\n", c->len);
+
+	g_byte_array_append(b, (const guint8 *)head, (guint)strlen(head));
+	g_byte_array_append(b, c->data, c->len);
+	g_byte_array_append(b, (const guint8 *)"\nendstream\nendobj\n", 19);
+	g_byte_array_free(c, TRUE);
+	g_free(head);
+	return b;
+}
+
+#define CMAP_JA "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n" \
+	"1 begincodespacerange <0000> <FFFF> endcodespacerange\n" \
+	"4 beginbfchar <0101> <30AB> <0102> <30FC> <0103> <30C9> <0104> <756A53F7> endbfchar\n" \
+	"2 beginbfrange <0010> <0019> <0030> <0020> <0021> [<0020> <003A>] endbfrange\n" \
+	"endcmap CMapName currentdict /CMap defineresource pop end end"
+
+static void test_cid_fonts(void)
+{
+	/* カード番号: 4000 0000 0000 0002, the digits as codes 0x10-0x19, ' ' 0x20, ':' 0x21 */
+	GByteArray *b = cid_pdf("BT /F2 10 Tf <0101010201030104> Tj <00210020> Tj "
+				"[<0014001000100010>-120<0020001000100010>] TJ ET",
+				CMAP_JA);
+	sm_pdf_status st;
+	unsigned n;
+	char *t = text_of(b, 1 << 20, 100, &st, &n);
+
+	g_assert_cmpint(st, ==, SM_PDF_OK);
+	g_assert_cmpuint(n, ==, 2);
+	g_assert_nonnull(strstr(t, "\xe3\x82\xab\xe3\x83\xbc\xe3\x83\x89\xe7\x95\xaa\xe5\x8f\xb7: 4000 000"));
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	/* no map: the codes are not read (and nothing invented) */
+	b = pdf("BT <0014001000100010> Tj ET", "/FlateDecode");
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_null(strstr(t, "4000"));
 	g_free(t);
 	g_byte_array_free(b, TRUE);
 }
@@ -144,6 +192,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/pdf/shown_strings", test_shown_strings);
+	g_test_add_func("/pdf/cid_fonts", test_cid_fonts);
 	g_test_add_func("/pdf/not_flate", test_not_flate);
 	g_test_add_func("/pdf/broken", test_broken);
 	g_test_add_func("/pdf/limits", test_limits);

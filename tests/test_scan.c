@@ -711,26 +711,41 @@ static void test_names(void)
  * there strips the attachment (a PDF cannot be edited in place); the same
  * PDF without it is delivered untouched; a stream inflating past
  * archive_max_ratio is a permanent limit (a bomb: rejected). */
-static char *pdf_attach(const char *content)
+static void flate_obj(GString *f, int obj, const char *content)
 {
 	GConverter *z = G_CONVERTER(g_zlib_compressor_new(G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9));
 	guint8 buf[65536];
 	gsize rd = 0, wr = 0;
-	GString *f = g_string_new(NULL);
-	char *b64, *m;
 
 	g_converter_convert(z, content, strlen(content), buf, sizeof(buf), G_CONVERTER_INPUT_AT_END,
 			    &rd, &wr, NULL);
 	g_object_unref(z);
-	g_string_printf(f, "%%PDF-1.4\n4 0 obj\n<< /Length %u /Filter /FlateDecode >>\nstream\n",
-			(unsigned)wr);
+	g_string_append_printf(f, "%d 0 obj\n<< /Length %u /Filter /FlateDecode >>\nstream\n", obj,
+			       (unsigned)wr);
 	g_string_append_len(f, (const char *)buf, (gssize)wr);
-	g_string_append(f, "\nendstream\nendobj\n%%EOF\n");
+	g_string_append(f, "\nendstream\nendobj\n");
+}
+
+/* A PDF attachment: a page's content stream, and a ToUnicode CMap (or NULL). */
+static char *pdf_attach2(const char *content, const char *cmap)
+{
+	GString *f = g_string_new("%PDF-1.4\n");
+	char *b64, *m;
+
+	flate_obj(f, 4, content);
+	if (cmap)
+		flate_obj(f, 9, cmap);
+	g_string_append(f, "%%EOF\n");
 	b64 = g_base64_encode((const guchar *)f->str, f->len);
 	m = attach("invoice.pdf", "application/pdf", b64);
 	g_free(b64);
 	g_string_free(f, TRUE);
 	return m;
+}
+
+static char *pdf_attach(const char *content)
+{
+	return pdf_attach2(content, NULL);
 }
 
 static void test_pdf(void)
@@ -746,6 +761,21 @@ static void test_pdf(void)
 	g_assert_nonnull(strstr(o, "invoice.pdf.removed.txt")); /* the strip notice */
 	all_outputs_clean(r);
 	g_free(o);
+	g_free(json);
+	sm_result_free(r);
+	g_free(m);
+	/* a Japanese page in a CID font: the card found through its ToUnicode map */
+	m = pdf_attach2("BT /F2 10 Tf <0101010201030104> Tj <00210020> Tj <0014001100110011> Tj <0020> Tj "
+			"<0011001100110011> Tj <0020> Tj <0011001100110011> Tj <0020> Tj "
+			"<0011001100110011> Tj ET",
+			"begincmap 4 beginbfchar <0101> <30AB> <0102> <30FC> <0103> <30C9> "
+			"<0104> <756A53F7> endbfchar 2 beginbfrange <0010> <0019> <0030> "
+			"<0020> <0021> [<0020> <003A>] endbfrange endcmap");
+	r = scan(p, m);
+	json = sm_result_json(r);
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_MODIFY);
+	g_assert_nonnull(strstr(json, "\"detector\":\"credit_card\""));
+	all_outputs_clean(r);
 	g_free(json);
 	sm_result_free(r);
 	g_free(m);

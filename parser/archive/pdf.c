@@ -100,6 +100,191 @@ static int inflate(const uint8_t *src, size_t n, size_t cap, GByteArray *out)
 	return rc;
 }
 
+/* ---------------------------------------------------------- ToUnicode maps */
+
+/* Glyph codes to text, from every ToUnicode CMap of the file (fonts are
+ * not told apart: a code two fonts map differently reads as either). */
+typedef struct cmap {
+	GHashTable *m; /* (bytes << 24 | code) -> UTF-8 (g_free) */
+} cmap;
+
+#define CMAP_MAX 131072 /* codes mapped per file */
+
+/* <hex> at p into b (an odd digit count ends with a 0); after the '>' */
+static const uint8_t *hex(const uint8_t *p, const uint8_t *e, GByteArray *b)
+{
+	int hi = -1;
+
+	for (p++; p < e && *p != '>'; p++) {
+		int v = g_ascii_xdigit_value((char)*p);
+
+		if (v < 0)
+			continue;
+		if (hi < 0)
+			hi = v;
+		else {
+			guint8 c = (guint8)(hi << 4 | v);
+
+			g_byte_array_append(b, &c, 1);
+			hi = -1;
+		}
+	}
+	if (hi >= 0) {
+		guint8 c = (guint8)(hi << 4);
+
+		g_byte_array_append(b, &c, 1);
+	}
+	return p < e ? p + 1 : e;
+}
+
+/* UTF-16BE b[0, n) as UTF-8 (g_free), or NULL. */
+static char *utf16be(const guint8 *b, size_t n)
+{
+	GString *g = g_string_new(NULL);
+
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		gunichar u = (gunichar)(b[i] << 8 | b[i + 1]);
+
+		if (u >= 0xd800 && u < 0xdc00 && i + 3 < n) {
+			gunichar l = (gunichar)(b[i + 2] << 8 | b[i + 3]);
+
+			if (l >= 0xdc00 && l < 0xe000) {
+				u = 0x10000 + ((u - 0xd800) << 10) + (l - 0xdc00);
+				i += 2;
+			}
+		}
+		if (u >= 0x20 && g_unichar_validate(u))
+			g_string_append_unichar(g, u);
+	}
+	if (!g->len) {
+		g_string_free(g, TRUE);
+		return NULL;
+	}
+	return g_string_free(g, FALSE);
+}
+
+static guint32 code_of(const guint8 *b, size_t n)
+{
+	guint32 c = 0;
+
+	for (size_t i = 0; i < n; i++)
+		c = c << 8 | b[i];
+	return c;
+}
+
+static void map_put(cmap *c, size_t len, guint32 code, char *utf8)
+{
+	if (!utf8 || len < 1 || len > 2 || g_hash_table_size(c->m) >= CMAP_MAX) {
+		g_free(utf8);
+		return;
+	}
+	g_hash_table_replace(c->m, GUINT_TO_POINTER((guint32)len << 24 | code), utf8);
+}
+
+/* One bfrange entry at p: <lo> <hi> <dst> (the last UTF-16 unit counts
+ * up) or <lo> <hi> [<dst> ...]; after it. */
+static const uint8_t *bfrange(cmap *c, const uint8_t *p, const uint8_t *e)
+{
+	GByteArray *lo = g_byte_array_new(), *hi = g_byte_array_new(), *d = g_byte_array_new();
+	guint32 a, z, k;
+
+	p = hex(p, e, lo);
+	while (p < e && *p != '<')
+		p++;
+	p = hex(p, e, hi);
+	while (p < e && *p != '<' && *p != '[')
+		p++;
+	a = code_of(lo->data, lo->len);
+	z = code_of(hi->data, hi->len);
+	if (p < e && *p == '[') {
+		for (k = a, p++; p < e && *p != ']'; p++)
+			if (*p == '<') {
+				g_byte_array_set_size(d, 0);
+				p = hex(p, e, d) - 1;
+				if (k <= z)
+					map_put(c, lo->len, k++, utf16be(d->data, d->len));
+			}
+	} else if (p < e) {
+		p = hex(p, e, d);
+		for (k = a; k <= z && k - a < CMAP_MAX && d->len >= 2; k++) {
+			map_put(c, lo->len, k, utf16be(d->data, d->len));
+			if (++d->data[d->len - 1] == 0)
+				d->data[d->len - 2]++;
+		}
+	}
+	g_byte_array_free(lo, TRUE);
+	g_byte_array_free(hi, TRUE);
+	g_byte_array_free(d, TRUE);
+	return p;
+}
+
+/* The bfchar and bfrange sections of a CMap stream p[0, e). */
+static void cmap_read(cmap *c, const uint8_t *p, const uint8_t *e)
+{
+	const uint8_t *q, *end;
+
+	for (q = p; (q = find(q, e, "beginbfchar")); q = end) {
+		GByteArray *src = g_byte_array_new(), *dst = g_byte_array_new();
+
+		end = find(q, e, "endbfchar");
+		end = end ? end : e;
+		for (q += 11; q < end; q++) {
+			if (*q != '<')
+				continue;
+			g_byte_array_set_size(src, 0);
+			g_byte_array_set_size(dst, 0);
+			q = hex(q, end, src);
+			while (q < end && *q != '<')
+				q++;
+			if (q >= end)
+				break;
+			q = hex(q, end, dst) - 1;
+			map_put(c, src->len, code_of(src->data, src->len), utf16be(dst->data, dst->len));
+		}
+		g_byte_array_free(src, TRUE);
+		g_byte_array_free(dst, TRUE);
+	}
+	for (q = p; (q = find(q, e, "beginbfrange")); q = end) {
+		end = find(q, e, "endbfrange");
+		end = end ? end : e;
+		for (q += 12; q < end; q++)
+			if (*q == '<')
+				q = bfrange(c, q, end) - 1;
+	}
+}
+
+/* A hex string's glyph codes as text: two-byte codes first, then one. */
+static void put_codes(const cmap *c, const GByteArray *b, GString *g)
+{
+	for (size_t i = 0; i < b->len;) {
+		const char *u = NULL;
+
+		if (i + 1 < b->len)
+			u = g_hash_table_lookup(c->m, GUINT_TO_POINTER(2u << 24 | code_of(b->data + i, 2)));
+		if (u) {
+			g_string_append(g, u);
+			i += 2;
+			continue;
+		}
+		u = g_hash_table_lookup(c->m, GUINT_TO_POINTER(1u << 24 | b->data[i]));
+		if (u)
+			g_string_append(g, u);
+		i++;
+	}
+}
+
+/* A byte of a literal string: PDFDocEncoding and WinAnsi agree with
+ * Latin-1 on the characters that matter here; controls become spaces. */
+static void put_byte(GString *g, unsigned b)
+{
+	if (b < 0x20 || b == 0x7f)
+		g_string_append_c(g, ' ');
+	else if (b < 0x80)
+		g_string_append_c(g, (char)b);
+	else
+		g_string_append_unichar(g, b);
+}
+
 /* A literal string at p ('(' ... ')', nested, with escapes) into g;
  * returns the byte after it. */
 static const uint8_t *literal(const uint8_t *p, const uint8_t *e, GString *g)
@@ -115,18 +300,18 @@ static const uint8_t *literal(const uint8_t *p, const uint8_t *e, GString *g)
 				for (; k < 3 && p < e && *p >= '0' && *p <= '7'; k++, p++)
 					v = v * 8 + (*p - '0');
 				p--;
-				g_string_append_c(g, (char)v);
+				put_byte(g, (unsigned)v);
 			} else if (*p == 'n' || *p == 'r')
 				g_string_append_c(g, ' ');
 			else if (*p != '\n' && *p != '\r')
-				g_string_append_c(g, (char)*p);
+				put_byte(g, *p);
 			continue;
 		}
 		if (*p == '(')
 			depth++;
 		else if (*p == ')' && --depth == 0)
 			return p + 1;
-		g_string_append_c(g, (char)*p);
+		put_byte(g, *p);
 	}
 	return e;
 }
@@ -137,14 +322,21 @@ static bool op_is(const uint8_t *p, size_t k, const char *op)
 }
 
 /* The strings a content stream shows, a line per text line. */
-static void render(const uint8_t *p, const uint8_t *e, GString *out)
+static void render(const cmap *c, const uint8_t *p, const uint8_t *e, GString *out)
 {
 	GString *pend = g_string_new(NULL);
+	GByteArray *codes = g_byte_array_new();
 	bool in_array = false;
 
 	while (p < e) {
 		if (*p == '(') {
 			p = literal(p, e, pend);
+		} else if (*p == '<' && p + 1 < e && p[1] == '<') {
+			p += 2;
+		} else if (*p == '<') {
+			g_byte_array_set_size(codes, 0);
+			p = hex(p, e, codes);
+			put_codes(c, codes, pend);
 		} else if (*p == '[') {
 			in_array = true;
 			p++;
@@ -179,19 +371,22 @@ static void render(const uint8_t *p, const uint8_t *e, GString *out)
 			p++;
 	}
 	g_string_free(pend, TRUE);
+	g_byte_array_free(codes, TRUE);
 }
 
 sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long max_ratio,
-			  GString *out, unsigned *streams)
+			  GString *text, GByteArray *raw, unsigned *streams)
 {
 	const uint8_t *e = d + n, *p = d, *s;
-	GByteArray *raw = g_byte_array_new();
+	GArray *ends = g_array_new(FALSE, FALSE, sizeof(guint)); /* where each stream ends in raw */
+	cmap c = {g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free)};
 	sm_pdf_status st = SM_PDF_OK;
+	guint from = raw->len, i;
 
 	*streams = 0;
 	while (st != SM_PDF_LIMIT && (s = find(p, e, "stream"))) {
 		const uint8_t *a = s + 6, *z;
-		size_t before = raw->len, cap;
+		size_t cap;
 		int rc;
 
 		p = a;
@@ -210,7 +405,7 @@ sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long 
 			st = SM_PDF_LIMIT;
 			break;
 		}
-		cap = max_out - raw->len;
+		cap = max_out - (raw->len - from);
 		if (max_ratio > 0 && (size_t)(z - a) < cap / (size_t)max_ratio)
 			cap = (size_t)(z - a) * (size_t)max_ratio;
 		rc = inflate(a, (size_t)(z - a), raw->len + cap, raw);
@@ -218,10 +413,14 @@ sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long 
 			st = SM_PDF_LIMIT;
 		else if (rc < 0)
 			st = SM_PDF_PARTIAL;
-		render(raw->data + before, raw->data + raw->len, out);
+		g_array_append_val(ends, raw->len);
 	}
-	g_string_append_c(out, '\n');
-	g_string_append_len(out, (const char *)raw->data, (gssize)raw->len);
-	g_byte_array_free(raw, TRUE);
+	for (i = 0, p = raw->data + from; i < ends->len; p = raw->data + g_array_index(ends, guint, i++))
+		if (find(p, raw->data + g_array_index(ends, guint, i), "begincmap"))
+			cmap_read(&c, p, raw->data + g_array_index(ends, guint, i));
+	for (i = 0, p = raw->data + from; i < ends->len; p = raw->data + g_array_index(ends, guint, i++))
+		render(&c, p, raw->data + g_array_index(ends, guint, i), text);
+	g_hash_table_destroy(c.m);
+	g_array_free(ends, TRUE);
 	return st;
 }

@@ -119,17 +119,23 @@ static void strings_findings(scan *s, guint idx, const sm_part *p, const sm_view
 static void pdf_strings(scan *s, const sm_part *p, const GByteArray *d, GString *t)
 {
 	GString *pt = g_string_new(NULL);
+	GByteArray *raw = g_byte_array_new();
 	unsigned streams;
 	sm_pdf_status st = sm_pdf_text(d->data, d->len, (size_t)s->lim->archive_max_bytes,
-				       s->lim->archive_max_ratio, pt, &streams);
+				       s->lim->archive_max_ratio, pt, raw, &streams);
+	char *valid = g_utf8_make_valid(pt->str, (gssize)pt->len);
 
 	g_string_append_c(t, '\n');
-	sm_strings((const uint8_t *)pt->str, pt->len, STRINGS_MIN, t, t->len + pt->len + 1);
+	g_string_append(t, valid); /* the pages' text as text: Japanese too */
+	g_string_append_c(t, '\n');
+	sm_strings(raw->data, raw->len, STRINGS_MIN, t, t->len + raw->len + 1);
 	sm_result_note(s->r, "part %s (%s): PDF, read as its strings and %u inflated stream%s%s",
 		       p->loc, p->ctype, streams, streams == 1 ? "" : "s",
 		       st == SM_PDF_PARTIAL ? " (some could not be inflated)" : "");
 	if (st == SM_PDF_LIMIT)
 		sm_scan_set_limit(s, "PDF over an archive limit", p->filename ? p->filename : p->loc);
+	g_free(valid);
+	g_byte_array_free(raw, TRUE);
 	g_string_free(pt, TRUE);
 }
 
