@@ -133,12 +133,13 @@ static void test_not_flate(void)
 	GByteArray *b = pdf("BT (stored) Tj ET", NULL);
 	char *t = text_of(b, 1 << 20, 100, &st, &n);
 
-	g_assert_cmpuint(n, ==, 0); /* not compressed: the file's own strings show it */
+	g_assert_cmpuint(n, ==, 1); /* a "stream" keyword, not compressed: */
+	g_assert_null(strstr(t, "stored")); /* the file's own strings show it */
 	g_free(t);
 	g_byte_array_free(b, TRUE);
 	b = pdf("BT (image) Tj ET", "[/FlateDecode /DCTDecode]");
 	t = text_of(b, 1 << 20, 100, &st, &n);
-	g_assert_cmpuint(n, ==, 0);
+	g_assert_cmpuint(n, ==, 1);
 	g_assert_null(strstr(t, "image"));
 	g_free(t);
 	g_byte_array_free(b, TRUE);
@@ -186,6 +187,20 @@ static void test_limits(void)
 	g_free(t);
 	g_byte_array_free(b, TRUE);
 	g_string_free(big, TRUE);
+	/* "stream" keywords: SM_PDF_STREAMS_MAX of them are read, one more is a limit */
+	b = g_byte_array_new();
+	g_byte_array_append(b, (const guint8 *)"%PDF-1.4\n", 9);
+	for (int i = 0; i < SM_PDF_STREAMS_MAX; i++)
+		g_byte_array_append(b, (const guint8 *)"stream\n", 7);
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_OK);
+	g_assert_cmpuint(n, ==, SM_PDF_STREAMS_MAX);
+	g_free(t);
+	g_byte_array_append(b, (const guint8 *)"stream\n", 7);
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_LIMIT);
+	g_free(t);
+	g_byte_array_free(b, TRUE);
 }
 
 int main(int argc, char **argv)

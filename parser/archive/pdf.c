@@ -206,7 +206,8 @@ static const uint8_t *bfrange(cmap *c, const uint8_t *p, const uint8_t *e)
 			}
 	} else if (p < e) {
 		p = hex(p, e, d);
-		for (k = a; k <= z && k - a < CMAP_MAX && d->len >= 2; k++) {
+		for (k = a; k <= z && k - a < CMAP_MAX && d->len >= 2 &&
+			    g_hash_table_size(c->m) < CMAP_MAX; k++) {
 			map_put(c, lo->len, k, utf16be(d->data, d->len));
 			if (++d->data[d->len - 1] == 0)
 				d->data[d->len - 2]++;
@@ -392,6 +393,10 @@ sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long 
 		p = a;
 		if (s > d && s[-1] == 'd') /* "endstream" */
 			continue;
+		if (++*streams > SM_PDF_STREAMS_MAX) { /* every "stream" keyword counts */
+			st = SM_PDF_LIMIT;
+			break;
+		}
 		if (a < e && *a == '\r')
 			a++;
 		if (a >= e || *a != '\n' || !flate_only(d, s))
@@ -401,10 +406,6 @@ sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long 
 		if (!z)
 			z = e;
 		p = z;
-		if (++*streams > SM_PDF_STREAMS_MAX) {
-			st = SM_PDF_LIMIT;
-			break;
-		}
 		cap = max_out - (raw->len - from);
 		if (max_ratio > 0 && (size_t)(z - a) < cap / (size_t)max_ratio)
 			cap = (size_t)(z - a) * (size_t)max_ratio;

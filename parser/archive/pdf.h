@@ -32,8 +32,8 @@ bool sm_pdf_sniff(const uint8_t *d, size_t n);
  * literal strings as Latin-1, hex strings through the file's ToUnicode
  * maps), the inflated bytes of every Flate stream appended to raw; at most
  * max_out inflated bytes in all, and no stream inflating to more than
- * max_ratio times its compressed size.  *streams counts the Flate streams
- * (at most SM_PDF_STREAMS_MAX are read; beyond, SM_PDF_LIMIT).
+ * max_ratio times its compressed size.  *streams counts the "stream"
+ * keywords met (at most SM_PDF_STREAMS_MAX; beyond, SM_PDF_LIMIT).
  */
 #define SM_PDF_STREAMS_MAX 100000
 sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long max_ratio,
