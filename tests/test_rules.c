@@ -8,6 +8,7 @@
  */
 #include "conftab.h"
 #include "rules.h"
+#include "rulesutil.h"
 #include "testutil.h"
 
 #include <stdint.h>
@@ -21,32 +22,12 @@
 /* Load `body` as a configuration file and compile its `rules` group. */
 static sm_rules *load(const char *body, const char *url, char *err, size_t errlen)
 {
-	char path[] = "/tmp/test_rules_XXXXXX";
-	int fd = mkstemp(path);
-	config_t cf;
-	sm_rules *r = NULL;
-
-	g_assert_cmpint(fd, >=, 0);
-	g_assert_cmpint(write(fd, body, strlen(body)), ==, (ssize_t)strlen(body));
-	close(fd);
-	config_init(&cf);
-	if (!config_read_file(&cf, path))
-		snprintf(err, errlen, "syntax: %s", config_error_text(&cf));
-	else
-		r = sm_rules_load(config_lookup(&cf, "rules"), url, err, errlen);
-	config_destroy(&cf);
-	unlink(path);
-	return r;
+	return sm_test_rules_load(body, url, err, errlen);
 }
 
 static sm_rules *defaults(void)
 {
-	char err[512] = "";
-	sm_rules *r = sm_rules_load(NULL, NULL, err, sizeof(err));
-
-	g_assert_nonnull(r);
-	g_assert_cmpstr(err, ==, "");
-	return r;
+	return sm_test_rules_defaults();
 }
 
 /* Evaluate one message: Subject, one body (HTML when html), headers as
@@ -54,24 +35,7 @@ static sm_rules *defaults(void)
 static void eval(const sm_rules *r, const char *subject, const char *body, bool html,
 		 const char *const *hdr, sm_rules_result *out)
 {
-	sm_view *v = sm_view_new((const uint8_t *)body, strlen(body), "utf-8", html, SIZE_MAX,
-				 NULL);
-	const sm_view *texts[2] = {v, NULL};
-	const char *names[8] = {NULL}, *values[8] = {NULL};
-	sm_rules_input in = {0};
-	int i;
-
-	for (i = 0; hdr && hdr[2 * i] && i < 7; i++) {
-		names[i] = hdr[2 * i];
-		values[i] = hdr[2 * i + 1];
-	}
-	in.subject = subject;
-	in.hdr_names = names;
-	in.hdr_values = values;
-	in.texts = texts;
-	in.now = NOW;
-	g_assert_cmpint(sm_rules_eval(r, &in, out), ==, 0);
-	sm_view_free(v);
+	sm_test_rules_eval(r, subject, body, html, hdr, NOW, out);
 }
 
 /* The outcome of `rule`, or NULL. */

@@ -8,6 +8,7 @@
  */
 #include "rules.h"
 #include "rules_priv.h"
+#include "rulesutil.h"
 #include "testutil.h"
 
 #include <stdint.h>
@@ -20,48 +21,17 @@
 
 static sm_rules *load(const char *body, char *err, size_t errlen)
 {
-	char path[] = "/tmp/test_rules_lang_XXXXXX";
-	int fd = mkstemp(path);
-	config_t cf;
-	sm_rules *r = NULL;
-
-	g_assert_cmpint(fd, >=, 0);
-	g_assert_cmpint(write(fd, body, strlen(body)), ==, (ssize_t)strlen(body));
-	close(fd);
-	config_init(&cf);
-	if (!config_read_file(&cf, path))
-		snprintf(err, errlen, "syntax: %s", config_error_text(&cf));
-	else
-		r = sm_rules_load(config_lookup(&cf, "rules"), NULL, err, errlen);
-	config_destroy(&cf);
-	unlink(path);
-	return r;
+	return sm_test_rules_load(body, NULL, err, errlen);
 }
 
 static sm_rules *defaults(void)
 {
-	char err[512] = "";
-	sm_rules *r = sm_rules_load(NULL, NULL, err, sizeof(err));
-
-	g_assert_nonnull(r);
-	return r;
+	return sm_test_rules_defaults();
 }
 
 static void eval(const sm_rules *r, const char *subject, const char *body, sm_rules_result *out)
 {
-	sm_view *v = sm_view_new((const uint8_t *)body, strlen(body), "utf-8", false, SIZE_MAX,
-				 NULL);
-	const sm_view *texts[2] = {v, NULL};
-	const char *names[1] = {NULL}, *values[1] = {NULL};
-	sm_rules_input in = {0};
-
-	in.subject = subject;
-	in.hdr_names = names;
-	in.hdr_values = values;
-	in.texts = texts;
-	in.now = NOW;
-	g_assert_cmpint(sm_rules_eval(r, &in, out), ==, 0);
-	sm_view_free(v);
+	sm_test_rules_eval(r, subject, body, false, NULL, NOW, out);
 }
 
 static bool resolved_subj(const sm_rules *r, const char *subject, const char *body)

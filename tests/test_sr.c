@@ -6,6 +6,7 @@
  */
 #include "rules_priv.h" /* sm_sr_scan: the truncation flag */
 #include "sr.h"
+#include "rulesutil.h"
 #include "testutil.h"
 #include "view.h"
 
@@ -27,21 +28,12 @@ static sm_sr *defaults(void)
 /* Load `body` (a libconfig file) and compile its group `sr`; err gets the error. */
 static sm_sr *from_conf(const char *body, char *err, size_t errlen)
 {
-	char path[] = "/tmp/test_sr_XXXXXX";
-	int fd = mkstemp(path);
 	config_t cf;
 	sm_sr *s = NULL;
 
-	g_assert_cmpint(fd, >=, 0);
-	g_assert_cmpint(write(fd, body, strlen(body)), ==, (ssize_t)strlen(body));
-	close(fd);
-	config_init(&cf);
-	if (!config_read_file(&cf, path))
-		snprintf(err, errlen, "syntax: %s", config_error_text(&cf));
-	else
+	if (sm_test_config(body, &cf, err, errlen))
 		s = sm_sr_load(config_lookup(&cf, "sr"), err, errlen);
 	config_destroy(&cf);
-	unlink(path);
 	return s;
 }
 
