@@ -7,6 +7,7 @@
 #include "detect.h"
 #include "re.h"
 #include "scan.h"
+#include "policyutil.h"
 #include "testutil.h"
 #include "view.h"
 
@@ -132,23 +133,7 @@ static void test_builtin_errors(void)
 
 static sm_policy *policy(const char *extra)
 {
-	char path[] = "/tmp/sm-re-XXXXXX";
-	int fd = mkstemp(path);
-	char *t = g_strdup_printf("recipients = [\"support@vendor.example\"];\n"
-				  "rules: { subject_sr: { on_missing = \"accept\"; }; };\n%s\n",
-				  extra);
-	char err[1024] = "";
-	sm_policy *p;
-
-	g_assert_cmpint(write(fd, t, strlen(t)), ==, (ssize_t)strlen(t));
-	close(fd);
-	p = sm_policy_load(path, err, sizeof(err));
-	if (!p)
-		g_test_message("config: %s", err);
-	g_assert_nonnull(p);
-	unlink(path);
-	g_free(t);
-	return p;
+	return sm_test_policy(extra);
 }
 
 static char *message(const char *body)

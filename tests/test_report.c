@@ -2,6 +2,7 @@
  * one finding per value, fingerprints over the normalised value, every
  * recipient, the masked Subject, the policy version; never the value. */
 #include "scan.h"
+#include "policyutil.h"
 #include "testutil.h"
 
 #include <unistd.h>
@@ -11,19 +12,7 @@ static const char *const KEY = "test-report-key";
 
 static sm_policy *policy_text(const char *text)
 {
-	char path[] = "/tmp/sm-report-XXXXXX";
-	int fd = mkstemp(path);
-	char err[1024] = "";
-	sm_policy *p;
-
-	g_assert_cmpint(write(fd, text, strlen(text)), ==, (ssize_t)strlen(text));
-	close(fd);
-	p = sm_policy_load(path, err, sizeof(err));
-	if (!p)
-		g_test_message("config: %s", err);
-	g_assert_nonnull(p);
-	unlink(path);
-	return p;
+	return sm_test_policy_text(text);
 }
 
 static sm_policy *policy(void)

@@ -4,6 +4,7 @@
  * findings come from on_uninspected. */
 #include "scan.h"
 #include "decide.h"
+#include "policyutil.h"
 #include "testutil.h"
 
 #include <gio/gio.h>
@@ -14,24 +15,7 @@ static const time_t NOW = 1733788800; /* 2024-12-10 */
 
 static sm_policy *policy(const char *extra)
 {
-	char path[] = "/tmp/sm-scan-XXXXXX";
-	int fd = mkstemp(path);
-	/* the SR rule is off here: these tests are about limits and actions */
-	char *t = g_strdup_printf("recipients = [\"support@vendor.example\"];\n"
-				  "rules: { subject_sr: { on_missing = \"accept\"; }; };\n%s\n",
-				  extra);
-	char err[1024] = "";
-	sm_policy *p;
-
-	g_assert_cmpint(write(fd, t, strlen(t)), ==, (ssize_t)strlen(t));
-	close(fd);
-	p = sm_policy_load(path, err, sizeof(err));
-	if (!p)
-		g_test_message("config: %s", err);
-	g_assert_nonnull(p);
-	unlink(path);
-	g_free(t);
-	return p;
+	return sm_test_policy(extra);
 }
 
 static int collect(void *ud, const void *buf, size_t len)

@@ -5,6 +5,7 @@
  * uninspected, a clean binary is delivered unchanged.  Test values are
  * fabricated. */
 #include "scan.h"
+#include "policyutil.h"
 #include "testutil.h"
 
 #include <unistd.h>
@@ -14,19 +15,7 @@ static sm_policy *P;
 
 static sm_policy *policy(void)
 {
-	char path[] = "/tmp/sm-bin-XXXXXX";
-	int fd = mkstemp(path);
-	const char *t = "recipients = [\"support@vendor.example\"];\n"
-			"rules: { subject_sr: { on_missing = \"accept\"; }; };\n";
-	char err[1024] = "";
-	sm_policy *p;
-
-	g_assert_cmpint(write(fd, t, strlen(t)), ==, (ssize_t)strlen(t));
-	close(fd);
-	p = sm_policy_load(path, err, sizeof(err));
-	g_assert_nonnull(p);
-	unlink(path);
-	return p;
+	return sm_test_policy(NULL);
 }
 
 static int collect(void *ud, const void *buf, size_t len)

@@ -1,0 +1,48 @@
+/*
+ * policyutil.h - shared by the unit tests that scan with a whole policy: a
+ * configuration text loaded as the daemon loads a file.
+ */
+#ifndef SM_POLICYUTIL_H
+#define SM_POLICYUTIL_H
+
+#include "scan.h"
+
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The policy of text (written to a temporary file); the test fails, saying
+ * why, when it does not load. */
+static inline sm_policy *sm_test_policy_text(const char *text)
+{
+	char path[] = "/tmp/sm-test-policy-XXXXXX";
+	int fd = mkstemp(path);
+	char err[1024] = "";
+	sm_policy *p;
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(write(fd, text, strlen(text)), ==, (ssize_t)strlen(text));
+	close(fd);
+	p = sm_policy_load(path, err, sizeof(err));
+	if (!p)
+		g_test_message("config: %s", err);
+	g_assert_nonnull(p);
+	unlink(path);
+	return p;
+}
+
+/* The tests' usual policy: support@vendor.example is support, the SR rule
+ * is off (these tests are about detection, limits and actions), then extra. */
+static inline sm_policy *sm_test_policy(const char *extra)
+{
+	char *t = g_strdup_printf("recipients = [\"support@vendor.example\"];\n"
+				  "rules: { subject_sr: { on_missing = \"accept\"; }; };\n%s\n",
+				  extra ? extra : "");
+	sm_policy *p = sm_test_policy_text(t);
+
+	g_free(t);
+	return p;
+}
+
+#endif
