@@ -40,17 +40,7 @@ SLOW_RULE = ('\ndetectors: { slow_custom: { patterns = [ "(?:a|a)+b" ]; action =
 
 
 def conf_for(name, milter_extra="", top_extra="", root_ok=True):
-    d = os.path.join(tmp, name)
-    os.makedirs(d)
-    path = smtest.write_conf(d, threshold=4096)
-    with open(path) as f:
-        text = f.read()
-    text = text.replace("backlog = 16;", "backlog = 16;\n" + milter_extra) + top_extra
-    if not root_ok:
-        text = text.replace("run_as_root = true;", "")
-    with open(path, "w") as f:
-        f.write(text)
-    return d, path
+    return smtest.conf_in(tmp, name, milter_extra, top_extra, root_ok)
 
 
 def start(name, conf, **kw):

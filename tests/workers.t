@@ -58,15 +58,7 @@ SLOW_RULE = ('\ndetectors: { slow_custom: { patterns = [ "(?:a|a)+b" ]; action =
 
 
 def conf_for(name, milter_extra="", top_extra=""):
-    d = os.path.join(tmp, name)
-    os.makedirs(d)
-    path = smtest.write_conf(d, threshold=4096)
-    with open(path) as f:
-        text = f.read()
-    text = text.replace("backlog = 16;", "backlog = 16;\n" + milter_extra) + top_extra
-    with open(path, "w") as f:
-        f.write(text)
-    return d, path
+    return smtest.conf_in(tmp, name, milter_extra, top_extra)
 
 
 def start(name, conf, **kw):

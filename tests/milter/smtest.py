@@ -134,6 +134,23 @@ def write_conf(tmp, max_bytes=67108864, threshold=4096, policy_extra=""):
     return path
 
 
+def conf_in(tmp, name, milter_extra="", top_extra="", root_ok=True):
+    """A directory tmp/name with a test configuration: milter_extra added to
+    the milter group, top_extra at the end, run_as_root dropped unless
+    root_ok.  (directory, path)"""
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    path = write_conf(d, threshold=4096)
+    with open(path) as f:
+        text = f.read()
+    text = text.replace("backlog = 16;", "backlog = 16;\n" + milter_extra) + top_extra
+    if not root_ok:
+        text = text.replace("run_as_root = true;", "")
+    with open(path, "w") as f:
+        f.write(text)
+    return d, path
+
+
 class Daemon:
     """One support-milter in the foreground: a unix socket in tmp, or inet_port."""
 
