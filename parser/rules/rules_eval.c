@@ -90,40 +90,70 @@ static void eval_attachments(const sm_rules *r, const sm_rules_input *in, sm_rul
 
 /* ------------------------------------------------------------ SR numbers */
 
+/* Does an earlier view than i hold the same bytes from where scan_views
+ * reads (plain and HTML parts of a multipart/alternative often do)? */
+static bool scanned_before(const sm_rules_input *in, const size_t *from, size_t i)
+{
+	const sm_view *v = in->texts[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const sm_view *w = in->texts[j];
+
+		if (w->len - from[j] == v->len - from[i] &&
+		    memcmp(w->text + from[j], v->text + from[i], v->len - from[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Add the distinct numbers of buf[0, n) to set up to cap; true when cut. */
+static bool add_numbers(GArray *set, char (*buf)[17], size_t n, size_t cap)
+{
+	size_t j, k;
+
+	for (j = 0; j < n; j++) {
+		char *d;
+
+		for (k = 0; k < set->len; k++)
+			if (strcmp(g_array_index(set, char *, k), buf[j]) == 0)
+				break;
+		if (k < set->len)
+			continue;
+		if (set->len == cap)
+			return true;
+		d = g_strdup(buf[j]);
+		g_array_append_val(set, d);
+	}
+	return false;
+}
+
 /* Distinct SR numbers across the views (from the history start when
- * history_only), appended to `set` up to cap; true when the scan was cut. */
+ * history_only), appended to `set` up to cap; true when the scan was cut.
+ * A view holding the same bytes as an earlier one is not read again. */
 static bool scan_views(const sm_rules *r, const sm_rules_input *in, bool history_only,
 		       GArray *set, size_t cap)
 {
 	char (*buf)[17] = g_malloc_n(cap, 17);
+	size_t nv = 0, i, *from;
 	bool cut = false;
-	size_t i, j, k;
 
-	for (i = 0; in->texts && in->texts[i] && !cut; i++) {
+	while (in->texts && in->texts[nv])
+		nv++;
+	from = g_new0(size_t, nv + 1);
+	for (i = 0; i < nv; i++)
+		from[i] = history_only ? sm_quote_history_start(in->texts[i]) : 0;
+	for (i = 0; i < nv && !cut; i++) {
 		const sm_view *v = in->texts[i];
-		size_t from = history_only ? sm_quote_history_start(v) : 0;
-		bool t = false;
-		size_t n = sm_sr_scan(r->sr, v->text + from, v->len - from, false, in->now, buf,
-				      cap, &t);
+		size_t n;
 
-		cut = t;
-		for (j = 0; j < n; j++) {
-			for (k = 0; k < set->len; k++)
-				if (strcmp(g_array_index(set, char *, k), buf[j]) == 0)
-					break;
-			if (k < set->len)
-				continue;
-			if (set->len == cap) {
-				cut = true;
-				break;
-			}
-			{
-				char *d = g_strdup(buf[j]);
-
-				g_array_append_val(set, d);
-			}
-		}
+		if (scanned_before(in, from, i))
+			continue; /* the same bytes give the same numbers, already in set */
+		n = sm_sr_scan(r->sr, v->text + from[i], v->len - from[i], false, in->now, buf, cap,
+			       &cut);
+		cut = add_numbers(set, buf, n, cap) || cut;
 	}
+	g_free(from);
 	g_free(buf);
 	return cut;
 }
@@ -404,14 +434,24 @@ static void eval_intent(const sm_rules *r, const sm_intent_ctx *x, const char *r
 			 act == SM_ACT_REJECT ? sm_rules_reply(r, c->reply, sr) : NULL);
 }
 
-/* The author's new text of every view, NULL-terminated. g_strfreev. */
+/* The author's distinct new texts of the views, NULL-terminated: every rule
+ * asks whether some new text says something, so a text equal byte for byte
+ * to an earlier one (plain and HTML alike) is read once. g_strfreev. */
 static char **new_texts(const sm_rules_input *in)
 {
 	GPtrArray *a = g_ptr_array_new();
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; in->texts && in->texts[i]; i++)
-		g_ptr_array_add(a, sm_quote_new_text(in->texts[i]));
+	for (i = 0; in->texts && in->texts[i]; i++) {
+		char *t = sm_quote_new_text(in->texts[i]);
+
+		for (j = 0; j < a->len && strcmp(g_ptr_array_index(a, j), t) != 0; j++)
+			;
+		if (j < a->len)
+			g_free(t);
+		else
+			g_ptr_array_add(a, t);
+	}
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 }
