@@ -76,6 +76,7 @@ typedef struct sm_gate {
 	GArray *hits;     /* of sm_lit_hit */
 	bool overflow;    /* hits incomplete: search the whole text */
 	pcre2_match_data *md; /* made on first use, for any pattern of the list */
+	pcre2_match_context *mctx; /* for the offset limit when no guard is in force */
 	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
 	bool borrowed;        /* present and hits belong to memo */
 	size_t from;          /* matches start here (0 unless set after init) */
@@ -87,9 +88,11 @@ void sm_gate_clear(sm_gate *g);
  * The matches of pattern i in the gate's text, in order, non-overlapping, at
  * most max: fn(ud, ovector) for each until it returns false.  A pattern whose
  * words are absent is not run; one whose matches start with its words is run
- * anchored at their occurrences only; another one within SM_PHRASE_SPAN
- * bytes before and after each occurrence (a match reaching farther from its
- * word is not found).  Returns the number of matches.
+ * anchored at their occurrences only; another one per run of its words'
+ * occurrences (each within SM_PHRASE_SPAN bytes of the one before): a match
+ * starting from SM_PHRASE_SPAN bytes before the run's first occurrence to
+ * its last and ending by SM_PHRASE_SPAN bytes after the last is found.
+ * Returns the number of matches.
  */
 #define SM_PHRASE_SPAN 256
 size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),

@@ -12,11 +12,13 @@
  * A gate (sm_gate_*) finds a list's words in a text in one pass
  * (rules_litset.c) and runs each pattern only where it can match: not at
  * all when its words are absent, anchored at their occurrences when they
- * lead, within SM_PHRASE_SPAN bytes around them otherwise (a phrase is
- * shorter than that on either side of its word), over the whole text when
- * the occurrences are not all known.  Limits: GATE_HITS_MAX occurrences
- * kept per text and list (beyond, whole-text searches); callers bound the
- * matches per pattern.
+ * lead, otherwise per run of occurrences (each within SM_PHRASE_SPAN bytes
+ * of the one before) from SM_PHRASE_SPAN bytes before the run to
+ * SM_PHRASE_SPAN after it, starting no later than its last occurrence (a
+ * phrase is shorter than that on either side of its word), over the whole
+ * text when the occurrences are not all known or too many.  Limits:
+ * GATE_HITS_MAX occurrences kept per text and list (beyond, whole-text
+ * searches); callers bound the matches per pattern.
  * Owns: the compiled codes and prefilters (sm_relist_clear frees them; a
  * pool shared by several lists belongs to the caller).
  */
@@ -29,7 +31,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+/* PCRE2_USE_OFFSET_LIMIT: a gate's windowed search stops at its run's last
+ * word (no effect when no offset limit is set) */
+#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_USE_OFFSET_LIMIT)
 
 static void where_of(const config_setting_t *group, const char *key, char *buf, size_t len)
 {
@@ -248,6 +252,7 @@ void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len
 	g->hits = NULL;
 	g->overflow = false;
 	g->md = NULL;
+	g->mctx = NULL;
 	g->memo = m;
 	g->borrowed = false;
 	g->from = 0;
@@ -267,6 +272,9 @@ void sm_gate_clear(sm_gate *g)
 	}
 	if (g->md)
 		pcre2_match_data_free(g->md);
+	if (g->mctx)
+		pcre2_match_context_free(g->mctx);
+	g->mctx = NULL;
 	g->present = NULL;
 	g->hits = NULL;
 	g->md = NULL;
@@ -356,29 +364,76 @@ static bool few_words(const sm_gate *g, size_t i)
 	return n <= budget;
 }
 
-/* Around each occurrence of the pattern's words: from SM_PHRASE_SPAN bytes
- * before it to SM_PHRASE_SPAN bytes after it, in order. */
+/* The next run of the pattern's word occurrences from hit *k on, at or
+ * after `next`: occurrences at most SM_PHRASE_SPAN bytes apart.  Its first
+ * and last offsets; *k moves past it.  False when none is left. */
+static bool next_run(const sm_gate *g, size_t i, size_t *k, size_t next, size_t *first,
+		     size_t *last)
+{
+	const int *ids = g->l->req_ids[i];
+	bool found = false;
+
+	for (; *k < g->hits->len; (*k)++) {
+		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, *k);
+
+		if (h->pos < next || !is_word_of(ids, h->word))
+			continue;
+		if (found && h->pos - *last > SM_PHRASE_SPAN)
+			break;
+		if (!found)
+			*first = h->pos;
+		*last = h->pos;
+		found = true;
+	}
+	return found;
+}
+
+/* Pattern i's first match in g->t[from, end) starting at or before `limit`
+ * (PCRE2's offset limit, set only for this call on the guard's or the
+ * gate's match context). */
+static int match_before(sm_gate *g, size_t i, size_t end, size_t from, size_t limit,
+			pcre2_match_data *md)
+{
+	sm_re_guard *gd = sm_re_guard_current();
+	pcre2_match_context *c = gd ? gd->mctx : g->mctx;
+	int rc;
+
+	if (!c)
+		c = g->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_offset_limit(c, limit);
+	rc = sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, c);
+	pcre2_set_offset_limit(c, PCRE2_UNSET);
+	return rc;
+}
+
+/* Per run of the pattern's word occurrences (first f, last l, each within
+ * SM_PHRASE_SPAN of the one before): the matches starting from
+ * SM_PHRASE_SPAN bytes before f to l and ending by SM_PHRASE_SPAN bytes
+ * after l, in order.  Every match holds an occurrence, so no start before
+ * it can be missed for want of one; each start offset is tried once. */
 static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
 {
-	size_t k, n = 0, next = g->from;
+	size_t k = 0, n = 0, next = g->from, f = 0, l = 0;
 
-	for (k = 0; k < g->hits->len && n < max; k++) {
-		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
-		size_t from = h->pos > SM_PHRASE_SPAN ? h->pos - SM_PHRASE_SPAN : 0;
-		size_t end = g->len - h->pos > SM_PHRASE_SPAN ? h->pos + SM_PHRASE_SPAN : g->len;
+	while (n < max) {
+		size_t k0 = k, from, end;
 		PCRE2_SIZE *ov;
 
+		if (!next_run(g, i, &k, next, &f, &l))
+			break;
+		from = f > SM_PHRASE_SPAN ? f - SM_PHRASE_SPAN : 0;
+		end = g->len - l > SM_PHRASE_SPAN ? l + SM_PHRASE_SPAN : g->len;
 		if (from < next)
 			from = next;
-		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
-		    sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, NULL) < 0)
+		if (match_before(g, i, end, from, l, md) < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(md);
 		n++;
 		next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
 		if (!fn(ud, ov))
 			break;
+		k = k0; /* the run's occurrences after the match make a new run */
 	}
 	return n;
 }
