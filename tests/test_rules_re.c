@@ -1,14 +1,16 @@
 /*
- * test_rules_re.c - a gate's search of a pattern whose words do not lead
- * (rules_re.c, windowed()) against the plain reading of its contract: the
- * words' occurrences found byte by byte, cut into runs (each within
- * SM_PHRASE_SPAN bytes of the one before), each run searched by PCRE2 from
- * SM_PHRASE_SPAN before its first occurrence to SM_PHRASE_SPAN after its
- * last and a match kept only when it starts at or before the last (the gate
- * asks PCRE2 to stop there instead); on random texts over the patterns'
- * pieces.  Then the cases where one search per run answers differently
- * from the earlier one search per occurrence, against a search of the
- * whole text, which says what is right.
+ * test_rules_re.c - a gate's search of a pattern (rules_re.c) against the
+ * plain reading of its contract, on random texts over the patterns' pieces:
+ * no match when one of its two word sets is absent; with a leading set,
+ * every match (anchored runs: the whole text's matches); else by the set
+ * with fewer occurrences: its occurrences found byte by byte, cut into runs
+ * (each within SM_PHRASE_SPAN bytes of the one before), each run searched
+ * by PCRE2 from SM_PHRASE_SPAN before its first occurrence to
+ * SM_PHRASE_SPAN after its last and a match kept only when it starts at or
+ * before the last (the gate asks PCRE2 to stop there instead); the whole
+ * text past len/256 occurrences.  Then the cases where one search per run
+ * answers differently from the earlier one search per occurrence, against
+ * a search of the whole text, which says what is right.
  */
 #include "rules_priv.h"
 #include "testutil.h"
@@ -18,9 +20,17 @@
 #define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
 
 static const char *const pats[] = {
-	"(?:[a-z]lpha\\s+)?omegaz[^.]{0,600}?end", /* may start at its word */
-	"(?:x\\s+)?omegaz\\s+done(?![^.]*\\bnot\\b)", /* looks past its end */
-	"[a-z]lpha[^.]{0,500}omegaz",              /* ends at its word */
+	"(?:[a-z]lpha\\s+)?omegaz[^.]{0,600}?end", /* may start at its word; end */
+	"(?:x\\s+)?omegaz\\s+done(?![^.]*\\bnot\\b)", /* looks past its end; done */
+	"[a-z]lpha[^.]{0,500}omegaz",              /* ends at its word; lpha */
+	"\\b(?:xlpha|done)\\s+(?:[a-z]+\\s+){0,3}?omegaz", /* omegaz; xlpha, done lead */
+	NULL,
+};
+
+/* One set each (omegaz): runs around it. */
+static const char *const pats_one[] = {
+	"(?:[a-z]lpha\\s+)?omegaz[^.]{0,600}?\\d",
+	"(?:x\\s+)?omegaz\\s+\\d(?![^.]*\\bnot\\b)",
 	NULL,
 };
 
@@ -73,21 +83,42 @@ static bool search(pcre2_code *re, const char *t, size_t end, size_t from, size_
 	       pcre2_get_ovector_pointer(md)[0] <= limit;
 }
 
-/* The contract, read plainly: per run, or the whole text past len/256
- * occurrences. */
+/* The set a gate searches by (see the file's comment): 1 or 2, 0 when
+ * one is absent (no match); its occurrences in *occ. */
+static int chosen_set(const sm_relist *l, size_t i, const char *t, GArray **occ, bool *lead)
+{
+	GArray *a = occurrences(l->req[i], l->bounded[i], t);
+	GArray *b = l->req2[i].words ? occurrences(l->req2[i].words, l->req2[i].bounded, t) : NULL;
+	bool la = l->lead[i], lb = b && l->req2[i].leading;
+	int pick = !b || (la && !lb) ? 1 : (lb && !la) ? 2 : b->len < a->len ? 2 : 1;
+
+	if (a->len == 0 || (b && b->len == 0))
+		pick = 0;
+	*occ = pick == 2 ? b : a;
+	if (*occ != a)
+		g_array_free(a, TRUE);
+	if (b && *occ != b)
+		g_array_free(b, TRUE);
+	*lead = pick == 2 ? lb : la;
+	return pick;
+}
+
+/* The contract, read plainly. */
 static char *plain_matches(const char *pat, const sm_relist *l, size_t i, const char *t)
 {
 	GString *s = g_string_new(NULL);
-	GArray *occ = occurrences(l->req[i], l->bounded[i], t);
+	GArray *occ;
+	bool lead;
+	int pick = chosen_set(l, i, t, &occ, &lead);
 	size_t len = strlen(t), next = 0, k, f, last, n = 0;
 	int ec;
 	PCRE2_SIZE eo;
 	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, RE_FLAGS, &ec, &eo,
 				       NULL);
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-	bool whole = occ->len > len / SM_PHRASE_SPAN;
+	bool whole = lead || occ->len > len / SM_PHRASE_SPAN;
 
-	while (n < 64) {
+	while (pick && n < 64) {
 		size_t from, end;
 		PCRE2_SIZE *ov;
 
@@ -123,18 +154,19 @@ static char *plain_matches(const char *pat, const sm_relist *l, size_t i, const 
 	return g_string_free(s, FALSE);
 }
 
-static sm_relist compiled(void)
+/* p compiled: each pattern's best set is omegaz, which does not lead. */
+static sm_relist compiled(const char *const *p)
 {
 	sm_relist l;
 	char err[256] = "";
 	size_t i;
 
-	g_assert_cmpint(sm_relist_compile(&l, pats, NULL, "phrases", false, err, sizeof(err)), ==,
-			0);
-	for (i = 0; pats[i]; i++) { /* gated on omegaz, not anchored */
+	g_assert_cmpint(sm_relist_compile(&l, p, NULL, "phrases", false, err, sizeof(err)), ==, 0);
+	for (i = 0; p[i]; i++) {
 		g_assert_nonnull(l.req_ids[i]);
-		g_assert_null(l.anch[i]);
 		g_assert_cmpstr(l.req[i][0], ==, "omegaz");
+		g_assert_false(l.lead[i]);
+		g_assert_true((l.anch[i] != NULL) == l.req2[i].leading);
 	}
 	return l;
 }
@@ -145,7 +177,7 @@ static void test_runs_plain(void)
 		"xlpha ", "omegaz ", "OMEGAZ", " ", "b", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
 		"end", ". ", "\n", "not ", "done", "x ", "Alpha",
 	};
-	sm_relist l = compiled();
+	sm_relist l = compiled(pats);
 	GRand *rnd = g_rand_new_with_seed(18);
 	GString *t = g_string_new(NULL);
 	size_t i, found = 0;
@@ -174,6 +206,7 @@ static void test_runs_plain(void)
 			g_free(b);
 		}
 	}
+	g_assert_true(l.req2[3].leading);
 	g_assert_cmpuint(found, >, 500); /* the texts do match */
 	g_string_free(t, TRUE);
 	g_rand_free(rnd);
@@ -190,11 +223,11 @@ static void fill(GString *t, size_t n)
 /* The first match of pats[i] by a search of the whole text, and by the
  * earlier gating: one window per occurrence p, [p - SPAN, p + SPAN), the
  * subject ending there.  "s-e" or "". */
-static char *first_whole(size_t i, const char *t)
+static char *first_whole(const char *pat, const char *t)
 {
 	int ec;
 	PCRE2_SIZE eo;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED, RE_FLAGS, &ec,
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, RE_FLAGS, &ec,
 				       &eo, NULL);
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
 	char *r = pcre2_match(re, (PCRE2_SPTR)t, strlen(t), 0, 0, md, NULL) < 0
@@ -231,7 +264,7 @@ static char *first_per_occurrence(const sm_relist *l, size_t i, const char *t)
  * gating's. */
 static void assert_right(const sm_relist *l, size_t i, const char *t)
 {
-	char *got = gate_matches(l, i, t), *whole = first_whole(i, t);
+	char *got = gate_matches(l, i, t), *whole = first_whole(pats_one[i], t);
 	char *old = first_per_occurrence(l, i, t);
 
 	g_test_message("pattern %zu: run '%s' whole '%s' per occurrence '%s'", i, got, whole, old);
@@ -246,7 +279,7 @@ static void assert_right(const sm_relist *l, size_t i, const char *t)
  * occurrence: the whole text's search agrees with the run. */
 static void test_runs_right(void)
 {
-	sm_relist l = compiled();
+	sm_relist l = compiled(pats_one);
 	GString *t = g_string_new("xlpha omegaz ");
 
 	/* a match longer than any one window: its start is within SPAN of the
@@ -257,12 +290,12 @@ static void test_runs_right(void)
 	fill(t, 200);
 	g_string_append(t, " omegaz ");
 	fill(t, 150);
-	g_string_append(t, " end. ");
+	g_string_append(t, " 9. ");
 	assert_right(&l, 0, t->str);
 	/* a lookahead past a window's end: the window around the first
 	 * omegaz ended before "not" and took the sentence for one without it;
 	 * the run reaches past it (a second omegaz) and finds no match */
-	g_string_assign(t, "omegaz done ");
+	g_string_assign(t, "omegaz 9 ");
 	fill(t, 100);
 	g_string_append(t, " omegaz ");
 	fill(t, 200);

@@ -38,6 +38,13 @@ typedef struct sm_lit_hit {
 void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
 		    GArray *hits, size_t max_hits, bool *overflow);
 
+/* A second word set of a pattern: every match holds a word of it too. */
+typedef struct sm_lit_second {
+	char **words; /* g_strfreev; NULL when the pattern has no other set */
+	bool leading; /* every match starts with one of its words */
+	bool bounded; /* \\b stands right before them */
+} sm_lit_second;
+
 /* A list of compiled patterns (caseless, UTF, JIT where available). */
 typedef struct sm_relist {
 	pcre2_code **re;
@@ -46,7 +53,9 @@ typedef struct sm_relist {
 	int **req_ids;  /* per pattern: their indices in lits, -1 ends; or NULL */
 	bool *lead;     /* per pattern: every match starts with one of its words */
 	bool *bounded;  /* per pattern: \\b stands right before its words */
-	pcre2_code **anch; /* per leading pattern: compiled anchored, else NULL */
+	sm_lit_second *req2; /* per pattern: a second set, or words NULL */
+	int **req2_ids;      /* its indices in lits, -1 ends; or NULL */
+	pcre2_code **anch; /* per pattern with a leading set: compiled anchored, else NULL */
 	uint32_t ovmax; /* capture groups + 1 of the pattern with the most */
 	sm_litset *lits;
 	bool lits_shared; /* lits is a pool of several lists (not owned) */
@@ -77,6 +86,7 @@ typedef struct sm_gate {
 	bool overflow;    /* hits incomplete: search the whole text */
 	pcre2_match_data *md; /* made on first use, for any pattern of the list */
 	pcre2_match_context *mctx; /* for the offset limit when no guard is in force */
+	uint32_t *counts;     /* occurrences per word, counted on first use */
 	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
 	bool borrowed;        /* present and hits belong to memo */
 	size_t from;          /* matches start here (0 unless set after init) */
@@ -86,9 +96,10 @@ void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len
 void sm_gate_clear(sm_gate *g);
 /*
  * The matches of pattern i in the gate's text, in order, non-overlapping, at
- * most max: fn(ud, ovector) for each until it returns false.  A pattern whose
- * words are absent is not run; one whose matches start with its words is run
- * anchored at their occurrences only; another one per run of its words'
+ * most max: fn(ud, ovector) for each until it returns false.  A pattern one
+ * of whose word sets is absent is not run; one whose matches start with the
+ * words of a set is run anchored at their occurrences only; another one, by
+ * the set that occurs less (the first on a tie), per run of its words'
  * occurrences (each within SM_PHRASE_SPAN bytes of the one before): a match
  * starting from SM_PHRASE_SPAN bytes before the run's first occurrence to
  * its last and ending by SM_PHRASE_SPAN bytes after the last is found.
@@ -126,6 +137,9 @@ char **sm_lit_required(const char *pat);
 /* The same; *leading: every match starts with one of the words; *bounded:
  * \\b stands right before them (either may be NULL). */
 char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded);
+/* The same; besides (second may be NULL), the best leading set when the
+ * best set does not lead, else the best set after it. */
+char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second);
 /* A text as the prefilters read it (not owned), and whether it holds
  * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
 typedef struct sm_lit_text {

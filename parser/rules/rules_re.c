@@ -7,16 +7,18 @@
  * is safe, JIT when available) and are immutable afterwards.  Text matched
  * is message data (untrusted): match data is per call, every search loop
  * advances, and PCRE2's default match limit bounds backtracking.
- * Each pattern also gets its literal prefilter (rules_prefilter.c), if any,
- * and, when every match starts with one of its words, an anchored copy.
+ * Each pattern also gets its literal prefilters (rules_prefilter.c: one or
+ * two word sets, every match holding a word of each), if any, and, when
+ * every match starts with a word of one of them, an anchored copy.
  * A gate (sm_gate_*) finds a list's words in a text in one pass
  * (rules_litset.c) and runs each pattern only where it can match: not at
- * all when its words are absent, anchored at their occurrences when they
- * lead, otherwise per run of occurrences (each within SM_PHRASE_SPAN bytes
- * of the one before) from SM_PHRASE_SPAN bytes before the run to
- * SM_PHRASE_SPAN after it, starting no later than its last occurrence (a
- * phrase is shorter than that on either side of its word), over the whole
- * text when the occurrences are not all known or too many.  Limits:
+ * all when a set's words are absent, anchored at the occurrences of a set
+ * that leads, otherwise by the set that occurs less, per run of its
+ * occurrences (each within SM_PHRASE_SPAN bytes of the one before) from
+ * SM_PHRASE_SPAN bytes before the run to SM_PHRASE_SPAN after it, starting
+ * no later than its last occurrence (a phrase is shorter than that on either
+ * side of its word), over the whole text when the occurrences are not all
+ * known or too many.  Limits:
  * GATE_HITS_MAX occurrences kept per text and list (beyond, whole-text
  * searches); callers bound the matches per pattern.
  * Owns: the compiled codes and prefilters (sm_relist_clear frees them; a
@@ -81,19 +83,30 @@ static bool first_unit(const pcre2_code *re)
 	return pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &t) == 0 && t == 1;
 }
 
-/* Put pattern i's prefilter words in the list's word set. */
-static void index_words(sm_relist *l, size_t i)
+/* Words w (NULL-terminated) into the list's word set: their indices, -1
+ * ends. */
+static int *add_words(sm_relist *l, char *const *w, bool bounded)
 {
-	size_t k, n = l->req[i] ? g_strv_length(l->req[i]) : 0;
+	size_t k, n = g_strv_length((char **)w);
+	int *ids = g_new(int, n + 1);
 
-	if (!n || l->req_ids[i])
-		return;
 	if (!l->lits)
 		l->lits = sm_litset_new();
-	l->req_ids[i] = g_new(int, n + 1);
 	for (k = 0; k < n; k++)
-		l->req_ids[i][k] = sm_litset_add(l->lits, l->req[i][k], l->bounded[i]);
-	l->req_ids[i][n] = -1;
+		ids[k] = sm_litset_add(l->lits, w[k], bounded);
+	ids[n] = -1;
+	return ids;
+}
+
+/* Put pattern i's prefilter words (and its leading set's) in the list's
+ * word set. */
+static void index_words(sm_relist *l, size_t i)
+{
+	if (!l->req[i] || !l->req[i][0] || l->req_ids[i])
+		return;
+	l->req_ids[i] = add_words(l, l->req[i], l->bounded[i]);
+	if (l->req2[i].words)
+		l->req2_ids[i] = add_words(l, l->req2[i].words, l->req2[i].bounded);
 }
 
 int sm_relist_compile(sm_relist *l, const char *const *pats, const config_setting_t *group,
@@ -114,6 +127,8 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 	l->lead = g_new0(bool, n + 1);
 	l->bounded = g_new0(bool, n + 1);
 	l->anch = g_new0(pcre2_code *, n + 1);
+	l->req2 = g_new0(sm_lit_second, n + 1);
+	l->req2_ids = g_new0(int *, n + 1);
 	for (i = 0; i < n; i++) {
 		l->re[i] = compile_one(pats[i], where, key, i, need_sr, err, errlen);
 		if (!l->re[i]) {
@@ -121,10 +136,10 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 			sm_relist_clear(l);
 			return -1;
 		}
-		l->req[i] = sm_lit_required_lead(pats[i], &l->lead[i], &l->bounded[i]);
+		l->req[i] = sm_lit_required_sets(pats[i], &l->lead[i], &l->bounded[i], &l->req2[i]);
 		if (!first_unit(l->re[i])) /* else PCRE2's own first-character search */
 			index_words(l, i);
-		if (l->lead[i]) { /* JIT does not take PCRE2_ANCHORED at match time */
+		if (l->lead[i] || l->req2[i].leading) { /* JIT takes PCRE2_ANCHORED at compile time only */
 			l->anch[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
 						   RE_FLAGS | PCRE2_ANCHORED, &ec, &eo, NULL);
 			if (l->anch[i])
@@ -151,7 +166,11 @@ void sm_relist_clear(sm_relist *l)
 		g_free(l->req_ids ? l->req_ids[i] : NULL);
 		if (l->anch && l->anch[i])
 			pcre2_code_free(l->anch[i]);
+		g_strfreev(l->req2 ? l->req2[i].words : NULL);
+		g_free(l->req2_ids ? l->req2_ids[i] : NULL);
 	}
+	g_free(l->req2);
+	g_free(l->req2_ids);
 	g_free(l->anch);
 	g_free(l->re);
 	g_free(l->req);
@@ -232,6 +251,8 @@ void sm_relist_share(sm_relist *l, sm_litset *pool)
 		}
 		for (k = 0; l->req[i][k]; k++)
 			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k], l->bounded[i]);
+		for (k = 0; l->req2[i].words && l->req2[i].words[k]; k++)
+			l->req2_ids[i][k] = sm_litset_add(pool, l->req2[i].words[k], l->req2[i].bounded);
 	}
 }
 
@@ -253,6 +274,7 @@ void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len
 	g->overflow = false;
 	g->md = NULL;
 	g->mctx = NULL;
+	g->counts = NULL;
 	g->memo = m;
 	g->borrowed = false;
 	g->from = 0;
@@ -274,6 +296,8 @@ void sm_gate_clear(sm_gate *g)
 		pcre2_match_data_free(g->md);
 	if (g->mctx)
 		pcre2_match_context_free(g->mctx);
+	g_free(g->counts);
+	g->counts = NULL;
 	g->mctx = NULL;
 	g->present = NULL;
 	g->hits = NULL;
@@ -307,19 +331,23 @@ static void gate_scan(sm_gate *g)
 	}
 }
 
-/* Are pattern i's words all absent (the text scanned on first use)? */
+static bool none_present(const sm_gate *g, const int *id)
+{
+	for (; id && *id >= 0; id++)
+		if (g->present[*id])
+			return false;
+	return id != NULL;
+}
+
+/* Are all the words of one of pattern i's sets absent (the text scanned on
+ * first use)?  Every match holds a word of each. */
 static bool gate_skip(sm_gate *g, size_t i)
 {
-	const int *id;
-
 	if (!g->l->req_ids || !g->l->req_ids[i])
 		return false;
 	if (!g->present)
 		gate_scan(g);
-	for (id = g->l->req_ids[i]; *id >= 0; id++)
-		if (g->present[*id])
-			return false;
-	return true;
+	return none_present(g, g->l->req_ids[i]) || none_present(g, g->l->req2_ids[i]);
 }
 
 static bool is_word_of(const int *ids, int w)
@@ -330,8 +358,8 @@ static bool is_word_of(const int *ids, int w)
 	return false;
 }
 
-/* Anchored at each occurrence of the pattern's words, in order. */
-static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
+/* Anchored at each occurrence of the words ids (which lead), in order. */
+static size_t anchored(sm_gate *g, size_t i, const int *ids, pcre2_match_data *md, size_t max,
 		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
 {
 	size_t k, n = 0, next = g->from;
@@ -340,7 +368,7 @@ static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
 		PCRE2_SIZE *ov;
 
-		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
+		if (h->pos < next || !is_word_of(ids, h->word) ||
 		    sm_re_match(g->l->anch[i], (PCRE2_SPTR)g->t, g->len, h->pos, 0, md, NULL) < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(md);
@@ -352,25 +380,28 @@ static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 	return n;
 }
 
-/* Do the windows around the pattern's word occurrences cover less than the
- * text (so that searching them is cheaper than one search over it)? */
-static bool few_words(const sm_gate *g, size_t i)
+/* How often the words ids occur in the text (the occurrences counted per
+ * word on first use). */
+static size_t occurrences(sm_gate *g, const int *ids)
 {
-	size_t k, n = 0, budget = g->len / SM_PHRASE_SPAN;
+	size_t k, n = 0;
 
-	for (k = 0; k < g->hits->len && n <= budget; k++)
-		if (is_word_of(g->l->req_ids[i], g_array_index(g->hits, sm_lit_hit, k).word))
-			n++;
-	return n <= budget;
+	if (!g->counts) {
+		g->counts = g_new0(uint32_t, sm_litset_size(g->l->lits) + 1);
+		for (k = 0; k < g->hits->len; k++)
+			g->counts[g_array_index(g->hits, sm_lit_hit, k).word]++;
+	}
+	for (; *ids >= 0; ids++)
+		n += g->counts[*ids];
+	return n;
 }
 
 /* The next run of the pattern's word occurrences from hit *k on, at or
  * after `next`: occurrences at most SM_PHRASE_SPAN bytes apart.  Its first
  * and last offsets; *k moves past it.  False when none is left. */
-static bool next_run(const sm_gate *g, size_t i, size_t *k, size_t next, size_t *first,
+static bool next_run(const sm_gate *g, const int *ids, size_t *k, size_t next, size_t *first,
 		     size_t *last)
 {
-	const int *ids = g->l->req_ids[i];
 	bool found = false;
 
 	for (; *k < g->hits->len; (*k)++) {
@@ -411,7 +442,7 @@ static int match_before(sm_gate *g, size_t i, size_t end, size_t from, size_t li
  * SM_PHRASE_SPAN bytes before f to l and ending by SM_PHRASE_SPAN bytes
  * after l, in order.  Every match holds an occurrence, so no start before
  * it can be missed for want of one; each start offset is tried once. */
-static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
+static size_t windowed(sm_gate *g, size_t i, const int *ids, pcre2_match_data *md, size_t max,
 		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
 {
 	size_t k = 0, n = 0, next = g->from, f = 0, l = 0;
@@ -420,7 +451,7 @@ static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 		size_t k0 = k, from, end;
 		PCRE2_SIZE *ov;
 
-		if (!next_run(g, i, &k, next, &f, &l))
+		if (!next_run(g, ids, &k, next, &f, &l))
 			break;
 		from = f > SM_PHRASE_SPAN ? f - SM_PHRASE_SPAN : 0;
 		end = g->len - l > SM_PHRASE_SPAN ? l + SM_PHRASE_SPAN : g->len;
@@ -438,6 +469,20 @@ static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
 	return n;
 }
 
+/* The set of pattern i to search by: a leading one (anchored runs), the
+ * one with fewer occurrences when both or neither lead. */
+static const int *fewer(sm_gate *g, size_t i)
+{
+	const int *a = g->l->req_ids[i], *b = g->l->req2_ids[i];
+	bool la = g->l->lead[i], lb = g->l->req2[i].leading;
+
+	if (!b || (la && !lb))
+		return a;
+	if (lb && !la)
+		return b;
+	return occurrences(g, b) < occurrences(g, a) ? b : a;
+}
+
 size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
 		       void *ud)
 {
@@ -450,10 +495,12 @@ size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, co
 		g->md = pcre2_match_data_create(g->l->ovmax, NULL);
 	md = g->md;
 	if (g->present && g->l->req_ids[i] && !g->overflow) {
-		if (g->l->anch[i])
-			return anchored(g, i, md, max, fn, ud);
-		if (few_words(g, i)) /* else one search over the text is cheaper */
-			return windowed(g, i, md, max, fn, ud);
+		const int *ids = fewer(g, i);
+
+		if (ids == g->l->req_ids[i] ? g->l->lead[i] : g->l->req2[i].leading)
+			return anchored(g, i, ids, md, max, fn, ud);
+		if (occurrences(g, ids) <= g->len / SM_PHRASE_SPAN) /* else one search is cheaper */
+			return windowed(g, i, ids, md, max, fn, ud);
 	}
 	while (n < max && from <= g->len &&
 	       sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
