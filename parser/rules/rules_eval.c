@@ -135,6 +135,7 @@ static bool add_numbers(GArray *set, char (*buf)[17], size_t n, size_t cap)
 static bool scan_views(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
 		       GArray *set, size_t cap)
 {
+	sm_lit_lines *lines = in->texts && in->texts[0] && in->texts[1] ? sm_lit_lines_new() : NULL;
 	char (*buf)[17] = g_malloc_n(cap, 17);
 	size_t nv = 0, i, *from;
 	bool cut = false;
@@ -150,10 +151,11 @@ static bool scan_views(const sm_rules *r, const sm_rules_input *in, const size_t
 
 		if (scanned_before(in, from, i))
 			continue; /* the same bytes give the same numbers, already in set */
-		n = sm_sr_scan(r->sr, v->text + from[i], v->len - from[i], false, in->now, buf, cap,
-			       &cut);
+		n = sm_sr_scan_lines(r->sr, v->text + from[i], v->len - from[i], false, in->now, buf,
+				     cap, &cut, lines);
 		cut = add_numbers(set, buf, n, cap) || cut;
 	}
+	sm_lit_lines_free(lines);
 	g_free(from);
 	g_free(buf);
 	return cut;
@@ -465,6 +467,7 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	bool autor;
 	sm_intent_ctx x;
 	size_t i, nv = 0, *hist;
+	sm_lit_lines *lines;
 
 	memset(out, 0, sizeof(*out));
 	out->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
@@ -483,6 +486,9 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	x.own_sr = out->sr;
 	x.now = in->now;
 	x.memo = g_new0(sm_lit_memo, g_strv_length(nt) + 1);
+	lines = nt[0] && nt[1] ? sm_lit_lines_new() : NULL; /* plain and HTML share lines */
+	for (i = 0; nt[i]; i++)
+		x.memo[i].lines = lines;
 	autor = is_auto_reply(r, in, subj) || auto_body(r, nt);
 	out->auto_reply = autor;
 	eval_resolution(r, &x, subj, in, hist, nt, autor, out);
@@ -495,6 +501,7 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	for (i = 0; nt[i]; i++)
 		sm_lit_memo_clear(&x.memo[i]);
 	g_free(x.memo);
+	sm_lit_lines_free(lines);
 	g_free(hist);
 	g_strfreev(nt);
 	g_free(subj);

@@ -37,6 +37,10 @@ typedef struct sm_lit_hit {
  * *overflow when more were found or positions are unknown. */
 void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
 		    GArray *hits, size_t max_hits, bool *overflow);
+/* Every occurrence appended to hits, nothing else: no U+017F / U+212A test,
+ * no bound (scratch: size() bytes, written, not read). */
+void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t *scratch,
+			 GArray *hits);
 
 /* A second word set of a pattern: every match holds a word of it too. */
 typedef struct sm_lit_second {
@@ -44,6 +48,16 @@ typedef struct sm_lit_second {
 	bool leading; /* every match starts with one of its words */
 	bool bounded; /* \\b stands right before them */
 } sm_lit_second;
+
+/* Several texts' scans by one word set, each distinct line scanned once
+ * (rules_litlines.c): the lines' bytes must outlive the cache. */
+typedef struct sm_lit_lines sm_lit_lines;
+sm_lit_lines *sm_lit_lines_new(void);
+void sm_lit_lines_free(sm_lit_lines *c);
+/* sm_litset_scan's answer (c NULL: sm_litset_scan); c is bound to the first
+ * word set it scans with and scans others whole. */
+void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
+			  uint8_t *present, GArray *hits, size_t max_hits, bool *overflow);
 
 /* A list of compiled patterns (caseless, UTF, JIT where available). */
 typedef struct sm_relist {
@@ -73,6 +87,7 @@ typedef struct sm_lit_memo {
 	uint8_t *present;
 	GArray *hits;
 	bool overflow;
+	sm_lit_lines *lines; /* lines seen in other texts, or NULL (not owned) */
 } sm_lit_memo;
 void sm_lit_memo_clear(sm_lit_memo *m);
 
@@ -159,6 +174,10 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt);
  */
 size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
 		  char (*out)[17], size_t max, bool *truncated);
+/* The same, the forms' word scan taking the lines it has seen from lines
+ * (may be NULL). */
+size_t sm_sr_scan_lines(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
+			char (*out)[17], size_t max, bool *truncated, sm_lit_lines *lines);
 
 /* Configured cap on distinct SR numbers collected per message. */
 size_t sm_sr_max_numbers(const sm_sr *s);

@@ -258,10 +258,13 @@ void sm_relist_share(sm_relist *l, sm_litset *pool)
 
 void sm_lit_memo_clear(sm_lit_memo *m)
 {
+	sm_lit_lines *lines = m->lines;
+
 	g_free(m->present);
 	if (m->hits)
 		g_array_free(m->hits, TRUE);
 	memset(m, 0, sizeof(*m));
+	m->lines = lines;
 }
 
 void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len, sm_lit_memo *m)
@@ -318,7 +321,8 @@ static void gate_scan(sm_gate *g)
 	}
 	g->present = g_malloc(sm_litset_size(g->l->lits) + 1);
 	g->hits = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
-	sm_litset_scan(g->l->lits, g->t, g->len, g->present, g->hits, GATE_HITS_MAX, &g->overflow);
+	sm_litset_scan_lines(g->l->lits, m ? m->lines : NULL, g->t, g->len, g->present, g->hits,
+			     GATE_HITS_MAX, &g->overflow);
 	if (m && g->l->lits_shared) { /* keep it for the pool's next list */
 		sm_lit_memo_clear(m);
 		m->lits = g->l->lits;
