@@ -227,6 +227,19 @@ static void test_japanese_lead(void)
 	w = sm_lit_required_lead("\\Bclose", &lead, &bounded);
 	g_assert_false(bounded);
 	g_strfreev(w);
+	/* \\s+ leaves a space before the word as \\s does; \\s* and \\s+? may not */
+	w = sm_lit_required_lead("x\\s+close", &lead, &bounded);
+	g_assert_true(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x\\s*close", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x\\s+?close", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x+close", &lead, &bounded); /* x is a word byte */
+	g_assert_false(bounded);
+	g_strfreev(w);
 	w = sm_lit_required_lead("(?<=ab)(?m)(?:close|shut)", &lead, NULL); /* zero width first */
 	g_assert_true(lead);
 	g_strfreev(w);

@@ -351,7 +351,7 @@ static bool word_start_before(const char *p, size_t i)
  * whether a word right after this item starts a word of the text. */
 static size_t top_step(const char *p, size_t i, reader *r, int *depth)
 {
-	bool starts = word_start_before(p, i);
+	bool starts = p[i] == '+' ? r->after_b : word_start_before(p, i); /* \\s+ as \\s */
 	size_t next = top_item(p, i, r, depth);
 
 	r->after_b = starts;
