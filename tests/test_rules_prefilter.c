@@ -61,13 +61,16 @@ static void test_required(void)
 static void test_second(void)
 {
 	bool lead = false, bounded = false;
-	sm_lit_second sec = {NULL, false, false};
-	char **w = sm_lit_required_sets("\\b(?:have\\s+not|haven't|did\\s+not)\\s+(?:seen|had)\\s+"
-					"(?:errors?|issues?)\\s+since",
-					&lead, &bounded, &sec);
+	sm_lit_second sec = {NULL, false, false, 0};
+	const char *pat = "\\b(?:have\\s+not|haven't|did\\s+not)\\s+(?:seen|had)\\s+"
+			  "(?:errors?|issues?)\\s+since";
+	size_t at = 0;
+	char **w = sm_lit_required_sets(pat, &lead, &bounded, &sec, &at);
 	char *a = g_strjoinv(",", w), *b = sec.words ? g_strjoinv(",", sec.words) : g_strdup("");
 
 	g_assert_cmpstr(a, ==, "since"); /* weighs the most (one word) */
+	g_assert_cmpstr(pat + at, ==, "since");  /* where each set's item starts */
+	g_assert_cmpuint(sec.at, ==, 2);
 	g_assert_false(lead);
 	g_assert_cmpstr(b, ==, "have,haven,did"); /* leads, after \\b */
 	g_assert_true(sec.leading);
@@ -76,7 +79,7 @@ static void test_second(void)
 	g_free(b);
 	g_strfreev(w);
 	g_strfreev(sec.words);
-	w = sm_lit_required_sets("\\bplease\\s+close\\s+it", &lead, &bounded, &sec);
+	w = sm_lit_required_sets("\\bplease\\s+close\\s+it", &lead, &bounded, &sec, NULL);
 	g_assert_true(lead);
 	g_assert_nonnull(sec.words);
 	if (sec.words)
@@ -84,9 +87,19 @@ static void test_second(void)
 	g_assert_false(sec.leading);
 	g_strfreev(w);
 	g_strfreev(sec.words);
-	w = sm_lit_required_sets("x\\s+close", &lead, &bounded, &sec); /* one set only */
+	w = sm_lit_required_sets("x\\s+close", &lead, &bounded, &sec, &at); /* one set only */
 	g_assert_null(sec.words);
+	g_assert_cmpuint(at, ==, 4);
 	g_strfreev(w);
+	/* after a top-level option setting the rest reads under it: nowhere */
+	w = sm_lit_required_sets("(?m)^x\\s+close$", &lead, &bounded, &sec, &at);
+	g_assert_nonnull(w);
+	g_assert_cmpuint(at, ==, SM_LIT_NOWHERE);
+	g_strfreev(w);
+	w = sm_lit_required_sets("(?<=a)closer\\s+(?:(?m)x)\\s+shut", &lead, &bounded, &sec, &at);
+	g_assert_cmpuint(at, ==, 6); /* a lookbehind or an option inside a group is no setting */
+	g_strfreev(w);
+	g_strfreev(sec.words);
 }
 
 static void test_no_prefilter(void)

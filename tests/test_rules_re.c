@@ -3,7 +3,9 @@
  * plain reading of its contract, on random texts over the patterns' pieces:
  * no match when one of its two word sets is absent; with a leading set,
  * every match (anchored runs: the whole text's matches); else by the set
- * with fewer occurrences: its occurrences found byte by byte, cut into runs
+ * with fewer occurrences: its occurrences found byte by byte, those where
+ * the pattern from that set's item on matches (anchored, in the whole
+ * text) cut into runs
  * (each within SM_PHRASE_SPAN bytes of the one before), each run searched
  * by PCRE2 from SM_PHRASE_SPAN before its first occurrence to
  * SM_PHRASE_SPAN after its last and a match kept only when it starts at or
@@ -103,6 +105,39 @@ static int chosen_set(const sm_relist *l, size_t i, const char *t, GArray **occ,
 	return pick;
 }
 
+/* The pattern from where set `pick` (1 best, 2 second) starts, anchored;
+ * NULL when the reader cannot say. */
+static pcre2_code *tail_of(const char *pat, int pick)
+{
+	bool lead, bounded;
+	sm_lit_second sec = {NULL, false, false, 0};
+	size_t at = SM_LIT_NOWHERE;
+	int ec;
+	PCRE2_SIZE eo;
+
+	g_strfreev(sm_lit_required_sets(pat, &lead, &bounded, &sec, &at));
+	g_strfreev(sec.words);
+	at = pick == 2 ? sec.at : at;
+	return at == SM_LIT_NOWHERE ? NULL
+				    : pcre2_compile((PCRE2_SPTR)(pat + at), PCRE2_ZERO_TERMINATED,
+						    RE_FLAGS | PCRE2_ANCHORED, &ec, &eo, NULL);
+}
+
+/* Keep the occurrences where tail matches. */
+static void filter(GArray *occ, pcre2_code *tail, const char *t)
+{
+	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+	size_t k, n = 0;
+
+	for (k = 0; tail && k < occ->len; k++)
+		if (pcre2_match(tail, (PCRE2_SPTR)t, strlen(t), g_array_index(occ, size_t, k), 0, md,
+				NULL) >= 0)
+			g_array_index(occ, size_t, n++) = g_array_index(occ, size_t, k);
+	if (tail)
+		g_array_set_size(occ, n);
+	pcre2_match_data_free(md);
+}
+
 /* The contract, read plainly. */
 static char *plain_matches(const char *pat, const sm_relist *l, size_t i, const char *t)
 {
@@ -110,6 +145,7 @@ static char *plain_matches(const char *pat, const sm_relist *l, size_t i, const 
 	GArray *occ;
 	bool lead;
 	int pick = chosen_set(l, i, t, &occ, &lead);
+	pcre2_code *tail = pick && !lead ? tail_of(pat, pick) : NULL;
 	size_t len = strlen(t), next = 0, k, f, last, n = 0;
 	int ec;
 	PCRE2_SIZE eo;
@@ -118,6 +154,8 @@ static char *plain_matches(const char *pat, const sm_relist *l, size_t i, const 
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
 	bool whole = lead || occ->len > len / SM_PHRASE_SPAN;
 
+	if (!whole)
+		filter(occ, tail, t);
 	while (pick && n < 64) {
 		size_t from, end;
 		PCRE2_SIZE *ov;
@@ -150,8 +188,50 @@ static char *plain_matches(const char *pat, const sm_relist *l, size_t i, const 
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
+	pcre2_code_free(tail);
 	g_array_free(occ, TRUE);
 	return g_string_free(s, FALSE);
+}
+
+/* Every match of the whole text holds, for each set, an occurrence where
+ * the pattern from that set's item on matches: the tails drop no match. */
+static void assert_tails_sound(const sm_relist *l, size_t i, const char *pat, const char *t)
+{
+	int ec, pick;
+	PCRE2_SIZE eo;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, RE_FLAGS, &ec, &eo,
+				       NULL);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	size_t from = 0, len = strlen(t);
+
+	while (from <= len && pcre2_match(re, (PCRE2_SPTR)t, len, from, 0, md, NULL) >= 0) {
+		size_t ms = pcre2_get_ovector_pointer(md)[0], me = pcre2_get_ovector_pointer(md)[1];
+
+		for (pick = 1; pick <= 2; pick++) {
+			char **w = pick == 1 ? l->req[i] : l->req2[i].words;
+			GArray *occ = w ? occurrences(w, pick == 1 ? l->bounded[i] : l->req2[i].bounded, t)
+				       : NULL;
+			pcre2_code *tail = w ? tail_of(pat, pick) : NULL;
+			size_t k, n = 0;
+
+			for (k = 0; occ && k < occ->len; k++) {
+				size_t q = g_array_index(occ, size_t, k);
+				pcre2_match_data *m2 = pcre2_match_data_create(16, NULL);
+
+				n += q >= ms && q < me &&
+				     (!tail || pcre2_match(tail, (PCRE2_SPTR)t, len, q, 0, m2, NULL) >= 0);
+				pcre2_match_data_free(m2);
+			}
+			if (w)
+				g_assert_cmpuint(n, >, 0);
+			if (occ)
+				g_array_free(occ, TRUE);
+			pcre2_code_free(tail);
+		}
+		from = me > ms ? me : ms + 1;
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
 }
 
 /* p compiled: each pattern's best set is omegaz, which does not lead. */
@@ -201,6 +281,7 @@ static void test_runs_plain(void)
 			if (strcmp(a, b) != 0)
 				g_test_message("pattern %zu round %d: gate '%s' plain '%s'", i, round, a, b);
 			g_assert_cmpstr(a, ==, b);
+			assert_tails_sound(&l, i, pats[i], t->str);
 			found += *a != '\0';
 			g_free(a);
 			g_free(b);
@@ -306,10 +387,35 @@ static void test_runs_right(void)
 	sm_relist_clear(&l);
 }
 
+/* A tail is made only where the rest of the pattern stands alone. */
+static void test_tails(void)
+{
+	static const char *const p[] = {
+		"(?:x\\s+)?omegaz\\s+done",          /* a tail */
+		"(a)x\\s+omegaz(?:\\1)",             /* a back reference */
+		"(?<n>a)x\\s+omegaz(?(n)b|c)",       /* a condition on an earlier group */
+		"(a)x\\s+omegaz(?1)",                /* a call of an earlier group */
+		"(?:x\\s+)?omegaz\\s+(?:\\G|y)",      /* \\G */
+		"(?i)(?:x\\s+)?omegaz",               /* an option setting before it */
+		NULL,
+	};
+	sm_relist l;
+	char err[256] = "";
+	size_t i;
+
+	g_assert_cmpint(sm_relist_compile(&l, p, NULL, "phrases", false, err, sizeof(err)), ==, 0);
+	for (i = 0; p[i]; i++) {
+		g_assert_nonnull(l.req[i]);
+		g_assert_true((l.tail[i] != NULL) == (i == 0));
+	}
+	sm_relist_clear(&l);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_re/runs_plain", test_runs_plain);
 	g_test_add_func("/rules_re/runs_right", test_runs_right);
+	g_test_add_func("/rules_re/tails", test_tails);
 	return g_test_run();
 }

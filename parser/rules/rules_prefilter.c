@@ -216,42 +216,51 @@ typedef struct reader {
 	/* copies, for a second set: the best leading one, the two best others */
 	char **lead, **other[2];
 	bool lead_bounded, other_bounded[2];
+	/* where each set's item starts in the pattern (SM_LIT_NOWHERE after a
+	 * top-level option setting, which the rest of the pattern depends on) */
+	size_t run_at, best_at, lead_at, other_at[2];
+	bool opts;
 } reader;
 
 /* Keep a copy of cand in *slot when it scores higher than what is there. */
-static bool keep_copy(char ***slot, bool *slot_bounded, char **cand, bool bounded)
+static void keep_copy(char ***slot, bool *slot_bounded, size_t *slot_at, char **cand, bool bounded,
+		      size_t at)
 {
 	if (*slot && score(cand) <= score(*slot))
-		return false;
+		return;
 	g_strfreev(*slot);
 	*slot = g_strdupv(cand);
 	*slot_bounded = bounded;
-	return true;
+	*slot_at = at;
 }
 
 /* Remember cand among the leading sets or the two best others. */
-static void keep_second(reader *r, char **cand, bool leading, bool bounded)
+static void keep_second(reader *r, char **cand, bool leading, bool bounded, size_t at)
 {
 	if (shortest(cand) < 2)
 		return;
 	if (leading) {
-		keep_copy(&r->lead, &r->lead_bounded, cand, bounded);
+		keep_copy(&r->lead, &r->lead_bounded, &r->lead_at, cand, bounded, at);
 	} else if (!r->other[0] || score(cand) > score(r->other[0])) {
 		g_strfreev(r->other[1]);
 		r->other[1] = r->other[0];
 		r->other_bounded[1] = r->other_bounded[0];
+		r->other_at[1] = r->other_at[0];
 		r->other[0] = NULL;
-		keep_copy(&r->other[0], &r->other_bounded[0], cand, bounded);
+		keep_copy(&r->other[0], &r->other_bounded[0], &r->other_at[0], cand, bounded, at);
 	} else {
-		keep_copy(&r->other[1], &r->other_bounded[1], cand, bounded);
+		keep_copy(&r->other[1], &r->other_bounded[1], &r->other_at[1], cand, bounded, at);
 	}
 }
 
-/* Keep `cand` as the best set when it scores higher; frees the loser. */
-static void consider(reader *r, char **cand, bool leading, bool bounded)
+/* Keep `cand` (its item at p[at]) as the best set when it scores higher;
+ * frees the loser. */
+static void consider(reader *r, char **cand, bool leading, bool bounded, size_t at)
 {
+	if (r->opts)
+		at = SM_LIT_NOWHERE;
 	if (cand)
-		keep_second(r, cand, leading, bounded);
+		keep_second(r, cand, leading, bounded, at);
 	/* a leading set is worth half a character more: its pattern runs
 	 * anchored at the words' occurrences only */
 	if (cand && (!r->best || score(cand) + (leading ? 0.5 : 0) >
@@ -260,6 +269,7 @@ static void consider(reader *r, char **cand, bool leading, bool bounded)
 		r->best = cand;
 		r->best_leading = leading;
 		r->best_bounded = bounded;
+		r->best_at = at;
 	} else
 		g_strfreev(cand);
 }
@@ -269,7 +279,7 @@ static void flush_run(reader *r)
 	if (r->run->len) {
 		char *w[2] = {r->run->str, NULL};
 
-		consider(r, g_strdupv(w), r->run_leading, r->run_bounded);
+		consider(r, g_strdupv(w), r->run_leading, r->run_bounded, r->run_at);
 	}
 	g_string_truncate(r->run, 0);
 }
@@ -298,6 +308,7 @@ static size_t literal_step(reader *r, const char *p, size_t i, size_t k)
 	if (!r->run->len) {
 		r->run_leading = !r->consumed;
 		r->run_bounded = r->after_b;
+		r->run_at = i;
 	}
 	r->consumed = true;
 	if (k) {
@@ -319,10 +330,12 @@ static size_t group_step(reader *r, const char *p, size_t i, int *depth)
 	if (!zero_width_group(p, i)) {
 		w = word_group(p, i, &end);
 		if (w && p[end] != '?' && p[end] != '*' && p[end] != '{')
-			consider(r, w, !r->consumed, r->after_b);
+			consider(r, w, !r->consumed, r->after_b, i);
 		else
 			g_strfreev(w);
 		r->consumed = true;
+	} else if (p[i + 2] != '=' && p[i + 2] != '!' && p[i + 2] != '<') {
+		r->opts = true; /* "(?m)": the rest of the pattern reads under it */
 	}
 	(*depth)++;
 	return i + 1;
@@ -421,7 +434,7 @@ static size_t inner_step(const char *p, size_t i, int *depth)
 
 /* The second set of a pattern whose best set is r->best: the best leading
  * one when the best does not lead, else the best other.  Frees the rest. */
-static char **second_set(reader *r, bool *leading, bool *bounded)
+static char **second_set(reader *r, bool *leading, bool *bounded, size_t *at)
 {
 	char **second = NULL;
 	int pick = -1; /* 0, 1: other[pick]; 2: lead */
@@ -432,6 +445,7 @@ static char **second_set(reader *r, bool *leading, bool *bounded)
 		pick = r->lead ? 2 : r->other[1] ? 1 : -1;
 	*leading = pick == 2;
 	*bounded = pick == 2 ? r->lead_bounded : pick >= 0 && r->other_bounded[pick];
+	*at = pick == 2 ? r->lead_at : pick >= 0 ? r->other_at[pick] : SM_LIT_NOWHERE;
 	if (pick == 2) {
 		second = r->lead;
 		r->lead = NULL;
@@ -445,10 +459,12 @@ static char **second_set(reader *r, bool *leading, bool *bounded)
 	return second;
 }
 
-char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second)
+char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second,
+			   size_t *best_at)
 {
 	reader r = {g_string_new(NULL), false, false, NULL, false, false, false, false,
-		    NULL, {NULL, NULL}, false, {false, false}};
+		    NULL, {NULL, NULL}, false, {false, false}, 0, SM_LIT_NOWHERE, SM_LIT_NOWHERE,
+		    {SM_LIT_NOWHERE, SM_LIT_NOWHERE}, false};
 	size_t i = 0;
 	int depth = 0;
 	sm_lit_second sec;
@@ -472,7 +488,9 @@ char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_li
 		*leading = r.best && r.best_leading;
 	if (bounded)
 		*bounded = r.best && r.best_bounded;
-	sec.words = second_set(&r, &sec.leading, &sec.bounded);
+	sec.words = second_set(&r, &sec.leading, &sec.bounded, &sec.at);
+	if (best_at)
+		*best_at = r.best ? r.best_at : SM_LIT_NOWHERE;
 	if (second)
 		*second = sec;
 	else
@@ -482,7 +500,7 @@ char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_li
 
 char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded)
 {
-	return sm_lit_required_sets(pat, leading, bounded, NULL);
+	return sm_lit_required_sets(pat, leading, bounded, NULL, NULL);
 }
 
 char **sm_lit_required(const char *pat)

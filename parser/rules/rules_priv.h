@@ -43,10 +43,12 @@ void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t 
 			 GArray *hits);
 
 /* A second word set of a pattern: every match holds a word of it too. */
+#define SM_LIT_NOWHERE ((size_t)-1)
 typedef struct sm_lit_second {
 	char **words; /* g_strfreev; NULL when the pattern has no other set */
 	bool leading; /* every match starts with one of its words */
 	bool bounded; /* \\b stands right before them */
+	size_t at;    /* where its item starts in the pattern, or SM_LIT_NOWHERE */
 } sm_lit_second;
 
 /* Several texts' scans by one word set, each distinct line scanned once
@@ -70,6 +72,8 @@ typedef struct sm_relist {
 	sm_lit_second *req2; /* per pattern: a second set, or words NULL */
 	int **req2_ids;      /* its indices in lits, -1 ends; or NULL */
 	pcre2_code **anch; /* per pattern with a leading set: compiled anchored, else NULL */
+	pcre2_code **tail;  /* per pattern: from its req's item on, anchored, or NULL */
+	pcre2_code **tail2; /* the same for req2 */
 	uint32_t ovmax; /* capture groups + 1 of the pattern with the most */
 	sm_litset *lits;
 	bool lits_shared; /* lits is a pool of several lists (not owned) */
@@ -115,7 +119,9 @@ void sm_gate_clear(sm_gate *g);
  * of whose word sets is absent is not run; one whose matches start with the
  * words of a set is run anchored at their occurrences only; another one, by
  * the set that occurs less (the first on a tie), per run of its words'
- * occurrences (each within SM_PHRASE_SPAN bytes of the one before): a match
+ * occurrences where the pattern's tail from the set's item on matches
+ * anchored in the whole text (each within SM_PHRASE_SPAN bytes of the one
+ * before): a match
  * starting from SM_PHRASE_SPAN bytes before the run's first occurrence to
  * its last and ending by SM_PHRASE_SPAN bytes after the last is found.
  * Returns the number of matches.
@@ -153,8 +159,13 @@ char **sm_lit_required(const char *pat);
  * \\b stands right before them (either may be NULL). */
 char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded);
 /* The same; besides (second may be NULL), the best leading set when the
- * best set does not lead, else the best set after it. */
-char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second);
+ * best set does not lead, else the best set after it.  *best_at (may be
+ * NULL): where the best set's item starts in pat; the pattern from there on
+ * is a pattern of its own that matches at every occurrence of the set a
+ * match holds (SM_LIT_NOWHERE when the reader cannot say, after a
+ * top-level option setting). */
+char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second,
+			   size_t *best_at);
 /* A text as the prefilters read it (not owned), and whether it holds
  * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
 typedef struct sm_lit_text {
