@@ -338,6 +338,7 @@ struct sm_rules {
 	sm_intent resolution, severity, feature;
 	sm_clauses clauses;
 	sm_litset *pool; /* the phrase lists' prefilter words, found in one scan */
+	sm_litset *auto_pool; /* auto_bodies' words */
 };
 
 /* Outcome helpers (rules.c). */
