@@ -1,5 +1,6 @@
 /*
- * qp.c - quoted-printable decoding of a whole part (qp.h).
+ * qp.c - quoted-printable decoding of a whole part, and encoding of the
+ * lines of a changed part (qp.h).
  *
  * The decoder GMime runs for a part (g_mime_encoding_step) reads one byte
  * per state-machine turn; Japanese text in quoted-printable is almost all
@@ -7,9 +8,14 @@
  * is the same decoding, written straight into the output: literal runs are
  * found with memchr and copied at once, a triple is two digit lookups.
  *
+ * The encoder writes every line within 76 characters (GMime's lets a line
+ * ending in an encoded blank reach 77 or 78).
+ *
  * Untrusted input: the part's encoded bytes.  Limits: one pass over them;
  * the output is never longer than the input, and at most max bytes of it
- * are kept (the caller's part limit), so the buffer is sized once.
+ * are kept (the caller's part limit), so the buffer is sized once.  The
+ * encoder's output is at most 3 bytes per input byte plus 3 per 25 of them
+ * (soft line breaks).
  */
 #include "qp.h"
 
@@ -84,4 +90,66 @@ bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
 done:
 	g_byte_array_set_size(out, (guint)(base + o));
 	return cut;
+}
+
+/* A line end of the text at s[i] (LF, or CRLF when crlf): its length, else 0. */
+static size_t eol_at(const uint8_t *s, size_t n, size_t i, bool crlf)
+{
+	if (i < n && s[i] == '\n')
+		return 1;
+	if (crlf && i + 1 < n && s[i] == '\r' && s[i + 1] == '\n')
+		return 2;
+	return 0;
+}
+
+void sm_qp_encode(const uint8_t *s, size_t n, bool crlf, bool more, GByteArray *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *nl = crlf ? "\r\n" : "\n";
+	size_t i = 0, col = 0, k, base = out->len, o;
+	uint8_t *d;
+
+	/* worst case: every byte "=XY", a soft line break per 25 of them */
+	g_byte_array_set_size(out, (guint)(base + 3 * n + (n / 25 + 2) * 3));
+	d = out->data + base;
+	o = 0;
+	while (i < n) {
+		uint8_t c = s[i];
+		size_t e = eol_at(s, n, i, crlf), tlen;
+		bool last, lit;
+
+		if (e) { /* a hard line break */
+			memcpy(d + o, nl, crlf ? 2 : 1);
+			o += crlf ? 2 : 1;
+			col = 0;
+			i += e;
+			continue;
+		}
+		/* the line's last character: a blank there must be encoded,
+		 * and it may take the 76th column (no soft break follows) */
+		last = eol_at(s, n, i + 1, crlf) || (i + 1 == n && !more);
+		lit = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
+		tlen = lit ? 1 : 3;
+		if (col + tlen > (last ? 76u : 75u)) {
+			d[o++] = '=';
+			for (k = 0; nl[k]; k++)
+				d[o++] = (uint8_t)nl[k];
+			col = 0;
+		}
+		if (lit)
+			d[o++] = c;
+		else {
+			d[o++] = '=';
+			d[o++] = (uint8_t)hex[c >> 4];
+			d[o++] = (uint8_t)hex[c & 15];
+		}
+		col += tlen;
+		i++;
+	}
+	if (more && col) { /* the text goes on after a kept line's start */
+		d[o++] = '=';
+		for (k = 0; nl[k]; k++)
+			d[o++] = (uint8_t)nl[k];
+	}
+	g_byte_array_set_size(out, (guint)(base + o));
 }
