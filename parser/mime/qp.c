@@ -21,16 +21,16 @@
 
 #include <string.h>
 
-/* Hex digit values, -1 for anything else (what isxdigit accepts). */
+/* Hex digit values plus one, 0 for anything else (what isxdigit accepts). */
+static const uint8_t hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 static int hexval(uint8_t c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)hex1[c] - 1;
 }
 
 bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
@@ -53,6 +53,14 @@ bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
 		uint8_t c1, c2;
 		int hi, lo;
 
+		/* a run of "=XY" (Japanese text is almost all of them), while
+		 * the output has room */
+		while (i + 2 < n && src[i] == '=' && hex1[src[i + 1]] && hex1[src[i + 2]] && o < room) {
+			d[o++] = (uint8_t)(((hex1[src[i + 1]] - 1) << 4) | (hex1[src[i + 2]] - 1));
+			i += 3;
+		}
+		if (i >= n)
+			break;
 		if (src[i] != '=') { /* a literal run: up to the next '=' at once */
 			const uint8_t *eq = memchr(src + i, '=', n - i);
 			size_t run = (eq ? (size_t)(eq - src) : n) - i;
