@@ -99,11 +99,26 @@ static bool ascii_passes(const stepper *sp)
 	}
 }
 
+/* In ISO-2022-JP's two-byte sets (not shifted out), a pair of bytes
+ * 0x21-0x7E is one character and changes no state: the stepper's answer
+ * for it without decoding it. */
+static bool pairs_pass(const stepper *sp)
+{
+	return sp->cs->kind == SM_CS_ISO2022JP && !sp->st.so &&
+	       (sp->st.mode == M_JIS208 || sp->st.mode == M_JIS212 || sp->st.mode == M_OTHER94);
+}
+
+static bool jis_byte(uint8_t b)
+{
+	return b >= 0x21 && b <= 0x7e;
+}
+
 /*
  * Copy src[i, st) to out, tracking the stepper's state, and return where the
  * copy ended (st, or past it when st falls inside a character, as stepping
- * one character at a time would end).  Runs of plain ASCII are passed at
- * once and the bytes copied in one append.
+ * one character at a time would end).  Runs of plain ASCII, and of
+ * ISO-2022-JP pairs in a two-byte set, are passed without decoding them,
+ * and the bytes copied in one append.
  */
 static size_t copy_upto(stepper *sp, const uint8_t *src, size_t len, size_t i, size_t st,
 			GByteArray *out)
@@ -117,6 +132,12 @@ static size_t copy_upto(stepper *sp, const uint8_t *src, size_t len, size_t i, s
 			size_t j = sm_cs_ascii_run_end(src, i, st);
 
 			i = j;
+			continue;
+		}
+		if (pairs_pass(sp) && i + 1 < len && jis_byte(src[i]) && jis_byte(src[i + 1])) {
+			do
+				i += 2;
+			while (i < st && i + 1 < len && jis_byte(src[i]) && jis_byte(src[i + 1]));
 			continue;
 		}
 		i += sm_cs_step(sp, src, len, i, &c);
