@@ -254,7 +254,8 @@ static void match_tail(const sm_msg *m, const sm_part *p, GByteArray *a)
 static GBytes *splice_qp(const sm_msg *m, const sm_part *p, const GByteArray *decoded,
 			 const GByteArray *dec, const GArray *spans, bool crlf)
 {
-	GByteArray *out = g_byte_array_new();
+	/* sized once: the kept bytes, and room for a few re-encoded lines */
+	GByteArray *out = g_byte_array_sized_new((guint)(p->cend - p->cstart + 1024));
 
 	if (!sm_qp_splice(m->raw + p->cstart, p->cend - p->cstart, decoded->len, dec->data,
 			  dec->len, (const sm_rw_span *)spans->data, spans->len, crlf, out)) {
