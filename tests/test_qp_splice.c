@@ -370,7 +370,7 @@ static void test_exact(void)
  * UTF-8 and ISO-2022-JP text: decodes to the new text, valid output. */
 static void test_any(void)
 {
-	static const uint8_t alpha[] = "==\r\n\n 0a9Ffgx=\xe3\x80\t\x1b$B(J\x00";
+	static const uint8_t alpha[] = "==\r\n\n 0a9Ffgx=\xe3\x80\t\x1b$B(J\x00\x7f~!";
 	static const char *const labels[] = {"iso-8859-1", "utf-8", "iso-2022-jp"};
 	GRand *r = g_rand_new_with_seed(18);
 	GByteArray *enc = g_byte_array_new();

@@ -51,25 +51,37 @@ static const uint8_t qhex[256] = {
 	Q_LHEX, ['b'] = Q_LHEX, ['c'] = Q_LHEX, ['d'] = Q_LHEX, ['e'] = Q_LHEX, ['f'] = Q_LHEX,
 };
 
-/* A byte that may stand for itself in a line: printable ASCII but "=", space, tab. */
-static bool literal_ok(uint8_t c)
-{
-	return ((uint8_t)(c - 0x21) < 0x5e && c != '=') || c == ' ' || c == '\t';
-}
+/* Bytes that may stand for themselves in a line: printable ASCII but "=",
+ * space, tab. */
+static const uint8_t qlit[256] = {
+	/* 0x00 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+	/* 0x10 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x20 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
+	/* 0x40 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x50 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x60 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+	/* 0x80 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0x90 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0xa0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0xb0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0xc0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0xd0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0xe0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	/* 0xf0 */ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
-/* Eight bytes that are all plain literals (printable ASCII or space, no
- * "=")?  False also for some that are (a tab, a borrow): the byte loop
- * decides those. */
-static bool plain8(const uint8_t *p)
+/* Does one of the eight bytes at p stand for no literal (below 0x20, 0x7F
+ * and up, "=")?  Tab says yes too: the byte loop takes it. */
+static bool stop8(const uint8_t *p)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t x, eq, del;
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t x, eq;
 
 	memcpy(&x, p, 8);
 	eq = x ^ (ones * '=');
-	del = x ^ (ones * 0x7f);
-	return ((x & high) | ((x - ones * 0x20) & ~x & high) | ((eq - ones) & ~eq & high) |
-		((del - ones) & ~del & high)) == 0;
+	return (((x - ones * 0x20) & ~x) | x | ((x + ones) & ~x) | ((eq - ones) & ~eq)) & high;
 }
 
 /*
@@ -87,22 +99,23 @@ static size_t line(const splice *z, size_t i, size_t le, size_t *len, bool *ok)
 
 	while (k < le) {
 		uint8_t c;
+		size_t c0;
 
-		/* runs of "=XY" (the bulk of Japanese text), then of plain
-		 * literals eight at a time */
+		/* runs of "=XY" (the bulk of Japanese text), then of literals */
 		while (k + 2 < le && e[k] == '=' && (qhex[e[k + 1]] & qhex[e[k + 2]] & Q_UHEX)) {
 			k += 3;
 			d++;
 		}
-		while (le - k >= 8 && plain8(e + k)) {
-			k += 8;
-			d += 8;
-		}
+		for (c0 = k; le - k >= 8 && !stop8(e + k); k += 8)
+			;
+		for (; k < le && qlit[e[k]]; k++)
+			;
+		d += k - c0;
 		if (k >= le)
 			break;
 		c = e[k];
-		if (c != '=') { /* a literal: one byte each */
-			good = good && (literal_ok(c) || (c == '\r' && k + 1 == le && le < n));
+		if (c != '=') { /* a byte that is no literal (or the CR of CRLF) */
+			good = good && c == '\r' && k + 1 == le && le < n;
 			k++;
 			d++;
 			continue;
