@@ -102,7 +102,8 @@ static bool case_words_before(const char *t, size_t s)
 		size_t n = strlen(*w);
 
 		for (size_t i = ls; i + n <= s; i++)
-			if (g_ascii_strncasecmp(t + i, *w, n) == 0 && s - (i + n) <= CASE_GAP &&
+			if (g_ascii_tolower(t[i]) == g_ascii_tolower(**w) && /* most stop here */
+			    g_ascii_strncasecmp(t + i, *w, n) == 0 && s - (i + n) <= CASE_GAP &&
 			    (n > 2 || i == ls || !g_ascii_isalpha(t[i - 1])))
 				return true;
 	}

@@ -110,10 +110,13 @@ static unsigned char lower(char c)
 /* ASCII keyword j at t[i] as a whole word. */
 static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i)
 {
-	size_t l = k->len[j];
+	size_t l = k->len[j], x;
 
-	if (i + l > len || lower(t[i]) != (unsigned char)k->kw[j][0] ||
-	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
+	if (i + l > len)
+		return false;
+	for (x = 0; x < l && lower(t[i + x]) == (unsigned char)k->kw[j][x]; x++)
+		; /* g_ascii_strncasecmp without the call: kw is lower-cased */
+	if (x < l)
 		return false;
 	if (i > 0 && g_ascii_isalnum(t[i - 1]) && /* DB_PASSWORD= and admin-pw: count */
 	    !(g_ascii_islower(t[i - 1]) && g_ascii_isupper(t[i]))) /* so does ProxyPassword */

@@ -1,0 +1,123 @@
+/*
+ * test_detect_fast.c - the detectors' faster paths against plain readings of
+ * their contracts, on random texts built from the pieces that matter
+ * (keywords in every case, parts of them, Japanese, digits, separators):
+ *   - det_keyword_near (detect.c): is any keyword, ASCII case ignored,
+ *     wholly inside [start - window, end + window) of the text?
+ * Each comparison was checked to fail on a deliberate mutation of the fast
+ * path (docs/performance.md, "Phase 3: detectors and views").
+ */
+#include "detect_int.h"
+#include "testutil.h"
+
+/* A random text of about n bytes from pieces. */
+static GString *random_text(GRand *r, const char *const *pieces, size_t n)
+{
+	static const char *const filler[] = {"a", "e", "s", " ", "x", "1", "9", "-", "\n", "。",
+					     "カ", "ー", "番", "\xe3\x82", "\xab", "Z", "/", NULL};
+	GString *g = g_string_new(NULL);
+	guint np = g_strv_length((char **)pieces), nf = g_strv_length((char **)filler);
+
+	while (g->len < n) {
+		int k = g_rand_int_range(r, 0, 10);
+
+		if (k < 3 && np) { /* a keyword or a part of one, in random case */
+			const char *w = pieces[g_rand_int_range(r, 0, (gint32)np)];
+			size_t l = strlen(w), from = 0, to = l;
+
+			if (g_rand_int_range(r, 0, 3) == 0) {
+				from = (size_t)g_rand_int_range(r, 0, (gint32)l);
+				to = from + (size_t)g_rand_int_range(r, 0, (gint32)(l - from) + 1);
+			}
+			for (size_t i = from; i < to; i++) {
+				char c = w[i];
+
+				if (g_rand_boolean(r))
+					c = g_ascii_toupper(c);
+				g_string_append_c(g, c);
+			}
+		} else {
+			g_string_append(g, filler[g_rand_int_range(r, 0, (gint32)nf)]);
+		}
+	}
+	return g;
+}
+
+/* ------------------------------------------------------------ keyword near */
+
+static bool near_plain(char *const *kw, long long window, const char *t, size_t len,
+		       size_t start, size_t end)
+{
+	size_t w = (size_t)window, a = start > w ? start - w : 0, b = end + w < len ? end + w : len;
+
+	for (; kw && *kw; kw++) {
+		size_t kl = strlen(*kw);
+
+		for (size_t s = a; kl && s + kl <= b; s++)
+			if (g_ascii_strncasecmp(t + s, *kw, kl) == 0)
+				return true;
+	}
+	return false;
+}
+
+static void near_lists(GRand *r, char *const *kw, unsigned rounds)
+{
+	det d;
+	unsigned yes = 0, no = 0;
+
+	memset(&d, 0, sizeof(d));
+	d.keywords = (char **)kw;
+	d.near = det_near_new(kw);
+	for (unsigned round = 0; round < rounds; round++) {
+		GString *g = random_text(r, (const char *const *)kw,
+					 (size_t)g_rand_int_range(r, 0, round % 8 ? 80 : 900));
+		size_t start = g->len ? (size_t)g_rand_int_range(r, 0, (gint32)g->len + 1) : 0;
+		size_t end = start + (size_t)g_rand_int_range(r, 0, (gint32)(g->len - start) + 1);
+		bool want, got;
+
+		d.window = g_rand_int_range(r, 0, 4) == 0 ? 0 : g_rand_int_range(r, 0, 400);
+		want = near_plain(kw, d.window, g->str, g->len, start, end);
+		got = det_keyword_near(&d, g->str, g->len, start, end);
+		if (want != got)
+			g_test_message("text of %zu bytes, [%zu, %zu), window %lld: want %d", g->len,
+				       start, end, d.window, want);
+		g_assert_cmpint(got, ==, want);
+		yes += want;
+		no += !want;
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(yes, >, rounds / 20);
+	g_assert_cmpuint(no, >, rounds / 20);
+	det_near_free(d.near);
+}
+
+static void test_keyword_near(void)
+{
+	static const char *const card[] = {
+		"カード番号", "クレジットカード", "クレジット", "有効期限", "セキュリティコード",
+		"card number", "credit card", "card no", "expiry", "expiration", "exp date", "cvv",
+		"cvc", "security code", "visa", "mastercard", "amex", NULL};
+	static const char *const mixed[] = {"SR番号", "ab", "p/w", "Zx", "a-1", "番", NULL};
+	static const char *const one[] = {"x", "cvv", NULL}; /* a one-byte keyword */
+	static const char *const none[] = {NULL};
+	GRand *r = g_rand_new_with_seed(600);
+	det d;
+
+	near_lists(r, (char *const *)card, 20000);
+	near_lists(r, (char *const *)mixed, 20000);
+	near_lists(r, (char *const *)one, 5000);
+	memset(&d, 0, sizeof(d));
+	d.keywords = (char **)none;
+	d.near = det_near_new(d.keywords);
+	d.window = 10;
+	g_assert_false(det_keyword_near(&d, "card number", 11, 0, 11));
+	det_near_free(d.near);
+	g_rand_free(r);
+}
+
+int main(int argc, char **argv)
+{
+	sm_test_init(&argc, &argv);
+	g_test_add_func("/detect_fast/keyword_near", test_keyword_near);
+	return g_test_run();
+}
