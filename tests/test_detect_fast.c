@@ -4,10 +4,12 @@
  * (keywords in every case, parts of them, Japanese, digits, separators):
  *   - det_keyword_near (detect.c): is any keyword, ASCII case ignored,
  *     wholly inside [start - window, end + window) of the text?
+ *   - det_next_run (detect_digits.c): where the first run of `need` bytes
+ *     from ' ' to '9' starts at or after p, and where it ends.
  * Each comparison was checked to fail on a deliberate mutation of the fast
  * path (docs/performance.md, "Phase 3: detectors and views").
  */
-#include "detect_int.h"
+#include "detect_digits.h"
 #include "testutil.h"
 
 /* A random text of about n bytes from pieces. */
@@ -115,9 +117,68 @@ static void test_keyword_near(void)
 	g_rand_free(r);
 }
 
+/* ------------------------------------------------------------ digit runs */
+
+static size_t next_run_plain(const char *t, size_t len, size_t p, size_t need, size_t *end)
+{
+	while (p < len) {
+		size_t s = p;
+
+		while (p < len && t[p] >= ' ' && t[p] <= '9')
+			p++;
+		if (p - s >= need && p > s) {
+			*end = p;
+			return s;
+		}
+		if (p == s)
+			p++;
+	}
+	*end = len;
+	return len;
+}
+
+static void test_next_run(void)
+{
+	static const char *const pieces[] = {"4111", " ", "-", "1", "2024-11-18 10:22:33", ":",
+					     "/", "9", "a", "\n", "カード", "\xff", "\x80",
+					     "0000000000000000000000000000000000000000000", "(", "。",
+					     NULL};
+	GRand *r = g_rand_new_with_seed(13);
+	unsigned found = 0;
+
+	for (unsigned round = 0; round < 40000 && !g_test_failed(); round++) {
+		GString *g = g_string_new(NULL);
+		size_t want_end, got_end, p = 0, need = (size_t)g_rand_int_range(r, 8, 70);
+
+		if (round % 3)
+			need = round % 2 ? 13 : 12; /* the card's and My Number's */
+		while (g->len < (size_t)(round % 16 ? 200 : 2000))
+			g_string_append(g, pieces[g_rand_int_range(r, 0, 16)]);
+		g_string_truncate(g, (size_t)g_rand_int_range(r, 0, (gint32)g->len + 1));
+		/* walk as det_digits_walk does: from 0, then after each run */
+		while (p < g->len) {
+			size_t want = next_run_plain(g->str, g->len, p, need, &want_end);
+			size_t got = det_next_run(g->str, g->len, p, need, &got_end);
+
+			if (got != want || got_end != want_end)
+				g_test_message("need %zu, len %zu, from %zu", need, g->len, p);
+			g_assert_cmpuint(got, ==, want);
+			g_assert_cmpuint(got_end, ==, want_end);
+			if (got != want || got_end != want_end || want >= g->len)
+				break;
+			found++;
+			p = want_end;
+		}
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(found, >, 10000);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/detect_fast/keyword_near", test_keyword_near);
+	g_test_add_func("/detect_fast/next_run", test_next_run);
 	return g_test_run();
 }
