@@ -5,12 +5,16 @@
  *   - det_keyword_near (detect.c): is any keyword, ASCII case ignored,
  *     wholly inside [start - window, end + window) of the text?
  *   - det_next_run (detect_digits.c): where the first run of `need` bytes
- *     from ' ' to '9' starts at or after p, and where it ends.
+ *     from ' ' to '9' starts at or after p, and where it ends;
+ *   - det_cmd_forms (detect_cmd.c): the same values as every form searched
+ *     from its last match on (det_cmd_forms_plain), where the anchored
+ *     forms are tried only at their literal.
  * Each comparison was checked to fail on a deliberate mutation of the fast
  * path (docs/performance.md, "Phase 3: detectors and views").
  */
 #include "detect_digits.h"
 #include "testutil.h"
+#include "view.h"
 
 /* A random text of about n bytes from pieces. */
 static GString *random_text(GRand *r, const char *const *pieces, size_t n)
@@ -175,10 +179,65 @@ static void test_next_run(void)
 	g_rand_free(r);
 }
 
+/* ------------------------------------------------------------ command forms */
+
+static void test_cmd_forms(void)
+{
+	static const char *const pieces[] = {
+		"://", "https://", "ftp://", "a", "user", ":", "Secr3t!x", "@", "host.example", "/",
+		" ", "\n", "\"", "情報", "ログイン情報", "認証情報", "接続情報", "報", "\xe6\x83",
+		"：", "admin", " / ", "P4ss-w0rd", "ID: ", "smbclient", "rpcclient", "client",
+		"smb", " -U ", "bob%Pa55word!", "--user=", "%", "net use", "curl", "-u", "x1",
+		"https://admin:Secr3t!x@host.example/ ", "db://:Zq9!ab@10.0.0.1 ",
+		"\nログイン情報：admin / P4ss-w0rd\n", "認証情報\nID: ops:Xy7#long\n",
+		"smbclient //srv/c -U bob%Pa55word! ", "rpcclient -U alice%Zz9#pw1 host\n",
+		"client", "client", NULL};
+	GRand *r = g_rand_new_with_seed(22);
+	guint np = g_strv_length((char **)pieces);
+	unsigned values = 0, more = 0;
+	char err[256];
+	sm_detectors *set = sm_detectors_load(NULL, err, sizeof(err));
+	det_out out;
+
+	for (unsigned round = 0; round < 6000 && !g_test_failed(); round++) {
+		GString *g = g_string_new(NULL);
+		GArray *a = g_array_new(FALSE, FALSE, sizeof(det_span));
+		GArray *b = g_array_new(FALSE, FALSE, sizeof(det_span));
+		int n = g_rand_int_range(r, 0, round % 10 ? 40 : 1500);
+		sm_view *v;
+
+		for (int k = 0; k < n; k++)
+			g_string_append(g, pieces[g_rand_int_range(r, 0, (gint32)np)]);
+		v = sm_view_new_utf8(g->str, g->len);
+		memset(&out, 0, sizeof(out));
+		det_pre_scan(set->pre, v, &out); /* lits and the places of the anchors */
+		det_cmd_forms_plain(v, out.lits, a);
+		det_cmd_forms(v, out.lits, &out.occ, b);
+		more += out.occ.more[1];
+		if (out.pw_spans)
+			g_array_free(out.pw_spans, TRUE);
+		g_assert_cmpuint(b->len, ==, a->len);
+		for (guint i = 0; i < a->len && i < b->len; i++) {
+			g_assert_cmpuint(g_array_index(b, det_span, i).s, ==, g_array_index(a, det_span, i).s);
+			g_assert_cmpuint(g_array_index(b, det_span, i).e, ==, g_array_index(a, det_span, i).e);
+		}
+		values += a->len;
+		sm_view_free(v);
+		g_array_free(a, TRUE);
+		g_array_free(b, TRUE);
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(values, >, 3000);
+	g_assert_cmpuint(more, >, 10); /* more than the places kept: the search */
+	sm_detectors_free(set);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/detect_fast/keyword_near", test_keyword_near);
 	g_test_add_func("/detect_fast/next_run", test_next_run);
+	g_test_add_func("/detect_fast/cmd_forms", test_cmd_forms);
 	return g_test_run();
 }

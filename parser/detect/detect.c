@@ -378,7 +378,7 @@ static bool rejects(const sm_detectors *s, const GArray *hits)
 int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		   GArray *hits, size_t max_hits, int depth)
 {
-	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
+	det_out out = {hits, max_hits, false, 0, 0, false, NULL, {{{0}}, {0}, {0}}};
 	static const sm_scan_ctx none;
 	unsigned i;
 

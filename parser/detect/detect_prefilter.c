@@ -341,6 +341,19 @@ typedef struct pass {
 	size_t col_budget; /* bytes the table column scans may still read */
 } pass;
 
+/* Literal id occurs at s: keep the place when its slot does. */
+static void occ_add(det_occ *o, unsigned id, size_t s)
+{
+	int k = det_occ_slot(id);
+
+	if (k < 0)
+		return;
+	if (o->n[k] < DET_OCC_MAX)
+		o->at[k][o->n[k]++] = s;
+	else
+		o->more[k] = true;
+}
+
 static void lit_hit(pass *ps, size_t i, unsigned b)
 {
 	const det_pre *p = ps->p;
@@ -350,12 +363,14 @@ static void lit_hit(pass *ps, size_t i, unsigned b)
 		unsigned id = p->bucket[b - 1][j];
 		size_t off = lit_text[id].anchor, n;
 
-		if ((ps->out->lits & LIT(id)) || i < off)
-			continue;
+		if (((ps->out->lits & LIT(id)) && det_occ_slot(id) < 0) || i < off)
+			continue; /* found already, and its places are not kept */
 		n = p->lit_len[id];
 		if (i - off + n <= ps->len && ps->t[i - off] == lit_text[id].text[0] &&
-		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0)
+		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0) {
 			ps->out->lits |= LIT(id);
+			occ_add(&ps->out->occ, id, i - off);
+		}
 	}
 }
 
@@ -420,6 +435,8 @@ void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 
 	out->lits = 0;
 	out->mn_kw = false;
+	memset(out->occ.n, 0, sizeof(out->occ.n));
+	memset(out->occ.more, 0, sizeof(out->occ.more));
 	/* eight positions per step: most steps of real text find no flag at all */
 	while (i + 9 <= len) {
 		const unsigned char *q = t + i;
