@@ -56,8 +56,8 @@ static bool ci_at(const char *p, const char *kw, size_t kl)
 }
 
 /*
- * The keyword filter of one detector for det_keyword_near: a bitmap of
- * anchor pairs (every case form), each keyword anchored on a pair inside it
+ * The keyword filter of one detector for det_keyword_near: a flag per
+ * anchor pair (every case form), each keyword anchored on a pair inside it
  * that is rare in mail text ("mb" of "card number"; for a keyword that
  * starts with a multi-byte character its 2nd and 3rd bytes: UTF-8 lead
  * bytes such as E3 are in every other Japanese character), then the
@@ -71,7 +71,7 @@ typedef struct near_kw {
 } near_kw;
 
 struct det_near {
-	uint8_t bigram[65536 / 8];
+	uint8_t *pair; /* 65536 flags, by the two bytes as one 16-bit load (at2); NULL: no keyword */
 	near_kw *kw;
 	unsigned n;
 	bool slow; /* a keyword too short for the table: look at every byte */
@@ -120,11 +120,22 @@ static size_t near_key(const char *w, size_t kl)
 	return best;
 }
 
+/* The flag index of the two bytes at p: one 16-bit load, any byte order. */
+static unsigned at2(const unsigned char *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	return x;
+}
+
 static void near_set(det_near *n, unsigned char a, unsigned char b)
 {
-	unsigned x = (unsigned)a << 8 | b;
+	const unsigned char two[2] = {a, b};
 
-	n->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
+	if (!n->pair)
+		n->pair = g_new0(uint8_t, 65536);
+	n->pair[at2(two)] = 1;
 }
 
 det_near *det_near_new(char *const *keywords)
@@ -167,6 +178,7 @@ void det_near_free(det_near *n)
 	for (unsigned i = 0; i < n->n; i++)
 		g_free(n->kw[i].w);
 	g_free(n->kw);
+	g_free(n->pair);
 	g_free(n);
 }
 
@@ -195,22 +207,16 @@ static bool near_at(const det_near *n, const unsigned char *t, size_t a, size_t 
 /* Is the pair at t[i] (i + 1 < b) an anchor? */
 static bool near_key_at(const det_near *n, const unsigned char *t, size_t i)
 {
-	unsigned x = (unsigned)t[i] << 8 | t[i + 1];
-
-	return (n->bigram[x >> 3] >> (x & 7)) & 1;
+	return n->pair[at2(t + i)];
 }
 
 /* Any anchor among the pairs at t[i .. i + 8) (i + 9 <= b)? */
 static bool near_any8(const det_near *n, const unsigned char *t, size_t i)
 {
-	unsigned any = 0;
+	const uint8_t *f = n->pair;
 
-	for (unsigned k = 0; k < 8; k++) {
-		unsigned x = (unsigned)t[i + k] << 8 | t[i + k + 1];
-
-		any |= n->bigram[x >> 3] >> (x & 7);
-	}
-	return any & 1;
+	return f[at2(t + i)] | f[at2(t + i + 1)] | f[at2(t + i + 2)] | f[at2(t + i + 3)] |
+	       f[at2(t + i + 4)] | f[at2(t + i + 5)] | f[at2(t + i + 6)] | f[at2(t + i + 7)];
 }
 
 /* The old loop, for keyword lists with a one-byte keyword. */
@@ -271,6 +277,8 @@ bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, 
 		return false;
 	if (d->near->slow)
 		return near_slow(d->keywords, text, a, b);
+	if (!d->near->pair)
+		return false; /* no keyword of two bytes or more */
 	if (mid > last)
 		mid = last;
 	/* outwards from the value: a keyword is usually just before it */
