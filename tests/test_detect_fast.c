@@ -8,7 +8,9 @@
  *     from ' ' to '9' starts at or after p, and where it ends;
  *   - det_cmd_forms (detect_cmd.c): the same values as every form searched
  *     from its last match on (det_cmd_forms_plain), where the anchored
- *     forms are tried only at their literal.
+ *     forms are tried only at their literal;
+ *   - det_cvv_word (detect_card.c): the first word of the list, in its
+ *     order, that occurs in the range, at its first place (memmem per word).
  * Each comparison was checked to fail on a deliberate mutation of the fast
  * path (docs/performance.md, "Phase 3: detectors and views").
  */
@@ -233,11 +235,54 @@ static void test_cmd_forms(void)
 	g_rand_free(r);
 }
 
+/* ------------------------------------------------------------ security code words */
+
+static void test_cvv_word(void)
+{
+	static const char *const words[] = {"セキュリティコード", "CVV2", "CVV", "CVC", "cvv", "cvc",
+					    "security code", "Security code", "Security Code", NULL};
+	static const char *const pieces[] = {"セキュリティコード", "セキュリティ", "CVV2", "CVV", "CVC",
+					     "cvv", "cvc", "CV", "cv", "security code", "Security code",
+					     "Security Code", "security", " code", "S", "s", "C", "c",
+					     "\xe3", "123", ": ", " ", "x", NULL};
+	GRand *r = g_rand_new_with_seed(76);
+	guint np = g_strv_length((char **)pieces);
+	unsigned found = 0;
+
+	for (unsigned round = 0; round < 30000 && !g_test_failed(); round++) {
+		GString *g = g_string_new(NULL);
+		int n = g_rand_int_range(r, 0, 30);
+		size_t from, lim, at = 0, want_at = 0, want = 0, got;
+
+		for (int k = 0; k < n; k++)
+			g_string_append(g, pieces[g_rand_int_range(r, 0, (gint32)np)]);
+		from = (size_t)g_rand_int_range(r, 0, (gint32)g->len + 1);
+		lim = from + (size_t)g_rand_int_range(r, 0, (gint32)(g->len - from) + 1);
+		for (const char *const *w = words; *w && !want; w++) {
+			const char *m = memmem(g->str + from, lim - from, *w, strlen(*w));
+
+			if (m) {
+				want = strlen(*w);
+				want_at = (size_t)(m - g->str);
+			}
+		}
+		got = det_cvv_word(g->str, from, lim, &at);
+		g_assert_cmpuint(got, ==, want);
+		if (want)
+			g_assert_cmpuint(at, ==, want_at);
+		found += want > 0;
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(found, >, 10000);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/detect_fast/keyword_near", test_keyword_near);
 	g_test_add_func("/detect_fast/next_run", test_next_run);
 	g_test_add_func("/detect_fast/cmd_forms", test_cmd_forms);
+	g_test_add_func("/detect_fast/cvv_word", test_cvv_word);
 	return g_test_run();
 }
