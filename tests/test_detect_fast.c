@@ -10,7 +10,9 @@
  *     from its last match on (det_cmd_forms_plain), where the anchored
  *     forms are tried only at their literal;
  *   - det_cvv_word (detect_card.c): the first word of the list, in its
- *     order, that occurs in the range, at its first place (memmem per word).
+ *     order, that occurs in the range, at its first place (memmem per word);
+ *   - det_password_keyword_at (detect_prefilter.c): the keywords filtered by
+ *     the pair at i agree with every keyword tried in turn.
  * Each comparison was checked to fail on a deliberate mutation of the fast
  * path (docs/performance.md, "Phase 3: detectors and views").
  */
@@ -277,6 +279,54 @@ static void test_cvv_word(void)
 	g_rand_free(r);
 }
 
+/* ------------------------------------------------------------ password keywords */
+
+static void kw_lists(GRand *r, char *const *kw, unsigned rounds)
+{
+	char err[256];
+	struct det_kw *k = det_password_kw_new(kw, err, sizeof(err));
+	unsigned found = 0;
+
+	g_assert_nonnull(k);
+	for (unsigned round = 0; round < rounds && !g_test_failed(); round++) {
+		GString *g = random_text(r, (const char *const *)kw,
+					 (size_t)g_rand_int_range(r, 0, 120));
+
+		for (size_t i = 0; i + 1 < g->len; i++) {
+			size_t at_a = 0, at_b = 0;
+			size_t a = det_password_keyword_at(k, g->str, g->len, i, &at_a, true);
+			size_t b = det_password_keyword_at(k, g->str, g->len, i, &at_b, false);
+
+			g_assert_cmpuint(b, ==, a);
+			if (a)
+				g_assert_cmpuint(at_b, ==, at_a);
+			found += a > 0;
+		}
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(found, >, rounds);
+	det_password_kw_free(k);
+}
+
+static void test_password_keyword(void)
+{
+	static const char *const pw[] = {
+		"password", "passwd", "passphrase", "pass phrase", "passcode", "pwd", "pw", "パスワード",
+		"暗証番号", "パスコード", "パスフレーズ", "pass", "パス", "p/w", "pin", NULL};
+	static const char *const odd[] = {"Zq", "\xc3\xa9" "Ab", "\xe3\x81", "a-B", "ab", "abc", NULL};
+	GRand *r = g_rand_new_with_seed(64);
+	GPtrArray *many = g_ptr_array_new_with_free_func(g_free);
+
+	kw_lists(r, (char *const *)pw, 4000);
+	kw_lists(r, (char *const *)odd, 4000);
+	for (unsigned i = 0; i < 70; i++) /* past 64 keywords: every keyword tried */
+		g_ptr_array_add(many, g_strdup_printf("k%c%u", 'a' + i % 26, i));
+	g_ptr_array_add(many, NULL);
+	kw_lists(r, (char *const *)many->pdata, 2000);
+	g_ptr_array_free(many, TRUE);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -284,5 +334,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_fast/next_run", test_next_run);
 	g_test_add_func("/detect_fast/cmd_forms", test_cmd_forms);
 	g_test_add_func("/detect_fast/cvv_word", test_cvv_word);
+	g_test_add_func("/detect_fast/password_keyword", test_password_keyword);
 	return g_test_run();
 }

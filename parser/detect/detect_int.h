@@ -120,6 +120,11 @@ typedef struct det_out {
 det_pre *det_pre_new(const sm_detectors *s);
 void det_pre_free(det_pre *p);
 void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out);
+/* The password keyword whose key is the pair at t[i] (i + 1 < len): its
+ * length and start (*at), 0 if none; the first of the list that matches.
+ * plain: every keyword tried in turn (the reading the filter must agree with). */
+size_t det_password_keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
+			       size_t *at, bool plain);
 
 /* Append a hit; false (and out->full) when max_hits is reached. */
 bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence);

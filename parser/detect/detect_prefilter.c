@@ -38,7 +38,16 @@ struct det_kw {
 	size_t *len;
 	bool *ascii;
 	unsigned n;
+	/* bit j: keyword j's key (the pair its bigram is set for) starts with
+	 * lower-case byte c (m1[c]) and goes on with c (m2[c]); not used past
+	 * 64 keywords */
+	uint64_t m1[256], m2[256];
 };
+
+static unsigned char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
+}
 
 static void set_bigram(struct det_kw *k, unsigned char a, unsigned char b)
 {
@@ -80,6 +89,12 @@ struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errl
 		/* a multi-byte keyword is keyed on its 2nd and 3rd bytes: UTF-8 lead
 		 * bytes such as E3 (all kana) are too common to filter on */
 		set_bigram(k, ascii || l < 3 ? w[0] : w[1], ascii || l < 3 ? w[1] : w[2]);
+		if (k->n <= 64) {
+			uint64_t bit = (uint64_t)1 << (k->n - 1);
+
+			k->m1[lower((char)(ascii || l < 3 ? w[0] : w[1]))] |= bit;
+			k->m2[lower((char)(ascii || l < 3 ? w[1] : w[2]))] |= bit;
+		}
 		if (ascii) {
 			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
 			set_bigram(k, w[0], g_ascii_toupper(w[1]));
@@ -100,11 +115,6 @@ void det_password_kw_free(struct det_kw *k)
 	g_free(k->len);
 	g_free(k->ascii);
 	g_free(k);
-}
-
-static unsigned char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
 }
 
 /* ASCII keyword j at t[i] as a whole word. */
@@ -132,26 +142,43 @@ static bool kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len,
 	return s + k->len[j] <= len && memcmp(t + s, k->kw[j], k->len[j]) == 0;
 }
 
+/* Keyword j at i: its start in *at (i, or i - 1 for a multi-byte keyword
+ * keyed on its 2nd byte), or false. */
+static bool keyword_j(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i,
+		      size_t *at)
+{
+	size_t s = !k->ascii[j] && k->len[j] >= 3 ? i - 1 : i;
+
+	if (s > i || (k->ascii[j] ? lower(t[s]) : (unsigned char)t[s]) !=
+			     (unsigned char)k->kw[j][0])
+		return false; /* the first byte differs: most calls end here */
+	*at = s;
+	return kw_at(k, j, t, len, s);
+}
+
 /*
  * The keyword the bigram at t[i] stands for: its length, its start in *at
  * (i, or i - 1 for a multi-byte keyword keyed on its 2nd byte); 0 if none.
- * The first keyword of the table that matches wins.
+ * The first keyword of the table that matches wins.  Only the keywords
+ * whose key is the pair at i (ASCII case ignored) are looked at, in order.
  */
-static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
-			 size_t *at)
+size_t det_password_keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
+			       size_t *at, bool plain)
 {
+	uint64_t m;
 	unsigned j;
 
-	for (j = 0; j < k->n; j++) {
-		size_t s = !k->ascii[j] && k->len[j] >= 3 ? i - 1 : i;
-
-		if (s > i || (k->ascii[j] ? lower(t[s]) : (unsigned char)t[s]) !=
-				     (unsigned char)k->kw[j][0])
-			continue; /* the first byte differs: most calls end here */
-		if (kw_at(k, j, t, len, s)) {
-			*at = s;
+	if (plain || k->n > 64) {
+		for (j = 0; j < k->n; j++)
+			if (keyword_j(k, j, t, len, i, at))
+				return k->len[j];
+		return 0;
+	}
+	m = i + 1 < len ? k->m1[lower(t[i])] & k->m2[lower(t[i + 1])] : 0;
+	for (; m; m &= m - 1) {
+		j = (unsigned)__builtin_ctzll(m);
+		if (keyword_j(k, j, t, len, i, at))
 			return k->len[j];
-		}
 	}
 	return 0;
 }
@@ -395,7 +422,7 @@ static void pw_hit(pass *ps, size_t i)
 		return; /* inside the value or keyword just taken */
 	if (!ps->out->pw_spans)
 		ps->out->pw_spans = g_array_new(FALSE, FALSE, sizeof(det_span));
-	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at))) {
+	if (!(l = det_password_keyword_at(ps->p->pw, ps->t, ps->len, i, &at, false))) {
 		size_t is, ie; /* a key that glues a keyword to other letters: cpassword */
 
 		if (det_cred_ident(ps->t, ps->len, i, &is, &ie) &&
