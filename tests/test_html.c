@@ -256,6 +256,7 @@ static const char *const pieces[] = {
 	"-->", "<!DOCTYPE html>", "<?xml ?>", "< p>", "<", ">", "</", "<a href=x", "&amp;", "&nbsp;",
 	"&#52;", "&#x31;", "&#;", "&foo;", "&", "&lt", "&NewLine;", " ", "  ", "\t", "\r\n", "\n",
 	"\f", "4111", "1111", "a", "word", "カード", "番号", "\xe3\x82", "\xff", "\0", "x y", " z ",
+	"abcdefghijklmno", "0123456789abcdef", "a b c d e f g h i", "long-run.of_text/0123", " ",
 };
 
 static void visible(bool plain, const char *in, size_t len, sm_tbuf *b, size_t *q)

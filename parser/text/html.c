@@ -19,6 +19,10 @@
  */
 #include "html.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <ctype.h>
 #include <string.h>
 
@@ -193,6 +197,53 @@ static size_t skip_hidden(const char *in, size_t len, size_t i, const char *name
 	return len;
 }
 
+/* Does byte j end a run: a run_stop byte, but a single space between two
+ * run bytes (it reads as the one space it is, mapped to itself)? */
+static bool run_ends_at(const char *in, size_t len, size_t j)
+{
+	return run_stop[(unsigned char)in[j]] &&
+	       !(in[j] == ' ' && j + 1 < len && !run_stop[(unsigned char)in[j + 1]]);
+}
+
+#ifdef __SSE2__
+/* Bit k set where in[k] is a run_stop byte, for k < 16. */
+static unsigned stop_mask16(const char *in, unsigned *spaces)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)in);
+	__m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+	__m128i m = _mm_or_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), sp); /* 0x80 on */
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('&')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\f')));
+	*spaces = (unsigned)_mm_movemask_epi8(sp);
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Where the run of text from j on ends (run_ends_at, or len): sixteen bytes
+ * at a time where SSE2 is there (every x86-64). */
+static size_t run_end(const char *in, size_t len, size_t j)
+{
+#ifdef __SSE2__
+	while (len - j >= 17) { /* the 17th byte tells whether a last space is single */
+		unsigned sp, stop = stop_mask16(in + j, &sp);
+		unsigned next = run_stop[(unsigned char)in[j + 16]] ? 1u << 16 : 0;
+		unsigned hard = stop & ~(sp & ~((stop | next) >> 1));
+
+		if (hard)
+			return j + (unsigned)__builtin_ctz(hard);
+		j += 16;
+	}
+#endif
+	while (j < len && !run_ends_at(in, len, j))
+		j++;
+	return j;
+}
+
 void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 {
 	size_t i = 0;
@@ -286,18 +337,8 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			}
 		}
 		if (ch < 0x80 && ch != '&') {
-			size_t j = i + 1;
+			size_t j = run_end(in, len, i + 1);
 
-			/* a single space between two such bytes is copied with them:
-			 * it reads as the one space it is, mapped to itself */
-			for (;;) {
-				while (j < len && !run_stop[(unsigned char)in[j]])
-					j++;
-				if (j + 1 < len && in[j] == ' ' && !run_stop[(unsigned char)in[j + 1]])
-					j += 2;
-				else
-					break;
-			}
 			sm_tbuf_run(out, in + i, j - i, (uint32_t)i);
 			i = j;
 			continue;
