@@ -195,7 +195,17 @@ static void test_cmd_forms(void)
 		"https://admin:Secr3t!x@host.example/ ", "db://:Zq9!ab@10.0.0.1 ",
 		"\nログイン情報：admin / P4ss-w0rd\n", "認証情報\nID: ops:Xy7#long\n",
 		"smbclient //srv/c -U bob%Pa55word! ", "rpcclient -U alice%Zz9#pw1 host\n",
-		"client", "client", NULL};
+		"client", "client",
+		/* the URL form's user part at 64 bytes and one past, its stops */
+		"x://0123456789012345678901234567890123456789012345678901234567890123:Pw9!x@h ",
+		"x://01234567890123456789012345678901234567890123456789012345678901234:Pw9!x@h ",
+		"y://0123456789012345678901234567890123456789012345678901234567890123:"
+		"Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!@h ",
+		"y://0123456789012345678901234567890123456789012345678901234567890123:"
+		"Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!Ab3!9@h ",
+		"a://u\v:Pw9!x@h", "a://u\f:p@h", "a://\"u:p@h", "a://u<:p@h", "a://:p@h",
+		"_://u:Pw9!x@h", "é://u:Pw9!x@h", "9://u:Pw9!x@h", "Z://~:Pw9!x@h", "a://u:Pw9!x@",
+		"a://u", "a://", "a:/", NULL};
 	GRand *r = g_rand_new_with_seed(22);
 	guint np = g_strv_length((char **)pieces);
 	unsigned values = 0, more = 0;

@@ -47,7 +47,13 @@ typedef struct form {
 	bool classes;            /* two character classes at least (not NTLM, HTTPS) */
 	unsigned anchor;         /* ANCHOR(LIT_*) (0: none): every match starts */
 	unsigned anchor_off;     /* anchor_off bytes before it; tried there only (form_match) */
+	unsigned attempt;        /* an attempt there costs about a search over this many bytes */
+	/* a test in C that must hold where the form matches (s: the start) */
+	bool (*maybe)(const char *t, size_t len, size_t s);
+	char need;               /* a byte every match holds after its start (0: none) */
 } form;
+
+static bool url_maybe(const char *t, size_t len, size_t s);
 
 /*
  * Login details with no password keyword, after a heading (ログイン情報:,
@@ -58,7 +64,7 @@ typedef struct form {
 #define PAIR_TAIL "\\s*(?:は|:)?[ \\t]*(?:\\r?\\n[ \\t]*)?(?:(?i:id|user(?:name)?)[ \\t]*[:=][ \\t]*|(?:ユーザー名|ユーザー)[ \\t]*[:=][ \\t]*)?(?!(?i:id|user|username|pw|pwd|pass|password|login)(?![A-Za-z0-9._@\\\\-]))([A-Za-z0-9._@\\\\-]{1,64})(?:[ \\t]*/[ \\t]*|:(?![ \\t]))(?!\\d+(?![!-~]))([!-~]{1,128})"
 
 static const form forms[] = {
-	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{0,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false},
+	{LIT(LIT_URL), "(?<=[A-Za-z0-9])://[^\\s:/@\"'<>]{0,64}:([^\\s/@\"'<>]{1,128})@[A-Za-z0-9.\\-\\[]", 1, false, false, false, false, false, ANCHOR(LIT_URL), 0, 16, url_maybe, '@'},
 	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet[ \\t]+use\\b[^\\r\\n]{0,300}?[ \\t]/u(?:ser)?:[ \\t]*(?:\"[^\"\\r\\n]+\"|[^\\s<]+)[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*<][^\\s<]{0,127})", 1, false},
 	{LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU), "(?i)\\bnet[ \\t]+use[ \\t]+(?:[A-Za-z]:[ \\t]+|\\*[ \\t]+)?\\\\\\\\\\S+[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*<]\\S{0,127})[ \\t]+/u(?:ser)?:", 1, false},
 	{LIT(LIT_SS) | LIT(LIT_SS_LO) | LIT(LIT_SS_UP), "(?i)ConvertTo-SecureString\\s+(?:-String\\s+)?(['\"])([^'\"\\r\\n]{1,128})\\1\\s+-AsPlainText", 2, true},
@@ -68,7 +74,7 @@ static const form forms[] = {
 	{LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP), "(?i)\\bnet[ \\t]+user[ \\t]+(?:\"[^\"\\r\\n]{1,64}\"|[^\\s/\"*][!-~]{0,63})[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[!.0-~][!-~]{0,127})(?=[ \\t]*(?:$|/|\\r|\\n))", 1, false},
 	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\b(?:sqlcmd|osql)(?:\\.exe)?\\b[^\\r\\n]{0,300}?\\s(?-i:-P)\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	/* login details (PAIR_TAIL above) after their headings */
-	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)" PAIR_TAIL, 2, false, false, true, false, true, ANCHOR(LIT_JOHO), 0},
+	{LIT(LIT_JOHO), "情報(?<=ログイン情報|認証情報|アカウント情報|接続情報|資格情報)" PAIR_TAIL, 2, false, false, true, false, true, ANCHOR(LIT_JOHO), 0, 128},
 	{LIT(LIT_CRED), "(?i:\\bcredentials?\\b)" PAIR_TAIL, 2, false, false, true, false, true},
 	{LIT(LIT_ACCOUNT_JA), "アカウント" PAIR_TAIL, 2, false, false, true, false, true},
 	{LIT(LIT_SSHPASS), "\\bsshpass\\b[^\\r\\n]{0,100}?\\s-p\\s*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
@@ -83,7 +89,7 @@ static const form forms[] = {
 	{LIT(LIT_SCHTASKS), "(?i)\\bschtasks(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t]/rp[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/*]\\S{0,127})", 1, false},
 	{LIT(LIT_WINRS), "(?i)\\bwinrs(?:\\.exe)?\\b[^\\r\\n]{0,300}?[ \\t][-/]p(?:assword)?:(\"[^\"\\r\\n]{1,128}\"|[^\\s\"]\\S{0,127})", 1, false},
 	{LIT(LIT_LOGIN), "(?i)\\b(?:docker|podman|az|oc|helm[ \\t]+registry|nerdctl|buildah)[ \\t]+login\\b[^\\r\\n]{0,200}?[ \\t](?-i:-p)[ \\t]+(\"[^\"\\r\\n]{1,128}\"|'[^'\\r\\n]{1,128}'|[^\\s\"'-]\\S{0,127})", 1, false},
-	{LIT(LIT_SMB), "\\b(?:smb|rpc)client\\b[^\\r\\n]{0,300}?[ \\t](?:-U|--user(?:=|[ \\t]))[ \\t]*['\"]?[^\\s%'\"]{1,64}%([^\\s'\"]{1,128})", 1, false, false, false, false, false, ANCHOR(LIT_SMB), 3},
+	{LIT(LIT_SMB), "\\b(?:smb|rpc)client\\b[^\\r\\n]{0,300}?[ \\t](?:-U|--user(?:=|[ \\t]))[ \\t]*['\"]?[^\\s%'\"]{1,64}%([^\\s'\"]{1,128})", 1, false, false, false, false, false, ANCHOR(LIT_SMB), 3, 128},
 	{LIT(LIT_SQLCMD) | LIT(LIT_SQLCMD_UP), "(?i)\\bbcp\\b[^\\r\\n]{0,300}?[ \\t](?-i:-P)[ \\t]*(\"[^\"\\r\\n]{1,128}\"|[^\\s\"-]\\S{0,127})", 1, false},
 	/* reg add ... /v CREDENTIAL_KEY ... /d VALUE */
 	{LIT(LIT_SLASH_V) | LIT(LIT_SLASH_VU), "(?i)[ \\t]/v[ \\t]+\"?[A-Za-z0-9_ .-]{0,40}(?:password|passwd|pwd|secret|token)[A-Za-z0-9_.-]{0,20}\"?(?:[ \\t]+/(?:t[ \\t]+\\S+|f))*[ \\t]+/d[ \\t]+(\"[^\"\\r\\n]{1,128}\"|[^\\s\"/]\\S{0,127})", 1, false},
@@ -100,6 +106,39 @@ static const form forms[] = {
 };
 
 static GOnce forms_once = G_ONCE_INIT;
+
+/* Bytes the URL form's user part stops at: \s (PCRE2's, ASCII) and :/@"'<> */
+static bool url_stop(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == ':' || c == '/' || c == '@' ||
+	       c == '"' || c == '\'' || c == '<' || c == '>';
+}
+
+/* Can the URL form match at s (where "://" is)?  Its lookbehind wants an
+ * ASCII letter or digit before; [^\s:/@"'<>]{0,64} must be followed by ':'
+ * and [^\s/@"'<>]{1,128} by '@'.  Neither class holds the byte after it,
+ * so only the whole run of its bytes can be followed by it: each run is
+ * read to its end (at most its bound plus one byte), once an '@' is near. */
+static bool url_maybe(const char *t, size_t len, size_t s)
+{
+	size_t p = s + 3, q, lim;
+
+	if (s == 0 || !g_ascii_isalnum(t[s - 1]) || p >= len)
+		return false;
+	/* most URLs have no '@' near (at most p + 64 + 1 + 128): memchr says so */
+	if (!memchr(t + p, '@', len - p > 64 + 1 + 128 + 1 ? 64 + 1 + 128 + 1 : len - p))
+		return false;
+	lim = len - p > 64 ? p + 64 : len;
+	while (p < lim && !url_stop(t[p]))
+		p++;
+	if (p >= len || t[p] != ':')
+		return false;
+	q = ++p;
+	lim = len - p > 128 ? p + 128 : len;
+	while (q < lim && (t[q] == ':' || !url_stop(t[q])))
+		q++;
+	return q > p && q < len && t[q] == '@';
+}
 
 /* Basic credentials: the base64 text decodes to printable NAME:SECRET. */
 static bool basic_credentials(const char *b, size_t n)
@@ -165,14 +204,14 @@ static bool form_value(const form *f, const char *t, size_t len, size_t s, size_
  * occurrence of its literal, and the prefilter pass kept where those are
  * (occ, in text order): the pattern, compiled anchored, is tried there in
  * order, and the first that matches is the leftmost match (lookbehinds and
- * \b still see the bytes before the start).  An attempt costs about as much
- * as the search over ANCHOR_BYTES bytes of text, so the search is used where
+ * \b still see the bytes before the start); a form's test in C (maybe)
+ * skips the places where it cannot match, and without the byte every match
+ * holds (need) there is none.  An attempt costs about as much
+ * as the search over f->attempt bytes of text, so the search is used where
  * the literal is more frequent than that, or more than DET_OCC_MAX times
  * (their places were not all kept).  occ NULL: the search (the plain
  * reading, for the test).
  */
-#define ANCHOR_BYTES 128
-
 static int form_match(const form *f, const pcre2_code *re, const pcre2_code *anchored,
 		      const sm_view *v, size_t off, pcre2_match_data *md, const det_occ *occ)
 {
@@ -180,13 +219,16 @@ static int form_match(const form *f, const pcre2_code *re, const pcre2_code *anc
 	int k = f->anchor ? det_occ_slot(f->anchor - 1) : -1;
 
 	if (!occ || k < 0 || !anchored || occ->more[k] ||
-	    (size_t)occ->n[k] * ANCHOR_BYTES > v->len - off)
+	    (size_t)occ->n[k] * f->attempt > v->len - off)
 		return sm_re_match(re, (PCRE2_SPTR)t, v->len, off, 0, md, NULL);
+	if (f->need && !memchr(t + off, f->need, v->len - off))
+		return PCRE2_ERROR_NOMATCH; /* as the search finds at once */
 	for (unsigned j = 0; j < occ->n[k]; j++) {
 		size_t q = occ->at[k][j];
 		int rc;
 
-		if (q < off + f->anchor_off)
+		if (q < off + f->anchor_off ||
+		    (f->maybe && !f->maybe(t, v->len, q - f->anchor_off)))
 			continue;
 		rc = sm_re_match(anchored, (PCRE2_SPTR)t, v->len, q - f->anchor_off, 0, md, NULL);
 		if (rc != PCRE2_ERROR_NOMATCH)

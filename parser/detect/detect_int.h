@@ -83,10 +83,10 @@ typedef struct det_span {
 
 /*
  * Where the anchor literals of the anchored command forms occur (LIT_JOHO,
- * LIT_SMB: det_occ_slot), recorded by the prefilter pass in text order, the
- * first DET_OCC_MAX of each; more: there were others after them.
+ * LIT_SMB, LIT_URL: det_occ_slot), recorded by the prefilter pass in text
+ * order, the first DET_OCC_MAX of each; more: there were others after them.
  */
-#define DET_OCC_N 2
+#define DET_OCC_N 3
 #define DET_OCC_MAX 64
 typedef struct det_occ {
 	size_t at[DET_OCC_N][DET_OCC_MAX];
@@ -97,7 +97,7 @@ typedef struct det_occ {
 /* The slot of literal id in det_occ, or -1 when its places are not kept. */
 static inline int det_occ_slot(unsigned id)
 {
-	return id == LIT_JOHO ? 0 : id == LIT_SMB ? 1 : -1;
+	return id == LIT_JOHO ? 0 : id == LIT_SMB ? 1 : id == LIT_URL ? 2 : -1;
 }
 
 /* Collects hits for one scan call. */
