@@ -12,7 +12,10 @@
  *   - det_cvv_word (detect_card.c): the first word of the list, in its
  *     order, that occurs in the range, at its first place (memmem per word);
  *   - det_password_keyword_at (detect_prefilter.c): the keywords filtered by
- *     the pair at i agree with every keyword tried in turn.
+ *     the pair at i agree with every keyword tried in turn;
+ *   - det_pre_scan's literals (detect_prefilter.c, each found from a rare
+ *     pair inside it): the set of literals memmem finds, and the places of
+ *     the anchored forms' literals, every one in order up to 64.
  * Each comparison was checked to fail on a deliberate mutation of the fast
  * path (docs/performance.md, "Phase 3: detectors and views").
  */
@@ -337,6 +340,77 @@ static void test_password_keyword(void)
 	g_rand_free(r);
 }
 
+/* ------------------------------------------------------------ prefilter literals */
+
+static void test_literals(void)
+{
+	GRand *r = g_rand_new_with_seed(128);
+	char err[256];
+	sm_detectors *set = sm_detectors_load(NULL, err, sizeof(err));
+	const char *pieces[N_LIT + 12];
+	unsigned np = 0, seen = 0;
+	det_out out;
+
+	for (unsigned id = 0; id < N_LIT; id++) /* every literal, and it cut short */
+		pieces[np++] = det_lit_text(id);
+	pieces[np++] = "Microsoft";
+	pieces[np++] = "microsoft.co";
+	pieces[np++] = "logi";
+	pieces[np++] = "ecre";
+	pieces[np++] = " ";
+	pieces[np++] = "x";
+	pieces[np++] = "t.";
+	pieces[np++] = "\xe3\x82\xa6";
+	pieces[np++] = NULL;
+	g_assert_null(det_lit_text(N_LIT));
+	for (unsigned round = 0; round < 20000 && !g_test_failed(); round++) {
+		GString *g = g_string_new(NULL);
+		int n = g_rand_int_range(r, 0, 12);
+		det_lits want = 0;
+		sm_view *v;
+
+		for (int k = 0; k < n; k++) {
+			const char *p = pieces[g_rand_int_range(r, 0, (gint32)np - 1)];
+			size_t l = strlen(p);
+
+			if (g_rand_int_range(r, 0, 4) == 0) /* cut at either end */
+				g_string_append_len(g, p + (l ? g_rand_int_range(r, 0, (gint32)l) : 0),
+						    (gssize)(l / 2));
+			else
+				g_string_append(g, p);
+		}
+		v = sm_view_new_utf8(g->str, g->len);
+		for (unsigned id = 0; id < N_LIT; id++)
+			if (memmem(v->text, v->len, det_lit_text(id), strlen(det_lit_text(id))))
+				want |= LIT(id);
+		memset(&out, 0, sizeof(out));
+		det_pre_scan(set->pre, v, &out);
+		g_assert_true(out.lits == want);
+		for (unsigned id = 0; id < N_LIT; id++) {
+			int k = det_occ_slot(id);
+			const char *w = det_lit_text(id), *m;
+			unsigned j = 0;
+
+			if (k < 0)
+				continue;
+			for (size_t from = 0; (m = memmem(v->text + from, v->len - from, w, strlen(w)));
+			     from = (size_t)(m - v->text) + 1, j++)
+				if (j < DET_OCC_MAX)
+					g_assert_cmpuint(out.occ.at[k][j], ==, (size_t)(m - v->text));
+			g_assert_cmpuint(out.occ.n[k], ==, j < DET_OCC_MAX ? j : DET_OCC_MAX);
+			g_assert_cmpint(out.occ.more[k], ==, j > DET_OCC_MAX);
+		}
+		seen += want != 0;
+		if (out.pw_spans)
+			g_array_free(out.pw_spans, TRUE);
+		sm_view_free(v);
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(seen, >, 10000);
+	sm_detectors_free(set);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -345,5 +419,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_fast/cmd_forms", test_cmd_forms);
 	g_test_add_func("/detect_fast/cvv_word", test_cvv_word);
 	g_test_add_func("/detect_fast/password_keyword", test_password_keyword);
+	g_test_add_func("/detect_fast/literals", test_literals);
 	return g_test_run();
 }

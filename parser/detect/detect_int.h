@@ -120,6 +120,8 @@ typedef struct det_out {
 det_pre *det_pre_new(const sm_detectors *s);
 void det_pre_free(det_pre *p);
 void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out);
+/* The text of literal id (LIT_*), NULL past N_LIT. */
+const char *det_lit_text(unsigned id);
 /* The password keyword whose key is the pair at t[i] (i + 1 < len): its
  * length and start (*at), 0 if none; the first of the list that matches.
  * plain: every keyword tried in turn (the reading the filter must agree with). */

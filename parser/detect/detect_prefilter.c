@@ -195,13 +195,13 @@ static const struct {
 	[LIT_SS_UP] = {"SECURESTRING", 2}, [LIT_ACCOUNTKEY] = {"ccountKey", 5},
 	[LIT_ACCESSKEY] = {"ccessKey", 4}, [LIT_ACCOUNTKEY_UP] = {"CCOUNTKEY", 5},
 	[LIT_ACCOUNTKEY_LO] = {"ccountkey", 5}, [LIT_SIG] = {"sig=", 2}, [LIT_SIG_UP] = {"SIG=", 2},
-	[LIT_SECRET] = {"ecret", 1}, [LIT_SECRET_UP] = {"ECRET", 1}, [LIT_ENTRA] = {"Q~", 0},
+	[LIT_SECRET] = {"ecret", 3}, [LIT_SECRET_UP] = {"ECRET", 3}, [LIT_ENTRA] = {"Q~", 0},
 	[LIT_AKIA] = {"AKIA", 0}, [LIT_ASIA] = {"ASIA", 0}, [LIT_JWT] = {"eyJ", 1},
 	[LIT_PEM] = {"-----BEGIN ", 4}, [LIT_PREV] = {"previousOrgIds", 7}, [LIT_ORG] = {"orgId", 2},
 	[LIT_GEO] = {"geoLocationUrl", 2}, [LIT_OBI] = {"OnboardingInfo", 9},
 	[LIT_OFFB_GUID] = {"-4030-", 0}, [LIT_MDATP] = {"mdatp_onboard", 4},
 	[LIT_OBI_LO] = {"onboardingInfo", 9}, [LIT_KEY] = {"<key>", 0}, [LIT_SHA] = {"sha256sig", 2},
-	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 7},
+	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 8},
 	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
 	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
 	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 2},
@@ -212,7 +212,7 @@ static const struct {
 	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
 	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 8}
 	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
-	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 2},
+	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 1},
 	[LIT_SMB] = {"client", 0}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
 	[LIT_KEYCONTENT] = {"Key Content", 1},
 	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
@@ -230,6 +230,11 @@ static const struct {
 	[LIT_DASH_HP] = {" -hp", 2}, [LIT_KEYGEN] = {"keygen", 1},
 	[LIT_SQLPLUS] = {"sqlplus", 1},
 };
+
+const char *det_lit_text(unsigned id)
+{
+	return id < N_LIT ? lit_text[id].text : NULL;
+}
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */
 typedef struct mn_anchor {
