@@ -169,12 +169,23 @@ size_t det_cvv_word(const char *t, size_t from, size_t lim, size_t *at)
 		size_t lo, hi; /* the words starting with t[i]: [lo, hi) of the list */
 
 		switch ((unsigned char)t[i]) {
-		case 0xe3: lo = 0, hi = 1; break;
-		case 'C': lo = 1, hi = 4; break;
-		case 'c': lo = 4, hi = 6; break;
-		case 's': lo = 6, hi = 7; break;
-		case 'S': lo = 7, hi = 9; break;
-		default: continue;
+		case 0xe3:
+			lo = 0, hi = 1;
+			break;
+		case 'C':
+			lo = 1, hi = 4;
+			break;
+		case 'c':
+			lo = 4, hi = 6;
+			break;
+		case 's':
+			lo = 6, hi = 7;
+			break;
+		case 'S':
+			lo = 7, hi = 9;
+			break;
+		default:
+			continue;
 		}
 		for (j = lo; j < hi; j++)
 			if (first[j] == lim && cvv_words[j].len <= lim - i &&
