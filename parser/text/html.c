@@ -149,32 +149,46 @@ static bool word_at(const char *tag, size_t m, size_t i, const char *needle, siz
  * divRplyFwdMsg, Gmail's gmail_quote or a border-top:solid separator, read
  * as g_strstr_len reads the tag (up to its first NUL), in one pass.
  */
+/* Does a quote marker start at tag[i] (its first byte is 'd', 'g' or 'b')? */
+static bool marker_at(const char *tag, size_t m, size_t i)
+{
+	switch (tag[i]) {
+	case 'd':
+		return word_at(tag, m, i, "divRplyFwdMsg", 13);
+	case 'g':
+		return word_at(tag, m, i, "gmail_quote", 11);
+	case 'b':
+		return word_at(tag, m, i, "border-top:solid", 16) ||
+		       word_at(tag, m, i, "border-top: solid", 17);
+	default:
+		return false;
+	}
+}
+
 static bool tag_is_quote(const char *tag, size_t n, unsigned cls)
 {
-	size_t m;
+	size_t m, i = 0;
 
 	if (cls & TAG_BLOCKQUOTE)
 		return true;
 	m = strnlen(tag, n);
-	for (size_t i = 0; i < m; i++) {
-		switch (tag[i]) {
-		case 'd':
-			if (word_at(tag, m, i, "divRplyFwdMsg", 13))
+#ifdef __SSE2__
+	/* sixteen bytes at a time: only a 'd', 'g' or 'b' can start a marker */
+	for (; m - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(tag + i));
+		__m128i c = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('d')),
+					 _mm_cmpeq_epi8(x, _mm_set1_epi8('g')));
+		unsigned bits = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(c, _mm_cmpeq_epi8(x, _mm_set1_epi8('b'))));
+
+		for (; bits; bits &= bits - 1)
+			if (marker_at(tag, m, i + (unsigned)__builtin_ctz(bits)))
 				return true;
-			break;
-		case 'g':
-			if (word_at(tag, m, i, "gmail_quote", 11))
-				return true;
-			break;
-		case 'b':
-			if (word_at(tag, m, i, "border-top:solid", 16) ||
-			    word_at(tag, m, i, "border-top: solid", 17))
-				return true;
-			break;
-		default:
-			break;
-		}
 	}
+#endif
+	for (; i < m; i++)
+		if (marker_at(tag, m, i))
+			return true;
 	return false;
 }
 
