@@ -219,19 +219,24 @@ static uint64_t runs_of(uint64_t m, size_t need)
  * none); p is 0 or just after a run.  The run ends at *end. */
 size_t det_next_run(const char *t, size_t len, size_t p, size_t need, size_t *end)
 {
-	size_t run = 0, s; /* run: run bytes just before p */
+	size_t run = 0, s, e = 0; /* run: run bytes just before p; e: the run's end, once known */
 	bool found = false;
 
 #ifdef __SSE2__
-	/* 64 bytes at a time: the run carried in, then a run inside the block */
+	/* 64 bytes at a time: the run carried in, then a run inside the block;
+	 * where the run ends inside the block, the mask tells its end too */
 	while (!found && p + 64 <= len && need > 0) {
 		uint64_t m = run_mask64(t + p), r;
 		size_t lead = ~m ? (size_t)__builtin_ctzll(~m) : 64;
 
 		if (run + lead >= need) {
 			found = true; /* the run carried in reaches need: it starts at p - run */
+			e = lead < 64 ? p + lead : 0;
 		} else if ((r = runs_of(m, need)) != 0) {
-			p += (size_t)__builtin_ctzll(r); /* a run starts here (the bit before is clear) */
+			size_t b = (size_t)__builtin_ctzll(r), l = (size_t)__builtin_ctzll(~(m >> b));
+
+			e = l < 64 - b ? p + b + l : 0; /* ~(m >> b) has ones from bit 64 - b */
+			p += b; /* a run starts here (the bit before is clear) */
 			run = 0;
 			found = true;
 		} else {
@@ -267,6 +272,10 @@ size_t det_next_run(const char *t, size_t len, size_t p, size_t need, size_t *en
 		return len;
 	}
 	s = p - run;
+	if (e) {
+		*end = e;
+		return s;
+	}
 	for (p = s; p < len && run_byte(t[p]); p++)
 		;
 	*end = p;
