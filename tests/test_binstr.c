@@ -28,11 +28,61 @@ static void test_bound(void)
 	g_string_free(o, TRUE);
 }
 
+/* The plain reading of sm_utf16le_shape's contract: over the pairs of the
+ * first 4096 bytes, NULs at odd offsets (4 or more), few at even ones (an
+ * eighth of them at most), and few of them after a control character. */
+static bool shape_plain(const uint8_t *d, size_t n)
+{
+	size_t odd = 0, even = 0, ctl = 0, m = n > 4096 ? 4096 : n;
+
+	for (size_t i = 0; i + 1 < m; i += 2) {
+		even += d[i] == 0;
+		odd += d[i + 1] == 0;
+		ctl += d[i + 1] == 0 && d[i] < 0x20 && d[i] != '\t' && d[i] != '\r' && d[i] != '\n';
+	}
+	return odd >= 4 && even * 8 <= odd && ctl * 50 <= m / 2;
+}
+
+/* The fast path (no NUL: not UTF-16LE) agrees with the plain reading on
+ * random buffers: NUL-free text, a few NULs anywhere (also past 4096 and in
+ * the odd last byte, which the pairs leave out), UTF-16LE text. */
+static void test_utf16_shape(void)
+{
+	GRand *r = g_rand_new_with_seed(18);
+	uint8_t *d = g_malloc(6000);
+	unsigned trues = 0;
+
+	for (unsigned round = 0; round < 20000; round++) {
+		size_t n = (size_t)g_rand_int_range(r, 0, round % 4 ? 64 : 6000), i;
+		int kind = g_rand_int_range(r, 0, 4);
+
+		for (i = 0; i < n; i++)
+			d[i] = (uint8_t)g_rand_int_range(r, 1, 256);
+		if (kind == 1) /* a few NULs anywhere */
+			for (int k = g_rand_int_range(r, 1, 8); k > 0 && n; k--)
+				d[g_rand_int_range(r, 0, (gint32)n)] = 0;
+		if (kind == 2) /* UTF-16LE after other text, some control characters */
+			for (i = (size_t)g_rand_int_range(r, 0, (gint32)n / 2 + 1) & ~(size_t)1;
+			     i + 1 < n; i += 2) {
+				d[i] = (uint8_t)g_rand_int_range(r, 0, 40) == 0 ? 1 : 'a' + i % 26;
+				d[i + 1] = 0;
+			}
+		if (kind == 3 && n) /* NULs only at the end: past 4096 or the odd byte */
+			d[n - 1] = 0;
+		g_assert_cmpint(sm_utf16le_shape(d, n), ==, shape_plain(d, n));
+		trues += shape_plain(d, n);
+	}
+	g_assert_cmpuint(trues, >, 1000); /* the true side is exercised too */
+	g_free(d);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_set_nonfatal_assertions();
 	g_test_add_func("/binstr/runs", test_runs);
 	g_test_add_func("/binstr/bound", test_bound);
+	g_test_add_func("/binstr/utf16_shape", test_utf16_shape);
 	return g_test_run();
 }

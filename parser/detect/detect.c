@@ -56,19 +56,31 @@ static bool ci_at(const char *p, const char *kw, size_t kl)
 }
 
 /*
- * The keyword filter of one detector for det_keyword_near: a bigram table
- * like the prefilter's, keyed on the first two bytes of an ASCII keyword
- * (both cases) or the 2nd and 3rd of a multi-byte one (UTF-8 lead bytes
- * such as E3 are in every other Japanese character).
+ * The keyword filter of one detector for det_keyword_near: a flag per
+ * anchor pair (every case form), each keyword anchored on a pair inside it
+ * that is rare in mail text ("mb" of "card number"; for a keyword that
+ * starts with a multi-byte character its 2nd and 3rd bytes: UTF-8 lead
+ * bytes such as E3 are in every other Japanese character), then the
+ * keywords whose anchor it is, compared in ASCII lower case.
  */
+typedef struct near_kw {
+	char *w;       /* ASCII lower-cased */
+	size_t len;
+	size_t key;    /* offset of the anchor pair in w */
+	uint16_t pair; /* the anchor pair, lower-cased: lc[a] << 8 | lc[b] */
+} near_kw;
+
 struct det_near {
-	uint8_t bigram[65536 / 8];
+	uint8_t *pair; /* 65536 flags, by the two bytes as one 16-bit load (at2); NULL: no keyword */
+	near_kw *kw;
+	unsigned n;
 	bool slow; /* a keyword too short for the table: look at every byte */
 };
 
+/* g_ascii_tolower without the call */
 static unsigned char lower(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+	return (unsigned)(c - 'A') < 26u ? (unsigned char)(c + 32) : c;
 }
 
 static unsigned char upper(unsigned char c)
@@ -76,34 +88,81 @@ static unsigned char upper(unsigned char c)
 	return c >= 'a' && c <= 'z' ? (unsigned char)(c - 32) : c;
 }
 
-/* Where keyword w is keyed: 1 (2nd byte) for a multi-byte one, else 0. */
+/* How common a byte is in mail text: letters by English frequency, space most. */
+static unsigned commonness(unsigned char c)
+{
+	static const char order[] = "etaoinshrdlcumwfgypbvkjxqz";
+	const char *p = c ? strchr(order, lower(c)) : NULL;
+
+	if (c == ' ')
+		return 40;
+	return p ? (unsigned)(26 - (p - order)) : 0;
+}
+
+/* Where keyword w is anchored: the 2nd byte of one that starts with a
+ * multi-byte character, else its pair of ASCII bytes least common in text. */
 static size_t near_key(const char *w, size_t kl)
 {
-	return (unsigned char)w[0] >= 0x80 && kl >= 3 ? 1 : 0;
+	const unsigned char *u = (const unsigned char *)w;
+	size_t o, best = 0;
+	unsigned best_c = ~0u;
+
+	if (u[0] >= 0x80)
+		return kl >= 3 ? 1 : 0;
+	for (o = 0; o + 1 < kl && u[o + 1] < 0x80; o++) {
+		unsigned c = commonness(u[o]) + commonness(u[o + 1]);
+
+		if (c < best_c) {
+			best_c = c;
+			best = o;
+		}
+	}
+	return best;
+}
+
+/* The flag index of the two bytes at p: one 16-bit load, any byte order. */
+static unsigned at2(const unsigned char *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	return x;
 }
 
 static void near_set(det_near *n, unsigned char a, unsigned char b)
 {
-	unsigned x = (unsigned)a << 8 | b;
+	const unsigned char two[2] = {a, b};
 
-	n->bigram[x >> 3] |= (uint8_t)(1u << (x & 7));
+	if (!n->pair)
+		n->pair = g_new0(uint8_t, 65536);
+	n->pair[at2(two)] = 1;
 }
 
 det_near *det_near_new(char *const *keywords)
 {
 	det_near *n = g_new0(det_near, 1);
+	unsigned count = keywords ? g_strv_length((char **)keywords) : 0;
 
+	n->kw = g_new0(near_kw, count + 1);
 	for (; keywords && *keywords; keywords++) {
 		const char *w = *keywords;
-		size_t kl = strlen(w), o = near_key(w, kl);
+		size_t kl = strlen(w), o = near_key(w, kl), i;
 		unsigned char a, b;
+		near_kw *k;
 
 		if (kl < 2) {
 			n->slow = n->slow || kl == 1;
 			continue;
 		}
-		a = (unsigned char)w[o];
-		b = (unsigned char)w[o + 1];
+		k = &n->kw[n->n++];
+		k->w = g_strdup(w);
+		for (i = 0; i < kl; i++)
+			k->w[i] = (char)lower((unsigned char)w[i]);
+		k->len = kl;
+		k->key = o;
+		a = (unsigned char)k->w[o];
+		b = (unsigned char)k->w[o + 1];
+		k->pair = (uint16_t)(a << 8 | b);
 		near_set(n, lower(a), lower(b));
 		near_set(n, lower(a), upper(b));
 		near_set(n, upper(a), lower(b));
@@ -114,35 +173,50 @@ det_near *det_near_new(char *const *keywords)
 
 void det_near_free(det_near *n)
 {
+	if (!n)
+		return;
+	for (unsigned i = 0; i < n->n; i++)
+		g_free(n->kw[i].w);
+	g_free(n->kw);
+	g_free(n->pair);
 	g_free(n);
 }
 
-/* Any keyword starting in [a, b - its length], found from its key at i? */
-static bool near_at(char *const *keywords, const char *t, size_t a, size_t b, size_t i)
+/* Any keyword starting in [a, b - its length], anchored at i? */
+static bool near_at(const det_near *n, const unsigned char *t, size_t a, size_t b, size_t i)
 {
-	for (; *keywords; keywords++) {
-		const char *w = *keywords;
-		size_t kl = strlen(w), s;
+	uint16_t pair = (uint16_t)(lower(t[i]) << 8 | lower(t[i + 1]));
 
-		if (kl < 2 || i < a + near_key(w, kl))
+	for (unsigned j = 0; j < n->n; j++) {
+		const near_kw *k = &n->kw[j];
+		size_t s, x;
+
+		if (k->pair != pair || i < a + k->key)
 			continue;
-		s = i - near_key(w, kl);
-		if (s + kl <= b && lower((unsigned char)t[s]) == lower((unsigned char)w[0]) &&
-		    ci_at(t + s, w, kl))
+		s = i - k->key;
+		if (s + k->len > b)
+			continue;
+		for (x = 0; x < k->len && lower(t[s + x]) == (unsigned char)k->w[x]; x++)
+			;
+		if (x == k->len)
 			return true;
 	}
 	return false;
 }
 
-/* Is the bigram at t[i] (i + 1 < b) the key of a keyword? */
-static bool near_key_at(const det_near *n, const unsigned char *t, size_t b, size_t i)
+/* Is the pair at t[i] (i + 1 < b) an anchor? */
+static bool near_key_at(const det_near *n, const unsigned char *t, size_t i)
 {
-	unsigned x;
+	return n->pair[at2(t + i)];
+}
 
-	if (i + 1 >= b)
-		return false;
-	x = (unsigned)t[i] << 8 | t[i + 1];
-	return (n->bigram[x >> 3] >> (x & 7)) & 1;
+/* Any anchor among the pairs at t[i .. i + 8) (i + 9 <= b)? */
+static bool near_any8(const det_near *n, const unsigned char *t, size_t i)
+{
+	const uint8_t *f = n->pair;
+
+	return f[at2(t + i)] | f[at2(t + i + 1)] | f[at2(t + i + 2)] | f[at2(t + i + 3)] |
+	       f[at2(t + i + 4)] | f[at2(t + i + 5)] | f[at2(t + i + 6)] | f[at2(t + i + 7)];
 }
 
 /* The old loop, for keyword lists with a one-byte keyword. */
@@ -160,26 +234,56 @@ static bool near_slow(char *const *keywords, const char *t, size_t a, size_t b)
 	return false;
 }
 
+/* Anchors at [lo, hi) (hi + 1 <= b), eight pairs at a time, nearest to the
+ * value first: backwards before it, forwards after it. */
+static bool near_range(const det_near *n, const unsigned char *t, size_t a, size_t b,
+		       size_t lo, size_t hi, bool backwards)
+{
+	size_t i;
+
+	if (backwards) {
+		for (i = hi; i >= lo + 8;) {
+			i -= 8;
+			if (near_any8(n, t, i))
+				for (size_t k = i + 8; k-- > i;)
+					if (near_key_at(n, t, k) && near_at(n, t, a, b, k))
+						return true;
+		}
+		while (i-- > lo)
+			if (near_key_at(n, t, i) && near_at(n, t, a, b, i))
+				return true;
+		return false;
+	}
+	for (i = lo; i + 8 <= hi; i += 8)
+		if (near_any8(n, t, i))
+			for (size_t k = i; k < i + 8; k++)
+				if (near_key_at(n, t, k) && near_at(n, t, a, b, k))
+					return true;
+	for (; i < hi; i++)
+		if (near_key_at(n, t, i) && near_at(n, t, a, b, i))
+			return true;
+	return false;
+}
+
 bool det_keyword_near(const det *d, const char *text, size_t len, size_t start, size_t end)
 {
 	size_t w = (size_t)d->window;
 	size_t a = start > w ? start - w : 0;
 	size_t b = end + w < len ? end + w : len;
 	const unsigned char *t = (const unsigned char *)text;
-	size_t i;
+	size_t mid = start < b ? start : b, last = b > 0 ? b - 1 : 0; /* pairs start before b - 1 */
 
 	if (!d->keywords || !d->keywords[0] || !d->near)
 		return false;
 	if (d->near->slow)
 		return near_slow(d->keywords, text, a, b);
+	if (!d->near->pair)
+		return false; /* no keyword of two bytes or more */
+	if (mid > last)
+		mid = last;
 	/* outwards from the value: a keyword is usually just before it */
-	for (i = start < b ? start : b; i-- > a;)
-		if (near_key_at(d->near, t, b, i) && near_at(d->keywords, text, a, b, i))
-			return true;
-	for (i = start; i + 1 < b; i++)
-		if (near_key_at(d->near, t, b, i) && near_at(d->keywords, text, a, b, i))
-			return true;
-	return false;
+	return (mid > a && near_range(d->near, t, a, b, a, mid, true)) ||
+	       (last > mid && near_range(d->near, t, a, b, mid, last, false));
 }
 
 bool det_luhn(const char *digits, size_t n)
@@ -282,7 +386,7 @@ static bool rejects(const sm_detectors *s, const GArray *hits)
 int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		   GArray *hits, size_t max_hits, int depth)
 {
-	det_out out = {hits, max_hits, false, 0, 0, false, NULL};
+	det_out out = {hits, max_hits, false, 0, 0, false, NULL, {{{0}}, {0}, {0}}};
 	static const sm_scan_ctx none;
 	unsigned i;
 

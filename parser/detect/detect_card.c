@@ -102,7 +102,8 @@ static bool case_words_before(const char *t, size_t s)
 		size_t n = strlen(*w);
 
 		for (size_t i = ls; i + n <= s; i++)
-			if (g_ascii_strncasecmp(t + i, *w, n) == 0 && s - (i + n) <= CASE_GAP &&
+			if (g_ascii_tolower(t[i]) == g_ascii_tolower(**w) && /* most stop here */
+			    g_ascii_strncasecmp(t + i, *w, n) == 0 && s - (i + n) <= CASE_GAP &&
 			    (n > 2 || i == ls || !g_ascii_isalpha(t[i - 1])))
 				return true;
 	}
@@ -144,30 +145,80 @@ static bool expiry_after(const char *t, size_t len, size_t e)
 	return false;
 }
 
+/* The words that name a card's security code, in the order they are
+ * preferred (the first of them that occurs after the card is taken); the
+ * switch in det_cvv_word knows which start with which byte. */
+#define W(s) {s, sizeof(s) - 1}
+static const struct {
+	const char *w;
+	size_t len;
+} cvv_words[] = {W("セキュリティコード"), W("CVV2"), W("CVV"), W("CVC"), W("cvv"), W("cvc"),
+		 W("security code"), W("Security code"), W("Security Code")};
+#undef W
+#define N_CVV_WORDS G_N_ELEMENTS(cvv_words)
+
+size_t det_cvv_word(const char *t, size_t from, size_t lim, size_t *at)
+{
+	size_t first[N_CVV_WORDS], i, j;
+
+	for (j = 0; j < N_CVV_WORDS; j++)
+		first[j] = lim;
+	/* one pass: the first place of each word (as memmem finds it), then
+	 * the first word in the list's order that has one */
+	for (i = from; i < lim; i++) {
+		size_t lo, hi; /* the words starting with t[i]: [lo, hi) of the list */
+
+		switch ((unsigned char)t[i]) {
+		case 0xe3:
+			lo = 0, hi = 1;
+			break;
+		case 'C':
+			lo = 1, hi = 4;
+			break;
+		case 'c':
+			lo = 4, hi = 6;
+			break;
+		case 's':
+			lo = 6, hi = 7;
+			break;
+		case 'S':
+			lo = 7, hi = 9;
+			break;
+		default:
+			continue;
+		}
+		for (j = lo; j < hi; j++)
+			if (first[j] == lim && cvv_words[j].len <= lim - i &&
+			    memcmp(t + i, cvv_words[j].w, cvv_words[j].len) == 0)
+				first[j] = i;
+		if (first[0] < lim)
+			break; /* the first word wins wherever the others are */
+	}
+	for (j = 0; j < N_CVV_WORDS; j++)
+		if (first[j] < lim) {
+			*at = first[j];
+			return cvv_words[j].len;
+		}
+	return 0;
+}
+
 /* The security code written after a card (within EXPIRY_WINDOW bytes):
  * セキュリティコード, CVV, CVC, CVV2, security code, then a separator and 3 or 4
  * digits standing alone.  It is as confidential as the number. */
 static void cvv_after(const char *t, size_t len, size_t e, det_out *out)
 {
-	static const char *const words[] = {"セキュリティコード", "CVV2", "CVV", "CVC", "cvv", "cvc",
-					    "security code", "Security code", "Security Code", NULL};
 	size_t lim = len - e > EXPIRY_WINDOW + 16 ? e + EXPIRY_WINDOW + 16 : len;
+	size_t at, wl = det_cvv_word(t, e, lim, &at), p, s;
 
-	for (const char *const *w = words; *w; w++) {
-		const char *m = memmem(t + e, lim - e, *w, strlen(*w));
-		size_t p, s;
-
-		if (!m)
-			continue;
-		p = (size_t)(m - t) + strlen(*w);
-		while (p < lim && (t[p] == ' ' || t[p] == ':' || t[p] == '=' || t[p] == '\t'))
-			p++;
-		for (s = p; p < lim && is_d(t[p]); p++)
-			;
-		if (p - s >= 3 && p - s <= 4 && (p >= len || !g_ascii_isalnum(t[p])))
-			det_emit(out, s, p, SM_MASK_ALL, 90);
+	if (!wl)
 		return;
-	}
+	p = at + wl;
+	while (p < lim && (t[p] == ' ' || t[p] == ':' || t[p] == '=' || t[p] == '\t'))
+		p++;
+	for (s = p; p < lim && is_d(t[p]); p++)
+		;
+	if (p - s >= 3 && p - s <= 4 && (p >= len || !g_ascii_isalnum(t[p])))
+		det_emit(out, s, p, SM_MASK_ALL, 90);
 }
 
 /* Longest card of groups a..b, b from the last group down to min_b; -1 if

@@ -14,6 +14,10 @@
  */
 #include "detect_digits.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 static bool is_ident(char c)
 {
 	return g_ascii_isalnum(c) || c == '_';
@@ -173,13 +177,74 @@ static bool run_byte(char c)
 	return c >= ' ' && c <= '9';
 }
 
+#ifdef __SSE2__
+/* Bit k set where t[k] is a run byte, for k < 64: four SSE2 compares. */
+static uint64_t run_mask64(const char *t)
+{
+	const __m128i lo = _mm_set1_epi8(0x1f), hi = _mm_set1_epi8(0x3a);
+	uint64_t m = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
+		/* signed: bytes from 0x80 are negative, never above 0x1f */
+		__m128i in = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
+
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(in) << (16 * k);
+	}
+	return m;
+}
+
+/* Bit i set where bits i .. i + need - 1 of m are all set (need >= 1). */
+static uint64_t runs_of(uint64_t m, size_t need)
+{
+	uint64_t x8;
+
+	if (need > 64)
+		return 0; /* longer than the block: the run carried in decides */
+	if (need <= 8 || need > 16) {
+		uint64_t r = m;
+
+		for (size_t k = 1; k < need && r; k++)
+			r &= m >> k;
+		return r;
+	}
+	x8 = m & m >> 1;
+	x8 &= x8 >> 2;
+	x8 &= x8 >> 4; /* bits i .. i + 7 */
+	return x8 & x8 >> (need - 8);
+}
+#endif
+
 /* Start of the next run of at least `need` run bytes at or after p (len if
  * none); p is 0 or just after a run.  The run ends at *end. */
-static size_t next_run(const char *t, size_t len, size_t p, size_t need, size_t *end)
+size_t det_next_run(const char *t, size_t len, size_t p, size_t need, size_t *end)
 {
-	size_t run = 0, s; /* run: run bytes just before p */
+	size_t run = 0, s, e = 0; /* run: run bytes just before p; e: the run's end, once known */
 	bool found = false;
 
+#ifdef __SSE2__
+	/* 64 bytes at a time: the run carried in, then a run inside the block;
+	 * where the run ends inside the block, the mask tells its end too */
+	while (!found && p + 64 <= len && need > 0) {
+		uint64_t m = run_mask64(t + p), r;
+		size_t lead = ~m ? (size_t)__builtin_ctzll(~m) : 64;
+
+		if (run + lead >= need) {
+			found = true; /* the run carried in reaches need: it starts at p - run */
+			e = lead < 64 ? p + lead : 0;
+		} else if ((r = runs_of(m, need)) != 0) {
+			size_t b = (size_t)__builtin_ctzll(r), l = (size_t)__builtin_ctzll(~(m >> b));
+
+			e = l < 64 - b ? p + b + l : 0; /* ~(m >> b) has ones from bit 64 - b */
+			p += b; /* a run starts here (the bit before is clear) */
+			run = 0;
+			found = true;
+		} else {
+			run = lead == 64 ? run + 64 : (m >> 63 ? (size_t)__builtin_clzll(~m) : 0);
+			p += 64;
+		}
+	}
+#endif
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	while (!found && p + 8 <= len) {
 		uint64_t x, other;
@@ -207,6 +272,10 @@ static size_t next_run(const char *t, size_t len, size_t p, size_t need, size_t 
 		return len;
 	}
 	s = p - run;
+	if (e) {
+		*end = e;
+		return s;
+	}
 	for (p = s; p < len && run_byte(t[p]); p++)
 		;
 	*end = p;
@@ -250,7 +319,7 @@ int det_digits_walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, boo
 	size_t p = 0, end, s;
 
 	while (p < v->len && !out->full) {
-		s = next_run(v->text, v->len, p, card ? 13 : 12, &end);
+		s = det_next_run(v->text, v->len, p, card ? 13 : 12, &end);
 		if (s >= v->len)
 			break;
 		walk_run(dt, v, ctx, card, s, end, out);

@@ -33,6 +33,15 @@ bool det_glued_right(const char *t, size_t len, size_t e);
  * shape (relaxed: any group sizes and separators). */
 size_t det_collect(const char *t, const cluster *c, unsigned a, unsigned b, char *out,
 		   size_t max, bool relaxed);
+/* Start of the first run of at least need bytes from ' ' to '9' (digits,
+ * space, '-' and the punctuation between) at or after p (p: 0 or just after
+ * such a run), its end in *end; len (and *end = len) if none.  need >= 8
+ * (an eight-byte step sees the runs at its ends only). */
+size_t det_next_run(const char *t, size_t len, size_t p, size_t need, size_t *end);
+/* The first word naming a security code (CVV, セキュリティコード ...) in the
+ * card detector's order of preference that occurs wholly in t[from, lim):
+ * its length, its first place in *at; 0 if none (detect_card.c). */
+size_t det_cvv_word(const char *t, size_t from, size_t lim, size_t *at);
 /* Walk the clusters of v that can hold a card (card) or a My Number. */
 int det_digits_walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
 		    det_out *out);

@@ -81,6 +81,25 @@ typedef struct det_span {
 	size_t s, e;
 } det_span;
 
+/*
+ * Where the anchor literals of the anchored command forms occur (LIT_JOHO,
+ * LIT_SMB, LIT_URL: det_occ_slot), recorded by the prefilter pass in text
+ * order, the first DET_OCC_MAX of each; more: there were others after them.
+ */
+#define DET_OCC_N 3
+#define DET_OCC_MAX 64
+typedef struct det_occ {
+	size_t at[DET_OCC_N][DET_OCC_MAX];
+	unsigned n[DET_OCC_N];
+	bool more[DET_OCC_N];
+} det_occ;
+
+/* The slot of literal id in det_occ, or -1 when its places are not kept. */
+static inline int det_occ_slot(unsigned id)
+{
+	return id == LIT_JOHO ? 0 : id == LIT_SMB ? 1 : id == LIT_URL ? 2 : -1;
+}
+
 /* Collects hits for one scan call. */
 typedef struct det_out {
 	GArray *hits;
@@ -91,6 +110,7 @@ typedef struct det_out {
 	det_lits lits;     /* LIT() of the literals that occur */
 	bool mn_kw;        /* a My Number keyword occurs */
 	GArray *pw_spans;  /* det_span: values after password keywords, in text order (or NULL) */
+	det_occ occ;       /* where the anchored command forms' literals are */
 } det_out;
 
 /*
@@ -100,6 +120,13 @@ typedef struct det_out {
 det_pre *det_pre_new(const sm_detectors *s);
 void det_pre_free(det_pre *p);
 void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out);
+/* The text of literal id (LIT_*), NULL past N_LIT. */
+const char *det_lit_text(unsigned id);
+/* The password keyword whose key is the pair at t[i] (i + 1 < len): its
+ * length and start (*at), 0 if none; the first of the list that matches.
+ * plain: every keyword tried in turn (the reading the filter must agree with). */
+size_t det_password_keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
+			       size_t *at, bool plain);
 
 /* Append a hit; false (and out->full) when max_hits is reached. */
 bool det_emit(det_out *out, size_t start, size_t end, sm_mask_style mask, int confidence);
@@ -160,7 +187,10 @@ bool det_password_key_value(const char *t, size_t len, size_t ks, size_t ke, det
 /* A credential key name around the stem at t[i] (detect_key.c): its span. */
 bool det_cred_ident(const char *t, size_t len, size_t i, size_t *is, size_t *ie);
 /* The catalogue of fixed forms (detect_cmd.c): values appended to spans. */
-void det_cmd_forms(const sm_view *v, det_lits lits, GArray *spans);
+void det_cmd_forms(const sm_view *v, det_lits lits, const det_occ *occ, GArray *spans);
+/* The same with every form searched from its last match on (no anchors):
+ * the plain reading det_cmd_forms must agree with (tests). */
+void det_cmd_forms_plain(const sm_view *v, det_lits lits, GArray *spans);
 /* Would the password detector take t[s, e) as an unquoted value after
  * "keyword:" (one token, not a placeholder, prose, label or reference)? */
 bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);

@@ -38,7 +38,16 @@ struct det_kw {
 	size_t *len;
 	bool *ascii;
 	unsigned n;
+	/* bit j: keyword j's key (the pair its bigram is set for) starts with
+	 * lower-case byte c (m1[c]) and goes on with c (m2[c]); not used past
+	 * 64 keywords */
+	uint64_t m1[256], m2[256];
 };
+
+static unsigned char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
+}
 
 static void set_bigram(struct det_kw *k, unsigned char a, unsigned char b)
 {
@@ -80,6 +89,12 @@ struct det_kw *det_password_kw_new(char *const *keywords, char *err, size_t errl
 		/* a multi-byte keyword is keyed on its 2nd and 3rd bytes: UTF-8 lead
 		 * bytes such as E3 (all kana) are too common to filter on */
 		set_bigram(k, ascii || l < 3 ? w[0] : w[1], ascii || l < 3 ? w[1] : w[2]);
+		if (k->n <= 64) {
+			uint64_t bit = (uint64_t)1 << (k->n - 1);
+
+			k->m1[lower((char)(ascii || l < 3 ? w[0] : w[1]))] |= bit;
+			k->m2[lower((char)(ascii || l < 3 ? w[1] : w[2]))] |= bit;
+		}
 		if (ascii) {
 			set_bigram(k, g_ascii_toupper(w[0]), w[1]);
 			set_bigram(k, w[0], g_ascii_toupper(w[1]));
@@ -102,18 +117,16 @@ void det_password_kw_free(struct det_kw *k)
 	g_free(k);
 }
 
-static unsigned char lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
-}
-
 /* ASCII keyword j at t[i] as a whole word. */
 static bool ascii_kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i)
 {
-	size_t l = k->len[j];
+	size_t l = k->len[j], x;
 
-	if (i + l > len || lower(t[i]) != (unsigned char)k->kw[j][0] ||
-	    g_ascii_strncasecmp(t + i, k->kw[j], l) != 0)
+	if (i + l > len)
+		return false;
+	for (x = 0; x < l && lower(t[i + x]) == (unsigned char)k->kw[j][x]; x++)
+		; /* g_ascii_strncasecmp without the call: kw is lower-cased */
+	if (x < l)
 		return false;
 	if (i > 0 && g_ascii_isalnum(t[i - 1]) && /* DB_PASSWORD= and admin-pw: count */
 	    !(g_ascii_islower(t[i - 1]) && g_ascii_isupper(t[i]))) /* so does ProxyPassword */
@@ -129,26 +142,43 @@ static bool kw_at(const struct det_kw *k, unsigned j, const char *t, size_t len,
 	return s + k->len[j] <= len && memcmp(t + s, k->kw[j], k->len[j]) == 0;
 }
 
+/* Keyword j at i: its start in *at (i, or i - 1 for a multi-byte keyword
+ * keyed on its 2nd byte), or false. */
+static bool keyword_j(const struct det_kw *k, unsigned j, const char *t, size_t len, size_t i,
+		      size_t *at)
+{
+	size_t s = !k->ascii[j] && k->len[j] >= 3 ? i - 1 : i;
+
+	if (s > i || (k->ascii[j] ? lower(t[s]) : (unsigned char)t[s]) !=
+			     (unsigned char)k->kw[j][0])
+		return false; /* the first byte differs: most calls end here */
+	*at = s;
+	return kw_at(k, j, t, len, s);
+}
+
 /*
  * The keyword the bigram at t[i] stands for: its length, its start in *at
  * (i, or i - 1 for a multi-byte keyword keyed on its 2nd byte); 0 if none.
- * The first keyword of the table that matches wins.
+ * The first keyword of the table that matches wins.  Only the keywords
+ * whose key is the pair at i (ASCII case ignored) are looked at, in order.
  */
-static size_t keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
-			 size_t *at)
+size_t det_password_keyword_at(const struct det_kw *k, const char *t, size_t len, size_t i,
+			       size_t *at, bool plain)
 {
+	uint64_t m;
 	unsigned j;
 
-	for (j = 0; j < k->n; j++) {
-		size_t s = !k->ascii[j] && k->len[j] >= 3 ? i - 1 : i;
-
-		if (s > i || (k->ascii[j] ? lower(t[s]) : (unsigned char)t[s]) !=
-				     (unsigned char)k->kw[j][0])
-			continue; /* the first byte differs: most calls end here */
-		if (kw_at(k, j, t, len, s)) {
-			*at = s;
+	if (plain || k->n > 64) {
+		for (j = 0; j < k->n; j++)
+			if (keyword_j(k, j, t, len, i, at))
+				return k->len[j];
+		return 0;
+	}
+	m = i + 1 < len ? k->m1[lower(t[i])] & k->m2[lower(t[i + 1])] : 0;
+	for (; m; m &= m - 1) {
+		j = (unsigned)__builtin_ctzll(m);
+		if (keyword_j(k, j, t, len, i, at))
 			return k->len[j];
-		}
 	}
 	return 0;
 }
@@ -165,13 +195,13 @@ static const struct {
 	[LIT_SS_UP] = {"SECURESTRING", 2}, [LIT_ACCOUNTKEY] = {"ccountKey", 5},
 	[LIT_ACCESSKEY] = {"ccessKey", 4}, [LIT_ACCOUNTKEY_UP] = {"CCOUNTKEY", 5},
 	[LIT_ACCOUNTKEY_LO] = {"ccountkey", 5}, [LIT_SIG] = {"sig=", 2}, [LIT_SIG_UP] = {"SIG=", 2},
-	[LIT_SECRET] = {"ecret", 1}, [LIT_SECRET_UP] = {"ECRET", 1}, [LIT_ENTRA] = {"Q~", 0},
+	[LIT_SECRET] = {"ecret", 3}, [LIT_SECRET_UP] = {"ECRET", 3}, [LIT_ENTRA] = {"Q~", 0},
 	[LIT_AKIA] = {"AKIA", 0}, [LIT_ASIA] = {"ASIA", 0}, [LIT_JWT] = {"eyJ", 1},
 	[LIT_PEM] = {"-----BEGIN ", 4}, [LIT_PREV] = {"previousOrgIds", 7}, [LIT_ORG] = {"orgId", 2},
 	[LIT_GEO] = {"geoLocationUrl", 2}, [LIT_OBI] = {"OnboardingInfo", 9},
 	[LIT_OFFB_GUID] = {"-4030-", 0}, [LIT_MDATP] = {"mdatp_onboard", 4},
 	[LIT_OBI_LO] = {"onboardingInfo", 9}, [LIT_KEY] = {"<key>", 0}, [LIT_SHA] = {"sha256sig", 2},
-	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 7},
+	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 8},
 	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
 	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
 	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 2},
@@ -180,9 +210,9 @@ static const struct {
 	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
 	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 1}, [LIT_BITLOCKER] = {"itLocker", 1},
 	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
-	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 8}
-	/* アカウント */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
-	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 2},
+	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 7}
+	/* アカウント, on ウ: "A6 E3" is also て before any kana */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
+	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 1},
 	[LIT_SMB] = {"client", 0}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
 	[LIT_KEYCONTENT] = {"Key Content", 1},
 	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
@@ -200,6 +230,11 @@ static const struct {
 	[LIT_DASH_HP] = {" -hp", 2}, [LIT_KEYGEN] = {"keygen", 1},
 	[LIT_SQLPLUS] = {"sqlplus", 1},
 };
+
+const char *det_lit_text(unsigned id)
+{
+	return id < N_LIT ? lit_text[id].text : NULL;
+}
 
 /* A My Number (presence) keyword: its anchor, lower-cased, and offset. */
 typedef struct mn_anchor {
@@ -338,6 +373,19 @@ typedef struct pass {
 	size_t col_budget; /* bytes the table column scans may still read */
 } pass;
 
+/* Literal id occurs at s: keep the place when its slot does. */
+static void occ_add(det_occ *o, unsigned id, size_t s)
+{
+	int k = det_occ_slot(id);
+
+	if (k < 0)
+		return;
+	if (o->n[k] < DET_OCC_MAX)
+		o->at[k][o->n[k]++] = s;
+	else
+		o->more[k] = true;
+}
+
 static void lit_hit(pass *ps, size_t i, unsigned b)
 {
 	const det_pre *p = ps->p;
@@ -347,12 +395,14 @@ static void lit_hit(pass *ps, size_t i, unsigned b)
 		unsigned id = p->bucket[b - 1][j];
 		size_t off = lit_text[id].anchor, n;
 
-		if ((ps->out->lits & LIT(id)) || i < off)
-			continue;
+		if (((ps->out->lits & LIT(id)) && det_occ_slot(id) < 0) || i < off)
+			continue; /* found already, and its places are not kept */
 		n = p->lit_len[id];
 		if (i - off + n <= ps->len && ps->t[i - off] == lit_text[id].text[0] &&
-		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0)
+		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0) {
 			ps->out->lits |= LIT(id);
+			occ_add(&ps->out->occ, id, i - off);
+		}
 	}
 }
 
@@ -377,7 +427,7 @@ static void pw_hit(pass *ps, size_t i)
 		return; /* inside the value or keyword just taken */
 	if (!ps->out->pw_spans)
 		ps->out->pw_spans = g_array_new(FALSE, FALSE, sizeof(det_span));
-	if (!(l = keyword_at(ps->p->pw, ps->t, ps->len, i, &at))) {
+	if (!(l = det_password_keyword_at(ps->p->pw, ps->t, ps->len, i, &at, false))) {
 		size_t is, ie; /* a key that glues a keyword to other letters: cpassword */
 
 		if (det_cred_ident(ps->t, ps->len, i, &is, &ie) &&
@@ -417,6 +467,8 @@ void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 
 	out->lits = 0;
 	out->mn_kw = false;
+	memset(out->occ.n, 0, sizeof(out->occ.n));
+	memset(out->occ.more, 0, sizeof(out->occ.more));
 	/* eight positions per step: most steps of real text find no flag at all */
 	while (i + 9 <= len) {
 		const unsigned char *q = t + i;

@@ -665,7 +665,7 @@ int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, de
 	size_t i, last_end = 0;
 
 	out->pw_spans = spans;  /* freed by the caller */
-	det_cmd_forms(v, out->lits, spans);
+	det_cmd_forms(v, out->lits, &out->occ, spans);
 	det_pw_file(ctx->part_name, v, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {

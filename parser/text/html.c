@@ -19,6 +19,10 @@
  */
 #include "html.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <ctype.h>
 #include <string.h>
 
@@ -38,14 +42,36 @@ static const struct {
 	{"semi", ';'},    {"quest", '?'},   {"Tab", '\t'},    {"NewLine", '\n'},
 };
 
-static const char *const block_tags[] = {
-	"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-	"blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article", "header", "footer",
-	"address", "center", "form", "fieldset", "tbody", "thead", "o:p", NULL,
+/* What a tag name does to the visible text (looked up once per tag). */
+enum {
+	TAG_BLOCK = 1,       /* a block boundary: a line break */
+	TAG_ROW = 2,         /* ends a table row (and a cell's paragraphs) */
+	TAG_CELL = 4,        /* td, th */
+	TAG_HIDDEN = 8,      /* its content is not shown */
+	TAG_BR = 16,
+	TAG_BLOCKQUOTE = 32, /* the first quoted block */
 };
 
-/* Tags that end a table row (and a cell's paragraphs). */
-static const char *const row_tags[] = {"tr", "table", "tbody", "thead", NULL};
+#define TAG_NAME_MAX 10 /* the longest name below */
+
+static const struct {
+	const char *name; /* lower case */
+	unsigned char len, flags;
+} tag_names[] = {
+	{"p", 1, TAG_BLOCK}, {"div", 3, TAG_BLOCK}, {"br", 2, TAG_BLOCK | TAG_BR},
+	{"tr", 2, TAG_BLOCK | TAG_ROW}, {"li", 2, TAG_BLOCK}, {"ul", 2, TAG_BLOCK},
+	{"ol", 2, TAG_BLOCK}, {"h1", 2, TAG_BLOCK}, {"h2", 2, TAG_BLOCK}, {"h3", 2, TAG_BLOCK},
+	{"h4", 2, TAG_BLOCK}, {"h5", 2, TAG_BLOCK}, {"h6", 2, TAG_BLOCK},
+	{"table", 5, TAG_BLOCK | TAG_ROW}, {"blockquote", 10, TAG_BLOCK | TAG_BLOCKQUOTE},
+	{"pre", 3, TAG_BLOCK}, {"hr", 2, TAG_BLOCK}, {"dl", 2, TAG_BLOCK}, {"dt", 2, TAG_BLOCK},
+	{"dd", 2, TAG_BLOCK}, {"section", 7, TAG_BLOCK}, {"article", 7, TAG_BLOCK},
+	{"header", 6, TAG_BLOCK}, {"footer", 6, TAG_BLOCK}, {"address", 7, TAG_BLOCK},
+	{"center", 6, TAG_BLOCK}, {"form", 4, TAG_BLOCK}, {"fieldset", 8, TAG_BLOCK},
+	{"tbody", 5, TAG_BLOCK | TAG_ROW}, {"thead", 5, TAG_BLOCK | TAG_ROW}, {"o:p", 3, TAG_BLOCK},
+	{"td", 2, TAG_CELL}, {"th", 2, TAG_CELL}, {"script", 6, TAG_HIDDEN},
+	{"style", 5, TAG_HIDDEN}, {"head", 4, TAG_HIDDEN}, {"title", 5, TAG_HIDDEN},
+	{"xml", 3, TAG_HIDDEN},
+};
 
 /* Where a table is: cells of the current row so far, inside a cell or not. */
 typedef struct table_state {
@@ -53,21 +79,28 @@ typedef struct table_state {
 	bool in_cell;
 } table_state;
 
-static bool is_cell(const char *name, size_t n)
+/* The TAG_* flags of a tag name (ASCII case ignored); 0 for any other. */
+static unsigned tag_class(const char *name, size_t n)
 {
-	return n == 2 && (g_ascii_strncasecmp(name, "td", 2) == 0 ||
-			  g_ascii_strncasecmp(name, "th", 2) == 0);
+	char low[TAG_NAME_MAX];
+
+	if (n == 0 || n > TAG_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = g_ascii_tolower(name[i]);
+	for (size_t k = 0; k < G_N_ELEMENTS(tag_names); k++)
+		if (tag_names[k].len == n && tag_names[k].name[0] == low[0] &&
+		    memcmp(tag_names[k].name, low, n) == 0)
+			return tag_names[k].flags;
+	return 0;
 }
 
-static const char *const hidden_tags[] = {"script", "style", "head", "title", "xml", NULL};
-
-static bool in_list(const char *const *l, const char *name, size_t n)
-{
-	for (; *l; l++)
-		if (strlen(*l) == n && g_ascii_strncasecmp(*l, name, n) == 0)
-			return true;
-	return false;
-}
+/* Bytes that end a run of text copied as it is: markup, entities, white
+ * space, and non-ASCII (copied a character at a time). */
+static const bool run_stop[256] = {
+	['<'] = true, ['&'] = true, [' '] = true, ['\t'] = true, ['\r'] = true, ['\n'] = true,
+	['\f'] = true, [0x80 ... 0xff] = true,
+};
 
 /* Decode the entity at in[i] ('&'); returns its length, 0 if not one. */
 static size_t entity(const char *in, size_t len, size_t i, gunichar *c)
@@ -105,13 +138,57 @@ static size_t entity(const char *in, size_t len, size_t i, gunichar *c)
 	return 0;
 }
 
-static bool tag_is_quote(const char *tag, size_t n, const char *name, size_t nlen)
+/* Does needle (no NUL) occur at tag[i], within the first m bytes? */
+static bool word_at(const char *tag, size_t m, size_t i, const char *needle, size_t nl)
 {
-	if (nlen == 10 && g_ascii_strncasecmp(name, "blockquote", 10) == 0)
+	return nl <= m - i && memcmp(tag + i, needle, nl) == 0;
+}
+
+/*
+ * The start of a quoted block: <blockquote>, or a tag that names Outlook's
+ * divRplyFwdMsg, Gmail's gmail_quote or a border-top:solid separator, read
+ * as g_strstr_len reads the tag (up to its first NUL), in one pass.
+ */
+/* Does a quote marker start at tag[i] (its first byte is 'd', 'g' or 'b')? */
+static bool marker_at(const char *tag, size_t m, size_t i)
+{
+	switch (tag[i]) {
+	case 'd':
+		return word_at(tag, m, i, "divRplyFwdMsg", 13);
+	case 'g':
+		return word_at(tag, m, i, "gmail_quote", 11);
+	case 'b':
+		return word_at(tag, m, i, "border-top:solid", 16) ||
+		       word_at(tag, m, i, "border-top: solid", 17);
+	default:
+		return false;
+	}
+}
+
+static bool tag_is_quote(const char *tag, size_t n, unsigned cls)
+{
+	size_t m, i = 0;
+
+	if (cls & TAG_BLOCKQUOTE)
 		return true;
-	if (g_strstr_len(tag, n, "divRplyFwdMsg") || g_strstr_len(tag, n, "gmail_quote") ||
-	    g_strstr_len(tag, n, "border-top:solid") || g_strstr_len(tag, n, "border-top: solid"))
-		return true;
+	m = strnlen(tag, n);
+#ifdef __SSE2__
+	/* sixteen bytes at a time: only a 'd', 'g' or 'b' can start a marker */
+	for (; m - i >= 16; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(tag + i));
+		__m128i c = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('d')),
+					 _mm_cmpeq_epi8(x, _mm_set1_epi8('g')));
+		unsigned bits = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(c, _mm_cmpeq_epi8(x, _mm_set1_epi8('b'))));
+
+		for (; bits; bits &= bits - 1)
+			if (marker_at(tag, m, i + (unsigned)__builtin_ctz(bits)))
+				return true;
+	}
+#endif
+	for (; i < m; i++)
+		if (marker_at(tag, m, i))
+			return true;
 	return false;
 }
 
@@ -134,6 +211,53 @@ static size_t skip_hidden(const char *in, size_t len, size_t i, const char *name
 	return len;
 }
 
+/* Does byte j end a run: a run_stop byte, but a single space between two
+ * run bytes (it reads as the one space it is, mapped to itself)? */
+static bool run_ends_at(const char *in, size_t len, size_t j)
+{
+	return run_stop[(unsigned char)in[j]] &&
+	       !(in[j] == ' ' && j + 1 < len && !run_stop[(unsigned char)in[j + 1]]);
+}
+
+#ifdef __SSE2__
+/* Bit k set where in[k] is a run_stop byte, for k < 16. */
+static unsigned stop_mask16(const char *in, unsigned *spaces)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)in);
+	__m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+	__m128i m = _mm_or_si128(_mm_cmplt_epi8(x, _mm_setzero_si128()), sp); /* 0x80 on */
+
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('&')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8('\f')));
+	*spaces = (unsigned)_mm_movemask_epi8(sp);
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* Where the run of text from j on ends (run_ends_at, or len): sixteen bytes
+ * at a time where SSE2 is there (every x86-64). */
+static size_t run_end(const char *in, size_t len, size_t j)
+{
+#ifdef __SSE2__
+	while (len - j >= 17) { /* the 17th byte tells whether a last space is single */
+		unsigned sp, stop = stop_mask16(in + j, &sp);
+		unsigned next = run_stop[(unsigned char)in[j + 16]] ? 1u << 16 : 0;
+		unsigned hard = stop & ~(sp & ~((stop | next) >> 1));
+
+		if (hard)
+			return j + (unsigned)__builtin_ctz(hard);
+		j += 16;
+	}
+#endif
+	while (j < len && !run_ends_at(in, len, j))
+		j++;
+	return j;
+}
+
 void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 {
 	size_t i = 0;
@@ -147,10 +271,11 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 
 		if (ch == '<') {
 			size_t j = i + 1, ns, ne, end;
+			unsigned cls;
 			const char *gt;
 			bool closing = false;
 
-			if (len - i >= 4 && strncmp(in + i, "<!--", 4) == 0) {
+			if (len - i >= 4 && memcmp(in + i, "<!--", 4) == 0) {
 				const char *e = g_strstr_len(in + i + 4, len - i - 4, "-->");
 
 				i = e ? (size_t)(e - in) + 3 : len;
@@ -170,33 +295,32 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			}
 			gt = memchr(in + i, '>', len - i);
 			end = gt ? (size_t)(gt - in) + 1 : len;
-			if (!closing && *quote_at == (size_t)-1 &&
-			    tag_is_quote(in + i, end - i, in + ns, ne - ns))
+			cls = tag_class(in + ns, ne - ns);
+			if (!closing && *quote_at == (size_t)-1 && tag_is_quote(in + i, end - i, cls))
 				*quote_at = out->len;
-			if (!closing && in_list(hidden_tags, in + ns, ne - ns)) {
+			if (!closing && (cls & TAG_HIDDEN)) {
 				end = skip_hidden(in, len, end, in + ns, ne - ns);
-			} else if (is_cell(in + ns, ne - ns)) {
+			} else if (cls & TAG_CELL) {
 				/* cells of a row on one line, a tab between them */
 				if (!closing && tb.cells++ > 0)
 					sm_tbuf_emit(out, "\t", 1, (uint32_t)i, (uint32_t)end);
 				tb.in_cell = !closing;
 				space = false;
-			} else if (tb.in_cell && !in_list(row_tags, in + ns, ne - ns) &&
-				   in_list(block_tags, in + ns, ne - ns)) {
+			} else if (tb.in_cell && !(cls & TAG_ROW) && (cls & TAG_BLOCK)) {
 				/* a paragraph inside a cell (Outlook wraps every cell's text
 				 * in <p class=MsoNormal>): a space, as the text rendering does */
 				if (!space)
 					sp_a = (uint32_t)i;
 				space = true;
 				sp_b = (uint32_t)end;
-			} else if (in_list(block_tags, in + ns, ne - ns)) {
+			} else if (cls & TAG_BLOCK) {
 				/* one line break per block boundary (</span></p><p><span> is
 				 * one), as the text/plain alternative has; <br> always */
 				if (!out->len || out->text[out->len - 1] != '\n' ||
-				    (ne - ns == 2 && g_ascii_strncasecmp(in + ns, "br", 2) == 0))
+				    (cls & TAG_BR))
 					sm_tbuf_emit(out, "\n", 1, (uint32_t)i, (uint32_t)end);
 				space = false;
-				if (in_list(row_tags, in + ns, ne - ns))
+				if (cls & TAG_ROW)
 					tb = (table_state){0};
 			}
 			i = end;
@@ -227,12 +351,8 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			}
 		}
 		if (ch < 0x80 && ch != '&') {
-			size_t j = i + 1;
+			size_t j = run_end(in, len, i + 1);
 
-			while (j < len && (unsigned char)in[j] < 0x80 && in[j] != '<' && in[j] != '&' &&
-			       in[j] != ' ' && in[j] != '\t' && in[j] != '\r' && in[j] != '\n' &&
-			       in[j] != '\f')
-				j++;
 			sm_tbuf_run(out, in + i, j - i, (uint32_t)i);
 			i = j;
 			continue;
