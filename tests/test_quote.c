@@ -207,6 +207,14 @@ static void test_garbage(void)
 		n = sm_quote_new_text(v);
 		g_assert_cmpuint(strlen(n), <=, v->len + 1);
 		g_assert_cmpuint(sm_quote_history_start(v), <=, v->len);
+		{ /* both at once: the same as each on its own */
+			size_t h = (size_t)-1;
+			char *both = sm_quote_split(v, &h);
+
+			g_assert_cmpstr(both, ==, n);
+			g_assert_cmpuint(h, ==, sm_quote_history_start(v));
+			g_free(both);
+		}
 		g_free(n);
 		sm_view_free(v);
 		g_string_free(g, TRUE);

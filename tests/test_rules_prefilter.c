@@ -46,6 +46,60 @@ static void test_required(void)
 	check_req("(?:abc|abd)?\\s*zz", "zz");              /* optional group: not used */
 	check_req("(?:abcd|abce)+\\s*z", "abcd,abce");      /* at least once */
 	check_req("(?-i:Severity)\\s+A", "");               /* inside a group: unknown */
+	/* a group whose alternatives open with words: those (a last letter a
+	 * quantifier may drop is not part of it) */
+	check_req("\\b(?:errors?|issues?)\\s+(?:gone|fixed)", "error,issue");
+	check_req("(?:crash(?:es)?|hang)\\s+zz", "crash,hang");
+	check_req("x(?:abc\\s*cd|efg)\\s+z", "abc,efg");     /* the rest of each skipped */
+	check_req("(?:abc\\Kdef|ghi)\\s+zz", "zz");          /* \\K: the match starts later */
+	check_req("(?:abc|\\s+def)\\s+zz", "zz");            /* an alternative opens with \\s */
+	check_req("(?:abcd[xy]|efgh(?:i|j)k)z", "abcd,efgh"); /* the rest of each skipped */
+}
+
+/* The second set: the best leading one when the best does not lead, else
+ * the best other one. */
+static void test_second(void)
+{
+	bool lead = false, bounded = false;
+	sm_lit_second sec = {NULL, false, false, 0};
+	const char *pat = "\\b(?:have\\s+not|haven't|did\\s+not)\\s+(?:seen|had)\\s+"
+			  "(?:errors?|issues?)\\s+since";
+	size_t at = 0;
+	char **w = sm_lit_required_sets(pat, &lead, &bounded, &sec, &at);
+	char *a = g_strjoinv(",", w), *b = sec.words ? g_strjoinv(",", sec.words) : g_strdup("");
+
+	g_assert_cmpstr(a, ==, "since"); /* weighs the most (one word) */
+	g_assert_cmpstr(pat + at, ==, "since");  /* where each set's item starts */
+	g_assert_cmpuint(sec.at, ==, 2);
+	g_assert_false(lead);
+	g_assert_cmpstr(b, ==, "have,haven,did"); /* leads, after \\b */
+	g_assert_true(sec.leading);
+	g_assert_true(sec.bounded);
+	g_free(a);
+	g_free(b);
+	g_strfreev(w);
+	g_strfreev(sec.words);
+	w = sm_lit_required_sets("\\bplease\\s+close\\s+it", &lead, &bounded, &sec, NULL);
+	g_assert_true(lead);
+	g_assert_nonnull(sec.words);
+	if (sec.words)
+		g_assert_cmpstr(sec.words[0], ==, "close");
+	g_assert_false(sec.leading);
+	g_strfreev(w);
+	g_strfreev(sec.words);
+	w = sm_lit_required_sets("x\\s+close", &lead, &bounded, &sec, &at); /* one set only */
+	g_assert_null(sec.words);
+	g_assert_cmpuint(at, ==, 4);
+	g_strfreev(w);
+	/* after a top-level option setting the rest reads under it: nowhere */
+	w = sm_lit_required_sets("(?m)^x\\s+close$", &lead, &bounded, &sec, &at);
+	g_assert_nonnull(w);
+	g_assert_cmpuint(at, ==, SM_LIT_NOWHERE);
+	g_strfreev(w);
+	w = sm_lit_required_sets("(?<=a)closer\\s+(?:(?m)x)\\s+shut", &lead, &bounded, &sec, &at);
+	g_assert_cmpuint(at, ==, 6); /* a lookbehind or an option inside a group is no setting */
+	g_strfreev(w);
+	g_strfreev(sec.words);
 }
 
 static void test_no_prefilter(void)
@@ -110,6 +164,8 @@ static void test_sound(void)
 	/* U+212A KELVIN SIGN matches k caselessly */
 	sound("\\bthan\\s+thanks\\b", "than than\xe2\x84\xaas", true);
 	sound("\\bthan\\s+thanks\\b", "than thanKs", true);
+	sound("\\b(?:errors?|issues?)\\s+gone", "the error gone", true);
+	sound("(?:crash(?:es)?|hang)\\s+again", "Crashes again", true);
 }
 
 static void test_absent(void)
@@ -182,6 +238,19 @@ static void test_japanese_lead(void)
 	g_assert_true(bounded);
 	g_strfreev(w);
 	w = sm_lit_required_lead("\\Bclose", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	/* \\s+ leaves a space before the word as \\s does; \\s* and \\s+? may not */
+	w = sm_lit_required_lead("x\\s+close", &lead, &bounded);
+	g_assert_true(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x\\s*close", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x\\s+?close", &lead, &bounded);
+	g_assert_false(bounded);
+	g_strfreev(w);
+	w = sm_lit_required_lead("x+close", &lead, &bounded); /* x is a word byte */
 	g_assert_false(bounded);
 	g_strfreev(w);
 	w = sm_lit_required_lead("(?<=ab)(?m)(?:close|shut)", &lead, NULL); /* zero width first */
@@ -380,7 +449,8 @@ static void test_relist(void)
 		g_assert_nonnull(l.req_ids[1]);
 		g_assert_true(l.lits == pool);
 		sm_relist_clear(&l); /* does not free the pool */
-		g_assert_cmpuint(sm_litset_size(pool), ==, 2);
+		/* please (and its second set, close), close (and you, we) */
+		g_assert_cmpuint(sm_litset_size(pool), ==, 4);
 		sm_litset_free(pool);
 	}
 }
@@ -389,6 +459,7 @@ int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_lit/required", test_required);
+	g_test_add_func("/rules_lit/second", test_second);
 	g_test_add_func("/rules_lit/no_prefilter", test_no_prefilter);
 	g_test_add_func("/rules_lit/sound", test_sound);
 	g_test_add_func("/rules_lit/absent", test_absent);

@@ -264,7 +264,7 @@ static void split(const sm_view *v, GArray *a, size_t *hist, size_t *cut)
 		*hist = first_quoted;
 }
 
-char *sm_quote_new_text(const sm_view *v)
+char *sm_quote_split(const sm_view *v, size_t *history)
 {
 	GArray *a = split_lines(v);
 	GString *s = g_string_sized_new(v->len / 2 + 1);
@@ -285,7 +285,14 @@ char *sm_quote_new_text(const sm_view *v)
 		g_string_append_c(s, '\n');
 	}
 	g_array_free(a, TRUE);
+	if (history)
+		*history = hist;
 	return g_string_free(s, FALSE);
+}
+
+char *sm_quote_new_text(const sm_view *v)
+{
+	return sm_quote_split(v, NULL);
 }
 
 size_t sm_quote_history_start(const sm_view *v)

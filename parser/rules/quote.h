@@ -21,6 +21,10 @@
  */
 char *sm_quote_new_text(const sm_view *v);
 
+/* Both at once (one reading of the view): the new text, and where the
+ * history starts in *history (may be NULL). */
+char *sm_quote_split(const sm_view *v, size_t *history);
+
 /* The offset in v->text where the quoted history starts (v->len if none). */
 size_t sm_quote_history_start(const sm_view *v);
 

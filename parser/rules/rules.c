@@ -282,6 +282,10 @@ sm_rules *sm_rules_load(const config_setting_t *group, const char *policy_url, c
 	sm_relist_share(&r->resolution.phrases, r->pool);
 	sm_relist_share(&r->severity.phrases, r->pool);
 	sm_relist_share(&r->feature.phrases, r->pool);
+	/* a pool of its own: every automatic-reply pattern gated by its words,
+	 * also those PCRE2 would search by their first letter */
+	r->auto_pool = sm_litset_new();
+	sm_relist_share(&r->auto_bodies, r->auto_pool);
 	return r;
 fail:
 	sm_rules_free(r);
@@ -311,6 +315,7 @@ void sm_rules_free(sm_rules *r)
 	sm_intent_clear(&r->severity);
 	sm_intent_clear(&r->feature);
 	sm_litset_free(r->pool);
+	sm_litset_free(r->auto_pool);
 	g_free(r);
 }
 

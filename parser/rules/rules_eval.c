@@ -90,40 +90,73 @@ static void eval_attachments(const sm_rules *r, const sm_rules_input *in, sm_rul
 
 /* ------------------------------------------------------------ SR numbers */
 
-/* Distinct SR numbers across the views (from the history start when
- * history_only), appended to `set` up to cap; true when the scan was cut. */
-static bool scan_views(const sm_rules *r, const sm_rules_input *in, bool history_only,
+/* Does an earlier view than i hold the same bytes from where scan_views
+ * reads (plain and HTML parts of a multipart/alternative often do)? */
+static bool scanned_before(const sm_rules_input *in, const size_t *from, size_t i)
+{
+	const sm_view *v = in->texts[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const sm_view *w = in->texts[j];
+
+		if (w->len - from[j] == v->len - from[i] &&
+		    memcmp(w->text + from[j], v->text + from[i], v->len - from[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Add the distinct numbers of buf[0, n) to set up to cap; true when cut. */
+static bool add_numbers(GArray *set, char (*buf)[17], size_t n, size_t cap)
+{
+	size_t j, k;
+
+	for (j = 0; j < n; j++) {
+		char *d;
+
+		for (k = 0; k < set->len; k++)
+			if (strcmp(g_array_index(set, char *, k), buf[j]) == 0)
+				break;
+		if (k < set->len)
+			continue;
+		if (set->len == cap)
+			return true;
+		d = g_strdup(buf[j]);
+		g_array_append_val(set, d);
+	}
+	return false;
+}
+
+/* Distinct SR numbers across the views (from each view's history start
+ * when hist is not NULL), appended to `set` up to cap; true when the scan
+ * was cut.  A view holding the same bytes as an earlier one is not read
+ * again. */
+static bool scan_views(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
 		       GArray *set, size_t cap)
 {
+	sm_lit_lines *lines = in->texts && in->texts[0] && in->texts[1] ? sm_lit_lines_new() : NULL;
 	char (*buf)[17] = g_malloc_n(cap, 17);
+	size_t nv = 0, i, *from;
 	bool cut = false;
-	size_t i, j, k;
 
-	for (i = 0; in->texts && in->texts[i] && !cut; i++) {
+	while (in->texts && in->texts[nv])
+		nv++;
+	from = g_new0(size_t, nv + 1);
+	for (i = 0; i < nv; i++)
+		from[i] = hist ? hist[i] : 0;
+	for (i = 0; i < nv && !cut; i++) {
 		const sm_view *v = in->texts[i];
-		size_t from = history_only ? sm_quote_history_start(v) : 0;
-		bool t = false;
-		size_t n = sm_sr_scan(r->sr, v->text + from, v->len - from, false, in->now, buf,
-				      cap, &t);
+		size_t n;
 
-		cut = t;
-		for (j = 0; j < n; j++) {
-			for (k = 0; k < set->len; k++)
-				if (strcmp(g_array_index(set, char *, k), buf[j]) == 0)
-					break;
-			if (k < set->len)
-				continue;
-			if (set->len == cap) {
-				cut = true;
-				break;
-			}
-			{
-				char *d = g_strdup(buf[j]);
-
-				g_array_append_val(set, d);
-			}
-		}
+		if (scanned_before(in, from, i))
+			continue; /* the same bytes give the same numbers, already in set */
+		n = sm_sr_scan_lines(r->sr, v->text + from[i], v->len - from[i], false, in->now, buf,
+				     cap, &cut, lines);
+		cut = add_numbers(set, buf, n, cap) || cut;
 	}
+	sm_lit_lines_free(lines);
+	g_free(from);
 	g_free(buf);
 	return cut;
 }
@@ -138,13 +171,14 @@ static void free_set(GArray *set)
 }
 
 /* No SR in the Subject: repair from the message if exactly one is there. */
-static void subject_missing(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out)
+static void subject_missing(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
+			    sm_rules_result *out)
 {
 	sm_act act = act_of(r->subj.on_missing);
 
 	if (r->subj.on_missing == RA_REPAIR) {
 		GArray *set = g_array_new(FALSE, FALSE, sizeof(char *));
-		bool cut = scan_views(r, in, r->subj.repair_from == 0, set,
+		bool cut = scan_views(r, in, r->subj.repair_from == 0 ? hist : NULL, set,
 				      sm_sr_max_numbers(r->sr));
 
 		if (set->len == 1 && !cut) {
@@ -162,8 +196,8 @@ static void subject_missing(const sm_rules *r, const sm_rules_input *in, sm_rule
 					      : NULL);
 }
 
-static void eval_subject(const sm_rules *r, const sm_rules_input *in, const char *subj,
-			 sm_rules_result *out)
+static void eval_subject(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
+			 const char *subj, sm_rules_result *out)
 {
 	char found[SUBJECT_SR_MAX][17];
 	size_t ms = 0, me = 0, n;
@@ -175,7 +209,7 @@ static void eval_subject(const sm_rules *r, const sm_rules_input *in, const char
 	if (n == 1) {
 		memcpy(out->sr, found[0], sizeof(out->sr));
 	} else if (n == 0) {
-		subject_missing(r, in, out);
+		subject_missing(r, in, hist, out);
 	} else {
 		GString *l = g_string_new(NULL);
 		sm_act act = act_of(r->subj.on_multiple);
@@ -200,7 +234,7 @@ static void eval_related(const sm_rules *r, const sm_rules_input *in, sm_rules_r
 	GPtrArray *rel = g_ptr_array_new();
 	size_t i;
 
-	scan_views(r, in, false, set, sm_sr_max_numbers(r->sr));
+	scan_views(r, in, NULL, set, sm_sr_max_numbers(r->sr));
 	for (i = 0; i < set->len; i++)
 		if (strcmp(g_array_index(set, char *, i), out->sr) != 0)
 			g_ptr_array_add(rel, g_strdup(g_array_index(set, char *, i)));
@@ -301,13 +335,13 @@ static char *subject_core(const sm_rules *r, const char *subj)
 
 /* Is the tag t[0, n) in the first TAG_HISTORY_WINDOW bytes of some view's
  * quoted history (the previous mail's Subject line): inherited. */
-static bool tag_inherited(const sm_rules_input *in, const char *t, size_t n)
+static bool tag_inherited(const sm_rules_input *in, const size_t *hist, const char *t, size_t n)
 {
 	size_t i;
 
 	for (i = 0; in->texts && in->texts[i]; i++) {
 		const sm_view *v = in->texts[i];
-		size_t from = sm_quote_history_start(v), m = MIN(v->len - from, TAG_HISTORY_WINDOW);
+		size_t from = hist[i], m = MIN(v->len - from, TAG_HISTORY_WINDOW);
 		char *h = g_strndup(v->text + from, m), *tag = g_strndup(t, n);
 		bool found = *g_strstrip(tag) && strcasestr(h, tag) != NULL;
 
@@ -340,12 +374,12 @@ static bool silent(const sm_rules *r, const sm_intent_ctx *x, char *const *nt)
  * resolves when the new text is silent() and the tag is not inherited from
  * the quoted history. */
 static bool subject_resolves(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
-			     const sm_rules_input *in, char *const *nt)
+			     const sm_rules_input *in, const size_t *hist, char *const *nt)
 {
 	char *core = subject_core(r, subj);
 	size_t ms, me;
 	bool says = sm_relist_first(&r->res_subjects, core, strlen(core), 0, &ms, &me) &&
-		    !tag_inherited(in, core + ms, me - ms);
+		    !tag_inherited(in, hist, core + ms, me - ms);
 
 	g_free(core);
 	return says && silent(r, x, nt);
@@ -355,14 +389,14 @@ static bool subject_resolves(const sm_rules *r, const sm_intent_ctx *x, const ch
  * bytes of a view's history) and the new text answers a bare yes on a line of
  * its own, saying nothing else either way. */
 static bool answer_resolves(const sm_rules *r, const sm_intent_ctx *x, const sm_rules_input *in,
-			    char *const *nt)
+			    const size_t *hist, char *const *nt)
 {
 	bool asked = false, yes = false;
 	size_t i;
 
 	for (i = 0; in->texts && in->texts[i] && !asked; i++) {
 		const sm_view *v = in->texts[i];
-		size_t from = sm_quote_history_start(v);
+		size_t from = hist[i];
 
 		asked = from < v->len && sm_relist_any(&r->close_questions, v->text + from,
 						       MIN(v->len - from, ASK_HISTORY_WINDOW));
@@ -373,12 +407,12 @@ static bool answer_resolves(const sm_rules *r, const sm_intent_ctx *x, const sm_
 }
 
 static void eval_resolution(const sm_rules *r, const sm_intent_ctx *x, const char *subj,
-			    const sm_rules_input *in, char *const *nt, bool autor,
-			    sm_rules_result *out)
+			    const sm_rules_input *in, const size_t *hist, char *const *nt,
+			    bool autor, sm_rules_result *out)
 {
 	if (!r->res.enabled ||
-	    !(any_text(&r->resolution, x, nt) || subject_resolves(r, x, subj, in, nt) ||
-	      answer_resolves(r, x, in, nt)))
+	    !(any_text(&r->resolution, x, nt) || subject_resolves(r, x, subj, in, hist, nt) ||
+	      answer_resolves(r, x, in, hist, nt)))
 		return;
 	if (autor) {
 		sm_rules_outcome(out, "resolution", "auto_reply_ignored", SM_ACT_LOG, NULL);
@@ -404,14 +438,25 @@ static void eval_intent(const sm_rules *r, const sm_intent_ctx *x, const char *r
 			 act == SM_ACT_REJECT ? sm_rules_reply(r, c->reply, sr) : NULL);
 }
 
-/* The author's new text of every view, NULL-terminated. g_strfreev. */
-static char **new_texts(const sm_rules_input *in)
+/* The author's distinct new texts of the views, NULL-terminated: every rule
+ * asks whether some new text says something, so a text equal byte for byte
+ * to an earlier one (plain and HTML alike) is read once. g_strfreev.  Where
+ * each view's quoted history starts goes in hist[] (one per view). */
+static char **new_texts(const sm_rules_input *in, size_t *hist)
 {
 	GPtrArray *a = g_ptr_array_new();
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; in->texts && in->texts[i]; i++)
-		g_ptr_array_add(a, sm_quote_new_text(in->texts[i]));
+	for (i = 0; in->texts && in->texts[i]; i++) {
+		char *t = sm_quote_split(in->texts[i], &hist[i]);
+
+		for (j = 0; j < a->len && strcmp(g_ptr_array_index(a, j), t) != 0; j++)
+			;
+		if (j < a->len)
+			g_free(t);
+		else
+			g_ptr_array_add(a, t);
+	}
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 }
@@ -421,25 +466,32 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	char *subj, **nt;
 	bool autor;
 	sm_intent_ctx x;
-	size_t i;
+	size_t i, nv = 0, *hist;
+	sm_lit_lines *lines;
 
 	memset(out, 0, sizeof(*out));
 	out->outcomes = g_array_new(FALSE, TRUE, sizeof(sm_rule_outcome));
 	if (!r || !in)
 		return -1;
 	subj = in->subject ? sm_fold(in->subject, strlen(in->subject)) : g_strdup("");
+	while (in->texts && in->texts[nv])
+		nv++;
+	hist = g_new0(size_t, nv + 1);
+	nt = new_texts(in, hist);
 	eval_attachments(r, in, out);
-	eval_subject(r, in, subj, out);
+	eval_subject(r, in, hist, subj, out);
 	eval_related(r, in, out);
 	x.cl = &r->clauses;
 	x.sr = r->sr;
 	x.own_sr = out->sr;
 	x.now = in->now;
-	nt = new_texts(in);
 	x.memo = g_new0(sm_lit_memo, g_strv_length(nt) + 1);
+	lines = nt[0] && nt[1] ? sm_lit_lines_new() : NULL; /* plain and HTML share lines */
+	for (i = 0; nt[i]; i++)
+		x.memo[i].lines = lines;
 	autor = is_auto_reply(r, in, subj) || auto_body(r, nt);
 	out->auto_reply = autor;
-	eval_resolution(r, &x, subj, in, nt, autor, out);
+	eval_resolution(r, &x, subj, in, hist, nt, autor, out);
 	if (!autor && out->sr[0])
 		eval_intent(r, &x, "severity_a", &r->severity, &r->sev, nt, out->sr, out);
 	if (!autor && any_text(&r->feature, &x, nt)) {
@@ -449,6 +501,8 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 	for (i = 0; nt[i]; i++)
 		sm_lit_memo_clear(&x.memo[i]);
 	g_free(x.memo);
+	sm_lit_lines_free(lines);
+	g_free(hist);
 	g_strfreev(nt);
 	g_free(subj);
 	return 0;

@@ -399,21 +399,11 @@ static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, ui
 	}
 }
 
-void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
-		    GArray *hits, size_t max_hits, bool *overflow)
+/* The pass itself: every occurrence into o. */
+static void scan_pass(const sm_litset *s, const char *t, size_t len, lit_out *o)
 {
-	bool sk = has_sk(t, len);
-	size_t nw = s->words->len;
-	lit_out o = {present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0,
-		     overflow, 0, {{0, 0}}};
 	const unsigned char *base = (const unsigned char *)t, *last = len ? base + len - 1 : base, *p;
-	int k;
 
-	memset(present, 0, nw);
-	*overflow = sk; /* U+017F / U+212A match s / k caselessly: positions unknown */
-	for (k = 0; sk && k < (int)nw; k++)
-		if (strpbrk(g_ptr_array_index(s->words, k), "sk"))
-			present[k] = 1;
 	for (p = base; p < last;) { /* a word has >= 2 bytes: none starts at the last */
 		unsigned c0 = *p, c = s->cls[c0];
 
@@ -431,18 +421,45 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 			      bit(s->tri, tri_of(lower_of(c0), lower_of(c1), lower_of(p[2]))))))
 				words_at(s, t, len, (size_t)(p - base),
 					 ((unsigned)lower_of(c0) << 7) | lower_of(c1),
-					 p > base && (s->cls[p[-1]] & C_WORD), &o);
+					 p > base && (s->cls[p[-1]] & C_WORD), o);
 			p++;
 		} else if (last - p >= 2 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
 			unsigned cp = cjk_cp(p); /* a whole character: no word starts inside it */
 
 			if (cp && bit(s->cjk, cp - 0x3000))
-				words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, &o);
+				words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, o);
 			p += 3;
 		} else {
 			p++;
 		}
 	}
+}
+
+void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
+		    GArray *hits, size_t max_hits, bool *overflow)
+{
+	bool sk = has_sk(t, len);
+	size_t nw = s->words->len;
+	lit_out o = {present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0,
+		     overflow, 0, {{0, 0}}};
+	int k;
+
+	memset(present, 0, nw);
+	*overflow = sk; /* U+017F / U+212A match s / k caselessly: positions unknown */
+	for (k = 0; sk && k < (int)nw; k++)
+		if (strpbrk(g_ptr_array_index(s->words, k), "sk"))
+			present[k] = 1;
+	scan_pass(s, t, len, &o);
 	if (hits)
 		flush_hits(&o);
+}
+
+void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t *scratch,
+			 GArray *hits)
+{
+	bool unused = false;
+	lit_out o = {scratch, hits, (size_t)-1, &unused, 0, {{0, 0}}};
+
+	scan_pass(s, t, len, &o);
+	flush_hits(&o);
 }

@@ -10,8 +10,8 @@
  *
  * Sound by construction, not by heuristics: only words written at the top
  * level of the pattern (no '|' there, not inside a group other than a
- * "(?:w1|w2|...)" of plain words, not under a quantifier that allows zero)
- * count, and any construct the reader does not fully understand (\Q, \x,
+ * "(?:w1...|w2...|...)" whose every alternative opens with a plain word,
+ * not under a quantifier that allows zero) count, and any construct the reader does not fully understand (\Q, \x,
  * \p, (*VERB), (?#, extended mode, POSIX classes ...) means "no prefilter".
  * The search is caseless on ASCII; the only non-ASCII characters that
  * PCRE2 matches caselessly against an ASCII letter are U+017F (s) and
@@ -19,7 +19,9 @@
  *
  * The reader also says whether every match starts with one of the words
  * (nothing before them matches text), so that a pattern can be run anchored
- * at the words' occurrences only.  The words are looked for in texts by
+ * at the words' occurrences only, and gives a second set (every match holds
+ * a word of each): the best leading one when the best set does not lead,
+ * else the best after it; the gate reads whichever occurs less.  The words are looked for in texts by
  * rules_litset.c.
  *
  * Untrusted input: none (the patterns are the administrator's, read once at
@@ -91,37 +93,69 @@ static size_t cjk_len(const char *p)
 	return 0;
 }
 
-/* A "(?:w1|w2|...)" of plain words (ASCII letters and digits, Japanese
- * characters) at p[i]: the words, else NULL. */
+static size_t inner_step(const char *p, size_t i, int *depth);
+
+/* The literal word opening one alternative at p[*j] (ASCII letters and
+ * digits, or Japanese characters: one kind), without a last character that
+ * a quantifier may drop; *j moves past it.  Its length, 0 when none. */
+static size_t opening_word(const char *p, size_t *j, size_t *start)
+{
+	int kind = 0; /* 1 ASCII, 2 Japanese */
+	size_t k, last = 0;
+
+	*start = *j;
+	for (;;) {
+		if (g_ascii_isalnum(p[*j]) && kind != 2) {
+			kind = 1;
+			last = 1;
+		} else if ((k = cjk_len(p + *j)) && kind != 1) {
+			kind = 2;
+			last = k;
+		} else {
+			break;
+		}
+		*j += last;
+	}
+	if (p[*j] == '?' || p[*j] == '*' || p[*j] == '{')
+		return *j - *start - last;
+	return *j - *start;
+}
+
+/* Skip the rest of an alternative: p[j] is then '|' or ')' of its group;
+ * 0 for what the reader does not follow (\K would move the match's start). */
+static size_t alternative_end(const char *p, size_t j)
+{
+	int depth = 0;
+
+	while (depth > 0 || (p[j] != '|' && p[j] != ')')) {
+		if (!p[j] || (p[j] == '\\' && p[j + 1] == 'K'))
+			return 0;
+		j = inner_step(p, j, &depth);
+		if (!j || depth < 0)
+			return 0;
+	}
+	return j;
+}
+
+/* A "(?:w1...|w2...|...)" whose every alternative opens with a plain word
+ * (ASCII letters and digits, or Japanese characters) at p[i]: the words (every
+ * match of the group starts with one), else NULL. */
 static char **word_group(const char *p, size_t i, size_t *end)
 {
 	GPtrArray *a = g_ptr_array_new();
-	size_t j = i + 3, s = j;
-	int kinds = 0; /* of the current word: 1 ASCII, 2 Japanese */
+	size_t j = i + 3, s, n;
 
 	if (strncmp(p + i, "(?:", 3) != 0)
 		goto no;
-	for (;; j++) {
-		if (g_ascii_isalnum(p[j])) {
-			kinds |= 1;
-			continue;
-		}
-		if (cjk_len(p + j)) {
-			kinds |= 2;
-			j += 2;
-			continue;
-		}
-		if (kinds == 3)
+	for (;;) {
+		n = opening_word(p, &j, &s);
+		if (n == 0 || a->len == SM_LIT_MAX || !(j = alternative_end(p, j)))
 			goto no;
-		kinds = 0;
-		if ((p[j] != '|' && p[j] != ')') || j == s || a->len == SM_LIT_MAX)
-			goto no;
-		g_ptr_array_add(a, g_ascii_strdown(p + s, (gssize)(j - s)));
-		s = j + 1;
-		if (p[j] == ')')
+		g_ptr_array_add(a, g_ascii_strdown(p + s, (gssize)n));
+		if (p[j++] == ')')
 			break;
 	}
-	*end = j + 1;
+	*end = j;
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 no:
@@ -179,11 +213,54 @@ typedef struct reader {
 	bool after_b;      /* the last item read was \\b */
 	bool run_bounded;  /* the run follows \\b: it starts a word in the text */
 	bool best_bounded;
+	/* copies, for a second set: the best leading one, the two best others */
+	char **lead, **other[2];
+	bool lead_bounded, other_bounded[2];
+	/* where each set's item starts in the pattern (SM_LIT_NOWHERE after a
+	 * top-level option setting, which the rest of the pattern depends on) */
+	size_t run_at, best_at, lead_at, other_at[2];
+	bool opts;
 } reader;
 
-/* Keep `cand` as the best set when it scores higher; frees the loser. */
-static void consider(reader *r, char **cand, bool leading, bool bounded)
+/* Keep a copy of cand in *slot when it scores higher than what is there. */
+static void keep_copy(char ***slot, bool *slot_bounded, size_t *slot_at, char **cand, bool bounded,
+		      size_t at)
 {
+	if (*slot && score(cand) <= score(*slot))
+		return;
+	g_strfreev(*slot);
+	*slot = g_strdupv(cand);
+	*slot_bounded = bounded;
+	*slot_at = at;
+}
+
+/* Remember cand among the leading sets or the two best others. */
+static void keep_second(reader *r, char **cand, bool leading, bool bounded, size_t at)
+{
+	if (shortest(cand) < 2)
+		return;
+	if (leading) {
+		keep_copy(&r->lead, &r->lead_bounded, &r->lead_at, cand, bounded, at);
+	} else if (!r->other[0] || score(cand) > score(r->other[0])) {
+		g_strfreev(r->other[1]);
+		r->other[1] = r->other[0];
+		r->other_bounded[1] = r->other_bounded[0];
+		r->other_at[1] = r->other_at[0];
+		r->other[0] = NULL;
+		keep_copy(&r->other[0], &r->other_bounded[0], &r->other_at[0], cand, bounded, at);
+	} else {
+		keep_copy(&r->other[1], &r->other_bounded[1], &r->other_at[1], cand, bounded, at);
+	}
+}
+
+/* Keep `cand` (its item at p[at]) as the best set when it scores higher;
+ * frees the loser. */
+static void consider(reader *r, char **cand, bool leading, bool bounded, size_t at)
+{
+	if (r->opts)
+		at = SM_LIT_NOWHERE;
+	if (cand)
+		keep_second(r, cand, leading, bounded, at);
 	/* a leading set is worth half a character more: its pattern runs
 	 * anchored at the words' occurrences only */
 	if (cand && (!r->best || score(cand) + (leading ? 0.5 : 0) >
@@ -192,6 +269,7 @@ static void consider(reader *r, char **cand, bool leading, bool bounded)
 		r->best = cand;
 		r->best_leading = leading;
 		r->best_bounded = bounded;
+		r->best_at = at;
 	} else
 		g_strfreev(cand);
 }
@@ -201,7 +279,7 @@ static void flush_run(reader *r)
 	if (r->run->len) {
 		char *w[2] = {r->run->str, NULL};
 
-		consider(r, g_strdupv(w), r->run_leading, r->run_bounded);
+		consider(r, g_strdupv(w), r->run_leading, r->run_bounded, r->run_at);
 	}
 	g_string_truncate(r->run, 0);
 }
@@ -230,6 +308,7 @@ static size_t literal_step(reader *r, const char *p, size_t i, size_t k)
 	if (!r->run->len) {
 		r->run_leading = !r->consumed;
 		r->run_bounded = r->after_b;
+		r->run_at = i;
 	}
 	r->consumed = true;
 	if (k) {
@@ -251,10 +330,12 @@ static size_t group_step(reader *r, const char *p, size_t i, int *depth)
 	if (!zero_width_group(p, i)) {
 		w = word_group(p, i, &end);
 		if (w && p[end] != '?' && p[end] != '*' && p[end] != '{')
-			consider(r, w, !r->consumed, r->after_b);
+			consider(r, w, !r->consumed, r->after_b, i);
 		else
 			g_strfreev(w);
 		r->consumed = true;
+	} else if (p[i + 2] != '=' && p[i + 2] != '!' && p[i + 2] != '<') {
+		r->opts = true; /* "(?m)": the rest of the pattern reads under it */
 	}
 	(*depth)++;
 	return i + 1;
@@ -283,7 +364,7 @@ static bool word_start_before(const char *p, size_t i)
  * whether a word right after this item starts a word of the text. */
 static size_t top_step(const char *p, size_t i, reader *r, int *depth)
 {
-	bool starts = word_start_before(p, i);
+	bool starts = p[i] == '+' ? r->after_b : word_start_before(p, i); /* \\s+ as \\s */
 	size_t next = top_item(p, i, r, depth);
 
 	r->after_b = starts;
@@ -351,11 +432,42 @@ static size_t inner_step(const char *p, size_t i, int *depth)
 	}
 }
 
-char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded)
+/* The second set of a pattern whose best set is r->best: the best leading
+ * one when the best does not lead, else the best other.  Frees the rest. */
+static char **second_set(reader *r, bool *leading, bool *bounded, size_t *at)
 {
-	reader r = {g_string_new(NULL), false, false, NULL, false, false, false, false};
+	char **second = NULL;
+	int pick = -1; /* 0, 1: other[pick]; 2: lead */
+
+	if (r->best && r->best_leading)
+		pick = r->other[0] ? 0 : -1;
+	else if (r->best)
+		pick = r->lead ? 2 : r->other[1] ? 1 : -1;
+	*leading = pick == 2;
+	*bounded = pick == 2 ? r->lead_bounded : pick >= 0 && r->other_bounded[pick];
+	*at = pick == 2 ? r->lead_at : pick >= 0 ? r->other_at[pick] : SM_LIT_NOWHERE;
+	if (pick == 2) {
+		second = r->lead;
+		r->lead = NULL;
+	} else if (pick >= 0) {
+		second = r->other[pick];
+		r->other[pick] = NULL;
+	}
+	g_strfreev(r->lead);
+	g_strfreev(r->other[0]);
+	g_strfreev(r->other[1]);
+	return second;
+}
+
+char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second,
+			   size_t *best_at)
+{
+	reader r = {g_string_new(NULL), false, false, NULL, false, false, false, false,
+		    NULL, {NULL, NULL}, false, {false, false}, 0, SM_LIT_NOWHERE, SM_LIT_NOWHERE,
+		    {SM_LIT_NOWHERE, SM_LIT_NOWHERE}, false};
 	size_t i = 0;
 	int depth = 0;
+	sm_lit_second sec;
 
 	while (pat[i]) {
 		i = depth ? inner_step(pat, i, &depth) : top_step(pat, i, &r, &depth);
@@ -376,7 +488,19 @@ char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded)
 		*leading = r.best && r.best_leading;
 	if (bounded)
 		*bounded = r.best && r.best_bounded;
+	sec.words = second_set(&r, &sec.leading, &sec.bounded, &sec.at);
+	if (best_at)
+		*best_at = r.best ? r.best_at : SM_LIT_NOWHERE;
+	if (second)
+		*second = sec;
+	else
+		g_strfreev(sec.words);
 	return r.best;
+}
+
+char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded)
+{
+	return sm_lit_required_sets(pat, leading, bounded, NULL, NULL);
 }
 
 char **sm_lit_required(const char *pat)

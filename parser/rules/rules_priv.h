@@ -37,6 +37,29 @@ typedef struct sm_lit_hit {
  * *overflow when more were found or positions are unknown. */
 void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,
 		    GArray *hits, size_t max_hits, bool *overflow);
+/* Every occurrence appended to hits, nothing else: no U+017F / U+212A test,
+ * no bound (scratch: size() bytes, written, not read). */
+void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t *scratch,
+			 GArray *hits);
+
+/* A second word set of a pattern: every match holds a word of it too. */
+#define SM_LIT_NOWHERE ((size_t)-1)
+typedef struct sm_lit_second {
+	char **words; /* g_strfreev; NULL when the pattern has no other set */
+	bool leading; /* every match starts with one of its words */
+	bool bounded; /* \\b stands right before them */
+	size_t at;    /* where its item starts in the pattern, or SM_LIT_NOWHERE */
+} sm_lit_second;
+
+/* Several texts' scans by one word set, each distinct line scanned once
+ * (rules_litlines.c): the lines' bytes must outlive the cache. */
+typedef struct sm_lit_lines sm_lit_lines;
+sm_lit_lines *sm_lit_lines_new(void);
+void sm_lit_lines_free(sm_lit_lines *c);
+/* sm_litset_scan's answer (c NULL: sm_litset_scan); c is bound to the first
+ * word set it scans with and scans others whole. */
+void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
+			  uint8_t *present, GArray *hits, size_t max_hits, bool *overflow);
 
 /* A list of compiled patterns (caseless, UTF, JIT where available). */
 typedef struct sm_relist {
@@ -46,7 +69,11 @@ typedef struct sm_relist {
 	int **req_ids;  /* per pattern: their indices in lits, -1 ends; or NULL */
 	bool *lead;     /* per pattern: every match starts with one of its words */
 	bool *bounded;  /* per pattern: \\b stands right before its words */
-	pcre2_code **anch; /* per leading pattern: compiled anchored, else NULL */
+	sm_lit_second *req2; /* per pattern: a second set, or words NULL */
+	int **req2_ids;      /* its indices in lits, -1 ends; or NULL */
+	pcre2_code **anch; /* per pattern with a leading set: compiled anchored, else NULL */
+	pcre2_code **tail;  /* per pattern: from its req's item on, anchored, or NULL */
+	pcre2_code **tail2; /* the same for req2 */
 	uint32_t ovmax; /* capture groups + 1 of the pattern with the most */
 	sm_litset *lits;
 	bool lits_shared; /* lits is a pool of several lists (not owned) */
@@ -64,6 +91,7 @@ typedef struct sm_lit_memo {
 	uint8_t *present;
 	GArray *hits;
 	bool overflow;
+	sm_lit_lines *lines; /* lines seen in other texts, or NULL (not owned) */
 } sm_lit_memo;
 void sm_lit_memo_clear(sm_lit_memo *m);
 
@@ -76,6 +104,8 @@ typedef struct sm_gate {
 	GArray *hits;     /* of sm_lit_hit */
 	bool overflow;    /* hits incomplete: search the whole text */
 	pcre2_match_data *md; /* made on first use, for any pattern of the list */
+	pcre2_match_context *mctx; /* for the offset limit when no guard is in force */
+	uint32_t *counts;     /* occurrences per word, counted on first use */
 	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
 	bool borrowed;        /* present and hits belong to memo */
 	size_t from;          /* matches start here (0 unless set after init) */
@@ -85,11 +115,16 @@ void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len
 void sm_gate_clear(sm_gate *g);
 /*
  * The matches of pattern i in the gate's text, in order, non-overlapping, at
- * most max: fn(ud, ovector) for each until it returns false.  A pattern whose
- * words are absent is not run; one whose matches start with its words is run
- * anchored at their occurrences only; another one within SM_PHRASE_SPAN
- * bytes before and after each occurrence (a match reaching farther from its
- * word is not found).  Returns the number of matches.
+ * most max: fn(ud, ovector) for each until it returns false.  A pattern one
+ * of whose word sets is absent is not run; one whose matches start with the
+ * words of a set is run anchored at their occurrences only; another one, by
+ * the set that occurs less (the first on a tie), per run of its words'
+ * occurrences where the pattern's tail from the set's item on matches
+ * anchored in the whole text (each within SM_PHRASE_SPAN bytes of the one
+ * before): a match
+ * starting from SM_PHRASE_SPAN bytes before the run's first occurrence to
+ * its last and ending by SM_PHRASE_SPAN bytes after the last is found.
+ * Returns the number of matches.
  */
 #define SM_PHRASE_SPAN 256
 size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
@@ -123,6 +158,14 @@ char **sm_lit_required(const char *pat);
 /* The same; *leading: every match starts with one of the words; *bounded:
  * \\b stands right before them (either may be NULL). */
 char **sm_lit_required_lead(const char *pat, bool *leading, bool *bounded);
+/* The same; besides (second may be NULL), the best leading set when the
+ * best set does not lead, else the best set after it.  *best_at (may be
+ * NULL): where the best set's item starts in pat; the pattern from there on
+ * is a pattern of its own that matches at every occurrence of the set a
+ * match holds (SM_LIT_NOWHERE when the reader cannot say, after a
+ * top-level option setting). */
+char **sm_lit_required_sets(const char *pat, bool *leading, bool *bounded, sm_lit_second *second,
+			   size_t *best_at);
 /* A text as the prefilters read it (not owned), and whether it holds
  * U+017F or U+212A (which PCRE2 matches caselessly against s and k). */
 typedef struct sm_lit_text {
@@ -142,6 +185,10 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt);
  */
 size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
 		  char (*out)[17], size_t max, bool *truncated);
+/* The same, the forms' word scan taking the lines it has seen from lines
+ * (may be NULL). */
+size_t sm_sr_scan_lines(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
+			char (*out)[17], size_t max, bool *truncated, sm_lit_lines *lines);
 
 /* Configured cap on distinct SR numbers collected per message. */
 size_t sm_sr_max_numbers(const sm_sr *s);
@@ -291,6 +338,7 @@ struct sm_rules {
 	sm_intent resolution, severity, feature;
 	sm_clauses clauses;
 	sm_litset *pool; /* the phrase lists' prefilter words, found in one scan */
+	sm_litset *auto_pool; /* auto_bodies' words */
 };
 
 /* Outcome helpers (rules.c). */

@@ -7,16 +7,15 @@
  * is safe, JIT when available) and are immutable afterwards.  Text matched
  * is message data (untrusted): match data is per call, every search loop
  * advances, and PCRE2's default match limit bounds backtracking.
- * Each pattern also gets its literal prefilter (rules_prefilter.c), if any,
- * and, when every match starts with one of its words, an anchored copy.
- * A gate (sm_gate_*) finds a list's words in a text in one pass
- * (rules_litset.c) and runs each pattern only where it can match: not at
- * all when its words are absent, anchored at their occurrences when they
- * lead, within SM_PHRASE_SPAN bytes around them otherwise (a phrase is
- * shorter than that on either side of its word), over the whole text when
- * the occurrences are not all known.  Limits: GATE_HITS_MAX occurrences
- * kept per text and list (beyond, whole-text searches); callers bound the
- * matches per pattern.
+ * Each pattern also gets its literal prefilters (rules_prefilter.c: one or
+ * two word sets, every match holding a word of each), if any, and, when
+ * every match starts with a word of one of them, an anchored copy.
+ * A gate (rules_gate.c) runs each pattern only where its words are; the
+ * tails it checks occurrences with are compiled here: the pattern from a
+ * word set's item on, anchored, when it stands alone (no back reference,
+ * condition, call or \\G; no option setting before it).
+ * Untrusted input: the texts matched (sm_relist_first, _any, _each bound
+ * their loops by the text and the caller's max).
  * Owns: the compiled codes and prefilters (sm_relist_clear frees them; a
  * pool shared by several lists belongs to the caller).
  */
@@ -29,7 +28,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+/* PCRE2_USE_OFFSET_LIMIT: a gate's windowed search stops at its run's last
+ * word (no effect when no offset limit is set) */
+#define RE_FLAGS (PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_USE_OFFSET_LIMIT)
 
 static void where_of(const config_setting_t *group, const char *key, char *buf, size_t len)
 {
@@ -77,26 +78,72 @@ static bool first_unit(const pcre2_code *re)
 	return pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &t) == 0 && t == 1;
 }
 
-/* Put pattern i's prefilter words in the list's word set. */
-static void index_words(sm_relist *l, size_t i)
+/* Words w (NULL-terminated) into the list's word set: their indices, -1
+ * ends. */
+static int *add_words(sm_relist *l, char *const *w, bool bounded)
 {
-	size_t k, n = l->req[i] ? g_strv_length(l->req[i]) : 0;
+	size_t k, n = g_strv_length((char **)w);
+	int *ids = g_new(int, n + 1);
 
-	if (!n || l->req_ids[i])
-		return;
 	if (!l->lits)
 		l->lits = sm_litset_new();
-	l->req_ids[i] = g_new(int, n + 1);
 	for (k = 0; k < n; k++)
-		l->req_ids[i][k] = sm_litset_add(l->lits, l->req[i][k], l->bounded[i]);
-	l->req_ids[i][n] = -1;
+		ids[k] = sm_litset_add(l->lits, w[k], bounded);
+	ids[n] = -1;
+	return ids;
+}
+
+/* Put pattern i's prefilter words (and its leading set's) in the list's
+ * word set. */
+static void index_words(sm_relist *l, size_t i)
+{
+	if (!l->req[i] || !l->req[i][0] || l->req_ids[i])
+		return;
+	l->req_ids[i] = add_words(l, l->req[i], l->bounded[i]);
+	if (l->req2[i].words)
+		l->req2_ids[i] = add_words(l, l->req2[i].words, l->req2[i].bounded);
+}
+
+/* Nothing in t refers to what came before it in its pattern (a back
+ * reference, a condition on a group, a recursion, \\G)? */
+static bool tail_alone(const char *t)
+{
+	for (; *t; t++) {
+		if (t[0] == '\\' && t[1] && strchr("123456789gGkK", t[1]))
+			return false;
+		if (t[0] == '\\' && t[1]) {
+			t++;
+			continue;
+		}
+		if (t[0] == '(' && t[1] == '?' && t[2] && strchr("(R&P+-0123456789", t[2]))
+			return false;
+	}
+	return true;
+}
+
+/* The pattern from p[at] on (where a word set's item starts), anchored:
+ * every match holding that item's word at q matches it at q.  NULL when
+ * there is none or it depends on what came before. */
+static pcre2_code *compile_tail(const char *p, size_t at)
+{
+	int ec;
+	PCRE2_SIZE eo;
+	pcre2_code *re;
+
+	if (at == SM_LIT_NOWHERE || at >= strlen(p) || !tail_alone(p + at))
+		return NULL;
+	re = pcre2_compile((PCRE2_SPTR)(p + at), PCRE2_ZERO_TERMINATED, RE_FLAGS | PCRE2_ANCHORED,
+			   &ec, &eo, NULL);
+	if (re)
+		(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
 }
 
 int sm_relist_compile(sm_relist *l, const char *const *pats, const config_setting_t *group,
 		      const char *key, bool need_sr, char *err, size_t errlen)
 {
 	char where[512];
-	size_t n = 0, i;
+	size_t n = 0, i, at;
 	int ec;
 	PCRE2_SIZE eo;
 
@@ -110,6 +157,10 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 	l->lead = g_new0(bool, n + 1);
 	l->bounded = g_new0(bool, n + 1);
 	l->anch = g_new0(pcre2_code *, n + 1);
+	l->req2 = g_new0(sm_lit_second, n + 1);
+	l->req2_ids = g_new0(int *, n + 1);
+	l->tail = g_new0(pcre2_code *, n + 1);
+	l->tail2 = g_new0(pcre2_code *, n + 1);
 	for (i = 0; i < n; i++) {
 		l->re[i] = compile_one(pats[i], where, key, i, need_sr, err, errlen);
 		if (!l->re[i]) {
@@ -117,10 +168,15 @@ int sm_relist_compile(sm_relist *l, const char *const *pats, const config_settin
 			sm_relist_clear(l);
 			return -1;
 		}
-		l->req[i] = sm_lit_required_lead(pats[i], &l->lead[i], &l->bounded[i]);
+		l->req[i] = sm_lit_required_sets(pats[i], &l->lead[i], &l->bounded[i], &l->req2[i],
+						 &at);
+		if (l->req[i] && !l->lead[i])
+			l->tail[i] = compile_tail(pats[i], at);
+		if (l->req2[i].words && !l->req2[i].leading)
+			l->tail2[i] = compile_tail(pats[i], l->req2[i].at);
 		if (!first_unit(l->re[i])) /* else PCRE2's own first-character search */
 			index_words(l, i);
-		if (l->lead[i]) { /* JIT does not take PCRE2_ANCHORED at match time */
+		if (l->lead[i] || l->req2[i].leading) { /* JIT takes PCRE2_ANCHORED at compile time only */
 			l->anch[i] = pcre2_compile((PCRE2_SPTR)pats[i], PCRE2_ZERO_TERMINATED,
 						   RE_FLAGS | PCRE2_ANCHORED, &ec, &eo, NULL);
 			if (l->anch[i])
@@ -147,7 +203,15 @@ void sm_relist_clear(sm_relist *l)
 		g_free(l->req_ids ? l->req_ids[i] : NULL);
 		if (l->anch && l->anch[i])
 			pcre2_code_free(l->anch[i]);
+		g_strfreev(l->req2 ? l->req2[i].words : NULL);
+		g_free(l->req2_ids ? l->req2_ids[i] : NULL);
+		pcre2_code_free(l->tail ? l->tail[i] : NULL);
+		pcre2_code_free(l->tail2 ? l->tail2[i] : NULL);
 	}
+	g_free(l->tail);
+	g_free(l->tail2);
+	g_free(l->req2);
+	g_free(l->req2_ids);
 	g_free(l->anch);
 	g_free(l->re);
 	g_free(l->req);
@@ -209,8 +273,6 @@ bool sm_relist_any(const sm_relist *l, const char *s, size_t len)
 }
 
 
-#define GATE_HITS_MAX 4096 /* word occurrences kept per text and list */
-
 void sm_relist_share(sm_relist *l, sm_litset *pool)
 {
 	size_t i, k;
@@ -228,190 +290,9 @@ void sm_relist_share(sm_relist *l, sm_litset *pool)
 		}
 		for (k = 0; l->req[i][k]; k++)
 			l->req_ids[i][k] = sm_litset_add(pool, l->req[i][k], l->bounded[i]);
+		for (k = 0; l->req2[i].words && l->req2[i].words[k]; k++)
+			l->req2_ids[i][k] = sm_litset_add(pool, l->req2[i].words[k], l->req2[i].bounded);
 	}
-}
-
-void sm_lit_memo_clear(sm_lit_memo *m)
-{
-	g_free(m->present);
-	if (m->hits)
-		g_array_free(m->hits, TRUE);
-	memset(m, 0, sizeof(*m));
-}
-
-void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len, sm_lit_memo *m)
-{
-	g->l = l;
-	g->t = t;
-	g->len = len;
-	g->present = NULL;
-	g->hits = NULL;
-	g->overflow = false;
-	g->md = NULL;
-	g->memo = m;
-	g->borrowed = false;
-	g->from = 0;
-}
-
-void sm_gate_init(sm_gate *g, const sm_relist *l, const char *t, size_t len)
-{
-	sm_gate_init_memo(g, l, t, len, NULL);
-}
-
-void sm_gate_clear(sm_gate *g)
-{
-	if (!g->borrowed) {
-		g_free(g->present);
-		if (g->hits)
-			g_array_free(g->hits, TRUE);
-	}
-	if (g->md)
-		pcre2_match_data_free(g->md);
-	g->present = NULL;
-	g->hits = NULL;
-	g->md = NULL;
-}
-
-/* Find the list's words in the text, or take a pool's scan of it from the memo. */
-static void gate_scan(sm_gate *g)
-{
-	sm_lit_memo *m = g->memo;
-
-	if (m && m->present && m->lits == g->l->lits && m->t == g->t && m->len == g->len) {
-		g->present = m->present;
-		g->hits = m->hits;
-		g->overflow = m->overflow;
-		g->borrowed = true;
-		return;
-	}
-	g->present = g_malloc(sm_litset_size(g->l->lits) + 1);
-	g->hits = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
-	sm_litset_scan(g->l->lits, g->t, g->len, g->present, g->hits, GATE_HITS_MAX, &g->overflow);
-	if (m && g->l->lits_shared) { /* keep it for the pool's next list */
-		sm_lit_memo_clear(m);
-		m->lits = g->l->lits;
-		m->t = g->t;
-		m->len = g->len;
-		m->present = g->present;
-		m->hits = g->hits;
-		m->overflow = g->overflow;
-		g->borrowed = true;
-	}
-}
-
-/* Are pattern i's words all absent (the text scanned on first use)? */
-static bool gate_skip(sm_gate *g, size_t i)
-{
-	const int *id;
-
-	if (!g->l->req_ids || !g->l->req_ids[i])
-		return false;
-	if (!g->present)
-		gate_scan(g);
-	for (id = g->l->req_ids[i]; *id >= 0; id++)
-		if (g->present[*id])
-			return false;
-	return true;
-}
-
-static bool is_word_of(const int *ids, int w)
-{
-	for (; *ids >= 0; ids++)
-		if (*ids == w)
-			return true;
-	return false;
-}
-
-/* Anchored at each occurrence of the pattern's words, in order. */
-static size_t anchored(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
-		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
-{
-	size_t k, n = 0, next = g->from;
-
-	for (k = 0; k < g->hits->len && n < max; k++) {
-		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
-		PCRE2_SIZE *ov;
-
-		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
-		    sm_re_match(g->l->anch[i], (PCRE2_SPTR)g->t, g->len, h->pos, 0, md, NULL) < 0)
-			continue;
-		ov = pcre2_get_ovector_pointer(md);
-		n++;
-		next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if (!fn(ud, ov))
-			break;
-	}
-	return n;
-}
-
-/* Do the windows around the pattern's word occurrences cover less than the
- * text (so that searching them is cheaper than one search over it)? */
-static bool few_words(const sm_gate *g, size_t i)
-{
-	size_t k, n = 0, budget = g->len / SM_PHRASE_SPAN;
-
-	for (k = 0; k < g->hits->len && n <= budget; k++)
-		if (is_word_of(g->l->req_ids[i], g_array_index(g->hits, sm_lit_hit, k).word))
-			n++;
-	return n <= budget;
-}
-
-/* Around each occurrence of the pattern's words: from SM_PHRASE_SPAN bytes
- * before it to SM_PHRASE_SPAN bytes after it, in order. */
-static size_t windowed(sm_gate *g, size_t i, pcre2_match_data *md, size_t max,
-		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
-{
-	size_t k, n = 0, next = g->from;
-
-	for (k = 0; k < g->hits->len && n < max; k++) {
-		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
-		size_t from = h->pos > SM_PHRASE_SPAN ? h->pos - SM_PHRASE_SPAN : 0;
-		size_t end = g->len - h->pos > SM_PHRASE_SPAN ? h->pos + SM_PHRASE_SPAN : g->len;
-		PCRE2_SIZE *ov;
-
-		if (from < next)
-			from = next;
-		if (h->pos < next || !is_word_of(g->l->req_ids[i], h->word) ||
-		    sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, end, from, 0, md, NULL) < 0)
-			continue;
-		ov = pcre2_get_ovector_pointer(md);
-		n++;
-		next = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		if (!fn(ud, ov))
-			break;
-	}
-	return n;
-}
-
-size_t sm_gate_matches(sm_gate *g, size_t i, size_t max, bool (*fn)(void *ud, const PCRE2_SIZE *ov),
-		       void *ud)
-{
-	pcre2_match_data *md;
-	size_t n = 0, from = g->from;
-
-	if (gate_skip(g, i))
-		return 0;
-	if (!g->md)
-		g->md = pcre2_match_data_create(g->l->ovmax, NULL);
-	md = g->md;
-	if (g->present && g->l->req_ids[i] && !g->overflow) {
-		if (g->l->anch[i])
-			return anchored(g, i, md, max, fn, ud);
-		if (few_words(g, i)) /* else one search over the text is cheaper */
-			return windowed(g, i, md, max, fn, ud);
-	}
-	while (n < max && from <= g->len &&
-	       sm_re_match(g->l->re[i], (PCRE2_SPTR)g->t, g->len, from, 0, md, NULL) >= 0) {
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-
-		n++;
-		if (!fn(ud, ov))
-			break;
-		from = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
-		while (from < g->len && ((unsigned char)g->t[from] & 0xc0) == 0x80)
-			from++;
-	}
-	return n;
 }
 
 typedef struct each_fn {

@@ -218,6 +218,7 @@ typedef struct walk {
 	GArray *c;        /* of cand: distinct valid numbers, first occurrence */
 	GHashTable *seen; /* digits -> index + 1 in c */
 	bool truncated;   /* more than max_matches distinct numbers */
+	sm_lit_lines *lines; /* the forms' scans of lines seen before, or NULL */
 } walk;
 
 static void walk_init(walk *w, const sm_sr *s, time_t now)
@@ -227,6 +228,7 @@ static void walk_init(walk *w, const sm_sr *s, time_t now)
 	w->c = g_array_new(FALSE, FALSE, sizeof(cand));
 	w->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	w->truncated = false;
+	w->lines = NULL;
 }
 
 static void walk_free(walk *w)
@@ -288,15 +290,18 @@ static bool one_number(void *ud, const PCRE2_SIZE *ov)
 static void collect(walk *w, const sm_relist *l, const char *t, size_t len)
 {
 	sm_gate g; /* the literal prefilters (rules_prefilter.c), scanned on first use */
+	sm_lit_memo m = {0};
 	size_t i;
 
-	sm_gate_init(&g, l, t, len);
+	m.lines = w->lines;
+	sm_gate_init_memo(&g, l, t, len, &m);
 	for (i = 0; i < l->n; i++) {
 		seen_in k = {w, t, pcre2_substring_number_from_name(l->re[i], (PCRE2_SPTR) "sr")};
 
 		sm_gate_matches(&g, i, (size_t)-1, one_number, &k);
 	}
 	sm_gate_clear(&g);
+	sm_lit_memo_clear(&m);
 }
 
 static gint by_pos(gconstpointer a, gconstpointer b)
@@ -329,8 +334,8 @@ static char *blank_ignored(const sm_sr *s, const char *t, size_t len)
 	return c;
 }
 
-size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
-		  char (*out)[17], size_t max, bool *truncated)
+size_t sm_sr_scan_lines(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
+			char (*out)[17], size_t max, bool *truncated, sm_lit_lines *lines)
 {
 	walk w;
 	char *blank = subject ? blank_ignored(s, text, len) : NULL;
@@ -338,6 +343,7 @@ size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, ti
 	size_t n = 0, i;
 
 	walk_init(&w, s, now);
+	w.lines = blank ? NULL : lines; /* the blanked copy is freed before the cache */
 	collect(&w, &s->forms, t, len);
 	if (subject)
 		collect(&w, &s->subject, t, len);
@@ -356,6 +362,12 @@ size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, ti
 	if (truncated)
 		*truncated = w.truncated;
 	return n;
+}
+
+size_t sm_sr_scan(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,
+		  char (*out)[17], size_t max, bool *truncated)
+{
+	return sm_sr_scan_lines(s, text, len, subject, now, out, max, truncated, NULL);
 }
 
 size_t sm_sr_find(const sm_sr *s, const char *text, size_t len, bool subject, time_t now,

@@ -1,0 +1,165 @@
+/*
+ * rules_litlines.c - a word set's scan of several texts that share lines
+ * (the plain and HTML views of one message and their new texts hold mostly
+ * the same lines): each distinct line is scanned once (rules_priv.h,
+ * sm_litset_scan_lines).
+ *
+ * Why it is the same answer: no word holds a line break (words are ASCII
+ * letters and digits or Japanese characters), the byte before a line is a
+ * line break or nothing (neither is a word byte for \b), and the scan steps
+ * over a Japanese character only when its continuation bytes follow, so it
+ * is at a character boundary after every line break.  A text's occurrences
+ * are therefore its lines' occurrences, each line scanned as a text of its
+ * own, at the line's offset.  A text holding U+017F or U+212A is scanned
+ * whole (its positions are unknown anyway).
+ *
+ * Untrusted input: the texts.  Limits: one entry per distinct line of the
+ * texts scanned (an open-addressing table at most half full) and that
+ * line's occurrences (at most one per byte and word starting there, bounded
+ * by the texts' lengths); the caller's max_hits as in sm_litset_scan.
+ * Owns: its table and occurrences; the lines' bytes stay the caller's and
+ * must outlive the cache.
+ */
+#include "rules_priv.h"
+
+#include <glib.h>
+#include <string.h>
+
+#define LINES_MIN 64 /* first table size (a power of two) */
+
+typedef struct entry {
+	const char *p; /* NULL: free slot */
+	size_t n;
+	size_t start, count; /* the line's occurrences in all, offsets in the line */
+} entry;
+
+struct sm_lit_lines {
+	const sm_litset *s; /* bound on first use */
+	entry *tab;
+	size_t cap, used;
+	GArray *all;      /* of sm_lit_hit */
+	uint8_t *scratch; /* a scan's present[], not read */
+	size_t nscratch;
+};
+
+/* Length and up to 8 bytes at each end: enough to tell lines apart mostly;
+ * the comparison decides. */
+static size_t line_hash(const char *p, size_t n)
+{
+	uint64_t a = 0, b = 0, h;
+
+	memcpy(&a, p, MIN(n, 8));
+	if (n > 8)
+		memcpy(&b, p + n - MIN(n - 8, 8), MIN(n - 8, 8));
+	h = (a * 0x9e3779b97f4a7c15u) ^ (b * 0xc2b2ae3d27d4eb4fu) ^ n;
+	return (size_t)(h ^ (h >> 29));
+}
+
+sm_lit_lines *sm_lit_lines_new(void)
+{
+	sm_lit_lines *c = g_new0(sm_lit_lines, 1);
+
+	c->all = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	return c;
+}
+
+void sm_lit_lines_free(sm_lit_lines *c)
+{
+	if (!c)
+		return;
+	g_array_free(c->all, TRUE);
+	g_free(c->tab);
+	g_free(c->scratch);
+	g_free(c);
+}
+
+/* The slot of line [p, p + n): its entry, or the free slot for it. */
+static entry *slot(entry *tab, size_t cap, const char *p, size_t n)
+{
+	size_t i = line_hash(p, n) & (cap - 1);
+
+	while (tab[i].p && !(tab[i].n == n && memcmp(tab[i].p, p, n) == 0))
+		i = (i + 1) & (cap - 1);
+	return &tab[i];
+}
+
+/* Keep the table at most half full. */
+static void grow(sm_lit_lines *c)
+{
+	size_t cap = c->cap ? c->cap * 2 : LINES_MIN, i;
+	entry *tab = g_new0(entry, cap);
+
+	for (i = 0; i < c->cap; i++)
+		if (c->tab[i].p)
+			*slot(tab, cap, c->tab[i].p, c->tab[i].n) = c->tab[i];
+	g_free(c->tab);
+	c->tab = tab;
+	c->cap = cap;
+}
+
+/* The entry of line [p, p + n), scanned on first sight. */
+static const entry *line_entry(sm_lit_lines *c, const char *p, size_t n)
+{
+	entry *e;
+
+	if (2 * (c->used + 1) > c->cap)
+		grow(c);
+	e = slot(c->tab, c->cap, p, n);
+	if (e->p)
+		return e;
+	e->p = p;
+	e->n = n;
+	e->start = c->all->len;
+	sm_litset_scan_hits(c->s, p, n, c->scratch, c->all);
+	e->count = c->all->len - e->start;
+	c->used++;
+	return e;
+}
+
+/* Append a line's occurrences at offset `at` (present set for all, kept
+ * while there is room). */
+static void take(const sm_lit_lines *c, const entry *e, size_t at, uint8_t *present, GArray *hits,
+		 size_t max_hits, bool *overflow)
+{
+	size_t k;
+
+	for (k = e->start; k < e->start + e->count; k++) {
+		sm_lit_hit x = g_array_index(c->all, sm_lit_hit, k);
+
+		present[x.word] = 1;
+		if (hits->len >= max_hits) {
+			*overflow = true;
+			continue;
+		}
+		x.pos += at;
+		g_array_append_val(hits, x);
+	}
+}
+
+void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
+			  uint8_t *present, GArray *hits, size_t max_hits, bool *overflow)
+{
+	sm_lit_text lt;
+	size_t a = 0;
+
+	sm_lit_scan(&lt, t, len);
+	if (!c || !hits || lt.sk || (c->s && c->s != s)) {
+		sm_litset_scan(s, t, len, present, hits, max_hits, overflow);
+		return;
+	}
+	c->s = s;
+	if (c->nscratch < sm_litset_size(s) + 1) {
+		g_free(c->scratch);
+		c->nscratch = sm_litset_size(s) + 1;
+		c->scratch = g_malloc(c->nscratch);
+	}
+	memset(present, 0, sm_litset_size(s));
+	*overflow = false;
+	while (a < len) {
+		const char *nl = memchr(t + a, '\n', len - a);
+		size_t b = nl ? (size_t)(nl - t) : len;
+
+		take(c, line_entry(c, t + a, b - a), a, present, hits, max_hits, overflow);
+		a = b + 1;
+	}
+}
