@@ -14,8 +14,9 @@ build/cost) that scan N1 and N2 copies of the e2e message (gen_e2e.py,
 20 KB), divided by N2 - N1: start-up and shutdown cancel out.  The messages
 are sent one after the other, one milter connection each, by milterclient.py
 as Postfix sends them (negotiation, MAIL, RCPT, DATA, a packet per header
-field, body chunks of 64 KB, end of message); the timing of a sequential
-client makes the counts nearly the same from run to run (polls and futex
+field, body chunks of 64 KB, end of message), buffered as Postfix buffers
+them (one write per round trip: negotiation, DATA, end of message, QUIT);
+the counts are then nearly the same from run to run (polls and futex
 wake-ups vary by a few per cent).  With the default N (20, 220) the
 difference includes one worker replacement (milter.worker_messages 200):
 the steady state.
@@ -28,7 +29,8 @@ inherited counters).  task-clock depends on the load; the others barely.
 
 Environment: COST_N (N1,N2: 20,220), COST_KIND (support, card or other),
 COST_MILTER (support; null: build/bench/null_milter, the floor, made by make bench),
-COST_TOOLS (strace,perf), SM_BIN, SM_BUILD, SM_TOP.  Files: build/cost.
+COST_TOOLS (strace,perf,cpu; record: a perf profile of the N2 run in
+build/cost/perf.data, for perf report), SM_BIN, SM_BUILD, SM_TOP.  Files: build/cost.
 Untrusted input: the daemon's replies (bounded by milterclient).
 """
 import collections
@@ -65,8 +67,32 @@ def fields_and_body(data):
     return fields, body.replace(b"\n", b"\r\n")
 
 
+class BufferedClient(mc.MilterClient):
+    """Packets that need no reply are buffered and go out with the next one
+    that does, as Postfix's milter client (milter8.c) flushes its stream
+    only when it waits for a reply: one write per round trip."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.out = bytearray()
+
+    def _send(self, cmd, data=b""):
+        self.out += len(data).__add__(1).to_bytes(4, "big") + cmd + data
+
+    def _recv(self):
+        if self.out:
+            self.s.sendall(self.out)
+            self.out.clear()
+        return super()._recv()
+
+    def close(self):
+        self._send(b"Q")
+        self.s.sendall(self.out)
+        self.s.close()
+
+
 def send(sock, fields, body):
-    c = mc.MilterClient(sock)
+    c = BufferedClient(sock)
     c.negotiate()
     lead = c.proto & 0x100000
     r = c.envelope("<tester@example.co.jp>", [RCPT])
@@ -86,7 +112,9 @@ def run(n, tool, out):
     os.makedirs(rd)
     wrap = {"cpu": [], "strace": ["strace", "-f", "-qq", "-o", out],
             "perf": ["perf", "stat", "-x", ",", "-o", out, "-e",
-                     "task-clock,context-switches,cpu-migrations,page-faults"]}[tool]
+                     "task-clock,context-switches,cpu-migrations,page-faults"],
+            "record": ["perf", "record", "-q", "-e", ENV.get("COST_EVENT", "cpu-clock"), "-c", "1", "-g",
+                       "-o", out]}[tool]
     # cpu: no worker is replaced, so that every worker's time is still in /proc
     limits = {"worker_messages": 1000000} if tool == "cpu" else None
     d = bl.Daemon(rd, bl.daemon_conf(rd, limits), wrap=wrap)
@@ -249,6 +277,8 @@ def main():
                   "%.2f, context switches %.2f voluntary %.2f involuntary" % (
                       who, d[0] / 1e6, d[1] * 1000 / bl.TICK, d[2] * 1000 / bl.TICK, d[3], d[4],
                       d[5]))
+    if "record" in TOOLS:  # a profile of the N2 run: perf report -i build/cost/perf.data
+        run(N2, "record", os.path.join(D, "perf.data"))
     if "perf" in TOOLS:
         a, b = os.path.join(D, "perf.1"), os.path.join(D, "perf.2")
         run(N1, "perf", a)
