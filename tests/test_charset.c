@@ -509,6 +509,90 @@ static void test_labels(void)
 	}
 }
 
+/* The spans sm_charset_rewrite_spans reports, against the plain reading:
+ * stepping every character from the start (sm_cs_step, no fast path), an
+ * edit's span starts at the first character boundary at or after its start
+ * and ends at the first at or after its end; every byte outside the spans
+ * is copied.  Random ISO-2022-JP (two-byte sets, SO/SI, kana, broken
+ * escapes and pairs), Shift_JIS, UTF-8 and UTF-16 texts, random edits. */
+static void test_rewrite_spans(void)
+{
+	static const char *const pieces[] = {
+		"\x1b$B", "\x1b(B", "\x1b(J", "\x1b(I", "\x1b$(D", "\x1b$(Q", "\x1b$A", "\x0e", "\x0f",
+		"#4", "$\"", "!v", "0l", "\x7f!", "!", "~~", "ab", "12", " ", "\r\n", "\n", "\x1b",
+		"\x82\xa0", "\xb1", "\xe3\x81\x82", "\x00",
+	};
+	static const char *const labels[] = {"iso-2022-jp", "iso-2022-jp", "shift_jis", "utf-8", "utf-16le"};
+	GRand *r = g_rand_new_with_seed(932);
+
+	for (int it = 0; it < 20000; it++) {
+		GByteArray *src = g_byte_array_new(), *out = g_byte_array_new();
+		GArray *edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
+		GArray *spans = g_array_new(FALSE, FALSE, sizeof(sm_rw_span));
+		int np = g_rand_int_range(r, 0, 60);
+		sm_charset cs;
+		stepper sp;
+		size_t i = 0, at = 0, s0 = 0, o0 = 0;
+
+		for (int k = 0; k < np; k++) {
+			const char *pc = pieces[g_rand_int_range(r, 0, G_N_ELEMENTS(pieces))];
+
+			g_byte_array_append(src, (const guint8 *)pc, (guint)(pc[0] ? strlen(pc) : 1));
+		}
+		while (g_rand_int_range(r, 0, 3) && at < src->len) {
+			sm_edit e;
+
+			e.start = at + (size_t)g_rand_int_range(r, 0, (gint32)(src->len - at));
+			e.end = e.start + (size_t)g_rand_int_range(r, 0, 6);
+			e.ascii = g_rand_boolean(r) ? NULL : "**";
+			g_array_append_val(edits, e);
+			at = e.end + 1;
+		}
+		sm_charset_resolve(labels[it % G_N_ELEMENTS(labels)], src->data, src->len, &cs);
+		if (cs.kind == SM_CS_UTF7)
+			goto next;
+		g_assert_true(sm_charset_rewrite_spans(&cs, src->data, src->len,
+						       (const sm_edit *)edits->data, edits->len, out,
+						       spans));
+		/* the reference: every character stepped */
+		sm_cs_stepper_init(&sp, &cs);
+		for (guint e = 0, k = 0; e < edits->len; e++) {
+			const sm_edit *ed = &g_array_index(edits, sm_edit, e);
+			size_t st = MIN(ed->start, src->len), en = MIN(ed->end, src->len);
+			gunichar c;
+
+			if (st < i)
+				continue;
+			while (i < st)
+				i += sm_cs_step(&sp, src->data, src->len, i, &c);
+			g_assert_cmpuint(k, <, spans->len);
+			if (k >= spans->len)
+				break;
+			g_assert_cmpuint(g_array_index(spans, sm_rw_span, k).src_a, ==, i);
+			while (i < en)
+				i += sm_cs_step(&sp, src->data, src->len, i, &c);
+			g_assert_cmpuint(g_array_index(spans, sm_rw_span, k).src_b, ==, i);
+			k++;
+		}
+		sm_cs_stepper_done(&sp);
+		for (guint k = 0; k < spans->len; k++) { /* bytes outside spans: copied */
+			const sm_rw_span *x = &g_array_index(spans, sm_rw_span, k);
+
+			g_assert_cmpuint(x->out_a - o0, ==, x->src_a - s0);
+			g_assert_cmpmem(src->data + s0, x->src_a - s0, out->data + o0, x->out_a - o0);
+			s0 = x->src_b;
+			o0 = x->out_b;
+		}
+		g_assert_cmpmem(src->data + s0, src->len - s0, out->data + o0, out->len - o0);
+next:
+		g_byte_array_free(src, TRUE);
+		g_byte_array_free(out, TRUE);
+		g_array_free(edits, TRUE);
+		g_array_free(spans, TRUE);
+	}
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -526,5 +610,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/valid_utf8", test_valid_utf8);
 	g_test_add_func("/charset/resolve_checked", test_resolve_checked);
 	g_test_add_func("/charset/decode_runs", test_decode_runs);
+	g_test_add_func("/charset/rewrite_spans", test_rewrite_spans);
 	return g_test_run();
 }

@@ -3,11 +3,15 @@
  * nesting, header fields and header bytes, each at its limit and one past
  * it, agreeing with the walk of msg.c; boundaries quoted, as tokens, folded;
  * inner messages; empty parts without blank lines; 400,000 empty parts
- * stopped before anything is built.
+ * stopped before anything is built; a message whose last byte ends a page
+ * (the next one unmapped) read without going past it.
  */
 #include "msg.h"
 #include "prepass.h"
 #include "testutil.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 static sm_limits limits(void)
 {
@@ -168,10 +172,40 @@ static void test_many_empty_parts(void)
 	l.max_parts = 1000;
 	m = sm_msg_parse((const uint8_t *)g->str, g->len, &l);
 	g_assert_cmpint(m->status, ==, SM_MSG_LIMIT);
-	g_assert_null(m->message); /* GMime never ran */
+	g_assert_null(m->top); /* GMime never ran */
 	g_assert_nonnull(strstr(m->limit_what, "too many MIME parts"));
 	sm_msg_free(m);
 	g_string_free(g, TRUE);
+}
+
+/* The message's last line is a Content-Transfer-Encoding field and its last
+ * byte the last of a mapped page: nothing after it may be read (the value
+ * was once copied with g_strlcpy, which reads to a NUL). */
+static void test_end_of_buffer(void)
+{
+	static const char *const tail[] = {
+		"Content-Type: message/rfc822\nContent-Transfer-Encoding: base64",
+		"Content-Type: message/rfc822\nContent-Transfer-Encoding:   ",
+		"Content-Type: message/rfc822\nContent-Transfer-Encoding: "
+		"quoted-printable-and-a-value-longer-than-kept",
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+
+	g_assert_true(map != MAP_FAILED);
+	g_assert_cmpint(mprotect(map + pg, (size_t)pg, PROT_NONE), ==, 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(tail); i++) {
+		size_t n = strlen(tail[i]);
+		uint8_t *at = map + pg - n;
+		sm_limits l = limits();
+		char w[160] = "";
+
+		memset(map, 'x', (size_t)pg); /* no NUL anywhere before the guard page */
+		memcpy(at, tail[i], n);
+		g_assert_cmpint(sm_mime_prepass(at, n, &l, w, sizeof(w)), ==, 0);
+	}
+	munmap(map, (size_t)pg * 2);
 }
 
 int main(int argc, char **argv)
@@ -181,5 +215,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/prepass/depth", test_depth);
 	g_test_add_func("/prepass/headers", test_headers);
 	g_test_add_func("/prepass/many_empty_parts", test_many_empty_parts);
+	g_test_add_func("/prepass/end_of_buffer", test_end_of_buffer);
 	return g_test_run();
 }

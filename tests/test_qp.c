@@ -1,7 +1,8 @@
 /* test_qp.c - quoted-printable decoding (qp.c) gives exactly GMime's bytes:
  * edge cases, 20,000 random inputs over the characters that matter, GMime
- * fed in random chunks as msg.c used to, and the max limit at, under and
- * one past the decoded length. */
+ * fed in random chunks as msg.c used to, every "=XY" of the 256 bytes in
+ * either case, and the max limit at, under and one past the decoded
+ * length. */
 #include "qp.h"
 #include "testutil.h"
 
@@ -73,6 +74,33 @@ static void test_random(void)
 	g_rand_free(r);
 }
 
+/* Every "=XY" of the 256 bytes, upper and lower case and mixed, in one run
+ * and with text between: each digit's value is read right. */
+static void test_every_byte(void)
+{
+	static const char up[] = "0123456789ABCDEF", lo[] = "0123456789abcdef";
+	GString *g = g_string_new(NULL);
+
+	for (int c = 0; c < 256; c++)
+		g_string_append_printf(g, "=%c%c", up[c >> 4], up[c & 15]);
+	for (int c = 0; c < 256; c++)
+		g_string_append_printf(g, "=%c%cx", lo[c >> 4], lo[c & 15]);
+	for (int c = 0; c < 256; c++)
+		g_string_append_printf(g, "=%c%c", (c & 1) ? up[c >> 4] : lo[c >> 4],
+				       (c & 1) ? lo[c & 15] : up[c & 15]);
+	same_as_gmime((const uint8_t *)g->str, g->len, 65536);
+	{
+		GByteArray *o = g_byte_array_new();
+
+		sm_qp_decode((const uint8_t *)g->str, 3 * 256, (size_t)-1, o);
+		g_assert_cmpuint(o->len, ==, 256);
+		for (int c = 0; c < 256 && o->len == 256; c++)
+			g_assert_cmpint(o->data[c], ==, c);
+		g_byte_array_free(o, TRUE);
+	}
+	g_string_free(g, TRUE);
+}
+
 /* The first max decoded bytes, and cut exactly when the decoding is longer. */
 static void test_max(void)
 {
@@ -101,5 +129,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/qp/edges", test_edges);
 	g_test_add_func("/qp/random", test_random);
 	g_test_add_func("/qp/max", test_max);
+	g_test_add_func("/qp/every_byte", test_every_byte);
 	return g_test_run();
 }

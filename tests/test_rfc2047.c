@@ -1,6 +1,7 @@
 /* test_rfc2047.c - RFC 2047 decoding: adjacent ISO-2022-JP words (GMime 3.2
  * drops the second), a UTF-8 character split across words, Q encoding,
- * CP50220 characters, raw 8-bit text, broken words left as text. */
+ * CP50220 characters, raw 8-bit text, broken words left as text; plain
+ * ASCII fields (the fast path) against the plain reading. */
 #include "rfc2047.h"
 #include "testutil.h"
 
@@ -51,10 +52,43 @@ static void test_unterminated(void)
 	munmap(map, (size_t)pg * 2);
 }
 
+/* Plain ASCII text without an encoded word (the fast path): the text with
+ * CR and LF dropped, as the general reading gives it; with "=?" or 8-bit
+ * bytes in it, the general reading (an encoded word decoded, UTF-8 kept). */
+static void test_plain(void)
+{
+	static const char alpha[] = "ab =?\r\n\t?=Q_";
+	GRand *r = g_rand_new_with_seed(2047);
+	char buf[80], want[80];
+
+	for (int it = 0; it < 20000; it++) {
+		size_t n = (size_t)g_rand_int_range(r, 0, sizeof(buf) - 1), w = 0;
+		gboolean word = FALSE;
+		char *got;
+
+		for (size_t i = 0; i < n; i++) {
+			buf[i] = alpha[g_rand_int_range(r, 0, sizeof(alpha) - 1)];
+			word |= i > 0 && buf[i - 1] == '=' && buf[i] == '?';
+			if (buf[i] != '\r' && buf[i] != '\n')
+				want[w++] = buf[i];
+		}
+		buf[n] = want[w] = '\0';
+		if (word)
+			continue;
+		got = sm_header_decode(buf, n);
+		g_assert_cmpstr(got, ==, want);
+		g_free(got);
+	}
+	g_rand_free(r);
+	check("a=?utf-8?q?=E3=81=82?=\r\n b", "a\xe3\x81\x82 b");
+	check("caf\xc3\xa9\r\n x", "caf\xc3\xa9 x");
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/hdecode/words", test_words);
 	g_test_add_func("/hdecode/unterminated", test_unterminated);
+	g_test_add_func("/hdecode/plain", test_plain);
 	return g_test_run();
 }

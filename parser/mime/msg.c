@@ -10,8 +10,8 @@
  * What GMime gives no offsets for (preambles, epilogues, multiparts without a
  * usable boundary, encoded messages, embedded header blocks) is located in
  * the original bytes by msg_locate.c.
- * Owns: the GMime message (which references a stream over `raw` without
- * copying it) and the sm_part array.
+ * Owns: the GMime tree of the top-level entity (which references a stream
+ * over `raw` without copying it) and the sm_part array.
  */
 #include "msg.h"
 #include "msg_int.h"
@@ -126,16 +126,44 @@ void sm_msg_add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 	g_ptr_array_add(m->parts, p);
 }
 
+/* A field GMime gives a message's part rather than the message. */
+static bool content_field(GMimeHeader *h)
+{
+	return g_ascii_strncasecmp(g_mime_header_get_name(h), "Content-", 8) == 0;
+}
+
+int sm_msg_fields(const sm_msg *m, GMimeObject *o, GMimeHeader **last)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	int i, n = hl ? g_mime_header_list_get_count(hl) : 0, c = 0;
+
+	*last = NULL;
+	if (o != m->top) {
+		if (n)
+			*last = g_mime_header_list_get_header_at(hl, n - 1);
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+
+		if (content_field(h)) {
+			*last = h;
+			c++;
+		}
+	}
+	return c;
+}
+
 static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const char *boundary,
 		 bool in_msg, const sm_limits *lim, long long *count)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
+	GMimeHeader *last;
 
 	if (++*count > lim->max_parts)
 		return set_limit(m, "too many MIME parts", lim->max_parts);
 	if (depth > lim->max_depth)
 		return set_limit(m, "MIME nesting too deep", lim->max_depth);
-	if (hl && g_mime_header_list_get_count(hl) > lim->max_headers)
+	if (sm_msg_fields(m, o, &last) > lim->max_headers)
 		return set_limit(m, "too many header fields", lim->max_headers);
 	if (GMIME_IS_MULTIPART(o)) {
 		GMimeMultipart *mp = (GMimeMultipart *)o;
@@ -182,6 +210,45 @@ static bool walk(sm_msg *m, GMimeObject *o, const char *loc, int depth, const ch
 	}
 	sm_msg_add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 	return true;
+}
+
+/* The fields of the message itself, in order: the top-level entity's
+ * fields but its Content-* ones (what a GMime message object keeps). */
+static GMimeHeaderList *message_fields(const sm_msg *m, int *n)
+{
+	GMimeHeaderList *hl = m->top ? g_mime_object_get_header_list(m->top) : NULL;
+
+	*n = hl ? g_mime_header_list_get_count(hl) : 0;
+	return hl;
+}
+
+/* Subject (the first, decoded by our decoder, not GMime's: see rfc2047.h)
+ * and Message-Id (the last, as a GMime message keeps it). */
+static void top_fields(sm_msg *m)
+{
+	int i, n;
+	GMimeHeaderList *hl = message_fields(m, &n);
+	const char *rawsub = NULL;
+	char *id = NULL;
+
+	for (i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+
+		if (content_field(h))
+			continue;
+		if (!rawsub && g_ascii_strcasecmp(name, "Subject") == 0)
+			rawsub = g_mime_header_get_raw_value(h);
+		else if (g_ascii_strcasecmp(name, "Message-Id") == 0) {
+			const char *v = g_mime_header_get_value(h);
+
+			g_free(id);
+			id = v ? g_mime_utils_decode_message_id(v) : NULL;
+		}
+	}
+	m->subject = rawsub ? g_strstrip(sm_header_decode(rawsub, strlen(rawsub))) : NULL;
+	m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
+	g_free(id);
 }
 
 sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
@@ -234,25 +301,24 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 	st = view;
 	parser = g_mime_parser_new_with_stream(st);
 	g_mime_parser_set_persist_stream(parser, TRUE);
-	m->message = g_mime_parser_construct_message(parser, NULL);
+	/*
+	 * The top-level entity as a part: GMime then builds no message object
+	 * (its address lists, Date and the rest, which nothing here reads) and
+	 * the part holds every top-level field (sm_msg_fields, message_fields
+	 * tell them apart).  The one other difference between the two, a first
+	 * line "From ..." that is no field (a message skips it, a part fails),
+	 * cannot arise: the view starts at a field or an empty line (frame.c).
+	 */
+	m->top = g_mime_parser_construct_part(parser, NULL);
 	g_object_unref(parser);
 	g_object_unref(st);
 	m->arr = arr; /* GMime's substreams point at it: freed after the message */
-	if (!m->message) {
+	if (!m->top) {
 		m->status = SM_MSG_ERROR;
 		return m;
 	}
-	{
-		GMimeHeaderList *hl = g_mime_object_get_header_list((GMimeObject *)m->message);
-		GMimeHeader *h = hl ? g_mime_header_list_get_header(hl, "Subject") : NULL;
-		const char *rawsub = h ? g_mime_header_get_raw_value(h) : NULL;
-		const char *id = g_mime_message_get_message_id(m->message);
-
-		/* our decoder, not GMime's: see rfc2047.h */
-		m->subject = rawsub ? g_strstrip(sm_header_decode(rawsub, strlen(rawsub))) : NULL;
-		m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
-	}
-	top = g_mime_message_get_mime_part(m->message);
+	top_fields(m);
+	top = m->top;
 	m->cursor = m->body_off;
 	if (top && walk(m, top, "", 0, NULL, false, lim, &count) && (sm_msg_trim_gaps(m), !sm_msg_gaps_apart(m)))
 		sm_msg_set_unlocated(m, "preamble or epilogue");
@@ -263,8 +329,8 @@ void sm_msg_free(sm_msg *m)
 {
 	if (!m)
 		return;
-	if (m->message)
-		g_object_unref(m->message);
+	if (m->top)
+		g_object_unref(m->top);
 	if (m->arr)
 		g_byte_array_free(m->arr, FALSE); /* the header only, never raw */
 	if (m->view_copy)
@@ -278,9 +344,8 @@ void sm_msg_free(sm_msg *m)
 
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 {
-	GMimeHeaderList *hl = m->message ? g_mime_object_get_header_list((GMimeObject *)m->message)
-					 : NULL;
-	int i, n = hl ? g_mime_header_list_get_count(hl) : 0;
+	int i, k = 0, n;
+	GMimeHeaderList *hl = message_fields(m, &n);
 
 	*names = g_new0(char *, n + 1);
 	*values = g_new0(char *, n + 1);
@@ -288,8 +353,10 @@ void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
 		const char *v = g_mime_header_get_raw_value(h);
 
-		(*names)[i] = g_strdup(g_mime_header_get_name(h));
-		(*values)[i] = g_strstrip(sm_header_decode(v ? v : "", v ? strlen(v) : 0));
+		if (content_field(h))
+			continue;
+		(*names)[k] = g_strdup(g_mime_header_get_name(h));
+		(*values)[k++] = g_strstrip(sm_header_decode(v ? v : "", v ? strlen(v) : 0));
 	}
 }
 

@@ -63,7 +63,8 @@ typedef struct sm_msg {
 	bool crlf;           /* the header block uses CRLF line ends */
 	GByteArray *view_copy; /* what GMime parses when an empty line was inserted (frame.c) */
 	size_t ins_at, ins;  /* ... ins bytes of it at ins_at */
-	GMimeMessage *message;
+	GMimeObject *top;    /* the top-level entity (owned), or NULL: parsed as a part,
+			      * so it holds every top-level field (sm_msg_fields) */
 	GByteArray *arr;     /* a GByteArray header over raw for GMime's streams (not owning raw) */
 	GPtrArray *parts;    /* sm_part*, leaves in depth-first order */
 	sm_msg_status status;

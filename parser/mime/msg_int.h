@@ -8,6 +8,12 @@
 
 #include "msg.h"
 
+/* msg.c: the header fields o has as a part of the message: for the
+ * top-level entity (parsed as a part) only its Content-* fields (what GMime
+ * gives a message's part; the others were the message's).  Their count, and
+ * the last one into *last (NULL when none). */
+int sm_msg_fields(const sm_msg *m, GMimeObject *o, GMimeHeader **last);
+
 /* msg.c: a leaf for object o (its content where GMime's stream says). */
 void sm_msg_add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 		     const char *boundary, bool in_msg);

@@ -125,7 +125,7 @@ static size_t header_offset(const sm_msg *m, GMimeObject *o)
 {
 	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
 
-	if (o == g_mime_message_get_mime_part(m->message))
+	if (o == m->top)
 		return m->hdr_start;
 	return hl && g_mime_header_list_get_count(hl) > 0
 		       ? sm_msg_raw_off(m, g_mime_header_get_offset(
@@ -203,7 +203,7 @@ bool sm_msg_preamble(sm_msg *m, GMimeMultipart *mp, const char *loc, int depth, 
 		if (d >= m->len)
 			break;
 	}
-	if ((GMimeObject *)mp == g_mime_message_get_mime_part(m->message))
+	if ((GMimeObject *)mp == m->top)
 		a = m->body_off;
 	else if ((a = header_offset(m, (GMimeObject *)mp)) <= m->len)
 		a = content_start(m, a, m->len);
@@ -342,11 +342,9 @@ bool sm_msg_encoded_message(GMimeObject *o)
 bool sm_msg_add_encoded_message(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 				const char *boundary, bool in_msg)
 {
-	GMimeHeaderList *hl = g_mime_object_get_header_list(o);
-	int n = hl ? g_mime_header_list_get_count(hl) : 0;
-	size_t off = n ? sm_msg_raw_off(m, g_mime_header_get_offset(
-				 g_mime_header_list_get_header_at(hl, n - 1)))
-		       : (size_t)-1;
+	GMimeHeader *last;
+	size_t off = sm_msg_fields(m, o, &last) ? sm_msg_raw_off(m, g_mime_header_get_offset(last))
+						: (size_t)-1;
 	size_t a, z, blen = boundary ? strlen(boundary) : 0;
 	sm_part *p;
 
@@ -386,7 +384,7 @@ bool sm_msg_add_unsplit(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 	if (h > m->len)
 		return sm_msg_set_unlocated(m, "multipart without a usable boundary");
 	d = m->outer ? find_delim(m, h, m->outer, false) : m->len;
-	a = o == g_mime_message_get_mime_part(m->message) ? m->body_off : content_start(m, h, d);
+	a = o == m->top ? m->body_off : content_start(m, h, d);
 	z = m->outer ? before_eol(m, a, d) : m->len;
 	sm_msg_add_leaf(m, o, *loc ? loc : "1", depth, boundary, in_msg);
 	p = g_ptr_array_index(m->parts, m->parts->len - 1);

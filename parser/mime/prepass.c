@@ -140,9 +140,15 @@ static void keep_value(pp *p, const uint8_t *s, size_t n)
 	if (p->cur == 1 && p->ct->len < CT_MAX)
 		g_string_append_len(p->ct, (const char *)s, (gssize)MIN(n, CT_MAX - p->ct->len));
 	else if (p->cur == 2 && !p->cte[0]) {
+		size_t k;
+
 		while (n && (*s == ' ' || *s == '\t'))
 			s++, n--;
-		g_strlcpy(p->cte, (const char *)s, MIN(n + 1, sizeof(p->cte)));
+		/* not g_strlcpy: the value is not NUL-terminated, strlen would
+		 * read the rest of the message (and past it) */
+		k = MIN(n, sizeof(p->cte) - 1);
+		memcpy(p->cte, s, k);
+		p->cte[k] = '\0';
 	}
 }
 

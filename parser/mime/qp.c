@@ -1,5 +1,6 @@
 /*
- * qp.c - quoted-printable decoding of a whole part (qp.h).
+ * qp.c - quoted-printable decoding of a whole part, and encoding of the
+ * lines of a changed part (qp.h).
  *
  * The decoder GMime runs for a part (g_mime_encoding_step) reads one byte
  * per state-machine turn; Japanese text in quoted-printable is almost all
@@ -7,24 +8,29 @@
  * is the same decoding, written straight into the output: literal runs are
  * found with memchr and copied at once, a triple is two digit lookups.
  *
+ * The encoder writes every line within 76 characters (GMime's lets a line
+ * ending in an encoded blank reach 77 or 78).
+ *
  * Untrusted input: the part's encoded bytes.  Limits: one pass over them;
  * the output is never longer than the input, and at most max bytes of it
- * are kept (the caller's part limit), so the buffer is sized once.
+ * are kept (the caller's part limit), so the buffer is sized once.  The
+ * encoder's output is at most 3 bytes per input byte plus 3 per 25 of them
+ * (soft line breaks).
  */
 #include "qp.h"
 
 #include <string.h>
 
-/* Hex digit values, -1 for anything else (what isxdigit accepts). */
+/* Hex digit values plus one, 0 for anything else (what isxdigit accepts). */
+static const uint8_t hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 static int hexval(uint8_t c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)hex1[c] - 1;
 }
 
 bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
@@ -47,6 +53,14 @@ bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
 		uint8_t c1, c2;
 		int hi, lo;
 
+		/* a run of "=XY" (Japanese text is almost all of them), while
+		 * the output has room */
+		while (i + 2 < n && src[i] == '=' && hex1[src[i + 1]] && hex1[src[i + 2]] && o < room) {
+			d[o++] = (uint8_t)(((hex1[src[i + 1]] - 1) << 4) | (hex1[src[i + 2]] - 1));
+			i += 3;
+		}
+		if (i >= n)
+			break;
 		if (src[i] != '=') { /* a literal run: up to the next '=' at once */
 			const uint8_t *eq = memchr(src + i, '=', n - i);
 			size_t run = (eq ? (size_t)(eq - src) : n) - i;
@@ -84,4 +98,66 @@ bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
 done:
 	g_byte_array_set_size(out, (guint)(base + o));
 	return cut;
+}
+
+/* A line end of the text at s[i] (LF, or CRLF when crlf): its length, else 0. */
+static size_t eol_at(const uint8_t *s, size_t n, size_t i, bool crlf)
+{
+	if (i < n && s[i] == '\n')
+		return 1;
+	if (crlf && i + 1 < n && s[i] == '\r' && s[i + 1] == '\n')
+		return 2;
+	return 0;
+}
+
+void sm_qp_encode(const uint8_t *s, size_t n, bool crlf, bool more, GByteArray *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *nl = crlf ? "\r\n" : "\n";
+	size_t i = 0, col = 0, k, base = out->len, o;
+	uint8_t *d;
+
+	/* worst case: every byte "=XY", a soft line break per 25 of them */
+	g_byte_array_set_size(out, (guint)(base + 3 * n + (n / 25 + 2) * 3));
+	d = out->data + base;
+	o = 0;
+	while (i < n) {
+		uint8_t c = s[i];
+		size_t e = eol_at(s, n, i, crlf), tlen;
+		bool last, lit;
+
+		if (e) { /* a hard line break */
+			memcpy(d + o, nl, crlf ? 2 : 1);
+			o += crlf ? 2 : 1;
+			col = 0;
+			i += e;
+			continue;
+		}
+		/* the line's last character: a blank there must be encoded,
+		 * and it may take the 76th column (no soft break follows) */
+		last = eol_at(s, n, i + 1, crlf) || (i + 1 == n && !more);
+		lit = (c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !last);
+		tlen = lit ? 1 : 3;
+		if (col + tlen > (last ? 76u : 75u)) {
+			d[o++] = '=';
+			for (k = 0; nl[k]; k++)
+				d[o++] = (uint8_t)nl[k];
+			col = 0;
+		}
+		if (lit)
+			d[o++] = c;
+		else {
+			d[o++] = '=';
+			d[o++] = (uint8_t)hex[c >> 4];
+			d[o++] = (uint8_t)hex[c & 15];
+		}
+		col += tlen;
+		i++;
+	}
+	if (more && col) { /* the text goes on after a kept line's start */
+		d[o++] = '=';
+		for (k = 0; nl[k]; k++)
+			d[o++] = (uint8_t)nl[k];
+	}
+	g_byte_array_set_size(out, (guint)(base + o));
 }

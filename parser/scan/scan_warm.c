@@ -3,10 +3,11 @@
  * (sm_scan_warm, scan.h).
  *
  * The first scan of a process builds tables and patterns once for the
- * process: the CP932 table (from iconv), the iconv modules and single-byte
- * tables of the charsets it meets, the detectors' patterns compiled on first
- * use, GMime's set-up.  That is 14.7 M instructions, four scans of a 20 KB
- * support message (docs/performance.md section 5).  A daemon that forks
+ * process: the iconv modules and single-byte tables of the charsets it
+ * meets, the detectors' patterns compiled on first use, GMime's set-up.
+ * That was 14.7 M instructions with the CP932 table built from iconv (now
+ * generated: cp932_table.c), about 6 M without it (docs/performance.md
+ * section 5).  A daemon that forks
  * scanning workers calls sm_scan_warm once in the parent, so no worker pays
  * for it on its first message; the children share the pages.
  *

@@ -8,9 +8,9 @@
  * escape sequence) at a time; decoding and rewriting both use it, so the map
  * and the rewrite agree on character boundaries and on ISO-2022-JP state.
  * JIS X 0208 (ISO-2022-JP, EUC-JP) is mapped arithmetically to Shift_JIS and
- * looked up in a CP932 table built once from iconv: that covers the NEC row
- * 13 (①, ㈱, Ⅰ) and NEC-selected IBM extensions that strict ISO-2022-JP
- * decoders refuse.
+ * looked up in a CP932 table generated from iconv (cp932_table.c): that
+ * covers the NEC row 13 (①, ㈱, Ⅰ) and NEC-selected IBM extensions that
+ * strict ISO-2022-JP decoders refuse.
  *
  * Untrusted input: every byte.  Every step consumes at least one byte;
  * invalid sequences become U+FFFD for one byte.  Tables are immutable after
@@ -29,8 +29,6 @@
 
 /* ------------------------------------------------------------------ tables */
 
-static gunichar *cp932_table; /* [lead - 0x80][trail], 0 = invalid */
-
 static gunichar iconv_one(iconv_t cd, const uint8_t *in, size_t n)
 {
 	char *ip = (char *)in;
@@ -45,53 +43,19 @@ static gunichar iconv_one(iconv_t cd, const uint8_t *in, size_t n)
 	return outbuf[0];
 }
 
-static gpointer build_cp932(gpointer unused)
-{
-	gunichar *t = g_new0(gunichar, 128 * 256);
-	iconv_t cd = iconv_open("UTF-32LE", "CP932");
-	unsigned lead, trail;
-
-	if (cd == (iconv_t)-1)
-		return t;
-	for (lead = 0x81; lead <= 0xfc; lead++) {
-		if (lead > 0x9f && lead < 0xe0)
-			continue;
-		for (trail = 0x40; trail <= 0xfc; trail++) {
-			uint8_t b[2] = {(uint8_t)lead, (uint8_t)trail};
-
-			if (trail == 0x7f)
-				continue;
-			t[(lead - 0x80) * 256 + trail] = iconv_one(cd, b, 2);
-		}
-	}
-	iconv_close(cd);
-	return t;
-}
-
-static const gunichar *cp932(void)
-{
-	static GOnce once = G_ONCE_INIT;
-
-	g_once(&once, build_cp932, NULL);
-	return once.retval;
-}
-
-void sm_cs_load_cp932(void)
-{
-	cp932_table = (gunichar *)cp932();
-}
-
 /* JIS X 0208 row/cell bytes (0x21-0x7e each) through Shift_JIS to Unicode. */
 static gunichar jis208(uint8_t c1, uint8_t c2)
 {
-	unsigned s1, s2;
+	unsigned row, trail;
 	gunichar u;
 
 	if (c1 < 0x21 || c1 > 0x7e || c2 < 0x21 || c2 > 0x7e)
 		return 0xfffd;
-	s1 = ((c1 + 1u) >> 1) + (c1 <= 0x5e ? 0x70 : 0xb0);
-	s2 = c2 + ((c1 & 1) ? (c2 < 0x60 ? 0x1f : 0x20) : 0x7e);
-	u = cp932_table[(s1 - 0x80) * 256 + s2];
+	/* Shift_JIS: lead bytes 0x81-0x9F, 0xE0-0xEF (rows 0-46 of the table)
+	 * take the JIS rows in pairs; the trail byte is 0x40-0xFC */
+	row = ((c1 + 1u) >> 1) - 0x11;
+	trail = c2 + ((c1 & 1) ? (c2 < 0x60 ? 0x1f : 0x20) : 0x7e);
+	u = sm_cp932_table[row * SM_CP932_COLS + (trail - 0x40)];
 	return u ? u : 0xfffd;
 }
 
@@ -162,7 +126,7 @@ size_t sm_cs_step_cp932(const uint8_t *s, size_t len, size_t i, gunichar *c)
 		return 1;
 	}
 	if (i + 1 < len && ((b >= 0x81 && b <= 0x9f) || (b >= 0xe0 && b <= 0xfc))) {
-		gunichar u = cp932_table[(b - 0x80) * 256 + s[i + 1]];
+		gunichar u = sm_cp932(b, s[i + 1]);
 
 		if (u) {
 			*c = u;
@@ -319,7 +283,6 @@ void sm_cs_stepper_init(stepper *sp, const sm_charset *cs)
 	memset(sp, 0, sizeof(*sp));
 	sp->cs = cs;
 	sp->cd = (iconv_t)-1;
-	cp932_table = (gunichar *)cp932();
 	if (cs->kind == SM_CS_SBCS)
 		sp->sbcs = sm_cs_sbcs_table(cs->name);
 	if (cs->kind == SM_CS_ICONV)

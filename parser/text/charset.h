@@ -87,6 +87,24 @@ void sm_charset_rewrite(const sm_charset *cs, const uint8_t *src, size_t len,
 			const sm_edit *edits, size_t n, GByteArray *out);
 
 /*
+ * What one applied edit replaced: src[src_a, src_b) (empty for an insertion)
+ * became out[out_a, out_b) (offsets into the out given to the call, from its
+ * length before the call).  Every source byte outside the spans is copied
+ * unchanged, in order.
+ */
+typedef struct sm_rw_span {
+	size_t src_a, src_b, out_a, out_b;
+} sm_rw_span;
+
+/*
+ * sm_charset_rewrite, and the spans it replaced appended to `spans` (sorted,
+ * not overlapping).  False when the charset re-encodes the whole text
+ * (UTF-7): out is then written but no spans are given.
+ */
+bool sm_charset_rewrite_spans(const sm_charset *cs, const uint8_t *src, size_t len,
+			      const sm_edit *edits, size_t n, GByteArray *out, GArray *spans);
+
+/*
  * ISO-2022-JP shift state across a stream: the state after s[0, len) given
  * the state before it (0 is ASCII, not shifted out), following escape
  * sequences and SO/SI as the decoder does.  The caller cuts the stream only

@@ -118,7 +118,6 @@ void sm_cs_guess(const uint8_t *s, size_t len, sm_charset *out)
 		sm_cs_set(out, SM_CS_UTF8, "UTF-8", true);
 		return;
 	}
-	sm_cs_load_cp932();
 	if (count_errors(SM_CS_EUCJP, s, len) < count_errors(SM_CS_CP932, s, len)) {
 		sm_cs_set(out, SM_CS_EUCJP, "EUC-JP", true);
 		return;

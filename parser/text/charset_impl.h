@@ -32,9 +32,27 @@ typedef struct stepper {
 	cstate st;
 } stepper;
 
-/* charset.c: the CP932 table built (once) before sm_cs_step_cp932/eucjp run
- * outside a stepper. */
-void sm_cs_load_cp932(void);
+/* cp932_table.c (generated from iconv by tests/gen/cp932.py): the two-byte
+ * CP932 characters, 0 where there is none; sm_cp932 reads it. */
+#define SM_CP932_ROWS 60  /* lead bytes 0x81-0x9F, 0xE0-0xFC */
+#define SM_CP932_COLS 189 /* trail bytes 0x40-0xFC */
+extern const uint16_t sm_cp932_table[SM_CP932_ROWS * SM_CP932_COLS];
+
+/* The character of the CP932 pair (lead, trail), 0 when none. */
+static inline gunichar sm_cp932(unsigned lead, unsigned trail)
+{
+	unsigned row;
+
+	if (trail < 0x40 || trail > 0xfc)
+		return 0;
+	if (lead >= 0x81 && lead <= 0x9f)
+		row = lead - 0x81;
+	else if (lead >= 0xe0 && lead <= 0xfc)
+		row = lead - 0xe0 + 31;
+	else
+		return 0;
+	return sm_cp932_table[row * SM_CP932_COLS + (trail - 0x40)];
+}
 /* charset.c: the single-byte table of an iconv charset name (NULL: unknown). */
 const gunichar *sm_cs_sbcs_table(const char *name);
 /* charset.c: one character at s[i]: its byte count (>= 1) and *c. */

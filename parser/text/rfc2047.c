@@ -84,13 +84,43 @@ static void decode_word(char enc, const char *t, size_t n, GByteArray *out)
 	}
 }
 
+/* Plain ASCII without "=?" (most fields): the text with its CR and LF
+ * dropped, which is what the loop below makes of it; NULL otherwise. */
+static char *plain(const char *raw, size_t len)
+{
+	char *out, *o;
+	bool fold = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)raw[i];
+
+		if (c >= 0x80 || (c == '=' && i + 1 < len && raw[i + 1] == '?'))
+			return NULL;
+		fold |= c == '\r' || c == '\n';
+	}
+	o = out = g_malloc(len + 1);
+	if (!fold) {
+		memcpy(out, raw, len);
+		o += len;
+	} else
+		for (size_t i = 0; i < len; i++)
+			if (raw[i] != '\r' && raw[i] != '\n')
+				*o++ = raw[i];
+	*o = '\0';
+	return out;
+}
+
 char *sm_header_decode(const char *raw, size_t len)
 {
 	const char *s = raw, *end = raw + len;
-	GString *out = g_string_new(NULL);
-	GByteArray *pend = g_byte_array_new(); /* bytes of adjacent words, one charset */
-	char pcs[40] = "";
+	GString *out;
+	GByteArray *pend; /* bytes of adjacent words, one charset */
+	char pcs[40] = "", *fast = plain(raw, len);
 
+	if (fast)
+		return fast;
+	out = g_string_new(NULL);
+	pend = g_byte_array_new();
 	while (s < end) {
 		const char *cs, *text, *after, *ws;
 		size_t cslen, tlen;

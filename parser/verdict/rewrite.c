@@ -9,6 +9,8 @@
  */
 #include "rewrite.h"
 
+#include "qp.h"
+
 #include <string.h>
 
 static const char FIXED_MASK[] = "********";
@@ -246,14 +248,43 @@ static void match_tail(const sm_msg *m, const sm_part *p, GByteArray *a)
 		g_byte_array_set_size(a, a->len - 1);
 }
 
+/* Quoted-printable: only the lines that changed re-encoded, every other
+ * encoded line kept as it was (qp_splice.c); NULL where the spans do not
+ * fit the part (the caller re-encodes it whole). */
+static GBytes *splice_qp(const sm_msg *m, const sm_part *p, const GByteArray *decoded,
+			 const GByteArray *dec, const GArray *spans, bool crlf)
+{
+	/* sized once: the kept bytes, and room for a few re-encoded lines */
+	GByteArray *out = g_byte_array_sized_new((guint)(p->cend - p->cstart + 1024));
+
+	if (!sm_qp_splice(m->raw + p->cstart, p->cend - p->cstart, decoded->len, dec->data,
+			  dec->len, (const sm_rw_span *)spans->data, spans->len, crlf, out)) {
+		g_byte_array_free(out, TRUE);
+		return NULL;
+	}
+	match_tail(m, p, out);
+	return g_byte_array_free_to_bytes(out);
+}
+
 GBytes *sm_rewrite_part(const sm_msg *m, const sm_part *p, const sm_view *v,
 			const GByteArray *decoded, const GArray *edits)
 {
 	GByteArray *dec = g_byte_array_new(), *out;
+	GArray *spans = g_array_new(FALSE, FALSE, sizeof(sm_rw_span));
 	bool crlf = sm_rewrite_region_crlf(m, p);
+	bool mapped = sm_charset_rewrite_spans(&v->cs, decoded->data, decoded->len,
+					       (const sm_edit *)edits->data, edits->len, dec, spans);
 
-	sm_charset_rewrite(&v->cs, decoded->data, decoded->len, (const sm_edit *)edits->data,
-			   edits->len, dec);
+	if (p->enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE && mapped) {
+		GBytes *b = splice_qp(m, p, decoded, dec, spans, crlf);
+
+		if (b) {
+			g_array_free(spans, TRUE);
+			g_byte_array_free(dec, TRUE);
+			return b;
+		}
+	}
+	g_array_free(spans, TRUE);
 	if (p->enc != GMIME_CONTENT_ENCODING_BASE64 &&
 	    p->enc != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE &&
 	    p->enc != GMIME_CONTENT_ENCODING_UUENCODE)
