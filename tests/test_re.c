@@ -1,8 +1,9 @@
 /* test_re.c - PCRE2 matches under the scan's guard (parser/base/re.c): an
  * error (match limit, depth limit) is recorded, never taken for "no match";
  * with no guard the caller's context applies; the deadline stops a watched
- * pattern in the middle of a match; the built-in detectors and the scan
- * itself turn an error into the failure action and the deadline into the
+ * pattern in the middle of a match; the thread keeps its match context and
+ * JIT stack from guard to guard, each guard's limits in force; the built-in
+ * detectors and the scan itself turn an error into the failure action and the deadline into the
  * transient limit action. */
 #include "detect.h"
 #include "re.h"
@@ -131,6 +132,103 @@ static void test_builtin_errors(void)
 	sm_detectors_free(d);
 }
 
+/* One match under a fresh guard with these limits: its result. */
+static int match_under(const sm_re_limits *lim, pcre2_code *re, const char *s, size_t len,
+		       pcre2_match_data *md, sm_re_guard *g)
+{
+	sm_re_guard *prev;
+	int rc;
+
+	sm_re_guard_init(g, lim, 0);
+	prev = sm_re_guard_enter(g);
+	rc = sm_re_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
+	sm_re_guard_leave(prev);
+	sm_re_guard_clear(g);
+	return rc;
+}
+
+/* The thread keeps its match context and JIT stack from guard to guard
+ * (no allocation, no mmap per message), sets each guard's limits anew and
+ * builds the JIT stack again when its size changes (a reloaded policy). */
+static void test_guard_kept(void)
+{
+	pcre2_code *re = compile("(?:a|a)+b", 0);
+	pcre2_code *deep = compile("(a|ab)*$", PCRE2_NO_START_OPTIMIZE);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(deep, NULL);
+	const char *s = "aaaaaaaaaaaaaaaaaaaaaaaa cb";
+	char *run = g_strnfill(20000, 'a');
+	sm_re_limits tight = {1000, 1 << 20, 1 << 20}, loose = {100000000, 1 << 20, 1 << 20};
+	sm_re_limits small = {100000000, 1 << 20, 32768};
+	sm_re_guard g, g2, *prev;
+	unsigned b;
+
+	g_assert_cmpint(match_under(&loose, re, s, strlen(s), md, &g), ==, PCRE2_ERROR_NOMATCH);
+	b = sm_re_guard_builds();
+	for (int i = 0; i < 3; i++) {
+		/* the limits of this guard, not of the one before: tight, loose, tight */
+		g_assert_cmpint(match_under(&tight, re, s, strlen(s), md, &g), ==,
+				PCRE2_ERROR_MATCHLIMIT);
+		g_assert_cmpint(g.errors, ==, 1);
+		g_assert_cmpint(match_under(&loose, re, s, strlen(s), md, &g), ==,
+				PCRE2_ERROR_NOMATCH);
+		g_assert_cmpint(g.errors, ==, 0);
+	}
+	g_assert_cmpuint(sm_re_guard_builds(), ==, b); /* nothing built for six guards */
+	/* a deep backtrack needs more than 32 KiB of JIT stack: the size in
+	 * force is the guard's, the stack built again when it changes */
+	g_assert_cmpint(match_under(&small, deep, run, 20000, md, &g), ==,
+			PCRE2_ERROR_JIT_STACKLIMIT);
+	g_assert_cmpuint(sm_re_guard_builds(), ==, b + 1);
+	g_assert_cmpint(match_under(&loose, deep, run, 20000, md, &g), ==, 2);
+	g_assert_cmpuint(sm_re_guard_builds(), ==, b + 2);
+	g_assert_cmpint(match_under(&loose, deep, run, 20000, md, &g), ==, 2);
+	g_assert_cmpuint(sm_re_guard_builds(), ==, b + 2);
+	/* a second guard while the first is in use gets its own, freed with it */
+	sm_re_guard_init(&g, &loose, 0);
+	sm_re_guard_init(&g2, &tight, 0);
+	g_assert_true(g.mctx != g2.mctx);
+	prev = sm_re_guard_enter(&g2);
+	g_assert_cmpint(sm_re_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL), ==,
+			PCRE2_ERROR_MATCHLIMIT);
+	sm_re_guard_leave(prev);
+	prev = sm_re_guard_enter(&g);
+	g_assert_cmpint(sm_re_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL), ==,
+			PCRE2_ERROR_NOMATCH);
+	sm_re_guard_leave(prev);
+	sm_re_guard_clear(&g2);
+	sm_re_guard_clear(&g);
+	g_assert_cmpuint(sm_re_guard_builds(), ==, b + 4);
+	g_free(run);
+	pcre2_match_data_free(md);
+	pcre2_code_free(deep);
+	pcre2_code_free(re);
+}
+
+/* A kept match context calls back into the guard in force: the deadline
+ * of the second guard stops its match (a callout left pointing at the
+ * first would miss it). */
+static void test_guard_kept_deadline(void)
+{
+	pcre2_code *re = compile("(?:a|a)+b", SM_RE_WATCH);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+	char *s = pathological(7800);
+	sm_re_limits lim = {1000000, 64 << 20, 1 << 20};
+	sm_re_guard g, *prev;
+
+	for (int i = 0; i < 2; i++) {
+		sm_re_guard_init(&g, &lim, g_get_monotonic_time() + 20000);
+		prev = sm_re_guard_enter(&g);
+		g_assert_cmpint(sm_re_match(re, (PCRE2_SPTR)s, 7800, 0, 0, md, NULL), ==,
+				PCRE2_ERROR_NOMATCH);
+		g_assert_true(g.expired);
+		sm_re_guard_leave(prev);
+		sm_re_guard_clear(&g);
+	}
+	g_free(s);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+}
+
 static sm_policy *policy(const char *extra)
 {
 	return sm_test_policy(extra);
@@ -208,6 +306,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/re/error_recorded", test_error_recorded);
 	g_test_add_func("/re/deadline_mid_pattern", test_deadline_mid_pattern);
 	g_test_add_func("/re/builtin_errors", test_builtin_errors);
+	g_test_add_func("/re/guard_kept", test_guard_kept);
+	g_test_add_func("/re/guard_kept_deadline", test_guard_kept_deadline);
 	g_test_add_func("/re/scan_error_fails", test_scan_error_fails);
 	g_test_add_func("/re/scan_deadline", test_scan_deadline);
 	return g_test_run();

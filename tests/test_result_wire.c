@@ -6,6 +6,7 @@
  * what a subverted worker could send: every truncation, flipped bytes,
  * splices out of order or outside the message, a spilled splice without a
  * spill file. */
+#include "result.h"
 #include "scan.h"
 #include "testutil.h"
 
@@ -262,6 +263,52 @@ static void test_quoted(void)
 	sm_policy_unref(p);
 }
 
+/* A message of exactly len bytes from a file: read into memory up to
+ * 128 KiB (SCAN_FD_READ_MAX), mapped beyond; either way everything the
+ * milter and the audit read is what sm_scan_mem gives for the same bytes,
+ * and the result owns what it read or mapped. */
+static void test_fd_read_or_map(void)
+{
+	static const size_t sizes[] = {2000, 128 * 1024 - 1, 128 * 1024, 128 * 1024 + 1, 300000};
+	sm_policy *p = policy(0);
+	const char *head = "From: Hanako <hanako@example.co.jp>\nTo: supportmail@microsoft.com\n"
+			   "Subject: [SR#2412100040112233] card\nMessage-ID: <fd1@example.co.jp>\n"
+			   "Date: Tue, 10 Dec 2024 10:00:00 +0900\n\ncard 4111 1111 1111 1111\n";
+	const char *rcpts[] = {"<supportmail@microsoft.com>", NULL};
+	sm_envelope env = {"QID1", "<hanako@example.co.jp>", rcpts};
+
+	for (size_t k = 0; k < G_N_ELEMENTS(sizes); k++) {
+		GString *m = g_string_new(head);
+		char path[] = "/tmp/sm-wire-fd-XXXXXX";
+		int fd = mkstemp(path);
+		sm_result *a, *b;
+		char *ra, *rb;
+
+		while (m->len < sizes[k])
+			g_string_append(m, "the agent restarted at 10:00 and the log shows nothing new\n");
+		g_string_truncate(m, sizes[k] - 1);
+		g_string_append_c(m, '\n');
+		g_assert_cmpint(write(fd, m->str, m->len), ==, (ssize_t)m->len);
+		a = sm_scan_fd(p, fd, &env, NOW);
+		b = sm_scan_mem(p, m->str, m->len, &env, NOW);
+		g_assert_true(sm_result_body_changed(a));
+		g_assert_true((a->owned != NULL) == (sizes[k] <= 128 * 1024));
+		g_assert_true((a->mapped != NULL) == (sizes[k] > 128 * 1024));
+		g_assert_true(a->raw == (a->owned ? a->owned : a->mapped));
+		ra = render(a, &env);
+		rb = render(b, &env);
+		g_assert_cmpstr(ra, ==, rb);
+		g_free(ra);
+		g_free(rb);
+		sm_result_free(a);
+		sm_result_free(b);
+		close(fd);
+		unlink(path);
+		g_string_free(m, TRUE);
+	}
+	sm_policy_unref(p);
+}
+
 /* The wire of a masked corpus message, its message fd and a spill fd. */
 static void *sample(sm_policy *p, int *fd, size_t *len)
 {
@@ -381,6 +428,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/result_wire/corpus", test_corpus);
 	g_test_add_func("/result_wire/spilled", test_spilled);
 	g_test_add_func("/result_wire/quoted", test_quoted);
+	g_test_add_func("/result_wire/fd_read_or_map", test_fd_read_or_map);
 	g_test_add_func("/result_wire/leading_blank", test_leading_blank);
 	g_test_add_func("/result_wire/hostile_bytes", test_hostile_bytes);
 	g_test_add_func("/result_wire/splice_checks", test_splice_checks);

@@ -59,16 +59,19 @@ int sm_audit_open(const char *path, char *err, size_t errlen)
 }
 
 /* Under audit_mu: write buf whole, or leave the file as it was.  -1 with
- * the reason in *e. */
+ * the reason in *e.  The file is opened O_APPEND: after a short write of n
+ * bytes its offset is the end of those bytes, so the size before them is
+ * known without a stat before every record. */
 static int write_whole(int fd, const char *buf, size_t len, int *e)
 {
-	struct stat st;
-	off_t before = fstat(fd, &st) == 0 ? st.st_size : -1;
 	ssize_t n = write(fd, buf, len);
+	off_t before;
 
 	if (n == (ssize_t)len)
 		return 0;
 	*e = n < 0 ? errno : 0;
+	before = n > 0 ? lseek(fd, 0, SEEK_CUR) : -1;
+	before = n > 0 && before >= n ? before - n : -1;
 	if (n > 0 && (before < 0 || ftruncate(fd, before) < 0)) {
 		ssize_t m = write(fd, "\n", 1); /* end the fragment: the next line is whole */
 

@@ -375,6 +375,19 @@ static int check_root(const sm_daemon_opts *o, const sm_daemon_conf *d, char *er
 }
 
 /* The scanner processes and the shared parts of the sessions. */
+/* The local time zone, read once before any thread runs.  With TZ unset,
+ * GLib looks /etc/localtime up again (two stats and a readlink) for every
+ * local time it makes: each audit record's timestamp.  TZ naming that file
+ * (as the spawner sets it for the workers) keeps the zone read here; a
+ * change of the system's zone is seen at the next start.  A TZ given to the
+ * daemon stays as it is. */
+static void local_zone(void)
+{
+	if (!getenv("TZ"))
+		setenv("TZ", ":/etc/localtime", 1);
+	tzset();
+}
+
 static int start_scanning(const sm_daemon_conf *d, run_state *st, char *err, size_t errlen)
 {
 	st->spawner = sm_spawner_start(current, load_policy, sm_log, err, errlen);
@@ -414,6 +427,7 @@ static int start(const sm_daemon_opts *o, run_state *st, char *err, size_t errle
 	if (drop_privileges(o->user ? o->user : d->user, err, errlen) < 0)
 		return -1;
 	prctl(PR_SET_DUMPABLE, 0); /* a change of ids resets it */
+	local_zone();
 	if (sm_audit_open(d->audit_log, err, errlen) < 0)
 		return -1;
 	if (d->spool_dir && access(d->spool_dir, W_OK | X_OK) < 0)

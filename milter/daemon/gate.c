@@ -76,6 +76,7 @@ struct sm_gate {
 	bool running, stop;
 	bool closing;    /* SIGTERM: no more connections (set by sm_gate_close) */
 	pthread_mutex_t mu; /* queue, sessions */
+	pthread_mutex_t wake_mu; /* closing, and libmilter's descriptor while written */
 	GArray *pending; /* conn: waiting for their first command (gate thread only) */
 	GArray *ready;   /* conn: admitted, waiting under the cap (gate thread only) */
 	GQueue *queue;   /* conn *: handed to libmilter's accept() */
@@ -180,6 +181,27 @@ static void drop_at(GArray *a, guint i)
 	g_array_remove_index(a, i);
 }
 
+/* 1: the first command is in the buffer; 0: not yet; -1: closed or bad. */
+static int first_command(int fd)
+{
+	unsigned char len4[4];
+	ssize_t n = recv(fd, len4, 4, MSG_PEEK | MSG_DONTWAIT);
+	uint32_t len;
+	int avail = 0;
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		return -1;
+	if (n < 4)
+		return 0;
+	memcpy(&len, len4, 4);
+	len = ntohl(len);
+	if (len > GATE_FIRST_MAX)
+		len = GATE_FIRST_MAX;
+	if (ioctl(fd, FIONREAD, &avail) < 0)
+		return -1;
+	return (size_t)avail >= 4 + (size_t)len ? 1 : 0;
+}
+
 static void accept_new(sm_gate *g)
 {
 	for (;;) {
@@ -187,8 +209,9 @@ static void accept_new(sm_gate *g)
 		struct epoll_event ev = {0};
 
 		c.salen = sizeof(c.sa);
-		c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen,
-			       SOCK_NONBLOCK | SOCK_CLOEXEC);
+		/* blocking, as libmilter wants it: the gate reads nothing (MSG_PEEK |
+		 * MSG_DONTWAIT and FIONREAD), so no fcntl before or after */
+		c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen, SOCK_CLOEXEC);
 		if (c.fd < 0 && (errno == EMFILE || errno == ENFILE)) {
 			/* out of descriptors: the oldest waiting peer makes room; with
 			 * none waiting, pause instead of spinning on a readable socket */
@@ -210,39 +233,26 @@ static void accept_new(sm_gate *g)
 			close(c.fd);
 			continue;
 		}
+		c.deadline = now_ms() + g->grace_ms;
+		switch (first_command(c.fd)) { /* an MTA sends it at once: often here already */
+		case 1:
+			g_array_append_val(g->ready, c);
+			continue;
+		case -1:
+			close(c.fd);
+			continue;
+		}
 		if (g->pending->len >= g->max_pending) {
 			log_peer(LOG_WARNING, &g_array_index(g->pending, conn, 0).sa,
 				 "dropped: too many connections waiting for their first command");
 			epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
 			drop_at(g->pending, 0);
 		}
-		c.deadline = now_ms() + g->grace_ms;
 		ev.events = EPOLLIN | EPOLLRDHUP;
 		ev.data.fd = c.fd;
 		epoll_ctl(g->ep, EPOLL_CTL_ADD, c.fd, &ev);
 		g_array_append_val(g->pending, c);
 	}
-}
-
-/* 1: the first command is in the buffer; 0: not yet; -1: closed or bad. */
-static int first_command(int fd)
-{
-	unsigned char len4[4];
-	ssize_t n = recv(fd, len4, 4, MSG_PEEK | MSG_DONTWAIT);
-	uint32_t len;
-	int avail = 0;
-
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-		return -1;
-	if (n < 4)
-		return 0;
-	memcpy(&len, len4, 4);
-	len = ntohl(len);
-	if (len > GATE_FIRST_MAX)
-		len = GATE_FIRST_MAX;
-	if (ioctl(fd, FIONREAD, &avail) < 0)
-		return -1;
-	return (size_t)avail >= 4 + (size_t)len ? 1 : 0;
 }
 
 static void check_pending(sm_gate *g, int fd)
@@ -300,29 +310,36 @@ static void sweep_sessions(sm_gate *g)
 	}
 }
 
-/* Ready connections to libmilter while sessions are under the cap. */
+/* Ready connections to libmilter while sessions are under the cap: queued
+ * under mu, then libmilter woken once for all of them (the eventfd counts
+ * them) under wake_mu only, so that its listener, woken at once, does not
+ * find mu still held. */
 static void hand_over(sm_gate *g)
 {
-	uint64_t one = 1;
+	uint64_t n = 0;
 
-	pthread_mutex_lock(&g->mu);
+	if (!g->ready->len)
+		return;
+	pthread_mutex_lock(&g->wake_mu);
 	if (g->closing) { /* libmilter may close its descriptor from now on */
-		pthread_mutex_unlock(&g->mu);
+		pthread_mutex_unlock(&g->wake_mu);
 		return;
 	}
-	if (g->ready->len && g->sessions->len + g->queue->length >= g->max_sessions)
+	pthread_mutex_lock(&g->mu);
+	if (g->sessions->len + g->queue->length >= g->max_sessions)
 		sweep_sessions(g);
 	while (g->ready->len && g->sessions->len + g->queue->length < g->max_sessions) {
 		conn *c = g_new(conn, 1);
 
 		*c = g_array_index(g->ready, conn, 0);
 		g_array_remove_index(g->ready, 0);
-		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) & ~O_NONBLOCK);
 		g_queue_push_tail(g->queue, c);
-		if (write(g->fake, &one, sizeof(one)) != sizeof(one))
-			sm_log(LOG_ERR, "session gate: cannot wake libmilter: %s", strerror(errno));
+		n++;
 	}
 	pthread_mutex_unlock(&g->mu);
+	if (n && write(g->fake, &n, sizeof(n)) != sizeof(n))
+		sm_log(LOG_ERR, "session gate: cannot wake libmilter: %s", strerror(errno));
+	pthread_mutex_unlock(&g->wake_mu);
 }
 
 /* SIGTERM: the listening socket and every connection not yet handed over
@@ -450,6 +467,7 @@ sm_gate *sm_gate_start(const sm_gate_conf *c, char *err, size_t errlen)
 	g->sessions = g_array_new(FALSE, FALSE, sizeof(session));
 	g->queue = g_queue_new();
 	pthread_mutex_init(&g->mu, NULL);
+	pthread_mutex_init(&g->wake_mu, NULL);
 	if (load_allow(g, c->allow, err, errlen) < 0 || take_listener(g, err, errlen) < 0)
 		goto fail;
 	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -479,9 +497,9 @@ void sm_gate_close(sm_gate *g)
 {
 	if (!g)
 		return;
-	pthread_mutex_lock(&g->mu);
+	pthread_mutex_lock(&g->wake_mu);
 	g->closing = true;
-	pthread_mutex_unlock(&g->mu);
+	pthread_mutex_unlock(&g->wake_mu);
 	kick(g);
 }
 
@@ -571,5 +589,6 @@ void sm_gate_free(sm_gate *g)
 	if (g->allow)
 		g_array_free(g->allow, TRUE);
 	pthread_mutex_destroy(&g->mu);
+	pthread_mutex_destroy(&g->wake_mu);
 	g_free(g);
 }

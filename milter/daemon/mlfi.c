@@ -249,28 +249,27 @@ static void spool_add(mlfi_msg *m, const void *buf, size_t len)
 		msg_set_fail(m, over ? FAIL_LIMIT : FAIL_INTERNAL, err);
 }
 
-/* "Name:value\r\n" as received; a folded value's bare LFs become CRLF. */
+/* "Name:value\r\n" as received; a folded value's bare LFs become CRLF.
+ * The pieces go to the spool's buffer (no write per field). */
 static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
 {
 	mlfi_conn *c = conn_get(ctx);
 	mlfi_msg *m = c->msg;
-	GString *s;
-	const char *v;
+	const char *v, *from;
 
 	if (!m || !m->support)
 		return (c->proto & SMFIP_NR_HDR) ? SMFIS_NOREPLY : SMFIS_ACCEPT;
-	s = g_string_new(name);
-	g_string_append_c(s, ':');
-	if (!(c->proto & SMFIP_HDR_LEADSPC))
-		g_string_append_c(s, ' ');
-	for (v = value; *v; v++) {
-		if (*v == '\n' && (v == value || v[-1] != '\r'))
-			g_string_append_c(s, '\r');
-		g_string_append_c(s, *v);
-	}
-	g_string_append(s, "\r\n");
-	spool_add(m, s->str, s->len);
-	g_string_free(s, TRUE);
+	spool_add(m, name, strlen(name));
+	spool_add(m, (c->proto & SMFIP_HDR_LEADSPC) ? ":" : ": ",
+		  (c->proto & SMFIP_HDR_LEADSPC) ? 1 : 2);
+	for (v = from = value; (v = strchr(v, '\n')); v++)
+		if (v == value || v[-1] != '\r') {
+			spool_add(m, from, (size_t)(v - from));
+			spool_add(m, "\r", 1);
+			from = v;
+		}
+	spool_add(m, from, strlen(from));
+	spool_add(m, "\r\n", 2);
 	return nr(c, SMFIP_NR_HDR);
 }
 
@@ -280,6 +279,15 @@ static void end_headers(mlfi_msg *m)
 		m->in_body = true;
 		spool_add(m, "\r\n", 2);
 	}
+}
+
+/* The whole message in the spool's descriptor, for the worker. */
+static void spool_finish(mlfi_msg *m)
+{
+	char err[256];
+
+	if (!m->fail && sm_spool_finish(m->spool, err, sizeof(err)) < 0)
+		msg_set_fail(m, FAIL_INTERNAL, err);
 }
 
 static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *buf, size_t len)
@@ -649,6 +657,7 @@ static sfsistat eom_support(SMFICTX *ctx, mlfi_conn *c, mlfi_msg *m)
 
 	msg_qid(ctx, m);
 	end_headers(m);
+	spool_finish(m);
 	t0 = g_get_monotonic_time();
 	if (m->fail || admit(m) < 0 || !(r = scan(m, &env, now)))
 		return fail_status(ctx, m, m->fail);

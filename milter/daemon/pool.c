@@ -4,8 +4,9 @@
  * A session thread takes a free slot (waiting up to milter.scan_wait), makes
  * sure its worker runs and belongs to the current configuration, hands the
  * message over (one sendmsg: a header, the spool and spill descriptors, the
- * envelope strings) and waits for the answer until the message's deadline
- * (monotonic).  Past the deadline the worker is killed through its pidfd
+ * envelope strings; a worker that died while idle is found by it and
+ * replaced) and waits for the answer until the message's deadline
+ * (monotonic): one poll and one recv for an answer of up to 64 KiB.  Past the deadline the worker is killed through its pidfd
  * (no pid reuse race); a worker that closes its socket or answers nonsense
  * died.  Either way the slot starts a new worker for the next message:
  * one message's outcome, nothing else.
@@ -190,7 +191,8 @@ static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
 	return b;
 }
 
-static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s)
+/* 0; -1 with errno, *none: nothing of the request was sent. */
+static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s, bool *none)
 {
 	int fds[2] = {j->msg_fd, j->spill_fd};
 	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0};
@@ -202,6 +204,7 @@ static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s)
 	ssize_t n, want;
 	int rc = 0;
 
+	*none = true;
 	h.env_len = env->len;
 	if (env->len > SM_WREQ_MAX_ENV) {
 		g_byte_array_free(env, TRUE);
@@ -221,6 +224,7 @@ static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s)
 	do
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
+	*none = n <= 0;
 	if (n >= (ssize_t)sizeof(h) && n < want) /* the rest of a long envelope */
 		rc = send(sock, env->data + (n - sizeof(h)), (size_t)(want - n), MSG_NOSIGNAL) ==
 				     want - n ? 0 : -1;
@@ -260,16 +264,22 @@ static int read_until(int sock, void *buf, size_t len, const struct timespec *un
 #define FIRST_READ 65536
 
 /* Up to len bytes once readable before the deadline: the count, 0 at EOF,
- * -1 on error, -2 at the deadline. */
-static ssize_t read_some(int sock, void *buf, size_t len, const struct timespec *until)
+ * -1 on error, -2 at the deadline.  wait: poll first (the answer cannot be
+ * there yet: no recv that would only say EAGAIN). */
+static ssize_t read_some(int sock, void *buf, size_t len, const struct timespec *until,
+			 bool wait)
 {
 	for (;;) {
 		struct pollfd pf = {sock, POLLIN, 0};
-		ssize_t n = recv(sock, buf, len, MSG_DONTWAIT);
+		ssize_t n;
 		int r;
 
-		if (n >= 0 || (errno != EAGAIN && errno != EINTR))
-			return n;
+		if (!wait) {
+			n = recv(sock, buf, len, MSG_DONTWAIT);
+			if (n >= 0 || (errno != EAGAIN && errno != EINTR))
+				return n;
+		}
+		wait = false;
 		r = poll(&pf, 1, ms_left(until));
 		if (r == 0)
 			return -2;
@@ -295,7 +305,7 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	int rc = 0;
 
 	while (rc == 0 && have < want) {
-		ssize_t n = read_some(s->sock, first + have, sizeof(first) - have, until);
+		ssize_t n = read_some(s->sock, first + have, sizeof(first) - have, until, have == 0);
 
 		if (n <= 0)
 			rc = n == -2 ? 1 : -1;
@@ -347,12 +357,26 @@ static int start_worker(sm_pool *p, slot *s, char *err, size_t errlen)
 	return -1;
 }
 
-/* An idle worker never writes: a readable or hung-up socket means it died. */
-static bool idle_alive(const slot *s)
+/* The message to the slot's worker, started if none runs.  A worker that
+ * died while idle (the OOM killer, the spawner gone) is found by the send
+ * itself (EPIPE: its end of the socket is closed, nothing was sent) and
+ * replaced: not this message's doing.  0; -1 with errno (a failed send);
+ * -2 with err (no worker could start). */
+static int hand_over(sm_pool *p, slot *s, const sm_pool_job *j, unsigned cpu_s, char *err,
+		     size_t errlen)
 {
-	struct pollfd pf = {s->sock, POLLIN, 0};
+	bool fresh = s->sock < 0, none;
 
-	return poll(&pf, 1, 0) == 0;
+	if (fresh && start_worker(p, s, err, errlen) < 0)
+		return -2;
+	if (send_job(s->sock, j, cpu_s, &none) == 0)
+		return 0;
+	if (fresh || !none || (errno != EPIPE && errno != ECONNRESET))
+		return -1;
+	retire(s, true);
+	if (start_worker(p, s, err, errlen) < 0)
+		return -2;
+	return send_job(s->sock, j, cpu_s, &none);
 }
 
 static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result **out,
@@ -362,13 +386,13 @@ static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result *
 	unsigned ms = sm_pool_deadline_ms(d, j->size);
 	struct timespec until;
 	sm_pool_status st;
+	int rc;
 
-	if (s->sock >= 0 && !idle_alive(s))
-		retire(s, false); /* died while idle (OOM killer, spawner gone): not this message's doing */
-	if (s->sock < 0 && start_worker(p, s, err, errlen) < 0)
+	rc = hand_over(p, s, j, (ms + 999) / 1000, err, errlen);
+	if (rc == -2)
 		return SM_POOL_ERROR;
 	deadline_at(&until, ms);
-	if (send_job(s->sock, j, (ms + 999) / 1000) < 0) {
+	if (rc < 0) {
 		snprintf(err, errlen, "cannot hand the message to worker %d: %s", (int)s->pid,
 			 strerror(errno));
 		retire(s, true);

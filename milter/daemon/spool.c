@@ -1,14 +1,17 @@
 /*
  * spool.c - the spool of one message for the milter.
  *
- * Untrusted input: message bytes from the MTA, in chunks of any size.
- * Limits: at most `threshold` bytes are held in memory (a memfd, so that
- * the message can be handed to a scanner worker as a descriptor, never
- * copied); beyond that the whole message moves to an unlinked temporary
- * file (mode 0600, O_TMPFILE or mkstemp + unlink) in the spool directory,
- * so memory per connection is bounded whatever the message size.  `max`
- * (max_message_bytes) caps the total: going over is reported to the
- * caller, never a silent cut.
+ * Untrusted input: message bytes from the MTA, in chunks of any size (a
+ * header field, a body chunk).  They are gathered in a buffer of at most
+ * SPOOL_BUF bytes and written when it is full and at the end of the message
+ * (sm_spool_finish): one write(2) for a message of up to 64 KiB, not one
+ * per field or chunk.  Limits: at most `threshold` bytes are held in memory
+ * (a memfd, so that the message can be handed to a scanner worker as a
+ * descriptor, never copied) plus the buffer; beyond that the whole message
+ * moves to an unlinked temporary file (mode 0600, O_TMPFILE or mkstemp +
+ * unlink) in the spool directory, so memory per connection is bounded
+ * whatever the message size.  `max` (max_message_bytes) caps the total:
+ * going over is reported to the caller, never a silent cut.
  * Ownership: the spool owns its buffer and file descriptor.
  */
 #include "spool.h"
@@ -23,11 +26,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Bytes gathered in the spool's buffer before a write(2): a message of
+ * up to this size is written once, a larger one once per this many bytes
+ * (never once per header field or body chunk of the milter protocol). */
+#define SPOOL_BUF (64 * 1024)
+
 struct sm_spool {
 	char *dir;
 	size_t threshold, max, size;
-	int fd;      /* -1 until the first byte */
+	int fd;      /* -1 until the first write */
 	bool in_mem; /* fd is the memfd */
+	char *buf;   /* bytes not yet written (grows to SPOOL_BUF) */
+	size_t used, cap;
 };
 
 sm_spool *sm_spool_new(const char *dir, size_t threshold, size_t max)
@@ -47,6 +57,7 @@ void sm_spool_free(sm_spool *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
+	g_free(s->buf);
 	g_free(s->dir);
 	g_free(s);
 }
@@ -88,18 +99,20 @@ int sm_spool_tmpfile(const char *dir, char *err, size_t errlen)
 	return fd;
 }
 
-/* The memfd's bytes (at most threshold) into a file in the spool directory. */
+/* The spool goes to a file in the spool directory, with what the memfd
+ * holds (at most threshold bytes); the buffer's bytes follow later. */
 static int move_to_file(sm_spool *s, char *err, size_t errlen)
 {
 	int fd = sm_spool_tmpfile(s->dir, err, errlen);
+	size_t have = s->size - s->used; /* in the memfd */
 	char *buf;
 	off_t at = 0;
 	int rc = 0;
 
 	if (fd < 0)
 		return -1;
-	buf = g_malloc(65536);
-	while (rc == 0 && (size_t)at < s->size) {
+	buf = have ? g_malloc(65536) : NULL;
+	while (rc == 0 && (size_t)at < have) {
 		ssize_t n = pread(s->fd, buf, 65536, at);
 
 		if (n < 0 && errno == EINTR)
@@ -115,7 +128,8 @@ static int move_to_file(sm_spool *s, char *err, size_t errlen)
 		close(fd);
 		return -1;
 	}
-	close(s->fd);
+	if (s->fd >= 0)
+		close(s->fd);
 	s->fd = fd;
 	s->in_mem = false;
 	return 0;
@@ -132,6 +146,38 @@ static int open_mem(sm_spool *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* buf (len bytes) to the descriptor, made on first use. */
+static int put(sm_spool *s, const void *buf, size_t len, char *err, size_t errlen)
+{
+	if (s->fd < 0 && open_mem(s, err, errlen) < 0)
+		return -1;
+	if (sm_write_all(s->fd, buf, len) < 0) {
+		snprintf(err, errlen, "spool write: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int flush(sm_spool *s, char *err, size_t errlen)
+{
+	if (s->used && put(s, s->buf, s->used, err, errlen) < 0)
+		return -1;
+	s->used = 0;
+	return 0;
+}
+
+/* len more bytes in the buffer (len <= SPOOL_BUF - used). */
+static void keep(sm_spool *s, const void *buf, size_t len)
+{
+	if (s->used + len > s->cap) {
+		s->cap = MAX(MIN(SPOOL_BUF, s->cap * 2), s->used + len);
+		s->cap = MAX(s->cap, 4096);
+		s->buf = g_realloc(s->buf, s->cap);
+	}
+	memcpy(s->buf + s->used, buf, len);
+	s->used += len;
+}
+
 int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *err,
 		    size_t errlen)
 {
@@ -141,16 +187,29 @@ int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *
 		snprintf(err, errlen, "message larger than max_message_bytes (%zu)", s->max);
 		return -1;
 	}
-	if (s->fd < 0 && open_mem(s, err, errlen) < 0)
+	if ((s->fd < 0 || s->in_mem) && len > s->threshold - MIN(s->size, s->threshold) &&
+	    move_to_file(s, err, errlen) < 0)
 		return -1;
-	if (s->in_mem && len > s->threshold - s->size && move_to_file(s, err, errlen) < 0)
-		return -1;
-	if (sm_write_all(s->fd, buf, len) < 0) {
-		snprintf(err, errlen, "spool write: %s", strerror(errno));
-		return -1;
+	if (len > SPOOL_BUF - s->used) {
+		if (flush(s, err, errlen) < 0)
+			return -1;
+		if (len >= SPOOL_BUF) { /* a large chunk: written as it is, not copied */
+			if (put(s, buf, len, err, errlen) < 0)
+				return -1;
+			s->size += len;
+			return 0;
+		}
 	}
+	keep(s, buf, len);
 	s->size += len;
 	return 0;
+}
+
+int sm_spool_finish(sm_spool *s, char *err, size_t errlen)
+{
+	if (flush(s, err, errlen) < 0)
+		return -1;
+	return s->fd < 0 ? open_mem(s, err, errlen) : 0;
 }
 
 size_t sm_spool_size(const sm_spool *s)

@@ -1,7 +1,8 @@
 /*
  * spool.h - one message as received (headers, empty line, body), kept in
  * memory (a memfd) up to a threshold and beyond it in an unlinked temporary
- * file: always a descriptor, handed as such to a scanner worker.
+ * file: always a descriptor, handed as such to a scanner worker.  Written in
+ * pieces of up to 64 KiB, once the message is complete for a smaller one.
  */
 #ifndef SM_SPOOL_H
 #define SM_SPOOL_H
@@ -16,12 +17,16 @@ typedef struct sm_spool sm_spool;
 sm_spool *sm_spool_new(const char *dir, size_t threshold, size_t max);
 void sm_spool_free(sm_spool *s);
 
-/* 0, or -1 with err (an I/O error, or over the maximum: *over set). */
+/* 0, or -1 with err (an I/O error, or over the maximum: *over set).  The
+ * bytes may wait in the spool's buffer until sm_spool_finish. */
 int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *err,
 		    size_t errlen);
+/* Every byte appended written to the descriptor (made if none was): 0, or
+ * -1 with err.  Call once the message is complete, before sm_spool_fd. */
+int sm_spool_finish(sm_spool *s, char *err, size_t errlen);
 size_t sm_spool_size(const sm_spool *s);
 /* The file descriptor (owned by the spool): a memfd up to the threshold,
- * then a file; -1 before the first byte. */
+ * then a file; -1 before the first write.  Whole after sm_spool_finish. */
 int sm_spool_fd(const sm_spool *s);
 /* An anonymous file (0600) in dir, for a spool or a spill file.  -1 with err. */
 int sm_spool_tmpfile(const char *dir, char *err, size_t errlen);

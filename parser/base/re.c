@@ -5,12 +5,16 @@
  *
  * Untrusted input: none directly (subjects are the callers'); the guard's
  * limits (limits.regex_*, limits.scan_time_*) bound what one match costs.
- * Ownership: the guard owns its match context and JIT stack.  The per-thread
- * pointer to the current guard is the one piece of thread state here; it is
- * set and restored by the scan entry point only.
+ * Ownership: a thread's match context and JIT stack are kept from guard to
+ * guard (guard_cache, freed when the thread ends) and lent to one guard at
+ * a time; a second guard at once on the same thread gets its own, which
+ * sm_re_guard_clear frees.  The per-thread pointer to the current guard and
+ * that cache are the thread state here; the pointer is set and restored by
+ * the scan entry point only.
  */
 #include "re.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -44,33 +48,124 @@ static int watch(pcre2_callout_block *cb, void *ud)
 	return passed(g) ? PCRE2_ERROR_CALLOUT : 0;
 }
 
+/* The match context and JIT stack a thread keeps from scan to scan, so that
+ * a scan does not allocate them (the JIT stack is an mmap and a munmap) for
+ * every message: built at the thread's first guard, the JIT stack again when
+ * its size changes (a reloaded policy with another regex_jit_stack_bytes).
+ * Everything else a guard sets (limits, callout) is set at every
+ * sm_re_guard_init.  Freed when the thread ends. */
+typedef struct guard_cache {
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	PCRE2_SIZE jit_size;
+	bool busy;        /* lent to a guard until sm_re_guard_clear */
+	unsigned builds;  /* match contexts and JIT stacks this thread built */
+} guard_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *v)
+{
+	guard_cache *c = v;
+
+	if (c->jit)
+		pcre2_jit_stack_free(c->jit);
+	if (c->mctx)
+		pcre2_match_context_free(c->mctx);
+	free(c);
+}
+
+static void cache_key_make(void)
+{
+	if (pthread_key_create(&cache_key, cache_free) != 0)
+		abort();
+}
+
+static guard_cache *cache_get(void)
+{
+	guard_cache *c;
+
+	pthread_once(&cache_once, cache_key_make);
+	c = pthread_getspecific(cache_key);
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c || pthread_setspecific(cache_key, c) != 0)
+			abort(); /* as GLib does on out of memory */
+	}
+	return c;
+}
+
+static pcre2_match_context *mctx_new(guard_cache *c)
+{
+	pcre2_match_context *m = pcre2_match_context_create(NULL);
+
+	if (!m)
+		abort(); /* as GLib does on out of memory */
+	c->builds++;
+	return m;
+}
+
+/* without a JIT stack, JIT falls back to its 32 KiB machine stack */
+static pcre2_jit_stack *jit_new(guard_cache *c, PCRE2_SIZE size)
+{
+	c->builds++;
+	return pcre2_jit_stack_create(32768, size, NULL);
+}
+
 void sm_re_guard_init(sm_re_guard *g, const sm_re_limits *lim, int64_t deadline)
 {
-	long long js = lim->jit_stack > 32768 ? lim->jit_stack : 32768;
+	PCRE2_SIZE js = (PCRE2_SIZE)(lim->jit_stack > 32768 ? lim->jit_stack : 32768);
+	guard_cache *c = cache_get();
 
 	*g = (sm_re_guard){0};
 	g->deadline = deadline;
 	g->opts = lim->interpreter ? PCRE2_NO_JIT : 0;
-	g->mctx = pcre2_match_context_create(NULL);
-	if (!g->mctx)
-		abort(); /* as GLib does on out of memory */
+	if (c->busy) { /* a second guard on this thread at once: its own */
+		g->mctx = mctx_new(c);
+		g->jit = jit_new(c, js);
+	} else {
+		if (!c->mctx)
+			c->mctx = mctx_new(c);
+		if (c->jit_size != js) {
+			if (c->jit)
+				pcre2_jit_stack_free(c->jit);
+			c->jit = jit_new(c, js);
+			c->jit_size = js;
+		}
+		c->busy = true;
+		g->cached = true;
+		g->mctx = c->mctx;
+		g->jit = c->jit;
+	}
 	pcre2_set_match_limit(g->mctx, (uint32_t)lim->match_limit);
 	pcre2_set_depth_limit(g->mctx, (uint32_t)lim->match_limit);
 	pcre2_set_heap_limit(g->mctx, (uint32_t)(lim->heap_bytes / 1024));
 	pcre2_set_callout(g->mctx, watch, g);
-	g->jit = pcre2_jit_stack_create(32768, (PCRE2_SIZE)js, NULL);
-	if (g->jit) /* without one, JIT falls back to its 32 KiB machine stack */
-		pcre2_jit_stack_assign(g->mctx, NULL, g->jit);
+	pcre2_jit_stack_assign(g->mctx, NULL, g->jit);
 }
 
 void sm_re_guard_clear(sm_re_guard *g)
 {
-	if (g->jit)
-		pcre2_jit_stack_free(g->jit);
-	if (g->mctx)
-		pcre2_match_context_free(g->mctx);
+	if (g->cached) {
+		guard_cache *c = cache_get();
+
+		pcre2_set_callout(c->mctx, NULL, NULL); /* no pointer to g outlives it */
+		c->busy = false;
+	} else {
+		if (g->jit)
+			pcre2_jit_stack_free(g->jit);
+		if (g->mctx)
+			pcre2_match_context_free(g->mctx);
+	}
 	g->jit = NULL;
 	g->mctx = NULL;
+	g->cached = false;
+}
+
+unsigned sm_re_guard_builds(void)
+{
+	return cache_get()->builds;
 }
 
 sm_re_guard *sm_re_guard_enter(sm_re_guard *g)

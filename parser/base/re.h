@@ -20,7 +20,8 @@
  * calls.
  *
  * Ownership: the guard is the caller's (usually on the scan's stack);
- * sm_re_guard_clear frees its match context and JIT stack.
+ * sm_re_guard_clear gives its match context and JIT stack back to the
+ * thread (or frees them, for a second guard at once).
  */
 #ifndef SM_RE_H
 #define SM_RE_H
@@ -52,12 +53,18 @@ typedef struct sm_re_guard {
 	int error;              /* the first PCRE2 error, 0 if none */
 	unsigned errors;        /* how many matches ended in an error */
 	bool expired;           /* the deadline passed */
+	bool cached;            /* mctx and jit are the thread's, lent (re.c) */
 } sm_re_guard;
 
 /* A guard with these limits and deadline (0: none).  Never fails (GLib
- * aborts on out of memory; without a JIT stack the interpreter is used). */
+ * aborts on out of memory; without a JIT stack the interpreter is used).
+ * The match context and JIT stack are the thread's, kept from scan to scan
+ * (no allocation and no mmap per message) and rebuilt when the JIT stack's
+ * size changes; the limits are set anew at every init. */
 void sm_re_guard_init(sm_re_guard *g, const sm_re_limits *lim, int64_t deadline);
 void sm_re_guard_clear(sm_re_guard *g);
+/* How many match contexts and JIT stacks this thread has built (tests). */
+unsigned sm_re_guard_builds(void);
 
 /* Install g for this thread; returns the guard it replaces (restore it with
  * sm_re_guard_leave).  A nested scan keeps the outer one: enter(NULL) is a

@@ -16,11 +16,15 @@
 #include "scan_hdr.h"
 #include "scan_int.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 
-/* Messages up to this size are parsed from their mapping, larger ones
- * through their descriptor. */
+/* Messages up to SCAN_FD_READ_MAX bytes are read into memory (one pread:
+ * no mmap, munmap and page faults per message, the heap's pages reused from
+ * message to message), larger ones mapped; up to SCAN_FD_STREAM_MIN they
+ * are parsed from memory, larger ones through their descriptor. */
+#define SCAN_FD_READ_MAX (128 * 1024)
 #define SCAN_FD_STREAM_MIN (1024 * 1024)
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -264,18 +268,45 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 	return sm_scan_fd_spill(p, fd, -1, env, now);
 }
 
+/* len bytes of fd from its start, or NULL. */
+static void *read_whole(int fd, size_t len)
+{
+	char *buf = g_malloc(len);
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			g_free(buf);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	return buf;
+}
+
 sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
 			    time_t now)
 {
 	struct stat st;
-	void *map = MAP_FAILED;
+	void *map = MAP_FAILED, *copy;
 	sm_result *r;
 
 	if (fstat(fd, &st) < 0)
 		st.st_size = -1;
 	if (st.st_size == 0)
 		return sm_scan_mem(p, "", 0, env, now);
-	if (st.st_size > 0)
+	if (st.st_size > 0 && st.st_size <= SCAN_FD_READ_MAX) {
+		copy = read_whole(fd, (size_t)st.st_size);
+		if (copy) {
+			r = scan_buf(p, copy, (size_t)st.st_size, -1, NULL, spill_fd, env, now, 0, NULL);
+			r->owned = copy;
+			return r;
+		}
+	} else if (st.st_size > 0)
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
 		r = sm_result_new(p, (const uint8_t *)"", 0);

@@ -113,6 +113,7 @@ void sm_result_free(sm_result *r)
 	g_free(r->sender);
 	if (r->mapped)
 		munmap(r->mapped, r->len);
+	g_free(r->owned);
 	if (r->spill >= 0)
 		close(r->spill);
 	sm_policy_unref(r->policy);

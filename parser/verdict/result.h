@@ -51,9 +51,10 @@ typedef struct sm_hdrop {
 
 struct sm_result {
 	sm_policy *policy;
-	const uint8_t *raw;  /* the original message (not owned unless mapped) */
+	const uint8_t *raw;  /* the original message (not owned unless mapped or owned) */
 	size_t len;
 	void *mapped;        /* mmap of the spool file, unmapped on free */
+	void *owned;         /* or a copy read from it, freed on free */
 	int spill;           /* temporary file of large rewritten parts, or -1 */
 	size_t hdr_start, hdr_end, body_off; /* the header block as the MTA sees it (sm_frame) */
 	bool crlf;
