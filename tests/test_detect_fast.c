@@ -373,11 +373,13 @@ static void test_literals(void)
 			const char *p = pieces[g_rand_int_range(r, 0, (gint32)np - 1)];
 			size_t l = strlen(p);
 
-			if (g_rand_int_range(r, 0, 4) == 0) /* cut at either end */
-				g_string_append_len(g, p + (l ? g_rand_int_range(r, 0, (gint32)l) : 0),
-						    (gssize)(l / 2));
-			else
+			if (g_rand_int_range(r, 0, 4) == 0) { /* cut at either end */
+				size_t at = l ? (size_t)g_rand_int_range(r, 0, (gint32)l) : 0;
+
+				g_string_append_len(g, p + at, (gssize)MIN(l / 2, l - at));
+			} else {
 				g_string_append(g, p);
+			}
 		}
 		v = sm_view_new_utf8(g->str, g->len);
 		for (unsigned id = 0; id < N_LIT; id++)

@@ -43,7 +43,7 @@ bool sm_utf16le_shape(const uint8_t *d, size_t n)
 		n = 4096;
 	/* the loop reads the pairs of [0, n & ~1): without a NUL there (text
 	 * that is plainly UTF-8 or ASCII), odd stays 0; memchr finds out fast */
-	if (!memchr(d, 0, n & ~(size_t)1))
+	if (n < 2 || !memchr(d, 0, n & ~(size_t)1))
 		return false;
 	for (size_t i = 0; i + 1 < n; i += 2) {
 		even += d[i] == 0;
