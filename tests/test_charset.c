@@ -422,7 +422,7 @@ static void test_decode_runs(void)
 
 	for (k = 0; k < 400; k++) {
 		GString *u = g_string_new(NULL), *j = g_string_new(NULL);
-		int n = g_rand_int_range(r, 0, 30), i;
+		int n = g_rand_int_range(r, 0, k % 8 ? 30 : 160), i; /* runs past 64 pairs */
 		char *jis;
 		gsize jl = 0;
 		size_t max;
@@ -432,7 +432,8 @@ static void test_decode_runs(void)
 		/* ISO-2022-JP from the characters JIS X 0208 has (the first 13 and
 		 * 15-17 of the pool) */
 		for (i = 0; i < n; i++) {
-			int c = g_rand_int_range(r, 0, 16);
+			/* every eighth text only kept characters (the first 11): long runs */
+			int c = g_rand_int_range(r, 0, k % 8 ? 16 : 11);
 
 			g_string_append_unichar(j, pool[c < 13 ? c : c + 1]);
 		}
@@ -445,6 +446,10 @@ static void test_decode_runs(void)
 			if (jis)
 				bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max, max & 1);
 		}
+		for (max = 189; max <= 195; max++) /* the ISO-2022-JP runs' blocks of 64 */
+			if (jis)
+				bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max, max & 1) +
+				       same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max + 192, max & 1);
 		bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, (size_t)-1, true);
 		bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, (size_t)-1, false);
 		if (jis) {
