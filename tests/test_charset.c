@@ -243,13 +243,13 @@ static void test_valid_utf8(void)
 	static const uint8_t alpha[] = {'a', ' ', 0x00, 0x7f, 0x80, 0xbf, 0xc3, 0xa9, 0xe3, 0x81,
 					0x82, 0xed, 0xa0, 0xf0, 0x9f, 0xff};
 	GRand *r = g_rand_new_with_seed(18);
-	uint8_t buf[40];
+	uint8_t buf[72];
 	unsigned k, bad = 0;
 
 	for (k = 0; k < 50000; k++) {
 		size_t n = (size_t)g_rand_int_range(r, 0, sizeof(buf)), i;
 		int rare = g_rand_int_range(r, 0, 20);
-		bool ascii, ref_ascii = true, got, ref;
+		bool ascii, ref_ascii = true, got, ref, strict;
 
 		for (i = 0; i < n; i++)
 			buf[i] = g_rand_int_range(r, 0, 20) < rare
@@ -260,7 +260,48 @@ static void test_valid_utf8(void)
 		ref = ref_ascii || sm_utf8_valid(buf, n);
 		got = sm_cs_valid_utf8(buf, n, &ascii);
 		bad += got != ref || ascii != ref_ascii;
+		/* strict: valid UTF-8 without NUL, whenever the answer is yes */
+		strict = !sm_utf8_valid(buf, n);
+		got = sm_cs_valid_utf8_nul(buf, n, &ascii, &strict);
+		bad += got != ref || (got && strict != sm_utf8_valid(buf, n));
 	}
+	g_assert_cmpuint(bad, ==, 0);
+	g_rand_free(r);
+}
+
+/* sm_cs_ascii_run_end (sixteen or eight bytes a step) against its contract
+ * read byte by byte: the first byte at or after i that is not
+ * sm_cs_plain_ascii, from every start, special bytes at every position of
+ * a block and its neighbours. */
+static void test_ascii_run_end(void)
+{
+	static const uint8_t special[] = {0x00, 0x1b, 0x0e, 0x0f, 0x80, 0xff, 0x8e, 0x9b, 0x8f};
+	static const uint8_t near[] = {0x01, 0x0d, 0x10, 0x1a, 0x1c, 0x1f, 0x7f, 0x7e, 0x2f};
+	GRand *r = g_rand_new_with_seed(1822);
+	uint8_t buf[80];
+	unsigned k, bad = 0, tried = 0;
+
+	for (k = 0; k < 20000; k++) {
+		size_t n = (size_t)g_rand_int_range(r, 0, sizeof(buf) + 1), i;
+		int rare = g_rand_int_range(r, 0, 12);
+
+		for (i = 0; i < n; i++) {
+			int d = g_rand_int_range(r, 0, 100);
+
+			buf[i] = d < rare ? special[g_rand_int_range(r, 0, sizeof(special))]
+				 : d < 2 * rare ? near[g_rand_int_range(r, 0, sizeof(near))]
+						: (uint8_t)g_rand_int_range(r, 0x20, 0x7f);
+		}
+		for (i = 0; i <= n; i++) {
+			size_t ref = i;
+
+			while (ref < n && sm_cs_plain_ascii(buf[ref]))
+				ref++;
+			bad += sm_cs_ascii_run_end(buf, i, n) != ref;
+			tried++;
+		}
+	}
+	g_assert_cmpuint(tried, >, 500000);
 	g_assert_cmpuint(bad, ==, 0);
 	g_rand_free(r);
 }
@@ -381,7 +422,7 @@ static void test_decode_runs(void)
 
 	for (k = 0; k < 400; k++) {
 		GString *u = g_string_new(NULL), *j = g_string_new(NULL);
-		int n = g_rand_int_range(r, 0, 30), i;
+		int n = g_rand_int_range(r, 0, k % 8 ? 30 : 160), i; /* runs past 64 pairs */
 		char *jis;
 		gsize jl = 0;
 		size_t max;
@@ -391,7 +432,8 @@ static void test_decode_runs(void)
 		/* ISO-2022-JP from the characters JIS X 0208 has (the first 13 and
 		 * 15-17 of the pool) */
 		for (i = 0; i < n; i++) {
-			int c = g_rand_int_range(r, 0, 16);
+			/* every eighth text only kept characters (the first 11): long runs */
+			int c = g_rand_int_range(r, 0, k % 8 ? 16 : 11);
 
 			g_string_append_unichar(j, pool[c < 13 ? c : c + 1]);
 		}
@@ -404,6 +446,10 @@ static void test_decode_runs(void)
 			if (jis)
 				bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max, max & 1);
 		}
+		for (max = 189; max <= 195; max++) /* the ISO-2022-JP runs' blocks of 64 */
+			if (jis)
+				bad += same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max, max & 1) +
+				       same_decode("iso-2022-jp", (const uint8_t *)jis, jl, max + 192, max & 1);
 		bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, (size_t)-1, true);
 		bad += same_decode("utf-8", (const uint8_t *)u->str, u->len, (size_t)-1, false);
 		if (jis) {
@@ -608,6 +654,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/charset/labels", test_labels);
 	g_test_add_func("/charset/rewrite_copy_runs", test_rewrite_copy_runs);
 	g_test_add_func("/charset/valid_utf8", test_valid_utf8);
+	g_test_add_func("/charset/ascii_run_end", test_ascii_run_end);
 	g_test_add_func("/charset/resolve_checked", test_resolve_checked);
 	g_test_add_func("/charset/decode_runs", test_decode_runs);
 	g_test_add_func("/charset/rewrite_spans", test_rewrite_spans);

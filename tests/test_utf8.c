@@ -73,6 +73,22 @@ static void test_long(void)
 			g_free(c);
 		}
 	}
+	/* plain ASCII (the sixteen-byte steps), a wrong byte at every place */
+	g_string_truncate(t, 0);
+	for (i = 0; i < 70; i++)
+		g_string_append_c(t, (char)(0x20 + (i * 7) % 95));
+	for (i = 0; i < t->len; i++) {
+		size_t w;
+
+		for (w = 0; w < G_N_ELEMENTS(wrong); w++) {
+			char *c = g_memdup2(t->str, t->len);
+
+			c[i] = (char)wrong[w];
+			bad += !same((const uint8_t *)c, t->len);
+			bad += !same((const uint8_t *)c + i % 16, t->len - i % 16);
+			g_free(c);
+		}
+	}
 	g_assert_cmpuint(bad, ==, 0);
 	g_assert_false(sm_utf8_valid((const uint8_t *)"abcdefgh\0ijk", 12));
 	g_assert_true(sm_utf8_valid((const uint8_t *)"", 0));

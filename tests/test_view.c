@@ -325,6 +325,49 @@ static void test_fold_nfkc(void)
 	}
 }
 
+/* scan_span.c reads an HTML part's markup as plain text under the charset
+ * its visible view resolved (v->cs): the same view as resolving the label
+ * again, for labels that hold, lie, or are missing, over bytes of every kind. */
+static void test_raw_reuses_cs(void)
+{
+	static const char *const labels[] = {"utf-8", "iso-2022-jp", "shift_jis", "euc-jp",
+					     "us-ascii", "iso-8859-1", "utf-16", "bogus-cs", NULL};
+	static const char *const srcs[] = {
+		"<p>caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac</p>",
+		"<p>\x1b$B$3$s\x1b(B 4111</p>",
+		"<b>\x83\x70\x83\x58</b> \xa4\xa2",
+		"\xef\xbb\xbf<i>bom</i>",
+		"\xff\xfe<\0b\0>\0",
+		"plain <a title=\"x\">y</a>\0z",
+		"",
+	};
+	size_t l, k;
+
+	for (l = 0; l < G_N_ELEMENTS(labels); l++)
+		for (k = 0; k < G_N_ELEMENTS(srcs); k++) {
+			size_t n = k == 4 ? 9 : k == 5 ? 29 : strlen(srcs[k]), i;
+			const uint8_t *b = (const uint8_t *)srcs[k];
+			sm_view *vis = sm_view_new(b, n, labels[l], true, (size_t)-1, NULL);
+			sm_view *ref = sm_view_new(b, n, labels[l], false, (size_t)-1, NULL);
+			sm_view *raw = sm_view_new_cs(b, n, &vis->cs, false, (size_t)-1, NULL);
+
+			g_assert_cmpint(raw->cs.kind, ==, ref->cs.kind);
+			g_assert_cmpstr(raw->cs.name, ==, ref->cs.name);
+			g_assert_cmpmem(raw->text, raw->len, ref->text, ref->len);
+			for (i = 0; i < ref->len; i++) {
+				size_t a, z, a2, z2;
+
+				sm_view_map(raw, i, &a, &z);
+				sm_view_map(ref, i, &a2, &z2);
+				g_assert_cmpuint(a, ==, a2);
+				g_assert_cmpuint(z, ==, z2);
+			}
+			sm_view_free(vis);
+			sm_view_free(ref);
+			sm_view_free(raw);
+		}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -337,5 +380,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/view/html_in_place", test_html_in_place);
 	g_test_add_func("/view/corpus_maps", test_corpus_maps);
 	g_test_add_func("/view/vectors_text", test_vectors_text);
+	g_test_add_func("/view/raw_reuses_cs", test_raw_reuses_cs);
 	return g_test_run();
 }

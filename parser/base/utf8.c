@@ -1,7 +1,8 @@
 /*
  * utf8.c - UTF-8 validation (utf8.h), the hot check before a text part is
- * used as is (charset.c, view.c).  Runs of ASCII are checked eight bytes at
- * a time; other sequences byte by byte with the ranges of RFC 3629 table 3.
+ * used as is (charset.c, view.c).  Runs of ASCII are checked sixteen bytes
+ * at a time (SSE2; eight without); other sequences byte by byte with the
+ * ranges of RFC 3629 table 3.
  *
  * Untrusted input: the bytes; one pass, never reads past s + len.  Owns
  * nothing.
@@ -9,6 +10,9 @@
 #include "utf8.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define ONES 0x0101010101010101ULL
 #define HIGH 0x8080808080808080ULL
@@ -21,6 +25,16 @@ static bool ascii8(const uint8_t *s)
 	memcpy(&x, s, 8);
 	return !(x & HIGH) && !((x - ONES) & ~x & HIGH);
 }
+
+#ifdef __SSE2__
+/* A bit per byte of s[0, 16) that is NUL or 8-bit (0: sixteen ASCII bytes). */
+static unsigned stop16(const uint8_t *s)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(v, _mm_cmpeq_epi8(v, _mm_setzero_si128())));
+}
+#endif
 
 static bool cont(uint8_t b)
 {
@@ -58,6 +72,17 @@ bool sm_utf8_valid(const uint8_t *s, size_t len)
 	size_t i = 0, k;
 
 	while (i < len) {
+#ifdef __SSE2__
+		if (len - i >= 16) {
+			unsigned m = stop16(s + i);
+
+			if (!m) {
+				i += 16;
+				continue;
+			}
+			i += (size_t)__builtin_ctz(m); /* a NUL or an 8-bit byte: below */
+		} else
+#endif
 		if (len - i >= 8 && ascii8(s + i)) {
 			i += 8;
 			continue;

@@ -404,7 +404,8 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 
 	take_hits(s, idx, p, v, hits, NULL, false, own_a, own_z, edits);
 	if (html && !s->limit) {
-		sm_view *raw = view_of(s, p, src, len, cs, false);
+		/* the same label over the same bytes resolves the same: take v's */
+		sm_view *raw = view_of(s, p, src, len, &v->cs, false);
 		GArray *rhits = detect(s, p, raw);
 		GArray *seen = src_ranges(v, hits);
 

@@ -379,20 +379,41 @@ static size_t utf8_kept_run(const uint8_t *src, size_t i, size_t len, size_t max
 static size_t jis_kept_run(const uint8_t *src, size_t i, size_t len, size_t max_out,
 			   sm_tbuf *out, bool *full)
 {
-	while (i + 1 < len && src[i] >= 0x21 && src[i] <= 0x7e && src[i + 1] >= 0x21 &&
-	       src[i + 1] <= 0x7e) {
-		gunichar c = jis208(src[i], src[i + 1]);
+	enum { BLOCK = 64 }; /* pairs written between two reservations */
 
-		if (c < 0x800 || !sm_fold_keeps(c))
-			break;
-		if (out->len + 3 > max_out) {
-			*full = true;
-			break;
+	for (;;) {
+		size_t room = out->len < max_out ? (max_out - out->len) / 3 : 0, k = 0, i0 = i;
+		uint8_t *w;
+
+		sm_tbuf_reserve(out, 3 * BLOCK);
+		w = (uint8_t *)out->text + out->len;
+		while (i + 1 < len && src[i] >= 0x21 && src[i] <= 0x7e && src[i + 1] >= 0x21 &&
+		       src[i + 1] <= 0x7e) {
+			gunichar c = jis208(src[i], src[i + 1]);
+
+			if (c < 0x800 || !sm_fold_keeps(c))
+				break;
+			if (k == room) {
+				*full = true;
+				break;
+			}
+			if (k == BLOCK)
+				break;
+			/* the table's characters are below U+10000: three bytes */
+			w[0] = (uint8_t)(0xe0 | (c >> 12));
+			w[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+			w[2] = (uint8_t)(0x80 | (c & 0x3f));
+			w += 3;
+			k++;
+			i += 2;
 		}
-		sm_tbuf_char(out, c, (uint32_t)i, (uint32_t)i + 2);
-		i += 2;
+		if (k) { /* one map entry for the run: as k units added one by one */
+			sm_vmap_add(&out->map, 3, (uint32_t)i0, 2, k);
+			out->len += 3 * k;
+		}
+		if (*full || k < BLOCK)
+			return i;
 	}
-	return i;
 }
 
 void sm_charset_decode(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_out,

@@ -13,6 +13,9 @@
 #include "utf8.h"
 
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /*
  * All ASCII (NUL allowed), or valid UTF-8 without NUL (sm_utf8_valid); with
@@ -31,6 +34,20 @@ bool sm_cs_valid_utf8_nul(const uint8_t *s, size_t len, bool *ascii, bool *stric
 	size_t i = 0;
 	bool nul = false;
 
+#ifdef __SSE2__
+	/* sixteen bytes a step: stop at the block with an 8-bit byte, note NULs */
+	const __m128i zero = _mm_setzero_si128();
+	unsigned z = 0;
+
+	for (; len - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+
+		if (_mm_movemask_epi8(v))
+			break;
+		z |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero));
+	}
+	nul = z != 0;
+#endif
 	for (; len - i >= 8; i += 8) {
 		uint64_t w;
 

@@ -12,6 +12,9 @@
 
 #include <iconv.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define NOCHAR SM_CS_NOCHAR
 
@@ -83,6 +86,25 @@ static inline size_t sm_cs_ascii_run_end(const uint8_t *src, size_t i, size_t le
 {
 	uint64_t w;
 
+#ifdef __SSE2__
+	/* sixteen bytes a step: a special byte has its high bit set, or equals
+	 * NUL or ESC, or is SO or SI (b | 1 == SI); the first one ends the run */
+	const __m128i zero = _mm_setzero_si128(), esc = _mm_set1_epi8(0x1b),
+		      si = _mm_set1_epi8(0x0f), one = _mm_set1_epi8(1);
+
+	while (len - i >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(src + i));
+		__m128i sp = _mm_or_si128(
+			_mm_or_si128(v, _mm_cmpeq_epi8(v, zero)),
+			_mm_or_si128(_mm_cmpeq_epi8(v, esc),
+				     _mm_cmpeq_epi8(_mm_or_si128(v, one), si)));
+		unsigned m = (unsigned)_mm_movemask_epi8(sp);
+
+		if (m)
+			return i + (size_t)__builtin_ctz(m);
+		i += 16;
+	}
+#endif
 	while (len - i >= 8) {
 		memcpy(&w, src + i, 8);
 		if (sm_cs_word_has_special(w))
