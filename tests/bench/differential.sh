@@ -13,6 +13,8 @@
 #   BIN -c conf/support-milter.conf --test MSG --output OUT --now 2024-12-10
 # and keeps the JSON, the delivered message and the exit code as
 # OUTDIR/SET/NAME.json, .out, .rc.  Prints one line: messages run.
+# Pass the same GENDIR to both runs: 7z(1) draws a random salt and IV for
+# hostile/encrypted-7z, so regenerated messages differ on that one file.
 # Untrusted input: none of its own (the messages are the test sets).
 set -u
 BIN=${1:?usage: differential.sh BIN OUTDIR [GENDIR]}
