@@ -79,6 +79,10 @@ static void test_header_blocks(void)
 	check("From: our side everything works.\nThanks.\n", "Thanks.", NULL);
 	/* full-width colons fold */
 	check("本文\n\n差出人：サポート\n送信日時：2024年12月4日\n\n古い本文\n", "本文", "古い本文");
+	/* the keys in any ASCII case (the first byte is compared before the rest) */
+	check("New.\n\nFROM: Support <s@x>\nSENT: Monday\n\nOld text.\n", "New.", "Old text");
+	check("New.\n\nfrom: Support <s@x>\ndate: Monday\n\nOld text.\n", "New.", "Old text");
+	check("New.\n\nfROM : Support <s@x>\nsENT : Monday\n\nOld text.\n", "New.", "Old text");
 }
 
 static void test_attributions(void)

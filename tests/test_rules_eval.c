@@ -6,6 +6,7 @@
  * needs exactly one number over all the views).  Texts of equal length that
  * differ in one byte catch a shortcut that compares too little.
  */
+#include "quote.h"
 #include "rules.h"
 #include "rulesutil.h"
 #include "testutil.h"
@@ -16,25 +17,45 @@
 #define NOW ((time_t)1733443200)
 #define SUBJ "RE: [SR#2412020040554321] スキャンが遅い"
 
-/* Evaluate over the views of the UTF-8 bodies (NULL-terminated, 4 at most). */
-static void eval_views(const sm_rules *r, const char *subject, const char *const *bodies,
-		       sm_rules_result *out)
+/* Evaluate over the views of the UTF-8 bodies (NULL-terminated, 4 at most);
+ * with `given` set for view i (bit i), its new text and history start are
+ * handed on as sm_quote_split makes them (as the scan does for a view it
+ * split for a finding), or as `fake` when that is not NULL. */
+static void eval_split(const sm_rules *r, const char *subject, const char *const *bodies,
+		       unsigned given, const char *fake, sm_rules_result *out)
 {
 	sm_view *v[5] = {NULL};
 	const sm_view *texts[5] = {NULL};
+	sm_rules_split sp[5] = {{NULL, 0}};
 	sm_rules_input in = {0};
 	size_t i;
 
 	for (i = 0; bodies[i] && i < 4; i++) {
 		v[i] = sm_view_new_utf8(bodies[i], strlen(bodies[i]));
 		texts[i] = v[i];
+		if (given & (1u << i)) {
+			sp[i].text = sm_quote_split(v[i], &sp[i].hist);
+			if (fake) {
+				g_free(sp[i].text);
+				sp[i].text = g_strdup(fake);
+			}
+		}
 	}
 	in.subject = subject;
 	in.texts = texts;
+	in.split = given ? sp : NULL;
 	in.now = NOW;
 	g_assert_cmpint(sm_rules_eval(r, &in, out), ==, 0);
-	for (i = 0; v[i]; i++)
+	for (i = 0; v[i]; i++) {
 		sm_view_free(v[i]);
+		g_free(sp[i].text);
+	}
+}
+
+static void eval_views(const sm_rules *r, const char *subject, const char *const *bodies,
+		       sm_rules_result *out)
+{
+	eval_split(r, subject, bodies, 0, NULL, out);
 }
 
 /* The same length, one resolves and one does not. */
@@ -101,10 +122,82 @@ static void test_repair_over_views(void)
 	sm_rules_free(r);
 }
 
+/* Everything of a result, as text. */
+static char *result_text(const sm_rules_result *o)
+{
+	GString *g = g_string_new(NULL);
+	guint i;
+
+	g_string_append_printf(g, "sr=%s app=%s pre=%s res=%d fb=%d auto=%d rcpt=%s", o->sr,
+			       o->subject_append ? o->subject_append : "-",
+			       o->subject_prefix ? o->subject_prefix : "-", o->resolved, o->feedback,
+			       o->auto_reply, o->add_rcpt ? o->add_rcpt : "-");
+	for (i = 0; o->related_sr && o->related_sr[i]; i++)
+		g_string_append_printf(g, " rel=%s", o->related_sr[i]);
+	for (i = 0; i < o->outcomes->len; i++) {
+		const sm_rule_outcome *x = &g_array_index(o->outcomes, sm_rule_outcome, i);
+
+		g_string_append_printf(g, " %s=%s/%d", x->rule, x->result, (int)x->action);
+	}
+	return g_string_free(g, FALSE);
+}
+
+/* New texts handed on (sm_rules_input.split) for any subset of the views:
+ * the same answers as the rules' own reading of them; a false one is read
+ * (so the test can tell the hand-on is used). */
+static void test_split_given(void)
+{
+	sm_rules *r = sm_test_rules_defaults();
+	static const char quoted_res[] = "Thanks.\n\nOn Thu, Dec 5, 2024 Support <s@x> wrote:\n"
+					 "> This issue is resolved now.\n> TrackingID#2411220040001234\n";
+	/* a number in the new text and another in the history: the repair
+	 * reads from the history start */
+	static const char both[] = "About TrackingID#2411250040310623 too.\n\nOn Thu, Dec 5, "
+				   "2024 Support <s@x> wrote:\n> TrackingID#2411220040001234\n";
+	const char *const seqs[][4] = {
+		{both, NULL}, {both, hist_a, NULL},
+		{res_yes, NULL}, {res_not, res_yes, NULL}, {hist_a, hist_a, NULL},
+		{hist_a, hist_b, NULL}, {quoted_res, res_not, NULL}, {hist_b, quoted_res, hist_a, NULL},
+	};
+	const char *const subjects[] = {SUBJ, "RE: x"};
+	size_t i, k, n;
+	unsigned given;
+
+	for (i = 0; i < G_N_ELEMENTS(seqs); i++)
+		for (k = 0; k < G_N_ELEMENTS(subjects); k++) {
+			sm_rules_result out;
+			char *plain, *t;
+
+			for (n = 0; seqs[i][n]; n++)
+				;
+			eval_split(r, subjects[k], seqs[i], 0, NULL, &out);
+			plain = result_text(&out);
+			sm_rules_result_clear(&out);
+			for (given = 1; given < (1u << n); given++) {
+				eval_split(r, subjects[k], seqs[i], given, NULL, &out);
+				t = result_text(&out);
+				g_assert_cmpstr(t, ==, plain);
+				g_free(t);
+				sm_rules_result_clear(&out);
+			}
+			g_free(plain);
+		}
+	{
+		const char *const not_only[] = {res_not, NULL};
+		sm_rules_result out;
+
+		eval_split(r, SUBJ, not_only, 1, res_yes, &out);
+		g_assert_true(out.resolved);
+		sm_rules_result_clear(&out);
+	}
+	sm_rules_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/rules_eval/resolution_over_views", test_resolution_over_views);
 	g_test_add_func("/rules_eval/repair_over_views", test_repair_over_views);
+	g_test_add_func("/rules_eval/split_given", test_split_given);
 	return g_test_run();
 }

@@ -87,7 +87,7 @@ static const char *const pieces[] = {
 	"24h", "please", "PLEASE", "plea", "ase", "error", "err", "or", "s", "k", "a", "b",
 	"解決", "解", "決", "しました", "し", "ま", "した", "問題", "問", "題", "再発", "再",
 	"エラー", "エラ", "ー", "ｴﾗｰ", "。", "、", "\xe3", "\xe3\x81", "\x81", "\xbf", "\xc5",
-	"\xc5\xbf", "\xe2\x84\xaa", "Up", "update", "UPDATE", "UPD", "AB", "xy\xc3\xa9", "Xy\xc3\xa9z", "xY", "abc", "2FA", "\xe2\x84", "\xf0\x9f\x98\x80", "é", "\xe8\xa7", NULL};
+	"\xc5\xbf", "\xe2\x84\xaa", "Up", "update", "UPDATE", "UPD", "AB", "xy\xc3\xa9", "Xy\xc3\xa9z", "xY", "abc", "2FA", "wi", "Wit", "sE", "\xe2\x84", "\xf0\x9f\x98\x80", "é", "\xe8\xa7", NULL};
 
 /* Words: bounded (\\b before them) or not, sharing first bytes and characters. */
 static const struct {
@@ -134,37 +134,55 @@ static void check_same(const sm_litset *s, char **words, const bool *free_, size
 	g_array_free(h2, TRUE);
 }
 
-/* Random texts: the scan and the plain reading agree on every output. */
-static void test_reference(void)
+/* Words of few first pairs (sets of up to 16 ASCII first pairs, either case,
+ * are passed over 16 bytes at a time where the machine allows): cl fi 24 pl
+ * er sk up and Japanese; with the next ten words (a\xc3 has no pair) 16,
+ * with all 17. */
+static const struct {
+	const char *w;
+	bool bounded;
+} few_words[] = {
+	{"close", true}, {"closed", true}, {"cl", false}, {"fix", true}, {"24", false},
+	{"24h", true}, {"please", true}, {"plea", false}, {"error", true}, {"er", false},
+	{"解決", false}, {"問題", false}, {"エラー", false}, {"sk", true}, {"update", true},
+	{"or", true}, {"ab", false}, {"a\xc3\xa9", false}, {"_x", false}, {"2fa", true},
+	{"xy\xc3\xa9", true}, {"se", true}, {"ha", false}, {"pr", true}, {"ca", false}, {"wi", true},
+};
+
+/* Random texts from pieces (up to max_pieces): the scan of the set of the
+ * first nw_in words of ws and the plain reading agree on every output. */
+static void reference_rounds(const char *const *ws, const bool *bounded, size_t nw_in,
+			     int max_pieces, int rounds, guint32 seed)
 {
-	size_t nw = 0, i, round, npieces = 0;
+	size_t nw = 0, i, npieces = 0;
 	sm_litset *s = sm_litset_new();
-	char *words[G_N_ELEMENTS(set_words)];
-	bool free_[G_N_ELEMENTS(set_words)];
-	GRand *r = g_rand_new_with_seed(18);
+	char **words = g_new0(char *, nw_in);
+	bool *free_ = g_new0(bool, nw_in);
+	GRand *r = g_rand_new_with_seed(seed);
+	int round;
 
 	while (pieces[npieces])
 		npieces++;
-	for (i = 0; i < G_N_ELEMENTS(set_words); i++) {
-		int k = sm_litset_add(s, set_words[i].w, set_words[i].bounded);
+	for (i = 0; i < nw_in; i++) {
+		int k = sm_litset_add(s, ws[i], bounded[i]);
 
 		if ((size_t)k == nw) {
-			words[nw] = (char *)set_words[i].w;
+			words[nw] = (char *)ws[i];
 			free_[nw++] = false;
 		}
-		if (!set_words[i].bounded)
+		if (!bounded[i])
 			free_[k] = true;
 	}
 	g_assert_cmpuint(sm_litset_size(s), ==, nw);
-	for (round = 0; round < 4000; round++) {
+	for (round = 0; round < rounds; round++) {
 		GString *t = g_string_new(NULL);
-		size_t n = (size_t)g_rand_int_range(r, 0, 24);
+		size_t n = (size_t)g_rand_int_range(r, 0, max_pieces);
 
 		for (i = 0; i < n; i++)
 			g_string_append(t, pieces[g_rand_int_range(r, 0, (gint32)npieces)]);
 		/* all occurrences kept, at the limit, one below it */
 		check_same(s, words, free_, nw, t->str, t->len, 4096);
-		check_same(s, words, free_, nw, t->str, t->len, round % 8);
+		check_same(s, words, free_, nw, t->str, t->len, (size_t)round % 8);
 		/* a length that cuts the text (a word may be cut at the end) */
 		if (t->len)
 			check_same(s, words, free_, nw, t->str, (size_t)g_rand_int_range(r, 0, (gint32)t->len),
@@ -172,7 +190,40 @@ static void test_reference(void)
 		g_string_free(t, TRUE);
 	}
 	g_rand_free(r);
+	g_free(words);
+	g_free(free_);
 	sm_litset_free(s);
+}
+
+/* Random texts: the scan and the plain reading agree on every output. */
+static void test_reference(void)
+{
+	const char *ws[G_N_ELEMENTS(set_words)];
+	bool b[G_N_ELEMENTS(set_words)];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(set_words); i++) {
+		ws[i] = set_words[i].w;
+		b[i] = set_words[i].bounded;
+	}
+	reference_rounds(ws, b, G_N_ELEMENTS(set_words), 24, 4000, 18);
+}
+
+/* The same with sets of few first pairs and longer texts: 7 pairs, 16 (the
+ * most the 16-byte filter takes) and 17 (byte by byte). */
+static void test_reference_few(void)
+{
+	const char *ws[G_N_ELEMENTS(few_words)];
+	bool b[G_N_ELEMENTS(few_words)];
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(few_words); i++) {
+		ws[i] = few_words[i].w;
+		b[i] = few_words[i].bounded;
+	}
+	reference_rounds(ws, b, 15, 64, 3000, 19);
+	reference_rounds(ws, b, 25, 64, 3000, 20);
+	reference_rounds(ws, b, 26, 64, 1000, 21);
 }
 
 /* A Japanese character is stepped over whole; a broken one is not. */
@@ -271,6 +322,7 @@ int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_litset/reference", test_reference);
+	g_test_add_func("/rules_litset/reference_few", test_reference_few);
 	g_test_add_func("/rules_litset/characters", test_characters);
 	g_test_add_func("/rules_litset/limit", test_limit);
 	g_test_add_func("/rules_litset/many", test_many);

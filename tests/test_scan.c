@@ -821,6 +821,87 @@ static void test_unparseable(void)
 	sm_policy_unref(p);
 }
 
+/* The rules' answers of a result, as text. */
+static char *rules_text(const sm_result *r)
+{
+	GString *g = g_string_new(NULL);
+	guint i;
+
+	g_string_append_printf(g, "sr=%s res=%d fb=%d auto=%d", r->sr, r->resolved, r->feedback,
+			       r->auto_reply);
+	for (i = 0; r->related_sr && r->related_sr[i]; i++)
+		g_string_append_printf(g, " rel=%s", r->related_sr[i]);
+	for (i = 0; i < r->outcomes->len; i++) {
+		const sm_rule_outcome *o = &g_array_index(r->outcomes, sm_rule_outcome, i);
+
+		g_string_append_printf(g, " %s=%s", o->rule, o->result);
+	}
+	return g_string_free(g, FALSE);
+}
+
+/* Two text parts; part k (bit k of `cards`) holds a card number in its new
+ * text, the others a number of the same shape that is none. */
+static char *split_msg(unsigned cards, bool swap)
+{
+	static const char *const bodies[][2] = {
+		{"About TrackingID#2411250040310623 too: ", "\n\nOn Thu, Dec 5, 2024 Support "
+		"<s@x> wrote:\n> TrackingID#2411220040001234\n"},
+		{"The log: ", "\nThis issue is resolved now.\n\nOn Thu, Dec 5, 2024 Support "
+		"<s@x> wrote:\n> TrackingID#2411220040001234\n> This issue is reviewed now.\n"},
+	};
+	GString *g = g_string_new("From: a@b.example\nTo: support@vendor.example\nSubject: RE: x\n"
+				  "Content-Type: multipart/mixed; boundary=b\n\n");
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		int b = swap ? 1 - k : k;
+
+		g_string_append(g, "--b\nContent-Type: text/plain; charset=utf-8\n\n");
+		g_string_append(g, bodies[b][0]);
+		g_string_append(g, cards & (1u << k) ? "4111 1111 1111 1111" : "4111 1111 1111 1112");
+		g_string_append(g, bodies[b][1]);
+		g_string_append(g, "\n");
+	}
+	g_string_append(g, "--b--\n");
+	return g_string_free(g, FALSE);
+}
+
+/* A view the scan split for a finding's history hands its new text on to
+ * the rules: their answers are those of their own reading (the message
+ * with no finding), whichever parts hold a finding. */
+static void test_split_handed_on(void)
+{
+	sm_policy *p = sm_test_policy_text("recipients = [\"support@vendor.example\"];\n"
+					   "rules: { subject_sr: { on_missing = \"repair\"; "
+					   "repair_from = \"history\"; }; };\n");
+	unsigned cards;
+	int swap;
+
+	for (swap = 0; swap < 2; swap++) {
+		char *m0 = split_msg(0, swap);
+		sm_result *r0 = scan(p, m0);
+		char *plain = rules_text(r0);
+
+		g_assert_cmpuint(r0->findings->len, ==, 0);
+		g_assert_cmpstr(r0->sr, ==, "2411220040001234"); /* repaired from the histories */
+		for (cards = 1; cards < 4; cards++) {
+			char *m = split_msg(cards, swap), *t;
+			sm_result *r = scan(p, m);
+
+			g_assert_cmpuint(r->findings->len, >, 0);
+			t = rules_text(r);
+			g_assert_cmpstr(t, ==, plain);
+			g_free(t);
+			sm_result_free(r);
+			g_free(m);
+		}
+		g_free(plain);
+		sm_result_free(r0);
+		g_free(m0);
+	}
+	sm_policy_unref(p);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -842,5 +923,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/scan/unreadable_archive", test_unreadable_archive);
 	g_test_add_func("/scan/names", test_names);
 	g_test_add_func("/scan/pdf", test_pdf);
+	g_test_add_func("/scan/split_handed_on", test_split_handed_on);
 	return g_test_run();
 }

@@ -85,8 +85,10 @@ static bool contains_ci(const char *s, size_t n, const char *p)
 
 static bool starts_any(const char *s, size_t n, const char *const *l)
 {
+	if (n == 0)
+		return false;
 	for (; *l; l++)
-		if (starts_ci(s, n, *l))
+		if (lc(*s) == lc(**l) && starts_ci(s, n, *l))
 			return true;
 	return false;
 }

@@ -18,12 +18,20 @@
 
 typedef struct sm_rules sm_rules;
 
+/* A view's new text and where its history starts, as sm_quote_split made
+ * them: a caller that made them already hands them on. */
+typedef struct sm_rules_split {
+	char *text;
+	size_t hist;
+} sm_rules_split;
+
 /* What the rules see of a message. */
 typedef struct sm_rules_input {
 	const char *subject;             /* RFC 2047-decoded UTF-8, NULL if none */
 	const char *const *hdr_names;    /* every header field of the top-level message */
 	const char *const *hdr_values;   /* (unfolded, decoded where RFC 2047), NULL-terminated */
 	const sm_view *const *texts;     /* views of the text body parts, NULL-terminated */
+	const struct sm_rules_split *split; /* NULL, or one per view (text NULL: none) */
 	size_t n_attachments;            /* parts with a file name or attachment disposition */
 	long long attachment_bytes_max;  /* largest one (encoded size as received) */
 	long long attachment_bytes_total;

@@ -441,15 +441,19 @@ static void eval_intent(const sm_rules *r, const sm_intent_ctx *x, const char *r
 /* The author's distinct new texts of the views, NULL-terminated: every rule
  * asks whether some new text says something, so a text equal byte for byte
  * to an earlier one (plain and HTML alike) is read once. g_strfreev.  Where
- * each view's quoted history starts goes in hist[] (one per view). */
+ * each view's quoted history starts goes in hist[] (one per view).  A view
+ * the scan split already (in->split) is not read again. */
 static char **new_texts(const sm_rules_input *in, size_t *hist)
 {
 	GPtrArray *a = g_ptr_array_new();
 	size_t i, j;
 
 	for (i = 0; in->texts && in->texts[i]; i++) {
-		char *t = sm_quote_split(in->texts[i], &hist[i]);
+		bool given = in->split && in->split[i].text;
+		char *t = given ? g_strdup(in->split[i].text) : sm_quote_split(in->texts[i], &hist[i]);
 
+		if (given)
+			hist[i] = in->split[i].hist;
 		for (j = 0; j < a->len && strcmp(g_ptr_array_index(a, j), t) != 0; j++)
 			;
 		if (j < a->len)

@@ -5,7 +5,8 @@
  * table of the bytes words start with, then of their first two and a hash
  * of their first three bytes for ASCII words, a code-point bitmap for
  * Japanese ones read a character at a time, select the few chains worth
- * comparing), with where each word occurs.
+ * comparing; sets with few first pairs pass over 16-byte blocks holding
+ * none with SSE2), with where each word occurs.
  * ASCII words compare caselessly; U+017F and U+212A, which PCRE2 matches
  * caselessly against s and k, make words holding s or k count as present.
  *
@@ -17,6 +18,10 @@
 
 #include <glib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Does t[0, len) hold the UTF-8 of U+017F (c5 bf) or U+212A (e2 84 aa)? */
 static bool has_sk(const char *t, size_t len)
@@ -138,6 +143,8 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 #define C_WORD 8           /* a word byte for \\b */
 #define C_LEAD 16          /* the first byte of a three-byte character */
 #define TRI_BITS 15        /* log2 of the bits of sm_litset.tri */
+#define LIT_PAIRS 16       /* first pairs (ASCII letters folded) a set may have for
+			    * the 16-byte filter of scan_pass; more: byte by byte */
 
 /* What a scan reads of word i, in one place. */
 typedef struct lit_word {
@@ -158,6 +165,12 @@ struct sm_litset {
 	uint8_t cls[256];        /* C_* and PAIR_* of each byte */
 	uint8_t tri[(1u << TRI_BITS) / 8]; /* ASCII words: hash of their first three bytes */
 	uint8_t cjk[(0xa000 - 0x3000) / 8]; /* Japanese words: their first character */
+	/* The 16-byte filter: the ASCII words' first two bytes | 0x20 (bytes
+	 * a b may start a word only if a | 0x20, b | 0x20 are one of them, or
+	 * a is a lead byte and lead is set); npair > LIT_PAIRS: no filter. */
+	uint8_t pair0[LIT_PAIRS][16], pair1[LIT_PAIRS][16];
+	size_t npair;
+	bool lead;
 };
 
 /* The code point of the three-byte UTF-8 character at t, if U+3000-9FFF, else 0. */
@@ -291,6 +304,22 @@ static void mark_free(sm_litset *s, int i)
 		set_pair(s, (unsigned char)lw->w[0], (unsigned char)lw->w[1], PAIR_FREE);
 }
 
+/* An ASCII word's first two bytes a b, for the filter of scan_pass. */
+static void note_pair(sm_litset *s, unsigned char a, unsigned char b)
+{
+	size_t i, n = MIN(s->npair, (size_t)LIT_PAIRS);
+
+	for (i = 0; i < n; i++)
+		if (s->pair0[i][0] == (a | 0x20) && s->pair1[i][0] == (b | 0x20))
+			return;
+	if (s->npair < LIT_PAIRS) {
+		memset(s->pair0[s->npair], a | 0x20, 16);
+		memset(s->pair1[s->npair], b | 0x20, 16);
+	}
+	if (s->npair <= LIT_PAIRS)
+		s->npair++;
+}
+
 int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 {
 	lit_word lw = {key_of(w), 0, 0, -1, strlen(w), NULL, false}; /* words have >= 2 bytes */
@@ -314,6 +343,7 @@ int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 	if (!bounded)
 		mark_free(s, i);
 	if (lw.key < KEY_CJK) {
+		note_pair(s, (unsigned char)w[0], (unsigned char)w[1]);
 		set_pair(s, (unsigned char)w[0], (unsigned char)w[1], PAIR_ANY);
 		if (lw.len == 2 || (unsigned char)w[2] >= 0x80)
 			set_pair(s, (unsigned char)w[0], (unsigned char)w[1], PAIR_SHORT);
@@ -323,6 +353,7 @@ int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 	}
 	else if (lw.key != KEY_NONE) {
 		set_bit(s->cjk, lw.key - KEY_CJK - 0x3000);
+		s->lead = true;
 		for (b = 0xe0; b < 0xf0; b++) /* Japanese text is read a character at a time */
 			s->cls[b] |= C_LEAD;
 	}
@@ -399,40 +430,110 @@ static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, ui
 	}
 }
 
-/* The pass itself: every occurrence into o. */
+/* What scan_pass does at p (< last), whose class c has PAIR_ANY or C_LEAD:
+ * the bytes to step over. */
+static inline __attribute__((always_inline)) size_t
+step(const sm_litset *s, const char *t, size_t len, const unsigned char *last,
+     const unsigned char *p, unsigned c, lit_out *o)
+{
+	const unsigned char *base = (const unsigned char *)t;
+	unsigned c0 = *p;
+
+	if (c & PAIR_ANY) { /* and with the next byte? */
+		unsigned c1 = p[1], f = s->pair[(c0 << 7) | (c1 & 0x7f)];
+
+		/* inside a word of the text only words without \\b before them
+		 * start; a word longer than two bytes needs its third byte too */
+		if (f && c1 < 0x80 &&
+		    (!(p > base && (s->cls[p[-1]] & C_WORD)) || (f & PAIR_FREE)) &&
+		    ((f & PAIR_SHORT) ||
+		     (last - p >= 1 && p[2] < 0x80 &&
+		      bit(s->tri, tri_of(lower_of(c0), lower_of(c1), lower_of(p[2]))))))
+			words_at(s, t, len, (size_t)(p - base),
+				 ((unsigned)lower_of(c0) << 7) | lower_of(c1),
+				 p > base && (s->cls[p[-1]] & C_WORD), o);
+		return 1;
+	}
+	if (last - p >= 2 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+		unsigned cp = cjk_cp(p); /* a whole character: no word starts inside it */
+
+		if (cp && bit(s->cjk, cp - 0x3000))
+			words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, o);
+		return 3;
+	}
+	return 1;
+}
+
+#ifdef __SSE2__
+/* Bit k set where p[k] (k < 16) may start a word of s: a superset of the
+ * bytes step() does more than step over (ASCII first pairs in either case,
+ * with their | 0x20 twins; lead bytes e0-ef when s has Japanese words).
+ * Reads p[0 .. 16]. */
+static inline unsigned first_mask(const sm_litset *s, const unsigned char *p)
+{
+	const __m128i lc = _mm_set1_epi8(0x20);
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i f0 = _mm_or_si128(x, lc), m = _mm_setzero_si128();
+	__m128i f1 = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(p + 1)), lc);
+	size_t i;
+
+	if (s->lead)
+		m = _mm_cmpeq_epi8(_mm_and_si128(x, _mm_set1_epi8((char)0xf0)),
+				   _mm_set1_epi8((char)0xe0));
+	for (i = 0; i < s->npair; i++)
+		m = _mm_or_si128(m, _mm_and_si128(
+			_mm_cmpeq_epi8(f0, _mm_loadu_si128((const __m128i *)(const void *)s->pair0[i])),
+			_mm_cmpeq_epi8(f1, _mm_loadu_si128((const __m128i *)(const void *)s->pair1[i]))));
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/* The pass byte by byte. */
+static void scan_bytes(const sm_litset *s, const char *t, size_t len, const unsigned char *p,
+		       lit_out *o)
+{
+	const unsigned char *last = (const unsigned char *)t + len - 1;
+
+	while (p < last) {
+		unsigned c = s->cls[*p];
+
+		if (!(c & (PAIR_ANY | C_LEAD))) /* most bytes: no word starts with it */
+			p++;
+		else
+			p += step(s, t, len, last, p, c, o);
+	}
+}
+
+/* The pass itself: every occurrence into o.  A word has >= 2 bytes: none
+ * starts at the last.  The bytes a three-byte character is stepped over
+ * with are continuation bytes, which start no word: so every byte that
+ * may start one can be looked at on its own, in order, and 16-byte blocks
+ * with none are passed over whole (sets with few first pairs). */
 static void scan_pass(const sm_litset *s, const char *t, size_t len, lit_out *o)
 {
-	const unsigned char *base = (const unsigned char *)t, *last = len ? base + len - 1 : base, *p;
+	const unsigned char *base = (const unsigned char *)t, *p = base;
 
-	for (p = base; p < last;) { /* a word has >= 2 bytes: none starts at the last */
-		unsigned c0 = *p, c = s->cls[c0];
+	if (len < 2)
+		return;
+#ifdef __SSE2__
+	if (s->npair <= LIT_PAIRS) {
+		const unsigned char *last = base + len - 1;
 
-		if (!(c & (PAIR_ANY | C_LEAD))) { /* most bytes: no word starts with it */
-			p++;
-		} else if (c & PAIR_ANY) { /* and with the next byte? */
-			unsigned c1 = p[1], f = s->pair[(c0 << 7) | (c1 & 0x7f)];
+		for (; last - p >= 16; p += 16) { /* p[0 .. 16] up to last */
+			unsigned m = first_mask(s, p);
 
-			/* inside a word of the text only words without \\b before them
-			 * start; a word longer than two bytes needs its third byte too */
-			if (f && c1 < 0x80 &&
-			    (!(p > base && (s->cls[p[-1]] & C_WORD)) || (f & PAIR_FREE)) &&
-			    ((f & PAIR_SHORT) ||
-			     (last - p >= 1 && p[2] < 0x80 &&
-			      bit(s->tri, tri_of(lower_of(c0), lower_of(c1), lower_of(p[2]))))))
-				words_at(s, t, len, (size_t)(p - base),
-					 ((unsigned)lower_of(c0) << 7) | lower_of(c1),
-					 p > base && (s->cls[p[-1]] & C_WORD), o);
-			p++;
-		} else if (last - p >= 2 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
-			unsigned cp = cjk_cp(p); /* a whole character: no word starts inside it */
+			while (m) {
+				const unsigned char *q = p + __builtin_ctz(m);
+				unsigned c = s->cls[*q];
 
-			if (cp && bit(s->cjk, cp - 0x3000))
-				words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, o);
-			p += 3;
-		} else {
-			p++;
+				m &= m - 1;
+				if (c & (PAIR_ANY | C_LEAD))
+					step(s, t, len, last, q, c, o);
+			}
 		}
 	}
+#endif
+	scan_bytes(s, t, len, p, o);
 }
 
 void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *present,

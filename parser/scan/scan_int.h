@@ -24,6 +24,12 @@ typedef struct scan {
 	const sm_limits *lim;
 	long long total;        /* decoded bytes so far */
 	GPtrArray *body_views;  /* sm_view* of body text parts, for the rules */
+	GArray *body_split;     /* NULL, or of sm_rules_split, one per body view: its new
+				 * text (sm_quote_split, owned) when the scan made it for a
+				 * finding, else NULL */
+	const sm_view *span_view; /* the view sm_scan_span returned last, */
+	char *span_split;       /* its new text if a finding needed its history, owned */
+	size_t span_hist;
 	GPtrArray *keep;        /* left empty: a body view keeps no decoded bytes */
 	GArray *strip;          /* guint part indexes to strip */
 	GPtrArray *why;         /* char*: what was found in each stripped part */

@@ -51,6 +51,10 @@ static int run_rules(scan *s, time_t now, sm_rules_result *rr)
 	in.hdr_values = (const char *const *)values;
 	g_ptr_array_add(s->body_views, NULL);
 	in.texts = (const sm_view *const *)s->body_views->pdata;
+	if (s->body_split) { /* one per view */
+		g_array_set_size(s->body_split, s->body_views->len - 1);
+		in.split = (const sm_rules_split *)(const void *)s->body_split->data;
+	}
 	for (i = 0; i < s->m->parts->len; i++) {
 		const sm_part *p = g_ptr_array_index(s->m->parts, i);
 		long long sz = (long long)(p->cend - p->cstart);
@@ -236,6 +240,11 @@ static sm_result *scan_buf(sm_policy *p, const void *buf, size_t len, int fd, vo
 	for (i = 0; i < s.keep->len; i++)
 		g_byte_array_free(g_ptr_array_index(s.keep, i), TRUE);
 	g_ptr_array_free(s.body_views, TRUE);
+	for (i = 0; s.body_split && i < s.body_split->len; i++)
+		g_free(g_array_index(s.body_split, sm_rules_split, i).text);
+	if (s.body_split)
+		g_array_free(s.body_split, TRUE);
+	g_free(s.span_split);
 	g_ptr_array_free(s.keep, TRUE);
 	sm_scan_prop_free(&s);
 	g_array_free(s.strip, TRUE);

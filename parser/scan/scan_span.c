@@ -23,9 +23,11 @@
 
 /* One finding per distinct value and part: a value seen again in the same
  * part counts; another value is a finding of its own.  *history: where the
- * view's quoted history starts, found once when first needed. */
+ * view's quoted history starts, found once when first needed; with split
+ * (the view the rules may read) by sm_quote_split, whose new text goes in
+ * *split for them, the same reading of the view's lines. */
 static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hit *h,
-			sm_act act, size_t *history, bool relaxed)
+			sm_act act, size_t *history, char **split, bool relaxed)
 {
 	const sm_detector_info *info = sm_detectors_info(s->p->det, h->det);
 	char fp[17];
@@ -42,7 +44,9 @@ static void hit_finding(scan *s, const sm_part *p, const sm_view *v, const sm_hi
 		f->quoted = true;
 		f->relaxed = relaxed;
 	}
-	if (*history == (size_t)-1)
+	if (*history == (size_t)-1 && split)
+		*split = sm_quote_split(v, history);
+	else if (*history == (size_t)-1)
 		*history = sm_quote_history_start(v);
 	f->quoted = f->quoted && h->start >= *history;
 	f->count++;
@@ -218,8 +222,11 @@ static bool ascii_number(const sm_view *v, size_t a, size_t z)
 	return z > a;
 }
 
+/* split: where the new text goes if a finding needs the history, for the
+ * view the rules may read (else NULL); *history then says where it starts. */
 static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GArray *hits,
-		      const GArray *seen, bool alt, size_t own_a, size_t own_z, GArray *edits)
+		      const GArray *seen, bool alt, size_t own_a, size_t own_z, GArray *edits,
+		      char **split, size_t *history_out)
 {
 	GArray *mask = g_array_new(FALSE, FALSE, sizeof(sm_hit));
 	size_t history = (size_t)-1;
@@ -238,7 +245,7 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 		if (alt && ascii_number(v, a, z))
 			continue; /* another reading lost the words around a number (an SR's
 				     case wording): the first reading's judgement stands */
-		hit_finding(s, p, v, h, act, &history, relaxed);
+		hit_finding(s, p, v, h, act, &history, split, relaxed);
 		if (act == SM_ACT_STRIP)
 			sm_scan_strip_found(s, idx, sm_detectors_info(s->p->det, h->det)->label);
 		if (act == SM_ACT_MASK) {
@@ -249,6 +256,8 @@ static void take_hits(scan *s, guint idx, const sm_part *p, const sm_view *v, GA
 	if (mask->len && !s->limit)
 		sm_rewrite_edits(v, mask, edits);
 	g_array_free(mask, TRUE);
+	if (history_out)
+		*history_out = history;
 }
 
 static sm_view *view_of(scan *s, const sm_part *p, const uint8_t *src, size_t len,
@@ -377,7 +386,7 @@ static void other_readings(scan *s, guint idx, const sm_part *p, const sm_view *
 		}
 		alt = view_of(s, p, src, len, &alts[k], false);
 		ahits = detect(s, p, alt);
-		take_hits(s, idx, p, alt, ahits, seen, true, own_a, own_z, edits);
+		take_hits(s, idx, p, alt, ahits, seen, true, own_a, own_z, edits, NULL, NULL);
 		add_seen(seen, alt, ahits);
 		g_array_free(ahits, TRUE);
 		sm_view_free(alt);
@@ -402,7 +411,11 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 	sm_view *v = view_of(s, p, src, len, cs, html);
 	GArray *hits = detect(s, p, v);
 
-	take_hits(s, idx, p, v, hits, NULL, false, own_a, own_z, edits);
+	g_free(s->span_split);
+	s->span_split = NULL;
+	s->span_view = v;
+	take_hits(s, idx, p, v, hits, NULL, false, own_a, own_z, edits, &s->span_split,
+		  &s->span_hist);
 	if (html && !s->limit) {
 		/* the same label over the same bytes resolves the same: take v's */
 		sm_view *raw = view_of(s, p, src, len, &v->cs, false);
@@ -410,7 +423,7 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 		GArray *seen = src_ranges(v, hits);
 
 		if (raw->cs.kind == v->cs.kind && strcmp(raw->cs.name, v->cs.name) == 0)
-			take_hits(s, idx, p, raw, rhits, seen, false, own_a, own_z, edits);
+			take_hits(s, idx, p, raw, rhits, seen, false, own_a, own_z, edits, NULL, NULL);
 		else if (rhits->len)
 			sm_scan_mark_strip(s, idx, "it contains confidential data in its markup");
 		g_array_free(seen, TRUE);
@@ -423,12 +436,24 @@ sm_view *sm_scan_span(scan *s, guint idx, const sm_part *p, const uint8_t *src, 
 	return v;
 }
 
-/* A body view is kept for the rules, without the decoded bytes. */
+/* A body view is kept for the rules, without the decoded bytes, with the
+ * new text the scan made of it (if sm_scan_span made one for v: a scan in
+ * between, of uuencoded data say, took its place and the rules make it). */
 void sm_scan_keep_view(scan *s, const sm_part *p, sm_view *v)
 {
-	if (p->body) {
-		v->src = NULL;
-		g_ptr_array_add(s->body_views, v);
-	} else
+	if (!p->body) {
 		sm_view_free(v);
+		return;
+	}
+	v->src = NULL;
+	g_ptr_array_add(s->body_views, v);
+	if (s->span_view == v && s->span_split) {
+		sm_rules_split sp = {s->span_split, s->span_hist};
+
+		if (!s->body_split) /* the views before have none */
+			s->body_split = g_array_sized_new(FALSE, TRUE, sizeof(sm_rules_split), 4);
+		g_array_set_size(s->body_split, s->body_views->len - 1);
+		g_array_append_val(s->body_split, sp);
+		s->span_split = NULL;
+	}
 }
