@@ -5,26 +5,15 @@
  * +subaddress that lead to a support address; and the near misses that
  * must not match.
  */
+#include "policyutil.h"
 #include "scan.h"
 #include "testutil.h"
 
-#include <unistd.h>
-
 static sm_policy *policy(const char *recipients)
 {
-	char path[] = "/tmp/sm-policy-XXXXXX";
-	int fd = mkstemp(path);
 	char *t = g_strdup_printf("recipients = [%s];\n", recipients);
-	char err[1024] = "";
-	sm_policy *p;
+	sm_policy *p = sm_test_policy_text(t);
 
-	g_assert_cmpint(write(fd, t, strlen(t)), ==, (ssize_t)strlen(t));
-	close(fd);
-	p = sm_policy_load(path, err, sizeof(err));
-	if (!p)
-		g_test_message("config: %s", err);
-	g_assert_nonnull(p);
-	unlink(path);
 	g_free(t);
 	return p;
 }

@@ -6,6 +6,7 @@
  * what a subverted worker could send: every truncation, flipped bytes,
  * splices out of order or outside the message, a spilled splice without a
  * spill file. */
+#include "policyutil.h"
 #include "result.h"
 #include "scan.h"
 #include "testutil.h"
@@ -20,19 +21,16 @@ static const time_t NOW = 1733788800; /* 2024-12-10 */
 static sm_policy *policy(long window)
 {
 	char *path = g_build_filename(sm_test_top(), "conf", "support-milter.conf", NULL);
-	char *text = NULL, err[1024] = "", tmp[] = "/tmp/sm-wire-XXXXXX";
-	gsize len = 0;
-	int fd = mkstemp(tmp);
+	char *text = NULL;
 	sm_policy *p;
 
-	g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
 	{ /* the sender's notice on: its text reads the result too */
 		char **parts = g_strsplit(text, "notice: {\n  enabled = false;", 2);
 
 		g_assert_nonnull(parts[1]);
 		g_free(text);
 		text = g_strjoinv("notice: {\n  enabled = true;\n  from = \"policy@example.co.jp\";", parts);
-		len = strlen(text);
 		g_strfreev(parts);
 	}
 	if (window) {
@@ -42,17 +40,10 @@ static sm_policy *policy(long window)
 		g_assert_nonnull(parts[1]);
 		g_free(text);
 		text = g_strjoinv(w, parts);
-		len = strlen(text);
 		g_strfreev(parts);
 		g_free(w);
 	}
-	g_assert_cmpint(write(fd, text, len), ==, (ssize_t)len);
-	close(fd);
-	p = sm_policy_load(tmp, err, sizeof(err));
-	if (!p)
-		g_test_message("config: %s", err);
-	g_assert_nonnull(p);
-	unlink(tmp);
+	p = sm_test_policy_text(text);
 	g_free(text);
 	g_free(path);
 	return p;
