@@ -9,8 +9,13 @@ the daemon itself.
 - Root without milter.user / -u is refused unless run_as_root says so; no
   core files (RLIMIT_CORE 0).
 - 300 peers that connect, send 4 bytes and stall hold no thread (the
-  session gate): the daemon's threads stay bounded and a new session is
-  served at once; past session_grace the stalled ones are closed.
+  session gate) and no CPU (no polling loop over their partial commands):
+  the daemon's threads stay bounded and a new session is served at once;
+  past session_grace the stalled ones are closed.
+- max_sessions 2: connections whose first command is complete at once (the
+  accept hook's own path) and one whose command comes late (the gate
+  thread's) wait while two sessions run and are served in their order as
+  sessions end; under the cap a late first command is served.
 - A stray SIGUSR2 and then SIGHUP: the daemon reloads and keeps serving (it
   used to leave its signal loop on SIGUSR2 and exit 0 on the next SIGHUP).
 - SIGTERM with a scan in flight: no new connection is accepted, the message
@@ -21,6 +26,7 @@ import os
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -35,6 +41,7 @@ if not shutil.which("miltertest"):
     sys.exit(0)
 tmp = smtest.make_tmpdir("sm-hardening-")
 daemons = []
+OPTNEG = b"\x00\x00\x00\x0dO" + struct.pack(">III", 6, 0x1ff, 0)  # a milter first command
 SLOW_RULE = ('\ndetectors: { slow_custom: { patterns = [ "(?:a|a)+b" ]; action = "mask"; '
              'mask = "all"; }; };\n')
 
@@ -161,7 +168,11 @@ def stalled_sessions(card, card_exp):
         s.connect(d.sock)
         s.send(b"\x00\x00\x00\x0d")  # a command length, and nothing more
         peers.append(s)
+    cpu0 = ticks(d.proc.pid)
     time.sleep(1)
+    cpu = ticks(d.proc.pid) - cpu0
+    t.ok(cpu < 0.3 * TICK, "300 stalled peers, 1 s: the daemon spent %d ticks of CPU (< 0.3 s: "
+         "no polling loop over their partial commands)" % cpu)
     threads = smtest.proc_status(d.proc.pid, "Threads")
     t.ok(threads is not None and threads <= base + 8,
          "300 stalled peers: %s threads (%s before)" % (threads, base))
@@ -182,6 +193,83 @@ def stalled_sessions(card, card_exp):
          "the stalled peers are closed after session_grace")
     for s in peers:
         s.close()
+    t.ok(d.alive(), "daemon still running")
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def ticks(pid):
+    """User and system CPU ticks of pid and all its threads."""
+    with open("/proc/%d/stat" % pid) as f:
+        st = f.read().rsplit(")", 1)[1].split()
+    return int(st[11]) + int(st[12])
+
+
+def optneg(s, wait):
+    """Send a milter option negotiation on s: True when libmilter answers
+    within wait seconds."""
+    s.sendall(OPTNEG)
+    return wait_reply(s, wait)
+
+
+def wait_reply(s, wait):
+    """True when libmilter's negotiation answer arrives on s within wait s."""
+    s.settimeout(wait)
+    try:
+        return s.recv(5)[4:5] == b"O"
+    except OSError:
+        return False
+
+
+def unix_conn(d):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(d.sock)
+    return s
+
+
+def queued(d, n):
+    """n connections that connect and send their first command while the
+    daemon is stopped: when it runs again, each first command is complete
+    before it is accepted (the accept hook's own path, deterministically)."""
+    os.kill(d.proc.pid, signal.SIGSTOP)
+    smtest.wait_for(lambda: open("/proc/%d/stat" % d.proc.pid).read().rsplit(")", 1)[1].split()[0]
+                    == "T", 5)
+    socks = []
+    for _ in range(n):
+        s = unix_conn(d)
+        s.sendall(OPTNEG)
+        socks.append(s)
+    os.kill(d.proc.pid, signal.SIGCONT)
+    return socks
+
+
+def session_cap():
+    dd, conf = conf_for("cap", "  max_sessions = 2;\n  session_grace = 20;\n")
+    d = start(dd, conf)
+    if not t.ok(d is not None, "daemon with max_sessions 2 starts"):
+        return
+    late = unix_conn(d)
+    time.sleep(0.5)  # the hook found no command: the gate thread waits for it
+    t.ok(optneg(late, 5), "under the cap: a first command sent 0.5 s after connect is served")
+    late.close()
+    s1, s2, s3 = queued(d, 3)
+    t.ok(wait_reply(s1, 5) and wait_reply(s2, 5), "two sessions (max_sessions 2) served")
+    t.ok(not wait_reply(s3, 1), "a third whose first command was complete at accept waits")
+    s4 = unix_conn(d)
+    time.sleep(0.3)
+    t.ok(not optneg(s4, 1), "a fourth whose command came late waits too")
+    s1.close()
+    t.ok(wait_reply(s3, 5), "one session ends: the third is served")
+    t.ok(not wait_reply(s4, 1), "the fourth still waits (two run)")
+    s2.close()
+    t.ok(wait_reply(s4, 5), "another ends: the fourth is served")
+    s3.close()
+    s4.close()
+    s5, s6 = queued(d, 2)
+    t.ok(wait_reply(s5, 5) and wait_reply(s6, 5), "both ended: two new sessions served at once")
+    s5.close()
+    s6.close()
     t.ok(d.alive(), "daemon still running")
 
 
@@ -240,13 +328,17 @@ def allow_tests(card, card_exp):
     d = start(dd, conf, inet_port=port)
     if t.ok(d is not None, "inet: daemon with allow = 10.0.0.0/8, 192.168.1.7 starts"):
         s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(OPTNEG)
         s.settimeout(5)
         try:
-            closed = s.recv(1) == b""
+            got = s.recv(5)
+        except socket.timeout:
+            got = None  # neither closed nor answered
         except OSError:
-            closed = True
+            got = b""  # reset: closed
         s.close()
-        t.ok(closed, "a loopback client outside milter.allow: closed at once")
+        t.ok(got == b"", "a loopback client outside milter.allow: closed at once, unanswered (%r)"
+             % got)
         t.ok(smtest.wait_for(lambda: "not in milter.allow" in d.logtext(), 5),
              "log: refused, not in milter.allow")
         d.stop()
@@ -269,6 +361,7 @@ try:
     two_instances(base_conf, card, card_exp)
     root_tests()
     stalled_sessions(card, card_exp)
+    session_cap()
     signal_tests(card, card_exp)
     drain_tests()
     allow_tests(card, card_exp)

@@ -1,23 +1,31 @@
 /*
  * gate.c - the session gate (gate.h).
  *
- * One thread with epoll: it accepts on the real listening socket, drops a
- * peer outside milter.allow, and keeps each new connection pending until
- * its first milter command is wholly in the socket buffer (FIONREAD against
- * the command's 4-byte length) or milter.session_grace passes (closed).
- * An admitted connection is queued for libmilter, whose listener polls an
- * eventfd (counting the queue) put in place of its listening descriptor and
- * takes the connection through accept() (hooks.c).  While max_sessions
- * sessions run, admitted connections wait (their grace still runs); a
- * session is counted until libmilter closes its descriptor (checked by
- * inode, so a reused descriptor number is not mistaken for it).
+ * libmilter's listening descriptor number becomes an epoll instance that
+ * holds the real listening socket and an eventfd counting a queue of
+ * admitted connections; libmilter's listener polls it and calls accept(),
+ * which comes here (hooks.c, sm_gate_accept).  The common case costs no
+ * other thread: the hook accepts (non-blocking), drops a peer outside
+ * milter.allow, and returns the connection at once when its first milter
+ * command is wholly in the socket buffer (FIONREAD against the command's
+ * 4-byte length), fewer than max_sessions sessions run and nobody waits
+ * before it.  Any other connection goes to the gate's thread (the inbox):
+ * it keeps a connection pending until its first command has arrived or
+ * milter.session_grace passes (closed), holds admitted ones while
+ * max_sessions sessions run (their grace still runs), and queues them for
+ * libmilter (the eventfd wakes its listener).  A session is counted until
+ * libmilter closes its descriptor (checked by inode, so a reused
+ * descriptor number is not mistaken for it).
  *
  * Untrusted input: connections from anyone who can reach the socket, and
  * the first 4 bytes they send (peeked, not consumed).  Limits: max_sessions,
  * session_grace, pending connections (GATE_PENDING_PER_SESSION x
- * max_sessions, the oldest dropped beyond).  Ownership: the gate owns the
- * real listening socket, the pending and queued connections, its eventfds;
- * its pointer is the one global hooks.c needs (set once at start).
+ * max_sessions, the oldest dropped beyond).  Locks: mu guards the real
+ * listening socket, the inbox, the queue, the sessions and the counts the
+ * hook reads; wake_mu (taken before mu) orders the closing against the
+ * queue's wake-ups.  Ownership: the gate owns the real listening socket,
+ * the pending and queued connections, its eventfds; its pointer is the one
+ * global hooks.c needs (set once at start).
  */
 #include "gate.h"
 #include "state.h"
@@ -53,6 +61,7 @@ typedef struct net {
 
 typedef struct conn {
 	int fd;
+	bool complete;      /* its first command is buffered (the inbox) */
 	long long deadline; /* monotonic ms */
 	struct sockaddr_storage sa;
 	socklen_t salen;
@@ -64,8 +73,9 @@ typedef struct session {
 } session;
 
 struct sm_gate {
-	int listen;      /* the real listening socket (-1 once closed) */
-	int fake;        /* libmilter's descriptor number: an eventfd now */
+	int listen;      /* the real listening socket (-1 once closed; under mu) */
+	int fake;        /* libmilter's descriptor number: an epoll of listen and qev */
+	int qev;         /* eventfd counting the queue (semaphore) */
 	int kick;        /* eventfd: wakes the gate thread */
 	int ep;
 	size_t max_sessions, max_pending;
@@ -74,11 +84,14 @@ struct sm_gate {
 	bool is_inet;
 	pthread_t th;
 	bool running, stop;
-	bool closing;    /* SIGTERM: no more connections (set by sm_gate_close) */
-	pthread_mutex_t mu; /* queue, sessions */
-	pthread_mutex_t wake_mu; /* closing, and libmilter's descriptor while written */
+	bool closing;    /* SIGTERM: no more connections (set under wake_mu and mu) */
+	bool shed;       /* out of descriptors: drop the oldest pending (under mu) */
+	pthread_mutex_t mu; /* listen, inbox, queue, sessions, n_ready, shed */
+	pthread_mutex_t wake_mu; /* closing, and the queue's eventfd while written */
+	GArray *inbox;   /* conn: from the hook, for the gate thread */
 	GArray *pending; /* conn: waiting for their first command (gate thread only) */
 	GArray *ready;   /* conn: admitted, waiting under the cap (gate thread only) */
+	size_t n_ready;  /* ready->len as last published (under mu) */
 	GQueue *queue;   /* conn *: handed to libmilter's accept() */
 	GArray *sessions; /* session: handed over, still open */
 };
@@ -202,57 +215,54 @@ static int first_command(int fd)
 	return (size_t)avail >= 4 + (size_t)len ? 1 : 0;
 }
 
-static void accept_new(sm_gate *g)
+/* A connection still waiting for its first command: watched for it. */
+static void add_pending(sm_gate *g, const conn *c)
 {
-	for (;;) {
-		conn c = {0};
-		struct epoll_event ev = {0};
+	struct epoll_event ev = {0};
 
-		c.salen = sizeof(c.sa);
-		/* blocking, as libmilter wants it: the gate reads nothing (MSG_PEEK |
-		 * MSG_DONTWAIT and FIONREAD), so no fcntl before or after */
-		c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen, SOCK_CLOEXEC);
-		if (c.fd < 0 && (errno == EMFILE || errno == ENFILE)) {
-			/* out of descriptors: the oldest waiting peer makes room; with
-			 * none waiting, pause instead of spinning on a readable socket */
-			struct timespec pause = {0, 10 * 1000000L};
-
-			if (g->pending->len) {
-				epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd,
-					  NULL);
-				drop_at(g->pending, 0);
-				continue;
-			}
-			nanosleep(&pause, NULL);
-			return;
-		}
-		if (c.fd < 0)
-			return;
-		if (!allowed(g, &c.sa)) {
-			log_peer(LOG_WARNING, &c.sa, "refused: not in milter.allow");
-			close(c.fd);
-			continue;
-		}
-		c.deadline = now_ms() + g->grace_ms;
-		switch (first_command(c.fd)) { /* an MTA sends it at once: often here already */
-		case 1:
-			g_array_append_val(g->ready, c);
-			continue;
-		case -1:
-			close(c.fd);
-			continue;
-		}
-		if (g->pending->len >= g->max_pending) {
-			log_peer(LOG_WARNING, &g_array_index(g->pending, conn, 0).sa,
-				 "dropped: too many connections waiting for their first command");
-			epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
-			drop_at(g->pending, 0);
-		}
-		ev.events = EPOLLIN | EPOLLRDHUP;
-		ev.data.fd = c.fd;
-		epoll_ctl(g->ep, EPOLL_CTL_ADD, c.fd, &ev);
-		g_array_append_val(g->pending, c);
+	if (g->pending->len >= g->max_pending) {
+		log_peer(LOG_WARNING, &g_array_index(g->pending, conn, 0).sa,
+			 "dropped: too many connections waiting for their first command");
+		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
+		drop_at(g->pending, 0);
 	}
+	/* edge-triggered: a partial first command wakes the thread once per
+	 * arrival, not in a loop until it completes */
+	ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+	ev.data.fd = c->fd;
+	epoll_ctl(g->ep, EPOLL_CTL_ADD, c->fd, &ev);
+	g_array_append_val(g->pending, *c);
+}
+
+/* The hook's connections to pending or ready; the oldest pending dropped
+ * when the hook ran out of descriptors. */
+static void take_inbox(sm_gate *g)
+{
+	GArray *in;
+	bool shed;
+	guint i;
+
+	pthread_mutex_lock(&g->mu);
+	in = g->inbox;
+	g->inbox = g_array_new(FALSE, FALSE, sizeof(conn));
+	shed = g->shed;
+	g->shed = false;
+	for (i = 0; i < in->len; i++) /* the hook admits none ahead of them */
+		g->n_ready += g_array_index(in, conn, i).complete;
+	pthread_mutex_unlock(&g->mu);
+	if (shed && g->pending->len) {
+		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
+		drop_at(g->pending, 0);
+	}
+	for (i = 0; i < in->len; i++) {
+		const conn *c = &g_array_index(in, conn, i);
+
+		if (c->complete)
+			g_array_append_val(g->ready, *c);
+		else
+			add_pending(g, c);
+	}
+	g_array_free(in, TRUE);
 }
 
 static void check_pending(sm_gate *g, int fd)
@@ -318,14 +328,18 @@ static void hand_over(sm_gate *g)
 {
 	uint64_t n = 0;
 
-	if (!g->ready->len)
-		return;
 	pthread_mutex_lock(&g->wake_mu);
 	if (g->closing) { /* libmilter may close its descriptor from now on */
 		pthread_mutex_unlock(&g->wake_mu);
 		return;
 	}
 	pthread_mutex_lock(&g->mu);
+	if (!g->ready->len) { /* expired since */
+		g->n_ready = 0;
+		pthread_mutex_unlock(&g->mu);
+		pthread_mutex_unlock(&g->wake_mu);
+		return;
+	}
 	if (g->sessions->len + g->queue->length >= g->max_sessions)
 		sweep_sessions(g);
 	while (g->ready->len && g->sessions->len + g->queue->length < g->max_sessions) {
@@ -336,8 +350,9 @@ static void hand_over(sm_gate *g)
 		g_queue_push_tail(g->queue, c);
 		n++;
 	}
+	g->n_ready = g->ready->len;
 	pthread_mutex_unlock(&g->mu);
-	if (n && write(g->fake, &n, sizeof(n)) != sizeof(n))
+	if (n && write(g->qev, &n, sizeof(n)) != sizeof(n))
 		sm_log(LOG_ERR, "session gate: cannot wake libmilter: %s", strerror(errno));
 	pthread_mutex_unlock(&g->wake_mu);
 }
@@ -346,11 +361,14 @@ static void hand_over(sm_gate *g)
  * are closed (the MTA retries them elsewhere or later). */
 static void shut(sm_gate *g)
 {
+	pthread_mutex_lock(&g->mu);
 	if (g->listen >= 0) {
-		epoll_ctl(g->ep, EPOLL_CTL_DEL, g->listen, NULL);
+		epoll_ctl(g->fake, EPOLL_CTL_DEL, g->listen, NULL);
 		close(g->listen);
 		g->listen = -1;
 	}
+	pthread_mutex_unlock(&g->mu);
+	take_inbox(g);
 	while (g->pending->len) {
 		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
 		drop_at(g->pending, 0);
@@ -389,11 +407,10 @@ static void *gate_thread(void *arg)
 				/* a wake-up: closing, stopping or a session ended */
 				if (read(g->kick, &v, sizeof(v)) < 0 && errno != EAGAIN)
 					g->stop = true;
-			} else if (evs[i].data.fd == g->listen)
-				accept_new(g);
-			else
+			} else
 				check_pending(g, evs[i].data.fd);
 		}
+		take_inbox(g);
 		if (g->closing)
 			shut(g);
 		expire(g, now_ms());
@@ -422,46 +439,50 @@ static int listener_fd(bool *inet)
 	return -1;
 }
 
-/* libmilter's descriptor number becomes an eventfd; the socket is ours. */
+static int watch(int ep, int fd)
+{
+	struct epoll_event ev = {0};
+
+	ev.events = EPOLLIN;
+	ev.data.fd = fd;
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* libmilter's descriptor number becomes an epoll instance watching the
+ * socket (now ours, non-blocking) and the queue's eventfd. */
 static int take_listener(sm_gate *g, char *err, size_t errlen)
 {
-	int lfd = listener_fd(&g->is_inet), ev;
+	int lfd = listener_fd(&g->is_inet), ep;
 
 	if (lfd < 0) {
 		snprintf(err, errlen, "session gate: libmilter's listening socket not found");
 		return -1;
 	}
 	g->listen = fcntl(lfd, F_DUPFD_CLOEXEC, 3);
-	ev = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
-	if (g->listen < 0 || ev < 0 || dup3(ev, lfd, O_CLOEXEC) < 0) {
+	g->qev = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	if (g->listen < 0 || g->qev < 0 || ep < 0 ||
+	    fcntl(g->listen, F_SETFL, fcntl(g->listen, F_GETFL) | O_NONBLOCK) < 0 ||
+	    watch(ep, g->listen) < 0 || watch(ep, g->qev) < 0 || dup3(ep, lfd, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "session gate: %s", strerror(errno));
-		if (ev >= 0)
-			close(ev);
+		if (ep >= 0)
+			close(ep);
 		return -1;
 	}
-	close(ev);
+	close(ep);
 	g->fake = lfd;
-	fcntl(g->listen, F_SETFL, fcntl(g->listen, F_GETFL) | O_NONBLOCK);
 	return 0;
-}
-
-static int watch(sm_gate *g, int fd)
-{
-	struct epoll_event ev = {0};
-
-	ev.events = EPOLLIN;
-	ev.data.fd = fd;
-	return epoll_ctl(g->ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
 sm_gate *sm_gate_start(const sm_gate_conf *c, char *err, size_t errlen)
 {
 	sm_gate *g = g_new0(sm_gate, 1);
 
-	g->listen = g->fake = g->kick = g->ep = -1;
+	g->listen = g->fake = g->qev = g->kick = g->ep = -1;
 	g->max_sessions = c->max_sessions;
 	g->max_pending = MAX(GATE_PENDING_MIN, GATE_PENDING_PER_SESSION * c->max_sessions);
 	g->grace_ms = c->grace_ms;
+	g->inbox = g_array_new(FALSE, FALSE, sizeof(conn));
 	g->pending = g_array_new(FALSE, FALSE, sizeof(conn));
 	g->ready = g_array_new(FALSE, FALSE, sizeof(conn));
 	g->sessions = g_array_new(FALSE, FALSE, sizeof(session));
@@ -472,7 +493,7 @@ sm_gate *sm_gate_start(const sm_gate_conf *c, char *err, size_t errlen)
 		goto fail;
 	g->kick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	g->ep = epoll_create1(EPOLL_CLOEXEC);
-	if (g->kick < 0 || g->ep < 0 || watch(g, g->listen) < 0 || watch(g, g->kick) < 0 ||
+	if (g->kick < 0 || g->ep < 0 || watch(g->ep, g->kick) < 0 ||
 	    pthread_create(&g->th, NULL, gate_thread, g) != 0) {
 		snprintf(err, errlen, "session gate: %s", strerror(errno));
 		goto fail;
@@ -498,7 +519,9 @@ void sm_gate_close(sm_gate *g)
 	if (!g)
 		return;
 	pthread_mutex_lock(&g->wake_mu);
-	g->closing = true;
+	pthread_mutex_lock(&g->mu);
+	g->closing = true; /* the hook takes no new connection from now on */
+	pthread_mutex_unlock(&g->mu);
 	pthread_mutex_unlock(&g->wake_mu);
 	kick(g);
 }
@@ -510,7 +533,7 @@ void sm_gate_wake(sm_gate *g)
 {
 	uint64_t one = 1;
 
-	if (g && g->fake >= 0 && write(g->fake, &one, sizeof(one)) < 0)
+	if (g && g->qev >= 0 && write(g->qev, &one, sizeof(one)) < 0)
 		sm_log(LOG_ERR, "session gate: cannot wake libmilter: %s", strerror(errno));
 }
 
@@ -519,8 +542,67 @@ void sm_gate_counts(sm_gate *g, size_t *live, size_t *waiting)
 	pthread_mutex_lock(&g->mu);
 	sweep_sessions(g);
 	*live = g->sessions->len + g->queue->length;
-	*waiting = g->ready->len;
+	*waiting = g->n_ready + g->inbox->len;
 	pthread_mutex_unlock(&g->mu);
+}
+
+/* A session from now on (under mu). */
+static int admit(sm_gate *g, const conn *c, struct sockaddr *sa, socklen_t *len)
+{
+	session s;
+	struct stat st;
+
+	memcpy(sa, &c->sa, MIN(*len, c->salen));
+	*len = c->salen;
+	s.fd = c->fd;
+	s.ino = fstat(c->fd, &st) == 0 ? st.st_ino : 0;
+	g_array_append_val(g->sessions, s);
+	return c->fd;
+}
+
+/* Room for a session now, with nobody waiting before it (under mu). */
+static bool room(sm_gate *g)
+{
+	if (g->queue->length || g->n_ready || g->inbox->len)
+		return false;
+	if (g->sessions->len >= g->max_sessions)
+		sweep_sessions(g);
+	return g->sessions->len < g->max_sessions;
+}
+
+/* A new connection from the socket (under mu): returned when it may start
+ * a session at once, else given to the gate thread; -1 then, or when there
+ * is none, refused, or no descriptor was left (*shed). */
+static int take_new(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *shed)
+{
+	conn c = {0};
+	int st;
+
+	c.salen = sizeof(c.sa);
+	/* blocking, as libmilter wants it: nothing here reads (MSG_PEEK |
+	 * MSG_DONTWAIT and FIONREAD), so no fcntl before or after */
+	c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen, SOCK_CLOEXEC);
+	if (c.fd < 0) {
+		*shed = errno == EMFILE || errno == ENFILE;
+		g->shed |= *shed;
+		return -1;
+	}
+	if (!allowed(g, &c.sa)) {
+		log_peer(LOG_WARNING, &c.sa, "refused: not in milter.allow");
+		close(c.fd);
+		return -1;
+	}
+	st = first_command(c.fd); /* an MTA sends it at once: often here already */
+	if (st < 0) {
+		close(c.fd);
+		return -1;
+	}
+	if (st > 0 && room(g))
+		return admit(g, &c, sa, len);
+	c.complete = st > 0;
+	c.deadline = now_ms() + g->grace_ms;
+	g_array_append_val(g->inbox, c);
+	return -1;
 }
 
 int sm_gate_accept(int fd, struct sockaddr *sa, socklen_t *len, bool *is_gate)
@@ -528,27 +610,32 @@ int sm_gate_accept(int fd, struct sockaddr *sa, socklen_t *len, bool *is_gate)
 	sm_gate *g = the_gate;
 	uint64_t v;
 	conn *c;
-	session s;
-	struct stat st;
 	int cfd = -1;
+	guint inbox;
+	bool shed = false, tell;
 
 	*is_gate = g && fd == g->fake;
 	if (!*is_gate)
 		return -1;
 	pthread_mutex_lock(&g->mu);
+	inbox = g->inbox->len;
 	c = g_queue_pop_head(g->queue);
 	if (c) {
-		if (read(g->fake, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		if (read(g->qev, &v, sizeof(v)) < 0 && errno != EAGAIN)
 			sm_log(LOG_ERR, "session gate: eventfd: %s", strerror(errno));
-		cfd = c->fd;
-		memcpy(sa, &c->sa, MIN(*len, c->salen));
-		*len = c->salen;
-		s.fd = cfd;
-		s.ino = fstat(cfd, &st) == 0 ? st.st_ino : 0;
-		g_array_append_val(g->sessions, s);
+		cfd = admit(g, c, sa, len);
 		g_free(c);
-	}
+	} else if (!g->closing && g->listen >= 0)
+		cfd = take_new(g, sa, len, &shed);
+	tell = g->inbox->len != inbox || shed;
 	pthread_mutex_unlock(&g->mu);
+	if (tell)
+		kick(g);
+	if (shed) { /* the gate thread frees one; no spinning meanwhile */
+		struct timespec pause = {0, 10 * 1000000L};
+
+		nanosleep(&pause, NULL);
+	}
 	if (cfd < 0)
 		errno = EAGAIN;
 	return cfd;
@@ -568,6 +655,8 @@ void sm_gate_free(sm_gate *g)
 	}
 	if (the_gate == g)
 		the_gate = NULL;
+	for (i = 0; i < g->inbox->len; i++)
+		close(g_array_index(g->inbox, conn, i).fd);
 	for (i = 0; i < g->pending->len; i++)
 		close(g_array_index(g->pending, conn, i).fd);
 	for (i = 0; i < g->ready->len; i++)
@@ -580,8 +669,11 @@ void sm_gate_free(sm_gate *g)
 		close(g->listen);
 	if (g->kick >= 0)
 		close(g->kick);
+	if (g->qev >= 0)
+		close(g->qev);
 	if (g->ep >= 0)
 		close(g->ep);
+	g_array_free(g->inbox, TRUE);
 	g_array_free(g->pending, TRUE);
 	g_array_free(g->ready, TRUE);
 	g_array_free(g->sessions, TRUE);
