@@ -5,7 +5,8 @@
  * Input: the record content from the parser (sm_result_audit_json: already
  * JSON, never a secret value) and what only the daemon knows: the event id
  * (a ULID), the time (RFC 3339 with its offset, one time zone for every
- * record, milter.audit_timezone), the host name and the action as applied
+ * record, milter.audit_timezone), the host name (read when the log is
+ * opened, at start and on SIGHUP) and the action as applied
  * (with the reason when applying failed).  A record of a message the policy
  * never saw (a limit, a failure before the scan) is built here.
  *
@@ -35,6 +36,23 @@
 static pthread_mutex_t audit_mu = PTHREAD_MUTEX_INITIALIZER;
 static int audit_fd = -1;
 static gint64 audit_synced; /* monotonic µs of the last fdatasync (under audit_mu) */
+/* The host name, read when the log is (re)opened: at start and on SIGHUP,
+ * not once per record (under audit_mu; "" until the first open). */
+static char audit_host[256];
+
+/* The ULID's 80 low bits: random once per process, then one more per id
+ * (under ulid_mu), so that ids are unique and sort by time and then by
+ * their order within a millisecond, without a getrandom per record. */
+static pthread_mutex_t ulid_mu = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char ulid_next[10];
+static bool ulid_seeded;
+
+static void read_host(char *host, size_t len)
+{
+	if (gethostname(host, len) < 0)
+		g_strlcpy(host, "unknown", len);
+	host[len - 1] = '\0';
+}
 
 int sm_audit_open(const char *path, char *err, size_t errlen)
 {
@@ -50,6 +68,7 @@ int sm_audit_open(const char *path, char *err, size_t errlen)
 	pthread_mutex_lock(&audit_mu);
 	old = audit_fd;
 	audit_fd = fd;
+	read_host(audit_host, sizeof(audit_host));
 	pthread_mutex_unlock(&audit_mu);
 	if (old >= 0) {
 		fdatasync(old);
@@ -131,8 +150,28 @@ void sm_audit_close(void)
 
 /* ---------------------------------------------------------------- fields */
 
-/* A ULID: 48 bits of milliseconds since 1970 and 80 random bits, in
- * Crockford's base32 (26 characters, sortable by time). */
+/* The next 80 low bits of a ULID into b. */
+static void ulid_low(unsigned char b[10])
+{
+	int i;
+
+	pthread_mutex_lock(&ulid_mu);
+	if (!ulid_seeded) {
+		if (getrandom(ulid_next, sizeof(ulid_next), 0) != (ssize_t)sizeof(ulid_next))
+			for (i = 0; i < 10; i++)
+				ulid_next[i] = (unsigned char)g_random_int_range(0, 256);
+		ulid_next[0] &= 0x7f; /* 2^79 ids before the counter could wrap */
+		ulid_seeded = true;
+	}
+	memcpy(b, ulid_next, sizeof(ulid_next));
+	for (i = 9; i >= 0 && ++ulid_next[i] == 0; i--)
+		;
+	pthread_mutex_unlock(&ulid_mu);
+}
+
+/* A ULID: 48 bits of milliseconds since 1970 and 80 bits (random at the
+ * process's first id, one more for each next id), in Crockford's base32
+ * (26 characters, sortable by time). */
 void sm_audit_ulid(char out[27])
 {
 	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -142,9 +181,7 @@ void sm_audit_ulid(char out[27])
 
 	for (i = 0; i < 6; i++)
 		b[i] = (unsigned char)(ms >> (40 - 8 * i));
-	if (getrandom(b + 6, 10, 0) != 10)
-		for (i = 6; i < 16; i++)
-			b[i] = (unsigned char)g_random_int_range(0, 256);
+	ulid_low(b + 6);
 	/* 128 bits as 26 groups of 5, the first group holding the top 3 bits */
 	for (i = 0; i < 26; i++) {
 		unsigned v = 0;
@@ -200,9 +237,11 @@ static GString *record_head(const sm_daemon_conf *d, const char *action, const c
 
 	sm_audit_ulid(id);
 	sm_audit_time(d->audit_timezone == 1, ts, sizeof(ts));
-	if (gethostname(host, sizeof(host)) < 0)
-		g_strlcpy(host, "unknown", sizeof(host));
-	host[sizeof(host) - 1] = '\0';
+	pthread_mutex_lock(&audit_mu);
+	g_strlcpy(host, audit_host, sizeof(host));
+	pthread_mutex_unlock(&audit_mu);
+	if (!*host) /* no log opened yet */
+		read_host(host, sizeof(host));
 	g_string_append(g, "{\"schema\":1,\"event_id\":");
 	json_str(g, id);
 	g_string_append(g, ",\"ts\":");
