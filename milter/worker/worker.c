@@ -153,18 +153,38 @@ static void job_clear(job *j)
 	j->got = 0;
 }
 
-/* RLIMIT_CPU: what this process used so far plus the message's share. */
-static void cpu_limit(uint32_t seconds)
+/* RLIMIT_CPU's hard limit, read at the first message and again only when
+ * setting the soft limit under it fails (lowered from outside since). */
+typedef struct cpu_cap {
+	rlim_t max;
+	bool known;
+} cpu_cap;
+
+/* RLIMIT_CPU: what this process used so far plus the message's share; one
+ * setrlimit per message (a getrlimit too at the first, or after EPERM). */
+static void cpu_limit(cpu_cap *c, uint32_t seconds)
 {
 	struct rusage ru;
 	struct rlimit rl;
+	int tries;
 
-	if (getrusage(RUSAGE_SELF, &ru) < 0 || getrlimit(RLIMIT_CPU, &rl) < 0)
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
 		return;
-	rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + seconds + 1;
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
-		rl.rlim_cur = rl.rlim_max;
-	setrlimit(RLIMIT_CPU, &rl);
+	for (tries = 0; tries < 2; tries++) {
+		if (!c->known) {
+			if (getrlimit(RLIMIT_CPU, &rl) < 0)
+				return;
+			c->max = rl.rlim_max;
+			c->known = true;
+		}
+		rl.rlim_max = c->max;
+		rl.rlim_cur = (rlim_t)ru.ru_utime.tv_sec + (rlim_t)ru.ru_stime.tv_sec + seconds + 1;
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_CPU, &rl) == 0 || errno != EPERM)
+			return;
+		c->known = false; /* the hard limit was lowered: read it again */
+	}
 }
 
 #ifdef SM_TEST_HOOKS
@@ -232,6 +252,7 @@ void sm_worker_main(sm_policy *p, int sock)
 	const sm_daemon_conf *d = sm_policy_daemon(p);
 	char err[256];
 	job j = {0};
+	cpu_cap cap = {0, false};
 	int rc;
 
 	j.fd = j.spill = -1;
@@ -254,7 +275,7 @@ void sm_worker_main(sm_policy *p, int sock)
 
 		if (recv_env(sock, &j, &env) < 0)
 			break;
-		cpu_limit(j.h.cpu_seconds);
+		cpu_limit(&cap, j.h.cpu_seconds);
 #ifdef SM_TEST_HOOKS
 		test_hook(j.fd);
 #endif
