@@ -15,7 +15,8 @@ the daemon itself.
 - max_sessions 2: connections whose first command is complete at once (the
   accept hook's own path) and one whose command comes late (the gate
   thread's) wait while two sessions run and are served in their order as
-  sessions end; under the cap a late first command is served.
+  sessions end; under the cap a late first command, or one sent in two
+  pieces, is served.
 - A stray SIGUSR2 and then SIGHUP: the daemon reloads and keeps serving (it
   used to leave its signal loop on SIGUSR2 and exit 0 on the next SIGHUP).
 - SIGTERM with a scan in flight: no new connection is accepted, the message
@@ -253,6 +254,12 @@ def session_cap():
     time.sleep(0.5)  # the hook found no command: the gate thread waits for it
     t.ok(optneg(late, 5), "under the cap: a first command sent 0.5 s after connect is served")
     late.close()
+    split = unix_conn(d)
+    split.sendall(OPTNEG[:6])
+    time.sleep(0.3)
+    split.sendall(OPTNEG[6:])
+    t.ok(wait_reply(split, 5), "a first command sent in two pieces 0.3 s apart is served")
+    split.close()
     s1, s2, s3 = queued(d, 3)
     t.ok(wait_reply(s1, 5) and wait_reply(s2, 5), "two sessions (max_sessions 2) served")
     t.ok(not wait_reply(s3, 1), "a third whose first command was complete at accept waits")

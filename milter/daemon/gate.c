@@ -9,18 +9,23 @@
  * milter.allow, and returns the connection at once when its first milter
  * command is wholly in the socket buffer (FIONREAD against the command's
  * 4-byte length), fewer than max_sessions sessions run and nobody waits
- * before it.  Any other connection goes to the gate's thread (the inbox):
- * it keeps a connection pending until its first command has arrived or
- * milter.session_grace passes (closed), holds admitted ones while
- * max_sessions sessions run (their grace still runs), and queues them for
- * libmilter (the eventfd wakes its listener).  A session is counted until
+ * before it.  A connection whose first command is not yet whole waits in
+ * a third epoll inside libmilter's (pend_ep, edge-triggered: once per
+ * arrival), so that the listener takes it too when the command completes;
+ * the gate thread only closes such connections when milter.session_grace
+ * passes (the hook wakes it when a deadline is earlier than its own).  A
+ * complete connection that must wait under the cap goes to the gate's
+ * thread (the inbox): it holds admitted ones while max_sessions sessions
+ * run (their grace still runs) and queues them for libmilter (the eventfd
+ * wakes its listener); it also watches a connection pend_ep could not
+ * take (pending, as before).  A session is counted until
  * libmilter closes its descriptor (checked by inode, so a reused
  * descriptor number is not mistaken for it).
  *
  * Untrusted input: connections from anyone who can reach the socket, and
  * the first 4 bytes they send (peeked, not consumed).  Limits: max_sessions,
- * session_grace, pending connections (GATE_PENDING_PER_SESSION x
- * max_sessions, the oldest dropped beyond).  Locks: mu guards the real
+ * session_grace, connections waiting for their first command
+ * (GATE_PENDING_PER_SESSION x max_sessions, the oldest dropped beyond).  Locks: mu guards the real
  * listening socket, the inbox, the queue, the sessions and the counts the
  * hook reads; wake_mu (taken before mu) orders the closing against the
  * queue's wake-ups.  Ownership: the gate owns the real listening socket,
@@ -34,6 +39,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -76,6 +82,7 @@ struct sm_gate {
 	int listen;      /* the real listening socket (-1 once closed; under mu) */
 	int fake;        /* libmilter's descriptor number: an epoll of listen and qev */
 	int qev;         /* eventfd counting the queue (semaphore) */
+	int pend_ep;     /* epoll (in fake) of the early connections */
 	int kick;        /* eventfd: wakes the gate thread */
 	int ep;
 	size_t max_sessions, max_pending;
@@ -89,6 +96,9 @@ struct sm_gate {
 	pthread_mutex_t mu; /* listen, inbox, queue, sessions, n_ready, shed */
 	pthread_mutex_t wake_mu; /* closing, and the queue's eventfd while written */
 	GArray *inbox;   /* conn: from the hook, for the gate thread */
+	GArray *early;   /* conn: the hook's, waiting for their first command in
+			  * pend_ep (under mu; the gate thread expires them) */
+	long long wake_at; /* when the gate thread wakes at the latest (under mu) */
 	GArray *pending; /* conn: waiting for their first command (gate thread only) */
 	GArray *ready;   /* conn: admitted, waiting under the cap (gate thread only) */
 	size_t n_ready;  /* ready->len as last published (under mu) */
@@ -253,6 +263,13 @@ static void take_inbox(sm_gate *g)
 	if (shed && g->pending->len) {
 		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
 		drop_at(g->pending, 0);
+	} else if (shed) {
+		pthread_mutex_lock(&g->mu);
+		if (g->early->len) {
+			epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, 0).fd, NULL);
+			drop_at(g->early, 0);
+		}
+		pthread_mutex_unlock(&g->mu);
 	}
 	for (i = 0; i < in->len; i++) {
 		const conn *c = &g_array_index(in, conn, i);
@@ -290,6 +307,14 @@ static void check_pending(sm_gate *g, int fd)
 static void expire(sm_gate *g, long long now)
 {
 	guint i;
+
+	pthread_mutex_lock(&g->mu);
+	for (i = g->early->len; i-- > 0;)
+		if (g_array_index(g->early, conn, i).deadline <= now) {
+			epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, i).fd, NULL);
+			drop_at(g->early, i);
+		}
+	pthread_mutex_unlock(&g->mu);
 
 	for (i = g->pending->len; i-- > 0;)
 		if (g_array_index(g->pending, conn, i).deadline <= now) {
@@ -367,6 +392,10 @@ static void shut(sm_gate *g)
 		close(g->listen);
 		g->listen = -1;
 	}
+	while (g->early->len) {
+		epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, 0).fd, NULL);
+		drop_at(g->early, 0);
+	}
 	pthread_mutex_unlock(&g->mu);
 	take_inbox(g);
 	while (g->pending->len) {
@@ -377,19 +406,34 @@ static void shut(sm_gate *g)
 		drop_at(g->ready, 0);
 }
 
-static int timeout_ms(const sm_gate *g, long long now)
+static long long earliest(const GArray *a, long long t)
 {
-	long long t = -1;
 	guint i;
 
-	for (i = 0; i < g->pending->len; i++) {
-		long long d = g_array_index(g->pending, conn, i).deadline - now;
+	for (i = 0; i < a->len; i++) {
+		long long d = g_array_index(a, conn, i).deadline;
 
-		t = t < 0 || d < t ? d : t;
+		t = d < t ? d : t;
 	}
-	if (g->ready->len)
-		t = t < 0 || t > GATE_RECHECK_MS ? GATE_RECHECK_MS : t;
-	return t < 0 ? -1 : t > 0x7fffffff ? 0x7fffffff : (int)t;
+	return t;
+}
+
+/* How long the thread may sleep: until a deadline of the pending or early
+ * connections, GATE_RECHECK_MS while some wait under the cap; published in
+ * wake_at so that the hook wakes it for an earlier deadline. */
+static int timeout_ms(sm_gate *g, long long now)
+{
+	long long t = earliest(g->pending, LLONG_MAX);
+
+	if (g->ready->len && t > now + GATE_RECHECK_MS)
+		t = now + GATE_RECHECK_MS;
+	pthread_mutex_lock(&g->mu);
+	t = earliest(g->early, t);
+	g->wake_at = t;
+	pthread_mutex_unlock(&g->mu);
+	if (t == LLONG_MAX)
+		return -1;
+	return t <= now ? 0 : t - now > 0x7fffffff ? 0x7fffffff : (int)(t - now);
 }
 
 static void *gate_thread(void *arg)
@@ -461,7 +505,8 @@ static int take_listener(sm_gate *g, char *err, size_t errlen)
 	g->listen = fcntl(lfd, F_DUPFD_CLOEXEC, 3);
 	g->qev = eventfd(0, EFD_SEMAPHORE | EFD_NONBLOCK | EFD_CLOEXEC);
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (g->listen < 0 || g->qev < 0 || ep < 0 ||
+	g->pend_ep = epoll_create1(EPOLL_CLOEXEC);
+	if (g->listen < 0 || g->qev < 0 || ep < 0 || g->pend_ep < 0 || watch(ep, g->pend_ep) < 0 ||
 	    fcntl(g->listen, F_SETFL, fcntl(g->listen, F_GETFL) | O_NONBLOCK) < 0 ||
 	    watch(ep, g->listen) < 0 || watch(ep, g->qev) < 0 || dup3(ep, lfd, O_CLOEXEC) < 0) {
 		snprintf(err, errlen, "session gate: %s", strerror(errno));
@@ -478,11 +523,13 @@ sm_gate *sm_gate_start(const sm_gate_conf *c, char *err, size_t errlen)
 {
 	sm_gate *g = g_new0(sm_gate, 1);
 
-	g->listen = g->fake = g->qev = g->kick = g->ep = -1;
+	g->listen = g->fake = g->qev = g->pend_ep = g->kick = g->ep = -1;
+	g->wake_at = LLONG_MAX;
 	g->max_sessions = c->max_sessions;
 	g->max_pending = MAX(GATE_PENDING_MIN, GATE_PENDING_PER_SESSION * c->max_sessions);
 	g->grace_ms = c->grace_ms;
 	g->inbox = g_array_new(FALSE, FALSE, sizeof(conn));
+	g->early = g_array_new(FALSE, FALSE, sizeof(conn));
 	g->pending = g_array_new(FALSE, FALSE, sizeof(conn));
 	g->ready = g_array_new(FALSE, FALSE, sizeof(conn));
 	g->sessions = g_array_new(FALSE, FALSE, sizeof(session));
@@ -570,10 +617,69 @@ static bool room(sm_gate *g)
 	return g->sessions->len < g->max_sessions;
 }
 
+/* A connection without its whole first command (under mu): watched in
+ * pend_ep (in libmilter's epoll), so that the listener takes it when the
+ * command completes; the oldest dropped beyond max_pending; the gate
+ * thread's only if it cannot be watched.
+ * 1: the gate thread must be woken (to take it, or for its deadline). */
+static int wait_early(sm_gate *g, conn *c)
+{
+	struct epoll_event ev = {0};
+
+	c->deadline = now_ms() + g->grace_ms;
+	ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET; /* once per arrival */
+	ev.data.fd = c->fd;
+	if (g->early->len >= g->max_pending) {
+		log_peer(LOG_WARNING, &g_array_index(g->early, conn, 0).sa,
+			 "dropped: too many connections waiting for their first command");
+		epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, 0).fd, NULL);
+		drop_at(g->early, 0);
+	}
+	if (epoll_ctl(g->pend_ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
+		g_array_append_val(g->inbox, *c);
+		return 1;
+	}
+	g_array_append_val(g->early, *c);
+	return c->deadline < g->wake_at;
+}
+
+/* An early connection with news (under mu): returned when its first
+ * command is complete and a session may start; to the gate thread when it
+ * is complete but must wait; closed when the peer went away; -1 unless
+ * returned.  *tell: the gate thread must be woken. */
+static int check_early(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *tell)
+{
+	struct epoll_event ev;
+	guint i;
+	int st, fd = -1;
+	conn c;
+
+	if (!g->early->len || epoll_wait(g->pend_ep, &ev, 1, 0) != 1)
+		return -1;
+	for (i = 0; i < g->early->len; i++)
+		if (g_array_index(g->early, conn, i).fd == ev.data.fd)
+			break;
+	if (i == g->early->len || (st = first_command(ev.data.fd)) == 0)
+		return -1;
+	c = g_array_index(g->early, conn, i);
+	g_array_remove_index(g->early, i);
+	epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, c.fd, NULL);
+	if (st < 0)
+		close(c.fd);
+	else if (room(g))
+		fd = admit(g, &c, sa, len);
+	else {
+		c.complete = true;
+		g_array_append_val(g->inbox, c);
+		*tell = true;
+	}
+	return fd;
+}
+
 /* A new connection from the socket (under mu): returned when it may start
  * a session at once, else given to the gate thread; -1 then, or when there
  * is none, refused, or no descriptor was left (*shed). */
-static int take_new(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *shed)
+static int take_new(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *shed, bool *tell)
 {
 	conn c = {0};
 	int st;
@@ -599,9 +705,14 @@ static int take_new(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *shed)
 	}
 	if (st > 0 && room(g))
 		return admit(g, &c, sa, len);
-	c.complete = st > 0;
+	if (st == 0) {
+		*tell |= wait_early(g, &c);
+		return -1;
+	}
+	c.complete = true;
 	c.deadline = now_ms() + g->grace_ms;
 	g_array_append_val(g->inbox, c);
+	*tell = true;
 	return -1;
 }
 
@@ -611,23 +722,24 @@ int sm_gate_accept(int fd, struct sockaddr *sa, socklen_t *len, bool *is_gate)
 	uint64_t v;
 	conn *c;
 	int cfd = -1;
-	guint inbox;
-	bool shed = false, tell;
+	bool shed = false, tell = false;
 
 	*is_gate = g && fd == g->fake;
 	if (!*is_gate)
 		return -1;
 	pthread_mutex_lock(&g->mu);
-	inbox = g->inbox->len;
 	c = g_queue_pop_head(g->queue);
 	if (c) {
 		if (read(g->qev, &v, sizeof(v)) < 0 && errno != EAGAIN)
 			sm_log(LOG_ERR, "session gate: eventfd: %s", strerror(errno));
 		cfd = admit(g, c, sa, len);
 		g_free(c);
-	} else if (!g->closing && g->listen >= 0)
-		cfd = take_new(g, sa, len, &shed);
-	tell = g->inbox->len != inbox || shed;
+	} else if (!g->closing && g->listen >= 0) {
+		cfd = check_early(g, sa, len, &tell);
+		if (cfd < 0)
+			cfd = take_new(g, sa, len, &shed, &tell);
+	}
+	tell |= shed;
 	pthread_mutex_unlock(&g->mu);
 	if (tell)
 		kick(g);
@@ -657,6 +769,8 @@ void sm_gate_free(sm_gate *g)
 		the_gate = NULL;
 	for (i = 0; i < g->inbox->len; i++)
 		close(g_array_index(g->inbox, conn, i).fd);
+	for (i = 0; i < g->early->len; i++)
+		close(g_array_index(g->early, conn, i).fd);
 	for (i = 0; i < g->pending->len; i++)
 		close(g_array_index(g->pending, conn, i).fd);
 	for (i = 0; i < g->ready->len; i++)
@@ -671,9 +785,12 @@ void sm_gate_free(sm_gate *g)
 		close(g->kick);
 	if (g->qev >= 0)
 		close(g->qev);
+	if (g->pend_ep >= 0)
+		close(g->pend_ep);
 	if (g->ep >= 0)
 		close(g->ep);
 	g_array_free(g->inbox, TRUE);
+	g_array_free(g->early, TRUE);
 	g_array_free(g->pending, TRUE);
 	g_array_free(g->ready, TRUE);
 	g_array_free(g->sessions, TRUE);
