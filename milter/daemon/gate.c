@@ -1,5 +1,6 @@
 /*
- * gate.c - the session gate (gate.h).
+ * gate.c - the session gate (gate.h); the accept() hook's side is gate_hook.c,
+ * the state both share gate_priv.h.
  *
  * libmilter's listening descriptor number becomes an epoll instance that
  * holds the real listening socket and an eventfd counting a queue of
@@ -32,7 +33,7 @@
  * the pending and queued connections, its eventfds; its pointer is the one
  * global hooks.c needs (set once at start).
  */
-#include "gate.h"
+#include "gate_priv.h"
 #include "state.h"
 
 #include <arpa/inet.h>
@@ -51,64 +52,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GATE_PENDING_PER_SESSION 4
-#define GATE_PENDING_MIN 64
-/* How often live sessions are checked while the cap holds connections back. */
-#define GATE_RECHECK_MS 50
-/* The first command's length a connection must have buffered (libmilter
- * reads at most this much per command anyway). */
-#define GATE_FIRST_MAX 65536
-
-typedef struct net {
-	int family;
-	unsigned char addr[16];
-	unsigned bits;
-} net;
-
-typedef struct conn {
-	int fd;
-	bool complete;      /* its first command is buffered (the inbox) */
-	long long deadline; /* monotonic ms */
-	struct sockaddr_storage sa;
-	socklen_t salen;
-} conn;
-
-typedef struct session {
-	int fd;
-	ino_t ino;
-} session;
-
-struct sm_gate {
-	int listen;      /* the real listening socket (-1 once closed; under mu) */
-	int fake;        /* libmilter's descriptor number: an epoll of listen and qev */
-	int qev;         /* eventfd counting the queue (semaphore) */
-	int pend_ep;     /* epoll (in fake) of the early connections */
-	int kick;        /* eventfd: wakes the gate thread */
-	int ep;
-	size_t max_sessions, max_pending;
-	unsigned grace_ms;
-	GArray *allow;   /* net */
-	bool is_inet;
-	pthread_t th;
-	bool running, stop;
-	bool closing;    /* SIGTERM: no more connections (set under wake_mu and mu) */
-	bool shed;       /* out of descriptors: drop the oldest pending (under mu) */
-	pthread_mutex_t mu; /* listen, inbox, queue, sessions, n_ready, shed */
-	pthread_mutex_t wake_mu; /* closing, and the queue's eventfd while written */
-	GArray *inbox;   /* conn: from the hook, for the gate thread */
-	GArray *early;   /* conn: the hook's, waiting for their first command in
-			  * pend_ep (under mu; the gate thread expires them) */
-	long long wake_at; /* when the gate thread wakes at the latest (under mu) */
-	GArray *pending; /* conn: waiting for their first command (gate thread only) */
-	GArray *ready;   /* conn: admitted, waiting under the cap (gate thread only) */
-	size_t n_ready;  /* ready->len as last published (under mu) */
-	GQueue *queue;   /* conn *: handed to libmilter's accept() */
-	GArray *sessions; /* session: handed over, still open */
-};
-
 static sm_gate *the_gate; /* for the accept() hook (hooks.c) */
 
-static long long now_ms(void)
+long long sm_gate_now_ms(void)
 {
 	struct timespec t;
 
@@ -142,7 +88,7 @@ static bool in_net(const net *n, const unsigned char *a, int family)
 	return !rest || ((a[full] ^ n->addr[full]) & (0xff << (8 - rest)) & 0xff) == 0;
 }
 
-static bool allowed(const sm_gate *g, const struct sockaddr_storage *sa)
+bool sm_gate_allowed(const sm_gate *g, const struct sockaddr_storage *sa)
 {
 	const unsigned char *a;
 	unsigned char v4[4];
@@ -187,7 +133,7 @@ static int load_allow(sm_gate *g, const char *const *allow, char *err, size_t er
 
 /* ------------------------------------------------------------ connections */
 
-static void log_peer(int prio, const struct sockaddr_storage *sa, const char *what)
+void sm_gate_log_peer(int prio, const struct sockaddr_storage *sa, const char *what)
 {
 	char host[INET6_ADDRSTRLEN] = "local";
 
@@ -198,14 +144,14 @@ static void log_peer(int prio, const struct sockaddr_storage *sa, const char *wh
 	sm_log(prio, "connection from %s %s", host, what);
 }
 
-static void drop_at(GArray *a, guint i)
+void sm_gate_drop_at(GArray *a, guint i)
 {
 	close(g_array_index(a, conn, i).fd);
 	g_array_remove_index(a, i);
 }
 
 /* 1: the first command is in the buffer; 0: not yet; -1: closed or bad. */
-static int first_command(int fd)
+int sm_gate_first_command(int fd)
 {
 	unsigned char len4[4];
 	ssize_t n = recv(fd, len4, 4, MSG_PEEK | MSG_DONTWAIT);
@@ -231,10 +177,10 @@ static void add_pending(sm_gate *g, const conn *c)
 	struct epoll_event ev = {0};
 
 	if (g->pending->len >= g->max_pending) {
-		log_peer(LOG_WARNING, &g_array_index(g->pending, conn, 0).sa,
+		sm_gate_log_peer(LOG_WARNING, &g_array_index(g->pending, conn, 0).sa,
 			 "dropped: too many connections waiting for their first command");
 		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
-		drop_at(g->pending, 0);
+		sm_gate_drop_at(g->pending, 0);
 	}
 	/* edge-triggered: a partial first command wakes the thread once per
 	 * arrival, not in a loop until it completes */
@@ -262,12 +208,12 @@ static void take_inbox(sm_gate *g)
 	pthread_mutex_unlock(&g->mu);
 	if (shed && g->pending->len) {
 		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
-		drop_at(g->pending, 0);
+		sm_gate_drop_at(g->pending, 0);
 	} else if (shed) {
 		pthread_mutex_lock(&g->mu);
 		if (g->early->len) {
 			epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, 0).fd, NULL);
-			drop_at(g->early, 0);
+			sm_gate_drop_at(g->early, 0);
 		}
 		pthread_mutex_unlock(&g->mu);
 	}
@@ -292,7 +238,7 @@ static void check_pending(sm_gate *g, int fd)
 			break;
 	if (i == g->pending->len)
 		return;
-	st = first_command(fd);
+	st = sm_gate_first_command(fd);
 	if (st == 0)
 		return;
 	epoll_ctl(g->ep, EPOLL_CTL_DEL, fd, NULL);
@@ -312,27 +258,27 @@ static void expire(sm_gate *g, long long now)
 	for (i = g->early->len; i-- > 0;)
 		if (g_array_index(g->early, conn, i).deadline <= now) {
 			epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, i).fd, NULL);
-			drop_at(g->early, i);
+			sm_gate_drop_at(g->early, i);
 		}
 	pthread_mutex_unlock(&g->mu);
 
 	for (i = g->pending->len; i-- > 0;)
 		if (g_array_index(g->pending, conn, i).deadline <= now) {
 			epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, i).fd, NULL);
-			drop_at(g->pending, i);
+			sm_gate_drop_at(g->pending, i);
 		}
 	for (i = g->ready->len; i-- > 0;)
 		if (g_array_index(g->ready, conn, i).deadline <= now) {
-			log_peer(LOG_WARNING, &g_array_index(g->ready, conn, i).sa,
+			sm_gate_log_peer(LOG_WARNING, &g_array_index(g->ready, conn, i).sa,
 				 "dropped: milter.max_sessions sessions busy for milter.session_grace");
-			drop_at(g->ready, i);
+			sm_gate_drop_at(g->ready, i);
 		}
 }
 
 /* ------------------------------------------------------------ sessions */
 
 /* Forget sessions whose descriptor libmilter closed (under mu). */
-static void sweep_sessions(sm_gate *g)
+void sm_gate_sweep(sm_gate *g)
 {
 	guint i;
 
@@ -366,7 +312,7 @@ static void hand_over(sm_gate *g)
 		return;
 	}
 	if (g->sessions->len + g->queue->length >= g->max_sessions)
-		sweep_sessions(g);
+		sm_gate_sweep(g);
 	while (g->ready->len && g->sessions->len + g->queue->length < g->max_sessions) {
 		conn *c = g_new(conn, 1);
 
@@ -394,16 +340,16 @@ static void shut(sm_gate *g)
 	}
 	while (g->early->len) {
 		epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, 0).fd, NULL);
-		drop_at(g->early, 0);
+		sm_gate_drop_at(g->early, 0);
 	}
 	pthread_mutex_unlock(&g->mu);
 	take_inbox(g);
 	while (g->pending->len) {
 		epoll_ctl(g->ep, EPOLL_CTL_DEL, g_array_index(g->pending, conn, 0).fd, NULL);
-		drop_at(g->pending, 0);
+		sm_gate_drop_at(g->pending, 0);
 	}
 	while (g->ready->len)
-		drop_at(g->ready, 0);
+		sm_gate_drop_at(g->ready, 0);
 }
 
 static long long earliest(const GArray *a, long long t)
@@ -442,7 +388,7 @@ static void *gate_thread(void *arg)
 	struct epoll_event evs[64];
 
 	while (!g->stop) {
-		int n = epoll_wait(g->ep, evs, 64, timeout_ms(g, now_ms())), i;
+		int n = epoll_wait(g->ep, evs, 64, timeout_ms(g, sm_gate_now_ms())), i;
 
 		for (i = 0; i < n; i++) {
 			uint64_t v;
@@ -457,7 +403,7 @@ static void *gate_thread(void *arg)
 		take_inbox(g);
 		if (g->closing)
 			shut(g);
-		expire(g, now_ms());
+		expire(g, sm_gate_now_ms());
 		hand_over(g);
 	}
 	return NULL;
@@ -553,7 +499,7 @@ fail:
 	return NULL;
 }
 
-static void kick(sm_gate *g)
+void sm_gate_kick(sm_gate *g)
 {
 	uint64_t one = 1;
 
@@ -570,7 +516,7 @@ void sm_gate_close(sm_gate *g)
 	g->closing = true; /* the hook takes no new connection from now on */
 	pthread_mutex_unlock(&g->mu);
 	pthread_mutex_unlock(&g->wake_mu);
-	kick(g);
+	sm_gate_kick(g);
 }
 
 /* A count left in the eventfd: libmilter's poll returns at once and its
@@ -587,170 +533,18 @@ void sm_gate_wake(sm_gate *g)
 void sm_gate_counts(sm_gate *g, size_t *live, size_t *waiting)
 {
 	pthread_mutex_lock(&g->mu);
-	sweep_sessions(g);
+	sm_gate_sweep(g);
 	*live = g->sessions->len + g->queue->length;
 	*waiting = g->n_ready + g->inbox->len;
 	pthread_mutex_unlock(&g->mu);
 }
 
-/* A session from now on (under mu). */
-static int admit(sm_gate *g, const conn *c, struct sockaddr *sa, socklen_t *len)
-{
-	session s;
-	struct stat st;
-
-	memcpy(sa, &c->sa, MIN(*len, c->salen));
-	*len = c->salen;
-	s.fd = c->fd;
-	s.ino = fstat(c->fd, &st) == 0 ? st.st_ino : 0;
-	g_array_append_val(g->sessions, s);
-	return c->fd;
-}
-
-/* Room for a session now, with nobody waiting before it (under mu). */
-static bool room(sm_gate *g)
-{
-	if (g->queue->length || g->n_ready || g->inbox->len)
-		return false;
-	if (g->sessions->len >= g->max_sessions)
-		sweep_sessions(g);
-	return g->sessions->len < g->max_sessions;
-}
-
-/* A connection without its whole first command (under mu): watched in
- * pend_ep (in libmilter's epoll), so that the listener takes it when the
- * command completes; the oldest dropped beyond max_pending; the gate
- * thread's only if it cannot be watched.
- * 1: the gate thread must be woken (to take it, or for its deadline). */
-static int wait_early(sm_gate *g, conn *c)
-{
-	struct epoll_event ev = {0};
-
-	c->deadline = now_ms() + g->grace_ms;
-	ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET; /* once per arrival */
-	ev.data.fd = c->fd;
-	if (g->early->len >= g->max_pending) {
-		log_peer(LOG_WARNING, &g_array_index(g->early, conn, 0).sa,
-			 "dropped: too many connections waiting for their first command");
-		epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, g_array_index(g->early, conn, 0).fd, NULL);
-		drop_at(g->early, 0);
-	}
-	if (epoll_ctl(g->pend_ep, EPOLL_CTL_ADD, c->fd, &ev) < 0) {
-		g_array_append_val(g->inbox, *c);
-		return 1;
-	}
-	g_array_append_val(g->early, *c);
-	return c->deadline < g->wake_at;
-}
-
-/* An early connection with news (under mu): returned when its first
- * command is complete and a session may start; to the gate thread when it
- * is complete but must wait; closed when the peer went away; -1 unless
- * returned.  *tell: the gate thread must be woken. */
-static int check_early(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *tell)
-{
-	struct epoll_event ev;
-	guint i;
-	int st, fd = -1;
-	conn c;
-
-	if (!g->early->len || epoll_wait(g->pend_ep, &ev, 1, 0) != 1)
-		return -1;
-	for (i = 0; i < g->early->len; i++)
-		if (g_array_index(g->early, conn, i).fd == ev.data.fd)
-			break;
-	if (i == g->early->len || (st = first_command(ev.data.fd)) == 0)
-		return -1;
-	c = g_array_index(g->early, conn, i);
-	g_array_remove_index(g->early, i);
-	epoll_ctl(g->pend_ep, EPOLL_CTL_DEL, c.fd, NULL);
-	if (st < 0)
-		close(c.fd);
-	else if (room(g))
-		fd = admit(g, &c, sa, len);
-	else {
-		c.complete = true;
-		g_array_append_val(g->inbox, c);
-		*tell = true;
-	}
-	return fd;
-}
-
-/* A new connection from the socket (under mu): returned when it may start
- * a session at once, else given to the gate thread; -1 then, or when there
- * is none, refused, or no descriptor was left (*shed). */
-static int take_new(sm_gate *g, struct sockaddr *sa, socklen_t *len, bool *shed, bool *tell)
-{
-	conn c = {0};
-	int st;
-
-	c.salen = sizeof(c.sa);
-	/* blocking, as libmilter wants it: nothing here reads (MSG_PEEK |
-	 * MSG_DONTWAIT and FIONREAD), so no fcntl before or after */
-	c.fd = accept4(g->listen, (struct sockaddr *)&c.sa, &c.salen, SOCK_CLOEXEC);
-	if (c.fd < 0) {
-		*shed = errno == EMFILE || errno == ENFILE;
-		g->shed |= *shed;
-		return -1;
-	}
-	if (!allowed(g, &c.sa)) {
-		log_peer(LOG_WARNING, &c.sa, "refused: not in milter.allow");
-		close(c.fd);
-		return -1;
-	}
-	st = first_command(c.fd); /* an MTA sends it at once: often here already */
-	if (st < 0) {
-		close(c.fd);
-		return -1;
-	}
-	if (st > 0 && room(g))
-		return admit(g, &c, sa, len);
-	if (st == 0) {
-		*tell |= wait_early(g, &c);
-		return -1;
-	}
-	c.complete = true;
-	c.deadline = now_ms() + g->grace_ms;
-	g_array_append_val(g->inbox, c);
-	*tell = true;
-	return -1;
-}
-
 int sm_gate_accept(int fd, struct sockaddr *sa, socklen_t *len, bool *is_gate)
 {
 	sm_gate *g = the_gate;
-	uint64_t v;
-	conn *c;
-	int cfd = -1;
-	bool shed = false, tell = false;
 
 	*is_gate = g && fd == g->fake;
-	if (!*is_gate)
-		return -1;
-	pthread_mutex_lock(&g->mu);
-	c = g_queue_pop_head(g->queue);
-	if (c) {
-		if (read(g->qev, &v, sizeof(v)) < 0 && errno != EAGAIN)
-			sm_log(LOG_ERR, "session gate: eventfd: %s", strerror(errno));
-		cfd = admit(g, c, sa, len);
-		g_free(c);
-	} else if (!g->closing && g->listen >= 0) {
-		cfd = check_early(g, sa, len, &tell);
-		if (cfd < 0)
-			cfd = take_new(g, sa, len, &shed, &tell);
-	}
-	tell |= shed;
-	pthread_mutex_unlock(&g->mu);
-	if (tell)
-		kick(g);
-	if (shed) { /* the gate thread frees one; no spinning meanwhile */
-		struct timespec pause = {0, 10 * 1000000L};
-
-		nanosleep(&pause, NULL);
-	}
-	if (cfd < 0)
-		errno = EAGAIN;
-	return cfd;
+	return *is_gate ? sm_gate_take(g, sa, len) : -1;
 }
 
 void sm_gate_free(sm_gate *g)
@@ -762,7 +556,7 @@ void sm_gate_free(sm_gate *g)
 		return;
 	if (g->running) {
 		g->stop = true;
-		kick(g);
+		sm_gate_kick(g);
 		pthread_join(g->th, NULL);
 	}
 	if (the_gate == g)
