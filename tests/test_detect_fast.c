@@ -6,6 +6,8 @@
  *     wholly inside [start - window, end + window) of the text?
  *   - det_next_run (detect_digits.c): where the first run of `need` bytes
  *     from ' ' to '9' starts at or after p, and where it ends;
+ *   - det_run_digits (detect_digits.c): the digits of a run, counted up to
+ *     need, that decide whether the run is walked at all;
  *   - det_cmd_forms (detect_cmd.c): the same values as every form searched
  *     from its last match on (det_cmd_forms_plain), where the anchored
  *     forms are tried only at their literal;
@@ -183,6 +185,40 @@ static void test_next_run(void)
 		g_string_free(g, TRUE);
 	}
 	g_assert_cmpuint(found, >, 10000);
+	g_rand_free(r);
+}
+
+/* The digits in [s, e), counted byte by byte, up to need. */
+static size_t run_digits_plain(const char *t, size_t s, size_t e, size_t need)
+{
+	size_t n = 0;
+
+	for (size_t i = s; i < e; i++)
+		n += t[i] >= '0' && t[i] <= '9';
+	return n < need ? n : need;
+}
+
+static void test_run_digits(void)
+{
+	static const char *const pieces[] = {"4111", " ", "-", "1", "2024-11-18 10:22:33", ":",
+					     "/", "9", "0", "a", "\n", "\xb0", "\xb9", "\xff", "\x80",
+					     "(", NULL};
+	GRand *r = g_rand_new_with_seed(41);
+
+	for (unsigned round = 0; round < 20000; round++) {
+		GString *g = g_string_new(NULL);
+		size_t s, e, need = (size_t)g_rand_int_range(r, 1, 40);
+
+		while (g->len < (size_t)(round % 8 ? 80 : 400))
+			g_string_append(g, pieces[g_rand_int_range(r, 0, 16)]);
+		s = (size_t)g_rand_int_range(r, 0, (gint32)g->len + 1);
+		e = s + (size_t)g_rand_int_range(r, 0, (gint32)(g->len - s) + 1);
+		if (round % 5 == 0)
+			need = 13;
+		g_assert_cmpuint(det_run_digits(g->str, s, e, need), ==,
+				 run_digits_plain(g->str, s, e, need));
+		g_string_free(g, TRUE);
+	}
 	g_rand_free(r);
 }
 
@@ -418,6 +454,7 @@ int main(int argc, char **argv)
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/detect_fast/keyword_near", test_keyword_near);
 	g_test_add_func("/detect_fast/next_run", test_next_run);
+	g_test_add_func("/detect_fast/run_digits", test_run_digits);
 	g_test_add_func("/detect_fast/cmd_forms", test_cmd_forms);
 	g_test_add_func("/detect_fast/cvv_word", test_cvv_word);
 	g_test_add_func("/detect_fast/password_keyword", test_password_keyword);

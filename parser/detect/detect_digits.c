@@ -312,17 +312,51 @@ static void walk_run(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bo
 	}
 }
 
-/* Walk the runs that can hold a candidate. */
+#ifdef __SSE2__
+/* Bit k set where t[k] is an ASCII digit, for k < 16. */
+static unsigned digit_mask16(const char *t)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+
+	/* signed: bytes from 0x80 are negative, never above '/' */
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+							 _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
+}
+#endif
+
+size_t det_run_digits(const char *t, size_t s, size_t e, size_t need)
+{
+	size_t n = 0;
+
+#ifdef __SSE2__
+	for (; e - s >= 16 && n < need; s += 16)
+		n += (size_t)__builtin_popcount(digit_mask16(t + s));
+	if (n < need && s < e && e >= 16) {
+		/* the last bytes: the sixteen that end at e, those before s masked */
+		n += (size_t)__builtin_popcount(digit_mask16(t + e - 16) >> (16 - (e - s)));
+		s = e;
+	}
+#endif
+	for (; s < e && n < need; s++)
+		n += is_d(t[s]);
+	return n < need ? n : need;
+}
+
+/* Walk the runs that can hold a candidate: a cluster lies in one run (its
+ * bytes are digits, ' ' and '-'), so a run with fewer digits than a
+ * candidate needs holds none (log time stamps: "2026-11-24 21" is a run of
+ * 13 bytes with 10 digits). */
 int det_digits_walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
 		    det_out *out)
 {
-	size_t p = 0, end, s;
+	size_t p = 0, end, s, need = card ? 13 : 12;
 
 	while (p < v->len && !out->full) {
-		s = det_next_run(v->text, v->len, p, card ? 13 : 12, &end);
+		s = det_next_run(v->text, v->len, p, need, &end);
 		if (s >= v->len)
 			break;
-		walk_run(dt, v, ctx, card, s, end, out);
+		if (det_run_digits(v->text, s, end, need) >= need)
+			walk_run(dt, v, ctx, card, s, end, out);
 		p = end;
 	}
 	return out->full ? 1 : 0;
