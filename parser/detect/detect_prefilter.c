@@ -247,6 +247,8 @@ struct det_pre {
 	uint8_t flag[65536];           /* by at2(t + i): PF_* */
 	uint8_t bucket[N_BUCKET][BUCKET_MAX]; /* literal ids by anchor */
 	uint8_t n_bucket[N_BUCKET];
+	uint64_t places;               /* bit b - 1: bucket b holds a literal whose places are kept */
+	uint64_t lw[N_LIT][2], lm[N_LIT][2]; /* each literal's bytes as two words, and their mask */
 	uint8_t lit_len[N_LIT];        /* strlen of each literal, once */
 	const struct det_kw *pw, *mn;  /* borrowed from the detectors */
 	mn_anchor *mna;
@@ -273,8 +275,16 @@ static void add_literals(det_pre *p)
 {
 	unsigned i, nb = 0;
 
-	for (i = 0; i < N_LIT; i++)
+	for (i = 0; i < N_LIT; i++) {
+		uint8_t w[16] = {0}, m[16] = {0};
+
 		p->lit_len[i] = (uint8_t)strlen(lit_text[i].text);
+		g_assert(p->lit_len[i] <= 16);
+		memcpy(w, lit_text[i].text, p->lit_len[i]);
+		memset(m, 0xff, p->lit_len[i]);
+		memcpy(p->lw[i], w, 16);
+		memcpy(p->lm[i], m, 16);
+	}
 	for (i = 0; i < N_LIT; i++) {
 		const unsigned char *l = (const unsigned char *)lit_text[i].text + lit_text[i].anchor;
 		unsigned x = bg(l[0], l[1]), b = p->flag[x] & PF_LIT;
@@ -286,6 +296,8 @@ static void add_literals(det_pre *p)
 		}
 		g_assert(p->n_bucket[b - 1] < BUCKET_MAX);
 		p->bucket[b - 1][p->n_bucket[b - 1]++] = (uint8_t)i;
+		if (det_occ_slot(i) >= 0)
+			p->places |= (uint64_t)1 << (b - 1);
 	}
 }
 
@@ -371,7 +383,14 @@ typedef struct pass {
 	size_t pw_next;   /* the password keyword scan resumes here */
 	det_out *out;
 	size_t col_budget; /* bytes the table column scans may still read */
+	uint64_t found[2]; /* bit id: literal id occurs (out->lits at the end) */
+	uint64_t done;     /* bit b - 1: every literal of bucket b found, no places kept */
 } pass;
+
+static bool found_lit(const pass *ps, unsigned id)
+{
+	return (ps->found[id >> 6] >> (id & 63)) & 1;
+}
 
 /* Literal id occurs at s: keep the place when its slot does. */
 static void occ_add(det_occ *o, unsigned id, size_t s)
@@ -386,24 +405,48 @@ static void occ_add(det_occ *o, unsigned id, size_t s)
 		o->more[k] = true;
 }
 
+/* Literal id at t[s]: sixteen bytes compared as two masked words where the
+ * text has them, else memcmp. */
+static bool lit_at(const det_pre *p, unsigned id, const char *t, size_t len, size_t s)
+{
+	size_t n = p->lit_len[id];
+	uint64_t a, b;
+
+	if (n > len - s)
+		return false;
+	if (len - s < 16)
+		return memcmp(t + s, lit_text[id].text, n) == 0;
+	memcpy(&a, t + s, 8);
+	memcpy(&b, t + s + 8, 8);
+	return !(((a ^ p->lw[id][0]) & p->lm[id][0]) | ((b ^ p->lw[id][1]) & p->lm[id][1]));
+}
+
+/* The literals of bucket b anchored at i.  A bucket whose literals are all
+ * found, none with places kept, is done: its anchor is not looked at again
+ * in this pass (every "microsoft.com" of a log). */
 static void lit_hit(pass *ps, size_t i, unsigned b)
 {
 	const det_pre *p = ps->p;
-	unsigned j;
+	unsigned j, n_b = p->n_bucket[b - 1], left = 0;
 
-	for (j = 0; j < p->n_bucket[b - 1]; j++) {
+	for (j = 0; j < n_b; j++) {
 		unsigned id = p->bucket[b - 1][j];
-		size_t off = lit_text[id].anchor, n;
+		size_t off = lit_text[id].anchor;
+		bool keep = det_occ_slot(id) >= 0;
 
-		if (((ps->out->lits & LIT(id)) && det_occ_slot(id) < 0) || i < off)
+		if ((found_lit(ps, id) && !keep) || i < off) {
+			left += !found_lit(ps, id);
 			continue; /* found already, and its places are not kept */
-		n = p->lit_len[id];
-		if (i - off + n <= ps->len && ps->t[i - off] == lit_text[id].text[0] &&
-		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0) {
-			ps->out->lits |= LIT(id);
-			occ_add(&ps->out->occ, id, i - off);
 		}
+		if (lit_at(p, id, ps->t, ps->len, i - off)) {
+			ps->found[id >> 6] |= (uint64_t)1 << (id & 63);
+			if (keep)
+				occ_add(&ps->out->occ, id, i - off);
+		} else
+			left++;
 	}
+	if (!left && !((p->places >> (b - 1)) & 1))
+		ps->done |= (uint64_t)1 << (b - 1);
 }
 
 static void mn_hit(pass *ps, size_t i)
@@ -448,24 +491,32 @@ static void pw_hit(pass *ps, size_t i)
 	}
 }
 
-static void hit(pass *ps, size_t i, unsigned f)
+/* The keywords' flags at i: rarer than the literals', kept out of line. */
+static __attribute__((noinline)) void kw_hit(pass *ps, size_t i, unsigned f)
 {
-	if (f & PF_LIT)
-		lit_hit(ps, i, f & PF_LIT);
 	if ((f & PF_MN) && !ps->out->mn_kw)
 		mn_hit(ps, i);
 	if (f & PF_PW)
 		pw_hit(ps, i);
 }
 
+static inline void hit(pass *ps, size_t i, unsigned f)
+{
+	unsigned b = f & PF_LIT;
+
+	if (b && !((ps->done >> (b - 1)) & 1))
+		lit_hit(ps, i, b);
+	if (f & (PF_MN | PF_PW))
+		kw_hit(ps, i, f);
+}
+
 void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 {
 	const unsigned char *t = (const unsigned char *)v->text;
 	const uint8_t *f = p->flag;
-	pass ps = {p, v->text, v->len, 0, out, 2 * v->len + 65536};
+	pass ps = {p, v->text, v->len, 0, out, 2 * v->len + 65536, {0, 0}, 0};
 	size_t i = 0, len = v->len;
 
-	out->lits = 0;
 	out->mn_kw = false;
 	memset(out->occ.n, 0, sizeof(out->occ.n));
 	memset(out->occ.more, 0, sizeof(out->occ.more));
@@ -485,4 +536,5 @@ void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 	for (; i + 1 < len; i++)
 		if (f[at2(t + i)])
 			hit(&ps, i, f[at2(t + i)]);
+	out->lits = (det_lits)ps.found[0] | (det_lits)ps.found[1] << 64;
 }
