@@ -249,6 +249,10 @@ struct det_pre {
 	uint8_t n_bucket[N_BUCKET];
 	uint64_t places;               /* bit b - 1: bucket b holds a literal whose places are kept */
 	uint64_t lw[N_LIT][2], lm[N_LIT][2]; /* each literal's bytes as two words, and their mask */
+	struct lit_ent {
+		uint8_t id, off, first; /* literal, its anchor's offset, its first byte */
+		bool keep;              /* its places are kept (det_occ_slot) */
+	} ent[N_BUCKET][BUCKET_MAX];   /* bucket's literals, as lit_hit reads them */
 	uint8_t lit_len[N_LIT];        /* strlen of each literal, once */
 	const struct det_kw *pw, *mn;  /* borrowed from the detectors */
 	mn_anchor *mna;
@@ -295,6 +299,9 @@ static void add_literals(det_pre *p)
 			p->flag[x] |= (uint8_t)b;
 		}
 		g_assert(p->n_bucket[b - 1] < BUCKET_MAX);
+		p->ent[b - 1][p->n_bucket[b - 1]] = (struct lit_ent){
+			(uint8_t)i, (uint8_t)lit_text[i].anchor, (uint8_t)lit_text[i].text[0],
+			det_occ_slot(i) >= 0};
 		p->bucket[b - 1][p->n_bucket[b - 1]++] = (uint8_t)i;
 		if (det_occ_slot(i) >= 0)
 			p->places |= (uint64_t)1 << (b - 1);
@@ -427,23 +434,23 @@ static bool lit_at(const det_pre *p, unsigned id, const char *t, size_t len, siz
 static void lit_hit(pass *ps, size_t i, unsigned b)
 {
 	const det_pre *p = ps->p;
+	const struct lit_ent *e = p->ent[b - 1];
 	unsigned j, n_b = p->n_bucket[b - 1], left = 0;
 
 	for (j = 0; j < n_b; j++) {
-		unsigned id = p->bucket[b - 1][j];
-		size_t off = lit_text[id].anchor;
-		bool keep = det_occ_slot(id) >= 0;
+		unsigned id = e[j].id;
 
-		if ((found_lit(ps, id) && !keep) || i < off) {
-			left += !found_lit(ps, id);
+		if (found_lit(ps, id) && !e[j].keep)
 			continue; /* found already, and its places are not kept */
-		}
-		if (lit_at(p, id, ps->t, ps->len, i - off)) {
-			ps->found[id >> 6] |= (uint64_t)1 << (id & 63);
-			if (keep)
-				occ_add(&ps->out->occ, id, i - off);
-		} else
+		/* its first byte before the whole compare: most anchors are no literal */
+		if (i < e[j].off || (unsigned char)ps->t[i - e[j].off] != e[j].first ||
+		    !lit_at(p, id, ps->t, ps->len, i - e[j].off)) {
 			left++;
+			continue;
+		}
+		ps->found[id >> 6] |= (uint64_t)1 << (id & 63);
+		if (e[j].keep)
+			occ_add(&ps->out->occ, id, i - e[j].off);
 	}
 	if (!left && !((p->places >> (b - 1)) & 1))
 		ps->done |= (uint64_t)1 << (b - 1);
