@@ -204,7 +204,7 @@ static const struct {
 	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 8},
 	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
 	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
-	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 2},
+	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 0},
 	[LIT_SQLCMD] = {"qlcmd", 0}, [LIT_SQLCMD_UP] = {"QLCMD", 0},
 	[LIT_JOHO] = {"\xe6\x83\x85\xe5\xa0\xb1", 4} /* 情報 */, [LIT_CRED] = {"redential", 6},
 	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
@@ -213,7 +213,7 @@ static const struct {
 	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 7}
 	/* アカウント, on ウ: "A6 E3" is also て before any kana */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
 	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 1},
-	[LIT_SMB] = {"client", 0}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
+	[LIT_SMB] = {"client", 2}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
 	[LIT_KEYCONTENT] = {"Key Content", 1},
 	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
 	/* credential words before key-shaped tokens (detect_token.c), anchored on
