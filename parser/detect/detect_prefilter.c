@@ -530,15 +530,17 @@ void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 	/* eight positions per step: most steps of real text find no flag at all */
 	while (i + 9 <= len) {
 		const unsigned char *q = t + i;
-		unsigned any = f[at2(q)] | f[at2(q + 1)] | f[at2(q + 2)] | f[at2(q + 3)] |
-			       f[at2(q + 4)] | f[at2(q + 5)] | f[at2(q + 6)] | f[at2(q + 7)];
-		size_t e = i + 8;
+		unsigned lo = f[at2(q)] | f[at2(q + 1)] | f[at2(q + 2)] | f[at2(q + 3)];
+		unsigned hi = f[at2(q + 4)] | f[at2(q + 5)] | f[at2(q + 6)] | f[at2(q + 7)];
 
-		if (any)
-			for (; i < e; i++)
-				if (f[at2(t + i)])
-					hit(&ps, i, f[at2(t + i)]);
-		i = e;
+		if (lo | hi) { /* look again only at the half with a flag */
+			size_t k = lo ? i : i + 4, e = hi ? i + 8 : i + 4;
+
+			for (; k < e; k++)
+				if (f[at2(t + k)])
+					hit(&ps, k, f[at2(t + k)]);
+		}
+		i += 8;
 	}
 	for (; i + 1 < len; i++)
 		if (f[at2(t + i)])
