@@ -167,13 +167,13 @@ static bool marker_at(const char *tag, size_t m, size_t i)
 	}
 }
 
-static bool tag_is_quote(const char *tag, size_t n, unsigned cls)
+static bool tag_is_quote(const char *tag, size_t n, unsigned cls, bool nul_free)
 {
 	size_t m, i = 0;
 
 	if (cls & TAG_BLOCKQUOTE)
 		return true;
-	m = strnlen(tag, n);
+	m = nul_free ? n : strnlen(tag, n);
 #ifdef __SSE2__
 	/* sixteen bytes at a time: only a 'd', 'g' or 'b' can start a marker */
 	for (; m - i >= 16; i += 16) {
@@ -192,6 +192,22 @@ static bool tag_is_quote(const char *tag, size_t n, unsigned cls)
 		if (marker_at(tag, m, i))
 			return true;
 	return false;
+}
+
+/* The first '>' at or after in[i], as memchr finds it: sixteen bytes a step
+ * without the call (a tag is a few dozen bytes). */
+static const char *tag_end(const char *in, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(in + i)), _mm_set1_epi8('>')));
+
+		if (m)
+			return in + i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	return memchr(in + i, '>', len - i);
 }
 
 /* Skip a hidden element's content up to its closing tag; returns new i. */
@@ -363,10 +379,11 @@ static void visible(const char *in, size_t len, sink *k, size_t *quote_at)
 				/* a lone '<' is text */
 				goto text;
 			}
-			gt = memchr(in + i, '>', len - i);
+			gt = tag_end(in, i, len);
 			end = gt ? (size_t)(gt - in) + 1 : len;
 			cls = tag_class(in + ns, ne - ns);
-			if (!closing && *quote_at == (size_t)-1 && tag_is_quote(in + i, end - i, cls))
+			if (!closing && *quote_at == (size_t)-1 &&
+			    tag_is_quote(in + i, end - i, cls, k->fold))
 				*quote_at = out->len;
 			if (!closing && (cls & TAG_HIDDEN)) {
 				end = skip_hidden(in, len, end, in + ns, ne - ns);
