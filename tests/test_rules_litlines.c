@@ -139,6 +139,35 @@ static void test_same_as_scan(void)
 	sm_litset_free(s);
 }
 
+/* Long texts (more lines than the table's first size, which the first
+ * text's length sets; more than LINES_MAX): the second shares every other
+ * line with the first.  Kept occurrences at the limit and one short. */
+static void test_long(void)
+{
+	sm_litset *s = word_set();
+	sm_lit_lines *c = sm_lit_lines_new();
+	GString *a = g_string_new(NULL), *b = g_string_new(NULL);
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		g_string_append_printf(a, "%d close error %d\n", i, i % 7);
+		g_string_append_printf(b, i % 2 ? "%d close error %d\n" : "%d fix %d\n", i, i % 7);
+	}
+	same_answer(s, c, a->str, a->len, 4096);
+	same_answer(s, c, b->str, b->len, 4096);
+	same_answer(s, c, b->str, b->len, 9000);
+	same_answer(s, c, a->str, a->len, all_hits(s, a->str, a->len));
+	same_answer(s, c, a->str, a->len, all_hits(s, a->str, a->len) - 1);
+	sm_lit_lines_free(c);
+	c = sm_lit_lines_new(); /* a short first text, then a long one */
+	same_answer(s, c, "fix\n", 4, 4096);
+	same_answer(s, c, b->str, b->len, (size_t)-1);
+	sm_lit_lines_free(c);
+	g_string_free(a, TRUE);
+	g_string_free(b, TRUE);
+	sm_litset_free(s);
+}
+
 /* A text holding U+017F, another word set than the one the cache met
  * first, no cache: all answer as the plain scan. */
 static void test_fallbacks(void)
@@ -163,5 +192,6 @@ int main(int argc, char **argv)
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_litlines/same_as_scan", test_same_as_scan);
 	g_test_add_func("/rules_litlines/fallbacks", test_fallbacks);
+	g_test_add_func("/rules_litlines/long", test_long);
 	return g_test_run();
 }

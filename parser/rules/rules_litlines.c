@@ -26,6 +26,8 @@
 #include <string.h>
 
 #define LINES_MIN 64 /* first table size (a power of two) */
+#define LINES_MAX 4096 /* ... grown no larger than this before any line is in */
+#define LINE_GUESS 32  /* bytes per line assumed for the first size */
 
 typedef struct entry {
 	const char *p; /* NULL: free slot */
@@ -83,10 +85,14 @@ static entry *slot(entry *tab, size_t cap, const char *p, size_t n)
 	return &tab[i];
 }
 
-/* Keep the table at most half full. */
-static void grow(sm_lit_lines *c)
+/* Keep the table at most half full (first: room for a line per
+ * LINE_GUESS bytes of the first text, at least LINES_MIN). */
+static void grow(sm_lit_lines *c, size_t len)
 {
 	size_t cap = c->cap ? c->cap * 2 : LINES_MIN, i;
+
+	while (!c->cap && cap < LINES_MAX && cap < 2 * (len / LINE_GUESS))
+		cap *= 2;
 	entry *tab = g_new0(entry, cap);
 
 	for (i = 0; i < c->cap; i++)
@@ -98,12 +104,12 @@ static void grow(sm_lit_lines *c)
 }
 
 /* The entry of line [p, p + n), scanned on first sight. */
-static const entry *line_entry(sm_lit_lines *c, const char *p, size_t n)
+static const entry *line_entry(sm_lit_lines *c, const char *p, size_t n, size_t rest)
 {
 	entry *e;
 
 	if (2 * (c->used + 1) > c->cap)
-		grow(c);
+		grow(c, rest);
 	e = slot(c->tab, c->cap, p, n);
 	if (e->p)
 		return e;
@@ -117,22 +123,25 @@ static const entry *line_entry(sm_lit_lines *c, const char *p, size_t n)
 }
 
 /* Append a line's occurrences at offset `at` (present set for all, kept
- * while there is room). */
+ * while there is room: the first ones, in one append). */
 static void take(const sm_lit_lines *c, const entry *e, size_t at, uint8_t *present, GArray *hits,
 		 size_t max_hits, bool *overflow)
 {
-	size_t k;
+	const sm_lit_hit *src = &g_array_index(c->all, sm_lit_hit, e->start);
+	size_t k, n = hits->len, keep = max_hits > n ? MIN(max_hits - n, e->count) : 0;
+	sm_lit_hit *dst;
 
-	for (k = e->start; k < e->start + e->count; k++) {
-		sm_lit_hit x = g_array_index(c->all, sm_lit_hit, k);
-
-		present[x.word] = 1;
-		if (hits->len >= max_hits) {
-			*overflow = true;
-			continue;
-		}
-		x.pos += at;
-		g_array_append_val(hits, x);
+	for (k = 0; k < e->count; k++)
+		present[src[k].word] = 1;
+	if (keep < e->count)
+		*overflow = true;
+	if (!keep)
+		return;
+	g_array_set_size(hits, (guint)(n + keep));
+	dst = &g_array_index(hits, sm_lit_hit, n);
+	for (k = 0; k < keep; k++) {
+		dst[k].pos = src[k].pos + at;
+		dst[k].word = src[k].word;
 	}
 }
 
@@ -159,7 +168,7 @@ void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, si
 		const char *nl = memchr(t + a, '\n', len - a);
 		size_t b = nl ? (size_t)(nl - t) : len;
 
-		take(c, line_entry(c, t + a, b - a), a, present, hits, max_hits, overflow);
+		take(c, line_entry(c, t + a, b - a, len - a), a, present, hits, max_hits, overflow);
 		a = b + 1;
 	}
 }

@@ -389,6 +389,16 @@ typedef struct lit_out {
 	sm_lit_hit buf[LIT_BUF];
 } lit_out;
 
+/* o without clearing its buffer (written before it is read). */
+static void out_init(lit_out *o, uint8_t *present, GArray *hits, size_t room, bool *overflow)
+{
+	o->present = present;
+	o->hits = hits;
+	o->room = room;
+	o->overflow = overflow;
+	o->nbuf = 0;
+}
+
 static void flush_hits(lit_out *o)
 {
 	if (o->nbuf)
@@ -541,10 +551,10 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 {
 	bool sk = has_sk(t, len);
 	size_t nw = s->words->len;
-	lit_out o = {present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0,
-		     overflow, 0, {{0, 0}}};
+	lit_out o;
 	int k;
 
+	out_init(&o, present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0, overflow);
 	memset(present, 0, nw);
 	*overflow = sk; /* U+017F / U+212A match s / k caselessly: positions unknown */
 	for (k = 0; sk && k < (int)nw; k++)
@@ -559,8 +569,9 @@ void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t 
 			 GArray *hits)
 {
 	bool unused = false;
-	lit_out o = {scratch, hits, (size_t)-1, &unused, 0, {{0, 0}}};
+	lit_out o;
 
+	out_init(&o, scratch, hits, (size_t)-1, &unused);
 	scan_pass(s, t, len, &o);
 	flush_hits(&o);
 }
