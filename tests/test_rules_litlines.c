@@ -168,6 +168,71 @@ static void test_long(void)
 	sm_litset_free(s);
 }
 
+/* Member sets of a union cache (random words of set_words and a few of
+ * their own, the same word bounded in one and not in another, added in
+ * different orders) answer through it as sm_litset_scan does on texts of
+ * shared lines, whichever member reads a text first; a set that is no
+ * member is scanned whole. */
+static void test_union(void)
+{
+	static const char *const extra[] = {"sr", "case", "問い", "id", "clo", "abcd"};
+	GRand *r = g_rand_new_with_seed(20);
+	int round;
+
+	for (round = 0; round < 600; round++) {
+		sm_litset *m[3], *other = word_set();
+		sm_litunion *un;
+		sm_lit_lines *c;
+		char *pool[8];
+		GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+		int i, j, k;
+
+		for (k = 0; k < 3; k++) {
+			m[k] = sm_litset_new();
+			for (i = 0; i < 12; i++) {
+				bool any = g_rand_int_range(r, 0, 4) == 0;
+				const char *w = any ? extra[g_rand_int_range(r, 0, G_N_ELEMENTS(extra))]
+						    : set_words[g_rand_int_range(r, 0, G_N_ELEMENTS(set_words))].w;
+
+				sm_litset_add(m[k], w, g_rand_boolean(r));
+			}
+		}
+		un = sm_litunion_new((const sm_litset *const[]){m[0], m[1], m[2]}, 3);
+		g_assert_cmpint(sm_litunion_member(un, m[1]), ==, 1);
+		g_assert_cmpint(sm_litunion_member(un, other), ==, -1);
+		c = sm_lit_lines_new_union(un);
+		for (i = 0; i < 8; i++)
+			pool[i] = i < 3 ? g_strdup(twins[i]) : random_line(r);
+		for (i = 0; i < 6; i++) {
+			GString *t = g_string_new(NULL);
+			int nl = g_rand_int_range(r, 0, 8);
+			const char *tx;
+			size_t len;
+
+			for (j = 0; j < nl; j++)
+				g_string_append_printf(t, "%s%s", j ? "\n" : "",
+						       pool[g_rand_int_range(r, 0, 8)]);
+			len = t->len;
+			g_ptr_array_add(texts, g_string_free(t, FALSE));
+			tx = g_ptr_array_index(texts, i);
+			k = g_rand_int_range(r, 0, 3);
+			same_answer(m[k], c, tx, len, 4096);
+			same_answer(m[(k + 1) % 3], c, tx, len, (size_t)round % 4);
+			same_answer(m[(k + 2) % 3], c, tx, len, 4096);
+			same_answer(other, c, tx, len, 4096);
+		}
+		for (i = 0; i < 8; i++)
+			g_free(pool[i]);
+		sm_lit_lines_free(c);
+		g_ptr_array_free(texts, TRUE);
+		sm_litunion_free(un);
+		for (k = 0; k < 3; k++)
+			sm_litset_free(m[k]);
+		sm_litset_free(other);
+	}
+	g_rand_free(r);
+}
+
 /* A text holding U+017F, another word set than the one the cache met
  * first, no cache: all answer as the plain scan. */
 static void test_fallbacks(void)
@@ -193,5 +258,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_litlines/same_as_scan", test_same_as_scan);
 	g_test_add_func("/rules_litlines/fallbacks", test_fallbacks);
 	g_test_add_func("/rules_litlines/long", test_long);
+	g_test_add_func("/rules_litlines/union", test_union);
 	return g_test_run();
 }

@@ -2,7 +2,10 @@
  * rules_litlines.c - a word set's scan of several texts that share lines
  * (the plain and HTML views of one message and their new texts hold mostly
  * the same lines): each distinct line is scanned once (rules_priv.h,
- * sm_litset_scan_lines).
+ * sm_litset_scan_lines); a union cache scans it once for several word sets
+ * (the SR forms' on the views, the phrase pool's and auto_bodies' on the
+ * new texts: rules_litset.c's sm_litunion), each taking its own words'
+ * occurrences.
  *
  * Why it is the same answer: no word holds a line break (words are ASCII
  * letters and digits or Japanese characters), the byte before a line is a
@@ -36,7 +39,8 @@ typedef struct entry {
 } entry;
 
 struct sm_lit_lines {
-	const sm_litset *s; /* bound on first use */
+	const sm_litset *s; /* bound on first use (a union cache: the union's set) */
+	const sm_litunion *un; /* or NULL */
 	entry *tab;
 	size_t cap, used;
 	GArray *all;      /* of sm_lit_hit */
@@ -62,6 +66,15 @@ sm_lit_lines *sm_lit_lines_new(void)
 	sm_lit_lines *c = g_new0(sm_lit_lines, 1);
 
 	c->all = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	return c;
+}
+
+sm_lit_lines *sm_lit_lines_new_union(const sm_litunion *un)
+{
+	sm_lit_lines *c = sm_lit_lines_new();
+
+	c->un = un;
+	c->s = sm_litunion_set(un);
 	return c;
 }
 
@@ -145,21 +158,46 @@ static void take(const sm_lit_lines *c, const entry *e, size_t at, uint8_t *pres
 	}
 }
 
+/* take() for member m of a union cache: the member's own occurrences. */
+static void take_member(sm_lit_lines *c, int m, const entry *e, size_t at, uint8_t *present,
+			GArray *hits, size_t max_hits, bool *overflow)
+{
+	size_t k, n = hits->len, got, keep;
+	sm_lit_hit *dst;
+
+	if (!e->count)
+		return;
+	g_array_set_size(hits, (guint)(n + e->count));
+	dst = &g_array_index(hits, sm_lit_hit, n);
+	got = sm_litunion_pick(c->un, m, &g_array_index(c->all, sm_lit_hit, e->start), e->count,
+			       e->p, dst);
+	keep = max_hits > n ? MIN(max_hits - n, got) : 0;
+	for (k = 0; k < got; k++)
+		present[dst[k].word] = 1;
+	if (keep < got)
+		*overflow = true;
+	for (k = 0; k < keep; k++)
+		dst[k].pos += at;
+	g_array_set_size(hits, (guint)(n + keep));
+}
+
 void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
 			  uint8_t *present, GArray *hits, size_t max_hits, bool *overflow)
 {
 	sm_lit_text lt;
 	size_t a = 0;
+	int m = c && c->un ? sm_litunion_member(c->un, s) : -1;
+	const sm_litset *by = m >= 0 ? c->s : s; /* the set the lines are scanned with */
 
 	sm_lit_scan(&lt, t, len);
-	if (!c || !hits || lt.sk || (c->s && c->s != s)) {
+	if (!c || !hits || lt.sk || (c->s && c->s != by)) {
 		sm_litset_scan(s, t, len, present, hits, max_hits, overflow);
 		return;
 	}
-	c->s = s;
-	if (c->nscratch < sm_litset_size(s) + 1) {
+	c->s = by;
+	if (c->nscratch < sm_litset_size(by) + 1) {
 		g_free(c->scratch);
-		c->nscratch = sm_litset_size(s) + 1;
+		c->nscratch = sm_litset_size(by) + 1;
 		c->scratch = g_malloc(c->nscratch);
 	}
 	memset(present, 0, sm_litset_size(s));
@@ -167,8 +205,12 @@ void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, si
 	while (a < len) {
 		const char *nl = memchr(t + a, '\n', len - a);
 		size_t b = nl ? (size_t)(nl - t) : len;
+		const entry *e = line_entry(c, t + a, b - a, len - a);
 
-		take(c, line_entry(c, t + a, b - a, len - a), a, present, hits, max_hits, overflow);
+		if (m >= 0)
+			take_member(c, m, e, a, present, hits, max_hits, overflow);
+		else
+			take(c, e, a, present, hits, max_hits, overflow);
 		a = b + 1;
 	}
 }

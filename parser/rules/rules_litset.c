@@ -575,3 +575,93 @@ void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t 
 	scan_pass(s, t, len, &o);
 	flush_hits(&o);
 }
+
+/* ------------------------------------------------------------ unions */
+
+/*
+ * Several word sets read on the same lines (the SR forms' words on the
+ * views, the phrase pool's on their new texts) are found in one scan of a
+ * set holding all their words: a word is looked for inside words of the
+ * text when one member does, and each member then keeps of the union's
+ * occurrences its own words (an ASCII one inside a word of the text only
+ * where it may start there; Japanese ones start anywhere), at one offset
+ * highest index first: what its own scan finds.
+ */
+struct sm_litunion {
+	sm_litset *u;
+	size_t n;
+	const sm_litset *member[SM_LITUNION_MAX];
+	int *map[SM_LITUNION_MAX]; /* per member: union word -> its word, or -1 */
+};
+
+sm_litunion *sm_litunion_new(const sm_litset *const *members, size_t n)
+{
+	sm_litunion *un = g_new0(sm_litunion, 1);
+	size_t m, k, total = 0;
+
+	g_assert(n <= SM_LITUNION_MAX);
+	un->u = sm_litset_new();
+	un->n = n;
+	for (m = 0; m < n; m++)
+		total += members[m]->words->len;
+	for (m = 0; m < n; m++) {
+		const lit_word *ws = (const lit_word *)(void *)members[m]->w->data;
+
+		un->member[m] = members[m];
+		un->map[m] = g_new(int, total + 1);
+		for (k = 0; k < total + 1; k++)
+			un->map[m][k] = -1;
+		for (k = 0; k < members[m]->words->len; k++)
+			un->map[m][sm_litset_add(un->u, ws[k].w, !ws[k].free)] = (int)k;
+	}
+	return un;
+}
+
+void sm_litunion_free(sm_litunion *un)
+{
+	size_t m;
+
+	if (!un)
+		return;
+	for (m = 0; m < un->n; m++)
+		g_free(un->map[m]);
+	sm_litset_free(un->u);
+	g_free(un);
+}
+
+const sm_litset *sm_litunion_set(const sm_litunion *un)
+{
+	return un->u;
+}
+
+int sm_litunion_member(const sm_litunion *un, const sm_litset *s)
+{
+	size_t m;
+
+	for (m = 0; m < un->n; m++)
+		if (un->member[m] == s)
+			return (int)m;
+	return -1;
+}
+
+size_t sm_litunion_pick(const sm_litunion *un, int m, const sm_lit_hit *src, size_t n,
+			const char *t, sm_lit_hit *dst)
+{
+	const lit_word *ws = (const lit_word *)(void *)un->member[m]->w->data;
+	size_t i, j, out = 0;
+
+	for (i = 0; i < n; i++) {
+		int k = un->map[m][src[i].word];
+
+		if (k < 0 || (!ws[k].free && ws[k].key < KEY_CJK && src[i].pos > 0 &&
+			      is_word_byte((unsigned char)t[src[i].pos - 1])))
+			continue; /* an ASCII word after \\b, inside a word of the text */
+		/* at one offset highest index first: move it before the lower ones */
+		for (j = out; j > 0 && dst[j - 1].pos == src[i].pos && dst[j - 1].word < k; j--)
+			dst[j] = dst[j - 1];
+		dst[j].pos = src[i].pos;
+		dst[j].word = k;
+		out++;
+	}
+	return out;
+}
