@@ -54,15 +54,22 @@ static char *random_line(GRand *r)
 	return g_string_free(l, FALSE);
 }
 
-static void same_answer(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
-			size_t max_hits)
+/* The same answer into arrays that hold `before` occurrences already
+ * (they count against max_hits). */
+static void same_answer_after(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
+			      size_t max_hits, size_t before)
 {
 	size_t nw = sm_litset_size(s), k;
 	uint8_t *p1 = g_malloc(nw + 1), *p2 = g_malloc(nw + 1);
 	GArray *h1 = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
 	GArray *h2 = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
 	bool o1 = false, o2 = false;
+	sm_lit_hit old = {3, 0};
 
+	for (k = 0; k < before; k++) {
+		g_array_append_val(h1, old);
+		g_array_append_val(h2, old);
+	}
 	sm_litset_scan_lines(s, c, t, len, p1, h1, max_hits, &o1);
 	sm_litset_scan(s, t, len, p2, h2, max_hits, &o2);
 	g_assert_cmpmem(p1, nw, p2, nw);
@@ -78,6 +85,13 @@ static void same_answer(const sm_litset *s, sm_lit_lines *c, const char *t, size
 	g_free(p2);
 	g_array_free(h1, TRUE);
 	g_array_free(h2, TRUE);
+}
+
+static void same_answer(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
+			size_t max_hits)
+{
+	same_answer_after(s, c, t, len, max_hits, 0);
+	same_answer_after(s, c, t, len, max_hits, 2);
 }
 
 /* How many occurrences the plain scan finds in t. */
