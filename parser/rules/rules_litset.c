@@ -6,13 +6,15 @@
  * of their first three bytes for ASCII words, a code-point bitmap for
  * Japanese ones read a character at a time, select the few chains worth
  * comparing; sets with few first pairs pass over 16-byte blocks holding
- * none with SSE2), with where each word occurs.
+ * none with SSE2, sets with more look each position's two bytes up in one
+ * 32 KB table of first pairs), with where each word occurs; a union of
+ * sets finds the words of each in one scan (sm_litunion).
  * ASCII words compare caselessly; U+017F and U+212A, which PCRE2 matches
  * caselessly against s and k, make words holding s or k count as present.
  *
  * Untrusted input: the text.  Limits: one pass over it per call; the
  * occurrences kept are bounded by the caller's max_hits (beyond, *overflow).
- * Owns: a word set's copies of its words.
+ * Owns: a word set's copies of its words and tables; a union's set and maps.
  */
 #include "rules_priv.h"
 
@@ -171,6 +173,10 @@ struct sm_litset {
 	uint8_t pair0[LIT_PAIRS][16], pair1[LIT_PAIRS][16];
 	size_t npair;
 	bool lead;
+	/* Sets with more first pairs: 128 x 256 bytes, nonzero at wide_at(a b)
+	 * where a b are the first two bytes of a word (ASCII letters in either
+	 * case), made when the set passes LIT_PAIRS; else NULL. */
+	uint8_t *wide;
 };
 
 /* The code point of the three-byte UTF-8 character at t, if U+3000-9FFF, else 0. */
@@ -274,6 +280,7 @@ void sm_litset_free(sm_litset *s)
 		return;
 	g_ptr_array_free(s->words, TRUE);
 	g_array_free(s->w, TRUE);
+	g_free(s->wide);
 	g_free(s);
 }
 
@@ -320,6 +327,42 @@ static void note_pair(sm_litset *s, unsigned char a, unsigned char b)
 		s->npair++;
 }
 
+/* The index in sm_litset.wide of the two bytes at p: the first byte and the
+ * second's low seven bits (a little-endian 16-bit load, masked). */
+static inline unsigned wide_at(const unsigned char *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	x = GUINT16_FROM_LE(x);
+	return x & 0x7fffu;
+}
+
+/* Word lw's first two bytes into sm_litset.wide, in either case. */
+static void wide_mark(sm_litset *s, const lit_word *lw)
+{
+	unsigned char a = (unsigned char)lw->w[0], b = (unsigned char)lw->w[1];
+	unsigned char as[2] = {a, (unsigned char)g_ascii_toupper(a)};
+	unsigned char bs[2] = {b, (unsigned char)g_ascii_toupper(b)};
+	int i, j;
+
+	if (lw->key == KEY_NONE)
+		return;
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++)
+			s->wide[wide_at((const unsigned char[]){as[i], bs[j]})] = 1;
+}
+
+/* The set has passed LIT_PAIRS first pairs: make sm_litset.wide. */
+static void wide_make(sm_litset *s)
+{
+	size_t k;
+
+	s->wide = g_malloc0(256 * 128);
+	for (k = 0; k < s->w->len; k++)
+		wide_mark(s, &g_array_index(s->w, lit_word, k));
+}
+
 int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 {
 	lit_word lw = {key_of(w), 0, 0, -1, strlen(w), NULL, false}; /* words have >= 2 bytes */
@@ -357,6 +400,10 @@ int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 		for (b = 0xe0; b < 0xf0; b++) /* Japanese text is read a character at a time */
 			s->cls[b] |= C_LEAD;
 	}
+	if (s->wide)
+		wide_mark(s, &g_array_index(s->w, lit_word, i));
+	else if (s->npair > LIT_PAIRS)
+		wide_make(s);
 	return i;
 }
 
@@ -514,6 +561,18 @@ static void scan_bytes(const sm_litset *s, const char *t, size_t len, const unsi
 	}
 }
 
+/* The pass of a set with many first pairs: each position whose two bytes
+ * may start a word looked at on its own, as in scan_pass. */
+static void scan_wide(const sm_litset *s, const char *t, size_t len, lit_out *o)
+{
+	const unsigned char *p = (const unsigned char *)t, *last = p + len - 1;
+	const uint8_t *wide = s->wide;
+
+	for (; p < last; p++)
+		if (wide[wide_at(p)])
+			step(s, t, len, last, p, s->cls[*p], o);
+}
+
 /* The pass itself: every occurrence into o.  A word has >= 2 bytes: none
  * starts at the last.  The bytes a three-byte character is stepped over
  * with are continuation bytes, which start no word: so every byte that
@@ -525,6 +584,10 @@ static void scan_pass(const sm_litset *s, const char *t, size_t len, lit_out *o)
 
 	if (len < 2)
 		return;
+	if (s->wide) {
+		scan_wide(s, t, len, o);
+		return;
+	}
 #ifdef __SSE2__
 	if (s->npair <= LIT_PAIRS) {
 		const unsigned char *last = base + len - 1;
