@@ -140,6 +140,7 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 #define PAIR_ANY 1         /* a word starts with the pair */
 #define PAIR_FREE 2        /* a word that may start inside a word of the text does */
 #define PAIR_SHORT 4       /* a word with no third byte in tri does (two bytes, non-ASCII) */
+#define W_LEAD 8           /* sm_litset.wide only: a Japanese word's first two bytes */
 /* What a byte of the text is (sm_litset.cls): PAIR_ANY and PAIR_FREE of the
  * first bytes of the pairs, and: */
 #define C_WORD 8           /* a word byte for \\b */
@@ -173,9 +174,10 @@ struct sm_litset {
 	uint8_t pair0[LIT_PAIRS][16], pair1[LIT_PAIRS][16];
 	size_t npair;
 	bool lead;
-	/* Sets with more first pairs: 128 x 256 bytes, nonzero at wide_at(a b)
-	 * where a b are the first two bytes of a word (ASCII letters in either
-	 * case), made when the set passes LIT_PAIRS; else NULL. */
+	/* Sets with more first pairs: 128 x 256 bytes, at wide_at(a b): pair's
+	 * PAIR_* for ASCII a and b < 0x80 (b's top bit is not in the index),
+	 * W_LEAD where a b are the first two bytes of a Japanese word; made
+	 * when the set passes LIT_PAIRS; else NULL. */
 	uint8_t *wide;
 };
 
@@ -200,10 +202,12 @@ static void set_bit(uint8_t *m, unsigned i)
 	m[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-/* Three lower-case bytes of an ASCII word, hashed into sm_litset.tri. */
+/* Three bytes of an ASCII word | 0x20 (a word's and the text's in either
+ * case give the same), hashed into sm_litset.tri. */
 static inline unsigned tri_of(unsigned a, unsigned b, unsigned c)
 {
-	return (((a << 14) | (b << 7) | c) * 2654435761u) >> (32 - TRI_BITS);
+	return ((((a | 0x20) << 14) | ((b | 0x20) << 7) | (c | 0x20)) * 2654435761u) >>
+	       (32 - TRI_BITS);
 }
 
 static inline unsigned bucket(uint32_t key)
@@ -284,6 +288,17 @@ void sm_litset_free(sm_litset *s)
 	g_free(s);
 }
 
+/* The index in sm_litset.wide of the two bytes at p: the first byte and the
+ * second's low seven bits (a little-endian 16-bit load, masked). */
+static inline unsigned wide_at(const unsigned char *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	x = GUINT16_FROM_LE(x);
+	return x & 0x7fffu;
+}
+
 /* Flag the pair (a, b) of an ASCII word, and its first byte, in either case. */
 static void set_pair(sm_litset *s, unsigned char a, unsigned char b, uint8_t flag)
 {
@@ -296,8 +311,11 @@ static void set_pair(sm_litset *s, unsigned char a, unsigned char b, uint8_t fla
 			continue;
 		s->cls[as[i]] |= flag;
 		for (j = 0; j < 2; j++)
-			if (lower_of(bs[j]) == b)
+			if (lower_of(bs[j]) == b) {
 				s->pair[((unsigned)as[i] << 7) | bs[j]] |= flag;
+				if (s->wide)
+					s->wide[wide_at((const unsigned char[]){as[i], bs[j]})] |= flag;
+			}
 	}
 }
 
@@ -327,38 +345,26 @@ static void note_pair(sm_litset *s, unsigned char a, unsigned char b)
 		s->npair++;
 }
 
-/* The index in sm_litset.wide of the two bytes at p: the first byte and the
- * second's low seven bits (a little-endian 16-bit load, masked). */
-static inline unsigned wide_at(const unsigned char *p)
-{
-	uint16_t x;
-
-	memcpy(&x, p, 2);
-	x = GUINT16_FROM_LE(x);
-	return x & 0x7fffu;
-}
-
-/* Word lw's first two bytes into sm_litset.wide, in either case. */
+/* Japanese word lw's first two bytes into sm_litset.wide (ASCII words'
+ * pairs come from set_pair). */
 static void wide_mark(sm_litset *s, const lit_word *lw)
 {
-	unsigned char a = (unsigned char)lw->w[0], b = (unsigned char)lw->w[1];
-	unsigned char as[2] = {a, (unsigned char)g_ascii_toupper(a)};
-	unsigned char bs[2] = {b, (unsigned char)g_ascii_toupper(b)};
-	int i, j;
-
-	if (lw->key == KEY_NONE)
-		return;
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++)
-			s->wide[wide_at((const unsigned char[]){as[i], bs[j]})] = 1;
+	if (lw->key != KEY_NONE && lw->key >= KEY_CJK)
+		s->wide[wide_at((const unsigned char *)lw->w)] |= W_LEAD;
 }
 
-/* The set has passed LIT_PAIRS first pairs: make sm_litset.wide. */
+/* The set has passed LIT_PAIRS first pairs: make sm_litset.wide from
+ * sm_litset.pair and its Japanese words. */
 static void wide_make(sm_litset *s)
 {
+	unsigned a, b;
 	size_t k;
 
 	s->wide = g_malloc0(256 * 128);
+	for (a = 0; a < 128; a++)
+		for (b = 0; b < 128; b++)
+			s->wide[wide_at((const unsigned char[]){(unsigned char)a, (unsigned char)b})] =
+				s->pair[(a << 7) | b];
 	for (k = 0; k < s->w->len; k++)
 		wide_mark(s, &g_array_index(s->w, lit_word, k));
 }
@@ -505,7 +511,7 @@ step(const sm_litset *s, const char *t, size_t len, const unsigned char *last,
 		    (!(p > base && (s->cls[p[-1]] & C_WORD)) || (f & PAIR_FREE)) &&
 		    ((f & PAIR_SHORT) ||
 		     (last - p >= 1 && p[2] < 0x80 &&
-		      bit(s->tri, tri_of(lower_of(c0), lower_of(c1), lower_of(p[2]))))))
+		      bit(s->tri, tri_of(c0, c1, p[2])))))
 			words_at(s, t, len, (size_t)(p - base),
 				 ((unsigned)lower_of(c0) << 7) | lower_of(c1),
 				 p > base && (s->cls[p[-1]] & C_WORD), o);
@@ -561,6 +567,33 @@ static void scan_bytes(const sm_litset *s, const char *t, size_t len, const unsi
 	}
 }
 
+/* What scan_wide does at p (< last), whose two bytes' entry in the wide
+ * table is f (nonzero): step()'s tests with the flags at hand. */
+static inline __attribute__((always_inline)) void
+step_wide(const sm_litset *s, const char *t, size_t len, const unsigned char *last,
+	  const unsigned char *p, unsigned f, lit_out *o)
+{
+	const unsigned char *base = (const unsigned char *)t;
+	unsigned c0 = p[0], c1 = p[1];
+	bool mid;
+
+	if (f & W_LEAD) { /* a lead byte: a whole character? */
+		unsigned cp = last - p >= 2 ? cjk_cp(p) : 0;
+
+		if (cp && bit(s->cjk, cp - 0x3000))
+			words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, o);
+		return;
+	}
+	if (c1 >= 0x80) /* its low seven bits made the index */
+		return;
+	mid = p > base && (s->cls[p[-1]] & C_WORD);
+	if ((mid && !(f & PAIR_FREE)) ||
+	    (!(f & PAIR_SHORT) && !(last - p >= 1 && p[2] < 0x80 && bit(s->tri, tri_of(c0, c1, p[2])))))
+		return;
+	words_at(s, t, len, (size_t)(p - base), ((unsigned)lower_of(c0) << 7) | lower_of(c1), mid,
+		 o);
+}
+
 /* The pass of a set with many first pairs: each position whose two bytes
  * may start a word looked at on its own, as in scan_pass. */
 static void scan_wide(const sm_litset *s, const char *t, size_t len, lit_out *o)
@@ -568,9 +601,12 @@ static void scan_wide(const sm_litset *s, const char *t, size_t len, lit_out *o)
 	const unsigned char *p = (const unsigned char *)t, *last = p + len - 1;
 	const uint8_t *wide = s->wide;
 
-	for (; p < last; p++)
-		if (wide[wide_at(p)])
-			step(s, t, len, last, p, s->cls[*p], o);
+	for (; p < last; p++) {
+		unsigned f = wide[wide_at(p)];
+
+		if (f)
+			step_wide(s, t, len, last, p, f, o);
+	}
 }
 
 /* The pass itself: every occurrence into o.  A word has >= 2 bytes: none
