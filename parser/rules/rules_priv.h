@@ -125,6 +125,7 @@ typedef struct sm_gate {
 	pcre2_match_data *md; /* made on first use, for any pattern of the list */
 	pcre2_match_context *mctx; /* for the offset limit when no guard is in force */
 	uint32_t *counts;     /* occurrences per word, counted on first use */
+	uint8_t *mark;        /* per word: 1 for the words of the set being walked */
 	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
 	bool borrowed;        /* present and hits belong to memo */
 	size_t from;          /* matches start here (0 unless set after init) */
