@@ -460,8 +460,9 @@ static void flush_hits(lit_out *o)
 }
 
 /* The words with `key` at t[i] (len - i >= 2). */
-static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key,
-		     bool mid, lit_out *o)
+static inline __attribute__((always_inline)) void
+words_at_inline(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key, bool mid,
+		lit_out *o)
 {
 	const lit_word *ws = (const lit_word *)(void *)s->w->data;
 	size_t room = len - i;
@@ -491,6 +492,13 @@ static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, ui
 		} else
 			*o->overflow = true;
 	}
+}
+
+/* The same, called (the byte-class passes). */
+static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key,
+		     bool mid, lit_out *o)
+{
+	words_at_inline(s, t, len, i, key, mid, o);
 }
 
 /* What scan_pass does at p (< last), whose class c has PAIR_ANY or C_LEAD:
@@ -590,8 +598,8 @@ step_wide(const sm_litset *s, const char *t, size_t len, const unsigned char *la
 	if ((mid && !(f & PAIR_FREE)) ||
 	    (!(f & PAIR_SHORT) && !(last - p >= 1 && p[2] < 0x80 && bit(s->tri, tri_of(c0, c1, p[2])))))
 		return;
-	words_at(s, t, len, (size_t)(p - base), ((unsigned)lower_of(c0) << 7) | lower_of(c1), mid,
-		 o);
+	words_at_inline(s, t, len, (size_t)(p - base), ((unsigned)lower_of(c0) << 7) | lower_of(c1),
+			mid, o);
 }
 
 /* The pass of a set with many first pairs: each position whose two bytes
