@@ -226,6 +226,49 @@ static void test_garbage(void)
 	g_rand_free(rnd);
 }
 
+/* Texts of plain and '>' lines only (no history, no signature): the new
+ * text is, read plainly, every line not quoted (first byte after spaces
+ * and tabs '>') followed by '\n', in order.  sm_quote_split appends runs
+ * of such lines at once. */
+static void test_runs(void)
+{
+	static const char *const bits[] = {"text", " more words", " ", "\t", "> quoted", "  >q",
+					   "\r", "x", "日本語", "é", ">", "\n", "\n", "\n"};
+	GRand *rnd = g_rand_new_with_seed(8);
+	int round, i;
+
+	for (round = 0; round < 2000; round++) {
+		GString *g = g_string_new(NULL), *want = g_string_new(NULL);
+		size_t off = 0, k, len;
+		sm_view *v;
+		char *got;
+
+		for (i = g_rand_int_range(rnd, 0, 40); i > 0; i--)
+			g_string_append(g, bits[g_rand_int_range(rnd, 0, G_N_ELEMENTS(bits))]);
+		v = sm_view_new((const uint8_t *)g->str, g->len, "utf-8", false, SIZE_MAX, NULL);
+		len = v->len;
+		while (off < len) { /* the view's text, as the view keeps it */
+			const char *nl = memchr(v->text + off, '\n', len - off);
+			size_t end = nl ? (size_t)(nl - v->text) : len;
+
+			for (k = off; k < end && (v->text[k] == ' ' || v->text[k] == '\t'); k++)
+				;
+			if (k == end || v->text[k] != '>') {
+				g_string_append_len(want, v->text + off, (gssize)(end - off));
+				g_string_append_c(want, '\n');
+			}
+			off = end + 1;
+		}
+		got = sm_quote_split(v, NULL);
+		g_assert_cmpstr(got, ==, want->str);
+		g_free(got);
+		sm_view_free(v);
+		g_string_free(g, TRUE);
+		g_string_free(want, TRUE);
+	}
+	g_rand_free(rnd);
+}
+
 static void test_empty(void)
 {
 	char *n = nt_plain("");
@@ -247,5 +290,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/quote/iso2022jp", test_iso2022jp);
 	g_test_add_func("/quote/garbage", test_garbage);
 	g_test_add_func("/quote/empty", test_empty);
+	g_test_add_func("/quote/runs", test_runs);
 	return g_test_run();
 }

@@ -226,6 +226,35 @@ static void test_reference_few(void)
 	reference_rounds(ws, b, 26, 64, 1000, 21);
 }
 
+/* A set with more first pairs than the 16-byte filter takes (the pass by
+ * the 128 x 256 table of first pairs): few_words (the table is made at
+ * their 17th pair) and words added after it is made, ASCII in either case,
+ * free and bounded, Japanese. */
+static void test_reference_wide(void)
+{
+	static const struct {
+		const char *w;
+		bool bounded;
+	} more[] = {
+		{"ot", false}, {"ix", false}, {"ea", false}, {"rr", true}, {"問", false},
+		{"しま", false}, {"ho", true}, {"ta", false}, {"ro", false}, {"dat", true},
+		{"エラ", false}, {"ase", false},
+	};
+	const char *ws[G_N_ELEMENTS(few_words) + G_N_ELEMENTS(more)];
+	bool b[G_N_ELEMENTS(few_words) + G_N_ELEMENTS(more)];
+	size_t i, n = 0;
+
+	for (i = 0; i < G_N_ELEMENTS(few_words); i++, n++) {
+		ws[n] = few_words[i].w;
+		b[n] = few_words[i].bounded;
+	}
+	for (i = 0; i < G_N_ELEMENTS(more); i++, n++) {
+		ws[n] = more[i].w;
+		b[n] = more[i].bounded;
+	}
+	reference_rounds(ws, b, n, 64, 3000, 22);
+}
+
 /* A Japanese character is stepped over whole; a broken one is not. */
 static void test_characters(void)
 {
@@ -323,6 +352,7 @@ int main(int argc, char **argv)
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/rules_litset/reference", test_reference);
 	g_test_add_func("/rules_litset/reference_few", test_reference_few);
+	g_test_add_func("/rules_litset/reference_wide", test_reference_wide);
 	g_test_add_func("/rules_litset/characters", test_characters);
 	g_test_add_func("/rules_litset/limit", test_limit);
 	g_test_add_func("/rules_litset/many", test_many);

@@ -83,6 +83,15 @@ static bool contains_ci(const char *s, size_t n, const char *p)
 	return false;
 }
 
+/* Can a line starting with byte c start with one of from_keys or
+ * sent_keys (below: every one starts with F, S, D or a non-ASCII byte)? */
+static bool header_first(char c)
+{
+	unsigned char l = lc(c);
+
+	return l >= 0x80 || l == 'f' || l == 's' || l == 'd';
+}
+
 static bool starts_any(const char *s, size_t n, const char *const *l)
 {
 	if (n == 0)
@@ -93,6 +102,7 @@ static bool starts_any(const char *s, size_t n, const char *const *l)
 	return false;
 }
 
+/* Each key starts with a byte header_first() accepts. */
 static const char *const from_keys[] = {"From:", "From :", "差出人:", "差出人 :", "送信者:", NULL};
 static const char *const sent_keys[] = {"Sent:", "Sent :", "Date:", "送信日時:", "送信日時 :",
 					"日付:", "日時:", NULL};
@@ -180,9 +190,9 @@ static ltype classify(const char *s, size_t n)
 		return L_SEPARATOR;
 	if (is_rule(s, n))
 		return L_RULE;
-	if (starts_any(s, n, from_keys))
+	if (header_first(*s) && starts_any(s, n, from_keys))
 		return L_FROM;
-	if (starts_any(s, n, sent_keys))
+	if (header_first(*s) && starts_any(s, n, sent_keys))
 		return L_SENT;
 	if (is_attribution(s, n))
 		return L_ATTRIB;
@@ -191,19 +201,23 @@ static ltype classify(const char *s, size_t n)
 	return L_TEXT;
 }
 
+/* The view's lines (the array grown by doubling, written in place). */
 static GArray *split_lines(const sm_view *v)
 {
 	GArray *a = g_array_new(FALSE, FALSE, sizeof(line));
-	size_t off = 0;
+	size_t off = 0, n = 0;
 
 	while (off < v->len) {
 		const char *nl = memchr(v->text + off, '\n', v->len - off);
 		size_t end = nl ? (size_t)(nl - v->text) : v->len;
 		line l = {off, end - off, classify(v->text + off, end - off)}; /* reads [off, end) */
 
-		g_array_append_val(a, l);
+		if (n == a->len)
+			g_array_set_size(a, MAX(16u, 2 * a->len));
+		g_array_index(a, line, n++) = l;
 		off = end + 1;
 	}
+	g_array_set_size(a, (guint)n);
 	return a;
 }
 
@@ -266,11 +280,22 @@ static void split(const sm_view *v, GArray *a, size_t *hist, size_t *cut)
 		*hist = first_quoted;
 }
 
+/* The kept lines text[run, run_end) (their line breaks are '\n') and a
+ * line break after the last, if any; the run then ends. */
+static void append_run(GString *s, const char *text, size_t *run, size_t *run_end)
+{
+	if (*run_end == SIZE_MAX)
+		return;
+	g_string_append_len(s, text + *run, (gssize)(*run_end - *run));
+	g_string_append_c(s, '\n');
+	*run_end = SIZE_MAX;
+}
+
 char *sm_quote_split(const sm_view *v, size_t *history)
 {
 	GArray *a = split_lines(v);
 	GString *s = g_string_sized_new(v->len / 2 + 1);
-	size_t hist, cut, i;
+	size_t hist, cut, i, run = 0, run_end = SIZE_MAX; /* SIZE_MAX: no run */
 
 	split(v, a, &hist, &cut);
 	for (i = 0; i < a->len; i++) {
@@ -279,13 +304,17 @@ char *sm_quote_split(const sm_view *v, size_t *history)
 
 		if (l->off >= cut)
 			break;
-		if (l->t == L_QUOTED)
+		if (l->t == L_QUOTED) {
+			append_run(s, v->text, &run, &run_end);
 			continue;
+		}
 		if (l->off + n > cut) /* an HTML quote may start inside a line */
 			n = cut - l->off;
-		g_string_append_len(s, v->text + l->off, n);
-		g_string_append_c(s, '\n');
+		if (run_end == SIZE_MAX) /* lines that follow each other: one run */
+			run = l->off;
+		run_end = l->off + n;
 	}
+	append_run(s, v->text, &run, &run_end);
 	g_array_free(a, TRUE);
 	if (history)
 		*history = hist;

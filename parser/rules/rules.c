@@ -286,6 +286,9 @@ sm_rules *sm_rules_load(const config_setting_t *group, const char *policy_url, c
 	 * also those PCRE2 would search by their first letter */
 	r->auto_pool = sm_litset_new();
 	sm_relist_share(&r->auto_bodies, r->auto_pool);
+	/* the new texts' lines are the views' lines: one scan finds all three's words */
+	r->lines_union = sm_litunion_new(
+		(const sm_litset *const[]){r->pool, sm_sr_forms_words(r->sr), r->auto_pool}, 3);
 	return r;
 fail:
 	sm_rules_free(r);
@@ -314,6 +317,7 @@ void sm_rules_free(sm_rules *r)
 	sm_intent_clear(&r->resolution);
 	sm_intent_clear(&r->severity);
 	sm_intent_clear(&r->feature);
+	sm_litunion_free(r->lines_union);
 	sm_litset_free(r->pool);
 	sm_litset_free(r->auto_pool);
 	g_free(r);

@@ -133,9 +133,8 @@ static bool add_numbers(GArray *set, char (*buf)[17], size_t n, size_t cap)
  * was cut.  A view holding the same bytes as an earlier one is not read
  * again. */
 static bool scan_views(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
-		       GArray *set, size_t cap)
+		       GArray *set, size_t cap, sm_lit_lines *lines)
 {
-	sm_lit_lines *lines = in->texts && in->texts[0] && in->texts[1] ? sm_lit_lines_new() : NULL;
 	char (*buf)[17] = g_malloc_n(cap, 17);
 	size_t nv = 0, i, *from;
 	bool cut = false;
@@ -155,7 +154,6 @@ static bool scan_views(const sm_rules *r, const sm_rules_input *in, const size_t
 				     cap, &cut, lines);
 		cut = add_numbers(set, buf, n, cap) || cut;
 	}
-	sm_lit_lines_free(lines);
 	g_free(from);
 	g_free(buf);
 	return cut;
@@ -172,14 +170,14 @@ static void free_set(GArray *set)
 
 /* No SR in the Subject: repair from the message if exactly one is there. */
 static void subject_missing(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
-			    sm_rules_result *out)
+			    sm_rules_result *out, sm_lit_lines *lines)
 {
 	sm_act act = act_of(r->subj.on_missing);
 
 	if (r->subj.on_missing == RA_REPAIR) {
 		GArray *set = g_array_new(FALSE, FALSE, sizeof(char *));
 		bool cut = scan_views(r, in, r->subj.repair_from == 0 ? hist : NULL, set,
-				      sm_sr_max_numbers(r->sr));
+				      sm_sr_max_numbers(r->sr), lines);
 
 		if (set->len == 1 && !cut) {
 			g_strlcpy(out->sr, g_array_index(set, char *, 0), sizeof(out->sr));
@@ -197,7 +195,7 @@ static void subject_missing(const sm_rules *r, const sm_rules_input *in, const s
 }
 
 static void eval_subject(const sm_rules *r, const sm_rules_input *in, const size_t *hist,
-			 const char *subj, sm_rules_result *out)
+			 const char *subj, sm_rules_result *out, sm_lit_lines *lines)
 {
 	char found[SUBJECT_SR_MAX][17];
 	size_t ms = 0, me = 0, n;
@@ -209,7 +207,7 @@ static void eval_subject(const sm_rules *r, const sm_rules_input *in, const size
 	if (n == 1) {
 		memcpy(out->sr, found[0], sizeof(out->sr));
 	} else if (n == 0) {
-		subject_missing(r, in, hist, out);
+		subject_missing(r, in, hist, out, lines);
 	} else {
 		GString *l = g_string_new(NULL);
 		sm_act act = act_of(r->subj.on_multiple);
@@ -228,13 +226,14 @@ static void eval_subject(const sm_rules *r, const sm_rules_input *in, const size
 }
 
 /* SR numbers in the bodies other than the message's own: related. */
-static void eval_related(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out)
+static void eval_related(const sm_rules *r, const sm_rules_input *in, sm_rules_result *out,
+			 sm_lit_lines *lines)
 {
 	GArray *set = g_array_new(FALSE, FALSE, sizeof(char *));
 	GPtrArray *rel = g_ptr_array_new();
 	size_t i;
 
-	scan_views(r, in, NULL, set, sm_sr_max_numbers(r->sr));
+	scan_views(r, in, NULL, set, sm_sr_max_numbers(r->sr), lines);
 	for (i = 0; i < set->len; i++)
 		if (strcmp(g_array_index(set, char *, i), out->sr) != 0)
 			g_ptr_array_add(rel, g_strdup(g_array_index(set, char *, i)));
@@ -303,10 +302,11 @@ static bool any_text(const sm_intent *it, const sm_intent_ctx *x, char *const *n
 
 /* An automatic reply that says so at the top of its new text ("This is an
  * automatic reply"): the first AUTO_BODY_WINDOW bytes are read. */
-static bool auto_body(const sm_rules *r, char *const *nt)
+static bool auto_body(const sm_rules *r, char *const *nt, sm_lit_lines *lines)
 {
 	for (; *nt; nt++)
-		if (sm_relist_any(&r->auto_bodies, *nt, MIN(strlen(*nt), AUTO_BODY_WINDOW)))
+		if (sm_relist_any_lines(&r->auto_bodies, *nt, MIN(strlen(*nt), AUTO_BODY_WINDOW),
+					lines))
 			return true;
 	return false;
 }
@@ -482,18 +482,20 @@ int sm_rules_eval(const sm_rules *r, const sm_rules_input *in, sm_rules_result *
 		nv++;
 	hist = g_new0(size_t, nv + 1);
 	nt = new_texts(in, hist);
+	/* the views' and new texts' lines, each scanned once for the SR forms',
+	 * the phrase lists' and auto_bodies' words */
+	lines = sm_lit_lines_new_union(r->lines_union);
 	eval_attachments(r, in, out);
-	eval_subject(r, in, hist, subj, out);
-	eval_related(r, in, out);
+	eval_subject(r, in, hist, subj, out, lines);
+	eval_related(r, in, out, lines);
 	x.cl = &r->clauses;
 	x.sr = r->sr;
 	x.own_sr = out->sr;
 	x.now = in->now;
 	x.memo = g_new0(sm_lit_memo, g_strv_length(nt) + 1);
-	lines = nt[0] && nt[1] ? sm_lit_lines_new() : NULL; /* plain and HTML share lines */
 	for (i = 0; nt[i]; i++)
 		x.memo[i].lines = lines;
-	autor = is_auto_reply(r, in, subj) || auto_body(r, nt);
+	autor = is_auto_reply(r, in, subj) || auto_body(r, nt, lines);
 	out->auto_reply = autor;
 	eval_resolution(r, &x, subj, in, hist, nt, autor, out);
 	if (!autor && out->sr[0])

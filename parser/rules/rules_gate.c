@@ -46,6 +46,7 @@ void sm_gate_init_memo(sm_gate *g, const sm_relist *l, const char *t, size_t len
 	g->md = NULL;
 	g->mctx = NULL;
 	g->counts = NULL;
+	g->mark = NULL;
 	g->memo = m;
 	g->borrowed = false;
 	g->from = 0;
@@ -68,7 +69,9 @@ void sm_gate_clear(sm_gate *g)
 	if (g->mctx)
 		pcre2_match_context_free(g->mctx);
 	g_free(g->counts);
+	g_free(g->mark);
 	g->counts = NULL;
+	g->mark = NULL;
 	g->mctx = NULL;
 	g->present = NULL;
 	g->hits = NULL;
@@ -122,12 +125,17 @@ static bool gate_skip(sm_gate *g, size_t i)
 	return none_present(g, g->l->req_ids[i]) || none_present(g, g->l->req2_ids[i]);
 }
 
-static bool is_word_of(const int *ids, int w)
+/* g->mark: 1 for the words ids (-1 ends), 0 for the others. */
+static const uint8_t *mark(sm_gate *g, const int *ids)
 {
+	size_t n = sm_litset_size(g->l->lits) + 1;
+
+	if (!g->mark)
+		g->mark = g_malloc(n);
+	memset(g->mark, 0, n);
 	for (; *ids >= 0; ids++)
-		if (*ids == w)
-			return true;
-	return false;
+		g->mark[*ids] = 1;
+	return g->mark;
 }
 
 /* Anchored at each occurrence of the words ids (which lead), in order. */
@@ -135,12 +143,13 @@ static size_t anchored(sm_gate *g, size_t i, const int *ids, pcre2_match_data *m
 		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
 {
 	size_t k, n = 0, next = g->from;
+	const uint8_t *in = mark(g, ids); /* is a hit's word one of ids? */
 
 	for (k = 0; k < g->hits->len && n < max; k++) {
 		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, k);
 		PCRE2_SIZE *ov;
 
-		if (h->pos < next || !is_word_of(ids, h->word) ||
+		if (h->pos < next || !in[h->word] ||
 		    sm_re_match(g->l->anch[i], (PCRE2_SPTR)g->t, g->len, h->pos, 0, md, NULL) < 0)
 			continue;
 		ov = pcre2_get_ovector_pointer(md);
@@ -173,6 +182,7 @@ static size_t occurrences(sm_gate *g, const int *ids)
  * and last offsets; *k moves past it.  False when none is left. */
 typedef struct run_words {
 	const int *ids;         /* the set searched by */
+	const uint8_t *in;      /* per word: one of ids? */
 	const pcre2_code *tail; /* the pattern from the set's item on, or NULL */
 	uint8_t *ok;            /* per hit: 0 not tried, 1 the tail matches there, 2 not */
 	pcre2_match_data *md;
@@ -198,7 +208,7 @@ static bool next_run(const sm_gate *g, run_words *w, size_t *k, size_t next, siz
 	for (; *k < g->hits->len; (*k)++) {
 		const sm_lit_hit *h = &g_array_index(g->hits, sm_lit_hit, *k);
 
-		if (h->pos < next || !is_word_of(w->ids, h->word) || !tail_at(g, w, *k, h->pos))
+		if (h->pos < next || !w->in[h->word] || !tail_at(g, w, *k, h->pos))
 			continue;
 		if (found && h->pos - *last > SM_PHRASE_SPAN)
 			break;
@@ -237,7 +247,8 @@ static size_t windowed(sm_gate *g, size_t i, const int *ids, pcre2_match_data *m
 		       bool (*fn)(void *ud, const PCRE2_SIZE *ov), void *ud)
 {
 	size_t k = 0, n = 0, next = g->from, f = 0, l = 0;
-	run_words w = {ids, ids == g->l->req_ids[i] ? g->l->tail[i] : g->l->tail2[i], NULL, md};
+	run_words w = {ids, mark(g, ids), ids == g->l->req_ids[i] ? g->l->tail[i] : g->l->tail2[i],
+		       NULL, md};
 
 	if (w.tail)
 		w.ok = g_malloc0(g->hits->len + 1);

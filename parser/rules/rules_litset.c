@@ -6,13 +6,15 @@
  * of their first three bytes for ASCII words, a code-point bitmap for
  * Japanese ones read a character at a time, select the few chains worth
  * comparing; sets with few first pairs pass over 16-byte blocks holding
- * none with SSE2), with where each word occurs.
+ * none with SSE2, sets with more look each position's two bytes up in one
+ * 32 KB table of first pairs), with where each word occurs; a union of
+ * sets finds the words of each in one scan (sm_litunion).
  * ASCII words compare caselessly; U+017F and U+212A, which PCRE2 matches
  * caselessly against s and k, make words holding s or k count as present.
  *
  * Untrusted input: the text.  Limits: one pass over it per call; the
  * occurrences kept are bounded by the caller's max_hits (beyond, *overflow).
- * Owns: a word set's copies of its words.
+ * Owns: a word set's copies of its words and tables; a union's set and maps.
  */
 #include "rules_priv.h"
 
@@ -138,6 +140,7 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 #define PAIR_ANY 1         /* a word starts with the pair */
 #define PAIR_FREE 2        /* a word that may start inside a word of the text does */
 #define PAIR_SHORT 4       /* a word with no third byte in tri does (two bytes, non-ASCII) */
+#define W_LEAD 8           /* sm_litset.wide only: a Japanese word's first two bytes */
 /* What a byte of the text is (sm_litset.cls): PAIR_ANY and PAIR_FREE of the
  * first bytes of the pairs, and: */
 #define C_WORD 8           /* a word byte for \\b */
@@ -171,6 +174,11 @@ struct sm_litset {
 	uint8_t pair0[LIT_PAIRS][16], pair1[LIT_PAIRS][16];
 	size_t npair;
 	bool lead;
+	/* Sets with more first pairs: 128 x 256 bytes, at wide_at(a b): pair's
+	 * PAIR_* for ASCII a and b < 0x80 (b's top bit is not in the index),
+	 * W_LEAD where a b are the first two bytes of a Japanese word; made
+	 * when the set passes LIT_PAIRS; else NULL. */
+	uint8_t *wide;
 };
 
 /* The code point of the three-byte UTF-8 character at t, if U+3000-9FFF, else 0. */
@@ -194,10 +202,12 @@ static void set_bit(uint8_t *m, unsigned i)
 	m[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-/* Three lower-case bytes of an ASCII word, hashed into sm_litset.tri. */
+/* Three bytes of an ASCII word | 0x20 (a word's and the text's in either
+ * case give the same), hashed into sm_litset.tri. */
 static inline unsigned tri_of(unsigned a, unsigned b, unsigned c)
 {
-	return (((a << 14) | (b << 7) | c) * 2654435761u) >> (32 - TRI_BITS);
+	return ((((a | 0x20) << 14) | ((b | 0x20) << 7) | (c | 0x20)) * 2654435761u) >>
+	       (32 - TRI_BITS);
 }
 
 static inline unsigned bucket(uint32_t key)
@@ -274,7 +284,19 @@ void sm_litset_free(sm_litset *s)
 		return;
 	g_ptr_array_free(s->words, TRUE);
 	g_array_free(s->w, TRUE);
+	g_free(s->wide);
 	g_free(s);
+}
+
+/* The index in sm_litset.wide of the two bytes at p: the first byte and the
+ * second's low seven bits (a little-endian 16-bit load, masked). */
+static inline unsigned wide_at(const unsigned char *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	x = GUINT16_FROM_LE(x);
+	return x & 0x7fffu;
 }
 
 /* Flag the pair (a, b) of an ASCII word, and its first byte, in either case. */
@@ -289,8 +311,11 @@ static void set_pair(sm_litset *s, unsigned char a, unsigned char b, uint8_t fla
 			continue;
 		s->cls[as[i]] |= flag;
 		for (j = 0; j < 2; j++)
-			if (lower_of(bs[j]) == b)
+			if (lower_of(bs[j]) == b) {
 				s->pair[((unsigned)as[i] << 7) | bs[j]] |= flag;
+				if (s->wide)
+					s->wide[wide_at((const unsigned char[]){as[i], bs[j]})] |= flag;
+			}
 	}
 }
 
@@ -318,6 +343,30 @@ static void note_pair(sm_litset *s, unsigned char a, unsigned char b)
 	}
 	if (s->npair <= LIT_PAIRS)
 		s->npair++;
+}
+
+/* Japanese word lw's first two bytes into sm_litset.wide (ASCII words'
+ * pairs come from set_pair). */
+static void wide_mark(sm_litset *s, const lit_word *lw)
+{
+	if (lw->key != KEY_NONE && lw->key >= KEY_CJK)
+		s->wide[wide_at((const unsigned char *)lw->w)] |= W_LEAD;
+}
+
+/* The set has passed LIT_PAIRS first pairs: make sm_litset.wide from
+ * sm_litset.pair and its Japanese words. */
+static void wide_make(sm_litset *s)
+{
+	unsigned a, b;
+	size_t k;
+
+	s->wide = g_malloc0(256 * 128);
+	for (a = 0; a < 128; a++)
+		for (b = 0; b < 128; b++)
+			s->wide[wide_at((const unsigned char[]){(unsigned char)a, (unsigned char)b})] =
+				s->pair[(a << 7) | b];
+	for (k = 0; k < s->w->len; k++)
+		wide_mark(s, &g_array_index(s->w, lit_word, k));
 }
 
 int sm_litset_add(sm_litset *s, const char *w, bool bounded)
@@ -357,6 +406,10 @@ int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 		for (b = 0xe0; b < 0xf0; b++) /* Japanese text is read a character at a time */
 			s->cls[b] |= C_LEAD;
 	}
+	if (s->wide)
+		wide_mark(s, &g_array_index(s->w, lit_word, i));
+	else if (s->npair > LIT_PAIRS)
+		wide_make(s);
 	return i;
 }
 
@@ -389,6 +442,16 @@ typedef struct lit_out {
 	sm_lit_hit buf[LIT_BUF];
 } lit_out;
 
+/* o without clearing its buffer (written before it is read). */
+static void out_init(lit_out *o, uint8_t *present, GArray *hits, size_t room, bool *overflow)
+{
+	o->present = present;
+	o->hits = hits;
+	o->room = room;
+	o->overflow = overflow;
+	o->nbuf = 0;
+}
+
 static void flush_hits(lit_out *o)
 {
 	if (o->nbuf)
@@ -397,8 +460,9 @@ static void flush_hits(lit_out *o)
 }
 
 /* The words with `key` at t[i] (len - i >= 2). */
-static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key,
-		     bool mid, lit_out *o)
+static inline __attribute__((always_inline)) void
+words_at_inline(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key, bool mid,
+		lit_out *o)
 {
 	const lit_word *ws = (const lit_word *)(void *)s->w->data;
 	size_t room = len - i;
@@ -430,6 +494,13 @@ static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, ui
 	}
 }
 
+/* The same, called (the byte-class passes). */
+static void words_at(const sm_litset *s, const char *t, size_t len, size_t i, uint32_t key,
+		     bool mid, lit_out *o)
+{
+	words_at_inline(s, t, len, i, key, mid, o);
+}
+
 /* What scan_pass does at p (< last), whose class c has PAIR_ANY or C_LEAD:
  * the bytes to step over. */
 static inline __attribute__((always_inline)) size_t
@@ -448,7 +519,7 @@ step(const sm_litset *s, const char *t, size_t len, const unsigned char *last,
 		    (!(p > base && (s->cls[p[-1]] & C_WORD)) || (f & PAIR_FREE)) &&
 		    ((f & PAIR_SHORT) ||
 		     (last - p >= 1 && p[2] < 0x80 &&
-		      bit(s->tri, tri_of(lower_of(c0), lower_of(c1), lower_of(p[2]))))))
+		      bit(s->tri, tri_of(c0, c1, p[2])))))
 			words_at(s, t, len, (size_t)(p - base),
 				 ((unsigned)lower_of(c0) << 7) | lower_of(c1),
 				 p > base && (s->cls[p[-1]] & C_WORD), o);
@@ -504,6 +575,48 @@ static void scan_bytes(const sm_litset *s, const char *t, size_t len, const unsi
 	}
 }
 
+/* What scan_wide does at p (< last), whose two bytes' entry in the wide
+ * table is f (nonzero): step()'s tests with the flags at hand. */
+static inline __attribute__((always_inline)) void
+step_wide(const sm_litset *s, const char *t, size_t len, const unsigned char *last,
+	  const unsigned char *p, unsigned f, lit_out *o)
+{
+	const unsigned char *base = (const unsigned char *)t;
+	unsigned c0 = p[0], c1 = p[1];
+	bool mid;
+
+	if (f & W_LEAD) { /* a lead byte: a whole character? */
+		unsigned cp = last - p >= 2 ? cjk_cp(p) : 0;
+
+		if (cp && bit(s->cjk, cp - 0x3000))
+			words_at(s, t, len, (size_t)(p - base), KEY_CJK + cp, false, o);
+		return;
+	}
+	if (c1 >= 0x80) /* its low seven bits made the index */
+		return;
+	mid = p > base && (s->cls[p[-1]] & C_WORD);
+	if ((mid && !(f & PAIR_FREE)) ||
+	    (!(f & PAIR_SHORT) && !(last - p >= 1 && p[2] < 0x80 && bit(s->tri, tri_of(c0, c1, p[2])))))
+		return;
+	words_at_inline(s, t, len, (size_t)(p - base), ((unsigned)lower_of(c0) << 7) | lower_of(c1),
+			mid, o);
+}
+
+/* The pass of a set with many first pairs: each position whose two bytes
+ * may start a word looked at on its own, as in scan_pass. */
+static void scan_wide(const sm_litset *s, const char *t, size_t len, lit_out *o)
+{
+	const unsigned char *p = (const unsigned char *)t, *last = p + len - 1;
+	const uint8_t *wide = s->wide;
+
+	for (; p < last; p++) {
+		unsigned f = wide[wide_at(p)];
+
+		if (f)
+			step_wide(s, t, len, last, p, f, o);
+	}
+}
+
 /* The pass itself: every occurrence into o.  A word has >= 2 bytes: none
  * starts at the last.  The bytes a three-byte character is stepped over
  * with are continuation bytes, which start no word: so every byte that
@@ -515,6 +628,10 @@ static void scan_pass(const sm_litset *s, const char *t, size_t len, lit_out *o)
 
 	if (len < 2)
 		return;
+	if (s->wide) {
+		scan_wide(s, t, len, o);
+		return;
+	}
 #ifdef __SSE2__
 	if (s->npair <= LIT_PAIRS) {
 		const unsigned char *last = base + len - 1;
@@ -541,10 +658,10 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 {
 	bool sk = has_sk(t, len);
 	size_t nw = s->words->len;
-	lit_out o = {present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0,
-		     overflow, 0, {{0, 0}}};
+	lit_out o;
 	int k;
 
+	out_init(&o, present, hits, hits && max_hits > hits->len ? max_hits - hits->len : 0, overflow);
 	memset(present, 0, nw);
 	*overflow = sk; /* U+017F / U+212A match s / k caselessly: positions unknown */
 	for (k = 0; sk && k < (int)nw; k++)
@@ -559,8 +676,99 @@ void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t 
 			 GArray *hits)
 {
 	bool unused = false;
-	lit_out o = {scratch, hits, (size_t)-1, &unused, 0, {{0, 0}}};
+	lit_out o;
 
+	out_init(&o, scratch, hits, (size_t)-1, &unused);
 	scan_pass(s, t, len, &o);
 	flush_hits(&o);
+}
+
+/* ------------------------------------------------------------ unions */
+
+/*
+ * Several word sets read on the same lines (the SR forms' words on the
+ * views, the phrase pool's on their new texts) are found in one scan of a
+ * set holding all their words: a word is looked for inside words of the
+ * text when one member does, and each member then keeps of the union's
+ * occurrences its own words (an ASCII one inside a word of the text only
+ * where it may start there; Japanese ones start anywhere), at one offset
+ * highest index first: what its own scan finds.
+ */
+struct sm_litunion {
+	sm_litset *u;
+	size_t n;
+	const sm_litset *member[SM_LITUNION_MAX];
+	int *map[SM_LITUNION_MAX]; /* per member: union word -> its word, or -1 */
+};
+
+sm_litunion *sm_litunion_new(const sm_litset *const *members, size_t n)
+{
+	sm_litunion *un = g_new0(sm_litunion, 1);
+	size_t m, k, total = 0;
+
+	g_assert(n <= SM_LITUNION_MAX);
+	un->u = sm_litset_new();
+	un->n = n;
+	for (m = 0; m < n; m++)
+		total += members[m]->words->len;
+	for (m = 0; m < n; m++) {
+		const lit_word *ws = (const lit_word *)(void *)members[m]->w->data;
+
+		un->member[m] = members[m];
+		un->map[m] = g_new(int, total + 1);
+		for (k = 0; k < total + 1; k++)
+			un->map[m][k] = -1;
+		for (k = 0; k < members[m]->words->len; k++)
+			un->map[m][sm_litset_add(un->u, ws[k].w, !ws[k].free)] = (int)k;
+	}
+	return un;
+}
+
+void sm_litunion_free(sm_litunion *un)
+{
+	size_t m;
+
+	if (!un)
+		return;
+	for (m = 0; m < un->n; m++)
+		g_free(un->map[m]);
+	sm_litset_free(un->u);
+	g_free(un);
+}
+
+const sm_litset *sm_litunion_set(const sm_litunion *un)
+{
+	return un->u;
+}
+
+int sm_litunion_member(const sm_litunion *un, const sm_litset *s)
+{
+	size_t m;
+
+	for (m = 0; m < un->n; m++)
+		if (un->member[m] == s)
+			return (int)m;
+	return -1;
+}
+
+size_t sm_litunion_pick(const sm_litunion *un, int m, const sm_lit_hit *src, size_t n,
+			const char *t, sm_lit_hit *dst)
+{
+	const lit_word *ws = (const lit_word *)(void *)un->member[m]->w->data;
+	size_t i, j, out = 0;
+
+	for (i = 0; i < n; i++) {
+		int k = un->map[m][src[i].word];
+
+		if (k < 0 || (!ws[k].free && ws[k].key < KEY_CJK && src[i].pos > 0 &&
+			      is_word_byte((unsigned char)t[src[i].pos - 1])))
+			continue; /* an ASCII word after \\b, inside a word of the text */
+		/* at one offset highest index first: move it before the lower ones */
+		for (j = out; j > 0 && dst[j - 1].pos == src[i].pos && dst[j - 1].word < k; j--)
+			dst[j] = dst[j - 1];
+		dst[j].pos = src[i].pos;
+		dst[j].word = k;
+		out++;
+	}
+	return out;
 }

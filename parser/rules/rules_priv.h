@@ -42,6 +42,21 @@ void sm_litset_scan(const sm_litset *s, const char *t, size_t len, uint8_t *pres
 void sm_litset_scan_hits(const sm_litset *s, const char *t, size_t len, uint8_t *scratch,
 			 GArray *hits);
 
+/* Word sets read on the same texts, found in one scan of a set of all
+ * their words (rules_litset.c): members must not change afterwards. */
+#define SM_LITUNION_MAX 4
+typedef struct sm_litunion sm_litunion;
+sm_litunion *sm_litunion_new(const sm_litset *const *members, size_t n);
+void sm_litunion_free(sm_litunion *un);
+const sm_litset *sm_litunion_set(const sm_litunion *un);
+/* Which member s is, or -1. */
+int sm_litunion_member(const sm_litunion *un, const sm_litset *s);
+/* Of the union set's occurrences src[0, n) in t (a scan of t, in its
+ * order), those of member m's words as its own scan of t gives them, into
+ * dst (room for n); their number. */
+size_t sm_litunion_pick(const sm_litunion *un, int m, const sm_lit_hit *src, size_t n,
+			const char *t, sm_lit_hit *dst);
+
 /* A second word set of a pattern: every match holds a word of it too. */
 #define SM_LIT_NOWHERE ((size_t)-1)
 typedef struct sm_lit_second {
@@ -55,9 +70,13 @@ typedef struct sm_lit_second {
  * (rules_litlines.c): the lines' bytes must outlive the cache. */
 typedef struct sm_lit_lines sm_lit_lines;
 sm_lit_lines *sm_lit_lines_new(void);
+/* A cache whose lines are scanned once for all of un's members (un must
+ * outlive it); other sets as sm_lit_lines_new's. */
+sm_lit_lines *sm_lit_lines_new_union(const sm_litunion *un);
 void sm_lit_lines_free(sm_lit_lines *c);
 /* sm_litset_scan's answer (c NULL: sm_litset_scan); c is bound to the first
- * word set it scans with and scans others whole. */
+ * word set it scans with (a union cache: to its members) and scans others
+ * whole. */
 void sm_litset_scan_lines(const sm_litset *s, sm_lit_lines *c, const char *t, size_t len,
 			  uint8_t *present, GArray *hits, size_t max_hits, bool *overflow);
 
@@ -106,6 +125,7 @@ typedef struct sm_gate {
 	pcre2_match_data *md; /* made on first use, for any pattern of the list */
 	pcre2_match_context *mctx; /* for the offset limit when no guard is in force */
 	uint32_t *counts;     /* occurrences per word, counted on first use */
+	uint8_t *mark;        /* per word: 1 for the words of the set being walked */
 	sm_lit_memo *memo;    /* where a pool's scan is kept, or NULL */
 	bool borrowed;        /* present and hits belong to memo */
 	size_t from;          /* matches start here (0 unless set after init) */
@@ -150,6 +170,8 @@ size_t sm_relist_each(const sm_relist *l, const char *s, size_t len, size_t from
 
 /* Does any pattern match anywhere in s[0, len)? */
 bool sm_relist_any(const sm_relist *l, const char *s, size_t len);
+/* The same, its words found through a line cache (NULL: none). */
+bool sm_relist_any_lines(const sm_relist *l, const char *s, size_t len, sm_lit_lines *lines);
 
 /* Literal prefilters (rules_prefilter.c, rules_litset.c).  The words one of which
  * every match of pattern source `pat` contains (NULL-terminated, g_strfreev),
@@ -192,6 +214,8 @@ size_t sm_sr_scan_lines(const sm_sr *s, const char *text, size_t len, bool subje
 
 /* Configured cap on distinct SR numbers collected per message. */
 size_t sm_sr_max_numbers(const sm_sr *s);
+/* The SR forms' word set (owned by s). */
+const sm_litset *sm_sr_forms_words(const sm_sr *s);
 
 /*
  * The rules' intent checks (rules_intent.c, rules_clause.c).  The new text is
@@ -339,6 +363,7 @@ struct sm_rules {
 	sm_clauses clauses;
 	sm_litset *pool; /* the phrase lists' prefilter words, found in one scan */
 	sm_litset *auto_pool; /* auto_bodies' words */
+	sm_litunion *lines_union; /* pool, the SR forms' words, auto_pool: one scan per line */
 };
 
 /* Outcome helpers (rules.c). */

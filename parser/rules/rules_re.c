@@ -272,6 +272,22 @@ bool sm_relist_any(const sm_relist *l, const char *s, size_t len)
 	return hit;
 }
 
+bool sm_relist_any_lines(const sm_relist *l, const char *s, size_t len, sm_lit_lines *lines)
+{
+	sm_lit_memo m = {0};
+	sm_gate g;
+	bool hit = false;
+	size_t i;
+
+	m.lines = lines;
+	sm_gate_init_memo(&g, l, s, len, &m);
+	for (i = 0; i < l->n && !hit; i++)
+		sm_gate_matches(&g, i, 1, stop_at_first, &hit);
+	sm_gate_clear(&g);
+	sm_lit_memo_clear(&m);
+	return hit;
+}
+
 
 void sm_relist_share(sm_relist *l, sm_litset *pool)
 {

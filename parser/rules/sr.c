@@ -143,6 +143,11 @@ void sm_sr_free(sm_sr *s)
 	g_free(s);
 }
 
+const sm_litset *sm_sr_forms_words(const sm_sr *s)
+{
+	return s->pool;
+}
+
 size_t sm_sr_max_numbers(const sm_sr *s)
 {
 	return (size_t)s->c.max_numbers;
