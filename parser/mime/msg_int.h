@@ -36,4 +36,22 @@ void sm_msg_trim_gaps(sm_msg *m);
 bool sm_msg_gaps_apart(const sm_msg *m);
 bool sm_msg_set_unlocated(sm_msg *m, const char *what);
 
+/* msg.c: a file name for reports and matching (last path component,
+ * printable, bounded), or NULL. */
+char *sm_msg_clean_filename(const char *name);
+void sm_msg_top_fields(sm_msg *m, const char *rawsub, size_t sublen, const char *id);
+
+/* How sm_msg_parse_mode parses: the fast reader when it accepts the
+ * message, else GMime (SM_PARSE_AUTO, what sm_msg_parse does); GMime only;
+ * the fast reader only (NULL when it declines: for the oracle test). */
+typedef enum { SM_PARSE_AUTO, SM_PARSE_GMIME, SM_PARSE_FAST } sm_parse_mode;
+sm_msg *sm_msg_parse_mode(const uint8_t *raw, size_t len, int fd, const sm_limits *lim,
+			  sm_parse_mode mode);
+
+/* msg_fast.c: the common well-formed shapes read without GMime (a single
+ * part; multipart/mixed, alternative or related with exact delimiter
+ * lines) into m (framed, prepassed, nothing else set), exactly as the
+ * GMime walk reads them.  false when declined: m is then as it was. */
+bool sm_msg_fast(sm_msg *m, const sm_limits *lim);
+
 #endif
