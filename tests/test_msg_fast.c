@@ -13,7 +13,8 @@
  * realistic and end-to-end sets), and SM_ORACLE_MUTANTS (12) random
  * mutations of each (seeded: cut, delimiter lines repeated or removed,
  * header fields folded, line ends changed, case changed, bytes flipped,
- * lines deleted, repeated, inserted), one to three stacked.
+ * lines deleted, repeated, inserted), one to three stacked.  The reader must
+ * also accept the end-to-end shapes (else it saves nothing).
  */
 #include "msg.h"
 #include "msg_int.h"
@@ -347,6 +348,7 @@ static void test_crafted(void)
 		char *s = g_strcompress(crafted[i]), *name = g_strdup_printf("crafted %zu", i);
 		sm_msg *f = sm_msg_parse_mode((const uint8_t *)s, strlen(s), -1, &lim, SM_PARSE_FAST);
 
+		g_assert_true(f && f->fields); /* each is a shape the reader is for */
 		sm_msg_free(f);
 		one(name, (const uint8_t *)s, strlen(s), r, 200, &t);
 		g_free(s);
@@ -372,6 +374,7 @@ static void test_corpora(void)
 	walk_dir(p, true, r, &t);
 	g_free(p);
 	report("corpora", &t);
+	g_assert_cmpint(t.accepted, >, t.seen / 10);
 	g_rand_free(r);
 }
 
@@ -391,11 +394,37 @@ static void test_generated(void)
 	g_rand_free(r);
 }
 
+/* The end-to-end shapes (gen_e2e.py) must be read fast, in auto mode too. */
+static void test_e2e_shape(void)
+{
+	static const char msg[] =
+		"From: =?ISO-2022-JP?B?GyRCOzNFRBsoQiAbJEJCQE86GyhC?= <y@example.co.jp>\n"
+		"Subject: =?ISO-2022-JP?B?UkU6IFtEZWZlbmRlcl0=?=\nMessage-ID: <e2e@example.co.jp>\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"----=_NextPart_e2e\"\n\n"
+		"------=_NextPart_e2e\nContent-Type: text/plain; charset=\"iso-2022-jp\"\n"
+		"Content-Transfer-Encoding: 7bit\n\ntext\n------=_NextPart_e2e\n"
+		"Content-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: quoted-printable\n\n"
+		"<p>x=3D</p>\n------=_NextPart_e2e--\n";
+	char *s = g_strcompress(msg);
+	sm_msg *m = sm_msg_parse((const uint8_t *)s, strlen(s), &lim);
+	tally t = {0};
+
+	g_assert_nonnull(m->fields);
+	g_assert_null(m->top);
+	g_assert_cmpuint(m->parts->len, ==, 2);
+	sm_msg_free(m);
+	compare("e2e", (const uint8_t *)s, strlen(s), &t);
+	g_assert_cmpint(t.accepted, ==, 1);
+	report("e2e", &t);
+	g_free(s);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_mime_init();
 	g_test_add_func("/msg_fast/crafted", test_crafted);
+	g_test_add_func("/msg_fast/e2e_shape", test_e2e_shape);
 	g_test_add_func("/msg_fast/corpora", test_corpora);
 	g_test_add_func("/msg_fast/generated", test_generated);
 	return g_test_run();
