@@ -370,10 +370,23 @@ void sm_msg_free(sm_msg *m)
 	g_free(m);
 }
 
+/* A top-level field's value, decoded: the first Subject's is m->subject,
+ * decoded once from the same bytes (*sub says it was taken). */
+static char *field_value(const sm_msg *m, const char *name, size_t nlen, const char *v, size_t n,
+			 bool *sub)
+{
+	if (!*sub && m->subject && nlen == 7 && g_ascii_strncasecmp(name, "Subject", 7) == 0) {
+		*sub = true;
+		return g_strdup(m->subject);
+	}
+	return g_strstrip(sm_header_decode(v, n));
+}
+
 /* The same from the fields the fast reader kept. */
 static void fast_headers(const sm_msg *m, char ***names, char ***values)
 {
 	guint i, k = 0;
+	bool sub = false;
 
 	*names = g_new0(char *, m->fields->len + 1);
 	*values = g_new0(char *, m->fields->len + 1);
@@ -384,7 +397,8 @@ static void fast_headers(const sm_msg *m, char ***names, char ***values)
 		if (f->nlen >= 8 && g_ascii_strncasecmp(name, "Content-", 8) == 0)
 			continue;
 		(*names)[k] = g_strndup(name, f->nlen);
-		(*values)[k++] = g_strstrip(sm_header_decode((const char *)m->raw + f->val, f->vlen));
+		(*values)[k++] = field_value(m, name, f->nlen, (const char *)m->raw + f->val, f->vlen,
+					     &sub);
 	}
 }
 
@@ -392,6 +406,7 @@ void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 {
 	int i, k = 0, n;
 	GMimeHeaderList *hl;
+	bool sub = false;
 
 	if (m->fields) {
 		fast_headers(m, names, values);
@@ -403,12 +418,14 @@ void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 	*values = g_new0(char *, n + 1);
 	for (i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *v = g_mime_header_get_raw_value(h);
+		const char *v = g_mime_header_get_raw_value(h), *name = g_mime_header_get_name(h);
 
 		if (content_field(h))
 			continue;
-		(*names)[k] = g_strdup(g_mime_header_get_name(h));
-		(*values)[k++] = g_strstrip(sm_header_decode(v ? v : "", v ? strlen(v) : 0));
+		(*names)[k] = g_strdup(name);
+		/* a field without a raw value is no Subject to top_fields either */
+		(*values)[k++] = v ? field_value(m, name, strlen(name), v, strlen(v), &sub)
+				   : g_strstrip(sm_header_decode("", 0));
 	}
 }
 
