@@ -336,6 +336,21 @@ static const char *const crafted[] = {
 	"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--out--\r\nepilogue\r\n",
 	"Subject: inline\nContent-Type: multipart/mixed; boundary=z\n\n--z\n"
 	"Content-Disposition: inline\n\none\n--z\nContent-Disposition: ATTACHMENT\n\ntwo\n--z--\n",
+	/* values the plain grammar declines, read by GMime's parser for them */
+	"Subject: jp\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\n"
+	"Content-Type: text/plain; charset=ISO-2022-JP\n\nx\n--b\n"
+	"Content-Type: application/x-zip-compressed; name=\"=?ISO-2022-JP?B?GyRCRDQ6OiVtJTAbKEIuemlw?=\"\n"
+	"Content-Transfer-Encoding: base64\n"
+	"Content-Disposition: attachment; filename=\"=?ISO-2022-JP?B?GyRCRDQ6OiVtJTAbKEIuemlw?=\"\n\n"
+	"UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==\n--b--\n",
+	"Subject: 2231\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+	"Content-Type: application/octet-stream\r\n"
+	"Content-Disposition: attachment;\r\n filename*=UTF-8''%E6%89%8B%E9%A0%86.docx\r\n\r\n"
+	"AAAA\r\n--b\r\nContent-Type: text/plain (a comment); charset=us-ascii\r\n\r\nx\r\n--b--\r\n",
+	"Subject: \xe4\xb8\x80\nContent-Type: multipart/mixed; boundary=b\n\n--b\n"
+	"Content-Type: application/vnd.ms-excel; name=\"\xe4\xb8\x80\xe8\xa6\xa7.xls\"\n"
+	"Content-Disposition: attachment; filename=\"\xe4\xb8\x80\xe8\xa6\xa7.xls\"\n\nAAAA\n--b\n"
+	"Content-Type: text/html; charset=utf-8\n Content-Transfer-Encoding: base64\n\n<p>\n--b--\n",
 };
 
 /* "\n" in the strings above stands for a line end (keeps them readable). */

@@ -12,9 +12,13 @@
  * lines ("--b" or "--b--", a CR allowed before the LF) of the innermost
  * multipart (of its parent, after its close delimiter), each part with
  * some content; transfer encodings 7bit, 8bit, binary, base64 and
- * quoted-printable.  Anything else is declined (false, m as it was) and
- * GMime parses the message: an encoded word or RFC 2231 parameter, a
- * repeated Content-* field, a message/rfc822, a missing close delimiter, a
+ * quoted-printable.  A Content-Type or Content-Disposition value the plain
+ * grammar of msg_fhdr.c declines (an encoded word or RFC 2231 file name,
+ * raw 8-bit text, a comment ...) is read by GMime's own parser for such a
+ * value, from the value as GMime's header keeps it (unfolded, encoded
+ * words decoded): one small object instead of the tree.  Anything else is
+ * declined (false, m as it was) and GMime parses the message: a repeated
+ * Content-* field, a message/rfc822, a missing close delimiter, a
  * top-level header block without an empty line ...  tests/test_msg_fast.c
  * holds the reader to GMime's reading on the corpora and mutations of them.
  *
@@ -163,49 +167,153 @@ static bool encoding(const sm_fblock *b, GMimeContentEncoding *enc)
 	return false;
 }
 
-/* A leaf's type, charset, file name and disposition from its block. */
-static sm_part *leaf(const sm_fblock *b, const sm_fhval *ct, const char *boundary)
+/* What a part's Content-Type and Content-Disposition say (owned strings). */
+typedef struct fval {
+	char *mtype;         /* "type/subtype", lower case; NULL: no Content-Type */
+	char *charset, *name, *boundary;
+	char *disp, *filename;
+} fval;
+
+static void fval_clear(fval *f)
+{
+	g_free(f->mtype);
+	g_free(f->charset);
+	g_free(f->name);
+	g_free(f->boundary);
+	g_free(f->disp);
+	g_free(f->filename);
+}
+
+/* The value GMime's header object keeps for raw value v[0, n) (unfolded,
+ * encoded words decoded): what its part parses. */
+static char *header_value(const uint8_t *v, size_t n)
+{
+	char *raw = g_strndup((const char *)v, n), *u = g_mime_utils_header_unfold(raw), *val;
+	bool plain = !g_strstr_len(u, -1, "=?");
+
+	for (const char *c = u; plain && *c; c++)
+		plain = (uint8_t)*c < 0x80;
+	/* ASCII without an encoded word decodes to itself */
+	val = plain ? u : g_mime_utils_header_decode_text(NULL, u);
+	g_free(raw);
+	if (val != u)
+		g_free(u);
+	return val;
+}
+
+/* A value the plain grammar (msg_fhdr.c) declines (an encoded word, RFC
+ * 2231, a comment, 8-bit text ...) is read by GMime's own parser for it,
+ * from the header's value as GMime keeps it: what GMime's tree would say. */
+static void gmime_ctype(const char *v, fval *f)
+{
+	GMimeContentType *ct = g_mime_content_type_parse(NULL, v);
+	char *mt;
+
+	if (!ct)
+		return;
+	mt = g_mime_content_type_get_mime_type(ct);
+	f->mtype = g_ascii_strdown(mt, -1);
+	g_free(mt);
+	f->charset = g_strdup(g_mime_content_type_get_parameter(ct, "charset"));
+	f->name = g_strdup(g_mime_content_type_get_parameter(ct, "name"));
+	f->boundary = g_strdup(g_mime_content_type_get_parameter(ct, "boundary"));
+	g_object_unref(ct);
+}
+
+static void gmime_disp(const char *v, fval *f)
+{
+	GMimeContentDisposition *cd = g_mime_content_disposition_parse(NULL, v);
+
+	if (!cd)
+		return;
+	f->disp = g_strdup(g_mime_content_disposition_get_disposition(cd));
+	f->filename = g_strdup(g_mime_content_disposition_get_parameter(cd, "filename"));
+	g_object_unref(cd);
+}
+
+/* The block's Content-Type and Content-Disposition into f; false when one
+ * cannot be read (declined). */
+static bool values(const sm_fblock *b, fval *f)
+{
+	sm_fhval h;
+
+	memset(f, 0, sizeof(*f));
+	if (b->v[SM_FAST_CT].seen) {
+		const uint8_t *v = b->raw + b->v[SM_FAST_CT].at;
+		size_t n = b->v[SM_FAST_CT].n;
+
+		if (sm_fast_hval(v, n, true, &h)) {
+			f->mtype = g_ascii_strdown((const char *)h.tok, (gssize)h.tokn);
+			if (g_str_has_prefix(f->mtype, "multipart/")) {
+				f->boundary = sm_fast_param(&h, "boundary");
+			} else {
+				f->charset = sm_fast_param(&h, "charset");
+				f->name = sm_fast_param(&h, "name");
+			}
+		} else {
+			char *s = header_value(v, n);
+
+			gmime_ctype(s, f);
+			g_free(s);
+		}
+		if (!f->mtype)
+			return false;
+	}
+	if (b->v[SM_FAST_CD].seen) {
+		const uint8_t *v = b->raw + b->v[SM_FAST_CD].at;
+		size_t n = b->v[SM_FAST_CD].n;
+
+		if (sm_fast_hval(v, n, false, &h)) {
+			f->disp = g_strndup((const char *)h.tok, h.tokn);
+			f->filename = sm_fast_param(&h, "filename");
+		} else {
+			char *s = header_value(v, n);
+
+			gmime_disp(s, f);
+			g_free(s);
+		}
+	}
+	return true;
+}
+
+/* A leaf's type, charset, file name and disposition (type and charset
+ * taken from f). */
+static sm_part *leaf(const sm_fblock *b, fval *f, const char *boundary)
 {
 	sm_part *p;
-	sm_fhval cd;
 	GMimeContentEncoding enc;
-	char *fn = NULL, *disp = NULL;
 
 	if (!encoding(b, &enc))
 		return NULL;
-	if (b->v[SM_FAST_CD].seen) {
-		if (!sm_fast_hval(b->raw + b->v[SM_FAST_CD].at, b->v[SM_FAST_CD].n, false, &cd))
-			return NULL;
-		fn = sm_fast_param(&cd, "filename");
-		disp = g_strndup((const char *)cd.tok, cd.tokn);
-	}
 	p = g_new0(sm_part, 1);
-	p->ctype = ct ? g_ascii_strdown((const char *)ct->tok, (gssize)ct->tokn)
-		      : g_strdup("text/plain");
-	p->charset = ct ? sm_fast_param(ct, "charset") : NULL;
-	if (!fn && ct)
-		fn = sm_fast_param(ct, "name");
-	p->filename = sm_msg_clean_filename(fn);
+	p->ctype = f->mtype ? g_steal_pointer(&f->mtype) : g_strdup("text/plain");
+	if (strchr(p->ctype, '/') == NULL) {
+		g_free(p->ctype);
+		p->ctype = g_strdup("application/octet-stream");
+	}
+	p->charset = g_steal_pointer(&f->charset);
+	p->filename = sm_msg_clean_filename(f->filename ? f->filename : f->name);
 	p->boundary = g_strdup(boundary);
-	p->attachment = p->filename != NULL || (disp && g_ascii_strcasecmp(disp, "attachment") == 0);
+	p->attachment = p->filename != NULL ||
+			(f->disp && g_ascii_strcasecmp(f->disp, "attachment") == 0);
 	p->body = !p->attachment &&
 		  (strcmp(p->ctype, "text/plain") == 0 || strcmp(p->ctype, "text/html") == 0);
 	p->enc = enc;
-	g_free(fn);
-	g_free(disp);
 	return p;
 }
 
 static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const char *boundary,
 		   size_t *next);
 
-/* Push boundary param of ct: none may be a prefix of another in force. */
-static bool push(fr *r, const sm_fhval *ct)
+/* Push a multipart's boundary: printable ASCII, none a prefix of another
+ * in force. */
+static bool push(fr *r, const char *bd)
 {
-	char *bd = sm_fast_param(ct, "boundary");
 	size_t n = bd ? strlen(bd) : 0;
 	bool ok = n > 0 && n <= SM_FAST_BOUNDARY && r->sp < SM_FAST_NEST;
 
+	for (size_t i = 0; ok && i < n; i++)
+		ok = bd[i] > 0x20 && bd[i] < 0x7f;
 	for (int k = 0; ok && k < r->sp; k++)
 		if (memcmp(r->b[k], bd, MIN(n, r->bl[k])) == 0)
 			ok = false;
@@ -213,7 +321,6 @@ static bool push(fr *r, const sm_fhval *ct)
 		memcpy(r->b[r->sp], bd, n + 1);
 		r->bl[r->sp++] = n;
 	}
-	g_free(bd);
 	return ok;
 }
 
@@ -281,35 +388,30 @@ static bool multipart(fr *r, size_t a, const char *loc, int depth, size_t *next)
  * read by multipart(), a leaf up to the next delimiter line (*next, its
  * start) or the end.
  */
-static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const char *boundary,
-		   size_t *next)
+static bool multipart_entity(fr *r, const sm_fblock *b, const fval *f, const char *loc,
+			     int depth, size_t *next)
 {
-	sm_fhval ct;
-	bool has_ct = b->v[SM_FAST_CT].seen;
+	static const char *const sub[] = {"multipart/mixed", "multipart/alternative",
+					  "multipart/related"};
+	bool known = false;
+
+	for (size_t k = 0; k < G_N_ELEMENTS(sub); k++)
+		known |= strcmp(f->mtype, sub[k]) == 0;
+	if (!known || !push(r, f->boundary) || !multipart(r, b->end, loc, depth, next))
+		return false;
+	r->sp--;
+	return true;
+}
+
+/* A leaf's content: up to the line end before the next delimiter line
+ * (*next), or the end at the top. */
+static bool leaf_entity(fr *r, const sm_fblock *b, fval *f, const char *loc, int depth,
+			const char *boundary, size_t *next)
+{
 	sm_part *p;
 	size_t d, z;
 	int kind;
 
-	if (++r->count > r->lim->max_parts || depth > r->lim->max_depth ||
-	    b->fields > r->lim->max_headers)
-		return false;
-	if (has_ct && !sm_fast_hval(b->raw + b->v[SM_FAST_CT].at, b->v[SM_FAST_CT].n, true, &ct))
-		return false;
-	if (has_ct && ct.tokn >= 10 && g_ascii_strncasecmp((const char *)ct.tok, "multipart/", 10) == 0) {
-		static const char *const sub[] = {"mixed", "alternative", "related"};
-		size_t sn = ct.tokn - 10;
-		bool known = false;
-
-		for (size_t k = 0; k < G_N_ELEMENTS(sub); k++)
-			known |= sn == strlen(sub[k]) &&
-				 g_ascii_strncasecmp((const char *)ct.tok + 10, sub[k], sn) == 0;
-		if (!known || !push(r, &ct) || !multipart(r, b->end, loc, depth, next))
-			return false;
-		r->sp--;
-		return true;
-	}
-	if (has_ct && ct.tokn >= 8 && g_ascii_strncasecmp((const char *)ct.tok, "message/", 8) == 0)
-		return false;
 	if (r->sp == 0) {
 		d = z = r->m->len;
 	} else {
@@ -318,18 +420,42 @@ static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const 
 		    (z = before_eol(r->m->raw, b->end, d)) <= b->end)
 			return false;
 	}
-	if (!(p = leaf(b, has_ct ? &ct : NULL, boundary)))
+	if (!(p = leaf(b, f, boundary)))
 		return false;
 	add_part(r, p, *loc ? loc : "1", depth, b->end, z);
 	*next = d;
 	return true;
 }
 
+/*
+ * The entity whose header block is b (content from b->end): a multipart
+ * read by multipart(), a leaf up to the next delimiter line (*next, its
+ * start) or the end.
+ */
+static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const char *boundary,
+		   size_t *next)
+{
+	fval f = {0};
+	bool ok;
+
+	if (++r->count > r->lim->max_parts || depth > r->lim->max_depth ||
+	    b->fields > r->lim->max_headers || !values(b, &f))
+		ok = false;
+	else if (f.mtype && g_str_has_prefix(f.mtype, "multipart/"))
+		ok = multipart_entity(r, b, &f, loc, depth, next);
+	else if (f.mtype && g_str_has_prefix(f.mtype, "message/"))
+		ok = false;
+	else
+		ok = leaf_entity(r, b, &f, loc, depth, boundary, next);
+	fval_clear(&f);
+	return ok;
+}
+
 /* Subject (the first) and Message-Id (the last) of the top-level fields. */
 static bool top_fields(sm_msg *m)
 {
 	const sm_field *sub = NULL, *mid = NULL;
-	char *v, *u, *id;
+	char *v, *id;
 
 	for (guint i = 0; i < m->fields->len; i++) {
 		const sm_field *f = &g_array_index(m->fields, sm_field, i);
@@ -340,14 +466,10 @@ static bool top_fields(sm_msg *m)
 		else if (f->nlen == 10 && g_ascii_strncasecmp(name, "Message-Id", 10) == 0)
 			mid = f;
 	}
-	if (mid && g_strstr_len((const char *)m->raw + mid->val, (gssize)mid->vlen, "=?"))
-		return false;
-	v = mid ? g_strndup((const char *)m->raw + mid->val, mid->vlen) : NULL;
-	u = v ? g_mime_utils_header_unfold(v) : NULL;
-	id = u ? g_mime_utils_decode_message_id(u) : NULL;
+	v = mid ? header_value(m->raw + mid->val, mid->vlen) : NULL;
+	id = v ? g_mime_utils_decode_message_id(v) : NULL;
 	sm_msg_top_fields(m, sub ? (const char *)m->raw + sub->val : NULL, sub ? sub->vlen : 0, id);
 	g_free(v);
-	g_free(u);
 	g_free(id);
 	return true;
 }

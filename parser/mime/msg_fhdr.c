@@ -5,8 +5,9 @@
  * with GMime).
  *
  * Accepted: lines "Name:value" (a name of printable ASCII, the colon right
- * after it) and continuation lines starting with a blank, printable ASCII
- * and tabs only, a CR only before the LF, ended by an empty line.
+ * after it) and continuation lines starting with a blank, no control
+ * character but tabs (8-bit bytes allowed), a CR only before the LF, ended
+ * by an empty line.
  * Content-Type and Content-Disposition values: a token (or "type/subtype"),
  * then "; attribute=value" with a token or a quoted string without
  * backslashes, RFC 2231 stars, encoded words or blanks at its ends.
@@ -29,9 +30,11 @@ static bool token_char(uint8_t c)
 	return c > 0x20 && c < 0x7f && !tspecial(c);
 }
 
+/* In a field's value: printable ASCII, a tab, 8-bit bytes (raw UTF-8 file
+ * names: values the plain grammar declines go to GMime's own parser). */
 static bool value_char(uint8_t c)
 {
-	return (c >= 0x20 && c < 0x7f) || c == '\t';
+	return (c >= 0x20 && c != 0x7f) || c == '\t';
 }
 
 static bool wsp(uint8_t c)
