@@ -30,7 +30,8 @@ connection per message unless E2E_REUSE=1) and ends when the sink has all N;
 msg/s = N / (first connection .. last message in the sink).  Runs are
 interleaved (round 1: support postfix, support support-milter unix, ...;
 card ...; other ...; round 2 ...) and the table gives medians and ratios of
-the medians, each milter beside null-milter on the same socket.  Each run
+the medians, each milter beside null-milter on the same socket, and the
+CPU ratio to that floor (CPU(null-milter) / CPU(milter)).  Each run
 is checked: N delivered, the card masked (support-milter: everywhere;
 MIMEDefang: in text/plain, as its filter does), MIMEDefang's X-Peer header,
 null-milter's header; a failed check is printed in the run's line.  The
@@ -509,6 +510,12 @@ def report(configs, results):
                 say("%-8s support-milter / mimedefang, %s: msg/s %s x, milter's own CPU %s x "
                     "cheaper" % (k, s, ratio(get(sm, k, "rate"), get(md, k, "rate")),
                                  ratio(get(md, k, "cpu_ms"), get(sm, k, "cpu_ms"))))
+        floor = ["%s %s %s" % (m, s, ratio(get("null-milter " + s, k, "all_ms"), get(m + " " + s, k, "all_ms")))
+                 for m in ("support-milter", "mimedefang") for s in SOCKETS
+                 if (m + " " + s, k) in med and ("null-milter " + s, k) in med]
+        if floor:
+            say("%-8s CPU ratio to the floor, CPU(null-milter) / CPU(x), same socket and rounds: %s"
+                % (k, ", ".join(floor)))
         if "unix" in SOCKETS and "inet" in SOCKETS:
             pairs = ["%s %s" % (m, ratio(get(m + " inet", k, "rate"), get(m + " unix", k, "rate")))
                      for m in MILTERS if (m + " inet", k) in med and (m + " unix", k) in med]
