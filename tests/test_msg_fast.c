@@ -103,7 +103,15 @@ static bool same(const char *name, const sm_msg *g, const sm_msg *f)
 		DIFF("subject or message id: %s / %s", g->message_id ? g->message_id : "-",
 		     f->message_id ? f->message_id : "-");
 	if (g->hblocks->len != f->hblocks->len)
-		DIFF("header blocks %u", g->hblocks->len);
+		DIFF("header blocks %u / %u", g->hblocks->len, f->hblocks->len);
+	for (guint i = 0; i < g->hblocks->len; i++) {
+		const sm_hblock *a = &g_array_index(g->hblocks, sm_hblock, i);
+		const sm_hblock *b = &g_array_index(f->hblocks, sm_hblock, i);
+
+		if (!streq(a->loc, b->loc) || a->start != b->start || a->end != b->end)
+			DIFF("header block %u: %s [%zu,%zu) / %s [%zu,%zu)", i, a->loc, a->start,
+			     a->end, b->loc, b->start, b->end);
+	}
 	if (g->parts->len != f->parts->len)
 		DIFF("parts %u / %u", g->parts->len, f->parts->len);
 	for (guint i = 0; i < g->parts->len; i++)
@@ -351,6 +359,21 @@ static const char *const crafted[] = {
 	"Content-Type: application/vnd.ms-excel; name=\"\xe4\xb8\x80\xe8\xa6\xa7.xls\"\n"
 	"Content-Disposition: attachment; filename=\"\xe4\xb8\x80\xe8\xa6\xa7.xls\"\n\nAAAA\n--b\n"
 	"Content-Type: text/html; charset=utf-8\n Content-Transfer-Encoding: base64\n\n<p>\n--b--\n",
+	/* messages inside the message */
+	"Subject: fwd\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n--o\r\n"
+	"Content-Type: text/plain\r\n\r\nsee below\r\n--o\r\nContent-Type: message/rfc822\r\n\r\n"
+	"From: a@b.example\r\nSubject: inner\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n"
+	"--i\r\nContent-Type: text/plain\r\n\r\none\r\n--i\r\nContent-Type: text/html\r\n\r\n"
+	"<p>two</p>\r\n--i--\r\n\r\n--o--\r\n",
+	"Subject: top\nContent-Type: message/rfc822\n\nSubject: inner\nFrom: x@y.example\n\n"
+	"inner body\n",
+	"Subject: two\nContent-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: message/rfc822\n"
+	"Content-Disposition: attachment; filename=\"a.eml\"\n\nSubject: a\nContent-Type: text/plain;"
+	" charset=utf-8\n\nbody a\n--o\nContent-Type: message/rfc822\n\nSubject: b\n\n"
+	"body b\n--o--\n",
+	"Subject: content first\nContent-Type: multipart/mixed; boundary=o\n\n--o\n"
+	"Content-Type: message/rfc822\n\nContent-Type: text/plain; charset=us-ascii\n"
+	"Subject: inner\n\nbody\n--o--\n",
 };
 
 /* "\n" in the strings above stands for a line end (keeps them readable). */

@@ -47,6 +47,7 @@ typedef struct fr {
 	size_t bl[SM_FAST_NEST];
 	int sp;
 	long long count;
+	bool in_msg;         /* inside a message/rfc822 */
 } fr;
 
 /* The line end before raw[d] (LF or CRLF), not before floor. */
@@ -132,6 +133,7 @@ static void add_gap(fr *r, const char *loc, const char *what, int depth, size_t 
 
 	snprintf(l, sizeof(l), "%s%s%s", loc, *loc ? "." : "", what);
 	p->ctype = g_strdup("text/plain");
+	p->in_message = r->in_msg;
 	p->enc = GMIME_CONTENT_ENCODING_DEFAULT;
 	p->gap = true;
 	add_part(r, p, l, depth, a, z);
@@ -278,7 +280,7 @@ static bool values(const sm_fblock *b, fval *f)
 
 /* A leaf's type, charset, file name and disposition (type and charset
  * taken from f). */
-static sm_part *leaf(const sm_fblock *b, fval *f, const char *boundary)
+static sm_part *leaf(const sm_fblock *b, fval *f, const char *boundary, bool in_msg)
 {
 	sm_part *p;
 	GMimeContentEncoding enc;
@@ -296,7 +298,8 @@ static sm_part *leaf(const sm_fblock *b, fval *f, const char *boundary)
 	p->boundary = g_strdup(boundary);
 	p->attachment = p->filename != NULL ||
 			(f->disp && g_ascii_strcasecmp(f->disp, "attachment") == 0);
-	p->body = !p->attachment &&
+	p->in_message = in_msg;
+	p->body = !p->attachment && !in_msg &&
 		  (strcmp(p->ctype, "text/plain") == 0 || strcmp(p->ctype, "text/html") == 0);
 	p->enc = enc;
 	return p;
@@ -305,15 +308,16 @@ static sm_part *leaf(const sm_fblock *b, fval *f, const char *boundary)
 static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const char *boundary,
 		   size_t *next);
 
-/* Push a multipart's boundary: printable ASCII, none a prefix of another
- * in force. */
+/* Push a multipart's boundary: printable ASCII but the colon, none a
+ * prefix of another in force. */
 static bool push(fr *r, const char *bd)
 {
 	size_t n = bd ? strlen(bd) : 0;
 	bool ok = n > 0 && n <= SM_FAST_BOUNDARY && r->sp < SM_FAST_NEST;
 
+	/* no colon: a delimiter line is then never read as a header field */
 	for (size_t i = 0; ok && i < n; i++)
-		ok = bd[i] > 0x20 && bd[i] < 0x7f;
+		ok = bd[i] > 0x20 && bd[i] < 0x7f && bd[i] != ':';
 	for (int k = 0; ok && k < r->sp; k++)
 		if (memcmp(r->b[k], bd, MIN(n, r->bl[k])) == 0)
 			ok = false;
@@ -383,11 +387,8 @@ static bool multipart(fr *r, size_t a, const char *loc, int depth, size_t *next)
 	return true;
 }
 
-/*
- * The entity whose header block is b (content from b->end): a multipart
- * read by multipart(), a leaf up to the next delimiter line (*next, its
- * start) or the end.
- */
+/* A multipart/mixed, alternative or related: its boundary pushed while its
+ * content is read. */
 static bool multipart_entity(fr *r, const sm_fblock *b, const fval *f, const char *loc,
 			     int depth, size_t *next)
 {
@@ -420,11 +421,50 @@ static bool leaf_entity(fr *r, const sm_fblock *b, fval *f, const char *loc, int
 		    (z = before_eol(r->m->raw, b->end, d)) <= b->end)
 			return false;
 	}
-	if (!(p = leaf(b, f, boundary)))
+	if (!(p = leaf(b, f, boundary, r->in_msg)))
 		return false;
 	add_part(r, p, *loc ? loc : "1", depth, b->end, z);
 	*next = d;
 	return true;
+}
+
+/*
+ * A message/rfc822 in 7bit, 8bit or binary (GMime reads an encoded one as
+ * text: declined): its header block an sm_hblock as msg_locate.c places a
+ * clean one (from the first field GMime's message keeps, not a Content-*
+ * one, to the empty line, within max_header_bytes), its body the entity
+ * that block heads, inside the message (a multipart at loc, else loc.1).
+ */
+static bool message_entity(fr *r, const sm_fblock *b, const fval *f, const char *loc,
+			   int depth, size_t *next)
+{
+	const uint8_t *raw = r->m->raw;
+	GMimeContentEncoding enc;
+	sm_fblock in;
+	sm_hblock hb;
+	fval g = {0};
+	char sub[64];
+	bool was = r->in_msg, ok, multi;
+
+	if (strcmp(f->mtype, "message/rfc822") != 0 || !encoding(b, &enc) ||
+	    enc == GMIME_CONTENT_ENCODING_BASE64 || enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    sm_fast_block(raw, b->end, r->m->len, &in, NULL) < 0 || in.fields == 0 ||
+	    in.end >= r->m->len ||
+	    (long long)(in.blank - b->end) + 2 >= r->lim->max_header_bytes || !values(&in, &g))
+		return false;
+	multi = g.mtype && g_str_has_prefix(g.mtype, "multipart/");
+	fval_clear(&g);
+	if (in.other != (size_t)-1) { /* the block from the message's first field */
+		g_strlcpy(hb.loc, *loc ? loc : "1", sizeof(hb.loc));
+		hb.start = in.other;
+		hb.end = in.blank;
+		g_array_append_val(r->m->hblocks, hb);
+	}
+	snprintf(sub, sizeof(sub), "%s%s1", loc, *loc ? "." : "");
+	r->in_msg = true;
+	ok = entity(r, &in, multi ? (*loc ? loc : "1") : sub, depth + 1, NULL, next);
+	r->in_msg = was;
+	return ok;
 }
 
 /*
@@ -444,7 +484,7 @@ static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const 
 	else if (f.mtype && g_str_has_prefix(f.mtype, "multipart/"))
 		ok = multipart_entity(r, b, &f, loc, depth, next);
 	else if (f.mtype && g_str_has_prefix(f.mtype, "message/"))
-		ok = false;
+		ok = message_entity(r, b, &f, loc, depth, next);
 	else
 		ok = leaf_entity(r, b, &f, loc, depth, boundary, next);
 	fval_clear(&f);
@@ -477,6 +517,7 @@ static bool top_fields(sm_msg *m)
 static void undo(sm_msg *m)
 {
 	g_ptr_array_set_size(m->parts, 0);
+	g_array_set_size(m->hblocks, 0);
 	if (m->fields)
 		g_array_free(m->fields, TRUE);
 	m->fields = NULL;

@@ -78,8 +78,11 @@ static void keep(sm_fblock *b, size_t name, size_t nlen, size_t val)
 
 	b->fields++;
 	b->cur = -1;
-	if (nlen < 8 || g_ascii_strncasecmp((const char *)b->raw + name, "Content-", 8) != 0)
+	if (nlen < 8 || g_ascii_strncasecmp((const char *)b->raw + name, "Content-", 8) != 0) {
+		if (b->other == (size_t)-1)
+			b->other = name;
 		return;
+	}
 	b->cfields++;
 	for (int k = 0; k < 3; k++)
 		if (nlen == strlen(known[k]) &&
@@ -97,6 +100,7 @@ int sm_fast_block(const uint8_t *raw, size_t from, size_t len, sm_fblock *b, GAr
 
 	memset(b, 0, sizeof(*b));
 	b->raw = raw;
+	b->other = (size_t)-1;
 	while (i < len) {
 		const uint8_t *nl = memchr(raw + i, '\n', len - i);
 		size_t e = nl ? (size_t)(nl - raw) : len, nlen;
@@ -104,6 +108,7 @@ int sm_fast_block(const uint8_t *raw, size_t from, size_t len, sm_fblock *b, GAr
 		if (!nl)
 			return -1;
 		if (e == i || (e == i + 1 && raw[i] == '\r')) {
+			b->blank = i;
 			b->end = e + 1;
 			if (fields && f.vlen)
 				g_array_append_val(fields, f);

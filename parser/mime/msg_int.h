@@ -62,8 +62,11 @@ bool sm_msg_fast(sm_msg *m, const sm_limits *lim);
 #define SM_FAST_CD 2
 typedef struct sm_fblock {
 	const uint8_t *raw;
+	size_t blank;        /* where the empty line starts */
 	size_t end;          /* after the empty line: the content's first byte */
 	int fields, cfields; /* fields, Content-* fields */
+	size_t other;        /* where the first field but Content-* starts, or
+			      * (size_t)-1 (a GMime message keeps only those) */
 	int cur;             /* while reading */
 	struct {
 		bool seen;
