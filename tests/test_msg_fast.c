@@ -457,12 +457,99 @@ static void test_e2e_shape(void)
 	g_free(s);
 }
 
+/* Accepted by the fast reader (and equal to GMime's reading)? */
+static bool accepts(const GString *g, const sm_limits *l)
+{
+	sm_msg *f = sm_msg_parse_mode((const uint8_t *)g->str, g->len, -1, l, SM_PARSE_FAST);
+	sm_msg *m = sm_msg_parse_mode((const uint8_t *)g->str, g->len, -1, l, SM_PARSE_GMIME);
+	bool ok = f && f->fields;
+
+	if (ok)
+		g_assert_true(same("limit case", m, f));
+	sm_msg_free(f);
+	sm_msg_free(m);
+	return ok;
+}
+
+/* n multiparts nested, each boundary b<depth> padded to blen characters. */
+static GString *nested(int n, size_t blen)
+{
+	GString *g = g_string_new("Subject: nest\n");
+
+	for (int i = 0; i < n; i++) {
+		char *b = g_strdup_printf("b%d", i);
+		char *pad = g_strnfill(blen > strlen(b) ? blen - strlen(b) : 0, 'x');
+
+		g_string_append_printf(g, "Content-Type: multipart/mixed; boundary=\"%s%s\"\n\n--%s%s\n",
+				       b, pad, b, pad);
+		g_free(b);
+		g_free(pad);
+	}
+	g_string_append(g, "Content-Type: text/plain\n\ntext\n");
+	for (int i = n - 1; i >= 0; i--) {
+		char *b = g_strdup_printf("b%d", i);
+		char *pad = g_strnfill(blen > strlen(b) ? blen - strlen(b) : 0, 'x');
+
+		g_string_append_printf(g, "--%s%s--\n", b, pad);
+		g_free(b);
+		g_free(pad);
+	}
+	return g;
+}
+
+/* Each of the reader's own limits at the limit (read) and one past it
+ * (declined, GMime reads it). */
+static void test_limits(void)
+{
+	sm_limits deep = lim;
+	GString *g;
+
+	deep.max_depth = 100;
+	g = nested(1, 70); /* SM_FAST_BOUNDARY */
+	g_assert_true(accepts(g, &lim));
+	g_string_free(g, TRUE);
+	g = nested(1, 71);
+	g_assert_false(accepts(g, &lim));
+	g_string_free(g, TRUE);
+	g = nested(8, 4); /* SM_FAST_NEST */
+	g_assert_true(accepts(g, &lim));
+	g_string_free(g, TRUE);
+	g = nested(9, 4);
+	g_assert_false(accepts(g, &lim));
+	g_string_free(g, TRUE);
+	for (int n = 32; n <= 33; n++) { /* SM_FAST_DEPTH: messages in messages */
+		g = g_string_new("Subject: deep\n");
+		for (int i = 0; i < n; i++)
+			g_string_append(g, "Content-Type: message/rfc822\n\nSubject: in\n");
+		g_string_append(g, "\nbody\n");
+		g_assert_true(accepts(g, &deep) == (n == 32));
+		g_string_free(g, TRUE);
+	}
+	for (size_t extra = 0; extra <= 1; extra++) { /* SM_FAST_MAX */
+		g = g_string_new("Subject: big\n\n");
+		while (g->len < ((size_t)4 << 20) + extra)
+			g_string_append_c(g, g->len % 64 == 63 ? '\n' : 'a');
+		g_assert_true(accepts(g, &lim) == (extra == 0));
+		g_string_free(g, TRUE);
+	}
+	/* SM_FAST_PARAMS: a ninth parameter sends the value to GMime's parser */
+	for (int n = 7; n <= 8; n++) { /* and the charset: 8, 9 */
+		g = g_string_new("Subject: params\nContent-Type: text/plain");
+		for (int i = 0; i < n; i++)
+			g_string_append_printf(g, "; p%d=v%d", i, i);
+		g_string_append(g, "; charset=utf-8\n\nbody\n");
+		g_assert_true(accepts(g, &lim));
+		g_string_free(g, TRUE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_mime_init();
 	g_test_add_func("/msg_fast/crafted", test_crafted);
 	g_test_add_func("/msg_fast/e2e_shape", test_e2e_shape);
+	g_test_add_func("/msg_fast/limits", test_limits);
 	g_test_add_func("/msg_fast/corpora", test_corpora);
 	g_test_add_func("/msg_fast/generated", test_generated);
 	return g_test_run();

@@ -25,9 +25,9 @@
  * Untrusted input: the whole message.  Limits: at most SM_FAST_MAX bytes
  * (a larger message GMime reads through its file: msg.h); the walk counts
  * entities, depth and fields as msg.c's walk does and declines past a
- * limit (GMime's walk then reports it); each line is looked at once per
- * nesting level it is in, at most SM_FAST_NEST.  Owns nothing but what it
- * puts into m.
+ * limit (GMime's walk then reports it), and past SM_FAST_DEPTH entities
+ * deep (the recursion); each line is looked at once per multipart level it
+ * is in, at most SM_FAST_NEST.  Owns nothing but what it puts into m.
  */
 #include "msg.h"
 #include "msg_int.h"
@@ -37,7 +37,8 @@
 #include <string.h>
 
 #define SM_FAST_MAX ((size_t)4 << 20)
-#define SM_FAST_NEST 8
+#define SM_FAST_NEST 8    /* multiparts in force */
+#define SM_FAST_DEPTH 32  /* entities deep (messages in messages push no boundary) */
 #define SM_FAST_BOUNDARY 70
 
 typedef struct fr {
@@ -478,7 +479,7 @@ static bool entity(fr *r, const sm_fblock *b, const char *loc, int depth, const 
 	fval f = {0};
 	bool ok;
 
-	if (++r->count > r->lim->max_parts || depth > r->lim->max_depth ||
+	if (++r->count > r->lim->max_parts || depth > r->lim->max_depth || depth > SM_FAST_DEPTH ||
 	    b->fields > r->lim->max_headers || !values(b, &f))
 		ok = false;
 	else if (f.mtype && g_str_has_prefix(f.mtype, "multipart/"))
