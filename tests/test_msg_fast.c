@@ -49,7 +49,8 @@ static bool same_part(const char *name, const sm_msg *g, const sm_msg *f, guint 
 	const sm_part *a = g_ptr_array_index(g->parts, i), *b = g_ptr_array_index(f->parts, i);
 	GByteArray *da = g_byte_array_new(), *db = g_byte_array_new();
 	int ca = sm_msg_decode(g, a, 1 << 20, da), cb = sm_msg_decode(f, b, 1 << 20, db);
-	bool dec = ca == cb && da->len == db->len && memcmp(da->data, db->data, da->len) == 0;
+	bool dec = ca == cb && da->len == db->len &&
+		   (da->len == 0 || memcmp(da->data, db->data, da->len) == 0);
 
 	g_byte_array_free(da, TRUE);
 	g_byte_array_free(db, TRUE);
