@@ -77,6 +77,42 @@ static void test_utf16_shape(void)
 	g_rand_free(r);
 }
 
+/* sm_bin_find against memmem: random buffers of the literal's pieces and
+ * near misses, every length around the sixteen-byte steps, literals of one
+ * to eight bytes. */
+static void test_find(void)
+{
+	static const char *const pieces[] = {"begin ", "begin", "beg", "b", "e", "be", " ", "x",
+					     "\n", "bb", "ee", "\0", "\xff", "gin "};
+	static const char *const lits[] = {"begin ", "be", "b", "eb", "\0b", "xbex", "begin 6"};
+	GRand *r = g_rand_new_with_seed(6);
+
+	for (unsigned round = 0; round < 30000; round++) {
+		GString *g = g_string_new(NULL);
+		const char *lit = lits[round % G_N_ELEMENTS(lits)];
+		size_t l = round % G_N_ELEMENTS(lits) == 4 ? 2 : strlen(lit);
+		size_t want_len = (size_t)g_rand_int_range(r, 0, round % 10 ? 40 : 200);
+		const void *want;
+		const uint8_t *got;
+
+		while (g->len < want_len) {
+			const char *p = pieces[g_rand_int_range(r, 0, G_N_ELEMENTS(pieces))];
+
+			if (round % 3 == 0 && g_rand_int_range(r, 0, 4))
+				p = "x"; /* mostly filler: the literal near the end */
+			g_string_append_len(g, p, *p ? (gssize)strlen(p) : 1);
+		}
+		want = memmem(g->str, g->len, lit, l);
+		got = sm_bin_find((const uint8_t *)g->str, g->len, lit, l);
+		if ((const void *)got != want)
+			g_test_message("round %u: %zu bytes, literal %u", round, g->len,
+				       round % (unsigned)G_N_ELEMENTS(lits));
+		g_assert_true((const void *)got == want);
+		g_string_free(g, TRUE);
+	}
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -84,5 +120,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/binstr/runs", test_runs);
 	g_test_add_func("/binstr/bound", test_bound);
 	g_test_add_func("/binstr/utf16_shape", test_utf16_shape);
+	g_test_add_func("/binstr/find", test_find);
 	return g_test_run();
 }

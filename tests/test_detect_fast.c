@@ -6,6 +6,10 @@
  *     wholly inside [start - window, end + window) of the text?
  *   - det_next_run (detect_digits.c): where the first run of `need` bytes
  *     from ' ' to '9' starts at or after p, and where it ends;
+ *   - det_run_digits (detect_digits.c): the digits of a run, counted up to
+ *     need, that decide whether the run is walked at all;
+ *   - det_scan_card (detect_card.c): the same hits as det_scan_card_plain,
+ *     whose wrapped-number tests run in their first order;
  *   - det_cmd_forms (detect_cmd.c): the same values as every form searched
  *     from its last match on (det_cmd_forms_plain), where the anchored
  *     forms are tried only at their literal;
@@ -183,6 +187,92 @@ static void test_next_run(void)
 		g_string_free(g, TRUE);
 	}
 	g_assert_cmpuint(found, >, 10000);
+	g_rand_free(r);
+}
+
+/* The digits in [s, e), counted byte by byte, up to need. */
+static size_t run_digits_plain(const char *t, size_t s, size_t e, size_t need)
+{
+	size_t n = 0;
+
+	for (size_t i = s; i < e; i++)
+		n += t[i] >= '0' && t[i] <= '9';
+	return n < need ? n : need;
+}
+
+static void test_run_digits(void)
+{
+	static const char *const pieces[] = {"4111", " ", "-", "1", "2024-11-18 10:22:33", ":",
+					     "/", "9", "0", "a", "\n", "\xb0", "\xb9", "\xff", "\x80",
+					     "(", NULL};
+	GRand *r = g_rand_new_with_seed(41);
+
+	for (unsigned round = 0; round < 20000; round++) {
+		GString *g = g_string_new(NULL);
+		size_t s, e, need = (size_t)g_rand_int_range(r, 1, 40);
+
+		while (g->len < (size_t)(round % 8 ? 80 : 400))
+			g_string_append(g, pieces[g_rand_int_range(r, 0, 16)]);
+		s = (size_t)g_rand_int_range(r, 0, (gint32)g->len + 1);
+		e = s + (size_t)g_rand_int_range(r, 0, (gint32)(g->len - s) + 1);
+		if (round % 5 == 0)
+			need = 13;
+		g_assert_cmpuint(det_run_digits(g->str, s, e, need), ==,
+				 run_digits_plain(g->str, s, e, need));
+		g_string_free(g, TRUE);
+	}
+	g_rand_free(r);
+}
+
+/* ------------------------------------------------------------ wrapped cards */
+
+static void test_card_wrapped(void)
+{
+	static const char *const pieces[] = {
+		"4111 1111", "1111 1111", "4111111111111111", "\n", "\r\n", " \n", "1111", "4111",
+		"-", " ", "2026-11-24 21:50:49 ", "code: 12029", "card number: ", "カード番号:",
+		"Please find the output of the analyzer run on the affected device here",
+		"x", "0", "9", "5500 0000 0000 0004", "5500", "0004", NULL};
+	GRand *r = g_rand_new_with_seed(55);
+	char err[256];
+	sm_detectors *set = sm_detectors_load(NULL, err, sizeof(err));
+	const det *card = NULL;
+	const sm_scan_ctx ctx = {0};
+	unsigned found = 0;
+
+	for (unsigned i = 0; i < set->dets->len; i++)
+		if (((const det *)g_ptr_array_index(set->dets, i))->kind == K_CARD)
+			card = g_ptr_array_index(set->dets, i);
+	g_assert_nonnull(card);
+	for (unsigned round = 0; round < 6000; round++) {
+		GString *g = g_string_new(NULL);
+		GArray *a = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+		GArray *b = g_array_new(FALSE, FALSE, sizeof(sm_hit));
+		det_out oa = {a, 100, false, 0, 0, false, NULL, {{{0}}, {0}, {0}}};
+		det_out ob = {b, 100, false, 0, 0, false, NULL, {{{0}}, {0}, {0}}};
+		sm_view *v;
+
+		while (g->len < (size_t)(round % 4 ? 200 : 800))
+			g_string_append(g, pieces[g_rand_int_range(r, 0, 21)]);
+		v = sm_view_new_utf8(g->str, g->len);
+		det_scan_card(card, v, &ctx, &oa);
+		det_scan_card_plain(card, v, &ctx, &ob);
+		g_assert_cmpuint(a->len, ==, b->len);
+		for (guint k = 0; k < a->len; k++) {
+			const sm_hit *x = &g_array_index(a, sm_hit, k), *y = &g_array_index(b, sm_hit, k);
+
+			g_assert_cmpuint(x->start, ==, y->start);
+			g_assert_cmpuint(x->end, ==, y->end);
+			g_assert_cmpint(x->confidence, ==, y->confidence);
+		}
+		found += a->len;
+		sm_view_free(v);
+		g_array_free(a, TRUE);
+		g_array_free(b, TRUE);
+		g_string_free(g, TRUE);
+	}
+	g_assert_cmpuint(found, >, 1000);
+	sm_detectors_free(set);
 	g_rand_free(r);
 }
 
@@ -418,6 +508,8 @@ int main(int argc, char **argv)
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/detect_fast/keyword_near", test_keyword_near);
 	g_test_add_func("/detect_fast/next_run", test_next_run);
+	g_test_add_func("/detect_fast/run_digits", test_run_digits);
+	g_test_add_func("/detect_fast/card_wrapped", test_card_wrapped);
 	g_test_add_func("/detect_fast/cmd_forms", test_cmd_forms);
 	g_test_add_func("/detect_fast/cvv_word", test_cvv_word);
 	g_test_add_func("/detect_fast/password_keyword", test_password_keyword);

@@ -6,9 +6,14 @@
  * same map for every byte, the same quote start, on random HTML made of the
  * pieces the scanner cares about (every listed tag name in random case,
  * closing tags, attributes holding the quote markers, comments, entities,
- * white space of every kind, NULs, Japanese, unclosed markup).
+ * white space of every kind, NULs, Japanese, unclosed markup).  And the
+ * HTML view sm_view_new builds in one pass (sm_html_visible_folded)
+ * against its stages: decoding, that plain reading, folding, the maps
+ * composed.
  */
 #include "html.h"
+#include "fold.h"
+#include "view.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------ the plain reading
@@ -316,9 +321,116 @@ static void test_against_plain(void)
 	g_rand_free(r);
 }
 
+/* The HTML view by its contract, stage by stage: decode, the visible text
+ * (the plain reading above), its map composed, folding (sm_fold_into), the quote
+ * point carried through the fold's map, the maps composed.  What
+ * sm_view_new builds in one pass (sm_html_visible_folded) must equal it. */
+static sm_view *html_by_stages(const uint8_t *src, size_t len, const sm_charset *cs)
+{
+	sm_tbuf dec, mid, fin;
+	sm_vmap m;
+	size_t hq;
+	bool trunc = false;
+	sm_view *v = g_new0(sm_view, 1);
+
+	sm_tbuf_init(&dec, len);
+	sm_charset_decode(cs, src, len, (size_t)-1, false, &dec, &trunc);
+	sm_tbuf_init(&mid, dec.len);
+	html_plain(dec.text, dec.len, &mid, &hq);
+	sm_tbuf_finish(&mid);
+	sm_vmap_compose(&mid.map, &dec.map, &m);
+	sm_vmap_clear(&mid.map);
+	mid.map = m;
+	sm_tbuf_init(&fin, mid.len);
+	sm_fold_into(mid.text, mid.len, &fin);
+	v->quote_start = hq > UINT32_MAX ? fin.len : sm_vmap_first_at(&fin.map, (uint32_t)hq);
+	sm_vmap_compose(&fin.map, &mid.map, &m);
+	sm_vmap_clear(&fin.map);
+	v->text = fin.text;
+	v->len = fin.len;
+	v->map = m;
+	v->src_len = len;
+	sm_tbuf_free(&mid);
+	sm_tbuf_free(&dec);
+	return v;
+}
+
+static bool same_view(const sm_view *a, const sm_view *b, size_t *at)
+{
+	size_t i;
+
+	if (a->len != b->len || memcmp(a->text, b->text, a->len) != 0 ||
+	    a->quote_start != b->quote_start) {
+		*at = (size_t)-1;
+		return false;
+	}
+	for (i = 0; i < a->len; i++) {
+		size_t as, ae, bs, be;
+
+		sm_view_map(a, i, &as, &ae);
+		sm_view_map(b, i, &bs, &be);
+		if (as != bs || ae != be) {
+			*at = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Random HTML of the pieces that matter to either stage (tags that break
+ * lines, cells, hidden elements, quote markers, entities of every kind,
+ * white space, characters the fold changes, removes, expands or composes,
+ * invalid bytes and NULs), under labels that read it in place, decode it,
+ * or find it invalid: the one-pass view against the stages. */
+static void test_view_vs_stages(void)
+{
+	static const char *const pool[] = {
+		"<p>", "</p>", "<br>", "<div class=x>", "</div>", "<td>", "</td>", "<tr>", "<table>",
+		"<blockquote>", "<div id=divRplyFwdMsg>", "<style>a{b:c}</style>", "<!-- c -->",
+		"<span>", "</span>", "<o:p>", "&nbsp;", "&amp;", "&#49;", "&#x2460;", "&zwsp;",
+		"&shy;", "&#x10a;", "&#265;", "&#12363;", "&#65438;", "&#xff76;", "&bogus;", "&", "<", " ", "  ", "\n",
+		"\t", "\r\n", "abc", "4111", "-", "\xef\xbd\xb6" /* ｶ */, "\xef\xbe\x9e" /* ﾞ */,
+		"\xef\xbe\x9f", "\xe3\x81\x8b" /* か */, "\xe6\x97\xa5\xe6\x9c\xac", "\xef\xbc\x94",
+		"\xef\xbc\x8d", "\xe3\x80\x80", "\xc2\xa0", "\xe2\x80\x8b", "\xe2\x91\xa0" /* ① */,
+		"\xe3\x88\xb1" /* ㈱ */, "\xe3\x8d\x97" /* ㍗ */, "\xc3\xa9", "\xf0\x9f\x98\x80",
+		"\xef\xbd\xa1", "\xe2\x80\x90", "\xe3\x80\x82", "\xe3\x80\x8c", "\x80", "\xe3\x81",
+		"\0"};
+	static const char *const labels[] = {"utf-8", "iso-8859-1", "shift_jis", "utf-16le", NULL};
+	GRand *r = g_rand_new_with_seed(18);
+	int round, bad = 0;
+
+	for (round = 0; round < 3000 && bad < 5; round++) {
+		GString *src = g_string_new(round % 7 == 6 ? "\xef\xbb\xbf" : NULL);
+		const char *label = labels[g_rand_int_range(r, 0, G_N_ELEMENTS(labels))];
+		/* mostly valid UTF-8: the last three pieces (invalid, NUL) now and then */
+		size_t npool = G_N_ELEMENTS(pool) - (round % 3 ? 3 : 0), at;
+		int n = g_rand_int_range(r, 0, 60), k;
+		sm_view *v, *want;
+
+		for (k = 0; k < n; k++) {
+			const char *c = pool[g_rand_int_range(r, 0, (gint32)npool)];
+
+			g_string_append_len(src, c, *c ? (gssize)strlen(c) : 1);
+		}
+		v = sm_view_new((const uint8_t *)src->str, src->len, label, true, (size_t)-1, NULL);
+		want = html_by_stages((const uint8_t *)src->str, src->len, &v->cs);
+		if (!same_view(v, want, &at)) {
+			g_test_message("round %d (%s, %zu bytes): views differ at %zd", round,
+				       label ? label : "none", src->len, (ssize_t)at);
+			bad++;
+		}
+		sm_view_free(v);
+		sm_view_free(want);
+		g_string_free(src, TRUE);
+	}
+	g_rand_free(r);
+	g_assert_cmpint(bad, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/html/against_plain", test_against_plain);
+	g_test_add_func("/html/view_vs_stages", test_view_vs_stages);
 	return g_test_run();
 }

@@ -2,7 +2,7 @@
  * edge cases, 20,000 random inputs over the characters that matter, GMime
  * fed in random chunks as msg.c used to, every "=XY" of the 256 bytes in
  * either case, and the max limit at, under and one past the decoded
- * length. */
+ * length, and at every byte of runs of triples. */
 #include "qp.h"
 #include "testutil.h"
 
@@ -101,10 +101,22 @@ static void test_every_byte(void)
 	g_string_free(g, TRUE);
 }
 
-/* The first max decoded bytes, and cut exactly when the decoding is longer. */
+static void max_of(const char *src);
+
+/* The first max decoded bytes, and cut exactly when the decoding is longer,
+ * max falling between literals and inside runs of triples. */
 static void test_max(void)
 {
-	const char *src = "ab=41=\n=3Dc=ZZ";
+	static const char *const srcs[] = {"ab=41=\n=3Dc=ZZ",
+					   "x=E3=81=84=E3=81=8A=E4=B8=96y=41=42=43=\n=44=45",
+					   "=E3=81=84=E3=81=8A=E4=B8=96"};
+
+	for (size_t k = 0; k < G_N_ELEMENTS(srcs); k++)
+		max_of(srcs[k]);
+}
+
+static void max_of(const char *src)
+{
 	GByteArray *full = gmime_qp((const uint8_t *)src, strlen(src), 65536);
 	size_t max;
 

@@ -1,7 +1,9 @@
 /* test_sniff.c - text or binary by content (sniff.c): BOMs, UTF-16 shape,
  * binary magic, NULs, the share of control characters with and without a
- * text extension; and the word-at-a-time count gives the byte-by-byte
- * answer on 20,000 random buffers of every length around the word size. */
+ * text extension; and the word-at-a-time and sixteen-byte counts give the
+ * byte-by-byte answer on 20,000 random buffers of every length around the
+ * word and block sizes, a third of them with NULs at odd or even places
+ * near the UTF-16 threshold. */
 #include "sniff.h"
 #include "testutil.h"
 
@@ -55,10 +57,16 @@ static void test_words(void)
 		int ctl = g_rand_int_range(r, 0, 40); /* how often a control byte comes */
 		const char *name = g_rand_boolean(r) ? "notes.txt" : NULL;
 
+		int nuls = k % 3 ? 0 : g_rand_int_range(r, 25, 55); /* UTF-16 shape: NULs in % */
+		size_t par = (size_t)g_rand_int_range(r, 0, 2);   /* at odd or even places */
+
 		for (i = 0; i < n; i++)
 			buf[i] = g_rand_int_range(r, 0, 40) < ctl
 					 ? alpha[g_rand_int_range(r, 0, sizeof(alpha))]
 					 : (uint8_t)g_rand_int_range(r, 0x20, 0x7f);
+		for (i = par; i < n; i += 2) /* about as many as make the 40 % threshold */
+			if (g_rand_int_range(r, 0, 50) < nuls)
+				buf[i] = 0;
 		if (sm_sniff_text(buf, n, name) != ref_text(buf, n, name)) {
 			g_test_message("differs on buffer %u (%zu bytes)", k, n);
 			bad++;

@@ -374,30 +374,45 @@ static bool keyword_just_before(const det *dt, const char *t, size_t s)
 	return ls < s && det_keyword_near(dt, t + ls, s - ls, s - ls, s - ls);
 }
 
+/* The line ending at le is too short to have been wrapped by a mailer, and
+ * no card keyword ends just before the number that ends it. */
+static bool short_line(const det *dt, const char *t, size_t le)
+{
+	return (le < WRAP_LINE_MIN || memchr(t + le - WRAP_LINE_MIN, '\n', WRAP_LINE_MIN)) &&
+	       !keyword_just_before(dt, t, groups_left(t, le));
+}
+
 /* A card wrapped at the line break at nl (see the header). */
 static void wrapped_at(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, size_t nl,
-		       det_out *out)
+		       det_out *out, bool plain)
 {
 	const char *t = v->text;
 	size_t le = nl, ls, rs = nl + 1, re = nl + 1;
 	cluster c;
 	unsigned left, a;
+	bool soft = false;
 
 	if (le > 0 && t[le - 1] == '\r')
 		le--;
-	if (le > 0 && t[le - 1] == ' ')
+	if (le > 0 && t[le - 1] == ' ') {
 		le--; /* format=flowed: a soft break */
-	else if ((le < WRAP_LINE_MIN || memchr(t + le - WRAP_LINE_MIN, '\n', WRAP_LINE_MIN)) &&
-		 !keyword_just_before(dt, t, groups_left(t, le)))
-		return; /* a short line was not wrapped by the mailer (nor split after "カード番号:") */
+		soft = true;
+	}
+	/* a short line was not wrapped by the mailer (nor split after "カード
+	 *番号:"); the tests below are as pure, and cheaper: they go first, but
+	 * for the plain reading (det_scan_card_plain, the order they were in) */
+	if (plain && !soft && short_line(dt, t, le))
+		return;
 	if (le == 0 || !is_d(t[le - 1]) || rs >= v->len || !is_d(t[rs]))
 		return;
-	ls = groups_left(t, le);
 	while (re < v->len && re - rs < WRAP_SIDE_MAX &&
 	       (is_d(t[re]) || (t[re] == ' ' && re + 1 < v->len && is_d(t[re + 1]))))
 		re++;
 	if (re < v->len && (t[re] == '-' || (t[re] == ' ' && re + 1 < v->len && is_d(t[re + 1]))))
 		return; /* hyphens, or longer than the window: not a plain grouped number */
+	if (!plain && !soft && short_line(dt, t, le))
+		return;
+	ls = groups_left(t, le);
 	c.n = 0;
 	add_groups(t, ls, le, &c);
 	left = c.n;
@@ -477,24 +492,36 @@ static void choon_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx,
 }
 
 /* Each line break with a digit after it. */
-static void wrapped_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+static void wrapped_cards(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, det_out *out,
+			  bool plain)
 {
 	const char *p = v->text, *end = v->text + v->len, *nl;
 
 	while (p < end && !out->full && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		if (nl + 1 < end && is_d(nl[1]))
-			wrapped_at(dt, v, ctx, (size_t)(nl - v->text), out);
+			wrapped_at(dt, v, ctx, (size_t)(nl - v->text), out, plain);
 		p = nl + 1;
 	}
 }
 
-int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+static int scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out,
+		     bool plain)
 {
 	int rc = det_digits_walk(d, v, ctx, true, out);
 
 	if (!out->full)
-		wrapped_cards(d, v, ctx, out);
+		wrapped_cards(d, v, ctx, out, plain);
 	if (!out->full)
 		choon_cards(d, v, ctx, out);
 	return out->full ? 1 : rc;
+}
+
+int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	return scan_card(d, v, ctx, out, false);
+}
+
+int det_scan_card_plain(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out)
+{
+	return scan_card(d, v, ctx, out, true);
 }

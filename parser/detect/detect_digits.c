@@ -178,20 +178,22 @@ static bool run_byte(char c)
 }
 
 #ifdef __SSE2__
-/* Bit k set where t[k] is a run byte, for k < 64: four SSE2 compares. */
+/* Bit k set where t[k] is a run byte, for k < 16. */
+static uint64_t run_mask16(const char *t)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+
+	/* signed: bytes from 0x80 are negative, never above 0x1f */
+	return (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(
+		_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1f)), _mm_cmplt_epi8(x, _mm_set1_epi8(0x3a))));
+}
+
+/* Bit k set where t[k] is a run byte, for k < 64: four SSE2 compares,
+ * written out (gcc -O2 kept the loop over the four, twice the work). */
 static uint64_t run_mask64(const char *t)
 {
-	const __m128i lo = _mm_set1_epi8(0x1f), hi = _mm_set1_epi8(0x3a);
-	uint64_t m = 0;
-
-	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
-		/* signed: bytes from 0x80 are negative, never above 0x1f */
-		__m128i in = _mm_and_si128(_mm_cmpgt_epi8(x, lo), _mm_cmplt_epi8(x, hi));
-
-		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(in) << (16 * k);
-	}
-	return m;
+	return run_mask16(t) | run_mask16(t + 16) << 16 | run_mask16(t + 32) << 32 |
+	       run_mask16(t + 48) << 48;
 }
 
 /* Bit i set where bits i .. i + need - 1 of m are all set (need >= 1). */
@@ -312,17 +314,61 @@ static void walk_run(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bo
 	}
 }
 
-/* Walk the runs that can hold a candidate. */
+#ifdef __SSE2__
+/* Bit k set where t[k] is an ASCII digit, for k < 16. */
+static unsigned digit_mask16(const char *t)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
+
+	/* signed: bytes from 0x80 are negative, never above '/' */
+	return (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+							 _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1))));
+}
+#endif
+
+/* Bits set in a 16-bit mask, without the popcnt instruction (not in the
+ * x86-64 baseline: __builtin_popcount becomes a libgcc call). */
+static unsigned bits16(unsigned v)
+{
+	v = v - ((v >> 1) & 0x5555);
+	v = (v & 0x3333) + ((v >> 2) & 0x3333);
+	v = (v + (v >> 4)) & 0x0f0f;
+	return (v + (v >> 8)) & 0x1f;
+}
+
+size_t det_run_digits(const char *t, size_t s, size_t e, size_t need)
+{
+	size_t n = 0;
+
+#ifdef __SSE2__
+	for (; e - s >= 16 && n < need; s += 16)
+		n += bits16(digit_mask16(t + s));
+	if (n < need && s < e && e >= 16) {
+		/* the last bytes: the sixteen that end at e, those before s masked */
+		n += bits16(digit_mask16(t + e - 16) >> (16 - (e - s)));
+		s = e;
+	}
+#endif
+	for (; s < e && n < need; s++)
+		n += is_d(t[s]);
+	return n < need ? n : need;
+}
+
+/* Walk the runs that can hold a candidate: a cluster lies in one run (its
+ * bytes are digits, ' ' and '-'), so a run with fewer digits than a
+ * candidate needs holds none (log time stamps: "2026-11-24 21" is a run of
+ * 13 bytes with 10 digits). */
 int det_digits_walk(const det *dt, const sm_view *v, const sm_scan_ctx *ctx, bool card,
 		    det_out *out)
 {
-	size_t p = 0, end, s;
+	size_t p = 0, end, s, need = card ? 13 : 12;
 
 	while (p < v->len && !out->full) {
-		s = det_next_run(v->text, v->len, p, card ? 13 : 12, &end);
+		s = det_next_run(v->text, v->len, p, need, &end);
 		if (s >= v->len)
 			break;
-		walk_run(dt, v, ctx, card, s, end, out);
+		if (det_run_digits(v->text, s, end, need) >= need)
+			walk_run(dt, v, ctx, card, s, end, out);
 		p = end;
 	}
 	return out->full ? 1 : 0;

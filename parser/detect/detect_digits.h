@@ -38,6 +38,8 @@ size_t det_collect(const char *t, const cluster *c, unsigned a, unsigned b, char
  * such a run), its end in *end; len (and *end = len) if none.  need >= 8
  * (an eight-byte step sees the runs at its ends only). */
 size_t det_next_run(const char *t, size_t len, size_t p, size_t need, size_t *end);
+/* The ASCII digits in t[s, e), counted up to need: min(count, need). */
+size_t det_run_digits(const char *t, size_t s, size_t e, size_t need);
 /* The first word naming a security code (CVV, セキュリティコード ...) in the
  * card detector's order of preference that occurs wholly in t[from, lim):
  * its length, its first place in *at; 0 if none (detect_card.c). */

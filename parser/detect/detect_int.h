@@ -164,6 +164,8 @@ void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx 
 
 /* Scanners: 0, or 1 when the hit limit was reached. */
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
+/* The same with the wrapped-number tests in their first order (for the test). */
+int det_scan_card_plain(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
 int det_scan_mynumber(const det *d, const sm_view *v, det_out *out);
 int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);
 /* A file named as a password (パスワード.txt) holding one token: its span. */

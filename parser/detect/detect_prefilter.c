@@ -204,7 +204,7 @@ static const struct {
 	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 8},
 	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
 	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
-	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 2},
+	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 0},
 	[LIT_SQLCMD] = {"qlcmd", 0}, [LIT_SQLCMD_UP] = {"QLCMD", 0},
 	[LIT_JOHO] = {"\xe6\x83\x85\xe5\xa0\xb1", 4} /* 情報 */, [LIT_CRED] = {"redential", 6},
 	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
@@ -213,7 +213,7 @@ static const struct {
 	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 7}
 	/* アカウント, on ウ: "A6 E3" is also て before any kana */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
 	[LIT_SCHTASKS] = {"schtasks", 6}, [LIT_WINRS] = {"winrs", 2}, [LIT_LOGIN] = {"login", 1},
-	[LIT_SMB] = {"client", 0}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
+	[LIT_SMB] = {"client", 2}, [LIT_SLASH_V] = {"/v ", 0}, [LIT_SLASH_VU] = {"/V ", 0},
 	[LIT_KEYCONTENT] = {"Key Content", 1},
 	[LIT_SHUYOU] = {"\xe4\xb8\xbb\xe8\xa6\x81", 1} /* 主要 */,
 	/* credential words before key-shaped tokens (detect_token.c), anchored on
@@ -247,6 +247,12 @@ struct det_pre {
 	uint8_t flag[65536];           /* by at2(t + i): PF_* */
 	uint8_t bucket[N_BUCKET][BUCKET_MAX]; /* literal ids by anchor */
 	uint8_t n_bucket[N_BUCKET];
+	uint64_t places;               /* bit b - 1: bucket b holds a literal whose places are kept */
+	uint64_t lw[N_LIT][2], lm[N_LIT][2]; /* each literal's bytes as two words, and their mask */
+	struct lit_ent {
+		uint8_t id, off, first; /* literal, its anchor's offset, its first byte */
+		bool keep;              /* its places are kept (det_occ_slot) */
+	} ent[N_BUCKET][BUCKET_MAX];   /* bucket's literals, as lit_hit reads them */
 	uint8_t lit_len[N_LIT];        /* strlen of each literal, once */
 	const struct det_kw *pw, *mn;  /* borrowed from the detectors */
 	mn_anchor *mna;
@@ -273,8 +279,16 @@ static void add_literals(det_pre *p)
 {
 	unsigned i, nb = 0;
 
-	for (i = 0; i < N_LIT; i++)
+	for (i = 0; i < N_LIT; i++) {
+		uint8_t w[16] = {0}, m[16] = {0};
+
 		p->lit_len[i] = (uint8_t)strlen(lit_text[i].text);
+		g_assert(p->lit_len[i] <= 16);
+		memcpy(w, lit_text[i].text, p->lit_len[i]);
+		memset(m, 0xff, p->lit_len[i]);
+		memcpy(p->lw[i], w, 16);
+		memcpy(p->lm[i], m, 16);
+	}
 	for (i = 0; i < N_LIT; i++) {
 		const unsigned char *l = (const unsigned char *)lit_text[i].text + lit_text[i].anchor;
 		unsigned x = bg(l[0], l[1]), b = p->flag[x] & PF_LIT;
@@ -285,7 +299,12 @@ static void add_literals(det_pre *p)
 			p->flag[x] |= (uint8_t)b;
 		}
 		g_assert(p->n_bucket[b - 1] < BUCKET_MAX);
+		p->ent[b - 1][p->n_bucket[b - 1]] = (struct lit_ent){
+			(uint8_t)i, (uint8_t)lit_text[i].anchor, (uint8_t)lit_text[i].text[0],
+			det_occ_slot(i) >= 0};
 		p->bucket[b - 1][p->n_bucket[b - 1]++] = (uint8_t)i;
+		if (det_occ_slot(i) >= 0)
+			p->places |= (uint64_t)1 << (b - 1);
 	}
 }
 
@@ -371,7 +390,14 @@ typedef struct pass {
 	size_t pw_next;   /* the password keyword scan resumes here */
 	det_out *out;
 	size_t col_budget; /* bytes the table column scans may still read */
+	uint64_t found[2]; /* bit id: literal id occurs (out->lits at the end) */
+	uint64_t done;     /* bit b - 1: every literal of bucket b found, no places kept */
 } pass;
+
+static bool found_lit(const pass *ps, unsigned id)
+{
+	return (ps->found[id >> 6] >> (id & 63)) & 1;
+}
 
 /* Literal id occurs at s: keep the place when its slot does. */
 static void occ_add(det_occ *o, unsigned id, size_t s)
@@ -386,24 +412,48 @@ static void occ_add(det_occ *o, unsigned id, size_t s)
 		o->more[k] = true;
 }
 
+/* Literal id at t[s]: sixteen bytes compared as two masked words where the
+ * text has them, else memcmp. */
+static bool lit_at(const det_pre *p, unsigned id, const char *t, size_t len, size_t s)
+{
+	size_t n = p->lit_len[id];
+	uint64_t a, b;
+
+	if (n > len - s)
+		return false;
+	if (len - s < 16)
+		return memcmp(t + s, lit_text[id].text, n) == 0;
+	memcpy(&a, t + s, 8);
+	memcpy(&b, t + s + 8, 8);
+	return !(((a ^ p->lw[id][0]) & p->lm[id][0]) | ((b ^ p->lw[id][1]) & p->lm[id][1]));
+}
+
+/* The literals of bucket b anchored at i.  A bucket whose literals are all
+ * found, none with places kept, is done: its anchor is not looked at again
+ * in this pass (every "microsoft.com" of a log). */
 static void lit_hit(pass *ps, size_t i, unsigned b)
 {
 	const det_pre *p = ps->p;
-	unsigned j;
+	const struct lit_ent *e = p->ent[b - 1];
+	unsigned j, n_b = p->n_bucket[b - 1], left = 0;
 
-	for (j = 0; j < p->n_bucket[b - 1]; j++) {
-		unsigned id = p->bucket[b - 1][j];
-		size_t off = lit_text[id].anchor, n;
+	for (j = 0; j < n_b; j++) {
+		unsigned id = e[j].id;
 
-		if (((ps->out->lits & LIT(id)) && det_occ_slot(id) < 0) || i < off)
+		if (found_lit(ps, id) && !e[j].keep)
 			continue; /* found already, and its places are not kept */
-		n = p->lit_len[id];
-		if (i - off + n <= ps->len && ps->t[i - off] == lit_text[id].text[0] &&
-		    memcmp(ps->t + i - off, lit_text[id].text, n) == 0) {
-			ps->out->lits |= LIT(id);
-			occ_add(&ps->out->occ, id, i - off);
+		/* its first byte before the whole compare: most anchors are no literal */
+		if (i < e[j].off || (unsigned char)ps->t[i - e[j].off] != e[j].first ||
+		    !lit_at(p, id, ps->t, ps->len, i - e[j].off)) {
+			left++;
+			continue;
 		}
+		ps->found[id >> 6] |= (uint64_t)1 << (id & 63);
+		if (e[j].keep)
+			occ_add(&ps->out->occ, id, i - e[j].off);
 	}
+	if (!left && !((p->places >> (b - 1)) & 1))
+		ps->done |= (uint64_t)1 << (b - 1);
 }
 
 static void mn_hit(pass *ps, size_t i)
@@ -448,41 +498,52 @@ static void pw_hit(pass *ps, size_t i)
 	}
 }
 
-static void hit(pass *ps, size_t i, unsigned f)
+/* The keywords' flags at i: rarer than the literals', kept out of line. */
+static __attribute__((noinline)) void kw_hit(pass *ps, size_t i, unsigned f)
 {
-	if (f & PF_LIT)
-		lit_hit(ps, i, f & PF_LIT);
 	if ((f & PF_MN) && !ps->out->mn_kw)
 		mn_hit(ps, i);
 	if (f & PF_PW)
 		pw_hit(ps, i);
 }
 
+static inline void hit(pass *ps, size_t i, unsigned f)
+{
+	unsigned b = f & PF_LIT;
+
+	if (b && !((ps->done >> (b - 1)) & 1))
+		lit_hit(ps, i, b);
+	if (f & (PF_MN | PF_PW))
+		kw_hit(ps, i, f);
+}
+
 void det_pre_scan(const det_pre *p, const sm_view *v, det_out *out)
 {
 	const unsigned char *t = (const unsigned char *)v->text;
 	const uint8_t *f = p->flag;
-	pass ps = {p, v->text, v->len, 0, out, 2 * v->len + 65536};
+	pass ps = {p, v->text, v->len, 0, out, 2 * v->len + 65536, {0, 0}, 0};
 	size_t i = 0, len = v->len;
 
-	out->lits = 0;
 	out->mn_kw = false;
 	memset(out->occ.n, 0, sizeof(out->occ.n));
 	memset(out->occ.more, 0, sizeof(out->occ.more));
 	/* eight positions per step: most steps of real text find no flag at all */
 	while (i + 9 <= len) {
 		const unsigned char *q = t + i;
-		unsigned any = f[at2(q)] | f[at2(q + 1)] | f[at2(q + 2)] | f[at2(q + 3)] |
-			       f[at2(q + 4)] | f[at2(q + 5)] | f[at2(q + 6)] | f[at2(q + 7)];
-		size_t e = i + 8;
+		unsigned lo = f[at2(q)] | f[at2(q + 1)] | f[at2(q + 2)] | f[at2(q + 3)];
+		unsigned hi = f[at2(q + 4)] | f[at2(q + 5)] | f[at2(q + 6)] | f[at2(q + 7)];
 
-		if (any)
-			for (; i < e; i++)
-				if (f[at2(t + i)])
-					hit(&ps, i, f[at2(t + i)]);
-		i = e;
+		if (lo | hi) { /* look again only at the half with a flag */
+			size_t k = lo ? i : i + 4, e = hi ? i + 8 : i + 4;
+
+			for (; k < e; k++)
+				if (f[at2(t + k)])
+					hit(&ps, k, f[at2(t + k)]);
+		}
+		i += 8;
 	}
 	for (; i + 1 < len; i++)
 		if (f[at2(t + i)])
 			hit(&ps, i, f[at2(t + i)]);
+	out->lits = (det_lits)ps.found[0] | (det_lits)ps.found[1] << 64;
 }

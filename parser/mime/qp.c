@@ -33,6 +33,59 @@ static int hexval(uint8_t c)
 	return (int)hex1[c] - 1;
 }
 
+/* The two bytes at p as one table index, in any byte order. */
+static unsigned at2(const uint8_t *p)
+{
+	uint16_t x;
+
+	memcpy(&x, p, 2);
+	return x;
+}
+
+/* By at2 of the two digits after '=': the byte they make plus one, 0 when
+ * either is no hex digit.  Built once (128 KB, of which the rows of the 22
+ * hex digits are ever read). */
+static gpointer build_pairs(gpointer unused)
+{
+	uint16_t *t = g_new0(uint16_t, 65536);
+
+	(void)unused;
+	for (unsigned a = 0; a < 256; a++)
+		for (unsigned b = 0; b < 256; b++)
+			if (hex1[a] && hex1[b]) {
+				const uint8_t two[2] = {(uint8_t)a, (uint8_t)b};
+
+				t[at2(two)] = (uint16_t)((((hex1[a] - 1) << 4) | (hex1[b] - 1)) + 1);
+			}
+	return t;
+}
+
+static const uint16_t *hex_pairs(void)
+{
+	static GOnce once = G_ONCE_INIT;
+
+	return g_once(&once, build_pairs, NULL);
+}
+
+/* A run of "=XY" triples from src[*i] into d[*o], while the output has
+ * room: one pair lookup per triple, the bounds checked once per run. */
+static void triples(const uint8_t *src, size_t n, size_t *i, uint8_t *d, size_t *o, size_t room)
+{
+	const uint16_t *pair = hex_pairs();
+	size_t k = *i, w = *o, end, v;
+
+	if (n - k < 3 || w >= room)
+		return;
+	/* every triple writes one byte: stop where either side runs out */
+	end = (n - k) / 3 < room - w ? k + (n - k) / 3 * 3 : k + (room - w) * 3;
+	while (k < end && src[k] == '=' && (v = pair[at2(src + k + 1)]) != 0) {
+		d[w++] = (uint8_t)(v - 1);
+		k += 3;
+	}
+	*i = k;
+	*o = w;
+}
+
 bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
 {
 	size_t base = out->len, room = n < max ? n : max, o = 0, i = 0;
@@ -55,10 +108,7 @@ bool sm_qp_decode(const uint8_t *src, size_t n, size_t max, GByteArray *out)
 
 		/* a run of "=XY" (Japanese text is almost all of them), while
 		 * the output has room */
-		while (i + 2 < n && src[i] == '=' && hex1[src[i + 1]] && hex1[src[i + 2]] && o < room) {
-			d[o++] = (uint8_t)(((hex1[src[i + 1]] - 1) << 4) | (hex1[src[i + 2]] - 1));
-			i += 3;
-		}
+		triples(src, n, &i, d, &o, room);
 		if (i >= n)
 			break;
 		if (src[i] != '=') { /* a literal run: up to the next '=' at once */

@@ -2,12 +2,16 @@
  * sniff.c - text or binary, and archive magic numbers (sniff.h).
  *
  * Untrusted input: file names and the first SM_SNIFF_BYTES of content; one
- * bounded pass over them.
+ * bounded pass over them (sixteen bytes a step with SSE2).
  */
 #include "sniff.h"
 
 #include <glib.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static const char *const text_exts[] = {
 	"txt", "log", "csv", "tsv", "json", "xml", "cmd", "bat", "ps1", "psm1", "psd1", "py", "sh",
@@ -59,25 +63,55 @@ static bool has_control(const uint8_t *d)
 	return ((x - 0x2020202020202020ull) & ~x & 0x8080808080808080ull) != 0;
 }
 
+/* What byte c at i adds to the counts (only bytes below 0x20 add). */
+typedef struct ctl_count {
+	size_t nul, odd, bad;
+} ctl_count;
+
+static void count_byte(ctl_count *k, uint8_t c, size_t i)
+{
+	k->nul += c == 0;
+	k->odd += c == 0 && (i & 1);
+	k->bad += c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != 0x1b && c != '\f';
+}
+
+#ifdef __SSE2__
+/* Bit k set where d[k] < 0x20, for k < 16 (unsigned, by flipping the sign). */
+static unsigned control_mask16(const uint8_t *d)
+{
+	const __m128i flip = _mm_set1_epi8((char)0x80);
+	__m128i x = _mm_xor_si128(_mm_loadu_si128((const __m128i *)(const void *)d), flip);
+
+	return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8((char)(0x20 ^ 0x80))));
+}
+#endif
+
 bool sm_sniff_text(const uint8_t *d, size_t n, const char *name)
 {
-	size_t i, m = n < SM_SNIFF_BYTES ? n : SM_SNIFF_BYTES, nul = 0, odd = 0, bad = 0;
+	size_t i = 0, m = n < SM_SNIFF_BYTES ? n : SM_SNIFF_BYTES, nul, odd, bad;
+	ctl_count k = {0, 0, 0};
 
 	if ((n >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0) ||
 	    (n >= 2 && (memcmp(d, "\xff\xfe", 2) == 0 || memcmp(d, "\xfe\xff", 2) == 0)))
 		return true;
 	if (!n || sm_sniff_binary_magic(d, n))
 		return false;
-	for (i = 0; i < m; i++) {
+#ifdef __SSE2__
+	/* sixteen bytes at a time: only the control bytes among them count */
+	for (; m - i >= 16; i += 16)
+		for (unsigned c = control_mask16(d + i); c; c &= c - 1)
+			count_byte(&k, d[i + (unsigned)__builtin_ctz(c)], i + (unsigned)__builtin_ctz(c));
+#endif
+	for (; i < m; i++) {
 		if ((i & 7) == 0 && m - i >= 8 && !has_control(d + i)) {
 			i += 7; /* eight bytes >= 0x20: nothing to count */
 			continue;
 		}
-		nul += d[i] == 0;
-		odd += d[i] == 0 && (i & 1);
-		bad += d[i] < 0x20 && d[i] != '\n' && d[i] != '\r' && d[i] != '\t' && d[i] != 0x1b &&
-		       d[i] != '\f';
+		count_byte(&k, d[i], i);
 	}
+	nul = k.nul;
+	odd = k.odd;
+	bad = k.bad;
 	if (nul && (odd * 10 >= m * 4 || (nul - odd) * 10 >= m * 4))
 		return true; /* UTF-16 without BOM: every other byte NUL */
 	if (nul)

@@ -22,4 +22,9 @@ bool sm_strings(const uint8_t *d, size_t n, size_t min, GString *out, size_t max
  * Japanese ones do not, so Japanese text shows few). */
 bool sm_utf16le_shape(const uint8_t *d, size_t n);
 
+/* The first place of lit[0, l) in d[0, n), as memmem finds it (NULL if
+ * none): sixteen places a step keep only those where lit's first two bytes
+ * are (SSE2), then compared. */
+const uint8_t *sm_bin_find(const uint8_t *d, size_t n, const char *lit, size_t l);
+
 #endif

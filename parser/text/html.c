@@ -18,6 +18,8 @@
  * gmail_quote) is reported for the quote splitter.
  */
 #include "html.h"
+#include "fold.h"
+#include "utf8.h"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -165,13 +167,13 @@ static bool marker_at(const char *tag, size_t m, size_t i)
 	}
 }
 
-static bool tag_is_quote(const char *tag, size_t n, unsigned cls)
+static bool tag_is_quote(const char *tag, size_t n, unsigned cls, bool nul_free)
 {
 	size_t m, i = 0;
 
 	if (cls & TAG_BLOCKQUOTE)
 		return true;
-	m = strnlen(tag, n);
+	m = nul_free ? n : strnlen(tag, n);
 #ifdef __SSE2__
 	/* sixteen bytes at a time: only a 'd', 'g' or 'b' can start a marker */
 	for (; m - i >= 16; i += 16) {
@@ -190,6 +192,22 @@ static bool tag_is_quote(const char *tag, size_t n, unsigned cls)
 		if (marker_at(tag, m, i))
 			return true;
 	return false;
+}
+
+/* The first '>' at or after in[i], as memchr finds it: sixteen bytes a step
+ * without the call (a tag is a few dozen bytes). */
+static const char *tag_end(const char *in, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	for (; len - i >= 16; i += 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)(in + i)), _mm_set1_epi8('>')));
+
+		if (m)
+			return in + i + (unsigned)__builtin_ctz(m);
+	}
+#endif
+	return memchr(in + i, '>', len - i);
 }
 
 /* Skip a hidden element's content up to its closing tag; returns new i. */
@@ -258,8 +276,76 @@ static size_t run_end(const char *in, size_t len, size_t j)
 	return j;
 }
 
-void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
+/*
+ * Where the visible text goes: out as it is (mid text for the fold), or,
+ * with fold, folded on the way (fold.h) so that no second pass and no
+ * composition of maps is needed.  The decisions that look back at the text
+ * (a line break after a line break, a space after a tab) read what the
+ * unfolded text would hold: its last byte and whether it is empty.
+ */
+typedef struct sink {
+	sm_tbuf *out;
+	bool fold;
+	bool any;           /* the unfolded text is not empty */
+	unsigned char last; /* its last byte */
+} sink;
+
+static void put_ascii(sink *k, const char *b, size_t n, uint32_t a, uint32_t z)
 {
+	sm_tbuf_emit(k->out, b, n, a, z);
+	k->any = true;
+	k->last = (unsigned char)b[n - 1];
+}
+
+static void put_run(sink *k, const char *b, size_t n, uint32_t base)
+{
+	sm_tbuf_run(k->out, b, n, base); /* ASCII: folding keeps it */
+	k->any = true;
+	k->last = (unsigned char)b[n - 1];
+}
+
+/* An entity's character c for in[a, z). */
+static void put_char(sink *k, gunichar c, uint32_t a, uint32_t z)
+{
+	if (k->fold)
+		sm_fold_put(k->out, c, a, z);
+	else
+		sm_tbuf_char(k->out, c, a, z);
+	k->any = true;
+	k->last = (unsigned char)(c < 0x80 ? c : 0x80 | (c & 0x3f));
+}
+
+/* The non-ASCII character at in[i] (and, folding, the run of kept kanji
+ * and kana from there); returns the next i. */
+static size_t put_high(sink *k, const char *in, size_t len, size_t i)
+{
+	size_t n, q;
+
+	if (!k->fold) {
+		n = (size_t)g_utf8_skip[(unsigned char)in[i]];
+		if (n > len - i)
+			n = len - i;
+		sm_tbuf_emit(k->out, in + i, n, (uint32_t)i, (uint32_t)(i + n));
+	} else if ((q = sm_fold_kept3_end((const uint8_t *)in, i, len)) > i) {
+		sm_tbuf_emit_units(k->out, in + i, (q - i) / 3, 3, (uint32_t)i, 3);
+		n = q - i;
+	} else {
+		gunichar c = sm_utf8_char((const uint8_t *)in + i, len - i, &n);
+
+		if (!n) { /* not for valid input: what the fold does with such a byte */
+			c = 0xfffd;
+			n = 1;
+		}
+		sm_fold_put(k->out, c, (uint32_t)i, (uint32_t)(i + n));
+	}
+	k->any = true;
+	k->last = (unsigned char)in[i + n - 1];
+	return i + n;
+}
+
+static void visible(const char *in, size_t len, sink *k, size_t *quote_at)
+{
+	sm_tbuf *out = k->out;
 	size_t i = 0;
 	bool space = false; /* a white-space run is pending */
 	table_state tb = {0};
@@ -293,17 +379,18 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 				/* a lone '<' is text */
 				goto text;
 			}
-			gt = memchr(in + i, '>', len - i);
+			gt = tag_end(in, i, len);
 			end = gt ? (size_t)(gt - in) + 1 : len;
 			cls = tag_class(in + ns, ne - ns);
-			if (!closing && *quote_at == (size_t)-1 && tag_is_quote(in + i, end - i, cls))
+			if (!closing && *quote_at == (size_t)-1 &&
+			    tag_is_quote(in + i, end - i, cls, k->fold))
 				*quote_at = out->len;
 			if (!closing && (cls & TAG_HIDDEN)) {
 				end = skip_hidden(in, len, end, in + ns, ne - ns);
 			} else if (cls & TAG_CELL) {
 				/* cells of a row on one line, a tab between them */
 				if (!closing && tb.cells++ > 0)
-					sm_tbuf_emit(out, "\t", 1, (uint32_t)i, (uint32_t)end);
+					put_ascii(k, "\t", 1, (uint32_t)i, (uint32_t)end);
 				tb.in_cell = !closing;
 				space = false;
 			} else if (tb.in_cell && !(cls & TAG_ROW) && (cls & TAG_BLOCK)) {
@@ -316,9 +403,8 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			} else if (cls & TAG_BLOCK) {
 				/* one line break per block boundary (</span></p><p><span> is
 				 * one), as the text/plain alternative has; <br> always */
-				if (!out->len || out->text[out->len - 1] != '\n' ||
-				    (cls & TAG_BR))
-					sm_tbuf_emit(out, "\n", 1, (uint32_t)i, (uint32_t)end);
+				if (!k->any || k->last != '\n' || (cls & TAG_BR))
+					put_ascii(k, "\n", 1, (uint32_t)i, (uint32_t)end);
 				space = false;
 				if (cls & TAG_ROW)
 					tb = (table_state){0};
@@ -336,8 +422,8 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			continue;
 		}
 		if (space) {
-			if (out->len && out->text[out->len - 1] != '\n' && out->text[out->len - 1] != '\t')
-				sm_tbuf_emit(out, " ", 1, sp_a, sp_b);
+			if (k->any && k->last != '\n' && k->last != '\t')
+				put_ascii(k, " ", 1, sp_a, sp_b);
 			space = false;
 		}
 		if (ch == '&') {
@@ -345,7 +431,7 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 			size_t n = entity(in, len, i, &c);
 
 			if (n) {
-				sm_tbuf_char(out, c, (uint32_t)i, (uint32_t)(i + n));
+				put_char(k, c, (uint32_t)i, (uint32_t)(i + n));
 				i += n;
 				continue;
 			}
@@ -353,17 +439,29 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
 		if (ch < 0x80 && ch != '&') {
 			size_t j = run_end(in, len, i + 1);
 
-			sm_tbuf_run(out, in + i, j - i, (uint32_t)i);
+			put_run(k, in + i, j - i, (uint32_t)i);
 			i = j;
 			continue;
 		}
-		{
-			size_t n = ch < 0x80 ? 1 : (size_t)g_utf8_skip[ch];
-
-			if (n > len - i)
-				n = len - i;
-			sm_tbuf_emit(out, in + i, n, (uint32_t)i, (uint32_t)(i + n));
-			i += n;
+		if (ch < 0x80) { /* a '&' that starts no entity */
+			put_ascii(k, in + i, 1, (uint32_t)i, (uint32_t)(i + 1));
+			i++;
+			continue;
 		}
+		i = put_high(k, in, len, i);
 	}
+}
+
+void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
+{
+	sink k = {out, false, false, 0};
+
+	visible(in, len, &k, quote_at);
+}
+
+void sm_html_visible_folded(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
+{
+	sink k = {out, true, false, 0};
+
+	visible(in, len, &k, quote_at);
 }

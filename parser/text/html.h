@@ -16,4 +16,14 @@
  */
 void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at);
 
+/*
+ * The same text folded as it is written (fold.h): the text, and every byte's
+ * map into `in`, of sm_fold_into over sm_html_visible's text with the two
+ * maps composed, in one pass.  For valid UTF-8 in (every character of the
+ * unfolded text is then a whole character of `in` or an entity's) without
+ * NUL (sm_utf8_valid: the quote markers are looked for in the whole tag).
+ * *quote_at: the first out byte that comes from at or after the quote point.
+ */
+void sm_html_visible_folded(const char *in, size_t len, sm_tbuf *out, size_t *quote_at);
+
 #endif

@@ -41,26 +41,45 @@ static bool utf8_as_is(const sm_charset *cs, const uint8_t *src, size_t len, siz
 	       (checked || sm_utf8_valid(src, len));
 }
 
-/* The visible text of HTML src into mid, mapped to src; *hq: the quote point. */
+/* The folded visible text of HTML src into fin, mapped to src; *hq: the
+ * quote point as an offset of fin ((size_t)-1: none).  HTML and folding
+ * are one pass over valid UTF-8 (sm_html_visible_folded): over src itself
+ * when it is that, else over its decoding (valid UTF-8 but for a NUL). */
 static void html_stage(const sm_charset *cs, const uint8_t *src, size_t len, size_t max_len,
-		       bool checked, sm_tbuf *mid, size_t *hq, bool *trunc)
+		       bool checked, sm_tbuf *fin, size_t *hq, bool *trunc)
 {
-	sm_tbuf dec;
+	sm_tbuf dec, mid;
 
 	if (utf8_as_is(cs, src, len, max_len, checked)) {
 		/* decoding would copy it byte for byte: read the HTML in place */
-		sm_tbuf_init(mid, len);
-		sm_html_visible((const char *)src, len, mid, hq);
-		sm_tbuf_finish(mid);
+		sm_tbuf_init(fin, len);
+		sm_html_visible_folded((const char *)src, len, fin, hq);
+		sm_tbuf_finish(fin);
 		return;
 	}
 	sm_tbuf_init(&dec, len);
 	sm_charset_decode(cs, src, len, max_len, false, &dec, trunc);
-	sm_tbuf_init(mid, dec.len);
-	sm_html_visible(dec.text, dec.len, mid, hq);
-	sm_tbuf_finish(mid);
-	compose(mid, &dec);
+	if (sm_utf8_valid((const uint8_t *)dec.text, dec.len)) {
+		sm_tbuf_init(fin, dec.len);
+		sm_html_visible_folded(dec.text, dec.len, fin, hq);
+		sm_tbuf_finish(fin);
+		compose(fin, &dec);
+		sm_tbuf_free(&dec);
+		return;
+	}
+	/* the stages one by one, as sm_html_visible_folded reads them */
+	sm_tbuf_init(&mid, dec.len);
+	sm_html_visible(dec.text, dec.len, &mid, hq);
+	sm_tbuf_finish(&mid);
+	compose(&mid, &dec);
 	sm_tbuf_free(&dec);
+	sm_tbuf_init(fin, mid.len);
+	sm_fold_into(mid.text, mid.len, fin);
+	/* the first view byte that comes from at or after the quote point */
+	if (*hq <= UINT32_MAX)
+		*hq = sm_vmap_first_at(&fin->map, (uint32_t)*hq);
+	compose(fin, &mid);
+	sm_tbuf_free(&mid);
 }
 
 static sm_view *view_new(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
@@ -87,7 +106,7 @@ sm_view *sm_view_new_cs(const uint8_t *src, size_t len, const sm_charset *cs, bo
 static sm_view *view_new(const uint8_t *src, size_t len, const sm_charset *cs, bool html,
 			 size_t max_len, bool checked, bool *truncated)
 {
-	sm_tbuf mid, fin;
+	sm_tbuf fin;
 	sm_view *v = g_new0(sm_view, 1);
 	size_t hq = (size_t)-1;
 	bool trunc = false;
@@ -106,13 +125,8 @@ static sm_view *view_new(const uint8_t *src, size_t len, const sm_charset *cs, b
 		v->quote_start = fin.len;
 		goto done;
 	}
-	html_stage(&v->cs, src, len, max_len, checked, &mid, &hq, &trunc);
-	sm_tbuf_init(&fin, mid.len);
-	sm_fold_into(mid.text, mid.len, &fin);
-	/* the first view byte that comes from at or after the quote point */
-	v->quote_start = hq > UINT32_MAX ? fin.len : sm_vmap_first_at(&fin.map, (uint32_t)hq);
-	compose(&fin, &mid);
-	sm_tbuf_free(&mid);
+	html_stage(&v->cs, src, len, max_len, checked, &fin, &hq, &trunc);
+	v->quote_start = hq > fin.len ? fin.len : hq;
 done:
 	sm_tbuf_shrink(&fin);
 	v->text = fin.text;
