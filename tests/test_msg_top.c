@@ -34,7 +34,7 @@ static GMimeMessage *reference(const uint8_t *raw, size_t from, size_t len)
 	return msg;
 }
 
-static void compare(const char *name, const uint8_t *raw, size_t len)
+static void compare_mode(const char *name, const uint8_t *raw, size_t len, sm_parse_mode mode)
 {
 	sm_frame f;
 	sm_msg *m;
@@ -49,7 +49,7 @@ static void compare(const char *name, const uint8_t *raw, size_t len)
 	sm_msg_find_body(raw, len, &f);
 	if (f.body_off <= f.hdr_end)
 		return; /* msg.c hands GMime a copy with an empty line: not compared here */
-	m = sm_msg_parse(raw, len, &lim);
+	m = sm_msg_parse_mode(raw, len, -1, &lim, mode);
 	ref = reference(raw, f.hdr_start, len);
 	g_test_message("%s", name);
 	g_assert_cmpint(m->status != SM_MSG_ERROR, ==, ref != NULL);
@@ -91,7 +91,10 @@ static void compare(const char *name, const uint8_t *raw, size_t len)
 		g_free(sub);
 	}
 	rtop = g_mime_message_get_mime_part(ref);
-	g_assert_cmpint(rtop != NULL, ==, m->top != NULL);
+	if (m->fields) /* read by the fast reader: no GMime tree (test_msg_fast.c) */
+		rtop = NULL;
+	else
+		g_assert_cmpint(rtop != NULL, ==, m->top != NULL);
 	if (rtop && m->top) {
 		GMimeHeaderList *th = g_mime_object_get_header_list(rtop);
 		int tn = g_mime_header_list_get_count(th);
@@ -106,6 +109,14 @@ static void compare(const char *name, const uint8_t *raw, size_t len)
 	}
 	g_object_unref(ref);
 	sm_msg_free(m);
+}
+
+/* GMime's walk, and what sm_msg_parse reads (the fast reader when it
+ * accepts the message). */
+static void compare(const char *name, const uint8_t *raw, size_t len)
+{
+	compare_mode(name, raw, len, SM_PARSE_GMIME);
+	compare_mode(name, raw, len, SM_PARSE_AUTO);
 }
 
 static void test_crafted(void)

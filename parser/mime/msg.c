@@ -39,8 +39,7 @@ static void part_free(gpointer data)
 	g_free(p);
 }
 
-/* A file name for reports and matching: last path component, printable, bounded. */
-static char *clean_filename(const char *name)
+char *sm_msg_clean_filename(const char *name)
 {
 	const char *base = name, *s;
 	GString *g;
@@ -101,7 +100,7 @@ void sm_msg_add_leaf(sm_msg *m, GMimeObject *o, const char *loc, int depth,
 		p->ctype = g_strdup("application/octet-stream");
 	}
 	p->charset = cs ? g_strdup(cs) : NULL;
-	p->filename = GMIME_IS_PART(o) ? clean_filename(g_mime_part_get_filename((GMimePart *)o))
+	p->filename = GMIME_IS_PART(o) ? sm_msg_clean_filename(g_mime_part_get_filename((GMimePart *)o))
 				       : NULL;
 	p->boundary = g_strdup(boundary);
 	p->attachment = p->filename != NULL ||
@@ -222,6 +221,12 @@ static GMimeHeaderList *message_fields(const sm_msg *m, int *n)
 	return hl;
 }
 
+void sm_msg_top_fields(sm_msg *m, const char *rawsub, size_t sublen, const char *id)
+{
+	m->subject = rawsub ? g_strstrip(sm_header_decode(rawsub, sublen)) : NULL;
+	m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
+}
+
 /* Subject (the first, decoded by our decoder, not GMime's: see rfc2047.h)
  * and Message-Id (the last, as a GMime message keeps it). */
 static void top_fields(sm_msg *m)
@@ -246,47 +251,32 @@ static void top_fields(sm_msg *m)
 			id = v ? g_mime_utils_decode_message_id(v) : NULL;
 		}
 	}
-	m->subject = rawsub ? g_strstrip(sm_header_decode(rawsub, strlen(rawsub))) : NULL;
-	m->message_id = id ? g_utf8_make_valid(id, -1) : NULL;
+	sm_msg_top_fields(m, rawsub, rawsub ? strlen(rawsub) : 0, id);
 	g_free(id);
 }
 
 sm_msg *sm_msg_parse(const uint8_t *raw, size_t len, const sm_limits *lim)
 {
-	return sm_msg_parse_fd(raw, len, -1, lim);
+	return sm_msg_parse_mode(raw, len, -1, lim, SM_PARSE_AUTO);
 }
 
 sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits *lim)
 {
-	static GOnce once = G_ONCE_INIT;
-	sm_msg *m = g_new0(sm_msg, 1);
+	return sm_msg_parse_mode(raw, len, fd, lim, SM_PARSE_AUTO);
+}
+
+/* GMime parses the view of raw (through fd when fd >= 0) and the walk reads
+ * its tree into m. */
+static void parse_gmime(sm_msg *m, const uint8_t *raw, size_t len, int fd, const sm_frame *fr,
+			const sm_limits *lim)
+{
 	GByteArray *arr;
 	GMimeStream *st, *view;
 	GMimeParser *parser;
-	sm_frame f;
+	sm_frame f = *fr;
 	GMimeObject *top;
 	long long count = 0;
 
-	g_once(&once, gmime_init_once, NULL);
-	m->raw = raw;
-	m->len = len;
-	m->parts = g_ptr_array_new_with_free_func(part_free);
-	m->hblocks = g_array_new(FALSE, FALSE, sizeof(sm_hblock));
-	sm_msg_find_body(raw, len, &f);
-	m->hdr_start = f.hdr_start;
-	m->hdr_end = f.hdr_end;
-	m->body_off = f.body_off;
-	m->crlf = f.crlf;
-	if ((long long)(m->hdr_end - m->hdr_start) > lim->max_header_bytes) {
-		set_limit(m, "header block too large", lim->max_header_bytes);
-		return m;
-	}
-	/* bounded before building: GMime builds the whole tree before walk() */
-	if (sm_mime_prepass(raw + m->hdr_start, len - m->hdr_start, lim, m->limit_what,
-			    sizeof(m->limit_what)) < 0) {
-		m->status = SM_MSG_LIMIT;
-		return m;
-	}
 	/* A GByteArray over raw without copying: the stream must not own it. */
 	arr = g_byte_array_new_take((guint8 *)raw, len);
 	if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0) {
@@ -315,13 +305,49 @@ sm_msg *sm_msg_parse_fd(const uint8_t *raw, size_t len, int fd, const sm_limits 
 	m->arr = arr; /* GMime's substreams point at it: freed after the message */
 	if (!m->top) {
 		m->status = SM_MSG_ERROR;
-		return m;
+		return;
 	}
 	top_fields(m);
 	top = m->top;
 	m->cursor = m->body_off;
 	if (top && walk(m, top, "", 0, NULL, false, lim, &count) && (sm_msg_trim_gaps(m), !sm_msg_gaps_apart(m)))
 		sm_msg_set_unlocated(m, "preamble or epilogue");
+}
+
+sm_msg *sm_msg_parse_mode(const uint8_t *raw, size_t len, int fd, const sm_limits *lim,
+			  sm_parse_mode mode)
+{
+	static GOnce once = G_ONCE_INIT;
+	sm_msg *m = g_new0(sm_msg, 1);
+	sm_frame f;
+
+	g_once(&once, gmime_init_once, NULL);
+	m->raw = raw;
+	m->len = len;
+	m->parts = g_ptr_array_new_with_free_func(part_free);
+	m->hblocks = g_array_new(FALSE, FALSE, sizeof(sm_hblock));
+	sm_msg_find_body(raw, len, &f);
+	m->hdr_start = f.hdr_start;
+	m->hdr_end = f.hdr_end;
+	m->body_off = f.body_off;
+	m->crlf = f.crlf;
+	if ((long long)(m->hdr_end - m->hdr_start) > lim->max_header_bytes) {
+		set_limit(m, "header block too large", lim->max_header_bytes);
+		return m;
+	}
+	/* bounded before building: GMime builds the whole tree before walk() */
+	if (sm_mime_prepass(raw + m->hdr_start, len - m->hdr_start, lim, m->limit_what,
+			    sizeof(m->limit_what)) < 0) {
+		m->status = SM_MSG_LIMIT;
+		return m;
+	}
+	if (mode != SM_PARSE_GMIME && sm_msg_fast(m, lim))
+		return m;
+	if (mode == SM_PARSE_FAST) {
+		sm_msg_free(m);
+		return NULL;
+	}
+	parse_gmime(m, raw, len, fd, &f, lim);
 	return m;
 }
 
@@ -335,6 +361,8 @@ void sm_msg_free(sm_msg *m)
 		g_byte_array_free(m->arr, FALSE); /* the header only, never raw */
 	if (m->view_copy)
 		g_byte_array_free(m->view_copy, TRUE);
+	if (m->fields)
+		g_array_free(m->fields, TRUE);
 	g_ptr_array_free(m->parts, TRUE);
 	g_array_free(m->hblocks, TRUE);
 	g_free(m->subject);
@@ -342,21 +370,62 @@ void sm_msg_free(sm_msg *m)
 	g_free(m);
 }
 
+/* A top-level field's value, decoded: the first Subject's is m->subject,
+ * decoded once from the same bytes (*sub says it was taken). */
+static char *field_value(const sm_msg *m, const char *name, size_t nlen, const char *v, size_t n,
+			 bool *sub)
+{
+	if (!*sub && m->subject && nlen == 7 && g_ascii_strncasecmp(name, "Subject", 7) == 0) {
+		*sub = true;
+		return g_strdup(m->subject);
+	}
+	return g_strstrip(sm_header_decode(v, n));
+}
+
+/* The same from the fields the fast reader kept. */
+static void fast_headers(const sm_msg *m, char ***names, char ***values)
+{
+	guint i, k = 0;
+	bool sub = false;
+
+	*names = g_new0(char *, m->fields->len + 1);
+	*values = g_new0(char *, m->fields->len + 1);
+	for (i = 0; i < m->fields->len; i++) {
+		const sm_field *f = &g_array_index(m->fields, sm_field, i);
+		const char *name = (const char *)m->raw + f->name;
+
+		if (f->nlen >= 8 && g_ascii_strncasecmp(name, "Content-", 8) == 0)
+			continue;
+		(*names)[k] = g_strndup(name, f->nlen);
+		(*values)[k++] = field_value(m, name, f->nlen, (const char *)m->raw + f->val, f->vlen,
+					     &sub);
+	}
+}
+
 void sm_msg_headers(const sm_msg *m, char ***names, char ***values)
 {
 	int i, k = 0, n;
-	GMimeHeaderList *hl = message_fields(m, &n);
+	GMimeHeaderList *hl;
+	bool sub = false;
+
+	if (m->fields) {
+		fast_headers(m, names, values);
+		return;
+	}
+	hl = message_fields(m, &n);
 
 	*names = g_new0(char *, n + 1);
 	*values = g_new0(char *, n + 1);
 	for (i = 0; i < n; i++) {
 		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
-		const char *v = g_mime_header_get_raw_value(h);
+		const char *v = g_mime_header_get_raw_value(h), *name = g_mime_header_get_name(h);
 
 		if (content_field(h))
 			continue;
-		(*names)[k] = g_strdup(g_mime_header_get_name(h));
-		(*values)[k++] = g_strstrip(sm_header_decode(v ? v : "", v ? strlen(v) : 0));
+		(*names)[k] = g_strdup(name);
+		/* a field without a raw value is no Subject to top_fields either */
+		(*values)[k++] = v ? field_value(m, name, strlen(name), v, strlen(v), &sub)
+				   : g_strstrip(sm_header_decode("", 0));
 	}
 }
 

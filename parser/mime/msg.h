@@ -15,7 +15,7 @@
 #include <gmime/gmime.h>
 
 typedef struct sm_part {
-	GMimeObject *obj;    /* borrowed from the message */
+	GMimeObject *obj;    /* borrowed from the message; NULL when read by msg_fast.c */
 	char loc[64];        /* IMAP-style section: "1", "2.1", "2.1.3" */
 	char *ctype;         /* "type/subtype", lower case (owned) */
 	char *charset;       /* declared charset parameter or NULL (owned) */
@@ -48,6 +48,13 @@ typedef struct sm_frame {
 	bool crlf;
 } sm_frame;
 
+/* A top-level header field read without GMime (msg_fast.c): name and raw
+ * value (after the colon, through its line end, as GMime keeps it) in the
+ * original bytes. */
+typedef struct sm_field {
+	size_t name, nlen, val, vlen;
+} sm_field;
+
 typedef enum {
 	SM_MSG_OK = 0,
 	SM_MSG_LIMIT, /* a limit was exceeded: msg->limit_what says which */
@@ -64,7 +71,10 @@ typedef struct sm_msg {
 	GByteArray *view_copy; /* what GMime parses when an empty line was inserted (frame.c) */
 	size_t ins_at, ins;  /* ... ins bytes of it at ins_at */
 	GMimeObject *top;    /* the top-level entity (owned), or NULL: parsed as a part,
-			      * so it holds every top-level field (sm_msg_fields) */
+			      * so it holds every top-level field (sm_msg_fields); NULL
+			      * too when the fast reader read the message (fields) */
+	GArray *fields;      /* sm_field: the top-level fields when the fast reader read
+			      * the message (msg_fast.c), else NULL */
 	GByteArray *arr;     /* a GByteArray header over raw for GMime's streams (not owning raw) */
 	GPtrArray *parts;    /* sm_part*, leaves in depth-first order */
 	sm_msg_status status;

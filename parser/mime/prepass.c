@@ -247,9 +247,24 @@ int sm_mime_prepass(const uint8_t *raw, size_t len, const sm_limits *lim, char *
 
 	begin_header(&p);
 	while (off < len && rc == 0) {
-		const uint8_t *nl = memchr(raw + off, '\n', len - off);
-		size_t end = nl ? (size_t)(nl - raw) : len, next = nl ? end + 1 : len;
-		size_t n = end - off;
+		const uint8_t *nl;
+		size_t end, next, n;
+
+		/* in a body only a line "--..." can change anything (line()):
+		 * none after the last boundary is closed, else the next one */
+		if (!p.in_header && !p.st->len)
+			break;
+		while (!p.in_header && off < len &&
+		       !(len - off >= 2 && raw[off] == '-' && raw[off + 1] == '-')) {
+			nl = memchr(raw + off, '\n', len - off);
+			off = nl ? (size_t)(nl - raw) + 1 : len;
+		}
+		if (off >= len)
+			break;
+		nl = memchr(raw + off, '\n', len - off);
+		end = nl ? (size_t)(nl - raw) : len;
+		next = nl ? end + 1 : len;
+		n = end - off;
 
 		if (n && raw[end - 1] == '\r')
 			n--;
