@@ -30,7 +30,7 @@
 
 #define LINES_MIN 64 /* first table size (a power of two) */
 #define LINES_MAX 4096 /* ... grown no larger than this before any line is in */
-#define LINE_GUESS 32  /* bytes per line assumed for the first size */
+#define LINE_GUESS 128 /* bytes per line assumed for the first size */
 
 typedef struct entry {
 	const char *p; /* NULL: free slot */
