@@ -31,6 +31,7 @@
 #define LINES_MIN 64 /* first table size (a power of two) */
 #define LINES_MAX 4096 /* ... grown no larger than this before any line is in */
 #define LINE_GUESS 128 /* bytes per line assumed for the first size */
+#define OUT_MIN 256    /* occurrences a call's buffer first has room for */
 
 typedef struct entry {
 	const char *p; /* NULL: free slot */
@@ -68,7 +69,7 @@ sm_lit_lines *sm_lit_lines_new(void)
 {
 	sm_lit_lines *c = g_new0(sm_lit_lines, 1);
 
-	c->all = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	c->all = g_array_sized_new(FALSE, FALSE, sizeof(sm_lit_hit), OUT_MIN);
 	return c;
 }
 
@@ -147,7 +148,7 @@ static const entry *line_entry(sm_lit_lines *c, const char *p, size_t n, size_t 
 static sm_lit_hit *out_room(sm_lit_lines *c, size_t used, size_t n)
 {
 	if (n > c->outcap - used) {
-		c->outcap = MAX(2 * c->outcap, used + n);
+		c->outcap = MAX(MAX(2 * c->outcap, used + n), OUT_MIN);
 		c->out = g_renew(sm_lit_hit, c->out, c->outcap);
 	}
 	return c->out + used;
