@@ -58,9 +58,14 @@ static size_t line_hash(const char *p, size_t n)
 {
 	uint64_t a = 0, b = 0, h;
 
-	memcpy(&a, p, MIN(n, 8));
-	if (n > 8)
-		memcpy(&b, p + n - MIN(n - 8, 8), MIN(n - 8, 8));
+	if (n >= 16) { /* the common case: two fixed 8-byte loads */
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+	} else {
+		memcpy(&a, p, MIN(n, 8));
+		if (n > 8)
+			memcpy(&b, p + n - MIN(n - 8, 8), MIN(n - 8, 8));
+	}
 	h = (a * 0x9e3779b97f4a7c15u) ^ (b * 0xc2b2ae3d27d4eb4fu) ^ n;
 	return (size_t)(h ^ (h >> 29));
 }
