@@ -17,6 +17,9 @@
  *     order, that occurs in the range, at its first place (memmem per word);
  *   - det_password_keyword_at (detect_prefilter.c): the keywords filtered by
  *     the pair at i agree with every keyword tried in turn;
+ *   - det_b64_span_at (detect_layer.c): the base64 layer's sample at i
+ *     (eight bytes in a range, then sixteen at a time) says whether each of
+ *     the 33 bytes from i is a base64 character, as a per-byte test does;
  *   - det_pre_scan's literals (detect_prefilter.c, each found from a rare
  *     pair inside it): the set of literals memmem finds, and the places of
  *     the anchored forms' literals, every one in order up to 64.
@@ -503,6 +506,48 @@ static void test_literals(void)
 	g_rand_free(r);
 }
 
+/* The plain reading: every byte of t[i, i + 33) is A-Z a-z 0-9 + / =. */
+static bool b64_span_plain(const char *t, size_t len, size_t i)
+{
+	if (i > len || len - i < 33)
+		return false;
+	for (size_t k = i; k < i + 33; k++)
+		if (!g_ascii_isalnum(t[k]) && t[k] != '+' && t[k] != '/' && t[k] != '=')
+			return false;
+	return true;
+}
+
+/* Mostly base64 with now and then a byte next to a range's edge ('*' ','
+ * '.' ':' '<' '>' '@' '[' '`' '{' '-' '_'), a space or a high byte, so
+ * that stretches of 33 pass and fail at every place in them. */
+static void test_b64_span(void)
+{
+	static const char b64[] = "ABCZabcz0189+/=";
+	static const char odd[] = "*,.:;<>?@[\\]^_`{|}-~ \n\x80\xe3\xff\x2a";
+	GRand *r = g_rand_new_with_seed(33);
+	unsigned pass = 0;
+
+	for (int round = 0; round < 4000; round++) {
+		char t[120];
+		size_t len = (size_t)g_rand_int_range(r, 0, (int)sizeof(t) + 1);
+		int rare = g_rand_int_range(r, 20, 400);
+
+		for (size_t k = 0; k < len; k++)
+			t[k] = g_rand_int_range(r, 0, rare) == 0
+				       ? odd[g_rand_int_range(r, 0, (int)sizeof(odd) - 1)]
+				       : b64[g_rand_int_range(r, 0, (int)sizeof(b64) - 1)];
+		for (size_t i = 0; i <= len + 1; i++) {
+			bool want = b64_span_plain(t, len, i);
+
+			pass += want;
+			if (det_b64_span_at(t, len, i) != want)
+				g_error("b64 span at %zu of %zu: want %d", i, len, want);
+		}
+	}
+	g_assert_cmpuint(pass, >, 1000);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -514,5 +559,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_fast/cvv_word", test_cvv_word);
 	g_test_add_func("/detect_fast/password_keyword", test_password_keyword);
 	g_test_add_func("/detect_fast/literals", test_literals);
+	g_test_add_func("/detect_fast/b64_span", test_b64_span);
 	return g_test_run();
 }

@@ -9,7 +9,8 @@
  * white space of every kind, NULs, Japanese, unclosed markup).  And the
  * HTML view sm_view_new builds in one pass (sm_html_visible_folded)
  * against its stages: decoding, that plain reading, folding, the maps
- * composed.
+ * composed.  And the tag-name lookup (one word, a switch) against the
+ * table of names read in turn.
  */
 #include "html.h"
 #include "fold.h"
@@ -427,10 +428,70 @@ static void test_view_vs_stages(void)
 	g_assert_cmpint(bad, ==, 0);
 }
 
+/* sm_html_tag_class (one word, a switch) against the table read in turn:
+ * every name the table knows in random case, cut short, grown by a byte,
+ * one byte changed, and random names of the bytes a tag name holds. */
+static void test_tag_class(void)
+{
+	static const char *const names[] = {
+		"p", "div", "br", "tr", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+		"table", "blockquote", "pre", "hr", "dl", "dt", "dd", "section", "article",
+		"header", "footer", "address", "center", "form", "fieldset", "tbody", "thead",
+		"o:p", "td", "th", "script", "style", "head", "title", "xml", "span", "a",
+		"blockquotes", "fieldsets", "img", "meta", "body", "html", "font", "b", "i"};
+	static const char bytes[] = "abcdhlmoprstuvxyABDHPRTX0169:-_\x80\xe3@[`{";
+	GRand *r = g_rand_new_with_seed(38);
+	unsigned known = 0;
+
+	for (int round = 0; round < 60000; round++) {
+		char name[16];
+		size_t n;
+
+		if (g_rand_int_range(r, 0, 4)) {
+			const char *w = names[g_rand_int_range(r, 0, (int)G_N_ELEMENTS(names))];
+
+			n = strlen(w);
+			memcpy(name, w, n);
+			for (size_t i = 0; i < n; i++)
+				if (g_rand_boolean(r))
+					name[i] = g_ascii_toupper(name[i]);
+			switch (g_rand_int_range(r, 0, 6)) {
+			case 0:
+				n -= n > 0;
+				break;
+			case 1: /* a NUL too: "p" and a NUL is no tag of the table */
+				name[n++] = g_rand_int_range(r, 0, 4) ? bytes[g_rand_int_range(r, 0, (int)sizeof(bytes) - 1)] : '\0';
+				break;
+			case 2:
+				name[g_rand_int_range(r, 0, (int)n)] =
+					bytes[g_rand_int_range(r, 0, (int)sizeof(bytes) - 1)];
+				break;
+			case 3:
+				name[g_rand_int_range(r, 0, (int)n)] = '\0';
+				break;
+			default:
+				break;
+			}
+		} else {
+			n = (size_t)g_rand_int_range(r, 0, 13);
+			for (size_t i = 0; i < n; i++)
+				name[i] = bytes[g_rand_int_range(r, 0, (int)sizeof(bytes) - 1)];
+		}
+		unsigned want = sm_html_tag_class_plain(name, n);
+
+		known += want != 0;
+		if (sm_html_tag_class(name, n) != want)
+			g_error("tag class of a %zu-byte name (round %d): want %u", n, round, want);
+	}
+	g_assert_cmpuint(known, >, 10000);
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
 	g_test_add_func("/html/against_plain", test_against_plain);
 	g_test_add_func("/html/view_vs_stages", test_view_vs_stages);
+	g_test_add_func("/html/tag_class", test_tag_class);
 	return g_test_run();
 }

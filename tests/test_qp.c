@@ -2,7 +2,8 @@
  * edge cases, 20,000 random inputs over the characters that matter, GMime
  * fed in random chunks as msg.c used to, every "=XY" of the 256 bytes in
  * either case, and the max limit at, under and one past the decoded
- * length, and at every byte of runs of triples. */
+ * length, and at every byte of runs of triples; literal runs of every
+ * length around sixteen, with max at every length. */
 #include "qp.h"
 #include "testutil.h"
 
@@ -134,6 +135,37 @@ static void max_of(const char *src)
 	g_byte_array_free(full, TRUE);
 }
 
+/* Literal runs of every length around sixteen between triples, soft breaks
+ * and bad escapes (the run's next '=' found sixteen bytes at a time, copied
+ * as sixteen): GMime's bytes, and with max at every length up to one past
+ * the decoded bytes, the first max of them, cut exactly when longer. */
+static void test_runs(void)
+{
+	static const char *const seps[] = {"=3D", "=E3=81=82", "=\n", "=\r\n", "=ZZ", "=4", "="};
+	static const char lit[] = "abc xyz\"<>/;:-_0123\r\n\x80\xe3";
+	GRand *r = g_rand_new_with_seed(16);
+
+	for (int k = 0; k < 3000; k++) {
+		GString *g = g_string_new(NULL);
+		int pieces = g_rand_int_range(r, 1, 8);
+
+		for (int p = 0; p < pieces; p++) {
+			int run = g_rand_int_range(r, 0, 3) ? g_rand_int_range(r, 0, 20)
+							    : g_rand_int_range(r, 0, 48);
+
+			for (int j = 0; j < run; j++)
+				g_string_append_c(g, lit[g_rand_int_range(r, 0, (int)sizeof(lit) - 1)]);
+			if (p + 1 < pieces || g_rand_boolean(r))
+				g_string_append(g, seps[g_rand_int_range(r, 0, (int)G_N_ELEMENTS(seps))]);
+		}
+		same_as_gmime((const uint8_t *)g->str, g->len, 65536);
+		if (k % 10 == 0)
+			max_of(g->str);
+		g_string_free(g, TRUE);
+	}
+	g_rand_free(r);
+}
+
 int main(int argc, char **argv)
 {
 	sm_test_init(&argc, &argv);
@@ -142,5 +174,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/qp/random", test_random);
 	g_test_add_func("/qp/max", test_max);
 	g_test_add_func("/qp/every_byte", test_every_byte);
+	g_test_add_func("/qp/runs", test_runs);
 	return g_test_run();
 }

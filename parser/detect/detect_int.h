@@ -161,6 +161,9 @@ int det_scan_depth(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *c
 		   GArray *hits, size_t max_hits, int depth);
 void det_scan_layers(const sm_detectors *s, const sm_view *v, const sm_scan_ctx *ctx,
 		     det_out *out, int depth);
+/* The sampled pass's test at i: are t[i, i + 33) all base64 characters
+ * (within len)?  A run of 64 or more holds such a stretch at a multiple of 32. */
+bool det_b64_span_at(const char *t, size_t len, size_t i);
 
 /* Scanners: 0, or 1 when the hit limit was reached. */
 int det_scan_card(const det *d, const sm_view *v, const sm_scan_ctx *ctx, det_out *out);

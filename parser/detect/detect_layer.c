@@ -17,8 +17,9 @@
  * (logs, certificates, images) decodes to nothing the detectors take and
  * is left alone.
  *
- * Cost: a sampled pass (every STRIDE-th byte) finds the runs of base64
- * characters long enough to matter; one memchr for '%'.
+ * Cost: a sampled pass (a stretch of STRIDE + 1 bytes at every STRIDE-th
+ * byte, sixteen at a time) finds the runs of base64 characters long enough
+ * to matter; one memchr for '%'.
  *
  * Untrusted input: the view.  Limits: LAYER_DEPTH layers inside one another,
  * LAYER_MAX blocks per view, a block at most BLOCK_MAX encoded bytes,
@@ -27,6 +28,10 @@
 #include "detect_int.h"
 
 #include "binstr.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define LAYER_DEPTH 2
 #define LAYER_MAX 64
@@ -38,6 +43,7 @@
 
 
 static inline bool b64c(unsigned char c);
+static bool all_b64(const char *t, size_t s, size_t e);
 
 /* The decoded text of an encoded block: UTF-8 text, UTF-16LE text, or the
  * strings of binary data.  NULL if it decodes to too little. */
@@ -220,32 +226,56 @@ static inline bool b64c(unsigned char c)
 	return cls[c] & B_;
 }
 
-/* Does the word x hold byte c? */
-static inline bool has_byte(uint64_t x, unsigned char c)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	uint64_t y = x ^ (ones * c);
-
-	return ((y - ones) & ~y & highs) != 0;
-}
-
 /* The eight bytes at i are all in '+' .. 'z' (where base64 lives): one
- * test rejects a sample in prose (a space) or Japanese text (high bytes). */
-static bool b64_range8(const char *t, size_t len, size_t i)
+ * test rejects prose (a space) or Japanese text (high bytes) cheaply. */
+static inline bool b64_range8(const char *t, size_t i)
 {
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	uint64_t x, y, lo, hi;
 
-	if (i + 8 > len)
-		return b64c((unsigned char)t[i]);
 	memcpy(&x, t + i, 8);
 	y = x & ~highs; /* 7 bits per byte: the additions cannot carry */
 	lo = y + ones * (0x80 - '+'); /* high bit set where byte >= '+' */
 	hi = y + ones * (0x80 - 'z' - 1); /* high bit set where byte > 'z' */
-	if ((lo & ~hi & ~x & highs) != highs)
-		return false;
-	/* and none of ':' '-' '.' (timestamps, addresses, paths, prose) */
-	return !has_byte(x, ':') && !has_byte(x, '-') && !has_byte(x, '.');
+	return (lo & ~hi & ~x & highs) == highs;
+}
+
+/* Bytes t[0, 16) that are base64 characters, one bit each (SSE2: the
+ * ranges '/'..'9', 'A'..'Z', 'a'..'z' and the bytes '+' '='; bytes of 0x80
+ * and more compare as negative and fall outside every range). */
+#ifdef __SSE2__
+static inline unsigned b64_mask16(const char *t)
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)t);
+#define IN(lo, hi) _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)((lo) - 1))), \
+				 _mm_cmplt_epi8(x, _mm_set1_epi8((char)((hi) + 1))))
+	__m128i m = _mm_or_si128(_mm_or_si128(IN('/', '9'), IN('A', 'Z')),
+				 _mm_or_si128(IN('a', 'z'),
+					      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('+')),
+							   _mm_cmpeq_epi8(x, _mm_set1_epi8('=')))));
+#undef IN
+	return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
+/*
+ * Are t[i, i + STRIDE] (STRIDE + 1 bytes, all within the text) base64?
+ * Exactly when the sampled pass walks a run from i.  The eight bytes at i
+ * first: prose (a space) and Japanese text (high bytes) fail there.
+ */
+static inline bool b64_span(const char *t, size_t i)
+{
+#ifdef __SSE2__
+	return b64_range8(t, i) && b64_mask16(t + i) == 0xffff && b64_mask16(t + i + 16) == 0xffff &&
+	       b64c((unsigned char)t[i + STRIDE]);
+#else
+	return b64_range8(t, i) && all_b64(t, i, i + STRIDE + 1);
+#endif
+}
+
+bool det_b64_span_at(const char *t, size_t len, size_t i)
+{
+	return i <= len && len - i >= STRIDE + 1 && b64_span(t, i);
 }
 
 /* All of [s, e) base64 characters (a base64 line, not a token with '-' '_' '.'). */
@@ -332,12 +362,11 @@ static void sampled_runs(layer_ctx *lc, const char *t, size_t len)
 	size_t i = 0;
 
 	while (i + STRIDE < len) {
-		size_t s = i, e = i;
+		size_t s = i, e = i + STRIDE + 1;
 
-		/* eight bytes at i, and the samples STRIDE / 2 and STRIDE on: a run of
-		 * 2 * STRIDE holds them all for one i */
-		if (!b64_range8(t, len, i) || !b64c((unsigned char)t[i + STRIDE]) ||
-		    !b64c((unsigned char)t[i + STRIDE / 2])) {
+		/* a run of 2 * STRIDE holds the whole stretch [i, i + STRIDE] for
+		 * one i; prose and Japanese text fail in its first bytes */
+		if (!b64_span(t, i)) {
 			i += STRIDE;
 			continue;
 		}
@@ -345,13 +374,9 @@ static void sampled_runs(layer_ctx *lc, const char *t, size_t len)
 			break;
 		while (e < len && b64c((unsigned char)t[e]))
 			e++;
-		if (e <= i + STRIDE) { /* not one run through both samples */
-			i += STRIDE;
-			continue;
-		}
 		while (s > 0 && b64c((unsigned char)t[s - 1]))
 			s--;
-		if (e - s >= LINE_MIN && all_b64(t, s, e))
+		if (e - s >= LINE_MIN)
 			e = base64_run(lc, t, len, s, e);
 		i = (e / STRIDE + 1) * STRIDE;
 	}

@@ -81,8 +81,9 @@ typedef struct table_state {
 	bool in_cell;
 } table_state;
 
-/* The TAG_* flags of a tag name (ASCII case ignored); 0 for any other. */
-static unsigned tag_class(const char *name, size_t n)
+/* The TAG_* flags of a tag name (ASCII case ignored); 0 for any other: the
+ * table read in turn (the contract sm_html_tag_class keeps, for the test). */
+unsigned sm_html_tag_class_plain(const char *name, size_t n)
 {
 	char low[TAG_NAME_MAX];
 
@@ -96,6 +97,121 @@ static unsigned tag_class(const char *name, size_t n)
 			return tag_names[k].flags;
 	return 0;
 }
+
+#define K1(a) ((uint64_t)(unsigned char)(a))
+#define K2(a, b) (K1(a) | K1(b) << 8)
+#define K3(a, b, c) (K2(a, b) | K1(c) << 16)
+#define K4(a, b, c, d) (K3(a, b, c) | K1(d) << 24)
+#define K5(a, b, c, d, e) (K4(a, b, c, d) | K1(e) << 32)
+#define K6(a, b, c, d, e, f) (K5(a, b, c, d, e) | K1(f) << 40)
+#define K7(a, b, c, d, e, f, g) (K6(a, b, c, d, e, f) | K1(g) << 48)
+#define K8(a, b, c, d, e, f, g, h) (K7(a, b, c, d, e, f, g) | K1(h) << 56)
+
+/* The same, once per tag of every HTML part: a name of up to eight bytes,
+ * lower-cased into one word (its bytes after the name zero: no name holds a
+ * NUL), picked by a switch; "blockquote" is the one longer name. */
+unsigned sm_html_tag_class(const char *name, size_t n)
+{
+	uint64_t key = 0;
+
+	if (n == 10)
+		return g_ascii_strncasecmp(name, "blockquote", 10) == 0 ? TAG_BLOCK | TAG_BLOCKQUOTE : 0;
+	if (n == 0 || n > 8)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (!c)
+			return 0;
+		key |= (uint64_t)(c + ((unsigned)(c - 'A') < 26u ? 32u : 0u)) << (8 * i);
+	}
+	switch (key) {
+	case K1('p'):
+		return TAG_BLOCK;
+	case K3('d', 'i', 'v'):
+		return TAG_BLOCK;
+	case K2('b', 'r'):
+		return TAG_BLOCK | TAG_BR;
+	case K2('t', 'r'):
+		return TAG_BLOCK | TAG_ROW;
+	case K2('l', 'i'):
+		return TAG_BLOCK;
+	case K2('u', 'l'):
+		return TAG_BLOCK;
+	case K2('o', 'l'):
+		return TAG_BLOCK;
+	case K2('h', '1'):
+		return TAG_BLOCK;
+	case K2('h', '2'):
+		return TAG_BLOCK;
+	case K2('h', '3'):
+		return TAG_BLOCK;
+	case K2('h', '4'):
+		return TAG_BLOCK;
+	case K2('h', '5'):
+		return TAG_BLOCK;
+	case K2('h', '6'):
+		return TAG_BLOCK;
+	case K5('t', 'a', 'b', 'l', 'e'):
+		return TAG_BLOCK | TAG_ROW;
+	case K3('p', 'r', 'e'):
+		return TAG_BLOCK;
+	case K2('h', 'r'):
+		return TAG_BLOCK;
+	case K2('d', 'l'):
+		return TAG_BLOCK;
+	case K2('d', 't'):
+		return TAG_BLOCK;
+	case K2('d', 'd'):
+		return TAG_BLOCK;
+	case K7('s', 'e', 'c', 't', 'i', 'o', 'n'):
+		return TAG_BLOCK;
+	case K7('a', 'r', 't', 'i', 'c', 'l', 'e'):
+		return TAG_BLOCK;
+	case K6('h', 'e', 'a', 'd', 'e', 'r'):
+		return TAG_BLOCK;
+	case K6('f', 'o', 'o', 't', 'e', 'r'):
+		return TAG_BLOCK;
+	case K7('a', 'd', 'd', 'r', 'e', 's', 's'):
+		return TAG_BLOCK;
+	case K6('c', 'e', 'n', 't', 'e', 'r'):
+		return TAG_BLOCK;
+	case K4('f', 'o', 'r', 'm'):
+		return TAG_BLOCK;
+	case K8('f', 'i', 'e', 'l', 'd', 's', 'e', 't'):
+		return TAG_BLOCK;
+	case K5('t', 'b', 'o', 'd', 'y'):
+		return TAG_BLOCK | TAG_ROW;
+	case K5('t', 'h', 'e', 'a', 'd'):
+		return TAG_BLOCK | TAG_ROW;
+	case K3('o', ':', 'p'):
+		return TAG_BLOCK;
+	case K2('t', 'd'):
+		return TAG_CELL;
+	case K2('t', 'h'):
+		return TAG_CELL;
+	case K6('s', 'c', 'r', 'i', 'p', 't'):
+		return TAG_HIDDEN;
+	case K5('s', 't', 'y', 'l', 'e'):
+		return TAG_HIDDEN;
+	case K4('h', 'e', 'a', 'd'):
+		return TAG_HIDDEN;
+	case K5('t', 'i', 't', 'l', 'e'):
+		return TAG_HIDDEN;
+	case K3('x', 'm', 'l'):
+		return TAG_HIDDEN;
+	default:
+		return 0;
+	}
+}
+#undef K1
+#undef K2
+#undef K3
+#undef K4
+#undef K5
+#undef K6
+#undef K7
+#undef K8
 
 /* Bytes that end a run of text copied as it is: markup, entities, white
  * space, and non-ASCII (copied a character at a time). */
@@ -381,7 +497,7 @@ static void visible(const char *in, size_t len, sink *k, size_t *quote_at)
 			}
 			gt = tag_end(in, i, len);
 			end = gt ? (size_t)(gt - in) + 1 : len;
-			cls = tag_class(in + ns, ne - ns);
+			cls = sm_html_tag_class(in + ns, ne - ns);
 			if (!closing && *quote_at == (size_t)-1 &&
 			    tag_is_quote(in + i, end - i, cls, k->fold))
 				*quote_at = out->len;

@@ -26,4 +26,11 @@ void sm_html_visible(const char *in, size_t len, sm_tbuf *out, size_t *quote_at)
  */
 void sm_html_visible_folded(const char *in, size_t len, sm_tbuf *out, size_t *quote_at);
 
+/* What the tag name name[0, n) does to the visible text (block, row, cell,
+ * hidden, line break, quote: flags private to html.c), ASCII case ignored;
+ * 0 for any other name.  sm_html_tag_class_plain reads the table of names
+ * in turn (the contract; for the test). */
+unsigned sm_html_tag_class(const char *name, size_t n);
+unsigned sm_html_tag_class_plain(const char *name, size_t n);
+
 #endif
