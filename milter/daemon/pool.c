@@ -325,8 +325,8 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	}
 	rc = read_until(s->sock, buf + have, sizeof(h) + h.len - have, until);
 	if (rc == 0)
-		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->spill_fd, err,
-					errlen);
+		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->size,
+					j->spill_fd, err, errlen);
 	if (buf != first)
 		g_free(buf);
 	if (rc != 0)
