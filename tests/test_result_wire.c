@@ -263,6 +263,39 @@ static void test_quoted(void)
 	sm_policy_unref(p);
 }
 
+/* A size that is not the file's: the failure action (tempfail), nothing
+ * read past the end, no finding. */
+static void sized_wrong(sm_policy *p, int fd, size_t size, const sm_envelope *env)
+{
+	sm_result *r = sm_scan_fd_sized(p, fd, size, -1, env, NOW);
+
+	g_assert_true(sm_result_failed(r));
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpuint(sm_result_finding_count(r), ==, 0);
+	sm_result_free(r);
+}
+
+/* sm_scan_fd_sized on an empty file: size 0 scans the empty message
+ * (as sm_scan_mem does), size 1 fails. */
+static void test_fd_sized_empty(void)
+{
+	sm_policy *p = policy(0);
+	char path[] = "/tmp/sm-wire-empty-XXXXXX";
+	int fd = mkstemp(path);
+	sm_result *a = sm_scan_fd_sized(p, fd, 0, -1, NULL, NOW), *b = sm_scan_mem(p, "", 0, NULL, NOW);
+	char *ra = sm_result_json(a), *rb = sm_result_json(b);
+
+	g_assert_cmpstr(ra, ==, rb);
+	sized_wrong(p, fd, 1, NULL);
+	g_free(ra);
+	g_free(rb);
+	sm_result_free(a);
+	sm_result_free(b);
+	close(fd);
+	unlink(path);
+	sm_policy_unref(p);
+}
+
 /* A message of exactly len bytes from a file: read into memory up to
  * 128 KiB (SCAN_FD_READ_MAX), mapped beyond; either way everything the
  * milter and the audit read is what sm_scan_mem gives for the same bytes,
@@ -299,8 +332,16 @@ static void test_fd_read_or_map(void)
 		rb = render(b, &env);
 		g_assert_cmpstr(ra, ==, rb);
 		g_free(ra);
+		sm_result_free(a);
+		a = sm_scan_fd_sized(p, fd, m->len, -1, &env, NOW); /* the worker's way */
+		ra = render(a, &env);
+		g_assert_cmpstr(ra, ==, rb);
+		g_free(ra);
 		g_free(rb);
 		sm_result_free(a);
+		sized_wrong(p, fd, m->len - 1, &env);
+		sized_wrong(p, fd, m->len + 1, &env);
+		sized_wrong(p, fd, 0, &env);
 		sm_result_free(b);
 		close(fd);
 		unlink(path);
@@ -534,6 +575,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/result_wire/spilled", test_spilled);
 	g_test_add_func("/result_wire/quoted", test_quoted);
 	g_test_add_func("/result_wire/fd_read_or_map", test_fd_read_or_map);
+	g_test_add_func("/result_wire/fd_sized_empty", test_fd_sized_empty);
 	g_test_add_func("/result_wire/leading_blank", test_leading_blank);
 	g_test_add_func("/result_wire/hostile_bytes", test_hostile_bytes);
 	g_test_add_func("/result_wire/splice_checks", test_splice_checks);

@@ -195,7 +195,8 @@ static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
 static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s, bool *none)
 {
 	int fds[2] = {j->msg_fd, j->spill_fd};
-	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0};
+	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0,
+		     (uint64_t)j->size};
 	GByteArray *env = env_bytes(j->env, &h);
 	char cbuf[CMSG_SPACE(sizeof(fds))] = {0};
 	struct iovec iov[2] = {{&h, sizeof(h)}, {env->data, env->len}};

@@ -2,8 +2,9 @@
  * worker.c - one scanner worker: sandboxed, single-threaded, scanning one
  * message at a time for the daemon (pool.c) until its socket closes.
  *
- * Untrusted input: the message (through sm_scan_fd_spill, the very scan
- * --test runs) and the request header and envelope from the daemon, which
+ * Untrusted input: the message (through sm_scan_fd_sized, the scan --test
+ * runs, for the size the request states: a file of another size is a
+ * failure result, never read past its end) and the request header and envelope from the daemon, which
  * are checked anyway (sizes, counts, descriptors).  Limits: the sandbox's
  * address space and CPU per message (RLIMIT_CPU, raised by the request's
  * cpu_seconds before each scan); the daemon's wall-clock deadline kills
@@ -272,6 +273,7 @@ void sm_worker_main(sm_policy *p, int sock)
 	while ((rc = recv_head(sock, &j)) == 0) {
 		sm_envelope env = {0};
 		sm_result *r;
+		size_t size;
 
 		if (recv_env(sock, &j, &env) < 0)
 			break;
@@ -279,7 +281,8 @@ void sm_worker_main(sm_policy *p, int sock)
 #ifdef SM_TEST_HOOKS
 		test_hook(j.fd);
 #endif
-		r = sm_scan_fd_spill(p, j.fd, j.spill, &env, (time_t)j.h.now);
+		size = (uint64_t)(size_t)j.h.size == j.h.size ? (size_t)j.h.size : SIZE_MAX;
+		r = sm_scan_fd_sized(p, j.fd, size, j.spill, &env, (time_t)j.h.now);
 		rc = reply(sock, r);
 		sm_result_free(r);
 		job_clear(&j);

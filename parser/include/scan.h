@@ -143,6 +143,15 @@ int sm_scan_warm(sm_policy *p);
  */
 sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
 			    time_t now);
+/*
+ * sm_scan_fd_spill for a descriptor the caller says holds size bytes from
+ * offset 0 (a worker's request carries the daemon's spool size): a message
+ * read into memory costs no fstat.  A file that holds fewer or more bytes
+ * is never read past its end: the policy's failure action applies
+ * (tempfail by default).
+ */
+sm_result *sm_scan_fd_sized(sm_policy *p, int fd, size_t size, int spill_fd,
+			    const sm_envelope *env, time_t now);
 void sm_result_free(sm_result *r);
 
 /*
