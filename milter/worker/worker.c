@@ -189,14 +189,17 @@ static void cpu_limit(cpu_cap *c, uint32_t seconds)
 }
 
 #ifdef SM_TEST_HOOKS
-/* Tests only: what a crashing, hanging or subverted scan does. */
-static void test_hook(int fd)
+#define HOOK_SIZE 1u  /* scan with the request's size one too large */
+#define HOOK_TRUNC 2u /* cut the daemon's spool short after the scan */
+
+/* Tests only: what a crashing, hanging or subverted scan does; HOOK_*. */
+static unsigned test_hook(int fd)
 {
 	char buf[65536];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 	if (n <= 0)
-		return;
+		return 0;
 	buf[n] = '\0';
 	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SEGV", 17)) {
 		volatile uintptr_t bad = 16; /* a write to an unmapped page */
@@ -208,6 +211,8 @@ static void test_hook(int fd)
 			;
 	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SOCKET", 19))
 		(void)socket(AF_INET, SOCK_STREAM, 0);
+	return (memmem(buf, (size_t)n, "SM-TEST-HOOK-SIZE", 17) ? HOOK_SIZE : 0) |
+	       (memmem(buf, (size_t)n, "SM-TEST-HOOK-TRUNC", 18) ? HOOK_TRUNC : 0);
 }
 #endif
 
@@ -274,15 +279,23 @@ void sm_worker_main(sm_policy *p, int sock)
 		sm_envelope env = {0};
 		sm_result *r;
 		size_t size;
+#ifdef SM_TEST_HOOKS
+		unsigned hook;
+#endif
 
 		if (recv_env(sock, &j, &env) < 0)
 			break;
 		cpu_limit(&cap, j.h.cpu_seconds);
-#ifdef SM_TEST_HOOKS
-		test_hook(j.fd);
-#endif
 		size = (uint64_t)(size_t)j.h.size == j.h.size ? (size_t)j.h.size : SIZE_MAX;
+#ifdef SM_TEST_HOOKS
+		hook = test_hook(j.fd);
+		size += (hook & HOOK_SIZE) != 0;
+#endif
 		r = sm_scan_fd_sized(p, j.fd, size, j.spill, &env, (time_t)j.h.now);
+#ifdef SM_TEST_HOOKS
+		if ((hook & HOOK_TRUNC) && ftruncate(j.fd, (off_t)(size / 2)) < 0)
+			_exit(1);
+#endif
 		rc = reply(sock, r);
 		sm_result_free(r);
 		job_clear(&j);
