@@ -269,6 +269,78 @@ static void test_runs(void)
 	g_rand_free(rnd);
 }
 
+/* The plain reading of a header key: the line starts with the whole key,
+ * ASCII letters in either case. */
+static bool plain_key(const char *line, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (strlen(line) >= strlen(*keys) && g_ascii_strncasecmp(line, *keys, strlen(*keys)) == 0)
+			return true;
+	return false;
+}
+
+/* The history starts at a From: line followed by a Sent: line: whole
+ * keys in either case, not their proper prefixes nor near misses in the
+ * first or second byte (quote.c reads the first two bytes before the
+ * comparison). */
+static void check_keys(const char *f, const char *s, const char *const *from,
+		       const char *const *sent)
+{
+	char *b = g_strdup_printf("New.\n\n%s Support <s@x>\n%s Monday\n\nOld text.\n", f, s);
+	char *n = nt_plain(b);
+	bool quoted = plain_key(f, from) && plain_key(s, sent);
+
+	if (quoted != (strstr(n, "Old text") == NULL)) {
+		g_test_message("header block %s / %s: quoted %d", f, s, quoted);
+		g_test_fail();
+	}
+	g_free(n);
+	g_free(b);
+}
+
+static void test_key_prefixes(void)
+{
+	static const char *const from[] = {"From:", "From :", "差出人:", "差出人 :", "送信者:", NULL};
+	static const char *const sent[] = {"Sent:",  "Sent :", "Date:", "送信日時:",
+					   "送信日時 :", "日付:", "日時:", NULL};
+	static const char *const near[] = {"対出人:", "過信者:", "昨付:", "Fr0m:", "S ent:",
+					   "fR:", "F", "D", "dATE:", "sENT :", "FROM:", "da"};
+	size_t i, k;
+	const char *const *key;
+
+	for (key = from; *key; key++)
+		for (k = 1; k <= strlen(*key); k++) {
+			char *f = g_strndup(*key, k);
+
+			if (g_utf8_validate(f, -1, NULL)) {
+				check_keys(f, "Sent:", from, sent);
+				for (i = 0; f[i]; i++) /* the other case */
+					f[i] = g_ascii_isupper(f[i]) ? g_ascii_tolower(f[i])
+								    : g_ascii_toupper(f[i]);
+				check_keys(f, "sent:", from, sent);
+			}
+			g_free(f);
+		}
+	for (key = sent; *key; key++)
+		for (k = 1; k <= strlen(*key); k++) {
+			char *s = g_strndup(*key, k);
+
+			if (g_utf8_validate(s, -1, NULL))
+				check_keys("From:", s, from, sent);
+			g_free(s);
+		}
+	for (i = 0; i < G_N_ELEMENTS(near); i++) {
+		check_keys(near[i], "Sent:", from, sent);
+		check_keys("差出人:", near[i], from, sent);
+	}
+	/* separators: "--" or "==" first, then a separator's words */
+	check("New.\n\n===== Original Message =====\nOld text.\n", "New.", "Old text");
+	check("New.\n\n-----Original Message-----\nOld text.\n", "New.", "Old text");
+	check("New.\n\n=-=- Original Message -=-=\nOld text.\n", "Old text", NULL);
+	check("New.\n\n-=-= Original Message =-=-\nOld text.\n", "Old text", NULL);
+	check("New.\n\n= Original Message =\nOld text.\n", "Old text", NULL);
+}
+
 static void test_empty(void)
 {
 	char *n = nt_plain("");
@@ -291,5 +363,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/quote/garbage", test_garbage);
 	g_test_add_func("/quote/empty", test_empty);
 	g_test_add_func("/quote/runs", test_runs);
+	g_test_add_func("/quote/key_prefixes", test_key_prefixes);
 	return g_test_run();
 }

@@ -149,10 +149,11 @@ static const struct {
 	{"xy\xc3\xa9", true}, {"se", true}, {"ha", false}, {"pr", true}, {"ca", false}, {"wi", true},
 };
 
-/* Random texts from pieces (up to max_pieces): the scan of the set of the
- * first nw_in words of ws and the plain reading agree on every output. */
-static void reference_rounds(const char *const *ws, const bool *bounded, size_t nw_in,
-			     int max_pieces, int rounds, guint32 seed)
+/* Random texts from pc's pieces (up to max_pieces, pc NULL: pieces): the
+ * scan of the set of the first nw_in words of ws and the plain reading
+ * agree on every output. */
+static void reference_rounds_of(const char *const *pc, const char *const *ws, const bool *bounded,
+				size_t nw_in, int max_pieces, int rounds, guint32 seed)
 {
 	size_t nw = 0, i, npieces = 0;
 	sm_litset *s = sm_litset_new();
@@ -161,7 +162,9 @@ static void reference_rounds(const char *const *ws, const bool *bounded, size_t 
 	GRand *r = g_rand_new_with_seed(seed);
 	int round;
 
-	while (pieces[npieces])
+	if (!pc)
+		pc = pieces;
+	while (pc[npieces])
 		npieces++;
 	for (i = 0; i < nw_in; i++) {
 		int k = sm_litset_add(s, ws[i], bounded[i]);
@@ -179,7 +182,7 @@ static void reference_rounds(const char *const *ws, const bool *bounded, size_t 
 		size_t n = (size_t)g_rand_int_range(r, 0, max_pieces);
 
 		for (i = 0; i < n; i++)
-			g_string_append(t, pieces[g_rand_int_range(r, 0, (gint32)npieces)]);
+			g_string_append(t, pc[g_rand_int_range(r, 0, (gint32)npieces)]);
 		/* all occurrences kept, at the limit, one below it */
 		check_same(s, words, free_, nw, t->str, t->len, 4096);
 		check_same(s, words, free_, nw, t->str, t->len, (size_t)round % 8);
@@ -193,6 +196,12 @@ static void reference_rounds(const char *const *ws, const bool *bounded, size_t 
 	g_free(words);
 	g_free(free_);
 	sm_litset_free(s);
+}
+
+static void reference_rounds(const char *const *ws, const bool *bounded, size_t nw_in,
+			     int max_pieces, int rounds, guint32 seed)
+{
+	reference_rounds_of(NULL, ws, bounded, nw_in, max_pieces, rounds, seed);
 }
 
 /* Random texts: the scan and the plain reading agree on every output. */
@@ -253,6 +262,36 @@ static void test_reference_wide(void)
 		b[n] = more[i].bounded;
 	}
 	reference_rounds(ws, b, n, 64, 3000, 22);
+}
+
+/* Japanese words are told apart by the four bytes after their first
+ * character (their head), then the rest: words sharing a first character
+ * and differing in the second's last byte (決 e6 b1 ba, 汰 e6 b1 b0), in the
+ * third character, or ending after one or two; texts cut anywhere (fewer
+ * than the head's bytes left), in a set of few first pairs and in a wide
+ * one. */
+static void test_reference_heads(void)
+{
+	static const char *const pc[] = {
+		"解決", "解汰", "解", "決", "汰", "解決し", "解決さ", "解決しました", "解決しまし",
+		"しました", "しま", "します", "し", "ま", "し\xe3", "\xe3\x81", "\xb1", "ok", " ",
+		"解決しましたか", "解汰し", NULL};
+	static const char *const jw[] = {"解決", "解汰", "解", "解決し", "解決しました",
+					 "しました", "します", "し", "解決さ"};
+	const char *ws[G_N_ELEMENTS(jw) + G_N_ELEMENTS(few_words)];
+	bool b[G_N_ELEMENTS(jw) + G_N_ELEMENTS(few_words)];
+	size_t i, n = 0;
+
+	for (i = 0; i < G_N_ELEMENTS(jw); i++, n++) {
+		ws[n] = jw[i];
+		b[n] = false;
+	}
+	reference_rounds_of(pc, ws, b, n, 24, 3000, 23);
+	for (i = 0; i < G_N_ELEMENTS(few_words); i++, n++) { /* past 16 pairs: the wide pass */
+		ws[n] = few_words[i].w;
+		b[n] = few_words[i].bounded;
+	}
+	reference_rounds_of(pc, ws, b, n, 24, 3000, 24);
 }
 
 /* A Japanese character is stepped over whole; a broken one is not. */
@@ -353,6 +392,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rules_litset/reference", test_reference);
 	g_test_add_func("/rules_litset/reference_few", test_reference_few);
 	g_test_add_func("/rules_litset/reference_wide", test_reference_wide);
+	g_test_add_func("/rules_litset/reference_heads", test_reference_heads);
 	g_test_add_func("/rules_litset/characters", test_characters);
 	g_test_add_func("/rules_litset/limit", test_limit);
 	g_test_add_func("/rules_litset/many", test_many);

@@ -28,6 +28,7 @@
 #define RULE_LOOKAHEAD 3 /* lines between an underscore rule and its From: */
 #define HDR_LOOKAHEAD 5  /* lines between From: and Sent: in a header block */
 #define RULE_MIN 10      /* underscores that make a rule */
+#define LINE_GUESS 64    /* bytes per line split_lines first makes room for */
 
 typedef enum {
 	L_TEXT,
@@ -53,13 +54,15 @@ static inline unsigned char lc(char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : (unsigned char)c;
 }
 
-/* The first byte (either case) decides for most lines, before strlen and a
- * call: the same answer as the comparison alone. */
+/* The first two bytes (either case) decide for most lines, before strlen
+ * and a call: the same answer as the comparison alone. */
 static bool starts_ci(const char *s, size_t n, const char *p)
 {
 	size_t k;
 
 	if (*p && (n == 0 || lc(*s) != lc(*p)))
+		return false;
+	if (*p && p[1] && (n < 2 || lc(s[1]) != lc(p[1])))
 		return false;
 	k = strlen(p);
 	return n >= k && g_ascii_strncasecmp(s, p, k) == 0;
@@ -130,7 +133,7 @@ static bool is_separator(const char *s, size_t n)
 
 	if (n && (*s == 'B' || *s == 'b' || (unsigned char)*s == 0xe8) && starts_any(s, n, fwd_heads))
 		return true;
-	if (!starts_ci(s, n, "--") && !starts_ci(s, n, "=="))
+	if (n < 2 || !((s[0] == '-' && s[1] == '-') || (s[0] == '=' && s[1] == '='))) /* "--", "==" */
 		return false;
 	for (w = sep_words; *w; w++)
 		if (contains_ci(s, n, *w))
@@ -212,8 +215,9 @@ static GArray *split_lines(const sm_view *v)
 		size_t end = nl ? (size_t)(nl - v->text) : v->len;
 		line l = {off, end - off, classify(v->text + off, end - off)}; /* reads [off, end) */
 
-		if (n == a->len)
-			g_array_set_size(a, MAX(16u, 2 * a->len));
+		if (n == a->len) /* first: a line per LINE_GUESS bytes */
+			g_array_set_size(a, a->len ? 2 * a->len
+						   : MAX(16u, (guint)MIN(v->len / LINE_GUESS, 1u << 20)));
 		g_array_index(a, line, n++) = l;
 		off = end + 1;
 	}

@@ -30,7 +30,8 @@
 
 #define LINES_MIN 64 /* first table size (a power of two) */
 #define LINES_MAX 4096 /* ... grown no larger than this before any line is in */
-#define LINE_GUESS 32  /* bytes per line assumed for the first size */
+#define LINE_GUESS 128 /* bytes per line assumed for the first size */
+#define OUT_MIN 256    /* occurrences a call's buffer first has room for */
 
 typedef struct entry {
 	const char *p; /* NULL: free slot */
@@ -57,9 +58,14 @@ static size_t line_hash(const char *p, size_t n)
 {
 	uint64_t a = 0, b = 0, h;
 
-	memcpy(&a, p, MIN(n, 8));
-	if (n > 8)
-		memcpy(&b, p + n - MIN(n - 8, 8), MIN(n - 8, 8));
+	if (n >= 16) { /* the common case: two fixed 8-byte loads */
+		memcpy(&a, p, 8);
+		memcpy(&b, p + n - 8, 8);
+	} else {
+		memcpy(&a, p, MIN(n, 8));
+		if (n > 8)
+			memcpy(&b, p + n - MIN(n - 8, 8), MIN(n - 8, 8));
+	}
 	h = (a * 0x9e3779b97f4a7c15u) ^ (b * 0xc2b2ae3d27d4eb4fu) ^ n;
 	return (size_t)(h ^ (h >> 29));
 }
@@ -68,7 +74,7 @@ sm_lit_lines *sm_lit_lines_new(void)
 {
 	sm_lit_lines *c = g_new0(sm_lit_lines, 1);
 
-	c->all = g_array_new(FALSE, FALSE, sizeof(sm_lit_hit));
+	c->all = g_array_sized_new(FALSE, FALSE, sizeof(sm_lit_hit), OUT_MIN);
 	return c;
 }
 
@@ -147,7 +153,7 @@ static const entry *line_entry(sm_lit_lines *c, const char *p, size_t n, size_t 
 static sm_lit_hit *out_room(sm_lit_lines *c, size_t used, size_t n)
 {
 	if (n > c->outcap - used) {
-		c->outcap = MAX(2 * c->outcap, used + n);
+		c->outcap = MAX(MAX(2 * c->outcap, used + n), OUT_MIN);
 		c->out = g_renew(sm_lit_hit, c->out, c->outcap);
 	}
 	return c->out + used;

@@ -152,7 +152,8 @@ bool sm_lit_absent(char *const *words, const sm_lit_text *lt)
 /* What a scan reads of word i, in one place. */
 typedef struct lit_word {
 	uint32_t key;  /* KEY_NONE when never found */
-	uint32_t head; /* its first four bytes (fewer when shorter), lower case */
+	uint32_t head; /* its four bytes from head_off(key) on (fewer when shorter),
+			* lower case */
 	uint32_t mask; /* the bytes of head that count */
 	int next;      /* the chain after it, -1 ends */
 	size_t len;
@@ -255,6 +256,14 @@ static uint32_t key_of(const char *w)
 	if (u[0] < 0x80)
 		return u[1] < 0x80 ? ((uint32_t)u[0] << 7) | u[1] : KEY_NONE;
 	return cjk_cp(u) ? KEY_CJK + cjk_cp(u) : KEY_NONE; /* u[2] may be the NUL: no */
+}
+
+/* Where a word's head (lit_word.head) starts: a Japanese word's key is its
+ * first character (three bytes, the same in the text when the keys are),
+ * so its head is the four bytes after it; an ASCII word's, its first four. */
+static inline size_t head_off(uint32_t key)
+{
+	return key >= KEY_CJK && key != KEY_NONE ? 3 : 0;
 }
 
 /* A byte PCRE2's \\b counts as part of a word (no UCP: ASCII letters,
@@ -382,7 +391,8 @@ int sm_litset_add(sm_litset *s, const char *w, bool bounded)
 			return i;
 		}
 	lw.w = g_strdup(w);
-	lw.head = head_of(w, MIN(lw.len, 4), false, &lw.mask); /* as word_at compares */
+	lw.head = head_of(w + head_off(lw.key), MIN(lw.len - head_off(lw.key), 4), false,
+			  &lw.mask); /* as word_at compares */
 	g_ptr_array_add(s->words, (char *)lw.w);
 	if (lw.key != KEY_NONE) {
 		lw.next = s->head[bucket(lw.key)];
@@ -465,22 +475,22 @@ words_at_inline(const sm_litset *s, const char *t, size_t len, size_t i, uint32_
 		lit_out *o)
 {
 	const lit_word *ws = (const lit_word *)(void *)s->w->data;
-	size_t room = len - i;
+	size_t room = len - i, off = head_off(key); /* room >= off + 0 (a key's bytes) */
 	uint32_t h4, unused;
 	int k;
 
-	if (room >= 4) {
-		memcpy(&h4, t + i, 4);
+	if (room >= off + 4) {
+		memcpy(&h4, t + i + off, 4);
 		h4 = lower4(h4);
 	} else {
-		h4 = head_of(t + i, room, true, &unused);
+		h4 = head_of(t + i + off, room - off, true, &unused);
 	}
 
 	for (k = s->head[bucket(key)]; k >= 0; k = ws[k].next) {
 		const lit_word *lw = &ws[k];
 
 		if (lw->key != key || lw->len > room || (h4 & lw->mask) != lw->head ||
-		    (mid && !lw->free) || !word_at(t + i, lw->w, 4, lw->len))
+		    (mid && !lw->free) || !word_at(t + i, lw->w, off + 4, lw->len))
 			continue;
 		o->present[k] = 1;
 		if (o->hits && o->room > 0) {
