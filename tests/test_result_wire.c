@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const time_t NOW = 1733788800; /* 2024-12-10 */
@@ -97,6 +98,14 @@ static char *render(const sm_result *r, const sm_envelope *env)
 	return g_string_free(g, FALSE);
 }
 
+static size_t fsize(int fd)
+{
+	struct stat st;
+
+	g_assert_cmpint(fstat(fd, &st), ==, 0);
+	return (size_t)st.st_size;
+}
+
 static int spill_file(void)
 {
 	int fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -120,7 +129,7 @@ static off_t round_trip(sm_policy *p, const char *path, guint *changed)
 	g_assert_cmpint(fd, >=, 0);
 	r = sm_scan_fd_spill(p, fd, spill, &env, NOW);
 	wire = sm_result_wire(r, &len);
-	w = sm_result_unwire(p, wire, len, fd, spill, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, fsize(fd), spill, err, sizeof(err));
 	if (!w)
 		g_test_message("%s: %s", path, err);
 	g_assert_nonnull(w);
@@ -254,6 +263,39 @@ static void test_quoted(void)
 	sm_policy_unref(p);
 }
 
+/* A size that is not the file's: the failure action (tempfail), nothing
+ * read past the end, no finding. */
+static void sized_wrong(sm_policy *p, int fd, size_t size, const sm_envelope *env)
+{
+	sm_result *r = sm_scan_fd_sized(p, fd, size, -1, env, NOW);
+
+	g_assert_true(sm_result_failed(r));
+	g_assert_cmpint(sm_result_verdict(r), ==, SM_V_TEMPFAIL);
+	g_assert_cmpuint(sm_result_finding_count(r), ==, 0);
+	sm_result_free(r);
+}
+
+/* sm_scan_fd_sized on an empty file: size 0 scans the empty message
+ * (as sm_scan_mem does), size 1 fails. */
+static void test_fd_sized_empty(void)
+{
+	sm_policy *p = policy(0);
+	char path[] = "/tmp/sm-wire-empty-XXXXXX";
+	int fd = mkstemp(path);
+	sm_result *a = sm_scan_fd_sized(p, fd, 0, -1, NULL, NOW), *b = sm_scan_mem(p, "", 0, NULL, NOW);
+	char *ra = sm_result_json(a), *rb = sm_result_json(b);
+
+	g_assert_cmpstr(ra, ==, rb);
+	sized_wrong(p, fd, 1, NULL);
+	g_free(ra);
+	g_free(rb);
+	sm_result_free(a);
+	sm_result_free(b);
+	close(fd);
+	unlink(path);
+	sm_policy_unref(p);
+}
+
 /* A message of exactly len bytes from a file: read into memory up to
  * 128 KiB (SCAN_FD_READ_MAX), mapped beyond; either way everything the
  * milter and the audit read is what sm_scan_mem gives for the same bytes,
@@ -290,8 +332,16 @@ static void test_fd_read_or_map(void)
 		rb = render(b, &env);
 		g_assert_cmpstr(ra, ==, rb);
 		g_free(ra);
+		sm_result_free(a);
+		a = sm_scan_fd_sized(p, fd, m->len, -1, &env, NOW); /* the worker's way */
+		ra = render(a, &env);
+		g_assert_cmpstr(ra, ==, rb);
+		g_free(ra);
 		g_free(rb);
 		sm_result_free(a);
+		sized_wrong(p, fd, m->len - 1, &env);
+		sized_wrong(p, fd, m->len + 1, &env);
+		sized_wrong(p, fd, 0, &env);
 		sm_result_free(b);
 		close(fd);
 		unlink(path);
@@ -350,14 +400,14 @@ static void test_hostile_bytes(void)
 	sm_result *w;
 
 	for (i = 0; i < len; i++) { /* every truncation is refused */
-		w = sm_result_unwire(p, wire, i, fd, -1, err, sizeof(err));
+		w = sm_result_unwire(p, wire, i, fd, fsize(fd), -1, err, sizeof(err));
 		g_assert_null(w);
 		sm_result_free(w);
 	}
 	bad = g_memdup2(wire, len);
 	for (i = 0; i < len; i++) { /* a flipped byte: refused or a sane result */
 		bad[i] ^= 0xa5;
-		w = sm_result_unwire(p, bad, len, fd, -1, err, sizeof(err));
+		w = sm_result_unwire(p, bad, len, fd, fsize(fd), -1, err, sizeof(err));
 		if (w) {
 			char *s = render(w, NULL);
 
@@ -368,7 +418,7 @@ static void test_hostile_bytes(void)
 		bad[i] = wire[i];
 	}
 	g_test_message("%zu of %zu flipped bytes still decode", ok, len);
-	w = sm_result_unwire(p, wire, len, fd, -1, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, fsize(fd), -1, err, sizeof(err));
 	g_assert_nonnull(w);
 	sm_result_free(w);
 	g_free(bad);
@@ -402,14 +452,119 @@ static void test_splice_checks(void)
 	g_assert_cmpuint(off + 20, <=, len);
 	end = msglen + 1;
 	memcpy(wire + off + 8, &end, 8);
-	w = sm_result_unwire(p, wire, len, fd, -1, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, fsize(fd), -1, err, sizeof(err));
 	g_assert_null(w);
 	g_assert_nonnull(strstr(err, "splice"));
 	end = start - 1;
 	memcpy(wire + off + 8, &end, 8);
-	g_assert_null(sm_result_unwire(p, wire, len, fd, -1, err, sizeof(err)));
+	g_assert_null(sm_result_unwire(p, wire, len, fd, fsize(fd), -1, err, sizeof(err)));
 	g_free(wire);
 	close(fd);
+	sm_policy_unref(p);
+}
+
+/* A copy of fd's n bytes in a new file at path (open read-write). */
+static int copy_of(int fd, size_t n, char *path)
+{
+	char *buf = g_malloc(n);
+	int c = mkstemp(path);
+
+	g_assert_cmpint(pread(fd, buf, n, 0), ==, (ssize_t)n);
+	g_assert_cmpint(write(c, buf, n), ==, (ssize_t)n);
+	g_free(buf);
+	return c;
+}
+
+/* Everything but the writers and the notice: they leave the spool unmapped. */
+static void read_all_but_message(const sm_result *w)
+{
+	char *s = sm_result_json(w);
+
+	g_free(s);
+	s = sm_result_audit_json(w, NULL, NOW);
+	g_free(s);
+	s = sm_result_summary(w);
+	g_free(s);
+	g_assert_null(w->mapped);
+}
+
+/* An unwired result maps the spool only when something reads the message
+ * (the writers, the notice past its outcome checks); msg_len must be the
+ * wire's length; a spool that no longer holds msg_len bytes (one short, one
+ * over) or cannot be mapped (write-only) fails closed: sm_result_load -1,
+ * the writers -1, no notice. */
+static void test_lazy_load(void)
+{
+	const char *plain = "From: a@example.co.jp\nTo: supportmail@microsoft.com\n"
+			    "Subject: [SR#2412100040112233] agent\n\nthe agent restarted\n";
+	const char *rcpts[] = {"<supportmail@microsoft.com>", NULL};
+	sm_envelope env = {"QID1", "<a@example.co.jp>", rcpts};
+	sm_policy *p = policy(0);
+	char err[256] = "", path[] = "/tmp/sm-wire-lazy-XXXXXX";
+	const char *why = NULL;
+	size_t len, n;
+	int fd, c, i;
+	uint8_t *wire = sample(p, &fd, &len);
+	GString *g = g_string_new(NULL);
+	sm_result *w, *r;
+	char *notice;
+
+	n = fsize(fd);
+	g_assert_null(sm_result_unwire(p, wire, len, fd, n + 1, -1, err, sizeof(err)));
+	g_assert_nonnull(strstr(err, "length"));
+	g_assert_null(sm_result_unwire(p, wire, len, fd, n - 1, -1, err, sizeof(err)));
+	w = sm_result_unwire(p, wire, len, fd, n, -1, err, sizeof(err));
+	g_assert_nonnull(w);
+	read_all_but_message(w);
+	g_assert_true(sm_result_reads_message(w));
+	g_assert_cmpint(sm_result_write_body(w, collect, g), ==, 0);
+	g_assert_nonnull(w->mapped);
+	g_assert_cmpint(sm_result_load(w, err, sizeof(err)), ==, 0);
+	sm_result_free(w);
+	for (i = 0; i < 3; i++) { /* the spool changed or unreadable after the scan */
+		c = copy_of(fd, n, path);
+		if (i == 2) {
+			close(c);
+			c = open(path, O_WRONLY);
+		}
+		w = sm_result_unwire(p, wire, len, c, n, -1, err, sizeof(err));
+		g_assert_nonnull(w);
+		if (i < 2)
+			g_assert_cmpint(ftruncate(c, (off_t)(i == 0 ? n - 1 : n + 1)), ==, 0);
+		read_all_but_message(w);
+		notice = sm_result_notice(w, "QID1", NOW, &why);
+		g_assert_null(notice);
+		g_assert_cmpstr(why, ==, "the message could not be read");
+		g_assert_cmpint(sm_result_write_message(w, collect, g), ==, -1);
+		g_assert_cmpint(sm_result_write_body(w, collect, g), ==, -1);
+		*err = '\0';
+		g_assert_cmpint(sm_result_load(w, err, sizeof(err)), ==, -1);
+		g_assert_cmpstr(err, !=, "");
+		g_assert_null(w->mapped);
+		sm_result_free(w);
+		close(c);
+		unlink(path);
+		strcpy(path, "/tmp/sm-wire-lazy-XXXXXX");
+	}
+	g_free(wire);
+	close(fd);
+	/* nothing changed: applying it reads nothing, the notice does not either */
+	fd = mkstemp(path);
+	g_assert_cmpint(write(fd, plain, strlen(plain)), ==, (ssize_t)strlen(plain));
+	r = sm_scan_fd(p, fd, &env, NOW);
+	wire = sm_result_wire(r, &len);
+	w = sm_result_unwire(p, wire, len, fd, strlen(plain), -1, err, sizeof(err));
+	g_assert_nonnull(w);
+	g_assert_false(sm_result_reads_message(w));
+	read_all_but_message(w);
+	g_assert_null(sm_result_notice(w, "QID1", NOW, &why));
+	g_assert_null(w->mapped);
+	sm_result_free(w);
+	sm_result_free(r);
+	g_free(wire);
+	close(fd);
+	unlink(path);
+	g_string_free(g, TRUE);
 	sm_policy_unref(p);
 }
 
@@ -420,8 +575,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/result_wire/spilled", test_spilled);
 	g_test_add_func("/result_wire/quoted", test_quoted);
 	g_test_add_func("/result_wire/fd_read_or_map", test_fd_read_or_map);
+	g_test_add_func("/result_wire/fd_sized_empty", test_fd_sized_empty);
 	g_test_add_func("/result_wire/leading_blank", test_leading_blank);
 	g_test_add_func("/result_wire/hostile_bytes", test_hostile_bytes);
 	g_test_add_func("/result_wire/splice_checks", test_splice_checks);
+	g_test_add_func("/result_wire/lazy_load", test_lazy_load);
 	return g_test_run();
 }

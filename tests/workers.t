@@ -167,6 +167,17 @@ def crash_tests(card, card_exp):
          "log: killed by its seccomp filter (SIGSYS)")
     t.ok(miltertest(d, eml=card, expect=card_exp, label="after"),
          "a card message after all that: as --test says")
+    size = message(os.path.join(tmp, "size.eml"), "size", "SM-TEST-HOOK-SIZE\n")
+    t.ok(miltertest(d, eml=size, expect=tempfail("size", FAILURE), label="size"),
+         "a worker told a size one past the spool's: the scan fails closed, 451 on_failure")
+    trunc = message(os.path.join(tmp, "trunc.eml"), "trunc",
+                    "SM-TEST-HOOK-TRUNC\ncard 4111 1111 1111 1111 exp 12/29\n")
+    t.ok(miltertest(d, eml=trunc, expect=tempfail("trunc", FAILURE), label="trunc"),
+         "the spool cut short after the scan of a message to mask: 451 before anything "
+         "is applied")
+    t.ok(smtest.wait_for(lambda: "spool does not hold its" in d.logtext(), 10),
+         "log: the spool does not hold the message's bytes")
+    t.ok(d.alive() and d.proc.pid == pid, "the daemon still runs after both (same pid)")
 
 
 def spawner_tests(card, card_exp):

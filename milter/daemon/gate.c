@@ -8,8 +8,7 @@
  * which comes here (hooks.c, sm_gate_accept).  The common case costs no
  * other thread: the hook accepts (non-blocking), drops a peer outside
  * milter.allow, and returns the connection at once when its first milter
- * command is wholly in the socket buffer (FIONREAD against the command's
- * 4-byte length), fewer than max_sessions sessions run and nobody waits
+ * command is wholly in the socket buffer (gate_peek.c), fewer than max_sessions sessions run and nobody waits
  * before it.  A connection whose first command is not yet whole waits in
  * a third epoll inside libmilter's (pend_ep, edge-triggered: once per
  * arrival), so that the listener takes it too when the command completes;
@@ -47,7 +46,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -148,27 +146,6 @@ void sm_gate_drop_at(GArray *a, guint i)
 {
 	close(g_array_index(a, conn, i).fd);
 	g_array_remove_index(a, i);
-}
-
-/* 1: the first command is in the buffer; 0: not yet; -1: closed or bad. */
-int sm_gate_first_command(int fd)
-{
-	unsigned char len4[4];
-	ssize_t n = recv(fd, len4, 4, MSG_PEEK | MSG_DONTWAIT);
-	uint32_t len;
-	int avail = 0;
-
-	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-		return -1;
-	if (n < 4)
-		return 0;
-	memcpy(&len, len4, 4);
-	len = ntohl(len);
-	if (len > GATE_FIRST_MAX)
-		len = GATE_FIRST_MAX;
-	if (ioctl(fd, FIONREAD, &avail) < 0)
-		return -1;
-	return (size_t)avail >= 4 + (size_t)len ? 1 : 0;
 }
 
 /* A connection still waiting for its first command: watched for it. */

@@ -20,6 +20,8 @@
 /* The first command's length a connection must have buffered (libmilter
  * reads at most this much per command anyway). */
 #define GATE_FIRST_MAX 65536
+/* Bytes peeked at once: a first command this long needs no FIONREAD. */
+#define GATE_PEEK 256
 
 typedef struct net {
 	int family;
@@ -74,7 +76,8 @@ bool sm_gate_allowed(const sm_gate *g, const struct sockaddr_storage *sa);
 void sm_gate_log_peer(int prio, const struct sockaddr_storage *sa, const char *what);
 /* Close the connection at i of a (an array of conn) and remove it. */
 void sm_gate_drop_at(GArray *a, guint i);
-/* 1: the first command is in the buffer; 0: not yet; -1: closed or bad. */
+/* 1: the first command is in the buffer; 0: not yet; -1: closed or bad
+ * (gate_peek.c). */
 int sm_gate_first_command(int fd);
 /* Forget sessions whose descriptor libmilter closed (under mu). */
 void sm_gate_sweep(sm_gate *g);

@@ -618,7 +618,8 @@ static int spill_file(const mlfi_msg *m, size_t size)
 	return fd;
 }
 
-/* The message scanned by a worker; NULL with m->fail set. */
+/* The message scanned by a worker, its spool loaded when applying the
+ * result reads it; NULL with m->fail set. */
 static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
 {
 	size_t size = sm_spool_size(m->spool);
@@ -639,6 +640,14 @@ static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
 		worker_lost(m, st, err);
 	else if (st != SM_POOL_OK)
 		msg_set_fail(m, st == SM_POOL_BUSY ? FAIL_TRANSIENT : FAIL_INTERNAL, err);
+	/* the spool is mapped only when applying the verdict reads it (a new
+	 * body, a notice); it cannot fail half-way through applying it */
+	if (r && !sm_policy_dry_run(m->pol) && sm_result_reads_message(r) &&
+	    sm_result_load(r, err, sizeof(err)) < 0) {
+		msg_set_fail(m, FAIL_INTERNAL, err);
+		sm_result_free(r);
+		r = NULL;
+	}
 	return r;
 }
 

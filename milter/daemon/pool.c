@@ -195,7 +195,8 @@ static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
 static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s, bool *none)
 {
 	int fds[2] = {j->msg_fd, j->spill_fd};
-	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0};
+	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0,
+		     (uint64_t)j->size};
 	GByteArray *env = env_bytes(j->env, &h);
 	char cbuf[CMSG_SPACE(sizeof(fds))] = {0};
 	struct iovec iov[2] = {{&h, sizeof(h)}, {env->data, env->len}};
@@ -325,8 +326,8 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	}
 	rc = read_until(s->sock, buf + have, sizeof(h) + h.len - have, until);
 	if (rc == 0)
-		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->spill_fd, err,
-					errlen);
+		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->size,
+					j->spill_fd, err, errlen);
 	if (buf != first)
 		g_free(buf);
 	if (rc != 0)

@@ -2,8 +2,9 @@
  * worker.c - one scanner worker: sandboxed, single-threaded, scanning one
  * message at a time for the daemon (pool.c) until its socket closes.
  *
- * Untrusted input: the message (through sm_scan_fd_spill, the very scan
- * --test runs) and the request header and envelope from the daemon, which
+ * Untrusted input: the message (through sm_scan_fd_sized, the scan --test
+ * runs, for the size the request states: a file of another size is a
+ * failure result, never read past its end) and the request header and envelope from the daemon, which
  * are checked anyway (sizes, counts, descriptors).  Limits: the sandbox's
  * address space and CPU per message (RLIMIT_CPU, raised by the request's
  * cpu_seconds before each scan); the daemon's wall-clock deadline kills
@@ -188,14 +189,17 @@ static void cpu_limit(cpu_cap *c, uint32_t seconds)
 }
 
 #ifdef SM_TEST_HOOKS
-/* Tests only: what a crashing, hanging or subverted scan does. */
-static void test_hook(int fd)
+#define HOOK_SIZE 1u  /* scan with the request's size one too large */
+#define HOOK_TRUNC 2u /* cut the daemon's spool short after the scan */
+
+/* Tests only: what a crashing, hanging or subverted scan does; HOOK_*. */
+static unsigned test_hook(int fd)
 {
 	char buf[65536];
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
 	if (n <= 0)
-		return;
+		return 0;
 	buf[n] = '\0';
 	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SEGV", 17)) {
 		volatile uintptr_t bad = 16; /* a write to an unmapped page */
@@ -207,6 +211,8 @@ static void test_hook(int fd)
 			;
 	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SOCKET", 19))
 		(void)socket(AF_INET, SOCK_STREAM, 0);
+	return (memmem(buf, (size_t)n, "SM-TEST-HOOK-SIZE", 17) ? HOOK_SIZE : 0) |
+	       (memmem(buf, (size_t)n, "SM-TEST-HOOK-TRUNC", 18) ? HOOK_TRUNC : 0);
 }
 #endif
 
@@ -272,14 +278,24 @@ void sm_worker_main(sm_policy *p, int sock)
 	while ((rc = recv_head(sock, &j)) == 0) {
 		sm_envelope env = {0};
 		sm_result *r;
+		size_t size;
+#ifdef SM_TEST_HOOKS
+		unsigned hook;
+#endif
 
 		if (recv_env(sock, &j, &env) < 0)
 			break;
 		cpu_limit(&cap, j.h.cpu_seconds);
+		size = (uint64_t)(size_t)j.h.size == j.h.size ? (size_t)j.h.size : SIZE_MAX;
 #ifdef SM_TEST_HOOKS
-		test_hook(j.fd);
+		hook = test_hook(j.fd);
+		size += (hook & HOOK_SIZE) != 0;
 #endif
-		r = sm_scan_fd_spill(p, j.fd, j.spill, &env, (time_t)j.h.now);
+		r = sm_scan_fd_sized(p, j.fd, size, j.spill, &env, (time_t)j.h.now);
+#ifdef SM_TEST_HOOKS
+		if ((hook & HOOK_TRUNC) && ftruncate(j.fd, (off_t)(size / 2)) < 0)
+			_exit(1);
+#endif
 		rc = reply(sock, r);
 		sm_result_free(r);
 		job_clear(&j);

@@ -19,7 +19,7 @@
 
 /* ------------------------------------------------------------ the protocol */
 
-#define SM_WREQ_MAGIC 0x31514d53u /* "SMQ1" */
+#define SM_WREQ_MAGIC 0x32514d53u /* "SMQ2" */
 #define SM_WREP_MAGIC 0x31504d53u /* "SMP1" */
 /* The envelope strings of one request: 10,000 recipients of 1 KiB fit. */
 #define SM_WREQ_MAX_ENV (16u * 1024 * 1024)
@@ -38,6 +38,8 @@ typedef struct sm_wreq {
 	uint32_t nrcpts;
 	uint32_t cpu_seconds; /* CPU this message may use (RLIMIT_CPU) */
 	uint32_t flags;       /* SM_WREQ_*: the envelope fields present (else NULL) */
+	uint64_t size;        /* bytes in the message fd: a file of another size is
+	                         a failure (sm_scan_fd_sized), never read past */
 } sm_wreq;
 
 #define SM_WREQ_QID 1u

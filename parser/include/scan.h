@@ -143,6 +143,15 @@ int sm_scan_warm(sm_policy *p);
  */
 sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
 			    time_t now);
+/*
+ * sm_scan_fd_spill for a descriptor the caller says holds size bytes from
+ * offset 0 (a worker's request carries the daemon's spool size): a message
+ * read into memory costs no fstat.  A file that holds fewer or more bytes
+ * is never read past its end: the policy's failure action applies
+ * (tempfail by default).
+ */
+sm_result *sm_scan_fd_sized(sm_policy *p, int fd, size_t size, int spill_fd,
+			    const sm_envelope *env, time_t now);
 void sm_result_free(sm_result *r);
 
 /*
@@ -150,14 +159,25 @@ void sm_result_free(sm_result *r);
  * process.  sm_result_wire: the bytes (g_free), everything the accessors,
  * writers, JSON, audit record and summary below read.  sm_result_unwire: a
  * result from those bytes, for the message in msg_fd (the milter's own
- * spool: unchanged bytes and splices are written from it) with spilled
- * parts in spill_fd (-1: none; duplicated); the message is mapped (the
- * writers and the notice read it).  The bytes are not trusted: NULL with
- * err when anything is out of place.
+ * spool, msg_len bytes from offset 0: unchanged bytes and splices are
+ * written from it) with spilled parts in spill_fd (-1: none; duplicated).
+ * msg_fd is borrowed: it must stay open and unchanged while the result
+ * lives.  The bytes are not trusted: NULL with err when anything is out of
+ * place.
+ *
+ * sm_result_load: the message read for the writers and the notice; for an
+ * unwired result it is mapped at the first call (fstat, mmap), and a spool
+ * that does not hold msg_len bytes, or a mapping that fails, is an error:
+ * -1 with err, then the writers return -1 and no notice is made.  A caller
+ * that must not fail after applying part of a verdict loads it first when
+ * sm_result_reads_message says applying it reads the message (its body
+ * changed, or a notice may be sent).
  */
 void *sm_result_wire(const sm_result *r, size_t *len);
-sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd, int spill_fd,
-			    char *err, size_t errlen);
+sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd,
+			    size_t msg_len, int spill_fd, char *err, size_t errlen);
+int sm_result_load(const sm_result *r, char *err, size_t errlen);
+bool sm_result_reads_message(const sm_result *r);
 
 sm_verdict sm_result_verdict(const sm_result *r);
 /* For REJECT / TEMPFAIL: "550", "5.7.1", text (printable ASCII); else NULLs. */

@@ -277,54 +277,87 @@ sm_result *sm_scan_fd(sm_policy *p, int fd, const sm_envelope *env, time_t now)
 	return sm_scan_fd_spill(p, fd, -1, env, now);
 }
 
-/* len bytes of fd from its start, or NULL. */
-static void *read_whole(int fd, size_t len)
+/* The len bytes of fd from its start, when it holds exactly that many, or
+ * NULL.  One pread of len + 1 bytes: a read of a regular file that returns
+ * less than asked ended at its end, so a file of len bytes costs one call
+ * and a longer one is seen by the byte too many. */
+static void *read_exact(int fd, size_t len)
 {
-	char *buf = g_malloc(len);
+	char *buf = g_malloc(len + 1);
 	size_t got = 0;
 
-	while (got < len) {
-		ssize_t n = pread(fd, buf + got, len - got, (off_t)got);
+	while (got <= len) {
+		ssize_t n = pread(fd, buf + got, len + 1 - got, (off_t)got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			g_free(buf);
-			return NULL;
-		}
+		if (n <= 0)
+			break;
 		got += (size_t)n;
+		if (got == len) /* short: the end of the file */
+			break;
+	}
+	if (got != len) {
+		g_free(buf);
+		return NULL;
 	}
 	return buf;
+}
+
+static sm_result *spool_failure(sm_policy *p, const sm_envelope *env, const char *why)
+{
+	sm_result *r = sm_result_new(p, (const uint8_t *)"", 0);
+
+	envelope(r, env);
+	sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, why, false);
+	return r;
+}
+
+/* fd, which holds size bytes (up to SCAN_FD_READ_MAX: checked as it is
+ * read; larger: checked by the caller). */
+static sm_result *scan_fd_of(sm_policy *p, int fd, size_t size, int spill_fd,
+			     const sm_envelope *env, time_t now)
+{
+	void *map, *copy;
+	sm_result *r;
+
+	if (size <= SCAN_FD_READ_MAX) {
+		if (!(copy = read_exact(fd, size)))
+			return spool_failure(p, env, "spool unreadable or not of the message's size");
+		if (size == 0) {
+			g_free(copy);
+			return sm_scan_mem(p, "", 0, env, now);
+		}
+		r = scan_buf(p, copy, size, -1, NULL, spill_fd, env, now, 0, NULL);
+		r->owned = copy;
+		return r;
+	}
+	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return spool_failure(p, env, "spool unreadable");
+	/* GMime reads a small message from the mapping, without a read() per
+	 * 4 KiB; a large one through the descriptor (page cache, released) */
+	return scan_buf(p, map, size, size > SCAN_FD_STREAM_MIN ? fd : -1, map, spill_fd, env, now,
+			0, NULL);
 }
 
 sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelope *env,
 			    time_t now)
 {
 	struct stat st;
-	void *map = MAP_FAILED, *copy;
-	sm_result *r;
 
-	if (fstat(fd, &st) < 0)
-		st.st_size = -1;
-	if (st.st_size == 0)
-		return sm_scan_mem(p, "", 0, env, now);
-	if (st.st_size > 0 && st.st_size <= SCAN_FD_READ_MAX) {
-		copy = read_whole(fd, (size_t)st.st_size);
-		if (copy) {
-			r = scan_buf(p, copy, (size_t)st.st_size, -1, NULL, spill_fd, env, now, 0, NULL);
-			r->owned = copy;
-			return r;
-		}
-	} else if (st.st_size > 0)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		r = sm_result_new(p, (const uint8_t *)"", 0);
-		envelope(r, env);
-		sm_decide_failure(r, sm_policy_on_failure(p), p->cfg.failure_reply, "spool unreadable", false);
-		return r;
-	}
-	/* GMime reads a small message from the mapping, without a read() per
-	 * 4 KiB; a large one through the descriptor (page cache, released) */
-	return scan_buf(p, map, (size_t)st.st_size, st.st_size > SCAN_FD_STREAM_MIN ? fd : -1, map,
-			spill_fd, env, now, 0, NULL);
+	if (fstat(fd, &st) < 0 || st.st_size < 0)
+		return spool_failure(p, env, "spool unreadable");
+	return scan_fd_of(p, fd, (size_t)st.st_size, spill_fd, env, now);
+}
+
+sm_result *sm_scan_fd_sized(sm_policy *p, int fd, size_t size, int spill_fd,
+			    const sm_envelope *env, time_t now)
+{
+	struct stat st;
+
+	if (size > SCAN_FD_READ_MAX &&
+	    (fstat(fd, &st) < 0 || st.st_size < 0 || (uint64_t)st.st_size != (uint64_t)size))
+		return spool_failure(p, env, "spool unreadable or not of the message's size");
+	return scan_fd_of(p, fd, size, spill_fd, env, now);
 }

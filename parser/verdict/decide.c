@@ -183,9 +183,13 @@ static void keep_rules(sm_result *r, const sm_rules_result *rr, const sm_excepti
  * leading space; NULL if absent. */
 static char *raw_header(const sm_result *r, const char *name)
 {
-	const char *p = (const char *)r->raw + r->hdr_start, *e = (const char *)r->raw + r->hdr_end;
+	const char *p = (const char *)sm_result_bytes(r), *e;
 	size_t nl = strlen(name);
 
+	if (!p)
+		return NULL;
+	e = p + r->hdr_end;
+	p += r->hdr_start;
 	while (p < e) {
 		const char *eol = memchr(p, '\n', e - p);
 		const char *end = eol ? eol + 1 : e;

@@ -233,9 +233,12 @@ static void next_text(GString *g, const sm_result *r, int lang, const char *phon
 /* The unfolded value of the first top-level field name (cut at 200), or NULL. */
 static char *field(const sm_result *r, const char *name)
 {
-	const char *p = (const char *)r->raw, *e = p + r->hdr_end;
+	const char *p = (const char *)sm_result_bytes(r), *e;
 	size_t nl = strlen(name);
 
+	if (!p)
+		return NULL;
+	e = p + r->hdr_end;
 	while (p < e) {
 		const char *eol = memchr(p, '\n', e - p), *end = eol ? eol + 1 : e;
 
@@ -302,7 +305,8 @@ static char *bare_sender(const sm_result *r)
 	return g_strndup(s, e - s);
 }
 
-const char *sm_notice_why_not(const sm_result *r, const char *sender)
+/* Why no notice is sent whatever the sender and header block, or NULL. */
+static const char *outcome_why_not(const sm_result *r)
 {
 	const sm_notice_conf *n = sm_policy_notice(r->policy);
 	bool changed = r->verdict == SM_V_REJECT ||
@@ -313,11 +317,28 @@ const char *sm_notice_why_not(const sm_result *r, const char *sender)
 		return "notices are off";
 	if (!r->support || r->dry_run || r->failed || !changed)
 		return "the message was not changed or rejected";
+	return NULL;
+}
+
+bool sm_result_reads_message(const sm_result *r)
+{
+	return sm_result_body_changed(r) || !outcome_why_not(r);
+}
+
+const char *sm_notice_why_not(const sm_result *r, const char *sender)
+{
+	const sm_notice_conf *n = sm_policy_notice(r->policy);
+	const char *why = outcome_why_not(r);
+
+	if (why)
+		return why;
 	if (!sender)
 		return "null sender (a bounce) or not a plain address";
 	if (sm_policy_is_support_rcpt(r->policy, sender) ||
 	    (n->from && g_ascii_strcasecmp(n->from, sender) == 0))
 		return "the sender is a support or notice address";
+	if (!sm_result_bytes(r))
+		return "the message could not be read";
 	return automatic(r);
 }
 

@@ -28,6 +28,7 @@ sm_result *sm_result_new(sm_policy *p, const uint8_t *raw, size_t len)
 	r->raw = raw;
 	r->len = len;
 	r->spill = -1;
+	r->msg_fd = -1;
 	{
 		sm_frame f;
 
@@ -360,6 +361,8 @@ static int write_spliced(const sm_result *r, size_t from, size_t to, sm_write_fn
 
 int sm_result_write_body(const sm_result *r, sm_write_fn fn, void *ud)
 {
+	if (!sm_result_bytes(r))
+		return -1;
 	return write_spliced(r, r->body_off, r->len, fn, ud);
 }
 
@@ -435,7 +438,7 @@ static int write_headers(const sm_result *r, sm_write_fn fn, void *ud)
 
 int sm_result_write_message(const sm_result *r, sm_write_fn fn, void *ud)
 {
-	if (write_headers(r, fn, ud) < 0)
+	if (!sm_result_bytes(r) || write_headers(r, fn, ud) < 0)
 		return -1;
 	if (r->body_off > r->hdr_end &&
 	    fn(ud, r->raw + r->hdr_end, r->body_off - r->hdr_end) < 0) /* the empty line */

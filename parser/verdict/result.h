@@ -54,6 +54,8 @@ struct sm_result {
 	const uint8_t *raw;  /* the original message (not owned unless mapped or owned) */
 	size_t len;
 	void *mapped;        /* mmap of the spool file, unmapped on free */
+	int msg_fd;          /* the spool to map at first read (sm_result_load;
+	                        borrowed), or -1: raw is there or cannot be */
 	void *owned;         /* or a copy read from it, freed on free */
 	int spill;           /* temporary file of large rewritten parts, or -1 */
 	size_t hdr_start, hdr_end, body_off; /* the header block as the MTA sees it (sm_frame) */
@@ -112,6 +114,11 @@ void sm_result_mask_name(sm_result *r, const char *masked);
  * a part rewritten as a stream goes there instead of into memory.  -1 when it
  * cannot be created. */
 int sm_result_spill(sm_result *r, const char *dir);
+
+/* The original message's bytes: raw, mapped at the first call for a result
+ * from sm_result_unwire (sm_result_load); NULL when they cannot be read.
+ * The writers, the notice and decide.c read the message only through it. */
+const uint8_t *sm_result_bytes(const sm_result *r);
 
 /* Tell the kernel the original bytes [off, off + len) are not needed for
  * now, when they are a mapping of the spool file (a no-op otherwise): a large

@@ -12,8 +12,9 @@
  * disjoint and inside the message, and a spilled splice needs a spill file.
  * A bad buffer is refused with a reason, never half-used.
  * Ownership: sm_result_wire returns a buffer the caller frees (g_free);
- * sm_result_unwire returns a result that owns a mapping of the message (when
- * its body changed) and a duplicate of the spill descriptor.
+ * sm_result_unwire returns a result that borrows the message's descriptor
+ * (mapped at the first read: sm_result_load; most results are applied
+ * without reading it) and owns a duplicate of the spill descriptor.
  */
 #include "result.h"
 
@@ -408,17 +409,25 @@ static void get_head(rd *d, sm_result *r, size_t msg_len)
 		d->bad = "message length";
 }
 
-/* Map the message: the writers and the notice (its header block) read it;
- * no page is touched until they do. */
-static int map_message(sm_result *r, int msg_fd, char *err, size_t errlen)
+int sm_result_load(const sm_result *cr, char *err, size_t errlen)
 {
+	sm_result *r = (sm_result *)cr; /* the mapping caches what msg_fd holds */
+	struct stat st;
 	void *map;
+	int fd = r->msg_fd;
 
-	if (!r->len) {
-		r->raw = (const uint8_t *)"";
+	if (r->raw)
 		return 0;
+	if (fd < 0) {
+		snprintf(err, errlen, "the message could not be read before");
+		return -1;
 	}
-	map = mmap(NULL, r->len, PROT_READ, MAP_PRIVATE, msg_fd, 0);
+	r->msg_fd = -1; /* one attempt */
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != (uint64_t)r->len) {
+		snprintf(err, errlen, "the message's spool does not hold its %zu bytes", r->len);
+		return -1;
+	}
+	map = mmap(NULL, r->len, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) {
 		snprintf(err, errlen, "cannot map the message: %s", strerror(errno));
 		return -1;
@@ -428,20 +437,19 @@ static int map_message(sm_result *r, int msg_fd, char *err, size_t errlen)
 	return 0;
 }
 
-sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd, int spill_fd,
-			    char *err, size_t errlen)
+const uint8_t *sm_result_bytes(const sm_result *r)
+{
+	return r->raw || sm_result_load(r, NULL, 0) == 0 ? r->raw : NULL;
+}
+
+sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd,
+			    size_t msg_len, int spill_fd, char *err, size_t errlen)
 {
 	sm_result *r = sm_result_new(p, (const uint8_t *)"", 0);
 	rd d = {buf, len, NULL};
-	struct stat st;
 
-	if (fstat(msg_fd, &st) < 0 || st.st_size < 0) {
-		snprintf(err, errlen, "the message's spool: %s", strerror(errno));
-		sm_result_free(r);
-		return NULL;
-	}
 	sm_result_clear_headers(r);
-	get_head(&d, r, (size_t)st.st_size);
+	get_head(&d, r, msg_len);
 	g_free(r->code);
 	r->code = get_str(&d, "reply");
 	r->xcode = get_str(&d, "reply");
@@ -465,10 +473,9 @@ sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_f
 		sm_result_free(r);
 		return NULL;
 	}
-	if (map_message(r, msg_fd, err, errlen) < 0) {
-		r->len = 0;
-		sm_result_free(r);
-		return NULL;
+	if (r->len) { /* mapped when a writer or the notice first reads it */
+		r->raw = NULL;
+		r->msg_fd = msg_fd;
 	}
 	if (spill_fd >= 0)
 		r->spill = fcntl(spill_fd, F_DUPFD_CLOEXEC, 0);
