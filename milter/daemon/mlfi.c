@@ -623,7 +623,8 @@ static int spill_file(const mlfi_msg *m, size_t size)
 static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
 {
 	size_t size = sm_spool_size(m->spool);
-	sm_pool_job j = {m->pol, sm_spool_fd(m->spool), spill_file(m, size), env, now, size};
+	sm_pool_job j = {m->pol, sm_spool_fd(m->spool), spill_file(m, size), env, now, size,
+			 sm_spool_sealed(m->spool)};
 	sm_result *r = NULL;
 	sm_pool_status st;
 	char err[512];

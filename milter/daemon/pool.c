@@ -4,7 +4,8 @@
  * A session thread takes a free slot (waiting up to milter.scan_wait), makes
  * sure its worker runs and belongs to the current configuration, hands the
  * message over (one sendmsg: a header, the spool and spill descriptors, the
- * envelope strings; a worker that died while idle is found by it and
+ * envelope strings; the spool as a sealed memfd or a read-only descriptor,
+ * so that the worker cannot change what the daemon reads afterwards; a worker that died while idle is found by it and
  * replaced) and waits for the answer until the message's deadline
  * (monotonic): one poll and one recv for an answer of up to 64 KiB.  Past the deadline the worker is killed through its pidfd
  * (no pid reuse race); a worker that closes its socket or answers nonsense
@@ -18,8 +19,10 @@
  * the daemon's.
  */
 #include "pool.h"
+#include "state.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <poll.h>
 #include <pthread.h>
@@ -49,6 +52,7 @@ struct sm_pool {
 	unsigned gen;
 	unsigned busy;
 	bool stopping;
+	gint ro_warned; /* the read-only hand-over's fallback was logged */
 };
 
 sm_pool *sm_pool_new(sm_spawner *sp, size_t size)
@@ -191,10 +195,11 @@ static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
 	return b;
 }
 
-/* 0; -1 with errno, *none: nothing of the request was sent. */
-static int send_job(int sock, const sm_pool_job *j, unsigned cpu_s, bool *none)
+/* 0; -1 with errno, *none: nothing of the request was sent.  msg_fd: the
+ * worker's descriptor of the message. */
+static int send_job(int sock, const sm_pool_job *j, int msg_fd, unsigned cpu_s, bool *none)
 {
-	int fds[2] = {j->msg_fd, j->spill_fd};
+	int fds[2] = {msg_fd, j->spill_fd};
 	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0,
 		     (uint64_t)j->size};
 	GByteArray *env = env_bytes(j->env, &h);
@@ -363,21 +368,54 @@ static int start_worker(sm_pool *p, slot *s, char *err, size_t errlen)
  * itself (EPIPE: its end of the socket is closed, nothing was sent) and
  * replaced: not this message's doing.  0; -1 with errno (a failed send);
  * -2 with err (no worker could start). */
-static int hand_over(sm_pool *p, slot *s, const sm_pool_job *j, unsigned cpu_s, char *err,
-		     size_t errlen)
+static int send_or_replace(sm_pool *p, slot *s, const sm_pool_job *j, int msg_fd,
+			   unsigned cpu_s, char *err, size_t errlen)
 {
 	bool fresh = s->sock < 0, none;
 
 	if (fresh && start_worker(p, s, err, errlen) < 0)
 		return -2;
-	if (send_job(s->sock, j, cpu_s, &none) == 0)
+	if (send_job(s->sock, j, msg_fd, cpu_s, &none) == 0)
 		return 0;
 	if (fresh || !none || (errno != EPIPE && errno != ECONNRESET))
 		return -1;
 	retire(s, true);
 	if (start_worker(p, s, err, errlen) < 0)
 		return -2;
-	return send_job(s->sock, j, cpu_s, &none);
+	return send_job(s->sock, j, msg_fd, cpu_s, &none);
+}
+
+/* The worker's descriptor of a file spool: read-only, a new open of the
+ * same file (an O_TMPFILE or unlinked file has no other name), so a
+ * subverted worker cannot cut or rewrite the message the daemon maps
+ * afterwards.  Without /proc: the daemon's own descriptor, logged once. */
+static int read_only_fd(sm_pool *p, int fd)
+{
+	char path[64];
+	int ro;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ro = open(path, O_RDONLY | O_CLOEXEC);
+	if (ro < 0 && g_atomic_int_compare_and_exchange(&p->ro_warned, 0, 1))
+		sm_log(LOG_WARNING, "cannot reopen a spool file read-only through %s (%s): "
+		       "scanner workers get read-write spool files (docs/hardening.md)", path,
+		       strerror(errno));
+	return ro;
+}
+
+/* The message to the slot's worker, started if none runs (one read-only
+ * descriptor of a file spool per message, closed once sent). */
+static int hand_over(sm_pool *p, slot *s, const sm_pool_job *j, unsigned cpu_s, char *err,
+		     size_t errlen)
+{
+	int ro = j->msg_sealed ? -1 : read_only_fd(p, j->msg_fd), rc, e;
+
+	rc = send_or_replace(p, s, j, ro >= 0 ? ro : j->msg_fd, cpu_s, err, errlen);
+	e = errno;
+	if (ro >= 0)
+		close(ro);
+	errno = e;
+	return rc;
 }
 
 static sm_pool_status run(sm_pool *p, slot *s, const sm_pool_job *j, sm_result **out,

@@ -33,6 +33,8 @@ typedef struct sm_pool_job {
 	const sm_envelope *env;
 	time_t now;
 	size_t size;             /* bytes in msg_fd */
+	bool msg_sealed;         /* msg_fd is a sealed memfd, handed over as it is;
+				  * otherwise the worker gets a read-only one */
 } sm_pool_job;
 
 /* size workers, started on first use through the spawner (not owned). */

@@ -12,6 +12,10 @@
  * unlink) in the spool directory, so memory per connection is bounded
  * whatever the message size.  `max` (max_message_bytes) caps the total:
  * going over is reported to the caller, never a silent cut.
+ * A memfd spool is sealed when the message is complete (sm_spool_finish:
+ * no write, no shrink, no growth, no seal removed), so the scanner worker
+ * it is handed to cannot change or cut the message the daemon later maps;
+ * a file spool is handed over through a read-only descriptor (pool.c).
  * Ownership: the spool owns its buffer and file descriptor.
  */
 #include "spool.h"
@@ -137,7 +141,7 @@ static int move_to_file(sm_spool *s, char *err, size_t errlen)
 
 static int open_mem(sm_spool *s, char *err, size_t errlen)
 {
-	s->fd = memfd_create("sm-spool", MFD_CLOEXEC);
+	s->fd = memfd_create("sm-spool", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (s->fd < 0) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return -1;
@@ -205,11 +209,28 @@ int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *
 	return 0;
 }
 
+/* Seals a memfd spool: from now on nobody, the daemon or a worker holding
+ * the descriptor, can write, shrink or grow it (nor unseal it). */
+#define SPOOL_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
+
 int sm_spool_finish(sm_spool *s, char *err, size_t errlen)
 {
 	if (flush(s, err, errlen) < 0)
 		return -1;
-	return s->fd < 0 ? open_mem(s, err, errlen) : 0;
+	if (s->fd < 0 && open_mem(s, err, errlen) < 0)
+		return -1;
+	if (s->in_mem && fcntl(s->fd, F_ADD_SEALS, SPOOL_SEALS) < 0) {
+		snprintf(err, errlen, "spool memfd cannot be sealed: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+bool sm_spool_sealed(const sm_spool *s)
+{
+	int seals = s->fd >= 0 && s->in_mem ? fcntl(s->fd, F_GET_SEALS) : -1;
+
+	return seals >= 0 && (seals & SPOOL_SEALS) == SPOOL_SEALS;
 }
 
 size_t sm_spool_size(const sm_spool *s)

@@ -21,10 +21,15 @@ void sm_spool_free(sm_spool *s);
  * bytes may wait in the spool's buffer until sm_spool_finish. */
 int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *err,
 		    size_t errlen);
-/* Every byte appended written to the descriptor (made if none was): 0, or
- * -1 with err.  Call once the message is complete, before sm_spool_fd. */
+/* Every byte appended written to the descriptor (made if none was), and a
+ * memfd sealed against writes, shrinking and growth: 0, or -1 with err (the
+ * message then fails closed).  Call once the message is complete, before
+ * sm_spool_fd; nothing may be appended after it. */
 int sm_spool_finish(sm_spool *s, char *err, size_t errlen);
 size_t sm_spool_size(const sm_spool *s);
+/* Is the descriptor a sealed memfd (sm_spool_finish), that a reader cannot
+ * write, cut or grow?  False for a file spool. */
+bool sm_spool_sealed(const sm_spool *s);
 /* The file descriptor (owned by the spool): a memfd up to the threshold,
  * then a file; -1 before the first write.  Whole after sm_spool_finish. */
 int sm_spool_fd(const sm_spool *s);

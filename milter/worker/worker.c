@@ -14,7 +14,9 @@
  *
  * Built with -DSM_TEST_HOOKS (the test build only: build/hooks), a message
  * containing SM-TEST-HOOK-SEGV, -HANG or -SOCKET faults, spins or asks for a
- * socket, and SM_TEST_SANDBOX_FAIL in the environment stands for a sandbox
+ * socket, -SIZE scans with a size one too large, -TRUNC and -WRITE try to
+ * cut or overwrite the daemon's spool after the scan (and log what the
+ * kernel said), and SM_TEST_SANDBOX_FAIL in the environment stands for a sandbox
  * that cannot be entered, so the tests can watch the daemon handle them.
  */
 #include "worker.h"
@@ -191,6 +193,7 @@ static void cpu_limit(cpu_cap *c, uint32_t seconds)
 #ifdef SM_TEST_HOOKS
 #define HOOK_SIZE 1u  /* scan with the request's size one too large */
 #define HOOK_TRUNC 2u /* cut the daemon's spool short after the scan */
+#define HOOK_WRITE 4u /* overwrite the daemon's spool after the scan */
 
 /* Tests only: what a crashing, hanging or subverted scan does; HOOK_*. */
 static unsigned test_hook(int fd)
@@ -212,7 +215,33 @@ static unsigned test_hook(int fd)
 	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SOCKET", 19))
 		(void)socket(AF_INET, SOCK_STREAM, 0);
 	return (memmem(buf, (size_t)n, "SM-TEST-HOOK-SIZE", 17) ? HOOK_SIZE : 0) |
-	       (memmem(buf, (size_t)n, "SM-TEST-HOOK-TRUNC", 18) ? HOOK_TRUNC : 0);
+	       (memmem(buf, (size_t)n, "SM-TEST-HOOK-TRUNC", 18) ? HOOK_TRUNC : 0) |
+	       (memmem(buf, (size_t)n, "SM-TEST-HOOK-WRITE", 18) ? HOOK_WRITE : 0);
+}
+
+/* Tests only: a subverted worker changing the message the daemon will map
+ * (cut to half, or its last bytes overwritten); what the kernel said goes
+ * to stderr (the daemon's log in the tests), never the message's bytes. */
+static void test_tamper(unsigned hook, int fd, size_t size)
+{
+	static const char junk[] = "XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX";
+	char line[128];
+	int rc, len;
+
+	if (hook & HOOK_TRUNC) {
+		rc = ftruncate(fd, (off_t)(size / 2));
+		len = snprintf(line, sizeof(line), "test hook: ftruncate of the spool: %s\n",
+			       rc < 0 ? strerror(errno) : "done");
+		(void)!write(2, line, (size_t)len);
+	}
+	if (hook & HOOK_WRITE) {
+		size_t k = MIN(sizeof(junk) - 1, size); /* the body's last bytes */
+		ssize_t n = pwrite(fd, junk, k, (off_t)(size - k));
+
+		len = snprintf(line, sizeof(line), "test hook: pwrite into the spool: %s\n",
+			       n < 0 ? strerror(errno) : "done");
+		(void)!write(2, line, (size_t)len);
+	}
 }
 #endif
 
@@ -293,8 +322,7 @@ void sm_worker_main(sm_policy *p, int sock)
 #endif
 		r = sm_scan_fd_sized(p, j.fd, size, j.spill, &env, (time_t)j.h.now);
 #ifdef SM_TEST_HOOKS
-		if ((hook & HOOK_TRUNC) && ftruncate(j.fd, (off_t)(size / 2)) < 0)
-			_exit(1);
+		test_tamper(hook, j.fd, size);
 #endif
 		rc = reply(sock, r);
 		sm_result_free(r);
