@@ -4,9 +4,27 @@
  * more moves it to a file with its bytes; max_message_bytes holds at the
  * limit and fails one past it; and the bytes are written in pieces of up to
  * 64 KiB, once for a small message, not once per header field or chunk.
+ * A finished memfd spool is sealed: a holder of the descriptor (a scanner
+ * worker) cannot write, cut, grow or map it writable; a seal that cannot be
+ * added fails the message.
  * milter/ is not in the parser library: the module is compiled in here,
- * with write(2) counted. */
+ * with write(2) counted and fcntl(2) made to fail on demand. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+static bool fail_seal;
+static int test_fcntl(int fd, int cmd, int arg, ...)
+{
+	if (cmd == F_ADD_SEALS && fail_seal) {
+		errno = EINVAL;
+		return -1;
+	}
+	return cmd == F_ADD_SEALS ? fcntl(fd, cmd, arg) : fcntl(fd, cmd);
+}
+#define fcntl(...) test_fcntl(__VA_ARGS__, 0)
 
 static unsigned writes;
 static ssize_t counted_write(int fd, const void *buf, size_t len)
@@ -17,6 +35,7 @@ static ssize_t counted_write(int fd, const void *buf, size_t len)
 #define write counted_write
 #include "spool.c"
 #undef write
+#undef fcntl
 
 #include "testutil.h"
 
@@ -34,6 +53,42 @@ static GByteArray *content(int fd)
 	}
 	g_assert_cmpint(n, ==, 0);
 	return b;
+}
+
+/* Nobody holding fd can change the size bytes it holds. */
+static void assert_sealed(int fd, size_t size)
+{
+	struct stat st;
+
+	if (size > 0) {
+		g_assert_cmpint(ftruncate(fd, (off_t)(size - 1)), ==, -1);
+		g_assert_cmpint(errno, ==, EPERM);
+	}
+	g_assert_cmpint(ftruncate(fd, (off_t)size + 1), ==, -1);
+	g_assert_cmpint(pwrite(fd, "x", 1, 0), ==, -1);
+	g_assert_cmpint(errno, ==, EPERM);
+	g_assert_true(mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED);
+	g_assert_cmpint(fcntl(fd, F_ADD_SEALS, 0), ==, -1); /* F_SEAL_SEAL */
+	g_assert_cmpint(fstat(fd, &st), ==, 0);
+	g_assert_cmpint(st.st_size, ==, (off_t)size);
+}
+
+/* A memfd that cannot be sealed: the spool fails (the message fails closed),
+ * saying why; a file spool needs no seal. */
+static void test_seal_fails(void)
+{
+	char err[256] = "";
+	sm_spool *s = sm_spool_new("/tmp", 1 << 20, 1 << 30);
+	bool over;
+
+	g_assert_cmpint(sm_spool_append(s, "a: b\r\n\r\nbody\r\n", 14, &over, err, sizeof(err)),
+			==, 0);
+	fail_seal = true;
+	g_assert_cmpint(sm_spool_finish(s, err, sizeof(err)), ==, -1);
+	fail_seal = false;
+	g_assert_nonnull(strstr(err, "cannot be sealed"));
+	g_assert_false(sm_spool_sealed(s));
+	sm_spool_free(s);
 }
 
 static char *tmpdir(void)
@@ -73,6 +128,9 @@ static void run(size_t threshold, size_t total, GRand *r, const char *dir)
 	g_assert_cmpuint(got->len, ==, want->len);
 	g_assert_true(want->len == 0 || memcmp(got->data, want->data, want->len) == 0);
 	g_assert_true(s->in_mem == (total <= threshold));
+	g_assert_true(sm_spool_sealed(s) == s->in_mem);
+	if (s->in_mem)
+		assert_sealed(sm_spool_fd(s), total);
 	g_byte_array_free(got, TRUE);
 	g_byte_array_free(want, TRUE);
 	sm_spool_free(s);
@@ -177,5 +235,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/spool/content", test_content);
 	g_test_add_func("/spool/one_write", test_one_write);
 	g_test_add_func("/spool/max", test_max);
+	g_test_add_func("/spool/seal_fails", test_seal_fails);
 	return g_test_run();
 }
