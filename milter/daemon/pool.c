@@ -5,8 +5,8 @@
  * sure its worker runs and belongs to the current configuration, hands the
  * message over (one sendmsg: a header, the spool and spill descriptors, the
  * envelope strings; the spool as a sealed memfd or a read-only descriptor,
- * so that the worker cannot change what the daemon reads afterwards; a worker that died while idle is found by it and
- * replaced) and waits for the answer until the message's deadline
+ * so that the worker cannot change what the daemon reads afterwards; a
+ * worker that died while idle is found by it and replaced) and waits for the answer until the message's deadline
  * (monotonic): one poll and one recv for an answer of up to 64 KiB.  Past the deadline the worker is killed through its pidfd
  * (no pid reuse race); a worker that closes its socket or answers nonsense
  * died.  Either way the slot starts a new worker for the next message:

@@ -100,6 +100,25 @@ def wait_for(cond, timeout, step=0.05):
         time.sleep(step)
 
 
+def unix_listening(path):
+    """Whether a socket bound to path listens (/proc/net/unix: __SO_ACCEPTCON
+    in Flags).  libmilter binds the file before it listens: a connect in
+    between is refused, so the file's existence alone is not enough.  Without
+    /proc/net/unix the file's existence is taken."""
+    want = os.path.abspath(path)
+    try:
+        with open("/proc/net/unix") as f:
+            next(f, None)
+            for line in f:
+                cols = line.split()
+                if len(cols) >= 8 and os.path.abspath(cols[7]) == want:
+                    if int(cols[3], 16) & 0x10000:
+                        return True
+    except OSError:
+        return True
+    return False
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -165,7 +184,7 @@ class Daemon:
 
     def listening(self):
         if not self.inet_port:
-            return os.path.exists(self.sock)
+            return os.path.exists(self.sock) and unix_listening(self.sock)
         s = socket.socket()
         try:
             s.connect(("127.0.0.1", self.inet_port))
