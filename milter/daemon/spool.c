@@ -40,6 +40,7 @@ struct sm_spool {
 	size_t threshold, max, size;
 	int fd;      /* -1 until the first write */
 	bool in_mem; /* fd is the memfd */
+	bool sealed; /* the memfd's seals are in place (sm_spool_finish) */
 	char *buf;   /* bytes not yet written (grows to SPOOL_BUF) */
 	size_t used, cap;
 };
@@ -219,18 +220,19 @@ int sm_spool_finish(sm_spool *s, char *err, size_t errlen)
 		return -1;
 	if (s->fd < 0 && open_mem(s, err, errlen) < 0)
 		return -1;
-	if (s->in_mem && fcntl(s->fd, F_ADD_SEALS, SPOOL_SEALS) < 0) {
-		snprintf(err, errlen, "spool memfd cannot be sealed: %s", strerror(errno));
-		return -1;
+	if (s->in_mem && !s->sealed) {
+		if (fcntl(s->fd, F_ADD_SEALS, SPOOL_SEALS) < 0) {
+			snprintf(err, errlen, "spool memfd cannot be sealed: %s", strerror(errno));
+			return -1;
+		}
+		s->sealed = true; /* F_SEAL_SEAL: nobody can take them off */
 	}
 	return 0;
 }
 
 bool sm_spool_sealed(const sm_spool *s)
 {
-	int seals = s->fd >= 0 && s->in_mem ? fcntl(s->fd, F_GET_SEALS) : -1;
-
-	return seals >= 0 && (seals & SPOOL_SEALS) == SPOOL_SEALS;
+	return s->fd >= 0 && s->in_mem && s->sealed;
 }
 
 size_t sm_spool_size(const sm_spool *s)
