@@ -9,7 +9,6 @@
  * enforce.  A limit becomes a verdict through on_limit, never a silent pass.
  */
 #include "sm_archive.h"
-#include "binstr.h"
 #include "rewrite.h"
 #include "scan_int.h"
 #include "sniff.h"
@@ -75,9 +74,7 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
 	edits = g_array_new(FALSE, FALSE, sizeof(sm_edit));
 	v = sm_scan_span(s, idx, p, d->data, d->len, NULL, html, 0, SIZE_MAX, edits);
 	sm_scan_prop_view(s, p, v, edits); /* values found so far, here too */
-	/* a uuencoded block starts at a "begin " line (scan_nest.c): without
-	 * the word anywhere there is none, found at two bytes a step */
-	if (!html && sm_bin_find(d->data, d->len, "begin ", 6))
+	if (!html)
 		sm_scan_uuencoded(s, idx, p, d->data, d->len);
 	sm_scan_apply_edits(s, idx, p, v, d, edits);
 	if (!s->limit)
