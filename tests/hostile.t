@@ -19,6 +19,7 @@ epilogue are decoded (transfer encoding, then several charsets, NFKC), zip
 attachments are opened, and the digits are looked for with spaces, dashes
 and NULs removed.
 """
+import fcntl
 import bz2
 import email
 import io
@@ -167,14 +168,19 @@ def leaks_card(path):
 
 
 def generate():
-    stamp = os.path.join(OUT, ".stamp")
-    if os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(GEN):
+    # hostile_daemon.t generates the same set: prove -j runs both at once on
+    # a fresh tree, so one waits for the other's whole set (the lock)
+    os.makedirs(BUILD, exist_ok=True)
+    with open(OUT + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = os.path.join(OUT, ".stamp")
+        if os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(GEN):
+            return None
+        r = subprocess.run([sys.executable, GEN, OUT], capture_output=True, text=True)
+        if r.returncode != 0:
+            return r.stderr.strip() or "gen.py failed"
+        open(stamp, "w").close()
         return None
-    r = subprocess.run([sys.executable, GEN, OUT], capture_output=True, text=True)
-    if r.returncode != 0:
-        return r.stderr.strip() or "gen.py failed"
-    open(stamp, "w").close()
-    return None
 
 
 def limit():

@@ -15,6 +15,7 @@ daemon would judge different messages; hostile.t covers it in --test.
 (miltertest cannot carry these: mt.bodystring stops at a NUL byte, and
 Debian 12's miltertest aborts with a stack smash on some replaced bodies.)
 """
+import fcntl
 import os
 import re
 import shutil
@@ -33,13 +34,18 @@ MAX_HEADER = 100000    # Postfix's header_size_limit is 102400
 
 
 def generate():
-    stamp = os.path.join(OUT, ".stamp")
-    if os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(GEN):
-        return True
-    r = subprocess.run([sys.executable, GEN, OUT], capture_output=True, text=True)
-    if r.returncode == 0:
-        open(stamp, "w").close()
-    return r.returncode == 0
+    # hostile.t generates the same set: prove -j runs both at once on a
+    # fresh tree, so one waits for the other's whole set (the lock)
+    os.makedirs(smtest.BUILD, exist_ok=True)
+    with open(OUT + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = os.path.join(OUT, ".stamp")
+        if os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(GEN):
+            return True
+        r = subprocess.run([sys.executable, GEN, OUT], capture_output=True, text=True)
+        if r.returncode == 0:
+            open(stamp, "w").close()
+        return r.returncode == 0
 
 
 def longest_header(path):
