@@ -28,6 +28,9 @@ the workers; a thread is told from a process by clone's CLONE_THREAD);
 inherited counters).  task-clock depends on the load; the others barely.
 
 Environment: COST_N (N1,N2: 20,220), COST_KIND (support, card or other),
+COST_FILE (a message file to send instead of the e2e message, with
+COST_KIND's recipient; e.g. a minimal support message, whose scan costs
+next to nothing, shows what the hand-off to a worker costs by itself),
 COST_MILTER (support; null: build/bench/null_milter, the floor, made by make bench),
 COST_TOOLS (strace,perf,cpu; record: a perf profile of the N2 run in
 build/cost/perf.data, for perf report), SM_BIN, SM_BUILD, SM_TOP.  Files: build/cost.
@@ -123,7 +126,11 @@ def run(n, tool, out):
         d.start = lambda: null_start(d)
     if not d.start():
         sys.exit("bench cost: the daemon did not start (%s)" % d.why())
-    fields, body = fields_and_body(gen_e2e.message(KIND, 20000, __import__("datetime").date.today()))
+    if ENV.get("COST_FILE"):
+        with open(ENV["COST_FILE"], "rb") as f:
+            fields, body = fields_and_body(f.read(1 << 20))
+    else:
+        fields, body = fields_and_body(gen_e2e.message(KIND, 20000, __import__("datetime").date.today()))
     seen = collections.Counter()
     try:
         for _ in range(n):
@@ -249,8 +256,8 @@ def perf_counts(path):
 def main():
     os.makedirs(D, exist_ok=True)
     n = N2 - N1
-    print("bench cost: %s-milter, %s message, per message = (run of %d - run of %d) / %d; commit %s" % (
-        MILTER, KIND, N2, N1, n, subprocess.run(["git", "-C", bl.TOP, "rev-parse", "--short", "HEAD"],
+    print("bench cost: %s-milter, %s message%s, per message = (run of %d - run of %d) / %d; commit %s" % (
+        MILTER, KIND, " (%s)" % ENV["COST_FILE"] if ENV.get("COST_FILE") else "", N2, N1, n, subprocess.run(["git", "-C", bl.TOP, "rev-parse", "--short", "HEAD"],
                                         capture_output=True, text=True).stdout.strip()))
     if "strace" in TOOLS:
         a, b = os.path.join(D, "strace.1"), os.path.join(D, "strace.2")
