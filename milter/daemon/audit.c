@@ -194,26 +194,80 @@ void sm_audit_ulid(char out[27])
 	out[26] = '\0';
 }
 
-/* RFC 3339 with milliseconds and the offset: "2026-12-06T11:20:42.123+09:00"
- * (local) or "...Z" (utc). */
-void sm_audit_time(bool utc, char *out, size_t len)
-{
-	GDateTime *dt = utc ? g_date_time_new_now_utc() : g_date_time_new_now_local();
-	char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-	char *off = utc ? g_strdup("Z") : g_date_time_format(dt, "%:z");
+/* The part of a record's time that changes once a second:
+ * "2026-12-06T11:20:42" and "+09:00" (or "Z"). */
+typedef struct audit_second {
+	time_t sec;
+	bool utc, valid;
+	char head[72];
+	char off[24];
+} audit_second;
 
-	snprintf(out, len, "%s.%03d%s", base, g_date_time_get_microsecond(dt) / 1000, off);
-	g_free(base);
-	g_free(off);
-	g_date_time_unref(dt);
+static void second_of(audit_second *s, bool utc, time_t sec)
+{
+	struct tm tm;
+	long off;
+
+	if (!(utc ? gmtime_r(&sec, &tm) : localtime_r(&sec, &tm))) {
+		memset(&tm, 0, sizeof(tm)); /* beyond struct tm's years: not a clock's time */
+		tm.tm_year = 70;
+		tm.tm_mday = 1;
+	}
+	snprintf(s->head, sizeof(s->head), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (utc) {
+		g_strlcpy(s->off, "Z", sizeof(s->off));
+	} else {
+		off = tm.tm_gmtoff < 0 ? -tm.tm_gmtoff : tm.tm_gmtoff;
+		snprintf(s->off, sizeof(s->off), "%c%02ld:%02ld", tm.tm_gmtoff < 0 ? '-' : '+',
+			 off / 3600 % 100, off / 60 % 60);
+	}
+	s->sec = sec;
+	s->utc = utc;
+	s->valid = true;
 }
 
-/* A JSON string: valid UTF-8 (U+FFFD for invalid bytes), controls escaped. */
+/* RFC 3339 with milliseconds and the offset: "2026-12-06T11:20:42.123+09:00"
+ * (local: the zone daemon.c read at start) or "...Z" (utc). */
+void sm_audit_time_at(bool utc, time_t sec, int ms, char *out, size_t len)
+{
+	audit_second s;
+
+	second_of(&s, utc, sec);
+	snprintf(out, len, "%.19s.%03d%.6s", s.head, ms, s.off); /* years 0-9999 */
+}
+
+/* The same for now.  Each thread keeps the second it formatted last: a
+ * record in the same second formats only its milliseconds (no struct tm, no
+ * zone lookup per record). */
+void sm_audit_time(bool utc, char *out, size_t len)
+{
+	static _Thread_local audit_second last;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!last.valid || last.sec != ts.tv_sec || last.utc != utc)
+		second_of(&last, utc, ts.tv_sec);
+	snprintf(out, len, "%.19s.%03d%.6s", last.head, (int)(ts.tv_nsec / 1000000), last.off);
+}
+
+/* A JSON string: valid UTF-8 (U+FFFD for invalid bytes), controls escaped.
+ * Plain printable ASCII (ids, times, host names, actions) is copied as it is. */
 static void json_str(GString *g, const char *s)
 {
-	char *v = g_utf8_make_valid(s ? s : "", -1);
 	const char *p;
+	char *v;
 
+	s = s ? s : "";
+	for (p = s; *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\'; p++)
+		;
+	if (!*p) {
+		g_string_append_c(g, '"');
+		g_string_append_len(g, s, p - s);
+		g_string_append_c(g, '"');
+		return;
+	}
+	v = g_utf8_make_valid(s, -1);
 	g_string_append_c(g, '"');
 	for (p = v; *p; p++) {
 		unsigned char c = (unsigned char)*p;

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 /* milter.audit_fsync */
 enum { SM_AUDIT_FSYNC_NONE = 0, SM_AUDIT_FSYNC_ALWAYS = 1, SM_AUDIT_FSYNC_SECOND = 2 };
@@ -41,5 +42,7 @@ char *sm_audit_failure_record(const sm_daemon_conf *d, const sm_audit_fail *f);
 /* A ULID (26 characters) and an RFC 3339 time with milliseconds. */
 void sm_audit_ulid(char out[27]);
 void sm_audit_time(bool utc, char *out, size_t len);
+/* The time of sec and ms (0-999) in the same form (tests). */
+void sm_audit_time_at(bool utc, time_t sec, int ms, char *out, size_t len);
 
 #endif

@@ -58,9 +58,18 @@ static void esc(GString *s, const char *v, size_t len)
 
 	g_string_append_c(s, '"');
 	while (p < end) {
-		gunichar c = g_utf8_get_char_validated(p, end - p);
+		const char *run = p;
+		gunichar c;
 		int n;
 
+		/* a run of printable ASCII other than '"' and '\\' is itself */
+		while (p < end && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			g_string_append_len(s, run, p - run);
+		if (p == end)
+			break;
+		c = g_utf8_get_char_validated(p, end - p);
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append(s, "\\ufffd");
 			p++;

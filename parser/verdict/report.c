@@ -264,24 +264,51 @@ char *sm_result_audit_json(const sm_result *r, const sm_envelope *env, time_t no
 	return sm_json_finish(&j);
 }
 
+/* n in decimal. */
+static void append_uint(GString *g, unsigned n)
+{
+	char d[16];
+	int k = (int)sizeof(d);
+
+	do
+		d[--k] = (char)('0' + n % 10);
+	while ((n /= 10) && k > 0);
+	g_string_append_len(g, d + k, (gssize)sizeof(d) - k);
+}
+
 char *sm_result_summary(const sm_result *r)
 {
-	GString *g = g_string_new(NULL);
+	GString *g = g_string_sized_new(128);
 	guint i;
 
-	g_string_append_printf(g, "action=%s sr=%s findings=%u", sm_verdict_names[r->verdict],
-			       r->sr[0] ? r->sr : "-", r->findings->len);
+	/* appends, not printf: this line is made for every support message */
+	g_string_append(g, "action=");
+	g_string_append(g, sm_verdict_names[r->verdict]);
+	g_string_append(g, " sr=");
+	g_string_append(g, r->sr[0] ? r->sr : "-");
+	g_string_append(g, " findings=");
+	append_uint(g, r->findings->len);
 	for (i = 0; i < r->findings->len && i < 8; i++) {
 		const sm_finding *f = &g_array_index(r->findings, sm_finding, i);
 
-		g_string_append_printf(g, " %s:%s@%s", f->detector, sm_act_names[f->action],
-				       f->location);
+		g_string_append_c(g, ' ');
+		g_string_append(g, f->detector ? f->detector : "(null)"); /* as printf had it */
+		g_string_append_c(g, ':');
+		g_string_append(g, sm_act_names[f->action]);
+		g_string_append_c(g, '@');
+		g_string_append(g, f->location);
 	}
 	if (r->resolved)
 		g_string_append(g, " resolution=resolved");
-	if (r->code)
-		g_string_append_printf(g, " reply=%s/%s", r->code, r->xcode ? r->xcode : "");
-	if (r->dry_run)
-		g_string_append_printf(g, " dry-run would=%s", sm_verdict_names[r->would]);
+	if (r->code) {
+		g_string_append(g, " reply=");
+		g_string_append(g, r->code);
+		g_string_append_c(g, '/');
+		g_string_append(g, r->xcode ? r->xcode : "");
+	}
+	if (r->dry_run) {
+		g_string_append(g, " dry-run would=");
+		g_string_append(g, sm_verdict_names[r->would]);
+	}
 	return g_string_free(g, FALSE);
 }
