@@ -379,6 +379,10 @@ static void test_pipe_forms(void)
 	hit("ja around", "以下を実行しました：echo Kitsune2291 | sudo -S mdatp health を実行しても失敗します。",
 	    "Kitsune2291");
 	hit("full-width pipe", "echo Kitsune2291　｜　sudo -S mdatp health", "Kitsune2291");
+	hit("typographic quotes", "echo “Winter2026!” | docker login -u admin --password-stdin", "Winter2026!");
+	hit("kagi around", "コマンド「echo Kitsune2291 | sudo -S id」を実行しました。", "Kitsune2291");
+	hit("one-echo group", "(echo Kitsune2291)| runas /user:CONTOSO\\admin cmd", "Kitsune2291");
+	hit("sudo -p ''", "echo Kitsune2291 | sudo -S -p '' mdatp health", "Kitsune2291");
 	hit("full-width command", "ｅｃｈｏ Kitsune2291 ｜ ｓｕｄｏ -S id", "Kitsune2291");
 	/* near misses */
 	miss("variable", "echo $PASSWORD | docker login --password-stdin");
@@ -414,6 +418,9 @@ static void test_pipe_forms(void)
 	miss("net user plain", "echo Kitsune2291 | net user tmpadmin");
 	miss("two words", "echo my secret | sudo -S id");
 	miss("table", "| echo | Kitsune2291 | sudo -S |");
+	miss("two echo words", "echo Kitsune2291 echo | sudo -S id");
+	miss("passwd cell", "| /etc/passwd | 0644 | root |");
+	miss("redirect storm", "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<< sudo -S x <<< | kinit | kinit ||| echo");
 }
 
 /* A here-document of n lines, the value on the last, then its delimiter. */

@@ -91,76 +91,94 @@ static void take_lines(const char *t, size_t s, size_t e, bool esc, det_reader r
 	}
 }
 
-/* A source command from c->p on that writes its words and ends with c:
- * echo, printf, Write-Output, Write-Host, cat <<<.  Its values go to
- * spans; false if it is none. */
-static bool source_cmd(det_cmd *c, det_reader r, GArray *spans)
+typedef enum { S_NONE, S_ECHO, S_PRINTF, S_CAT } source;
+
+/* The source command named by the word at c->p (read): echo, @echo,
+ * printf, Write-Output, Write-Host, cat; S_NONE for any other word. */
+static source source_word(det_cmd *c)
 {
 	const char *t = c->t;
-	size_t s, e, vs[WORDS_MAX], ve[WORDS_MAX];
-	unsigned n = 0;
-	bool printf_ = false, esc = false;
+	size_t s, e;
 
 	if (!det_pipe_word(c, &s, &e))
-		return false;
+		return S_NONE;
 	if (s > 0 && (g_ascii_isalnum(t[s - 1]) || t[s - 1] == '-' || t[s - 1] == '_' ||
 		      t[s - 1] == '.' || t[s - 1] == '$'))
-		return false;
+		return S_NONE; /* inside a word */
 	if (s > 0 && t[s - 1] == '@')
 		s--; /* @echo */
-	if (det_pipe_word_is(t, s, e, "cat")) {
-		c->p = det_pipe_skip_blank(t, c->lim, c->p);
-		if (c->lim - c->p < 3 || memcmp(t + c->p, "<<<", 3) != 0)
-			return false;
-		c->p += 3;
-		if (!det_pipe_word(c, &s, &e) || det_pipe_word(c, &vs[0], &ve[0]))
-			return false;
-		take_lines(t, s, e, false, r, spans);
-		return true;
-	}
-	if (det_pipe_word_is(t, s, e, "printf")) {
-		printf_ = true;
-	} else if (!det_pipe_word_is(t, s, e, "echo") && !det_pipe_word_is(t, s, e, "@echo") &&
-		   !det_pipe_word_is(t, s, e, "write-output") && !det_pipe_word_is(t, s, e, "write-host")) {
-		return false;
-	}
-	while (n < WORDS_MAX && det_pipe_word(c, &vs[n], &ve[n]))
-		n++;
-	if (c->p < c->lim || n == 0 || n == WORDS_MAX)
-		return false; /* not ended by the pipe, or nothing written */
-	if (printf_) {
-		size_t f = det_pipe_word_is(t, vs[0], ve[0], "--") ? 1 : 0, fs = vs[f], fe = ve[f];
-		const char *pct = f < n ? memchr(t + fs, '%', fe - fs) : NULL;
-
-		if (f >= n)
-			return false;
-		if (!pct) /* the format is the text */
-			take_lines(t, fs, fe, true, r, spans);
-		else if (pct + 1 < t + fe && (pct[1] == 's' || pct[1] == 'b') && f + 1 < n)
-			for (unsigned i = f + 1; i < n && (i == f + 1 || r != R_FIRST); i++)
-				take_lines(t, vs[i], ve[i], pct[1] == 'b', r, spans);
-		return true;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		if (t[vs[i]] == '-' && ve[i] - vs[i] <= 12 && i + 1 < n) {
-			esc = esc || memchr(t + vs[i], 'e', ve[i] - vs[i]);
-			continue; /* -n -e -ne -NoNewline */
-		}
-		if (i + 1 != n)
-			return false; /* more than one word: prose, or a list */
-		take_lines(t, vs[i], ve[i], true, r, spans);
-	}
-	return true;
+	if (det_pipe_word_is(t, s, e, "cat"))
+		return S_CAT;
+	if (det_pipe_word_is(t, s, e, "printf"))
+		return S_PRINTF;
+	if (det_pipe_word_is(t, s, e, "echo") || det_pipe_word_is(t, s, e, "@echo") ||
+	    det_pipe_word_is(t, s, e, "write-output") || det_pipe_word_is(t, s, e, "write-host"))
+		return S_ECHO;
+	return S_NONE;
 }
 
-/* Where the statement holding p starts on its line (after ; ( { or
+/* printf's words vs[0, n): a %s (%b) format and its arguments, or the
+ * format as the text. */
+static void printf_values(const char *t, const size_t *vs, const size_t *ve, unsigned n,
+			  det_reader r, GArray *spans)
+{
+	unsigned f = det_pipe_word_is(t, vs[0], ve[0], "--") ? 1 : 0;
+	const char *pct;
+
+	if (f >= n)
+		return;
+	pct = memchr(t + vs[f], '%', ve[f] - vs[f]);
+	if (!pct) {
+		take_lines(t, vs[f], ve[f], true, r, spans);
+		return;
+	}
+	if (pct + 1 >= t + ve[f] || (pct[1] != 's' && pct[1] != 'b'))
+		return;
+	for (unsigned i = f + 1; i < n && (i == f + 1 || r != R_FIRST); i++)
+		take_lines(t, vs[i], ve[i], pct[1] == 'b', r, spans);
+}
+
+/* The source command at c->p that ends with c (at the pipe): its values
+ * into spans.  S_NONE if no source command is named there. */
+static source source_cmd(det_cmd *c, det_reader r, GArray *spans)
+{
+	const char *t = c->t;
+	size_t vs[WORDS_MAX], ve[WORDS_MAX];
+	unsigned n = 0, i;
+	source k = source_word(c);
+
+	if (k == S_CAT) { /* cat <<< VALUE */
+		c->p = det_pipe_skip_blank(t, c->lim, c->p);
+		if (c->lim - c->p >= 3 && memcmp(t + c->p, "<<<", 3) == 0 && (c->p += 3) &&
+		    det_pipe_word(c, &vs[0], &ve[0]) && !det_pipe_word(c, &vs[1], &ve[1]) &&
+		    c->p >= c->lim)
+			take_lines(t, vs[0], ve[0], false, r, spans);
+		return k;
+	}
+	while (k != S_NONE && n < WORDS_MAX && det_pipe_word(c, &vs[n], &ve[n]))
+		n++;
+	if (k == S_NONE || c->p < c->lim || n == 0 || n == WORDS_MAX)
+		return k; /* not ended by the pipe, or nothing written */
+	if (k == S_PRINTF) {
+		printf_values(t, vs, ve, n, r, spans);
+		return k;
+	}
+	for (i = 0; i + 1 < n && t[vs[i]] == '-' && ve[i] - vs[i] <= 12; i++)
+		; /* -n -e -ne -NoNewline */
+	if (i + 1 == n) /* one word written: not prose, not a list */
+		take_lines(t, vs[i], ve[i], true, r, spans);
+	return k;
+}
+
+/* Where the statement holding p starts on its line (after ; ( { | & < or
  * Japanese text), read back at most CMD_MAX bytes. */
 static size_t stmt_start(const char *t, size_t p)
 {
 	size_t b = p > CMD_MAX ? p - CMD_MAX : 0;
 
-	while (p > b && t[p - 1] != '\n' && t[p - 1] != '\r' && t[p - 1] != ';' && t[p - 1] != '(' &&
-	       t[p - 1] != '{' && t[p - 1] != '|' && t[p - 1] != '&' && (unsigned char)t[p - 1] < 0x80)
+	while (p > b && t[p - 1] != '\n' && t[p - 1] != '\r' && t[p - 1] != ';' &&
+	       t[p - 1] != '(' && t[p - 1] != '{' && t[p - 1] != '|' && t[p - 1] != '&' &&
+	       t[p - 1] != '<' && (unsigned char)t[p - 1] < 0x80)
 		p--;
 	return p;
 }
@@ -189,7 +207,8 @@ static bool quoted_source(const char *t, size_t p, det_reader r, GArray *spans)
 		e--;
 	if (e < 2 || (t[e - 1] != '"' && t[e - 1] != '\''))
 		return false;
-	for (s = e - 1; s > 0 && e - s <= VALUE_MAX + 2 && t[s - 1] != t[e - 1] && t[s - 1] != '\n';)
+	for (s = e - 1;
+	     s > 0 && e - s <= VALUE_MAX + 2 && t[s - 1] != t[e - 1] && t[s - 1] != '\n';)
 		s--;
 	if (s == 0 || t[s - 1] != t[e - 1])
 		return false;
@@ -233,12 +252,13 @@ static void source_before(const char *t, size_t p, det_reader r, GArray *spans)
 	}
 	if (quoted_source(t, p, r, spans))
 		return;
-	/* the nearest source keyword on the line that reads to the pipe */
-	for (i = q; i > b && t[i - 1] != '\n'; i--) {
+	/* the nearest source command in the pipeline's stage before the pipe */
+	for (i = q; i > b && t[i - 1] != '\n' && t[i - 1] != '|'; i--) {
 		char f = g_ascii_tolower(t[i - 1]);
 		det_cmd c = {t, p, i - 1};
 
-		if ((f == 'e' || f == 'p' || f == 'w' || f == 'c') && source_cmd(&c, r, spans))
+		if ((f == 'e' || f == 'p' || f == 'w' || f == 'c') &&
+		    source_cmd(&c, r, spans) != S_NONE)
 			return;
 	}
 }
@@ -255,7 +275,8 @@ static void pipes(const char *t, size_t len, GArray *spans)
 		det_cmd c = {t, len - at - 1 > CMD_MAX ? at + 1 + CMD_MAX : len, at + 1};
 		det_reader r;
 
-		if ((at > 0 && t[at - 1] == '|') || (at + 1 < len && (t[at + 1] == '|' || t[at + 1] == '&')))
+		if ((at > 0 && t[at - 1] == '|') ||
+		    (at + 1 < len && (t[at + 1] == '|' || t[at + 1] == '&')))
 			continue;
 		if ((r = det_pipe_reader(&c)) != R_NONE)
 			source_before(t, at, r, spans);
@@ -339,7 +360,8 @@ static det_reader cat_into(const char *t, size_t len, size_t at, size_t e)
 	size_t ws, we;
 
 	det_pipe_skip_prompt(&k);
-	if (!det_pipe_word(&k, &ws, &we) || !det_pipe_word_is(t, ws, we, "cat") || det_pipe_word(&k, &ws, &we))
+	if (!det_pipe_word(&k, &ws, &we) || !det_pipe_word_is(t, ws, we, "cat") ||
+	    det_pipe_word(&k, &ws, &we))
 		return R_NONE;
 	c.t = t;
 	c.p = det_pipe_skip_blank(t, len, e + (e < len && (t[e] == '\'' || t[e] == '"')));
@@ -355,7 +377,8 @@ static void redirections(const char *t, size_t len, GArray *spans)
 {
 	const char *x;
 
-	for (size_t p = 0; p + 2 < len && (x = memmem(t + p, len - p, "<<", 2)); p = (size_t)(x - t) + 2) {
+	for (size_t p = 0; p + 2 < len && (x = memmem(t + p, len - p, "<<", 2));
+	     p = (size_t)(x - t) + 2) {
 		size_t at = (size_t)(x - t), s, e;
 		det_reader r;
 

@@ -2,7 +2,7 @@
  * detect_pipe_cmd.c - the words of a command line and the readers of a
  * password on standard input, for the pipe forms (detect_pipe.c).
  *
- * A command is read word by word: quotes ' " kept around a word, blanks
+ * A command is read word by word: quotes ' " “” ‘’ kept around a word, blanks
  * and line continuations (\ ^ ` before a line end) skipped, redirections
  * (>x, 2>&1, > file) skipped; it ends at a line end, | ; & ) <, Japanese
  * text or its bound.  Before the reader: a shell prompt and wrappers (sudo
@@ -67,6 +67,16 @@ static size_t redirection(const char *t, size_t lim, size_t p)
 	return q;
 }
 
+/* The closing quote for a typographic opening one at p (“ ‘), or NULL. */
+static const char *smart_quote(const char *t, size_t lim, size_t p)
+{
+	if (lim - p < 6 || (unsigned char)t[p] != 0xe2 || (unsigned char)t[p + 1] != 0x80)
+		return NULL;
+	if ((unsigned char)t[p + 2] == 0x9c)
+		return "\xe2\x80\x9d";
+	return (unsigned char)t[p + 2] == 0x98 ? "\xe2\x80\x99" : NULL;
+}
+
 /* The next word of c into [*s, *e), quotes kept, redirections skipped;
  * false at the end of the command. */
 bool det_pipe_word(det_cmd *c, size_t *s, size_t *e)
@@ -77,17 +87,25 @@ bool det_pipe_word(det_cmd *c, size_t *s, size_t *e)
 	while ((r = redirection(t, c->lim, p)) > p)
 		p = det_pipe_skip_blank(t, c->lim, r);
 	c->p = p;
-	if (p >= c->lim || is_end(t[p]))
+	if (p >= c->lim || (is_end(t[p]) && !smart_quote(t, c->lim, p)))
 		return false;
 	*s = p;
-	if (t[p] == '"' || t[p] == '\'') {
+	if (smart_quote(t, c->lim, p)) { /* “x” ‘x’: a word processor's quotes */
+		const char *close = smart_quote(t, c->lim, p);
+		const char *q = memmem(t + p + 3, c->lim - p - 3, close, 3);
+
+		if (!q || memchr(t + p + 3, '\n', (size_t)(q - t) - p - 3))
+			return false;
+		p = (size_t)(q - t) + 3;
+	} else if (t[p] == '"' || t[p] == '\'') {
 		const char *q = memchr(t + p + 1, t[p], c->lim - p - 1);
 
 		if (!q || memchr(t + p + 1, '\n', (size_t)(q - t) - p - 1))
 			return false;
 		p = (size_t)(q - t) + 1;
 	} else {
-		while (p < c->lim && !det_pipe_blank(t[p]) && !is_end(t[p]) && t[p] != '"' && t[p] != '\'')
+		while (p < c->lim && !det_pipe_blank(t[p]) && !is_end(t[p]) && t[p] != '"' &&
+		       t[p] != '\'')
 			p++;
 	}
 	*e = c->p = p;
@@ -106,6 +124,9 @@ void det_pipe_unquote(const char *t, size_t *s, size_t *e)
 {
 	if (*e - *s >= 2 && (t[*s] == '"' || t[*s] == '\'') && t[*e - 1] == t[*s])
 		(*s)++, (*e)--;
+	else if (*e - *s >= 6 && smart_quote(t, *e, *s) &&
+		 memcmp(t + *e - 3, smart_quote(t, *e, *s), 3) == 0)
+		*s += 3, *e -= 3;
 }
 
 /* The command name of word [s, e): without quotes, path and .exe. */
@@ -182,9 +203,11 @@ static bool wrapper(det_cmd *c, size_t s, size_t e)
 	} else if (det_pipe_word_is(t, s, e, "powershell") || det_pipe_word_is(t, s, e, "pwsh")) {
 		while (peek_word(c, &ws, &we) && t[ws] == '-') {
 			det_pipe_word(c, &ws, &we);
-			if (det_pipe_word_is(t, ws, we, "-c") || det_pipe_word_is(t, ws, we, "-command"))
+			if (det_pipe_word_is(t, ws, we, "-c") ||
+			    det_pipe_word_is(t, ws, we, "-command"))
 				break;
-			if (det_pipe_word_is(t, ws, we, "-executionpolicy") || det_pipe_word_is(t, ws, we, "-ep"))
+			if (det_pipe_word_is(t, ws, we, "-executionpolicy") ||
+			    det_pipe_word_is(t, ws, we, "-ep"))
 				det_pipe_word(c, &ws, &we);
 		}
 		c->p = det_pipe_skip_blank(t, c->lim, c->p);
@@ -224,7 +247,8 @@ void det_pipe_skip_prompt(det_cmd *c)
 		return;
 	if (det_pipe_word_is(c->t, s, e, "PS") && det_pipe_word(&k, &s, &e) && c->t[e - 1] == '>')
 		*c = k;
-	else if (det_pipe_word_is(c->t, s, e, "$") || det_pipe_word_is(c->t, s, e, "#") || det_pipe_word_is(c->t, s, e, "%") ||
+	else if (det_pipe_word_is(c->t, s, e, "$") || det_pipe_word_is(c->t, s, e, "#") ||
+		 det_pipe_word_is(c->t, s, e, "%") ||
 		 (e - s >= 3 && c->t[e - 1] == '>' && c->t[s + 1] == ':'))
 		*c = k;
 }
@@ -248,7 +272,8 @@ static bool stdin_value(const char *t, size_t s, size_t e, bool fd)
 {
 	det_pipe_unquote(t, &s, &e);
 	return det_pipe_word_is(t, s, e, "stdin") || det_pipe_word_is(t, s, e, "/dev/stdin") ||
-	       det_pipe_word_is(t, s, e, "-") || det_pipe_word_is(t, s, e, "fd:0") || (fd && det_pipe_word_is(t, s, e, "0"));
+	       det_pipe_word_is(t, s, e, "-") || det_pipe_word_is(t, s, e, "fd:0") ||
+	       (fd && det_pipe_word_is(t, s, e, "0"));
 }
 
 /* The flag at [s, e) (read) says the password is on standard input;
@@ -282,7 +307,8 @@ static det_reader generic(det_cmd *c)
 	for (int n = 0; n < WORDS_MAX && det_pipe_word(c, &s, &e); n++) {
 		if (det_pipe_word_is(c->t, s, e, "-") && login)
 			return R_ALL;
-		login = login || det_pipe_word_is(c->t, s, e, "login") || det_pipe_word_is(c->t, s, e, "secret");
+		login = login || det_pipe_word_is(c->t, s, e, "login") ||
+			det_pipe_word_is(c->t, s, e, "secret");
 		if (c->t[s] == '-' && e - s > 2 && stdin_flag(c, s, e, &first))
 			return first ? R_FIRST : R_ALL;
 	}
@@ -307,7 +333,8 @@ static det_reader net_user(det_cmd *c)
 {
 	size_t s, e;
 
-	if (!det_pipe_word(c, &s, &e) || !det_pipe_word_is(c->t, s, e, "user") || !det_pipe_word(c, &s, &e))
+	if (!det_pipe_word(c, &s, &e) || !det_pipe_word_is(c->t, s, e, "user") ||
+	    !det_pipe_word(c, &s, &e))
 		return R_NONE;
 	return det_pipe_word(c, &s, &e) && det_pipe_word_is(c->t, s, e, "*") ? R_ALL : R_NONE;
 }
@@ -318,7 +345,10 @@ static det_reader reader_named(det_cmd *c, size_t s, size_t e)
 	const char *t = c->t;
 
 	if (e - s >= 6 && g_ascii_strncasecmp(t + e - 6, "passwd", 6) == 0)
-		return det_pipe_word_is(t, s, e, "chpasswd") || det_pipe_word_is(t, s, e, "chgpasswd") ? R_PAIRS : R_ALL;
+		return det_pipe_word_is(t, s, e, "chpasswd") ||
+			       det_pipe_word_is(t, s, e, "chgpasswd")
+			   ? R_PAIRS
+			   : R_ALL;
 	if (det_pipe_word_is(t, s, e, "runas") || det_pipe_word_is(t, s, e, "kinit"))
 		return R_ALL;
 	if (det_pipe_word_is(t, s, e, "sshpass"))
