@@ -283,7 +283,7 @@ static void pipes(const char *t, size_t len, GArray *spans)
 	}
 }
 
-/* The det_reader whose command holds the redirection at r (read up to it). */
+/* The reader whose command holds the redirection at r (read up to it). */
 static det_reader reader_before(const char *t, size_t r)
 {
 	det_cmd c = {t, r, stmt_start(t, r)};
@@ -352,7 +352,7 @@ static void heredoc_body(const char *t, size_t len, size_t at, size_t ds, size_t
 	}
 }
 
-/* cat <<EOF | READER: the det_reader, for the here-document at `at` whose
+/* cat <<EOF | READER: the reader, for the here-document at `at` whose
  * delimiter ends at e. */
 static det_reader cat_into(const char *t, size_t len, size_t at, size_t e)
 {

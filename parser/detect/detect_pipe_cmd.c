@@ -358,7 +358,7 @@ static det_reader reader_named(det_cmd *c, size_t s, size_t e)
 	return generic(c);
 }
 
-/* The det_reader the command in c starts with, wrappers skipped. */
+/* The reader the command in c starts with, wrappers skipped. */
 det_reader det_pipe_reader(det_cmd *c)
 {
 	size_t s, e;
