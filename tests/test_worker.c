@@ -199,8 +199,33 @@ static void refused(bool inl, size_t size, int nfds, int nsend, size_t extra)
 	close(sv[1]);
 }
 
+/* An inline message with a spill file: the one descriptor is the spill. */
+static void inline_spill(void)
+{
+	int sv[2], fds[1] = {open("/dev/null", O_RDONLY)};
+	job j = {0};
+	sm_envelope env = {0};
+
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+	j.fd = j.spill = -1;
+	j.first = g_malloc(FIRST_ENV + 1);
+	send_req(sv[0], ENV, sizeof(ENV), "hello", 5, 5, true, 1, 1, fds);
+	g_assert_cmpint(recv_head(sv[1], &j), ==, 0);
+	g_assert_cmpint(recv_env(sv[1], &j, &env), ==, 0);
+	g_assert_cmpint(j.fd, ==, -1);
+	g_assert_cmpint(j.spill, >=, 0);
+	g_assert_cmpuint(j.msg_got, ==, 5);
+	g_assert_true(memcmp(j.msg, "hello", 5) == 0);
+	job_clear(&j);
+	g_free(j.first);
+	close(fds[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_inline(void)
 {
+	inline_spill();
 	inline_whole(0, 0);
 	inline_whole(1, 1);
 	inline_whole(1000, 1000);   /* all with the header */
