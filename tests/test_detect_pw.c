@@ -6,9 +6,8 @@
  * messages name the case, never the test secret.
  */
 #include "detect.h"
+#include "detect_int.h" /* VALUE_MAX */
 #include "testutil.h"
-
-#define VALUE_MAX_T 128 /* VALUE_MAX of detect_int.h */
 
 static sm_detectors *D;
 static int PW;
@@ -453,7 +452,7 @@ static char *reader_far(int pad)
 /* The limits of the pipe forms, at the limit and one past it; quoted replies. */
 static void test_pipe_limits(void)
 {
-	char *t, v[VALUE_MAX_T + 2];
+	char *t, v[VALUE_MAX + 2];
 
 	t = heredoc_of(8);
 	hit("heredoc 8 lines", t, "Kitsune2291");
@@ -469,12 +468,12 @@ static void test_pipe_limits(void)
 	g_free(t);
 	memset(v, 'k', sizeof(v));
 	memcpy(v, "Kx7", 3);
-	v[VALUE_MAX_T] = '\0';
+	v[VALUE_MAX] = '\0';
 	t = g_strdup_printf("echo %s | sudo -S id", v);
 	hit("value 128", t, v);
 	g_free(t);
-	v[VALUE_MAX_T] = 'k';
-	v[VALUE_MAX_T + 1] = '\0';
+	v[VALUE_MAX] = 'k';
+	v[VALUE_MAX + 1] = '\0';
 	t = g_strdup_printf("echo %s | sudo -S id", v);
 	miss("value 129", t);
 	g_free(t);
