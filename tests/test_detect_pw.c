@@ -379,6 +379,8 @@ static void test_pipe_forms(void)
 	    "Kitsune2291");
 	hit("full-width pipe", "echo Kitsune2291　｜　sudo -S mdatp health", "Kitsune2291");
 	hit("typographic quotes", "echo “Winter2026!” | docker login -u admin --password-stdin", "Winter2026!");
+	hit("set /p", "echo|set /p=Kitsune2291| runas /user:CONTOSO\\admin cmd", "Kitsune2291");
+	hit("set /p quoted", "echo | set /p=\"Tsub4me#1\" | runas /user:CONTOSO\\admin cmd", "Tsub4me#1");
 	hit("upper case cmd", "ECHO Kitsune2291| RUNAS /USER:CONTOSO\\ADMIN CMD", "Kitsune2291");
 	hit("kagi around", "コマンド「echo Kitsune2291 | sudo -S id」を実行しました。", "Kitsune2291");
 	hit("one-echo group", "(echo Kitsune2291)| runas /user:CONTOSO\\admin cmd", "Kitsune2291");
@@ -418,6 +420,7 @@ static void test_pipe_forms(void)
 	miss("net user plain", "echo Kitsune2291 | net user tmpadmin");
 	miss("two words", "echo my secret | sudo -S id");
 	miss("table", "| echo | Kitsune2291 | sudo -S |");
+	miss("set /p prompt", "set /p answer=Continue? | runas /user:CONTOSO\\admin cmd");
 	miss("two echo words", "echo Kitsune2291 echo | sudo -S id");
 	miss("passwd cell", "| 0644 | /etc/passwd |");
 	miss("chpasswd cell", "| echo | Kitsune2291 | chpasswd |");

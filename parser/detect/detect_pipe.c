@@ -7,8 +7,9 @@
  * redirection, and a command known to read a secret from standard input.
  *   - sources before a pipe (|, not ||): echo (-n -e), printf (a %s format
  *     and its arguments, or the format itself: 'pw\npw\n' is two lines),
- *     Write-Output, Write-Host, cat <<< VALUE, a quoted string at the start
- *     of a PowerShell statement, a group of them ((echo pw; echo pw));
+ *     Write-Output, Write-Host, cat <<< VALUE, cmd's set /p=VALUE (after
+ *     echo|, a value without a line end), a quoted string at the start of
+ *     a PowerShell statement, a group of them ((echo pw; echo pw));
  *   - redirections after the reader: a here-string (<<< VALUE, <<<"VALUE")
  *     and a here-document (<<EOF, <<-'EOF': its lines up to the delimiter,
  *     which must be there), also as cat <<EOF | READER;
@@ -91,10 +92,11 @@ static void take_lines(const char *t, size_t s, size_t e, bool esc, det_reader r
 	}
 }
 
-typedef enum { S_NONE, S_ECHO, S_PRINTF, S_CAT } source;
+typedef enum { S_NONE, S_ECHO, S_PRINTF, S_CAT, S_SET } source;
 
 /* The source command named by the word at c->p (read): echo, @echo,
- * printf, Write-Output, Write-Host, cat; S_NONE for any other word. */
+ * printf, Write-Output, Write-Host, cat, set (cmd's echo|set /p=x|, a
+ * value without a line end); S_NONE for any other word. */
 static source source_word(det_cmd *c)
 {
 	const char *t = c->t;
@@ -111,6 +113,8 @@ static source source_word(det_cmd *c)
 		return S_CAT;
 	if (det_pipe_word_is(t, s, e, "printf"))
 		return S_PRINTF;
+	if (det_pipe_word_is(t, s, e, "set"))
+		return S_SET;
 	if (det_pipe_word_is(t, s, e, "echo") || det_pipe_word_is(t, s, e, "@echo") ||
 	    det_pipe_word_is(t, s, e, "write-output") || det_pipe_word_is(t, s, e, "write-host"))
 		return S_ECHO;
@@ -153,6 +157,14 @@ static source source_cmd(det_cmd *c, det_reader r, GArray *spans)
 		    det_pipe_word(c, &vs[0], &ve[0]) && !det_pipe_word(c, &vs[1], &ve[1]) &&
 		    c->p >= c->lim)
 			take_lines(t, vs[0], ve[0], false, r, spans);
+		return k;
+	}
+	if (k == S_SET) { /* set /p=VALUE, set /p="VALUE" */
+		if (det_pipe_word(c, &vs[0], &ve[0]) && ve[0] - vs[0] >= 3 &&
+		    g_ascii_strncasecmp(t + vs[0], "/p=", 3) == 0 &&
+		    (ve[0] - vs[0] > 3 || det_pipe_word(c, &vs[0], &ve[0])) &&
+		    !det_pipe_word(c, &vs[1], &ve[1]) && c->p >= c->lim)
+			take_lines(t, t[vs[0]] == '/' ? vs[0] + 3 : vs[0], ve[0], false, r, spans);
 		return k;
 	}
 	while (k != S_NONE && n < WORDS_MAX && det_pipe_word(c, &vs[n], &ve[n]))
@@ -257,7 +269,7 @@ static void source_before(const char *t, size_t p, det_reader r, GArray *spans)
 		char f = g_ascii_tolower(t[i - 1]);
 		det_cmd c = {t, p, i - 1};
 
-		if ((f == 'e' || f == 'p' || f == 'w' || f == 'c') &&
+		if ((f == 'e' || f == 'p' || f == 'w' || f == 'c' || f == 's') &&
 		    source_cmd(&c, r, spans) != S_NONE)
 			return;
 	}

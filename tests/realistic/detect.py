@@ -1207,6 +1207,7 @@ def pipe_lines():
         ("fullwidth", "ja", ["ｅｃｈｏ {v}　｜　sudo -S mdatp health を実行しました。"], ["mdatp health"]),
         ("smbpasswd", "en", ["(echo {v}; echo {v}) | smbpasswd -s -a svc_backup"], ["smbpasswd -s -a svc_backup"]),
         ("ssh_sudo", "ja", ['echo {v} | ssh admin@10.0.0.7 "sudo -S systemctl restart mdatp"'], ["10.0.0.7"]),
+        ("set_p", "en", ["C:\\> echo|set /p={v}| runas /user:CONTOSO\\admin cmd"], ["runas /user:CONTOSO\\admin cmd"]),
     ]
 
 
