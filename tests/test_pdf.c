@@ -53,8 +53,10 @@ static char *text_of(GByteArray *b, size_t max_out, long long ratio, sm_pdf_stat
 {
 	GString *g = g_string_new(NULL);
 	GByteArray *raw = g_byte_array_new();
+	sm_pdf_info in;
 
-	*st = sm_pdf_text(b->data, b->len, max_out, ratio, g, raw, streams);
+	*st = sm_pdf_text(b->data, b->len, max_out, ratio, g, raw, &in);
+	*streams = in.streams;
 	g_string_append_c(g, '\n');
 	g_string_append_len(g, (const char *)raw->data, (gssize)raw->len);
 	g_byte_array_free(raw, TRUE);
@@ -203,6 +205,70 @@ static void test_limits(void)
 	g_byte_array_free(b, TRUE);
 }
 
+static void append(GByteArray *b, const char *s)
+{
+	g_byte_array_append(b, (const guint8 *)s, (guint)strlen(s));
+}
+
+/* An /Encrypt entry in the trailer, or in a cross-reference stream's
+ * dictionary: encrypted, whatever the streams hold (here plain Flate: the
+ * text is still rendered, and the status says encrypted). */
+static void test_encrypted(void)
+{
+	GByteArray *b = pdf("BT (Hello) Tj ET", "/FlateDecode");
+	sm_pdf_status st;
+	unsigned n;
+	char *t;
+
+	append(b, "5 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>\nendobj\n"
+		  "xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Size 6 /Root 1 0 R /Encrypt 5 0 R "
+		  "/ID [<01><01>] >>\nstartxref\n0\n%%EOF\n");
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_ENCRYPTED);
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	/* PDF 1.5: no trailer, the cross-reference stream's dictionary says it */
+	b = pdf("BT (Hello) Tj ET", "/FlateDecode");
+	append(b, "7 0 obj\n<</Type/XRef/Size 8/W[1 2 1]/Root 1 0 R/Encrypt 6 0 R/Filter/FlateDecode"
+		  "/Length 9>>\nstream\nxxxxxxxxx\nendstream\nendobj\nstartxref\n0\n%%EOF\n");
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_ENCRYPTED); /* before PARTIAL (the stream is not zlib) */
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+}
+
+/* Near misses: /EncryptMetadata, the word in a stream or a non-XRef
+ * dictionary, a trailer without it; a huge /Encrypt dictionary is read
+ * without trouble. */
+static void test_not_encrypted(void)
+{
+	GByteArray *b = pdf("BT (see /Encrypt in the spec) Tj ET", NULL);
+	GString *big = g_string_new("9 0 obj\n<< /Filter /Standard /O <");
+	sm_pdf_status st;
+	unsigned n;
+	char *t;
+
+	append(b, "8 0 obj\n<< /EncryptMetadata false /Note (/Encrypt) >>\nendobj\n"
+		  "6 0 obj\n<</Type/ObjStm/Encrypt 1/Length 3>>\nstream\nabc\nendstream\nendobj\n"
+		  "trailer\n<< /Size 9 /Root 1 0 R /EncryptMetadata true >>\nstartxref\n0\n%%EOF\n"
+		  "/Encrypt 5 0 R\n"); /* after startxref: not the trailer's */
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_OK);
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	/* 4 MiB of /O: bounded, and encrypted */
+	b = pdf("BT (Hello) Tj ET", "/FlateDecode");
+	for (int i = 0; i < (1 << 20); i++)
+		g_string_append(big, "00ff");
+	g_string_append(big, "> >>\nendobj\ntrailer\n<< /Root 1 0 R /Encrypt 9 0 R >>\n");
+	append(b, big->str);
+	t = text_of(b, 1 << 20, 100, &st, &n);
+	g_assert_cmpint(st, ==, SM_PDF_ENCRYPTED);
+	g_free(t);
+	g_byte_array_free(b, TRUE);
+	g_string_free(big, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -211,5 +277,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/pdf/not_flate", test_not_flate);
 	g_test_add_func("/pdf/broken", test_broken);
 	g_test_add_func("/pdf/limits", test_limits);
+	g_test_add_func("/pdf/encrypted", test_encrypted);
+	g_test_add_func("/pdf/not_encrypted", test_not_encrypted);
 	return g_test_run();
 }

@@ -45,19 +45,54 @@ static const uint8_t *find(const uint8_t *p, const uint8_t *e, const char *w)
 	return NULL;
 }
 
-/* The dictionary before "stream" at s says Flate and no other filter. */
-static bool flate_only(const uint8_t *d, const uint8_t *s)
+/* Is the name key (with its slash) in p[0, e), whole (a delimiter after
+ * it: "/Encrypt" is not "/EncryptMetadata")? */
+static bool has_key(const uint8_t *p, const uint8_t *e, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (; (p = find(p, e, key)); p += k)
+		if (p + k >= e || !g_ascii_isalnum(p[k]))
+			return true;
+	return false;
+}
+
+/* Where the dictionary before "stream" at s starts: its "obj", at most
+ * DICT_MAX bytes back. */
+static const uint8_t *dict_of(const uint8_t *d, const uint8_t *s)
+{
+	const uint8_t *a = s - d > DICT_MAX ? s - DICT_MAX : d, *o = NULL, *q;
+
+	for (q = a; (q = find(q, s, "obj")); q += 3)
+		o = q;
+	return o ? o : a;
+}
+
+/* An /Encrypt entry in a trailer dictionary (up to its startxref, at most
+ * TRAILER_MAX bytes: each byte looked at once). */
+#define TRAILER_MAX 65536
+static bool trailer_encrypted(const uint8_t *d, const uint8_t *e)
+{
+	const uint8_t *q, *x, *z;
+
+	for (q = d; (q = find(q, e, "trailer")); q = z) {
+		z = (size_t)(e - q) > TRAILER_MAX ? q + TRAILER_MAX : e;
+		if ((x = find(q + 7, z, "startxref")))
+			z = x;
+		if (has_key(q + 7, z, "/Encrypt"))
+			return true;
+	}
+	return false;
+}
+
+/* The dictionary a[0, s) says Flate and no other filter. */
+static bool flate_only(const uint8_t *a, const uint8_t *s)
 {
 	static const char *const other[] = {"/DCTDecode", "/JPXDecode", "/LZWDecode", "/ASCII85Decode",
 					    "/ASCIIHexDecode", "/CCITTFaxDecode", "/JBIG2Decode",
 					    "/RunLengthDecode", "/Crypt", "/A85", "/AHx", "/LZW", "/DCT"};
-	const uint8_t *a = s - d > DICT_MAX ? s - DICT_MAX : d, *o = NULL, *q;
 	size_t i;
 
-	for (q = a; (q = find(q, s, "obj")); q += 3)
-		o = q;
-	if (o)
-		a = o;
 	if (!find(a, s, "/FlateDecode") && !find(a, s, "/Fl ") && !find(a, s, "/Fl]"))
 		return false;
 	for (i = 0; i < G_N_ELEMENTS(other); i++)
@@ -376,30 +411,33 @@ static void render(const cmap *c, const uint8_t *p, const uint8_t *e, GString *o
 }
 
 sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long max_ratio,
-			  GString *text, GByteArray *raw, unsigned *streams)
+			  GString *text, GByteArray *raw, sm_pdf_info *info)
 {
 	const uint8_t *e = d + n, *p = d, *s;
 	GArray *ends = g_array_new(FALSE, FALSE, sizeof(guint)); /* where each stream ends in raw */
 	cmap c = {g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free)};
-	sm_pdf_status st = SM_PDF_OK;
 	guint from = raw->len, i;
 
-	*streams = 0;
-	while (st != SM_PDF_LIMIT && (s = find(p, e, "stream"))) {
-		const uint8_t *a = s + 6, *z;
+	memset(info, 0, sizeof(*info));
+	info->encrypted = trailer_encrypted(d, e);
+	while (!info->limit && (s = find(p, e, "stream"))) {
+		const uint8_t *a = s + 6, *z, *dict;
 		size_t cap;
 		int rc;
 
 		p = a;
 		if (s > d && s[-1] == 'd') /* "endstream" */
 			continue;
-		if (++*streams > SM_PDF_STREAMS_MAX) { /* every "stream" keyword counts */
-			st = SM_PDF_LIMIT;
+		if (++info->streams > SM_PDF_STREAMS_MAX) { /* every "stream" keyword counts */
+			info->limit = true;
 			break;
 		}
+		dict = dict_of(d, s);
+		if (has_key(dict, s, "/XRef") && has_key(dict, s, "/Encrypt"))
+			info->encrypted = true; /* a cross-reference stream's dictionary */
 		if (a < e && *a == '\r')
 			a++;
-		if (a >= e || *a != '\n' || !flate_only(d, s))
+		if (a >= e || *a != '\n' || !flate_only(dict, s))
 			continue;
 		a++;
 		z = find(a, e, "endstream");
@@ -411,9 +449,9 @@ sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long 
 			cap = (size_t)(z - a) * (size_t)max_ratio;
 		rc = inflate(a, (size_t)(z - a), raw->len + cap, raw);
 		if (rc == 1) /* max_out in all, or one stream past max_ratio: a bomb */
-			st = SM_PDF_LIMIT;
+			info->limit = true;
 		else if (rc < 0)
-			st = SM_PDF_PARTIAL;
+			info->broken = true;
 		g_array_append_val(ends, raw->len);
 	}
 	for (i = 0, p = raw->data + from; i < ends->len; p = raw->data + g_array_index(ends, guint, i++))
@@ -423,5 +461,6 @@ sm_pdf_status sm_pdf_text(const uint8_t *d, size_t n, size_t max_out, long long 
 		render(&c, p, raw->data + g_array_index(ends, guint, i), text);
 	g_hash_table_destroy(c.m);
 	g_array_free(ends, TRUE);
-	return st;
+	return info->limit ? SM_PDF_LIMIT : info->encrypted ? SM_PDF_ENCRYPTED
+	       : info->broken ? SM_PDF_PARTIAL : SM_PDF_OK;
 }
