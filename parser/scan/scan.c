@@ -101,8 +101,8 @@ const sm_part_problem sm_problem_archive_encrypted = {
 	"it is an encrypted archive that cannot be inspected"};
 const sm_part_problem sm_problem_pdf_unreadable = {
 	"PDF", "unreadable_pdf", "unreadable PDF",
-	"its text could not be read (glyphs without a character map, or damaged data); "
-	"re-create it (for example with another PDF tool) and send it again",
+	"could not be read (text in glyphs without a character map, or damaged data); "
+	"re-create the PDF (for example with another PDF tool) and send it again",
 	"its text could not be read (an unreadable PDF)"};
 const sm_part_problem sm_problem_pdf_encrypted = {
 	"PDF", "encrypted_pdf", "encrypted PDF",

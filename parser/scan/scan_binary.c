@@ -114,9 +114,26 @@ static void strings_findings(scan *s, guint idx, const sm_part *p, const sm_view
 	}
 }
 
+/* Text the PDF shows that could not be read: on_unreadable, as an archive
+ * that cannot be read to its end (what could be read is scanned). */
+static void pdf_unreadable(scan *s, guint idx, const sm_part *p, const sm_pdf_info *in)
+{
+	char *why;
+
+	if (in->lost)
+		why = g_strdup_printf("%u stream%s of page text could not be inflated", in->lost,
+				      in->lost == 1 ? "" : "s");
+	else
+		why = g_strdup_printf("text in glyph codes no ToUnicode map names (%s%u distinct)",
+				      in->unmapped >= 64 ? "at least " : "", in->unmapped);
+	sm_scan_unreadable(s, idx, p, &sm_problem_pdf_unreadable, why);
+	g_free(why);
+}
+
 /* A PDF: its page text is in compressed streams, which the strings of the
  * file do not show; what pdf.c inflates and renders is read too.  An
- * encrypted one cannot be read: on_encrypted, as an encrypted archive. */
+ * encrypted one cannot be read: on_encrypted, as an encrypted archive; one
+ * whose text cannot be read (pdf.h): on_unreadable. */
 static void pdf_strings(scan *s, guint idx, const sm_part *p, const GByteArray *d, GString *t)
 {
 	GString *pt = g_string_new(NULL);
@@ -138,6 +155,8 @@ static void pdf_strings(scan *s, guint idx, const sm_part *p, const GByteArray *
 		sm_scan_set_limit(s, "PDF over an archive limit", p->filename ? p->filename : p->loc);
 	if (in.encrypted)
 		sm_scan_encrypted(s, idx, p, &sm_problem_pdf_encrypted);
+	else if (in.unreadable)
+		pdf_unreadable(s, idx, p, &in);
 	g_free(valid);
 	g_byte_array_free(raw, TRUE);
 	g_string_free(pt, TRUE);
