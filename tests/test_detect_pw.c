@@ -6,6 +6,7 @@
  * messages name the case, never the test secret.
  */
 #include "detect.h"
+#include "detect_int.h" /* VALUE_MAX */
 #include "testutil.h"
 
 static sm_detectors *D;
@@ -319,6 +320,172 @@ static void test_ja_particles(void)
 	miss("date time", "Password last changed: 2024-10-01 09:00");
 }
 
+/* ------------------------------------------------------------ pipes */
+
+/* A value written into a command that reads its password from standard
+ * input (detect_pipe.c): sources, readers and the syntax around them. */
+static void test_pipe_forms(void)
+{
+	/* the readers */
+	hit("runas cmd", "echo Hunter2Secret!| runas /user:CONTOSO\\admin cmd", "Hunter2Secret!");
+	hit("sudo -S printf", "printf \"%s\" Xy7#pQ9!zz | sudo -S systemctl restart mdatp", "Xy7#pQ9!zz");
+	hit("docker stdin", "echo \"Winter2026!\" | docker login -u admin --password-stdin", "Winter2026!");
+	hit("podman stdin", "echo 'Kitsune2291' | podman login quay.io -u deploy --password-stdin", "Kitsune2291");
+	hit("helm registry", "echo Tsub4me#1 | helm registry login reg.contoso.local --username x --password-stdin",
+	    "Tsub4me#1");
+	hit("oras", "echo Kitsune2291 | oras login -u deploy --password-stdin reg.contoso.local", "Kitsune2291");
+	hit("regctl pass-stdin", "echo Kitsune2291 | regctl registry login reg.contoso.local -u x --pass-stdin",
+	    "Kitsune2291");
+	hit("passwd stdin", "echo 'Suzuran#55' | passwd --stdin mdeadmin", "Suzuran#55");
+	hit("chpasswd pair", "echo 'mdeadmin:Suzuran#55' | chpasswd", "Suzuran#55");
+	hit("smbpasswd twice", "(echo Yamabuki77; echo Yamabuki77) | smbpasswd -s -a svc_backup", "Yamabuki77");
+	hit("printf two lines", "printf 'Nadeshiko8\\nNadeshiko8\\n' | passwd tmpadmin", "Nadeshiko8");
+	hit("echo -e lines", "echo -e \"Nadeshiko8\\nNadeshiko8\" | passwd tmpadmin", "Nadeshiko8");
+	hit("htpasswd -i", "echo Kitsune2291 | htpasswd -i /etc/nginx/.htpasswd admin", "Kitsune2291");
+	hit("vncpasswd", "echo Kitsune2291 | vncpasswd -f > ~/.vnc/passwd", "Kitsune2291");
+	hit("kinit", "echo 'Kitsune2291' | kinit svc_mde@CONTOSO.LOCAL", "Kitsune2291");
+	hit("openssl passin", "echo Kitsune2291 | openssl pkcs12 -in a.pfx -nodes -passin stdin -out a.pem",
+	    "Kitsune2291");
+	hit("sshpass stdin", "echo Kitsune2291 | sshpass ssh admin@10.0.0.7", "Kitsune2291");
+	hit("net user star", "echo Kitsune2291| net user tmpadmin * /domain", "Kitsune2291");
+	hit("vault login -", "echo s.Kx7mPq2wTs9 | vault login -", "s.Kx7mPq2wTs9");
+	hit("gh with-token", "echo ghx_Kx7mPq2wTs9Lr | gh auth login --with-token", "ghx_Kx7mPq2wTs9Lr");
+	hit("docker secret", "printf 'Kitsune2291' | docker secret create db_password -", "Kitsune2291");
+	hit("sudo --stdin", "echo Kitsune2291 | sudo --stdin -u root mdatp health", "Kitsune2291");
+	hit("sudo -S -u", "echo Kitsune2291 | sudo -S -u svc_mde mdatp health", "Kitsune2291");
+	hit("sudo -u -S", "echo Kitsune2291 | sudo -u svc_mde -S mdatp health", "Kitsune2291");
+	/* the sources and redirections */
+	hit("write-output", "Write-Output 'Kitsune2291' | docker login -u x --password-stdin reg", "Kitsune2291");
+	hit("ps literal", "PS C:\\> 'Kitsune2291' | docker login -u x --password-stdin reg", "Kitsune2291");
+	hit("here-string", "sudo -S mdatp health <<< 'Kitsune2291'", "Kitsune2291");
+	hit("here-string glued", "docker login -u x --password-stdin reg <<<\"Kitsune2291\"", "Kitsune2291");
+	hit("cat here-string", "cat <<< Kitsune2291 | sudo -S mdatp health", "Kitsune2291");
+	hit("heredoc", "kinit svc_mde@CONTOSO.LOCAL <<EOF\nKitsune2291\nEOF\n", "Kitsune2291");
+	hit("heredoc chpasswd", "chpasswd <<'END'\nalice:Kitsune2291\nbob:Tsub4me#1\nEND\n", "Tsub4me#1");
+	hit("cat heredoc pipe", "cat <<EOF | sudo -S mdatp health\nKitsune2291\nEOF\n", "Kitsune2291");
+	/* the syntax around them */
+	hit("no spaces", "echo Kitsune2291|sudo -S id", "Kitsune2291");
+	hit("2>&1", "echo Kitsune2291 | sudo -S mdatp health 2>&1 | tee out.txt", "Kitsune2291");
+	hit("sudo wrapper", "echo Kitsune2291 | sudo docker login -u x --password-stdin reg", "Kitsune2291");
+	hit("cmd /c", "cmd /c \"echo Kitsune2291| runas /user:CONTOSO\\admin cmd\"", "Kitsune2291");
+	hit("powershell -c", "powershell -NoProfile -c \"'Kitsune2291' | docker login -u x --password-stdin reg\"",
+	    "Kitsune2291");
+	hit("ssh host", "echo Kitsune2291 | ssh admin@10.0.0.7 \"sudo -S systemctl restart mdatp\"", "Kitsune2291");
+	hit("continuation", "echo Kitsune2291 | \\\n  docker login -u x \\\n  --password-stdin reg", "Kitsune2291");
+	hit("&& chain", "cd /tmp && echo Kitsune2291 | sudo -S ./install.sh && rm x", "Kitsune2291");
+	hit("prompt", "$ echo Kitsune2291 | sudo -S mdatp health", "Kitsune2291");
+	hit("path exe", "echo Kitsune2291| C:\\Windows\\System32\\runas.exe /user:admin cmd", "Kitsune2291");
+	hit("ja around", "以下を実行しました：echo Kitsune2291 | sudo -S mdatp health を実行しても失敗します。",
+	    "Kitsune2291");
+	hit("full-width pipe", "echo Kitsune2291　｜　sudo -S mdatp health", "Kitsune2291");
+	hit("typographic quotes", "echo “Winter2026!” | docker login -u admin --password-stdin", "Winter2026!");
+	hit("set /p", "echo|set /p=Kitsune2291| runas /user:CONTOSO\\admin cmd", "Kitsune2291");
+	hit("set /p quoted", "echo | set /p=\"Tsub4me#1\" | runas /user:CONTOSO\\admin cmd", "Tsub4me#1");
+	hit("upper case cmd", "ECHO Kitsune2291| RUNAS /USER:CONTOSO\\ADMIN CMD", "Kitsune2291");
+	hit("kagi around", "コマンド「echo Kitsune2291 | sudo -S id」を実行しました。", "Kitsune2291");
+	hit("one-echo group", "(echo Kitsune2291)| runas /user:CONTOSO\\admin cmd", "Kitsune2291");
+	hit("sudo -p ''", "echo Kitsune2291 | sudo -S -p '' mdatp health", "Kitsune2291");
+	hit("full-width command", "ｅｃｈｏ Kitsune2291 ｜ ｓｕｄｏ -S id", "Kitsune2291");
+	/* near misses */
+	miss("variable", "echo $PASSWORD | docker login --password-stdin");
+	miss("quoted variable", "echo \"$REGISTRY_PASSWORD\" | docker login -u x --password-stdin reg");
+	miss("cmd variable", "echo %PASSWORD%| runas /user:CONTOSO\\admin cmd");
+	miss("command substitution", "echo $(cat pw.txt) | sudo -S id");
+	miss("actions secret", "echo ${{ secrets.REGISTRY_TOKEN }} | docker login -u x --password-stdin");
+	miss("angle placeholder", "echo <your-password> | docker login -u x --password-stdin");
+	miss("stars", "echo ******** | sudo -S id");
+	miss("xxxx", "echo xxxx | sudo -S id");
+	miss("ja placeholder", "echo ＜パスワード＞ | sudo -S id");
+	miss("ja placeholder word", "echo 新しいパスワード | sudo -S id");
+	miss("ja placeholder bare", "echo パスワード | sudo -S id");
+	hit("pipe cell alone", "Password | pinecone", "pinecone");
+	hit("pipe cell closed", "パスワード | pinecone | 本番", "pinecone");
+	miss("ja placeholder quoted", "echo \"（パスワード）\" | sudo -S id");
+	miss("grep", "echo hello | grep h");
+	miss("apt-get yes", "echo y | apt-get install mdatp");
+	miss("sudo tee", "echo 1 | sudo tee /proc/sys/net/ipv4/ip_forward");
+	miss("yes", "yes | sudo -S apt-get install mdatp");
+	miss("file path", "echo /run/secrets/registry | docker login -u x --password-stdin");
+	miss("prose", "run docker login --password-stdin and paste the token");
+	miss("prose pipe", "Please echo the password | docker login --password-stdin");
+	miss("sudo without -S", "echo Kitsune2291 | sudo mdatp health");
+	miss("sudo -s shell", "echo Kitsune2291 | sudo -s");
+	miss("docker -p flag", "echo Kitsune2291 | docker login -u x reg");
+	miss("mysql sql", "echo \"SHOW DATABASES;\" | mysql -u root -p");
+	miss("here-string other", "grep -c x <<< Kitsune2291");
+	miss("heredoc unclosed", "kinit svc@X <<EOF\nKitsune2291\n");
+	miss("heredoc other", "cat <<EOF > note.txt\nKitsune2291\nEOF\n");
+	miss("or", "test -f x || echo Kitsune2291 | tee log");
+	miss("sshpass -f", "echo Kitsune2291 | sshpass -f pw.txt ssh admin@x");
+	miss("net user plain", "echo Kitsune2291 | net user tmpadmin");
+	miss("two words", "echo my secret | sudo -S id");
+	miss("table", "| echo | Kitsune2291 | sudo -S |");
+	miss("set /p prompt", "set /p answer=Continue? | runas /user:CONTOSO\\admin cmd");
+	miss("two echo words", "echo Kitsune2291 echo | sudo -S id");
+	miss("passwd cell", "| 0644 | /etc/passwd |");
+	miss("chpasswd cell", "| echo | Kitsune2291 | chpasswd |");
+	miss("redirect storm", "<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<<< sudo -S x <<< | kinit | kinit ||| echo");
+}
+
+/* A here-document of n lines, the value on the last, then its delimiter. */
+static char *heredoc_of(unsigned n)
+{
+	GString *g = g_string_new("kinit svc_mde@CONTOSO.LOCAL <<EOF\n");
+
+	for (unsigned i = 1; i < n; i++)
+		g_string_append(g, "x\n");
+	g_string_append(g, "Kitsune2291\nEOF\n");
+	return g_string_free(g, FALSE);
+}
+
+/* The reader's flag ending `pad` bytes past the bound of the command. */
+static char *reader_far(int pad)
+{
+	/* "| " then words: the flag's last byte at the pipe + 300 + pad */
+	GString *g = g_string_new("echo Kitsune2291 | docker login --label=");
+	size_t pipe = 17, want = pipe + 300 + (size_t)pad - strlen("--password-stdin") + 1;
+
+	while (g->len + 1 < want)
+		g_string_append_c(g, 'x');
+	g_string_append(g, " --password-stdin");
+	g_assert_cmpuint(g->len, ==, pipe + 301 + (size_t)pad);
+	return g_string_free(g, FALSE);
+}
+
+/* The limits of the pipe forms, at the limit and one past it; quoted replies. */
+static void test_pipe_limits(void)
+{
+	char *t, v[VALUE_MAX + 2];
+
+	t = heredoc_of(8);
+	hit("heredoc 8 lines", t, "Kitsune2291");
+	g_free(t);
+	t = heredoc_of(9);
+	miss("heredoc 9 lines", t);
+	g_free(t);
+	t = reader_far(0);
+	hit("reader at 300", t, "Kitsune2291");
+	g_free(t);
+	t = reader_far(1);
+	miss("reader at 301", t);
+	g_free(t);
+	memset(v, 'k', sizeof(v));
+	memcpy(v, "Kx7", 3);
+	v[VALUE_MAX] = '\0';
+	t = g_strdup_printf("echo %s | sudo -S id", v);
+	hit("value 128", t, v);
+	g_free(t);
+	v[VALUE_MAX] = 'k';
+	v[VALUE_MAX + 1] = '\0';
+	t = g_strdup_printf("echo %s | sudo -S id", v);
+	miss("value 129", t);
+	g_free(t);
+	hit("reply heredoc", "> kinit svc@X <<EOF\n> Kitsune2291\n> EOF\n", "Kitsune2291");
+	hit("reply continuation", "> echo Kitsune2291 | \\\n>   docker login -u x --password-stdin reg",
+	    "Kitsune2291");
+	hit("reply here-string", "> sudo -S mdatp health <<< Kitsune2291", "Kitsune2291");
+}
+
 /* Password hits in text scanned as the file `name`. */
 static unsigned file_hits(const char *name, const char *text)
 {
@@ -373,6 +540,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/detect_pw/tool_flags", test_tool_flags);
 	g_test_add_func("/detect_pw/ja_particles", test_ja_particles);
 	g_test_add_func("/detect_pw/password_file", test_password_file);
+	g_test_add_func("/detect_pw/pipe_forms", test_pipe_forms);
+	g_test_add_func("/detect_pw/pipe_limits", test_pipe_limits);
 	rc = g_test_run();
 	sm_detectors_free(D);
 	return rc;

@@ -114,6 +114,47 @@ static int spill_file(void)
 	return fd;
 }
 
+/* The same message as a worker gets it inline (its bytes, scanned by
+ * sm_scan_owned) and the result rebuilt over the daemon's copy of the
+ * bytes (msg_mem, never mapped): rendered as the in-process scan r. */
+static void inline_trip(sm_policy *p, const char *path, sm_result *r, const sm_envelope *env)
+{
+	char err[256] = "", *want, *got, *bytes, *own;
+	gsize n;
+	size_t len;
+	sm_result *ri, *w;
+	void *wire;
+	int spill;
+
+	g_assert_true(g_file_get_contents(path, &bytes, &n, NULL));
+	if (n > 65536) { /* the daemon sends a message inline up to 64 KiB */
+		g_free(bytes);
+		return;
+	}
+	own = g_malloc(n + 1);
+	memcpy(own, bytes, n);
+	spill = spill_file(); /* as the daemon's, with the bytes or a descriptor */
+	ri = sm_scan_owned(p, own, n, spill, env, NOW);
+	wire = sm_result_wire(ri, &len);
+	g_assert_null(sm_result_unwire(p, wire, len, -1, bytes, n + 1, spill, err, sizeof(err)));
+	w = sm_result_unwire(p, wire, len, -1, bytes, n, spill, err, sizeof(err));
+	if (!w)
+		g_test_message("%s (%zu bytes): %s", path, (size_t)n, err);
+	g_assert_nonnull(w);
+	want = render(r, env);
+	got = render(w, env);
+	g_assert_cmpstr(got, ==, want);
+	g_assert_true(n == 0 || sm_result_bytes(w) == (const uint8_t *)bytes);
+	g_assert_null(w->mapped);
+	g_free(want);
+	g_free(got);
+	sm_result_free(w);
+	sm_result_free(ri);
+	close(spill);
+	g_free(wire);
+	g_free(bytes);
+}
+
 /* One message: scanned in-process and through the wire, rendered alike. */
 static off_t round_trip(sm_policy *p, const char *path, guint *changed)
 {
@@ -129,7 +170,7 @@ static off_t round_trip(sm_policy *p, const char *path, guint *changed)
 	g_assert_cmpint(fd, >=, 0);
 	r = sm_scan_fd_spill(p, fd, spill, &env, NOW);
 	wire = sm_result_wire(r, &len);
-	w = sm_result_unwire(p, wire, len, fd, fsize(fd), spill, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, NULL, fsize(fd), spill, err, sizeof(err));
 	if (!w)
 		g_test_message("%s: %s", path, err);
 	g_assert_nonnull(w);
@@ -150,6 +191,7 @@ static off_t round_trip(sm_policy *p, const char *path, guint *changed)
 		g_free(got);
 	}
 	sm_result_free(w);
+	inline_trip(p, path, r, &env);
 	sm_result_free(r);
 	g_free(wire);
 	spilled = lseek(spill, 0, SEEK_END);
@@ -400,14 +442,14 @@ static void test_hostile_bytes(void)
 	sm_result *w;
 
 	for (i = 0; i < len; i++) { /* every truncation is refused */
-		w = sm_result_unwire(p, wire, i, fd, fsize(fd), -1, err, sizeof(err));
+		w = sm_result_unwire(p, wire, i, fd, NULL, fsize(fd), -1, err, sizeof(err));
 		g_assert_null(w);
 		sm_result_free(w);
 	}
 	bad = g_memdup2(wire, len);
 	for (i = 0; i < len; i++) { /* a flipped byte: refused or a sane result */
 		bad[i] ^= 0xa5;
-		w = sm_result_unwire(p, bad, len, fd, fsize(fd), -1, err, sizeof(err));
+		w = sm_result_unwire(p, bad, len, fd, NULL, fsize(fd), -1, err, sizeof(err));
 		if (w) {
 			char *s = render(w, NULL);
 
@@ -418,7 +460,7 @@ static void test_hostile_bytes(void)
 		bad[i] = wire[i];
 	}
 	g_test_message("%zu of %zu flipped bytes still decode", ok, len);
-	w = sm_result_unwire(p, wire, len, fd, fsize(fd), -1, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, NULL, fsize(fd), -1, err, sizeof(err));
 	g_assert_nonnull(w);
 	sm_result_free(w);
 	g_free(bad);
@@ -452,12 +494,12 @@ static void test_splice_checks(void)
 	g_assert_cmpuint(off + 20, <=, len);
 	end = msglen + 1;
 	memcpy(wire + off + 8, &end, 8);
-	w = sm_result_unwire(p, wire, len, fd, fsize(fd), -1, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, NULL, fsize(fd), -1, err, sizeof(err));
 	g_assert_null(w);
 	g_assert_nonnull(strstr(err, "splice"));
 	end = start - 1;
 	memcpy(wire + off + 8, &end, 8);
-	g_assert_null(sm_result_unwire(p, wire, len, fd, fsize(fd), -1, err, sizeof(err)));
+	g_assert_null(sm_result_unwire(p, wire, len, fd, NULL, fsize(fd), -1, err, sizeof(err)));
 	g_free(wire);
 	close(fd);
 	sm_policy_unref(p);
@@ -510,10 +552,10 @@ static void test_lazy_load(void)
 	char *notice;
 
 	n = fsize(fd);
-	g_assert_null(sm_result_unwire(p, wire, len, fd, n + 1, -1, err, sizeof(err)));
+	g_assert_null(sm_result_unwire(p, wire, len, fd, NULL, n + 1, -1, err, sizeof(err)));
 	g_assert_nonnull(strstr(err, "length"));
-	g_assert_null(sm_result_unwire(p, wire, len, fd, n - 1, -1, err, sizeof(err)));
-	w = sm_result_unwire(p, wire, len, fd, n, -1, err, sizeof(err));
+	g_assert_null(sm_result_unwire(p, wire, len, fd, NULL, n - 1, -1, err, sizeof(err)));
+	w = sm_result_unwire(p, wire, len, fd, NULL, n, -1, err, sizeof(err));
 	g_assert_nonnull(w);
 	read_all_but_message(w);
 	g_assert_true(sm_result_reads_message(w));
@@ -527,7 +569,7 @@ static void test_lazy_load(void)
 			close(c);
 			c = open(path, O_WRONLY);
 		}
-		w = sm_result_unwire(p, wire, len, c, n, -1, err, sizeof(err));
+		w = sm_result_unwire(p, wire, len, c, NULL, n, -1, err, sizeof(err));
 		g_assert_nonnull(w);
 		if (i < 2)
 			g_assert_cmpint(ftruncate(c, (off_t)(i == 0 ? n - 1 : n + 1)), ==, 0);
@@ -553,7 +595,7 @@ static void test_lazy_load(void)
 	g_assert_cmpint(write(fd, plain, strlen(plain)), ==, (ssize_t)strlen(plain));
 	r = sm_scan_fd(p, fd, &env, NOW);
 	wire = sm_result_wire(r, &len);
-	w = sm_result_unwire(p, wire, len, fd, strlen(plain), -1, err, sizeof(err));
+	w = sm_result_unwire(p, wire, len, fd, NULL, strlen(plain), -1, err, sizeof(err));
 	g_assert_nonnull(w);
 	g_assert_false(sm_result_reads_message(w));
 	read_all_but_message(w);

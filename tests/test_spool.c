@@ -1,9 +1,11 @@
 /* test_spool.c - the message spool (milter/daemon/spool.c): what comes out
- * of the descriptor is every byte appended, in order, whatever the chunk
- * sizes; a message up to spool_threshold stays in memory (a memfd), one byte
+ * of it is every byte appended, in order, whatever the chunk sizes; a
+ * message up to 64 KiB (and spool_threshold) stays in the spool's buffer
+ * with no descriptor and no write at all (sm_spool_mem), one byte more goes
+ * to a memfd; a message up to spool_threshold stays in memory, one byte
  * more moves it to a file with its bytes; max_message_bytes holds at the
  * limit and fails one past it; and the bytes are written in pieces of up to
- * 64 KiB, once for a small message, not once per header field or chunk.
+ * 64 KiB, not once per header field or chunk.
  * A finished memfd spool is sealed: a holder of the descriptor (a scanner
  * worker) cannot write, cut, grow or map it writable; a seal that cannot be
  * added fails the message.
@@ -80,9 +82,9 @@ static void test_seal_fails(void)
 	char err[256] = "";
 	sm_spool *s = sm_spool_new("/tmp", 1 << 20, 1 << 30);
 	bool over;
+	static char big[SM_SPOOL_BUF + 1]; /* past the buffer: a memfd */
 
-	g_assert_cmpint(sm_spool_append(s, "a: b\r\n\r\nbody\r\n", 14, &over, err, sizeof(err)),
-			==, 0);
+	g_assert_cmpint(sm_spool_append(s, big, sizeof(big), &over, err, sizeof(err)), ==, 0);
 	fail_seal = true;
 	g_assert_cmpint(sm_spool_finish(s, err, sizeof(err)), ==, -1);
 	fail_seal = false;
@@ -124,6 +126,16 @@ static void run(size_t threshold, size_t total, GRand *r, const char *dir)
 	}
 	g_assert_cmpint(sm_spool_finish(s, err, sizeof(err)), ==, 0);
 	g_assert_cmpuint(sm_spool_size(s), ==, total);
+	if (total <= threshold && total <= SM_SPOOL_BUF) { /* never left the buffer */
+		g_assert_nonnull(sm_spool_mem(s));
+		g_assert_true(total == 0 || memcmp(sm_spool_mem(s), want->data, total) == 0);
+		g_assert_cmpint(sm_spool_fd(s), ==, -1);
+		g_assert_false(sm_spool_sealed(s));
+		g_byte_array_free(want, TRUE);
+		sm_spool_free(s);
+		return;
+	}
+	g_assert_null(sm_spool_mem(s));
 	got = content(sm_spool_fd(s));
 	g_assert_cmpuint(got->len, ==, want->len);
 	g_assert_true(want->len == 0 || memcmp(got->data, want->data, want->len) == 0);
@@ -149,6 +161,8 @@ static void test_content(void)
 			run(th, (size_t)g_rand_int_range(r, 0, 400000), r, dir);
 		run(th, th, r, dir);     /* at the threshold: in memory */
 		run(th, th + 1, r, dir); /* one past: a file */
+		run(th, SM_SPOOL_BUF, r, dir);     /* the buffer full: kept there */
+		run(th, SM_SPOOL_BUF + 1, r, dir); /* one past: a descriptor */
 	}
 	g_rand_free(r);
 	rmdir(dir);
@@ -156,7 +170,8 @@ static void test_content(void)
 }
 
 /* A message as the milter protocol brings it: ten header fields, the empty
- * line, one body chunk: nothing written before the end, then one write. */
+ * line, one body chunk of 20 KB: nothing written, no descriptor, the bytes
+ * in the buffer (sm_spool_mem); past 64 KiB, one write per 64 KiB or so. */
 static void test_one_write(void)
 {
 	char *dir = tmpdir(), err[256], body[20000], hdr[100];
@@ -175,10 +190,29 @@ static void test_one_write(void)
 	g_assert_cmpuint(writes, ==, 0);
 	g_assert_cmpint(sm_spool_fd(s), ==, -1);
 	g_assert_cmpint(sm_spool_finish(s, err, sizeof(err)), ==, 0);
-	g_assert_cmpuint(writes, ==, 1);
+	g_assert_cmpuint(writes, ==, 0);
+	g_assert_cmpint(sm_spool_fd(s), ==, -1);
+	g_assert_nonnull(sm_spool_mem(s));
+	g_assert_true(memcmp((const char *)sm_spool_mem(s) + sm_spool_size(s) - sizeof(body), body,
+			     sizeof(body)) == 0);
+	sm_spool_free(s);
+
+	/* 70,000 bytes in the same pieces: one write at the end, a memfd */
+	s = sm_spool_new(dir, 1 << 20, 1 << 30);
+	writes = 0;
+	for (int i = 0; i < 10; i++) {
+		snprintf(hdr, sizeof(hdr), "X-Field-%d: value %d\r\n", i, i);
+		g_assert_cmpint(sm_spool_append(s, hdr, strlen(hdr), &over, err, sizeof(err)), ==, 0);
+	}
+	for (int i = 0; i < 3; i++)
+		g_assert_cmpint(sm_spool_append(s, body, sizeof(body), &over, err, sizeof(err)), ==, 0);
+	g_assert_cmpint(sm_spool_append(s, body, 10000, &over, err, sizeof(err)), ==, 0);
+	g_assert_cmpint(sm_spool_finish(s, err, sizeof(err)), ==, 0);
+	g_assert_null(sm_spool_mem(s));
+	g_assert_cmpuint(writes, ==, 2); /* the full buffer, then the rest */
 	got = content(sm_spool_fd(s));
 	g_assert_cmpuint(got->len, ==, sm_spool_size(s));
-	g_assert_true(memcmp(got->data + got->len - sizeof(body), body, sizeof(body)) == 0);
+	g_assert_true(memcmp(got->data + got->len - 10000, body, 10000) == 0);
 	g_byte_array_free(got, TRUE);
 	sm_spool_free(s);
 
@@ -203,7 +237,7 @@ static void test_one_write(void)
 }
 
 /* max_message_bytes: the message at the limit is whole, one byte more is
- * "over", never a silent cut; an empty message still has a descriptor. */
+ * "over", never a silent cut; an empty message is an empty buffer. */
 static void test_max(void)
 {
 	char *dir = tmpdir(), err[256] = "", buf[1000] = {0};
@@ -222,7 +256,8 @@ static void test_max(void)
 
 	s = sm_spool_new(dir, 500, 3000);
 	g_assert_cmpint(sm_spool_finish(s, err, sizeof(err)), ==, 0);
-	g_assert_cmpint(sm_spool_fd(s), >=, 0);
+	g_assert_cmpint(sm_spool_fd(s), ==, -1);
+	g_assert_nonnull(sm_spool_mem(s));
 	g_assert_cmpuint(sm_spool_size(s), ==, 0);
 	sm_spool_free(s);
 	rmdir(dir);

@@ -170,10 +170,19 @@ def crash_tests(card, card_exp):
          "log: killed by its seccomp filter (SIGSYS)")
     t.ok(miltertest(d, eml=card, expect=card_exp, label="after"),
          "a card message after all that: as --test says")
+    # a message in a descriptor (SM_TEST_SPOOL_FD: the test build keeps
+    # every spool in a sealed memfd, as it does a message over 64 KiB)
+    ddf, conff = conf_for("spool-fd")
+    dfd = start(ddf, conff, bin=smtest.HOOKS_BIN, env={"SM_TEST_SPOOL_FD": "1"})
+    if not t.ok(dfd is not None, "test-build daemon with every spool in a descriptor starts"):
+        return
     size = message(os.path.join(tmp, "size.eml"), "size", "SM-TEST-HOOK-SIZE\n")
-    t.ok(miltertest(d, eml=size, expect=tempfail("size", FAILURE), label="size"),
+    t.ok(miltertest(dfd, eml=size, expect=tempfail("size", FAILURE), label="size"),
          "a worker told a size one past the spool's: the scan fails closed, 451 on_failure")
-    tamper_tests(d)
+    t.ok(miltertest(d, eml=size, expect=expect_of(base_conf, size, "size-inline"),
+                    label="size-inline"),
+         "the same message inline (no descriptor to misread): scanned as --test says")
+    tamper_tests(d, dfd)
     t.ok(d.alive() and d.proc.pid == pid, "the daemon still runs after all of them (same pid)")
 
 
@@ -181,13 +190,14 @@ def lf(b):
     return b.replace(b"\r\n", b"\n")
 
 
-def tamper_tests(d):
+def tamper_tests(d, dfd):
     """A subverted worker cutting (ftruncate) or overwriting (pwrite, the
     last bytes) the spool after its scan: the kernel refuses both, for a
-    memfd spool (sealed: EPERM) and a file spool (a second daemon with
-    spool_threshold 64: a read-only descriptor, EINVAL and EBADF); the
-    message is delivered masked and whole, as --test says; the daemons keep
-    their pids.  Small single-part messages: miltertest smashes its stack on
+    memfd spool (sealed: EPERM; dfd keeps every spool in one) and a file
+    spool (a second daemon with spool_threshold 64: a read-only descriptor,
+    EINVAL and EBADF); a message sent inline (d: up to 64 KiB) leaves the
+    worker no descriptor of the daemon's to try; the message is delivered
+    masked and whole, as --test says; the daemons keep their pids.  Small single-part messages: miltertest smashes its stack on
     larger replaced bodies and compares only the last chunk of one made of
     several (a multipart's unchanged parts, which come from the spool), so
     what a successful pwrite would deliver shows only in postfix.t's kind
@@ -201,7 +211,7 @@ def tamper_tests(d):
     if not t.ok(fd is not None and "spool_threshold = 64;" in open(conf).read(),
                 "test-build daemon with spool_threshold 64 starts"):
         return
-    pids = (d.proc.pid, fd.proc.pid)
+    pids = (d.proc.pid, fd.proc.pid, dfd.proc.pid)
     card_line = "card 4111 1111 1111 1111 exp 12/29\n"
     keep = "the last line, that pwrite overwrites, delivered as it was\n"
     refused = {("memfd", "ftruncate"): "Operation not permitted",
@@ -211,7 +221,7 @@ def tamper_tests(d):
     hooks = (("trunc", "SM-TEST-HOOK-TRUNC", ["ftruncate"]),
              ("write", "SM-TEST-HOOK-WRITE", ["pwrite into"]),
              ("both", "SM-TEST-HOOK-TRUNC SM-TEST-HOOK-WRITE", ["ftruncate", "pwrite into"]))
-    for kind, dm in (("memfd", d), ("file", fd)):
+    for kind, dm in (("memfd", dfd), ("file", fd), ("inline", d)):
         for what, marker, calls in hooks:
             name = "%s-%s" % (kind, what)
             eml = message(os.path.join(tmp, name + ".eml"), name,
@@ -229,17 +239,21 @@ def tamper_tests(d):
                             label=name),
                  "%s: the worker's %s after the scan changes nothing: delivered masked "
                  "and whole" % (name, " and ".join(c.split()[0] for c in calls)))
-            smtest.wait_for(lambda: dm.logtext().count("test hook: ") >= before + len(calls), 10)
+            if kind == "inline":
+                want = ["test hook: the message came inline: no spool to change"]
+            else:
+                want = ["test hook: %s %s: %s" % (c, "of the spool" if c == "ftruncate"
+                                                  else "the spool", refused[(kind, c)])
+                        for c in calls]
+            smtest.wait_for(lambda: dm.logtext().count("test hook: ") >= before + len(want), 10)
             lines = [ln for ln in dm.logtext().splitlines() if "test hook: " in ln][before:]
-            want = ["test hook: %s %s: %s" % (c, "of the spool" if c == "ftruncate"
-                                              else "the spool", refused[(kind, c)])
-                    for c in calls]
-            t.ok(len(lines) == len(calls) and all(any(ln.endswith(w) for ln in lines)
-                                                  for w in want),
-                 "%s: the kernel refused the worker (%s)" % (name, "; ".join(
-                     ln.split("test hook: ")[-1] for ln in lines)))
-    t.ok(d.alive() and fd.alive() and (d.proc.pid, fd.proc.pid) == pids,
-         "both daemons still run after the tampering workers (same pids)")
+            t.ok(len(lines) == len(want) and all(any(ln.endswith(w) for ln in lines)
+                                                 for w in want),
+                 "%s: %s (%s)" % (name, "the worker had nothing of the daemon's to change"
+                                  if kind == "inline" else "the kernel refused the worker",
+                                  "; ".join(ln.split("test hook: ")[-1] for ln in lines)))
+    t.ok(d.alive() and fd.alive() and dfd.alive() and (d.proc.pid, fd.proc.pid, dfd.proc.pid)
+         == pids, "the three daemons still run after the tampering workers (same pids)")
 
 
 def spawner_tests(card, card_exp):

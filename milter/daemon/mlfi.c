@@ -591,8 +591,8 @@ static int admit(mlfi_msg *m)
 static void worker_lost(mlfi_msg *m, sm_pool_status st, const char *err)
 {
 	const sm_daemon_conf *d = sm_policy_daemon(m->pol);
-	unsigned kills = sm_poison_note(sm_state_poison(), sm_spool_fd(m->spool),
-					sm_spool_size(m->spool));
+	unsigned kills = sm_poison_note(sm_state_poison(), sm_spool_mem(m->spool),
+					sm_spool_fd(m->spool), sm_spool_size(m->spool));
 	char why[512];
 
 	snprintf(why, sizeof(why), "%.400s (the message stopped %u worker%s)", err, kills,
@@ -623,8 +623,8 @@ static int spill_file(const mlfi_msg *m, size_t size)
 static sm_result *scan(mlfi_msg *m, sm_envelope *env, time_t now)
 {
 	size_t size = sm_spool_size(m->spool);
-	sm_pool_job j = {m->pol, sm_spool_fd(m->spool), spill_file(m, size), env, now, size,
-			 sm_spool_sealed(m->spool)};
+	sm_pool_job j = {m->pol, sm_spool_fd(m->spool), sm_spool_mem(m->spool), spill_file(m, size),
+			 env, now, size, sm_spool_sealed(m->spool)};
 	sm_result *r = NULL;
 	sm_pool_status st;
 	char err[512];

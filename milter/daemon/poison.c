@@ -2,7 +2,8 @@
  * poison.c - the count of workers each message stopped (poison.h).
  *
  * Only messages on which a worker died are digested (SHA-256 of the
- * spooled bytes, read with pread in 64 KiB pieces), so the common path pays
+ * spooled bytes: the spool's buffer, or the descriptor read with pread in
+ * 64 KiB pieces), so the common path pays
  * nothing.  Limits: POISON_SLOTS entries; the one noted longest ago is
  * replaced when the table is full, and an entry older than POISON_TTL counts
  * from zero again.  Ownership: the table owns its entries.
@@ -47,15 +48,17 @@ void sm_poison_free(sm_poison *t)
 	g_free(t);
 }
 
-static int digest(int fd, size_t size, guint8 out[32])
+static int digest(const void *mem, int fd, size_t size, guint8 out[32])
 {
 	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-	guint8 *buf = g_malloc(65536);
+	guint8 *buf = mem ? NULL : g_malloc(65536);
 	gsize n32 = 32;
 	off_t at = 0;
 	int rc = 0;
 
-	while ((size_t)at < size) {
+	if (mem)
+		g_checksum_update(c, mem, (gssize)size);
+	while (!mem && (size_t)at < size) {
 		ssize_t n = pread(fd, buf, 65536, at);
 
 		if (n < 0 && errno == EINTR)
@@ -73,7 +76,7 @@ static int digest(int fd, size_t size, guint8 out[32])
 	return rc;
 }
 
-unsigned sm_poison_note(sm_poison *t, int fd, size_t size)
+unsigned sm_poison_note(sm_poison *t, const void *mem, int fd, size_t size)
 {
 	guint8 d[32];
 	time_t now = time(NULL);
@@ -81,7 +84,7 @@ unsigned sm_poison_note(sm_poison *t, int fd, size_t size)
 	unsigned kills;
 	size_t i;
 
-	if (digest(fd, size, d) < 0)
+	if (digest(mem, fd, size, d) < 0)
 		return 0;
 	pthread_mutex_lock(&t->mu);
 	for (i = 0; i < POISON_SLOTS && !hit; i++) {

@@ -14,8 +14,9 @@ typedef struct sm_poison sm_poison;
 sm_poison *sm_poison_new(void);
 void sm_poison_free(sm_poison *t);
 
-/* The message in fd (size bytes) stopped one more worker: how many it has
- * stopped so far (within a day), or 0 when it could not be read. */
-unsigned sm_poison_note(sm_poison *t, int fd, size_t size);
+/* The message (size bytes in mem, or when mem is NULL in fd from offset 0)
+ * stopped one more worker: how many it has stopped so far (within a day),
+ * or 0 when it could not be read. */
+unsigned sm_poison_note(sm_poison *t, const void *mem, int fd, size_t size);
 
 #endif

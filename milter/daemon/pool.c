@@ -5,8 +5,10 @@
  * sure its worker runs and belongs to the current configuration, hands the
  * message over (one sendmsg: a header, the spool and spill descriptors, the
  * envelope strings; the spool as a sealed memfd or a read-only descriptor,
- * so that the worker cannot change what the daemon reads afterwards; a
- * worker that died while idle is found by it and replaced) and waits for the answer until the message's deadline
+ * so that the worker cannot change what the daemon reads afterwards, or a
+ * message of up to 64 KiB that the spool holds in memory as a copy of its
+ * bytes after the envelope; a worker that died while idle is found by it
+ * and replaced) and waits for the answer until the message's deadline
  * (monotonic): one poll and one recv for an answer of up to 64 KiB.  Past the deadline the worker is killed through its pidfd
  * (no pid reuse race); a worker that closes its socket or answers nonsense
  * died.  Either way the slot starts a new worker for the next message:
@@ -19,6 +21,7 @@
  * the daemon's.
  */
 #include "pool.h"
+#include "spool.h"
 #include "state.h"
 
 #include <errno.h>
@@ -34,6 +37,8 @@
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
+
+_Static_assert(SM_SPOOL_BUF <= SM_WREQ_INLINE_MAX, "a message the spool keeps goes inline");
 
 typedef struct slot {
 	int sock, pidfd;
@@ -195,16 +200,48 @@ static GByteArray *env_bytes(const sm_envelope *env, sm_wreq *h)
 	return b;
 }
 
+/* The bytes of iov (cnt pieces) after the first done: all sent, short
+ * sends retried.  0 or -1. */
+static int send_rest(int sock, const struct iovec *iov, int cnt, size_t done)
+{
+	for (int i = 0; i < cnt; i++) {
+		const char *p = iov[i].iov_base;
+		size_t len = iov[i].iov_len;
+
+		if (done >= len) {
+			done -= len;
+			continue;
+		}
+		p += done;
+		len -= done;
+		done = 0;
+		while (len > 0) {
+			ssize_t n = send(sock, p, len, MSG_NOSIGNAL);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				return -1;
+			p += n;
+			len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
 /* 0; -1 with errno, *none: nothing of the request was sent.  msg_fd: the
- * worker's descriptor of the message. */
+ * worker's descriptor of the message, unless the message goes inline
+ * (j->msg_mem: its bytes after the envelope, no descriptor but the spill
+ * file's). */
 static int send_job(int sock, const sm_pool_job *j, int msg_fd, unsigned cpu_s, bool *none)
 {
-	int fds[2] = {msg_fd, j->spill_fd};
-	sm_wreq h = {SM_WREQ_MAGIC, j->spill_fd >= 0 ? 2 : 1, (int64_t)j->now, 0, 0, cpu_s, 0,
-		     (uint64_t)j->size};
+	bool inl = j->msg_mem != NULL;
+	int fds[2] = {msg_fd, j->spill_fd}, *fd = inl ? fds + 1 : fds;
+	sm_wreq h = {SM_WREQ_MAGIC, 0, (int64_t)j->now, 0, 0, cpu_s, 0, (uint64_t)j->size};
 	GByteArray *env = env_bytes(j->env, &h);
 	char cbuf[CMSG_SPACE(sizeof(fds))] = {0};
-	struct iovec iov[2] = {{&h, sizeof(h)}, {env->data, env->len}};
+	struct iovec iov[3] = {{&h, sizeof(h)}, {env->data, env->len},
+			       {(void *)j->msg_mem, inl ? j->size : 0}};
 	struct msghdr mh = {0};
 	struct cmsghdr *c;
 	ssize_t n, want;
@@ -212,28 +249,31 @@ static int send_job(int sock, const sm_pool_job *j, int msg_fd, unsigned cpu_s, 
 
 	*none = true;
 	h.env_len = env->len;
-	if (env->len > SM_WREQ_MAX_ENV) {
+	h.nfds = (inl ? 0 : 1) + (j->spill_fd >= 0);
+	h.flags |= inl ? SM_WREQ_INLINE : 0;
+	if (env->len > SM_WREQ_MAX_ENV || (inl && j->size > SM_WREQ_INLINE_MAX)) {
 		g_byte_array_free(env, TRUE);
 		errno = E2BIG;
 		return -1;
 	}
 	mh.msg_iov = iov;
-	mh.msg_iovlen = 2;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = CMSG_SPACE(sizeof(int) * h.nfds);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * h.nfds);
-	memcpy(CMSG_DATA(c), fds, sizeof(int) * h.nfds);
-	want = (ssize_t)(sizeof(h) + env->len);
+	mh.msg_iovlen = 3;
+	if (h.nfds) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * h.nfds);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * h.nfds);
+		memcpy(CMSG_DATA(c), fd, sizeof(int) * h.nfds);
+	}
+	want = (ssize_t)(sizeof(h) + env->len + iov[2].iov_len);
 	do
 		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	*none = n <= 0;
-	if (n >= (ssize_t)sizeof(h) && n < want) /* the rest of a long envelope */
-		rc = send(sock, env->data + (n - sizeof(h)), (size_t)(want - n), MSG_NOSIGNAL) ==
-				     want - n ? 0 : -1;
+	if (n > 0 && n < want) /* the rest of a long envelope or of the message */
+		rc = send_rest(sock, iov, 3, (size_t)n);
 	else if (n != want)
 		rc = -1;
 	g_byte_array_free(env, TRUE);
@@ -331,8 +371,8 @@ static sm_pool_status receive(slot *s, const sm_pool_job *j, const struct timesp
 	}
 	rc = read_until(s->sock, buf + have, sizeof(h) + h.len - have, until);
 	if (rc == 0)
-		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->size,
-					j->spill_fd, err, errlen);
+		*out = sm_result_unwire(j->pol, buf + sizeof(h), h.len, j->msg_fd, j->msg_mem,
+					j->size, j->spill_fd, err, errlen);
 	if (buf != first)
 		g_free(buf);
 	if (rc != 0)
@@ -404,11 +444,12 @@ static int read_only_fd(sm_pool *p, int fd)
 }
 
 /* The message to the slot's worker, started if none runs (one read-only
- * descriptor of a file spool per message, closed once sent). */
+ * descriptor of a file spool per message, closed once sent; none for a
+ * sealed memfd or a message sent inline). */
 static int hand_over(sm_pool *p, slot *s, const sm_pool_job *j, unsigned cpu_s, char *err,
 		     size_t errlen)
 {
-	int ro = j->msg_sealed ? -1 : read_only_fd(p, j->msg_fd), rc, e;
+	int ro = j->msg_mem || j->msg_sealed ? -1 : read_only_fd(p, j->msg_fd), rc, e;
 
 	rc = send_or_replace(p, s, j, ro >= 0 ? ro : j->msg_fd, cpu_s, err, errlen);
 	e = errno;

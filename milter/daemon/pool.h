@@ -29,10 +29,13 @@ typedef enum {
 typedef struct sm_pool_job {
 	sm_policy *pol;          /* the message's policy (deadline, waits) */
 	int msg_fd;              /* the spool: the whole message from offset 0 */
+	const void *msg_mem;     /* or the whole message in memory (at most
+				  * SM_WREQ_INLINE_MAX bytes), sent as bytes;
+				  * NULL: msg_fd */
 	int spill_fd;            /* a file for large rewritten parts, or -1 */
 	const sm_envelope *env;
 	time_t now;
-	size_t size;             /* bytes in msg_fd */
+	size_t size;             /* bytes in msg_fd or msg_mem */
 	bool msg_sealed;         /* msg_fd is a sealed memfd, handed over as it is;
 				  * otherwise the worker gets a read-only one */
 } sm_pool_job;

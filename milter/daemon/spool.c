@@ -3,11 +3,14 @@
  *
  * Untrusted input: message bytes from the MTA, in chunks of any size (a
  * header field, a body chunk).  They are gathered in a buffer of at most
- * SPOOL_BUF bytes and written when it is full and at the end of the message
- * (sm_spool_finish): one write(2) for a message of up to 64 KiB, not one
- * per field or chunk.  Limits: at most `threshold` bytes are held in memory
- * (a memfd, so that the message can be handed to a scanner worker as a
- * descriptor, never copied) plus the buffer; beyond that the whole message
+ * SPOOL_BUF bytes and written when it is full, not once per field or chunk.
+ * A message that ends within the buffer (up to 64 KiB, and not over the
+ * threshold: most support mail) is never written: sm_spool_finish leaves it there (sm_spool_mem), and the
+ * pool sends a worker a copy of its bytes, so no memfd is made, sealed and
+ * torn down for it.  A larger one is written out at the end of the message
+ * (sm_spool_finish).  Limits: at most `threshold` bytes are held in memory
+ * (a memfd, handed to a scanner worker as a descriptor, not copied) plus
+ * the buffer; beyond that the whole message
  * moves to an unlinked temporary file (mode 0600, O_TMPFILE or mkstemp +
  * unlink) in the spool directory, so memory per connection is bounded
  * whatever the message size.  `max` (max_message_bytes) caps the total:
@@ -30,10 +33,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Bytes gathered in the spool's buffer before a write(2): a message of
- * up to this size is written once, a larger one once per this many bytes
- * (never once per header field or body chunk of the milter protocol). */
-#define SPOOL_BUF (64 * 1024)
+#define SPOOL_BUF SM_SPOOL_BUF
 
 struct sm_spool {
 	char *dir;
@@ -41,6 +41,7 @@ struct sm_spool {
 	int fd;      /* -1 until the first write */
 	bool in_mem; /* fd is the memfd */
 	bool sealed; /* the memfd's seals are in place (sm_spool_finish) */
+	bool whole;  /* finished with every byte in buf, no descriptor */
 	char *buf;   /* bytes not yet written (grows to SPOOL_BUF) */
 	size_t used, cap;
 };
@@ -214,8 +215,20 @@ int sm_spool_append(sm_spool *s, const void *buf, size_t len, bool *over, char *
  * the descriptor, can write, shrink or grow it (nor unseal it). */
 #define SPOOL_SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL)
 
+#ifdef SM_TEST_HOOKS
+/* Tests only: SM_TEST_SPOOL_FD in the environment keeps every message in a
+ * descriptor, as a message over SPOOL_BUF is (the sealed memfd's tests). */
+#define STAYS_IN_BUFFER() (getenv("SM_TEST_SPOOL_FD") == NULL)
+#else
+#define STAYS_IN_BUFFER() true
+#endif
+
 int sm_spool_finish(sm_spool *s, char *err, size_t errlen)
 {
+	if (s->fd < 0 && s->used == s->size && STAYS_IN_BUFFER()) { /* it stays there */
+		s->whole = true;
+		return 0;
+	}
 	if (flush(s, err, errlen) < 0)
 		return -1;
 	if (s->fd < 0 && open_mem(s, err, errlen) < 0)
@@ -228,6 +241,11 @@ int sm_spool_finish(sm_spool *s, char *err, size_t errlen)
 		s->sealed = true; /* F_SEAL_SEAL: nobody can take them off */
 	}
 	return 0;
+}
+
+const void *sm_spool_mem(const sm_spool *s)
+{
+	return s->whole ? (s->buf ? s->buf : "") : NULL;
 }
 
 bool sm_spool_sealed(const sm_spool *s)

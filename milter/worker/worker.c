@@ -4,8 +4,10 @@
  *
  * Untrusted input: the message (through sm_scan_fd_sized, the scan --test
  * runs, for the size the request states: a file of another size is a
- * failure result, never read past its end) and the request header and envelope from the daemon, which
- * are checked anyway (sizes, counts, descriptors).  Limits: the sandbox's
+ * failure result, never read past its end; or its bytes after the envelope,
+ * at most SM_WREQ_INLINE_MAX, scanned as --test scans a file it read) and
+ * the request header and envelope from the daemon, which are checked anyway
+ * (sizes, counts, descriptors).  Limits: the sandbox's
  * address space and CPU per message (RLIMIT_CPU, raised by the request's
  * cpu_seconds before each scan); the daemon's wall-clock deadline kills
  * the worker from outside.  A worker that dies costs the daemon one
@@ -16,7 +18,8 @@
  * containing SM-TEST-HOOK-SEGV, -HANG or -SOCKET faults, spins or asks for a
  * socket, -SIZE scans with a size one too large, -TRUNC and -WRITE try to
  * cut or overwrite the daemon's spool after the scan (and log what the
- * kernel said), and SM_TEST_SANDBOX_FAIL in the environment stands for a sandbox
+ * kernel said; a message that came inline leaves nothing to try them on,
+ * and -SIZE only applies to a descriptor), and SM_TEST_SANDBOX_FAIL in the environment stands for a sandbox
  * that cannot be entered, so the tests can watch the daemon handle them.
  */
 #include "worker.h"
@@ -42,6 +45,8 @@ typedef struct job {
 	char *env;       /* h.env_len bytes + NUL: first, or allocated */
 	size_t got;      /* envelope bytes that came with the header */
 	const char **rcpts;
+	char *msg;       /* an inline message: h.size bytes (+ 1), or NULL */
+	size_t msg_got;  /* of them, those that came with the header */
 } job;
 
 static int read_all(int fd, void *buf, size_t len)
@@ -58,6 +63,32 @@ static int read_all(int fd, void *buf, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
+	return 0;
+}
+
+/* A request with the message's descriptor: [message, spill?]. */
+static int head_fd(job *j)
+{
+	return j->fd < 0 || j->got > j->h.env_len || (j->h.nfds == 2) != (j->spill >= 0) ? -1 : 0;
+}
+
+/* A request with the message's bytes after the envelope: [spill?] only.
+ * Bytes of the message that came with the header move to j->msg. */
+static int head_inline(job *j)
+{
+	int second = j->spill;
+	size_t over;
+
+	j->spill = j->fd;
+	j->fd = second; /* a second descriptor is wrong (closed by job_clear) */
+	if (j->fd >= 0 || j->h.size > SM_WREQ_INLINE_MAX || j->h.nfds > 1 ||
+	    (j->h.nfds == 1) != (j->spill >= 0) || j->got > j->h.env_len + j->h.size)
+		return -1;
+	over = j->got > j->h.env_len ? j->got - j->h.env_len : 0;
+	j->msg = g_malloc((size_t)j->h.size + 1);
+	memcpy(j->msg, j->first + j->h.env_len, over);
+	j->msg_got = over;
+	j->got -= over;
 	return 0;
 }
 
@@ -95,10 +126,9 @@ static int recv_head(int sock, job *j)
 		n = sizeof(j->h);
 	}
 	j->got = (size_t)n - sizeof(j->h);
-	if (j->h.magic != SM_WREQ_MAGIC || j->fd < 0 || j->h.env_len > SM_WREQ_MAX_ENV ||
-	    j->got > j->h.env_len || (j->h.nfds == 2) != (j->spill >= 0))
+	if (j->h.magic != SM_WREQ_MAGIC || j->h.env_len > SM_WREQ_MAX_ENV)
 		return -1;
-	return 0;
+	return (j->h.flags & SM_WREQ_INLINE) ? head_inline(j) : head_fd(j);
 }
 
 /* The envelope strings: queue id, sender, client address, recipients,
@@ -150,10 +180,12 @@ static void job_clear(job *j)
 	if (j->env != j->first)
 		g_free(j->env);
 	g_free(j->rcpts);
+	g_free(j->msg);
 	j->env = NULL;
 	j->rcpts = NULL;
+	j->msg = NULL;
 	j->fd = j->spill = -1;
-	j->got = 0;
+	j->got = j->msg_got = 0;
 }
 
 /* RLIMIT_CPU's hard limit, read at the first message and again only when
@@ -196,14 +228,10 @@ static void cpu_limit(cpu_cap *c, uint32_t seconds)
 #define HOOK_WRITE 4u /* overwrite the daemon's spool after the scan */
 
 /* Tests only: what a crashing, hanging or subverted scan does; HOOK_*. */
-static unsigned test_hook(int fd)
+static unsigned test_hook(const char *buf, ssize_t n)
 {
-	char buf[65536];
-	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-
 	if (n <= 0)
 		return 0;
-	buf[n] = '\0';
 	if (memmem(buf, (size_t)n, "SM-TEST-HOOK-SEGV", 17)) {
 		volatile uintptr_t bad = 16; /* a write to an unmapped page */
 
@@ -219,6 +247,14 @@ static unsigned test_hook(int fd)
 	       (memmem(buf, (size_t)n, "SM-TEST-HOOK-WRITE", 18) ? HOOK_WRITE : 0);
 }
 
+/* The same for a message in a descriptor: its first 64 KiB. */
+static unsigned test_hook_fd(int fd)
+{
+	char buf[65536];
+
+	return test_hook(buf, pread(fd, buf, sizeof(buf), 0));
+}
+
 /* Tests only: a subverted worker changing the message the daemon will map
  * (cut to half, or its last bytes overwritten); what the kernel said goes
  * to stderr (the daemon's log in the tests), never the message's bytes. */
@@ -228,6 +264,12 @@ static void test_tamper(unsigned hook, int fd, size_t size)
 	char line[128];
 	int rc, len;
 
+	if (fd < 0 && (hook & (HOOK_TRUNC | HOOK_WRITE))) { /* nothing of the daemon's here */
+		static const char inl[] = "test hook: the message came inline: no spool to change\n";
+
+		(void)!write(2, inl, sizeof(inl) - 1);
+		return;
+	}
 	if (hook & HOOK_TRUNC) {
 		rc = ftruncate(fd, (off_t)(size / 2));
 		len = snprintf(line, sizeof(line), "test hook: ftruncate of the spool: %s\n",
@@ -314,13 +356,19 @@ void sm_worker_main(sm_policy *p, int sock)
 
 		if (recv_env(sock, &j, &env) < 0)
 			break;
+		if (j.msg && read_all(sock, j.msg + j.msg_got, (size_t)j.h.size - j.msg_got) < 0)
+			break;
 		cpu_limit(&cap, j.h.cpu_seconds);
 		size = (uint64_t)(size_t)j.h.size == j.h.size ? (size_t)j.h.size : SIZE_MAX;
 #ifdef SM_TEST_HOOKS
-		hook = test_hook(j.fd);
-		size += (hook & HOOK_SIZE) != 0;
+		hook = j.msg ? test_hook(j.msg, (ssize_t)size) : test_hook_fd(j.fd);
+		size += !j.msg && (hook & HOOK_SIZE); /* a descriptor's size check */
 #endif
-		r = sm_scan_fd_sized(p, j.fd, size, j.spill, &env, (time_t)j.h.now);
+		if (j.msg) { /* the result owns the bytes from now on */
+			r = sm_scan_owned(p, j.msg, size, j.spill, &env, (time_t)j.h.now);
+			j.msg = NULL;
+		} else
+			r = sm_scan_fd_sized(p, j.fd, size, j.spill, &env, (time_t)j.h.now);
 #ifdef SM_TEST_HOOKS
 		test_tamper(hook, j.fd, size);
 #endif

@@ -29,23 +29,29 @@
 
 /* Daemon to worker: this header with SCM_RIGHTS [message fd, spill fd?],
  * then env_len bytes: queue id, sender, client address, the recipients,
- * each NUL-ended. */
+ * each NUL-ended.  With SM_WREQ_INLINE the message's size bytes follow the
+ * envelope instead of its descriptor (SCM_RIGHTS [spill fd?]): a message
+ * the daemon's spool holds in memory, at most SM_WREQ_INLINE_MAX bytes. */
 typedef struct sm_wreq {
 	uint32_t magic;
-	uint32_t nfds;        /* 1: the message; 2: and a spill file */
+	uint32_t nfds;        /* 1: the message; 2: and a spill file (inline:
+	                         0, or 1 for a spill file) */
 	int64_t now;          /* the scan's clock (time(NULL) in the daemon) */
 	uint32_t env_len;
 	uint32_t nrcpts;
 	uint32_t cpu_seconds; /* CPU this message may use (RLIMIT_CPU) */
 	uint32_t flags;       /* SM_WREQ_*: the envelope fields present (else NULL) */
 	uint64_t size;        /* bytes in the message fd: a file of another size is
-	                         a failure (sm_scan_fd_sized), never read past */
+	                         a failure (sm_scan_fd_sized), never read past;
+	                         inline: the bytes that follow the envelope */
 } sm_wreq;
 
 #define SM_WREQ_QID 1u
 #define SM_WREQ_SENDER 2u
 #define SM_WREQ_RCPTS 4u
 #define SM_WREQ_CLIENT 8u
+#define SM_WREQ_INLINE 16u /* the message follows the envelope */
+#define SM_WREQ_INLINE_MAX (64u * 1024)
 
 /* Worker to daemon, once after it started: ready (len 0), or len bytes
  * saying why it could not enter its sandbox (it exits then). */

@@ -25,7 +25,9 @@
  *   - login details after a heading (ログイン情報:, credentials:), BitLocker
  *     recovery keys, HTTP Basic credentials.
  * Long flags and key names (-Password, --password=, /pass:, -passout
- * pass:x, cmdkey /pass:, password=) are key syntax: detect_pw.c reads them.
+ * pass:x, cmdkey /pass:, password=) are key syntax: detect_pw.c reads them;
+ * a value written into a command's standard input (echo x | sudo -S,
+ * READER <<< x, here-documents) is detect_pipe.c's.
  *
  * Untrusted input: the view.  Limits: each form's repetition is bounded in
  * the pattern (a command line is read up to 300 bytes); values at most

@@ -70,6 +70,7 @@ enum {
 	LIT_SLASH_V, LIT_SLASH_VU, LIT_KEYCONTENT, LIT_SHUYOU, LIT_TOKEN, LIT_TOKEN_UP, LIT_KEYW,
 	LIT_KEYW_CAP, LIT_KEYW_UP, LIT_KEY_JA, LIT_TOKEN_JA, LIT_SECRET_JA,
 	LIT_DASH_P, LIT_DASH_PU, LIT_DASH_K, LIT_DASH_HP, LIT_KEYGEN, LIT_SQLPLUS,
+	LIT_STDIN, LIT_PASSWD, LIT_KINIT, LIT_DASH_S,
 	N_LIT
 };
 /* A set of literals: more than 64 of them, so a GCC/Clang 128-bit integer. */
@@ -196,6 +197,15 @@ void det_cmd_forms(const sm_view *v, det_lits lits, const det_occ *occ, GArray *
 /* The same with every form searched from its last match on (no anchors):
  * the plain reading det_cmd_forms must agree with (tests). */
 void det_cmd_forms_plain(const sm_view *v, det_lits lits, GArray *spans);
+/* A secret written into a command that reads it from standard input
+ * (detect_pipe.c): echo pw | sudo -S, READER <<< pw, here-documents;
+ * values appended to spans.  Runs when one of PIPE_LITS occurs: the
+ * readers' words (runas always has /user:). */
+#define PIPE_LITS                                                                         \
+	(LIT(LIT_STDIN) | LIT(LIT_PASSWD) | LIT(LIT_KINIT) | LIT(LIT_DASH_S) |               \
+	 LIT(LIT_SLASH_U) | LIT(LIT_SLASH_UU) | LIT(LIT_NETUSER) | LIT(LIT_NETUSER_UP) |     \
+	 LIT(LIT_SSHPASS) | LIT(LIT_LOGIN) | LIT(LIT_SECRET))
+void det_pipe_forms(const sm_view *v, det_lits lits, GArray *spans);
 /* Would the password detector take t[s, e) as an unquoted value after
  * "keyword:" (one token, not a placeholder, prose, label or reference)? */
 bool det_password_looks_secret(const char *t, size_t len, size_t s, size_t e);

@@ -202,13 +202,13 @@ static const struct {
 	[LIT_OFFB_GUID] = {"-4030-", 0}, [LIT_MDATP] = {"mdatp_onboard", 4},
 	[LIT_OBI_LO] = {"onboardingInfo", 9}, [LIT_KEY] = {"<key>", 0}, [LIT_SHA] = {"sha256sig", 2},
 	[LIT_CHAIN] = {"chain", 2}, [LIT_MS] = {"microsoft.com", 8},
-	[LIT_PSEXEC] = {"sExec", 1}, [LIT_PSEXEC_LO] = {"sexec", 2},
+	[LIT_PSEXEC] = {"sExec", 2}, [LIT_PSEXEC_LO] = {"sexec", 2},
 	[LIT_AUTHZ] = {"uthorization", 5}, [LIT_CURL] = {"curl ", 2},
 	[LIT_NETUSER] = {"et user", 2}, [LIT_NETUSER_UP] = {"ET USER", 0},
 	[LIT_SQLCMD] = {"qlcmd", 0}, [LIT_SQLCMD_UP] = {"QLCMD", 0},
 	[LIT_JOHO] = {"\xe6\x83\x85\xe5\xa0\xb1", 4} /* 情報 */, [LIT_CRED] = {"redential", 6},
 	[LIT_GH] = {"gh", 0}, [LIT_GHPAT] = {"github_pat_", 6}, [LIT_XOX] = {"xox", 0},
-	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 1}, [LIT_BITLOCKER] = {"itLocker", 1},
+	[LIT_AIZA] = {"AIza", 0}, [LIT_MYSQL] = {"ysql", 2}, [LIT_BITLOCKER] = {"itLocker", 1},
 	[LIT_KAIFUKU] = {"\xe5\x9b\x9e\xe5\xbe\xa9", 1} /* 回復 */, [LIT_RECOVERY] = {"ecovery", 2},
 	[LIT_ACCOUNT_JA] = {"\xe3\x82\xa2\xe3\x82\xab\xe3\x82\xa6\xe3\x83\xb3\xe3\x83\x88", 7}
 	/* アカウント, on ウ: "A6 E3" is also て before any kana */, [LIT_SSHPASS] = {"sshpass", 2}, [LIT_LDAP] = {"ldap", 2},
@@ -229,6 +229,11 @@ static const struct {
 	[LIT_DASH_P] = {" -p", 0}, [LIT_DASH_PU] = {" -P", 0}, [LIT_DASH_K] = {" -k", 0},
 	[LIT_DASH_HP] = {" -hp", 2}, [LIT_KEYGEN] = {"keygen", 1},
 	[LIT_SQLPLUS] = {"sqlplus", 1},
+	/* readers of a password on standard input (detect_pipe.c); sudo -S in
+	 * the flags' bucket.  The 63 buckets are all taken: mysql and PsExec
+	 * share the buckets of sqlcmd ("ql") and psexec ("xe") to make room */
+	[LIT_STDIN] = {"stdin", 1}, [LIT_PASSWD] = {"passwd", 4}, [LIT_KINIT] = {"kinit", 0},
+	[LIT_DASH_S] = {" -S", 0},
 };
 
 const char *det_lit_text(unsigned id)

@@ -418,6 +418,20 @@ static bool key_no_separator(const char *t, size_t len, size_t ks, size_t ke, si
 	return config_line(t, len, ks, p, out, true);
 }
 
+/* A '|' between keyword and value makes a table row when a '|' opens the
+ * keyword's cell or closes the value's, or the value ends the line. */
+static bool pipe_cell(const char *t, size_t len, size_t ks, size_t e)
+{
+	size_t b = ks;
+
+	while (b > 0 && ks - b < LOOK_MAX && (t[b - 1] == ' ' || t[b - 1] == '\t'))
+		b--;
+	if (b > 0 && t[b - 1] == '|')
+		return true;
+	e = det_pw_skip_blank(t, len, e);
+	return e >= len || t[e] == '|' || t[e] == '\r' || t[e] == '\n';
+}
+
 static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t p,
 			 det_span *out)
 {
@@ -426,8 +440,10 @@ static bool no_separator(const char *t, size_t len, size_t ks, size_t ke, size_t
 
 	if (p >= len || p == ke || !det_pw_take(t, len, p, 0, out) || !pass_ok(t, ks, ke, false, out))
 		return false;
-	if (memchr(t + ke, '\t', p - ke) || memchr(t + ke, '|', p - ke))
+	if (memchr(t + ke, '\t', p - ke))
 		return true; /* the next cell */
+	if (memchr(t + ke, '|', p - ke))
+		return pipe_cell(t, len, ks, out->e); /* not "echo パスワード | sudo -S x" */
 	if (pin_keyword(t + ks, ke - ks) && out->e - out->s >= 4 && out->e - out->s <= 8 &&
 	    det_all_digits(t + out->s, out->e - out->s))
 		return true; /* "暗証番号　8392": a PIN needs no separator */
@@ -666,6 +682,7 @@ int det_scan_password(const det *d, const sm_view *v, const sm_scan_ctx *ctx, de
 
 	out->pw_spans = spans;  /* freed by the caller */
 	det_cmd_forms(v, out->lits, &out->occ, spans);
+	det_pipe_forms(v, out->lits, spans);
 	det_pw_file(ctx->part_name, v, spans);
 	g_array_sort(spans, by_start);
 	for (i = 0; i < spans->len && !out->full; i++) {

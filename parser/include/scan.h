@@ -152,17 +152,24 @@ sm_result *sm_scan_fd_spill(sm_policy *p, int fd, int spill_fd, const sm_envelop
  */
 sm_result *sm_scan_fd_sized(sm_policy *p, int fd, size_t size, int spill_fd,
 			    const sm_envelope *env, time_t now);
+/*
+ * The message in buf (size bytes, g_malloc'ed with room for one more),
+ * which the result owns from now on (freed with it), as sm_scan_fd_spill
+ * scans a small message it read: a worker's message that came inline.
+ */
+sm_result *sm_scan_owned(sm_policy *p, void *buf, size_t size, int spill_fd,
+			 const sm_envelope *env, time_t now);
 void sm_result_free(sm_result *r);
 
 /*
  * The wire form of a result: how a scanner process hands it to the milter
  * process.  sm_result_wire: the bytes (g_free), everything the accessors,
  * writers, JSON, audit record and summary below read.  sm_result_unwire: a
- * result from those bytes, for the message in msg_fd (the milter's own
- * spool, msg_len bytes from offset 0: unchanged bytes and splices are
- * written from it) with spilled parts in spill_fd (-1: none; duplicated).
- * msg_fd is borrowed: it must stay open and unchanged while the result
- * lives.  The bytes are not trusted: NULL with err when anything is out of
+ * result from those bytes, for the message in msg_mem, or when msg_mem is
+ * NULL in msg_fd (the milter's own spool, msg_len bytes from offset 0:
+ * unchanged bytes and splices are written from it) with spilled parts in
+ * spill_fd (-1: none; duplicated).  msg_mem and msg_fd are borrowed: they
+ * must stay as they are while the result lives.  The bytes are not trusted: NULL with err when anything is out of
  * place.
  *
  * sm_result_load: the message read for the writers and the notice; for an
@@ -175,7 +182,8 @@ void sm_result_free(sm_result *r);
  */
 void *sm_result_wire(const sm_result *r, size_t *len);
 sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd,
-			    size_t msg_len, int spill_fd, char *err, size_t errlen);
+			    const void *msg_mem, size_t msg_len, int spill_fd, char *err,
+			    size_t errlen);
 int sm_result_load(const sm_result *r, char *err, size_t errlen);
 bool sm_result_reads_message(const sm_result *r);
 

@@ -304,6 +304,20 @@ static void *read_exact(int fd, size_t len)
 	return buf;
 }
 
+sm_result *sm_scan_owned(sm_policy *p, void *buf, size_t size, int spill_fd,
+			 const sm_envelope *env, time_t now)
+{
+	sm_result *r;
+
+	if (size == 0) {
+		g_free(buf);
+		return sm_scan_mem(p, "", 0, env, now);
+	}
+	r = scan_buf(p, buf, size, -1, NULL, spill_fd, env, now, 0, NULL);
+	r->owned = buf;
+	return r;
+}
+
 static sm_result *spool_failure(sm_policy *p, const sm_envelope *env, const char *why)
 {
 	sm_result *r = sm_result_new(p, (const uint8_t *)"", 0);
@@ -319,18 +333,11 @@ static sm_result *scan_fd_of(sm_policy *p, int fd, size_t size, int spill_fd,
 			     const sm_envelope *env, time_t now)
 {
 	void *map, *copy;
-	sm_result *r;
 
 	if (size <= SCAN_FD_READ_MAX) {
 		if (!(copy = read_exact(fd, size)))
 			return spool_failure(p, env, "spool unreadable or not of the message's size");
-		if (size == 0) {
-			g_free(copy);
-			return sm_scan_mem(p, "", 0, env, now);
-		}
-		r = scan_buf(p, copy, size, -1, NULL, spill_fd, env, now, 0, NULL);
-		r->owned = copy;
-		return r;
+		return sm_scan_owned(p, copy, size, spill_fd, env, now);
 	}
 	map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)

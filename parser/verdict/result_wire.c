@@ -443,7 +443,8 @@ const uint8_t *sm_result_bytes(const sm_result *r)
 }
 
 sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_fd,
-			    size_t msg_len, int spill_fd, char *err, size_t errlen)
+			    const void *msg_mem, size_t msg_len, int spill_fd, char *err,
+			    size_t errlen)
 {
 	sm_result *r = sm_result_new(p, (const uint8_t *)"", 0);
 	rd d = {buf, len, NULL};
@@ -473,7 +474,9 @@ sm_result *sm_result_unwire(sm_policy *p, const void *buf, size_t len, int msg_f
 		sm_result_free(r);
 		return NULL;
 	}
-	if (r->len) { /* mapped when a writer or the notice first reads it */
+	if (r->len && msg_mem) { /* the caller's bytes, borrowed */
+		r->raw = msg_mem;
+	} else if (r->len) { /* mapped when a writer or the notice first reads it */
 		r->raw = NULL;
 		r->msg_fd = msg_fd;
 	}

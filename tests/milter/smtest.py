@@ -173,9 +173,10 @@ def conf_in(tmp, name, milter_extra="", top_extra="", root_ok=True):
 class Daemon:
     """One support-milter in the foreground: a unix socket in tmp, or inet_port."""
 
-    def __init__(self, tmp, conf, inet_port=None, bin=None, preexec=None):
+    def __init__(self, tmp, conf, inet_port=None, bin=None, preexec=None, env=None):
         self.tmp, self.conf = tmp, conf
         self.bin, self.preexec = bin or BIN, preexec
+        self.env = dict(os.environ, **env) if env else None
         self.sock = os.path.join(tmp, "milter.sock")
         self.spec = ("inet:%d@127.0.0.1" % inet_port) if inet_port else "unix:" + self.sock
         self.inet_port = inet_port
@@ -199,7 +200,8 @@ class Daemon:
             os.unlink(self.sock)
         logf = open(self.log, "ab")
         self.proc = subprocess.Popen([self.bin, "-f", "-c", self.conf, "-p", self.spec],
-                                     stdout=logf, stderr=logf, preexec_fn=self.preexec)
+                                     stdout=logf, stderr=logf, preexec_fn=self.preexec,
+                                     env=self.env)
         logf.close()
         return wait_for(lambda: self.listening() or self.proc.poll() is not None,
                         timeout) and self.proc.poll() is None

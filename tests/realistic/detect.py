@@ -1188,6 +1188,61 @@ def binary_cases():
             why="a binary with nothing confidential is delivered unchanged", unchanged=True)
 
 
+# ---- a value written into a command that reads its password from standard input
+
+def pipe_lines():
+    """(id, lang, lines, keep): {v} is the value; commands whose stdin is the password."""
+    return [
+        ("runas", "en", ["echo {v}| runas /user:CONTOSO\\admin cmd"], ["runas /user:CONTOSO\\admin cmd"]),
+        ("sudo_printf", "en", ['printf "%s" {v} | sudo -S systemctl restart mdatp'], ["sudo -S systemctl restart mdatp"]),
+        ("docker_stdin", "en", ['echo "{v}" | docker login -u admin --password-stdin'], ["docker login -u admin --password-stdin"]),
+        ("sudo_ja", "ja", ["以下のコマンドを実行すると失敗します：echo '{v}' | sudo -S mdatp health"], ["sudo -S mdatp health"]),
+        ("chpasswd", "en", ["echo 'mdeadmin:{v}' | sudo chpasswd"], ["mdeadmin:"]),
+        ("herestring", "en", ["sudo -S mdatp connectivity test <<< '{v}'"], ["mdatp connectivity test"]),
+        ("heredoc_kinit", "en", ["kinit svc_mde@CONTOSO.LOCAL <<EOF", "{v}", "EOF"], ["svc_mde@CONTOSO.LOCAL"]),
+        ("ps_literal", "en", ["PS C:\\> '{v}' | podman login quay.io -u deploy --password-stdin"], ["quay.io"]),
+        ("cmd_c", "ja", ['cmd /c "echo {v}| runas /user:CONTOSO\\svc_backup cmd"'], ["svc_backup"]),
+        ("continued", "en", ["echo {v} | \\", "  docker login registry.contoso.local -u deploy --password-stdin"],
+         ["registry.contoso.local"]),
+        ("fullwidth", "ja", ["ｅｃｈｏ {v}　｜　sudo -S mdatp health を実行しました。"], ["mdatp health"]),
+        ("smbpasswd", "en", ["(echo {v}; echo {v}) | smbpasswd -s -a svc_backup"], ["smbpasswd -s -a svc_backup"]),
+        ("ssh_sudo", "ja", ['echo {v} | ssh admin@10.0.0.7 "sudo -S systemctl restart mdatp"'], ["10.0.0.7"]),
+        ("set_p", "en", ["C:\\> echo|set /p={v}| runas /user:CONTOSO\\admin cmd"], ["runas /user:CONTOSO\\admin cmd"]),
+    ]
+
+
+PIPE_NEAR = [
+    ("env_var", "en", ["echo $REGISTRY_PASSWORD | docker login -u admin --password-stdin"], ["$REGISTRY_PASSWORD"]),
+    ("cmd_var", "en", ["echo %ADMIN_PW%| runas /user:CONTOSO\\admin cmd"], ["%ADMIN_PW%"]),
+    ("actions", "en", ["echo ${{ secrets.ACR_TOKEN }} | docker login contoso.azurecr.io -u ci --password-stdin"], ["secrets.ACR_TOKEN"]),
+    ("subst", "en", ["echo $(cat pw.txt) | sudo -S mdatp health"], ["$(cat pw.txt)"]),
+    ("angle", "en", ["echo <your-password> | docker login -u admin --password-stdin"], ["your-password"]),
+    ("stars", "ja", ["echo ******** | sudo -S mdatp health"], ["********"]),
+    ("ja_word", "ja", ["echo パスワード | sudo -S mdatp health"], ["sudo -S mdatp health"]),
+    ("grep", "en", ["echo hello | grep h"], ["grep h"]),
+    ("apt_yes", "en", ["echo y | sudo apt-get install mdatp"], ["apt-get install mdatp"]),
+    ("tee", "en", ["echo 1 | sudo tee /proc/sys/kernel/sysrq"], ["/proc/sys/kernel/sysrq"]),
+    ("yes", "en", ["yes | sudo apt-get install mdatp"], ["apt-get install mdatp"]),
+    ("prose", "en", ["Run docker login --password-stdin and paste the token when prompted."], ["paste the token"]),
+    ("path", "en", ["echo /run/secrets/registry_pw | docker login -u admin --password-stdin"], ["/run/secrets/registry_pw"]),
+    ("no_stdin", "en", ["echo Contoso2024 | sudo mdatp health --field org_id"], ["Contoso2024"]),
+]
+
+
+def pipe_cases():
+    for pid, lang, lines, keep in pipe_lines():
+        for k, shape in enumerate(["word_digits", "complex", "word"]):
+            v = value_of(shape)
+            sn = Snip([ln.replace("{v}", v) for ln in lines], secrets=[v], keep=keep, kind="cmd", fname="run.sh",
+                      lang=lang, intro="以下のコマンドを実行しています。" if lang == "ja" else "We run this command:")
+            emit("pipe_%s_%s" % (pid, shape), sn, ["plain", "outlook", "attach", "gmail", "reply", "zip", "docx"][k:] +
+                 ["plain", "outlook"], 2, "pipe", "a value written into a command reading its password from stdin (%s)" % pid)
+    for pid, lang, lines, keep in PIPE_NEAR:
+        sn = Snip(lines, keep=keep, lang=lang, kind="cmd", fname="run.sh")
+        emit("nm_pipe_%s" % pid, sn, ["plain", "outlook", "gmail", "reply", "attach"], 3, "pipe_near",
+             "not a secret written into a password reader (%s)" % pid)
+
+
 def main():
     d = sys.argv[1]
     os.makedirs(d, exist_ok=True)
@@ -1203,6 +1258,7 @@ def main():
     hostile_more_cases()
     binary_cases()
     pwfile_cases()
+    pipe_cases()
     names = set()
     for name, eml, lab in OUT:
         assert name not in names, name
