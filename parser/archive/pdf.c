@@ -161,12 +161,25 @@ static guint obj_of(const uint8_t *d, const uint8_t *dict)
 	return v;
 }
 
+/* The first "endstream" at or after a (e when none): the last answer is
+ * kept in *z, so that "stream" keywords without one do not search the rest
+ * of the file again each (the answer for a holds for every a' <= *z). */
+static const uint8_t *end_of(const uint8_t **z, const uint8_t *a, const uint8_t *e)
+{
+	if (!*z || *z < a) {
+		*z = sm_pdf_find(a, e, "endstream");
+		if (!*z)
+			*z = e;
+	}
+	return *z;
+}
+
 /* Every stream of the file into streams: the Flate ones inflated into raw
  * (within max_out in all and max_ratio each); info says what was met. */
 static void read_streams(const uint8_t *d, size_t n, size_t max_out, long long max_ratio,
 			 GByteArray *raw, GArray *streams, sm_pdf_info *info)
 {
-	const uint8_t *e = d + n, *p = d, *s;
+	const uint8_t *e = d + n, *p = d, *s, *ends = NULL;
 	guint from = raw->len;
 
 	while (!info->limit && (s = sm_pdf_find(p, e, "stream"))) {
@@ -189,10 +202,12 @@ static void read_streams(const uint8_t *d, size_t n, size_t max_out, long long m
 		if (a >= e || *a != '\n')
 			continue;
 		a++;
-		z = sm_pdf_find(a, e, "endstream");
-		z = z ? z : e;
+		z = end_of(&ends, a, e);
 		st.obj = obj_of(d, st.dict);
 		if (!sm_pdf_has_key(st.dict, s, "/Filter")) { /* stored as is */
+			if (z == e)
+				continue; /* no "endstream": a keyword met by chance */
+			p = z;
 			st.data = a;
 			st.data_end = z;
 			st.inflated = true;
