@@ -17,7 +17,9 @@ is tagged, a card is masked or stripped ...), and a delivered message must
 not carry the test card number anywhere: every part, the preamble and the
 epilogue are decoded (transfer encoding, then several charsets, NFKC), zip
 attachments are opened, and the digits are looked for with spaces, dashes
-and NULs removed.
+and NULs removed.  Some cases must also carry given findings
+(EXPECT_FINDINGS: the PDFs that are encrypted or cannot be read) or be
+delivered byte for byte with header lines added (UNCHANGED: readable PDFs).
 """
 import fcntl
 import bz2
@@ -85,7 +87,26 @@ EXPECT = {
     # a card in a file name or member name: found, stripped, masked in echoes
     "card-in-filename": "modify", "card-in-member-name": "modify",
     "crlf-in-filename": "accept",
+    # PDFs: what cannot be read fails closed (encrypted: on_encrypted, tag;
+    # text no map names or page text that does not inflate: on_unreadable);
+    # what reads passes unchanged
+    "pdf-readable": "accept", "pdf-readable-cid": "accept", "pdf-readable-rksj": "accept",
+    "pdf-scan-image": "accept", "card-pdf-cid": "modify", "pdf-cid-no-tounicode": "reject",
+    "pdf-cid-in-objstm": "reject", "pdf-corrupt-content": "reject",
+    "pdf-encrypted-rc4": "accept", "pdf-encrypted-xref": "accept", "pdf-encrypt-huge": "accept",
+    "pdf-xref-stream-bomb": "reject", "pdf-objects-hostile": "accept",
 }
+# The findings a case must carry (detector ids), and the cases delivered
+# byte for byte but for the header lines added.
+EXPECT_FINDINGS = {
+    "pdf-cid-no-tounicode": {"unreadable_pdf"}, "pdf-cid-in-objstm": {"unreadable_pdf"},
+    "pdf-corrupt-content": {"unreadable_pdf"}, "pdf-encrypted-rc4": {"encrypted_pdf"},
+    "pdf-encrypted-xref": {"encrypted_pdf"}, "pdf-encrypt-huge": {"encrypted_pdf"},
+    "card-pdf-cid": {"credit_card"}, "pdf-readable": set(), "pdf-readable-cid": set(),
+    "pdf-readable-rksj": set(), "pdf-scan-image": set(), "pdf-objects-hostile": set(),
+}
+UNCHANGED = {"pdf-readable", "pdf-readable-cid", "pdf-readable-rksj", "pdf-scan-image",
+             "pdf-objects-hostile"}
 for _f in ("tar", "tar-gz", "tgz", "tar-bz2", "tar-xz", "gz", "bz2", "xz", "7z", "cab", "rar",
            "cpio"):
     EXPECT["onb-" + _f] = "reject"
@@ -167,6 +188,19 @@ def leaks_card(path):
     return False
 
 
+def unchanged(src, out):
+    """out is src with header lines added where its header block ends."""
+    try:
+        with open(src, "rb") as f:
+            a = f.read()
+        with open(out, "rb") as f:
+            b = f.read()
+    except OSError:
+        return False
+    ha, hb = a.index(b"\r\n\r\n"), b.find(b"\r\n\r\n")
+    return hb >= ha and b[:ha] == a[:ha] and b[hb:] == a[ha:]
+
+
 def generate():
     # hostile_daemon.t generates the same set: prove -j runs both at once on
     # a fresh tree, so one waits for the other's whole set (the lock)
@@ -245,6 +279,11 @@ def judge(rc, so, se, secs, rss, name=None, out_eml=None):
     want = EXPECT.get(name)
     if want and act != want:
         return "action %s, the configuration says %s" % (act, want)
+    dets = {f.get("detector") for f in obj.get("findings", [])}
+    if name in EXPECT_FINDINGS and dets != EXPECT_FINDINGS[name]:
+        return "findings %s, not %s" % (sorted(dets), sorted(EXPECT_FINDINGS[name]))
+    if name in UNCHANGED and not unchanged(os.path.join(OUT, name + ".eml"), out_eml):
+        return "delivered changed, not byte for byte with header lines added"
     if rc == 0 and out_eml and leaks_card(out_eml):
         return "delivered with the test card number in it"
     return None

@@ -89,32 +89,52 @@ static const char *where_of(const sm_part *p)
 	return p->filename ? p->filename : p->loc;
 }
 
+/* What a part that cannot be read or inspected is reported as. */
+const sm_part_problem sm_problem_archive_unreadable = {
+	"archive", "unreadable_archive", "unreadable archive",
+	"could not be read completely (a damaged or incomplete archive); "
+	"re-create it and send it again",
+	"it could not be read (a damaged or incomplete archive)"};
+const sm_part_problem sm_problem_archive_encrypted = {
+	"archive", "encrypted_archive", "encrypted archive",
+	"Encrypted archives cannot be inspected for confidential data",
+	"it is an encrypted archive that cannot be inspected"};
+const sm_part_problem sm_problem_pdf_unreadable = {
+	"PDF", "unreadable_pdf", "unreadable PDF",
+	"could not be read (text in glyphs without a character map, or damaged data); "
+	"re-create the PDF (for example with another PDF tool) and send it again",
+	"its text could not be read (an unreadable PDF)"};
+const sm_part_problem sm_problem_pdf_encrypted = {
+	"PDF", "encrypted_pdf", "encrypted PDF",
+	"Encrypted (password-protected) PDFs cannot be inspected for confidential data",
+	"it is an encrypted PDF that cannot be inspected"};
+
 /*
- * An archive that a listed format's reader cannot open or read to its end
- * (junk before a zip, a cut or missing central directory, a truncated
- * stream, a broken winmail.dat): what could be read was scanned; then
- * on_unreadable (reject by default), never "uninspected": other tools may
- * still extract what could not be read here.
+ * A part a reader cannot read to its end (an archive: junk before a zip, a
+ * cut or missing central directory, a truncated stream, a broken
+ * winmail.dat; a PDF whose text it cannot map or inflate): what could be
+ * read was scanned; then on_unreadable (reject by default), never
+ * "uninspected": other tools may still extract what could not be read here.
  */
-static void unreadable(scan *s, guint idx, const sm_part *p, const char *detail)
+void sm_scan_unreadable(scan *s, guint idx, const sm_part *p, const sm_part_problem *k,
+			const char *detail)
 {
 	sm_act a = (sm_act)s->lim->on_unreadable;
 	sm_finding *f;
 
-	sm_result_note(s->r, "part %s: archive could not be read (%s)", p->loc, detail);
+	sm_result_note(s->r, "part %s: %s could not be read (%s)", p->loc, k->what,
+		       detail);
 	if (a <= SM_ACT_LOG)
 		return;
-	f = sm_result_add_finding(s->r, "unreadable_archive", "unreadable archive", p->loc,
-				  p->filename, NULL);
+	f = sm_result_add_finding(s->r, k->id, k->label, p->loc, p->filename, NULL);
 	f->kind = SM_FK_PART;
 	f->count = 1;
 	f->action = a;
 	f->preview = g_strdup("-");
-	f->reply = g_strdup("could not be read completely (a damaged or incomplete archive); "
-			    "re-create it and send it again");
+	f->reply = g_strdup(k->reply);
 	f->names_part = true;
 	if (a == SM_ACT_STRIP)
-		sm_scan_mark_strip(s, idx, "it could not be read (a damaged or incomplete archive)");
+		sm_scan_mark_strip(s, idx, k->strip_why);
 }
 
 static void archive_hits(scan *s, guint idx, const sm_part *p, const sm_archive_result *ar)
@@ -138,18 +158,18 @@ static void archive_hits(scan *s, guint idx, const sm_part *p, const sm_archive_
 	}
 }
 
-static void encrypted(scan *s, guint idx, const sm_part *p)
+/* A part that cannot be inspected because it is encrypted: on_encrypted. */
+void sm_scan_encrypted(scan *s, guint idx, const sm_part *p, const sm_part_problem *k)
 {
-	sm_finding *f = sm_result_add_finding(s->r, "encrypted_archive", "encrypted archive",
-					      p->loc, p->filename, NULL);
+	sm_finding *f = sm_result_add_finding(s->r, k->id, k->label, p->loc, p->filename, NULL);
 
 	f->kind = SM_FK_PART;
 	f->count = 1;
 	f->action = (sm_act)s->lim->on_encrypted;
 	f->preview = g_strdup("-");
-	f->reply = g_strdup("Encrypted archives cannot be inspected for confidential data");
+	f->reply = g_strdup(k->reply);
 	if (f->action == SM_ACT_STRIP)
-		sm_scan_mark_strip(s, idx, "it is an encrypted archive that cannot be inspected");
+		sm_scan_mark_strip(s, idx, k->strip_why);
 }
 
 /* The edits of a part's view applied: the part rewritten in its own
@@ -185,11 +205,12 @@ static bool scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 	sm_archive_scan(s->p->det, &s->ctx, s->lim, d->data, d->len, p->filename, &ar);
 	archive_hits(s, idx, p, &ar);
 	if (ar.status == SM_ARCHIVE_ENCRYPTED)
-		encrypted(s, idx, p);
+		sm_scan_encrypted(s, idx, p, &sm_problem_archive_encrypted);
 	else if (ar.status == SM_ARCHIVE_LIMIT)
 		sm_scan_set_limit(s, "archive over an archive limit", where_of(p));
 	else if (ar.status == SM_ARCHIVE_CORRUPT)
-		unreadable(s, idx, p, ar.detail ? ar.detail : "archive could not be read to the end");
+		sm_scan_unreadable(s, idx, p, &sm_problem_archive_unreadable,
+				   ar.detail ? ar.detail : "archive could not be read to the end");
 	else if (ar.status == SM_ARCHIVE_NOT_ARCHIVE &&
 		 (!by_name || sm_sniff_binary_magic(d->data, d->len))) {
 		/* no archive at all (or another format under an archive's name) */
@@ -201,7 +222,8 @@ static bool scan_archive(scan *s, guint idx, const sm_part *p, GByteArray **head
 			sm_scan_bytes_free(p, d);
 		return false;
 	} else if (ar.status == SM_ARCHIVE_NOT_ARCHIVE)
-		unreadable(s, idx, p, "not in any archive format, although its name says so");
+		sm_scan_unreadable(s, idx, p, &sm_problem_archive_unreadable,
+				   "not in any archive format, although its name says so");
 	sm_archive_result_clear(&ar);
 	sm_scan_bytes_free(p, d);
 	return true;

@@ -114,15 +114,33 @@ static void strings_findings(scan *s, guint idx, const sm_part *p, const sm_view
 	}
 }
 
+/* Text the PDF shows that could not be read: on_unreadable, as an archive
+ * that cannot be read to its end (what could be read is scanned). */
+static void pdf_unreadable(scan *s, guint idx, const sm_part *p, const sm_pdf_info *in)
+{
+	char *why;
+
+	if (in->lost)
+		why = g_strdup_printf("%u stream%s of page text could not be inflated", in->lost,
+				      in->lost == 1 ? "" : "s");
+	else
+		why = g_strdup_printf("text in glyph codes no ToUnicode map names (%s%u distinct)",
+				      in->unmapped >= 64 ? "at least " : "", in->unmapped);
+	sm_scan_unreadable(s, idx, p, &sm_problem_pdf_unreadable, why);
+	g_free(why);
+}
+
 /* A PDF: its page text is in compressed streams, which the strings of the
- * file do not show; what pdf.c inflates and renders is read too. */
-static void pdf_strings(scan *s, const sm_part *p, const GByteArray *d, GString *t)
+ * file do not show; what pdf.c inflates and renders is read too.  An
+ * encrypted one cannot be read: on_encrypted, as an encrypted archive; one
+ * whose text cannot be read (pdf.h): on_unreadable. */
+static void pdf_strings(scan *s, guint idx, const sm_part *p, const GByteArray *d, GString *t)
 {
 	GString *pt = g_string_new(NULL);
 	GByteArray *raw = g_byte_array_new();
-	unsigned streams;
+	sm_pdf_info in;
 	sm_pdf_status st = sm_pdf_text(d->data, d->len, (size_t)s->lim->archive_max_bytes,
-				       s->lim->archive_max_ratio, pt, raw, &streams);
+				       s->lim->archive_max_ratio, pt, raw, &in);
 	char *valid = g_utf8_make_valid(pt->str, (gssize)pt->len);
 
 	g_string_append_c(t, '\n');
@@ -130,10 +148,15 @@ static void pdf_strings(scan *s, const sm_part *p, const GByteArray *d, GString 
 	g_string_append_c(t, '\n');
 	sm_strings(raw->data, raw->len, STRINGS_MIN, t, t->len + raw->len + 1);
 	sm_result_note(s->r, "part %s (%s): PDF, read as its strings and %u inflated stream%s%s",
-		       p->loc, p->ctype, streams, streams == 1 ? "" : "s",
-		       st == SM_PDF_PARTIAL ? " (some could not be inflated)" : "");
+		       p->loc, p->ctype, in.streams, in.streams == 1 ? "" : "s",
+		       in.encrypted ? " (encrypted: not inspected)"
+		       : in.broken ? " (some could not be inflated)" : "");
 	if (st == SM_PDF_LIMIT)
 		sm_scan_set_limit(s, "PDF over an archive limit", p->filename ? p->filename : p->loc);
+	if (in.encrypted)
+		sm_scan_encrypted(s, idx, p, &sm_problem_pdf_encrypted);
+	else if (in.unreadable)
+		pdf_unreadable(s, idx, p, &in);
 	g_free(valid);
 	g_byte_array_free(raw, TRUE);
 	g_string_free(pt, TRUE);
@@ -147,7 +170,7 @@ static void scan_strings(scan *s, guint idx, const sm_part *p, const GByteArray 
 
 	sm_strings(d->data, d->len, STRINGS_MIN, t, d->len + 1);
 	if (sm_pdf_sniff(d->data, d->len))
-		pdf_strings(s, p, d, t);
+		pdf_strings(s, idx, p, d, t);
 	else
 		sm_result_note(s->r, "part %s (%s): binary, read as its strings", p->loc, p->ctype);
 	v = sm_view_new_utf8(t->str, t->len);

@@ -110,6 +110,21 @@ void sm_scan_text_bytes(scan *s, guint idx, const sm_part *p, bool html, GByteAr
  * cannot open): noted, and on_uninspected decides. */
 void sm_scan_uninspected(scan *s, guint idx, const sm_part *p);
 
+/* A whole part that cannot be read or inspected, as a finding of kind part:
+ * what it is ("archive", "PDF"), its detector id and label, the reply,
+ * why it is stripped (scan.c). */
+typedef struct sm_part_problem {
+	const char *what, *id, *label, *reply, *strip_why;
+} sm_part_problem;
+extern const sm_part_problem sm_problem_archive_unreadable, sm_problem_archive_encrypted,
+	sm_problem_pdf_unreadable, sm_problem_pdf_encrypted;
+/* on_encrypted for the part */
+void sm_scan_encrypted(scan *s, guint idx, const sm_part *p, const sm_part_problem *k);
+/* on_unreadable for the part, after what could be read was scanned; the
+ * note says why (detail) */
+void sm_scan_unreadable(scan *s, guint idx, const sm_part *p, const sm_part_problem *k,
+			const char *detail);
+
 /* A part's view edits applied: rewritten in place (a splice) or, where the
  * encoding cannot be re-applied, the part stripped; nothing after a limit. */
 void sm_scan_apply_edits(scan *s, guint idx, const sm_part *p, const sm_view *v,

@@ -29,6 +29,9 @@ static const char *const det_ja[][2] = {
 	{"my_number", "マイナンバー（個人番号）"},
 	{"mde_onboarding", "オンボーディング／オフボーディング スクリプト・パッケージ"},
 	{"encrypted_archive", "暗号化された圧縮ファイル（中身を確認できません）"},
+	{"unreadable_archive", "最後まで読み取れない圧縮ファイル（壊れているか不完全です）"},
+	{"encrypted_pdf", "暗号化された PDF（中身を確認できません）"},
+	{"unreadable_pdf", "文字を読み取れない PDF（作り直してください）"},
 	{"uninspected", "中身を確認できない添付ファイル"},
 	{"unstrippable", "削除できない添付ファイル"},
 };

@@ -49,6 +49,234 @@ def with_attachment(name, data, ctype="application/zip", text=b"see attached\r\n
             b"--" + b + b"--\r\n")
 
 
+# ------------------------------------------------------------------ PDF
+
+def pdf_file(objs, trailer=b"", xref=True):
+    """A PDF of objects 1..n (bytes, the text between "N 0 obj" and
+    "endobj"), with a classic cross-reference table and trailer."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offs = []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    x = len(out)
+    if xref:
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+        out += b"".join(b"%010d 00000 n \n" % o for o in offs)
+        out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objs) + 1, trailer)
+    out += b"startxref\n%d\n%%%%EOF\n" % x
+    return bytes(out)
+
+
+def pdf_stream(data, extra=b"", flate=True):
+    z = zlib.compress(data) if flate else data
+    return (b"<< /Length %d%s%s >>\nstream\n" % (len(z), b" /Filter /FlateDecode" if flate else b"",
+                                                 extra) + z + b"\nendstream")
+
+
+PDF_HELV = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+PDF_CID = (b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+MS-Mincho /CIDSystemInfo "
+           b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>")
+# the text of the Japanese test page, glyph numbers as a subset font numbers them
+PDF_JA = "サーバーのパスワード: Tr0ub4dor&Horse 9月の保守"
+
+
+def pdf_type0(enc=b"Identity-H", tounicode=None):
+    return (b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+MS-Mincho /Encoding /" + enc +
+            b" /DescendantFonts [7 0 R]" + (b" /ToUnicode %d 0 R" % tounicode if tounicode else b"") +
+            b" >>")
+
+
+def pdf_glyphs(text):
+    """Identity-H glyph codes of text (first seen, first numbered) and the
+    ToUnicode CMap that maps them back."""
+    ids = {}
+    for ch in text:
+        ids.setdefault(ch, len(ids) + 3)
+    codes = "".join("%04X" % ids[ch] for ch in text)
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange\n%d beginbfchar\n" % len(ids) +
+            "".join("<%04X> <%s>\n" % (g, ch.encode("utf-16-be").hex().upper())
+                    for ch, g in ids.items()) +
+            "endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n")
+    return codes.encode(), cmap.encode()
+
+
+def pdf_page(content, fonts, extra=(), trailer=b"", flate=True):
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << " + fonts + b" >> >> >>",
+            pdf_stream(content, flate=flate)] + list(extra)
+    return pdf_file(objs, trailer)
+
+
+def rc4(key, data):
+    s, j, out = list(range(256)), 0, bytearray()
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    i = j = 0
+    for c in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(c ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+PDF_PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
+
+
+def pdf_rc4_encrypted(content):
+    """The standard security handler, revision 3, 128-bit RC4, an empty user
+    password (an "owner password only" PDF): what a viewer opens without
+    asking, whose streams are encrypted all the same."""
+    import hashlib
+    ident, perms = b"\x11" * 16, -3904
+    owner = rc4(hashlib.md5(b"owner-secret" + PDF_PAD[:20]).digest(), PDF_PAD)
+    key = hashlib.md5(PDF_PAD + owner + struct.pack("<i", perms) + ident).digest()
+    for _ in range(50):
+        key = hashlib.md5(key).digest()
+    user = rc4(key, hashlib.md5(PDF_PAD + ident).digest())
+    for i in range(1, 20):
+        user = rc4(bytes(b ^ i for b in key), user)
+    obj_key = hashlib.md5(key + struct.pack("<I", 4)[:3] + b"\0\0").digest()
+    z = rc4(obj_key, zlib.compress(content))
+    enc = (b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P %d /O <%s> /U <%s> >>" %
+           (perms, owner.hex().encode(), (user + b"\0" * 16).hex().encode()))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(z) + z + b"\nendstream",
+            PDF_HELV, enc]
+    return pdf_file(objs, b" /Encrypt 6 0 R /ID [<%s> <%s>]" % (ident.hex().encode(),
+                                                                 ident.hex().encode()))
+
+
+def pdf_xref_stream(objs, extra):
+    """PDF 1.5: no trailer; the cross-reference stream's dictionary carries
+    the trailer's entries (here an /Encrypt with AES-128)."""
+    body = pdf_file(objs, xref=False)
+    body = body[:body.rindex(b"startxref")]
+    n = len(objs) + 1
+    x = pdf_stream(b"\x00" * 4 * n, b" /Type /XRef /Size %d /W [1 2 1] /Root 1 0 R%s" % (n + 1, extra))
+    return body + b"%d 0 obj\n" % n + x + b"\nendobj\nstartxref\n%d\n%%%%EOF\n" % len(body)
+
+
+PDF_TEXT = b"BT /F1 11 Tf 72 760 Td (Attached: the event log of the failover on 3 December) Tj ET"
+
+
+def pdf_attach(name, data):
+    return with_attachment(name, data, ctype="application/pdf",
+                           text=b"The requested files are attached.\r\n")
+
+
+def pdf_readable():
+    return pdf_attach("eventlog.pdf", pdf_page(PDF_TEXT, b"/F1 5 0 R", [PDF_HELV]))
+
+
+def pdf_readable_cid():
+    codes, cmap = pdf_glyphs("9月の保守の手順を確認しました")
+    return pdf_attach("手順.pdf", pdf_page(b"BT /F2 10.5 Tf 72 760 Td <" + codes + b"> Tj ET",
+                                          b"/F2 6 0 R", [PDF_HELV, pdf_type0(tounicode=8), PDF_CID,
+                                                         pdf_stream(cmap)]))
+
+
+def pdf_readable_rksj():
+    return pdf_attach("memo.pdf", pdf_page(b"BT /F2 10.5 Tf 72 760 Td <" +
+                                           "保守の手順".encode("cp932").hex().encode() + b"> Tj ET",
+                                           b"/F2 6 0 R", [PDF_HELV, pdf_type0(b"90ms-RKSJ-H"),
+                                                          PDF_CID]))
+
+
+def pdf_scan_image():
+    img = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray " \
+          b"/BitsPerComponent 8 /Filter /DCTDecode /Length 4 >>\nstream\n\xff\xd8\xff\xd9\nendstream"
+    return pdf_attach("scan.pdf", pdf_page(b"q 595 0 0 842 0 0 cm /Im1 Do Q", b"", [img]))
+
+
+def pdf_card_cid():
+    codes, cmap = pdf_glyphs("カード番号: 4111 1111 1111 1111")
+    return pdf_attach("invoice.pdf", pdf_page(b"BT /F2 10.5 Tf 72 760 Td <" + codes + b"> Tj ET",
+                                              b"/F2 6 0 R", [PDF_HELV, pdf_type0(tounicode=8),
+                                                             PDF_CID, pdf_stream(cmap)]))
+
+
+def pdf_cid_no_tounicode():
+    codes, _ = pdf_glyphs(PDF_JA)
+    return pdf_attach("server.pdf", pdf_page(b"BT /F2 10.5 Tf 72 760 Td <" + codes + b"> Tj ET",
+                                             b"/F2 6 0 R", [PDF_HELV, pdf_type0(), PDF_CID]))
+
+
+def pdf_cid_in_objstm():
+    codes, _ = pdf_glyphs(PDF_JA)
+    t0, cid = pdf_type0(), PDF_CID
+    head = b"6 0 7 %d " % (len(t0) + 1)
+    objstm = pdf_stream(head + t0 + b"\n" + cid, b" /Type /ObjStm /N 2 /First %d" % len(head))
+    return pdf_attach("server.pdf", pdf_page(b"BT /F2 10.5 Tf 72 760 Td <" + codes + b"> Tj ET",
+                                             b"/F2 6 0 R", [PDF_HELV, objstm]))
+
+
+def pdf_corrupt_content():
+    data = bytearray(pdf_page(PDF_TEXT * 20, b"/F1 5 0 R", [PDF_HELV]))
+    at = data.index(b"stream\n") + 7
+    for k in range(at + 10, at + 40, 3):
+        data[k] ^= 0x5A
+    return pdf_attach("eventlog.pdf", bytes(data))
+
+
+def pdf_encrypted_rc4():
+    return pdf_attach("passwords.pdf", pdf_rc4_encrypted(b"BT /F1 11 Tf 72 760 Td (admin: Tr0ub4dor&Horse) Tj ET"))
+
+
+def pdf_encrypted_xref():
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            b"<< /Length 32 /Filter /FlateDecode >>\nstream\n" + bytes(range(32)) + b"\nendstream",
+            b"<< /Filter /Standard /V 4 /R 4 /Length 128 /CF << /StdCF << /AuthEvent /DocOpen "
+            b"/CFM /AESV2 /Length 16 >> >> /StmF /StdCF /StrF /StdCF /P -1028 /O <00> /U <00> >>"]
+    return pdf_attach("report.pdf", pdf_xref_stream(objs, b" /Encrypt 5 0 R /ID [<01> <01>]"))
+
+
+def pdf_encrypt_huge():
+    enc = b"<< /Filter /Standard /V 2 /R 3 /O <" + b"A5" * (4 << 20) + b"> /U <00> /P -4 >>"
+    return pdf_attach("big.pdf", pdf_page(PDF_TEXT, b"/F1 5 0 R", [PDF_HELV, enc],
+                                          b" /Encrypt 6 0 R"))
+
+
+def pdf_xref_stream_bomb():
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    body = pdf_file(objs, xref=False)
+    body = body[:body.rindex(b"startxref")]
+    bomb = zlib.compress(b"\x00" * (256 << 20), 9)
+    return pdf_attach("bomb.pdf", body + b"3 0 obj\n<< /Type /XRef /Size 4 /W [1 2 1] /Root 1 0 R "
+                      b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb +
+                      b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % len(body))
+
+
+def pdf_objects_hostile():
+    """Fonts that are absent or refer to themselves, object streams whose
+    headers lie, 200,000 empty objects."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font 6 0 R >> >>",
+            pdf_stream(b"BT /F1 1 Tf <0011> Tj /F2 1 Tf (ok) Tj /F3 Tf (fine) Tj ET"),
+            pdf_stream(b"6 0 7 99999999 8 -1", b" /Type /ObjStm /N 2000000000 /First 99999999999"),
+            b"<< /F1 99 0 R /F2 6 0 R /F3 3 0 R /Font 6 0 R >>"]
+    objs += [b"<< >>"] * 200000
+    return pdf_attach("odd.pdf", pdf_file(objs))
+
+
+PDF_CASES = {
+    "pdf-readable": pdf_readable, "pdf-readable-cid": pdf_readable_cid,
+    "pdf-readable-rksj": pdf_readable_rksj, "pdf-scan-image": pdf_scan_image,
+    "card-pdf-cid": pdf_card_cid, "pdf-cid-no-tounicode": pdf_cid_no_tounicode,
+    "pdf-cid-in-objstm": pdf_cid_in_objstm, "pdf-corrupt-content": pdf_corrupt_content,
+    "pdf-encrypted-rc4": pdf_encrypted_rc4, "pdf-encrypted-xref": pdf_encrypted_xref,
+    "pdf-encrypt-huge": pdf_encrypt_huge, "pdf-xref-stream-bomb": pdf_xref_stream_bomb,
+    "pdf-objects-hostile": pdf_objects_hostile,
+}
+
+
 # ------------------------------------------------------------------ MIME structure
 
 def unclosed_boundary():
@@ -845,6 +1073,7 @@ CASES = {
     "pk-by-chance-in-binary": pk_by_chance_in_binary,
 }
 CASES.update(fmt_cases())
+CASES.update(PDF_CASES)
 
 
 def main(argv):
