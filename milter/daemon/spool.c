@@ -5,13 +5,13 @@
  * header field, a body chunk).  They are gathered in a buffer of at most
  * SPOOL_BUF bytes and written when it is full, not once per field or chunk.
  * A message that ends within the buffer (up to 64 KiB, and not over the
- * threshold: most support mail) is never written: sm_spool_finish leaves it there (sm_spool_mem), and the
- * pool sends a worker a copy of its bytes, so no memfd is made, sealed and
- * torn down for it.  A larger one is written out at the end of the message
- * (sm_spool_finish).  Limits: at most `threshold` bytes are held in memory
- * (a memfd, handed to a scanner worker as a descriptor, not copied) plus
- * the buffer; beyond that the whole message
- * moves to an unlinked temporary file (mode 0600, O_TMPFILE or mkstemp +
+ * threshold: most support mail) is never written: sm_spool_finish leaves
+ * it there (sm_spool_mem), and the pool sends a worker a copy of its bytes,
+ * so no memfd is made, sealed and torn down for it.  A larger one is
+ * written out at the end of the message (sm_spool_finish).  Limits: at most
+ * `threshold` bytes are held in memory (a memfd, handed to a scanner worker
+ * as a descriptor, not copied) plus the buffer; beyond that the whole
+ * message moves to an unlinked temporary file (mode 0600, O_TMPFILE or mkstemp +
  * unlink) in the spool directory, so memory per connection is bounded
  * whatever the message size.  `max` (max_message_bytes) caps the total:
  * going over is reported to the caller, never a silent cut.
